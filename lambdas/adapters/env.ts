@@ -1,0 +1,16 @@
+/** Reads the deployment settings Lambdas get from their environment (set by CDK, or by local mode). */
+export function requireEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`missing environment variable ${name}`);
+  return value;
+}
+
+export const settings = {
+  tableName: () => requireEnv('TABLE_NAME'),
+  evidenceBucket: () => requireEnv('EVIDENCE_BUCKET'),
+  lockMode: () => (process.env.EVIDENCE_LOCK_MODE === 'COMPLIANCE' ? 'COMPLIANCE' : 'GOVERNANCE') as 'COMPLIANCE' | 'GOVERNANCE',
+  retentionDays: () => Number(process.env.EVIDENCE_RETENTION_DAYS ?? '3650'),
+  configurationSet: () => process.env.SES_CONFIGURATION_SET || undefined,
+  stateMachineArn: () => requireEnv('STATE_MACHINE_ARN'),
+  mailDomain: () => process.env.MAIL_DOMAIN || 'amiable.local',
+};

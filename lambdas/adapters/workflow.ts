@@ -1,0 +1,34 @@
+import { ExecutionAlreadyExists, ExecutionDoesNotExist, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { clients } from './aws-clients';
+import { settings } from './env';
+
+function executionArn(name: string): string {
+  // arn:aws:states:<region>:<account>:stateMachine:<sm>  ->  ...:execution:<sm>:<name>
+  return `${settings.stateMachineArn().replace(':stateMachine:', ':execution:')}:${name}`;
+}
+
+/**
+ * Starts the dossier's execution. Idempotent: the same name and input while it runs is a success;
+ * an execution of that name that already ended is reported as `false` (nothing new started).
+ */
+export async function startExecution(name: string, input: unknown): Promise<boolean> {
+  try {
+    await clients.sfn().send(
+      new StartExecutionCommand({ stateMachineArn: settings.stateMachineArn(), name, input: JSON.stringify(input) }),
+    );
+    return true;
+  } catch (e) {
+    if (e instanceof ExecutionAlreadyExists) return false;
+    throw e;
+  }
+}
+
+/** Stops the waiting execution at once (ABORTED is the expected end). Missing or ended: no-op. */
+export async function stopExecution(name: string, cause: string): Promise<void> {
+  try {
+    await clients.sfn().send(new StopExecutionCommand({ executionArn: executionArn(name), cause, error: cause }));
+  } catch (e) {
+    if (e instanceof ExecutionDoesNotExist) return;
+    throw e;
+  }
+}

@@ -1,0 +1,373 @@
+/**
+ * The amounts a notice prints: principal, interest lines, 40 EUR indemnity, payments and what is
+ * still due, with the allocation of payments. Pure and exact (integer cents, BigInt inside the
+ * interest lines).
+ *
+ * Regimes
+ * - B2B (debtor is a business): late-payment penalties of C. com. L441-10 II (see penalties.ts)
+ *   from the day after the due date, plus the fixed recovery indemnity of 40 EUR (L441-10 II,
+ *   D441-5) once per invoice paid late; the indemnity is not claimable when insolvency
+ *   proceedings forbid paying the claim at its due date (L441-10 II, last sentence).
+ * - B2C (debtor is a consumer): no penalties and no indemnity (collection costs stay with the
+ *   creditor, CPCE L111-8); legal interest (C. civ. 1231-6, 1344-1) at the rate of the creditor's
+ *   category (C. mon. fin. L313-2) from the day after the mise en demeure; none before one is sent.
+ *
+ * Allocation of payments
+ * - 'principal-first' (default): a payment settles the principal, then interest, then the
+ *   indemnity. Accessories are shown and claimed, but a paid principal settles the invoice.
+ * - 'civil-code-1343-1' (creditor.pursueAccessories): C. civ. 1343-1 al. 1 "le paiement partiel
+ *   s'impute d'abord sur les intérêts". Order implemented: (1) interest accrued up to and including
+ *   the payment day, (2) the 40 EUR indemnity (an accessory of the claim; 1343-1 does not rank it,
+ *   we place it before the principal as a convention, in line with the usual "costs/interest before
+ *   principal" practice), (3) the principal. Interest that accrues after a payment is paid by later
+ *   payments. Any surplus is not allocated (overpayment).
+ * In both orders the basis of interest is the principal still unpaid (unpaid interest does not
+ * bear interest: no capitalisation without the conditions of C. civ. 1343-2).
+ */
+import type { AmountBreakdown, DebtorKind, IsoDate, PenaltyLine } from './model';
+import type { Cents } from './money';
+import { assertCents, toDecimalString } from './money';
+import { addDays, compareIsoDates, maxIsoDate, requireIsoDate } from './epoch-days';
+import { halfYearOf } from './rates';
+import {
+  DAY_COUNT_NOTE,
+  PAYMENT_DAY_NOTE,
+  ROUNDING_NOTE,
+  periodLines,
+  rateForHalfYear,
+  sumLines,
+  type InterestBasis,
+  type InterestRegime,
+} from './penalties';
+
+/** C. com. D441-5: 40 EUR. */
+export const RECOVERY_INDEMNITY_CENTS: Cents = 4000;
+
+export interface BreakdownInput {
+  invoice: { amountCents: Cents; dueDate: IsoDate; contractualPenaltyRate?: string };
+  debtorKind: DebtorKind;
+  creditor: { category: 'business' | 'individual'; contractualPenaltyRate?: string; pursueAccessories?: boolean };
+  payments: readonly { amountCents: Cents; paidOn: IsoDate }[];
+  asOf: IsoDate;
+  formalNoticeSentOn?: IsoDate;
+  insolvency?: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Allocation
+// ---------------------------------------------------------------------------------------------
+
+/** 'civil-code-1343-1' = interest, then indemnity, then principal. */
+export type AllocationOrder = 'principal-first' | 'civil-code-1343-1';
+
+export interface Outstanding {
+  principalCents: Cents;
+  interestCents: Cents;
+  indemnityCents: Cents;
+}
+
+export interface Allocation {
+  principalCents: Cents;
+  interestCents: Cents;
+  indemnityCents: Cents;
+  /** Surplus beyond what was outstanding (overpayment). */
+  unallocatedCents: Cents;
+}
+
+export interface AllocationResult {
+  /** One allocation per amount, in the order given. */
+  allocations: Allocation[];
+  total: Allocation;
+  remaining: Outstanding;
+}
+
+const ORDERS: Record<AllocationOrder, readonly (keyof Outstanding)[]> = {
+  'principal-first': ['principalCents', 'interestCents', 'indemnityCents'],
+  'civil-code-1343-1': ['interestCents', 'indemnityCents', 'principalCents'],
+};
+
+export function allocationOrderFor(pursueAccessories: boolean | undefined): AllocationOrder {
+  return pursueAccessories ? 'civil-code-1343-1' : 'principal-first';
+}
+
+/**
+ * Allocates amounts, one after the other, against what is outstanding at that moment. Conserves
+ * cents exactly: for every amount, principal + interest + indemnity + unallocated = amount.
+ */
+export function allocatePayments(amounts: readonly Cents[], outstanding: Outstanding, order: AllocationOrder): AllocationResult {
+  const remaining: Outstanding = { ...outstanding };
+  for (const value of Object.values(remaining)) {
+    assertCents(value);
+    if (value < 0) throw new RangeError(`negative outstanding amount: ${value}`);
+  }
+  const total: Allocation = { principalCents: 0, interestCents: 0, indemnityCents: 0, unallocatedCents: 0 };
+  const allocations = amounts.map((amount) => {
+    assertCents(amount);
+    if (amount < 0) throw new RangeError(`negative payment: ${amount}`);
+    const a: Allocation = { principalCents: 0, interestCents: 0, indemnityCents: 0, unallocatedCents: 0 };
+    let left = amount;
+    for (const key of ORDERS[order]) {
+      const take = Math.min(left, remaining[key]);
+      a[key] += take;
+      remaining[key] -= take;
+      left -= take;
+    }
+    a.unallocatedCents = left;
+    total.principalCents += a.principalCents;
+    total.interestCents += a.interestCents;
+    total.indemnityCents += a.indemnityCents;
+    total.unallocatedCents += a.unallocatedCents;
+    return a;
+  });
+  return { allocations, total, remaining };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Breakdown
+// ---------------------------------------------------------------------------------------------
+
+export interface PaymentAllocation extends Allocation {
+  paidOn: IsoDate;
+  amountCents: Cents;
+}
+
+export interface BreakdownExplanation {
+  breakdown: AmountBreakdown;
+  order: AllocationOrder;
+  /** Sum of the per-payment allocations. */
+  allocation: Allocation;
+  /** Payments counted (paid on or before asOf, amount > 0), in date order, with their allocation. */
+  payments: PaymentAllocation[];
+  /** Payments dated after asOf: not counted. */
+  ignoredPayments: { amountCents: Cents; paidOn: IsoDate }[];
+  /** What remains due per component after allocation. */
+  remaining: Outstanding;
+}
+
+export function computeBreakdown(input: BreakdownInput): AmountBreakdown {
+  return explainBreakdown(input).breakdown;
+}
+
+export function explainBreakdown(input: BreakdownInput): BreakdownExplanation {
+  const { invoice, debtorKind, creditor, asOf } = input;
+  const principal = invoice.amountCents;
+  assertCents(principal);
+  if (principal < 0) throw new RangeError(`invoice.amountCents is negative: ${principal}`);
+  requireIsoDate(invoice.dueDate, 'invoice.dueDate');
+  requireIsoDate(asOf, 'asOf');
+  if (input.formalNoticeSentOn !== undefined) requireIsoDate(input.formalNoticeSentOn, 'formalNoticeSentOn');
+  for (const p of input.payments) {
+    assertCents(p.amountCents);
+    if (p.amountCents < 0) throw new RangeError(`payment amount is negative: ${p.amountCents}`);
+    requireIsoDate(p.paidOn, 'payments[].paidOn');
+  }
+
+  const b2b = debtorKind === 'business';
+  const order = allocationOrderFor(creditor.pursueAccessories);
+  const notes: string[] = [];
+
+  // Regime and first day of delay.
+  let regime: InterestRegime;
+  let firstDay: IsoDate | null;
+  if (b2b) {
+    const fromInvoice = invoice.contractualPenaltyRate !== undefined;
+    const contractual = invoice.contractualPenaltyRate ?? creditor.contractualPenaltyRate;
+    regime = {
+      kind: 'b2b',
+      ...(contractual !== undefined
+        ? { contractualRatePercent: contractual, contractualRateOrigin: fromInvoice ? 'invoice' : 'creditor terms' }
+        : {}),
+    };
+    firstDay = addDays(invoice.dueDate, 1);
+    notes.push(
+      `Late-payment penalties (C. com. L441-10 II) run from ${firstDay}, the day after the due date ${invoice.dueDate}, up to and including ${asOf}, with no reminder needed; computed on the invoice amount including VAT.`,
+    );
+  } else {
+    regime = { kind: 'b2c', creditorCategory: creditor.category };
+    notes.push('Consumer debtor: no late-payment penalties and no 40 EUR indemnity (C. com. L441-10 applies between professionals); collection costs stay with the creditor (CPCE L111-8).');
+    if (invoice.contractualPenaltyRate !== undefined || creditor.contractualPenaltyRate !== undefined) {
+      notes.push('The contractual penalty rate is not applied to a consumer debtor; legal interest only.');
+    }
+    if (input.formalNoticeSentOn === undefined) {
+      firstDay = null;
+      notes.push('No mise en demeure sent yet: legal interest does not run (C. civ. 1231-6, 1344-1).');
+    } else {
+      firstDay = maxIsoDate(addDays(input.formalNoticeSentOn, 1), addDays(invoice.dueDate, 1));
+      const column = creditor.category === 'individual' ? 'creditor is a private individual' : 'all other cases';
+      notes.push(
+        `Legal interest (C. civ. 1231-6, 1344-1) runs from ${firstDay}, the day after the mise en demeure of ${input.formalNoticeSentOn}${
+          compareIsoDates(input.formalNoticeSentOn, invoice.dueDate) < 0 ? ' (but not before the day after the due date)' : ''
+        }, up to and including ${asOf}, at the legal rate column "${column}" (C. mon. fin. L313-2).`,
+      );
+    }
+  }
+
+  // Payments counted: on or before asOf, positive, in date order (stable for equal dates).
+  const counted = input.payments
+    .map((p, index) => ({ ...p, index }))
+    .filter((p) => p.amountCents > 0 && compareIsoDates(p.paidOn, asOf) <= 0)
+    .sort((a, b) => compareIsoDates(a.paidOn, b.paidOn) || a.index - b.index);
+  const ignoredPayments = input.payments
+    .filter((p) => compareIsoDates(p.paidOn, asOf) > 0)
+    .map((p) => ({ amountCents: p.amountCents, paidOn: p.paidOn }));
+  if (ignoredPayments.length > 0) {
+    notes.push(`${ignoredPayments.length} payment(s) dated after ${asOf} not counted.`);
+  }
+  const paidCents = counted.reduce((s, p) => s + p.amountCents, 0);
+
+  // Late? Payments made on or before the due date can only go to the principal (nothing else is
+  // due yet), so the invoice is late iff principal remains unpaid at the end of the due date and
+  // asOf is after it.
+  const paidByDue = counted.filter((p) => compareIsoDates(p.paidOn, invoice.dueDate) <= 0).reduce((s, p) => s + p.amountCents, 0);
+  const late = compareIsoDates(asOf, invoice.dueDate) > 0 && principal - paidByDue > 0;
+  let indemnityCents = 0;
+  if (b2b) {
+    if (!late) {
+      notes.push('No fixed recovery indemnity: the invoice is not paid late as of this date.');
+    } else if (input.insolvency) {
+      notes.push(
+        'Fixed recovery indemnity not claimed: the debtor is in insolvency proceedings (C. com. L441-10 II, last sentence). Amicable collection should stop: individual actions are suspended (L622-21), the claim must be declared to the mandataire (L622-24), and interest stops running from the opening judgment (L622-28), which this computation does not know.',
+      );
+    } else {
+      indemnityCents = RECOVERY_INDEMNITY_CENTS;
+      notes.push('Fixed recovery indemnity of 40.00 EUR (C. com. L441-10 II, D441-5), due as of right, once per invoice paid late.');
+    }
+  }
+
+  // Sequential engine: accrue interest up to each payment day, allocate, move the basis.
+  const lines: PenaltyLine[] = [];
+  let cursor: IsoDate | null = firstDay;
+  let principalOut = principal;
+  let interestAccrued = 0;
+  let interestPaid = 0;
+  let indemnityPaid = 0;
+  const allocationTotal: Allocation = { principalCents: 0, interestCents: 0, indemnityCents: 0, unallocatedCents: 0 };
+  const paymentAllocations: PaymentAllocation[] = [];
+
+  const accrue = (from: IsoDate, to: IsoDate) => {
+    const added = periodLines(from, to, principalOut, regime);
+    lines.push(...added);
+    interestAccrued += sumLines(added);
+  };
+
+  let i = 0;
+  while (i < counted.length) {
+    const day = counted[i]!.paidOn;
+    const group = [];
+    while (i < counted.length && counted[i]!.paidOn === day) group.push(counted[i++]!);
+    if (cursor !== null && compareIsoDates(day, cursor) >= 0) {
+      accrue(cursor, day); // day D still bears interest on the old basis
+      cursor = addDays(day, 1);
+    }
+    const indemnityAvailable = compareIsoDates(day, invoice.dueDate) > 0 ? indemnityCents - indemnityPaid : 0;
+    const result = allocatePayments(
+      group.map((p) => p.amountCents),
+      { principalCents: principalOut, interestCents: interestAccrued - interestPaid, indemnityCents: indemnityAvailable },
+      order,
+    );
+    group.forEach((p, k) => paymentAllocations.push({ paidOn: p.paidOn, amountCents: p.amountCents, ...result.allocations[k]! }));
+    principalOut -= result.total.principalCents;
+    interestPaid += result.total.interestCents;
+    indemnityPaid += result.total.indemnityCents;
+    allocationTotal.principalCents += result.total.principalCents;
+    allocationTotal.interestCents += result.total.interestCents;
+    allocationTotal.indemnityCents += result.total.indemnityCents;
+    allocationTotal.unallocatedCents += result.total.unallocatedCents;
+  }
+  if (cursor !== null) accrue(cursor, asOf);
+
+  const interestTotal = sumLines(lines);
+  const totalDueCents = Math.max(0, principal + interestTotal + indemnityCents - paidCents);
+  const remaining: Outstanding = {
+    principalCents: principalOut,
+    interestCents: interestTotal - interestPaid,
+    indemnityCents: indemnityCents - indemnityPaid,
+  };
+
+  // Interest basis label and rate notes.
+  let basis: InterestBasis;
+  if (regime.kind === 'b2c') {
+    basis = 'legal';
+  } else {
+    const halfYears = [...new Set(lines.map((l) => halfYearOf(l.from)))];
+    const rates = (halfYears.length > 0 ? halfYears : [halfYearOf(asOf)]).map((hy) => ({ hy, rate: rateForHalfYear(regime, hy) }));
+    basis = rates.every((r) => r.rate.basis === 'contractual') ? 'contractual' : 'l441-10';
+    for (const { rate } of rates) if (rate.refused) notes.push(rate.refused.message);
+    const accepted = rates.filter((r) => r.rate.basis === 'contractual').map((r) => r.hy);
+    if (accepted.length > 0 && basis !== 'contractual') {
+      notes.push(`Contractual rate applied for ${accepted.join(', ')} only; default rate (ECB + 10 points) elsewhere.`);
+    }
+  }
+  if (lines.length > 0) notes.push(DAY_COUNT_NOTE, ROUNDING_NOTE);
+  if (counted.length > 0) notes.push(PAYMENT_DAY_NOTE);
+  if (lines.length > 0) notes.push('Unpaid interest does not itself bear interest (no capitalisation, C. civ. 1343-2).');
+
+  const provisionalNotes = [...new Set(lines.filter((l) => l.provisional).map((l) => l.source))];
+  notes.push(...provisionalNotes);
+  if (lines.some((l) => l.source.includes('TO CONFIRM'))) {
+    notes.push('A rate used is marked "to confirm" in the rate table (lambdas/domain/rates.ts).');
+  }
+
+  notes.push(
+    order === 'principal-first'
+      ? 'Payments are allocated to the principal first, then interest, then the indemnity; the invoice is settled once the principal is paid (accessories remain claimed).'
+      : 'Payments are allocated per C. civ. 1343-1 (partial payment goes to interest first): interest accrued up to the payment day, then the 40 EUR indemnity, then the principal; the dossier stays open until everything is paid.',
+  );
+  if (allocationTotal.unallocatedCents > 0) {
+    notes.push(`Overpayment: ${toDecimalString(allocationTotal.unallocatedCents)} EUR received beyond the amount due, not allocated.`);
+  }
+
+  const breakdown: AmountBreakdown = {
+    asOf,
+    regime: b2b ? 'b2b' : 'b2c',
+    principalCents: principal,
+    interest: { basis, lines, totalCents: interestTotal },
+    indemnityCents,
+    paidCents,
+    totalDueCents,
+    principalDueCents: principalOut,
+    provisional: lines.some((l) => l.provisional),
+    notes: [...new Set(notes)],
+  };
+  return { breakdown, order, allocation: allocationTotal, payments: paymentAllocations, ignoredPayments, remaining };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settlement and payment checks
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Default: settled once the principal is fully paid (accessories are claimed but do not keep the
+ * invoice open). pursueAccessories: settled only when nothing at all is due.
+ */
+export function isSettled(breakdown: AmountBreakdown, pursueAccessories = false): boolean {
+  return pursueAccessories ? breakdown.totalDueCents === 0 : breakdown.principalDueCents === 0;
+}
+
+/** The largest payment accepted as of breakdown.asOf without overpaying. */
+export function maxPayableCents(breakdown: AmountBreakdown): Cents {
+  return breakdown.totalDueCents;
+}
+
+export type PaymentCheck =
+  | { ok: true }
+  | { ok: false; error: { code: 'invalid_amount' | 'overpayment'; message: string; maxPayableCents: Cents } };
+
+/** Refuses a non-positive, non-integer or excessive payment amount. */
+export function checkPaymentAmount(breakdown: AmountBreakdown, amountCents: Cents): PaymentCheck {
+  const max = maxPayableCents(breakdown);
+  if (!Number.isSafeInteger(amountCents) || amountCents <= 0) {
+    return { ok: false, error: { code: 'invalid_amount', message: 'A payment must be a positive whole number of cents.', maxPayableCents: max } };
+  }
+  if (amountCents > max) {
+    return {
+      ok: false,
+      error: {
+        code: 'overpayment',
+        message: `Payment of ${toDecimalString(amountCents)} EUR exceeds the amount due of ${toDecimalString(max)} EUR as of ${breakdown.asOf}.`,
+        maxPayableCents: max,
+      },
+    };
+  }
+  return { ok: true };
+}

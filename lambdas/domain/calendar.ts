@@ -1,0 +1,414 @@
+/**
+ * The French calendar as the collection rules see it: public holidays per region, business days,
+ * the window in which we write to debtors, and the mise en demeure deadline.
+ *
+ * Dates (IsoDate) are plain calendar days with no zone: their arithmetic is integer day numbers.
+ * Instants (IsoInstant) only meet a zone through luxon; the global Date is never patched or read
+ * for "now" here (callers pass time in), which keeps every function pure and testable.
+ */
+import Holidays from 'date-holidays';
+import { DateTime, IANAZone } from 'luxon';
+import type { IsoDate, IsoInstant } from './model';
+
+/** A holiday-calendar key: "FR", "FR-57" (Moselle), "FR-RE" (La Réunion)... */
+export type HolidayRegion = string;
+
+export const DEFAULT_REGION: HolidayRegion = 'FR';
+export const DEFAULT_TIME_ZONE = 'Europe/Paris';
+
+interface RegionInfo {
+  /** date-holidays state code; none for metropolitan France. */
+  state?: string;
+  timeZone: string;
+}
+
+/**
+ * Calendars that differ from the national one (Code du travail L3133-1 lists the national days):
+ * - Alsace-Moselle (57, 67, 68) keeps Good Friday and 26 December (local law, C. trav. L3134-13);
+ * - overseas departments add their abolition-of-slavery day (loi 83-550, décret 83-1003);
+ * - Saint-Barthélemy and Saint-Martin use 971xx postal codes but have their own days.
+ */
+const REGIONS: Readonly<Record<HolidayRegion, RegionInfo>> = {
+  FR: { timeZone: 'Europe/Paris' },
+  'FR-57': { state: '57', timeZone: 'Europe/Paris' },
+  'FR-67': { state: '67', timeZone: 'Europe/Paris' },
+  'FR-68': { state: '68', timeZone: 'Europe/Paris' },
+  'FR-GP': { state: 'GP', timeZone: 'America/Guadeloupe' },
+  'FR-MQ': { state: 'MQ', timeZone: 'America/Martinique' },
+  'FR-GF': { state: 'GF', timeZone: 'America/Cayenne' },
+  'FR-RE': { state: 'RE', timeZone: 'Indian/Reunion' },
+  'FR-YT': { state: 'YT', timeZone: 'Indian/Mayotte' },
+  'FR-BL': { state: 'BL', timeZone: 'America/St_Barthelemy' },
+  'FR-MF': { state: 'MF', timeZone: 'America/Marigot' },
+};
+export const HOLIDAY_REGIONS: readonly HolidayRegion[] = Object.keys(REGIONS);
+
+const OVERSEAS_BY_POSTAL_PREFIX: Readonly<Record<string, string>> = {
+  '971': 'GP',
+  '972': 'MQ',
+  '973': 'GF',
+  '974': 'RE',
+  '976': 'YT',
+};
+const OVERSEAS_BY_POSTAL_CODE: Readonly<Record<string, string>> = { '97133': 'BL', '97150': 'MF' };
+
+/**
+ * The holiday calendar of the debtor's address. Foreign and unrecognised addresses get the
+ * national calendar: the creditor writes from France, so French holidays are the ones we avoid.
+ */
+export function holidayRegionFor(address: { postalCode: string; country: string }): HolidayRegion {
+  const country = (address.country ?? '').trim().toUpperCase();
+  if (REGIONS[`FR-${country}`] && !/^\d+$/.test(country)) return `FR-${country}`;
+  // Only a French postal code says anything about the department (a Belgian 6700 is not Moselle).
+  if (country !== 'FR' && country !== '') return DEFAULT_REGION;
+  const postal = (address.postalCode ?? '').replace(/\s+/g, '');
+  if (!/^\d{5}$/.test(postal)) return DEFAULT_REGION;
+  const special = OVERSEAS_BY_POSTAL_CODE[postal];
+  if (special) return `FR-${special}`;
+  const overseas = OVERSEAS_BY_POSTAL_PREFIX[postal.slice(0, 3)];
+  if (overseas) return `FR-${overseas}`;
+  const dept = postal.slice(0, 2);
+  if (dept === '57' || dept === '67' || dept === '68') return `FR-${dept}`;
+  return DEFAULT_REGION;
+}
+
+function regionInfo(region: HolidayRegion): RegionInfo {
+  const info = REGIONS[region];
+  if (!info) {
+    throw new RangeError(`unknown holiday region "${region}" (expected one of ${HOLIDAY_REGIONS.join(', ')})`);
+  }
+  return info;
+}
+
+/**
+ * The local zone of a region. Sending still defaults to Europe/Paris (DEFAULT_SEND_WINDOW): the
+ * creditor and its staff work on Paris time; a policy may choose the debtor's zone explicitly.
+ */
+export function timeZoneFor(region: HolidayRegion): string {
+  return regionInfo(region).timeZone;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calendar dates as integer day numbers (days since 1970-01-01): no zone, no DST, fast in loops.
+
+const MS_PER_DAY = 86_400_000;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function toDayNumber(date: IsoDate): number {
+  const m = ISO_DATE.exec(date);
+  if (m) {
+    const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+    // Round trip rejects 2026-02-30 and years Date.UTC maps elsewhere (0099 -> 1999).
+    if (new Date(ms).toISOString().slice(0, 10) === date) return ms / MS_PER_DAY;
+  }
+  throw new RangeError(`not an ISO calendar date (YYYY-MM-DD): "${date}"`);
+}
+
+function fromDayNumber(day: number): IsoDate {
+  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+export function isValidIsoDate(date: string): boolean {
+  try {
+    toDayNumber(date);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** ISO weekday, 1 = Monday ... 7 = Sunday. */
+export function isoWeekday(date: IsoDate): number {
+  // Day 0 (1970-01-01) was a Thursday (4).
+  return ((((toDayNumber(date) + 3) % 7) + 7) % 7) + 1;
+}
+
+export function addCalendarDays(date: IsoDate, n: number): IsoDate {
+  if (!Number.isSafeInteger(n)) throw new RangeError(`day count must be an integer: ${n}`);
+  return fromDayNumber(toDayNumber(date) + n);
+}
+
+/** Whole days from a to b (positive when b is later). */
+export function daysBetween(a: IsoDate, b: IsoDate): number {
+  return toDayNumber(b) - toDayNumber(a);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public holidays (Code du travail L3133-1, plus the regional days above).
+
+interface HolidayCalendar {
+  source: Holidays;
+  years: Map<number, ReadonlySet<IsoDate>>;
+}
+const calendars = new Map<HolidayRegion, HolidayCalendar>();
+
+function calendarOf(region: HolidayRegion): HolidayCalendar {
+  let cal = calendars.get(region);
+  if (!cal) {
+    const { state } = regionInfo(region);
+    cal = { source: state ? new Holidays('FR', state) : new Holidays('FR'), years: new Map() };
+    calendars.set(region, cal);
+  }
+  return cal;
+}
+
+/**
+ * The public holidays of one year. Only type "public": date-holidays also lists observances
+ * (Pentecost Sunday, Mother's Day) and "bank"/"optional" days that are ordinary working days.
+ */
+export function publicHolidays(year: number, region: HolidayRegion = DEFAULT_REGION): ReadonlySet<IsoDate> {
+  const cal = calendarOf(region);
+  let set = cal.years.get(year);
+  if (!set) {
+    // `date` is the local start ("2026-05-25 00:00:00"), which is the calendar day we want.
+    set = new Set(cal.source.getHolidays(year).filter((h) => h.type === 'public').map((h) => h.date.slice(0, 10)));
+    cal.years.set(year, set);
+  }
+  return set;
+}
+
+export function isPublicHoliday(date: IsoDate, region: HolidayRegion = DEFAULT_REGION): boolean {
+  toDayNumber(date); // validates the format before the year is trusted
+  return publicHolidays(Number(date.slice(0, 4)), region).has(date);
+}
+
+export function isBusinessDay(date: IsoDate, region: HolidayRegion = DEFAULT_REGION): boolean {
+  return isoWeekday(date) <= 5 && !isPublicHoliday(date, region);
+}
+
+/** Longest run of non-business days we accept before suspecting corrupt holiday data. */
+const MAX_NON_BUSINESS_RUN = 31;
+
+export function nextBusinessDayOnOrAfter(date: IsoDate, region: HolidayRegion = DEFAULT_REGION): IsoDate {
+  let d = date;
+  for (let i = 0; i <= MAX_NON_BUSINESS_RUN; i++) {
+    if (isBusinessDay(d, region)) return d;
+    d = addCalendarDays(d, 1);
+  }
+  throw new Error(`no business day within ${MAX_NON_BUSINESS_RUN} days of ${date} in ${region}`);
+}
+
+export function nextBusinessDayAfter(date: IsoDate, region: HolidayRegion = DEFAULT_REGION): IsoDate {
+  return nextBusinessDayOnOrAfter(addCalendarDays(date, 1), region);
+}
+
+/**
+ * The n-th business day after `date` (n >= 1; from a Saturday, 1 business day later is Monday).
+ * n = 0 gives `date` itself when it is a business day, else the next one, so that "0 business
+ * days" still lands on a working day.
+ */
+export function addBusinessDays(date: IsoDate, n: number, region: HolidayRegion = DEFAULT_REGION): IsoDate {
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`business day count must be an integer >= 0: ${n}`);
+  if (n === 0) return nextBusinessDayOnOrAfter(date, region);
+  let d = date;
+  for (let i = 0; i < n; i++) d = nextBusinessDayAfter(d, region);
+  return d;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Instants and zones.
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Parses an instant; an explicit offset (Z or ±hh:mm) is required, a bare local time is ambiguous. */
+export function parseInstant(at: IsoInstant): DateTime {
+  const dt = ISO_INSTANT.test(at) ? DateTime.fromISO(at, { setZone: true }) : null;
+  if (!dt || !dt.isValid) throw new RangeError(`not an ISO instant with offset: "${at}"`);
+  return dt;
+}
+
+export function toIsoInstant(ms: number): IsoInstant {
+  return new Date(ms).toISOString();
+}
+
+export function instantMillis(at: IsoInstant): number {
+  return parseInstant(at).toMillis();
+}
+
+/** The calendar date of an instant in a zone (the day a letter counts as sent, locally). */
+export function localDate(at: IsoInstant, timeZone: string = DEFAULT_TIME_ZONE): IsoDate {
+  return parseInstant(at).setZone(timeZone).toISODate() as IsoDate;
+}
+
+/**
+ * The instant of a wall-clock time on a date in a zone. A time skipped by a DST change
+ * (02:30 on the last Sunday of March in Paris) resolves to the same wall time after the jump.
+ */
+export function localTimeToInstant(date: IsoDate, hhmm: string, timeZone: string = DEFAULT_TIME_ZONE): IsoInstant {
+  const minutes = parseHhMm(hhmm);
+  if (minutes === null) throw new RangeError(`not a HH:mm time: "${hhmm}"`);
+  return toIsoInstant(wallClock(date, minutes, timeZone).toMillis());
+}
+
+function wallClock(date: IsoDate, minutes: number, timeZone: string): DateTime {
+  toDayNumber(date);
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  const hour = Math.floor(minutes / 60);
+  const dt = DateTime.fromObject({ year, month, day, hour, minute: minutes % 60 }, { zone: timeZone });
+  if (!dt.isValid) throw new RangeError(`invalid time zone "${timeZone}"`);
+  return dt;
+}
+
+const HH_MM = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+/** Minutes since midnight, or null. */
+function parseHhMm(text: string): number | null {
+  const m = typeof text === 'string' ? HH_MM.exec(text) : null;
+  return m ? Number(m[1]) * 60 + Number(m[2]) : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Send window: when we may write to a debtor.
+
+export interface SendWindow {
+  timeZone: string;
+  /** ISO weekdays 1..7 (1 = Monday). */
+  days: number[];
+  /** Opening time, inclusive, 'HH:mm'. */
+  open: string;
+  /** Closing time, exclusive, 'HH:mm'. */
+  close: string;
+}
+
+/**
+ * Weekdays 09:00-18:00 Paris time, never on a public holiday (holidays are skipped by every
+ * window). Borrowed from the sales-call rule (C. conso. D223-9) as a guard against harassment
+ * (C. pénal 222-16): collection letters should not land at night, at weekends or on holidays.
+ */
+export const DEFAULT_SEND_WINDOW: Readonly<SendWindow> = Object.freeze({
+  timeZone: DEFAULT_TIME_ZONE,
+  days: Object.freeze([1, 2, 3, 4, 5]) as number[],
+  open: '09:00',
+  close: '18:00',
+});
+
+export interface WindowError {
+  /** Field of the window ("open", "days.2"). */
+  path: string;
+  message: string;
+}
+
+export function validateSendWindow(window: unknown): WindowError[] {
+  if (typeof window !== 'object' || window === null) return [{ path: '', message: 'send window must be an object' }];
+  const w = window as Partial<Record<keyof SendWindow, unknown>>;
+  const errors: WindowError[] = [];
+  if (typeof w.timeZone !== 'string' || !IANAZone.isValidZone(w.timeZone)) {
+    errors.push({ path: 'timeZone', message: `unknown IANA time zone: ${JSON.stringify(w.timeZone)}` });
+  }
+  if (!Array.isArray(w.days) || w.days.length === 0) {
+    errors.push({ path: 'days', message: 'at least one ISO weekday (1 = Monday ... 7 = Sunday) is required' });
+  } else {
+    w.days.forEach((d, i) => {
+      if (!Number.isInteger(d) || d < 1 || d > 7) {
+        errors.push({ path: `days.${i}`, message: `not an ISO weekday 1..7: ${JSON.stringify(d)}` });
+      } else if ((w.days as unknown[]).indexOf(d) !== i) {
+        errors.push({ path: `days.${i}`, message: `weekday ${d} listed twice` });
+      }
+    });
+  }
+  const open = parseHhMm(w.open as string);
+  const close = parseHhMm(w.close as string);
+  if (open === null) errors.push({ path: 'open', message: `not a HH:mm time: ${JSON.stringify(w.open)}` });
+  if (close === null) errors.push({ path: 'close', message: `not a HH:mm time: ${JSON.stringify(w.close)}` });
+  if (open !== null && close !== null && open >= close) {
+    errors.push({ path: 'close', message: `window closes (${String(w.close)}) before or when it opens (${String(w.open)})` });
+  }
+  return errors;
+}
+
+interface CompiledWindow {
+  timeZone: string;
+  days: ReadonlySet<number>;
+  openMs: number;
+  closeMs: number;
+}
+/** Windows are values: compiled once per object (do not mutate a window after use). */
+const compiledWindows = new WeakMap<object, CompiledWindow>();
+
+function compile(window: SendWindow): CompiledWindow {
+  let c = compiledWindows.get(window);
+  if (!c) {
+    const errors = validateSendWindow(window);
+    if (errors.length > 0) {
+      throw new RangeError(`invalid send window: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+    }
+    c = {
+      timeZone: window.timeZone,
+      days: new Set(window.days),
+      openMs: (parseHhMm(window.open) as number) * 60_000,
+      closeMs: (parseHhMm(window.close) as number) * 60_000,
+    };
+    compiledWindows.set(window, c);
+  }
+  return c;
+}
+
+function msOfDay(t: DateTime): number {
+  return ((t.hour * 60 + t.minute) * 60 + t.second) * 1000 + t.millisecond;
+}
+
+function isOpenDay(date: IsoDate, w: CompiledWindow, region: HolidayRegion): boolean {
+  return w.days.has(isoWeekday(date)) && !isPublicHoliday(date, region);
+}
+
+function insideWindow(t: DateTime, w: CompiledWindow, region: HolidayRegion): boolean {
+  const tod = msOfDay(t);
+  return tod >= w.openMs && tod < w.closeMs && isOpenDay(t.toISODate() as IsoDate, w, region);
+}
+
+/** True when a letter may go out at `at`. Holidays are those of `region`, on the window's local date. */
+export function isInSendWindow(
+  at: IsoInstant,
+  window: SendWindow = DEFAULT_SEND_WINDOW,
+  region: HolidayRegion = DEFAULT_REGION,
+): boolean {
+  const w = compile(window);
+  return insideWindow(parseInstant(at).setZone(w.timeZone), w, region);
+}
+
+/**
+ * `at` itself when inside the window, else the next opening. Never earlier than `at`, and
+ * idempotent: the result is always inside the window.
+ */
+export function nextSendInstant(
+  at: IsoInstant,
+  window: SendWindow = DEFAULT_SEND_WINDOW,
+  region: HolidayRegion = DEFAULT_REGION,
+): IsoInstant {
+  const w = compile(window);
+  const t = parseInstant(at).setZone(w.timeZone);
+  if (insideWindow(t, w, region)) return toIsoInstant(t.toMillis());
+  const today = t.toISODate() as IsoDate;
+  // Today's opening still counts when we are before it; then the following days.
+  for (let i = msOfDay(t) < w.openMs ? 0 : 1; i <= 370; i++) {
+    const date = addCalendarDays(today, i);
+    if (!isOpenDay(date, w, region)) continue;
+    const opening = wallClock(date, w.openMs / 60_000, w.timeZone);
+    // An opening inside a DST gap shifts forward and may leave a very short window: re-check.
+    if (opening.toMillis() >= t.toMillis() && insideWindow(opening, w, region)) return toIsoInstant(opening.toMillis());
+  }
+  throw new Error(`no send instant within a year of ${at} for the given window in ${region}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mise en demeure deadline.
+
+/**
+ * The firm payment date printed on a mise en demeure. The day of sending does not count, so the
+ * count starts the next day (CPC 641 style): sending date + graceDays calendar days. A deadline
+ * falling on a Saturday, Sunday or public holiday moves to the next business day (CPC 642 style).
+ * The grace period itself (8 days) is practice, not statute (Code civil 1231, "délai raisonnable").
+ * The sending date is taken in `timeZone`, the sender's (creditor's) zone.
+ */
+export function formalNoticeDeadline(
+  sentAt: IsoInstant,
+  graceDays: number,
+  region: HolidayRegion = DEFAULT_REGION,
+  timeZone: string = DEFAULT_TIME_ZONE,
+): IsoDate {
+  if (!Number.isSafeInteger(graceDays) || graceDays < 0) {
+    throw new RangeError(`grace period must be a whole number of days >= 0: ${graceDays}`);
+  }
+  if (!IANAZone.isValidZone(timeZone)) throw new RangeError(`unknown IANA time zone: "${timeZone}"`);
+  return nextBusinessDayOnOrAfter(addCalendarDays(localDate(sentAt, timeZone), graceDays), region);
+}

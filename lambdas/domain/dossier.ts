@@ -1,0 +1,319 @@
+/**
+ * The life of a dossier as pure functions: each takes the current dossier and returns the next one.
+ * The store applies them with a conditional write on the dossier's version, so concurrent
+ * requests (a payment racing a send) take turns and nothing is half-written.
+ */
+import { computeBreakdown } from './breakdown';
+import { holidayRegionFor } from './calendar';
+import { conflict, DomainError } from './errors';
+import type {
+  AmountBreakdown,
+  CreditorProfile,
+  Debtor,
+  DossierEvent,
+  DossierStatus,
+  Invoice,
+  IsoDate,
+  Payment,
+  ScheduledStage,
+  Stage,
+} from './model';
+import { STAGES } from './model';
+import { toDecimalString } from './money';
+import { DEFAULT_POLICY } from './policy';
+import { computeSchedule } from './schedule';
+
+export interface SendLock {
+  stage: Stage;
+  /** Deterministic per execution and stage, so a retried attempt recognises its own claim. */
+  token: string;
+  /** Real (wall-clock) epoch ms: the lock protects real concurrent work, not simulated time. */
+  leaseUntil: number;
+}
+
+export interface Dossier {
+  id: string;
+  creditorId: string;
+  invoice: Invoice;
+  debtor: Debtor;
+  status: DossierStatus;
+  /** Last stage sent, null before the first. */
+  stage: Stage | null;
+  payments: Payment[];
+  schedule: ScheduledStage[];
+  /** Firm payment deadline of the mise en demeure, once known. */
+  deadline: IsoDate | null;
+  nextAction: ScheduledStage | null;
+  events: DossierEvent[];
+  /** Holiday calendar key chosen from the debtor's address. */
+  region: string;
+  execution: { name: string; generation: number } | null;
+  sending: SendLock | null;
+  version: number;
+  createdAt: string;
+}
+
+export function iso(d: Date): string {
+  return d.toISOString();
+}
+
+/** Stages already sent, with their actual times, from the history. */
+export function sentStages(d: Dossier): { stage: Stage; at: string }[] {
+  return d.events
+    .filter((e) => e.type === 'notice_sent' && e.stage)
+    .map((e) => ({ stage: e.stage as Stage, at: e.at }));
+}
+
+export function paidCents(d: Dossier): number {
+  return d.payments.reduce((sum, p) => sum + p.amountCents, 0);
+}
+
+/** Principal still owed (payments settle principal first by default). */
+export function balanceCents(d: Dossier): number {
+  return Math.max(0, d.invoice.amountCents - paidCents(d));
+}
+
+function scheduleFor(d: Pick<Dossier, 'invoice' | 'region' | 'events'>, now: Date, notBefore?: Date) {
+  return computeSchedule({
+    dueDate: d.invoice.dueDate,
+    policy: DEFAULT_POLICY,
+    region: d.region,
+    now: iso(now),
+    sent: sentStages(d as Dossier),
+    notBefore: notBefore ? iso(notBefore) : undefined,
+  });
+}
+
+function firstUnsent(schedule: ScheduledStage[], sent: { stage: Stage }[]): ScheduledStage | null {
+  const done = new Set(sent.map((s) => s.stage));
+  return schedule.find((s) => !done.has(s.stage)) ?? null;
+}
+
+export interface NewDossierInput {
+  id: string;
+  creditorId: string;
+  invoice: Invoice;
+  debtor: Debtor;
+  executionName: string;
+  now: Date;
+}
+
+export function newDossier(input: NewDossierInput): Dossier {
+  const region = holidayRegionFor({ postalCode: input.debtor.address.postalCode, country: input.debtor.address.country });
+  const base = { invoice: input.invoice, region, events: [] as DossierEvent[] };
+  const computed = scheduleFor(base, input.now);
+  const nextAction = firstUnsent(computed.stages, []);
+  return {
+    id: input.id,
+    creditorId: input.creditorId,
+    invoice: input.invoice,
+    debtor: input.debtor,
+    status: 'active',
+    stage: null,
+    payments: [],
+    schedule: computed.stages,
+    deadline: computed.deadline,
+    nextAction,
+    events: [{ type: 'created', at: iso(input.now), invoiceNumber: input.invoice.invoiceNumber }],
+    region,
+    execution: { name: input.executionName, generation: 1 },
+    sending: null,
+    version: 0,
+    createdAt: iso(input.now),
+  };
+}
+
+/** Execution input for the workflow: where to resume and when. Deterministic for a given dossier. */
+export function workflowInput(d: Dossier): { dossierId: string; next: ScheduledStage } | null {
+  if (d.status !== 'active' || !d.nextAction) return null;
+  return { dossierId: d.id, next: d.nextAction };
+}
+
+/** Same invoice after parsing ("1250.0" = "1250.00"); used to make intake idempotent. */
+export function sameSubmission(a: { invoice: Invoice; debtor: Debtor }, b: { invoice: Invoice; debtor: Debtor }): boolean {
+  return canonical(a) === canonical(b);
+}
+
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, value) =>
+    value && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).filter(([, x]) => x !== undefined).sort(([x], [y]) => x.localeCompare(y)))
+      : value,
+  );
+}
+
+export interface PaymentInput {
+  amountCents: number;
+  paidOn: IsoDate;
+  reference: string;
+}
+
+export type PaymentResult =
+  | { kind: 'duplicate'; dossier: Dossier }
+  | { kind: 'recorded'; dossier: Dossier; settled: boolean };
+
+/** Thrown while a send holds the dossier: the store retries shortly after. */
+export class DossierBusy extends DomainError {
+  constructor() {
+    super(503, 'busy', 'A notice is being sent for this dossier; retry shortly.');
+  }
+}
+
+/**
+ * Records a payment. Idempotent on the reference. Refused above the balance or on a closed
+ * dossier. Waits (via DossierBusy) while a send holds the lease, so no notice_sent can ever be
+ * recorded after the payment that settles the debt.
+ */
+export function recordPayment(d: Dossier, p: PaymentInput, now: Date, realNowMs: number): PaymentResult {
+  const existing = d.payments.find((x) => x.reference === p.reference);
+  if (existing) return { kind: 'duplicate', dossier: d };
+  if (d.status === 'paid' || d.status === 'cancelled') {
+    throw conflict(`Dossier is ${d.status}; no payment can be recorded.`, [{ path: 'status', message: d.status }]);
+  }
+  const balance = balanceCents(d);
+  if (p.amountCents > balance) {
+    throw conflict(`Payment ${toDecimalString(p.amountCents)} exceeds the balance ${toDecimalString(balance)}.`, [
+      { path: 'amount', message: `must not exceed the balance ${toDecimalString(balance)}` },
+    ]);
+  }
+  if (d.sending && d.sending.leaseUntil > realNowMs) throw new DossierBusy();
+  const at = iso(now);
+  const payments = [...d.payments, { ...p, recordedAt: at }];
+  const next: Dossier = { ...d, payments, sending: null };
+  const newBalance = balanceCents(next);
+  const events: DossierEvent[] = [
+    ...d.events,
+    {
+      type: 'payment_recorded',
+      at,
+      amount: toDecimalString(p.amountCents),
+      paidOn: p.paidOn,
+      reference: p.reference,
+      balance: toDecimalString(newBalance),
+    },
+  ];
+  const settled = newBalance === 0;
+  if (settled) events.push({ type: 'paid', at });
+  return {
+    kind: 'recorded',
+    settled,
+    dossier: {
+      ...next,
+      events,
+      status: settled ? 'paid' : d.status,
+      nextAction: settled ? null : d.nextAction,
+    },
+  };
+}
+
+export type ClaimResult =
+  | { kind: 'claimed'; dossier: Dossier }
+  | { kind: 'already_sent'; dossier: Dossier }
+  | { kind: 'not_active'; dossier: Dossier };
+
+/** Takes the send lease for a stage, or says why not. A retry with the same token re-claims. */
+export function claimSend(d: Dossier, stage: Stage, token: string, realNowMs: number, leaseMs: number): ClaimResult {
+  if (sentStages(d).some((s) => s.stage === stage)) return { kind: 'already_sent', dossier: d };
+  if (d.status !== 'active') return { kind: 'not_active', dossier: d };
+  if (d.sending && d.sending.token !== token && d.sending.leaseUntil > realNowMs) throw new DossierBusy();
+  return { kind: 'claimed', dossier: { ...d, sending: { stage, token, leaseUntil: realNowMs + leaseMs } } };
+}
+
+export interface SentInfo {
+  messageId: string;
+  evidenceKey: string;
+  sha256: string;
+  to: string;
+}
+
+/** Records the notice as sent, releases the lease and moves the schedule on. */
+export function completeSend(d: Dossier, stage: Stage, token: string, now: Date, info: SentInfo): Dossier {
+  if (!d.sending || d.sending.token !== token) {
+    throw new DomainError(409, 'lease_lost', `send lease for ${stage} was lost`);
+  }
+  const at = iso(now);
+  const events: DossierEvent[] = [...d.events, { type: 'notice_sent', at, stage, ...info }];
+  const withEvent = { ...d, events };
+  const handedOff = stage === 'litigation_handoff';
+  if (handedOff) events.push({ type: 'handed_off', at });
+  const computed = scheduleFor(withEvent, now);
+  return {
+    ...withEvent,
+    stage,
+    status: handedOff ? 'handed_off' : d.status,
+    sending: null,
+    schedule: computed.stages,
+    deadline: computed.deadline,
+    nextAction: handedOff ? null : firstUnsent(computed.stages, sentStages(withEvent)),
+  };
+}
+
+/** Releases a lease without sending (rendering failed, dossier changed...). */
+export function releaseSend(d: Dossier, token: string): Dossier {
+  return d.sending?.token === token ? { ...d, sending: null } : d;
+}
+
+export function markNeedsAttention(d: Dossier, reason: string, now: Date): Dossier {
+  if (d.status === 'paid' || d.status === 'cancelled' || d.status === 'handed_off') return d;
+  return {
+    ...d,
+    status: 'needs_attention',
+    sending: null,
+    nextAction: null,
+    events: [...d.events, { type: 'needs_attention', at: iso(now), reason }],
+  };
+}
+
+export function breakdownFor(d: Dossier, creditor: CreditorProfile, asOf: IsoDate): AmountBreakdown {
+  const formalNotice = sentStages(d).find((s) => s.stage === 'formal_notice');
+  return computeBreakdown({
+    invoice: {
+      amountCents: d.invoice.amountCents,
+      dueDate: d.invoice.dueDate,
+      contractualPenaltyRate: d.invoice.contractualPenaltyRate,
+    },
+    debtorKind: d.debtor.kind,
+    creditor: {
+      category: creditor.category,
+      contractualPenaltyRate: creditor.contractualPenaltyRate,
+      pursueAccessories: creditor.pursueAccessories,
+    },
+    payments: d.payments.map((p) => ({ amountCents: p.amountCents, paidOn: p.paidOn })),
+    asOf,
+    formalNoticeSentOn: formalNotice ? formalNotice.at.slice(0, 10) : undefined,
+  });
+}
+
+export interface DossierView {
+  id: string;
+  invoiceNumber: string;
+  status: DossierStatus;
+  stage: Stage | null;
+  amount: string;
+  balance: string;
+  currency: 'EUR';
+  dueDate: IsoDate;
+  deadline: IsoDate | null;
+  nextAction: ScheduledStage | null;
+  schedule: ScheduledStage[];
+  events: DossierEvent[];
+}
+
+/** The dossier as the HTTP contract shows it. */
+export function dossierView(d: Dossier): DossierView {
+  const order = new Map(STAGES.map((s, i) => [s, i]));
+  return {
+    id: d.id,
+    invoiceNumber: d.invoice.invoiceNumber,
+    status: d.status,
+    stage: d.stage,
+    amount: toDecimalString(d.invoice.amountCents),
+    balance: toDecimalString(balanceCents(d)),
+    currency: 'EUR',
+    dueDate: d.invoice.dueDate,
+    deadline: d.deadline,
+    nextAction: d.nextAction,
+    schedule: [...d.schedule].sort((a, b) => order.get(a.stage)! - order.get(b.stage)!),
+    events: d.events,
+  };
+}

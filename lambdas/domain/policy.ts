@@ -1,0 +1,421 @@
+/**
+ * Collection policies as data: which letters go out, when, through which channel, and how long
+ * the mise en demeure gives the debtor. A creditor may adjust the default per debtor kind, per
+ * named segment and per debtor; every result is validated before anything is scheduled.
+ */
+import { validateSendWindow, type SendWindow } from './calendar';
+import { STAGES, type DebtorKind, type Stage } from './model';
+
+export type PolicyStageKind = Stage | 'manual_task';
+export type PolicyChannel = 'email' | 'postal_letter' | 'manual';
+export type OffsetUnit = 'calendar' | 'business';
+
+export interface StageOffset {
+  days: number;
+  unit: OffsetUnit;
+  /**
+   * The anchor: the invoice due date, or the stage listed just before. For a litigation_handoff,
+   * `previous_stage` means the mise en demeure DEADLINE (the end of the grace period): handing
+   * off earlier would break the notice's own terms.
+   */
+  from: 'due_date' | 'previous_stage';
+}
+
+export interface PolicyStage {
+  id: Stage | string;
+  kind: PolicyStageKind;
+  channel: PolicyChannel;
+  offset: StageOffset;
+  template?: string;
+  /** Only for manual tasks: skip the task below this amount (the four stages are never skipped). */
+  minimumAmountCents?: number;
+}
+
+export interface Policy {
+  name: string;
+  stages: PolicyStage[];
+  /** Days the mise en demeure gives the debtor, counted from the day after sending. */
+  graceDays: number;
+  /** Below this amount the creditor does not pursue at all. */
+  minimumAmountCents?: number;
+  /** Defaults to DEFAULT_SEND_WINDOW (weekdays 09:00-18:00 Paris, no public holidays). */
+  sendWindow?: SendWindow;
+}
+
+export interface PolicyError {
+  /** Dotted path into the policy: "stages.2.offset.days", "graceDays", "sendWindow.open". */
+  path: string;
+  message: string;
+}
+
+export type PolicyValidation = { ok: true; policy: Policy } | { ok: false; errors: PolicyError[] };
+
+export class InvalidPolicyError extends Error {
+  constructor(readonly errors: PolicyError[]) {
+    super(`invalid policy: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+    this.name = 'InvalidPolicyError';
+  }
+}
+
+/**
+ * Eight days: the grace period of the seed documents. Practice, not statute (Code civil 1231
+ * only asks for a "délai raisonnable"), so it is a floor a creditor may raise, not lower.
+ */
+export const MIN_GRACE_DAYS = 8;
+
+const KINDS: readonly PolicyStageKind[] = [...STAGES, 'manual_task'];
+const CHANNELS: readonly PolicyChannel[] = ['email', 'postal_letter', 'manual'];
+const UNITS: readonly OffsetUnit[] = ['calendar', 'business'];
+const ANCHORS: readonly StageOffset['from'][] = ['due_date', 'previous_stage'];
+
+/** The mandatory stage a policy entry produces, or null for a manual task. */
+export function stageOf(entry: Pick<PolicyStage, 'kind'>): Stage | null {
+  return entry.kind === 'manual_task' ? null : entry.kind;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Where each entry falls, relative to the due date.
+
+export interface OffsetBounds {
+  /** Sum of the day counts on the chain back to the due date (grace included for a hand-off). */
+  nominal: number;
+  /** 'mixed' when the chain mixes calendar and business days (or crosses the deadline). */
+  unit: OffsetUnit | 'mixed';
+  /** Calendar days after the due date, at the earliest and at the latest (before the send window). */
+  lo: number;
+  hi: number;
+}
+
+/**
+ * n business days span at least n and (generously) at most 2n + 4 calendar days, even across
+ * Christmas in Alsace-Moselle; a date moved to the next business day moves at most 4 days.
+ */
+const businessSpan = (n: number): number => 2 * n + 4;
+const MAX_BUSINESS_DAY_SHIFT = 4;
+
+/**
+ * Bounds for every entry of a (structurally valid) stage list. Same-unit chains compare exactly
+ * by `nominal`; mixed chains are only known to be ordered when their intervals do not overlap.
+ */
+export function describeOffsets(stages: readonly PolicyStage[], graceDays: number): OffsetBounds[] {
+  const out: OffsetBounds[] = [];
+  let notice: OffsetBounds | undefined;
+  stages.forEach((s, i) => {
+    let anchor: OffsetBounds | null = null;
+    if (s.offset.from === 'previous_stage' && i > 0) {
+      anchor = out[i - 1] as OffsetBounds;
+      if (s.kind === 'litigation_handoff' && notice) {
+        anchor = {
+          nominal: notice.nominal + graceDays,
+          unit: 'mixed',
+          lo: notice.lo + graceDays,
+          hi: notice.hi + graceDays + MAX_BUSINESS_DAY_SHIFT,
+        };
+      }
+    }
+    const n = s.offset.days;
+    const business = s.offset.unit === 'business';
+    const b: OffsetBounds = {
+      nominal: (anchor?.nominal ?? 0) + n,
+      unit: anchor === null || anchor.unit === s.offset.unit ? s.offset.unit : 'mixed',
+      lo: (anchor?.lo ?? 0) + n,
+      hi: (anchor?.hi ?? 0) + (business ? businessSpan(n) : n),
+    };
+    out.push(b);
+    if (s.kind === 'formal_notice') notice = b;
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation.
+
+/** Deeply freezes a validated policy: validated policies are values, safe to cache and share. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.values(value).forEach(deepFreeze);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+const validated = new WeakSet<object>();
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+const q = JSON.stringify;
+
+/** Checks one entry's shape; returns a clean copy (unknown fields dropped) or null. */
+function checkEntry(raw: unknown, path: string, errors: PolicyError[]): PolicyStage | null {
+  if (!isObject(raw)) {
+    errors.push({ path, message: 'stage must be an object' });
+    return null;
+  }
+  const before = errors.length;
+  const err = (field: string, message: string) => errors.push({ path: `${path}.${field}`, message });
+  if (typeof raw.id !== 'string' || raw.id.trim() === '') err('id', 'id must be a non-empty string');
+  if (!KINDS.includes(raw.kind as PolicyStageKind)) err('kind', `kind must be one of ${KINDS.join(', ')}; got ${q(raw.kind)}`);
+  if (!CHANNELS.includes(raw.channel as PolicyChannel)) {
+    err('channel', `channel must be one of ${CHANNELS.join(', ')}; got ${q(raw.channel)}`);
+  } else if (raw.kind === 'manual_task' && raw.channel !== 'manual') {
+    err('channel', 'a manual task is done by a person: its channel must be "manual"');
+  }
+  if (raw.template !== undefined && typeof raw.template !== 'string') err('template', 'template must be a string');
+  if (raw.minimumAmountCents !== undefined) {
+    if (!isCount(raw.minimumAmountCents)) err('minimumAmountCents', 'must be a whole number of cents >= 0');
+    else if (raw.kind !== 'manual_task') {
+      err('minimumAmountCents', 'only manual tasks may be skipped by amount; set the policy minimumAmountCents instead');
+    }
+  }
+  const o = raw.offset;
+  if (!isObject(o)) {
+    err('offset', 'offset { days, unit, from } is required');
+  } else {
+    if (typeof o.days !== 'number' || !Number.isSafeInteger(o.days)) err('offset.days', `days must be an integer; got ${q(o.days)}`);
+    else if (o.days < 0) err('offset.days', `offset cannot be negative (${o.days} days): stages only move forward`);
+    if (!UNITS.includes(o.unit as OffsetUnit)) err('offset.unit', `unit must be one of ${UNITS.join(', ')}; got ${q(o.unit)}`);
+    if (!ANCHORS.includes(o.from as StageOffset['from'])) {
+      err('offset.from', `from must be one of ${ANCHORS.join(', ')}; got ${q(o.from)}`);
+    }
+  }
+  if (errors.length > before) return null;
+  const offset = o as unknown as StageOffset;
+  const entry: PolicyStage = {
+    id: raw.id as string,
+    kind: raw.kind as PolicyStageKind,
+    channel: raw.channel as PolicyChannel,
+    offset: { days: offset.days, unit: offset.unit, from: offset.from },
+  };
+  if (raw.template !== undefined) entry.template = raw.template as string;
+  if (raw.minimumAmountCents !== undefined) entry.minimumAmountCents = raw.minimumAmountCents as number;
+  return entry;
+}
+
+/** Each of the four stages exactly once, in the order of STAGES; ids unique. */
+function checkComposition(stages: PolicyStage[], errors: PolicyError[]): void {
+  const seenIds = new Map<string, number>();
+  const seenKinds = new Map<Stage, number>();
+  let lastRank = -1;
+  stages.forEach((s, i) => {
+    const first = seenIds.get(s.id);
+    if (first !== undefined) errors.push({ path: `stages.${i}.id`, message: `duplicate id "${s.id}" (also stages.${first})` });
+    else seenIds.set(s.id, i);
+    // A stage name used as the id of another kind would mislead whoever reads the history.
+    if ((STAGES as readonly string[]).includes(s.id) && s.id !== s.kind) {
+      errors.push({ path: `stages.${i}.id`, message: `id "${s.id}" names a stage but this entry is a ${s.kind}` });
+    }
+    const stage = stageOf(s);
+    if (stage === null) return;
+    if (seenKinds.has(stage)) {
+      errors.push({ path: `stages.${i}.kind`, message: `${stage} appears twice (also stages.${seenKinds.get(stage)})` });
+      return;
+    }
+    seenKinds.set(stage, i);
+    const rank = STAGES.indexOf(stage);
+    if (rank < lastRank) {
+      errors.push({
+        path: `stages.${i}.kind`,
+        message: `${stage} must come before ${STAGES[lastRank]}: the order is ${STAGES.join(' -> ')}`,
+      });
+    }
+    lastRank = Math.max(lastRank, rank);
+  });
+  for (const stage of STAGES) {
+    if (!seenKinds.has(stage)) errors.push({ path: 'stages', message: `missing mandatory stage ${stage}` });
+  }
+}
+
+/** Every entry strictly after the one listed before it; the hand-off after the deadline. */
+function checkTiming(stages: PolicyStage[], graceDays: number, errors: PolicyError[]): void {
+  const bounds = describeOffsets(stages, graceDays);
+  const noticeIndex = stages.findIndex((s) => s.kind === 'formal_notice');
+  stages.forEach((s, i) => {
+    const path = `stages.${i}.offset`;
+    const b = bounds[i] as OffsetBounds;
+    if (s.offset.from === 'previous_stage' && i === 0) {
+      errors.push({ path: `${path}.from`, message: 'the first stage has no previous stage: anchor it on the due date' });
+      return;
+    }
+    if (s.kind === 'first_reminder' && b.lo < 1) {
+      errors.push({
+        path: `${path}.days`,
+        message: 'the first reminder must wait at least one day: payment is late only from the day after the due date (C. com. L441-10)',
+      });
+    }
+    if (s.kind === 'litigation_handoff' && noticeIndex >= 0) {
+      const notice = bounds[noticeIndex] as OffsetBounds;
+      if (s.offset.from === 'previous_stage' && s.offset.days < 1) {
+        errors.push({ path: `${path}.days`, message: 'the hand-off must fall at least 1 day after the mise en demeure deadline' });
+        return;
+      }
+      if (s.offset.from === 'due_date' && s.offset.days <= notice.nominal + graceDays) {
+        errors.push({
+          path: `${path}.days`,
+          message: `the hand-off (day ${s.offset.days}) must come after the mise en demeure deadline (day ${notice.nominal} + ${graceDays} days of grace)`,
+        });
+        return;
+      }
+    }
+    if (i === 0) return;
+    const prev = stages[i - 1] as PolicyStage;
+    const a = bounds[i - 1] as OffsetBounds;
+    // Anchored on the entry before it: after it as soon as the offset is positive.
+    const handoffOnItsNotice = s.kind === 'litigation_handoff' && s.offset.from === 'previous_stage' && i - 1 === noticeIndex;
+    if (s.offset.from === 'previous_stage' && s.kind !== 'litigation_handoff') {
+      if (s.offset.days < 1) {
+        errors.push({ path: `${path}.days`, message: `"${s.id}" would fall on the same day as "${prev.id}": offset must be at least 1` });
+      }
+      return;
+    }
+    if (handoffOnItsNotice) return;
+    const after = a.unit === b.unit && a.unit !== 'mixed' ? b.nominal > a.nominal : b.lo > a.hi;
+    if (!after) {
+      errors.push({
+        path: `${path}.days`,
+        message: `"${s.id}" (day ${b.nominal}${b.unit === 'calendar' ? '' : ` ${b.unit}`}) must come strictly after "${prev.id}" (day ${a.nominal}${a.unit === 'calendar' ? '' : ` ${a.unit}`})`,
+      });
+    }
+  });
+}
+
+export function validatePolicy(p: unknown): PolicyValidation {
+  if (validated.has(p as object)) return { ok: true, policy: p as Policy };
+  if (!isObject(p)) return { ok: false, errors: [{ path: '', message: 'policy must be an object' }] };
+  const errors: PolicyError[] = [];
+  if (typeof p.name !== 'string' || p.name.trim() === '') errors.push({ path: 'name', message: 'name must be a non-empty string' });
+  if (!isCount(p.graceDays)) errors.push({ path: 'graceDays', message: `graceDays must be a whole number >= 0; got ${q(p.graceDays)}` });
+  if (p.minimumAmountCents !== undefined && !isCount(p.minimumAmountCents)) {
+    errors.push({ path: 'minimumAmountCents', message: 'must be a whole number of cents >= 0' });
+  }
+  if (p.sendWindow !== undefined) {
+    for (const e of validateSendWindow(p.sendWindow)) {
+      errors.push({ path: e.path ? `sendWindow.${e.path}` : 'sendWindow', message: e.message });
+    }
+  }
+  const stages: PolicyStage[] = [];
+  let shapesOk = true;
+  if (!Array.isArray(p.stages) || p.stages.length === 0) {
+    errors.push({ path: 'stages', message: 'stages must be a non-empty list' });
+    shapesOk = false;
+  } else {
+    p.stages.forEach((raw, i) => {
+      const entry = checkEntry(raw, `stages.${i}`, errors);
+      if (entry) stages.push(entry);
+      else shapesOk = false;
+    });
+  }
+  if (shapesOk) {
+    checkComposition(stages, errors);
+    const hasNotice = stages.some((s) => s.kind === 'formal_notice');
+    if (hasNotice && isCount(p.graceDays) && p.graceDays < MIN_GRACE_DAYS) {
+      errors.push({
+        path: 'graceDays',
+        message: `a mise en demeure must give at least ${MIN_GRACE_DAYS} days to pay (got ${p.graceDays})`,
+      });
+    }
+    if (isCount(p.graceDays)) checkTiming(stages, p.graceDays, errors);
+  }
+  if (errors.length > 0) return { ok: false, errors };
+
+  const policy: Policy = { name: p.name as string, stages, graceDays: p.graceDays as number };
+  if (p.minimumAmountCents !== undefined) policy.minimumAmountCents = p.minimumAmountCents as number;
+  if (p.sendWindow !== undefined) {
+    const w = p.sendWindow as SendWindow;
+    policy.sendWindow = { timeZone: w.timeZone, days: [...w.days], open: w.open, close: w.close };
+  }
+  deepFreeze(policy);
+  validated.add(policy);
+  return { ok: true, policy };
+}
+
+/** The validated (frozen) policy, or an InvalidPolicyError listing every problem. */
+export function assertValidPolicy(p: unknown): Policy {
+  const r = validatePolicy(p);
+  if (!r.ok) throw new InvalidPolicyError(r.errors);
+  return r.policy;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inheritance.
+
+export interface PolicyLayers {
+  creditorDefault?: Partial<Policy>;
+  /** Keyed by debtor kind ("business", "consumer") or by a named segment ("public-sector"). */
+  segments?: Record<string, Partial<Policy>>;
+  debtorKind: DebtorKind;
+  segment?: string;
+  debtorOverride?: Partial<Policy>;
+}
+
+/**
+ * DEFAULT_POLICY, then the creditor's default, then the debtor-kind segment, then the named
+ * segment, then the debtor's own override; later layers win field by field. `stages` and
+ * `sendWindow` are replaced whole, never merged by position: a half-merged list of stages
+ * would be a policy nobody wrote. Undefined fields do not erase inherited ones.
+ */
+export function resolvePolicy(layers: PolicyLayers): PolicyValidation {
+  const chain: (Partial<Policy> | undefined)[] = [
+    layers.creditorDefault,
+    layers.segments?.[layers.debtorKind],
+    layers.segment !== undefined && layers.segment !== layers.debtorKind ? layers.segments?.[layers.segment] : undefined,
+    layers.debtorOverride,
+  ];
+  const merged: Record<string, unknown> = { ...DEFAULT_POLICY };
+  for (const layer of chain) {
+    if (!layer) continue;
+    for (const [key, value] of Object.entries(layer)) if (value !== undefined) merged[key] = value;
+  }
+  return validatePolicy(merged);
+}
+
+/** False when the policy says this amount is not worth pursuing. */
+export function shouldPursue(policy: Policy, amountCents: number): boolean {
+  return policy.minimumAmountCents === undefined || amountCents >= policy.minimumAmountCents;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Built-in policies (declared last: they are validated when the module loads).
+
+function builtIn(p: Policy): Policy {
+  const r = validatePolicy(p);
+  if (!r.ok) throw new InvalidPolicyError(r.errors);
+  return r.policy;
+}
+
+const calendarDaysFromDue = (days: number): StageOffset => ({ days, unit: 'calendar', from: 'due_date' });
+
+/**
+ * The French default: reminder at D+3, formal reminder at D+15, mise en demeure at D+30 with
+ * 8 days to pay, then hand-off to litigation on the first business day after that deadline.
+ */
+export const DEFAULT_POLICY: Policy = builtIn({
+  name: 'fr-default',
+  graceDays: MIN_GRACE_DAYS,
+  stages: [
+    { id: 'first_reminder', kind: 'first_reminder', channel: 'email', offset: calendarDaysFromDue(3) },
+    { id: 'formal_reminder', kind: 'formal_reminder', channel: 'email', offset: calendarDaysFromDue(15) },
+    { id: 'formal_notice', kind: 'formal_notice', channel: 'email', offset: calendarDaysFromDue(30) },
+    {
+      id: 'litigation_handoff',
+      kind: 'litigation_handoff',
+      channel: 'email',
+      offset: { days: 1, unit: 'business', from: 'previous_stage' },
+    },
+  ],
+});
+
+/** The default plus a courtesy phone call at D+8, between the two reminders. */
+export const FR_WITH_COURTESY_CALL: Policy = builtIn({
+  ...DEFAULT_POLICY,
+  name: 'fr-with-courtesy-call',
+  stages: [
+    DEFAULT_POLICY.stages[0] as PolicyStage,
+    { id: 'courtesy_call', kind: 'manual_task', channel: 'manual', offset: calendarDaysFromDue(8) },
+    ...DEFAULT_POLICY.stages.slice(1),
+  ],
+});
+
+export const BUILTIN_POLICIES: Readonly<Record<string, Policy>> = Object.freeze({
+  [DEFAULT_POLICY.name]: DEFAULT_POLICY,
+  [FR_WITH_COURTESY_CALL.name]: FR_WITH_COURTESY_CALL,
+});

@@ -1,0 +1,131 @@
+/**
+ * Prescription (limitation period) of the claim.
+ *
+ * - B2B: 5 years, "les obligations nées à l'occasion de leur commerce entre commerçants ou entre
+ *   commerçants et non-commerçants se prescrivent par cinq ans" (C. com. L110-4).
+ * - Business to consumer: 2 years, "l'action des professionnels, pour les biens ou les services
+ *   qu'ils fournissent aux consommateurs, se prescrit par deux ans" (C. conso. L218-2).
+ * - Runs from the due date (the claim is payable from then). Counted in days (C. civ. 2228);
+ *   acquired when the last day of the term is over (C. civ. 2229). We return that last day: the
+ *   same calendar date N years after the due date (29 February -> 28 February, the earlier and
+ *   prudent choice).
+ * - The debtor's acknowledgment of the debt interrupts it (C. civ. 2240, e.g. a signed payment
+ *   plan; case law also treats a partial payment as an acknowledgment — pass its date in
+ *   acknowledgedOn if the operator wants it counted); interruption starts a new period of the same
+ *   length from the acknowledgment (C. civ. 2231). An acknowledgment after the period has run out
+ *   does not revive it (renunciation, C. civ. 2250-2251, is not modelled).
+ * - A mise en demeure does NOT interrupt prescription (Cass. com. 18 May 2022, n° 20-23.204); it
+ *   is deliberately not an input. A court claim including injonction de payer (C. civ. 2241) and
+ *   enforcement (2244) do interrupt it, but they happen after the amicable stage.
+ */
+import { DateTime } from 'luxon';
+import type { DebtorKind, IsoDate } from './model';
+import { addYears, compareIsoDates, daysBetween, maxIsoDate, parseIsoDate, requireIsoDate } from './epoch-days';
+
+export interface PrescriptionInput {
+  dueDate: IsoDate;
+  debtorKind: DebtorKind;
+  /** Dates of acknowledgments of the debt by the debtor (C. civ. 2240). */
+  acknowledgedOn?: readonly IsoDate[];
+}
+
+export interface PrescriptionDetail {
+  /** Last day on which the creditor can still act; prescribed from the next day. */
+  prescribesOn: IsoDate;
+  years: 5 | 2;
+  article: string;
+  /** Start of the period currently running (the due date or the last effective acknowledgment). */
+  runsFrom: IsoDate;
+  acknowledgmentsApplied: IsoDate[];
+  /** Acknowledgments dated after the period had already run out. */
+  acknowledgmentsIgnored: IsoDate[];
+  notes: string[];
+}
+
+export function prescriptionDetail(input: PrescriptionInput): PrescriptionDetail {
+  requireIsoDate(input.dueDate, 'dueDate');
+  const b2b = input.debtorKind === 'business';
+  const years = b2b ? 5 : 2;
+  const article = b2b ? 'C. com. L110-4 (5 years, commercial)' : 'C. conso. L218-2 (2 years, professional against consumer)';
+  const acks = [...(input.acknowledgedOn ?? [])];
+  acks.forEach((a) => requireIsoDate(a, 'acknowledgedOn[]'));
+  acks.sort(compareIsoDates);
+
+  let runsFrom = input.dueDate;
+  let prescribesOn = addYears(input.dueDate, years);
+  const applied: IsoDate[] = [];
+  const ignored: IsoDate[] = [];
+  for (const ack of acks) {
+    if (compareIsoDates(ack, prescribesOn) > 0) {
+      ignored.push(ack);
+      continue;
+    }
+    const restarted = addYears(ack, years);
+    // An acknowledgment before the due date cannot shorten the period that starts at the due date.
+    if (compareIsoDates(restarted, prescribesOn) > 0) {
+      prescribesOn = restarted;
+      runsFrom = maxIsoDate(ack, runsFrom);
+    }
+    applied.push(ack);
+  }
+  const notes = [
+    `Prescription ${years} years (${article}) from ${runsFrom}; last day to act ${prescribesOn} (C. civ. 2228-2229).`,
+    'A mise en demeure does not interrupt prescription (Cass. com. 18 May 2022, 20-23.204).',
+  ];
+  if (applied.length > 0) notes.push(`Interrupted by acknowledgment(s) of ${applied.join(', ')} (C. civ. 2240): new period of the same length (C. civ. 2231).`);
+  if (ignored.length > 0) notes.push(`Acknowledgment(s) of ${ignored.join(', ')} came after the period had run out and do not revive it.`);
+  return { prescribesOn, years, article, runsFrom, acknowledgmentsApplied: applied, acknowledgmentsIgnored: ignored, notes };
+}
+
+/** Last day on which the creditor can still act (see prescriptionDetail). */
+export function prescriptionDate(input: PrescriptionInput): IsoDate {
+  return prescriptionDetail(input).prescribesOn;
+}
+
+export interface PrescriptionWarning {
+  level: 'approaching' | 'prescribed';
+  prescribesOn: IsoDate;
+  /** Calendar date of the hand-off in Europe/Paris. */
+  handoffOn: IsoDate;
+  /** prescribesOn - handoffOn in days (0: the hand-off is on the last day; negative: too late). */
+  daysLeft: number;
+  message: string;
+}
+
+/** Calendar date in Europe/Paris of an ISO date or instant ("2026-04-07" or "2026-04-07T22:30:00Z"). */
+export function parisDateOf(dateOrInstant: string): IsoDate {
+  if (parseIsoDate(dateOrInstant)) return dateOrInstant;
+  const dt = DateTime.fromISO(dateOrInstant, { setZone: true });
+  if (!dt.isValid || !/T/.test(dateOrInstant)) throw new RangeError(`not an ISO date or instant: ${dateOrInstant}`);
+  return dt.setZone('Europe/Paris').toISODate()!;
+}
+
+/**
+ * Warns when the litigation hand-off happens fewer than `warnDays` days before the claim
+ * prescribes (level "approaching"), or after it (level "prescribed"). Null when there is time.
+ */
+export function prescriptionWarning(prescribesOn: IsoDate, handoffAt: string, warnDays = 90): PrescriptionWarning | null {
+  requireIsoDate(prescribesOn, 'prescribesOn');
+  if (!Number.isSafeInteger(warnDays) || warnDays < 0) throw new RangeError(`warnDays must be a non-negative integer: ${warnDays}`);
+  const handoffOn = parisDateOf(handoffAt);
+  const daysLeft = daysBetween(handoffOn, prescribesOn);
+  if (daysLeft < 0) {
+    return {
+      level: 'prescribed',
+      prescribesOn,
+      handoffOn,
+      daysLeft,
+      message: `The claim prescribed after ${prescribesOn}: the hand-off of ${handoffOn} is ${-daysLeft} day(s) too late; a court claim would be time-barred unless an acknowledgment (C. civ. 2240) is on file.`,
+    };
+  }
+  if (daysLeft <= warnDays) {
+    return {
+      level: 'approaching',
+      prescribesOn,
+      handoffOn,
+      daysLeft,
+      message: `The claim prescribes after ${prescribesOn}, ${daysLeft} day(s) after the hand-off of ${handoffOn}: file the court claim (e.g. injonction de payer, C. civ. 2241) or obtain an acknowledgment before then. A mise en demeure does not interrupt prescription.`,
+    };
+  }
+  return null;
+}

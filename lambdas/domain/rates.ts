@@ -1,0 +1,276 @@
+/**
+ * Versioned rate tables, as data: one row per half-year, each with its source.
+ *
+ * - ECB main refinancing rate used for the B2B default late-payment rate (C. com. L441-10 II):
+ *   "le taux applicable pendant le premier semestre de l'année concernée est le taux en vigueur au
+ *   1er janvier de l'année en question; pour le second semestre, le taux en vigueur au 1er juillet".
+ *   Default B2B rate = that ECB rate + 10 percentage points.
+ * - Legal interest rate (taux de l'intérêt légal, C. mon. fin. L313-2), fixed per half-year by
+ *   arrêté, with two columns: creditor who is a natural person not acting for professional needs
+ *   ("individual"), and all other cases ("business").
+ *
+ * ADDING A HALF-YEAR = ONE LINE: append a row to ECB_RATES and/or LEGAL_INTEREST_RATES, in order.
+ * The module checks the tables at load time (ordered, contiguous, parseable) so a bad edit fails
+ * every test immediately.
+ *
+ * A half-year missing from a table never throws and never blocks: the last known row is used and
+ * the quote is marked `provisional: true`, with a `source` that says so (so the caller can show it
+ * and log it for an operator to add the row).
+ *
+ * Rates are decimal strings ("12.15") handled as integer hundredths of a percent (1215): never
+ * binary floats.
+ */
+import type { IsoDate } from './model';
+import { requireIsoDate } from './epoch-days';
+
+/** "2025-H1" (1 January - 30 June) or "2025-H2" (1 July - 31 December). */
+export type HalfYear = `${number}-H1` | `${number}-H2`;
+export type CreditorCategory = 'business' | 'individual';
+
+export interface EcbRateRow {
+  halfYear: HalfYear;
+  /** ECB main refinancing operations rate in force on 1 January (H1) or 1 July (H2). */
+  ecbPercent: string;
+  source: string;
+  /** The row is an assumption awaiting confirmation (its source text says why). */
+  toConfirm?: boolean;
+}
+
+export interface LegalRateRow {
+  halfYear: HalfYear;
+  /** Creditor is a natural person not acting for professional needs (L313-2 CMF). */
+  individualPercent: string;
+  /** All other cases (a business creditor; also the basis of the 3x floor of L441-10 II). */
+  otherPercent: string;
+  source: string;
+}
+
+// prettier-ignore
+export const ECB_RATES: readonly EcbRateRow[] = [
+  { halfYear: '2024-H1', ecbPercent: '4.50', source: 'ECB main refinancing rate in force on 1 Jan 2024: 4.50% (since 20 Sep 2023)' },
+  { halfYear: '2024-H2', ecbPercent: '4.25', source: 'ECB main refinancing rate in force on 1 Jul 2024: 4.25% (since 12 Jun 2024)' },
+  { halfYear: '2025-H1', ecbPercent: '3.15', source: 'ECB main refinancing rate in force on 1 Jan 2025: 3.15% (since 18 Dec 2024)' },
+  { halfYear: '2025-H2', ecbPercent: '2.15', source: 'ECB main refinancing rate in force on 1 Jul 2025: 2.15% (since 11 Jun 2025)' },
+  { halfYear: '2026-H1', ecbPercent: '2.15', source: 'ECB main refinancing rate in force on 1 Jan 2026: 2.15% (since 11 Jun 2025)' },
+  { halfYear: '2026-H2', ecbPercent: '2.15', toConfirm: true, source: 'ECB main refinancing rate for 1 Jul 2026: 2.15% TO CONFIRM (unchanged at the decisions of 5 Feb and 19 Mar 2026; later decisions not in sources)' },
+];
+
+// prettier-ignore
+export const LEGAL_INTEREST_RATES: readonly LegalRateRow[] = [
+  { halfYear: '2024-H1', individualPercent: '8.01', otherPercent: '5.07', source: 'Legal interest rate 2024 H1, semi-annual arrêté (C. mon. fin. L313-2)' },
+  { halfYear: '2024-H2', individualPercent: '8.16', otherPercent: '4.92', source: 'Legal interest rate 2024 H2, semi-annual arrêté (C. mon. fin. L313-2)' },
+  { halfYear: '2025-H1', individualPercent: '7.21', otherPercent: '3.71', source: 'Legal interest rate 2025 H1, semi-annual arrêté (C. mon. fin. L313-2)' },
+  { halfYear: '2025-H2', individualPercent: '6.65', otherPercent: '2.76', source: 'Legal interest rate 2025 H2, semi-annual arrêté (C. mon. fin. L313-2)' },
+  { halfYear: '2026-H1', individualPercent: '6.67', otherPercent: '2.62', source: 'Legal interest rate 2026 H1, semi-annual arrêté (C. mon. fin. L313-2)' },
+];
+
+/** Points added to the ECB rate for the default B2B rate (C. com. L441-10 II), in hundredths. */
+export const B2B_DEFAULT_MARGIN_HUNDREDTHS = 1000;
+
+/** A rate resolved for one half-year. */
+export interface RateQuote {
+  /** The half-year asked for. */
+  halfYear: HalfYear;
+  /** The table row actually used (differs from halfYear when provisional). */
+  tableHalfYear: HalfYear;
+  /** Annual rate in percent, decimal string with two decimals ("12.15"). */
+  ratePercent: string;
+  /** The same rate in integer hundredths of a percent (1215). */
+  hundredths: number;
+  /** True when the half-year is not in the table and the last known rate was used. */
+  provisional: boolean;
+  /** True when the row used is itself marked "to confirm" in the table. */
+  toConfirm: boolean;
+  source: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rate strings <-> integer hundredths of a percent
+// ---------------------------------------------------------------------------------------------
+
+const RATE = /^(0|[1-9]\d{0,2})(?:\.(\d{1,2})0*)?$/;
+
+/**
+ * "12.15" -> 1215, "8" -> 800, "8.5" -> 850, "8.500" -> 850. Null when malformed, negative, or
+ * more precise than a hundredth of a percent ("8.125").
+ */
+export function parseRatePercent(text: string): number | null {
+  if (typeof text !== 'string') return null;
+  const m = RATE.exec(text.trim());
+  if (!m) return null;
+  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+}
+
+/** 1215 -> "12.15". */
+export function formatRatePercent(hundredths: number): string {
+  if (!Number.isSafeInteger(hundredths) || hundredths < 0) throw new RangeError(`not a rate in hundredths: ${hundredths}`);
+  return `${Math.floor(hundredths / 100)}.${String(hundredths % 100).padStart(2, '0')}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Half-years
+// ---------------------------------------------------------------------------------------------
+
+const HALF_YEAR = /^(\d{4})-H([12])$/;
+
+export function parseHalfYear(text: string): { year: number; half: 1 | 2 } | null {
+  const m = typeof text === 'string' ? HALF_YEAR.exec(text) : null;
+  if (!m) return null;
+  return { year: Number(m[1]), half: m[2] === '1' ? 1 : 2 };
+}
+
+function makeHalfYear(year: number, half: 1 | 2): HalfYear {
+  return `${String(year).padStart(4, '0')}-H${half}` as HalfYear;
+}
+
+function requireHalfYear(hy: HalfYear): { year: number; half: 1 | 2 } {
+  const p = parseHalfYear(hy);
+  if (!p) throw new RangeError(`not a half-year (YYYY-H1|YYYY-H2): ${String(hy)}`);
+  return p;
+}
+
+/** The half-year a calendar date falls in: 1 Jan - 30 Jun is H1, 1 Jul - 31 Dec is H2. */
+export function halfYearOf(date: IsoDate): HalfYear {
+  const d = requireIsoDate(date);
+  return makeHalfYear(d.year, d.month <= 6 ? 1 : 2);
+}
+
+export function halfYearStart(hy: HalfYear): IsoDate {
+  const { year, half } = requireHalfYear(hy);
+  return `${String(year).padStart(4, '0')}-${half === 1 ? '01-01' : '07-01'}`;
+}
+
+export function halfYearEnd(hy: HalfYear): IsoDate {
+  const { year, half } = requireHalfYear(hy);
+  return `${String(year).padStart(4, '0')}-${half === 1 ? '06-30' : '12-31'}`;
+}
+
+export function nextHalfYear(hy: HalfYear): HalfYear {
+  const { year, half } = requireHalfYear(hy);
+  return half === 1 ? makeHalfYear(year, 2) : makeHalfYear(year + 1, 1);
+}
+
+/** Negative, zero or positive like a comparator. */
+export function compareHalfYears(a: HalfYear, b: HalfYear): number {
+  const pa = requireHalfYear(a);
+  const pb = requireHalfYear(b);
+  return pa.year * 2 + pa.half - (pb.year * 2 + pb.half);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lookups (never throw)
+// ---------------------------------------------------------------------------------------------
+
+interface Lookup<T> {
+  row: T;
+  provisional: boolean;
+  /** Prefix explaining a provisional choice; '' when the row is exact. */
+  note: string;
+}
+
+function lookup<T extends { halfYear: HalfYear }>(rows: readonly T[], hy: HalfYear, table: string): Lookup<T> {
+  const last = rows[rows.length - 1]!;
+  const wanted = parseHalfYear(hy);
+  if (!wanted) {
+    return {
+      row: last,
+      provisional: true,
+      note: `PROVISIONAL: unrecognised half-year "${String(hy)}"; last known ${table} (${last.halfYear}) used. `,
+    };
+  }
+  const exact = rows.find((r) => r.halfYear === hy);
+  if (exact) return { row: exact, provisional: false, note: '' };
+  const key = wanted.year * 2 + wanted.half;
+  let before: T | undefined;
+  for (const r of rows) {
+    const p = parseHalfYear(r.halfYear)!;
+    if (p.year * 2 + p.half < key) before = r;
+  }
+  if (before) {
+    return {
+      row: before,
+      provisional: true,
+      note: `PROVISIONAL: ${hy} is not in the ${table} table; last known rate (${before.halfYear}) used until an operator adds the ${hy} row in lambdas/domain/rates.ts. `,
+    };
+  }
+  const first = rows[0]!;
+  return {
+    row: first,
+    provisional: true,
+    note: `PROVISIONAL: ${hy} is before the ${table} table; earliest known rate (${first.halfYear}) used until an operator adds the ${hy} row in lambdas/domain/rates.ts. `,
+  };
+}
+
+/** ECB main refinancing rate used for a half-year (in force on 1 Jan / 1 Jul). */
+export function ecbRate(halfYear: HalfYear): RateQuote {
+  const { row, provisional, note } = lookup(ECB_RATES, halfYear, 'ECB rate');
+  const hundredths = parseRatePercent(row.ecbPercent)!;
+  return {
+    halfYear,
+    tableHalfYear: row.halfYear,
+    ratePercent: formatRatePercent(hundredths),
+    hundredths,
+    provisional,
+    toConfirm: row.toConfirm === true,
+    source: `${note}${row.source}`,
+  };
+}
+
+/** Default B2B late-payment rate: ECB rate of the half-year + 10 points (C. com. L441-10 II). */
+export function b2bDefaultRate(halfYear: HalfYear): RateQuote {
+  const ecb = ecbRate(halfYear);
+  const hundredths = ecb.hundredths + B2B_DEFAULT_MARGIN_HUNDREDTHS;
+  const ratePercent = formatRatePercent(hundredths);
+  return {
+    ...ecb,
+    ratePercent,
+    hundredths,
+    source: `${ecb.source}; + 10 points = ${ratePercent}% (C. com. L441-10 II)`,
+  };
+}
+
+/**
+ * Legal interest rate of a half-year for the creditor's category (C. mon. fin. L313-2):
+ * "individual" = creditor is a natural person not acting for professional needs; "business" =
+ * all other cases.
+ */
+export function legalRate(halfYear: HalfYear, creditorCategory: CreditorCategory): RateQuote {
+  const { row, provisional, note } = lookup(LEGAL_INTEREST_RATES, halfYear, 'legal interest rate');
+  const individual = creditorCategory === 'individual';
+  const hundredths = parseRatePercent(individual ? row.individualPercent : row.otherPercent)!;
+  const column = individual ? 'creditor is a private individual' : 'all other cases';
+  return {
+    halfYear,
+    tableHalfYear: row.halfYear,
+    ratePercent: formatRatePercent(hundredths),
+    hundredths,
+    provisional,
+    toConfirm: false,
+    source: `${note}${row.source}, column "${column}": ${formatRatePercent(hundredths)}%`,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Table self-check at load time: ordered, contiguous, parseable. A bad one-line edit fails fast.
+// ---------------------------------------------------------------------------------------------
+
+export function checkRateTable(rows: readonly { halfYear: HalfYear }[], rates: (row: never) => string[]): string[] {
+  const problems: string[] = [];
+  if (rows.length === 0) problems.push('empty table');
+  rows.forEach((row, i) => {
+    if (!parseHalfYear(row.halfYear)) problems.push(`row ${i}: bad half-year ${String(row.halfYear)}`);
+    else if (i > 0 && parseHalfYear(rows[i - 1]!.halfYear) && nextHalfYear(rows[i - 1]!.halfYear) !== row.halfYear) {
+      problems.push(`row ${i}: ${row.halfYear} does not follow ${rows[i - 1]!.halfYear}`);
+    }
+    for (const r of rates(row as never)) if (parseRatePercent(r) === null) problems.push(`row ${i}: bad rate "${r}"`);
+  });
+  return problems;
+}
+
+const tableProblems = [
+  ...checkRateTable(ECB_RATES, (r: EcbRateRow) => [r.ecbPercent]).map((p) => `ECB_RATES ${p}`),
+  ...checkRateTable(LEGAL_INTEREST_RATES, (r: LegalRateRow) => [r.individualPercent, r.otherPercent]).map(
+    (p) => `LEGAL_INTEREST_RATES ${p}`,
+  ),
+];
+if (tableProblems.length > 0) throw new Error(`rate tables are invalid: ${tableProblems.join('; ')}`);

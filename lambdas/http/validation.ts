@@ -1,0 +1,148 @@
+/**
+ * Input validation at the edge (zod): every bad field yields { path, message } with a dotted path.
+ * The same code runs on AWS and locally, so both answer the same 400s.
+ */
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { invalid } from '../domain/errors';
+import type { Debtor, Invoice } from '../domain/model';
+import { parseEuros } from '../domain/money';
+
+const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
+
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine((s) => DateTime.fromISO(s, { zone: 'utc' }).isValid, 'is not a valid calendar date');
+
+const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`).regex(NO_CONTROL, 'must not contain control characters');
+
+/** Decimal string in euros with at most two decimals, strictly positive. */
+export const euroAmount = z
+  .string({ error: 'must be a decimal string such as "1250.00"' })
+  .refine((s) => parseEuros(s) !== null, 'must be a decimal string such as "1250.00" (at most 2 decimals)')
+  .refine((s) => (parseEuros(s) ?? 0) > 0, 'must be greater than 0');
+
+/** SIREN: 9 digits with a valid Luhn checksum (INSEE). */
+export function isValidSiren(s: string): boolean {
+  if (!/^\d{9}$/.test(s)) return false;
+  let sum = 0;
+  for (let i = 0; i < 9; i++) {
+    let digit = Number(s[8 - i]);
+    if (i % 2 === 1) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+  }
+  return sum % 10 === 0;
+}
+
+// RFC 5322 is broader; this is the practical subset SES accepts, and it excludes CR/LF and spaces.
+const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+export const email = z.string().max(254, 'must be at most 254 characters').regex(EMAIL, 'must be a valid e-mail address');
+
+const address = z
+  .object({
+    line1: text(200),
+    line2: text(200).optional(),
+    postalCode: z.string().trim().regex(/^[A-Za-z0-9 -]{2,12}$/, 'must be a postal code'),
+    city: text(100),
+    country: z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 code such as "FR"')
+      .default('FR'),
+  })
+  .superRefine((a, ctx) => {
+    if (a.country === 'FR' && !/^\d{5}$/.test(a.postalCode)) {
+      ctx.addIssue({ code: 'custom', path: ['postalCode'], message: 'must be 5 digits for a French address' });
+    }
+  });
+
+const debtor = z.object({
+  kind: z.enum(['business', 'consumer'], { error: 'must be "business" or "consumer"' }),
+  name: text(200),
+  email,
+  language: z.enum(['fr', 'en'], { error: 'must be "fr" or "en"' }),
+  siren: z
+    .string()
+    .refine(isValidSiren, 'must be 9 digits with a valid checksum')
+    .optional(),
+  address,
+  segment: text(64).optional(),
+});
+
+const rate = z.string().regex(/^\d{1,2}(\.\d{1,2})?$/, 'must be a percentage such as "12.15"');
+
+const invoiceBody = z
+  .object({
+    invoiceNumber: text(64),
+    issueDate: isoDate,
+    dueDate: isoDate,
+    amount: euroAmount,
+    currency: z.literal('EUR', { error: 'must be "EUR"' }),
+    debtor,
+    description: text(2000).optional(),
+    contractualPenaltyRate: rate.optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (b.issueDate && b.dueDate && b.dueDate < b.issueDate) {
+      ctx.addIssue({ code: 'custom', path: ['dueDate'], message: 'must not be before issueDate' });
+    }
+  });
+
+function detailsOf(error: z.ZodError) {
+  return error.issues.map((i) => ({
+    path: i.path.map(String).join('.'),
+    message: i.code === 'invalid_type' && i.input === undefined ? 'is required' : i.message,
+  }));
+}
+
+export function parseInvoice(body: unknown): { invoice: Invoice; debtor: Debtor } {
+  const parsed = invoiceBody.safeParse(body);
+  if (!parsed.success) throw invalid(detailsOf(parsed.error), 'Invalid invoice');
+  const b = parsed.data;
+  const invoice: Invoice = {
+    invoiceNumber: b.invoiceNumber,
+    issueDate: b.issueDate,
+    dueDate: b.dueDate,
+    amountCents: parseEuros(b.amount)!,
+    currency: 'EUR',
+    description: b.description,
+    contractualPenaltyRate: b.contractualPenaltyRate,
+  };
+  const debtorValue: Debtor = {
+    kind: b.debtor.kind,
+    name: b.debtor.name,
+    email: b.debtor.email,
+    language: b.debtor.language,
+    siren: b.debtor.siren,
+    address: {
+      line1: b.debtor.address.line1,
+      line2: b.debtor.address.line2,
+      postalCode: b.debtor.address.postalCode,
+      city: b.debtor.address.city,
+      country: b.debtor.address.country,
+    },
+    segment: b.debtor.segment,
+  };
+  return { invoice, debtor: debtorValue };
+}
+
+const paymentBody = z.object({
+  amount: euroAmount,
+  paidOn: isoDate,
+  reference: text(128),
+});
+
+export function parsePayment(body: unknown, today: string): { amountCents: number; paidOn: string; reference: string } {
+  const parsed = paymentBody.safeParse(body);
+  if (!parsed.success) throw invalid(detailsOf(parsed.error), 'Invalid payment');
+  if (parsed.data.paidOn > today) {
+    throw invalid([{ path: 'paidOn', message: `must not be in the future (today is ${today})` }], 'Invalid payment');
+  }
+  return { amountCents: parseEuros(parsed.data.amount)!, paidOn: parsed.data.paidOn, reference: parsed.data.reference };
+}
+
+export { detailsOf };

@@ -1,0 +1,70 @@
+/**
+ * Statutory wording quoted or paraphrased by the notices, kept in one place so that a lawyer can
+ * review it (and re-check it on Legifrance) without reading the templates.
+ */
+import type { Language } from '../domain/model';
+
+/**
+ * Code des procédures civiles d'exécution, article L111-8, paragraphs 2 and 3, as in force since
+ * 19 March 2014 (loi n° 2014-344, art. 12; Legifrance LEGIARTI000028747701). CPCE R124-4 requires
+ * the collection agency's first letter to reproduce them.
+ * TODO(legal): re-check this wording on Legifrance before each release; it must stay verbatim.
+ */
+export const L111_8_PARAGRAPHS_2_3_FR: readonly string[] = [
+  "Les frais de recouvrement entrepris sans titre exécutoire restent à la charge du créancier, sauf s'ils concernent un acte dont l'accomplissement est prescrit par la loi au créancier. Toute stipulation contraire est réputée non écrite, sauf disposition législative contraire.",
+  "Cependant, le créancier qui justifie du caractère nécessaire des démarches entreprises pour recouvrer sa créance peut demander au juge de l'exécution de laisser tout ou partie des frais ainsi exposés à la charge du débiteur de mauvaise foi.",
+];
+
+/** A courtesy translation printed after the French text in English letters (the French text prevails). */
+export const L111_8_PARAGRAPHS_2_3_EN: readonly string[] = [
+  'The costs of collection undertaken without an enforceable title remain payable by the creditor, unless they relate to an act that the law requires the creditor to perform. Any stipulation to the contrary is deemed unwritten, unless otherwise provided by law.',
+  'However, a creditor who shows that the steps taken to recover the debt were necessary may ask the enforcement judge to leave all or part of the costs so incurred to be borne by a debtor acting in bad faith.',
+];
+
+export const L111_8_TITLE: Record<Language, string> = {
+  fr: "Article L111-8 du Code des procédures civiles d'exécution (alinéas 2 et 3)",
+  en: "Article L111-8 of the French Code des procédures civiles d'exécution (paragraphs 2 and 3), French text",
+};
+
+/** Words the checker looks for to prove the L111-8 text is reproduced (from both paragraphs). */
+export const L111_8_MARKERS: readonly string[] = [
+  'Les frais de recouvrement entrepris sans titre exécutoire restent à la charge du créancier',
+  'Toute stipulation contraire est réputée non écrite',
+  'à la charge du débiteur de mauvaise foi',
+];
+
+/** Consequences of non-payment named in the mise en demeure (lawful steps only, no threat). */
+export const CONSEQUENCES: Record<Language, { intro: string; items: string[] }> = {
+  fr: {
+    intro:
+      'À défaut de paiement intégral dans ce délai, nous pourrons, sans autre avis, saisir la juridiction compétente afin d'obtenir le paiement des sommes dues, notamment par :',
+    items: [
+      'une requête en injonction de payer (articles 1405 et suivants du Code de procédure civile) ;',
+      'une demande de provision en référé (référé-provision) ;',
+      'une action en paiement devant le tribunal compétent.',
+    ],
+  },
+  en: {
+    intro:
+      'If full payment is not received within this period, we may, without further notice, refer the matter to the competent court to obtain payment of the sums due, in particular by:',
+    items: [
+      'an application for an order for payment (injonction de payer, articles 1405 et seq. of the French Code of Civil Procedure);',
+      'an application for an interim payment in summary proceedings (référé-provision);',
+      'an action for payment before the competent court.',
+    ],
+  },
+};
+
+/** Needles the checker requires for the consequences (same in both languages: French legal terms). */
+export const CONSEQUENCE_MARKERS: Record<Language, { name: string; needle: string }[]> = {
+  fr: [
+    { name: 'consequence: injonction de payer', needle: 'injonction de payer' },
+    { name: 'consequence: référé-provision', needle: 'référé-provision' },
+    { name: 'consequence: court action', needle: 'action en paiement devant le tribunal' },
+  ],
+  en: [
+    { name: 'consequence: injonction de payer', needle: 'injonction de payer' },
+    { name: 'consequence: référé-provision', needle: 'référé-provision' },
+    { name: 'consequence: court action', needle: 'action for payment before the competent court' },
+  ],
+};

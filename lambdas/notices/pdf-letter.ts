@@ -1,0 +1,293 @@
+/**
+ * Letter -> A4 PDF (pdf-lib, standard Helvetica: no font file to ship). Text is mapped to WinAnsi,
+ * wrapped to the column and paginated with a running footer. Deterministic: the document dates are
+ * the sending instant and the producer is fixed, so the same input gives the same bytes.
+ */
+import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import type { IsoInstant } from '../domain/model';
+import { labelSeparator, type Block, type Letter } from './letter';
+import { toWinAnsi } from './pdf-winansi';
+
+export const PDF_PRODUCER = 'Amiable notices (pdf-lib 1.17)';
+
+const A4: [number, number] = [595.28, 841.89];
+const MARGIN_X = 56;
+const MARGIN_TOP = 56;
+const MARGIN_BOTTOM = 64;
+const BODY = 10;
+const SMALL = 8;
+const LEADING = 1.35;
+const AMOUNT_COL = 110;
+const GREY = rgb(0.35, 0.35, 0.38);
+const BLACK = rgb(0, 0, 0);
+
+export interface PdfMeta {
+  title: string;
+  subject: string;
+  author: string;
+  /** Creation and modification date of the document. */
+  date: IsoInstant;
+}
+
+export async function renderPdfLetter(letter: Letter, meta: PdfMeta): Promise<Uint8Array> {
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  const date = new Date(meta.date);
+  if (Number.isNaN(date.getTime())) throw new RangeError(`invalid PDF date: ${meta.date}`);
+  doc.setTitle(meta.title);
+  doc.setSubject(meta.subject);
+  doc.setAuthor(meta.author);
+  doc.setCreator('Amiable');
+  doc.setProducer(PDF_PRODUCER);
+  doc.setLanguage(letter.language === 'fr' ? 'fr-FR' : 'en-GB');
+  doc.setCreationDate(date);
+  doc.setModificationDate(date);
+
+  const regular = doc.embedStandardFont(StandardFonts.Helvetica);
+  const bold = doc.embedStandardFont(StandardFonts.HelveticaBold);
+  const w = new Writer(doc, regular, bold);
+  w.letter(letter);
+  w.footers(letter.footer ?? '');
+  return doc.save({ useObjectStreams: true });
+}
+
+class Writer {
+  private page!: PDFPage;
+  private y = 0;
+  private readonly pages: PDFPage[] = [];
+  private readonly charsets = new Map<PDFFont, Set<number>>();
+  private readonly width = A4[0] - 2 * MARGIN_X;
+
+  constructor(
+    private readonly doc: PDFDocument,
+    private readonly regular: PDFFont,
+    private readonly bold: PDFFont,
+  ) {
+    this.newPage();
+  }
+
+  letter(letter: Letter): void {
+    const sep = labelSeparator(letter.language);
+    if (letter.letterhead) {
+      const top = this.y;
+      this.lines(letter.letterhead.sender, { x: MARGIN_X, width: this.width / 2 - 12 });
+      const afterSender = this.y;
+      this.y = top - 2 * BODY * LEADING;
+      this.lines(letter.letterhead.recipient, { x: MARGIN_X + this.width / 2 + 12, width: this.width / 2 - 12 });
+      this.y = Math.min(afterSender, this.y) - BODY;
+    }
+    if (letter.title) {
+      this.space(8);
+      this.centered(letter.title, 16);
+      this.space(10);
+    }
+    for (const f of letter.references) this.paragraph(`${f.label}${sep}${f.value}`);
+    if (letter.references.length) this.space(6);
+    if (letter.object) {
+      this.paragraph(letter.object, { font: this.bold });
+      this.space(6);
+    }
+    this.paragraph(letter.greeting);
+    this.space(6);
+    for (const block of letter.blocks) {
+      this.block(block, sep);
+      this.space(6);
+    }
+    this.paragraph(letter.closing);
+    this.space(10);
+    if (letter.placeDate) {
+      this.paragraph(letter.placeDate);
+      this.space(6);
+    }
+    this.lines(letter.signature, { font: this.bold });
+  }
+
+  footers(text: string): void {
+    const total = this.pages.length;
+    this.pages.forEach((page, i) => {
+      const label = `${text}${text ? ' – ' : ''}page ${i + 1}/${total}`;
+      const safe = this.safe(label, this.regular);
+      const width = this.regular.widthOfTextAtSize(safe, SMALL);
+      page.drawText(safe, { x: (A4[0] - width) / 2, y: MARGIN_BOTTOM / 2, size: SMALL, font: this.regular, color: GREY });
+    });
+  }
+
+  private block(block: Block, sep: string): void {
+    switch (block.type) {
+      case 'paragraph':
+        this.paragraph(block.text, { font: block.emphasis ? this.bold : this.regular });
+        return;
+      case 'heading':
+        this.space(4);
+        this.ensure(BODY * LEADING * 3);
+        this.paragraph(block.text, { font: this.bold, size: 11 });
+        return;
+      case 'list':
+        for (const item of block.items) {
+          const lines = this.wrap(item, this.regular, BODY, this.width - 14);
+          this.ensure(lines.length * BODY * LEADING);
+          this.drawAt('-', MARGIN_X + 2, this.regular, BODY);
+          lines.forEach((l, i) => {
+            if (i > 0) this.ensure(BODY * LEADING);
+            this.drawAt(l, MARGIN_X + 14, this.regular, BODY);
+            this.y -= BODY * LEADING;
+          });
+        }
+        return;
+      case 'fields':
+        for (const f of block.rows) this.paragraph(`${f.label}${sep}${f.value}`, { x: MARGIN_X + 8, width: this.width - 8 });
+        return;
+      case 'amounts':
+        this.amounts(block.rows);
+        return;
+      case 'table':
+        this.table(block);
+        return;
+      case 'quote':
+        this.paragraph(block.title, { font: this.bold });
+        for (const p of block.paragraphs) {
+          this.space(2);
+          this.paragraph(`« ${p} »`, { x: MARGIN_X + 14, width: this.width - 28, size: 9 });
+        }
+        return;
+      case 'link':
+        this.paragraph(`${block.label} ${block.url}`);
+        return;
+    }
+  }
+
+  private amounts(rows: { label: string; detail?: string; amount: string; total?: boolean }[]): void {
+    const labelWidth = this.width - AMOUNT_COL - 8;
+    for (const row of rows) {
+      const font = row.total ? this.bold : this.regular;
+      const labelLines = this.wrap(row.label, font, BODY, labelWidth);
+      const detailLines = row.detail ? this.wrap(row.detail, this.regular, SMALL, labelWidth - 8) : [];
+      const height = labelLines.length * BODY * LEADING + detailLines.length * SMALL * LEADING + 4;
+      this.ensure(height + (row.total ? 4 : 0));
+      if (row.total) {
+        this.page.drawLine({
+          start: { x: MARGIN_X, y: this.y + 2 },
+          end: { x: MARGIN_X + this.width, y: this.y + 2 },
+          thickness: 0.8,
+          color: BLACK,
+        });
+        this.y -= 4;
+      }
+      const amount = this.safe(row.amount, font);
+      const amountWidth = font.widthOfTextAtSize(amount, BODY);
+      this.drawAt(amount, MARGIN_X + this.width - amountWidth, font, BODY);
+      for (const l of labelLines) {
+        this.drawAt(l, MARGIN_X, font, BODY);
+        this.y -= BODY * LEADING;
+      }
+      for (const l of detailLines) {
+        this.drawAt(l, MARGIN_X + 8, this.regular, SMALL, GREY);
+        this.y -= SMALL * LEADING;
+      }
+      this.y -= 4;
+    }
+  }
+
+  private table(block: Extract<Block, { type: 'table' }>): void {
+    const n = block.columns.length;
+    const colWidth = this.width / n;
+    const row = (cells: string[], font: PDFFont) => {
+      const wrapped = cells.map((c) => this.wrap(c, font, BODY, colWidth - 8));
+      const height = Math.max(...wrapped.map((l) => l.length)) * BODY * LEADING;
+      this.ensure(height + 2);
+      const top = this.y;
+      wrapped.forEach((lines, i) => {
+        this.y = top;
+        for (const l of lines) {
+          const right = block.columns[i]?.align === 'right';
+          const x = right ? MARGIN_X + (i + 1) * colWidth - font.widthOfTextAtSize(l, BODY) - 4 : MARGIN_X + i * colWidth;
+          this.drawAt(l, x, font, BODY);
+          this.y -= BODY * LEADING;
+        }
+      });
+      this.y = top - height - 2;
+    };
+    row(block.columns.map((c) => c.label), this.bold);
+    for (const r of block.rows) row(r, this.regular);
+    if (block.totalRow) row(block.totalRow, this.bold);
+  }
+
+  private paragraph(text: string, opts: { font?: PDFFont; size?: number; x?: number; width?: number } = {}): void {
+    const font = opts.font ?? this.regular;
+    const size = opts.size ?? BODY;
+    const x = opts.x ?? MARGIN_X;
+    for (const l of this.wrap(text, font, size, opts.width ?? this.width)) {
+      this.ensure(size * LEADING);
+      this.drawAt(l, x, font, size);
+      this.y -= size * LEADING;
+    }
+  }
+
+  private lines(lines: string[], opts: { font?: PDFFont; x?: number; width?: number }): void {
+    for (const l of lines) this.paragraph(l, opts);
+  }
+
+  private centered(text: string, size: number): void {
+    for (const l of this.wrap(text, this.bold, size, this.width)) {
+      this.ensure(size * LEADING);
+      const width = this.bold.widthOfTextAtSize(l, size);
+      this.drawAt(l, MARGIN_X + (this.width - width) / 2, this.bold, size);
+      this.y -= size * LEADING;
+    }
+  }
+
+  /** Draws already-wrapped, already-safe text at the current baseline. */
+  private drawAt(text: string, x: number, font: PDFFont, size: number, color = BLACK): void {
+    if (!text) return;
+    this.page.drawText(text, { x, y: this.y - size, size, font, color });
+  }
+
+  private space(points: number): void {
+    this.y -= points;
+  }
+
+  private ensure(height: number): void {
+    if (this.y - height < MARGIN_BOTTOM) this.newPage();
+  }
+
+  private newPage(): void {
+    this.page = this.doc.addPage(A4);
+    this.pages.push(this.page);
+    this.y = A4[1] - MARGIN_TOP;
+  }
+
+  private safe(text: string, font: PDFFont): string {
+    let charset = this.charsets.get(font);
+    if (!charset) {
+      charset = new Set(font.getCharacterSet());
+      this.charsets.set(font, charset);
+    }
+    return toWinAnsi(text, charset);
+  }
+
+  /** WinAnsi-safe lines no wider than maxWidth; breaks on spaces, hard-breaks overlong words. */
+  private wrap(text: string, font: PDFFont, size: number, maxWidth: number): string[] {
+    const out: string[] = [];
+    for (const raw of this.safe(text, font).split('\n')) {
+      let line = '';
+      for (const word of raw.split(' ')) {
+        const candidate = line ? `${line} ${word}` : word;
+        if (font.widthOfTextAtSize(candidate, size) <= maxWidth) {
+          line = candidate;
+          continue;
+        }
+        if (line) out.push(line);
+        line = '';
+        let rest = word;
+        while (font.widthOfTextAtSize(rest, size) > maxWidth) {
+          let cut = rest.length - 1;
+          while (cut > 1 && font.widthOfTextAtSize(rest.slice(0, cut), size) > maxWidth) cut--;
+          out.push(rest.slice(0, cut));
+          rest = rest.slice(cut);
+        }
+        line = rest;
+      }
+      out.push(line);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * The standard PDF fonts (Helvetica) only encode WinAnsi (cp1252); pdf-lib throws on anything else.
+ * formatMoney prints U+202F (narrow no-break space) and U+00A0, French text has accents, œ, «», €:
+ * this maps each character the font cannot encode to a safe equivalent instead of crashing.
+ */
+
+/** Explicit substitutions, tried before the generic accent stripping. */
+const SUBSTITUTES: Record<string, string> = {
+  '\u202f': '\u00a0', // narrow no-break space (fr thousands separator) -> no-break space
+  '\u2007': '\u00a0', // figure space
+  '\u2060': '', // word joiner
+  '\u200b': '', // zero-width space
+  '\ufeff': '',
+  '\u2010': '-',
+  '\u2011': '-', // non-breaking hyphen
+  '\u2012': '-',
+  '\u2015': '\u2014',
+  '\u2212': '-', // minus sign
+  '\u2032': "'",
+  '\u2033': '"',
+  '\u2039': '\u2039',
+  '\u2190': '<-',
+  '\u2192': '->',
+  '\u21d2': '=>',
+  '\u2264': '<=',
+  '\u2265': '>=',
+  '\u2260': '!=',
+  '\u2116': 'No',
+  '\u2022': '\u2022',
+  '\u2713': 'v',
+  '\u0152': '\u0152',
+};
+
+/**
+ * Returns the text with every character encodable by a font whose character set is `charset`
+ * (code points, as given by pdf-lib's PDFFont.getCharacterSet()). Line breaks are kept as "\n".
+ */
+export function toWinAnsi(text: string, charset: ReadonlySet<number>): string {
+  let out = '';
+  for (const ch of text.replace(/\r\n?/g, '\n')) {
+    out += mapChar(ch, charset);
+  }
+  return out;
+}
+
+function mapChar(ch: string, charset: ReadonlySet<number>): string {
+  if (ch === '\n') return '\n';
+  const cp = ch.codePointAt(0) as number;
+  if (cp === 0x09) return ' ';
+  if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp === 0x2028 || cp === 0x2029) return ' ';
+  if (charset.has(cp)) return ch;
+  const sub = SUBSTITUTES[ch];
+  if (sub !== undefined && [...sub].every((c) => charset.has(c.codePointAt(0) as number))) return sub;
+  // Other Unicode spaces (en/em/thin/hair...) -> ordinary space.
+  if (/\s/u.test(ch)) return ' ';
+  // Accented letters outside cp1252 (ő, ł is not decomposable...) -> base letter.
+  const base = ch.normalize('NFD').replace(/\p{M}+/gu, '');
+  if (base && base !== ch && [...base].every((c) => charset.has(c.codePointAt(0) as number))) return base;
+  return '?';
+}

@@ -1,0 +1,392 @@
+/**
+ * Building blocks shared by the notice templates: invoice references, the amount breakdown, payment
+ * methods, contact, signature, and the agency (R124-4 CPCE) mentions. Everything returns plain
+ * strings; user-supplied values pass through singleLine/plainText here, escaping is the renderers' job.
+ */
+import type { Language } from '../../domain/model';
+import { isSafeHttpsUrl, plainText, singleLine } from '../escape';
+import {
+  addressInline,
+  addressLines,
+  formatDate,
+  formatIban,
+  formatRate,
+  formatSiren,
+  money,
+  parisDate,
+} from '../format';
+import { L111_8_PARAGRAPHS_2_3_EN, L111_8_PARAGRAPHS_2_3_FR, L111_8_TITLE } from '../legal-texts';
+import type { AmountRow, Block, Field, Letter } from '../letter';
+import type { NoticeContext, NoticeKind, NoticeRecipient } from '../types';
+import { AGENCY_ACTIVITY, NO_COLLECTION_FEES, PROVISIONAL } from '../wording';
+
+/** What a template produces; render.ts turns it into text, HTML and (when asked) a PDF. */
+export interface NoticeDraft {
+  to: NoticeRecipient;
+  subject: string;
+  letter: Letter;
+  /** Also render the letter as a PDF attachment with this file name. */
+  pdf?: { filename: string };
+}
+
+export type Template = (ctx: NoticeContext) => NoticeDraft;
+
+/** Picks the French or English wording. */
+export function tr(language: Language): (fr: string, en: string) => string {
+  return (fr, en) => (language === 'fr' ? fr : en);
+}
+
+/** Formatting helpers bound to one language. */
+export function fmt(language: Language) {
+  return {
+    t: tr(language),
+    money: (cents: number) => money(cents, language),
+    date: (d: string) => formatDate(d, language),
+    rate: (r: string) => formatRate(r, language),
+  };
+}
+
+const KIND_CODES: Record<NoticeKind, string> = {
+  first_reminder: 'R1',
+  formal_reminder: 'R2',
+  formal_notice: 'MED',
+  litigation_handoff: 'CTX',
+  payment_receipt: 'REC',
+  promise_confirmation: 'PRO',
+  payment_plan_confirmation: 'ECH',
+  instalment_reminder: 'ECR',
+  dispute_acknowledgment: 'CON',
+};
+
+/**
+ * The reference printed on a letter ("Notre référence"). In agency mode, store
+ * letterReference(dossierId, 'first_reminder') with the sending date: later letters repeat both
+ * (ctx.agencyFirstLetter).
+ */
+export function letterReference(dossierId: string, kind: NoticeKind): string {
+  return `${singleLine(dossierId)}-${KIND_CODES[kind]}`;
+}
+
+export function invoiceNumber(ctx: NoticeContext): string {
+  return singleLine(ctx.invoice.invoiceNumber);
+}
+
+export function creditorName(ctx: NoticeContext): string {
+  return singleLine(ctx.creditor.legalName);
+}
+
+export function debtorName(ctx: NoticeContext): string {
+  return singleLine(ctx.debtor.name);
+}
+
+/** The date printed on the letter: the sending day in Paris. */
+export function letterDate(ctx: NoticeContext): string {
+  return parisDate(ctx.sentAt);
+}
+
+export function greeting(language: Language): string {
+  return tr(language)('Madame, Monsieur,', 'Dear Sir or Madam,');
+}
+
+export function closing(language: Language, formal: boolean): string {
+  const t = tr(language);
+  return formal
+    ? t("Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées.", 'Yours faithfully,')
+    : t('Nous vous prions d'agréer, Madame, Monsieur, nos salutations distinguées.', 'Kind regards,');
+}
+
+/** In agency mode the subject says for whom the agency writes. */
+export function subjectSuffix(ctx: NoticeContext, language: Language): string {
+  if (!ctx.creditor.agency) return '';
+  return tr(language)(` (pour le compte de ${creditorName(ctx)})`, ` (on behalf of ${creditorName(ctx)})`);
+}
+
+/** Reference lines at the top of every debtor notice. */
+export function references(ctx: NoticeContext, language: Language): Field[] {
+  const f = fmt(language);
+  const rows: Field[] = [
+    { label: f.t('Notre référence', 'Our reference'), value: letterReference(ctx.dossierId, ctx.kind) },
+    { label: f.t('Date', 'Date'), value: f.date(letterDate(ctx)) },
+    { label: f.t('Facture n°', 'Invoice no.'), value: invoiceNumber(ctx) },
+  ];
+  const first = ctx.agencyFirstLetter;
+  if (ctx.creditor.agency && first && ctx.kind !== 'first_reminder') {
+    rows.push({
+      label: f.t('Notre premier courrier', 'Our first letter'),
+      value: f.t(`référence ${singleLine(first.reference)} du ${f.date(first.date)}`, `reference ${singleLine(first.reference)} of ${f.date(first.date)}`),
+    });
+  }
+  return rows;
+}
+
+/** "prestations de conseil" or the generic nature of the debt. */
+export function natureOfDebt(ctx: NoticeContext, language: Language): string {
+  const d = ctx.invoice.description ? singleLine(plainText(ctx.invoice.description)) : '';
+  return d || tr(language)('la fourniture de biens ou de services', 'the supply of goods or services');
+}
+
+export function invoiceFields(ctx: NoticeContext, language: Language): Field[] {
+  const f = fmt(language);
+  const rows: Field[] = [
+    { label: f.t('Facture n°', 'Invoice no.'), value: invoiceNumber(ctx) },
+    { label: f.t("Date d'émission", 'Issue date'), value: f.date(ctx.invoice.issueDate) },
+    { label: f.t("Date d'échéance", 'Due date'), value: f.date(ctx.invoice.dueDate) },
+    { label: f.t('Montant TTC', 'Amount incl. VAT'), value: f.money(ctx.invoice.amountCents) },
+  ];
+  if (ctx.invoice.description) rows.push({ label: f.t('Objet', 'Description'), value: natureOfDebt(ctx, language) });
+  return rows;
+}
+
+/**
+ * The breakdown as printed: principal, one line per interest period (days, rate, basis), the
+ * 40 EUR indemnity (B2B only), payments received, total. Never a collection fee: the breakdown has
+ * no such field and none is added here (L111-8 CPCE).
+ */
+export function amountRows(ctx: NoticeContext, language: Language): AmountRow[] {
+  const f = fmt(language);
+  const b = ctx.breakdown;
+  const rows: AmountRow[] = [
+    {
+      label: f.t(`Principal (facture n° ${invoiceNumber(ctx)}, TTC)`, `Principal (invoice ${invoiceNumber(ctx)}, incl. VAT)`),
+      amount: f.money(b.principalCents),
+    },
+  ];
+  for (const line of b.interest.lines) {
+    const period = f.t(`du ${f.date(line.from)} au ${f.date(line.to)}`, `from ${f.date(line.from)} to ${f.date(line.to)}`);
+    const label =
+      b.interest.basis === 'legal'
+        ? f.t(`Intérêts au taux légal ${period}`, `Interest at the statutory rate ${period}`)
+        : f.t(`Pénalités de retard ${period}`, `Late-payment penalties ${period}`);
+    const detail =
+      f.t(
+        `${line.days} jours × ${f.rate(line.ratePercent)} l'an sur ${f.money(line.basisCents)}`,
+        `${line.days} days × ${f.rate(line.ratePercent)} a year on ${f.money(line.basisCents)}`,
+      ) + (line.provisional ? ` – ${PROVISIONAL[language]}` : '');
+    rows.push({ label, detail, amount: f.money(line.amountCents) });
+  }
+  if (b.regime === 'b2b' && b.indemnityCents > 0) {
+    rows.push({
+      label: f.t(
+        'Indemnité forfaitaire pour frais de recouvrement (art. L441-10 et D441-5 du Code de commerce)',
+        'Fixed recovery indemnity (French Commercial Code, art. L441-10 and D441-5)',
+      ),
+      amount: f.money(b.indemnityCents),
+    });
+  }
+  if (b.paidCents > 0) {
+    rows.push({ label: f.t('Paiements reçus', 'Payments received'), amount: f.money(-b.paidCents) });
+  }
+  rows.push({
+    label: f.t(`Total restant dû au ${f.date(b.asOf)}`, `Total due as of ${f.date(b.asOf)}`),
+    amount: f.money(b.totalDueCents),
+    total: true,
+  });
+  return rows;
+}
+
+/** How the interest lines were computed (rate basis, day count), and the provisional warning. */
+export function interestNotes(ctx: NoticeContext, language: Language): Block[] {
+  const f = fmt(language);
+  const b = ctx.breakdown;
+  const blocks: Block[] = [];
+  if (b.regime === 'b2b') {
+    const contractual = ctx.invoice.contractualPenaltyRate ?? ctx.creditor.contractualPenaltyRate;
+    const rate =
+      b.interest.basis === 'contractual' && contractual
+        ? f.t(`au taux contractuel de ${f.rate(contractual)} l'an`, `at the contractual rate of ${f.rate(contractual)} a year`)
+        : f.t(
+            'au taux de refinancement de la Banque centrale européenne majoré de 10 points',
+            'at the European Central Bank refinancing rate plus 10 percentage points',
+          );
+    blocks.push({
+      type: 'paragraph',
+      text: f.t(
+        `Les pénalités de retard sont dues de plein droit, sans qu'un rappel soit nécessaire, à compter du jour suivant la date d'échéance (article L441-10 du Code de commerce), ${rate}. L'indemnité forfaitaire de 40 € pour frais de recouvrement est due de plein droit pour chaque facture payée en retard (article D441-5 du Code de commerce). Calcul : principal × taux × jours de retard / 365, chaque jour étant compté au taux du semestre dans lequel il se situe.`,
+        `Late-payment penalties are due by law, without any reminder being required, from the day after the due date (article L441-10 of the French Commercial Code), ${rate}. The fixed recovery indemnity of €40 is due by law for each invoice paid late (article D441-5 of the French Commercial Code). Calculation: principal × rate × days late / 365, each day at the rate of the half-year in which it falls.`,
+      ),
+    });
+  } else if (b.interest.lines.length > 0) {
+    blocks.push({
+      type: 'paragraph',
+      text: f.t(
+        "Intérêts au taux de l'intérêt légal (articles 1231-6 et 1344-1 du Code civil, article L313-2 du Code monétaire et financier), calculés sur 365 jours.",
+        'Interest at the French statutory rate (articles 1231-6 and 1344-1 of the Civil Code, article L313-2 of the Monetary and Financial Code), on a 365-day basis.',
+      ),
+    });
+  }
+  if (b.provisional || b.interest.lines.some((l) => l.provisional)) {
+    blocks.push({
+      type: 'paragraph',
+      text: f.t(
+        `Montant provisoire : les lignes marquées « ${PROVISIONAL.fr} » appliquent le dernier taux publié connu ; le montant sera ajusté dès la publication du taux du semestre concerné.`,
+        `Provisional amount: the lines marked "${PROVISIONAL.en}" apply the last published rate known; the amount will be adjusted once the rate for that half-year is published.`,
+      ),
+    });
+  }
+  return blocks;
+}
+
+/** Bank details (IBAN/BIC), payment reference, optional https payment link. */
+export function paymentBlocks(ctx: NoticeContext, language: Language, heading = true): Block[] {
+  const f = fmt(language);
+  const blocks: Block[] = [];
+  if (heading) blocks.push({ type: 'heading', text: f.t('Modalités de paiement', 'How to pay') });
+  blocks.push({
+    type: 'fields',
+    rows: [
+      { label: f.t('Virement au bénéficiaire', 'Bank transfer to'), value: creditorName(ctx) },
+      { label: 'IBAN', value: formatIban(ctx.creditor.iban) },
+      { label: 'BIC', value: singleLine(ctx.creditor.bic).toUpperCase() },
+      { label: f.t('Référence à indiquer', 'Payment reference'), value: invoiceNumber(ctx) },
+    ],
+  });
+  if (isSafeHttpsUrl(ctx.creditor.paymentLink)) {
+    blocks.push({ type: 'link', label: f.t('Paiement en ligne :', 'Pay online:'), url: ctx.creditor.paymentLink });
+  }
+  return blocks;
+}
+
+export function contactParagraph(ctx: NoticeContext, language: Language): Block {
+  const t = tr(language);
+  const c = ctx.creditor.contact;
+  const phone = c.phone ? t(`, tél. ${singleLine(c.phone)}`, `, tel. ${singleLine(c.phone)}`) : '';
+  const who = `${singleLine(c.name)} (${singleLine(c.email)}${phone})`;
+  return {
+    type: 'paragraph',
+    text: t(`Pour toute question, votre interlocuteur est ${who}.`, `If you have any questions, please contact ${who}.`),
+  };
+}
+
+export function signature(ctx: NoticeContext, language: Language): string[] {
+  const lines = [singleLine(ctx.creditor.contact.name)];
+  if (ctx.creditor.agency) {
+    lines.push(singleLine(ctx.creditor.agency.legalName));
+    lines.push(tr(language)(`pour le compte de ${creditorName(ctx)}`, `on behalf of ${creditorName(ctx)}`));
+  } else {
+    lines.push(creditorName(ctx));
+  }
+  return lines.filter((l) => l);
+}
+
+/** Sender block of a formal letter: the creditor, or the agency acting for it. */
+export function senderLines(ctx: NoticeContext, language: Language): string[] {
+  const t = tr(language);
+  const a = ctx.creditor.agency;
+  if (a) {
+    return [
+      singleLine(a.legalName),
+      ...addressLines(a.address, language),
+      ...(a.siren ? [`SIREN ${formatSiren(a.siren)}`] : []),
+      t(`Recouvrement amiable pour le compte de ${creditorName(ctx)}`, `Amicable collection on behalf of ${creditorName(ctx)}`),
+      singleLine(ctx.creditor.contact.email),
+    ];
+  }
+  return [
+    creditorName(ctx),
+    ...addressLines(ctx.creditor.address, language),
+    `SIREN ${formatSiren(ctx.creditor.siren)}`,
+    singleLine(ctx.creditor.contact.email),
+  ];
+}
+
+export function recipientLines(ctx: NoticeContext, language: Language): string[] {
+  return [
+    debtorName(ctx),
+    ...addressLines(ctx.debtor.address, language),
+    ...(ctx.debtor.siren ? [`SIREN ${formatSiren(ctx.debtor.siren)}`] : []),
+  ];
+}
+
+/** The creditor's identity as a field block (agency letters, hand-off). */
+export function creditorIdentity(ctx: NoticeContext, language: Language): Field {
+  const t = tr(language);
+  return {
+    label: t('Créancier', 'Creditor'),
+    value: `${creditorName(ctx)}, ${addressInline(ctx.creditor.address, language)}, SIREN ${formatSiren(ctx.creditor.siren)}`,
+  };
+}
+
+/**
+ * R124-4 CPCE, first letter of a collection agency: who the agency is and that it does amicable
+ * collection, for which creditor.
+ */
+export function agencyIdentityBlocks(ctx: NoticeContext, language: Language): Block[] {
+  const a = ctx.creditor.agency;
+  if (!a) return [];
+  const t = tr(language);
+  const agencyName = singleLine(a.legalName);
+  return [
+    {
+      type: 'paragraph',
+      text: t(
+        `${agencyName} ${AGENCY_ACTIVITY.fr}. Nous intervenons pour le compte de ${creditorName(ctx)}, votre créancier, qui nous a confié le recouvrement amiable de la créance décrite ci-dessous.`,
+        `${agencyName} ${AGENCY_ACTIVITY.en}. We act on behalf of ${creditorName(ctx)}, your creditor, who has entrusted us with the amicable collection of the debt described below.`,
+      ),
+    },
+    {
+      type: 'fields',
+      rows: [
+        {
+          label: t('Société de recouvrement', 'Collection agency'),
+          value: `${agencyName}, ${addressInline(a.address, language)}${a.siren ? `, SIREN ${formatSiren(a.siren)}` : ''}`,
+        },
+        creditorIdentity(ctx, language),
+      ],
+    },
+  ];
+}
+
+/** L111-8 CPCE: the statement that no collection fee is claimed, then the text of paragraphs 2-3. */
+export function agencyFeesBlocks(ctx: NoticeContext, language: Language): Block[] {
+  if (!ctx.creditor.agency) return [];
+  const t = tr(language);
+  const indemnity =
+    ctx.breakdown.regime === 'b2b' && ctx.breakdown.indemnityCents > 0
+      ? t(
+          " L'indemnité forfaitaire de 40 € mentionnée ci-dessus est une somme fixée par la loi (article D441-5 du Code de commerce), due au créancier ; elle ne rémunère pas notre intervention.",
+          ' The fixed €40 indemnity shown above is a sum set by law (article D441-5 of the French Commercial Code), owed to the creditor; it does not pay for our services.',
+        )
+      : '';
+  const blocks: Block[] = [
+    {
+      type: 'paragraph',
+      text: t(
+        `${NO_COLLECTION_FEES.fr} : conformément à l'article L111-8 du Code des procédures civiles d'exécution, reproduit ci-dessous, ils restent à la charge du créancier.${indemnity}`,
+        `${NO_COLLECTION_FEES.en}: under article L111-8 of the French Code of Civil Enforcement Procedures, reproduced below, they remain payable by the creditor.${indemnity}`,
+      ),
+    },
+    { type: 'quote', title: L111_8_TITLE[language], paragraphs: [...L111_8_PARAGRAPHS_2_3_FR] },
+  ];
+  if (language === 'en') {
+    blocks.push({
+      type: 'quote',
+      title: 'Unofficial English translation (the French text above prevails)',
+      paragraphs: [...L111_8_PARAGRAPHS_2_3_EN],
+    });
+  }
+  return blocks;
+}
+
+/** Later agency letters repeat the first letter's reference and date (R124-4 CPCE). */
+export function agencyFollowUpBlocks(ctx: NoticeContext, language: Language): Block[] {
+  const a = ctx.creditor.agency;
+  if (!a || ctx.kind === 'first_reminder') return [];
+  const f = fmt(language);
+  const first = ctx.agencyFirstLetter;
+  const ref = first
+    ? f.t(
+        ` Ce courrier fait suite à notre premier courrier référence ${singleLine(first.reference)} du ${f.date(first.date)}.`,
+        ` This letter follows our first letter reference ${singleLine(first.reference)} of ${f.date(first.date)}.`,
+      )
+    : '';
+  return [
+    {
+      type: 'paragraph',
+      text:
+        f.t(
+          `${singleLine(a.legalName)}, société de recouvrement amiable, vous écrit pour le compte de ${creditorName(ctx)}.`,
+          `${singleLine(a.legalName)}, an amicable debt collection agency, is writing to you on behalf of ${creditorName(ctx)}.`,
+        ) + ref,
+    },
+  ];
+}

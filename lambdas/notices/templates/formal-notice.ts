@@ -1,0 +1,130 @@
+/**
+ * Stage 3, mise en demeure (C. civ. 1344): a letter (e-mail body and PDF attachment) with the words
+ * "mise en demeure", both parties' identities and addresses, the invoice references, nature and
+ * exact amount of the debt with its breakdown, the original due date, a firm deadline (8-day grace),
+ * an express demand to pay, the payment methods, the lawful consequences of non-payment, interest
+ * running, a contact person, place and date. checker.ts verifies all of it on the output.
+ */
+import { safeFilenamePart, singleLine } from '../escape';
+import { CONSEQUENCES } from '../legal-texts';
+import type { Block } from '../letter';
+import type { NoticeContext } from '../types';
+import { DEMAND, INTEREST_RUNNING, IS_MISE_EN_DEMEURE } from '../wording';
+import {
+  agencyFollowUpBlocks,
+  amountRows,
+  closing,
+  contactParagraph,
+  creditorIdentity,
+  creditorName,
+  fmt,
+  greeting,
+  interestNotes,
+  invoiceNumber,
+  letterDate,
+  paymentBlocks,
+  recipientLines,
+  references,
+  senderLines,
+  signature,
+  subjectSuffix,
+  type NoticeDraft,
+} from './common';
+
+export function formalNoticeFilename(ctx: NoticeContext): string {
+  return `mise-en-demeure-${safeFilenamePart(ctx.invoice.invoiceNumber)}.pdf`;
+}
+
+export function formalNotice(ctx: NoticeContext): NoticeDraft {
+  const lang = ctx.language;
+  const f = fmt(lang);
+  const n = invoiceNumber(ctx);
+  const b = ctx.breakdown;
+  const total = f.money(b.totalDueCents);
+  // A missing deadline prints nothing: assertSendable then refuses the notice, naming it.
+  const deadline = ctx.deadline ? f.date(ctx.deadline) : '';
+  const agency = ctx.creditor.agency;
+  const demandSubject = agency
+    ? f.t(`pour le compte de ${creditorName(ctx)}, `, `on behalf of ${creditorName(ctx)}, `)
+    : '';
+
+  const blocks: Block[] = [
+    ...agencyFollowUpBlocks(ctx, lang),
+    ...(agency ? [{ type: 'fields', rows: [creditorIdentity(ctx, lang)] } as Block] : []),
+    {
+      type: 'paragraph',
+      text: f.t(
+        `${creditorName(ctx)} vous a facturé ${natureFr(ctx)} par la facture n° ${n} du ${f.date(ctx.invoice.issueDate)}, d'un montant de ${f.money(ctx.invoice.amountCents)} TTC, payable au plus tard le ${f.date(ctx.invoice.dueDate)} (date d'échéance). Malgré nos relances, cette facture demeure impayée à ce jour.`,
+        `${creditorName(ctx)} invoiced you for ${natureEn(ctx)} under invoice ${n} dated ${f.date(ctx.invoice.issueDate)}, for an amount of ${f.money(ctx.invoice.amountCents)} including VAT, payable no later than ${f.date(ctx.invoice.dueDate)} (due date). Despite our reminders, this invoice remains unpaid to date.`,
+      ),
+    },
+    { type: 'heading', text: f.t(`Décompte de la créance au ${f.date(b.asOf)}`, `Statement of the debt as of ${f.date(b.asOf)}`) },
+    { type: 'amounts', rows: amountRows(ctx, lang) },
+    ...interestNotes(ctx, lang),
+    { type: 'heading', text: f.t('Mise en demeure', 'Mise en demeure (formal notice)') },
+    {
+      type: 'paragraph',
+      emphasis: true,
+      text: f.t(
+        `En conséquence, ${demandSubject}${DEMAND.fr} la somme de ${total} au plus tard le ${deadline}.`,
+        `Accordingly, ${demandSubject}${DEMAND.en} the sum of ${total} no later than ${deadline}.`,
+      ),
+    },
+    {
+      type: 'paragraph',
+      text: f.t(
+        "Ce délai de huit jours court à compter du lendemain de l'envoi de la présente ; lorsqu'il expire un samedi, un dimanche ou un jour férié, il est reporté au premier jour ouvré suivant.",
+        'This eight-day period runs from the day after this letter is sent; when it ends on a Saturday, Sunday or public holiday, it is extended to the next working day.',
+      ),
+    },
+    { type: 'paragraph', text: IS_MISE_EN_DEMEURE[lang] },
+    ...paymentBlocks(ctx, lang),
+    { type: 'heading', text: f.t('Conséquences d'un défaut de paiement', 'Consequences of non-payment') },
+    { type: 'paragraph', text: CONSEQUENCES[lang].intro },
+    { type: 'list', items: [...CONSEQUENCES[lang].items] },
+    { type: 'paragraph', text: INTEREST_RUNNING[b.regime][lang] },
+    {
+      type: 'paragraph',
+      text: f.t(
+        'Si vous contestez tout ou partie de cette créance, ou si vous avez procédé au paiement entre-temps, nous vous invitons à nous en informer sans délai.',
+        'If you dispute all or part of this debt, or if you have paid in the meantime, please let us know without delay.',
+      ),
+    },
+    contactParagraph(ctx, lang),
+  ];
+
+  const city = singleLine(ctx.creditor.city);
+  const sent = f.date(letterDate(ctx));
+  return {
+    to: 'debtor',
+    subject: f.t(`Mise en demeure – facture ${n}`, `Mise en demeure (formal notice) – invoice ${n}`) + subjectSuffix(ctx, lang),
+    pdf: { filename: formalNoticeFilename(ctx) },
+    letter: {
+      language: lang,
+      title: f.t('MISE EN DEMEURE', 'MISE EN DEMEURE (FORMAL NOTICE)'),
+      letterhead: { sender: senderLines(ctx, lang), recipient: recipientLines(ctx, lang) },
+      emailIntro: f.t(
+        `Veuillez trouver ci-dessous, et en pièce jointe au format PDF (${formalNoticeFilename(ctx)}), notre mise en demeure concernant la facture n° ${n}.`,
+        `Please find below, and attached as a PDF (${formalNoticeFilename(ctx)}), our formal notice (mise en demeure) concerning invoice ${n}.`,
+      ),
+      references: references(ctx, lang),
+      object: f.t(`Objet : mise en demeure de payer – facture n° ${n}`, `Subject: mise en demeure (formal notice) to pay – invoice ${n}`),
+      greeting: greeting(lang),
+      blocks,
+      closing: closing(lang, true),
+      placeDate: f.t(`Fait à ${city}, le ${sent}`, `Done at ${city}, on ${sent}`),
+      signature: signature(ctx, lang),
+      footer: f.t(`Mise en demeure – facture ${n} – réf. ${singleLine(ctx.dossierId)}`, `Mise en demeure (formal notice) – invoice ${n} – ref. ${singleLine(ctx.dossierId)}`),
+    },
+  };
+}
+
+function natureFr(ctx: NoticeContext): string {
+  const d = ctx.invoice.description ? singleLine(ctx.invoice.description) : '';
+  return d ? `« ${d} »` : 'la fourniture de biens ou de services';
+}
+
+function natureEn(ctx: NoticeContext): string {
+  const d = ctx.invoice.description ? singleLine(ctx.invoice.description) : '';
+  return d ? `"${d}"` : 'the supply of goods or services';
+}

@@ -1,0 +1,116 @@
+/**
+ * Stage 4, hand-off: a French summary for the creditor's litigation contact (never the debtor) with
+ * what an injonction de payer request needs since 1 March 2022: the amount with its breakdown, the
+ * basis of the debt and the list of documents to attach; plus the competent court, the small-claims
+ * procedure when it applies and the prescription rule.
+ */
+import { formatMoney } from '../../domain/money';
+import { plainText, singleLine } from '../escape';
+import { addressInline, formatSiren } from '../format';
+import type { Block, Field } from '../letter';
+import type { NoticeContext } from '../types';
+import {
+  amountRows,
+  creditorIdentity,
+  creditorName,
+  debtorName,
+  fmt,
+  interestNotes,
+  invoiceFields,
+  invoiceNumber,
+  references,
+  type NoticeDraft,
+} from './common';
+
+/** CPCE L125-1 / R125-1: simplified small-claims procedure up to 5,000 EUR incl. interest. */
+const SMALL_CLAIMS_LIMIT_CENTS = 500_000;
+
+export function litigationHandoff(ctx: NoticeContext): NoticeDraft {
+  const lang = 'fr' as const;
+  const f = fmt(lang);
+  const n = invoiceNumber(ctx);
+  const b = ctx.breakdown;
+  const d = ctx.debtor;
+  const b2b = b.regime === 'b2b';
+
+  const debtorFields: Field[] = [
+    { label: 'Débiteur', value: debtorName(ctx) },
+    { label: 'Qualité', value: d.kind === 'business' ? 'professionnel (entreprise)' : 'consommateur (particulier)' },
+    { label: 'Adresse', value: addressInline(d.address, lang) },
+    { label: 'SIREN', value: d.siren ? formatSiren(d.siren) : 'non connu' },
+    { label: 'Courriel', value: singleLine(d.email) },
+  ];
+
+  const routes: string[] = [
+    b2b
+      ? "Injonction de payer : requête au président du tribunal de commerce du domicile du débiteur (Cerfa 12946), si la créance est commerciale (art. 1405 et s. CPC)."
+      : "Injonction de payer : requête au tribunal judiciaire (Cerfa 12948*06) ou au juge des contentieux de la protection (Cerfa 16040*01) du domicile du débiteur (art. 1405 et s. CPC).",
+    'Référé-provision si l'obligation n'est pas sérieusement contestable.',
+  ];
+  if (b.totalDueCents <= SMALL_CLAIMS_LIMIT_CENTS) {
+    routes.push(
+      `Procédure simplifiée de recouvrement des petites créances par un commissaire de justice (art. L125-1 et R125-1 à R125-8 CPCE) : montant dû ${formatMoney(b.totalDueCents, 'fr')}, inférieur à 5 000 €.`,
+      'Demande en justice jusqu'à 5 000 € : vérifier l'exigence d'une tentative préalable de résolution amiable (art. 750-1 CPC) selon la voie choisie.',
+    );
+  }
+  routes.push(
+    b2b
+      ? 'Prescription : 5 ans (art. L110-4 C. com.). La mise en demeure ne l'interrompt pas (Cass. com. 18 mai 2022, n° 20-23.204) ; une demande en justice, y compris une injonction de payer, l'interrompt (art. 2241 C. civ.).'
+      : 'Prescription : 2 ans (art. L218-2 C. conso.). La mise en demeure ne l'interrompt pas (Cass. com. 18 mai 2022, n° 20-23.204) ; une demande en justice, y compris une injonction de payer, l'interrompt (art. 2241 C. civ.).',
+  );
+
+  const documents = [
+    `Facture n° ${n} du ${f.date(ctx.invoice.issueDate)}.`,
+    'Contrat, bon de commande, devis accepté ou conditions générales applicables.',
+    'Relances et mise en demeure, avec les preuves d'envoi et de remise (événements de distribution conservés au dossier).',
+    'Décompte des sommes dues (ci-dessus), avec le détail des pénalités ou intérêts.',
+  ];
+  if (ctx.creditor.agency && ctx.agencyFirstLetter) {
+    documents.push(
+      `Premier courrier de la société de recouvrement : référence ${singleLine(ctx.agencyFirstLetter.reference)} du ${f.date(ctx.agencyFirstLetter.date)}.`,
+    );
+  }
+
+  const blocks: Block[] = [
+    {
+      type: 'paragraph',
+      text: `Le recouvrement amiable de la créance ci-dessous n'a pas abouti malgré les relances et la mise en demeure. Nous vous transmettons le dossier ${singleLine(ctx.dossierId)} en vue d'une action contentieuse.`,
+    },
+    { type: 'heading', text: 'Parties' },
+    { type: 'fields', rows: [creditorIdentity(ctx, lang), ...debtorFields] },
+    ...(ctx.creditor.agency
+      ? [{ type: 'fields', rows: [{ label: 'Société de recouvrement', value: `${singleLine(ctx.creditor.agency.legalName)}, ${addressInline(ctx.creditor.agency.address, lang)}` }] } as Block]
+      : []),
+    { type: 'heading', text: 'Fondement de la créance' },
+    { type: 'fields', rows: invoiceFields(ctx, lang) },
+    { type: 'heading', text: `Décompte au ${f.date(b.asOf)}` },
+    { type: 'amounts', rows: amountRows(ctx, lang) },
+    ...interestNotes(ctx, lang),
+  ];
+  if (b.notes.length) {
+    blocks.push({ type: 'heading', text: 'Notes de calcul' }, { type: 'list', items: b.notes.map((note) => singleLine(plainText(note))) });
+  }
+  blocks.push(
+    { type: 'heading', text: 'Voies de recouvrement judiciaire' },
+    { type: 'list', items: routes },
+    { type: 'heading', text: 'Pièces à joindre à la requête' },
+    { type: 'list', items: documents },
+    {
+      type: 'paragraph',
+      text: `L'historique complet et les preuves d'envoi sont conservés dans le coffre de preuves du dossier ${singleLine(ctx.dossierId)}. Les relances automatiques au débiteur sont arrêtées.`,
+    },
+  );
+
+  return {
+    to: 'litigation_contact',
+    subject: `Transmission contentieux – facture ${n} – ${debtorName(ctx)} (dossier ${singleLine(ctx.dossierId)})`,
+    letter: {
+      language: lang,
+      references: references(ctx, lang),
+      greeting: `Bonjour ${singleLine(ctx.creditor.litigationContact.name)},`,
+      blocks,
+      closing: 'Cordialement,',
+      signature: ['Amiable', ctx.creditor.agency ? `${singleLine(ctx.creditor.agency.legalName)}, pour ${creditorName(ctx)}` : `pour ${creditorName(ctx)}`],
+    },
+  };
+}

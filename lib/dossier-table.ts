@@ -1,0 +1,35 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+
+/** Name of the index answering "what is due / what changed per creditor". */
+export const BY_CREDITOR_NEXT_ACTION = 'byCreditorNextAction';
+
+/**
+ * One table, single-item dossiers: a dossier's state, schedule and event history live in ONE item
+ * so every change is one conditional write (DynamoDB transactions are not needed, and dynalite
+ * used locally has none). Keys: pk = "D#<dossierId>" | "C#<creditorId>" | "K#<sha256(apiKey)>".
+ */
+export class DossierTable extends Construct {
+  readonly table: dynamodb.Table;
+
+  constructor(scope: Construct, id: string, props: { removalPolicy: RemovalPolicy }) {
+    super(scope, id);
+    this.table = new dynamodb.Table(this, 'Table', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      deletionProtection: props.removalPolicy === RemovalPolicy.RETAIN,
+      removalPolicy: props.removalPolicy,
+    });
+    // Sparse: only dossiers carry creditorId + nextActionAt.
+    this.table.addGlobalSecondaryIndex({
+      indexName: BY_CREDITOR_NEXT_ACTION,
+      partitionKey: { name: 'creditorId', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'nextActionAt', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+    });
+  }
+}

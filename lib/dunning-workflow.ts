@@ -1,0 +1,169 @@
+import { Duration } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+
+export interface DunningWorkflowProps {
+  table: dynamodb.ITable;
+  sendNotice: lambda.IFunction;
+  markNeedsAttention: lambda.IFunction;
+}
+
+/** Error names a send Lambda raises that no retry can fix (the Catch marks the dossier). */
+export const NON_RETRYABLE_ERRORS = ['NoticeRejected', 'DossierNotFound'];
+
+interface StageSpec {
+  stage: string;
+  /** Readable piece of each state name: FirstReminder, FormalReminder, ... */
+  label: string;
+  waitName: string;
+}
+
+const STAGE_SPECS: StageSpec[] = [
+  { stage: 'first_reminder', label: 'FirstReminder', waitName: 'WaitForFirstReminder' },
+  { stage: 'formal_reminder', label: 'FormalReminder', waitName: 'WaitForFormalReminder' },
+  { stage: 'formal_notice', label: 'FormalNotice', waitName: 'WaitForFormalNotice' },
+  { stage: 'litigation_handoff', label: 'LitigationHandoff', waitName: 'WaitForGracePeriodEnd' },
+];
+
+/**
+ * The per-invoice escalation, one Standard execution per dossier, readable top to bottom in the
+ * console:
+ *
+ *   RouteToNextStage -> WaitForFirstReminder -> CheckBeforeFirstReminder -> SendFirstReminder
+ *     -> WaitForFormalReminder -> ... -> SendFormalNotice -> WaitForGracePeriodEnd
+ *     -> CheckBeforeLitigationHandoff -> SendLitigationHandoff -> HandedOff
+ *
+ * Input: { dossierId, next: { stage, at } }. Every wait is a timestamp taken from the dossier's
+ * schedule (no polling); each send returns the next { stage, at }. A paused dossier is resumed by
+ * a NEW execution whose input names the stage to resume at (RouteToNextStage jumps there).
+ * Before every send the dossier is re-read and the execution ends unless it is still active; the
+ * send Lambda itself claims the dossier with a conditional write so a payment and a send never
+ * interleave. Only JSONPath features the local engine executes faithfully are used (no JSONata,
+ * no variables, no task tokens).
+ */
+export class DunningWorkflow extends Construct {
+  readonly stateMachine: sfn.StateMachine;
+
+  constructor(scope: Construct, id: string, props: DunningWorkflowProps) {
+    super(scope, id);
+
+    const closed = new sfn.Succeed(this, 'DossierNoLongerActive', {
+      comment: 'Paid, cancelled, paused or handed off since the schedule was computed: nothing to send.',
+    });
+    const handedOff = new sfn.Succeed(this, 'HandedOff');
+    const failed = new sfn.Fail(this, 'EscalationFailed', {
+      error: 'EscalationFailed',
+      cause: 'A step failed after its retries; the dossier is flagged needs_attention.',
+    });
+    const markNeedsAttention = new tasks.LambdaInvoke(this, 'MarkNeedsAttention', {
+      lambdaFunction: props.markNeedsAttention,
+      payload: sfn.TaskInput.fromObject({
+        dossierId: sfn.JsonPath.stringAt('$.dossierId'),
+        executionName: sfn.JsonPath.executionName,
+        error: sfn.JsonPath.objectAt('$.error'),
+      }),
+      resultPath: sfn.JsonPath.DISCARD,
+      retryOnServiceExceptions: true,
+    }).next(failed);
+
+    const waits = new Map<string, sfn.Wait>();
+    for (const spec of STAGE_SPECS) {
+      waits.set(
+        spec.stage,
+        new sfn.Wait(this, spec.waitName, { time: sfn.WaitTime.timestampPath('$.next.at') }),
+      );
+    }
+
+    STAGE_SPECS.forEach((spec, index) => {
+      const check = new tasks.DynamoGetItem(this, `CheckBefore${spec.label}`, {
+        table: props.table,
+        key: {
+          pk: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.format('D#{}', sfn.JsonPath.stringAt('$.dossierId'))),
+          sk: tasks.DynamoAttributeValue.fromString('DOSSIER'),
+        },
+        projectionExpression: [new tasks.DynamoProjectionExpression().withAttribute('status')],
+        consistentRead: true,
+        resultSelector: { 'status.$': '$.Item.status.S' },
+        resultPath: '$.dossier',
+      });
+      check.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 4 });
+      check.addCatch(markNeedsAttention, { resultPath: '$.error' });
+
+      const send = new tasks.LambdaInvoke(this, `Send${spec.label}`, {
+        lambdaFunction: props.sendNotice,
+        payload: sfn.TaskInput.fromObject({
+          dossierId: sfn.JsonPath.stringAt('$.dossierId'),
+          stage: spec.stage,
+          executionName: sfn.JsonPath.executionName,
+        }),
+        // Keep only what the next states read: bounded payload and history size.
+        resultSelector: {
+          'outcome.$': '$.Payload.outcome',
+          'stage.$': '$.Payload.nextStage',
+          'at.$': '$.Payload.nextAt',
+        },
+        resultPath: '$.next',
+        retryOnServiceExceptions: false,
+      });
+      send.addRetry({ errors: NON_RETRYABLE_ERRORS, maxAttempts: 0 });
+      send.addRetry({
+        errors: ['States.ALL'],
+        interval: Duration.seconds(5),
+        backoffRate: 3,
+        maxAttempts: 4,
+        maxDelay: Duration.minutes(5),
+      });
+      send.addCatch(markNeedsAttention, { resultPath: '$.error' });
+
+      const stillDue = new sfn.Choice(this, `Is${spec.label}StillDue`)
+        .when(sfn.Condition.stringEquals('$.dossier.status', 'active'), send)
+        .otherwise(closed);
+
+      const isLast = index === STAGE_SPECS.length - 1;
+      const afterSend = new sfn.Choice(this, isLast ? 'WasHandedOff' : `After${spec.label}`);
+      if (isLast) {
+        afterSend.when(sfn.Condition.stringEquals('$.next.outcome', 'handed_off'), handedOff).otherwise(closed);
+      } else {
+        afterSend
+          .when(
+            sfn.Condition.and(
+              sfn.Condition.or(
+                sfn.Condition.stringEquals('$.next.outcome', 'sent'),
+                sfn.Condition.stringEquals('$.next.outcome', 'skipped'),
+              ),
+              sfn.Condition.stringEquals('$.next.stage', STAGE_SPECS[index + 1].stage),
+            ),
+            waits.get(STAGE_SPECS[index + 1].stage)!,
+          )
+          .otherwise(closed);
+      }
+
+      waits.get(spec.stage)!.next(check);
+      check.next(stillDue);
+      send.next(afterSend);
+    });
+
+    const route = new sfn.Choice(this, 'RouteToNextStage', {
+      comment: 'New dossiers start at the first reminder; resumed dossiers at the stage they had reached.',
+    });
+    for (const spec of STAGE_SPECS) {
+      route.when(sfn.Condition.stringEquals('$.next.stage', spec.stage), waits.get(spec.stage)!);
+    }
+    route.otherwise(closed);
+
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_YEAR });
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      definitionBody: sfn.DefinitionBody.fromChainable(route),
+      comment: 'Amiable: per-invoice amicable collection escalation',
+      tracingEnabled: true,
+      logs: { destination: logGroup, level: sfn.LogLevel.ERROR, includeExecutionData: false },
+      // A dossier's whole life (reminders, grace, paused plans resume in new executions) fits in a year.
+      timeout: Duration.days(365),
+    });
+  }
+}

@@ -1,0 +1,121 @@
+import { Duration } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { API_ROUTES, HandlerName } from './api-routes';
+import { HandlerFunction } from './handler-function';
+
+export interface IntakeApiProps {
+  environment: Record<string, string>;
+  /** Grants each route handler what it needs (and nothing else). */
+  grant: (handler: HandlerName, fn: lambda.IFunction) => void;
+  authorizerGrant: (fn: lambda.IFunction) => void;
+}
+
+/** Builds the API's error body in the contract's format, for API Gateway's own responses. */
+function errorTemplate(code: string, message: string): Record<string, string> {
+  return {
+    'application/json': JSON.stringify({ error: { code, message, details: [] } }),
+  };
+}
+
+/**
+ * REST API: a Lambda REQUEST authorizer maps the x-api-key header to a creditor; input validation
+ * happens inside the Lambdas (so AWS and local mode answer the same 400s); throttled per stage and
+ * through a usage plan. API Gateway's own errors are rewritten into the contract's error format.
+ */
+export class IntakeApi extends Construct {
+  readonly api: apigw.RestApi;
+  readonly functions = new Map<HandlerName, HandlerFunction>();
+
+  constructor(scope: Construct, id: string, props: IntakeApiProps) {
+    super(scope, id);
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: logs.RetentionDays.ONE_YEAR });
+    this.api = new apigw.RestApi(this, 'Api', {
+      restApiName: 'amiable',
+      description: 'Amiable: overdue invoice intake and dossier management',
+      endpointTypes: [apigw.EndpointType.REGIONAL],
+      cloudWatchRole: true,
+      deployOptions: {
+        stageName: 'v1',
+        throttlingRateLimit: 50,
+        throttlingBurstLimit: 100,
+        tracingEnabled: true,
+        loggingLevel: apigw.MethodLoggingLevel.ERROR,
+        accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
+        accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields(),
+      },
+    });
+
+    const authorizerFn = new HandlerFunction(this, 'AuthorizerFn', {
+      handler: 'authorizer',
+      environment: props.environment,
+      description: 'Maps the x-api-key header to a creditor',
+    });
+    props.authorizerGrant(authorizerFn);
+    const authorizer = new apigw.RequestAuthorizer(this, 'ApiKeyAuthorizer', {
+      handler: authorizerFn,
+      identitySources: [apigw.IdentitySource.header('x-api-key')],
+      resultsCacheTtl: Duration.minutes(5),
+    });
+
+    this.api.addGatewayResponse('Unauthorized', {
+      type: apigw.ResponseType.UNAUTHORIZED,
+      statusCode: '401',
+      templates: errorTemplate('unauthorized', 'Missing or unknown API key (header x-api-key).'),
+    });
+    this.api.addGatewayResponse('AccessDenied', {
+      type: apigw.ResponseType.ACCESS_DENIED,
+      statusCode: '401',
+      templates: errorTemplate('unauthorized', 'Missing or unknown API key (header x-api-key).'),
+    });
+    // API Gateway answers an unknown route with 403 "Missing Authentication Token": make it a 404.
+    this.api.addGatewayResponse('UnknownRoute', {
+      type: apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN,
+      statusCode: '404',
+      templates: errorTemplate('not_found', 'No such route.'),
+    });
+    this.api.addGatewayResponse('Throttled', {
+      type: apigw.ResponseType.THROTTLED,
+      statusCode: '429',
+      templates: errorTemplate('throttled', 'Too many requests; retry later.'),
+    });
+    this.api.addGatewayResponse('Default4xx', {
+      type: apigw.ResponseType.DEFAULT_4XX,
+      templates: errorTemplate('bad_request', '$context.error.messageString'),
+    });
+    this.api.addGatewayResponse('Default5xx', {
+      type: apigw.ResponseType.DEFAULT_5XX,
+      templates: errorTemplate('internal', 'Internal error.'),
+    });
+
+    this.api.addUsagePlan('DefaultUsagePlan', {
+      name: 'amiable-default',
+      throttle: { rateLimit: 50, burstLimit: 100 },
+      quota: { limit: 1_000_000, period: apigw.Period.MONTH },
+      apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
+    });
+
+    for (const route of API_ROUTES) {
+      let fn = this.functions.get(route.handler);
+      if (!fn) {
+        fn = new HandlerFunction(this, `${pascal(route.handler)}Fn`, {
+          handler: route.handler,
+          environment: props.environment,
+        });
+        props.grant(route.handler, fn);
+        this.functions.set(route.handler, fn);
+      }
+      const resource = this.api.root.resourceForPath(route.path);
+      resource.addMethod(route.method, new apigw.LambdaIntegration(fn), {
+        authorizer,
+        authorizationType: apigw.AuthorizationType.CUSTOM,
+      });
+    }
+  }
+}
+
+function pascal(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase());
+}

@@ -1,0 +1,78 @@
+import { DateTime, Duration } from 'luxon';
+import { DomainError } from '../lambdas/domain/errors';
+import { LocalStepFunctions } from './sfn/local-step-functions';
+import { SimulatedClock } from './sim-clock';
+
+/**
+ * Moves simulated time. Every step that falls due runs in timestamp order with "now" set to its
+ * scheduled instant — including steps scheduled during the advance — and then now = target.
+ * Clock calls are serialized; each first waits for work already in flight.
+ */
+export class ClockController {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly clock: SimulatedClock,
+    private readonly engine: LocalStepFunctions,
+  ) {}
+
+  now(): Date {
+    return this.clock.now();
+  }
+
+  /** Parses a clock request body ({ advance: "P10D" } or { to: "<ISO>" }) into a target instant. */
+  targetOf(body: unknown): Date {
+    const b = (body ?? {}) as Record<string, unknown>;
+    const hasAdvance = b.advance !== undefined;
+    const hasTo = b.to !== undefined;
+    if (hasAdvance === hasTo) {
+      throw new DomainError(400, 'validation_failed', 'Give exactly one of "advance" (ISO 8601 duration) or "to" (ISO 8601 instant).', [
+        { path: hasAdvance ? 'to' : 'advance', message: hasAdvance ? 'must not be given with advance' : 'is required (or give "to")' },
+      ]);
+    }
+    const now = this.clock.now();
+    if (hasAdvance) {
+      const d = typeof b.advance === 'string' ? Duration.fromISO(b.advance) : Duration.invalid('not a string');
+      if (!d.isValid || Object.values(d.toObject()).some((v) => (v ?? 0) < 0)) {
+        throw new DomainError(400, 'validation_failed', 'Invalid duration.', [
+          { path: 'advance', message: 'must be a non-negative ISO 8601 duration such as "P10D" or "PT12H"' },
+        ]);
+      }
+      // Calendar-aware in Europe/Paris: "P1D" across a DST change is one calendar day.
+      return DateTime.fromJSDate(now, { zone: 'Europe/Paris' }).plus(d).toJSDate();
+    }
+    const to = typeof b.to === 'string' ? DateTime.fromISO(b.to, { setZone: true }) : DateTime.invalid('not a string');
+    if (!to.isValid || !/(Z|[+-]\d{2}:?\d{2})$/.test(String(b.to)) || !String(b.to).includes('T')) {
+      throw new DomainError(400, 'validation_failed', 'Invalid instant.', [
+        { path: 'to', message: 'must be an ISO 8601 instant with a time zone, e.g. "2026-05-01T09:00:00Z"' },
+      ]);
+    }
+    if (to.toMillis() < now.getTime()) {
+      throw new DomainError(409, 'clock_backwards', `The simulated clock is at ${now.toISOString()}; it cannot go back.`, [
+        { path: 'to', message: 'must not be earlier than now' },
+      ]);
+    }
+    return to.toJSDate();
+  }
+
+  advanceTo(target: Date): Promise<Date> {
+    const run = this.queue.then(() => this.run(target));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async run(target: Date): Promise<Date> {
+    await this.engine.idle();
+    for (;;) {
+      const next = this.engine.nextWakeAt();
+      if (!next || Date.parse(next) > target.getTime()) break;
+      const at = new Date(Math.max(Date.parse(next), this.clock.now().getTime()));
+      this.clock.set(at);
+      await this.engine.wakeDue(at);
+    }
+    if (target.getTime() > this.clock.now().getTime()) this.clock.set(target);
+    // Anything made due exactly at the target by the last steps.
+    await this.engine.wakeDue(this.clock.now());
+    return this.clock.now();
+  }
+}

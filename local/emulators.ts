@@ -1,0 +1,66 @@
+/**
+ * The local AWS stand-ins, started in-process on loopback: dynalite (DynamoDB, on-disk when given a
+ * directory), s3rver (S3; no Object Lock — the lock headers are accepted and dropped) and
+ * aws-ses-v2-local (SES v2; keeps mail in memory, with a web UI).
+ */
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { AddressInfo } from 'node:net';
+import sesServer from 'aws-ses-v2-local';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const dynalite = require('dynalite');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const S3rver = require('s3rver');
+
+export interface Emulators {
+  dynamodbUrl: string;
+  s3Url: string;
+  sesUrl: string;
+  stop(): Promise<void>;
+}
+
+export interface EmulatorOptions {
+  /** Where DynamoDB and S3 keep their data; a temporary directory when absent. */
+  dataDir?: string;
+  sesPort?: number;
+}
+
+function close(server: http.Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.closeAllConnections?.();
+    server.close(() => resolve());
+  });
+}
+
+export async function startEmulators(opts: EmulatorOptions = {}): Promise<Emulators> {
+  const tmp = opts.dataDir ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'amiable-s3-'));
+  const s3Dir = opts.dataDir ? path.join(opts.dataDir, 's3') : tmp!;
+  fs.mkdirSync(s3Dir, { recursive: true });
+  let dynamoDir: string | undefined;
+  if (opts.dataDir) {
+    dynamoDir = path.join(opts.dataDir, 'dynamodb');
+    fs.mkdirSync(dynamoDir, { recursive: true });
+  }
+
+  const ddb: http.Server = dynalite({ path: dynamoDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((r) => ddb.listen(0, '127.0.0.1', () => r()));
+
+  const s3 = new S3rver({ port: 0, address: '127.0.0.1', directory: s3Dir, silent: true });
+  const s3Server: http.Server = await s3.run();
+
+  const ses = await sesServer({ host: '127.0.0.1', port: opts.sesPort ?? 0 });
+
+  const port = (s: http.Server) => (s.address() as AddressInfo).port;
+  return {
+    dynamodbUrl: `http://127.0.0.1:${port(ddb)}`,
+    s3Url: `http://127.0.0.1:${port(s3Server)}`,
+    sesUrl: `http://127.0.0.1:${port(ses)}`,
+    async stop() {
+      await Promise.all([close(ses), s3.close(), close(ddb)]);
+      if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+}

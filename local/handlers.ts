@@ -1,0 +1,36 @@
+/**
+ * Handler modules by name (the `amiable:handler` metadata CDK puts on each function). Local mode
+ * imports the very same modules the Lambda bundles are built from.
+ */
+type AnyHandler = (event: any, context?: any) => Promise<any>;
+
+const MODULES: Record<string, () => Promise<{ handler: AnyHandler }>> = {
+  authorizer: () => import('../lambdas/authorizer'),
+  'create-invoice': () => import('../lambdas/create-invoice'),
+  'get-invoice': () => import('../lambdas/get-invoice'),
+  'record-payment': () => import('../lambdas/record-payment'),
+  'send-notice': () => import('../lambdas/send-notice'),
+  'mark-needs-attention': () => import('../lambdas/mark-needs-attention'),
+};
+
+const cache = new Map<string, AnyHandler>();
+
+export async function loadHandler(name: string): Promise<AnyHandler> {
+  let h = cache.get(name);
+  if (!h) {
+    const load = MODULES[name];
+    if (!load) throw new Error(`no local handler module for "${name}"`);
+    h = (await load()).handler;
+    cache.set(name, h);
+  }
+  return h;
+}
+
+/** A minimal Lambda context for handlers that look at it. */
+export function lambdaContext(functionName: string) {
+  return {
+    functionName,
+    awsRequestId: Math.random().toString(16).slice(2),
+    getRemainingTimeInMillis: () => 30_000,
+  };
+}

@@ -1,0 +1,275 @@
+/**
+ * Step Functions for local mode: executes the synthesized definition with aws-local-stepfunctions,
+ * with Wait states driven by the simulated clock instead of real timers.
+ *
+ * How waits work: every Wait state is given a long real-time override, and when the engine enters
+ * one, the execution is "parked" — its Wait state name, input and wake-up instant (evaluated from
+ * the state's Timestamp/TimestampPath/Seconds against the simulated clock) are recorded — and the
+ * engine run is aborted. When the simulated clock reaches the wake-up instant, a new engine run of
+ * the SAME definition starts at the Wait's Next state with the Wait's output (= its input). The
+ * states themselves are never rewritten, the engine's timers never see a long wait (they overflow
+ * past 24.8 days), and parked executions survive a restart because they are plain data.
+ */
+import { StateMachine } from 'aws-local-stepfunctions';
+import { readPath } from './json-path';
+
+type Json = any;
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+
+export interface ExecutionRecord {
+  name: string;
+  arn: string;
+  input: Json;
+  status: ExecutionStatus;
+  startDate: string;
+  stopDate?: string;
+  output?: Json;
+  error?: string;
+  cause?: string;
+  /** Set while the execution sleeps in a Wait state. */
+  parked?: { state: string; input: Json; wakeAt: string };
+  /** States entered, in order (bounded): a readable trail for tests and debugging. */
+  trail: string[];
+}
+
+export type TaskHandler = (stateName: string, parameters: Json) => Promise<Json>;
+
+export interface LocalStepFunctionsOptions {
+  definition: Json;
+  stateMachineArn: string;
+  now: () => Date;
+  task: TaskHandler;
+  /** Called after every change so the caller can persist the records. */
+  onChange?: (records: ExecutionRecord[]) => void;
+  records?: ExecutionRecord[];
+  /** Real milliseconds between Retry attempts (simulated time does not pass during a retry). */
+  retryIntervalMs?: number;
+}
+
+export class ExecutionAlreadyExistsError extends Error {
+  readonly code = 'ExecutionAlreadyExists';
+}
+export class ExecutionDoesNotExistError extends Error {
+  readonly code = 'ExecutionDoesNotExist';
+}
+
+const TRAIL_LIMIT = 200;
+/** Safe real-time sleep for Wait states between entering and being parked (< 2^31 ms). */
+const PARK_SLEEP_MS = 1_000_000_000;
+
+export class LocalStepFunctions {
+  private readonly records = new Map<string, ExecutionRecord>();
+  private readonly machines = new Map<string, StateMachine>();
+  private readonly running = new Map<string, { abort: () => void }>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly waitStates: Set<string>;
+  private readonly taskStates: string[];
+
+  constructor(private readonly opts: LocalStepFunctionsOptions) {
+    const states: Record<string, Json> = opts.definition.States;
+    this.waitStates = new Set(Object.keys(states).filter((s) => states[s].Type === 'Wait'));
+    this.taskStates = Object.keys(states).filter((s) => states[s].Type === 'Task');
+    for (const [name, s] of Object.entries(states)) {
+      if (s.Type === 'Map' || s.Type === 'Parallel') {
+        throw new Error(`local engine: ${s.Type} state ${name} is not supported by the park/resume runner`);
+      }
+      if (s.Type === 'Wait' && (s.InputPath || s.OutputPath)) {
+        throw new Error(`local engine: Wait state ${name} must not use InputPath/OutputPath`);
+      }
+    }
+    for (const r of opts.records ?? []) this.records.set(r.arn, r);
+  }
+
+  executionArn(name: string): string {
+    return `${this.opts.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+  }
+
+  /** StartExecution semantics: same name + same input while running = success without a new run. */
+  start(name: string, input: Json): ExecutionRecord {
+    if (!/^[A-Za-z0-9_-]{1,80}$/.test(name)) throw new Error(`invalid execution name ${name}`);
+    const arn = this.executionArn(name);
+    const existing = this.records.get(arn);
+    if (existing) {
+      if (existing.status === 'RUNNING' && JSON.stringify(existing.input) === JSON.stringify(input)) return existing;
+      throw new ExecutionAlreadyExistsError(`Execution already exists: '${arn}'`);
+    }
+    const record: ExecutionRecord = {
+      name,
+      arn,
+      input,
+      status: 'RUNNING',
+      startDate: this.opts.now().toISOString(),
+      trail: [],
+    };
+    this.records.set(arn, record);
+    this.changed();
+    this.launch(record, this.opts.definition.StartAt, input);
+    return record;
+  }
+
+  stop(arn: string, error?: string, cause?: string): ExecutionRecord {
+    const record = this.records.get(arn);
+    if (!record) throw new ExecutionDoesNotExistError(`Execution does not exist: '${arn}'`);
+    if (record.status !== 'RUNNING') return record;
+    record.status = 'ABORTED';
+    record.error = error;
+    record.cause = cause;
+    record.stopDate = this.opts.now().toISOString();
+    delete record.parked;
+    this.running.get(arn)?.abort();
+    this.changed();
+    return record;
+  }
+
+  describe(arn: string): ExecutionRecord {
+    const record = this.records.get(arn);
+    if (!record) throw new ExecutionDoesNotExistError(`Execution does not exist: '${arn}'`);
+    return record;
+  }
+
+  list(): ExecutionRecord[] {
+    return [...this.records.values()];
+  }
+
+  /** The earliest instant at which a parked execution wakes up. */
+  nextWakeAt(): string | null {
+    let min: string | null = null;
+    for (const r of this.records.values()) {
+      if (r.status === 'RUNNING' && r.parked && (min === null || r.parked.wakeAt < min)) min = r.parked.wakeAt;
+    }
+    return min;
+  }
+
+  /** Wakes every execution parked until `instant` or earlier, earliest first, then waits for them. */
+  async wakeDue(instant: Date): Promise<number> {
+    const due = [...this.records.values()]
+      .filter((r) => r.status === 'RUNNING' && r.parked && Date.parse(r.parked.wakeAt) <= instant.getTime())
+      .sort((a, b) => a.parked!.wakeAt.localeCompare(b.parked!.wakeAt));
+    for (const r of due) this.wake(r);
+    await this.idle();
+    return due.length;
+  }
+
+  /** Resolves once no engine run is in flight (including runs started meanwhile). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Engine runs currently executing states (not parked). */
+  get busy(): number {
+    return this.inFlight.size;
+  }
+
+  private wake(record: ExecutionRecord): void {
+    const parked = record.parked!;
+    delete record.parked;
+    const wait = this.opts.definition.States[parked.state];
+    if (wait.End) {
+      this.finish(record, 'SUCCEEDED', { output: parked.input });
+      return;
+    }
+    this.launch(record, wait.Next, parked.input);
+  }
+
+  private machineFrom(startAt: string): StateMachine {
+    let m = this.machines.get(startAt);
+    if (!m) {
+      m = new StateMachine({ ...this.opts.definition, StartAt: startAt }, { validationOptions: { checkArn: false } });
+      this.machines.set(startAt, m);
+    }
+    return m;
+  }
+
+  private launch(record: ExecutionRecord, startAt: string, input: Json): void {
+    const run = this.segment(record, startAt, input).catch((e) => {
+      this.finish(record, 'FAILED', { error: 'States.Runtime', cause: String(e?.message ?? e) });
+    });
+    this.inFlight.add(run);
+    void run.finally(() => this.inFlight.delete(run));
+  }
+
+  private async segment(record: ExecutionRecord, startAt: string, input: Json): Promise<void> {
+    const overrides = {
+      taskResourceLocalHandlers: Object.fromEntries(
+        this.taskStates.map((s) => [s, (parameters: Json) => this.opts.task(s, parameters)]),
+      ),
+      waitTimeOverrides: Object.fromEntries([...this.waitStates].map((s) => [s, PARK_SLEEP_MS])),
+      retryIntervalOverrides: Object.fromEntries(this.taskStates.map((s) => [s, this.opts.retryIntervalMs ?? 5])),
+    };
+    const execution = this.machineFrom(startAt).run(input, {
+      overrides,
+      noThrowOnAbort: true,
+      context: {
+        Execution: { Id: record.arn, Name: record.name, Input: record.input, StartTime: record.startDate },
+        StateMachine: { Id: this.opts.stateMachineArn },
+      },
+    });
+    this.running.set(record.arn, execution);
+    let parkedHere = false;
+    const watcher = (async () => {
+      for await (const ev of execution.eventLogs) {
+        if (ev.type !== 'StateEntered') continue;
+        const name = ev.state.name;
+        record.trail.push(name);
+        if (record.trail.length > TRAIL_LIMIT) record.trail.splice(0, record.trail.length - TRAIL_LIMIT);
+        if (this.waitStates.has(name)) {
+          parkedHere = true;
+          execution.abort();
+          if (record.status !== 'RUNNING') return;
+          try {
+            record.parked = { state: name, input: ev.state.input, wakeAt: this.wakeAt(name, ev.state.input) };
+            this.changed();
+          } catch (e) {
+            // What AWS does with an unusable TimestampPath: the execution fails with States.Runtime.
+            this.finish(record, 'FAILED', { error: 'States.Runtime', cause: String((e as Error).message) });
+          }
+          return;
+        }
+      }
+    })();
+    try {
+      const output = await execution.result;
+      await watcher;
+      if (parkedHere || record.status !== 'RUNNING') return;
+      this.finish(record, 'SUCCEEDED', { output });
+    } catch (e: any) {
+      await watcher.catch(() => undefined);
+      if (record.status !== 'RUNNING') return;
+      const cause = e?.cause ?? e;
+      this.finish(record, 'FAILED', {
+        error: cause?.name ?? e?.name ?? 'States.Runtime',
+        cause: String(cause?.message ?? e?.message ?? e),
+      });
+    } finally {
+      if (this.running.get(record.arn) === execution) this.running.delete(record.arn);
+    }
+    // A wait that is already due runs right away, in the background (a clock call waits for it).
+    if (record.status === 'RUNNING' && record.parked && Date.parse(record.parked.wakeAt) <= this.opts.now().getTime()) {
+      this.wake(record);
+    }
+  }
+
+  private wakeAt(stateName: string, input: Json): string {
+    const s = this.opts.definition.States[stateName];
+    const now = this.opts.now().getTime();
+    let at: number;
+    if (s.Timestamp) at = Date.parse(s.Timestamp);
+    else if (s.TimestampPath) at = Date.parse(String(readPath(s.TimestampPath, input)));
+    else if (s.Seconds !== undefined) at = now + s.Seconds * 1000;
+    else if (s.SecondsPath) at = now + Number(readPath(s.SecondsPath, input)) * 1000;
+    else throw new Error(`Wait state ${stateName} has no duration`);
+    if (Number.isNaN(at)) throw new Error(`Wait state ${stateName}: invalid timestamp in input`);
+    return new Date(at).toISOString();
+  }
+
+  private finish(record: ExecutionRecord, status: ExecutionStatus, extra: Partial<ExecutionRecord>): void {
+    if (record.status !== 'RUNNING') return;
+    Object.assign(record, extra, { status, stopDate: this.opts.now().toISOString() });
+    delete record.parked;
+    this.changed();
+  }
+
+  private changed(): void {
+    this.opts.onChange?.(this.list());
+  }
+}

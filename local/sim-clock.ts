@@ -1,0 +1,42 @@
+import * as fs from 'node:fs';
+import type { Clock } from '../lambdas/adapters/clock';
+
+/**
+ * The simulated clock of local mode: frozen between calls, moved only by the clock controller,
+ * saved to the data directory so a restart resumes at the same instant.
+ */
+export class SimulatedClock implements Clock {
+  private current: Date;
+
+  constructor(start: Date, private readonly file?: string) {
+    this.current = new Date(start.getTime());
+  }
+
+  static load(file: string | undefined, fallback: Date): SimulatedClock {
+    if (file && fs.existsSync(file)) {
+      const saved = JSON.parse(fs.readFileSync(file, 'utf8'));
+      return new SimulatedClock(new Date(saved.now), file);
+    }
+    const c = new SimulatedClock(fallback, file);
+    c.save();
+    return c;
+  }
+
+  now(): Date {
+    return new Date(this.current.getTime());
+  }
+
+  /** Moves forward only: simulated time never runs backwards. */
+  set(at: Date): void {
+    if (at.getTime() < this.current.getTime()) throw new Error('the simulated clock cannot go backwards');
+    this.current = new Date(at.getTime());
+    this.save();
+  }
+
+  private save(): void {
+    if (!this.file) return;
+    const tmp = `${this.file}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify({ now: this.current.toISOString() }));
+    fs.renameSync(tmp, this.file);
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * Synthesizes the real CDK app in-process (offline, bundling skipped: local mode runs the handler
+ * sources directly) and resolves the CloudFormation tokens local mode needs: the state machine
+ * definition, the table schema and each Lambda's environment.
+ */
+import { App } from 'aws-cdk-lib';
+import { buildApp, STACK_NAME } from '../lib/app';
+import { HANDLER_METADATA_KEY } from '../lib/handler-function';
+
+export const LOCAL_REGION = 'eu-west-3';
+export const LOCAL_ACCOUNT = '000000000000';
+
+type Json = any;
+
+export interface SynthesizedSystem {
+  template: Json;
+  /** Runnable ASL: every token resolved to a local name or ARN. */
+  definition: Json;
+  stateMachineArn: string;
+  tableName: string;
+  table: Json;
+  bucketName: string;
+  /** logical id of each Lambda -> its handler module name and resolved environment. */
+  functions: Map<string, { handler: string; environment: Record<string, string> }>;
+}
+
+export function synthesize(): SynthesizedSystem {
+  const app = new App({
+    context: {
+      // Local mode executes handler sources; no esbuild bundles needed.
+      'aws:cdk:bundling-stacks': [],
+    },
+  });
+  buildApp(app);
+  const template = app.synth().getStackByName(STACK_NAME).template;
+  return resolveSystem(template);
+}
+
+export function resolveSystem(template: Json): SynthesizedSystem {
+  const resources: Record<string, Json> = template.Resources;
+  const one = (type: string) => {
+    const ids = Object.keys(resources).filter((id) => resources[id].Type === type);
+    if (ids.length !== 1) throw new Error(`expected exactly one ${type}, found ${ids.length}`);
+    return ids[0];
+  };
+  const resolve = tokenResolver(resources);
+  const smId = one('AWS::StepFunctions::StateMachine');
+  const tableId = one('AWS::DynamoDB::Table');
+  const functions = new Map<string, { handler: string; environment: Record<string, string> }>();
+  for (const [id, r] of Object.entries(resources)) {
+    if (r.Type !== 'AWS::Lambda::Function') continue;
+    const handler = r.Metadata?.[HANDLER_METADATA_KEY];
+    if (!handler) continue; // CDK's own helper functions (log retention, custom resources)
+    const vars: Record<string, Json> = r.Properties.Environment?.Variables ?? {};
+    functions.set(id, {
+      handler,
+      environment: Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, resolve(v)])),
+    });
+  }
+  const bucketId = Object.keys(resources).find(
+    (id) => resources[id].Type === 'AWS::S3::Bucket' && resources[id].Properties?.ObjectLockEnabled,
+  )!;
+  return {
+    template,
+    definition: JSON.parse(resolve(resources[smId].Properties.DefinitionString)),
+    stateMachineArn: resolve({ Ref: smId }),
+    tableName: resolve({ Ref: tableId }),
+    table: resources[tableId].Properties,
+    bucketName: resolve({ Ref: bucketId }),
+    functions,
+  };
+}
+
+function tokenResolver(resources: Record<string, Json>) {
+  const pseudo: Record<string, string> = {
+    'AWS::Region': LOCAL_REGION,
+    'AWS::AccountId': LOCAL_ACCOUNT,
+    'AWS::Partition': 'aws',
+    'AWS::URLSuffix': 'amazonaws.com',
+    'AWS::StackName': STACK_NAME,
+  };
+  const arn = (service: string, rest: string) => `arn:aws:${service}:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${rest}`;
+  // What Ref / GetAtt(Arn) return per resource type, with local names derived from logical ids.
+  const ref: Record<string, (id: string) => string> = {
+    'AWS::DynamoDB::Table': (id) => id,
+    'AWS::S3::Bucket': (id) => id.toLowerCase(), // S3 bucket names are lower case
+    'AWS::StepFunctions::StateMachine': (id) => arn('states', `stateMachine:${id}`),
+    'AWS::Lambda::Function': (id) => id,
+    'AWS::SES::ConfigurationSet': (id) => id,
+  };
+  const arnOf: Record<string, (id: string) => string> = {
+    'AWS::DynamoDB::Table': (id) => arn('dynamodb', `table/${id}`),
+    'AWS::Lambda::Function': (id) => arn('lambda', `function:${id}`),
+    'AWS::S3::Bucket': (id) => `arn:aws:s3:::${id.toLowerCase()}`,
+    'AWS::StepFunctions::StateMachine': (id) => arn('states', `stateMachine:${id}`),
+  };
+  const resolve = (v: Json): string => {
+    if (typeof v === 'string') return v;
+    if (typeof v === 'number') return String(v);
+    if (v?.Ref) {
+      if (pseudo[v.Ref]) return pseudo[v.Ref];
+      const type = resources[v.Ref]?.Type;
+      if (!ref[type]) throw new Error(`cannot resolve Ref to ${v.Ref} (${type})`);
+      return ref[type](v.Ref);
+    }
+    if (v?.['Fn::GetAtt']) {
+      const [id, attr] = v['Fn::GetAtt'];
+      const type = resources[id]?.Type;
+      if (attr !== 'Arn' || !arnOf[type]) throw new Error(`cannot resolve GetAtt ${id}.${attr}`);
+      return arnOf[type](id);
+    }
+    if (v?.['Fn::Join']) return v['Fn::Join'][1].map(resolve).join(v['Fn::Join'][0]);
+    throw new Error(`unresolvable token ${JSON.stringify(v)}`);
+  };
+  return resolve;
+}

@@ -1,0 +1,151 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { buildApp } from '../../lib/app';
+import { resolveSystem } from '../../local/template';
+
+function synth(context: Record<string, unknown> = {}) {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  const stack = buildApp(app);
+  return Template.fromStack(stack);
+}
+
+describe('the synthesized stack', () => {
+  const template = synth();
+
+  it('locks evidence: Object Lock at creation, versioning, GOVERNANCE default for test, no public access, TLS only', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: {
+        ObjectLockEnabled: 'Enabled',
+        Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 3650 } },
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: Match.anyValue(),
+    });
+    const policies = template.findResources('AWS::S3::BucketPolicy');
+    const denyInsecure = Object.values(policies).some((p: any) =>
+      p.Properties.PolicyDocument.Statement.some(
+        (s: any) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false',
+      ),
+    );
+    expect(denyInsecure).toBe(true);
+  });
+
+  it('makes the lock mode a deployment setting: COMPLIANCE for production', () => {
+    const prod = synth({ 'amiable:stage': 'prod', 'amiable:objectLockMode': 'COMPLIANCE' });
+    prod.hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockConfiguration: { Rule: { DefaultRetention: { Mode: 'COMPLIANCE' } } },
+    });
+    expect(() => synth({ 'amiable:objectLockMode': 'LOOSE' })).toThrow(/COMPLIANCE or GOVERNANCE/);
+  });
+
+  it('keeps dossiers in an on-demand, encrypted table with PITR and a per-creditor due index', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      GlobalSecondaryIndexes: [
+        Match.objectLike({
+          IndexName: 'byCreditorNextAction',
+          KeySchema: [
+            { AttributeName: 'creditorId', KeyType: 'HASH' },
+            { AttributeName: 'nextActionAt', KeyType: 'RANGE' },
+          ],
+        }),
+      ],
+    });
+  });
+
+  it('routes SES events to the default EventBridge bus', () => {
+    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: Match.objectLike({
+        Enabled: true,
+        MatchingEventTypes: Match.arrayWith(['delivery', 'bounce', 'complaint']),
+        EventBridgeDestination: { EventBusArn: Match.anyValue() },
+      }),
+    });
+  });
+
+  it('runs functions on a supported Node.js runtime (22+), never 20.x', () => {
+    const fns = template.findResources('AWS::Lambda::Function');
+    const ours = Object.values(fns).filter((f: any) => f.Metadata?.['amiable:handler']);
+    expect(ours.length).toBeGreaterThanOrEqual(5);
+    for (const f of ours as any[]) expect(f.Properties.Runtime).toMatch(/^nodejs(2[2-9]|[3-9]\d)\.x$/);
+  });
+
+  it('has a Standard state machine whose stages are explicit and in order', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineType: 'STANDARD' });
+    const { definition } = resolveSystem(template.toJSON());
+    const states = definition.States;
+    for (const name of [
+      'RouteToNextStage',
+      'WaitForFirstReminder',
+      'CheckBeforeFirstReminder',
+      'SendFirstReminder',
+      'WaitForFormalReminder',
+      'SendFormalReminder',
+      'WaitForFormalNotice',
+      'SendFormalNotice',
+      'WaitForGracePeriodEnd',
+      'SendLitigationHandoff',
+      'MarkNeedsAttention',
+    ]) {
+      expect(states[name], name).toBeDefined();
+    }
+    // Waits are timestamps from the dossier's schedule, never fixed polling intervals.
+    const waits = Object.values(states).filter((s: any) => s.Type === 'Wait');
+    expect(waits.length).toBe(4);
+    for (const w of waits as any[]) expect(w.TimestampPath).toBe('$.next.at');
+    // The chain: each send leads (through its check) to the next stage's wait.
+    expect(states.WaitForFirstReminder.Next).toBe('CheckBeforeFirstReminder');
+    expect(states.CheckBeforeFirstReminder.Next).toBe('IsFirstReminderStillDue');
+    expect(states.SendFirstReminder.Next).toBe('AfterFirstReminder');
+    expect(states.AfterFirstReminder.Choices[0].Next).toBe('WaitForFormalReminder');
+    expect(states.AfterFormalReminder.Choices[0].Next).toBe('WaitForFormalNotice');
+    expect(states.AfterFormalNotice.Choices[0].Next).toBe('WaitForGracePeriodEnd');
+    // Re-read before every send; every task has a Catch that marks the dossier.
+    for (const [name, s] of Object.entries<any>(states)) {
+      if (name.startsWith('Send')) {
+        expect(s.Catch?.[0]?.Next, name).toBe('MarkNeedsAttention');
+        expect(s.Retry?.length, name).toBeGreaterThan(0);
+      }
+      if (name.startsWith('CheckBefore')) expect(s.Resource).toBe('arn:aws:states:::dynamodb:getItem');
+      // Only features the local engine executes faithfully.
+      expect(s.QueryLanguage, name).toBeUndefined();
+      expect(s.Assign, name).toBeUndefined();
+      expect(JSON.stringify(s), name).not.toContain('waitForTaskToken');
+    }
+  });
+
+  it('grants least privilege: the send function may put evidence and send mail, not delete', () => {
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')) as any[];
+    const actions = policies.flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((s: any) => [].concat(s.Action)));
+    expect(actions).toContain('ses:SendRawEmail');
+    expect(actions).toContain('states:StopExecution');
+    expect(actions.some((a: string) => /s3:DeleteObject|s3:\*|dynamodb:\*|states:\*/.test(a))).toBe(false);
+    expect(actions).not.toContain('s3:BypassGovernanceRetention');
+  });
+
+  it('fronts the API with a Lambda authorizer on x-api-key and rewrites gateway errors', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      Type: 'REQUEST',
+      IdentitySource: 'method.request.header.x-api-key',
+    });
+    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'MISSING_AUTHENTICATION_TOKEN',
+      StatusCode: '404',
+    });
+    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', { ResponseType: 'UNAUTHORIZED', StatusCode: '401' });
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: Match.arrayWith([Match.objectLike({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 })]),
+    });
+    template.resourceCountIs('AWS::ApiGateway::UsagePlan', 1);
+  });
+});
