@@ -1,9 +1,13 @@
 import { dispatchNotice, SendOutcome, SendRequest } from './services/notice-dispatch';
 import { DomainError } from './domain/errors';
 
+/** Failures no retry can fix: the state machine's Catch flags the dossier at once. */
+const NOT_RETRYABLE = new Set(['NoticeNotSendableError', 'NoticeInputError', 'MimeInputError']);
+
 /**
- * Step Functions task: send the notice of one stage. Errors named NoticeRejected (a mise en demeure
- * missing a mandatory mention, for instance) are not retried by the state machine.
+ * Step Functions task: send the notice of one stage. Errors are renamed so the state machine can
+ * tell them apart: NoticeRejected (an incomplete mise en demeure, invalid data) and DossierNotFound
+ * are not retried; anything else (throttling, network) is retried with backoff.
  */
 export async function handler(event: SendRequest): Promise<SendOutcome> {
   try {
@@ -11,10 +15,14 @@ export async function handler(event: SendRequest): Promise<SendOutcome> {
   } catch (e) {
     if (e instanceof DomainError && e.status !== 503) {
       const err = new Error(`${e.code}: ${e.message}`);
-      err.name = e.code === 'DossierNotFound' || e.status === 404 ? 'DossierNotFound' : 'NoticeRejected';
+      err.name = e.status === 404 ? 'DossierNotFound' : 'NoticeRejected';
       throw err;
     }
-    if (e instanceof Error && /mandatory|missing/i.test(e.message) && e.name === 'Error') e.name = 'NoticeRejected';
+    if (e instanceof Error && NOT_RETRYABLE.has(e.name)) {
+      const err = new Error(e.message);
+      err.name = 'NoticeRejected';
+      throw err;
+    }
     throw e;
   }
 }

@@ -85,7 +85,9 @@ export class DunningWorkflow extends Construct {
           pk: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.format('D#{}', sfn.JsonPath.stringAt('$.dossierId'))),
           sk: tasks.DynamoAttributeValue.fromString('DOSSIER'),
         },
-        projectionExpression: [new tasks.DynamoProjectionExpression().withAttribute('status')],
+        // "status" is a DynamoDB reserved word: project it through a name placeholder.
+        expressionAttributeNames: { '#status': 'status' },
+        projectionExpression: [new tasks.DynamoProjectionExpression().withAttribute('#status')],
         consistentRead: true,
         resultSelector: { 'status.$': '$.Item.status.S' },
         resultPath: '$.dossier',

@@ -49,16 +49,20 @@ export async function startEmulators(opts: EmulatorOptions = {}): Promise<Emulat
   await new Promise<void>((r) => ddb.listen(0, '127.0.0.1', () => r()));
 
   const s3 = new S3rver({ port: 0, address: '127.0.0.1', directory: s3Dir, silent: true });
-  const s3Server: http.Server = await s3.run();
+  const s3Address = (await s3.run()) as AddressInfo;
 
   const ses = await sesServer({ host: '127.0.0.1', port: opts.sesPort ?? 0 });
+
+  // The SES emulator's store is module-global: a new local system starts with an empty outbox.
+  await fetch(`http://127.0.0.1:${(ses.address() as AddressInfo).port}/clear-store`, { method: 'POST' });
 
   const port = (s: http.Server) => (s.address() as AddressInfo).port;
   return {
     dynamodbUrl: `http://127.0.0.1:${port(ddb)}`,
-    s3Url: `http://127.0.0.1:${port(s3Server)}`,
+    s3Url: `http://127.0.0.1:${s3Address.port}`,
     sesUrl: `http://127.0.0.1:${port(ses)}`,
     async stop() {
+      s3.httpServer?.closeAllConnections?.();
       await Promise.all([close(ses), s3.close(), close(ddb)]);
       if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
     },

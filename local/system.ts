@@ -173,7 +173,11 @@ function taskRunner(s: SynthesizedSystem) {
       const handler = await loadHandler(fn.handler);
       // Payloads cross a JSON boundary on AWS; do the same here.
       const payload = JSON.parse(JSON.stringify(parameters.Payload ?? {}));
-      const result = await handler(payload, lambdaContext(logicalId));
+      const result = await handler(payload, lambdaContext(logicalId)).catch((e: Error) => {
+        // What CloudWatch Logs would show on AWS.
+        if (process.env.AMIABLE_DEBUG) console.error(`[${fn.handler}]`, e?.stack ?? e);
+        throw e;
+      });
       return { StatusCode: 200, ExecutedVersion: '$LATEST', Payload: JSON.parse(JSON.stringify(result ?? null)) };
     }
     if (resource === 'arn:aws:states:::dynamodb:getItem') {

@@ -36,6 +36,18 @@ export function synthesize(): SynthesizedSystem {
   return resolveSystem(template);
 }
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const aslValidator: (definition: Json, opts?: Json) => { isValid: boolean; errors: Json[] } = require('asl-validator');
+
+/** Validates runnable ASL with asl-validator (paths and ARNs checked); throws listing the errors. */
+export function validateAsl(definition: Json): void {
+  // asl-validator annotates the object it is given: hand it a copy.
+  const { isValid, errors } = aslValidator(structuredClone(definition), { checkPaths: true, checkArn: true });
+  if (!isValid) {
+    throw new Error(`invalid state machine definition:\n${errors.map((e) => `  ${e['Error code'] ?? ''} ${e.Message ?? JSON.stringify(e)}`).join('\n')}`);
+  }
+}
+
 export function resolveSystem(template: Json): SynthesizedSystem {
   const resources: Record<string, Json> = template.Resources;
   const one = (type: string) => {
@@ -60,9 +72,11 @@ export function resolveSystem(template: Json): SynthesizedSystem {
   const bucketId = Object.keys(resources).find(
     (id) => resources[id].Type === 'AWS::S3::Bucket' && resources[id].Properties?.ObjectLockEnabled,
   )!;
+  const definition = JSON.parse(resolve(resources[smId].Properties.DefinitionString));
+  validateAsl(definition);
   return {
     template,
-    definition: JSON.parse(resolve(resources[smId].Properties.DefinitionString)),
+    definition,
     stateMachineArn: resolve({ Ref: smId }),
     tableName: resolve({ Ref: tableId }),
     table: resources[tableId].Properties,

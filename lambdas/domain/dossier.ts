@@ -4,6 +4,7 @@
  * requests (a payment racing a send) take turns and nothing is half-written.
  */
 import { computeBreakdown } from './breakdown';
+import { parisDateOf } from './prescription';
 import { holidayRegionFor } from './calendar';
 import { conflict, DomainError } from './errors';
 import type {
@@ -280,7 +281,7 @@ export function breakdownFor(d: Dossier, creditor: CreditorProfile, asOf: IsoDat
     },
     payments: d.payments.map((p) => ({ amountCents: p.amountCents, paidOn: p.paidOn })),
     asOf,
-    formalNoticeSentOn: formalNotice ? formalNotice.at.slice(0, 10) : undefined,
+    formalNoticeSentOn: formalNotice ? parisDateOf(formalNotice.at) : undefined,
   });
 }
 

@@ -22,7 +22,7 @@
 import type { IsoDate, PenaltyLine } from './model';
 import type { Cents } from './money';
 import { assertCents } from './money';
-import { addDays, compareIsoDates, daysBetween, maxIsoDate, minIsoDate, requireIsoDate } from './epoch-days';
+import { addDays, compareIsoDates, daysBetween, minIsoDate, requireIsoDate } from './epoch-days';
 import {
   b2bDefaultRate,
   formatRatePercent,
@@ -282,7 +282,7 @@ export function interestLines(input: InterestLinesInput): PenaltyLine[] {
     }
     basis = Math.max(0, basis - p.amountCents);
   }
-  lines.push(...periodLines(maxIsoDate(cursor, firstDay), lastDay, basis, regime));
+  lines.push(...periodLines(cursor, lastDay, basis, regime));
   return lines;
 }
 

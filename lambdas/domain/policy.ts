@@ -192,7 +192,7 @@ function checkEntry(raw: unknown, path: string, errors: PolicyError[]): PolicySt
 }
 
 /** Each of the four stages exactly once, in the order of STAGES; ids unique. */
-function checkComposition(stages: PolicyStage[], errors: PolicyError[]): void {
+function checkComposition(stages: Pick<PolicyStage, 'id' | 'kind'>[], errors: PolicyError[]): void {
   const seenIds = new Map<string, number>();
   const seenKinds = new Map<Stage, number>();
   let lastRank = -1;
@@ -304,17 +304,24 @@ export function validatePolicy(p: unknown): PolicyValidation {
       else shapesOk = false;
     });
   }
-  if (shapesOk) {
-    checkComposition(stages, errors);
-    const hasNotice = stages.some((s) => s.kind === 'formal_notice');
-    if (hasNotice && isCount(p.graceDays) && p.graceDays < MIN_GRACE_DAYS) {
-      errors.push({
-        path: 'graceDays',
-        message: `a mise en demeure must give at least ${MIN_GRACE_DAYS} days to pay (got ${p.graceDays})`,
-      });
-    }
-    if (isCount(p.graceDays)) checkTiming(stages, p.graceDays, errors);
+  // Composition needs only ids and kinds, so it is checked even when an offset is malformed.
+  const identities = Array.isArray(p.stages) ? p.stages.filter(isObject) : [];
+  const identified = identities.every((s) => typeof s.id === 'string' && s.id.trim() !== '' && KINDS.includes(s.kind as PolicyStageKind));
+  let composed = false;
+  if (Array.isArray(p.stages) && p.stages.length > 0 && identities.length === p.stages.length && identified) {
+    const before = errors.length;
+    checkComposition(identities as Pick<PolicyStage, 'id' | 'kind'>[], errors);
+    composed = errors.length === before;
   }
+  const hasNotice = identities.some((s) => s.kind === 'formal_notice');
+  if (hasNotice && isCount(p.graceDays) && p.graceDays < MIN_GRACE_DAYS) {
+    errors.push({
+      path: 'graceDays',
+      message: `a mise en demeure must give at least ${MIN_GRACE_DAYS} days to pay (got ${p.graceDays})`,
+    });
+  }
+  // Timing reads the structure (where the mise en demeure is), so it needs a sound one.
+  if (shapesOk && composed && isCount(p.graceDays)) checkTiming(stages, p.graceDays, errors);
   if (errors.length > 0) return { ok: false, errors };
 
   const policy: Policy = { name: p.name as string, stages, graceDays: p.graceDays as number };

@@ -254,7 +254,7 @@ export function legalRate(halfYear: HalfYear, creditorCategory: CreditorCategory
 // Table self-check at load time: ordered, contiguous, parseable. A bad one-line edit fails fast.
 // ---------------------------------------------------------------------------------------------
 
-export function checkRateTable(rows: readonly { halfYear: HalfYear }[], rates: (row: never) => string[]): string[] {
+export function checkRateTable<T extends { halfYear: HalfYear }>(rows: readonly T[], rates: (row: T) => string[]): string[] {
   const problems: string[] = [];
   if (rows.length === 0) problems.push('empty table');
   rows.forEach((row, i) => {
@@ -262,7 +262,7 @@ export function checkRateTable(rows: readonly { halfYear: HalfYear }[], rates: (
     else if (i > 0 && parseHalfYear(rows[i - 1]!.halfYear) && nextHalfYear(rows[i - 1]!.halfYear) !== row.halfYear) {
       problems.push(`row ${i}: ${row.halfYear} does not follow ${rows[i - 1]!.halfYear}`);
     }
-    for (const r of rates(row as never)) if (parseRatePercent(r) === null) problems.push(`row ${i}: bad rate "${r}"`);
+    for (const r of rates(row)) if (parseRatePercent(r) === null) problems.push(`row ${i}: bad rate "${r}"`);
   });
   return problems;
 }

@@ -37,7 +37,7 @@ export const L111_8_MARKERS: readonly string[] = [
 export const CONSEQUENCES: Record<Language, { intro: string; items: string[] }> = {
   fr: {
     intro:
-      'À défaut de paiement intégral dans ce délai, nous pourrons, sans autre avis, saisir la juridiction compétente afin d'obtenir le paiement des sommes dues, notamment par :',
+      "À défaut de paiement intégral dans ce délai, nous pourrons, sans autre avis, saisir la juridiction compétente afin d'obtenir le paiement des sommes dues, notamment par :",
     items: [
       'une requête en injonction de payer (articles 1405 et suivants du Code de procédure civile) ;',
       'une demande de provision en référé (référé-provision) ;',

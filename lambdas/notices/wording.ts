@@ -25,7 +25,7 @@ export const INTEREST_RUNNING: Record<'b2b' | 'b2c', ByLanguage> = {
     en: 'Late-payment penalties continue to accrue until payment in full.',
   },
   b2c: {
-    fr: 'Conformément aux articles 1231-6 et 1344-1 du Code civil, la présente mise en demeure fait courir les intérêts au taux légal sur les sommes dues, jusqu'au complet paiement.',
+    fr: "Conformément aux articles 1231-6 et 1344-1 du Code civil, la présente mise en demeure fait courir les intérêts au taux légal sur les sommes dues, jusqu'au complet paiement.",
     en: 'Under articles 1231-6 and 1344-1 of the French Civil Code, this formal notice causes interest at the statutory rate to run on the sums due until payment in full.',
   },
 };

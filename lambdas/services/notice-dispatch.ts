@@ -66,7 +66,7 @@ async function renderAndSend(d: Dossier, stage: Stage, token: string, now: Date)
   const deadline = stage === 'formal_notice' || stage === 'formal_reminder'
     ? formalNoticeDeadline(now.toISOString(), GRACE_DAYS, d.region)
     : d.deadline ?? undefined;
-  const rendered = renderNotice({
+  const rendered = await renderNotice({
     kind: stage,
     language: stage === 'litigation_handoff' ? 'fr' : d.debtor.language,
     creditor,

@@ -255,12 +255,14 @@ describe('send window', () => {
   });
 
   it('supports other windows and zones', () => {
-    const saturdayMornings: SendWindow = { timeZone: 'Indian/Reunion', days: [6], open: '08:30', close: '12:00' };
+    const weekendMornings: SendWindow = { timeZone: 'Indian/Reunion', days: [6, 7], open: '08:30', close: '12:00' };
     // Monday 6 April 2026 -> Saturday 11 April 08:30 Réunion (UTC+4) = 04:30Z.
-    expect(nextSendInstant('2026-04-06T10:00:00Z', saturdayMornings, 'FR-RE')).toBe('2026-04-11T04:30:00.000Z');
-    // Saturday 19 December is open; Sunday 20 December is both closed and a Réunion holiday.
-    expect(nextSendInstant('2026-12-19T09:00:00Z', saturdayMornings, 'FR-RE')).toBe('2026-12-26T04:30:00.000Z');
-    expect(isInSendWindow('2026-12-19T05:00:00Z', saturdayMornings, 'FR-RE')).toBe(true);
+    expect(nextSendInstant('2026-04-06T10:00:00Z', weekendMornings, 'FR-RE')).toBe('2026-04-11T04:30:00.000Z');
+    expect(isInSendWindow('2026-12-19T05:00:00Z', weekendMornings, 'FR-RE')).toBe(true); // Sat 09:00 local
+    // Saturday 19 December 2026, 13:00 local: closed. Sunday 20 December is the Réunion abolition
+    // day, so the next opening is Saturday 26; with the national calendar it would be Sunday 20.
+    expect(nextSendInstant('2026-12-19T09:00:00Z', weekendMornings, 'FR-RE')).toBe('2026-12-26T04:30:00.000Z');
+    expect(nextSendInstant('2026-12-19T09:00:00Z', weekendMornings, 'FR')).toBe('2026-12-20T04:30:00.000Z');
   });
 
   it('skips an opening swallowed by the DST gap', () => {

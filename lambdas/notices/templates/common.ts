@@ -92,7 +92,7 @@ export function closing(language: Language, formal: boolean): string {
   const t = tr(language);
   return formal
     ? t("Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées.", 'Yours faithfully,')
-    : t('Nous vous prions d'agréer, Madame, Monsieur, nos salutations distinguées.', 'Kind regards,');
+    : t("Nous vous prions d'agréer, Madame, Monsieur, nos salutations distinguées.", 'Kind regards,');
 }
 
 /** In agency mode the subject says for whom the agency writes. */

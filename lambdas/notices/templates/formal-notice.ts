@@ -79,7 +79,7 @@ export function formalNotice(ctx: NoticeContext): NoticeDraft {
     },
     { type: 'paragraph', text: IS_MISE_EN_DEMEURE[lang] },
     ...paymentBlocks(ctx, lang),
-    { type: 'heading', text: f.t('Conséquences d'un défaut de paiement', 'Consequences of non-payment') },
+    { type: 'heading', text: f.t("Conséquences d'un défaut de paiement", 'Consequences of non-payment') },
     { type: 'paragraph', text: CONSEQUENCES[lang].intro },
     { type: 'list', items: [...CONSEQUENCES[lang].items] },
     { type: 'paragraph', text: INTEREST_RUNNING[b.regime][lang] },

@@ -45,24 +45,24 @@ export function litigationHandoff(ctx: NoticeContext): NoticeDraft {
     b2b
       ? "Injonction de payer : requête au président du tribunal de commerce du domicile du débiteur (Cerfa 12946), si la créance est commerciale (art. 1405 et s. CPC)."
       : "Injonction de payer : requête au tribunal judiciaire (Cerfa 12948*06) ou au juge des contentieux de la protection (Cerfa 16040*01) du domicile du débiteur (art. 1405 et s. CPC).",
-    'Référé-provision si l'obligation n'est pas sérieusement contestable.',
+    "Référé-provision si l'obligation n'est pas sérieusement contestable.",
   ];
   if (b.totalDueCents <= SMALL_CLAIMS_LIMIT_CENTS) {
     routes.push(
       `Procédure simplifiée de recouvrement des petites créances par un commissaire de justice (art. L125-1 et R125-1 à R125-8 CPCE) : montant dû ${formatMoney(b.totalDueCents, 'fr')}, inférieur à 5 000 €.`,
-      'Demande en justice jusqu'à 5 000 € : vérifier l'exigence d'une tentative préalable de résolution amiable (art. 750-1 CPC) selon la voie choisie.',
+      "Demande en justice jusqu'à 5 000 € : vérifier l'exigence d'une tentative préalable de résolution amiable (art. 750-1 CPC) selon la voie choisie.",
     );
   }
   routes.push(
     b2b
-      ? 'Prescription : 5 ans (art. L110-4 C. com.). La mise en demeure ne l'interrompt pas (Cass. com. 18 mai 2022, n° 20-23.204) ; une demande en justice, y compris une injonction de payer, l'interrompt (art. 2241 C. civ.).'
-      : 'Prescription : 2 ans (art. L218-2 C. conso.). La mise en demeure ne l'interrompt pas (Cass. com. 18 mai 2022, n° 20-23.204) ; une demande en justice, y compris une injonction de payer, l'interrompt (art. 2241 C. civ.).',
+      ? "Prescription : 5 ans (art. L110-4 C. com.). La mise en demeure ne l'interrompt pas (Cass. com. 18 mai 2022, n° 20-23.204) ; une demande en justice, y compris une injonction de payer, l'interrompt (art. 2241 C. civ.)."
+      : "Prescription : 2 ans (art. L218-2 C. conso.). La mise en demeure ne l'interrompt pas (Cass. com. 18 mai 2022, n° 20-23.204) ; une demande en justice, y compris une injonction de payer, l'interrompt (art. 2241 C. civ.).",
   );
 
   const documents = [
     `Facture n° ${n} du ${f.date(ctx.invoice.issueDate)}.`,
     'Contrat, bon de commande, devis accepté ou conditions générales applicables.',
-    'Relances et mise en demeure, avec les preuves d'envoi et de remise (événements de distribution conservés au dossier).',
+    "Relances et mise en demeure, avec les preuves d'envoi et de remise (événements de distribution conservés au dossier).",
     'Décompte des sommes dues (ci-dessus), avec le détail des pénalités ou intérêts.',
   ];
   if (ctx.creditor.agency && ctx.agencyFirstLetter) {

@@ -1,0 +1,40 @@
+/**
+ * A minimal text scan of the PDFs this module writes (pdf-lib, standard fonts): inflates the content
+ * streams and decodes the WinAnsi hex strings shown with Tj. Enough for the checker to verify that
+ * the mentions made it into the PDF; not a general PDF text extractor (tests use pdfjs-dist for that).
+ */
+import { inflateSync } from 'node:zlib';
+
+const STREAM = Buffer.from('stream');
+const END = Buffer.from('endstream');
+const WIN_ANSI = new TextDecoder('windows-1252');
+
+export function scanPdfText(bytes: Uint8Array): string {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const pieces: string[] = [];
+  let at = 0;
+  for (;;) {
+    const start = buf.indexOf(STREAM, at);
+    if (start < 0) break;
+    let dataStart = start + STREAM.length;
+    if (buf[dataStart] === 0x0d) dataStart++;
+    if (buf[dataStart] === 0x0a) dataStart++;
+    const end = buf.indexOf(END, dataStart);
+    if (end < 0) break;
+    at = end + END.length;
+    // "endstream" also contains "stream": skip matches that are not a stream start.
+    if (start >= 3 && buf.subarray(start - 3, start).toString('latin1') === 'end') continue;
+    const raw = buf.subarray(dataStart, end);
+    let content: string;
+    try {
+      content = inflateSync(raw).toString('latin1');
+    } catch {
+      content = raw.toString('latin1');
+    }
+    for (const m of content.matchAll(/<([0-9A-Fa-f\s]*)>\s*Tj/g)) {
+      const hex = (m[1] ?? '').replace(/\s+/g, '');
+      pieces.push(WIN_ANSI.decode(Buffer.from(hex, 'hex')));
+    }
+  }
+  return pieces.join('\n');
+}

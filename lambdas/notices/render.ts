@@ -1,0 +1,44 @@
+/**
+ * renderNotice: NoticeContext -> subject, plain text, HTML and (mise en demeure) the PDF letter,
+ * then the mandatory-mention check. Nothing leaves this function that assertSendable refused.
+ */
+import { assertSendable } from './checker';
+import { singleLine } from './escape';
+import { renderPdfLetter } from './pdf-letter';
+import { renderHtml } from './render-html';
+import { renderText } from './render-text';
+import { TEMPLATES } from './templates';
+import type { NoticeAttachment, NoticeContext, RenderedNotice } from './types';
+import { validateNoticeContext } from './validate';
+
+/**
+ * Renders one notice. Async because pdf-lib serialises asynchronously (only the mise en demeure
+ * has a PDF; the other kinds resolve without waiting on anything).
+ * Throws NoticeInputError on inconsistent input and NoticeNotSendableError when a mandatory
+ * mention is missing from the output (e.g. a mise en demeure without deadline or IBAN).
+ */
+export async function renderNotice(ctx: NoticeContext): Promise<RenderedNotice> {
+  validateNoticeContext(ctx);
+  const draft = TEMPLATES[ctx.kind](ctx);
+  const subject = singleLine(draft.subject);
+  const attachments: NoticeAttachment[] = [];
+  if (draft.pdf) {
+    const content = await renderPdfLetter(draft.letter, {
+      title: subject,
+      subject: draft.letter.title ?? subject,
+      author: singleLine(ctx.creditor.agency?.legalName ?? ctx.creditor.legalName),
+      date: ctx.sentAt,
+    });
+    attachments.push({ filename: draft.pdf.filename, contentType: 'application/pdf', content });
+  }
+  const rendered: RenderedNotice = {
+    kind: ctx.kind,
+    to: draft.to,
+    subject,
+    text: renderText(draft.letter),
+    html: renderHtml(draft.letter, subject),
+    attachments,
+  };
+  assertSendable(ctx, rendered);
+  return rendered;
+}

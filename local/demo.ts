@@ -1,0 +1,180 @@
+/**
+ * `npm run demo`: local mode in a fresh temporary data dir; three sample invoices pushed over HTTP;
+ * the simulated clock advanced through the whole escalation (one invoice paid after the first
+ * reminder, two going further); a readable timeline per invoice; every e-mail saved as .eml (and
+ * its PDFs) from the evidence bucket into a folder. Exits non-zero if the story did not happen.
+ */
+import './polyfills';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { simpleParser } from 'mailparser';
+import { startLocalSystem } from './system';
+
+const CLOCK_START = '2026-03-30T08:00:00Z';
+
+const business = (name: string, email: string, postalCode: string, city: string, siren?: string) => ({
+  kind: 'business',
+  name,
+  email,
+  language: 'fr',
+  siren,
+  address: { line1: '3 place du Marché', postalCode, city, country: 'FR' },
+});
+
+const INVOICES = [
+  {
+    invoiceNumber: 'F-2026-0101',
+    issueDate: '2026-02-25',
+    dueDate: '2026-03-27',
+    amount: '1250.00',
+    currency: 'EUR',
+    description: 'Luminaires sur mesure, lot 1',
+    debtor: business('Boulangerie Dupont SARL', 'compta@boulangerie-dupont.example', '75011', 'Paris', '732829320'),
+  },
+  {
+    invoiceNumber: 'F-2026-0102',
+    issueDate: '2026-03-01',
+    dueDate: '2026-03-31',
+    amount: '8400.00',
+    currency: 'EUR',
+    description: 'Installation éclairage, hall d’accueil',
+    debtor: business('Hôtel des Vosges SAS', 'factures@hotel-vosges.example', '57000', 'Metz'),
+  },
+  {
+    invoiceNumber: 'F-2026-0103',
+    issueDate: '2026-03-03',
+    dueDate: '2026-04-02',
+    amount: '480.00',
+    currency: 'EUR',
+    description: 'Lamp repair and delivery',
+    debtor: {
+      kind: 'consumer',
+      name: 'Emily Carter',
+      email: 'emily.carter@mail.example',
+      language: 'en',
+      address: { line1: '8 quai de la Fosse', postalCode: '44000', city: 'Nantes', country: 'FR' },
+    },
+  },
+];
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amiable-demo-'));
+  const outDir = path.resolve(process.env.AMIABLE_DEMO_OUT || path.join('out', 'demo'));
+  fs.rmSync(outDir, { recursive: true, force: true });
+  fs.mkdirSync(outDir, { recursive: true });
+
+  const sys = await startLocalSystem({ dataDir, clockStart: CLOCK_START });
+  const call = async (method: string, p: string, body?: unknown) => {
+    const res = await fetch(sys.apiUrl + p, {
+      method,
+      headers: { 'content-type': 'application/json', 'x-api-key': sys.apiKey },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json: any = await res.json();
+    if (res.status >= 400) throw new Error(`${method} ${p} -> ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+  const say = (line: string) => console.log(line);
+  let failures = 0;
+  const check = (ok: boolean, what: string) => {
+    if (!ok) failures++;
+    say(`  ${ok ? 'ok ' : 'FAIL'} ${what}`);
+  };
+
+  try {
+    say(`Amiable demo — simulated clock starts at ${CLOCK_START}; data in ${dataDir}`);
+    const ids: string[] = [];
+    for (const inv of INVOICES) {
+      const view = await call('POST', '/invoices', inv);
+      ids.push(view.id);
+      say(`  pushed ${inv.invoiceNumber} (${inv.amount} EUR, due ${inv.dueDate}) -> ${view.id}, first reminder ${view.nextAction?.at}`);
+    }
+
+    // Until just after the first reminders, then the first debtor pays in full.
+    let now = (await call('POST', '/_local/clock', { to: '2026-04-06T12:00:00Z' })).now;
+    say(`\nclock -> ${now}`);
+    await call('POST', `/invoices/${ids[0]}/payments`, { amount: '1250.00', paidOn: '2026-04-06', reference: 'VIR-2026-0406-01' });
+    say(`  ${INVOICES[0].invoiceNumber} paid in full by transfer VIR-2026-0406-01`);
+
+    now = (await call('POST', '/_local/clock', { to: '2026-04-24T12:00:00Z' })).now;
+    say(`clock -> ${now}`);
+    await call('POST', `/invoices/${ids[2]}/payments`, { amount: '100.00', paidOn: '2026-04-23', reference: 'CB-5531' });
+    say(`  ${INVOICES[2].invoiceNumber}: partial payment of 100.00 EUR (card CB-5531)`);
+
+    now = (await call('POST', '/_local/clock', { advance: 'P60D' })).now;
+    say(`clock -> ${now}\n`);
+
+    for (let i = 0; i < ids.length; i++) {
+      const v = await call('GET', `/invoices/${ids[i]}`);
+      say(`${v.invoiceNumber}  status=${v.status}  stage=${v.stage ?? '-'}  balance=${v.balance} EUR`);
+      for (const e of v.events) {
+        const extra = e.stage ? ` ${e.stage}` : e.amount ? ` ${e.amount} EUR (${e.reference}), balance ${e.balance}` : e.reason ? ` ${e.reason}` : '';
+        say(`  ${e.at}  ${e.type}${extra}`);
+      }
+      say('');
+    }
+
+    // Checks: the story the demo promises.
+    const [paid, escalated, partial] = await Promise.all(ids.map((id) => call('GET', `/invoices/${id}`)));
+    const sentStages = (v: any) => v.events.filter((e: any) => e.type === 'notice_sent').map((e: any) => e.stage);
+    check(paid.status === 'paid' && sentStages(paid).join() === 'first_reminder', `${paid.invoiceNumber}: paid after the first reminder, no notice after payment`);
+    const afterPayment = paid.events.slice(paid.events.findIndex((e: any) => e.type === 'paid'));
+    check(!afterPayment.some((e: any) => e.type === 'notice_sent'), `${paid.invoiceNumber}: nothing sent after the payment`);
+    const all4 = 'first_reminder,formal_reminder,formal_notice,litigation_handoff';
+    check(escalated.status === 'handed_off' && sentStages(escalated).join() === all4, `${escalated.invoiceNumber}: all four stages, handed off`);
+    check(partial.status === 'handed_off' && partial.balance === '380.00', `${partial.invoiceNumber}: escalated on the remaining 380.00 EUR`);
+
+    const saved = await saveEvidence(outDir, sys.synthesized.bucketName);
+    const mails = ((await (await fetch(`${sys.sesUrl}/store`)).json()) as any).emails.length;
+    say(`\nE-mails sent (SES emulator): ${mails}`);
+    say(`Evidence objects (S3, Object Lock parameters set): ${saved.objects}`);
+    say(`Saved ${saved.emls} .eml and ${saved.pdfs} PDF files into ${outDir}`);
+    say(`Wall time: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  } finally {
+    await sys.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  if (failures) {
+    console.error(`\n${failures} demo check(s) failed`);
+    process.exit(1);
+  }
+  process.exit(0);
+}
+
+/** Copies every message from the evidence bucket (the exact bytes sent) and extracts PDFs. */
+async function saveEvidence(outDir: string, bucket: string): Promise<{ objects: number; emls: number; pdfs: number }> {
+  const s3 = new S3Client({ forcePathStyle: true });
+  let objects = 0;
+  let emls = 0;
+  let pdfs = 0;
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+    for (const o of page.Contents ?? []) {
+      objects++;
+      if (!o.Key!.endsWith('.eml')) continue;
+      const body = Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: o.Key! }))).Body!.transformToByteArray());
+      const name = o.Key!.replace(/^dossiers\//, '').replace(/\//g, '_');
+      fs.writeFileSync(path.join(outDir, name), body);
+      emls++;
+      const parsed = await simpleParser(body);
+      for (const a of parsed.attachments) {
+        if (a.contentType === 'application/pdf') {
+          fs.writeFileSync(path.join(outDir, `${name.replace(/\.eml$/, '')}_${a.filename ?? 'letter.pdf'}`), a.content);
+          pdfs++;
+        }
+      }
+    }
+    token = page.NextContinuationToken;
+  } while (token);
+  s3.destroy();
+  return { objects, emls, pdfs };
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,290 @@
+import { describe, expect, it } from 'vitest';
+import {
+  assertValidPolicy,
+  BUILTIN_POLICIES,
+  DEFAULT_POLICY,
+  FR_WITH_COURTESY_CALL,
+  InvalidPolicyError,
+  MIN_GRACE_DAYS,
+  resolvePolicy,
+  shouldPursue,
+  validatePolicy,
+  type Policy,
+  type PolicyError,
+  type PolicyStage,
+} from '../../lambdas/domain/policy';
+
+/** A mutable deep copy of the default, to break in one place per test. */
+const base = (): Policy => JSON.parse(JSON.stringify(DEFAULT_POLICY)) as Policy;
+
+function errorsOf(p: unknown): PolicyError[] {
+  const r = validatePolicy(p);
+  if (r.ok) throw new Error('expected the policy to be rejected');
+  return r.errors;
+}
+const paths = (p: unknown) => errorsOf(p).map((e) => e.path);
+
+describe('DEFAULT_POLICY', () => {
+  it('is the French default: D+3, D+15, D+30 by email, 8 days of grace, hand-off after the deadline', () => {
+    expect(DEFAULT_POLICY).toEqual({
+      name: 'fr-default',
+      graceDays: 8,
+      stages: [
+        { id: 'first_reminder', kind: 'first_reminder', channel: 'email', offset: { days: 3, unit: 'calendar', from: 'due_date' } },
+        { id: 'formal_reminder', kind: 'formal_reminder', channel: 'email', offset: { days: 15, unit: 'calendar', from: 'due_date' } },
+        { id: 'formal_notice', kind: 'formal_notice', channel: 'email', offset: { days: 30, unit: 'calendar', from: 'due_date' } },
+        {
+          id: 'litigation_handoff',
+          kind: 'litigation_handoff',
+          channel: 'email',
+          offset: { days: 1, unit: 'business', from: 'previous_stage' },
+        },
+      ],
+    });
+    expect(MIN_GRACE_DAYS).toBe(8);
+  });
+
+  it('is valid and frozen', () => {
+    expect(validatePolicy(DEFAULT_POLICY)).toEqual({ ok: true, policy: DEFAULT_POLICY });
+    expect(Object.isFrozen(DEFAULT_POLICY)).toBe(true);
+    expect(Object.isFrozen(DEFAULT_POLICY.stages[0]?.offset)).toBe(true);
+    expect(() => (DEFAULT_POLICY.stages as PolicyStage[]).push(DEFAULT_POLICY.stages[0] as PolicyStage)).toThrow(TypeError);
+  });
+
+  it('has a sample with a courtesy call at D+8 between the reminders', () => {
+    expect(FR_WITH_COURTESY_CALL.name).toBe('fr-with-courtesy-call');
+    expect(FR_WITH_COURTESY_CALL.stages.map((s) => s.id)).toEqual([
+      'first_reminder',
+      'courtesy_call',
+      'formal_reminder',
+      'formal_notice',
+      'litigation_handoff',
+    ]);
+    expect(FR_WITH_COURTESY_CALL.stages[1]).toEqual({
+      id: 'courtesy_call',
+      kind: 'manual_task',
+      channel: 'manual',
+      offset: { days: 8, unit: 'calendar', from: 'due_date' },
+    });
+    expect(validatePolicy(FR_WITH_COURTESY_CALL).ok).toBe(true);
+    expect(Object.keys(BUILTIN_POLICIES).sort()).toEqual(['fr-default', 'fr-with-courtesy-call']);
+  });
+});
+
+describe('validatePolicy', () => {
+  it('returns a clean, frozen copy: later changes to the input do not leak in', () => {
+    const input = base() as Policy & { extra?: string };
+    input.extra = 'ignored';
+    const r = validatePolicy(input);
+    if (!r.ok) throw new Error('expected ok');
+    expect(r.policy).not.toBe(input);
+    expect(r.policy).not.toHaveProperty('extra');
+    (input.stages[0] as PolicyStage).offset.days = 99;
+    expect(r.policy.stages[0]?.offset.days).toBe(3);
+    expect(Object.isFrozen(r.policy.stages)).toBe(true);
+  });
+
+  it('rejects a stage placed before its predecessor', () => {
+    const p = base();
+    (p.stages[2] as PolicyStage).offset.days = 10; // mise en demeure at D+10, formal reminder at D+15
+    expect(errorsOf(p)).toEqual([
+      { path: 'stages.2.offset.days', message: expect.stringMatching(/"formal_notice" \(day 10\) must come strictly after "formal_reminder" \(day 15\)/) },
+    ]);
+  });
+
+  it('rejects two stages on the same offset', () => {
+    const p = base();
+    (p.stages[1] as PolicyStage).offset.days = 3;
+    expect(paths(p)).toEqual(['stages.1.offset.days']);
+  });
+
+  it('rejects negative and fractional offsets', () => {
+    const p = base();
+    (p.stages[0] as PolicyStage).offset.days = -2;
+    expect(errorsOf(p)).toEqual([{ path: 'stages.0.offset.days', message: expect.stringMatching(/cannot be negative/) }]);
+    (p.stages[0] as PolicyStage).offset.days = 2.5;
+    expect(paths(p)).toEqual(['stages.0.offset.days']);
+  });
+
+  it('rejects a grace period under 8 days when there is a mise en demeure', () => {
+    expect(errorsOf({ ...base(), graceDays: 7 })).toEqual([
+      { path: 'graceDays', message: expect.stringMatching(/at least 8 days/) },
+    ]);
+    expect(validatePolicy({ ...base(), graceDays: 15 }).ok).toBe(true);
+    expect(paths({ ...base(), graceDays: -1 })).toContain('graceDays');
+  });
+
+  it('requires each mandatory stage exactly once', () => {
+    const p = base();
+    p.stages.splice(2, 1);
+    expect(errorsOf(p)).toEqual([{ path: 'stages', message: 'missing mandatory stage formal_notice' }]);
+
+    const twice = base();
+    twice.stages.splice(2, 0, { ...(twice.stages[1] as PolicyStage), id: 'formal_reminder_bis', offset: { days: 20, unit: 'calendar', from: 'due_date' } });
+    expect(paths(twice)).toEqual(['stages.2.kind']);
+  });
+
+  it('requires the mandatory stages in their relative order', () => {
+    const p = base();
+    // Swap the kinds (and ids) of stages 1 and 2, keeping offsets increasing.
+    p.stages[1] = { ...(p.stages[1] as PolicyStage), id: 'notice', kind: 'formal_notice' };
+    p.stages[2] = { ...(p.stages[2] as PolicyStage), id: 'reminder', kind: 'formal_reminder' };
+    expect(errorsOf(p)).toEqual([
+      { path: 'stages.2.kind', message: expect.stringMatching(/formal_reminder must come before formal_notice/) },
+    ]);
+  });
+
+  it('rejects duplicate ids and stage names used for another kind', () => {
+    const p = base();
+    (p.stages[1] as PolicyStage).id = 'first_reminder';
+    expect(paths(p)).toEqual(['stages.1.id', 'stages.1.id']);
+    expect(errorsOf(p)[0]?.message).toMatch(/duplicate id "first_reminder" \(also stages.0\)/);
+  });
+
+  it('rejects an invalid send window with paths into the window', () => {
+    const p: Policy = { ...base(), sendWindow: { timeZone: 'Mars/Olympus', days: [], open: '18:00', close: '09:00' } };
+    expect(paths(p).sort()).toEqual(['sendWindow.close', 'sendWindow.days', 'sendWindow.timeZone']);
+  });
+
+  it('reports every problem at once', () => {
+    const p = base();
+    p.graceDays = 3;
+    (p.stages[0] as PolicyStage).offset.days = -1;
+    p.stages[3] = { ...(p.stages[3] as PolicyStage), id: 'formal_notice' };
+    expect(paths(p).sort()).toEqual(['graceDays', 'stages.0.offset.days', 'stages.3.id', 'stages.3.id']);
+  });
+
+  it('checks shapes: kinds, channels, units, anchors', () => {
+    expect(paths({ ...base(), stages: [] })).toEqual(['stages']);
+    expect(paths({ ...base(), name: '' })).toEqual(['name']);
+    const p = base() as unknown as { stages: Record<string, unknown>[] };
+    p.stages[0] = { id: 'x', kind: 'phone_call', channel: 'pigeon', offset: { days: 1, unit: 'weeks', from: 'invoice' } };
+    expect(paths(p)).toEqual(['stages.0.kind', 'stages.0.channel', 'stages.0.offset.unit', 'stages.0.offset.from']);
+    expect(errorsOf(null)).toEqual([{ path: '', message: 'policy must be an object' }]);
+  });
+
+  it('keeps manual tasks manual and amount thresholds on tasks only', () => {
+    const p = base();
+    p.stages.splice(1, 0, { id: 'call', kind: 'manual_task', channel: 'email', offset: { days: 8, unit: 'calendar', from: 'due_date' } });
+    expect(paths(p)).toEqual(['stages.1.channel']);
+    const q = base();
+    (q.stages[0] as PolicyStage).minimumAmountCents = 10_000;
+    expect(paths(q)).toEqual(['stages.0.minimumAmountCents']);
+  });
+
+  it('does not let the first reminder go out before the debt is late', () => {
+    const p = base();
+    (p.stages[0] as PolicyStage).offset.days = 0;
+    expect(errorsOf(p)).toEqual([{ path: 'stages.0.offset.days', message: expect.stringMatching(/L441-10/) }]);
+  });
+
+  it('anchors: no previous stage for the first, positive offsets after a previous stage', () => {
+    const p = base();
+    (p.stages[0] as PolicyStage).offset.from = 'previous_stage';
+    expect(paths(p)).toContain('stages.0.offset.from');
+    const q = base();
+    q.stages[1] = { ...(q.stages[1] as PolicyStage), offset: { days: 0, unit: 'calendar', from: 'previous_stage' } };
+    expect(paths(q)).toEqual(['stages.1.offset.days']);
+    const chained = base();
+    chained.stages[1] = { ...(chained.stages[1] as PolicyStage), offset: { days: 12, unit: 'calendar', from: 'previous_stage' } };
+    expect(validatePolicy(chained).ok).toBe(true);
+  });
+
+  it('keeps the hand-off after the mise en demeure deadline', () => {
+    const p = base();
+    (p.stages[3] as PolicyStage).offset.days = 0; // 0 business days after the deadline = the deadline itself
+    expect(paths(p)).toEqual(['stages.3.offset.days']);
+    const fromDue = base();
+    fromDue.stages[3] = { ...(fromDue.stages[3] as PolicyStage), offset: { days: 38, unit: 'calendar', from: 'due_date' } };
+    // Mise en demeure at D+30 + 8 days of grace = D+38: handing off that day is too early.
+    expect(errorsOf(fromDue)).toEqual([{ path: 'stages.3.offset.days', message: expect.stringMatching(/after the mise en demeure deadline/) }]);
+    fromDue.stages[3] = { ...(fromDue.stages[3] as PolicyStage), offset: { days: 45, unit: 'calendar', from: 'due_date' } };
+    expect(validatePolicy(fromDue).ok).toBe(true);
+  });
+
+  it('compares business-day offsets exactly among themselves and conservatively across units', () => {
+    const biz = base();
+    biz.stages[1] = { ...(biz.stages[1] as PolicyStage), offset: { days: 10, unit: 'business', from: 'due_date' } };
+    biz.stages[2] = { ...(biz.stages[2] as PolicyStage), offset: { days: 11, unit: 'business', from: 'due_date' } };
+    // 3 calendar days vs 10 business days: 10 business days are at least 10 calendar days.
+    expect(validatePolicy(biz).ok).toBe(true);
+    const mixed = base();
+    // 10 business days (14 calendar days or more) then 15 calendar days: could be the same day.
+    mixed.stages[1] = { ...(mixed.stages[1] as PolicyStage), offset: { days: 10, unit: 'business', from: 'due_date' } };
+    mixed.stages[2] = { ...(mixed.stages[2] as PolicyStage), offset: { days: 15, unit: 'calendar', from: 'due_date' } };
+    expect(paths(mixed)).toEqual(['stages.2.offset.days']);
+  });
+});
+
+describe('assertValidPolicy', () => {
+  it('throws an InvalidPolicyError carrying the errors', () => {
+    try {
+      assertValidPolicy({ ...base(), graceDays: 2 });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(InvalidPolicyError);
+      expect((e as InvalidPolicyError).errors.map((x) => x.path)).toEqual(['graceDays']);
+      expect((e as Error).message).toMatch(/^invalid policy: graceDays: /);
+    }
+  });
+});
+
+describe('resolvePolicy', () => {
+  const ok = (r: ReturnType<typeof resolvePolicy>): Policy => {
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    return r.policy;
+  };
+
+  it('is the default when nothing is overridden', () => {
+    expect(ok(resolvePolicy({ debtorKind: 'business' }))).toEqual(DEFAULT_POLICY);
+  });
+
+  it('layers creditor -> debtor kind -> named segment -> debtor', () => {
+    const layers = {
+      creditorDefault: { name: 'acme', graceDays: 10, minimumAmountCents: 5_000 },
+      segments: {
+        consumer: { graceDays: 15 },
+        business: { graceDays: 9 },
+        'public-sector': { sendWindow: { timeZone: 'Europe/Paris', days: [2, 3, 4], open: '10:00', close: '16:00' } },
+      },
+    };
+    const consumer = ok(resolvePolicy({ ...layers, debtorKind: 'consumer' }));
+    expect(consumer).toMatchObject({ name: 'acme', graceDays: 15, minimumAmountCents: 5_000 });
+    expect(consumer.sendWindow).toBeUndefined();
+    expect(ok(resolvePolicy({ ...layers, debtorKind: 'business' })).graceDays).toBe(9);
+
+    const publicSector = ok(resolvePolicy({ ...layers, debtorKind: 'business', segment: 'public-sector' }));
+    expect(publicSector.graceDays).toBe(9);
+    expect(publicSector.sendWindow?.days).toEqual([2, 3, 4]);
+
+    const debtor = ok(resolvePolicy({ ...layers, debtorKind: 'consumer', debtorOverride: { graceDays: 20, minimumAmountCents: undefined } }));
+    expect(debtor.graceDays).toBe(20);
+    expect(debtor.minimumAmountCents).toBe(5_000); // undefined does not erase an inherited value
+    expect(debtor.stages).toEqual(DEFAULT_POLICY.stages);
+  });
+
+  it('replaces stages as a whole', () => {
+    const stages = FR_WITH_COURTESY_CALL.stages;
+    const p = ok(resolvePolicy({ debtorKind: 'business', segments: { business: { stages } } }));
+    expect(p.stages.map((s) => s.id)).toContain('courtesy_call');
+    expect(p.stages).toHaveLength(5);
+  });
+
+  it('ignores an unknown named segment', () => {
+    expect(ok(resolvePolicy({ debtorKind: 'business', segment: 'nobody', segments: {} }))).toEqual(DEFAULT_POLICY);
+  });
+
+  it('validates the merged result', () => {
+    const r = resolvePolicy({ debtorKind: 'consumer', creditorDefault: { graceDays: 10 }, debtorOverride: { graceDays: 5 } });
+    expect(r).toEqual({ ok: false, errors: [{ path: 'graceDays', message: expect.any(String) }] });
+  });
+});
+
+describe('shouldPursue', () => {
+  it('applies the policy minimum', () => {
+    expect(shouldPursue(DEFAULT_POLICY, 1)).toBe(true);
+    const p = assertValidPolicy({ ...base(), minimumAmountCents: 5_000 });
+    expect(shouldPursue(p, 4_999)).toBe(false);
+    expect(shouldPursue(p, 5_000)).toBe(true);
+  });
+});

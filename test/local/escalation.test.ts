@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalSystem, LocalSystem } from '../../local/system';
+import { client, invoice } from '../support/local-client';
+
+/**
+ * The synthesized state machine executed by the local engine against the emulators, under the
+ * simulated clock: the worked example of the schedule end to end.
+ */
+describe('full escalation in local mode', () => {
+  let sys: LocalSystem;
+  let api: ReturnType<typeof client>;
+
+  beforeAll(async () => {
+    sys = await startLocalSystem({ clockStart: '2026-04-04T10:00:00Z' });
+    api = client(sys);
+  });
+  afterAll(async () => sys?.stop());
+
+  it('sends the three notices and hands off at the scheduled instants, nothing else', async () => {
+    const created = await api.createInvoice(invoice());
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    expect(created.body.schedule).toEqual([
+      { stage: 'first_reminder', at: '2026-04-07T07:00:00.000Z' },
+      { stage: 'formal_reminder', at: '2026-04-20T07:00:00.000Z' },
+      { stage: 'formal_notice', at: '2026-05-04T07:00:00.000Z' },
+      { stage: 'litigation_handoff', at: '2026-05-13T07:00:00.000Z' },
+    ]);
+    expect(created.body.nextAction).toEqual({ stage: 'first_reminder', at: '2026-04-07T07:00:00.000Z' });
+
+    // Just before the first reminder: nothing sent.
+    await api.advanceTo('2026-04-07T06:59:59Z');
+    expect(await api.emails()).toHaveLength(0);
+
+    await api.advanceTo('2026-04-07T07:00:00Z');
+    let view = (await api.getInvoice(id)).body;
+    expect(view.stage).toBe('first_reminder');
+    expect(view.events.filter((e: any) => e.type === 'notice_sent')).toEqual([
+      expect.objectContaining({ stage: 'first_reminder', at: '2026-04-07T07:00:00.000Z' }),
+    ]);
+    expect(await api.emails()).toHaveLength(1);
+
+    const done = await api.advance('P60D');
+    expect(done.status).toBe(200);
+    view = (await api.getInvoice(id)).body;
+    expect(view.status).toBe('handed_off');
+    expect(view.nextAction).toBeNull();
+    const sent = view.events.filter((e: any) => e.type === 'notice_sent');
+    expect(sent.map((e: any) => [e.stage, e.at])).toEqual([
+      ['first_reminder', '2026-04-07T07:00:00.000Z'],
+      ['formal_reminder', '2026-04-20T07:00:00.000Z'],
+      ['formal_notice', '2026-05-04T07:00:00.000Z'],
+      ['litigation_handoff', '2026-05-13T07:00:00.000Z'],
+    ]);
+    expect(view.deadline).toBe('2026-05-12');
+
+    const mails = await api.emails();
+    expect(mails).toHaveLength(4);
+    const subjects = mails.map((m: any) => m.subject);
+    for (const s of subjects) expect(s).toContain('F-2026-0042');
+    expect(subjects[2]).toMatch(/Mise en demeure/);
+    // The hand-off goes to the creditor's litigation contact, never to the debtor.
+    expect(JSON.stringify(mails[3].destination ?? mails[3].to)).toContain('contentieux@fontaine-avocats.example');
+    expect(JSON.stringify(mails[3].destination ?? mails[3].to)).not.toContain('boulangerie-dupont');
+
+    const execution = sys.engine.list()[0];
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(execution.trail).toContain('SendLitigationHandoff');
+  });
+});
+
+describe('early full payment in local mode', () => {
+  let sys: LocalSystem;
+  let api: ReturnType<typeof client>;
+
+  beforeAll(async () => {
+    sys = await startLocalSystem({ clockStart: '2026-04-04T10:00:00Z' });
+    api = client(sys);
+  });
+  afterAll(async () => sys?.stop());
+
+  it('stops the execution at once and never sends anything after the payment', async () => {
+    const { body } = await api.createInvoice(invoice({ invoiceNumber: 'F-EARLY-1' }));
+    await api.advanceTo('2026-04-08T12:00:00Z');
+    expect(await api.emails()).toHaveLength(1);
+
+    const paid = await api.pay(body.id, { amount: '1250.0', paidOn: '2026-04-08', reference: 'VIR-778' });
+    expect(paid.status).toBe(201);
+    expect(paid.body.status).toBe('paid');
+    expect(paid.body.balance).toBe('0.00');
+    expect(paid.body.nextAction).toBeNull();
+    const execution = sys.engine.list()[0];
+    expect(execution.status).toBe('ABORTED');
+    expect(execution.cause).toBe('paid');
+
+    await api.advance('P90D');
+    const view = (await api.getInvoice(body.id)).body;
+    expect(view.events.filter((e: any) => e.type === 'notice_sent')).toHaveLength(1);
+    const types = view.events.map((e: any) => e.type);
+    expect(types.slice(types.indexOf('payment_recorded'))).toEqual(['payment_recorded', 'paid']);
+    const mails = await api.emails();
+    expect(mails.filter((m: any) => !/reçu|receipt|paiement/i.test(m.subject))).toHaveLength(1);
+  });
+});

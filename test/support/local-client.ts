@@ -1,0 +1,53 @@
+/** A small HTTP client for the local system, as an integrator would use it. */
+import type { LocalSystem } from '../../local/system';
+
+export interface Reply<T = any> {
+  status: number;
+  body: T;
+}
+
+export function client(sys: LocalSystem) {
+  async function call<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
+    const res = await fetch(sys.apiUrl + path, {
+      method,
+      headers: { 'content-type': 'application/json', 'x-api-key': sys.apiKey, ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null };
+  }
+  return {
+    call,
+    createInvoice: (body: unknown) => call('POST', '/invoices', body),
+    getInvoice: (id: string) => call('GET', `/invoices/${id}`),
+    pay: (id: string, body: unknown) => call('POST', `/invoices/${id}/payments`, body),
+    advance: (duration: string) => call('POST', '/_local/clock', { advance: duration }),
+    advanceTo: (to: string) => call('POST', '/_local/clock', { to }),
+    now: () => call('GET', '/_local/clock'),
+    /** E-mails captured by the SES emulator. */
+    async emails(): Promise<any[]> {
+      const res = await fetch(`${sys.sesUrl}/store`);
+      return ((await res.json()) as any).emails;
+    },
+  };
+}
+
+export function invoice(overrides: Record<string, any> = {}) {
+  return {
+    invoiceNumber: 'F-2026-0042',
+    issueDate: '2026-03-04',
+    dueDate: '2026-04-03',
+    amount: '1250.00',
+    currency: 'EUR',
+    description: 'Prestation de conseil, mars 2026',
+    debtor: {
+      kind: 'business',
+      name: 'Boulangerie Dupont SARL',
+      email: 'compta@boulangerie-dupont.example',
+      language: 'fr',
+      siren: '732829320',
+      address: { line1: '3 place du Marché', postalCode: '75011', city: 'Paris', country: 'FR' },
+    },
+    ...overrides,
+  };
+}
