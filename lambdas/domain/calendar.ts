@@ -24,7 +24,9 @@ interface RegionInfo {
 
 /**
  * Calendars that differ from the national one (Code du travail L3133-1 lists the national days):
- * - Alsace-Moselle (57, 67, 68) keeps Good Friday and 26 December (local law, C. trav. L3134-13);
+ * - Alsace-Moselle (57, 67, 68) keeps Good Friday and 26 December (local law, C. trav. L3134-13;
+ *   Good Friday strictly applies in communes with a Protestant church, treated here, as in
+ *   practice, as department-wide);
  * - overseas departments add their abolition-of-slavery day (loi 83-550, décret 83-1003);
  * - Saint-Barthélemy and Saint-Martin use 971xx postal codes but have their own days.
  */
@@ -58,7 +60,7 @@ const OVERSEAS_BY_POSTAL_CODE: Readonly<Record<string, string>> = { '97133': 'BL
  */
 export function holidayRegionFor(address: { postalCode: string; country: string }): HolidayRegion {
   const country = (address.country ?? '').trim().toUpperCase();
-  if (REGIONS[`FR-${country}`] && !/^\d+$/.test(country)) return `FR-${country}`;
+  if (/^[A-Z]{2}$/.test(country) && Object.hasOwn(REGIONS, `FR-${country}`)) return `FR-${country}`;
   // Only a French postal code says anything about the department (a Belgian 6700 is not Moselle).
   if (country !== 'FR' && country !== '') return DEFAULT_REGION;
   const postal = (address.postalCode ?? '').replace(/\s+/g, '');
@@ -73,7 +75,7 @@ export function holidayRegionFor(address: { postalCode: string; country: string 
 }
 
 function regionInfo(region: HolidayRegion): RegionInfo {
-  const info = REGIONS[region];
+  const info = Object.hasOwn(REGIONS, region) ? REGIONS[region] : undefined;
   if (!info) {
     throw new RangeError(`unknown holiday region "${region}" (expected one of ${HOLIDAY_REGIONS.join(', ')})`);
   }

@@ -132,7 +132,7 @@ export function workflowInput(d: Dossier): { dossierId: string; next: ScheduledS
 
 /** Same invoice after parsing ("1250.0" = "1250.00"); used to make intake idempotent. */
 export function sameSubmission(a: { invoice: Invoice; debtor: Debtor }, b: { invoice: Invoice; debtor: Debtor }): boolean {
-  return canonical(a) === canonical(b);
+  return canonical({ invoice: a.invoice, debtor: a.debtor }) === canonical({ invoice: b.invoice, debtor: b.debtor });
 }
 
 function canonical(v: unknown): string {

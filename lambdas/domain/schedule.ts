@@ -16,6 +16,8 @@
  * - Never two stages on the same local day; no stage is ever skipped.
  * - The deadline is computed from the mise en demeure's actual or scheduled time; the hand-off
  *   falls on the first business day after it.
+ * - "Local" means the send window's zone (Paris by default, the creditor's side); holidays are
+ *   those of the debtor's region.
  */
 import {
   addBusinessDays,

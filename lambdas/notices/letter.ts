@@ -57,3 +57,8 @@ export interface Letter {
 export function labelSeparator(language: Language): string {
   return language === 'fr' ? '\u00a0: ' : ': ';
 }
+
+/** Quotation marks around quoted text: « » in French, “ ” in English. */
+export function quoteMarks(language: Language): [string, string] {
+  return language === 'fr' ? ['«\u00a0', '\u00a0»'] : ['\u201c', '\u201d'];
+}

@@ -5,7 +5,7 @@
  */
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import type { IsoInstant } from '../domain/model';
-import { labelSeparator, type Block, type Letter } from './letter';
+import { labelSeparator, quoteMarks, type Block, type Letter } from './letter';
 import { toWinAnsi } from './pdf-winansi';
 
 export const PDF_PRODUCER = 'Amiable notices (pdf-lib 1.17)';
@@ -56,6 +56,7 @@ class Writer {
   private readonly pages: PDFPage[] = [];
   private readonly charsets = new Map<PDFFont, Set<number>>();
   private readonly width = A4[0] - 2 * MARGIN_X;
+  private quotes: [string, string] = ['"', '"'];
 
   constructor(
     private readonly doc: PDFDocument,
@@ -67,6 +68,7 @@ class Writer {
 
   letter(letter: Letter): void {
     const sep = labelSeparator(letter.language);
+    this.quotes = quoteMarks(letter.language);
     if (letter.letterhead) {
       const top = this.y;
       this.lines(letter.letterhead.sender, { x: MARGIN_X, width: this.width / 2 - 12 });
@@ -146,7 +148,7 @@ class Writer {
         this.paragraph(block.title, { font: this.bold });
         for (const p of block.paragraphs) {
           this.space(2);
-          this.paragraph(`« ${p} »`, { x: MARGIN_X + 14, width: this.width - 28, size: 9 });
+          this.paragraph(`${this.quotes[0]}${p}${this.quotes[1]}`, { x: MARGIN_X + 14, width: this.width - 28, size: 9 });
         }
         return;
       case 'link':

@@ -7,7 +7,18 @@ import { inflateSync } from 'node:zlib';
 
 const STREAM = Buffer.from('stream');
 const END = Buffer.from('endstream');
-const WIN_ANSI = new TextDecoder('windows-1252');
+/** cp1252 0x80-0x9F (Node's TextDecoder may treat "windows-1252" as plain latin1 there). */
+const CP1252_HIGH: Record<number, string> = {
+  0x80: '€', 0x82: '‚', 0x83: 'ƒ', 0x84: '„', 0x85: '…', 0x86: '†', 0x87: '‡', 0x88: 'ˆ', 0x89: '‰', 0x8a: 'Š',
+  0x8b: '‹', 0x8c: 'Œ', 0x8e: 'Ž', 0x91: '‘', 0x92: '’', 0x93: '“', 0x94: '”', 0x95: '•', 0x96: '–', 0x97: '—',
+  0x98: '˜', 0x99: '™', 0x9a: 'š', 0x9b: '›', 0x9c: 'œ', 0x9e: 'ž', 0x9f: 'Ÿ',
+};
+
+function decodeWinAnsi(bytes: Buffer): string {
+  let out = '';
+  for (const b of bytes) out += CP1252_HIGH[b] ?? String.fromCharCode(b);
+  return out;
+}
 
 export function scanPdfText(bytes: Uint8Array): string {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -33,7 +44,7 @@ export function scanPdfText(bytes: Uint8Array): string {
     }
     for (const m of content.matchAll(/<([0-9A-Fa-f\s]*)>\s*Tj/g)) {
       const hex = (m[1] ?? '').replace(/\s+/g, '');
-      pieces.push(WIN_ANSI.decode(Buffer.from(hex, 'hex')));
+      pieces.push(decodeWinAnsi(Buffer.from(hex, 'hex')));
     }
   }
   return pieces.join('\n');

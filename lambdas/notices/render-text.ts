@@ -1,5 +1,5 @@
 /** Letter -> plain-text e-mail body (UTF-8, lines wrapped at 76 columns on ordinary spaces). */
-import { labelSeparator, type Block, type Letter } from './letter';
+import { labelSeparator, quoteMarks, type Block, type Letter } from './letter';
 
 const WIDTH = 76;
 
@@ -24,9 +24,10 @@ export function renderText(letter: Letter): string {
     blank();
   }
   if (letter.letterhead) {
-    out.push(...letter.letterhead.sender);
+    const fr = letter.language === 'fr';
+    out.push(fr ? 'Expéditeur :' : 'From:', ...letter.letterhead.sender.map((l) => `  ${l}`));
     blank();
-    out.push(...letter.letterhead.recipient.map((l) => ' '.repeat(36) + l));
+    out.push(fr ? 'Destinataire :' : 'To:', ...letter.letterhead.recipient.map((l) => `  ${l}`));
     blank();
   }
   for (const f of letter.references) out.push(`${f.label}${sep}${f.value}`);
@@ -38,7 +39,7 @@ export function renderText(letter: Letter): string {
   para(letter.greeting);
   blank();
   for (const block of letter.blocks) {
-    renderBlock(block, out, sep, para);
+    renderBlock(block, out, sep, para, quoteMarks(letter.language));
     blank();
   }
   para(letter.closing);
@@ -56,6 +57,7 @@ function renderBlock(
   out: string[],
   sep: string,
   para: (text: string, indent?: string, firstIndent?: string) => void,
+  [open, close]: [string, string],
 ): void {
   switch (block.type) {
     case 'paragraph':
@@ -91,7 +93,7 @@ function renderBlock(
       para(block.title);
       for (const p of block.paragraphs) {
         out.push('');
-        para(`« ${p} »`, '    ', '    ');
+        para(`${open}${p}${close}`, '    ', '    ');
       }
       return;
     case 'link':

@@ -79,6 +79,8 @@ describe('timeZoneFor', () => {
   it('rejects unknown regions instead of guessing', () => {
     expect(() => timeZoneFor('FR-99')).toThrow(/unknown holiday region "FR-99"/);
     expect(() => isPublicHoliday('2026-01-01', 'XX')).toThrow(/unknown holiday region/);
+    expect(() => timeZoneFor('constructor')).toThrow(/unknown holiday region/);
+    expect(fr('75001', 'constructor')).toBe('FR');
   });
 });
 

@@ -154,6 +154,18 @@ describe('validatePolicy', () => {
     expect(paths(p).sort()).toEqual(['graceDays', 'stages.0.offset.days', 'stages.3.id', 'stages.3.id']);
   });
 
+  it('reports timing and grace problems together, and composition even with a malformed offset', () => {
+    const p = base();
+    p.graceDays = 5;
+    (p.stages[1] as PolicyStage).offset.days = 2;
+    expect(paths(p).sort()).toEqual(['graceDays', 'stages.1.offset.days']);
+    const q = base() as unknown as { stages: Record<string, unknown>[] };
+    q.stages[0] = { ...q.stages[0], offset: { days: 3, unit: 'fortnight', from: 'due_date' } };
+    q.stages[1] = { ...q.stages[1], id: 'x' };
+    q.stages[2] = { ...q.stages[2], id: 'x' };
+    expect(paths(q).sort()).toEqual(['stages.0.offset.unit', 'stages.2.id']);
+  });
+
   it('checks shapes: kinds, channels, units, anchors', () => {
     expect(paths({ ...base(), stages: [] })).toEqual(['stages']);
     expect(paths({ ...base(), name: '' })).toEqual(['name']);

@@ -249,7 +249,9 @@ export function paymentBlocks(ctx: NoticeContext, language: Language, heading = 
 export function contactParagraph(ctx: NoticeContext, language: Language): Block {
   const t = tr(language);
   const c = ctx.creditor.contact;
-  const phone = c.phone ? t(`, tél. ${singleLine(c.phone)}`, `, tel. ${singleLine(c.phone)}`) : '';
+  // No-break spaces keep a phone number on one line.
+  const tel = c.phone ? singleLine(c.phone).replace(/ /g, '\u00a0') : '';
+  const phone = tel ? t(`, tél. ${tel}`, `, tel. ${tel}`) : '';
   const who = `${singleLine(c.name)} (${singleLine(c.email)}${phone})`;
   return {
     type: 'paragraph',
