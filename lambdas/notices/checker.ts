@@ -8,6 +8,7 @@ import { hasControlChars, isSafeHttpsUrl, singleLine } from './escape';
 import { addDays, compactIban, formatDate, formatRate, formatSiren, isIsoDate, parisDate } from './format';
 import { CONSEQUENCE_MARKERS, L111_8_MARKERS } from './legal-texts';
 import { scanPdfText } from './pdf-scan';
+import { toWinAnsi } from './pdf-winansi';
 import { letterReference } from './templates/common';
 import type { NoticeContext, RenderedNotice } from './types';
 import {
@@ -95,7 +96,9 @@ function findMissing(mentions: Mention[], h: Haystacks): string[] {
   for (const m of mentions) {
     const absentFrom = sources.filter((src) => {
       const hay = (m.compact ? h.compact[src] : h.normal[src]) ?? '';
-      const prep = m.compact ? compact : norm;
+      const base = m.compact ? compact : norm;
+      // The PDF holds the WinAnsi rendering of the text (e.g. "Ś" drawn as "S"): map needles alike.
+      const prep = src === 'pdf' ? (s: string) => base(toWinAnsi(s)) : base;
       return !m.needles.every((needle) => {
         const options = Array.isArray(needle) ? needle : [needle];
         return options.some((o) => prep(o) !== '' && hay.includes(prep(o)));

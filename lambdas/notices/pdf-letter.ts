@@ -6,7 +6,7 @@
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import type { IsoInstant } from '../domain/model';
 import { labelSeparator, quoteMarks, type Block, type Letter } from './letter';
-import { toWinAnsi } from './pdf-winansi';
+import { toWinAnsi, WIN_ANSI_CODE_POINTS } from './pdf-winansi';
 
 export const PDF_PRODUCER = 'Amiable notices (pdf-lib 1.17)';
 
@@ -260,7 +260,9 @@ class Writer {
   private safe(text: string, font: PDFFont): string {
     let charset = this.charsets.get(font);
     if (!charset) {
-      charset = new Set(font.getCharacterSet());
+      // The font's own set, narrowed to WinAnsi so that the checker (which maps needles with
+      // WIN_ANSI_CODE_POINTS) sees exactly what was drawn.
+      charset = new Set(font.getCharacterSet().filter((cp) => WIN_ANSI_CODE_POINTS.has(cp)));
       this.charsets.set(font, charset);
     }
     return toWinAnsi(text, charset);

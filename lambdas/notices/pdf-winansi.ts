@@ -4,6 +4,18 @@
  * this maps each character the font cannot encode to a safe equivalent instead of crashing.
  */
 
+/**
+ * The code points WinAnsiEncoding (cp1252) can encode: what pdf-lib's standard Helvetica and
+ * Helvetica-Bold report as their character set (218 characters).
+ */
+export const WIN_ANSI_CODE_POINTS: ReadonlySet<number> = (() => {
+  const set = new Set<number>();
+  for (let c = 0x20; c <= 0x7e; c++) set.add(c);
+  for (let c = 0xa0; c <= 0xff; c++) set.add(c);
+  for (const ch of '€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ') set.add(ch.codePointAt(0) as number);
+  return set;
+})();
+
 /** Explicit substitutions, tried before the generic accent stripping. */
 const SUBSTITUTES: Record<string, string> = {
   '\u202f': '\u00a0', // narrow no-break space (fr thousands separator) -> no-break space
@@ -35,7 +47,7 @@ const SUBSTITUTES: Record<string, string> = {
  * Returns the text with every character encodable by a font whose character set is `charset`
  * (code points, as given by pdf-lib's PDFFont.getCharacterSet()). Line breaks are kept as "\n".
  */
-export function toWinAnsi(text: string, charset: ReadonlySet<number>): string {
+export function toWinAnsi(text: string, charset: ReadonlySet<number> = WIN_ANSI_CODE_POINTS): string {
   let out = '';
   for (const ch of text.replace(/\r\n?/g, '\n')) {
     out += mapChar(ch, charset);
