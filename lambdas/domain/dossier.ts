@@ -52,6 +52,26 @@ export interface Dossier {
   sending: SendLock | null;
   version: number;
   createdAt: string;
+  /** Disputes opened by the debtor (absent on dossiers stored before disputes existed). */
+  disputes?: Dispute[];
+  /** Credit notes reducing the invoice amount (absent on older dossiers). */
+  creditNotes?: CreditNote[];
+}
+
+export interface Dispute {
+  id: string;
+  reason: string;
+  disputedAmountCents?: number;
+  openedAt: string;
+  status: 'open' | 'resolved';
+  outcome?: 'rejected' | 'upheld';
+  resolvedAt?: string;
+}
+
+export interface CreditNote {
+  amountCents: number;
+  at: string;
+  disputeId?: string;
 }
 
 export function iso(d: Date): string {
@@ -69,12 +89,21 @@ export function paidCents(d: Dossier): number {
   return d.payments.reduce((sum, p) => sum + p.amountCents, 0);
 }
 
-/** Principal still owed (payments settle principal first by default). */
-export function balanceCents(d: Dossier): number {
-  return Math.max(0, d.invoice.amountCents - paidCents(d));
+export function creditedCents(d: Pick<Dossier, 'creditNotes'>): number {
+  return (d.creditNotes ?? []).reduce((sum, c) => sum + c.amountCents, 0);
 }
 
-function scheduleFor(d: Pick<Dossier, 'invoice' | 'region' | 'events'>, now: Date, notBefore?: Date) {
+/** Invoice amount after credit notes: what the debtor actually owes as principal. */
+export function netAmountCents(d: Pick<Dossier, 'invoice' | 'creditNotes'>): number {
+  return Math.max(0, d.invoice.amountCents - creditedCents(d));
+}
+
+/** Principal still owed (payments settle principal first by default; credit notes reduce it). */
+export function balanceCents(d: Dossier): number {
+  return Math.max(0, netAmountCents(d) - paidCents(d));
+}
+
+export function scheduleFor(d: Pick<Dossier, 'invoice' | 'region' | 'events'>, now: Date, notBefore?: Date) {
   return computeSchedule({
     dueDate: d.invoice.dueDate,
     policy: DEFAULT_POLICY,
@@ -85,7 +114,7 @@ function scheduleFor(d: Pick<Dossier, 'invoice' | 'region' | 'events'>, now: Dat
   });
 }
 
-function firstUnsent(schedule: ScheduledStage[], sent: { stage: Stage }[]): ScheduledStage | null {
+export function firstUnsent(schedule: ScheduledStage[], sent: { stage: Stage }[]): ScheduledStage | null {
   const done = new Set(sent.map((s) => s.stage));
   return schedule.find((s) => !done.has(s.stage)) ?? null;
 }
@@ -269,7 +298,7 @@ export function breakdownFor(d: Dossier, creditor: CreditorProfile, asOf: IsoDat
   const formalNotice = sentStages(d).find((s) => s.stage === 'formal_notice');
   return computeBreakdown({
     invoice: {
-      amountCents: d.invoice.amountCents,
+      amountCents: netAmountCents(d),
       dueDate: d.invoice.dueDate,
       contractualPenaltyRate: d.invoice.contractualPenaltyRate,
     },

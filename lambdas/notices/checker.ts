@@ -7,6 +7,7 @@ import { formatMoney } from '../domain/money';
 import { hasControlChars, isSafeHttpsUrl, singleLine } from './escape';
 import { addDays, compactIban, formatDate, formatRate, formatSiren, isIsoDate, parisDate } from './format';
 import { CONSEQUENCE_MARKERS, L111_8_MARKERS } from './legal-texts';
+import { FOOTER_PATTERN } from './pdf-letter';
 import { scanPdfText } from './pdf-scan';
 import { toWinAnsi } from './pdf-winansi';
 import { letterReference } from './templates/common';
@@ -80,7 +81,9 @@ function haystacks(rendered: RenderedNotice, withPdf: boolean): Haystacks {
   const raw: Partial<Record<Source, string>> = { text: rendered.text, html: htmlVisibleText(rendered.html) };
   if (withPdf) {
     const pdf = rendered.attachments.find((a) => a.contentType === 'application/pdf');
-    raw.pdf = pdf ? scanPdfText(pdf.content) : '';
+    // Page footers are drawn after each page's body: leave them out so that a sentence running
+    // over a page break reads as one.
+    raw.pdf = pdf ? scanPdfText(pdf.content).filter((line) => !FOOTER_PATTERN.test(line)).join('\n') : '';
   }
   const h: Haystacks = { normal: {}, compact: {} };
   for (const [k, v] of Object.entries(raw) as [Source, string][]) {
@@ -99,9 +102,15 @@ function findMissing(mentions: Mention[], h: Haystacks): string[] {
       const base = m.compact ? compact : norm;
       // The PDF holds the WinAnsi rendering of the text (e.g. "Ś" drawn as "S"): map needles alike.
       const prep = src === 'pdf' ? (s: string) => base(toWinAnsi(s)) : base;
+      // In the PDF a word too long for the line is hard-broken: accept a whitespace-blind match.
+      const pdfCompact = src === 'pdf' ? (h.compact.pdf ?? '') : '';
       return !m.needles.every((needle) => {
         const options = Array.isArray(needle) ? needle : [needle];
-        return options.some((o) => prep(o) !== '' && hay.includes(prep(o)));
+        return options.some(
+          (o) =>
+            (prep(o) !== '' && hay.includes(prep(o))) ||
+            (src === 'pdf' && compact(toWinAnsi(o)) !== '' && pdfCompact.includes(compact(toWinAnsi(o)))),
+        );
       });
     });
     if (absentFrom.length === sources.length) missing.push(m.name);

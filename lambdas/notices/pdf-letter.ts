@@ -10,6 +10,9 @@ import { toWinAnsi, WIN_ANSI_CODE_POINTS } from './pdf-winansi';
 
 export const PDF_PRODUCER = 'Amiable notices (pdf-lib 1.17)';
 
+/** The running footer ends with "page i/n"; the checker leaves these lines out of the body text. */
+export const FOOTER_PATTERN = /(?:^| – )page \d+\/\d+$/;
+
 const A4: [number, number] = [595.28, 841.89];
 const MARGIN_X = 56;
 const MARGIN_TOP = 56;

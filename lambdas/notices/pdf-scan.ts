@@ -20,7 +20,8 @@ function decodeWinAnsi(bytes: Buffer): string {
   return out;
 }
 
-export function scanPdfText(bytes: Uint8Array): string {
+/** The text shown by each Tj operator, in drawing order. */
+export function scanPdfText(bytes: Uint8Array): string[] {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const pieces: string[] = [];
   let at = 0;
@@ -47,5 +48,5 @@ export function scanPdfText(bytes: Uint8Array): string {
       pieces.push(decodeWinAnsi(Buffer.from(hex, 'hex')));
     }
   }
-  return pieces.join('\n');
+  return pieces;
 }

@@ -30,7 +30,6 @@ const SUBSTITUTES: Record<string, string> = {
   '\u2212': '-', // minus sign
   '\u2032': "'",
   '\u2033': '"',
-  '\u2039': '\u2039',
   '\u2190': '<-',
   '\u2192': '->',
   '\u21d2': '=>',
@@ -38,9 +37,14 @@ const SUBSTITUTES: Record<string, string> = {
   '\u2265': '>=',
   '\u2260': '!=',
   '\u2116': 'No',
-  '\u2022': '\u2022',
   '\u2713': 'v',
-  '\u0152': '\u0152',
+  '\u0141': 'L', // Ł (no canonical decomposition)
+  '\u0142': 'l',
+  '\u0110': 'D', // Đ
+  '\u0111': 'd',
+  '\u0131': 'i', // dotless i
+  '\u0126': 'H',
+  '\u0127': 'h',
 };
 
 /**
