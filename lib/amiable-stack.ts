@@ -96,7 +96,7 @@ export class AmiableStack extends Stack {
     );
   }
 
-  private grantRoute(handler: HandlerName, fn: HandlerFunction): void {
+  private grantRoute(handler: HandlerName, fn: lambda.IFunction): void {
     const sm = () => this.workflow.stateMachine;
     switch (handler) {
       case 'get-invoice':

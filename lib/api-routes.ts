@@ -20,6 +20,9 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/invoices', handler: 'create-invoice' },
   { method: 'GET', path: '/invoices/{id}', handler: 'get-invoice' },
   { method: 'POST', path: '/invoices/{id}/payments', handler: 'record-payment' },
+  { method: 'POST', path: '/invoices/{id}/cancel', handler: 'dossier-actions' },
+  { method: 'POST', path: '/invoices/{id}/disputes', handler: 'dossier-actions' },
+  { method: 'POST', path: '/invoices/{id}/disputes/{disputeId}/resolve', handler: 'dossier-actions' },
 ];
 
 /** Matches a concrete path against a route path; returns the path parameters or null. */

@@ -9,6 +9,7 @@ const MODULES: Record<string, () => Promise<{ handler: AnyHandler }>> = {
   'create-invoice': () => import('../lambdas/create-invoice'),
   'get-invoice': () => import('../lambdas/get-invoice'),
   'record-payment': () => import('../lambdas/record-payment'),
+  'dossier-actions': () => import('../lambdas/dossier-actions'),
   'send-notice': () => import('../lambdas/send-notice'),
   'mark-needs-attention': () => import('../lambdas/mark-needs-attention'),
 };

@@ -189,7 +189,7 @@ export function resolveDispute(
   const nextAction = firstUnsent(computed.stages, sentStages({ ...next, events }));
   const generation = (d.execution?.generation ?? 1) + 1;
   const execution = { name: executionName(generation), generation };
-  if (nextAction) events.push({ type: 'escalation_resumed', at, stage: nextAction.stage, scheduledAt: nextAction.at, execution: execution.name });
+  if (nextAction) events.push({ type: 'escalation_resumed', at, nextStage: nextAction.stage, scheduledAt: nextAction.at, execution: execution.name });
   return {
     kind: 'resumed',
     dispute,

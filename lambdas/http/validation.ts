@@ -146,3 +146,35 @@ export function parsePayment(body: unknown, today: string): { amountCents: numbe
 }
 
 export { detailsOf };
+
+const cancelBody = z.object({ reason: text(2000) });
+
+export function parseCancel(body: unknown): { reason: string } {
+  const parsed = cancelBody.safeParse(body);
+  if (!parsed.success) throw invalid(detailsOf(parsed.error), 'Invalid cancellation');
+  return { reason: parsed.data.reason };
+}
+
+const disputeBody = z.object({ reason: text(2000), disputedAmount: euroAmount.optional() });
+
+export function parseDispute(body: unknown): { reason: string; disputedAmountCents?: number } {
+  const parsed = disputeBody.safeParse(body);
+  if (!parsed.success) throw invalid(detailsOf(parsed.error), 'Invalid dispute');
+  const { reason, disputedAmount } = parsed.data;
+  return disputedAmount === undefined ? { reason } : { reason, disputedAmountCents: parseEuros(disputedAmount)! };
+}
+
+const resolveBody = z.object({
+  outcome: z.enum(['rejected', 'upheld'], { error: 'must be "rejected" or "upheld"' }),
+  creditNoteAmount: euroAmount.optional(),
+});
+
+export function parseResolution(body: unknown): { outcome: 'rejected' | 'upheld'; creditNoteAmountCents?: number } {
+  const parsed = resolveBody.safeParse(body);
+  if (!parsed.success) throw invalid(detailsOf(parsed.error), 'Invalid resolution');
+  const { outcome, creditNoteAmount } = parsed.data;
+  if (creditNoteAmount !== undefined && outcome !== 'upheld') {
+    throw invalid([{ path: 'creditNoteAmount', message: 'only allowed when outcome is "upheld"' }], 'Invalid resolution');
+  }
+  return creditNoteAmount === undefined ? { outcome } : { outcome, creditNoteAmountCents: parseEuros(creditNoteAmount)! };
+}

@@ -237,6 +237,18 @@ function formalNoticeMentions(ctx: NoticeContext): Mention[] {
   return mentions;
 }
 
+/**
+ * Scripts, frames, event handlers, javascript: URLs in real tags. User text is escaped, so it has
+ * no "<" and cannot appear here; a hit means markup escaped the renderer.
+ */
+function hasActiveContent(html: string): boolean {
+  for (const [tag] of html.matchAll(/<[^>]*>/g)) {
+    if (/^<\/?\s*(script|iframe|object|embed|form|input|base|meta\s+http-equiv|link|style)\b/i.test(tag)) return true;
+    if (/\son[a-z]+\s*=|javascript:|vbscript:|data:text\/html/i.test(tag)) return true;
+  }
+  return false;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Checks
 
@@ -275,7 +287,7 @@ export function checkNotice(ctx: NoticeContext, rendered: RenderedNotice): Check
   if (rendered.to !== expectedTo) missing.push(`recipient must be ${expectedTo}`);
   if (hasControlChars(rendered.subject)) missing.push('subject without control characters');
   if (!rendered.subject.includes(singleLine(ctx.invoice.invoiceNumber))) missing.push('subject: invoice number');
-  if (/<script|<iframe|<object|<embed|javascript:|\son[a-z]+\s*=/i.test(rendered.html)) missing.push('HTML free of active content');
+  if (hasActiveContent(rendered.html)) missing.push('HTML free of active content');
 
   const mentions: Mention[] = [];
   switch (ctx.kind) {

@@ -1,0 +1,34 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { cancelInvoice, openInvoiceDispute, resolveInvoiceDispute } from './services/dossier-actions';
+import { creditorOf, errorResponse, json, parseBody, route } from './http/response';
+import { parseCancel, parseDispute, parseResolution } from './http/validation';
+
+export const CANCEL = '/invoices/{id}/cancel';
+export const DISPUTES = '/invoices/{id}/disputes';
+export const RESOLVE = '/invoices/{id}/disputes/{disputeId}/resolve';
+
+/**
+ * The dossier's life after intake, routed by API Gateway resource:
+ * - POST /invoices/{id}/cancel: 200, 409 when already closed.
+ * - POST /invoices/{id}/disputes: 201 with the dispute id; 409 unless active without open dispute.
+ * - POST /invoices/{id}/disputes/{disputeId}/resolve: 200; 404 unknown dispute, 409 resolved.
+ */
+export const handler = route(async (event: APIGatewayProxyEvent) => {
+  const creditorId = creditorOf(event);
+  const id = event.pathParameters?.id ?? '';
+  switch (event.resource) {
+    case CANCEL: {
+      const { reason } = parseCancel(parseBody(event));
+      return json(200, await cancelInvoice(creditorId, id, reason));
+    }
+    case DISPUTES:
+      return json(201, await openInvoiceDispute(creditorId, id, parseDispute(parseBody(event))));
+    case RESOLVE:
+      return json(
+        200,
+        await resolveInvoiceDispute(creditorId, id, event.pathParameters?.disputeId ?? '', parseResolution(parseBody(event))),
+      );
+    default:
+      return errorResponse(404, 'not_found', 'No such route.');
+  }
+});
