@@ -102,3 +102,30 @@ describe('early full payment in local mode', () => {
     expect(mails.filter((m: any) => !/reçu|receipt|paiement/i.test(m.subject))).toHaveLength(1);
   });
 });
+
+describe('a step that cannot succeed', () => {
+  let sys: LocalSystem;
+
+  beforeAll(async () => {
+    sys = await startLocalSystem({ clockStart: '2026-04-04T10:00:00Z' });
+  });
+  afterAll(async () => sys?.stop());
+
+  it('is caught by the generic Catch: the dossier is flagged needs_attention, nothing is sent', async () => {
+    // A creditor whose profile was never set up: the send cannot render a lawful notice.
+    const { putApiKey } = await import('../../lambdas/adapters/dossier-store');
+    await putApiKey('ghost-key', 'ghost-creditor');
+    const api = client({ ...sys, apiKey: 'ghost-key' });
+    const { body } = await api.createInvoice(invoice({ invoiceNumber: 'GHOST-1' }));
+    await api.advance('P10D');
+    const v = (await api.getInvoice(body.id)).body;
+    expect(v.status).toBe('needs_attention');
+    expect(v.nextAction).toBeNull();
+    const flagged = v.events.find((e: any) => e.type === 'needs_attention');
+    expect(flagged.reason).toMatch(/DossierNotFound/);
+    expect(await api.emails()).toHaveLength(0);
+    const execution = sys.engine.list()[0];
+    expect(execution.status).toBe('FAILED');
+    expect(execution.trail.slice(-3)).toEqual(['SendFirstReminder', 'MarkNeedsAttention', 'EscalationFailed']);
+  });
+});
