@@ -71,7 +71,7 @@ export function htmlVisibleText(html: string): string {
       const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
       if (code[0] === '#') {
         const cp = code[1] === 'x' || code[1] === 'X' ? parseInt(code.slice(2), 16) : parseInt(code.slice(1), 10);
-        return Number.isFinite(cp) ? String.fromCodePoint(cp) : entity;
+        return Number.isInteger(cp) && cp >= 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : entity;
       }
       return named[code.toLowerCase()] ?? entity;
     });

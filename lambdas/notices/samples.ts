@@ -150,23 +150,26 @@ const b2b: SampleDossier = {
         payment: { amountCents: 100_000, paidOn: '2026-03-31', reference: 'VIR-20260331-0077', balanceCents: bd.totalDueCents },
       };
     })(),
-    payment_plan_confirmation: {
-      sentAt: '2026-04-08T07:00:00.000Z',
-      breakdown: breakdown(
+    payment_plan_confirmation: (() => {
+      const bd = breakdown(
         'b2b',
         '2026-04-08',
         P,
         [h25('2025-12-31'), sampleLine('2026-01-01', '2026-03-31', '12.15', P, false, ECB_26H1), sampleLine('2026-04-01', '2026-04-08', '12.15', afterPayment, false, ECB_26H1)],
         100_000,
-      ),
-      plan: {
-        instalments: [
-          { dueDate: '2026-04-30', amountCents: 150_000 },
-          { dueDate: '2026-05-31', amountCents: 150_000 },
-          { dueDate: '2026-06-30', amountCents: 122_910 },
-        ],
-      },
-    },
+      );
+      return {
+        sentAt: '2026-04-08T07:00:00.000Z',
+        breakdown: bd,
+        plan: {
+          instalments: [
+            { dueDate: '2026-04-30', amountCents: 150_000 },
+            { dueDate: '2026-05-31', amountCents: 150_000 },
+            { dueDate: '2026-06-30', amountCents: bd.totalDueCents - 300_000 },
+          ],
+        },
+      };
+    })(),
     instalment_reminder: {
       sentAt: '2026-04-27T07:00:00.000Z',
       instalment: { dueDate: '2026-04-30', amountCents: 150_000 },
@@ -360,7 +363,12 @@ const agency: SampleDossier = {
     payment_plan_confirmation: {
       sentAt: '2026-05-05T07:00:00.000Z',
       breakdown: agencyAt('2026-05-05'),
-      plan: { instalments: [{ dueDate: '2026-05-29', amountCents: 120_000 }, { dueDate: '2026-06-30', amountCents: 125_000 }] },
+      plan: {
+        instalments: [
+          { dueDate: '2026-05-29', amountCents: 120_000 },
+          { dueDate: '2026-06-30', amountCents: agencyAt('2026-05-05').totalDueCents - 120_000 },
+        ],
+      },
     },
     instalment_reminder: { sentAt: '2026-05-26T07:00:00.000Z', instalment: { dueDate: '2026-05-29', amountCents: 120_000 }, breakdown: agencyAt('2026-05-26') },
     dispute_acknowledgment: {

@@ -4,13 +4,14 @@
  * conditional write) is what makes a payment and a send take turns: a payment arriving now waits
  * until the notice is recorded, and a send never starts on a dossier that is no longer active.
  */
-import { claimSend, completeSend, Dossier, releaseSend, breakdownFor } from '../domain/dossier';
+import { breakdownFor, claimSend, completeSend, Dossier, releaseSend, sentStages } from '../domain/dossier';
 import { DomainError } from '../domain/errors';
 import { formalNoticeDeadline } from '../domain/calendar';
 import type { Stage } from '../domain/model';
 import { sha256Hex } from '../domain/identity';
 import { renderNotice } from '../notices/render';
 import { composeMime, messageIdFor } from '../notices/mime';
+import { letterReference } from '../notices/templates';
 import { clock } from '../adapters/clock';
 import { getCreditor, updateDossier } from '../adapters/dossier-store';
 import { putEvidence } from '../adapters/evidence-store';
@@ -59,6 +60,12 @@ export async function dispatchNotice(req: SendRequest): Promise<SendOutcome> {
   return outcomeOf(done.dossier, req.stage === 'litigation_handoff' ? 'handed_off' : 'sent');
 }
 
+/** CPCE R124-4: an agency's later letters repeat the first letter's reference and date. */
+function agencyFirstLetter(d: Dossier, agency: boolean) {
+  const first = agency ? sentStages(d).find((s) => s.stage === 'first_reminder') : undefined;
+  return first ? { reference: letterReference(d.id, 'first_reminder'), date: parisDate(new Date(first.at)) } : undefined;
+}
+
 async function renderAndSend(d: Dossier, stage: Stage, token: string, now: Date) {
   const creditor = await getCreditor(d.creditorId);
   if (!creditor) throw new DomainError(404, 'DossierNotFound', `creditor ${d.creditorId} not found`);
@@ -76,6 +83,7 @@ async function renderAndSend(d: Dossier, stage: Stage, token: string, now: Date)
     breakdown: breakdownFor(d, creditor, today),
     sentAt: now.toISOString(),
     deadline,
+    agencyFirstLetter: agencyFirstLetter(d, creditor.agency !== undefined),
   });
   const to =
     rendered.to === 'litigation_contact'
