@@ -52,7 +52,6 @@ export class AmiableStack extends Stack {
       handler: 'send-notice',
       environment: baseEnv,
       description: 'Renders a notice, sends it with SES and stores the exact bytes as evidence',
-      timeout: undefined,
     });
     const markNeedsAttention = new HandlerFunction(this, 'MarkNeedsAttentionFn', {
       handler: 'mark-needs-attention',

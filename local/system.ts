@@ -162,7 +162,6 @@ async function createResources(s: SynthesizedSystem): Promise<void> {
 
 /** Maps each Task state to what it calls: the same handler code, or an SDK call to an emulator. */
 function taskRunner(s: SynthesizedSystem) {
-  const ddb = () => new DynamoDBClient({});
   let client: DynamoDBClient | undefined;
   return async (stateName: string, parameters: any): Promise<any> => {
     const resource: string = s.definition.States[stateName].Resource;
@@ -181,7 +180,7 @@ function taskRunner(s: SynthesizedSystem) {
       return { StatusCode: 200, ExecutedVersion: '$LATEST', Payload: JSON.parse(JSON.stringify(result ?? null)) };
     }
     if (resource === 'arn:aws:states:::dynamodb:getItem') {
-      client ??= ddb();
+      client ??= new DynamoDBClient({});
       const { $metadata: _m, ...out } = await client.send(new GetItemCommand(parameters as GetItemCommandInput));
       return out;
     }

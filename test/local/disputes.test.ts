@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalSystem, LocalSystem } from '../../local/system';
+import { describe, expect, it } from 'vitest';
 import { addBusinessDays, localTimeToInstant } from '../../lambdas/domain/calendar';
-import { client, invoice } from '../support/local-client';
+import { client, invoice, useLocalSystem } from '../support/local-client';
 
 /**
  * Cancellation and disputes end to end: HTTP routes, the store, the synthesized state machine
@@ -18,57 +17,45 @@ async function mailsFor(api: ReturnType<typeof client>, invoiceNumber: string): 
 }
 
 describe('cancellation in local mode', () => {
-  let sys: LocalSystem;
-  let api: ReturnType<typeof client>;
-  beforeAll(async () => {
-    sys = await startLocalSystem({ clockStart: CLOCK_START });
-    api = client(sys);
-  });
-  afterAll(async () => sys?.stop());
+  const local = useLocalSystem({ clockStart: CLOCK_START });
 
   it('ends the dossier after the first reminder: execution aborted, nothing sent afterwards', async () => {
-    const { body } = await api.createInvoice(invoice({ invoiceNumber: 'CANCEL-1' }));
-    await api.advanceTo('2026-04-08T12:00:00Z');
-    expect(await mailsFor(api, 'CANCEL-1')).toHaveLength(1);
+    const { body } = await local.api.createInvoice(invoice({ invoiceNumber: 'CANCEL-1' }));
+    await local.api.advanceTo('2026-04-08T12:00:00Z');
+    expect(await mailsFor(local.api, 'CANCEL-1')).toHaveLength(1);
 
-    const cancelled = await api.call('POST', `/invoices/${body.id}/cancel`, { reason: 'Avoir AV-2026-007' });
+    const cancelled = await local.api.call('POST', `/invoices/${body.id}/cancel`, { reason: 'Avoir AV-2026-007' });
     expect(cancelled.status).toBe(200);
     expect(cancelled.body.status).toBe('cancelled');
     expect(cancelled.body.nextAction).toBeNull();
     expect(cancelled.body.events.at(-1)).toEqual({ type: 'cancelled', at: '2026-04-08T12:00:00.000Z', reason: 'Avoir AV-2026-007' });
-    const execution = sys.engine.list()[0];
+    const execution = local.sys.engine.list()[0];
     expect(execution.status).toBe('ABORTED');
     expect(execution.cause).toBe('cancelled');
 
-    await api.advance('P90D');
-    const view = (await api.getInvoice(body.id)).body;
+    await local.api.advance('P90D');
+    const view = (await local.api.getInvoice(body.id)).body;
     expect(view.status).toBe('cancelled');
     expect(sentOf(view).map(([s]) => s)).toEqual(['first_reminder']);
-    expect(await mailsFor(api, 'CANCEL-1')).toHaveLength(1);
-    expect(sys.engine.list()).toHaveLength(1);
-    expect(sys.engine.list()[0].status).toBe('ABORTED');
+    expect(await mailsFor(local.api, 'CANCEL-1')).toHaveLength(1);
+    expect(local.sys.engine.list()).toHaveLength(1);
+    expect(local.sys.engine.list()[0].status).toBe('ABORTED');
 
-    const again = await api.call('POST', `/invoices/${body.id}/cancel`, { reason: 'twice' });
+    const again = await local.api.call('POST', `/invoices/${body.id}/cancel`, { reason: 'twice' });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('conflict');
   });
 });
 
 describe('dispute rejected in local mode', () => {
-  let sys: LocalSystem;
-  let api: ReturnType<typeof client>;
-  beforeAll(async () => {
-    sys = await startLocalSystem({ clockStart: CLOCK_START });
-    api = client(sys);
-  });
-  afterAll(async () => sys?.stop());
+  const local = useLocalSystem({ clockStart: CLOCK_START });
 
   it('pauses at once, resumes 5 business days after the rejection, then escalates to the hand-off', async () => {
-    const { body } = await api.createInvoice(invoice({ invoiceNumber: 'DISP-REJ-1' }));
-    await api.advanceTo('2026-04-08T12:00:00Z');
-    expect(await mailsFor(api, 'DISP-REJ-1')).toHaveLength(1);
+    const { body } = await local.api.createInvoice(invoice({ invoiceNumber: 'DISP-REJ-1' }));
+    await local.api.advanceTo('2026-04-08T12:00:00Z');
+    expect(await mailsFor(local.api, 'DISP-REJ-1')).toHaveLength(1);
 
-    const opened = await api.call('POST', `/invoices/${body.id}/disputes`, {
+    const opened = await local.api.call('POST', `/invoices/${body.id}/disputes`, {
       reason: 'La prestation de mars n’a pas été livrée en totalité.',
       disputedAmount: '250.00',
     });
@@ -84,19 +71,19 @@ describe('dispute rejected in local mode', () => {
       reason: 'La prestation de mars n’a pas été livrée en totalité.',
       disputedAmount: '250.00',
     });
-    const first = sys.engine.list()[0];
+    const first = local.sys.engine.list()[0];
     expect(first.status).toBe('ABORTED');
     expect(first.cause).toBe('dispute');
 
     // Paused: nothing goes out, though the formal reminder was due on 20 April.
-    await api.advance('P30D');
-    let view = (await api.getInvoice(body.id)).body;
+    await local.api.advance('P30D');
+    let view = (await local.api.getInvoice(body.id)).body;
     expect(view.status).toBe('paused_dispute');
     expect(sentOf(view)).toHaveLength(1);
-    expect(await mailsFor(api, 'DISP-REJ-1')).toHaveLength(1);
+    expect(await mailsFor(local.api, 'DISP-REJ-1')).toHaveLength(1);
 
-    const resolvedAt = (await api.now()).body.now as string; // 2026-05-08T12:00Z, a Friday (and a holiday)
-    const resolved = await api.call('POST', `/invoices/${body.id}/disputes/${disputeId}/resolve`, { outcome: 'rejected' });
+    const resolvedAt = (await local.api.now()).body.now as string; // 2026-05-08T12:00Z, a Friday (and a holiday)
+    const resolved = await local.api.call('POST', `/invoices/${body.id}/disputes/${disputeId}/resolve`, { outcome: 'rejected' });
     expect(resolved.status).toBe(200);
     expect(resolved.body.status).toBe('active');
     expect(resolved.body.dispute).toEqual({ id: disputeId, status: 'resolved', outcome: 'rejected' });
@@ -108,24 +95,24 @@ describe('dispute rejected in local mode', () => {
     expect(Date.parse(resolved.body.nextAction.at)).toBeGreaterThanOrEqual(Date.parse(earliest));
 
     // A second execution runs, named "<name>-2".
-    const second = sys.engine.list().find((r) => r.status === 'RUNNING');
+    const second = local.sys.engine.list().find((r) => r.status === 'RUNNING');
     expect(second?.name).toBe(`${first.name}-2`);
 
     // Nothing before the earliest instant.
-    await api.advanceTo(new Date(Date.parse(earliest) - 1000).toISOString());
-    expect(await mailsFor(api, 'DISP-REJ-1')).toHaveLength(1);
+    await local.api.advanceTo(new Date(Date.parse(earliest) - 1000).toISOString());
+    expect(await mailsFor(local.api, 'DISP-REJ-1')).toHaveLength(1);
 
-    await api.advance('P90D');
-    view = (await api.getInvoice(body.id)).body;
+    await local.api.advance('P90D');
+    view = (await local.api.getInvoice(body.id)).body;
     expect(view.status).toBe('handed_off');
     const sent = sentOf(view);
     expect(sent.map(([s]) => s)).toEqual(['first_reminder', 'formal_reminder', 'formal_notice', 'litigation_handoff']);
     expect(sent[1][1]).toBe(resolved.body.nextAction.at);
     expect(Date.parse(sent[1][1])).toBeGreaterThanOrEqual(Date.parse(earliest));
     for (let i = 1; i < sent.length; i++) expect(Date.parse(sent[i][1])).toBeGreaterThan(Date.parse(sent[i - 1][1]));
-    expect(await mailsFor(api, 'DISP-REJ-1')).toHaveLength(4);
+    expect(await mailsFor(local.api, 'DISP-REJ-1')).toHaveLength(4);
 
-    const runs = sys.engine.list();
+    const runs = local.sys.engine.list();
     expect(runs).toHaveLength(2);
     const resumed = runs.find((r) => r.name.endsWith('-2'));
     expect(resumed?.status).toBe('SUCCEEDED');
@@ -134,21 +121,15 @@ describe('dispute rejected in local mode', () => {
 });
 
 describe('dispute upheld in local mode', () => {
-  let sys: LocalSystem;
-  let api: ReturnType<typeof client>;
-  beforeAll(async () => {
-    sys = await startLocalSystem({ clockStart: CLOCK_START });
-    api = client(sys);
-  });
-  afterAll(async () => sys?.stop());
+  const local = useLocalSystem({ clockStart: CLOCK_START });
 
   it('a partial credit note reduces the balance and escalation resumes; upheld in full cancels', async () => {
-    const { body } = await api.createInvoice(invoice({ invoiceNumber: 'DISP-UPH-1' }));
-    await api.advanceTo('2026-04-08T12:00:00Z');
+    const { body } = await local.api.createInvoice(invoice({ invoiceNumber: 'DISP-UPH-1' }));
+    await local.api.advanceTo('2026-04-08T12:00:00Z');
 
-    const opened = await api.call('POST', `/invoices/${body.id}/disputes`, { reason: 'Deux jours facturés en trop', disputedAmount: '250.00' });
+    const opened = await local.api.call('POST', `/invoices/${body.id}/disputes`, { reason: 'Deux jours facturés en trop', disputedAmount: '250.00' });
     expect(opened.status).toBe(201);
-    const partial = await api.call('POST', `/invoices/${body.id}/disputes/${opened.body.dispute.id}/resolve`, {
+    const partial = await local.api.call('POST', `/invoices/${body.id}/disputes/${opened.body.dispute.id}/resolve`, {
       outcome: 'upheld',
       creditNoteAmount: '250.00',
     });
@@ -162,34 +143,34 @@ describe('dispute upheld in local mode', () => {
     });
     // No extra delay: the formal reminder keeps its policy date.
     expect(partial.body.nextAction).toEqual({ stage: 'formal_reminder', at: '2026-04-20T07:00:00.000Z' });
-    expect(sys.engine.list().find((r) => r.status === 'RUNNING')?.name).toMatch(/-2$/);
+    expect(local.sys.engine.list().find((r) => r.status === 'RUNNING')?.name).toMatch(/-2$/);
 
-    await api.advanceTo('2026-04-20T08:00:00Z');
-    let view = (await api.getInvoice(body.id)).body;
+    await local.api.advanceTo('2026-04-20T08:00:00Z');
+    let view = (await local.api.getInvoice(body.id)).body;
     expect(sentOf(view).map(([s]) => s)).toEqual(['first_reminder', 'formal_reminder']);
-    expect(await mailsFor(api, 'DISP-UPH-1')).toHaveLength(2);
+    expect(await mailsFor(local.api, 'DISP-UPH-1')).toHaveLength(2);
 
     // A second dispute, upheld in full: the dossier is closed.
-    const second = await api.call('POST', `/invoices/${body.id}/disputes`, { reason: 'Prestation annulée' });
+    const second = await local.api.call('POST', `/invoices/${body.id}/disputes`, { reason: 'Prestation annulée' });
     expect(second.status).toBe(201);
-    const full = await api.call('POST', `/invoices/${body.id}/disputes/${second.body.dispute.id}/resolve`, { outcome: 'upheld' });
+    const full = await local.api.call('POST', `/invoices/${body.id}/disputes/${second.body.dispute.id}/resolve`, { outcome: 'upheld' });
     expect(full.status).toBe(200);
     expect(full.body.status).toBe('cancelled');
     expect(full.body.nextAction).toBeNull();
     expect(full.body.events.map((e: any) => e.type)).toContain('dispute_upheld');
 
-    await api.advance('P90D');
-    view = (await api.getInvoice(body.id)).body;
+    await local.api.advance('P90D');
+    view = (await local.api.getInvoice(body.id)).body;
     expect(view.status).toBe('cancelled');
     expect(sentOf(view)).toHaveLength(2);
-    expect(await mailsFor(api, 'DISP-UPH-1')).toHaveLength(2);
-    expect(sys.engine.list().every((r) => r.status === 'ABORTED')).toBe(true);
+    expect(await mailsFor(local.api, 'DISP-UPH-1')).toHaveLength(2);
+    expect(local.sys.engine.list().every((r) => r.status === 'ABORTED')).toBe(true);
   });
 
   it('a credit note equal to the balance closes the dossier', async () => {
-    const { body } = await api.createInvoice(invoice({ invoiceNumber: 'DISP-UPH-2', amount: '300.00' }));
-    const opened = await api.call('POST', `/invoices/${body.id}/disputes`, { reason: 'Facture erronée' });
-    const res = await api.call('POST', `/invoices/${body.id}/disputes/${opened.body.dispute.id}/resolve`, {
+    const { body } = await local.api.createInvoice(invoice({ invoiceNumber: 'DISP-UPH-2', amount: '300.00' }));
+    const opened = await local.api.call('POST', `/invoices/${body.id}/disputes`, { reason: 'Facture erronée' });
+    const res = await local.api.call('POST', `/invoices/${body.id}/disputes/${opened.body.dispute.id}/resolve`, {
       outcome: 'upheld',
       creditNoteAmount: '300.00',
     });
@@ -200,72 +181,66 @@ describe('dispute upheld in local mode', () => {
 });
 
 describe('cancellation and dispute errors', () => {
-  let sys: LocalSystem;
-  let api: ReturnType<typeof client>;
-  beforeAll(async () => {
-    sys = await startLocalSystem({ clockStart: CLOCK_START });
-    api = client(sys);
-  });
-  afterAll(async () => sys?.stop());
+  const local = useLocalSystem({ clockStart: CLOCK_START });
 
   it('answers 400, 404 and 409 in the contract format', async () => {
-    const { body } = await api.createInvoice(invoice({ invoiceNumber: 'DISP-ERR-1' }));
+    const { body } = await local.api.createInvoice(invoice({ invoiceNumber: 'DISP-ERR-1' }));
     const id = body.id;
 
-    let r = await api.call('POST', `/invoices/${id}/disputes`, { reason: '', disputedAmount: 'abc' });
+    let r = await local.api.call('POST', `/invoices/${id}/disputes`, { reason: '', disputedAmount: 'abc' });
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe('validation_failed');
     expect([...new Set(r.body.error.details.map((d: any) => d.path))].sort()).toEqual(['disputedAmount', 'reason']);
-    r = await api.call('POST', `/invoices/${id}/disputes`, { reason: 'x'.repeat(2001) });
+    r = await local.api.call('POST', `/invoices/${id}/disputes`, { reason: 'x'.repeat(2001) });
     expect(r.status).toBe(400);
-    r = await api.call('POST', `/invoices/${id}/disputes`, '{not json');
+    r = await local.api.call('POST', `/invoices/${id}/disputes`, '{not json');
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe('malformed_json');
-    r = await api.call('POST', `/invoices/${id}/cancel`, {});
+    r = await local.api.call('POST', `/invoices/${id}/cancel`, {});
     expect(r.status).toBe(400);
     expect(r.body.error.details).toEqual([{ path: 'reason', message: 'is required' }]);
 
-    r = await api.call('POST', `/invoices/dos_aaaaaaaaaaaaaaaaaaaaaaaaaa/disputes`, { reason: 'x' });
+    r = await local.api.call('POST', `/invoices/dos_aaaaaaaaaaaaaaaaaaaaaaaaaa/disputes`, { reason: 'x' });
     expect(r.status).toBe(404);
     expect(r.body.error.code).toBe('not_found');
-    r = await api.call('POST', `/invoices/dos_aaaaaaaaaaaaaaaaaaaaaaaaaa/cancel`, { reason: 'x' });
+    r = await local.api.call('POST', `/invoices/dos_aaaaaaaaaaaaaaaaaaaaaaaaaa/cancel`, { reason: 'x' });
     expect(r.status).toBe(404);
-    r = await api.call('POST', `/invoices/${id}/disputes/dsp_unknown/resolve`, { outcome: 'rejected' });
+    r = await local.api.call('POST', `/invoices/${id}/disputes/dsp_unknown/resolve`, { outcome: 'rejected' });
     expect(r.status).toBe(404);
     expect(r.body.error.code).toBe('not_found');
 
-    const opened = await api.call('POST', `/invoices/${id}/disputes`, { reason: 'Montant contesté' });
+    const opened = await local.api.call('POST', `/invoices/${id}/disputes`, { reason: 'Montant contesté' });
     expect(opened.status).toBe(201);
     const disputeId = opened.body.dispute.id;
-    r = await api.call('POST', `/invoices/${id}/disputes`, { reason: 'Encore' });
+    r = await local.api.call('POST', `/invoices/${id}/disputes`, { reason: 'Encore' });
     expect(r.status).toBe(409);
     expect(r.body.error.code).toBe('conflict');
 
-    r = await api.call('POST', `/invoices/${id}/disputes/${disputeId}/resolve`, { outcome: 'maybe' });
+    r = await local.api.call('POST', `/invoices/${id}/disputes/${disputeId}/resolve`, { outcome: 'maybe' });
     expect(r.status).toBe(400);
     expect(r.body.error.details.map((d: any) => d.path)).toEqual(['outcome']);
-    r = await api.call('POST', `/invoices/${id}/disputes/${disputeId}/resolve`, { outcome: 'rejected', creditNoteAmount: '10.00' });
+    r = await local.api.call('POST', `/invoices/${id}/disputes/${disputeId}/resolve`, { outcome: 'rejected', creditNoteAmount: '10.00' });
     expect(r.status).toBe(400);
     expect(r.body.error.details.map((d: any) => d.path)).toEqual(['creditNoteAmount']);
-    r = await api.call('POST', `/invoices/${id}/disputes/${disputeId}/resolve`, { outcome: 'upheld', creditNoteAmount: '5000.00' });
+    r = await local.api.call('POST', `/invoices/${id}/disputes/${disputeId}/resolve`, { outcome: 'upheld', creditNoteAmount: '5000.00' });
     expect(r.status).toBe(409);
     expect(r.body.error.details.map((d: any) => d.path)).toEqual(['creditNoteAmount']);
 
-    r = await api.call('POST', `/invoices/${id}/disputes/${disputeId}/resolve`, { outcome: 'rejected' });
+    r = await local.api.call('POST', `/invoices/${id}/disputes/${disputeId}/resolve`, { outcome: 'rejected' });
     expect(r.status).toBe(200);
-    r = await api.call('POST', `/invoices/${id}/disputes/${disputeId}/resolve`, { outcome: 'rejected' });
+    r = await local.api.call('POST', `/invoices/${id}/disputes/${disputeId}/resolve`, { outcome: 'rejected' });
     expect(r.status).toBe(409);
     expect(r.body.error.code).toBe('conflict');
 
-    r = await api.call('POST', `/invoices/${id}/cancel`, { reason: 'Avoir' });
+    r = await local.api.call('POST', `/invoices/${id}/cancel`, { reason: 'Avoir' });
     expect(r.status).toBe(200);
-    r = await api.call('POST', `/invoices/${id}/cancel`, { reason: 'Avoir' });
+    r = await local.api.call('POST', `/invoices/${id}/cancel`, { reason: 'Avoir' });
     expect(r.status).toBe(409);
-    r = await api.call('POST', `/invoices/${id}/disputes`, { reason: 'Trop tard' });
+    r = await local.api.call('POST', `/invoices/${id}/disputes`, { reason: 'Trop tard' });
     expect(r.status).toBe(409);
 
     // Another creditor's (or no) key: the contract's 401.
-    r = await api.call('POST', `/invoices/${id}/cancel`, { reason: 'x' }, { 'x-api-key': 'nope' });
+    r = await local.api.call('POST', `/invoices/${id}/cancel`, { reason: 'x' }, { 'x-api-key': 'nope' });
     expect(r.status).toBe(401);
   });
 });

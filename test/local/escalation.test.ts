@@ -1,23 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalSystem, LocalSystem } from '../../local/system';
-import { client, invoice } from '../support/local-client';
+import { describe, expect, it } from 'vitest';
+import { client, invoice, useLocalSystem } from '../support/local-client';
 
 /**
  * The synthesized state machine executed by the local engine against the emulators, under the
  * simulated clock: the worked example of the schedule end to end.
  */
 describe('full escalation in local mode', () => {
-  let sys: LocalSystem;
-  let api: ReturnType<typeof client>;
-
-  beforeAll(async () => {
-    sys = await startLocalSystem({ clockStart: '2026-04-04T10:00:00Z' });
-    api = client(sys);
-  });
-  afterAll(async () => sys?.stop());
+  const local = useLocalSystem({ clockStart: '2026-04-04T10:00:00Z' });
 
   it('sends the three notices and hands off at the scheduled instants, nothing else', async () => {
-    const created = await api.createInvoice(invoice());
+    const created = await local.api.createInvoice(invoice());
     expect(created.status).toBe(201);
     const id = created.body.id;
     expect(created.body.schedule).toEqual([
@@ -29,20 +21,20 @@ describe('full escalation in local mode', () => {
     expect(created.body.nextAction).toEqual({ stage: 'first_reminder', at: '2026-04-07T07:00:00.000Z' });
 
     // Just before the first reminder: nothing sent.
-    await api.advanceTo('2026-04-07T06:59:59Z');
-    expect(await api.emails()).toHaveLength(0);
+    await local.api.advanceTo('2026-04-07T06:59:59Z');
+    expect(await local.api.emails()).toHaveLength(0);
 
-    await api.advanceTo('2026-04-07T07:00:00Z');
-    let view = (await api.getInvoice(id)).body;
+    await local.api.advanceTo('2026-04-07T07:00:00Z');
+    let view = (await local.api.getInvoice(id)).body;
     expect(view.stage).toBe('first_reminder');
     expect(view.events.filter((e: any) => e.type === 'notice_sent')).toEqual([
       expect.objectContaining({ stage: 'first_reminder', at: '2026-04-07T07:00:00.000Z' }),
     ]);
-    expect(await api.emails()).toHaveLength(1);
+    expect(await local.api.emails()).toHaveLength(1);
 
-    const done = await api.advance('P60D');
+    const done = await local.api.advance('P60D');
     expect(done.status).toBe(200);
-    view = (await api.getInvoice(id)).body;
+    view = (await local.api.getInvoice(id)).body;
     expect(view.status).toBe('handed_off');
     expect(view.nextAction).toBeNull();
     const sent = view.events.filter((e: any) => e.type === 'notice_sent');
@@ -54,7 +46,7 @@ describe('full escalation in local mode', () => {
     ]);
     expect(view.deadline).toBe('2026-05-12');
 
-    const mails = await api.emails();
+    const mails = await local.api.emails();
     expect(mails).toHaveLength(4);
     const subjects = mails.map((m: any) => m.subject);
     for (const s of subjects) expect(s).toContain('F-2026-0042');
@@ -63,68 +55,56 @@ describe('full escalation in local mode', () => {
     expect(JSON.stringify(mails[3].destination ?? mails[3].to)).toContain('contentieux@fontaine-avocats.example');
     expect(JSON.stringify(mails[3].destination ?? mails[3].to)).not.toContain('boulangerie-dupont');
 
-    const execution = sys.engine.list()[0];
+    const execution = local.sys.engine.list()[0];
     expect(execution.status).toBe('SUCCEEDED');
     expect(execution.trail).toContain('SendLitigationHandoff');
   });
 });
 
 describe('early full payment in local mode', () => {
-  let sys: LocalSystem;
-  let api: ReturnType<typeof client>;
-
-  beforeAll(async () => {
-    sys = await startLocalSystem({ clockStart: '2026-04-04T10:00:00Z' });
-    api = client(sys);
-  });
-  afterAll(async () => sys?.stop());
+  const local = useLocalSystem({ clockStart: '2026-04-04T10:00:00Z' });
 
   it('stops the execution at once and never sends anything after the payment', async () => {
-    const { body } = await api.createInvoice(invoice({ invoiceNumber: 'F-EARLY-1' }));
-    await api.advanceTo('2026-04-08T12:00:00Z');
-    expect(await api.emails()).toHaveLength(1);
+    const { body } = await local.api.createInvoice(invoice({ invoiceNumber: 'F-EARLY-1' }));
+    await local.api.advanceTo('2026-04-08T12:00:00Z');
+    expect(await local.api.emails()).toHaveLength(1);
 
-    const paid = await api.pay(body.id, { amount: '1250.0', paidOn: '2026-04-08', reference: 'VIR-778' });
+    const paid = await local.api.pay(body.id, { amount: '1250.0', paidOn: '2026-04-08', reference: 'VIR-778' });
     expect(paid.status).toBe(201);
     expect(paid.body.status).toBe('paid');
     expect(paid.body.balance).toBe('0.00');
     expect(paid.body.nextAction).toBeNull();
-    const execution = sys.engine.list()[0];
+    const execution = local.sys.engine.list()[0];
     expect(execution.status).toBe('ABORTED');
     expect(execution.cause).toBe('paid');
 
-    await api.advance('P90D');
-    const view = (await api.getInvoice(body.id)).body;
+    await local.api.advance('P90D');
+    const view = (await local.api.getInvoice(body.id)).body;
     expect(view.events.filter((e: any) => e.type === 'notice_sent')).toHaveLength(1);
     const types = view.events.map((e: any) => e.type);
     expect(types.slice(types.indexOf('payment_recorded'))).toEqual(['payment_recorded', 'paid']);
-    const mails = await api.emails();
+    const mails = await local.api.emails();
     expect(mails.filter((m: any) => !/reçu|receipt|paiement/i.test(m.subject))).toHaveLength(1);
   });
 });
 
 describe('a step that cannot succeed', () => {
-  let sys: LocalSystem;
-
-  beforeAll(async () => {
-    sys = await startLocalSystem({ clockStart: '2026-04-04T10:00:00Z' });
-  });
-  afterAll(async () => sys?.stop());
+  const local = useLocalSystem({ clockStart: '2026-04-04T10:00:00Z' });
 
   it('is caught by the generic Catch: the dossier is flagged needs_attention, nothing is sent', async () => {
     // A creditor whose profile was never set up: the send cannot render a lawful notice.
     const { putApiKey } = await import('../../lambdas/adapters/dossier-store');
     await putApiKey('ghost-key', 'ghost-creditor');
-    const api = client({ ...sys, apiKey: 'ghost-key' });
-    const { body } = await api.createInvoice(invoice({ invoiceNumber: 'GHOST-1' }));
-    await api.advance('P10D');
-    const v = (await api.getInvoice(body.id)).body;
+    const ghost = client({ ...local.sys, apiKey: 'ghost-key' });
+    const { body } = await ghost.createInvoice(invoice({ invoiceNumber: 'GHOST-1' }));
+    await ghost.advance('P10D');
+    const v = (await ghost.getInvoice(body.id)).body;
     expect(v.status).toBe('needs_attention');
     expect(v.nextAction).toBeNull();
     const flagged = v.events.find((e: any) => e.type === 'needs_attention');
     expect(flagged.reason).toMatch(/DossierNotFound/);
-    expect(await api.emails()).toHaveLength(0);
-    const execution = sys.engine.list()[0];
+    expect(await ghost.emails()).toHaveLength(0);
+    const execution = local.sys.engine.list()[0];
     expect(execution.status).toBe('FAILED');
     expect(execution.trail.slice(-3)).toEqual(['SendFirstReminder', 'MarkNeedsAttention', 'EscalationFailed']);
   });

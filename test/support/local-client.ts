@@ -1,5 +1,6 @@
 /** A small HTTP client for the local system, as an integrator would use it. */
-import type { LocalSystem } from '../../local/system';
+import { afterAll, beforeAll } from 'vitest';
+import { startLocalSystem, type LocalOptions, type LocalSystem } from '../../local/system';
 
 export interface Reply<T = any> {
   status: number;
@@ -50,4 +51,18 @@ export function invoice(overrides: Record<string, any> = {}) {
     },
     ...overrides,
   };
+}
+
+/**
+ * One local system per describe block: started before its tests, stopped after. Read `local.sys`
+ * and `local.api` inside tests (they are set once beforeAll has run).
+ */
+export function useLocalSystem(opts: LocalOptions = {}) {
+  const local = {} as { sys: LocalSystem; api: ReturnType<typeof client> };
+  beforeAll(async () => {
+    local.sys = await startLocalSystem(opts);
+    local.api = client(local.sys);
+  });
+  afterAll(async () => local.sys?.stop());
+  return local;
 }
