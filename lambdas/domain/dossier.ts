@@ -15,6 +15,7 @@ import type {
   DossierStatus,
   Invoice,
   IsoDate,
+  NextAction,
   Payment,
   ScheduledStage,
   Stage,
@@ -25,7 +26,8 @@ import { DEFAULT_POLICY } from './policy';
 import { computeSchedule } from './schedule';
 
 export interface SendLock {
-  stage: Stage;
+  /** The stage, or the follow-up (e.g. "instalment_reminder") being sent. */
+  stage: string;
   /** Deterministic per execution and stage, so a retried attempt recognises its own claim. */
   token: string;
   /** Real (wall-clock) epoch ms: the lock protects real concurrent work, not simulated time. */
@@ -44,7 +46,7 @@ export interface Dossier {
   schedule: ScheduledStage[];
   /** Firm payment deadline of the mise en demeure, once known. */
   deadline: IsoDate | null;
-  nextAction: ScheduledStage | null;
+  nextAction: NextAction | null;
   events: DossierEvent[];
   /** Holiday calendar key chosen from the debtor's address. */
   region: string;
@@ -74,15 +76,31 @@ export interface CreditNote {
   disputeId?: string;
 }
 
+/** Statuses under which an execution is waiting for the dossier's next action. */
+export const RUNNING: ReadonlySet<DossierStatus> = new Set(['active', 'promised', 'on_payment_plan']);
+
 export function iso(d: Date): string {
   return d.toISOString();
 }
 
-/** Stages already sent, with their actual times, from the history. */
-export function sentStages(d: Dossier): { stage: Stage; at: string }[] {
-  return d.events
-    .filter((e) => e.type === 'notice_sent' && e.stage)
-    .map((e) => ({ stage: e.stage as Stage, at: e.at }));
+/**
+ * Stages that count as sent, with their actual times, replayed from the history. A
+ * `stage_reopened` event (a broken payment plan re-opens the mise en demeure) takes a stage back
+ * out, so it is scheduled and sent again.
+ */
+export function sentStages(d: Pick<Dossier, 'events'>): { stage: Stage; at: string }[] {
+  let sent: { stage: Stage; at: string }[] = [];
+  for (const e of d.events) {
+    if (e.type === 'notice_sent' && e.stage) sent.push({ stage: e.stage, at: e.at });
+    else if (e.type === 'stage_reopened') sent = sent.filter((s) => s.stage !== e.stage);
+  }
+  return sent;
+}
+
+/** Names a stage's message: "formal_notice", then "formal_notice-2" if it is ever sent again. */
+export function sendSlot(d: Pick<Dossier, 'events'>, stage: Stage): string {
+  const times = d.events.filter((e) => e.type === 'notice_sent' && e.stage === stage).length;
+  return times === 0 ? stage : `${stage}-${times + 1}`;
 }
 
 export function paidCents(d: Dossier): number {
@@ -154,8 +172,8 @@ export function newDossier(input: NewDossierInput): Dossier {
 }
 
 /** Execution input for the workflow: where to resume and when. Deterministic for a given dossier. */
-export function workflowInput(d: Dossier): { dossierId: string; next: ScheduledStage } | null {
-  if (d.status !== 'active' || !d.nextAction) return null;
+export function workflowInput(d: Dossier): { dossierId: string; next: NextAction } | null {
+  if (!RUNNING.has(d.status) || !d.nextAction) return null;
   return { dossierId: d.id, next: d.nextAction };
 }
 
@@ -324,7 +342,7 @@ export interface DossierView {
   currency: 'EUR';
   dueDate: IsoDate;
   deadline: IsoDate | null;
-  nextAction: ScheduledStage | null;
+  nextAction: NextAction | null;
   schedule: ScheduledStage[];
   events: DossierEvent[];
 }

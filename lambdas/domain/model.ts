@@ -106,6 +106,19 @@ export interface ScheduledStage {
   at: IsoInstant;
 }
 
+/**
+ * Checkpoints of a debtor's commitment, run by the same workflow as the stages: checking a promise
+ * to pay after its tolerance, reminding an instalment 3 days ahead, checking an instalment.
+ */
+export const CHECKPOINTS = ['promise_check', 'instalment_reminder', 'instalment_check'] as const;
+export type Checkpoint = (typeof CHECKPOINTS)[number];
+
+/** What the dossier's execution waits for: a stage to send, or a commitment checkpoint. */
+export interface NextAction {
+  stage: Stage | Checkpoint;
+  at: IsoInstant;
+}
+
 export interface Payment {
   reference: string;
   amountCents: Cents;

@@ -4,20 +4,15 @@
  * conditional write) is what makes a payment and a send take turns: a payment arriving now waits
  * until the notice is recorded, and a send never starts on a dossier that is no longer active.
  */
-import { breakdownFor, claimSend, completeSend, Dossier, releaseSend, sentStages } from '../domain/dossier';
+import { claimSend, completeSend, Dossier, releaseSend, sendSlot, sentStages } from '../domain/dossier';
 import { DomainError } from '../domain/errors';
 import { formalNoticeDeadline } from '../domain/calendar';
-import type { Stage } from '../domain/model';
-import { sha256Hex } from '../domain/identity';
-import { renderNotice } from '../notices/render';
-import { composeMime, messageIdFor } from '../notices/mime';
+import type { NextAction, Stage } from '../domain/model';
 import { letterReference } from '../notices/templates';
 import { clock } from '../adapters/clock';
 import { getCreditor, updateDossier } from '../adapters/dossier-store';
-import { putEvidence } from '../adapters/evidence-store';
-import { sendRawEmail } from '../adapters/mailer';
-import { settings } from '../adapters/env';
 import { parisDate } from './paris-time';
+import { deliverNotice } from './outbound-mail';
 
 /** Real-time lease: longer than the send Lambda's timeout, so a live send is never overtaken. */
 export const SEND_LEASE_MS = 90_000;
@@ -32,7 +27,7 @@ export interface SendRequest {
 
 export interface SendOutcome {
   outcome: 'sent' | 'handed_off' | 'not_active';
-  nextStage: Stage | null;
+  nextStage: NextAction['stage'] | null;
   nextAt: string | null;
 }
 
@@ -42,8 +37,14 @@ function outcomeOf(d: Dossier, outcome: SendOutcome['outcome']): SendOutcome {
 
 export async function dispatchNotice(req: SendRequest): Promise<SendOutcome> {
   const now = clock().now();
-  const token = `${req.executionName}:${req.stage}`;
-  const claim = await updateDossier(req.dossierId, (d) => claimSend(d, req.stage, token, Date.now(), SEND_LEASE_MS));
+  // A stage re-opened by a broken payment plan goes out again as a distinct message ("-2").
+  let slot = '';
+  let token = '';
+  const claim = await updateDossier(req.dossierId, (d) => {
+    slot = sendSlot(d, req.stage);
+    token = `${req.executionName}:${slot}`;
+    return claimSend(d, req.stage, token, Date.now(), SEND_LEASE_MS);
+  });
   if (claim.kind === 'not_active') return outcomeOf(claim.dossier, 'not_active');
   if (claim.kind === 'already_sent') {
     return outcomeOf(claim.dossier, claim.dossier.status === 'handed_off' ? 'handed_off' : 'sent');
@@ -51,7 +52,7 @@ export async function dispatchNotice(req: SendRequest): Promise<SendOutcome> {
   const dossier = claim.dossier;
   let info;
   try {
-    info = await renderAndSend(dossier, req.stage, token, now);
+    info = await renderAndSend(dossier, req.stage, slot, now);
   } catch (e) {
     await updateDossier(req.dossierId, (d) => ({ dossier: releaseSend(d, token) }));
     throw e;
@@ -66,42 +67,18 @@ function agencyFirstLetter(d: Dossier, agency: boolean) {
   return first ? { reference: letterReference(d.id, 'first_reminder'), date: parisDate(new Date(first.at)) } : undefined;
 }
 
-async function renderAndSend(d: Dossier, stage: Stage, token: string, now: Date) {
+async function renderAndSend(d: Dossier, stage: Stage, slot: string, now: Date) {
   const creditor = await getCreditor(d.creditorId);
   if (!creditor) throw new DomainError(404, 'DossierNotFound', `creditor ${d.creditorId} not found`);
-  const today = parisDate(now);
   const deadline = stage === 'formal_notice' || stage === 'formal_reminder'
     ? formalNoticeDeadline(now.toISOString(), GRACE_DAYS, d.region)
     : d.deadline ?? undefined;
-  const rendered = await renderNotice({
-    kind: stage,
-    language: stage === 'litigation_handoff' ? 'fr' : d.debtor.language,
+  return deliverNotice({
+    dossier: d,
     creditor,
-    debtor: d.debtor,
-    invoice: d.invoice,
-    dossierId: d.id,
-    breakdown: breakdownFor(d, creditor, today),
-    sentAt: now.toISOString(),
-    deadline,
-    agencyFirstLetter: agencyFirstLetter(d, creditor.agency !== undefined),
+    kind: stage,
+    now,
+    slot,
+    extra: { deadline, agencyFirstLetter: agencyFirstLetter(d, creditor.agency !== undefined) },
   });
-  const to =
-    rendered.to === 'litigation_contact'
-      ? { name: creditor.litigationContact.name, address: creditor.litigationContact.email }
-      : { name: d.debtor.name, address: d.debtor.email };
-  const raw = await composeMime({
-    from: { name: creditor.sender.name, address: creditor.sender.email },
-    to: [to],
-    replyTo: creditor.replyTo,
-    subject: rendered.subject,
-    text: rendered.text,
-    html: rendered.html,
-    attachments: rendered.attachments,
-    messageId: messageIdFor(d.id, stage, settings.mailDomain()),
-    date: now.toISOString(),
-  });
-  const evidenceKey = `dossiers/${d.id}/notices/${stage}/${sha256Hex(token).slice(0, 16)}.eml`;
-  const stored = await putEvidence(evidenceKey, raw, 'message/rfc822', now);
-  const messageId = await sendRawEmail(raw, creditor.sender.email, [to.address]);
-  return { messageId, evidenceKey: stored.key, sha256: stored.sha256, to: to.address };
 }

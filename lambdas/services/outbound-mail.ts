@@ -1,0 +1,68 @@
+/**
+ * The one way a message leaves Amiable: render the notice, compose the exact MIME bytes, keep them
+ * in the evidence vault, then hand them to SES. Escalation stages (notice-dispatch) and follow-up
+ * letters (receipts, confirmations, instalment reminders) both go through here, so every message
+ * the debtor receives has the same evidence trail.
+ */
+import { breakdownFor, Dossier, SentInfo } from '../domain/dossier';
+import type { CreditorProfile } from '../domain/model';
+import { sha256Hex } from '../domain/identity';
+import { renderNotice } from '../notices/render';
+import { composeMime, messageIdFor } from '../notices/mime';
+import type { NoticeContext, NoticeKind } from '../notices/types';
+import { putEvidence } from '../adapters/evidence-store';
+import { sendRawEmail } from '../adapters/mailer';
+import { settings } from '../adapters/env';
+import { parisDate } from './paris-time';
+
+export type NoticeExtras = Partial<
+  Pick<NoticeContext, 'deadline' | 'payment' | 'promise' | 'plan' | 'dispute' | 'instalment' | 'agencyFirstLetter'>
+>;
+
+export interface DeliverInput {
+  dossier: Dossier;
+  creditor: CreditorProfile;
+  kind: NoticeKind;
+  now: Date;
+  /**
+   * Names this message among all of the dossier's ("formal_notice", "formal_notice-2",
+   * "payment_receipt"): the Message-ID and the evidence key derive from it, so a retried attempt
+   * produces the same message rather than a second one.
+   */
+  slot: string;
+  extra?: NoticeExtras;
+}
+
+export async function deliverNotice(input: DeliverInput): Promise<SentInfo> {
+  const { dossier: d, creditor, kind, now, slot } = input;
+  const rendered = await renderNotice({
+    kind,
+    language: kind === 'litigation_handoff' ? 'fr' : d.debtor.language,
+    creditor,
+    debtor: d.debtor,
+    invoice: d.invoice,
+    dossierId: d.id,
+    breakdown: breakdownFor(d, creditor, parisDate(now)),
+    sentAt: now.toISOString(),
+    ...input.extra,
+  });
+  const to =
+    rendered.to === 'litigation_contact'
+      ? { name: creditor.litigationContact.name, address: creditor.litigationContact.email }
+      : { name: d.debtor.name, address: d.debtor.email };
+  const raw = await composeMime({
+    from: { name: creditor.sender.name, address: creditor.sender.email },
+    to: [to],
+    replyTo: creditor.replyTo,
+    subject: rendered.subject,
+    text: rendered.text,
+    html: rendered.html,
+    attachments: rendered.attachments,
+    messageId: messageIdFor(d.id, slot, settings.mailDomain()),
+    date: now.toISOString(),
+  });
+  const evidenceKey = `dossiers/${d.id}/notices/${kind}/${sha256Hex(slot).slice(0, 16)}.eml`;
+  const stored = await putEvidence(evidenceKey, raw, 'message/rfc822', now);
+  const messageId = await sendRawEmail(raw, creditor.sender.email, [to.address]);
+  return { messageId, evidenceKey: stored.key, sha256: stored.sha256, to: to.address };
+}
