@@ -1,17 +1,24 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { cancelInvoice, openInvoiceDispute, resolveInvoiceDispute } from './services/dossier-actions';
 import { creditorOf, errorResponse, json, parseBody, route } from './http/response';
-import { parseCancel, parseDispute, parseResolution } from './http/validation';
+import { parseCancel, parseDispute, parsePlan, parsePromise, parseResolution } from './http/validation';
+import { recordPlan, recordPromise } from './services/commitments';
 
 export const CANCEL = '/invoices/{id}/cancel';
 export const DISPUTES = '/invoices/{id}/disputes';
 export const RESOLVE = '/invoices/{id}/disputes/{disputeId}/resolve';
+export const PROMISES = '/invoices/{id}/promises';
+export const PAYMENT_PLAN = '/invoices/{id}/payment-plan';
 
 /**
  * The dossier's life after intake, routed by API Gateway resource:
  * - POST /invoices/{id}/cancel: 200, 409 when already closed.
  * - POST /invoices/{id}/disputes: 201 with the dispute id; 409 unless active without open dispute.
  * - POST /invoices/{id}/disputes/{disputeId}/resolve: 200; 404 unknown dispute, 409 resolved.
+ * - POST /invoices/{id}/promises: 201 with the promise; 409 unless active or promised, or above
+ *   the balance; 400 for a date in the past or more than 90 days ahead.
+ * - POST /invoices/{id}/payment-plan: 201; 400 unless the instalments add up to the balance with
+ *   increasing dates ahead; 409 unless active or promised.
  */
 export const handler = route(async (event: APIGatewayProxyEvent) => {
   const creditorId = creditorOf(event);
@@ -28,6 +35,10 @@ export const handler = route(async (event: APIGatewayProxyEvent) => {
         200,
         await resolveInvoiceDispute(creditorId, id, event.pathParameters?.disputeId ?? '', parseResolution(parseBody(event))),
       );
+    case PROMISES:
+      return json(201, await recordPromise(creditorId, id, parsePromise(parseBody(event))));
+    case PAYMENT_PLAN:
+      return json(201, await recordPlan(creditorId, id, parsePlan(parseBody(event))));
     default:
       return errorResponse(404, 'not_found', 'No such route.');
   }

@@ -1,3 +1,4 @@
+import { clock } from './adapters/clock';
 import { dossierView } from './domain/dossier';
 import { creditorOf, json, route } from './http/response';
 import { dossierOf } from './services/dossier-access';
@@ -5,5 +6,5 @@ import { dossierOf } from './services/dossier-access';
 /** GET /invoices/{id}: status, balance, next action, schedule and the ordered event history. */
 export const handler = route(async (event) => {
   const dossier = await dossierOf(creditorOf(event), event.pathParameters?.id ?? '');
-  return json(200, dossierView(dossier));
+  return json(200, dossierView(dossier, clock().now()));
 });

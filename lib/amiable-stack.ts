@@ -58,13 +58,20 @@ export class AmiableStack extends Stack {
       environment: baseEnv,
       description: "Flags a dossier needs_attention when a workflow step failed",
     });
+    const reviewCommitment = new HandlerFunction(this, 'ReviewCommitmentFn', {
+      handler: 'review-commitment',
+      environment: baseEnv,
+      description: 'Keeps or breaks a promise or payment plan at its checkpoint; sends instalment reminders',
+    });
     this.grantSend(sendNotice);
+    this.grantSend(reviewCommitment);
     this.dossiers.table.grantReadWriteData(markNeedsAttention);
 
     this.workflow = new DunningWorkflow(this, 'Workflow', {
       table: this.dossiers.table,
       sendNotice,
       markNeedsAttention,
+      reviewCommitment,
     });
     const stateMachineArn = this.workflow.stateMachine.stateMachineArn;
 

@@ -23,6 +23,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/invoices/{id}/cancel', handler: 'dossier-actions' },
   { method: 'POST', path: '/invoices/{id}/disputes', handler: 'dossier-actions' },
   { method: 'POST', path: '/invoices/{id}/disputes/{disputeId}/resolve', handler: 'dossier-actions' },
+  { method: 'POST', path: '/invoices/{id}/promises', handler: 'dossier-actions' },
+  { method: 'POST', path: '/invoices/{id}/payment-plan', handler: 'dossier-actions' },
 ];
 
 /** Matches a concrete path against a route path; returns the path parameters or null. */

@@ -10,7 +10,12 @@ export interface DunningWorkflowProps {
   table: dynamodb.ITable;
   sendNotice: lambda.IFunction;
   markNeedsAttention: lambda.IFunction;
+  /** Runs a commitment checkpoint (promise check, instalment reminder or check). */
+  reviewCommitment: lambda.IFunction;
 }
+
+/** NextAction kinds that are commitment checkpoints rather than stages (lambdas/domain/model.ts). */
+export const CHECKPOINT_ACTIONS = ['promise_check', 'instalment_reminder', 'instalment_check'];
 
 /** Error names a send Lambda raises that no retry can fix (the Catch marks the dossier). */
 export const NON_RETRYABLE_ERRORS = ['NoticeRejected', 'DossierNotFound'];
@@ -36,6 +41,15 @@ const STAGE_SPECS: StageSpec[] = [
  *   RouteToNextStage -> WaitForFirstReminder -> CheckBeforeFirstReminder -> SendFirstReminder
  *     -> WaitForFormalReminder -> ... -> SendFormalNotice -> WaitForGracePeriodEnd
  *     -> CheckBeforeLitigationHandoff -> SendLitigationHandoff -> HandedOff
+ *
+ * A promise to pay or a payment plan moves the dossier to a new execution that starts at a
+ * commitment checkpoint instead:
+ *
+ *   RouteToNextStage -> WaitForCommitmentCheckpoint -> ReviewCommitment -> AfterReview
+ *     -> RouteToNextStage (next checkpoint, or the stage where escalation resumes) | ended
+ *
+ * Each pass is one timestamp wait and one task (a plan of n instalments costs about 2n passes,
+ * far below the history limit): no polling.
  *
  * Input: { dossierId, next: { stage, at } }. Every wait is a timestamp taken from the dossier's
  * schedule (no polling); each send returns the next { stage, at }. A paused dossier is resumed by
@@ -150,10 +164,40 @@ export class DunningWorkflow extends Construct {
     });
 
     const route = new sfn.Choice(this, 'RouteToNextStage', {
-      comment: 'New dossiers start at the first reminder; resumed dossiers at the stage they had reached.',
+      comment: 'New dossiers start at the first reminder; resumed dossiers at the stage they had reached; commitments at their checkpoint.',
     });
     for (const spec of STAGE_SPECS) {
       route.when(sfn.Condition.stringEquals('$.next.stage', spec.stage), waits.get(spec.stage)!);
+    }
+
+    const waitCheckpoint = new sfn.Wait(this, 'WaitForCommitmentCheckpoint', {
+      time: sfn.WaitTime.timestampPath('$.next.at'),
+    });
+    const review = new tasks.LambdaInvoke(this, 'ReviewCommitment', {
+      lambdaFunction: props.reviewCommitment,
+      payload: sfn.TaskInput.fromObject({
+        dossierId: sfn.JsonPath.stringAt('$.dossierId'),
+        action: sfn.JsonPath.stringAt('$.next.stage'),
+        executionName: sfn.JsonPath.executionName,
+      }),
+      resultSelector: {
+        'outcome.$': '$.Payload.outcome',
+        'stage.$': '$.Payload.nextStage',
+        'at.$': '$.Payload.nextAt',
+      },
+      resultPath: '$.next',
+      retryOnServiceExceptions: false,
+    });
+    review.addRetry({ errors: NON_RETRYABLE_ERRORS, maxAttempts: 0 });
+    review.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(5), backoffRate: 3, maxAttempts: 4, maxDelay: Duration.minutes(5) });
+    review.addCatch(markNeedsAttention, { resultPath: '$.error' });
+    const afterReview = new sfn.Choice(this, 'AfterReview')
+      .when(sfn.Condition.stringEquals('$.next.outcome', 'continue'), route)
+      .otherwise(closed);
+    waitCheckpoint.next(review);
+    review.next(afterReview);
+    for (const action of CHECKPOINT_ACTIONS) {
+      route.when(sfn.Condition.stringEquals('$.next.stage', action), waitCheckpoint);
     }
     route.otherwise(closed);
 

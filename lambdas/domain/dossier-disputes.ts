@@ -15,6 +15,7 @@ import {
   sentStages,
 } from './dossier';
 import { conflict, DomainError, notFound } from './errors';
+import { endCommitments } from './dossier-commitments';
 import type { DossierEvent } from './model';
 import { toDecimalString } from './money';
 
@@ -42,6 +43,7 @@ export function cancelDossier(d: Dossier, reason: string, now: Date, realNowMs: 
   return {
     dossier: {
       ...d,
+      ...endCommitments(d, iso(now)),
       status: 'cancelled',
       nextAction: null,
       sending: null,

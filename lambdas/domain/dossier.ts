@@ -23,6 +23,9 @@ import type {
 import { STAGES } from './model';
 import { toDecimalString } from './money';
 import { DEFAULT_POLICY } from './policy';
+import { commitmentView, CommitmentView, settleCommitments } from './dossier-commitments';
+import type { Acknowledgment, PaymentPlan, PromiseToPay } from './dossier-commitments';
+import { prescriptionDetail } from './prescription';
 import { computeSchedule } from './schedule';
 
 export interface SendLock {
@@ -58,6 +61,12 @@ export interface Dossier {
   disputes?: Dispute[];
   /** Credit notes reducing the invoice amount (absent on older dossiers). */
   creditNotes?: CreditNote[];
+  /** Promises to pay, oldest first (dossier-commitments.ts). */
+  promises?: PromiseToPay[];
+  /** Payment plans (échéanciers), oldest first; at most one running. */
+  plans?: PaymentPlan[];
+  /** The debtor's acknowledgments of the debt (C. civ. 2240), which restart prescription. */
+  acknowledgments?: Acknowledgment[];
 }
 
 export interface Dispute {
@@ -241,12 +250,18 @@ export function recordPayment(d: Dossier, p: PaymentInput, now: Date, realNowMs:
     },
   ];
   const settled = newBalance === 0;
-  if (settled) events.push({ type: 'paid', at });
+  let commitments = {};
+  if (settled) {
+    const closed = settleCommitments(d, at);
+    events.push(...closed.events, { type: 'paid', at });
+    commitments = { promises: closed.promises, plans: closed.plans };
+  }
   return {
     kind: 'recorded',
     settled,
     dossier: {
       ...next,
+      ...commitments,
       events,
       status: settled ? 'paid' : d.status,
       nextAction: settled ? null : d.nextAction,
@@ -294,6 +309,16 @@ export function completeSend(d: Dossier, stage: Stage, token: string, now: Date,
     deadline: computed.deadline,
     nextAction: handedOff ? null : firstUnsent(computed.stages, sentStages(withEvent)),
   };
+}
+
+/** A follow-up letter (receipt, confirmation) went out: the history keeps it with its evidence. */
+export function recordMessage(d: Dossier, kind: string, info: SentInfo, now: Date, extra: Record<string, unknown> = {}): Dossier {
+  return { ...d, events: [...d.events, { type: 'message_sent', at: iso(now), kind, ...extra, ...info }] };
+}
+
+/** A follow-up letter could not go out; the state change it followed stands. */
+export function recordMessageFailure(d: Dossier, kind: string, reason: string, now: Date): Dossier {
+  return { ...d, events: [...d.events, { type: 'message_failed', at: iso(now), kind, reason }] };
 }
 
 /** Releases a lease without sending (rendering failed, dossier changed...). */
@@ -344,11 +369,17 @@ export interface DossierView {
   deadline: IsoDate | null;
   nextAction: NextAction | null;
   schedule: ScheduledStage[];
+  promises: CommitmentView['promises'];
+  paymentPlan: CommitmentView['paymentPlan'];
+  /** Last day to act before the claim is time-barred, restarted by acknowledgments. */
+  prescription: { prescribesOn: IsoDate; article: string; acknowledgedOn: IsoDate[] };
   events: DossierEvent[];
 }
 
-/** The dossier as the HTTP contract shows it. */
-export function dossierView(d: Dossier): DossierView {
+/** The dossier as the HTTP contract shows it, as of `now` (instalment statuses depend on it). */
+export function dossierView(d: Dossier, now: Date): DossierView {
+  const acknowledgedOn = (d.acknowledgments ?? []).map((a) => a.on);
+  const prescription = prescriptionDetail({ dueDate: d.invoice.dueDate, debtorKind: d.debtor.kind, acknowledgedOn });
   const order = new Map(STAGES.map((s, i) => [s, i]));
   return {
     id: d.id,
@@ -362,6 +393,8 @@ export function dossierView(d: Dossier): DossierView {
     deadline: d.deadline,
     nextAction: d.nextAction,
     schedule: [...d.schedule].sort((a, b) => order.get(a.stage)! - order.get(b.stage)!),
+    ...commitmentView(d, now),
+    prescription: { prescribesOn: prescription.prescribesOn, article: prescription.article, acknowledgedOn },
     events: d.events,
   };
 }

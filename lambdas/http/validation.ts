@@ -178,3 +178,23 @@ export function parseResolution(body: unknown): { outcome: 'rejected' | 'upheld'
   }
   return creditNoteAmount === undefined ? { outcome } : { outcome, creditNoteAmountCents: parseEuros(creditNoteAmount)! };
 }
+
+const promiseBody = z.object({ date: isoDate, amount: euroAmount });
+
+export function parsePromise(body: unknown): { date: string; amountCents: number } {
+  const parsed = promiseBody.safeParse(body);
+  if (!parsed.success) throw invalid(detailsOf(parsed.error), 'Invalid promise');
+  return { date: parsed.data.date, amountCents: parseEuros(parsed.data.amount)! };
+}
+
+const planBody = z.object({
+  instalments: z
+    .array(z.object({ dueDate: isoDate, amount: euroAmount }), { error: 'must be a list of { dueDate, amount }' })
+    .min(1, 'must list at least one instalment'),
+});
+
+export function parsePlan(body: unknown): { instalments: { dueDate: string; amountCents: number }[] } {
+  const parsed = planBody.safeParse(body);
+  if (!parsed.success) throw invalid(detailsOf(parsed.error), 'Invalid payment plan');
+  return { instalments: parsed.data.instalments.map((i) => ({ dueDate: i.dueDate, amountCents: parseEuros(i.amount)! })) };
+}

@@ -10,12 +10,13 @@ import { clock } from '../adapters/clock';
 import { updateDossier } from '../adapters/dossier-store';
 import { startExecution, stopExecution } from '../adapters/workflow';
 import { dossierOf } from './dossier-access';
+import { sendFollowUp } from './follow-ups';
 
 export async function cancelInvoice(creditorId: string, dossierId: string, reason: string): Promise<DossierView> {
   await dossierOf(creditorId, dossierId);
   const result = await updateDossier(dossierId, (d) => cancelDossier(d, reason, clock().now(), Date.now()));
   if (result.dossier.execution) await stopExecution(result.dossier.execution.name, 'cancelled');
-  return dossierView(result.dossier);
+  return dossierView(result.dossier, clock().now());
 }
 
 export interface DisputeOpened extends DossierView {
@@ -31,7 +32,10 @@ export async function openInvoiceDispute(
   const id = `dsp_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
   const result = await updateDossier(dossierId, (d) => openDispute(d, { id, ...input }, clock().now(), Date.now()));
   if (result.dossier.execution) await stopExecution(result.dossier.execution.name, 'dispute');
-  return { ...dossierView(result.dossier), dispute: { id: result.dispute.id, status: 'open' } };
+  const dossier = await sendFollowUp(result.dossier, 'dispute_acknowledgment', `dispute_acknowledgment-${id}`, {
+    dispute: { id, reason: input.reason },
+  }, { disputeId: id });
+  return { ...dossierView(dossier, clock().now()), dispute: { id: result.dispute.id, status: 'open' } };
 }
 
 export interface DisputeResolved extends DossierView {
@@ -52,7 +56,7 @@ export async function resolveInvoiceDispute(
     if (start && result.dossier.execution) await startExecution(result.dossier.execution.name, start);
   }
   return {
-    ...dossierView(result.dossier),
+    ...dossierView(result.dossier, clock().now()),
     dispute: { id: result.dispute.id, status: 'resolved', outcome: input.outcome },
   };
 }

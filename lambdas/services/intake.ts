@@ -30,7 +30,7 @@ export async function intakeInvoice(creditorId: string, submission: { invoice: I
     return replay((await getDossier(id))!, submission);
   }
   await ensureWorkflow(dossier);
-  return { created: true, view: dossierView(dossier) };
+  return { created: true, view: dossierView(dossier, clock().now()) };
 }
 
 async function replay(existing: Dossier, submission: { invoice: Invoice; debtor: Debtor }): Promise<IntakeResult> {
@@ -41,7 +41,7 @@ async function replay(existing: Dossier, submission: { invoice: Invoice; debtor:
   }
   // A retried request after a crash between the put and the start: starting again is idempotent.
   if (existing.execution?.generation === 1 && existing.stage === null) await ensureWorkflow(existing);
-  return { created: false, view: dossierView(existing) };
+  return { created: false, view: dossierView(existing, clock().now()) };
 }
 
 async function ensureWorkflow(d: Dossier): Promise<void> {

@@ -3,6 +3,7 @@ import { clock } from '../adapters/clock';
 import { updateDossier } from '../adapters/dossier-store';
 import { stopExecution } from '../adapters/workflow';
 import { dossierOf } from './dossier-access';
+import { sendFollowUp } from './follow-ups';
 
 export interface PaymentOutcome {
   created: boolean;
@@ -16,8 +17,17 @@ export interface PaymentOutcome {
 export async function applyPayment(creditorId: string, dossierId: string, payment: PaymentInput): Promise<PaymentOutcome> {
   await dossierOf(creditorId, dossierId);
   const result = await updateDossier(dossierId, (d) => recordPayment(d, payment, clock().now(), Date.now()));
-  if (result.kind === 'recorded' && result.settled && result.dossier.execution) {
-    await stopExecution(result.dossier.execution.name, 'paid');
+  let dossier = result.dossier;
+  if (result.kind === 'recorded' && result.settled) {
+    if (dossier.execution) await stopExecution(dossier.execution.name, 'paid');
+    // The one letter that follows a settled debt: the receipt (the dossier is closed already).
+    dossier = await sendFollowUp(
+      dossier,
+      'payment_receipt',
+      `payment_receipt-${payment.reference}`,
+      { payment: { ...payment, balanceCents: 0 } },
+      { reference: payment.reference },
+    );
   }
-  return { created: result.kind === 'recorded', view: dossierView(result.dossier) };
+  return { created: result.kind === 'recorded', view: dossierView(dossier, clock().now()) };
 }

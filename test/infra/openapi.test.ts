@@ -30,6 +30,7 @@ describe('docs/openapi.yaml stays true', () => {
           address: { line1: 'l', postalCode: '75001', city: 'Paris', country: 'FR' },
         },
       }),
+      new Date('2026-04-04T10:00:00Z'),
     );
     const schema = spec.components.schemas.Dossier;
     for (const key of schema.required) expect(view, key).toHaveProperty(key);

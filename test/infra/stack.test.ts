@@ -101,7 +101,8 @@ describe('the synthesized stack', () => {
     }
     // Waits are timestamps from the dossier's schedule, never fixed polling intervals.
     const waits = Object.values(states).filter((s: any) => s.Type === 'Wait');
-    expect(waits.length).toBe(4);
+    // Four stage waits and one commitment-checkpoint wait.
+    expect(waits.length).toBe(5);
     for (const w of waits as any[]) expect(w.TimestampPath).toBe('$.next.at');
     // The chain: each send leads (through its check) to the next stage's wait.
     expect(states.WaitForFirstReminder.Next).toBe('CheckBeforeFirstReminder');
@@ -110,6 +111,15 @@ describe('the synthesized stack', () => {
     expect(states.AfterFirstReminder.Choices[0].Next).toBe('WaitForFormalReminder');
     expect(states.AfterFormalReminder.Choices[0].Next).toBe('WaitForFormalNotice');
     expect(states.AfterFormalNotice.Choices[0].Next).toBe('WaitForGracePeriodEnd');
+    // Promises and plans: the route reaches the checkpoint wait; a review loops back to the route.
+    const routed = states.RouteToNextStage.Choices.map((c: any) => [c.StringEquals, c.Next]);
+    for (const action of ['promise_check', 'instalment_reminder', 'instalment_check']) {
+      expect(routed).toContainEqual([action, 'WaitForCommitmentCheckpoint']);
+    }
+    expect(states.WaitForCommitmentCheckpoint.Next).toBe('ReviewCommitment');
+    expect(states.ReviewCommitment.Next).toBe('AfterReview');
+    expect(states.AfterReview.Choices[0]).toMatchObject({ StringEquals: 'continue', Next: 'RouteToNextStage' });
+    expect(states.ReviewCommitment.Catch[0].Next).toBe('MarkNeedsAttention');
     // Re-read before every send; every task has a Catch that marks the dossier.
     for (const [name, s] of Object.entries<any>(states)) {
       if (name.startsWith('Send')) {

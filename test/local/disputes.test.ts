@@ -64,13 +64,18 @@ describe('dispute rejected in local mode', () => {
     expect(opened.body.nextAction).toBeNull();
     expect(opened.body.dispute).toEqual({ id: expect.stringMatching(/^dsp_/), status: 'open' });
     const disputeId = opened.body.dispute.id;
-    expect(opened.body.events.at(-1)).toEqual({
+    expect(opened.body.events.at(-2)).toEqual({
       type: 'dispute_opened',
       at: '2026-04-08T12:00:00.000Z',
       disputeId,
       reason: 'La prestation de mars n’a pas été livrée en totalité.',
       disputedAmount: '250.00',
     });
+    // The debtor gets an acknowledgment of the dispute, kept as evidence like every message.
+    expect(opened.body.events.at(-1)).toMatchObject({ type: 'message_sent', kind: 'dispute_acknowledgment', disputeId });
+    const ack = (await mailsFor(local.api, 'DISP-REJ-1')).filter((m) => /contestation/.test(m.subject));
+    expect(ack).toHaveLength(1);
+    expect(ack[0].body.text).toContain('La prestation de mars');
     const first = local.sys.engine.list()[0];
     expect(first.status).toBe('ABORTED');
     expect(first.cause).toBe('dispute');
@@ -80,7 +85,7 @@ describe('dispute rejected in local mode', () => {
     let view = (await local.api.getInvoice(body.id)).body;
     expect(view.status).toBe('paused_dispute');
     expect(sentOf(view)).toHaveLength(1);
-    expect(await mailsFor(local.api, 'DISP-REJ-1')).toHaveLength(1);
+    expect(await mailsFor(local.api, 'DISP-REJ-1')).toHaveLength(2); // first reminder + acknowledgment
 
     const resolvedAt = (await local.api.now()).body.now as string; // 2026-05-08T12:00Z, a Friday (and a holiday)
     const resolved = await local.api.call('POST', `/invoices/${body.id}/disputes/${disputeId}/resolve`, { outcome: 'rejected' });
@@ -100,7 +105,7 @@ describe('dispute rejected in local mode', () => {
 
     // Nothing before the earliest instant.
     await local.api.advanceTo(new Date(Date.parse(earliest) - 1000).toISOString());
-    expect(await mailsFor(local.api, 'DISP-REJ-1')).toHaveLength(1);
+    expect(await mailsFor(local.api, 'DISP-REJ-1')).toHaveLength(2);
 
     await local.api.advance('P90D');
     view = (await local.api.getInvoice(body.id)).body;
@@ -110,7 +115,7 @@ describe('dispute rejected in local mode', () => {
     expect(sent[1][1]).toBe(resolved.body.nextAction.at);
     expect(Date.parse(sent[1][1])).toBeGreaterThanOrEqual(Date.parse(earliest));
     for (let i = 1; i < sent.length; i++) expect(Date.parse(sent[i][1])).toBeGreaterThan(Date.parse(sent[i - 1][1]));
-    expect(await mailsFor(local.api, 'DISP-REJ-1')).toHaveLength(4);
+    expect(await mailsFor(local.api, 'DISP-REJ-1')).toHaveLength(5); // four stages + acknowledgment
 
     const runs = local.sys.engine.list();
     expect(runs).toHaveLength(2);
@@ -148,7 +153,7 @@ describe('dispute upheld in local mode', () => {
     await local.api.advanceTo('2026-04-20T08:00:00Z');
     let view = (await local.api.getInvoice(body.id)).body;
     expect(sentOf(view).map(([s]) => s)).toEqual(['first_reminder', 'formal_reminder']);
-    expect(await mailsFor(local.api, 'DISP-UPH-1')).toHaveLength(2);
+    expect(await mailsFor(local.api, 'DISP-UPH-1')).toHaveLength(3); // two stages + acknowledgment
 
     // A second dispute, upheld in full: the dossier is closed.
     const second = await local.api.call('POST', `/invoices/${body.id}/disputes`, { reason: 'Prestation annulée' });
@@ -163,7 +168,7 @@ describe('dispute upheld in local mode', () => {
     view = (await local.api.getInvoice(body.id)).body;
     expect(view.status).toBe('cancelled');
     expect(sentOf(view)).toHaveLength(2);
-    expect(await mailsFor(local.api, 'DISP-UPH-1')).toHaveLength(2);
+    expect(await mailsFor(local.api, 'DISP-UPH-1')).toHaveLength(4); // two stages + two acknowledgments
     expect(local.sys.engine.list().every((r) => r.status === 'ABORTED')).toBe(true);
   });
 

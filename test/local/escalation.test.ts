@@ -82,9 +82,12 @@ describe('early full payment in local mode', () => {
     const view = (await local.api.getInvoice(body.id)).body;
     expect(view.events.filter((e: any) => e.type === 'notice_sent')).toHaveLength(1);
     const types = view.events.map((e: any) => e.type);
-    expect(types.slice(types.indexOf('payment_recorded'))).toEqual(['payment_recorded', 'paid']);
+    // After the settling payment: only the receipt, which the issue requires.
+    expect(types.slice(types.indexOf('payment_recorded'))).toEqual(['payment_recorded', 'paid', 'message_sent']);
+    expect(view.events.at(-1)).toMatchObject({ kind: 'payment_receipt', reference: 'VIR-778', to: 'compta@boulangerie-dupont.example' });
     const mails = await local.api.emails();
-    expect(mails.filter((m: any) => !/reçu|receipt|paiement/i.test(m.subject))).toHaveLength(1);
+    expect(mails).toHaveLength(2);
+    expect(mails.filter((m: any) => /Accusé de réception de votre paiement|reçu/i.test(m.subject))).toHaveLength(1);
   });
 });
 

@@ -1,0 +1,485 @@
+/**
+ * The debtor's commitments as pure dossier transitions: a promise to pay and a payment plan
+ * (échéancier). Both pause the escalation; the dossier's execution then waits for commitment
+ * checkpoints (NextAction "promise_check", "instalment_reminder", "instalment_check") instead of
+ * stages, and a broken commitment resumes the escalation where it stood, in the same execution.
+ * Orchestration (stopping and starting executions, sending the letters) is in
+ * services/commitments.ts.
+ */
+import {
+  addBusinessDays,
+  addCalendarDays,
+  DEFAULT_SEND_WINDOW,
+  localDate,
+  localTimeToInstant,
+  nextSendInstant,
+} from './calendar';
+import {
+  balanceCents,
+  Dossier,
+  DossierBusy,
+  firstUnsent,
+  iso,
+  paidCents,
+  scheduleFor,
+  SentInfo,
+  sentStages,
+} from './dossier';
+import { conflict, DomainError, invalid } from './errors';
+import type { DossierEvent, IsoDate, IsoInstant, NextAction } from './model';
+import { toDecimalString } from './money';
+import { prescriptionDetail } from './prescription';
+
+/** Business days of tolerance after a promised date or an instalment's due date (bank delays). */
+export const PROMISE_TOLERANCE_BUSINESS_DAYS = 2;
+export const INSTALMENT_TOLERANCE_BUSINESS_DAYS = 2;
+/** Calendar days before each instalment that its reminder goes out. */
+export const INSTALMENT_REMINDER_DAYS_BEFORE = 3;
+/** A promise further away than this is a payment plan in disguise: ask for one. */
+export const MAX_PROMISE_DAYS = 90;
+export const MAX_INSTALMENTS = 36;
+/** A plan longer than this exceeds what a court would grant anyway (C. civ. 1343-5: 2 years). */
+export const MAX_PLAN_DAYS = 730;
+
+export interface PromiseToPay {
+  id: string;
+  date: IsoDate;
+  amountCents: number;
+  madeAt: IsoInstant;
+  /** When the promise is checked: the promised date plus the tolerance, at the send window's opening. */
+  checkAt: IsoInstant;
+  /** Payments recorded before the promise: only later ones count towards it. */
+  paidBeforeCents: number;
+  status: 'pending' | 'kept' | 'broken' | 'superseded' | 'settled' | 'ended';
+  resolvedAt?: IsoInstant;
+}
+
+export interface PlanInstalment {
+  dueDate: IsoDate;
+  amountCents: number;
+  remindedAt?: IsoInstant;
+}
+
+export interface PaymentPlan {
+  id: string;
+  instalments: PlanInstalment[];
+  agreedAt: IsoInstant;
+  paidBeforeCents: number;
+  status: 'running' | 'completed' | 'broken' | 'ended';
+  endedAt?: IsoInstant;
+}
+
+/** A debtor's acknowledgment of the debt (C. civ. 2240): it restarts prescription. */
+export interface Acknowledgment {
+  on: IsoDate;
+  source: 'payment_plan';
+  ref: string;
+}
+
+const ACCEPTS_COMMITMENT = new Set(['active', 'promised']);
+
+function today(now: Date): IsoDate {
+  return localDate(iso(now), DEFAULT_SEND_WINDOW.timeZone);
+}
+
+/** Opening of the send window on `date` + n business days: when a commitment is checked. */
+function checkInstant(date: IsoDate, businessDays: number, region: string): IsoInstant {
+  const day = addBusinessDays(date, businessDays, region);
+  return nextSendInstant(localTimeToInstant(day, DEFAULT_SEND_WINDOW.open, DEFAULT_SEND_WINDOW.timeZone), DEFAULT_SEND_WINDOW, region);
+}
+
+function reminderInstant(dueDate: IsoDate, region: string): IsoInstant {
+  const day = addCalendarDays(dueDate, -INSTALMENT_REMINDER_DAYS_BEFORE);
+  return nextSendInstant(localTimeToInstant(day, DEFAULT_SEND_WINDOW.open, DEFAULT_SEND_WINDOW.timeZone), DEFAULT_SEND_WINDOW, region);
+}
+
+function notWhileSending(d: Dossier, realNowMs: number): void {
+  if (d.sending && d.sending.leaseUntil > realNowMs) throw new DossierBusy();
+}
+
+export function promisesOf(d: Dossier): PromiseToPay[] {
+  return d.promises ?? [];
+}
+
+export function plansOf(d: Dossier): PaymentPlan[] {
+  return d.plans ?? [];
+}
+
+export function pendingPromise(d: Dossier): PromiseToPay | undefined {
+  return promisesOf(d).find((p) => p.status === 'pending');
+}
+
+export function runningPlan(d: Dossier): PaymentPlan | undefined {
+  return plansOf(d).find((p) => p.status === 'running');
+}
+
+/** Ends a pending promise with `status`; other promises are kept as they are. */
+function closePromise(d: Dossier, status: PromiseToPay['status'], at: IsoInstant): PromiseToPay[] {
+  return promisesOf(d).map((p) => (p.status === 'pending' ? { ...p, status, resolvedAt: at } : p));
+}
+
+function nextGeneration(d: Dossier, executionName: (generation: number) => string) {
+  const generation = (d.execution?.generation ?? 1) + 1;
+  return { name: executionName(generation), generation };
+}
+
+function requireOpenToCommitments(d: Dossier, what: string): void {
+  if (!ACCEPTS_COMMITMENT.has(d.status)) {
+    throw conflict(`Dossier is ${d.status}; a ${what} can only be recorded on an active dossier.`, [
+      { path: 'status', message: d.status },
+    ]);
+  }
+}
+
+export interface PromiseInput {
+  id: string;
+  date: IsoDate;
+  amountCents: number;
+}
+
+/**
+ * Records a promise to pay `amountCents` by `date`: the escalation pauses until the date plus
+ * the tolerance. A new promise replaces a pending one. The caller stops the old execution and
+ * starts the new generation, which waits for the "promise_check".
+ */
+export function makePromise(
+  d: Dossier,
+  input: PromiseInput,
+  executionName: (generation: number) => string,
+  now: Date,
+  realNowMs: number,
+): { dossier: Dossier; promise: PromiseToPay } {
+  requireOpenToCommitments(d, 'promise to pay');
+  const t = today(now);
+  if (input.date < t) throw invalid([{ path: 'date', message: `must not be in the past (today is ${t})` }], 'Invalid promise');
+  if (input.date > addCalendarDays(t, MAX_PROMISE_DAYS)) {
+    throw invalid(
+      [{ path: 'date', message: `must be within ${MAX_PROMISE_DAYS} days (by ${addCalendarDays(t, MAX_PROMISE_DAYS)}); agree a payment plan for longer terms` }],
+      'Invalid promise',
+    );
+  }
+  const balance = balanceCents(d);
+  if (input.amountCents > balance) {
+    throw conflict(`Promised ${toDecimalString(input.amountCents)} exceeds the balance ${toDecimalString(balance)}.`, [
+      { path: 'amount', message: `must not exceed the balance ${toDecimalString(balance)}` },
+    ]);
+  }
+  notWhileSending(d, realNowMs);
+  const at = iso(now);
+  const promise: PromiseToPay = {
+    id: input.id,
+    date: input.date,
+    amountCents: input.amountCents,
+    madeAt: at,
+    checkAt: checkInstant(input.date, PROMISE_TOLERANCE_BUSINESS_DAYS, d.region),
+    paidBeforeCents: paidCents(d),
+    status: 'pending',
+  };
+  const execution = nextGeneration(d, executionName);
+  const events: DossierEvent[] = [...d.events];
+  const replaced = pendingPromise(d);
+  if (replaced) events.push({ type: 'promise_superseded', at, promiseId: replaced.id });
+  events.push({
+    type: 'promise_recorded',
+    at,
+    promiseId: promise.id,
+    date: promise.date,
+    amount: toDecimalString(promise.amountCents),
+    checkAt: promise.checkAt,
+    execution: execution.name,
+  });
+  return {
+    promise,
+    dossier: {
+      ...d,
+      status: 'promised',
+      promises: [...closePromise(d, 'superseded', at), promise],
+      nextAction: { stage: 'promise_check', at: promise.checkAt },
+      sending: null,
+      execution,
+      events,
+    },
+  };
+}
+
+export interface PlanInput {
+  id: string;
+  instalments: { dueDate: IsoDate; amountCents: number }[];
+}
+
+/** Validates the instalments against the dossier: dates ahead and increasing, amounts = balance. */
+export function checkInstalments(d: Dossier, instalments: PlanInput['instalments'], now: Date): void {
+  const t = today(now);
+  const errors: { path: string; message: string }[] = [];
+  if (instalments.length === 0) errors.push({ path: 'instalments', message: 'must list at least one instalment' });
+  if (instalments.length > MAX_INSTALMENTS) errors.push({ path: 'instalments', message: `must list at most ${MAX_INSTALMENTS} instalments` });
+  instalments.forEach((i, k) => {
+    if (i.dueDate < t) errors.push({ path: `instalments.${k}.dueDate`, message: `must not be in the past (today is ${t})` });
+    if (k > 0 && i.dueDate <= instalments[k - 1].dueDate) {
+      errors.push({ path: `instalments.${k}.dueDate`, message: `must be after the previous instalment (${instalments[k - 1].dueDate})` });
+    }
+    if (i.dueDate > addCalendarDays(t, MAX_PLAN_DAYS)) {
+      errors.push({ path: `instalments.${k}.dueDate`, message: `must be within ${MAX_PLAN_DAYS} days (C. civ. 1343-5 caps court-granted terms at 2 years)` });
+    }
+  });
+  const total = instalments.reduce((s, i) => s + i.amountCents, 0);
+  const balance = balanceCents(d);
+  if (instalments.length > 0 && total !== balance) {
+    errors.push({
+      path: 'instalments',
+      message: `amounts add up to ${toDecimalString(total)} but the balance is ${toDecimalString(balance)}; they must be equal`,
+    });
+  }
+  if (errors.length > 0) throw invalid(errors, 'Invalid payment plan');
+}
+
+/**
+ * Records an agreed payment plan. It pauses the escalation, replaces a pending promise, and is
+ * recorded as the debtor's acknowledgment of the debt (C. civ. 2240), which restarts prescription
+ * (C. civ. 2231: a new period of the same length).
+ */
+export function makePlan(
+  d: Dossier,
+  input: PlanInput,
+  executionName: (generation: number) => string,
+  now: Date,
+  realNowMs: number,
+): { dossier: Dossier; plan: PaymentPlan } {
+  requireOpenToCommitments(d, 'payment plan');
+  checkInstalments(d, input.instalments, now);
+  notWhileSending(d, realNowMs);
+  const at = iso(now);
+  const plan: PaymentPlan = {
+    id: input.id,
+    instalments: input.instalments.map((i) => ({ dueDate: i.dueDate, amountCents: i.amountCents })),
+    agreedAt: at,
+    paidBeforeCents: paidCents(d),
+    status: 'running',
+  };
+  const acknowledgments: Acknowledgment[] = [...(d.acknowledgments ?? []), { on: today(now), source: 'payment_plan', ref: plan.id }];
+  const prescription = prescriptionDetail({
+    dueDate: d.invoice.dueDate,
+    debtorKind: d.debtor.kind,
+    acknowledgedOn: acknowledgments.map((a) => a.on),
+  });
+  const execution = nextGeneration(d, executionName);
+  const events: DossierEvent[] = [...d.events];
+  const replaced = pendingPromise(d);
+  if (replaced) events.push({ type: 'promise_superseded', at, promiseId: replaced.id });
+  events.push(
+    {
+      type: 'payment_plan_agreed',
+      at,
+      planId: plan.id,
+      instalments: plan.instalments.map((i) => ({ dueDate: i.dueDate, amount: toDecimalString(i.amountCents) })),
+      total: toDecimalString(input.instalments.reduce((s, i) => s + i.amountCents, 0)),
+      execution: execution.name,
+    },
+    {
+      type: 'debt_acknowledged',
+      at,
+      source: 'payment_plan',
+      planId: plan.id,
+      article: 'C. civ. 2240',
+      prescribesOn: prescription.prescribesOn,
+    },
+  );
+  const next: Dossier = {
+    ...d,
+    status: 'on_payment_plan',
+    promises: closePromise(d, 'superseded', at),
+    plans: [...plansOf(d), plan],
+    acknowledgments,
+    sending: null,
+    execution,
+    events,
+  };
+  return { plan, dossier: { ...next, nextAction: planNextAction(next, plan, now) } };
+}
+
+/** Index of the first instalment the payments since the plan do not cover, or -1 if all are. */
+export function firstUncovered(d: Dossier, plan: PaymentPlan): number {
+  const paidSince = paidCents(d) - plan.paidBeforeCents;
+  let cumulative = 0;
+  for (let k = 0; k < plan.instalments.length; k++) {
+    cumulative += plan.instalments[k].amountCents;
+    if (paidSince < cumulative) return k;
+  }
+  return -1;
+}
+
+/**
+ * The plan's next checkpoint: the reminder of the first uncovered instalment while it lies ahead
+ * (a reminder whose time has already passed is skipped: the confirmation listed the date), else
+ * the check after its due date and tolerance.
+ */
+export function planNextAction(d: Dossier, plan: PaymentPlan, now: Date): NextAction | null {
+  const k = firstUncovered(d, plan);
+  if (k < 0) return null;
+  const instalment = plan.instalments[k];
+  const remindAt = reminderInstant(instalment.dueDate, d.region);
+  if (!instalment.remindedAt && Date.parse(remindAt) > now.getTime()) return { stage: 'instalment_reminder', at: remindAt };
+  return { stage: 'instalment_check', at: checkInstant(instalment.dueDate, INSTALMENT_TOLERANCE_BUSINESS_DAYS, d.region) };
+}
+
+/** Escalation resumes where it stood: the next unsent stage, no sooner than now. */
+function resume(d: Dossier, now: Date, events: DossierEvent[], why: string): Dossier {
+  const at = iso(now);
+  const withEvents = { ...d, events };
+  const computed = scheduleFor(withEvents, now, now);
+  const nextAction = firstUnsent(computed.stages, sentStages(withEvents));
+  if (nextAction) events.push({ type: 'escalation_resumed', at, reason: why, nextStage: nextAction.stage, scheduledAt: nextAction.at });
+  return { ...withEvents, status: 'active', schedule: computed.stages, deadline: computed.deadline, nextAction };
+}
+
+export type CheckpointResult =
+  | { kind: 'stale'; dossier: Dossier }
+  | { kind: 'remind'; dossier: Dossier; plan: PaymentPlan; index: number }
+  | { kind: 'advanced'; dossier: Dossier };
+
+/**
+ * What a commitment checkpoint does when its time comes. `stale` when the dossier has moved on
+ * (another execution, a payment settled it, the plan was replaced): the execution just ends.
+ * `remind` asks the caller to send the instalment reminder (claimReminder/completeReminder).
+ */
+export function runCheckpoint(d: Dossier, action: NextAction['stage'], executionName: string, now: Date): CheckpointResult {
+  if (d.execution?.name !== executionName || d.nextAction?.stage !== action) return { kind: 'stale', dossier: d };
+  const at = iso(now);
+  if (action === 'promise_check') {
+    const promise = pendingPromise(d);
+    if (d.status !== 'promised' || !promise) return { kind: 'stale', dossier: d };
+    const paidSince = paidCents(d) - promise.paidBeforeCents;
+    const kept = paidSince >= promise.amountCents;
+    const events: DossierEvent[] = [
+      ...d.events,
+      {
+        type: kept ? 'promise_kept' : 'promise_broken',
+        at,
+        promiseId: promise.id,
+        promised: toDecimalString(promise.amountCents),
+        paid: toDecimalString(Math.max(0, paidSince)),
+      },
+    ];
+    const next = { ...d, promises: closePromise(d, kept ? 'kept' : 'broken', at) };
+    return { kind: 'advanced', dossier: resume(next, now, events, kept ? 'promise kept; balance remains' : 'promise broken') };
+  }
+  const plan = runningPlan(d);
+  if (d.status !== 'on_payment_plan' || !plan) return { kind: 'stale', dossier: d };
+  const k = firstUncovered(d, plan);
+  if (k < 0) return { kind: 'stale', dossier: d };
+  if (action === 'instalment_reminder') return { kind: 'remind', dossier: d, plan, index: k };
+
+  // instalment_check: the tolerance is over.
+  const recomputed = planNextAction(d, plan, now);
+  if (recomputed && Date.parse(recomputed.at) > now.getTime()) {
+    // Paid meanwhile: on to the next instalment.
+    return { kind: 'advanced', dossier: { ...d, nextAction: recomputed } };
+  }
+  const instalment = plan.instalments[k];
+  const expected = plan.instalments.slice(0, k + 1).reduce((s, i) => s + i.amountCents, 0);
+  const events: DossierEvent[] = [
+    ...d.events,
+    {
+      type: 'payment_plan_broken',
+      at,
+      planId: plan.id,
+      instalment: k + 1,
+      dueDate: instalment.dueDate,
+      expected: toDecimalString(expected),
+      paid: toDecimalString(Math.max(0, paidCents(d) - plan.paidBeforeCents)),
+    },
+  ];
+  // A mise en demeure already sent is sent again with a new deadline: the debtor was told the
+  // plan replaced it, so its old deadline cannot be enforced.
+  if (sentStages(d).some((s) => s.stage === 'formal_notice')) {
+    events.push({ type: 'stage_reopened', at, stage: 'formal_notice', reason: 'payment plan broken: a new mise en demeure with a new deadline' });
+  }
+  const plans = plansOf(d).map((p) => (p.id === plan.id ? { ...p, status: 'broken' as const, endedAt: at } : p));
+  return { kind: 'advanced', dossier: resume({ ...d, plans }, now, events, 'payment plan broken') };
+}
+
+/** Takes the send lease for an instalment reminder (a settling payment then waits for it). */
+export function claimReminder(d: Dossier, planId: string, index: number, token: string, realNowMs: number, leaseMs: number):
+  | { kind: 'claimed'; dossier: Dossier }
+  | { kind: 'not_due'; dossier: Dossier } {
+  const plan = runningPlan(d);
+  if (d.status !== 'on_payment_plan' || !plan || plan.id !== planId || plan.instalments[index]?.remindedAt) {
+    return { kind: 'not_due', dossier: d };
+  }
+  if (d.sending && d.sending.token !== token && d.sending.leaseUntil > realNowMs) throw new DossierBusy();
+  return { kind: 'claimed', dossier: { ...d, sending: { stage: 'instalment_reminder', token, leaseUntil: realNowMs + leaseMs } } };
+}
+
+/** Records the reminder, releases the lease and moves on to the instalment's check. */
+export function completeReminder(d: Dossier, planId: string, index: number, token: string, now: Date, info: SentInfo): Dossier {
+  if (!d.sending || d.sending.token !== token) throw new DomainError(409, 'lease_lost', 'send lease for the instalment reminder was lost');
+  const at = iso(now);
+  const plans = plansOf(d).map((p) =>
+    p.id === planId ? { ...p, instalments: p.instalments.map((i, k) => (k === index ? { ...i, remindedAt: at } : i)) } : p,
+  );
+  const next: Dossier = {
+    ...d,
+    plans,
+    sending: null,
+    events: [...d.events, { type: 'message_sent', at, kind: 'instalment_reminder', planId, instalment: index + 1, ...info }],
+  };
+  const plan = plans.find((p) => p.id === planId)!;
+  return { ...next, nextAction: planNextAction(next, plan, now) };
+}
+
+/** When a payment settles the debt, a pending promise is kept and a running plan completed. */
+export function settleCommitments(d: Dossier, at: IsoInstant): Pick<Dossier, 'promises' | 'plans'> & { events: DossierEvent[] } {
+  const events: DossierEvent[] = [];
+  const promise = pendingPromise(d);
+  if (promise) events.push({ type: 'promise_kept', at, promiseId: promise.id, promised: toDecimalString(promise.amountCents) });
+  const plan = runningPlan(d);
+  if (plan) events.push({ type: 'payment_plan_completed', at, planId: plan.id });
+  return {
+    promises: promise ? closePromise(d, 'settled', at) : d.promises,
+    plans: plan ? plansOf(d).map((p) => (p.id === plan.id ? { ...p, status: 'completed' as const, endedAt: at } : p)) : d.plans,
+    events,
+  };
+}
+
+/** Cancellation or an upheld dispute ends whatever commitment was running. */
+export function endCommitments(d: Dossier, at: IsoInstant): Pick<Dossier, 'promises' | 'plans'> {
+  return {
+    promises: pendingPromise(d) ? closePromise(d, 'ended', at) : d.promises,
+    plans: runningPlan(d) ? plansOf(d).map((p) => (p.status === 'running' ? { ...p, status: 'ended' as const, endedAt: at } : p)) : d.plans,
+  };
+}
+
+export interface CommitmentView {
+  promises: { id: string; date: IsoDate; amount: string; checkAt: IsoInstant; status: PromiseToPay['status'] }[];
+  paymentPlan: {
+    id: string;
+    status: PaymentPlan['status'];
+    agreedAt: IsoInstant;
+    instalments: { dueDate: IsoDate; amount: string; status: 'paid' | 'due' | 'upcoming' | 'missed' }[];
+  } | null;
+}
+
+/** Promises and the latest plan as the HTTP view shows them, each instalment with its status. */
+export function commitmentView(d: Dossier, now: Date): CommitmentView {
+  const plan = plansOf(d).at(-1);
+  let paymentPlan: CommitmentView['paymentPlan'] = null;
+  if (plan) {
+    const paidSince = paidCents(d) - plan.paidBeforeCents;
+    let cumulative = 0;
+    const t = today(now);
+    paymentPlan = {
+      id: plan.id,
+      status: plan.status,
+      agreedAt: plan.agreedAt,
+      instalments: plan.instalments.map((i) => {
+        cumulative += i.amountCents;
+        const status = paidSince >= cumulative ? 'paid' : plan.status === 'broken' && i.dueDate < t ? 'missed' : i.dueDate <= t ? 'due' : 'upcoming';
+        return { dueDate: i.dueDate, amount: toDecimalString(i.amountCents), status };
+      }),
+    };
+  }
+  return {
+    promises: promisesOf(d).map((p) => ({ id: p.id, date: p.date, amount: toDecimalString(p.amountCents), checkAt: p.checkAt, status: p.status })),
+    paymentPlan,
+  };
+}

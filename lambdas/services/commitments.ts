@@ -1,0 +1,144 @@
+/**
+ * Promises to pay and payment plans: store the commitment, move the workflow to a new execution
+ * that waits for its checkpoints, confirm it to the debtor; then, when a checkpoint falls due
+ * (review-commitment task), keep or break the commitment and send instalment reminders.
+ */
+import { randomUUID } from 'node:crypto';
+import { Dossier, dossierView, DossierView, workflowInput } from '../domain/dossier';
+import {
+  claimReminder,
+  completeReminder,
+  makePlan,
+  makePromise,
+  PlanInput,
+  PromiseInput,
+  runCheckpoint,
+} from '../domain/dossier-commitments';
+import { DomainError } from '../domain/errors';
+import { executionNameFor } from '../domain/identity';
+import type { NextAction } from '../domain/model';
+import { clock } from '../adapters/clock';
+import { getCreditor, updateDossier } from '../adapters/dossier-store';
+import { startExecution, stopExecution } from '../adapters/workflow';
+import { dossierOf } from './dossier-access';
+import { sendFollowUp } from './follow-ups';
+import { SEND_LEASE_MS } from './notice-dispatch';
+import { deliverNotice } from './outbound-mail';
+import { releaseSend } from '../domain/dossier';
+
+function newId(prefix: string): string {
+  return `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
+}
+
+/**
+ * Applies a transition that moves the dossier to a new execution generation: the previous
+ * execution is stopped (cause `why`) and the new one started from the dossier's state.
+ */
+async function regenerate<R extends { dossier: Dossier }>(
+  creditorId: string,
+  dossierId: string,
+  why: string,
+  mutate: (d: Dossier, nameFor: (generation: number) => string) => R,
+): Promise<R> {
+  const current = await dossierOf(creditorId, dossierId);
+  const nameFor = (generation: number) => executionNameFor(current.creditorId, current.invoice.invoiceNumber, generation);
+  let previous: string | undefined;
+  const result = await updateDossier(dossierId, (d) => {
+    previous = d.execution?.name;
+    return mutate(d, nameFor);
+  });
+  if (previous && previous !== result.dossier.execution?.name) await stopExecution(previous, why);
+  const start = workflowInput(result.dossier);
+  if (start && result.dossier.execution) await startExecution(result.dossier.execution.name, start);
+  return result;
+}
+
+export interface PromiseRecorded extends DossierView {
+  promise: { id: string; date: string; amount: string; checkAt: string; status: 'pending' };
+}
+
+export async function recordPromise(
+  creditorId: string,
+  dossierId: string,
+  input: Omit<PromiseInput, 'id'>,
+): Promise<PromiseRecorded> {
+  const id = newId('prm');
+  const result = await regenerate(creditorId, dossierId, 'promise', (d, nameFor) =>
+    makePromise(d, { id, ...input }, nameFor, clock().now(), Date.now()),
+  );
+  const p = result.promise;
+  const dossier = await sendFollowUp(result.dossier, 'promise_confirmation', `promise_confirmation-${id}`, {
+    promise: { date: p.date, amountCents: p.amountCents },
+  }, { promiseId: id });
+  const view = dossierView(dossier, clock().now());
+  return { ...view, promise: view.promises.find((x) => x.id === id) as PromiseRecorded['promise'] };
+}
+
+export async function recordPlan(
+  creditorId: string,
+  dossierId: string,
+  input: Omit<PlanInput, 'id'>,
+): Promise<DossierView> {
+  const id = newId('pln');
+  const result = await regenerate(creditorId, dossierId, 'payment_plan', (d, nameFor) =>
+    makePlan(d, { id, ...input }, nameFor, clock().now(), Date.now()),
+  );
+  const dossier = await sendFollowUp(result.dossier, 'payment_plan_confirmation', `payment_plan_confirmation-${id}`, {
+    plan: { instalments: result.plan.instalments.map((i) => ({ dueDate: i.dueDate, amountCents: i.amountCents })) },
+  }, { planId: id });
+  return dossierView(dossier, clock().now());
+}
+
+export interface CheckpointRequest {
+  dossierId: string;
+  action: NextAction['stage'];
+  executionName: string;
+}
+
+export interface CheckpointOutcome {
+  /** "continue": the execution goes on to `nextStage` at `nextAt`; "not_active": it ends. */
+  outcome: 'continue' | 'not_active';
+  nextStage: NextAction['stage'] | null;
+  nextAt: string | null;
+}
+
+function outcomeOf(d: Dossier, executionName: string): CheckpointOutcome {
+  const mine = d.execution?.name === executionName && d.nextAction !== null;
+  return mine
+    ? { outcome: 'continue', nextStage: d.nextAction!.stage, nextAt: d.nextAction!.at }
+    : { outcome: 'not_active', nextStage: null, nextAt: null };
+}
+
+/** Step Functions task: a commitment checkpoint fell due. */
+export async function reviewCheckpoint(req: CheckpointRequest): Promise<CheckpointOutcome> {
+  const now = clock().now();
+  const result = await updateDossier(req.dossierId, (d) => runCheckpoint(d, req.action, req.executionName, now));
+  if (result.kind === 'stale') return { outcome: 'not_active', nextStage: null, nextAt: null };
+  if (result.kind === 'advanced') return outcomeOf(result.dossier, req.executionName);
+
+  // An instalment reminder: the same lease as the stages, so a settling payment waits for it.
+  const { plan, index } = result;
+  const instalment = plan.instalments[index];
+  const slot = `instalment_reminder-${plan.id}-${index + 1}`;
+  const token = `${req.executionName}:${slot}`;
+  const claim = await updateDossier(req.dossierId, (d) => claimReminder(d, plan.id, index, token, Date.now(), SEND_LEASE_MS));
+  if (claim.kind === 'not_due') return outcomeOf(claim.dossier, req.executionName);
+  const creditor = await getCreditor(claim.dossier.creditorId);
+  if (!creditor) throw new DomainError(404, 'DossierNotFound', `creditor ${claim.dossier.creditorId} not found`);
+  let info;
+  try {
+    info = await deliverNotice({
+      dossier: claim.dossier,
+      creditor,
+      kind: 'instalment_reminder',
+      now,
+      slot,
+      extra: { instalment: { dueDate: instalment.dueDate, amountCents: instalment.amountCents } },
+    });
+  } catch (e) {
+    await updateDossier(req.dossierId, (d) => ({ dossier: releaseSend(d, token) }));
+    throw e;
+  }
+  const done = await updateDossier(req.dossierId, (d) => ({ dossier: completeReminder(d, plan.id, index, token, now, info) }));
+  return outcomeOf(done.dossier, req.executionName);
+}

@@ -1,0 +1,32 @@
+/**
+ * Follow-up letters to the debtor after something they did: the payment receipt, the dispute
+ * acknowledgment, the promise and payment-plan confirmations. They are sent after the state change
+ * is stored, through the same outbound path as the stages (evidence first, then SES), and recorded
+ * as `message_sent`. A failure to send never undoes the state change: it is recorded as
+ * `message_failed` for a person to follow up.
+ */
+import { Dossier, recordMessage, recordMessageFailure } from '../domain/dossier';
+import type { NoticeKind } from '../notices/types';
+import { clock } from '../adapters/clock';
+import { getCreditor, updateDossier } from '../adapters/dossier-store';
+import { deliverNotice, NoticeExtras } from './outbound-mail';
+
+export async function sendFollowUp(
+  dossier: Dossier,
+  kind: NoticeKind,
+  slot: string,
+  extra: NoticeExtras,
+  eventFields: Record<string, unknown> = {},
+): Promise<Dossier> {
+  const now = clock().now();
+  try {
+    const creditor = await getCreditor(dossier.creditorId);
+    if (!creditor) throw new Error(`creditor ${dossier.creditorId} not found`);
+    const info = await deliverNotice({ dossier, creditor, kind, now, slot, extra });
+    return (await updateDossier(dossier.id, (d) => ({ dossier: recordMessage(d, kind, info, now, eventFields) }))).dossier;
+  } catch (e) {
+    const reason = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    console.error(JSON.stringify({ msg: 'follow-up not sent', dossierId: dossier.id, kind, reason }));
+    return (await updateDossier(dossier.id, (d) => ({ dossier: recordMessageFailure(d, kind, reason.slice(0, 500), now) }))).dossier;
+  }
+}
