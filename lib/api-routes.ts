@@ -23,6 +23,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/invoices/{id}/cancel', handler: 'dossier-actions' },
   { method: 'POST', path: '/invoices/{id}/disputes', handler: 'dossier-actions' },
   { method: 'POST', path: '/invoices/{id}/disputes/{disputeId}/resolve', handler: 'dossier-actions' },
+  { method: 'GET', path: '/tasks', handler: 'tasks' },
+  { method: 'POST', path: '/tasks/{taskId}/complete', handler: 'tasks' },
 ];
 
 /** Matches a concrete path against a route path; returns the path parameters or null. */

@@ -22,7 +22,7 @@ import type {
 } from './model';
 import { STAGES } from './model';
 import { toDecimalString } from './money';
-import { DEFAULT_POLICY } from './policy';
+import { builtinPolicy } from './policy';
 import { computeSchedule } from './schedule';
 
 export interface SendLock {
@@ -58,6 +58,8 @@ export interface Dossier {
   disputes?: Dispute[];
   /** Credit notes reducing the invoice amount (absent on older dossiers). */
   creditNotes?: CreditNote[];
+  /** Built-in policy chosen at intake from the creditor profile (absent on older dossiers: the default). */
+  policyName?: string;
 }
 
 export interface Dispute {
@@ -121,14 +123,15 @@ export function balanceCents(d: Dossier): number {
   return Math.max(0, netAmountCents(d) - paidCents(d));
 }
 
-export function scheduleFor(d: Pick<Dossier, 'invoice' | 'region' | 'events'>, now: Date, notBefore?: Date) {
+export function scheduleFor(d: Pick<Dossier, 'invoice' | 'region' | 'events' | 'policyName'>, now: Date, notBefore?: Date) {
   return computeSchedule({
     dueDate: d.invoice.dueDate,
-    policy: DEFAULT_POLICY,
+    policy: builtinPolicy(d.policyName),
     region: d.region,
     now: iso(now),
     sent: sentStages(d as Dossier),
     notBefore: notBefore ? iso(notBefore) : undefined,
+    amountCents: d.invoice.amountCents,
   });
 }
 
@@ -144,11 +147,13 @@ export interface NewDossierInput {
   debtor: Debtor;
   executionName: string;
   now: Date;
+  /** A name from BUILTIN_POLICIES (validated by the caller); absent means the default policy. */
+  policyName?: string;
 }
 
 export function newDossier(input: NewDossierInput): Dossier {
   const region = holidayRegionFor({ postalCode: input.debtor.address.postalCode, country: input.debtor.address.country });
-  const base = { invoice: input.invoice, region, events: [] as DossierEvent[] };
+  const base = { invoice: input.invoice, region, events: [] as DossierEvent[], policyName: input.policyName };
   const computed = scheduleFor(base, input.now);
   const nextAction = firstUnsent(computed.stages, []);
   return {
@@ -168,6 +173,7 @@ export function newDossier(input: NewDossierInput): Dossier {
     sending: null,
     version: 0,
     createdAt: iso(input.now),
+    ...(input.policyName !== undefined ? { policyName: input.policyName } : {}),
   };
 }
 
