@@ -84,7 +84,8 @@ describe('tasks of a dossier', () => {
     expect(tasks[0]!.id).toMatch(TASK_ID);
     expect(taskIdFor(d.id, 'courtesy_call')).not.toBe(taskIdFor('dos_bbbbbbbbbbbbbbbbbbbbbbbbbb', 'courtesy_call'));
     // Recomputed later (a replayed intake, after sends): the same tasks.
-    expect(tasksForDossier({ ...d, events: [...d.events, { type: 'notice_sent', at: '2026-04-06T07:00:00.000Z', stage: 'first_reminder' }] })).toEqual(tasks);
+    const afterSend: Dossier = { ...d, events: [...d.events, { type: 'notice_sent', at: '2026-04-07T07:00:00.000Z', stage: 'first_reminder' }] };
+    expect(tasksForDossier(afterSend)).toEqual(tasks);
     expect(tasksForDossier(dossier())).toEqual([]);
   });
 
