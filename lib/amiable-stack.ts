@@ -82,8 +82,8 @@ export class AmiableStack extends Stack {
     });
   }
 
-  private grantSend(fn: lambda.IFunction): void {
-    this.dossiers.table.grantReadWriteData(fn);
+  /** Puts evidence with an explicit retention (no read, no delete). */
+  private grantEvidencePut(fn: lambda.IFunction): void {
     this.evidence.bucket.grantPut(fn);
     fn.addToRolePolicy(
       new iam.PolicyStatement({
@@ -91,6 +91,11 @@ export class AmiableStack extends Stack {
         resources: [this.evidence.bucket.arnForObjects('*')],
       }),
     );
+  }
+
+  private grantSend(fn: lambda.IFunction): void {
+    this.dossiers.table.grantReadWriteData(fn);
+    this.grantEvidencePut(fn);
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['ses:SendEmail', 'ses:SendRawEmail'],
@@ -106,8 +111,12 @@ export class AmiableStack extends Stack {
     const sm = () => this.workflow.stateMachine;
     switch (handler) {
       case 'get-invoice':
-      case 'tasks':
         this.dossiers.table.grantReadData(fn);
+        return;
+      case 'tasks':
+        // Completing a task writes the call log (evidence), the dossier event and the task item.
+        this.dossiers.table.grantReadWriteData(fn);
+        this.grantEvidencePut(fn);
         return;
       case 'create-invoice':
         this.dossiers.table.grantReadWriteData(fn);

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import type { CreditorProfile } from '../lambdas/domain/model';
+import { BUILTIN_POLICIES, isBuiltinPolicyName } from '../lambdas/domain/policy';
 import { email, isValidSiren } from '../lambdas/http/validation';
 
 /** The demo creditor shipped with local mode; copied into the data dir on first start, then editable there. */
@@ -33,7 +34,10 @@ const profileSchema = z.object({
   city: z.string().min(1),
   agency: z.object({ legalName: z.string().min(1), address, siren: z.string().optional() }).optional(),
   contractualPenaltyRate: z.string().optional(),
-  policyName: z.string().optional(),
+  policyName: z
+    .string()
+    .refine(isBuiltinPolicyName, { error: `must name a built-in policy: ${Object.keys(BUILTIN_POLICIES).join(', ')}` })
+    .optional(),
   pursueAccessories: z.boolean().optional(),
 });
 

@@ -10,6 +10,7 @@ const MODULES: Record<string, () => Promise<{ handler: AnyHandler }>> = {
   'get-invoice': () => import('../lambdas/get-invoice'),
   'record-payment': () => import('../lambdas/record-payment'),
   'dossier-actions': () => import('../lambdas/dossier-actions'),
+  tasks: () => import('../lambdas/tasks'),
   'send-notice': () => import('../lambdas/send-notice'),
   'mark-needs-attention': () => import('../lambdas/mark-needs-attention'),
   'review-commitment': () => import('../lambdas/review-commitment'),

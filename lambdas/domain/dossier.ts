@@ -22,10 +22,10 @@ import type {
 } from './model';
 import { STAGES } from './model';
 import { toDecimalString } from './money';
-import { DEFAULT_POLICY } from './policy';
 import { commitmentView, CommitmentView, settleCommitments } from './dossier-commitments';
 import type { Acknowledgment, PaymentPlan, PromiseToPay } from './dossier-commitments';
 import { prescriptionDetail } from './prescription';
+import { builtinPolicy } from './policy';
 import { computeSchedule } from './schedule';
 
 export interface SendLock {
@@ -67,6 +67,8 @@ export interface Dossier {
   plans?: PaymentPlan[];
   /** The debtor's acknowledgments of the debt (C. civ. 2240), which restart prescription. */
   acknowledgments?: Acknowledgment[];
+  /** Built-in policy chosen at intake from the creditor profile (absent on older dossiers: the default). */
+  policyName?: string;
 }
 
 export interface Dispute {
@@ -130,14 +132,15 @@ export function balanceCents(d: Dossier): number {
   return Math.max(0, netAmountCents(d) - paidCents(d));
 }
 
-export function scheduleFor(d: Pick<Dossier, 'invoice' | 'region' | 'events'>, now: Date, notBefore?: Date) {
+export function scheduleFor(d: Pick<Dossier, 'invoice' | 'region' | 'events' | 'policyName'>, now: Date, notBefore?: Date) {
   return computeSchedule({
     dueDate: d.invoice.dueDate,
-    policy: DEFAULT_POLICY,
+    policy: builtinPolicy(d.policyName),
     region: d.region,
     now: iso(now),
     sent: sentStages(d as Dossier),
     notBefore: notBefore ? iso(notBefore) : undefined,
+    amountCents: d.invoice.amountCents,
   });
 }
 
@@ -153,11 +156,13 @@ export interface NewDossierInput {
   debtor: Debtor;
   executionName: string;
   now: Date;
+  /** A name from BUILTIN_POLICIES (validated by the caller); absent means the default policy. */
+  policyName?: string;
 }
 
 export function newDossier(input: NewDossierInput): Dossier {
   const region = holidayRegionFor({ postalCode: input.debtor.address.postalCode, country: input.debtor.address.country });
-  const base = { invoice: input.invoice, region, events: [] as DossierEvent[] };
+  const base = { invoice: input.invoice, region, events: [] as DossierEvent[], policyName: input.policyName };
   const computed = scheduleFor(base, input.now);
   const nextAction = firstUnsent(computed.stages, []);
   return {
@@ -177,6 +182,7 @@ export function newDossier(input: NewDossierInput): Dossier {
     sending: null,
     version: 0,
     createdAt: iso(input.now),
+    ...(input.policyName !== undefined ? { policyName: input.policyName } : {}),
   };
 }
 

@@ -426,3 +426,23 @@ export const BUILTIN_POLICIES: Readonly<Record<string, Policy>> = Object.freeze(
   [DEFAULT_POLICY.name]: DEFAULT_POLICY,
   [FR_WITH_COURTESY_CALL.name]: FR_WITH_COURTESY_CALL,
 });
+
+/** The names a creditor profile's `policyName` may take. */
+export function isBuiltinPolicyName(name: string): boolean {
+  return Object.prototype.hasOwnProperty.call(BUILTIN_POLICIES, name);
+}
+
+/**
+ * The built-in policy a dossier runs under. No name means DEFAULT_POLICY (dossiers stored before
+ * policies were chosen per creditor); an unknown name throws rather than silently falling back,
+ * since the four stages' timing is the creditor's commitment to its debtors.
+ */
+export function builtinPolicy(name: string | undefined): Policy {
+  if (name === undefined) return DEFAULT_POLICY;
+  if (!isBuiltinPolicyName(name)) {
+    throw new InvalidPolicyError([
+      { path: 'name', message: `unknown policy "${name}"; built-in policies: ${Object.keys(BUILTIN_POLICIES).join(', ')}` },
+    ]);
+  }
+  return BUILTIN_POLICIES[name] as Policy;
+}

@@ -4,6 +4,7 @@
  */
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { TASK_OUTCOMES, type CallInput } from '../domain/dossier-tasks';
 import { invalid } from '../domain/errors';
 import type { Debtor, Invoice } from '../domain/model';
 import { parseEuros } from '../domain/money';
@@ -197,4 +198,34 @@ export function parsePlan(body: unknown): { instalments: { dueDate: string; amou
   const parsed = planBody.safeParse(body);
   if (!parsed.success) throw invalid(detailsOf(parsed.error), 'Invalid payment plan');
   return { instalments: parsed.data.instalments.map((i) => ({ dueDate: i.dueDate, amountCents: parseEuros(i.amount)! })) };
+}
+
+/** Free text that may span lines (call notes): tabs and line breaks allowed, other controls not. */
+const NO_CONTROL_EXCEPT_LINES = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
+
+const taskCompletionBody = z.object({
+  outcome: z.enum(TASK_OUTCOMES, { error: `must be one of ${TASK_OUTCOMES.map((o) => `"${o}"`).join(', ')}` }),
+  notes: z
+    .string()
+    .trim()
+    .max(2000, 'must be at most 2000 characters')
+    .regex(NO_CONTROL_EXCEPT_LINES, 'must not contain control characters other than line breaks and tabs')
+    .optional(),
+  by: text(200).optional(),
+});
+
+/** POST /tasks/{taskId}/complete: empty notes count as none; `by` defaults to "api". */
+export function parseTaskCompletion(body: unknown): CallInput {
+  const parsed = taskCompletionBody.safeParse(body);
+  if (!parsed.success) throw invalid(detailsOf(parsed.error), 'Invalid task completion');
+  const { outcome, notes, by } = parsed.data;
+  return notes ? { outcome, notes, by: by ?? 'api' } : { outcome, by: by ?? 'api' };
+}
+
+/** GET /tasks?include=upcoming: also the open tasks not yet due. */
+export function parseTaskListQuery(query: Record<string, string | undefined> | null): { includeUpcoming: boolean } {
+  const include = query?.include;
+  if (include === undefined) return { includeUpcoming: false };
+  if (include !== 'upcoming') throw invalid([{ path: 'include', message: 'must be "upcoming"' }], 'Invalid query');
+  return { includeUpcoming: true };
 }

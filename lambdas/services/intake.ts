@@ -2,12 +2,14 @@
  * Intake of one overdue invoice: validate, create the dossier (idempotently), start its workflow.
  */
 import { dossierView, DossierView, newDossier, sameSubmission, workflowInput, Dossier } from '../domain/dossier';
-import { conflict } from '../domain/errors';
+import { conflict, DomainError } from '../domain/errors';
 import { dossierIdFor, executionNameFor } from '../domain/identity';
 import type { Debtor, Invoice } from '../domain/model';
+import { BUILTIN_POLICIES, DEFAULT_POLICY, isBuiltinPolicyName } from '../domain/policy';
 import { clock } from '../adapters/clock';
-import { createDossier, getDossier } from '../adapters/dossier-store';
+import { createDossier, getCreditor, getDossier } from '../adapters/dossier-store';
 import { startExecution } from '../adapters/workflow';
+import { ensureTasks } from './tasks';
 
 export interface IntakeResult {
   created: boolean;
@@ -18,17 +20,20 @@ export async function intakeInvoice(creditorId: string, submission: { invoice: I
   const id = dossierIdFor(creditorId, submission.invoice.invoiceNumber);
   const existing = await getDossier(id);
   if (existing) return replay(existing, submission);
+  const policyName = await policyNameOf(creditorId);
   const dossier = newDossier({
     id,
     creditorId,
     ...submission,
     executionName: executionNameFor(creditorId, submission.invoice.invoiceNumber),
     now: clock().now(),
+    policyName,
   });
   if (!(await createDossier(dossier))) {
     // Lost a race with an identical (or conflicting) submission: answer as a replay.
     return replay((await getDossier(id))!, submission);
   }
+  await ensureTasks(dossier);
   await ensureWorkflow(dossier);
   return { created: true, view: dossierView(dossier, clock().now()) };
 }
@@ -39,7 +44,8 @@ async function replay(existing: Dossier, submission: { invoice: Invoice; debtor:
       { path: 'invoiceNumber', message: 'already used by another invoice of this creditor' },
     ]);
   }
-  // A retried request after a crash between the put and the start: starting again is idempotent.
+  // A retried request after a crash between the put and the tasks or the start: both are idempotent.
+  await ensureTasks(existing);
   if (existing.execution?.generation === 1 && existing.stage === null) await ensureWorkflow(existing);
   return { created: false, view: dossierView(existing, clock().now()) };
 }
@@ -47,4 +53,22 @@ async function replay(existing: Dossier, submission: { invoice: Invoice; debtor:
 async function ensureWorkflow(d: Dossier): Promise<void> {
   const input = workflowInput(d);
   if (input && d.execution) await startExecution(d.execution.name, input);
+}
+
+/**
+ * The policy a new dossier of this creditor runs under, fixed at intake (a later profile change
+ * does not move running dossiers). No profile or no policyName: the default policy. A name that
+ * is not a built-in policy refuses the invoice rather than silently escalating on other terms.
+ */
+async function policyNameOf(creditorId: string): Promise<string> {
+  const name = (await getCreditor(creditorId))?.policyName ?? DEFAULT_POLICY.name;
+  if (!isBuiltinPolicyName(name)) {
+    throw new DomainError(
+      422,
+      'unknown_policy',
+      `The creditor profile names policy "${name}", which does not exist; built-in policies: ${Object.keys(BUILTIN_POLICIES).join(', ')}.`,
+      [{ path: 'policyName', message: `unknown policy "${name}"` }],
+    );
+  }
+  return name;
 }

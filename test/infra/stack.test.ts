@@ -143,6 +143,18 @@ describe('the synthesized stack', () => {
     expect(actions).not.toContain('s3:BypassGovernanceRetention');
   });
 
+  it('lets the tasks function write the table and put evidence, and nothing more (no mail, no workflow)', () => {
+    const fns = template.findResources('AWS::Lambda::Function');
+    const [, tasksFn] = Object.entries<any>(fns).find(([, f]) => f.Metadata?.['amiable:handler'] === 'tasks')!;
+    const roleId = tasksFn.Properties.Role['Fn::GetAtt'][0];
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')) as any[];
+    const actions = policies
+      .filter((p) => p.Properties.Roles.some((r: any) => r.Ref === roleId))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((st: any) => [].concat(st.Action)));
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query', 's3:PutObject', 's3:PutObjectRetention']));
+    expect(actions.some((a: string) => /^(ses|states):|s3:Get|s3:Delete/.test(a))).toBe(false);
+  });
+
   it('fronts the API with a Lambda authorizer on x-api-key and rewrites gateway errors', () => {
     template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
       Type: 'REQUEST',

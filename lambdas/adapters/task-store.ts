@@ -1,0 +1,90 @@
+/**
+ * Manual tasks in the dossier table: one item per task, pk "C#<creditorId>", sk "T#<taskId>",
+ * next to the creditor's profile, so a creditor's to-do list is one Query and another creditor's
+ * task is simply not found. Writes are conditional: creation is idempotent, completion happens once.
+ */
+import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { Task } from '../domain/dossier-tasks';
+import { clients } from './aws-clients';
+import { settings } from './env';
+
+const PK = (creditorId: string) => `C#${creditorId}`;
+const SK = (taskId: string) => `T#${taskId}`;
+
+function toItem(t: Task) {
+  return marshall({ pk: PK(t.creditorId), sk: SK(t.id), ...t }, { removeUndefinedValues: true });
+}
+
+function fromItem(item: Record<string, any>): Task {
+  const { pk: _pk, sk: _sk, ...rest } = unmarshall(item);
+  return rest as Task;
+}
+
+/** Creates the task unless it exists (a replayed intake, or a completed task): never overwrites. */
+export async function putTaskIfAbsent(t: Task): Promise<boolean> {
+  try {
+    await clients.dynamodb().send(
+      new PutItemCommand({
+        TableName: settings.tableName(),
+        Item: toItem(t),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return true;
+  } catch (e) {
+    if (e instanceof ConditionalCheckFailedException) return false;
+    throw e;
+  }
+}
+
+export async function getTask(creditorId: string, taskId: string): Promise<Task | null> {
+  const out = await clients.dynamodb().send(
+    new GetItemCommand({
+      TableName: settings.tableName(),
+      Key: { pk: { S: PK(creditorId) }, sk: { S: SK(taskId) } },
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item ? fromItem(out.Item) : null;
+}
+
+/** The creditor's open tasks (every page), in no particular order. */
+export async function listOpenTasks(creditorId: string): Promise<Task[]> {
+  const tasks: Task[] = [];
+  let start: Record<string, any> | undefined;
+  do {
+    const out = await clients.dynamodb().send(
+      new QueryCommand({
+        TableName: settings.tableName(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :t)',
+        FilterExpression: '#status = :open',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':pk': { S: PK(creditorId) }, ':t': { S: 'T#' }, ':open': { S: 'open' } },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of out.Items ?? []) tasks.push(fromItem(item));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return tasks;
+}
+
+/** Writes the completed task only if it is still open; false when someone completed it first. */
+export async function saveCompletedTask(t: Task): Promise<boolean> {
+  try {
+    await clients.dynamodb().send(
+      new PutItemCommand({
+        TableName: settings.tableName(),
+        Item: toItem(t),
+        ConditionExpression: 'attribute_exists(pk) AND #status = :open',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':open': { S: 'open' } },
+      }),
+    );
+    return true;
+  } catch (e) {
+    if (e instanceof ConditionalCheckFailedException) return false;
+    throw e;
+  }
+}
