@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { HandlerName } from './api-routes';
+import { DeliveryEvents } from './delivery-events';
 import { DossierTable } from './dossier-table';
 import { DunningWorkflow } from './dunning-workflow';
 import { EvidenceVault, ObjectLockMode } from './evidence-vault';
@@ -26,6 +27,7 @@ export class AmiableStack extends Stack {
   readonly mailer: Mailer;
   readonly workflow: DunningWorkflow;
   readonly api: IntakeApi;
+  readonly deliveryEvents: DeliveryEvents;
 
   constructor(scope: Construct, id: string, props: AmiableStackProps) {
     super(scope, id, props);
@@ -68,6 +70,15 @@ export class AmiableStack extends Stack {
     });
     const stateMachineArn = this.workflow.stateMachine.stateMachineArn;
 
+    const deliveryEventsFn = new HandlerFunction(this, 'DeliveryEventsFn', {
+      handler: 'delivery-events',
+      environment: { ...baseEnv, STATE_MACHINE_ARN: stateMachineArn },
+      description: 'Records SES bounces, complaints, rejects and deliveries on the dossier',
+    });
+    this.grantEvidence(deliveryEventsFn);
+    this.workflow.stateMachine.grantExecution(deliveryEventsFn, 'states:StopExecution');
+    this.deliveryEvents = new DeliveryEvents(this, 'DeliveryEvents', { mailer: this.mailer, handler: deliveryEventsFn });
+
     this.api = new IntakeApi(this, 'Intake', {
       environment: { ...baseEnv, STATE_MACHINE_ARN: stateMachineArn },
       authorizerGrant: (fn) => this.dossiers.table.grantReadData(fn),
@@ -75,7 +86,8 @@ export class AmiableStack extends Stack {
     });
   }
 
-  private grantSend(fn: lambda.IFunction): void {
+  /** Dossier table read/write and evidence puts with an explicit retention; never delete. */
+  private grantEvidence(fn: lambda.IFunction): void {
     this.dossiers.table.grantReadWriteData(fn);
     this.evidence.bucket.grantPut(fn);
     fn.addToRolePolicy(
@@ -84,6 +96,10 @@ export class AmiableStack extends Stack {
         resources: [this.evidence.bucket.arnForObjects('*')],
       }),
     );
+  }
+
+  private grantSend(fn: lambda.IFunction): void {
+    this.grantEvidence(fn);
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['ses:SendEmail', 'ses:SendRawEmail'],

@@ -12,6 +12,7 @@ const MODULES: Record<string, () => Promise<{ handler: AnyHandler }>> = {
   'dossier-actions': () => import('../lambdas/dossier-actions'),
   'send-notice': () => import('../lambdas/send-notice'),
   'mark-needs-attention': () => import('../lambdas/mark-needs-attention'),
+  'delivery-events': () => import('../lambdas/delivery-events'),
 };
 
 const cache = new Map<string, AnyHandler>();
