@@ -48,8 +48,8 @@ function fromTags(messageId: string, tags: Record<string, string[]>, destination
 
 export async function handleDeliveryEvent(event: SesEventBridgeEvent): Promise<DeliveryEventOutcome> {
   const parsed = parseSesEvent(event);
-  if (!parsed) {
-    console.warn('delivery-events: not an SES delivery event; ignored', JSON.stringify(event).slice(0, 500));
+  if (!parsed || parsed.facts.length === 0) {
+    console.warn('delivery-events: not an SES delivery event (or no recipient); ignored', JSON.stringify(event).slice(0, 500));
     return { outcome: 'ignored' };
   }
   const { messageId } = parsed;
