@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { HandlerName } from './api-routes';
+import { DeliveryEvents } from './delivery-events';
 import { DossierTable } from './dossier-table';
 import { DunningWorkflow } from './dunning-workflow';
 import { EvidenceVault, ObjectLockMode } from './evidence-vault';
@@ -26,6 +27,7 @@ export class AmiableStack extends Stack {
   readonly mailer: Mailer;
   readonly workflow: DunningWorkflow;
   readonly api: IntakeApi;
+  readonly deliveryEvents: DeliveryEvents;
 
   constructor(scope: Construct, id: string, props: AmiableStackProps) {
     super(scope, id, props);
@@ -74,6 +76,16 @@ export class AmiableStack extends Stack {
       reviewCommitment,
     });
     const stateMachineArn = this.workflow.stateMachine.stateMachineArn;
+
+    const deliveryEventsFn = new HandlerFunction(this, 'DeliveryEventsFn', {
+      handler: 'delivery-events',
+      environment: { ...baseEnv, STATE_MACHINE_ARN: stateMachineArn },
+      description: 'Records SES bounces, complaints, rejects and deliveries on the dossier',
+    });
+    this.dossiers.table.grantReadWriteData(deliveryEventsFn);
+    this.grantEvidencePut(deliveryEventsFn);
+    this.workflow.stateMachine.grantExecution(deliveryEventsFn, 'states:StopExecution');
+    this.deliveryEvents = new DeliveryEvents(this, 'DeliveryEvents', { mailer: this.mailer, handler: deliveryEventsFn });
 
     this.api = new IntakeApi(this, 'Intake', {
       environment: { ...baseEnv, STATE_MACHINE_ARN: stateMachineArn },

@@ -8,7 +8,8 @@ export const BY_CREDITOR_NEXT_ACTION = 'byCreditorNextAction';
 /**
  * One table, single-item dossiers: a dossier's state, schedule and event history live in ONE item
  * so every change is one conditional write (DynamoDB transactions are not needed, and dynalite
- * used locally has none). Keys: pk = "D#<dossierId>" | "C#<creditorId>" | "K#<sha256(apiKey)>".
+ * used locally has none). Keys: pk = "D#<dossierId>" | "C#<creditorId>" (sk "PROFILE", or
+ * "DEBTOR#<debtorKey>" for a debtor's e-mail pause) | "K#<sha256(apiKey)>" | "M#<sesMessageId>".
  */
 export class DossierTable extends Construct {
   readonly table: dynamodb.Table;

@@ -55,6 +55,16 @@ export class ClockController {
     return to.toJSDate();
   }
 
+  /** Runs `work` at the current instant, after any clock advance in flight (and before the next). */
+  atNow<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(async () => {
+      await this.engine.idle();
+      return work();
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
   advanceTo(target: Date): Promise<Date> {
     const run = this.queue.then(() => this.run(target));
     this.queue = run.catch(() => undefined);

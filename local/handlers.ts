@@ -14,6 +14,7 @@ const MODULES: Record<string, () => Promise<{ handler: AnyHandler }>> = {
   'send-notice': () => import('../lambdas/send-notice'),
   'mark-needs-attention': () => import('../lambdas/mark-needs-attention'),
   'review-commitment': () => import('../lambdas/review-commitment'),
+  'delivery-events': () => import('../lambdas/delivery-events'),
 };
 
 const cache = new Map<string, AnyHandler>();

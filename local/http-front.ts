@@ -1,7 +1,8 @@
 /**
  * The local stand-in for API Gateway: the same routes (lib/api-routes.ts), the same authorizer and
  * route handlers, the same error format for what API Gateway answers itself (401, 404, 413).
- * Plus the local-only /_local/clock routes, which need no key.
+ * Plus the local-only routes, which need no key: /_local/clock (the simulated clock) and
+ * /_local/ses/events (an SES delivery event for a message sent, as EventBridge would deliver it).
  */
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
@@ -9,8 +10,11 @@ import { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { API_ROUTES, matchRoute } from '../lib/api-routes';
 import { DomainError } from '../lambdas/domain/errors';
+import { getSentMessage } from '../lambdas/adapters/delivery-store';
+import { settings } from '../lambdas/adapters/env';
 import { ClockController } from './clock-controller';
 import { lambdaContext, loadHandler } from './handlers';
+import { buildSesEvent, parseLocalSesEvent } from './ses-events';
 
 const MAX_BODY = 1024 * 1024;
 
@@ -86,6 +90,30 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, clock
       return send(res, { statusCode: 200, body: JSON.stringify({ now: now.toISOString() }) });
     }
     return error(res, 404, 'not_found', 'No such route.');
+  }
+
+  if (url.pathname === '/_local/ses/events') {
+    if (method !== 'POST') return error(res, 404, 'not_found', 'No such route.');
+    let parsed: unknown;
+    try {
+      parsed = body ? JSON.parse(body) : undefined;
+    } catch (e) {
+      return error(res, 400, 'malformed_json', 'Request body is not valid JSON.', [{ path: '', message: (e as Error).message }]);
+    }
+    const request = parseLocalSesEvent(parsed);
+    return clock.atNow(async () => {
+      const message = await getSentMessage(request.messageId);
+      const event = buildSesEvent(request, message, settings.configurationSet() ?? 'local', clock.now());
+      const handler = await loadHandler('delivery-events');
+      // Payloads cross a JSON boundary on AWS; do the same here.
+      const outcome = await handler(JSON.parse(JSON.stringify(event)), lambdaContext('delivery-events'));
+      if (outcome?.outcome === 'unknown_message') {
+        return error(res, 404, 'not_found', `No message ${request.messageId} was sent by Amiable.`, [
+          { path: 'messageId', message: 'unknown SES message id (see the messageId of a notice_sent event)' },
+        ]);
+      }
+      return send(res, { statusCode: 202, body: JSON.stringify({ event, outcome }) });
+    });
   }
 
   for (const route of API_ROUTES) {

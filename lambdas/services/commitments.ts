@@ -23,8 +23,8 @@ import { startExecution, stopExecution } from '../adapters/workflow';
 import { dossierOf } from './dossier-access';
 import { sendFollowUp } from './follow-ups';
 import { SEND_LEASE_MS } from './notice-dispatch';
-import { deliverNotice } from './outbound-mail';
-import { releaseSend } from '../domain/dossier';
+import { deliverNotice, EmailPaused } from './outbound-mail';
+import { markNeedsAttention, releaseSend } from '../domain/dossier';
 
 function newId(prefix: string): string {
   return `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
@@ -136,6 +136,11 @@ export async function reviewCheckpoint(req: CheckpointRequest): Promise<Checkpoi
       extra: { instalment: { dueDate: instalment.dueDate, amountCents: instalment.amountCents } },
     });
   } catch (e) {
+    if (e instanceof EmailPaused) {
+      // Nothing was sent: a person must reach the debtor another way; the execution ends.
+      const paused = await updateDossier(req.dossierId, (d) => ({ dossier: markNeedsAttention(releaseSend(d, token), e.message, now) }));
+      return outcomeOf(paused.dossier, req.executionName);
+    }
     await updateDossier(req.dossierId, (d) => ({ dossier: releaseSend(d, token) }));
     throw e;
   }

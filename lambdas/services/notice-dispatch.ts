@@ -4,7 +4,7 @@
  * conditional write) is what makes a payment and a send take turns: a payment arriving now waits
  * until the notice is recorded, and a send never starts on a dossier that is no longer active.
  */
-import { claimSend, completeSend, Dossier, releaseSend, sendSlot, sentStages } from '../domain/dossier';
+import { claimSend, completeSend, Dossier, markNeedsAttention, releaseSend, sendSlot, sentStages } from '../domain/dossier';
 import { DomainError } from '../domain/errors';
 import { formalNoticeDeadline } from '../domain/calendar';
 import type { NextAction, Stage } from '../domain/model';
@@ -12,7 +12,7 @@ import { letterReference } from '../notices/templates';
 import { clock } from '../adapters/clock';
 import { getCreditor, updateDossier } from '../adapters/dossier-store';
 import { parisDate } from './paris-time';
-import { deliverNotice } from './outbound-mail';
+import { deliverNotice, EmailPaused } from './outbound-mail';
 
 /** Real-time lease: longer than the send Lambda's timeout, so a live send is never overtaken. */
 export const SEND_LEASE_MS = 90_000;
@@ -54,6 +54,11 @@ export async function dispatchNotice(req: SendRequest): Promise<SendOutcome> {
   try {
     info = await renderAndSend(dossier, req.stage, slot, now);
   } catch (e) {
+    if (e instanceof EmailPaused) {
+      // Nothing was sent: a person must find another way to reach the debtor. The execution ends.
+      const paused = await updateDossier(req.dossierId, (d) => ({ dossier: markNeedsAttention(releaseSend(d, token), e.message, now) }));
+      return outcomeOf(paused.dossier, 'not_active');
+    }
     await updateDossier(req.dossierId, (d) => ({ dossier: releaseSend(d, token) }));
     throw e;
   }

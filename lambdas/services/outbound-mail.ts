@@ -13,7 +13,11 @@ import type { NoticeContext, NoticeKind } from '../notices/types';
 import { putEvidence } from '../adapters/evidence-store';
 import { sendRawEmail } from '../adapters/mailer';
 import { settings } from '../adapters/env';
+import { assertDebtorEmailAllowed, indexSentMessage } from './mail-tracking';
 import { parisDate } from './paris-time';
+
+/** Thrown before anything is rendered when automatic e-mail to the debtor is paused (409 email_paused). */
+export { EmailPaused } from '../domain/debtor-key';
 
 export type NoticeExtras = Partial<
   Pick<NoticeContext, 'deadline' | 'payment' | 'promise' | 'plan' | 'dispute' | 'instalment' | 'agencyFirstLetter'>
@@ -35,6 +39,8 @@ export interface DeliverInput {
 
 export async function deliverNotice(input: DeliverInput): Promise<SentInfo> {
   const { dossier: d, creditor, kind, now, slot } = input;
+  // A hard bounce or a complaint paused e-mail to this debtor (the hand-off goes to the lawyer).
+  if (kind !== 'litigation_handoff') await assertDebtorEmailAllowed(d);
   const rendered = await renderNotice({
     kind,
     language: kind === 'litigation_handoff' ? 'fr' : d.debtor.language,
@@ -63,6 +69,8 @@ export async function deliverNotice(input: DeliverInput): Promise<SentInfo> {
   });
   const evidenceKey = `dossiers/${d.id}/notices/${kind}/${sha256Hex(slot).slice(0, 16)}.eml`;
   const stored = await putEvidence(evidenceKey, raw, 'message/rfc822', now);
-  const messageId = await sendRawEmail(raw, creditor.sender.email, [to.address]);
+  const audience = rendered.to === 'litigation_contact' ? 'litigation_contact' : 'debtor';
+  const messageId = await sendRawEmail(raw, creditor.sender.email, [to.address], { dossierId: d.id, creditorId: d.creditorId, kind, audience });
+  await indexSentMessage({ messageId, dossierId: d.id, creditorId: d.creditorId, kind, audience, recipient: to.address, sentAt: now.toISOString() });
   return { messageId, evidenceKey: stored.key, sha256: stored.sha256, to: to.address };
 }

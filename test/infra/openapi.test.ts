@@ -8,9 +8,9 @@ import { dossierView, newDossier } from '../../lambdas/domain/dossier';
 const spec = parse(fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'openapi.yaml'), 'utf8'));
 
 describe('docs/openapi.yaml stays true', () => {
-  it('documents every API route (and only those) plus the local clock', () => {
+  it('documents every API route (and only those) plus the local clock and SES events', () => {
     const documented = Object.entries<any>(spec.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
-    const expected = [...API_ROUTES.map((r) => `${r.method} ${r.path}`), 'GET /_local/clock', 'POST /_local/clock'];
+    const expected = [...API_ROUTES.map((r) => `${r.method} ${r.path}`), 'GET /_local/clock', 'POST /_local/clock', 'POST /_local/ses/events'];
     expect(documented.sort()).toEqual(expected.sort());
   });
 

@@ -73,6 +73,69 @@ describe('the synthesized stack', () => {
     });
   });
 
+  it("sends the configuration set's bounces, complaints, rejects, deliveries and delays to the delivery-events Lambda", () => {
+    const rules = template.findResources('AWS::Events::Rule');
+    const ids = Object.keys(rules);
+    expect(ids).toHaveLength(1);
+    const rule = rules[ids[0]].Properties;
+    const configSetId = Object.keys(template.findResources('AWS::SES::ConfigurationSet'))[0];
+    expect(rule.EventBusName).toBe('default');
+    expect(rule.EventPattern).toEqual({
+      source: ['aws.ses'],
+      'detail-type': expect.arrayContaining([
+        'Email Bounced',
+        'Email Complaint Received',
+        'Email Rejected',
+        'Email Delivered',
+        'Email Delivery Delayed',
+      ]),
+      // Only this stack's configuration set: other senders of the account are not ours.
+      detail: { mail: { tags: { 'ses:configuration-set': [{ Ref: configSetId }] } } },
+    });
+    expect(rule.EventPattern['detail-type']).toHaveLength(5);
+    const fns = template.findResources('AWS::Lambda::Function');
+    const fnId = Object.keys(fns).find((id) => fns[id].Metadata?.['amiable:handler'] === 'delivery-events')!;
+    expect(fnId).toBeDefined();
+    const queueId = Object.keys(template.findResources('AWS::SQS::Queue'))[0];
+    expect(rule.Targets).toEqual([
+      expect.objectContaining({
+        Arn: { 'Fn::GetAtt': [fnId, 'Arn'] },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } },
+        RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
+      }),
+    ]);
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] },
+      Principal: 'events.amazonaws.com',
+    });
+    // Failures inside the function end in the same dead-letter queue after Lambda's retries.
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: fnId },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
+    });
+    expect(fns[fnId].Properties.Environment.Variables).toHaveProperty('STATE_MACHINE_ARN');
+  });
+
+  it('grants the delivery-events Lambda only the table, evidence puts and StopExecution', () => {
+    const roleRef = (template.findResources('AWS::Lambda::Function') as Record<string, any>);
+    const fnId = Object.keys(roleRef).find((id) => roleRef[id].Metadata?.['amiable:handler'] === 'delivery-events')!;
+    const role = roleRef[fnId].Properties.Role['Fn::GetAtt'][0];
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p: any) =>
+      p.Properties.Roles.some((r: any) => r.Ref === role),
+    ) as any[];
+    const statements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const actions: string[] = statements.flatMap((s: any) => [].concat(s.Action));
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 's3:PutObject', 's3:PutObjectRetention', 'states:StopExecution']));
+    expect(actions.filter((a) => a.startsWith('ses:'))).toEqual([]);
+    expect(actions).not.toContain('states:StartExecution');
+    expect(actions.some((a) => /s3:DeleteObject|s3:GetObject|s3:\*|dynamodb:\*|states:\*/.test(a))).toBe(false);
+    const stop = statements.find((s: any) => [].concat(s.Action).includes('states:StopExecution' as never));
+    // On the state machine's executions only.
+    expect(JSON.stringify(stop.Resource)).toContain(':execution:');
+  });
+
   it('runs functions on a supported Node.js runtime (22+), never 20.x', () => {
     const fns = template.findResources('AWS::Lambda::Function');
     const ours = Object.values(fns).filter((f: any) => f.Metadata?.['amiable:handler']);

@@ -1,0 +1,69 @@
+/**
+ * The items that let SES events find their way back, in the dossier table:
+ *   - message index   pk "M#<sesMessageId>", sk "MESSAGE": which dossier a sent message belongs to;
+ *   - e-mail pause    pk "C#<creditorId>",   sk "DEBTOR#<debtorKey>": automatic e-mail to that
+ *                     debtor is paused (hard bounce, complaint).
+ * Neither carries `nextActionAt`, so neither appears in the per-creditor due index.
+ */
+import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { DebtorKey, EmailSuppression } from '../domain/debtor-key';
+import type { SentMessage } from '../domain/dossier-delivery';
+import { clients } from './aws-clients';
+import { settings } from './env';
+
+const messageKey = (messageId: string) => ({ pk: { S: `M#${messageId}` }, sk: { S: 'MESSAGE' } });
+const debtorItemKey = (creditorId: string, key: DebtorKey) => ({ pk: { S: `C#${creditorId}` }, sk: { S: `DEBTOR#${key}` } });
+
+export async function putSentMessage(m: SentMessage): Promise<void> {
+  await clients.dynamodb().send(
+    new PutItemCommand({
+      TableName: settings.tableName(),
+      Item: marshall({ pk: `M#${m.messageId}`, sk: 'MESSAGE', ...m }, { removeUndefinedValues: true }),
+    }),
+  );
+}
+
+export async function getSentMessage(messageId: string): Promise<SentMessage | null> {
+  const out = await clients.dynamodb().send(
+    new GetItemCommand({ TableName: settings.tableName(), Key: messageKey(messageId), ConsistentRead: true }),
+  );
+  if (!out.Item) return null;
+  const { pk: _pk, sk: _sk, ...rest } = unmarshall(out.Item);
+  return rest as SentMessage;
+}
+
+export async function getEmailSuppression(creditorId: string, key: DebtorKey): Promise<EmailSuppression | null> {
+  const out = await clients.dynamodb().send(
+    new GetItemCommand({ TableName: settings.tableName(), Key: debtorItemKey(creditorId, key), ConsistentRead: true }),
+  );
+  if (!out.Item) return null;
+  const item = unmarshall(out.Item);
+  if (item.emailPaused !== true) return null;
+  const { pk: _pk, sk: _sk, emailPaused: _p, ...rest } = item;
+  return rest as EmailSuppression;
+}
+
+/**
+ * Pauses automatic e-mail to the debtor. The first pause is kept (its `since` and address): a
+ * redelivered or later event does not overwrite it. Returns false when a pause already existed.
+ */
+export async function putEmailSuppression(creditorId: string, s: EmailSuppression): Promise<boolean> {
+  try {
+    await clients.dynamodb().send(
+      new PutItemCommand({
+        TableName: settings.tableName(),
+        Item: marshall(
+          { pk: `C#${creditorId}`, sk: `DEBTOR#${s.debtorKey}`, emailPaused: true, ...s },
+          { removeUndefinedValues: true },
+        ),
+        ConditionExpression: 'attribute_not_exists(pk) OR emailPaused <> :true',
+        ExpressionAttributeValues: { ':true': { BOOL: true } },
+      }),
+    );
+    return true;
+  } catch (e) {
+    if (e instanceof ConditionalCheckFailedException) return false;
+    throw e;
+  }
+}

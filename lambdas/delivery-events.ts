@@ -1,0 +1,13 @@
+import { handleDeliveryEvent, DeliveryEventOutcome } from './services/delivery-events';
+import type { SesEventBridgeEvent } from './domain/dossier-delivery';
+
+/**
+ * EventBridge target for the configuration set's SES events (bounce, complaint, reject, delivery,
+ * delay). Unknown messages are logged and ignored; a failure throws so EventBridge and Lambda's
+ * asynchronous retries try again, then the dead-letter queue keeps the event.
+ */
+export async function handler(event: SesEventBridgeEvent): Promise<DeliveryEventOutcome> {
+  const out = await handleDeliveryEvent(event);
+  console.log(JSON.stringify({ msg: 'ses delivery event', type: event.detail?.eventType, ...out }));
+  return out;
+}
