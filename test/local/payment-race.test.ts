@@ -7,12 +7,14 @@ import { client, invoice } from '../support/local-client';
  * random moments. Whatever the interleaving, no notice_sent may follow the payment that settled
  * the debt, and every e-mail that left is recorded (no send happens unrecorded).
  */
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 describe('payment vs send race', () => {
   let sys: LocalSystem;
   let api: ReturnType<typeof client>;
   const DOSSIERS_PER_ROUND = 25;
   const ROUNDS = 4;
-  const stats = { interleavings: 0, paidBeforeSend: 0, paidAfterSend: 0 };
+  const stats = { interleavings: 0, paidBeforeSend: 0, paidAfterSend: 0, reminderRaces: 0, paidBeforeReminder: 0, paidAfterReminder: 0 };
 
   beforeAll(async () => {
     sys = await startLocalSystem({ clockStart: '2026-04-04T10:00:00Z' });
@@ -20,6 +22,7 @@ describe('payment vs send race', () => {
   });
   afterAll(async () => {
     console.log(`race: ${stats.interleavings} interleavings, payment first ${stats.paidBeforeSend}, send first ${stats.paidAfterSend}`);
+    console.log(`race (instalment reminders): ${stats.reminderRaces} interleavings, payment first ${stats.paidBeforeReminder}, reminder first ${stats.paidAfterReminder}`);
     await sys?.stop();
   });
 
@@ -34,9 +37,10 @@ describe('payment vs send race', () => {
       }
       const firstReminderAt = (await api.getInvoice(ids[0])).body.nextAction.at;
       // Sends fire when the clock reaches the reminder; payments land at random real moments.
-      const advancing = api.advanceTo(firstReminderAt);
+      // The clock call starts after a random delay too, so either side may win each dossier.
+      const advancing = sleep(Math.random() * 60).then(() => api.advanceTo(firstReminderAt));
       const paying = ids.map(async (id, i) => {
-        await new Promise((r) => setTimeout(r, Math.random() * 400));
+        await sleep(Math.random() * 250);
         const p = await api.pay(id, { amount: `${100 + i}.00`, paidOn: '2026-04-04', reference: `PAY-${seq++}` });
         expect(p.status).toBe(201);
       });
@@ -50,7 +54,9 @@ describe('payment vs send race', () => {
         const types: string[] = v.events.map((e: any) => e.type);
         const paidAt = types.indexOf('paid');
         expect(paidAt).toBeGreaterThan(0);
+        // After the settling payment, the receipt is the only message (recorded as message_sent).
         expect(types.slice(paidAt + 1)).not.toContain('notice_sent');
+        expect(v.events.slice(paidAt + 1).map((e: any) => e.kind)).toEqual(['payment_receipt']);
         const sent = v.events.filter((e: any) => e.type === 'notice_sent');
         expect(sent.length).toBeLessThanOrEqual(1);
         if (sent.length) stats.paidAfterSend++;
@@ -63,5 +69,46 @@ describe('payment vs send race', () => {
       }
     }
     expect(stats.interleavings).toBe(DOSSIERS_PER_ROUND * ROUNDS);
+  });
+
+  it('never sends an instalment reminder after the payment that settles a plan', async () => {
+    const today = ((await api.now()).body.now as string).slice(0, 10);
+    const due = new Date(Date.parse(today) + 10 * 86_400_000).toISOString().slice(0, 10);
+    const ids: string[] = [];
+    for (let i = 0; i < DOSSIERS_PER_ROUND; i++) {
+      const amount = `${200 + i}.00`;
+      const r = await api.createInvoice(invoice({ invoiceNumber: `RACE-PLAN-${i}`, amount, dueDate: today, issueDate: today }));
+      const plan = await api.call('POST', `/invoices/${r.body.id}/payment-plan`, { instalments: [{ dueDate: due, amount }] });
+      expect(plan.status).toBe(201);
+      expect(plan.body.nextAction.stage).toBe('instalment_reminder');
+      ids.push(r.body.id);
+    }
+    const reminderAt = (await api.getInvoice(ids[0])).body.nextAction.at;
+    const advancing = sleep(Math.random() * 60).then(() => api.advanceTo(reminderAt));
+    const paying = ids.map(async (id, i) => {
+      await sleep(Math.random() * 250);
+      const p = await api.pay(id, { amount: `${200 + i}.00`, paidOn: today, reference: `PLAN-PAY-${i}` });
+      expect(p.status).toBe(201);
+    });
+    await Promise.all([advancing, ...paying]);
+    await api.advance('P40D');
+
+    const mails = await api.emails();
+    for (const id of ids) {
+      const v = (await api.getInvoice(id)).body;
+      expect(v.status).toBe('paid');
+      expect(v.paymentPlan.status).toBe('completed');
+      const paidAt = v.events.findIndex((e: any) => e.type === 'paid');
+      const after = v.events.slice(paidAt + 1);
+      expect(after.map((e: any) => e.kind)).toEqual(['payment_receipt']);
+      const reminders = v.events.filter((e: any) => e.kind === 'instalment_reminder');
+      expect(reminders.length).toBeLessThanOrEqual(1);
+      if (reminders.length) stats.paidAfterReminder++;
+      else stats.paidBeforeReminder++;
+      const mine = new RegExp(`${v.invoiceNumber}(?![0-9])`);
+      expect(mails.filter((m: any) => mine.test(m.subject) && /Rappel d'échéance/.test(m.subject))).toHaveLength(reminders.length);
+      expect(v.events.filter((e: any) => e.type === 'notice_sent')).toHaveLength(0);
+      stats.reminderRaces++;
+    }
   });
 });
