@@ -1,7 +1,7 @@
 /**
  * `npm run demo`: local mode in a fresh temporary data dir; three sample invoices pushed over HTTP;
  * the simulated clock advanced through the whole escalation (one invoice paid after the first
- * reminder, two going further); a readable timeline per invoice; every e-mail saved as .eml (and
+ * reminder and receipted, two going further, one of them after a broken promise to pay); a readable timeline per invoice; every e-mail saved as .eml (and
  * its PDFs) from the evidence bucket into a folder. Exits non-zero if the story did not happen.
  */
 import './polyfills';
@@ -103,6 +103,8 @@ async function main(): Promise<void> {
     say(`clock -> ${now}`);
     await call('POST', `/invoices/${ids[2]}/payments`, { amount: '100.00', paidOn: '2026-04-23', reference: 'CB-5531' });
     say(`  ${INVOICES[2].invoiceNumber}: partial payment of 100.00 EUR (card CB-5531)`);
+    const promise = await call('POST', `/invoices/${ids[2]}/promises`, { date: '2026-05-05', amount: '380.00' });
+    say(`  ${INVOICES[2].invoiceNumber}: the debtor promises the remaining 380.00 EUR by 2026-05-05 (checked ${promise.promise.checkAt}); escalation paused`);
 
     now = (await call('POST', '/_local/clock', { advance: 'P60D' })).now;
     say(`clock -> ${now}\n`);
@@ -111,7 +113,17 @@ async function main(): Promise<void> {
       const v = await call('GET', `/invoices/${ids[i]}`);
       say(`${v.invoiceNumber}  status=${v.status}  stage=${v.stage ?? '-'}  balance=${v.balance} EUR`);
       for (const e of v.events) {
-        const extra = e.stage ? ` ${e.stage}` : e.amount ? ` ${e.amount} EUR (${e.reference}), balance ${e.balance}` : e.reason ? ` ${e.reason}` : '';
+        const extra = e.stage
+          ? ` ${e.stage}`
+          : e.kind
+            ? ` ${e.kind}`
+            : e.type === 'payment_recorded'
+              ? ` ${e.amount} EUR (${e.reference}), balance ${e.balance}`
+              : e.type === 'promise_recorded'
+                ? ` ${e.amount} EUR by ${e.date}`
+                : e.reason
+                  ? ` ${e.reason}`
+                  : '';
         say(`  ${e.at}  ${e.type}${extra}`);
       }
       say('');
@@ -125,7 +137,10 @@ async function main(): Promise<void> {
     check(!afterPayment.some((e: any) => e.type === 'notice_sent'), `${paid.invoiceNumber}: nothing sent after the payment`);
     const all4 = 'first_reminder,formal_reminder,formal_notice,litigation_handoff';
     check(escalated.status === 'handed_off' && sentStages(escalated).join() === all4, `${escalated.invoiceNumber}: all four stages, handed off`);
+    check(partial.events.some((e: any) => e.type === 'promise_broken'), `${partial.invoiceNumber}: promise to pay broken, escalation resumed`);
     check(partial.status === 'handed_off' && partial.balance === '380.00', `${partial.invoiceNumber}: escalated on the remaining 380.00 EUR`);
+    const receipts = paid.events.filter((e: any) => e.kind === 'payment_receipt').length;
+    check(receipts === 1, `${paid.invoiceNumber}: one payment receipt, the only message after payment`);
 
     const saved = await saveEvidence(outDir, sys.synthesized.bucketName);
     const mails = ((await (await fetch(`${sys.sesUrl}/store`)).json()) as any).emails.length;
