@@ -4,7 +4,7 @@ import {
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { Dossier, DossierBusy } from '../domain/dossier';
+import { Dossier, DossierBusy, RUNNING } from '../domain/dossier';
 import { DomainError, notFound } from '../domain/errors';
 import type { CreditorProfile } from '../domain/model';
 import { sha256Hex } from '../domain/identity';
@@ -20,7 +20,7 @@ function toItem(d: Dossier) {
       sk: 'DOSSIER',
       ...d,
       // Sparse index attribute: only dossiers with something scheduled appear in "what is due".
-      nextActionAt: d.status === 'active' && d.nextAction ? d.nextAction.at : undefined,
+      nextActionAt: RUNNING.has(d.status) && d.nextAction ? d.nextAction.at : undefined,
     },
     { removeUndefinedValues: true, convertClassInstanceToMap: false },
   );
