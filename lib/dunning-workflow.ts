@@ -35,6 +35,46 @@ const STAGE_SPECS: StageSpec[] = [
 ];
 
 /**
+ * A Lambda task that acts on the dossier and answers where the execution goes next
+ * ({ outcome, nextStage, nextAt } -> $.next). Rule violations are not retried; anything else is,
+ * with backoff; what still fails flags the dossier through `onFailure`.
+ */
+function nextActionStep(
+  scope: Construct,
+  id: string,
+  fn: lambda.IFunction,
+  fields: Record<string, string>,
+  onFailure: sfn.IChainable,
+): tasks.LambdaInvoke {
+  const step = new tasks.LambdaInvoke(scope, id, {
+    lambdaFunction: fn,
+    payload: sfn.TaskInput.fromObject({
+      dossierId: sfn.JsonPath.stringAt('$.dossierId'),
+      executionName: sfn.JsonPath.executionName,
+      ...fields,
+    }),
+    // Keep only what the next states read: bounded payload and history size.
+    resultSelector: {
+      'outcome.$': '$.Payload.outcome',
+      'stage.$': '$.Payload.nextStage',
+      'at.$': '$.Payload.nextAt',
+    },
+    resultPath: '$.next',
+    retryOnServiceExceptions: false,
+  });
+  step.addRetry({ errors: NON_RETRYABLE_ERRORS, maxAttempts: 0 });
+  step.addRetry({
+    errors: ['States.ALL'],
+    interval: Duration.seconds(5),
+    backoffRate: 3,
+    maxAttempts: 4,
+    maxDelay: Duration.minutes(5),
+  });
+  step.addCatch(onFailure, { resultPath: '$.error' });
+  return step;
+}
+
+/**
  * The per-invoice escalation, one Standard execution per dossier, readable top to bottom in the
  * console:
  *
@@ -109,31 +149,7 @@ export class DunningWorkflow extends Construct {
       check.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 4 });
       check.addCatch(markNeedsAttention, { resultPath: '$.error' });
 
-      const send = new tasks.LambdaInvoke(this, `Send${spec.label}`, {
-        lambdaFunction: props.sendNotice,
-        payload: sfn.TaskInput.fromObject({
-          dossierId: sfn.JsonPath.stringAt('$.dossierId'),
-          stage: spec.stage,
-          executionName: sfn.JsonPath.executionName,
-        }),
-        // Keep only what the next states read: bounded payload and history size.
-        resultSelector: {
-          'outcome.$': '$.Payload.outcome',
-          'stage.$': '$.Payload.nextStage',
-          'at.$': '$.Payload.nextAt',
-        },
-        resultPath: '$.next',
-        retryOnServiceExceptions: false,
-      });
-      send.addRetry({ errors: NON_RETRYABLE_ERRORS, maxAttempts: 0 });
-      send.addRetry({
-        errors: ['States.ALL'],
-        interval: Duration.seconds(5),
-        backoffRate: 3,
-        maxAttempts: 4,
-        maxDelay: Duration.minutes(5),
-      });
-      send.addCatch(markNeedsAttention, { resultPath: '$.error' });
+      const send = nextActionStep(this, `Send${spec.label}`, props.sendNotice, { stage: spec.stage }, markNeedsAttention);
 
       const stillDue = new sfn.Choice(this, `Is${spec.label}StillDue`)
         .when(sfn.Condition.stringEquals('$.dossier.status', 'active'), send)
@@ -173,24 +189,13 @@ export class DunningWorkflow extends Construct {
     const waitCheckpoint = new sfn.Wait(this, 'WaitForCommitmentCheckpoint', {
       time: sfn.WaitTime.timestampPath('$.next.at'),
     });
-    const review = new tasks.LambdaInvoke(this, 'ReviewCommitment', {
-      lambdaFunction: props.reviewCommitment,
-      payload: sfn.TaskInput.fromObject({
-        dossierId: sfn.JsonPath.stringAt('$.dossierId'),
-        action: sfn.JsonPath.stringAt('$.next.stage'),
-        executionName: sfn.JsonPath.executionName,
-      }),
-      resultSelector: {
-        'outcome.$': '$.Payload.outcome',
-        'stage.$': '$.Payload.nextStage',
-        'at.$': '$.Payload.nextAt',
-      },
-      resultPath: '$.next',
-      retryOnServiceExceptions: false,
-    });
-    review.addRetry({ errors: NON_RETRYABLE_ERRORS, maxAttempts: 0 });
-    review.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(5), backoffRate: 3, maxAttempts: 4, maxDelay: Duration.minutes(5) });
-    review.addCatch(markNeedsAttention, { resultPath: '$.error' });
+    const review = nextActionStep(
+      this,
+      'ReviewCommitment',
+      props.reviewCommitment,
+      { action: sfn.JsonPath.stringAt('$.next.stage') },
+      markNeedsAttention,
+    );
     const afterReview = new sfn.Choice(this, 'AfterReview')
       .when(sfn.Condition.stringEquals('$.next.outcome', 'continue'), route)
       .otherwise(closed);

@@ -1,3 +1,4 @@
+import { SENT_MESSAGE as MESSAGE } from '../support/sent-message';
 import { describe, expect, it } from 'vitest';
 import { debtorKey, EmailPaused, emailPausedReason } from '../../lambdas/domain/debtor-key';
 import { Dossier, DossierBusy, newDossier } from '../../lambdas/domain/dossier';
@@ -31,15 +32,6 @@ function dossier(over: Partial<Dossier> = {}): Dossier {
   return { ...d, ...over };
 }
 
-const MESSAGE: SentMessage = {
-  messageId: '0102018f-aaaa-bbbb-cccc-000000000000-000000',
-  dossierId: 'dos_aaaaaaaaaaaaaaaaaaaaaaaaaa',
-  creditorId: 'demo-creditor',
-  kind: 'first_reminder',
-  audience: 'debtor',
-  recipient: 'compta@dupont.example',
-  sentAt: '2026-04-08T07:00:00.000Z',
-};
 
 /** Shaped like the events SES publishes to EventBridge (AWS documentation samples). */
 function sesEvent(eventType: string, body: Record<string, unknown>): SesEventBridgeEvent {

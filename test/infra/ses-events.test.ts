@@ -1,6 +1,7 @@
 import { App } from 'aws-cdk-lib';
+import { SENT_MESSAGE as MESSAGE } from '../support/sent-message';
 import { describe, expect, it } from 'vitest';
-import { parseSesEvent, SentMessage } from '../../lambdas/domain/dossier-delivery';
+import { parseSesEvent } from '../../lambdas/domain/dossier-delivery';
 import { emailTags, sesTagValue } from '../../lambdas/adapters/mailer';
 import { buildApp } from '../../lib/app';
 import { buildSesEvent, parseLocalSesEvent } from '../../local/ses-events';
@@ -8,15 +9,6 @@ import { resolveSystem } from '../../local/template';
 
 /** SES tags on every message, the EventBridge rule, and the local stand-in for SES events. */
 const NOW = new Date('2026-04-08T12:05:00Z');
-const MESSAGE: SentMessage = {
-  messageId: '0102018f-aaaa-bbbb-cccc-000000000000-000000',
-  dossierId: 'dos_aaaaaaaaaaaaaaaaaaaaaaaaaa',
-  creditorId: 'demo-creditor',
-  kind: 'first_reminder',
-  audience: 'debtor',
-  recipient: 'compta@dupont.example',
-  sentAt: '2026-04-08T07:00:00.000Z',
-};
 
 describe('SES tags', () => {
   it('keep to the characters and length SES accepts', () => {
