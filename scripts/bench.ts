@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: prints numbers, asserts nothing. Measures the pure schedule computation, the
  * in-process synth, and local mode end to end (intake over HTTP, a full escalation of N dossiers
- * under the simulated clock, with notices rendered, evidence stored and e-mails "sent").
+ * under the simulated clock, with notices rendered, evidence stored and e-mails "sent"), and N
+ * payment plans of 6 instalments followed to the end (reminders, checkpoints, payments).
+ * BENCH_DOSSIERS sets N (default 50).
  */
 import '../local/polyfills';
 import { performance } from 'node:perf_hooks';
@@ -9,7 +11,7 @@ import { computeSchedule } from '../lambdas/domain/schedule';
 import { DEFAULT_POLICY } from '../lambdas/domain/policy';
 import { synthesize } from '../local/template';
 import { startLocalSystem } from '../local/system';
-import { invoice } from '../test/support/local-client';
+import { invoice } from '../test/support/sample-invoice';
 
 const N = Number(process.env.BENCH_DOSSIERS ?? 50);
 
@@ -56,6 +58,47 @@ async function main() {
     row('  per notice (render + PDF + MIME + S3 + SES + 2 writes)', `${(escalationMs / store.emails.length).toFixed(1)} ms`);
     const states = sys.engine.list().reduce((n, r) => n + r.trail.length, 0);
     row('  state transitions (entered states)', `${states} (${(states / N).toFixed(0)} per dossier)`);
+
+    // 4. Payment plans: N dossiers on 6 monthly instalments, each paid on its due date.
+    const call = async (method: string, path: string, body?: unknown) => {
+      const r = await fetch(`${sys.apiUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      if (r.status >= 300) throw new Error(`${method} ${path} -> ${r.status} ${await r.text()}`);
+      return (await r.json()) as any;
+    };
+    const today = ((await call('GET', '/_local/clock')).now as string).slice(0, 10);
+    const dueDates = Array.from({ length: 6 }, (_, k) => new Date(Date.parse(today) + (k + 1) * 30 * 86_400_000).toISOString().slice(0, 10));
+    const ids: string[] = [];
+    for (let i = 0; i < N; i++) {
+      const v = await call('POST', '/invoices', invoice({ invoiceNumber: `BENCH-PLAN-${i}`, amount: '600.00', issueDate: today, dueDate: today }));
+      ids.push(v.id);
+    }
+    const mailsBefore = ((await (await fetch(`${sys.sesUrl}/store`)).json()) as any).emails.length;
+    t = performance.now();
+    for (const id of ids) await call('POST', `/invoices/${id}/payment-plan`, { instalments: dueDates.map((dueDate) => ({ dueDate, amount: '100.00' })) });
+    row(`payment plans agreed, ${N} over HTTP`, `${((performance.now() - t) / N).toFixed(1)} ms/plan (incl. confirmation e-mail)`);
+    let advanceMs = 0;
+    let payMs = 0;
+    for (const [k, dueDate] of dueDates.entries()) {
+      let t0 = performance.now();
+      await call('POST', '/_local/clock', { to: `${dueDate}T10:00:00Z` });
+      advanceMs += performance.now() - t0;
+      t0 = performance.now();
+      for (const id of ids) await call('POST', `/invoices/${id}/payments`, { amount: '100.00', paidOn: dueDate, reference: `ECH-${k}` });
+      payMs += performance.now() - t0;
+    }
+    let t0 = performance.now();
+    await call('POST', '/_local/clock', { advance: 'P10D' });
+    advanceMs += performance.now() - t0;
+    const planViews = await Promise.all(ids.map((id) => call('GET', `/invoices/${id}`)));
+    const paidPlans = planViews.filter((v) => v.status === 'paid' && v.paymentPlan.status === 'completed').length;
+    const reminders = planViews.reduce((n, v) => n + v.events.filter((e: any) => e.kind === 'instalment_reminder').length, 0);
+    const planMails = ((await (await fetch(`${sys.sesUrl}/store`)).json()) as any).emails.length - mailsBefore;
+    row(`  6 instalments x ${N}: clock advances (checkpoints)`, `${(advanceMs / 1000).toFixed(2)} s wall, ${reminders} reminders sent`);
+    row('  payments recorded over HTTP', `${(payMs / (6 * N)).toFixed(1)} ms/payment`);
+    row('  plans completed and paid', `${paidPlans}/${N}; e-mails ${planMails} (confirmation + reminders + receipt)`);
+    const planRuns = sys.engine.list().filter((r) => r.name.endsWith('-2'));
+    const planStates = planRuns.reduce((n, r) => n + r.trail.length, 0);
+    row('  state transitions per plan execution', `${(planStates / Math.max(1, planRuns.length)).toFixed(0)}`);
   } finally {
     await sys.stop();
   }

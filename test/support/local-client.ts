@@ -1,6 +1,7 @@
 /** A small HTTP client for the local system, as an integrator would use it. */
 import { afterAll, beforeAll } from 'vitest';
 import { startLocalSystem, type LocalOptions, type LocalSystem } from '../../local/system';
+export { invoice } from './sample-invoice';
 
 export interface Reply<T = any> {
   status: number;
@@ -30,26 +31,6 @@ export function client(sys: LocalSystem) {
       const res = await fetch(`${sys.sesUrl}/store`);
       return ((await res.json()) as any).emails;
     },
-  };
-}
-
-export function invoice(overrides: Record<string, any> = {}) {
-  return {
-    invoiceNumber: 'F-2026-0042',
-    issueDate: '2026-03-04',
-    dueDate: '2026-04-03',
-    amount: '1250.00',
-    currency: 'EUR',
-    description: 'Prestation de conseil, mars 2026',
-    debtor: {
-      kind: 'business',
-      name: 'Boulangerie Dupont SARL',
-      email: 'compta@boulangerie-dupont.example',
-      language: 'fr',
-      siren: '732829320',
-      address: { line1: '3 place du Marché', postalCode: '75011', city: 'Paris', country: 'FR' },
-    },
-    ...overrides,
   };
 }
 
