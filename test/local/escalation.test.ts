@@ -110,5 +110,13 @@ describe('a step that cannot succeed', () => {
     const execution = local.sys.engine.list()[0];
     expect(execution.status).toBe('FAILED');
     expect(execution.trail.slice(-3)).toEqual(['SendFirstReminder', 'MarkNeedsAttention', 'EscalationFailed']);
+
+    // A payment still settles it; the receipt cannot be written (no creditor profile), which is
+    // recorded for a person to follow up without undoing the payment.
+    const paid = await ghost.pay(body.id, { amount: '1250.00', paidOn: '2026-04-14', reference: 'VIR-GHOST' });
+    expect(paid.status).toBe(201);
+    expect(paid.body.status).toBe('paid');
+    expect(paid.body.events.at(-1)).toMatchObject({ type: 'message_failed', kind: 'payment_receipt', reason: expect.stringMatching(/creditor ghost-creditor not found/) });
+    expect(await ghost.emails()).toHaveLength(0);
   });
 });
