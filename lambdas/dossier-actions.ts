@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { cancelInvoice, openInvoiceDispute, resolveInvoiceDispute } from './services/dossier-actions';
+import { cancelInvoice, openInvoiceDispute, resolveInvoiceDispute, resumeInvoice } from './services/dossier-actions';
 import { creditorOf, errorResponse, json, parseBody, route } from './http/response';
-import { parseCancel, parseDispute, parsePlan, parsePromise, parseResolution } from './http/validation';
+import { parseCancel, parseDispute, parsePlan, parsePromise, parseResolution, parseResume } from './http/validation';
 import { recordPlan, recordPromise } from './services/commitments';
 
 export const CANCEL = '/invoices/{id}/cancel';
@@ -9,6 +9,7 @@ export const DISPUTES = '/invoices/{id}/disputes';
 export const RESOLVE = '/invoices/{id}/disputes/{disputeId}/resolve';
 export const PROMISES = '/invoices/{id}/promises';
 export const PAYMENT_PLAN = '/invoices/{id}/payment-plan';
+export const RESUME = '/invoices/{id}/resume';
 
 /**
  * The dossier's life after intake, routed by API Gateway resource:
@@ -19,6 +20,8 @@ export const PAYMENT_PLAN = '/invoices/{id}/payment-plan';
  *   the balance; 400 for a date in the past or more than 90 days ahead.
  * - POST /invoices/{id}/payment-plan: 201; 400 unless the instalments add up to the balance with
  *   increasing dates ahead; 409 unless active or promised.
+ * - POST /invoices/{id}/resume: 200; 409 unless needs_attention, or while the debtor's e-mail is
+ *   paused and no corrected debtorEmail is given.
  */
 export const handler = route(async (event: APIGatewayProxyEvent) => {
   const creditorId = creditorOf(event);
@@ -39,6 +42,8 @@ export const handler = route(async (event: APIGatewayProxyEvent) => {
       return json(201, await recordPromise(creditorId, id, parsePromise(parseBody(event))));
     case PAYMENT_PLAN:
       return json(201, await recordPlan(creditorId, id, parsePlan(parseBody(event))));
+    case RESUME:
+      return json(200, await resumeInvoice(creditorId, id, parseResume(parseBody(event))));
     default:
       return errorResponse(404, 'not_found', 'No such route.');
   }

@@ -25,6 +25,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/invoices/{id}/disputes/{disputeId}/resolve', handler: 'dossier-actions' },
   { method: 'POST', path: '/invoices/{id}/promises', handler: 'dossier-actions' },
   { method: 'POST', path: '/invoices/{id}/payment-plan', handler: 'dossier-actions' },
+  { method: 'POST', path: '/invoices/{id}/resume', handler: 'dossier-actions' },
   { method: 'GET', path: '/tasks', handler: 'tasks' },
   { method: 'POST', path: '/tasks/{taskId}/complete', handler: 'tasks' },
 ];

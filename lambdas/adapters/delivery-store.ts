@@ -5,7 +5,7 @@
  *                     debtor is paused (hard bounce, complaint).
  * Neither carries `nextActionAt`, so neither appears in the per-creditor due index.
  */
-import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DebtorKey, EmailSuppression } from '../domain/debtor-key';
 import type { SentMessage } from '../domain/dossier-delivery';
@@ -66,4 +66,9 @@ export async function putEmailSuppression(creditorId: string, s: EmailSuppressio
     if (e instanceof ConditionalCheckFailedException) return false;
     throw e;
   }
+}
+
+/** Lifts the pause (a person corrected the address). Missing: nothing to do. */
+export async function deleteEmailSuppression(creditorId: string, key: DebtorKey): Promise<void> {
+  await clients.dynamodb().send(new DeleteItemCommand({ TableName: settings.tableName(), Key: debtorItemKey(creditorId, key) }));
 }

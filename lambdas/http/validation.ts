@@ -229,3 +229,12 @@ export function parseTaskListQuery(query: Record<string, string | undefined> | n
   if (include !== 'upcoming') throw invalid([{ path: 'include', message: 'must be "upcoming"' }], 'Invalid query');
   return { includeUpcoming: true };
 }
+
+const resumeBody = z.object({ debtorEmail: email.optional(), note: text(2000).optional() });
+
+export function parseResume(body: unknown): { debtorEmail?: string; note?: string } {
+  const parsed = resumeBody.safeParse(body ?? {});
+  if (!parsed.success) throw invalid(detailsOf(parsed.error), 'Invalid resume');
+  const { debtorEmail, note } = parsed.data;
+  return { ...(debtorEmail ? { debtorEmail } : {}), ...(note ? { note } : {}) };
+}

@@ -4,7 +4,7 @@
  * (review-commitment task), keep or break the commitment and send instalment reminders.
  */
 import { randomUUID } from 'node:crypto';
-import { Dossier, dossierView, DossierView, workflowInput } from '../domain/dossier';
+import { Dossier, dossierView, DossierView } from '../domain/dossier';
 import {
   claimReminder,
   completeReminder,
@@ -15,12 +15,10 @@ import {
   runCheckpoint,
 } from '../domain/dossier-commitments';
 import { DomainError } from '../domain/errors';
-import { executionNameFor } from '../domain/identity';
 import type { NextAction } from '../domain/model';
 import { clock } from '../adapters/clock';
 import { getCreditor, updateDossier } from '../adapters/dossier-store';
-import { startExecution, stopExecution } from '../adapters/workflow';
-import { dossierOf } from './dossier-access';
+import { regenerate } from './generations';
 import { sendFollowUp } from './follow-ups';
 import { SEND_LEASE_MS } from './notice-dispatch';
 import { deliverNotice, EmailPaused } from './outbound-mail';
@@ -28,29 +26,6 @@ import { markNeedsAttention, releaseSend } from '../domain/dossier';
 
 function newId(prefix: string): string {
   return `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
-}
-
-/**
- * Applies a transition that moves the dossier to a new execution generation: the previous
- * execution is stopped (cause `why`) and the new one started from the dossier's state.
- */
-async function regenerate<R extends { dossier: Dossier }>(
-  creditorId: string,
-  dossierId: string,
-  why: string,
-  mutate: (d: Dossier, nameFor: (generation: number) => string) => R,
-): Promise<R> {
-  const current = await dossierOf(creditorId, dossierId);
-  const nameFor = (generation: number) => executionNameFor(current.creditorId, current.invoice.invoiceNumber, generation);
-  let previous: string | undefined;
-  const result = await updateDossier(dossierId, (d) => {
-    previous = d.execution?.name;
-    return mutate(d, nameFor);
-  });
-  if (previous && previous !== result.dossier.execution?.name) await stopExecution(previous, why);
-  const start = workflowInput(result.dossier);
-  if (start && result.dossier.execution) await startExecution(result.dossier.execution.name, start);
-  return result;
 }
 
 export interface PromiseRecorded extends DossierView {

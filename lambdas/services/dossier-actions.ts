@@ -11,6 +11,11 @@ import { updateDossier } from '../adapters/dossier-store';
 import { startExecution, stopExecution } from '../adapters/workflow';
 import { dossierOf } from './dossier-access';
 import { sendFollowUp } from './follow-ups';
+import { regenerate } from './generations';
+import { resumeDossier, ResumeInput } from '../domain/dossier-resume';
+import { debtorKey, emailPausedReason } from '../domain/debtor-key';
+import { conflict } from '../domain/errors';
+import { deleteEmailSuppression, getEmailSuppression } from '../adapters/delivery-store';
 
 export async function cancelInvoice(creditorId: string, dossierId: string, reason: string): Promise<DossierView> {
   await dossierOf(creditorId, dossierId);
@@ -59,4 +64,31 @@ export async function resolveInvoiceDispute(
     ...dossierView(result.dossier, clock().now()),
     dispute: { id: result.dispute.id, status: 'resolved', outcome: input.outcome },
   };
+}
+
+/**
+ * Takes a dossier out of needs_attention. When automatic e-mail to its debtor is paused (hard
+ * bounce, complaint), a corrected `debtorEmail` is required and lifts the pause for that debtor.
+ */
+export async function resumeInvoice(creditorId: string, dossierId: string, input: ResumeInput): Promise<DossierView> {
+  const current = await dossierOf(creditorId, dossierId);
+  if (current.status !== 'needs_attention') {
+    throw conflict(`Dossier is ${current.status}; only a dossier that needs attention can be resumed.`, [
+      { path: 'status', message: current.status },
+    ]);
+  }
+  const email = input.debtorEmail ?? current.debtor.email;
+  const key = debtorKey({ ...current.debtor, email });
+  const pause = await getEmailSuppression(current.creditorId, key);
+  if (pause && pause.bouncedAddress.toLowerCase() === email.toLowerCase()) {
+    throw conflict(`${emailPausedReason(pause)}; resume with a corrected debtorEmail.`, [
+      { path: 'debtorEmail', message: `required and different from ${pause.bouncedAddress}` },
+    ]);
+  }
+  const result = await regenerate(creditorId, dossierId, 'resumed', (d, nameFor) =>
+    resumeDossier(d, { ...input, ...(pause ? { liftsPauseOf: pause.bouncedAddress } : {}) }, nameFor, clock().now(), Date.now()),
+  );
+  // After the dossier is stored: if this fails, the next send finds the pause and flags again.
+  if (pause) await deleteEmailSuppression(current.creditorId, key);
+  return dossierView(result.dossier, clock().now());
 }

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addCalendarDays, isInSendWindow, isBusinessDay, localDate } from '../../lambdas/domain/calendar';
-import { completeSend, Dossier, DossierBusy, newDossier, recordPayment } from '../../lambdas/domain/dossier';
+import { completeSend, Dossier, DossierBusy, markNeedsAttention, newDossier, recordPayment } from '../../lambdas/domain/dossier';
+import { resumeDossier } from '../../lambdas/domain/dossier-resume';
 import {
   checkInstalments,
   claimReminder,
@@ -232,5 +233,33 @@ describe('payment plan', () => {
     expect(r.kind).toBe('advanced');
     expect(r.dossier.status).toBe('on_payment_plan');
     expect(r.dossier.nextAction).toEqual({ stage: 'instalment_reminder', at: '2026-06-02T07:00:00.000Z' });
+  });
+});
+
+describe('resume after attention', () => {
+  const later = new Date('2026-05-10T10:00:00Z');
+
+  it('resumes a running plan at its checkpoint, a pending promise at its check, else the next stage', () => {
+    const onPlan = makePlan(dossier(), { id: 'pl', instalments: [{ dueDate: '2026-06-05', amountCents: 125_000 }] }, nameFor, NOW, 0).dossier;
+    const flaggedPlan = markNeedsAttention(onPlan, 'bounce', NOW);
+    const r1 = resumeDossier(flaggedPlan, {}, nameFor, later, 0).dossier;
+    expect(r1.status).toBe('on_payment_plan');
+    expect(r1.nextAction).toEqual({ stage: 'instalment_reminder', at: '2026-06-02T07:00:00.000Z' });
+    expect(r1.execution).toEqual({ name: 'exec-3', generation: 3 });
+
+    const promised = makePromise(dossier(), { id: 'p', date: '2026-05-04', amountCents: 100 }, nameFor, NOW, 0).dossier;
+    const r2 = resumeDossier(markNeedsAttention(promised, 'x', NOW), {}, nameFor, later, 0).dossier;
+    // The check (6 May) has passed while flagged: it runs at once.
+    expect(r2).toMatchObject({ status: 'promised', nextAction: { stage: 'promise_check', at: later.toISOString() } });
+
+    const plain = resumeDossier(markNeedsAttention(sent(dossier(), 'first_reminder', '2026-04-07T07:00:00Z'), 'x', NOW), { debtorEmail: 'new@example.com' }, nameFor, later, 0).dossier;
+    expect(plain.status).toBe('active');
+    expect(plain.debtor.email).toBe('new@example.com');
+    expect(plain.nextAction).toEqual({ stage: 'formal_reminder', at: '2026-05-11T07:00:00.000Z' }); // Sunday 10 May -> Monday
+    expect(plain.events.slice(-2).map((e) => e.type)).toEqual(['debtor_email_changed', 'escalation_resumed']);
+  });
+
+  it('refuses anything but a dossier that needs attention', () => {
+    expect(errorOf(() => resumeDossier(dossier(), {}, nameFor, later, 0)).details).toEqual([{ path: 'status', message: 'active' }]);
   });
 });
