@@ -16,9 +16,9 @@ export const RESUME = '/invoices/{id}/resume';
  * - POST /invoices/{id}/cancel: 200, 409 when already closed.
  * - POST /invoices/{id}/disputes: 201 with the dispute id; 409 unless active without open dispute.
  * - POST /invoices/{id}/disputes/{disputeId}/resolve: 200; 404 unknown dispute, 409 resolved.
- * - POST /invoices/{id}/promises: 201 with the promise; 409 unless active or promised, or above
+ * - POST /invoices/{id}/promises: 201 with the promise (200 for the same pending promise again); 409 unless active or promised, or above
  *   the balance; 400 for a date in the past or more than 90 days ahead.
- * - POST /invoices/{id}/payment-plan: 201; 400 unless the instalments add up to the balance with
+ * - POST /invoices/{id}/payment-plan: 201 (200 for the same running plan again); 400 unless the instalments add up to the balance with
  *   increasing dates ahead; 409 unless active or promised.
  * - POST /invoices/{id}/resume: 200; 409 unless needs_attention, or while the debtor's e-mail is
  *   paused and no corrected debtorEmail is given.
@@ -38,10 +38,14 @@ export const handler = route(async (event: APIGatewayProxyEvent) => {
         200,
         await resolveInvoiceDispute(creditorId, id, event.pathParameters?.disputeId ?? '', parseResolution(parseBody(event))),
       );
-    case PROMISES:
-      return json(201, await recordPromise(creditorId, id, parsePromise(parseBody(event))));
-    case PAYMENT_PLAN:
-      return json(201, await recordPlan(creditorId, id, parsePlan(parseBody(event))));
+    case PROMISES: {
+      const out = await recordPromise(creditorId, id, parsePromise(parseBody(event)));
+      return json(out.created ? 201 : 200, out.view);
+    }
+    case PAYMENT_PLAN: {
+      const out = await recordPlan(creditorId, id, parsePlan(parseBody(event)));
+      return json(out.created ? 201 : 200, out.view);
+    }
     case RESUME:
       return json(200, await resumeInvoice(creditorId, id, parseResume(parseBody(event))));
     default:

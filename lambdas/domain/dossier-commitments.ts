@@ -148,7 +148,12 @@ export function makePromise(
   executionName: (generation: number) => string,
   now: Date,
   realNowMs: number,
-): { dossier: Dossier; promise: PromiseToPay } {
+): { dossier: Dossier; promise: PromiseToPay; duplicate?: true } {
+  // The same promise again (a retried request) changes nothing.
+  const same = pendingPromise(d);
+  if (d.status === 'promised' && same && same.date === input.date && same.amountCents === input.amountCents) {
+    return { dossier: d, promise: same, duplicate: true };
+  }
   requireOpenToCommitments(d, 'promise to pay');
   const t = today(now);
   if (input.date < t) throw invalid([{ path: 'date', message: `must not be in the past (today is ${t})` }], 'Invalid promise');
@@ -244,7 +249,12 @@ export function makePlan(
   executionName: (generation: number) => string,
   now: Date,
   realNowMs: number,
-): { dossier: Dossier; plan: PaymentPlan } {
+): { dossier: Dossier; plan: PaymentPlan; duplicate?: true } {
+  // The same plan again (a retried request) changes nothing.
+  const running = runningPlan(d);
+  if (d.status === 'on_payment_plan' && running && sameInstalments(running.instalments, input.instalments)) {
+    return { dossier: d, plan: running, duplicate: true };
+  }
   requireOpenToCommitments(d, 'payment plan');
   checkInstalments(d, input.instalments, now);
   notWhileSending(d, realNowMs);
@@ -295,6 +305,10 @@ export function makePlan(
     events,
   };
   return { plan, dossier: { ...next, nextAction: planNextAction(next, plan, now) } };
+}
+
+function sameInstalments(a: PlanInstalment[], b: PlanInput['instalments']): boolean {
+  return a.length === b.length && a.every((x, k) => x.dueDate === b[k].dueDate && x.amountCents === b[k].amountCents);
 }
 
 /** Index of the first instalment the payments since the plan do not cover, or -1 if all are. */

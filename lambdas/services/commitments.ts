@@ -36,16 +36,21 @@ export async function recordPromise(
   creditorId: string,
   dossierId: string,
   input: Omit<PromiseInput, 'id'>,
-): Promise<PromiseRecorded> {
+): Promise<{ created: boolean; view: PromiseRecorded }> {
   const id = newId('prm');
   const result = await regenerate(creditorId, dossierId, 'promise', (d, nameFor) =>
     makePromise(d, { id, ...input }, nameFor, clock().now(), Date.now()),
   );
   const p = result.promise;
+  if (result.duplicate) return { created: false, view: promiseView(result.dossier, p.id) };
   const dossier = await sendFollowUp(result.dossier, 'promise_confirmation', `promise_confirmation-${id}`, {
     promise: { date: p.date, amountCents: p.amountCents },
   }, { promiseId: id });
-  const view = dossierView(dossier, clock().now());
+  return { created: true, view: promiseView(dossier, id) };
+}
+
+function promiseView(d: Dossier, id: string): PromiseRecorded {
+  const view = dossierView(d, clock().now());
   return { ...view, promise: view.promises.find((x) => x.id === id) as PromiseRecorded['promise'] };
 }
 
@@ -53,15 +58,16 @@ export async function recordPlan(
   creditorId: string,
   dossierId: string,
   input: Omit<PlanInput, 'id'>,
-): Promise<DossierView> {
+): Promise<{ created: boolean; view: DossierView }> {
   const id = newId('pln');
   const result = await regenerate(creditorId, dossierId, 'payment_plan', (d, nameFor) =>
     makePlan(d, { id, ...input }, nameFor, clock().now(), Date.now()),
   );
+  if (result.duplicate) return { created: false, view: dossierView(result.dossier, clock().now()) };
   const dossier = await sendFollowUp(result.dossier, 'payment_plan_confirmation', `payment_plan_confirmation-${id}`, {
     plan: { instalments: result.plan.instalments.map((i) => ({ dueDate: i.dueDate, amountCents: i.amountCents })) },
   }, { planId: id });
-  return dossierView(dossier, clock().now());
+  return { created: true, view: dossierView(dossier, clock().now()) };
 }
 
 export interface CheckpointRequest {

@@ -49,7 +49,14 @@ describe('promise to pay, broken', () => {
     expect(types(res.body).slice(-2)).toEqual(['promise_recorded', 'message_sent']);
     expect(res.body.events.at(-1)).toMatchObject({ kind: 'promise_confirmation', to: 'compta@boulangerie-dupont.example' });
 
+    // The same promise again (a retried request): 200, nothing changes, nothing is sent.
+    const again = await local.api.call('POST', `/invoices/${id}/promises`, { date: '2026-04-24', amount: '1250.00' });
+    expect(again.status).toBe(200);
+    expect(again.body.promise.id).toBe(res.body.promise.id);
+    expect(again.body.events).toEqual(res.body.events);
+
     const runs = local.sys.engine.list();
+    expect(runs).toHaveLength(2);
     expect(runs.find((r) => !r.name.endsWith('-2'))).toMatchObject({ status: 'ABORTED', cause: 'promise' });
     expect(runs.find((r) => r.name.endsWith('-2'))?.status).toBe('RUNNING');
     const confirmation = (await mailsFor(local.api, 'PRM-BROKEN')).filter((m) => /engagement de paiement/.test(m.subject));
@@ -191,6 +198,11 @@ describe('payment plan kept to the end', () => {
     });
     expect(res.status).toBe(201);
     expect(res.body.status).toBe('on_payment_plan');
+    const same = await local.api.call('POST', `/invoices/${id}/payment-plan`, {
+      instalments: res.body.paymentPlan.instalments.map((i: any) => ({ dueDate: i.dueDate, amount: i.amount })),
+    });
+    expect(same.status).toBe(200);
+    expect(same.body.events).toEqual(res.body.events);
     expect(res.body.paymentPlan.instalments.map((i: any) => i.status)).toEqual(['upcoming', 'upcoming', 'upcoming']);
     // C. civ. 2240: the signed plan acknowledges the debt; prescription restarts (5 years B2B).
     expect(res.body.events.find((e: any) => e.type === 'debt_acknowledged')).toMatchObject({
