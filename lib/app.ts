@@ -7,7 +7,7 @@ export const STACK_NAME = 'Amiable';
 
 export interface BuildOptions {
   /**
-   * Run cdk-nag's AwsSolutions checks when the app is synthesized (an unacknowledged error fails
+   * Run cdk-nag's AwsSolutions checks when the app is synthesized (an unacknowledged finding fails
    * the synth). On by default: `cdk synth`/`cdk deploy` and the tests run them.
    */
   nag?: boolean;

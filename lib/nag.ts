@@ -7,7 +7,7 @@ import { Construct, IConstruct } from 'constructs';
 
 /**
  * cdk-nag (v3: a CDK policy-validation plugin, not an Aspect). The AwsSolutions pack runs on every
- * synth of the app; an unacknowledged error fails the synth, warnings are printed.
+ * synth of the app; any unacknowledged finding, error or warning, fails the synth.
  *
  * Findings that are intentional are acknowledged next to the resource or grant that causes them,
  * with `acknowledge` below and a written reason; test/infra/nag.test.ts proves there is no
@@ -19,7 +19,11 @@ export function enableNag(app: App): AwsSolutionsChecks {
   return pack;
 }
 
-/** Acknowledges one AwsSolutions rule (e.g. "COG4", or "IAM5[Resource::...]") on a construct and its children. */
+/**
+ * Acknowledges one AwsSolutions rule (e.g. "COG4", or "IAM5[Resource::...]") on a construct and its
+ * children. The id is recorded unprefixed ("AwsSolutions-COG4"): the CLI suggests
+ * "AwsSolutions::AwsSolutions-COG4", but cdk-nag 3.0.2 does not honour that form.
+ */
 export function acknowledge(scope: IConstruct, rule: string, reason: string): void {
   Validations.of(scope).acknowledge({ id: `AwsSolutions-${rule}`, reason });
 }
