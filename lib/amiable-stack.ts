@@ -10,6 +10,11 @@ import { EvidenceVault, ObjectLockMode } from './evidence-vault';
 import { HandlerFunction } from './handler-function';
 import { IntakeApi } from './intake-api';
 import { Mailer } from './mailer';
+import { acknowledgeGrantWildcards } from './nag';
+
+/** Why a grant on this state machine's executions ends in a wildcard. */
+const EXECUTIONS_REASON =
+  'Executions of this one state machine (execution:<its name>:*): execution names are per dossier (a hash of creditor + invoice number, with a -2, -3 suffix on resume) and only known at run time.';
 
 export interface AmiableStackProps extends StackProps {
   /** "prod" retains data and locks evidence in COMPLIANCE mode by default. */
@@ -67,7 +72,7 @@ export class AmiableStack extends Stack {
     });
     this.grantSend(sendNotice);
     this.grantSend(reviewCommitment);
-    this.dossiers.table.grantReadWriteData(markNeedsAttention);
+    this.dossiers.grantReadWriteData(markNeedsAttention);
 
     this.workflow = new DunningWorkflow(this, 'Workflow', {
       table: this.dossiers.table,
@@ -82,40 +87,54 @@ export class AmiableStack extends Stack {
       environment: { ...baseEnv, STATE_MACHINE_ARN: stateMachineArn },
       description: 'Records SES bounces, complaints, rejects and deliveries on the dossier',
     });
-    this.dossiers.table.grantReadWriteData(deliveryEventsFn);
+    this.dossiers.grantReadWriteData(deliveryEventsFn);
     this.grantEvidencePut(deliveryEventsFn);
-    this.workflow.stateMachine.grantExecution(deliveryEventsFn, 'states:StopExecution');
+    acknowledgeGrantWildcards(
+      deliveryEventsFn,
+      this.workflow.stateMachine.grantExecution(deliveryEventsFn, 'states:StopExecution'),
+      EXECUTIONS_REASON,
+    );
     this.deliveryEvents = new DeliveryEvents(this, 'DeliveryEvents', { mailer: this.mailer, handler: deliveryEventsFn });
 
     this.api = new IntakeApi(this, 'Intake', {
       environment: { ...baseEnv, STATE_MACHINE_ARN: stateMachineArn },
-      authorizerGrant: (fn) => this.dossiers.table.grantReadData(fn),
+      authorizerGrant: (fn) => this.dossiers.grantReadData(fn),
       grant: (handler, fn) => this.grantRoute(handler, fn),
     });
   }
 
-  /** Puts evidence with an explicit retention (no read, no delete). */
+  /**
+   * Puts evidence with an explicit retention (no read, no delete, no tagging or legal hold), under
+   * dossiers/ only: every evidence key is dossiers/<dossierId>/... (lambdas/services).
+   */
   private grantEvidencePut(fn: lambda.IFunction): void {
-    this.evidence.bucket.grantPut(fn);
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['s3:PutObjectRetention'],
-        resources: [this.evidence.bucket.arnForObjects('*')],
-      }),
+    const grant = iam.Grant.addToPrincipal({
+      grantee: fn,
+      actions: ['s3:PutObject', 's3:PutObjectRetention'],
+      resourceArns: [this.evidence.bucket.arnForObjects('dossiers/*')],
+    });
+    acknowledgeGrantWildcards(
+      fn,
+      grant,
+      'Evidence objects are keyed per dossier (dossiers/<dossierId>/notices|delivery|calls/...), ids known only at run time; put-only on that prefix of the evidence bucket: no read, no delete, and Object Lock keeps what was put.',
     );
   }
 
   private grantSend(fn: lambda.IFunction): void {
-    this.dossiers.table.grantReadWriteData(fn);
+    this.dossiers.grantReadWriteData(fn);
     this.grantEvidencePut(fn);
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-        resources: [
-          `arn:${this.partition}:ses:${this.region}:${this.account}:identity/*`,
-          `arn:${this.partition}:ses:${this.region}:${this.account}:configuration-set/${this.mailer.configurationSet.configurationSetName}`,
-        ],
-      }),
+    const grant = iam.Grant.addToPrincipal({
+      grantee: fn,
+      actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+      resourceArns: [
+        `arn:${this.partition}:ses:${this.region}:${this.account}:identity/*`,
+        `arn:${this.partition}:ses:${this.region}:${this.account}:configuration-set/${this.mailer.configurationSet.configurationSetName}`,
+      ],
+    });
+    acknowledgeGrantWildcards(
+      fn,
+      grant,
+      "SES identities of this account and region (identity/*): the sender address or domain is each creditor's, from its profile in the table, not known at deploy time; sending is still bound to this stack's configuration set.",
     );
   }
 
@@ -123,22 +142,22 @@ export class AmiableStack extends Stack {
     const sm = () => this.workflow.stateMachine;
     switch (handler) {
       case 'get-invoice':
-        this.dossiers.table.grantReadData(fn);
+        this.dossiers.grantReadData(fn);
         return;
       case 'tasks':
         // Completing a task writes the call log (evidence), the dossier event and the task item.
-        this.dossiers.table.grantReadWriteData(fn);
+        this.dossiers.grantReadWriteData(fn);
         this.grantEvidencePut(fn);
         return;
       case 'create-invoice':
-        this.dossiers.table.grantReadWriteData(fn);
+        this.dossiers.grantReadWriteData(fn);
         sm().grantStartExecution(fn);
         return;
       case 'record-payment':
       case 'dossier-actions':
         this.grantSend(fn);
         sm().grantStartExecution(fn);
-        sm().grantExecution(fn, 'states:StopExecution', 'states:DescribeExecution');
+        acknowledgeGrantWildcards(fn, sm().grantExecution(fn, 'states:StopExecution', 'states:DescribeExecution'), EXECUTIONS_REASON);
         return;
     }
   }

@@ -1,11 +1,21 @@
 import { App } from 'aws-cdk-lib';
 import { AmiableStack } from './amiable-stack';
 import { ObjectLockMode } from './evidence-vault';
+import { enableNag } from './nag';
 
 export const STACK_NAME = 'Amiable';
 
+export interface BuildOptions {
+  /**
+   * Run cdk-nag's AwsSolutions checks when the app is synthesized (an unacknowledged finding fails
+   * the synth). On by default: `cdk synth`/`cdk deploy` and the tests run them.
+   */
+  nag?: boolean;
+}
+
 /** Reads the deployment settings from CDK context (cdk.json or -c key=value) and builds the stack. */
-export function buildApp(app: App): AmiableStack {
+export function buildApp(app: App, options: BuildOptions = {}): AmiableStack {
+  if (options.nag ?? true) enableNag(app);
   const stage = String(app.node.tryGetContext('amiable:stage') ?? 'test');
   const mode = String(app.node.tryGetContext('amiable:objectLockMode') ?? (stage === 'prod' ? 'COMPLIANCE' : 'GOVERNANCE'));
   if (mode !== 'COMPLIANCE' && mode !== 'GOVERNANCE') {

@@ -1,9 +1,20 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 
 /** Name of the index answering "what is due / what changed per creditor". */
 export const BY_CREDITOR_NEXT_ACTION = 'byCreditorNextAction';
+
+const READ_ACTIONS = [
+  'dynamodb:BatchGetItem',
+  'dynamodb:GetItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DescribeTable',
+];
+const WRITE_ACTIONS = ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
 
 /**
  * One table, single-item dossiers: a dossier's state, schedule and event history live in ONE item
@@ -31,6 +42,26 @@ export class DossierTable extends Construct {
       partitionKey: { name: 'creditorId', type: dynamodb.AttributeType.STRING },
       sortKey: { name: 'nextActionAt', type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+    });
+  }
+
+  /**
+   * The table's grantReadData/grantReadWriteData actions (less the stream reads: there is no
+   * stream), on the table and its one index by name — not on "index/*".
+   */
+  grantReadData(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, READ_ACTIONS);
+  }
+
+  grantReadWriteData(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, [...READ_ACTIONS, ...WRITE_ACTIONS]);
+  }
+
+  private grant(grantee: iam.IGrantable, actions: string[]): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions,
+      resourceArns: [this.table.tableArn, `${this.table.tableArn}/index/${BY_CREDITOR_NEXT_ACTION}`],
     });
   }
 }

@@ -5,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { acknowledge, wildcardResource } from './nag';
 
 export interface DunningWorkflowProps {
   table: dynamodb.ITable;
@@ -212,9 +213,25 @@ export class DunningWorkflow extends Construct {
       definitionBody: sfn.DefinitionBody.fromChainable(route),
       comment: 'Amiable: per-invoice amicable collection escalation',
       tracingEnabled: true,
-      logs: { destination: logGroup, level: sfn.LogLevel.ERROR, includeExecutionData: false },
+      // Every state transition (cdk-nag SF1), without the state input and output: those carry debtor
+      // names and addresses, which stay in the table and the evidence vault, not in logs.
+      logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
       // A dossier's whole life (reminders, grace, paused plans resume in new executions) fits in a year.
       timeout: Duration.days(365),
     });
+
+    const role = this.stateMachine.role;
+    acknowledge(
+      role,
+      'IAM5[Resource::*]',
+      'Step Functions logging and tracing: the CloudWatch Logs delivery actions (logs:CreateLogDelivery, PutResourcePolicy, DescribeLogGroups...) and the X-Ray actions support no resource-level permissions, so IAM only accepts Resource "*"; the state machine has no other "*" grant.',
+    );
+    for (const fn of [props.sendNotice, props.markNeedsAttention, props.reviewCommitment]) {
+      acknowledge(
+        role,
+        wildcardResource(role, `${fn.functionArn}:*`),
+        'LambdaInvoke grants this one function and its qualified ARNs (function:<name>:*, versions and aliases); no other function is reachable.',
+      );
+    }
   }
 }

@@ -1,9 +1,11 @@
 import * as path from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
+import { acknowledge } from './nag';
 
 /** Metadata key naming the handler module under lambdas/; local mode maps Task states with it. */
 export const HANDLER_METADATA_KEY = 'amiable:handler';
@@ -18,17 +20,23 @@ export interface HandlerFunctionProps {
 }
 
 /**
- * One Lambda function per handler module, with the project's defaults: a supported Node.js
- * runtime (22+; 20.x reached end of life in April 2026), arm64 (about 20% cheaper per GB-s),
- * esbuild bundling without Docker, bounded log retention, and X-Ray tracing.
+ * One Lambda function per handler module, with the project's defaults: the latest Node.js runtime
+ * CDK knows (24.x; cdk-nag L1), arm64 (about 20% cheaper per GB-s), esbuild bundling without
+ * Docker, bounded log retention, X-Ray tracing, and its own role that may write to its own log
+ * group only (no AWSLambdaBasicExecutionRole, whose logs:* grant covers every log group).
  */
 export class HandlerFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
     const logGroup = new logs.LogGroup(scope, `${id}Logs`, { retention: logs.RetentionDays.ONE_YEAR });
+    const role = new iam.Role(scope, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Amiable ${props.handler} Lambda`,
+    });
     super(scope, id, {
+      role,
       entry: path.join(__dirname, '..', 'lambdas', `${props.handler}.ts`),
       handler: 'handler',
-      runtime: lambda.Runtime.NODEJS_22_X,
+      runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(30),
@@ -43,7 +51,7 @@ export class HandlerFunction extends NodejsFunction {
       },
       bundling: {
         format: OutputFormat.CJS,
-        target: 'node22',
+        target: 'node24',
         sourceMap: true,
         minify: true,
         // The v3 SDK ships in the runtime, but pinning our own copy keeps behaviour identical to tests.
@@ -51,5 +59,12 @@ export class HandlerFunction extends NodejsFunction {
       },
     });
     (this.node.defaultChild as lambda.CfnFunction).addMetadata(HANDLER_METADATA_KEY, props.handler);
+    // CreateLogStream + PutLogEvents on this function's log group only (the group exists already).
+    logGroup.grantWrite(role);
+    acknowledge(
+      role,
+      'IAM5[Resource::*]',
+      'X-Ray tracing (Tracing.ACTIVE): xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions, so IAM only accepts Resource "*" for them; no other action of this role is granted on "*".',
+    );
   }
 }

@@ -5,6 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { API_ROUTES, HandlerName } from './api-routes';
 import { HandlerFunction } from './handler-function';
+import { acknowledge } from './nag';
 
 export interface IntakeApiProps {
   environment: Record<string, string>;
@@ -47,6 +48,28 @@ export class IntakeApi extends Construct {
         accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields(),
       },
     });
+
+    acknowledge(
+      this.api,
+      'APIG2',
+      'Input is validated at the edge by each route handler with zod (lambdas/): the 400 carries field paths in the contract format and local mode answers the same. A gateway JSON-schema model would duplicate those schemas and answer differently; the authorizer and path matching run before any handler.',
+    );
+    acknowledge(
+      this.api,
+      'COG4',
+      'Callers are creditor back offices (machines), not Cognito users: a Lambda REQUEST authorizer maps the x-api-key header (stored as sha256, K#<hash> items) to one creditor, results cached 5 min; every handler takes the creditor from the authorizer context, never from the request (tenant isolation).',
+    );
+    acknowledge(
+      this.api.deploymentStage,
+      'APIG3',
+      'No WAFv2 web ACL yet: the API is authenticated per creditor, throttled per stage (50 rps, burst 100) and by a usage plan with a monthly quota; a regional web ACL (rate-based and AWS managed rules) is a per-deployment cost decision left to the operator.',
+    );
+    const cloudWatchRole = this.api.node.findChild('CloudWatchRole');
+    acknowledge(
+      cloudWatchRole,
+      'IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      "API Gateway's account-level logging role (AWS::ApiGateway::Account, needed for the access and execution logs): the AWS-managed policy is the one AWS documents for it, and API Gateway creates its log groups at run time (names unknown here), so an inline policy could not be narrower.",
+    );
 
     const authorizerFn = new HandlerFunction(this, 'AuthorizerFn', {
       handler: 'authorizer',
