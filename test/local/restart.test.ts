@@ -15,8 +15,16 @@ describe('restart in local mode', () => {
     let api = client(sys);
     const key = sys.apiKey;
     const { body } = await api.createInvoice(invoice({ invoiceNumber: 'RESTART-1' }));
+    const onPlan = (await api.createInvoice(invoice({ invoiceNumber: 'RESTART-2' }))).body;
     await api.advanceTo('2026-04-10T12:00:00Z');
     expect((await api.getInvoice(body.id)).body.stage).toBe('first_reminder');
+    const plan = await api.call('POST', `/invoices/${onPlan.id}/payment-plan`, {
+      instalments: [
+        { dueDate: '2026-05-05', amount: '625.00' },
+        { dueDate: '2026-06-05', amount: '625.00' },
+      ],
+    });
+    expect(plan.status).toBe(201);
     await sys.stop();
 
     sys = await startLocalSystem({ dataDir, clockStart: '2030-01-01T00:00:00Z' });
@@ -24,15 +32,28 @@ describe('restart in local mode', () => {
     try {
       expect(sys.apiKey).toBe(key); // saved in the data dir
       expect((await api.now()).body.now).toBe('2026-04-10T12:00:00.000Z'); // the saved clock wins
-      const parked = sys.engine.list().find((r) => r.status === 'RUNNING');
-      expect(parked?.parked?.state).toBe('WaitForFormalReminder');
+      const parked = sys.engine.list().filter((r) => r.status === 'RUNNING');
+      expect(parked.map((r) => r.parked?.state).sort()).toEqual(['WaitForCommitmentCheckpoint', 'WaitForFormalReminder']);
       await api.advance('P60D');
       const v = (await api.getInvoice(body.id)).body;
       expect(v.status).toBe('handed_off');
       const stages = v.events.filter((e: any) => e.type === 'notice_sent').map((e: any) => e.stage);
       expect(stages).toEqual(['first_reminder', 'formal_reminder', 'formal_notice', 'litigation_handoff']);
       // The SES emulator's outbox is in memory: after the restart it holds the three later notices.
-      expect(await api.emails()).toHaveLength(3);
+      expect((await api.emails()).filter((m: any) => /RESTART-1/.test(m.subject))).toHaveLength(3);
+
+      // The plan resumed at its checkpoint: reminder on Monday 4 May (2 May is a Saturday), the
+      // instalment of 5 May missed (checked Thursday 7 May), escalation resumed on the spot.
+      const p = (await api.getInvoice(onPlan.id)).body;
+      expect(p.events.find((e: any) => e.kind === 'instalment_reminder')?.at).toBe('2026-05-04T07:00:00.000Z');
+      expect(p.events.find((e: any) => e.type === 'payment_plan_broken')?.at).toBe('2026-05-07T07:00:00.000Z');
+      const sent = p.events.filter((e: any) => e.type === 'notice_sent').map((e: any) => [e.stage, e.at.slice(0, 10)]);
+      expect(sent).toEqual([
+        ['first_reminder', '2026-04-07'],
+        ['formal_reminder', '2026-05-07'],
+        ['formal_notice', '2026-05-22'],
+        ['litigation_handoff', '2026-06-02'],
+      ]);
     } finally {
       await sys.stop();
     }
