@@ -23,6 +23,12 @@ import { toDecimalString } from './money';
 export const DISPUTE_REJECTED_DELAY_BUSINESS_DAYS = 5;
 
 const CLOSED = new Set(['paid', 'cancelled', 'handed_off']);
+/**
+ * A debtor may contest at any moment of the amicable stage, including while a promise or a plan
+ * runs (contesting the debt ends them: they were commitments to pay it) or while a person looks
+ * at the dossier.
+ */
+const DISPUTABLE = new Set(['active', 'promised', 'on_payment_plan', 'needs_attention']);
 
 function notWhileSending(d: Dossier, realNowMs: number): void {
   // Same rule as payments: wait for an in-flight send, so no notice_sent lands after the change.
@@ -63,8 +69,8 @@ export function openDispute(d: Dossier, input: DisputeInput, now: Date, realNowM
   if (disputesOf(d).some((x) => x.status === 'open')) {
     throw conflict('The dossier already has an open dispute.', [{ path: 'status', message: d.status }]);
   }
-  if (d.status !== 'active') {
-    throw conflict(`Dossier is ${d.status}; a dispute can only be opened on an active dossier.`, [
+  if (!DISPUTABLE.has(d.status)) {
+    throw conflict(`Dossier is ${d.status}; a dispute can only be opened before the dossier is closed or handed off.`, [
       { path: 'status', message: d.status },
     ]);
   }
@@ -88,6 +94,7 @@ export function openDispute(d: Dossier, input: DisputeInput, now: Date, realNowM
     dispute,
     dossier: {
       ...d,
+      ...endCommitments(d, at),
       status: 'paused_dispute',
       nextAction: null,
       sending: null,

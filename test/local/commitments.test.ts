@@ -300,3 +300,38 @@ describe('payment plan broken after the mise en demeure', () => {
     expect(view.events.find((e: any) => e.stage === 'litigation_handoff').at).toBe('2026-07-02T07:00:00.000Z');
   });
 });
+
+describe('a dispute while a payment plan runs', () => {
+  const local = useLocalSystem({ clockStart: CLOCK_START });
+
+  it('ends the plan and pauses everything; rejected, the escalation resumes 5 business days later', async () => {
+    const id = await afterFirstReminder(local.api, 'PLAN-DISPUTE');
+    await local.api.call('POST', `/invoices/${id}/payment-plan`, {
+      instalments: [
+        { dueDate: '2026-05-05', amount: '625.00' },
+        { dueDate: '2026-06-05', amount: '625.00' },
+      ],
+    });
+    await local.api.advanceTo('2026-04-20T10:00:00Z');
+    const opened = await local.api.call('POST', `/invoices/${id}/disputes`, { reason: 'Le lot livré était incomplet' });
+    expect(opened.status).toBe(201);
+    expect(opened.body.status).toBe('paused_dispute');
+    expect(opened.body.paymentPlan.status).toBe('ended');
+    expect(opened.body.nextAction).toBeNull();
+    expect(local.sys.engine.list().filter((r) => r.status === 'RUNNING')).toHaveLength(0);
+
+    // No instalment reminder while the dispute is open (it was due on 4 May).
+    await local.api.advanceTo('2026-05-11T10:00:00Z');
+    let view = (await local.api.getInvoice(id)).body;
+    expect(view.events.filter((e: any) => e.kind === 'instalment_reminder')).toHaveLength(0);
+
+    const rejected = await local.api.call('POST', `/invoices/${id}/disputes/${opened.body.dispute.id}/resolve`, { outcome: 'rejected' });
+    expect(rejected.status).toBe(200);
+    expect(rejected.body.status).toBe('active');
+    // Monday 11 May + 5 business days (Ascension, Thursday 14 May, skipped) = Tuesday 19 May.
+    expect(rejected.body.nextAction).toEqual({ stage: 'formal_reminder', at: '2026-05-19T07:00:00.000Z' });
+    await local.api.advanceTo('2026-05-19T12:00:00Z');
+    view = (await local.api.getInvoice(id)).body;
+    expect(stagesSent(view).map(([s]) => s)).toEqual(['first_reminder', 'formal_reminder']);
+  });
+});
