@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import type { CreditorProfile } from '../lambdas/domain/model';
+import type { CommitmentTerms, CreditorProfile } from '../lambdas/domain/model';
 import { BUILTIN_POLICIES, isBuiltinPolicyName } from '../lambdas/domain/policy';
+import { TERM_BOUNDS } from '../lambdas/domain/dossier-commitments';
 import { email, isValidSiren } from '../lambdas/http/validation';
 
 /** The demo creditor shipped with local mode; copied into the data dir on first start, then editable there. */
@@ -39,6 +40,14 @@ const profileSchema = z.object({
     .refine(isBuiltinPolicyName, { error: `must name a built-in policy: ${Object.keys(BUILTIN_POLICIES).join(', ')}` })
     .optional(),
   pursueAccessories: z.boolean().optional(),
+  commitmentTerms: z
+    .object(
+      Object.fromEntries(
+        Object.entries(TERM_BOUNDS).map(([k, [lo, hi]]) => [k, z.number().int().min(lo).max(hi).optional()]),
+      ) as Record<keyof CommitmentTerms, z.ZodOptional<z.ZodNumber>>,
+    )
+    .strict()
+    .optional(),
 });
 
 export function loadCreditorProfile(file: string): CreditorProfile {

@@ -26,15 +26,31 @@ import {
   sentStages,
 } from './dossier';
 import { conflict, DomainError, invalid } from './errors';
-import type { DossierEvent, IsoDate, IsoInstant, NextAction } from './model';
+import type { CommitmentTerms, DossierEvent, IsoDate, IsoInstant, NextAction } from './model';
 import { toDecimalString } from './money';
 import { prescriptionDetail } from './prescription';
 
-/** Business days of tolerance after a promised date or an instalment's due date (bank delays). */
-export const PROMISE_TOLERANCE_BUSINESS_DAYS = 2;
-export const INSTALMENT_TOLERANCE_BUSINESS_DAYS = 2;
-/** Calendar days before each instalment that its reminder goes out. */
-export const INSTALMENT_REMINDER_DAYS_BEFORE = 3;
+/**
+ * Default terms: 2 business days of tolerance after a promised date or an instalment's due date
+ * (bank transfer delays), reminders 3 calendar days before each instalment. A creditor may set
+ * its own (CreditorProfile.commitmentTerms); each promise and plan keeps the terms it was agreed
+ * under, so changing the profile never moves a running commitment.
+ */
+export const DEFAULT_TERMS: Readonly<Required<CommitmentTerms>> = Object.freeze({
+  promiseToleranceBusinessDays: 2,
+  instalmentToleranceBusinessDays: 2,
+  instalmentReminderDaysBefore: 3,
+});
+/** Bounds a creditor's terms must respect (validated where profiles are loaded). */
+export const TERM_BOUNDS: Readonly<Record<keyof CommitmentTerms, [number, number]>> = Object.freeze({
+  promiseToleranceBusinessDays: [0, 10],
+  instalmentToleranceBusinessDays: [0, 10],
+  instalmentReminderDaysBefore: [0, 15],
+});
+
+export function termsFor(profile: { commitmentTerms?: CommitmentTerms } | null | undefined): Required<CommitmentTerms> {
+  return { ...DEFAULT_TERMS, ...(profile?.commitmentTerms ?? {}) };
+}
 /** A promise further away than this is a payment plan in disguise: ask for one. */
 export const MAX_PROMISE_DAYS = 90;
 export const MAX_INSTALMENTS = 36;
@@ -64,6 +80,8 @@ export interface PaymentPlan {
   id: string;
   instalments: PlanInstalment[];
   agreedAt: IsoInstant;
+  /** The terms the plan was agreed under (absent: the defaults). */
+  terms?: { toleranceBusinessDays: number; reminderDaysBefore: number };
   paidBeforeCents: number;
   status: 'running' | 'completed' | 'broken' | 'ended';
   endedAt?: IsoInstant;
@@ -88,8 +106,8 @@ function checkInstant(date: IsoDate, businessDays: number, region: string): IsoI
   return nextSendInstant(localTimeToInstant(day, DEFAULT_SEND_WINDOW.open, DEFAULT_SEND_WINDOW.timeZone), DEFAULT_SEND_WINDOW, region);
 }
 
-function reminderInstant(dueDate: IsoDate, region: string): IsoInstant {
-  const day = addCalendarDays(dueDate, -INSTALMENT_REMINDER_DAYS_BEFORE);
+function reminderInstant(dueDate: IsoDate, daysBefore: number, region: string): IsoInstant {
+  const day = addCalendarDays(dueDate, -daysBefore);
   return nextSendInstant(localTimeToInstant(day, DEFAULT_SEND_WINDOW.open, DEFAULT_SEND_WINDOW.timeZone), DEFAULT_SEND_WINDOW, region);
 }
 
@@ -135,6 +153,8 @@ export interface PromiseInput {
   id: string;
   date: IsoDate;
   amountCents: number;
+  /** Defaults to DEFAULT_TERMS.promiseToleranceBusinessDays. */
+  toleranceBusinessDays?: number;
 }
 
 /**
@@ -176,7 +196,7 @@ export function makePromise(
     date: input.date,
     amountCents: input.amountCents,
     madeAt: at,
-    checkAt: checkInstant(input.date, PROMISE_TOLERANCE_BUSINESS_DAYS, d.region),
+    checkAt: checkInstant(input.date, input.toleranceBusinessDays ?? DEFAULT_TERMS.promiseToleranceBusinessDays, d.region),
     paidBeforeCents: paidCents(d),
     status: 'pending',
   };
@@ -210,6 +230,8 @@ export function makePromise(
 export interface PlanInput {
   id: string;
   instalments: { dueDate: IsoDate; amountCents: number }[];
+  /** Defaults to DEFAULT_TERMS. */
+  terms?: { toleranceBusinessDays: number; reminderDaysBefore: number };
 }
 
 /** Validates the instalments against the dossier: dates ahead and increasing, amounts = balance. */
@@ -265,6 +287,7 @@ export function makePlan(
     agreedAt: at,
     paidBeforeCents: paidCents(d),
     status: 'running',
+    ...(input.terms ? { terms: input.terms } : {}),
   };
   const acknowledgments: Acknowledgment[] = [...(d.acknowledgments ?? []), { on: today(now), source: 'payment_plan', ref: plan.id }];
   const prescription = prescriptionDetail({
@@ -331,9 +354,12 @@ export function planNextAction(d: Dossier, plan: PaymentPlan, now: Date): NextAc
   const k = firstUncovered(d, plan);
   if (k < 0) return null;
   const instalment = plan.instalments[k];
-  const remindAt = reminderInstant(instalment.dueDate, d.region);
-  if (!instalment.remindedAt && Date.parse(remindAt) > now.getTime()) return { stage: 'instalment_reminder', at: remindAt };
-  return { stage: 'instalment_check', at: checkInstant(instalment.dueDate, INSTALMENT_TOLERANCE_BUSINESS_DAYS, d.region) };
+  const terms = plan.terms ?? { toleranceBusinessDays: DEFAULT_TERMS.instalmentToleranceBusinessDays, reminderDaysBefore: DEFAULT_TERMS.instalmentReminderDaysBefore };
+  const remindAt = reminderInstant(instalment.dueDate, terms.reminderDaysBefore, d.region);
+  if (terms.reminderDaysBefore > 0 && !instalment.remindedAt && Date.parse(remindAt) > now.getTime()) {
+    return { stage: 'instalment_reminder', at: remindAt };
+  }
+  return { stage: 'instalment_check', at: checkInstant(instalment.dueDate, terms.toleranceBusinessDays, d.region) };
 }
 
 /** Escalation resumes where it stood: the next unsent stage, no sooner than now. */

@@ -89,6 +89,18 @@ export interface CreditorProfile {
   policyName?: string;
   /** Code civil 1343-1 allocation: accessories first and the dossier stays open until paid. */
   pursueAccessories?: boolean;
+  /** The creditor's terms for promises and payment plans (defaults: 2, 2 and 3 days). */
+  commitmentTerms?: CommitmentTerms;
+}
+
+/** How long a commitment is given before it counts as broken, and when instalments are reminded. */
+export interface CommitmentTerms {
+  /** Business days after the promised date before the promise is checked. */
+  promiseToleranceBusinessDays?: number;
+  /** Business days after an instalment's due date before the plan is broken. */
+  instalmentToleranceBusinessDays?: number;
+  /** Calendar days before an instalment that its reminder goes out (0: no reminders). */
+  instalmentReminderDaysBefore?: number;
 }
 
 export type DossierStatus =

@@ -13,6 +13,7 @@ import {
   PlanInput,
   PromiseInput,
   runCheckpoint,
+  termsFor,
 } from '../domain/dossier-commitments';
 import { DomainError } from '../domain/errors';
 import type { NextAction } from '../domain/model';
@@ -38,8 +39,9 @@ export async function recordPromise(
   input: Omit<PromiseInput, 'id'>,
 ): Promise<{ created: boolean; view: PromiseRecorded }> {
   const id = newId('prm');
+  const terms = termsFor(await getCreditor(creditorId));
   const result = await regenerate(creditorId, dossierId, 'promise', (d, nameFor) =>
-    makePromise(d, { id, ...input }, nameFor, clock().now(), Date.now()),
+    makePromise(d, { id, ...input, toleranceBusinessDays: terms.promiseToleranceBusinessDays }, nameFor, clock().now(), Date.now()),
   );
   const p = result.promise;
   if (result.duplicate) return { created: false, view: promiseView(result.dossier, p.id) };
@@ -60,8 +62,10 @@ export async function recordPlan(
   input: Omit<PlanInput, 'id'>,
 ): Promise<{ created: boolean; view: DossierView }> {
   const id = newId('pln');
+  const terms = termsFor(await getCreditor(creditorId));
+  const planTerms = { toleranceBusinessDays: terms.instalmentToleranceBusinessDays, reminderDaysBefore: terms.instalmentReminderDaysBefore };
   const result = await regenerate(creditorId, dossierId, 'payment_plan', (d, nameFor) =>
-    makePlan(d, { id, ...input }, nameFor, clock().now(), Date.now()),
+    makePlan(d, { id, ...input, terms: planTerms }, nameFor, clock().now(), Date.now()),
   );
   if (result.duplicate) return { created: false, view: dossierView(result.dossier, clock().now()) };
   const dossier = await sendFollowUp(result.dossier, 'payment_plan_confirmation', `payment_plan_confirmation-${id}`, {

@@ -12,6 +12,7 @@ import {
   makePromise,
   planNextAction,
   runCheckpoint,
+  termsFor,
 } from '../../lambdas/domain/dossier-commitments';
 import { cancelDossier } from '../../lambdas/domain/dossier-disputes';
 import { DomainError } from '../../lambdas/domain/errors';
@@ -261,5 +262,44 @@ describe('resume after attention', () => {
 
   it('refuses anything but a dossier that needs attention', () => {
     expect(errorOf(() => resumeDossier(dossier(), {}, nameFor, later, 0)).details).toEqual([{ path: 'status', message: 'active' }]);
+  });
+});
+
+describe("a creditor's own commitment terms", () => {
+  it('default to 2 business days of tolerance and reminders 3 days ahead; partial terms keep the other defaults', () => {
+    expect(termsFor(null)).toEqual({ promiseToleranceBusinessDays: 2, instalmentToleranceBusinessDays: 2, instalmentReminderDaysBefore: 3 });
+    expect(termsFor({ commitmentTerms: { instalmentReminderDaysBefore: 7 } })).toEqual({
+      promiseToleranceBusinessDays: 2,
+      instalmentToleranceBusinessDays: 2,
+      instalmentReminderDaysBefore: 7,
+    });
+  });
+
+  it('are applied to each promise and plan, and kept by it', () => {
+    // No tolerance: checked at the opening of the promised date itself.
+    const strict = makePromise(dossier(), { id: 'p', date: '2026-05-07', amountCents: 100, toleranceBusinessDays: 0 }, nameFor, NOW, 0);
+    expect(strict.promise.checkAt).toBe('2026-05-07T07:00:00.000Z');
+    // 5 business days after Thursday 7 May, skipping 8 May and Ascension (14 May): 11, 12, 13, 15, 18 May.
+    const lenient = makePromise(dossier(), { id: 'p', date: '2026-05-07', amountCents: 100, toleranceBusinessDays: 5 }, nameFor, NOW, 0);
+    expect(lenient.promise.checkAt).toBe('2026-05-18T07:00:00.000Z');
+
+    const noReminders = makePlan(
+      dossier(),
+      { id: 'pl', instalments: [{ dueDate: '2026-05-05', amountCents: 125_000 }], terms: { toleranceBusinessDays: 4, reminderDaysBefore: 0 } },
+      nameFor,
+      NOW,
+      0,
+    ).dossier;
+    // No reminder; checked 4 business days after Tuesday 5 May (8 May is a holiday): 6, 7, 11, 12 May.
+    expect(noReminders.nextAction).toEqual({ stage: 'instalment_check', at: '2026-05-12T07:00:00.000Z' });
+    expect(noReminders.plans![0].terms).toEqual({ toleranceBusinessDays: 4, reminderDaysBefore: 0 });
+    const weekAhead = makePlan(
+      dossier(),
+      { id: 'pl', instalments: [{ dueDate: '2026-05-20', amountCents: 125_000 }], terms: { toleranceBusinessDays: 2, reminderDaysBefore: 7 } },
+      nameFor,
+      NOW,
+      0,
+    ).dossier;
+    expect(weekAhead.nextAction).toEqual({ stage: 'instalment_reminder', at: '2026-05-13T07:00:00.000Z' });
   });
 });

@@ -1,4 +1,9 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { putApiKey, putCreditor } from '../../lambdas/adapters/dossier-store';
+import { DEMO_PROFILE_PATH, loadCreditorProfile } from '../../local/creditor-profile';
 import { client, invoice, useLocalSystem } from '../support/local-client';
 
 /**
@@ -333,5 +338,24 @@ describe('a dispute while a payment plan runs', () => {
     await local.api.advanceTo('2026-05-19T12:00:00Z');
     view = (await local.api.getInvoice(id)).body;
     expect(stagesSent(view).map(([s]) => s)).toEqual(['first_reminder', 'formal_reminder']);
+  });
+});
+
+describe("the creditor's commitment terms", () => {
+  const local = useLocalSystem({ clockStart: CLOCK_START });
+
+  it('are read from the creditor profile when the promise is made, and validated when the profile is loaded', async () => {
+    const profile = loadCreditorProfile(DEMO_PROFILE_PATH);
+    await putCreditor({ ...profile, id: 'strict-creditor', commitmentTerms: { promiseToleranceBusinessDays: 0 } });
+    await putApiKey('amk_strict_creditor_key', 'strict-creditor');
+    const strict = { 'x-api-key': 'amk_strict_creditor_key' };
+    const created = await local.api.call('POST', '/invoices', invoice({ invoiceNumber: 'TERMS-1' }), strict);
+    const made = await local.api.call('POST', `/invoices/${created.body.id}/promises`, { date: '2026-04-24', amount: '100.00' }, strict);
+    expect(made.status).toBe(201);
+    expect(made.body.promise.checkAt).toBe('2026-04-24T07:00:00.000Z');
+
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'amiable-terms-')), 'profile.json');
+    fs.writeFileSync(file, JSON.stringify({ ...profile, commitmentTerms: { promiseToleranceBusinessDays: 30, graceDays: 1 } }));
+    expect(() => loadCreditorProfile(file)).toThrow(/commitmentTerms\.promiseToleranceBusinessDays[\s\S]*commitmentTerms/);
   });
 });
