@@ -188,10 +188,14 @@ export function parsePromise(body: unknown): { date: string; amountCents: number
   return { date: parsed.data.date, amountCents: parseEuros(parsed.data.amount)! };
 }
 
+/** An instalment's date is `dueDate`; `date` is accepted as an alias (as in promises). */
+const instalment = z.preprocess(
+  (v) => (v && typeof v === 'object' && !('dueDate' in v) && 'date' in v ? (({ date, ...rest }) => ({ ...rest, dueDate: date }))(v as { date: unknown }) : v),
+  z.object({ dueDate: isoDate, amount: euroAmount }),
+);
+
 const planBody = z.object({
-  instalments: z
-    .array(z.object({ dueDate: isoDate, amount: euroAmount }), { error: 'must be a list of { dueDate, amount }' })
-    .min(1, 'must list at least one instalment'),
+  instalments: z.array(instalment, { error: 'must be a list of { dueDate, amount }' }).min(1, 'must list at least one instalment'),
 });
 
 export function parsePlan(body: unknown): { instalments: { dueDate: string; amountCents: number }[] } {

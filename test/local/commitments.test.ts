@@ -203,8 +203,9 @@ describe('payment plan kept to the end', () => {
     });
     expect(res.status).toBe(201);
     expect(res.body.status).toBe('on_payment_plan');
+    // The same plan again (here with `date`, the alias of `dueDate`): 200, nothing changes.
     const same = await local.api.call('POST', `/invoices/${id}/payment-plan`, {
-      instalments: res.body.paymentPlan.instalments.map((i: any) => ({ dueDate: i.dueDate, amount: i.amount })),
+      instalments: res.body.paymentPlan.instalments.map((i: any) => ({ date: i.dueDate, amount: i.amount })),
     });
     expect(same.status).toBe(200);
     expect(same.body.events).toEqual(res.body.events);
