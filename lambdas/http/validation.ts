@@ -93,15 +93,23 @@ const invoiceBody = z
     }
   });
 
+/** Every parse reports the offending input, so a wrong type and a missing field read differently. */
+const REPORT = { reportInput: true } as const;
+
 function detailsOf(error: z.ZodError) {
-  return error.issues.map((i) => ({
-    path: i.path.map(String).join('.'),
-    message: i.code === 'invalid_type' && i.input === undefined ? 'is required' : i.message,
-  }));
+  return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: messageOf(i) }));
+}
+
+function messageOf(i: z.core.$ZodIssue): string {
+  if (i.code !== 'invalid_type') return i.message;
+  if (i.input === undefined) return 'is required';
+  if (i.path.length === 0) return 'the body must be a JSON object';
+  // Our own wording when the schema gives one; else name the type expected.
+  return i.message.startsWith('Invalid input') ? `must be ${i.expected === 'array' ? 'a list' : `a ${i.expected}`}` : i.message;
 }
 
 export function parseInvoice(body: unknown): { invoice: Invoice; debtor: Debtor } {
-  const parsed = invoiceBody.safeParse(body);
+  const parsed = invoiceBody.safeParse(body, REPORT);
   if (!parsed.success) throw invalid(detailsOf(parsed.error), 'Invalid invoice');
   const b = parsed.data;
   const invoice: Invoice = {
@@ -138,7 +146,7 @@ const paymentBody = z.object({
 });
 
 export function parsePayment(body: unknown, today: string): { amountCents: number; paidOn: string; reference: string } {
-  const parsed = paymentBody.safeParse(body);
+  const parsed = paymentBody.safeParse(body, REPORT);
   if (!parsed.success) throw invalid(detailsOf(parsed.error), 'Invalid payment');
   if (parsed.data.paidOn > today) {
     throw invalid([{ path: 'paidOn', message: `must not be in the future (today is ${today})` }], 'Invalid payment');
@@ -151,7 +159,7 @@ export { detailsOf };
 const cancelBody = z.object({ reason: text(2000) });
 
 export function parseCancel(body: unknown): { reason: string } {
-  const parsed = cancelBody.safeParse(body);
+  const parsed = cancelBody.safeParse(body, REPORT);
   if (!parsed.success) throw invalid(detailsOf(parsed.error), 'Invalid cancellation');
   return { reason: parsed.data.reason };
 }
@@ -159,7 +167,7 @@ export function parseCancel(body: unknown): { reason: string } {
 const disputeBody = z.object({ reason: text(2000), disputedAmount: euroAmount.optional() });
 
 export function parseDispute(body: unknown): { reason: string; disputedAmountCents?: number } {
-  const parsed = disputeBody.safeParse(body);
+  const parsed = disputeBody.safeParse(body, REPORT);
   if (!parsed.success) throw invalid(detailsOf(parsed.error), 'Invalid dispute');
   const { reason, disputedAmount } = parsed.data;
   return disputedAmount === undefined ? { reason } : { reason, disputedAmountCents: parseEuros(disputedAmount)! };
@@ -171,7 +179,7 @@ const resolveBody = z.object({
 });
 
 export function parseResolution(body: unknown): { outcome: 'rejected' | 'upheld'; creditNoteAmountCents?: number } {
-  const parsed = resolveBody.safeParse(body);
+  const parsed = resolveBody.safeParse(body, REPORT);
   if (!parsed.success) throw invalid(detailsOf(parsed.error), 'Invalid resolution');
   const { outcome, creditNoteAmount } = parsed.data;
   if (creditNoteAmount !== undefined && outcome !== 'upheld') {
@@ -183,7 +191,7 @@ export function parseResolution(body: unknown): { outcome: 'rejected' | 'upheld'
 const promiseBody = z.object({ date: isoDate, amount: euroAmount });
 
 export function parsePromise(body: unknown): { date: string; amountCents: number } {
-  const parsed = promiseBody.safeParse(body);
+  const parsed = promiseBody.safeParse(body, REPORT);
   if (!parsed.success) throw invalid(detailsOf(parsed.error), 'Invalid promise');
   return { date: parsed.data.date, amountCents: parseEuros(parsed.data.amount)! };
 }
@@ -199,7 +207,7 @@ const planBody = z.object({
 });
 
 export function parsePlan(body: unknown): { instalments: { dueDate: string; amountCents: number }[] } {
-  const parsed = planBody.safeParse(body);
+  const parsed = planBody.safeParse(body, REPORT);
   if (!parsed.success) throw invalid(detailsOf(parsed.error), 'Invalid payment plan');
   return { instalments: parsed.data.instalments.map((i) => ({ dueDate: i.dueDate, amountCents: parseEuros(i.amount)! })) };
 }
@@ -220,7 +228,7 @@ const taskCompletionBody = z.object({
 
 /** POST /tasks/{taskId}/complete: empty notes count as none; `by` defaults to "api". */
 export function parseTaskCompletion(body: unknown): CallInput {
-  const parsed = taskCompletionBody.safeParse(body);
+  const parsed = taskCompletionBody.safeParse(body, REPORT);
   if (!parsed.success) throw invalid(detailsOf(parsed.error), 'Invalid task completion');
   const { outcome, notes, by } = parsed.data;
   return notes ? { outcome, notes, by: by ?? 'api' } : { outcome, by: by ?? 'api' };
@@ -237,7 +245,7 @@ export function parseTaskListQuery(query: Record<string, string | undefined> | n
 const resumeBody = z.object({ debtorEmail: email.optional(), note: text(2000).optional() });
 
 export function parseResume(body: unknown): { debtorEmail?: string; note?: string } {
-  const parsed = resumeBody.safeParse(body ?? {});
+  const parsed = resumeBody.safeParse(body ?? {}, REPORT);
   if (!parsed.success) throw invalid(detailsOf(parsed.error), 'Invalid resume');
   const { debtorEmail, note } = parsed.data;
   return { ...(debtorEmail ? { debtorEmail } : {}), ...(note ? { note } : {}) };

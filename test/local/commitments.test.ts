@@ -178,6 +178,13 @@ describe('promises and plans refuse bad input', () => {
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body.error.details.map((d: any) => d.path)).toContain(path);
     }
+    // A wrong type is not reported as missing; a body that is not an object says so.
+    const typed = await local.api.call('POST', `/invoices/${id}/promises`, { date: 20260420, amount: '1.00' });
+    expect(typed.body.error.details).toEqual([{ path: 'date', message: 'must be a string' }]);
+    const list = await local.api.call('POST', `/invoices/${id}/payment-plan`, []);
+    expect(list.body.error.details).toEqual([{ path: '', message: 'the body must be a JSON object' }]);
+    const notList = await local.api.call('POST', `/invoices/${id}/payment-plan`, { instalments: 'monthly' });
+    expect(notList.body.error.details).toEqual([{ path: 'instalments', message: 'must be a list of { dueDate, amount }' }]);
     const after = (await local.api.getInvoice(id)).body;
     expect(after).toEqual(before);
     expect(local.sys.engine.list().filter((r) => r.status === 'RUNNING')).toHaveLength(1);
