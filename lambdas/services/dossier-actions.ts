@@ -3,12 +3,11 @@
  * align the workflow (stop the waiting execution; start a new generation when escalation resumes).
  */
 import { randomUUID } from 'node:crypto';
-import { dossierView, DossierView, workflowInput } from '../domain/dossier';
+import { dossierView, DossierView } from '../domain/dossier';
 import { cancelDossier, openDispute, resolveDispute, ResolveInput } from '../domain/dossier-disputes';
-import { executionNameFor } from '../domain/identity';
 import { clock } from '../adapters/clock';
 import { updateDossier } from '../adapters/dossier-store';
-import { startExecution, stopExecution } from '../adapters/workflow';
+import { stopExecution } from '../adapters/workflow';
 import { dossierOf } from './dossier-access';
 import { sendFollowUp } from './follow-ups';
 import { regenerate } from './generations';
@@ -53,13 +52,10 @@ export async function resolveInvoiceDispute(
   disputeId: string,
   input: ResolveInput,
 ): Promise<DisputeResolved> {
-  const current = await dossierOf(creditorId, dossierId);
-  const nameFor = (generation: number) => executionNameFor(current.creditorId, current.invoice.invoiceNumber, generation);
-  const result = await updateDossier(dossierId, (d) => resolveDispute(d, disputeId, input, nameFor, clock().now()));
-  if (result.kind === 'resumed') {
-    const start = workflowInput(result.dossier);
-    if (start && result.dossier.execution) await startExecution(result.dossier.execution.name, start);
-  }
+  // A resumed dossier runs in a new execution generation (the paused one was stopped at opening).
+  const result = await regenerate(creditorId, dossierId, 'dispute_resolved', (d, nameFor) =>
+    resolveDispute(d, disputeId, input, nameFor, clock().now()),
+  );
   return {
     ...dossierView(result.dossier, clock().now()),
     dispute: { id: result.dispute.id, status: 'resolved', outcome: input.outcome },

@@ -3,7 +3,9 @@
  * execution generation: the transition is stored, the previous execution stopped, and the new one
  * started from the dossier's state (`<name>-2`, `-3`...).
  */
-import { Dossier, workflowInput } from '../domain/dossier';
+import { Dossier, markNeedsAttention, workflowInput } from '../domain/dossier';
+import { DomainError } from '../domain/errors';
+import { clock } from '../adapters/clock';
 import { executionNameFor } from '../domain/identity';
 import { updateDossier } from '../adapters/dossier-store';
 import { startExecution, stopExecution } from '../adapters/workflow';
@@ -21,14 +23,41 @@ export async function regenerate<R extends { dossier: Dossier }>(
 ): Promise<R> {
   const current = await dossierOf(creditorId, dossierId);
   const nameFor = (generation: number) => executionNameFor(current.creditorId, current.invoice.invoiceNumber, generation);
-  let previous: string | undefined;
+  let before: Dossier['execution'] = null;
   const result = await updateDossier(dossierId, (d) => {
-    previous = d.execution?.name;
+    before = d.execution;
     return mutate(d, nameFor);
   });
+  const previous = (before as Dossier['execution'])?.name;
   if (previous && previous !== result.dossier.execution?.name) await stopExecution(previous, why);
   const start = workflowInput(result.dossier);
-  if (start && result.dossier.execution) await startExecution(result.dossier.execution.name, start);
+  const name = result.dossier.execution?.name;
+  if (start && name) {
+    try {
+      await startExecution(name, start);
+    } catch (e) {
+      await flagUnstarted(dossierId, name, before, e);
+      throw new DomainError(
+        503,
+        'workflow_not_started',
+        'The change is saved but its workflow could not be started; the dossier is flagged needs_attention: retry with POST /invoices/{id}/resume.',
+      );
+    }
+  }
   return result;
+}
+
+/**
+ * The change is stored but nothing will wake the dossier up: say so on the dossier rather than
+ * leave it silently stalled, so a person (or a retried POST /resume) starts it again. The dossier
+ * points back at the execution that did run, so the resume stops it if it is somehow still waiting
+ * (one running execution per dossier), and reuses the name that never started.
+ */
+async function flagUnstarted(dossierId: string, executionName: string, before: Dossier['execution'], e: unknown): Promise<void> {
+  const reason = `workflow ${executionName} could not be started: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
+  console.error(JSON.stringify({ msg: 'execution not started', dossierId, executionName, reason }));
+  await updateDossier(dossierId, (d) => ({
+    dossier: d.execution?.name === executionName ? markNeedsAttention({ ...d, execution: before ?? d.execution }, reason.slice(0, 500), clock().now()) : d,
+  }));
 }
 

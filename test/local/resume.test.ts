@@ -61,3 +61,43 @@ describe('resume after a hard bounce', () => {
     expect(again.body.error.details).toEqual([{ path: 'status', message: 'active' }]);
   });
 });
+
+describe('a workflow that cannot be started', () => {
+  const local = useLocalSystem({ clockStart: '2026-04-04T10:00:00Z' });
+
+  it('flags the dossier instead of leaving it stalled; resume starts it', async () => {
+    const { api, sys } = local;
+    const { body } = await api.createInvoice(invoice({ invoiceNumber: 'NOSTART-1' }));
+    await api.advanceTo('2026-04-08T12:00:00Z');
+    // Fault injection by configuration: the handlers address a state machine that does not exist.
+    const arn = process.env.STATE_MACHINE_ARN!;
+    process.env.STATE_MACHINE_ARN = `${arn}-missing`;
+    let made;
+    try {
+      made = await api.call('POST', `/invoices/${body.id}/promises`, { date: '2026-04-24', amount: '1250.00' });
+    } finally {
+      process.env.STATE_MACHINE_ARN = arn;
+    }
+    expect(made.status).toBe(503);
+    expect(made.body.error.code).toBe('workflow_not_started');
+    let view = (await api.getInvoice(body.id)).body;
+    expect(view.status).toBe('needs_attention');
+    expect(view.events.at(-1).reason).toMatch(/could not be started: StateMachineDoesNotExist/);
+    // The injected fault hid the first execution from the stop too: it still waits.
+    const first = sys.engine.list().filter((r) => r.status === 'RUNNING');
+    expect(first.map((r) => r.name)).toEqual([expect.not.stringMatching(/-\d$/)]);
+
+    const resumed = await api.call('POST', `/invoices/${body.id}/resume`, { note: 'relance du workflow' });
+    expect(resumed.status).toBe(200);
+    expect(resumed.body.status).toBe('promised');
+    expect(resumed.body.nextAction).toEqual({ stage: 'promise_check', at: '2026-04-28T07:00:00.000Z' });
+    // One running execution per dossier: the resume stopped the first and started "-2" (the name
+    // that never started).
+    const runs = sys.engine.list();
+    expect(runs.find((r) => r.name === first[0].name)).toMatchObject({ status: 'ABORTED', cause: 'resumed' });
+    expect(runs.filter((r) => r.status === 'RUNNING').map((r) => r.name)).toEqual([`${first[0].name}-2`]);
+    await api.advanceTo('2026-04-28T12:00:00Z');
+    view = (await api.getInvoice(body.id)).body;
+    expect(view.events.map((e: any) => e.type)).toContain('promise_broken');
+  });
+});
