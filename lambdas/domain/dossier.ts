@@ -317,14 +317,27 @@ export function completeSend(d: Dossier, stage: Stage, token: string, now: Date,
   };
 }
 
+/**
+ * Takes the send lease for a follow-up letter. Nothing but the receipt is ever sent once the debt
+ * is settled or the dossier cancelled: a confirmation racing a settling payment is either recorded
+ * before the payment (which waits for the lease) or not sent at all.
+ */
+export function claimFollowUp(d: Dossier, kind: string, token: string, realNowMs: number, leaseMs: number): { kind: 'claimed' | 'closed'; dossier: Dossier } {
+  if (kind !== 'payment_receipt' && (d.status === 'paid' || d.status === 'cancelled')) return { kind: 'closed', dossier: d };
+  if (d.sending && d.sending.token !== token && d.sending.leaseUntil > realNowMs) throw new DossierBusy();
+  return { kind: 'claimed', dossier: { ...d, sending: { stage: kind, token, leaseUntil: realNowMs + leaseMs } } };
+}
+
+const release = (d: Dossier, token: string): SendLock | null => (d.sending?.token === token ? null : d.sending);
+
 /** A follow-up letter (receipt, confirmation) went out: the history keeps it with its evidence. */
-export function recordMessage(d: Dossier, kind: string, info: SentInfo, now: Date, extra: Record<string, unknown> = {}): Dossier {
-  return { ...d, events: [...d.events, { type: 'message_sent', at: iso(now), kind, ...extra, ...info }] };
+export function recordMessage(d: Dossier, kind: string, token: string, info: SentInfo, now: Date, extra: Record<string, unknown> = {}): Dossier {
+  return { ...d, sending: release(d, token), events: [...d.events, { type: 'message_sent', at: iso(now), kind, ...extra, ...info }] };
 }
 
 /** A follow-up letter could not go out; the state change it followed stands. */
-export function recordMessageFailure(d: Dossier, kind: string, reason: string, now: Date): Dossier {
-  return { ...d, events: [...d.events, { type: 'message_failed', at: iso(now), kind, reason }] };
+export function recordMessageFailure(d: Dossier, kind: string, token: string, reason: string, now: Date): Dossier {
+  return { ...d, sending: release(d, token), events: [...d.events, { type: 'message_failed', at: iso(now), kind, reason }] };
 }
 
 /** Releases a lease without sending (rendering failed, dossier changed...). */

@@ -2,14 +2,18 @@
  * Follow-up letters to the debtor after something they did: the payment receipt, the dispute
  * acknowledgment, the promise and payment-plan confirmations. They are sent after the state change
  * is stored, through the same outbound path as the stages (evidence first, then SES), and recorded
- * as `message_sent`. A failure to send never undoes the state change: it is recorded as
- * `message_failed` for a person to follow up.
+ * as `message_sent`. They hold the dossier's send lease while they go out, so a settling payment
+ * and a confirmation take turns like a payment and a stage. A failure to send never undoes the
+ * state change: it is recorded as `message_failed` for a person to follow up.
  */
-import { Dossier, recordMessage, recordMessageFailure } from '../domain/dossier';
+import { claimFollowUp, Dossier, recordMessage, recordMessageFailure } from '../domain/dossier';
 import type { NoticeKind } from '../notices/types';
 import { clock } from '../adapters/clock';
 import { getCreditor, updateDossier } from '../adapters/dossier-store';
 import { deliverNotice, NoticeExtras } from './outbound-mail';
+
+/** Real-time lease while a follow-up is rendered and sent (a payment waits for it). */
+const FOLLOW_UP_LEASE_MS = 60_000;
 
 export async function sendFollowUp(
   dossier: Dossier,
@@ -19,14 +23,17 @@ export async function sendFollowUp(
   eventFields: Record<string, unknown> = {},
 ): Promise<Dossier> {
   const now = clock().now();
+  const token = `follow-up:${slot}`;
+  const claim = await updateDossier(dossier.id, (d) => claimFollowUp(d, kind, token, Date.now(), FOLLOW_UP_LEASE_MS));
+  if (claim.kind === 'closed') return claim.dossier; // settled or cancelled meanwhile: nothing more is sent
   try {
     const creditor = await getCreditor(dossier.creditorId);
     if (!creditor) throw new Error(`creditor ${dossier.creditorId} not found`);
-    const info = await deliverNotice({ dossier, creditor, kind, now, slot, extra });
-    return (await updateDossier(dossier.id, (d) => ({ dossier: recordMessage(d, kind, info, now, eventFields) }))).dossier;
+    const info = await deliverNotice({ dossier: claim.dossier, creditor, kind, now, slot, extra });
+    return (await updateDossier(dossier.id, (d) => ({ dossier: recordMessage(d, kind, token, info, now, eventFields) }))).dossier;
   } catch (e) {
     const reason = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
     console.error(JSON.stringify({ msg: 'follow-up not sent', dossierId: dossier.id, kind, reason }));
-    return (await updateDossier(dossier.id, (d) => ({ dossier: recordMessageFailure(d, kind, reason.slice(0, 500), now) }))).dossier;
+    return (await updateDossier(dossier.id, (d) => ({ dossier: recordMessageFailure(d, kind, token, reason.slice(0, 500), now) }))).dossier;
   }
 }

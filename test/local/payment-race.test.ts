@@ -14,7 +14,7 @@ describe('payment vs send race', () => {
   let api: ReturnType<typeof client>;
   const DOSSIERS_PER_ROUND = 25;
   const ROUNDS = 4;
-  const stats = { interleavings: 0, paidBeforeSend: 0, paidAfterSend: 0, reminderRaces: 0, paidBeforeReminder: 0, paidAfterReminder: 0 };
+  const stats = { interleavings: 0, paidBeforeSend: 0, paidAfterSend: 0, reminderRaces: 0, paidBeforeReminder: 0, paidAfterReminder: 0, confirmationRaces: 0, confirmed: 0, notConfirmed: 0 };
 
   beforeAll(async () => {
     sys = await startLocalSystem({ clockStart: '2026-04-04T10:00:00Z' });
@@ -23,6 +23,7 @@ describe('payment vs send race', () => {
   afterAll(async () => {
     console.log(`race: ${stats.interleavings} interleavings, payment first ${stats.paidBeforeSend}, send first ${stats.paidAfterSend}`);
     console.log(`race (instalment reminders): ${stats.reminderRaces} interleavings, payment first ${stats.paidBeforeReminder}, reminder first ${stats.paidAfterReminder}`);
+    console.log(`race (promise confirmations): ${stats.confirmationRaces} interleavings, confirmation sent first ${stats.confirmed}, payment first ${stats.notConfirmed}`);
     await sys?.stop();
   });
 
@@ -109,6 +110,48 @@ describe('payment vs send race', () => {
       expect(mails.filter((m: any) => mine.test(m.subject) && /Rappel d'échéance/.test(m.subject))).toHaveLength(reminders.length);
       expect(v.events.filter((e: any) => e.type === 'notice_sent')).toHaveLength(0);
       stats.reminderRaces++;
+    }
+  });
+
+  it('never sends a promise confirmation after the payment that settles the debt', async () => {
+    const today = ((await api.now()).body.now as string).slice(0, 10);
+    const promised = new Date(Date.parse(today) + 7 * 86_400_000).toISOString().slice(0, 10);
+    // Warm-up: the first promise loads the handler and template modules, which would skew timings.
+    const warm = await api.createInvoice(invoice({ invoiceNumber: 'RACE-PRM-WARM', dueDate: today, issueDate: today }));
+    expect((await api.call('POST', `/invoices/${warm.body.id}/promises`, { date: promised, amount: '10.00' })).status).toBe(201);
+    const ids: string[] = [];
+    for (let i = 0; i < DOSSIERS_PER_ROUND; i++) {
+      const r = await api.createInvoice(invoice({ invoiceNumber: `RACE-PRM-${i}`, amount: `${300 + i}.00`, dueDate: today, issueDate: today }));
+      ids.push(r.body.id);
+    }
+    await Promise.all(
+      ids.flatMap((id, i) => [
+        // The promise starts first most of the time: the payment then lands while it is being
+        // recorded, while its execution is replaced, or while its confirmation goes out.
+        sleep(Math.random() * 10).then(async () => {
+          const p = await api.call('POST', `/invoices/${id}/promises`, { date: promised, amount: `${300 + i}.00` });
+          expect([201, 409]).toContain(p.status); // 409: the payment came first and closed the dossier
+        }),
+        sleep(Math.random() * 120).then(async () => {
+          const p = await api.pay(id, { amount: `${300 + i}.00`, paidOn: today, reference: `PRM-PAY-${i}` });
+          expect(p.status).toBe(201);
+        }),
+      ]),
+    );
+    await api.advance('P20D');
+    const mails = await api.emails();
+    for (const id of ids) {
+      const v = (await api.getInvoice(id)).body;
+      expect(v.status).toBe('paid');
+      const paidAt = v.events.findIndex((e: any) => e.type === 'paid');
+      expect(v.events.slice(paidAt + 1).map((e: any) => e.kind)).toEqual(['payment_receipt']);
+      const confirmations = v.events.filter((e: any) => e.kind === 'promise_confirmation');
+      if (confirmations.length) stats.confirmed++;
+      else stats.notConfirmed++;
+      const mine = new RegExp(`${v.invoiceNumber}(?![0-9])`);
+      expect(mails.filter((m: any) => mine.test(m.subject) && /engagement de paiement/.test(m.subject))).toHaveLength(confirmations.length);
+      expect(v.events.filter((e: any) => e.type === 'notice_sent')).toHaveLength(0);
+      stats.confirmationRaces++;
     }
   });
 });
