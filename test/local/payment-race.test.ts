@@ -85,7 +85,7 @@ describe('payment vs send race', () => {
       ids.push(r.body.id);
     }
     const reminderAt = (await api.getInvoice(ids[0])).body.nextAction.at;
-    const advancing = sleep(Math.random() * 60).then(() => api.advanceTo(reminderAt));
+    const advancing = sleep(Math.random() * 150).then(() => api.advanceTo(reminderAt));
     const paying = ids.map(async (id, i) => {
       await sleep(Math.random() * 250);
       const p = await api.pay(id, { amount: `${200 + i}.00`, paidOn: today, reference: `PLAN-PAY-${i}` });
