@@ -29,22 +29,35 @@ export async function regenerate<R extends { dossier: Dossier }>(
     return mutate(d, nameFor);
   });
   const previous = (before as Dossier['execution'])?.name;
-  if (previous && previous !== result.dossier.execution?.name) await stopExecution(previous, why);
   const start = workflowInput(result.dossier);
   const name = result.dossier.execution?.name;
+  if (previous && previous !== name) {
+    try {
+      await stopExecution(previous, why);
+    } catch (e) {
+      // The old execution may still wait; it ends by itself when it wakes (its checks see the new
+      // state), but the new one must not start beside it: flag the dossier, resume retries both.
+      if (name) await flagUnstarted(dossierId, name, before, e);
+      throw notStarted();
+    }
+  }
   if (start && name) {
     try {
       await startExecution(name, start);
     } catch (e) {
       await flagUnstarted(dossierId, name, before, e);
-      throw new DomainError(
-        503,
-        'workflow_not_started',
-        'The change is saved but its workflow could not be started; the dossier is flagged needs_attention: retry with POST /invoices/{id}/resume.',
-      );
+      throw notStarted();
     }
   }
   return result;
+}
+
+function notStarted(): DomainError {
+  return new DomainError(
+    503,
+    'workflow_not_started',
+    'The change is saved but its workflow could not be started; the dossier is flagged needs_attention: retry with POST /invoices/{id}/resume.',
+  );
 }
 
 /**
