@@ -7,10 +7,9 @@ import { dossierView, DossierView } from '../domain/dossier';
 import { cancelDossier, openDispute, resolveDispute, ResolveInput } from '../domain/dossier-disputes';
 import { clock } from '../adapters/clock';
 import { updateDossier } from '../adapters/dossier-store';
-import { stopExecution } from '../adapters/workflow';
 import { dossierOf } from './dossier-access';
 import { sendFollowUp } from './follow-ups';
-import { regenerate } from './generations';
+import { regenerate, stopWaiting } from './generations';
 import { resumeDossier, ResumeInput } from '../domain/dossier-resume';
 import { debtorKey, emailPausedReason } from '../domain/debtor-key';
 import { conflict } from '../domain/errors';
@@ -19,7 +18,7 @@ import { deleteEmailSuppression, getEmailSuppression } from '../adapters/deliver
 export async function cancelInvoice(creditorId: string, dossierId: string, reason: string): Promise<DossierView> {
   await dossierOf(creditorId, dossierId);
   const result = await updateDossier(dossierId, (d) => cancelDossier(d, reason, clock().now(), Date.now()));
-  if (result.dossier.execution) await stopExecution(result.dossier.execution.name, 'cancelled');
+  await stopWaiting(result.dossier, 'cancelled');
   return dossierView(result.dossier, clock().now());
 }
 
@@ -35,7 +34,7 @@ export async function openInvoiceDispute(
   await dossierOf(creditorId, dossierId);
   const id = `dsp_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
   const result = await updateDossier(dossierId, (d) => openDispute(d, { id, ...input }, clock().now(), Date.now()));
-  if (result.dossier.execution) await stopExecution(result.dossier.execution.name, 'dispute');
+  await stopWaiting(result.dossier, 'dispute');
   const dossier = await sendFollowUp(result.dossier, 'dispute_acknowledgment', `dispute_acknowledgment-${id}`, {
     dispute: { id, reason: input.reason },
   }, { disputeId: id });

@@ -74,3 +74,18 @@ async function flagUnstarted(dossierId: string, executionName: string, before: D
   }));
 }
 
+
+/**
+ * Stops the waiting execution of a dossier that was just settled, cancelled or paused. Best
+ * effort: the state is already stored, and an execution that keeps waiting ends by itself at its
+ * next step (it re-reads the dossier before every send, and a send claims it). A failed stop must
+ * not cost the receipt or acknowledgment that follows it.
+ */
+export async function stopWaiting(d: Dossier, cause: string): Promise<void> {
+  if (!d.execution) return;
+  try {
+    await stopExecution(d.execution.name, cause);
+  } catch (e) {
+    console.error(JSON.stringify({ msg: 'execution not stopped; it will end at its next check', dossierId: d.id, execution: d.execution.name, cause, error: String(e) }));
+  }
+}

@@ -1,7 +1,7 @@
 import { dossierView, DossierView, recordPayment, PaymentInput } from '../domain/dossier';
 import { clock } from '../adapters/clock';
 import { updateDossier } from '../adapters/dossier-store';
-import { stopExecution } from '../adapters/workflow';
+import { stopWaiting } from './generations';
 import { dossierOf } from './dossier-access';
 import { sendFollowUp } from './follow-ups';
 
@@ -19,7 +19,7 @@ export async function applyPayment(creditorId: string, dossierId: string, paymen
   const result = await updateDossier(dossierId, (d) => recordPayment(d, payment, clock().now(), Date.now()));
   let dossier = result.dossier;
   if (result.kind === 'recorded' && result.settled) {
-    if (dossier.execution) await stopExecution(dossier.execution.name, 'paid');
+    await stopWaiting(dossier, 'paid');
     // The one letter that follows a settled debt: the receipt (the dossier is closed already).
     dossier = await sendFollowUp(
       dossier,
