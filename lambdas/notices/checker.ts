@@ -332,6 +332,8 @@ export function checkNotice(ctx: NoticeContext, rendered: RenderedNotice): Check
         mentions.push({ name: `instalment ${i + 1} (date, amount)`, needles: [formatDate(inst.dueDate, L), formatMoney(inst.amountCents, L)] });
       }
       if (!ctx.plan?.instalments.length) missing.push('instalments');
+      // A signed plan is the debtor's acknowledgment of the debt (C. civ. 2240): the letter says so.
+      mentions.push({ name: 'acknowledgment of the debt (C. civ. 2240)', needles: ['2240'] });
       mentions.push(...paymentMentions(ctx));
       break;
     case 'instalment_reminder':

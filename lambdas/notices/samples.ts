@@ -165,7 +165,7 @@ const b2b: SampleDossier = {
           instalments: [
             { dueDate: '2026-04-30', amountCents: 150_000 },
             { dueDate: '2026-05-31', amountCents: 150_000 },
-            { dueDate: '2026-06-30', amountCents: bd.totalDueCents - 300_000 },
+            { dueDate: '2026-06-30', amountCents: bd.principalDueCents - 300_000 },
           ],
         },
       };

@@ -62,7 +62,8 @@ export interface NoticeContext {
   deadline?: IsoDate;
   payment?: PaymentNotice;
   promise?: PromiseNotice;
-  plan?: { instalments: Instalment[] };
+  /** A payment plan; toleranceBusinessDays (default 2) is how late an instalment may be before the plan ends. */
+  plan?: { instalments: Instalment[]; toleranceBusinessDays?: number };
   dispute?: { id: string; reason: string };
   instalment?: Instalment;
   /** Agency mode: the first letter (R124-4 CPCE) that later notices must refer to. */

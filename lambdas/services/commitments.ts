@@ -69,7 +69,10 @@ export async function recordPlan(
   );
   if (result.duplicate) return { created: false, view: dossierView(result.dossier, clock().now()) };
   const dossier = await sendFollowUp(result.dossier, 'payment_plan_confirmation', `payment_plan_confirmation-${id}`, {
-    plan: { instalments: result.plan.instalments.map((i) => ({ dueDate: i.dueDate, amountCents: i.amountCents })) },
+    plan: {
+      instalments: result.plan.instalments.map((i) => ({ dueDate: i.dueDate, amountCents: i.amountCents })),
+      toleranceBusinessDays: planTerms.toleranceBusinessDays,
+    },
   }, { planId: id });
   return { created: true, view: dossierView(dossier, clock().now()) };
 }

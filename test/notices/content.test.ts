@@ -221,6 +221,12 @@ describe('follow-up letters', () => {
     const r = await renderNotice(ctx);
     for (const i of ctx.plan!.instalments) expectIn(r, formatMoney(i.amountCents, 'fr'));
     expectIn(r, '30 avril 2026', '31 mai 2026', '30 juin 2026', formatMoney(ctx.plan!.instalments.reduce((s, i) => s + i.amountCents, 0), 'fr'));
+    // What the plan covers, the acknowledgment of the debt, and what a missed instalment does.
+    const accessories = ctx.breakdown.totalDueCents - ctx.breakdown.principalDueCents;
+    expect(accessories).toBeGreaterThan(0);
+    expectIn(r, 'en principal', `(${formatMoney(accessories, 'fr')} au`, 'ne vous sont pas réclamées tant que', 'article 2240 du Code civil', 'dans les 2 jours ouvrés');
+    const strict = await renderNotice({ ...ctx, plan: { ...ctx.plan!, toleranceBusinessDays: 5 } });
+    expectIn(strict, 'dans les 5 jours ouvrés');
   });
 
   it('instalment reminder: date and amount', async () => {

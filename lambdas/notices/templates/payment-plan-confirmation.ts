@@ -1,4 +1,10 @@
-/** Confirms an agreed payment plan: every instalment (date, amount), the payment methods. */
+/**
+ * Confirms an agreed payment plan: every instalment (date, amount), the payment methods, what the
+ * plan covers, that it acknowledges the debt (C. civ. 2240) and what happens if an instalment is
+ * missed. The plan covers the principal still due; accessories (late-payment penalties, the 40 €
+ * indemnity) are not claimed while it is kept, and are again if it breaks (escalation resumes on
+ * the full breakdown).
+ */
 import type { NoticeContext } from '../types';
 import {
   agencyFollowUpBlocks,
@@ -21,6 +27,8 @@ export function paymentPlanConfirmation(ctx: NoticeContext): NoticeDraft {
   const instalments = ctx.plan?.instalments ?? [];
   if (instalments.length === 0) throw new Error(`payment_plan_confirmation for dossier ${ctx.dossierId}: the plan needs instalments`);
   const planTotal = instalments.reduce((sum, i) => sum + i.amountCents, 0);
+  const accessoriesCents = Math.max(0, ctx.breakdown.totalDueCents - planTotal);
+  const tolerance = ctx.plan?.toleranceBusinessDays ?? 2;
   return {
     to: 'debtor',
     subject: f.t(`Échéancier de paiement – facture ${n}`, `Payment plan – invoice ${n}`) + subjectSuffix(ctx, lang),
@@ -33,8 +41,8 @@ export function paymentPlanConfirmation(ctx: NoticeContext): NoticeDraft {
         {
           type: 'paragraph',
           text: f.t(
-            `Comme convenu, nous vous confirmons l'échéancier suivant pour le règlement de la facture n° ${n} (total restant dû au ${f.date(ctx.breakdown.asOf)} : ${f.money(ctx.breakdown.totalDueCents)}).`,
-            `As agreed, we confirm the following payment plan for invoice ${n} (total outstanding as of ${f.date(ctx.breakdown.asOf)}: ${f.money(ctx.breakdown.totalDueCents)}).`,
+            `Comme convenu, nous vous confirmons l'échéancier suivant pour le règlement du solde de la facture n° ${n}, soit ${f.money(planTotal)} en principal.`,
+            `As agreed, we confirm the following payment plan for the balance of invoice ${n}, that is ${f.money(planTotal)} in principal.`,
           ),
         },
         {
@@ -55,11 +63,36 @@ export function paymentPlanConfirmation(ctx: NoticeContext): NoticeDraft {
           ),
         },
         ...paymentBlocks(ctx, lang),
+        ...(accessoriesCents > 0
+          ? [
+              {
+                type: 'paragraph' as const,
+                // B2B: penalties (C. com. L441-10) and the 40 € indemnity (D441-5); B2C: legal interest only.
+                text:
+                  ctx.breakdown.regime === 'b2b'
+                    ? f.t(
+                        `Les pénalités de retard et l'indemnité forfaitaire de recouvrement (${f.money(accessoriesCents)} au ${f.date(ctx.breakdown.asOf)}) ne vous sont pas réclamées tant que l'échéancier est respecté.`,
+                        `Late-payment penalties and the fixed recovery indemnity (${f.money(accessoriesCents)} as of ${f.date(ctx.breakdown.asOf)}) are not claimed from you as long as the plan is kept.`,
+                      )
+                    : f.t(
+                        `Les intérêts de retard (${f.money(accessoriesCents)} au ${f.date(ctx.breakdown.asOf)}) ne vous sont pas réclamés tant que l'échéancier est respecté.`,
+                        `Late-payment interest (${f.money(accessoriesCents)} as of ${f.date(ctx.breakdown.asOf)}) is not claimed from you as long as the plan is kept.`,
+                      ),
+              },
+            ]
+          : []),
         {
           type: 'paragraph',
           text: f.t(
-            "En cas d'échéance impayée, le recouvrement de la somme restant due pourra reprendre. Si une difficulté survient, contactez-nous avant la date prévue.",
-            'If an instalment is missed, collection of the remaining balance may resume. If a difficulty arises, please contact us before the due date.',
+            `En acceptant cet échéancier, vous reconnaissez devoir la somme de ${f.money(planTotal)} au titre de la facture n° ${n} (article 2240 du Code civil).`,
+            `By accepting this plan, you acknowledge owing ${f.money(planTotal)} under invoice ${n} (article 2240 of the French Civil Code).`,
+          ),
+        },
+        {
+          type: 'paragraph',
+          text: f.t(
+            `Si une échéance n'est pas réglée dans les ${tolerance} jours ouvrés suivant sa date, l'échéancier prendra fin et le recouvrement de l'ensemble des sommes restant dues reprendra. Si une difficulté survient, contactez-nous avant la date prévue.`,
+            `If an instalment is not paid within ${tolerance} business days of its date, the plan will end and collection of everything still due will resume. If a difficulty arises, please contact us before the due date.`,
           ),
         },
         contactParagraph(ctx, lang),
