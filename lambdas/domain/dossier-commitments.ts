@@ -15,15 +15,16 @@ import {
   nextSendInstant,
 } from './calendar';
 import {
+  assertNoLiveSend,
   balanceCents,
   Dossier,
-  DossierBusy,
   firstUnsent,
   iso,
   paidCents,
   scheduleFor,
   SentInfo,
   sentStages,
+  takeLease,
 } from './dossier';
 import { conflict, DomainError, invalid } from './errors';
 import type { CommitmentTerms, DossierEvent, IsoDate, IsoInstant, NextAction } from './model';
@@ -111,10 +112,6 @@ function reminderInstant(dueDate: IsoDate, daysBefore: number, region: string): 
   return nextSendInstant(localTimeToInstant(day, DEFAULT_SEND_WINDOW.open, DEFAULT_SEND_WINDOW.timeZone), DEFAULT_SEND_WINDOW, region);
 }
 
-function notWhileSending(d: Dossier, realNowMs: number): void {
-  if (d.sending && d.sending.leaseUntil > realNowMs) throw new DossierBusy();
-}
-
 export function promisesOf(d: Dossier): PromiseToPay[] {
   return d.promises ?? [];
 }
@@ -189,7 +186,7 @@ export function makePromise(
       { path: 'amount', message: `must not exceed the balance ${toDecimalString(balance)}` },
     ]);
   }
-  notWhileSending(d, realNowMs);
+  assertNoLiveSend(d, realNowMs);
   const at = iso(now);
   const promise: PromiseToPay = {
     id: input.id,
@@ -279,7 +276,7 @@ export function makePlan(
   }
   requireOpenToCommitments(d, 'payment plan');
   checkInstalments(d, input.instalments, now);
-  notWhileSending(d, realNowMs);
+  assertNoLiveSend(d, realNowMs);
   const at = iso(now);
   const plan: PaymentPlan = {
     id: input.id,
@@ -446,8 +443,7 @@ export function claimReminder(d: Dossier, planId: string, index: number, token: 
   if (d.status !== 'on_payment_plan' || !plan || plan.id !== planId || plan.instalments[index]?.remindedAt) {
     return { kind: 'not_due', dossier: d };
   }
-  if (d.sending && d.sending.token !== token && d.sending.leaseUntil > realNowMs) throw new DossierBusy();
-  return { kind: 'claimed', dossier: { ...d, sending: { stage: 'instalment_reminder', token, leaseUntil: realNowMs + leaseMs } } };
+  return { kind: 'claimed', dossier: takeLease(d, 'instalment_reminder', token, realNowMs, leaseMs) };
 }
 
 /** Records the reminder, releases the lease and moves on to the instalment's check. */

@@ -5,7 +5,7 @@
  * in services/delivery-events.ts.
  */
 import { createHash } from 'node:crypto';
-import { Dossier, DossierBusy, iso, markNeedsAttention } from './dossier';
+import { assertNoLiveSend, Dossier, iso, markNeedsAttention } from './dossier';
 import type { DossierEvent } from './model';
 
 /** SES event publishing types this project listens to. */
@@ -253,7 +253,7 @@ export function recordDeliveryFacts(
   const seen = new Set(d.events.map((e) => e.eventId).filter((x): x is string => typeof x === 'string'));
   const fresh = facts.filter((f) => !seen.has(f.eventId) && (seen.add(f.eventId), true));
   if (fresh.length === 0) return { dossier: d, recorded: [], flagged: false };
-  if (d.sending && d.sending.leaseUntil > realNowMs) throw new DossierBusy();
+  assertNoLiveSend(d, realNowMs);
   const events: DossierEvent[] = fresh.map((f) => deliveryEvent(f, message, evidence, now));
   let next: Dossier = { ...d, events: [...d.events, ...events] };
   let flagged = false;

@@ -5,10 +5,10 @@
  */
 import { addBusinessDays, DEFAULT_SEND_WINDOW, localDate, localTimeToInstant } from './calendar';
 import {
+  assertNoLiveSend,
   balanceCents,
   Dispute,
   Dossier,
-  DossierBusy,
   firstUnsent,
   iso,
   scheduleFor,
@@ -30,11 +30,6 @@ const CLOSED = new Set(['paid', 'cancelled', 'handed_off']);
  */
 const DISPUTABLE = new Set(['active', 'promised', 'on_payment_plan', 'needs_attention']);
 
-function notWhileSending(d: Dossier, realNowMs: number): void {
-  // Same rule as payments: wait for an in-flight send, so no notice_sent lands after the change.
-  if (d.sending && d.sending.leaseUntil > realNowMs) throw new DossierBusy();
-}
-
 export function disputesOf(d: Dossier): Dispute[] {
   return d.disputes ?? [];
 }
@@ -44,7 +39,7 @@ export function cancelDossier(d: Dossier, reason: string, now: Date, realNowMs: 
   if (CLOSED.has(d.status)) {
     throw conflict(`Dossier is ${d.status}; it cannot be cancelled.`, [{ path: 'status', message: d.status }]);
   }
-  notWhileSending(d, realNowMs);
+  assertNoLiveSend(d, realNowMs);
   const at = iso(now);
   return {
     dossier: {
@@ -74,7 +69,7 @@ export function openDispute(d: Dossier, input: DisputeInput, now: Date, realNowM
       { path: 'status', message: d.status },
     ]);
   }
-  notWhileSending(d, realNowMs);
+  assertNoLiveSend(d, realNowMs);
   const at = iso(now);
   const dispute: Dispute = {
     id: input.id,

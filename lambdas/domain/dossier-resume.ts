@@ -4,7 +4,7 @@
  * running resumes: a payment plan at its next checkpoint, a pending promise at its check, else the
  * escalation at the next unsent stage, no sooner than now. It runs in a new execution generation.
  */
-import { balanceCents, Dossier, DossierBusy, firstUnsent, iso, scheduleFor, sentStages } from './dossier';
+import { assertNoLiveSend, balanceCents, Dossier, firstUnsent, iso, scheduleFor, sentStages } from './dossier';
 import { pendingPromise, planNextAction, runningPlan } from './dossier-commitments';
 import { conflict } from './errors';
 import type { DossierEvent, DossierStatus, NextAction } from './model';
@@ -29,7 +29,7 @@ export function resumeDossier(
       { path: 'status', message: d.status },
     ]);
   }
-  if (d.sending && d.sending.leaseUntil > realNowMs) throw new DossierBusy();
+  assertNoLiveSend(d, realNowMs);
   const at = iso(now);
   const events: DossierEvent[] = [...d.events];
   let debtor = d.debtor;

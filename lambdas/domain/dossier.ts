@@ -223,6 +223,20 @@ export class DossierBusy extends DomainError {
 }
 
 /**
+ * Every change that must not interleave with a send (payments, disputes, commitments...) waits
+ * here while another send's lease is live. `token` lets a retried send re-claim its own lease.
+ */
+export function assertNoLiveSend(d: Pick<Dossier, 'sending'>, realNowMs: number, token?: string): void {
+  if (d.sending && d.sending.token !== token && d.sending.leaseUntil > realNowMs) throw new DossierBusy();
+}
+
+/** Takes the send lease (stage, reminder or follow-up): a settling payment then waits for it. */
+export function takeLease(d: Dossier, what: string, token: string, realNowMs: number, leaseMs: number): Dossier {
+  assertNoLiveSend(d, realNowMs, token);
+  return { ...d, sending: { stage: what, token, leaseUntil: realNowMs + leaseMs } };
+}
+
+/**
  * Records a payment. Idempotent on the reference. Refused above the balance or on a closed
  * dossier. Waits (via DossierBusy) while a send holds the lease, so no notice_sent can ever be
  * recorded after the payment that settles the debt.
@@ -239,7 +253,7 @@ export function recordPayment(d: Dossier, p: PaymentInput, now: Date, realNowMs:
       { path: 'amount', message: `must not exceed the balance ${toDecimalString(balance)}` },
     ]);
   }
-  if (d.sending && d.sending.leaseUntil > realNowMs) throw new DossierBusy();
+  assertNoLiveSend(d, realNowMs);
   const at = iso(now);
   const payments = [...d.payments, { ...p, recordedAt: at }];
   const next: Dossier = { ...d, payments, sending: null };
@@ -284,8 +298,7 @@ export type ClaimResult =
 export function claimSend(d: Dossier, stage: Stage, token: string, realNowMs: number, leaseMs: number): ClaimResult {
   if (sentStages(d).some((s) => s.stage === stage)) return { kind: 'already_sent', dossier: d };
   if (d.status !== 'active') return { kind: 'not_active', dossier: d };
-  if (d.sending && d.sending.token !== token && d.sending.leaseUntil > realNowMs) throw new DossierBusy();
-  return { kind: 'claimed', dossier: { ...d, sending: { stage, token, leaseUntil: realNowMs + leaseMs } } };
+  return { kind: 'claimed', dossier: takeLease(d, stage, token, realNowMs, leaseMs) };
 }
 
 export interface SentInfo {
@@ -324,8 +337,7 @@ export function completeSend(d: Dossier, stage: Stage, token: string, now: Date,
  */
 export function claimFollowUp(d: Dossier, kind: string, token: string, realNowMs: number, leaseMs: number): { kind: 'claimed' | 'closed'; dossier: Dossier } {
   if (kind !== 'payment_receipt' && (d.status === 'paid' || d.status === 'cancelled')) return { kind: 'closed', dossier: d };
-  if (d.sending && d.sending.token !== token && d.sending.leaseUntil > realNowMs) throw new DossierBusy();
-  return { kind: 'claimed', dossier: { ...d, sending: { stage: kind, token, leaseUntil: realNowMs + leaseMs } } };
+  return { kind: 'claimed', dossier: takeLease(d, kind, token, realNowMs, leaseMs) };
 }
 
 const release = (d: Dossier, token: string): SendLock | null => (d.sending?.token === token ? null : d.sending);

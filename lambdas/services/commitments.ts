@@ -15,15 +15,13 @@ import {
   runCheckpoint,
   termsFor,
 } from '../domain/dossier-commitments';
-import { DomainError } from '../domain/errors';
 import type { NextAction } from '../domain/model';
 import { clock } from '../adapters/clock';
 import { getCreditor, updateDossier } from '../adapters/dossier-store';
 import { regenerate } from './generations';
 import { sendFollowUp } from './follow-ups';
 import { SEND_LEASE_MS } from './notice-dispatch';
-import { deliverNotice, EmailPaused } from './outbound-mail';
-import { markNeedsAttention, releaseSend } from '../domain/dossier';
+import { sendUnderLease } from './leased-send';
 
 function newId(prefix: string): string {
   return `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
@@ -39,15 +37,20 @@ export async function recordPromise(
   input: Omit<PromiseInput, 'id'>,
 ): Promise<{ created: boolean; view: PromiseRecorded }> {
   const id = newId('prm');
-  const terms = termsFor(await getCreditor(creditorId));
+  const creditor = (await getCreditor(creditorId)) ?? undefined;
+  const terms = termsFor(creditor);
   const result = await regenerate(creditorId, dossierId, 'promise', (d, nameFor) =>
     makePromise(d, { id, ...input, toleranceBusinessDays: terms.promiseToleranceBusinessDays }, nameFor, clock().now(), Date.now()),
   );
   const p = result.promise;
   if (result.duplicate) return { created: false, view: promiseView(result.dossier, p.id) };
-  const dossier = await sendFollowUp(result.dossier, 'promise_confirmation', `promise_confirmation-${id}`, {
-    promise: { date: p.date, amountCents: p.amountCents },
-  }, { promiseId: id });
+  const dossier = await sendFollowUp(result.dossier, {
+    kind: 'promise_confirmation',
+    ref: id,
+    extra: { promise: { date: p.date, amountCents: p.amountCents } },
+    eventFields: { promiseId: id },
+    creditor,
+  });
   return { created: true, view: promiseView(dossier, id) };
 }
 
@@ -62,18 +65,25 @@ export async function recordPlan(
   input: Omit<PlanInput, 'id'>,
 ): Promise<{ created: boolean; view: DossierView }> {
   const id = newId('pln');
-  const terms = termsFor(await getCreditor(creditorId));
+  const creditor = (await getCreditor(creditorId)) ?? undefined;
+  const terms = termsFor(creditor);
   const planTerms = { toleranceBusinessDays: terms.instalmentToleranceBusinessDays, reminderDaysBefore: terms.instalmentReminderDaysBefore };
   const result = await regenerate(creditorId, dossierId, 'payment_plan', (d, nameFor) =>
     makePlan(d, { id, ...input, terms: planTerms }, nameFor, clock().now(), Date.now()),
   );
   if (result.duplicate) return { created: false, view: dossierView(result.dossier, clock().now()) };
-  const dossier = await sendFollowUp(result.dossier, 'payment_plan_confirmation', `payment_plan_confirmation-${id}`, {
-    plan: {
-      instalments: result.plan.instalments.map((i) => ({ dueDate: i.dueDate, amountCents: i.amountCents })),
-      toleranceBusinessDays: planTerms.toleranceBusinessDays,
+  const dossier = await sendFollowUp(result.dossier, {
+    kind: 'payment_plan_confirmation',
+    ref: id,
+    extra: {
+      plan: {
+        instalments: result.plan.instalments.map((i) => ({ dueDate: i.dueDate, amountCents: i.amountCents })),
+        toleranceBusinessDays: planTerms.toleranceBusinessDays,
+      },
     },
-  }, { planId: id });
+    eventFields: { planId: id },
+    creditor,
+  });
   return { created: true, view: dossierView(dossier, clock().now()) };
 }
 
@@ -111,27 +121,12 @@ export async function reviewCheckpoint(req: CheckpointRequest): Promise<Checkpoi
   const token = `${req.executionName}:${slot}`;
   const claim = await updateDossier(req.dossierId, (d) => claimReminder(d, plan.id, index, token, Date.now(), SEND_LEASE_MS));
   if (claim.kind === 'not_due') return outcomeOf(claim.dossier, req.executionName);
-  const creditor = await getCreditor(claim.dossier.creditorId);
-  if (!creditor) throw new DomainError(404, 'DossierNotFound', `creditor ${claim.dossier.creditorId} not found`);
-  let info;
-  try {
-    info = await deliverNotice({
-      dossier: claim.dossier,
-      creditor,
-      kind: 'instalment_reminder',
-      now,
-      slot,
-      extra: { instalment: { dueDate: instalment.dueDate, amountCents: instalment.amountCents } },
-    });
-  } catch (e) {
-    if (e instanceof EmailPaused) {
-      // Nothing was sent: a person must reach the debtor another way; the execution ends.
-      const paused = await updateDossier(req.dossierId, (d) => ({ dossier: markNeedsAttention(releaseSend(d, token), e.message, now) }));
-      return outcomeOf(paused.dossier, req.executionName);
-    }
-    await updateDossier(req.dossierId, (d) => ({ dossier: releaseSend(d, token) }));
-    throw e;
-  }
-  const done = await updateDossier(req.dossierId, (d) => ({ dossier: completeReminder(d, plan.id, index, token, now, info) }));
-  return outcomeOf(done.dossier, req.executionName);
+  const out = await sendUnderLease(
+    claim.dossier,
+    token,
+    now,
+    () => ({ kind: 'instalment_reminder', slot, extra: { instalment: { dueDate: instalment.dueDate, amountCents: instalment.amountCents } } }),
+    (d, info) => completeReminder(d, plan.id, index, token, now, info),
+  );
+  return outcomeOf(out.dossier, req.executionName);
 }

@@ -35,9 +35,12 @@ export async function openInvoiceDispute(
   const id = `dsp_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
   const result = await updateDossier(dossierId, (d) => openDispute(d, { id, ...input }, clock().now(), Date.now()));
   await stopWaiting(result.dossier, 'dispute');
-  const dossier = await sendFollowUp(result.dossier, 'dispute_acknowledgment', `dispute_acknowledgment-${id}`, {
-    dispute: { id, reason: input.reason },
-  }, { disputeId: id });
+  const dossier = await sendFollowUp(result.dossier, {
+    kind: 'dispute_acknowledgment',
+    ref: id,
+    extra: { dispute: { id, reason: input.reason } },
+    eventFields: { disputeId: id },
+  });
   return { ...dossierView(dossier, clock().now()), dispute: { id: result.dispute.id, status: 'open' } };
 }
 

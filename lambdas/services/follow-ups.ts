@@ -7,6 +7,7 @@
  * state change: it is recorded as `message_failed` for a person to follow up.
  */
 import { claimFollowUp, Dossier, recordMessage, recordMessageFailure } from '../domain/dossier';
+import type { CreditorProfile } from '../domain/model';
 import type { NoticeKind } from '../notices/types';
 import { clock } from '../adapters/clock';
 import { getCreditor, updateDossier } from '../adapters/dossier-store';
@@ -15,19 +16,26 @@ import { deliverNotice, NoticeExtras } from './outbound-mail';
 /** Real-time lease while a follow-up is rendered and sent (a payment waits for it). */
 const FOLLOW_UP_LEASE_MS = 60_000;
 
-export async function sendFollowUp(
-  dossier: Dossier,
-  kind: NoticeKind,
-  slot: string,
-  extra: NoticeExtras,
-  eventFields: Record<string, unknown> = {},
-): Promise<Dossier> {
+export interface FollowUp {
+  kind: NoticeKind;
+  /** What the letter is about (payment reference, dispute, promise or plan id): names the message. */
+  ref: string;
+  extra: NoticeExtras;
+  /** Extra fields of the `message_sent` event (e.g. { promiseId }). */
+  eventFields?: Record<string, unknown>;
+  /** The creditor, when the caller already read it. */
+  creditor?: CreditorProfile;
+}
+
+export async function sendFollowUp(dossier: Dossier, f: FollowUp): Promise<Dossier> {
+  const { kind, extra, eventFields = {} } = f;
+  const slot = `${kind}-${f.ref}`;
   const now = clock().now();
   const token = `follow-up:${slot}`;
   const claim = await updateDossier(dossier.id, (d) => claimFollowUp(d, kind, token, Date.now(), FOLLOW_UP_LEASE_MS));
   if (claim.kind === 'closed') return claim.dossier; // settled or cancelled meanwhile: nothing more is sent
   try {
-    const creditor = await getCreditor(dossier.creditorId);
+    const creditor = f.creditor ?? (await getCreditor(dossier.creditorId));
     if (!creditor) throw new Error(`creditor ${dossier.creditorId} not found`);
     const info = await deliverNotice({ dossier: claim.dossier, creditor, kind, now, slot, extra });
     return (await updateDossier(dossier.id, (d) => ({ dossier: recordMessage(d, kind, token, info, now, eventFields) }))).dossier;

@@ -4,15 +4,15 @@
  * conditional write) is what makes a payment and a send take turns: a payment arriving now waits
  * until the notice is recorded, and a send never starts on a dossier that is no longer active.
  */
-import { claimSend, completeSend, Dossier, markNeedsAttention, releaseSend, sendSlot, sentStages } from '../domain/dossier';
-import { DomainError } from '../domain/errors';
+import { claimSend, completeSend, Dossier, sendSlot, sentStages } from '../domain/dossier';
 import { formalNoticeDeadline } from '../domain/calendar';
-import type { NextAction, Stage } from '../domain/model';
+import type { CreditorProfile, NextAction, Stage } from '../domain/model';
 import { letterReference } from '../notices/templates';
 import { clock } from '../adapters/clock';
-import { getCreditor, updateDossier } from '../adapters/dossier-store';
+import { updateDossier } from '../adapters/dossier-store';
+import { sendUnderLease } from './leased-send';
+import type { NoticeExtras } from './outbound-mail';
 import { parisDate } from './paris-time';
-import { deliverNotice, EmailPaused } from './outbound-mail';
 
 /** Real-time lease: longer than the send Lambda's timeout, so a live send is never overtaken. */
 export const SEND_LEASE_MS = 90_000;
@@ -49,21 +49,15 @@ export async function dispatchNotice(req: SendRequest): Promise<SendOutcome> {
   if (claim.kind === 'already_sent') {
     return outcomeOf(claim.dossier, claim.dossier.status === 'handed_off' ? 'handed_off' : 'sent');
   }
-  const dossier = claim.dossier;
-  let info;
-  try {
-    info = await renderAndSend(dossier, req.stage, slot, now);
-  } catch (e) {
-    if (e instanceof EmailPaused) {
-      // Nothing was sent: a person must find another way to reach the debtor. The execution ends.
-      const paused = await updateDossier(req.dossierId, (d) => ({ dossier: markNeedsAttention(releaseSend(d, token), e.message, now) }));
-      return outcomeOf(paused.dossier, 'not_active');
-    }
-    await updateDossier(req.dossierId, (d) => ({ dossier: releaseSend(d, token) }));
-    throw e;
-  }
-  const done = await updateDossier(req.dossierId, (d) => ({ dossier: completeSend(d, req.stage, token, now, info) }));
-  return outcomeOf(done.dossier, req.stage === 'litigation_handoff' ? 'handed_off' : 'sent');
+  const out = await sendUnderLease(
+    claim.dossier,
+    token,
+    now,
+    (creditor) => ({ kind: req.stage, slot, extra: extrasFor(claim.dossier, req.stage, creditor, now) }),
+    (d, info) => completeSend(d, req.stage, token, now, info),
+  );
+  if (!out.sent) return outcomeOf(out.dossier, 'not_active');
+  return outcomeOf(out.dossier, req.stage === 'litigation_handoff' ? 'handed_off' : 'sent');
 }
 
 /** CPCE R124-4: an agency's later letters repeat the first letter's reference and date. */
@@ -72,18 +66,10 @@ function agencyFirstLetter(d: Dossier, agency: boolean) {
   return first ? { reference: letterReference(d.id, 'first_reminder'), date: parisDate(new Date(first.at)) } : undefined;
 }
 
-async function renderAndSend(d: Dossier, stage: Stage, slot: string, now: Date) {
-  const creditor = await getCreditor(d.creditorId);
-  if (!creditor) throw new DomainError(404, 'DossierNotFound', `creditor ${d.creditorId} not found`);
+/** The deadline a stage states (formal reminder and mise en demeure: 8 days from sending). */
+function extrasFor(d: Dossier, stage: Stage, creditor: CreditorProfile, now: Date): NoticeExtras {
   const deadline = stage === 'formal_notice' || stage === 'formal_reminder'
     ? formalNoticeDeadline(now.toISOString(), GRACE_DAYS, d.region)
     : d.deadline ?? undefined;
-  return deliverNotice({
-    dossier: d,
-    creditor,
-    kind: stage,
-    now,
-    slot,
-    extra: { deadline, agencyFirstLetter: agencyFirstLetter(d, creditor.agency !== undefined) },
-  });
+  return { deadline, agencyFirstLetter: agencyFirstLetter(d, creditor.agency !== undefined) };
 }

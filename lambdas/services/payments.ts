@@ -21,13 +21,12 @@ export async function applyPayment(creditorId: string, dossierId: string, paymen
   if (result.kind === 'recorded' && result.settled) {
     await stopWaiting(dossier, 'paid');
     // The one letter that follows a settled debt: the receipt (the dossier is closed already).
-    dossier = await sendFollowUp(
-      dossier,
-      'payment_receipt',
-      `payment_receipt-${payment.reference}`,
-      { payment: { ...payment, balanceCents: 0 } },
-      { reference: payment.reference },
-    );
+    dossier = await sendFollowUp(dossier, {
+      kind: 'payment_receipt',
+      ref: payment.reference,
+      extra: { payment: { ...payment, balanceCents: 0 } },
+      eventFields: { reference: payment.reference },
+    });
   }
   return { created: result.kind === 'recorded', view: dossierView(dossier, clock().now()) };
 }
