@@ -5,11 +5,12 @@
  *                     debtor is paused (hard bounce, complaint).
  * Neither carries `nextActionAt`, so neither appears in the per-creditor due index.
  */
-import { ConditionalCheckFailedException, DeleteItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DebtorKey, EmailSuppression } from '../domain/debtor-key';
 import type { SentMessage } from '../domain/dossier-delivery';
 import { clients } from './aws-clients';
+import { conditionalPut } from './conditional-put';
 import { settings } from './env';
 
 const messageKey = (messageId: string) => ({ pk: { S: `M#${messageId}` }, sk: { S: 'MESSAGE' } });
@@ -49,23 +50,14 @@ export async function getEmailSuppression(creditorId: string, key: DebtorKey): P
  * redelivered or later event does not overwrite it. Returns false when a pause already existed.
  */
 export async function putEmailSuppression(creditorId: string, s: EmailSuppression): Promise<boolean> {
-  try {
-    await clients.dynamodb().send(
-      new PutItemCommand({
-        TableName: settings.tableName(),
-        Item: marshall(
-          { pk: `C#${creditorId}`, sk: `DEBTOR#${s.debtorKey}`, emailPaused: true, ...s },
-          { removeUndefinedValues: true },
-        ),
-        ConditionExpression: 'attribute_not_exists(pk) OR emailPaused <> :true',
-        ExpressionAttributeValues: { ':true': { BOOL: true } },
-      }),
-    );
-    return true;
-  } catch (e) {
-    if (e instanceof ConditionalCheckFailedException) return false;
-    throw e;
-  }
+  return conditionalPut({
+    Item: marshall(
+      { pk: `C#${creditorId}`, sk: `DEBTOR#${s.debtorKey}`, emailPaused: true, ...s },
+      { removeUndefinedValues: true },
+    ),
+    ConditionExpression: 'attribute_not_exists(pk) OR emailPaused <> :true',
+    ExpressionAttributeValues: { ':true': { BOOL: true } },
+  });
 }
 
 /** Lifts the pause (a person corrected the address). Missing: nothing to do. */

@@ -1,14 +1,11 @@
-import {
-  ConditionalCheckFailedException,
-  GetItemCommand,
-  PutItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { Dossier, DossierBusy, RUNNING } from '../domain/dossier';
 import { DomainError, notFound } from '../domain/errors';
 import type { CreditorProfile } from '../domain/model';
 import { sha256Hex } from '../domain/identity';
 import { clients } from './aws-clients';
+import { conditionalPut } from './conditional-put';
 import { settings } from './env';
 
 const dossierKey = (id: string) => ({ pk: { S: `D#${id}` }, sk: { S: 'DOSSIER' } });
@@ -40,19 +37,10 @@ export async function getDossier(id: string): Promise<Dossier | null> {
 
 /** Creates the dossier unless one exists; returns false when it already existed. */
 export async function createDossier(d: Dossier): Promise<boolean> {
-  try {
-    await clients.dynamodb().send(
-      new PutItemCommand({
-        TableName: settings.tableName(),
-        Item: toItem({ ...d, version: 1 }),
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    return true;
-  } catch (e) {
-    if (e instanceof ConditionalCheckFailedException) return false;
-    throw e;
-  }
+  return conditionalPut({
+    Item: toItem({ ...d, version: 1 }),
+    ConditionExpression: 'attribute_not_exists(pk)',
+  });
 }
 
 export interface UpdateOptions {
@@ -87,21 +75,14 @@ export async function updateDossier<R extends { dossier: Dossier }>(
     }
     if (result.dossier === current) return result; // nothing to write
     const next = { ...result.dossier, version: current.version + 1 };
-    try {
-      await clients.dynamodb().send(
-        new PutItemCommand({
-          TableName: settings.tableName(),
-          Item: toItem(next),
-          ConditionExpression: 'version = :v',
-          ExpressionAttributeValues: { ':v': { N: String(current.version) } },
-        }),
-      );
-      return { ...result, dossier: next };
-    } catch (e) {
-      if (!(e instanceof ConditionalCheckFailedException)) throw e;
-      if (attempt > 50) throw new DomainError(503, 'contention', 'Dossier is changing too fast; retry.');
-      await sleep(backoff(attempt));
-    }
+    const written = await conditionalPut({
+      Item: toItem(next),
+      ConditionExpression: 'version = :v',
+      ExpressionAttributeValues: { ':v': { N: String(current.version) } },
+    });
+    if (written) return { ...result, dossier: next };
+    if (attempt > 50) throw new DomainError(503, 'contention', 'Dossier is changing too fast; retry.');
+    await sleep(backoff(attempt));
   }
 }
 

@@ -3,10 +3,11 @@
  * next to the creditor's profile, so a creditor's to-do list is one Query and another creditor's
  * task is simply not found. Writes are conditional: creation is idempotent, completion happens once.
  */
-import { ConditionalCheckFailedException, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Task } from '../domain/dossier-tasks';
 import { clients } from './aws-clients';
+import { conditionalPut } from './conditional-put';
 import { settings } from './env';
 
 const PK = (creditorId: string) => `C#${creditorId}`;
@@ -23,19 +24,10 @@ function fromItem(item: Record<string, any>): Task {
 
 /** Creates the task unless it exists (a replayed intake, or a completed task): never overwrites. */
 export async function putTaskIfAbsent(t: Task): Promise<boolean> {
-  try {
-    await clients.dynamodb().send(
-      new PutItemCommand({
-        TableName: settings.tableName(),
-        Item: toItem(t),
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    return true;
-  } catch (e) {
-    if (e instanceof ConditionalCheckFailedException) return false;
-    throw e;
-  }
+  return conditionalPut({
+    Item: toItem(t),
+    ConditionExpression: 'attribute_not_exists(pk)',
+  });
 }
 
 export async function getTask(creditorId: string, taskId: string): Promise<Task | null> {
@@ -72,19 +64,10 @@ export async function listOpenTasks(creditorId: string): Promise<Task[]> {
 
 /** Writes the completed task only if it is still open; false when someone completed it first. */
 export async function saveCompletedTask(t: Task): Promise<boolean> {
-  try {
-    await clients.dynamodb().send(
-      new PutItemCommand({
-        TableName: settings.tableName(),
-        Item: toItem(t),
-        ConditionExpression: 'attribute_exists(pk) AND #status = :open',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':open': { S: 'open' } },
-      }),
-    );
-    return true;
-  } catch (e) {
-    if (e instanceof ConditionalCheckFailedException) return false;
-    throw e;
-  }
+  return conditionalPut({
+    Item: toItem(t),
+    ConditionExpression: 'attribute_exists(pk) AND #status = :open',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ':open': { S: 'open' } },
+  });
 }
