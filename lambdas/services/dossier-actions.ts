@@ -6,8 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { dossierView, DossierView } from '../domain/dossier';
 import { cancelDossier, openDispute, resolveDispute, ResolveInput } from '../domain/dossier-disputes';
 import { clock } from '../adapters/clock';
-import { updateDossier } from '../adapters/dossier-store';
-import { dossierOf } from './dossier-access';
+import { dossierOf, updateOwnDossier } from './dossier-access';
 import { sendFollowUp } from './follow-ups';
 import { regenerate, stopWaiting } from './generations';
 import { resumeDossier, ResumeInput } from '../domain/dossier-resume';
@@ -16,8 +15,7 @@ import { conflict } from '../domain/errors';
 import { deleteEmailSuppression, getEmailSuppression } from '../adapters/delivery-store';
 
 export async function cancelInvoice(creditorId: string, dossierId: string, reason: string): Promise<DossierView> {
-  await dossierOf(creditorId, dossierId);
-  const result = await updateDossier(dossierId, (d) => cancelDossier(d, reason, clock().now(), Date.now()));
+  const result = await updateOwnDossier(creditorId, dossierId, (d) => cancelDossier(d, reason, clock().now(), Date.now()));
   await stopWaiting(result.dossier, 'cancelled');
   return dossierView(result.dossier, clock().now());
 }
@@ -31,9 +29,8 @@ export async function openInvoiceDispute(
   dossierId: string,
   input: { reason: string; disputedAmountCents?: number },
 ): Promise<DisputeOpened> {
-  await dossierOf(creditorId, dossierId);
   const id = `dsp_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
-  const result = await updateDossier(dossierId, (d) => openDispute(d, { id, ...input }, clock().now(), Date.now()));
+  const result = await updateOwnDossier(creditorId, dossierId, (d) => openDispute(d, { id, ...input }, clock().now(), Date.now()));
   await stopWaiting(result.dossier, 'dispute');
   const dossier = await sendFollowUp(result.dossier, {
     kind: 'dispute_acknowledgment',

@@ -9,7 +9,7 @@ import { clock } from '../adapters/clock';
 import { executionNameFor } from '../domain/identity';
 import { updateDossier } from '../adapters/dossier-store';
 import { startExecution, stopExecution } from '../adapters/workflow';
-import { dossierOf } from './dossier-access';
+import { updateOwnDossier } from './dossier-access';
 
 /**
  * Applies a transition that moves the dossier to a new execution generation: the previous
@@ -21,12 +21,10 @@ export async function regenerate<R extends { dossier: Dossier }>(
   why: string,
   mutate: (d: Dossier, nameFor: (generation: number) => string) => R,
 ): Promise<R> {
-  const current = await dossierOf(creditorId, dossierId);
-  const nameFor = (generation: number) => executionNameFor(current.creditorId, current.invoice.invoiceNumber, generation);
   let before: Dossier['execution'] = null;
-  const result = await updateDossier(dossierId, (d) => {
+  const result = await updateOwnDossier(creditorId, dossierId, (d) => {
     before = d.execution;
-    return mutate(d, nameFor);
+    return mutate(d, (generation) => executionNameFor(d.creditorId, d.invoice.invoiceNumber, generation));
   });
   const previous = (before as Dossier['execution'])?.name;
   const start = workflowInput(result.dossier);

@@ -1,8 +1,7 @@
 import { dossierView, DossierView, recordPayment, PaymentInput } from '../domain/dossier';
 import { clock } from '../adapters/clock';
-import { updateDossier } from '../adapters/dossier-store';
 import { stopWaiting } from './generations';
-import { dossierOf } from './dossier-access';
+import { updateOwnDossier } from './dossier-access';
 import { sendFollowUp } from './follow-ups';
 
 export interface PaymentOutcome {
@@ -15,8 +14,7 @@ export interface PaymentOutcome {
  * "paid") rather than left to notice at its next wake-up.
  */
 export async function applyPayment(creditorId: string, dossierId: string, payment: PaymentInput): Promise<PaymentOutcome> {
-  await dossierOf(creditorId, dossierId);
-  const result = await updateDossier(dossierId, (d) => recordPayment(d, payment, clock().now(), Date.now()));
+  const result = await updateOwnDossier(creditorId, dossierId, (d) => recordPayment(d, payment, clock().now(), Date.now()));
   let dossier = result.dossier;
   if (result.kind === 'recorded' && result.settled) {
     await stopWaiting(dossier, 'paid');
