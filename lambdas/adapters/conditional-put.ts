@@ -1,4 +1,10 @@
-import { ConditionalCheckFailedException, PutItemCommand, PutItemCommandInput } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  PutItemCommand,
+  PutItemCommandInput,
+  UpdateItemCommand,
+  UpdateItemCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import { clients } from './aws-clients';
 import { settings } from './env';
 
@@ -7,8 +13,17 @@ import { settings } from './env';
  * false when the condition did not hold; any other failure is thrown.
  */
 export async function conditionalPut(input: Omit<PutItemCommandInput, 'TableName'>): Promise<boolean> {
+  return whenConditionHolds(() => clients.dynamodb().send(new PutItemCommand({ TableName: settings.tableName(), ...input })));
+}
+
+/** The same for an update (only the attributes it names are touched). */
+export async function conditionalUpdate(input: Omit<UpdateItemCommandInput, 'TableName'>): Promise<boolean> {
+  return whenConditionHolds(() => clients.dynamodb().send(new UpdateItemCommand({ TableName: settings.tableName(), ...input })));
+}
+
+async function whenConditionHolds(write: () => Promise<unknown>): Promise<boolean> {
   try {
-    await clients.dynamodb().send(new PutItemCommand({ TableName: settings.tableName(), ...input }));
+    await write();
     return true;
   } catch (e) {
     if (e instanceof ConditionalCheckFailedException) return false;

@@ -5,8 +5,10 @@ import { DomainError, notFound } from '../domain/errors';
 import type { CreditorProfile } from '../domain/model';
 import { sha256Hex } from '../domain/identity';
 import { clients } from './aws-clients';
-import { conditionalPut } from './conditional-put';
+import { clock } from './clock';
+import { conditionalPut, conditionalUpdate } from './conditional-put';
 import { settings } from './env';
+import { appendEvidence } from './evidence-log';
 
 const dossierKey = (id: string) => ({ pk: { S: `D#${id}` }, sk: { S: 'DOSSIER' } });
 
@@ -37,10 +39,63 @@ export async function getDossier(id: string): Promise<Dossier | null> {
 
 /** Creates the dossier unless one exists; returns false when it already existed. */
 export async function createDossier(d: Dossier): Promise<boolean> {
-  return conditionalPut({
+  const created = await conditionalPut({
     Item: toItem({ ...d, version: 1 }),
     ConditionExpression: 'attribute_not_exists(pk)',
   });
+  if (created) await logEvidence(d);
+  return created;
+}
+
+/**
+ * Keeps the evidence log in step with the history. The change it follows is already stored, so a
+ * failure here must not undo or fail it: the log is a projection of the history and catches up at
+ * the dossier's next change or the next read of its evidence (GET /evidence, bundles).
+ */
+async function logEvidence(d: Dossier): Promise<void> {
+  try {
+    await appendEvidence(d, clock().now());
+  } catch (e) {
+    console.error(JSON.stringify({ level: 'error', msg: 'evidence log behind; it catches up at the next change or read', dossierId: d.id, error: String((e as Error)?.message ?? e) }));
+  }
+}
+
+/**
+ * The attributes a dossier write sets, and those it removes (present before, absent now). An
+ * update rather than a put, so the evidence head (written by the log alone) is never overwritten
+ * with the stale copy this write read.
+ */
+function dossierUpdate(next: Dossier, current: Dossier) {
+  const { pk: _pk, sk: _sk, evidenceHead: _h, ...attributes } = toItem(next);
+  const { pk: _p, sk: _s, evidenceHead: _e, ...before } = toItem(current);
+  const names: Record<string, string> = { '#version': 'version' };
+  const values: Record<string, any> = { ':expected': { N: String(current.version) } };
+  const set = Object.entries(attributes).map(([name, value], i) => {
+    names[`#a${i}`] = name;
+    values[`:a${i}`] = value;
+    return `#a${i} = :a${i}`;
+  });
+  const remove = Object.keys(before)
+    .filter((name) => !(name in attributes))
+    .map((name, i) => {
+      names[`#r${i}`] = name;
+      return `#r${i}`;
+    });
+  return {
+    Key: dossierKey(next.id),
+    UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+    ConditionExpression: '#version = :expected',
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}
+
+/** History is append-only: the evidence log's record n is history entry n-1 forever. */
+function assertAppendOnly(next: Dossier, current: Dossier): void {
+  const n = current.events.length;
+  if (next.events.length < n || (n > 0 && next.events[n - 1] !== current.events[n - 1])) {
+    throw new Error(`dossier ${current.id}: a change rewrote its history (events are append-only)`);
+  }
 }
 
 export interface UpdateOptions {
@@ -74,13 +129,13 @@ export async function updateDossier<R extends { dossier: Dossier }>(
       throw e;
     }
     if (result.dossier === current) return result; // nothing to write
+    assertAppendOnly(result.dossier, current);
     const next = { ...result.dossier, version: current.version + 1 };
-    const written = await conditionalPut({
-      Item: toItem(next),
-      ConditionExpression: 'version = :v',
-      ExpressionAttributeValues: { ':v': { N: String(current.version) } },
-    });
-    if (written) return { ...result, dossier: next };
+    const written = await conditionalUpdate(dossierUpdate(next, current));
+    if (written) {
+      if (next.events.length > current.events.length) await logEvidence(next);
+      return { ...result, dossier: next };
+    }
     if (attempt > 50) throw new DomainError(503, 'contention', 'Dossier is changing too fast; retry.');
     await sleep(backoff(attempt));
   }

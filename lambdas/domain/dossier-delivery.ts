@@ -4,6 +4,7 @@
  * dossier. Orchestration (index look-up, evidence, suppression item, stopping the execution) lives
  * in services/delivery-events.ts.
  */
+import type { EvidenceRef } from './evidence-chain';
 import { createHash } from 'node:crypto';
 import { assertNoLiveSend, Dossier, iso, markNeedsAttention } from './dossier';
 import type { DossierEvent } from './model';
@@ -202,10 +203,8 @@ export const DELIVERY_EVENT_NAMES: Record<DeliveryEventType, string> = {
 
 const CLOSED = new Set(['paid', 'cancelled', 'handed_off']);
 
-export interface DeliveryEvidence {
-  evidenceKey: string;
-  sha256: string;
-}
+/** Where the raw SES event is kept (one object for all the facts of one SES event). */
+export type DeliveryEvidence = EvidenceRef;
 
 export interface DeliveryRecord {
   dossier: Dossier;
@@ -290,5 +289,5 @@ function deliveryEvent(f: DeliveryFact, m: SentMessage, evidence: DeliveryEviden
             ? { smtpResponse: f.smtpResponse }
             : { delayType: f.delayType, diagnostic: f.diagnostic };
   const defined = Object.fromEntries(Object.entries(specific).filter(([, v]) => v !== undefined && v !== null));
-  return { ...base, ...defined, evidenceKey: evidence.evidenceKey, sha256: evidence.sha256 };
+  return { ...base, ...defined, ...evidence };
 }

@@ -9,6 +9,7 @@
  */
 import { balanceCents, Dossier, iso } from './dossier';
 import { conflict } from './errors';
+import type { EvidenceRef } from './evidence-chain';
 import { sha256Hex } from './identity';
 import type { DossierEvent, IsoInstant } from './model';
 import { toDecimalString } from './money';
@@ -174,7 +175,7 @@ export function logCall(
   task: Pick<Task, 'id' | 'task' | 'dossierId'>,
   input: CallInput,
   now: Date,
-  evidence: { evidenceKey: string; sha256: string },
+  evidence: EvidenceRef,
 ): LogCallResult {
   if (task.dossierId !== d.id) throw new RangeError(`task ${task.id} belongs to dossier ${task.dossierId}, not ${d.id}`);
   const existing = loggedCall(d, task.id);
@@ -187,8 +188,7 @@ export function logCall(
     outcome: input.outcome,
     ...(input.notes !== undefined ? { notes: input.notes } : {}),
     by: input.by,
-    evidenceKey: evidence.evidenceKey,
-    sha256: evidence.sha256,
+    ...evidence,
   };
   return { kind: 'logged', dossier: { ...d, events: [...d.events, event] }, event };
 }

@@ -26,6 +26,7 @@ import { commitmentView, CommitmentView, settleCommitments } from './dossier-com
 import type { Acknowledgment, PaymentPlan, PromiseToPay } from './dossier-commitments';
 import { prescriptionDetail } from './prescription';
 import { builtinPolicy } from './policy';
+import type { ChainHead, EvidenceRef } from './evidence-chain';
 import { computeSchedule } from './schedule';
 
 export interface SendLock {
@@ -69,6 +70,11 @@ export interface Dossier {
   acknowledgments?: Acknowledgment[];
   /** Built-in policy chosen at intake from the creditor profile (absent on older dossiers: the default). */
   policyName?: string;
+  /**
+   * Head of the dossier's evidence log (records live in their own items, evidence-log.ts). Written
+   * only by the log with a conditional update, never by the dossier's own writes.
+   */
+  evidenceHead?: ChainHead;
 }
 
 export interface Dispute {
@@ -158,6 +164,8 @@ export interface NewDossierInput {
   now: Date;
   /** A name from BUILTIN_POLICIES (validated by the caller); absent means the default policy. */
   policyName?: string;
+  /** Where the invoice as received is kept (the evidence log's first record points at it). */
+  received?: EvidenceRef;
 }
 
 export function newDossier(input: NewDossierInput): Dossier {
@@ -176,7 +184,7 @@ export function newDossier(input: NewDossierInput): Dossier {
     schedule: computed.stages,
     deadline: computed.deadline,
     nextAction,
-    events: [{ type: 'created', at: iso(input.now), invoiceNumber: input.invoice.invoiceNumber }],
+    events: [{ type: 'created', at: iso(input.now), invoiceNumber: input.invoice.invoiceNumber, ...input.received }],
     region,
     execution: { name: input.executionName, generation: 1 },
     sending: null,
@@ -301,10 +309,9 @@ export function claimSend(d: Dossier, stage: Stage, token: string, realNowMs: nu
   return { kind: 'claimed', dossier: takeLease(d, stage, token, realNowMs, leaseMs) };
 }
 
-export interface SentInfo {
+/** A message that left: its SES id, the recipient, and where its exact bytes are kept. */
+export interface SentInfo extends EvidenceRef {
   messageId: string;
-  evidenceKey: string;
-  sha256: string;
   to: string;
 }
 

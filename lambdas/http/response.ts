@@ -15,6 +15,11 @@ export function errorResponse(status: number, code: string, message: string, det
   return json(status, { error: { code, message, details } });
 }
 
+/** The request body's exact bytes (what the client sent, kept as evidence at intake). */
+export function rawBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>): Buffer {
+  return Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
+}
+
 /** Parses the JSON body; a malformed or missing body is a 400 in the contract's format. */
 export function parseBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>): unknown {
   const raw = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;

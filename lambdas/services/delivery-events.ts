@@ -19,7 +19,7 @@ import {
 import { clock } from '../adapters/clock';
 import { getSentMessage, putEmailSuppression } from '../adapters/delivery-store';
 import { getDossier, updateDossier } from '../adapters/dossier-store';
-import { putEvidence } from '../adapters/evidence-store';
+import { evidenceRef, putEvidence } from '../adapters/evidence-store';
 import { TAG_NAMES } from '../adapters/mailer';
 import { stopExecution } from '../adapters/workflow';
 
@@ -90,7 +90,7 @@ export async function handleDeliveryEvent(event: SesEventBridgeEvent): Promise<D
   }
 
   const result = await updateDossier(dossier.id, (d) =>
-    recordDeliveryFacts(d, message, parsed.facts, { evidenceKey: stored.key, sha256: stored.sha256 }, now, Date.now()),
+    recordDeliveryFacts(d, message, parsed.facts, evidenceRef(stored), now, Date.now()),
   );
   await stopIfFlagged(result.dossier, attention);
   return {

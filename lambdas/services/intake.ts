@@ -8,6 +8,8 @@ import type { Debtor, Invoice } from '../domain/model';
 import { BUILTIN_POLICIES, DEFAULT_POLICY, isBuiltinPolicyName } from '../domain/policy';
 import { clock } from '../adapters/clock';
 import { createDossier, getCreditor, getDossier } from '../adapters/dossier-store';
+import { evidenceRef, putEvidence } from '../adapters/evidence-store';
+import { sha256Hex } from '../domain/identity';
 import { startExecution } from '../adapters/workflow';
 import { ensureTasks } from './tasks';
 
@@ -16,18 +18,26 @@ export interface IntakeResult {
   view: DossierView;
 }
 
-export async function intakeInvoice(creditorId: string, submission: { invoice: Invoice; debtor: Debtor }): Promise<IntakeResult> {
+/**
+ * `received` is the request body exactly as the creditor sent it: the evidence log's first record
+ * points at it, so what the claim rests on is kept byte for byte, not as Amiable parsed it.
+ */
+export async function intakeInvoice(creditorId: string, submission: { invoice: Invoice; debtor: Debtor }, received: Uint8Array): Promise<IntakeResult> {
   const id = dossierIdFor(creditorId, submission.invoice.invoiceNumber);
   const existing = await getDossier(id);
   if (existing) return replay(existing, submission);
   const policyName = await policyNameOf(creditorId);
+  const now = clock().now();
+  // Keyed by content: a concurrent identical request stores the same bytes under the same key.
+  const stored = await putEvidence(`dossiers/${id}/invoice/received-${sha256Hex(received).slice(0, 16)}.json`, received, 'application/json', now);
   const dossier = newDossier({
     id,
     creditorId,
     ...submission,
     executionName: executionNameFor(creditorId, submission.invoice.invoiceNumber),
-    now: clock().now(),
+    now,
     policyName,
+    received: evidenceRef(stored),
   });
   if (!(await createDossier(dossier))) {
     // Lost a race with an identical (or conflicting) submission: answer as a replay.

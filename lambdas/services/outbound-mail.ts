@@ -10,7 +10,7 @@ import { sha256Hex } from '../domain/identity';
 import { renderNotice } from '../notices/render';
 import { composeMime, messageIdFor } from '../notices/mime';
 import type { NoticeContext, NoticeKind } from '../notices/types';
-import { putEvidence } from '../adapters/evidence-store';
+import { evidenceRef, putEvidence } from '../adapters/evidence-store';
 import { sendRawEmail } from '../adapters/mailer';
 import { settings } from '../adapters/env';
 import { assertDebtorEmailAllowed, indexSentMessage } from './mail-tracking';
@@ -72,5 +72,5 @@ export async function deliverNotice(input: DeliverInput): Promise<SentInfo> {
   const audience = rendered.to === 'litigation_contact' ? 'litigation_contact' : 'debtor';
   const messageId = await sendRawEmail(raw, creditor.sender.email, [to.address], { dossierId: d.id, creditorId: d.creditorId, kind, audience });
   await indexSentMessage({ messageId, dossierId: d.id, creditorId: d.creditorId, kind, audience, recipient: to.address, sentAt: now.toISOString() });
-  return { messageId, evidenceKey: stored.key, sha256: stored.sha256, to: to.address };
+  return { messageId, to: to.address, ...evidenceRef(stored) };
 }

@@ -32,7 +32,7 @@ import {
 import { conflict, DomainError, notFound } from '../domain/errors';
 import { clock } from '../adapters/clock';
 import { getDossier, updateDossier } from '../adapters/dossier-store';
-import { putEvidence } from '../adapters/evidence-store';
+import { evidenceRef, putEvidence } from '../adapters/evidence-store';
 import { getTask, listOpenTasks, putTaskIfAbsent, saveCompletedTask } from '../adapters/task-store';
 
 /** Writes the dossier's tasks unless they exist; safe to repeat (intake replays call it again). */
@@ -93,7 +93,7 @@ export async function completeTask(creditorId: string, taskId: string, input: Ca
       now,
     );
     const result = await updateDossier(task.dossierId, (d) =>
-      logCall(d, task, input, now, { evidenceKey: stored.key, sha256: stored.sha256 }),
+      logCall(d, task, input, now, evidenceRef(stored)),
     );
     dossier = result.dossier;
     event = result.event;
