@@ -149,6 +149,20 @@ export class AmiableStack extends Stack {
         this.dossiers.grantReadWriteData(fn);
         this.grantEvidencePut(fn);
         return;
+      case 'evidence':
+        // Reads the vault into bundles (dossiers/*), writes bundles (bundles/*) and the log's records.
+        this.dossiers.grantReadWriteData(fn);
+        this.grantEvidencePut(fn);
+        acknowledgeGrantWildcards(
+          fn,
+          iam.Grant.addToPrincipal({
+            grantee: fn,
+            actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:PutObjectRetention'],
+            resourceArns: [this.evidence.bucket.arnForObjects('bundles/*'), this.evidence.bucket.arnForObjects('dossiers/*')],
+          }),
+          'Bundles read the evidence objects of one dossier (dossiers/<id>/..., ids known at run time) and write bundles/<id>/<bundleId>.zip; no delete, and Object Lock keeps what was put.',
+        );
+        return;
       case 'create-invoice':
         this.dossiers.grantReadWriteData(fn);
         sm().grantStartExecution(fn);

@@ -7,7 +7,8 @@ export type HandlerName =
   | 'get-invoice'
   | 'record-payment'
   | 'dossier-actions'
-  | 'tasks';
+  | 'tasks'
+  | 'evidence';
 
 export interface ApiRoute {
   method: 'GET' | 'POST';
@@ -26,6 +27,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/invoices/{id}/promises', handler: 'dossier-actions' },
   { method: 'POST', path: '/invoices/{id}/payment-plan', handler: 'dossier-actions' },
   { method: 'POST', path: '/invoices/{id}/resume', handler: 'dossier-actions' },
+  { method: 'GET', path: '/invoices/{id}/evidence', handler: 'evidence' },
+  { method: 'POST', path: '/invoices/{id}/evidence-bundle', handler: 'evidence' },
   { method: 'GET', path: '/tasks', handler: 'tasks' },
   { method: 'POST', path: '/tasks/{taskId}/complete', handler: 'tasks' },
 ];

@@ -11,6 +11,7 @@ const MODULES: Record<string, () => Promise<{ handler: AnyHandler }>> = {
   'record-payment': () => import('../lambdas/record-payment'),
   'dossier-actions': () => import('../lambdas/dossier-actions'),
   tasks: () => import('../lambdas/tasks'),
+  evidence: () => import('../lambdas/evidence'),
   'send-notice': () => import('../lambdas/send-notice'),
   'mark-needs-attention': () => import('../lambdas/mark-needs-attention'),
   'review-commitment': () => import('../lambdas/review-commitment'),

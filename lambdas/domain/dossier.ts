@@ -411,6 +411,8 @@ export interface DossierView {
   paymentPlan: CommitmentView['paymentPlan'];
   /** Last day to act before the claim is time-barred, restarted by acknowledgments. */
   prescription: { prescribesOn: IsoDate; article: string; acknowledgedOn: IsoDate[] };
+  /** Head of the evidence log as last recorded on the dossier (GET .../evidence has the records). */
+  evidenceHead: ChainHead | null;
   events: DossierEvent[];
 }
 
@@ -433,6 +435,7 @@ export function dossierView(d: Dossier, now: Date): DossierView {
     schedule: [...d.schedule].sort((a, b) => order.get(a.stage)! - order.get(b.stage)!),
     ...commitmentView(d, now),
     prescription: { prescribesOn: prescription.prescribesOn, article: prescription.article, acknowledgedOn },
+    evidenceHead: d.evidenceHead ?? null,
     events: d.events,
   };
 }
