@@ -9,7 +9,13 @@ import { client, invoice } from '../support/local-client';
  */
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('payment vs send race', () => {
+/**
+ * 100 dossiers racing, each of whose changes also appends to its evidence log: about 25 s on an idle
+ * 2-core machine, and it hit 60 s when four test suites shared those cores. The timeout gives it 5x.
+ */
+const RACE_TIMEOUT_MS = 150_000;
+
+describe('payment vs send race', { timeout: RACE_TIMEOUT_MS }, () => {
   let sys: LocalSystem;
   let api: ReturnType<typeof client>;
   const DOSSIERS_PER_ROUND = 25;

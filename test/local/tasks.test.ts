@@ -111,6 +111,8 @@ describe('manual tasks in local mode', () => {
         by: 'Julie Martin',
         evidenceKey: `dossiers/${id}/calls/${task.id}.json`,
         sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+        // Ten years of Object Lock from the (simulated) moment the call log was stored.
+        retainUntil: '2036-04-10T08:00:00.000Z',
       },
     ]);
 
