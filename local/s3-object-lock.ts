@@ -213,12 +213,17 @@ export async function startObjectLockLayer(opts: ObjectLockLayerOptions): Promis
       out.on('error', reject);
       if (over.body) out.end(over.body);
       else if (over.method === 'HEAD') out.end();
-      else req.pipe(out);
+      else {
+        // A client that goes away mid-body must not leave s3rver (and the key's queue) waiting.
+        req.on('close', () => req.complete || out.destroy(new Error('client closed the request')));
+        req.pipe(out);
+      }
     });
   }
 
   function relay(up: http.IncomingMessage, res: http.ServerResponse, extra: http.OutgoingHttpHeaders = {}): void {
     res.writeHead(up.statusCode ?? 502, { ...up.headers, ...extra });
+    res.on('close', () => up.complete || up.destroy());
     up.pipe(res);
   }
 
@@ -522,6 +527,7 @@ function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
     stream.on('data', (c: Buffer) => chunks.push(c));
     stream.on('end', () => resolve(Buffer.concat(chunks)));
     stream.on('error', reject);
+    stream.on('close', () => reject(new Error('stream closed before its end'))); // no-op after 'end'
   });
 }
 
