@@ -1,6 +1,8 @@
 /**
  * The local AWS stand-ins, started in-process on loopback: dynalite (DynamoDB, on-disk when given a
- * directory), s3rver (S3; no Object Lock — the lock headers are accepted and dropped) and
+ * directory), s3rver (S3) behind the Object Lock layer of ./s3-object-lock (s3rver has no Object
+ * Lock: it accepts the lock headers and drops them, so the layer records the locks, refuses an
+ * overwrite or delete before retain-until and verifies upload checksums; `s3Url` is the layer) and
  * aws-ses-v2-local (SES v2; keeps mail in memory, with a web UI).
  */
 import * as fs from 'node:fs';
@@ -9,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { AddressInfo } from 'node:net';
 import sesServer from 'aws-ses-v2-local';
+import { OBJECT_LOCK_FILE, startObjectLockLayer } from './s3-object-lock';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const dynalite = require('dynalite');
@@ -26,6 +29,8 @@ export interface EmulatorOptions {
   /** Where DynamoDB and S3 keep their data; a temporary directory when absent. */
   dataDir?: string;
   sesPort?: number;
+  /** The instant Object Lock retentions are compared with (local mode: the simulated clock); real time when absent. */
+  now?: () => Date;
 }
 
 function close(server: http.Server): Promise<void> {
@@ -50,6 +55,12 @@ export async function startEmulators(opts: EmulatorOptions = {}): Promise<Emulat
 
   const s3 = new S3rver({ port: 0, address: '127.0.0.1', directory: s3Dir, silent: true });
   const s3Address = (await s3.run()) as AddressInfo;
+  // Lock records persist next to the objects when there is a data dir (a restart keeps them).
+  const objectLock = await startObjectLockLayer({
+    upstream: `http://127.0.0.1:${s3Address.port}`,
+    now: opts.now ?? (() => new Date()),
+    file: opts.dataDir ? path.join(s3Dir, OBJECT_LOCK_FILE) : undefined,
+  });
 
   const ses = await sesServer({ host: '127.0.0.1', port: opts.sesPort ?? 0 });
 
@@ -59,9 +70,10 @@ export async function startEmulators(opts: EmulatorOptions = {}): Promise<Emulat
   const port = (s: http.Server) => (s.address() as AddressInfo).port;
   return {
     dynamodbUrl: `http://127.0.0.1:${port(ddb)}`,
-    s3Url: `http://127.0.0.1:${s3Address.port}`,
+    s3Url: objectLock.url,
     sesUrl: `http://127.0.0.1:${port(ses)}`,
     async stop() {
+      await objectLock.close();
       s3.httpServer?.closeAllConnections?.();
       await Promise.all([close(ses), s3.close(), close(ddb)]);
       if (tmp) fs.rmSync(tmp, { recursive: true, force: true });

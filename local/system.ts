@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { installClock, systemClock } from '../lambdas/adapters/clock';
+import { clock, installClock, systemClock } from '../lambdas/adapters/clock';
 import { resetClients } from '../lambdas/adapters/aws-clients';
 import { putApiKey, putCreditor } from '../lambdas/adapters/dossier-store';
 import { ClockController } from './clock-controller';
@@ -51,7 +51,9 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
   const dataDir = opts.dataDir ? path.resolve(opts.dataDir) : undefined;
   if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
   const synthesized = synthesize();
-  const emulators = await startEmulators({ dataDir, sesPort: opts.sesPort });
+  // Retentions are computed from simulated time, so the S3 layer's lock checks read the simulated
+  // clock; it is installed below, hence read at each request rather than now.
+  const emulators = await startEmulators({ dataDir, sesPort: opts.sesPort, now: () => clock().now() });
   const closers: (() => Promise<void>)[] = [() => emulators.stop()];
   try {
     configureEnvironment(emulators, synthesized);
