@@ -6,7 +6,17 @@ import { AmiableStack } from './amiable-stack';
 import { ObjectLockMode } from './evidence-vault';
 import { enableNag } from './nag';
 
+/** The stack of the test and local stages (what a bare `cdk deploy` builds). */
 export const STACK_NAME = 'Amiable';
+
+/**
+ * Production has a stack of its own name: a `cdk deploy` that forgets `-c amiable:stage=prod`
+ * builds or updates the test stack "Amiable", and can never turn the production stack into a
+ * test one (1-day GOVERNANCE default retention, a table without deletion protection).
+ */
+export function stackNameFor(stage: Stage): string {
+  return stage === 'prod' ? `${STACK_NAME}-prod` : STACK_NAME;
+}
 
 /** Offline synth (and local mode) targets Paris unless CDK_DEFAULT_REGION says otherwise. */
 export const DEFAULT_REGION = 'eu-west-3';
@@ -70,8 +80,10 @@ export function buildApp(app: App, options: BuildOptions = {}): AmiableStack {
   requireFeatureFlags(app);
   const settings = readSettings((key) => app.node.tryGetContext(key));
   if (options.nag ?? true) enableNag(app);
-  return new AmiableStack(app, STACK_NAME, {
+  return new AmiableStack(app, stackNameFor(settings.stage), {
     ...settings,
+    // `cdk destroy` (or a console click) cannot delete the production stack by mistake.
+    terminationProtection: settings.stage === 'prod',
     env: {
       account: process.env.CDK_DEFAULT_ACCOUNT,
       region: process.env.CDK_DEFAULT_REGION ?? DEFAULT_REGION,

@@ -40,12 +40,18 @@ describe('deployment settings', () => {
     const [table] = resourcesOf(template, 'AWS::DynamoDB::Table');
     expect(table.DeletionPolicy).toBe('Delete');
     expect(table.Properties.DeletionProtectionEnabled).toBe(false);
+    expect(stack.stackName).toBe('Amiable');
+    expect(stack.terminationProtection).toBe(false);
     // Offline synth targets Paris unless CDK_DEFAULT_REGION says otherwise.
     expect(stack.region).toBe(process.env.CDK_DEFAULT_REGION ?? 'eu-west-3');
   });
 
   it('stage prod: COMPLIANCE, 3650 days, table retained with deletion protection, vault retained', () => {
-    const template = Template.fromStack(buildTestApp(PROD).stack);
+    const { stack } = buildTestApp(PROD);
+    // Its own stack name (a deploy without the prod context cannot update it), termination-protected.
+    expect(stack.stackName).toBe('Amiable-prod');
+    expect(stack.terminationProtection).toBe(true);
+    const template = Template.fromStack(stack);
     const bucket = vault(template);
     expect(bucket.Properties.ObjectLockConfiguration.Rule.DefaultRetention).toEqual({ Mode: 'COMPLIANCE', Days: 3650 });
     expect(bucket.DeletionPolicy).toBe('Retain');
