@@ -79,7 +79,7 @@ export class IntakeApi extends Construct {
     acknowledge(
       this.api.deploymentStage,
       'APIG3',
-      'No WAFv2 web ACL yet: every route is authenticated (API key through the Lambda authorizer, or IAM SigV4 for admin routes) and traffic is limited by the stage throttling, 50 requests/s with bursts of 100 for the whole API (there is no usage plan: keys are ours, not API Gateway API keys). A regional web ACL (rate-based and AWS managed rules) is a per-deployment cost decision left to the operator.',
+      'No WAFv2 web ACL yet: every route is authenticated (API key through the Lambda authorizer, or IAM SigV4 for admin routes) and traffic is limited by the stage throttling: 50 requests/s with bursts of 100 on each method of stage v1, under the Regional API Gateway limit of the account (there is no usage plan: it would only limit API Gateway API keys, and the keys of this API are checked by its Lambda authorizer). A regional web ACL (rate-based and AWS managed rules) is a per-deployment cost decision left to the operator.',
     );
     const cloudWatchRole = this.api.node.findChild('CloudWatchRole');
     acknowledge(
@@ -137,7 +137,7 @@ export class IntakeApi extends Construct {
 
     // No usage plan: a plan only limits callers identified by API Gateway API keys, which this API
     // does not use (its keys are checked by the Lambda authorizer), so a plan would limit nothing.
-    // The stage throttling above is what limits traffic.
+    // The stage throttling above (applied to each method) is what limits traffic.
 
     // The stack outputs the API URL itself (ApiUrl, AdminEndpoint): drop RestApi's own output.
     this.api.node.tryRemoveChild('Endpoint');
