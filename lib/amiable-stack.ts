@@ -1,10 +1,11 @@
-import { RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { HandlerName } from './api-routes';
+import { AuditorAccess } from './auditor-access';
 import { DeliveryEvents } from './delivery-events';
-import { DossierTable } from './dossier-table';
+import { DossierTable, DynamoAction } from './dossier-table';
 import { DunningWorkflow } from './dunning-workflow';
 import { EvidenceVault, ObjectLockMode } from './evidence-vault';
 import { HandlerFunction } from './handler-function';
@@ -16,19 +17,31 @@ import { acknowledgeGrantWildcards } from './nag';
 const EXECUTIONS_REASON =
   'Executions of this one state machine (execution:<its name>:*): execution names are per dossier (a hash of creditor + invoice number, with a -2, -3 suffix on resume) and only known at run time.';
 
+/**
+ * What a function that changes dossiers calls (lambdas/adapters/*.ts): GetItem to read a dossier,
+ * creditor, task, message index or e-mail pause; UpdateItem for dossier writes; PutItem for a new
+ * dossier, task items, the message index, e-mail pauses and the evidence log's record items;
+ * Query for the evidence log (the last record of a dossier) and a creditor's open tasks.
+ */
+const DOSSIER_WRITER: readonly DynamoAction[] = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'];
+
 export interface AmiableStackProps extends StackProps {
-  /** "prod" retains data and locks evidence in COMPLIANCE mode by default. */
+  /** "prod" retains data and locks evidence in COMPLIANCE mode by default (lib/app.ts). */
   stage: string;
   objectLockMode: ObjectLockMode;
   retentionDays: number;
-  /** Domain used in Message-IDs (and the verified SES identity's domain). */
-  mailDomain: string;
+  archiveAfterDays: number;
+  /** The SES sending domain (identity, DKIM, MAIL FROM, Message-IDs); none in test/local by default. */
+  senderDomain?: string;
+  /** Principal ARNs allowed to assume the auditor role; empty = the account root. */
+  auditorPrincipals: readonly string[];
 }
 
-/** Composes the constructs; each concern lives in its own file. */
+/** Composes the constructs; each concern lives in its own file and grants what it owns. */
 export class AmiableStack extends Stack {
   readonly dossiers: DossierTable;
   readonly evidence: EvidenceVault;
+  readonly auditor: AuditorAccess;
   readonly mailer: Mailer;
   readonly workflow: DunningWorkflow;
   readonly api: IntakeApi;
@@ -36,23 +49,30 @@ export class AmiableStack extends Stack {
 
   constructor(scope: Construct, id: string, props: AmiableStackProps) {
     super(scope, id, props);
-    const removalPolicy = props.stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const prod = props.stage === 'prod';
 
-    this.dossiers = new DossierTable(this, 'Dossiers', { removalPolicy });
+    this.dossiers = new DossierTable(this, 'Dossiers', { removalPolicy: prod ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY });
     this.evidence = new EvidenceVault(this, 'Evidence', {
       lockMode: props.objectLockMode,
       retentionDays: props.retentionDays,
+      archiveAfterDays: props.archiveAfterDays,
+      // Retained in every stage: CloudFormation cannot empty a bucket whose versions are locked, so
+      // DESTROY would only make a stack deletion fail. A test stack's bucket is emptied by hand once
+      // its short retention has passed (DEPLOY.md, Tear-down).
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    this.mailer = new Mailer(this, 'Mailer');
+    this.auditor = new AuditorAccess(this, 'Auditor', { vault: this.evidence, principals: props.auditorPrincipals });
+    this.mailer = new Mailer(this, 'Mailer', { senderDomain: props.senderDomain });
 
     const baseEnv: Record<string, string> = {
       TABLE_NAME: this.dossiers.table.tableName,
       EVIDENCE_BUCKET: this.evidence.bucket.bucketName,
+      // Local mode's S3 layer reads these too (from the template) to enforce the lock itself.
       EVIDENCE_LOCK_MODE: props.objectLockMode,
       EVIDENCE_RETENTION_DAYS: String(props.retentionDays),
       SES_CONFIGURATION_SET: this.mailer.configurationSet.configurationSetName,
-      MAIL_DOMAIN: props.mailDomain,
+      // Message-IDs use the sender domain; without one the handlers fall back to amiable.local.
+      ...(props.senderDomain ? { MAIL_DOMAIN: props.senderDomain } : {}),
     };
 
     const sendNotice = new HandlerFunction(this, 'SendNoticeFn', {
@@ -63,16 +83,18 @@ export class AmiableStack extends Stack {
     const markNeedsAttention = new HandlerFunction(this, 'MarkNeedsAttentionFn', {
       handler: 'mark-needs-attention',
       environment: baseEnv,
-      description: "Flags a dossier needs_attention when a workflow step failed",
+      description: 'Flags a dossier needs_attention when a workflow step failed',
     });
     const reviewCommitment = new HandlerFunction(this, 'ReviewCommitmentFn', {
       handler: 'review-commitment',
       environment: baseEnv,
       description: 'Keeps or breaks a promise or payment plan at its checkpoint; sends instalment reminders',
     });
-    this.grantSend(sendNotice);
-    this.grantSend(reviewCommitment);
-    this.dossiers.grantReadWriteData(markNeedsAttention);
+    this.grantDossierWrites(sendNotice);
+    this.mailer.grantSend(sendNotice);
+    this.grantDossierWrites(reviewCommitment);
+    this.mailer.grantSend(reviewCommitment);
+    this.grantDossierWrites(markNeedsAttention);
 
     this.workflow = new DunningWorkflow(this, 'Workflow', {
       table: this.dossiers.table,
@@ -87,67 +109,40 @@ export class AmiableStack extends Stack {
       environment: { ...baseEnv, STATE_MACHINE_ARN: stateMachineArn },
       description: 'Records SES bounces, complaints, rejects and deliveries on the dossier',
     });
-    this.dossiers.grantReadWriteData(deliveryEventsFn);
-    this.grantEvidencePut(deliveryEventsFn);
-    acknowledgeGrantWildcards(
-      deliveryEventsFn,
-      this.workflow.stateMachine.grantExecution(deliveryEventsFn, 'states:StopExecution'),
-      EXECUTIONS_REASON,
-    );
+    this.grantDossierWrites(deliveryEventsFn);
+    this.grantStop(deliveryEventsFn);
     this.deliveryEvents = new DeliveryEvents(this, 'DeliveryEvents', { mailer: this.mailer, handler: deliveryEventsFn });
 
     this.api = new IntakeApi(this, 'Intake', {
       environment: { ...baseEnv, STATE_MACHINE_ARN: stateMachineArn },
-      authorizerGrant: (fn) => this.dossiers.grantReadData(fn),
+      // K#<sha256(key)> -> creditor: one GetItem, nothing else.
+      authorizerGrant: (fn) => this.dossiers.grant(fn, ['dynamodb:GetItem']),
       grant: (handler, fn) => this.grantRoute(handler, fn),
     });
+
+    const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
+    output('ApiUrl', this.api.api.url, 'Base URL of the creditor API (x-api-key)');
+    output('AdminEndpoint', this.api.api.urlForPath('/admin'), 'Admin API (AWS IAM SigV4): npx amiable ... --endpoint <this>');
+    output('TableName', this.dossiers.table.tableName, 'DynamoDB table (dossiers, creditors, keys, evidence log)');
+    output('EvidenceBucketName', this.evidence.bucket.bucketName, `Evidence vault (Object Lock ${props.objectLockMode}, ${props.retentionDays} days)`);
+    output('AuditorRoleArn', this.auditor.role.roleArn, 'Read-only role on the evidence vault for auditors');
   }
 
   /**
-   * Puts evidence with an explicit retention (no read, no delete, no tagging or legal hold), under
-   * dossiers/ only: every evidence key is dossiers/<dossierId>/... (lambdas/services).
+   * What each API route's function may do, and nothing else: the DynamoDB actions it calls, the
+   * vault prefixes it writes or reads, SES sending for the routes that send follow-up letters, and
+   * the Step Functions calls it makes (lambdas/services/*: intake starts, payments stop, the
+   * dossier's course changes stop and start). Used by IntakeApi for every route's function.
    */
-  private grantEvidencePut(fn: lambda.IFunction): void {
-    const grant = iam.Grant.addToPrincipal({
-      grantee: fn,
-      actions: ['s3:PutObject', 's3:PutObjectRetention'],
-      resourceArns: [this.evidence.bucket.arnForObjects('dossiers/*')],
-    });
-    acknowledgeGrantWildcards(
-      fn,
-      grant,
-      'Evidence objects are keyed per dossier (dossiers/<dossierId>/notices|delivery|calls/...), ids known only at run time; put-only on that prefix of the evidence bucket: no read, no delete, and Object Lock keeps what was put.',
-    );
-  }
-
-  private grantSend(fn: lambda.IFunction): void {
-    this.dossiers.grantReadWriteData(fn);
-    this.grantEvidencePut(fn);
-    const grant = iam.Grant.addToPrincipal({
-      grantee: fn,
-      actions: ['ses:SendEmail', 'ses:SendRawEmail'],
-      resourceArns: [
-        `arn:${this.partition}:ses:${this.region}:${this.account}:identity/*`,
-        `arn:${this.partition}:ses:${this.region}:${this.account}:configuration-set/${this.mailer.configurationSet.configurationSetName}`,
-      ],
-    });
-    acknowledgeGrantWildcards(
-      fn,
-      grant,
-      "SES identities of this account and region (identity/*): the sender address or domain is each creditor's, from its profile in the table, not known at deploy time; sending is still bound to this stack's configuration set.",
-    );
-  }
-
-  private grantRoute(handler: HandlerName, fn: lambda.IFunction): void {
-    const sm = () => this.workflow.stateMachine;
+  grantRoute(handler: HandlerName, fn: lambda.IFunction): void {
+    const sm = this.workflow.stateMachine;
     switch (handler) {
       case 'get-invoice':
-        this.dossiers.grantReadData(fn);
+        this.dossiers.grant(fn, ['dynamodb:GetItem']);
         return;
       case 'tasks':
-        // Completing a task writes the call log (evidence), the dossier event and the task item.
-        this.dossiers.grantReadWriteData(fn);
-        this.grantEvidencePut(fn);
+        // Lists open tasks (Query), completes one: call log as evidence, call_logged event, task item.
+        this.grantDossierWrites(fn);
         return;
       case 'evidence':
         // Reads the vault into bundles (dossiers/*), writes bundles (bundles/*) and the log's records.
@@ -164,15 +159,49 @@ export class AmiableStack extends Stack {
         );
         return;
       case 'create-invoice':
-        this.dossiers.grantReadWriteData(fn);
-        sm().grantStartExecution(fn);
+        // The raw invoice body is kept as evidence; task items; the first execution.
+        this.grantDossierWrites(fn);
+        sm.grantStartExecution(fn);
         return;
       case 'record-payment':
-      case 'dossier-actions':
-        this.grantSend(fn);
-        sm().grantStartExecution(fn);
-        acknowledgeGrantWildcards(fn, sm().grantExecution(fn, 'states:StopExecution', 'states:DescribeExecution'), EXECUTIONS_REASON);
+        // The receipt letter (SES); a settling payment stops the waiting execution (never starts one).
+        this.grantDossierWrites(fn);
+        this.mailer.grantSend(fn);
+        this.grantStop(fn);
         return;
+      case 'dossier-actions':
+        // Acknowledgments and confirmations (SES); a new execution generation stops the old one and
+        // starts the next; resume with a corrected address lifts the debtor's e-mail pause (DeleteItem).
+        this.grantDossierWrites(fn, ['dynamodb:DeleteItem']);
+        this.mailer.grantSend(fn);
+        sm.grantStartExecution(fn);
+        this.grantStop(fn);
+        return;
+      case 'evidence':
+        // Reads the evidence log, appends to it, builds bundles and signs their download links.
+        this.grantDossierWrites(fn);
+        this.evidence.grantBundles(fn);
+        return;
+      default:
+        return unknownHandler(handler);
     }
   }
+
+  /**
+   * Every function that changes a dossier also appends to the evidence log: a record item in the
+   * table and a small JSON fact under dossiers/ in the vault.
+   */
+  private grantDossierWrites(fn: iam.IGrantable, extra: readonly DynamoAction[] = []): void {
+    this.dossiers.grant(fn, [...DOSSIER_WRITER, ...extra]);
+    this.evidence.grantEvidencePut(fn);
+  }
+
+  private grantStop(fn: lambda.IFunction): void {
+    acknowledgeGrantWildcards(fn, this.workflow.stateMachine.grantExecution(fn, 'states:StopExecution'), EXECUTIONS_REASON);
+  }
+}
+
+/** A handler added to HandlerName without its grants fails the typecheck here (and the synth). */
+function unknownHandler(handler: never): never {
+  throw new Error(`no grants defined for handler ${String(handler)} (lib/amiable-stack.ts grantRoute)`);
 }

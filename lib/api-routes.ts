@@ -11,10 +11,15 @@ export type HandlerName =
   | 'evidence';
 
 export interface ApiRoute {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** API Gateway resource path, with {param} placeholders. */
   path: string;
   handler: HandlerName;
+  /**
+   * 'admin': an operator route, authorized by AWS IAM (SigV4) instead of a creditor's API key
+   * (lib/intake-api.ts methodAuthorization). Absent: a creditor route behind the key authorizer.
+   */
+  auth?: 'admin';
 }
 
 export const API_ROUTES: readonly ApiRoute[] = [

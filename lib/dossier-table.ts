@@ -1,4 +1,4 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -6,15 +6,18 @@ import { Construct } from 'constructs';
 /** Name of the index answering "what is due / what changed per creditor". */
 export const BY_CREDITOR_NEXT_ACTION = 'byCreditorNextAction';
 
-const READ_ACTIONS = [
-  'dynamodb:BatchGetItem',
-  'dynamodb:GetItem',
-  'dynamodb:Query',
-  'dynamodb:Scan',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:DescribeTable',
-];
-const WRITE_ACTIONS = ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+/**
+ * The item-level DynamoDB actions a function may be granted, by name: a typo fails the typecheck,
+ * and table-wide or destructive ones (Scan, BatchWriteItem, DescribeTable...) are not offered.
+ */
+export type DynamoAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:BatchGetItem'
+  | 'dynamodb:Query'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:DeleteItem'
+  | 'dynamodb:ConditionCheckItem';
 
 /**
  * One table, single-item dossiers: a dossier's state, schedule and event history live in ONE item
@@ -24,6 +27,8 @@ const WRITE_ACTIONS = ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:
  */
 export class DossierTable extends Construct {
   readonly table: dynamodb.Table;
+  /** Index names each grant covered, checked against the table's indexes at synth. */
+  private readonly grantedIndexes: string[][] = [];
 
   constructor(scope: Construct, id: string, props: { removalPolicy: RemovalPolicy }) {
     super(scope, id);
@@ -33,6 +38,8 @@ export class DossierTable extends Construct {
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      // Production keeps the table: RETAIN survives a stack deletion, deletion protection refuses a
+      // direct DeleteTable too.
       deletionProtection: props.removalPolicy === RemovalPolicy.RETAIN,
       removalPolicy: props.removalPolicy,
     });
@@ -43,25 +50,44 @@ export class DossierTable extends Construct {
       sortKey: { name: 'nextActionAt', type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.KEYS_ONLY,
     });
+    this.node.addValidation({ validate: () => this.checkGrantsCoverIndexes() });
   }
 
   /**
-   * The table's grantReadData/grantReadWriteData actions (less the stream reads: there is no
-   * stream), on the table and its one index by name — not on "index/*".
+   * The secondary indexes the table has, read from the table itself: an index added in the
+   * constructor is covered by every grant without touching this method.
    */
-  grantReadData(grantee: iam.IGrantable): iam.Grant {
-    return this.grant(grantee, READ_ACTIONS);
+  get indexNames(): string[] {
+    const cfn = this.table.node.defaultChild as dynamodb.CfnTable;
+    const stack = Stack.of(this);
+    const indexes = [cfn.globalSecondaryIndexes, cfn.localSecondaryIndexes].flatMap(
+      (list) => (stack.resolve(list) as { indexName: string }[] | undefined) ?? [],
+    );
+    return indexes.map((i) => i.indexName);
   }
 
-  grantReadWriteData(grantee: iam.IGrantable): iam.Grant {
-    return this.grant(grantee, [...READ_ACTIONS, ...WRITE_ACTIONS]);
-  }
-
-  private grant(grantee: iam.IGrantable, actions: string[]): iam.Grant {
+  /**
+   * Grants exactly `actions` (the calls the function makes: lambdas/adapters/*.ts) on the table,
+   * and, when Query is among them (the only one of these actions that reads an index), on each of
+   * its indexes by name — never "index/*". Item-level actions only (DynamoAction).
+   */
+  grant(grantee: iam.IGrantable, actions: readonly DynamoAction[]): iam.Grant {
+    if (actions.length === 0) throw new Error('DossierTable.grant: no action given');
+    const queries = actions.includes('dynamodb:Query');
+    const indexes = queries ? this.indexNames : [];
+    if (queries) this.grantedIndexes.push(indexes);
     return iam.Grant.addToPrincipal({
       grantee,
-      actions,
-      resourceArns: [this.table.tableArn, `${this.table.tableArn}/index/${BY_CREDITOR_NEXT_ACTION}`],
+      actions: [...new Set(actions)],
+      resourceArns: [this.table.tableArn, ...indexes.map((name) => `${this.table.tableArn}/index/${name}`)],
     });
+  }
+
+  /** An index added after a grant would be missing from it: fail the synth rather than deploy that. */
+  private checkGrantsCoverIndexes(): string[] {
+    const now = this.indexNames;
+    return this.grantedIndexes.some((granted) => now.some((name) => !granted.includes(name)))
+      ? [`an index was added to the dossier table after a grant was made: add indexes in the DossierTable constructor (indexes: ${now.join(', ')})`]
+      : [];
   }
 }

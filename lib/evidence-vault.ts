@@ -1,20 +1,41 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { acknowledgeGrantWildcards } from './nag';
 
 export type ObjectLockMode = 'COMPLIANCE' | 'GOVERNANCE';
+
+/**
+ * Key prefixes of the vault. Every evidence key is dossiers/<dossierId>/... (lambdas/services);
+ * evidence bundles (ZIPs built for a court or an auditor) are bundles/<...>. No grant of this
+ * stack reaches any other key.
+ */
+export const EVIDENCE_PREFIX = 'dossiers/';
+export const BUNDLE_PREFIX = 'bundles/';
 
 export interface EvidenceVaultProps {
   /** COMPLIANCE in production (nobody can delete), GOVERNANCE for test deployments. */
   lockMode: ObjectLockMode;
   retentionDays: number;
+  /** Days after which object versions move to Glacier Instant Retrieval. */
+  archiveAfterDays: number;
   removalPolicy: RemovalPolicy;
 }
 
+const EVIDENCE_WILDCARD_REASON =
+  'Evidence objects are keyed per dossier (dossiers/<dossierId>/notices|delivery|calls|facts/...), ids known only at run time; the grant is limited to that prefix of the evidence bucket, and Object Lock keeps whatever was put.';
+const BUNDLE_WILDCARD_REASON =
+  'Evidence bundles are built per dossier at run time (bundles/<...>) from the evidence under dossiers/<dossierId>/...; the grant is limited to those two prefixes of the evidence bucket: read evidence, write bundles, never delete.';
+
 /**
- * The evidence bucket: every message sent and every delivery event, write-once.
- * Object Lock must be enabled at creation (enabling it later replaces the bucket), which forces
- * versioning. Access logs go to a separate bucket: an Object Lock bucket cannot be a log target.
+ * The evidence bucket: every message sent, every delivery event and every fact of the evidence log,
+ * write-once. Object Lock must be enabled at creation (enabling it later replaces the bucket), which
+ * forces versioning (aws-facts.md, S3 Object Lock). Access logs go to a separate bucket: an Object
+ * Lock bucket cannot be a log target.
+ *
+ * The vault owns its grants (as aws-solutions-constructs do): functions get put or read access to
+ * its two prefixes through the methods below, never a bucket-wide or delete grant.
  */
 export class EvidenceVault extends Construct {
   readonly bucket: s3.Bucket;
@@ -34,6 +55,7 @@ export class EvidenceVault extends Construct {
       removalPolicy: props.removalPolicy,
     });
     const retention = Duration.days(props.retentionDays);
+    const archive = [{ storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(props.archiveAfterDays) }];
     this.bucket = new s3.Bucket(this, 'Bucket', {
       objectLockEnabled: true,
       objectLockDefaultRetention:
@@ -46,7 +68,66 @@ export class EvidenceVault extends Construct {
       enforceSSL: true,
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'evidence/',
+      // Evidence is read mostly while a dossier is live (disputes, the mise en demeure and its
+      // 8-day deadline, the hand-off: within about three months of the first reminder), then rarely,
+      // for years. After `archiveAfterDays` (default 90) current and noncurrent versions move to
+      // Glacier Instant Retrieval: millisecond reads, so a bundle can still be built and
+      // downloaded at once, without the restore step of the other Glacier classes, for a fraction of
+      // S3 Standard's storage price. Locked versions stay for years, so Glacier IR's 90-day minimum
+      // storage duration never adds a charge.
+      // Retention is unaffected: a transition changes the storage class of the same object version,
+      // which keeps its Object Lock mode and retain-until date; the rule has no expiration action,
+      // and a lifecycle expiration could not remove a locked version anyway.
+      lifecycleRules: [{ id: 'ArchiveToGlacierInstantRetrieval', transitions: archive, noncurrentVersionTransitions: archive }],
+      // Objects under 128 KB (JSON facts, SES events) stay in Standard: Glacier IR bills 128 KB
+      // minimum per object, so moving them would cost more, not less. Explicit, not left to the
+      // account's default.
+      transitionDefaultMinimumObjectSize: s3.TransitionDefaultMinimumObjectSize.ALL_STORAGE_CLASSES_128_K,
       removalPolicy: props.removalPolicy,
     });
+  }
+
+  /** ARN of the objects under one of the vault's prefixes. */
+  objectsArn(prefix: typeof EVIDENCE_PREFIX | typeof BUNDLE_PREFIX): string {
+    return this.bucket.arnForObjects(`${prefix}*`);
+  }
+
+  /**
+   * Puts evidence under dossiers/ with an explicit retention: s3:PutObject + s3:PutObjectRetention,
+   * nothing else (no read, no delete, no tagging or legal hold). PutObjectRetention is what a put
+   * carrying x-amz-object-lock-mode/retain-until-date needs (lambdas/adapters/evidence-store.ts); it
+   * can set or extend a retention but, without s3:BypassGovernanceRetention (never granted here),
+   * not shorten a GOVERNANCE one, and nothing can shorten a COMPLIANCE one.
+   */
+  grantEvidencePut(grantee: iam.IGrantable): iam.Grant {
+    const grant = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:PutObject', 's3:PutObjectRetention'],
+      resourceArns: [this.objectsArn(EVIDENCE_PREFIX)],
+    });
+    acknowledgeGrantWildcards(grantee, grant, EVIDENCE_WILDCARD_REASON);
+    return grant;
+  }
+
+  /**
+   * What the bundle builder needs: read evidence (every version, since a bundle cites the exact
+   * versions it packs) and bundles, and put bundles with an explicit retention. The function signs
+   * short-lived presigned GET URLs for bundles with its own role, so GetObject on bundles/* is the
+   * permission those links carry (and they expire with the role session at the latest).
+   */
+  grantBundles(grantee: iam.IGrantable): iam.Grant {
+    const put = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:PutObject', 's3:PutObjectRetention'],
+      resourceArns: [this.objectsArn(BUNDLE_PREFIX)],
+    });
+    const read = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:GetObject', 's3:GetObjectVersion'],
+      resourceArns: [this.objectsArn(EVIDENCE_PREFIX), this.objectsArn(BUNDLE_PREFIX)],
+    });
+    const grant = put.combine(read);
+    acknowledgeGrantWildcards(grantee, grant, BUNDLE_WILDCARD_REASON);
+    return grant;
   }
 }

@@ -3,12 +3,14 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { API_ROUTES, HandlerName } from './api-routes';
+import { API_ROUTES, ApiRoute, HandlerName } from './api-routes';
 import { HandlerFunction } from './handler-function';
 import { acknowledge } from './nag';
 
 export interface IntakeApiProps {
   environment: Record<string, string>;
+  /** The routes to serve; API_ROUTES unless a test passes its own. */
+  routes?: readonly ApiRoute[];
   /** Grants each route handler what it needs (and nothing else). */
   grant: (handler: HandlerName, fn: lambda.IFunction) => void;
   authorizerGrant: (fn: lambda.IFunction) => void;
@@ -22,9 +24,24 @@ function errorTemplate(code: string, message: string): Record<string, string> {
 }
 
 /**
- * REST API: a Lambda REQUEST authorizer maps the x-api-key header to a creditor; input validation
- * happens inside the Lambdas (so AWS and local mode answer the same 400s); throttled per stage and
- * through a usage plan. API Gateway's own errors are rewritten into the contract's error format.
+ * How API Gateway authorizes a route: creditor routes by the x-api-key Lambda authorizer (CUSTOM);
+ * admin routes (`auth: 'admin'`) by AWS IAM (SigV4-signed with the operator's AWS credentials,
+ * allowed by an IAM policy granting execute-api:Invoke), with no Lambda authorizer and no API key.
+ */
+export function methodAuthorization(route: ApiRoute, authorizer: apigw.IAuthorizer): apigw.MethodOptions {
+  return route.auth === 'admin'
+    ? { authorizationType: apigw.AuthorizationType.IAM }
+    : { authorizer, authorizationType: apigw.AuthorizationType.CUSTOM };
+}
+
+/** Seconds an authorizer answer is cached per API key: a revoked key stops working within this delay. */
+export const AUTHORIZER_CACHE_SECONDS = 10;
+
+/**
+ * REST API: a Lambda REQUEST authorizer maps the x-api-key header to a creditor; admin routes are
+ * IAM-authorized; input validation happens inside the Lambdas (so AWS and local mode answer the
+ * same 400s); throttled per stage. API Gateway's own errors are rewritten into the contract's error
+ * format.
  */
 export class IntakeApi extends Construct {
   readonly api: apigw.RestApi;
@@ -57,12 +74,12 @@ export class IntakeApi extends Construct {
     acknowledge(
       this.api,
       'COG4',
-      'Callers are creditor back offices (machines), not Cognito users: a Lambda REQUEST authorizer maps the x-api-key header (stored as sha256, K#<hash> items) to one creditor, results cached 5 min; every handler takes the creditor from the authorizer context, never from the request (tenant isolation).',
+      'Callers are creditor back offices (machines), not Cognito users: a Lambda REQUEST authorizer maps the x-api-key header (stored as sha256, K#<hash> items) to one creditor, results cached 10 s so a revoked key stops within 10 s; every handler takes the creditor from the authorizer context, never from the request (tenant isolation). Admin routes are for the operator and use AWS IAM (SigV4) authorization instead.',
     );
     acknowledge(
       this.api.deploymentStage,
       'APIG3',
-      'No WAFv2 web ACL yet: the API is authenticated per creditor, throttled per stage (50 rps, burst 100) and by a usage plan with a monthly quota; a regional web ACL (rate-based and AWS managed rules) is a per-deployment cost decision left to the operator.',
+      'No WAFv2 web ACL yet: every route is authenticated (API key through the Lambda authorizer, or IAM SigV4 for admin routes) and traffic is limited by the stage throttling: 50 requests/s with bursts of 100 on each method of stage v1, under the Regional API Gateway limit of the account (there is no usage plan: it would only limit API Gateway API keys, and the keys of this API are checked by its Lambda authorizer). A regional web ACL (rate-based and AWS managed rules) is a per-deployment cost decision left to the operator.',
     );
     const cloudWatchRole = this.api.node.findChild('CloudWatchRole');
     acknowledge(
@@ -80,7 +97,9 @@ export class IntakeApi extends Construct {
     const authorizer = new apigw.RequestAuthorizer(this, 'ApiKeyAuthorizer', {
       handler: authorizerFn,
       identitySources: [apigw.IdentitySource.header('x-api-key')],
-      resultsCacheTtl: Duration.minutes(5),
+      // Short, so a revoked or rotated key stops working within 10 s; a busy back office still
+      // reaches DynamoDB at most once per 10 s per key for authorization (GetItem).
+      resultsCacheTtl: Duration.seconds(AUTHORIZER_CACHE_SECONDS),
     });
 
     this.api.addGatewayResponse('Unauthorized', {
@@ -88,12 +107,15 @@ export class IntakeApi extends Construct {
       statusCode: '401',
       templates: errorTemplate('unauthorized', 'Missing or unknown API key (header x-api-key).'),
     });
+    // The key authorizer never denies (it allows the stage or throws Unauthorized): an access
+    // denial comes from IAM on an admin route whose caller's policy lacks execute-api:Invoke.
     this.api.addGatewayResponse('AccessDenied', {
       type: apigw.ResponseType.ACCESS_DENIED,
-      statusCode: '401',
-      templates: errorTemplate('unauthorized', 'Missing or unknown API key (header x-api-key).'),
+      statusCode: '403',
+      templates: errorTemplate('forbidden', 'Not allowed to call this route.'),
     });
     // API Gateway answers an unknown route with 403 "Missing Authentication Token": make it a 404.
+    // (An unsigned call to an IAM-authorized admin route gets the same answer: nothing to probe.)
     this.api.addGatewayResponse('UnknownRoute', {
       type: apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN,
       statusCode: '404',
@@ -113,14 +135,14 @@ export class IntakeApi extends Construct {
       templates: errorTemplate('internal', 'Internal error.'),
     });
 
-    this.api.addUsagePlan('DefaultUsagePlan', {
-      name: 'amiable-default',
-      throttle: { rateLimit: 50, burstLimit: 100 },
-      quota: { limit: 1_000_000, period: apigw.Period.MONTH },
-      apiStages: [{ api: this.api, stage: this.api.deploymentStage }],
-    });
+    // No usage plan: a plan only limits callers identified by API Gateway API keys, which this API
+    // does not use (its keys are checked by the Lambda authorizer), so a plan would limit nothing.
+    // The stage throttling above (applied to each method) is what limits traffic.
 
-    for (const route of API_ROUTES) {
+    // The stack outputs the API URL itself (ApiUrl, AdminEndpoint): drop RestApi's own output.
+    this.api.node.tryRemoveChild('Endpoint');
+
+    for (const route of props.routes ?? API_ROUTES) {
       let fn = this.functions.get(route.handler);
       if (!fn) {
         fn = new HandlerFunction(this, `${pascal(route.handler)}Fn`, {
@@ -131,10 +153,7 @@ export class IntakeApi extends Construct {
         this.functions.set(route.handler, fn);
       }
       const resource = this.api.root.resourceForPath(route.path);
-      resource.addMethod(route.method, new apigw.LambdaIntegration(fn), {
-        authorizer,
-        authorizationType: apigw.AuthorizationType.CUSTOM,
-      });
+      resource.addMethod(route.method, new apigw.LambdaIntegration(fn), methodAuthorization(route, authorizer));
     }
   }
 }

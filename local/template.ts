@@ -4,10 +4,10 @@
  * definition, the table schema and each Lambda's environment.
  */
 import { App } from 'aws-cdk-lib';
-import { buildApp, STACK_NAME } from '../lib/app';
+import { appContext, buildApp, DEFAULT_REGION, STACK_NAME } from '../lib/app';
 import { HANDLER_METADATA_KEY } from '../lib/handler-function';
 
-export const LOCAL_REGION = 'eu-west-3';
+export const LOCAL_REGION = DEFAULT_REGION;
 export const LOCAL_ACCOUNT = '000000000000';
 
 type Json = any;
@@ -25,11 +25,14 @@ export interface SynthesizedSystem {
 }
 
 export function synthesize(): SynthesizedSystem {
+  // cdk.json's feature flags, as a deploy: local mode runs the very template AWS would get.
   const app = new App({
-    context: {
+    context: appContext({
       // Local mode executes handler sources; no esbuild bundles needed.
       'aws:cdk:bundling-stacks': [],
-    },
+      // GOVERNANCE, 3650 days, no sender domain needed: the local S3 layer enforces the lock.
+      'amiable:stage': 'local',
+    }),
   });
   buildApp(app);
   const template = app.synth().getStackByName(STACK_NAME).template;

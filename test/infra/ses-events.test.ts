@@ -1,9 +1,8 @@
-import { App } from 'aws-cdk-lib';
 import { SENT_MESSAGE as MESSAGE } from '../support/sent-message';
 import { describe, expect, it } from 'vitest';
 import { parseSesEvent } from '../../lambdas/domain/dossier-delivery';
 import { emailTags, sesTagValue } from '../../lambdas/adapters/mailer';
-import { buildApp } from '../../lib/app';
+import { buildTestApp } from './synth';
 import { buildSesEvent, parseLocalSesEvent } from '../../local/ses-events';
 import { resolveSystem } from '../../local/template';
 
@@ -58,7 +57,6 @@ describe('the local SES event stand-in', () => {
 });
 
 function synthTemplate() {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = buildApp(app);
+  const { app, stack } = buildTestApp();
   return app.synth().getStackByName(stack.stackName).template;
 }

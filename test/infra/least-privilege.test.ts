@@ -1,0 +1,163 @@
+import { App, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { DossierTable } from '../../lib/dossier-table';
+import { AUTHORIZER_CACHE_SECONDS } from '../../lib/intake-api';
+import { on, permissionsOfRole, roleOfHandler, statementsOfRole } from './iam';
+import { buildTestApp, PROD } from './synth';
+
+/**
+ * Each function may do exactly what its code calls (lambdas/adapters/*.ts, reached through
+ * lambdas/services/*.ts), on this stack's resources only. The expected sets are written out here,
+ * so a grant that widens (or a call that loses its grant) shows up as a failing line.
+ */
+const INDEX = 'table/index/byCreditorNextAction';
+const WRITER = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'];
+/** Dossier writers: the table (and its index, for Query), and evidence-log facts under dossiers/. */
+const writes = (...extra: string[]) => [
+  ...on('table', ...WRITER, ...extra),
+  ...on(INDEX, ...WRITER, ...extra),
+  ...on('vault/dossiers/*', 's3:PutObject', 's3:PutObjectRetention'),
+];
+const sends = (identity: string) => [
+  ...on(`ses-identity/${identity}`, 'ses:SendEmail', 'ses:SendRawEmail'),
+  ...on('ses-configuration-set', 'ses:SendEmail', 'ses:SendRawEmail'),
+];
+const DOMAIN = PROD['amiable:senderDomain'];
+
+const EXPECTED: Record<string, string[]> = {
+  authorizer: on('table', 'dynamodb:GetItem'),
+  'get-invoice': on('table', 'dynamodb:GetItem'),
+  'create-invoice': [...writes(), ...on('state-machine', 'states:StartExecution')],
+  'record-payment': [...writes(), ...sends(DOMAIN), ...on('executions', 'states:StopExecution')],
+  'dossier-actions': [
+    ...writes('dynamodb:DeleteItem'),
+    ...sends(DOMAIN),
+    ...on('state-machine', 'states:StartExecution'),
+    ...on('executions', 'states:StopExecution'),
+  ],
+  tasks: writes(),
+  'send-notice': [...writes(), ...sends(DOMAIN)],
+  'review-commitment': [...writes(), ...sends(DOMAIN)],
+  'mark-needs-attention': writes(),
+  // Plus its asynchronous-invocation failure destination (lib/delivery-events.ts).
+  'delivery-events': [
+    ...writes(),
+    ...on('executions', 'states:StopExecution'),
+    ...on('queue', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'),
+  ],
+};
+
+describe('least privilege, function by function', () => {
+  const { stack } = buildTestApp(PROD);
+  const template = Template.fromStack(stack).toJSON();
+
+  for (const [handler, expected] of Object.entries(EXPECTED)) {
+    it(`${handler}: exactly the actions its code calls`, () => {
+      expect(permissionsOfRole(template, roleOfHandler(template, handler))).toEqual([...expected].sort());
+    });
+  }
+
+  it('covers every function of the stack (a new one needs its line above)', () => {
+    const handlers = Object.values<any>(template.Resources)
+      .map((r) => r.Metadata?.['amiable:handler'])
+      .filter(Boolean)
+      .sort();
+    expect(handlers).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  it('evidence: the evidence log, its facts, and bundles (read evidence and bundles, write bundles), never a delete', () => {
+    // The evidence route rows come with the lead's handler; its grant is checked on a probe role.
+    const probe = buildTestApp(PROD, {}, { nag: false });
+    const role = new iam.Role(probe.stack, 'ProbeRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const fn = lambda.Function.fromFunctionAttributes(probe.stack, 'Probe', {
+      functionArn: 'arn:aws:lambda:eu-west-3:123456789012:function:probe',
+      role,
+    });
+    probe.stack.grantRoute('evidence', fn);
+    const t = Template.fromStack(probe.stack).toJSON();
+    const roleId = probe.stack.getLogicalId(role.node.defaultChild as iam.CfnRole);
+    expect(permissionsOfRole(t, roleId)).toEqual(
+      [
+        ...writes(),
+        ...on('vault/bundles/*', 's3:PutObject', 's3:PutObjectRetention', 's3:GetObject', 's3:GetObjectVersion'),
+        ...on('vault/dossiers/*', 's3:GetObject', 's3:GetObjectVersion'),
+      ].sort(),
+    );
+  });
+
+  it('no function may Scan, batch-write, delete items (but the resume route) or use a table-wide action', () => {
+    for (const handler of Object.keys(EXPECTED)) {
+      const actions = permissionsOfRole(template, roleOfHandler(template, handler)).map((p) => p.split(' ')[0]);
+      expect(actions.filter((a) => /^dynamodb:(Scan|BatchWriteItem|DescribeTable|\*)/.test(a)), handler).toEqual([]);
+      if (handler !== 'dossier-actions') expect(actions, handler).not.toContain('dynamodb:DeleteItem');
+    }
+  });
+
+  it('sends mail only from the configured identity; identity/* only without a sender domain, with its reason', () => {
+    const pattern = /ses-identity\//;
+    for (const handler of ['send-notice', 'review-commitment', 'record-payment', 'dossier-actions']) {
+      const identities = permissionsOfRole(template, roleOfHandler(template, handler)).filter((p) => pattern.test(p));
+      expect(identities, handler).toEqual(on(`ses-identity/${DOMAIN}`, 'ses:SendEmail', 'ses:SendRawEmail'));
+    }
+    const test = buildTestApp();
+    const t = Template.fromStack(test.stack).toJSON();
+    const roleId = roleOfHandler(t, 'send-notice');
+    expect(permissionsOfRole(t, roleId)).toEqual(expect.arrayContaining(sends('*')));
+    const acks = test.stack.node
+      .findAll()
+      .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
+      .map((m) => JSON.stringify(m.data));
+    expect(acks.some((a) => a.includes('identity/*') && a.includes('No amiable:senderDomain configured'))).toBe(true);
+  });
+
+  it('caches the key authorizer 10 s: a revoked key stops working within 10 s', () => {
+    expect(AUTHORIZER_CACHE_SECONDS).toBe(10);
+    const authorizers = Object.values<any>(template.Resources).filter((r) => r.Type === 'AWS::ApiGateway::Authorizer');
+    expect(authorizers.map((a) => a.Properties.AuthorizerResultTtlInSeconds)).toEqual([10]);
+  });
+
+  it('the state machine reads dossiers (GetItem) and invokes its three functions, nothing else', () => {
+    const sm = Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::StepFunctions::StateMachine');
+    const roleId = sm.Properties.RoleArn['Fn::GetAtt'][0];
+    const actions = new Set(statementsOfRole(template, roleId).flatMap((s) => [].concat(s.Action)));
+    expect([...actions].filter((a) => !/^(logs|xray):/.test(a)).sort()).toEqual(['dynamodb:GetItem', 'lambda:InvokeFunction']);
+  });
+});
+
+describe('DossierTable.grant', () => {
+  function tableStack() {
+    const stack = new Stack(new App(), 'T');
+    const dossiers = new DossierTable(stack, 'Dossiers', { removalPolicy: RemovalPolicy.DESTROY });
+    const role = new iam.Role(stack, 'R', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    return { stack, dossiers, role };
+  }
+
+  it("grants the actions given on the table, and its indexes by name for Query, read from the table's own indexes", () => {
+    const { stack, dossiers, role } = tableStack();
+    // As another index added in the DossierTable constructor would be.
+    dossiers.table.addGlobalSecondaryIndex({
+      indexName: 'byKind',
+      partitionKey: { name: 'kind', type: dynamodb.AttributeType.STRING },
+    });
+    dossiers.grant(role, ['dynamodb:GetItem']);
+    dossiers.grant(role, ['dynamodb:Query', 'dynamodb:Query']);
+    const statements = Template.fromStack(stack).toJSON();
+    const st = Object.values<any>(statements.Resources).find((r) => r.Type === 'AWS::IAM::Policy').Properties.PolicyDocument.Statement;
+    const resources = (action: string) => JSON.stringify(st.filter((s: any) => [].concat(s.Action).includes(action as never)).map((s: any) => s.Resource));
+    expect(resources('dynamodb:GetItem')).not.toContain('/index/');
+    expect(resources('dynamodb:Query')).toContain('/index/byCreditorNextAction');
+    expect(resources('dynamodb:Query')).toContain('/index/byKind');
+    expect(resources('dynamodb:Query')).not.toContain('/index/*');
+  });
+
+  it('refuses to synthesize when an index is added after a Query grant (the grant would miss it)', () => {
+    const { stack, dossiers, role } = tableStack();
+    dossiers.grant(role, ['dynamodb:Query']);
+    dossiers.table.addGlobalSecondaryIndex({ indexName: 'late', partitionKey: { name: 'x', type: dynamodb.AttributeType.STRING } });
+    expect(() => Template.fromStack(stack)).toThrow(/index was added to the dossier table after a grant/);
+  });
+});
