@@ -144,20 +144,6 @@ export class AmiableStack extends Stack {
         // Lists open tasks (Query), completes one: call log as evidence, call_logged event, task item.
         this.grantDossierWrites(fn);
         return;
-      case 'evidence':
-        // Reads the vault into bundles (dossiers/*), writes bundles (bundles/*) and the log's records.
-        this.dossiers.grantReadWriteData(fn);
-        this.grantEvidencePut(fn);
-        acknowledgeGrantWildcards(
-          fn,
-          iam.Grant.addToPrincipal({
-            grantee: fn,
-            actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:PutObjectRetention'],
-            resourceArns: [this.evidence.bucket.arnForObjects('bundles/*'), this.evidence.bucket.arnForObjects('dossiers/*')],
-          }),
-          'Bundles read the evidence objects of one dossier (dossiers/<id>/..., ids known at run time) and write bundles/<id>/<bundleId>.zip; no delete, and Object Lock keeps what was put.',
-        );
-        return;
       case 'create-invoice':
         // The raw invoice body is kept as evidence; task items; the first execution.
         this.grantDossierWrites(fn);

@@ -43,6 +43,12 @@ const EXPECTED: Record<string, string[]> = {
   'send-notice': [...writes(), ...sends(DOMAIN)],
   'review-commitment': [...writes(), ...sends(DOMAIN)],
   'mark-needs-attention': writes(),
+  // Reads the log (catching it up), reads evidence into bundles, writes bundles and signs their links.
+  evidence: [
+    ...writes(),
+    ...on('vault/bundles/*', 's3:PutObject', 's3:PutObjectRetention', 's3:GetObject', 's3:GetObjectVersion'),
+    ...on('vault/dossiers/*', 's3:GetObject', 's3:GetObjectVersion'),
+  ],
   // Plus its asynchronous-invocation failure destination (lib/delivery-events.ts).
   'delivery-events': [
     ...writes(),
