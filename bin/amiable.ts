@@ -2,4 +2,10 @@
 import { App } from 'aws-cdk-lib';
 import { buildApp } from '../lib/app';
 
-buildApp(new App());
+// A settings mistake (unsafe production lock, missing sender domain...) is a message, not a stack trace.
+try {
+  buildApp(new App());
+} catch (e) {
+  console.error(`amiable: ${(e as Error).message}`);
+  process.exit(1);
+}
