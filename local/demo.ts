@@ -4,6 +4,7 @@
  * reminder and receipted, two going further, one of them after a broken promise to pay); a readable timeline per invoice; every e-mail saved as .eml (and
  * its PDFs) from the evidence bucket into a folder. Exits non-zero if the story did not happen.
  */
+import { verifyZip } from '../cli/verify';
 import './polyfills';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -142,10 +143,21 @@ async function main(): Promise<void> {
     const receipts = paid.events.filter((e: any) => e.kind === 'payment_receipt').length;
     check(receipts === 1, `${paid.invoiceNumber}: one payment receipt, the only message after payment`);
 
+    // The auditor's view of the escalated dossier: its evidence bundle, downloaded by its link, verified offline.
+    const issued = await call('POST', `/invoices/${ids[1]}/evidence-bundle`);
+    const zip = new Uint8Array(await (await fetch(issued.url)).arrayBuffer());
+    const bundleFile = path.join(outDir, `${INVOICES[1].invoiceNumber}-evidence-bundle.zip`);
+    fs.writeFileSync(bundleFile, zip);
+    const verified = verifyZip(zip, issued.head.hash);
+    say(`\nEvidence bundle of ${INVOICES[1].invoiceNumber}: ${issued.records} records, ${(issued.size / 1024).toFixed(1)} KiB -> ${bundleFile}`);
+    say(`  npx amiable verify ${path.relative(process.cwd(), bundleFile)} --head ${issued.head.hash}`);
+    say(`  ${verified.lines.join('\n  ')}`);
+    check(verified.exitCode === 0 && issued.records === escalated.events.length, `${escalated.invoiceNumber}: evidence bundle verifies, one record per history entry`);
+
     const saved = await saveEvidence(outDir, sys.synthesized.bucketName);
     const mails = ((await (await fetch(`${sys.sesUrl}/store`)).json()) as any).emails.length;
     say(`\nE-mails sent (SES emulator): ${mails}`);
-    say(`Evidence objects (S3, Object Lock parameters set): ${saved.objects}`);
+    say(`Evidence objects (S3, Object Lock enforced by the local S3 layer): ${saved.objects}`);
     say(`Saved ${saved.emls} .eml and ${saved.pdfs} PDF files into ${outDir}`);
     say(`Wall time: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } finally {
