@@ -142,7 +142,12 @@ export class AmiableStack extends Stack {
     const sm = () => this.workflow.stateMachine;
     switch (handler) {
       case 'get-invoice':
+      case 'list-invoices':
         this.dossiers.grantReadData(fn);
+        return;
+      case 'admin':
+        // Creditor profiles and API keys (C#…, K#… items) and the creditorRegistry index.
+        this.dossiers.grantReadWriteData(fn);
         return;
       case 'tasks':
         // Completing a task writes the call log (evidence), the dossier event and the task item.

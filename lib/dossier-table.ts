@@ -2,6 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { LISTING_INDEXES } from '../lambdas/adapters/table-indexes';
 
 /** Name of the index answering "what is due / what changed per creditor". */
 export const BY_CREDITOR_NEXT_ACTION = 'byCreditorNextAction';
@@ -43,11 +44,22 @@ export class DossierTable extends Construct {
       sortKey: { name: 'nextActionAt', type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.KEYS_ONLY,
     });
+    // Listing indexes (GET /invoices, GET /admin/creditors): lambdas/adapters/table-indexes.ts.
+    for (const index of LISTING_INDEXES) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
+        ...(index.include
+          ? { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...index.include] }
+          : { projectionType: dynamodb.ProjectionType.KEYS_ONLY }),
+      });
+    }
   }
 
   /**
    * The table's grantReadData/grantReadWriteData actions (less the stream reads: there is no
-   * stream), on the table and its one index by name — not on "index/*".
+   * stream), on the table and its indexes by name — not on "index/*".
    */
   grantReadData(grantee: iam.IGrantable): iam.Grant {
     return this.grant(grantee, READ_ACTIONS);
@@ -61,7 +73,10 @@ export class DossierTable extends Construct {
     return iam.Grant.addToPrincipal({
       grantee,
       actions,
-      resourceArns: [this.table.tableArn, `${this.table.tableArn}/index/${BY_CREDITOR_NEXT_ACTION}`],
+      resourceArns: [
+        this.table.tableArn,
+        ...[BY_CREDITOR_NEXT_ACTION, ...LISTING_INDEXES.map((i) => i.name)].map((name) => `${this.table.tableArn}/index/${name}`),
+      ],
     });
   }
 }

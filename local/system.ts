@@ -4,14 +4,14 @@
  * One system per process (handlers read their settings from process.env, as on Lambda).
  */
 import './polyfills';
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { installClock, systemClock } from '../lambdas/adapters/clock';
+import { clock as currentClock, installClock, systemClock } from '../lambdas/adapters/clock';
 import { resetClients } from '../lambdas/adapters/aws-clients';
-import { putApiKey, putCreditor } from '../lambdas/adapters/dossier-store';
+import { putApiKey, putCreditor } from '../lambdas/adapters/creditor-store';
+import { newApiKey } from '../lambdas/services/admin';
 import { ClockController } from './clock-controller';
 import { DEMO_PROFILE_PATH, loadCreditorProfile } from './creditor-profile';
 import { startEmulators, Emulators } from './emulators';
@@ -32,6 +32,8 @@ export interface LocalOptions {
   clockStart?: string;
   /** Overrides the saved API key. */
   apiKey?: string;
+  /** Overrides the saved admin key (header x-admin-key on /admin routes). */
+  adminKey?: string;
   /** Creditor profile file (default: <dataDir>/creditor-profile.json, seeded from the demo profile). */
   profilePath?: string;
 }
@@ -40,6 +42,8 @@ export interface LocalSystem {
   apiUrl: string;
   sesUrl: string;
   apiKey: string;
+  /** The local admin key (x-admin-key), which authorizes the /admin routes. */
+  adminKey: string;
   creditorId: string;
   clock: ClockController;
   engine: LocalStepFunctions;
@@ -78,8 +82,9 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
     resetClients();
 
     const { creditorId, apiKey } = await seedCreditor(dataDir, opts);
+    const adminKey = savedKey(dataDir, 'admin-key', opts.adminKey);
     const controller = new ClockController(clock, engine);
-    const front: HttpFront = await startHttpFront({ port: opts.apiPort ?? 0, clock: controller });
+    const front: HttpFront = await startHttpFront({ port: opts.apiPort ?? 0, clock: controller, adminKey });
     closers.unshift(() => front.close());
     // Anything already due at this instant (e.g. after a restart) runs now, in the background.
     void controller.advanceTo(clock.now());
@@ -88,6 +93,7 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
       apiUrl: front.url,
       sesUrl: emulators.sesUrl,
       apiKey,
+      adminKey,
       creditorId,
       clock: controller,
       engine,
@@ -195,14 +201,24 @@ async function seedCreditor(dataDir: string | undefined, opts: LocalOptions): Pr
     if (!fs.existsSync(profileFile)) fs.copyFileSync(DEMO_PROFILE_PATH, profileFile);
   }
   const profile = loadCreditorProfile(profileFile);
-  await putCreditor(profile);
-  let apiKey = opts.apiKey;
-  const keyFile = dataDir ? path.join(dataDir, 'api-key') : undefined;
-  if (!apiKey && keyFile && fs.existsSync(keyFile)) apiKey = fs.readFileSync(keyFile, 'utf8').trim();
-  if (!apiKey) {
-    apiKey = `amk_${randomBytes(24).toString('base64url')}`;
-    if (keyFile) fs.writeFileSync(keyFile, apiKey + '\n', { mode: 0o600 });
-  }
-  await putApiKey(apiKey, profile.id);
+  await putCreditor(profile, currentClock().now());
+  const apiKey = savedKey(dataDir, 'api-key', opts.apiKey);
+  await putApiKey(apiKey, profile.id, { role: 'operator', label: 'local mode (npm start banner)', now: currentClock().now() });
   return { creditorId: profile.id, apiKey };
+}
+
+/**
+ * A key given by the environment, else the one saved in the data dir, else a new one (saved, mode
+ * 0600). Keys look like amk_<base64url>; only the creditor API key's hash goes into the table.
+ */
+function savedKey(dataDir: string | undefined, fileName: string, given: string | undefined): string {
+  if (given) return given;
+  const file = dataDir ? path.join(dataDir, fileName) : undefined;
+  if (file && fs.existsSync(file)) {
+    const saved = fs.readFileSync(file, 'utf8').trim();
+    if (saved) return saved;
+  }
+  const key = newApiKey();
+  if (file) fs.writeFileSync(file, key + '\n', { mode: 0o600 });
+  return key;
 }
