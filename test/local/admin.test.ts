@@ -63,7 +63,8 @@ describe('admin API, key roles and isolation (local mode)', () => {
     const admin = adminClient(local.sys);
     for (const r of ADMIN_ROUTES) {
       const path = pathFor(r, { id: 'demo-creditor', keyId: 'key_0000000000000000' });
-      for (const headers of [{ 'x-admin-key': '' }, { 'x-admin-key': 'nope' }, { 'x-admin-key': '', 'x-api-key': local.sys.apiKey }]) {
+      const attempts: Record<string, string>[] = [{ 'x-admin-key': '' }, { 'x-admin-key': 'nope' }, { 'x-admin-key': '', 'x-api-key': local.sys.apiKey }];
+      for (const headers of attempts) {
         const res = await admin.call(r.method, path, r.method === 'POST' || r.method === 'PUT' ? {} : undefined, headers);
         expect(res.status, label(r)).toBe(401);
         expect(res.body.error.code).toBe('unauthorized');
@@ -390,6 +391,10 @@ describe('admin API, key roles and isolation (local mode)', () => {
     const view = (await operator('GET', `/invoices/${running.body.id}`)).body;
     expect(view.promises[0].status).toBe('broken');
     expect(view.events.find((e: any) => e.type === 'promise_broken').at).toBe('2026-06-12T07:00:00.000Z');
+    // The local mailbox (SES emulator web UI and GET /store) shows the simulated send time.
+    const confirmation = view.events.find((e: any) => e.kind === 'promise_confirmation');
+    const mail = (await local.api.emails()).find((m: any) => m.messageId === confirmation.messageId);
+    expect(new Date(mail.at * 1000).toISOString()).toBe(new Date(Math.floor(Date.parse(confirmation.at) / 1000) * 1000).toISOString());
     // A promise made now takes the new terms: 5 business days.
     const later = await operator('POST', `/invoices/${fresh.body.id}/promises`, { date: '2026-06-15', amount: '100.00' });
     expect(later.body.promise.checkAt).toBe('2026-06-22T07:00:00.000Z');
