@@ -7,7 +7,7 @@ import './polyfills';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { clock as currentClock, installClock, systemClock } from '../lambdas/adapters/clock';
 import { resetClients } from '../lambdas/adapters/aws-clients';
 import { putApiKey, putCreditor } from '../lambdas/adapters/creditor-store';
@@ -15,6 +15,7 @@ import { newApiKey } from '../lambdas/services/admin';
 import { ClockController } from './clock-controller';
 import { DEMO_PROFILE_PATH, loadCreditorProfile } from './creditor-profile';
 import { startEmulators, Emulators } from './emulators';
+import { ensureTable } from './table-upgrade';
 import { lambdaContext, loadHandler } from './handlers';
 import { HttpFront, startHttpFront } from './http-front';
 import { ExecutionRecord, LocalStepFunctions } from './sfn/local-step-functions';
@@ -59,7 +60,7 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
   const closers: (() => Promise<void>)[] = [() => emulators.stop()];
   try {
     configureEnvironment(emulators, synthesized);
-    await createResources(synthesized);
+    await createResources(synthesized, dataDir);
 
     const clockFile = dataDir ? path.join(dataDir, 'clock.json') : undefined;
     const start = opts.clockStart ? new Date(opts.clockStart) : new Date();
@@ -140,22 +141,10 @@ function configureEnvironment(emulators: Emulators, s: SynthesizedSystem): void 
   for (const fn of s.functions.values()) Object.assign(process.env, fn.environment);
 }
 
-async function createResources(s: SynthesizedSystem): Promise<void> {
+async function createResources(s: SynthesizedSystem, dataDir: string | undefined): Promise<void> {
   const ddb = new DynamoDBClient({});
-  try {
-    await ddb.send(new DescribeTableCommand({ TableName: s.tableName }));
-  } catch {
-    const t = s.table;
-    await ddb.send(
-      new CreateTableCommand({
-        TableName: s.tableName,
-        KeySchema: t.KeySchema,
-        AttributeDefinitions: t.AttributeDefinitions,
-        GlobalSecondaryIndexes: t.GlobalSecondaryIndexes,
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-  }
+  // Created from the template; a data dir from an older version gains the new indexes.
+  await ensureTable(ddb, { ...s.table, TableName: s.tableName }, dataDir);
   ddb.destroy();
   const s3 = new S3Client({ forcePathStyle: true });
   try {
