@@ -83,7 +83,7 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
     resetClients();
 
     const { creditorId, apiKey } = await seedCreditor(dataDir, opts);
-    const adminKey = savedKey(dataDir, 'admin-key', opts.adminKey);
+    const adminKey = savedKey(dataDir, 'admin-key', opts.adminKey, 'ama_');
     const controller = new ClockController(clock, engine);
     const front: HttpFront = await startHttpFront({ port: opts.apiPort ?? 0, clock: controller, adminKey });
     closers.unshift(() => front.close());
@@ -198,16 +198,17 @@ async function seedCreditor(dataDir: string | undefined, opts: LocalOptions): Pr
 
 /**
  * A key given by the environment, else the one saved in the data dir, else a new one (saved, mode
- * 0600). Keys look like amk_<base64url>; only the creditor API key's hash goes into the table.
+ * 0600): amk_<base64url> for an API key (only its hash goes into the table), ama_<base64url> for
+ * the local admin key (never stored in the table: the local front compares it).
  */
-function savedKey(dataDir: string | undefined, fileName: string, given: string | undefined): string {
+function savedKey(dataDir: string | undefined, fileName: string, given: string | undefined, prefix = 'amk_'): string {
   if (given) return given;
   const file = dataDir ? path.join(dataDir, fileName) : undefined;
   if (file && fs.existsSync(file)) {
     const saved = fs.readFileSync(file, 'utf8').trim();
     if (saved) return saved;
   }
-  const key = newApiKey();
+  const key = prefix + newApiKey().slice('amk_'.length);
   if (file) fs.writeFileSync(file, key + '\n', { mode: 0o600 });
   return key;
 }
