@@ -264,9 +264,10 @@ describe('admin API, key roles and isolation (local mode)', () => {
         }
       } else {
         const [asOperator, asAuditor] = [await operator(r.method, path, bodyFor(r)), await auditor(r.method, path, bodyFor(r))];
-        expect([200, 201, 404], label(r)).toContain(asAuditor.status);
+        expect(asAuditor.status < 300 || asAuditor.status === 404, `${label(r)}: ${asAuditor.status}`).toBe(true);
         expect(asAuditor.status, label(r)).toBe(asOperator.status);
-        if (r.method === 'GET') expect(asAuditor.body, label(r)).toEqual(asOperator.body);
+        // Same answer too, where it is deterministic (no fresh ids or signed links in it).
+        if (r.method === 'GET' && ['get-invoice', 'list-invoices', 'tasks'].includes(r.handler)) expect(asAuditor.body, label(r)).toEqual(asOperator.body);
       }
     }
     // Nothing the auditor tried changed the dossier.
