@@ -57,7 +57,7 @@ export function creditorOf(event: APIGatewayProxyEvent): string {
   return id;
 }
 
-/** The role of the caller's API key (the authorizer's context; a key stored before roles is an operator). */
+/** The role of the caller's API key, from the authorizer's context (the authorizer reads a key stored before roles as an operator). */
 export function roleOf(event: APIGatewayProxyEvent): KeyRole | null {
   const role = event.requestContext?.authorizer?.role;
   return (KEY_ROLES as readonly unknown[]).includes(role) ? (role as KeyRole) : null;
