@@ -140,6 +140,15 @@ export class AmiableStack extends Stack {
       case 'get-invoice':
         this.dossiers.grant(fn, ['dynamodb:GetItem']);
         return;
+      case 'list-invoices':
+        // One Query per page on the listing indexes (byCreditorActivity, byCreditorStatus).
+        this.dossiers.grant(fn, ['dynamodb:Query']);
+        return;
+      case 'admin':
+        // Creditor profiles (C#… PROFILE), API keys (K#… and C#… KEY#… items, revoked by DeleteItem)
+        // and the creditorRegistry index for the listing.
+        this.dossiers.grant(fn, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:DeleteItem']);
+        return;
       case 'tasks':
         // Lists open tasks (Query), completes one: call log as evidence, call_logged event, task item.
         this.grantDossierWrites(fn);

@@ -2,6 +2,7 @@ import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { LISTING_INDEXES } from '../lambdas/adapters/table-indexes';
 
 /** Name of the index answering "what is due / what changed per creditor". */
 export const BY_CREDITOR_NEXT_ACTION = 'byCreditorNextAction';
@@ -50,6 +51,17 @@ export class DossierTable extends Construct {
       sortKey: { name: 'nextActionAt', type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.KEYS_ONLY,
     });
+    // Listing indexes (GET /invoices, GET /admin/creditors): lambdas/adapters/table-indexes.ts.
+    for (const index of LISTING_INDEXES) {
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
+        ...(index.include
+          ? { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: [...index.include] }
+          : { projectionType: dynamodb.ProjectionType.KEYS_ONLY }),
+      });
+    }
     this.node.addValidation({ validate: () => this.checkGrantsCoverIndexes() });
   }
 

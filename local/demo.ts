@@ -154,7 +154,7 @@ async function main(): Promise<void> {
     say(`  ${verified.lines.join('\n  ')}`);
     check(verified.exitCode === 0 && issued.records === escalated.events.length, `${escalated.invoiceNumber}: evidence bundle verifies, one record per history entry`);
 
-    const saved = await saveEvidence(outDir, sys.synthesized.bucketName);
+    const saved = await saveEvidence(outDir, sys.synthesized.bucketName, [paid, escalated, partial]);
     const mails = ((await (await fetch(`${sys.sesUrl}/store`)).json()) as any).emails.length;
     say(`\nE-mails sent (SES emulator): ${mails}`);
     say(`Evidence objects (S3, Object Lock enforced by the local S3 layer): ${saved.objects}`);
@@ -171,8 +171,12 @@ async function main(): Promise<void> {
   process.exit(0);
 }
 
-/** Copies every message from the evidence bucket (the exact bytes sent) and extracts PDFs. */
-async function saveEvidence(outDir: string, bucket: string): Promise<{ objects: number; emls: number; pdfs: number }> {
+/**
+ * Copies every message from the evidence bucket (the exact bytes sent) and extracts its PDFs, named
+ * by invoice number, order and stage (or follow-up kind): F-2026-0102_03_formal_notice.eml, then
+ * F-2026-0102_03_formal_notice_<attachment>.pdf. Also counts every evidence object.
+ */
+async function saveEvidence(outDir: string, bucket: string, views: any[]): Promise<{ objects: number; emls: number; pdfs: number }> {
   const s3 = new S3Client({ forcePathStyle: true });
   let objects = 0;
   let emls = 0;
@@ -180,25 +184,32 @@ async function saveEvidence(outDir: string, bucket: string): Promise<{ objects: 
   let token: string | undefined;
   do {
     const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
-    for (const o of page.Contents ?? []) {
-      objects++;
-      if (!o.Key!.endsWith('.eml')) continue;
-      const body = Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: o.Key! }))).Body!.transformToByteArray());
-      const name = o.Key!.replace(/^dossiers\//, '').replace(/\//g, '_');
-      fs.writeFileSync(path.join(outDir, name), body);
+    objects += (page.Contents ?? []).length;
+    token = page.NextContinuationToken;
+  } while (token);
+  for (const v of views) {
+    const messages = v.events.filter((e: any) => typeof e.evidenceKey === 'string' && e.evidenceKey.endsWith('.eml'));
+    for (const [i, e] of messages.entries()) {
+      const what = String(e.stage ?? e.kind ?? e.type);
+      const base = `${fileSafe(v.invoiceNumber)}_${String(i + 1).padStart(2, '0')}_${fileSafe(what)}`;
+      const body = Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: e.evidenceKey }))).Body!.transformToByteArray());
+      fs.writeFileSync(path.join(outDir, `${base}.eml`), body);
       emls++;
       const parsed = await simpleParser(body);
       for (const a of parsed.attachments) {
         if (a.contentType === 'application/pdf') {
-          fs.writeFileSync(path.join(outDir, `${name.replace(/\.eml$/, '')}_${a.filename ?? 'letter.pdf'}`), a.content);
+          fs.writeFileSync(path.join(outDir, `${base}_${fileSafe(a.filename ?? 'letter.pdf')}`), a.content);
           pdfs++;
         }
       }
     }
-    token = page.NextContinuationToken;
-  } while (token);
+  }
   s3.destroy();
   return { objects, emls, pdfs };
+}
+
+function fileSafe(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, '_');
 }
 
 main().catch((e) => {

@@ -3,7 +3,8 @@
  * directory), s3rver (S3) behind the Object Lock layer of ./s3-object-lock (s3rver has no Object
  * Lock: it accepts the lock headers and drops them, so the layer records the locks, refuses an
  * overwrite or delete before retain-until and verifies upload checksums; `s3Url` is the layer) and
- * aws-ses-v2-local (SES v2; keeps mail in memory, with a web UI).
+ * aws-ses-v2-local (SES v2; keeps mail in memory, with a web UI, each message stamped with the
+ * simulated instant it was sent: see stampMailWithSimulatedTime).
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -11,6 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { AddressInfo } from 'node:net';
 import sesServer from 'aws-ses-v2-local';
+import { clock } from '../lambdas/adapters/clock';
 import { OBJECT_LOCK_FILE, startObjectLockLayer } from './s3-object-lock';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -40,7 +42,27 @@ function close(server: http.Server): Promise<void> {
   });
 }
 
+/**
+ * aws-ses-v2-local stamps each message it receives with the wall clock (`at`, epoch seconds), which
+ * its web UI shows as "At" and GET /store returns. Local mode sends at simulated instants (the
+ * message's own Date header is the simulated time): stamp it with the simulated now instead, so the
+ * mailbox reads like the dossiers' histories. The emulator runs in this process, and the handlers
+ * send while the simulated clock stands at the step's instant. Its store module is patched once;
+ * if a new version moves it, mail keeps the wall-clock stamp (and test/local/admin.test.ts fails).
+ */
+function stampMailWithSimulatedTime(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const store = require('aws-ses-v2-local/dist/store') as { saveEmail?: ((email: { at: number }) => void) & { simulated?: true } };
+  const original = store.saveEmail;
+  if (typeof original !== 'function' || original.simulated) return;
+  const patched = Object.assign((email: { at: number }) => original({ ...email, at: Math.floor(clock().now().getTime() / 1000) }), {
+    simulated: true as const,
+  });
+  store.saveEmail = patched;
+}
+
 export async function startEmulators(opts: EmulatorOptions = {}): Promise<Emulators> {
+  stampMailWithSimulatedTime();
   const tmp = opts.dataDir ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'amiable-s3-'));
   const s3Dir = opts.dataDir ? path.join(opts.dataDir, 's3') : tmp!;
   fs.mkdirSync(s3Dir, { recursive: true });

@@ -8,6 +8,8 @@ const MODULES: Record<string, () => Promise<{ handler: AnyHandler }>> = {
   authorizer: () => import('../lambdas/authorizer'),
   'create-invoice': () => import('../lambdas/create-invoice'),
   'get-invoice': () => import('../lambdas/get-invoice'),
+  'list-invoices': () => import('../lambdas/list-invoices'),
+  admin: () => import('../lambdas/admin'),
   'record-payment': () => import('../lambdas/record-payment'),
   'dossier-actions': () => import('../lambdas/dossier-actions'),
   tasks: () => import('../lambdas/tasks'),

@@ -1,10 +1,12 @@
 /**
  * The local stand-in for API Gateway: the same routes (lib/api-routes.ts), the same authorizer and
  * route handlers, the same error format for what API Gateway answers itself (401, 404, 413).
+ * Admin routes (`auth: 'admin'`), IAM-authorized (SigV4) on AWS, are authorized here by the
+ * x-admin-key header (the local admin key); the handler then sees a local IAM-like identity.
  * Plus the local-only routes, which need no key: /_local/clock (the simulated clock) and
  * /_local/ses/events (an SES delivery event for a message sent, as EventBridge would deliver it).
  */
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
@@ -48,9 +50,19 @@ function readBody(req: http.IncomingMessage): Promise<string | null> {
   });
 }
 
-export async function startHttpFront(opts: { port: number; clock: ClockController }): Promise<HttpFront> {
+export interface HttpFrontOptions {
+  port: number;
+  clock: ClockController;
+  /** The local admin key (header x-admin-key) that authorizes the admin routes. */
+  adminKey: string;
+}
+
+/** The identity the admin handler sees locally, where AWS would put the SigV4 caller's ARN. */
+export const LOCAL_ADMIN_ARN = 'arn:aws:iam::000000000000:user/amiable-local-admin';
+
+export async function startHttpFront(opts: HttpFrontOptions): Promise<HttpFront> {
   const server = http.createServer((req, res) => {
-    handle(req, res, opts.clock).catch((e) => {
+    handle(req, res, opts).catch((e) => {
       if (e instanceof DomainError) return error(res, e.status === 400 && e.code === 'payload_too_large' ? 413 : e.status, e.code, e.message, e.details);
       console.error('local front:', e);
       error(res, 500, 'internal', 'Internal error.');
@@ -71,7 +83,8 @@ export async function startHttpFront(opts: { port: number; clock: ClockControlle
   };
 }
 
-async function handle(req: http.IncomingMessage, res: http.ServerResponse, clock: ClockController): Promise<void> {
+async function handle(req: http.IncomingMessage, res: http.ServerResponse, opts: HttpFrontOptions): Promise<void> {
+  const clock = opts.clock;
   const url = new URL(req.url ?? '/', 'http://local');
   const method = (req.method ?? 'GET').toUpperCase();
   const body = await readBody(req);
@@ -123,16 +136,36 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, clock
     const headers = Object.fromEntries(
       Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v ?? '')]),
     );
-    const creditorId = await authorize(headers, route.path, method);
-    if (!creditorId) return error(res, 401, 'unauthorized', 'Missing or unknown API key (header x-api-key).');
-    const event = proxyEvent(route.path, url, method, headers, params, body, creditorId);
+    let caller: Caller;
+    if (route.auth === 'admin') {
+      if (!sameSecret(headers['x-admin-key'], opts.adminKey)) {
+        return error(res, 401, 'unauthorized', 'Missing or wrong admin key (header x-admin-key; see the npm start banner).');
+      }
+      caller = { admin: LOCAL_ADMIN_ARN };
+    } else {
+      const context = await authorize(headers, route.path, method);
+      if (!context) return error(res, 401, 'unauthorized', 'Missing or unknown API key (header x-api-key).');
+      caller = { context };
+    }
+    const event = proxyEvent(route.path, url, method, headers, params, body, caller);
     const handler = await loadHandler(route.handler);
     return send(res, await handler(event, lambdaContext(route.handler)));
   }
   return error(res, 404, 'not_found', 'No such route.');
 }
 
-async function authorize(headers: Record<string, string>, resource: string, method: string): Promise<string | null> {
+type AuthorizerContext = { creditorId: string; role: string; keyId: string };
+type Caller = { context: AuthorizerContext } | { admin: string };
+
+function sameSecret(given: string | undefined, expected: string): boolean {
+  if (!given || !expected) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The authorizer's context for the key, as API Gateway would pass it on, or null (401). */
+async function authorize(headers: Record<string, string>, resource: string, method: string): Promise<AuthorizerContext | null> {
   const authorizer = await loadHandler('authorizer');
   try {
     const result = await authorizer({
@@ -140,7 +173,7 @@ async function authorize(headers: Record<string, string>, resource: string, meth
       methodArn: `arn:aws:execute-api:eu-west-3:000000000000:local/v1/${method}${resource}`,
       headers,
     });
-    return result?.context?.creditorId ?? null;
+    return result?.context?.creditorId ? (result.context as AuthorizerContext) : null;
   } catch {
     return null;
   }
@@ -153,7 +186,7 @@ function proxyEvent(
   headers: Record<string, string>,
   params: Record<string, string>,
   body: string | null,
-  creditorId: string,
+  caller: Caller,
 ): APIGatewayProxyEvent {
   const query = Object.fromEntries(url.searchParams.entries());
   return {
@@ -169,7 +202,11 @@ function proxyEvent(
     body,
     isBase64Encoded: false,
     requestContext: {
-      authorizer: { creditorId, principalId: creditorId },
+      // API Gateway: a Lambda authorizer's context (plus principalId), or for IAM-authorized routes
+      // no authorizer and the signed caller in identity.
+      ...('context' in caller
+        ? { authorizer: { ...caller.context, principalId: caller.context.creditorId }, identity: { userArn: null } }
+        : { authorizer: null, identity: { userArn: caller.admin, caller: caller.admin } }),
       requestId: randomUUID(),
       stage: 'v1',
       httpMethod: method,

@@ -1,7 +1,7 @@
 /**
  * `npm start`: the whole system on this machine, in the foreground, against local emulators with a
  * simulated clock. Configuration by environment (see README): AMIABLE_PORT, AMIABLE_SES_PORT,
- * AMIABLE_DATA_DIR, AMIABLE_CLOCK_START, AMIABLE_API_KEY.
+ * AMIABLE_DATA_DIR, AMIABLE_CLOCK_START, AMIABLE_API_KEY, AMIABLE_ADMIN_KEY.
  */
 import './polyfills';
 import * as fs from 'node:fs';
@@ -50,6 +50,7 @@ async function main(): Promise<void> {
     sesPort: port('AMIABLE_SES_PORT', 8005),
     clockStart: process.env.AMIABLE_CLOCK_START || undefined,
     apiKey: process.env.AMIABLE_API_KEY || undefined,
+    adminKey: process.env.AMIABLE_ADMIN_KEY || undefined,
   }).catch((e) => {
     unlock();
     console.error(`Amiable could not start: ${(e as Error).message}`);
@@ -62,11 +63,13 @@ async function main(): Promise<void> {
       '',
       'Amiable is running in local mode.',
       `  API:           ${sys.apiUrl}`,
-      `  SES emulator:  ${sys.sesUrl}   (web UI: every e-mail sent)`,
+      `  SES emulator:  ${sys.sesUrl}   (web UI: every e-mail sent, "At" = simulated send time)`,
       `  Simulated now: ${sys.clock.now().toISOString()}   (GET/POST ${sys.apiUrl}/_local/clock)`,
       `  Data dir:      ${dataDir}   (creditor profile: creditor-profile.json)`,
       `  Dossiers in progress: ${active}`,
       `API key: ${sys.apiKey}`,
+      `Admin key: ${sys.adminKey}`,
+      '   (x-admin-key on /admin routes; CLI: npx amiable creditors list --endpoint ' + sys.apiUrl + ' --admin-key <key>)',
       '',
       'Try:',
       `  curl -s ${sys.apiUrl}/_local/clock`,

@@ -4,17 +4,18 @@
  * One system per process (handlers read their settings from process.env, as on Lambda).
  */
 import './polyfills';
-import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { clock, installClock, systemClock } from '../lambdas/adapters/clock';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { clock as currentClock, installClock, systemClock } from '../lambdas/adapters/clock';
 import { resetClients } from '../lambdas/adapters/aws-clients';
-import { putApiKey, putCreditor } from '../lambdas/adapters/dossier-store';
+import { putApiKey, putCreditor } from '../lambdas/adapters/creditor-store';
+import { newApiKey } from '../lambdas/services/admin';
 import { ClockController } from './clock-controller';
 import { DEMO_PROFILE_PATH, loadCreditorProfile } from './creditor-profile';
 import { startEmulators, Emulators } from './emulators';
+import { ensureTable } from './table-upgrade';
 import { lambdaContext, loadHandler } from './handlers';
 import { HttpFront, startHttpFront } from './http-front';
 import { ExecutionRecord, LocalStepFunctions } from './sfn/local-step-functions';
@@ -32,6 +33,8 @@ export interface LocalOptions {
   clockStart?: string;
   /** Overrides the saved API key. */
   apiKey?: string;
+  /** Overrides the saved admin key (header x-admin-key on /admin routes). */
+  adminKey?: string;
   /** Creditor profile file (default: <dataDir>/creditor-profile.json, seeded from the demo profile). */
   profilePath?: string;
 }
@@ -40,6 +43,8 @@ export interface LocalSystem {
   apiUrl: string;
   sesUrl: string;
   apiKey: string;
+  /** The local admin key (x-admin-key), which authorizes the /admin routes. */
+  adminKey: string;
   creditorId: string;
   clock: ClockController;
   engine: LocalStepFunctions;
@@ -53,11 +58,11 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
   const synthesized = synthesize();
   // Retentions are computed from simulated time, so the S3 layer's lock checks read the simulated
   // clock; it is installed below, hence read at each request rather than now.
-  const emulators = await startEmulators({ dataDir, sesPort: opts.sesPort, now: () => clock().now() });
+  const emulators = await startEmulators({ dataDir, sesPort: opts.sesPort, now: () => currentClock().now() });
   const closers: (() => Promise<void>)[] = [() => emulators.stop()];
   try {
     configureEnvironment(emulators, synthesized);
-    await createResources(synthesized);
+    await createResources(synthesized, dataDir);
 
     const clockFile = dataDir ? path.join(dataDir, 'clock.json') : undefined;
     const start = opts.clockStart ? new Date(opts.clockStart) : new Date();
@@ -80,8 +85,9 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
     resetClients();
 
     const { creditorId, apiKey } = await seedCreditor(dataDir, opts);
+    const adminKey = savedKey(dataDir, 'admin-key', opts.adminKey, 'ama_');
     const controller = new ClockController(clock, engine);
-    const front: HttpFront = await startHttpFront({ port: opts.apiPort ?? 0, clock: controller });
+    const front: HttpFront = await startHttpFront({ port: opts.apiPort ?? 0, clock: controller, adminKey });
     closers.unshift(() => front.close());
     // Anything already due at this instant (e.g. after a restart) runs now, in the background.
     void controller.advanceTo(clock.now());
@@ -90,6 +96,7 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
       apiUrl: front.url,
       sesUrl: emulators.sesUrl,
       apiKey,
+      adminKey,
       creditorId,
       clock: controller,
       engine,
@@ -136,22 +143,10 @@ function configureEnvironment(emulators: Emulators, s: SynthesizedSystem): void 
   for (const fn of s.functions.values()) Object.assign(process.env, fn.environment);
 }
 
-async function createResources(s: SynthesizedSystem): Promise<void> {
+async function createResources(s: SynthesizedSystem, dataDir: string | undefined): Promise<void> {
   const ddb = new DynamoDBClient({});
-  try {
-    await ddb.send(new DescribeTableCommand({ TableName: s.tableName }));
-  } catch {
-    const t = s.table;
-    await ddb.send(
-      new CreateTableCommand({
-        TableName: s.tableName,
-        KeySchema: t.KeySchema,
-        AttributeDefinitions: t.AttributeDefinitions,
-        GlobalSecondaryIndexes: t.GlobalSecondaryIndexes,
-        BillingMode: 'PAY_PER_REQUEST',
-      }),
-    );
-  }
+  // Created from the template; a data dir from an older version gains the new indexes.
+  await ensureTable(ddb, { ...s.table, TableName: s.tableName }, dataDir);
   ddb.destroy();
   const s3 = new S3Client({ forcePathStyle: true });
   try {
@@ -197,14 +192,25 @@ async function seedCreditor(dataDir: string | undefined, opts: LocalOptions): Pr
     if (!fs.existsSync(profileFile)) fs.copyFileSync(DEMO_PROFILE_PATH, profileFile);
   }
   const profile = loadCreditorProfile(profileFile);
-  await putCreditor(profile);
-  let apiKey = opts.apiKey;
-  const keyFile = dataDir ? path.join(dataDir, 'api-key') : undefined;
-  if (!apiKey && keyFile && fs.existsSync(keyFile)) apiKey = fs.readFileSync(keyFile, 'utf8').trim();
-  if (!apiKey) {
-    apiKey = `amk_${randomBytes(24).toString('base64url')}`;
-    if (keyFile) fs.writeFileSync(keyFile, apiKey + '\n', { mode: 0o600 });
-  }
-  await putApiKey(apiKey, profile.id);
+  await putCreditor(profile, currentClock().now());
+  const apiKey = savedKey(dataDir, 'api-key', opts.apiKey);
+  await putApiKey(apiKey, profile.id, { role: 'operator', label: 'local mode (npm start banner)', now: currentClock().now() });
   return { creditorId: profile.id, apiKey };
+}
+
+/**
+ * A key given by the environment, else the one saved in the data dir, else a new one (saved, mode
+ * 0600): amk_<base64url> for an API key (only its hash goes into the table), ama_<base64url> for
+ * the local admin key (never stored in the table: the local front compares it).
+ */
+function savedKey(dataDir: string | undefined, fileName: string, given: string | undefined, prefix = 'amk_'): string {
+  if (given) return given;
+  const file = dataDir ? path.join(dataDir, fileName) : undefined;
+  if (file && fs.existsSync(file)) {
+    const saved = fs.readFileSync(file, 'utf8').trim();
+    if (saved) return saved;
+  }
+  const key = prefix + newApiKey().slice('amk_'.length);
+  if (file) fs.writeFileSync(file, key + '\n', { mode: 0o600 });
+  return key;
 }

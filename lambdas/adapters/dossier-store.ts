@@ -1,12 +1,12 @@
-import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { Dossier, DossierBusy, RUNNING } from '../domain/dossier';
 import { DomainError, notFound } from '../domain/errors';
-import type { CreditorProfile } from '../domain/model';
-import { sha256Hex } from '../domain/identity';
 import { clients } from './aws-clients';
 import { clock } from './clock';
 import { conditionalPut, conditionalUpdate } from './conditional-put';
+import { listingAttributes } from './dossier-index';
+import { LISTING_ATTRIBUTES } from './table-indexes';
 import { settings } from './env';
 import { appendEvidence } from './evidence-log';
 
@@ -20,6 +20,8 @@ function toItem(d: Dossier) {
       ...d,
       // Sparse index attribute: only dossiers with something scheduled appear in "what is due".
       nextActionAt: RUNNING.has(d.status) && d.nextAction ? d.nextAction.at : undefined,
+      // Listing indexes (GET /invoices): activityKey, creditorStatus, summary, searchText, debtorRefs.
+      ...listingAttributes(d),
     },
     { removeUndefinedValues: true, convertClassInstanceToMap: false },
   );
@@ -27,6 +29,7 @@ function toItem(d: Dossier) {
 
 function fromItem(item: Record<string, any>): Dossier {
   const { pk: _pk, sk: _sk, nextActionAt: _n, ...rest } = unmarshall(item);
+  for (const attribute of LISTING_ATTRIBUTES) delete rest[attribute];
   return rest as Dossier;
 }
 
@@ -149,43 +152,5 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-// --- creditors and API keys -----------------------------------------------------------------
-
-export async function getCreditor(creditorId: string): Promise<CreditorProfile | null> {
-  const out = await clients.dynamodb().send(
-    new GetItemCommand({
-      TableName: settings.tableName(),
-      Key: { pk: { S: `C#${creditorId}` }, sk: { S: 'PROFILE' } },
-    }),
-  );
-  return out.Item ? (unmarshall(out.Item).profile as CreditorProfile) : null;
-}
-
-export async function putCreditor(profile: CreditorProfile): Promise<void> {
-  await clients.dynamodb().send(
-    new PutItemCommand({
-      TableName: settings.tableName(),
-      Item: marshall({ pk: `C#${profile.id}`, sk: 'PROFILE', profile }, { removeUndefinedValues: true }),
-    }),
-  );
-}
-
-/** Only a hash of the key is stored: a table dump does not leak usable keys. */
-export async function putApiKey(apiKey: string, creditorId: string): Promise<void> {
-  await clients.dynamodb().send(
-    new PutItemCommand({
-      TableName: settings.tableName(),
-      Item: marshall({ pk: `K#${sha256Hex(apiKey)}`, sk: 'KEY', creditorId }),
-    }),
-  );
-}
-
-export async function creditorForApiKey(apiKey: string): Promise<string | null> {
-  const out = await clients.dynamodb().send(
-    new GetItemCommand({
-      TableName: settings.tableName(),
-      Key: { pk: { S: `K#${sha256Hex(apiKey)}` }, sk: { S: 'KEY' } },
-    }),
-  );
-  return out.Item ? (unmarshall(out.Item).creditorId as string) : null;
-}
+// --- creditors and API keys: adapters/creditor-store.ts (re-exported for existing callers) ---
+export { getCreditor, putCreditor, putApiKey, creditorForApiKey } from './creditor-store';

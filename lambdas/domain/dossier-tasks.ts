@@ -97,7 +97,8 @@ export interface TaskView {
   task: string;
   dueAt: IsoInstant;
   status: 'open' | 'completed';
-  debtor: { name: string; email: string | null };
+  /** The debtor's contact from the dossier (phone when the invoice gave one: these are call tasks). */
+  debtor: { name: string; email: string | null; phone?: string };
   /** Null only if the dossier could not be read. */
   dossierStatus: string | null;
   balance: string | null;
@@ -116,7 +117,11 @@ export function taskView(task: Task, dossier: Dossier | null): TaskView {
     task: task.task,
     dueAt: task.dueAt,
     status: task.status,
-    debtor: { name: dossier?.debtor.name ?? task.debtor.name, email: dossier?.debtor.email ?? null },
+    debtor: {
+      name: dossier?.debtor.name ?? task.debtor.name,
+      email: dossier?.debtor.email ?? null,
+      ...(dossier?.debtor.phone ? { phone: dossier.debtor.phone } : {}),
+    },
     dossierStatus: dossier?.status ?? null,
     balance: dossier ? toDecimalString(balanceCents(dossier)) : null,
   };

@@ -7,7 +7,7 @@ export interface ErrorDetail {
 
 export class DomainError extends Error {
   constructor(
-    readonly status: 400 | 401 | 404 | 409 | 422 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 422 | 500 | 503,
     readonly code: string,
     message: string,
     readonly details: ErrorDetail[] = [],
@@ -20,5 +20,6 @@ export class DomainError extends Error {
 export const notFound = (what: string) => new DomainError(404, 'not_found', `${what} not found`);
 export const conflict = (message: string, details: ErrorDetail[] = []) =>
   new DomainError(409, 'conflict', message, details);
+export const forbidden = (message: string) => new DomainError(403, 'forbidden', message);
 export const invalid = (details: ErrorDetail[], message = 'Invalid request') =>
   new DomainError(400, 'validation_failed', message, details);

@@ -11,6 +11,9 @@ export type Stage = (typeof STAGES)[number];
 export const DEBTOR_STAGES: readonly Stage[] = ['first_reminder', 'formal_reminder', 'formal_notice'];
 
 export type Language = 'fr' | 'en';
+/** What an API key may do: an operator everything on its creditor's dossiers, an auditor only read. */
+export type KeyRole = 'operator' | 'auditor';
+export const KEY_ROLES: readonly KeyRole[] = ['operator', 'auditor'];
 export type DebtorKind = 'business' | 'consumer';
 /** ISO calendar date, YYYY-MM-DD. */
 export type IsoDate = string;
@@ -36,6 +39,8 @@ export interface Debtor {
   address: PostalAddress;
   /** Named segment for policy overrides (e.g. "public-sector"); optional. */
   segment?: string;
+  /** Telephone number (E.164-ish, as given), shown on call tasks; optional. */
+  phone?: string;
 }
 
 export interface Invoice {
@@ -91,6 +96,14 @@ export interface CreditorProfile {
   pursueAccessories?: boolean;
   /** The creditor's terms for promises and payment plans (defaults: 2, 2 and 3 days). */
   commitmentTerms?: CommitmentTerms;
+  /** The creditor's own language (its alerts and hand-offs); "fr" when absent. */
+  language?: Language;
+  /**
+   * The creditor's human reference for letters, e.g. "{invoiceNumber}-{stage}"; placeholders
+   * {invoiceNumber}, {stage} and {creditorId} only (validated with the profile). Stored; not yet
+   * printed on every letter.
+   */
+  referenceFormat?: string;
 }
 
 /** How long a commitment is given before it counts as broken, and when instalments are reminded. */
@@ -103,15 +116,17 @@ export interface CommitmentTerms {
   instalmentReminderDaysBefore?: number;
 }
 
-export type DossierStatus =
-  | 'active'
-  | 'paused_dispute'
-  | 'promised'
-  | 'on_payment_plan'
-  | 'paid'
-  | 'cancelled'
-  | 'handed_off'
-  | 'needs_attention';
+export const DOSSIER_STATUSES = [
+  'active',
+  'paused_dispute',
+  'promised',
+  'on_payment_plan',
+  'paid',
+  'cancelled',
+  'handed_off',
+  'needs_attention',
+] as const;
+export type DossierStatus = (typeof DOSSIER_STATUSES)[number];
 
 export interface ScheduledStage {
   stage: Stage;

@@ -1,5 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { DomainError, ErrorDetail } from '../domain/errors';
+import { DomainError, ErrorDetail, forbidden } from '../domain/errors';
+import { KEY_ROLES, type KeyRole } from '../domain/model';
+import { findRoute, type ApiRoute } from './routes';
 
 const JSON_HEADERS = {
   'content-type': 'application/json; charset=utf-8',
@@ -11,6 +13,12 @@ export function json(statusCode: number, body: unknown): APIGatewayProxyResult {
   return { statusCode, headers: JSON_HEADERS, body: JSON.stringify(body) };
 }
 
+/** 204: done, nothing to say (no body). */
+export function noContent(): APIGatewayProxyResult {
+  const { 'content-type': _c, ...headers } = JSON_HEADERS;
+  return { statusCode: 204, headers, body: '' };
+}
+
 export function errorResponse(status: number, code: string, message: string, details: ErrorDetail[] = []) {
   return json(status, { error: { code, message, details } });
 }
@@ -20,10 +28,16 @@ export function rawBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Enco
   return Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
 }
 
-/** Parses the JSON body; a malformed or missing body is a 400 in the contract's format. */
-export function parseBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>): unknown {
+/**
+ * Parses the JSON body; a malformed body is a 400 in the contract's format. A missing body is `{}`
+ * on an action route (a resource with a path parameter: it acts on something that exists, e.g.
+ * POST /invoices/{id}/resume), so its own validation names what is missing; on a creation route
+ * (POST /invoices) it is a 400 malformed_json.
+ */
+export function parseBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'> & { resource?: string }): unknown {
   const raw = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
   if (raw === null || raw === undefined || raw.trim() === '') {
+    if (isActionRoute(event.resource)) return {};
     throw new DomainError(400, 'malformed_json', 'Request body must be a JSON object.', [
       { path: '', message: 'body is empty' },
     ]);
@@ -37,6 +51,10 @@ export function parseBody(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64En
   }
 }
 
+function isActionRoute(resource: string | undefined): boolean {
+  return typeof resource === 'string' && /\{[^}]+\}/.test(resource);
+}
+
 /** The creditor the authorizer resolved from x-api-key (tenant isolation starts here). */
 export function creditorOf(event: APIGatewayProxyEvent): string {
   const id = event.requestContext?.authorizer?.creditorId;
@@ -44,10 +62,52 @@ export function creditorOf(event: APIGatewayProxyEvent): string {
   return id;
 }
 
-/** Wraps a route: domain errors become their status; anything else is a logged 500. */
+/** The role of the caller's API key, from the authorizer's context (the authorizer reads a key stored before roles as an operator). */
+export function roleOf(event: APIGatewayProxyEvent): KeyRole | null {
+  const role = event.requestContext?.authorizer?.role;
+  return (KEY_ROLES as readonly unknown[]).includes(role) ? (role as KeyRole) : null;
+}
+
+/**
+ * The access check, in one place for every route handler, on AWS and locally alike: the route's
+ * row in the table (lambdas/http/routes.ts) is found from the event's resource and method, then
+ * - a creditor route needs the authorizer's creditor (401) and a role allowed for its access: an
+ *   `auditor` key calling a `write` route answers 403 forbidden before any work (its creditor and
+ *   the path's ids are not looked at, so a 403 tells nothing about another creditor's data);
+ * - an admin route (`auth: 'admin'`) is IAM-authorized by API Gateway (SigV4): the event carries
+ *   the caller's IAM identity and no creditor. A request authorized by a creditor key never passes
+ *   (403), so a deployment where the admin routes were left on the key authorizer stays closed.
+ *   Local mode's front checks x-admin-key and sets a local IAM-like identity.
+ * Returns the route's row.
+ */
+export function checkAccess(event: APIGatewayProxyEvent): ApiRoute {
+  const row = findRoute(event.httpMethod ?? '', event.resource ?? '');
+  if (!row) throw new DomainError(404, 'not_found', 'No such route.');
+  const authorizer = event.requestContext?.authorizer;
+  if (row.auth === 'admin') {
+    const caller = event.requestContext?.identity?.userArn;
+    if (authorizer?.creditorId || typeof caller !== 'string' || !caller) {
+      throw forbidden('Admin routes are authorized with IAM (SigV4 signed requests), not with an API key.');
+    }
+    return row;
+  }
+  creditorOf(event);
+  const role = roleOf(event);
+  if (!role) throw forbidden('This API key has no valid role.');
+  if (row.access === 'write' && role !== 'operator') {
+    throw forbidden(`This API key's role (${role}) may only read: ${row.method} ${row.path} changes data.`);
+  }
+  return row;
+}
+
+/**
+ * Wraps a route: the access check first (checkAccess), then the handler; domain errors become
+ * their status; anything else is a logged 500.
+ */
 export function route(fn: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>) {
   return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     try {
+      checkAccess(event);
       return await fn(event);
     } catch (e) {
       if (e instanceof DomainError) return errorResponse(e.status, e.code, e.message, e.details);

@@ -9,14 +9,14 @@ import { invalid } from '../domain/errors';
 import type { Debtor, Invoice } from '../domain/model';
 import { parseEuros } from '../domain/money';
 
-const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
+export const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
 
 export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
   .refine((s) => DateTime.fromISO(s, { zone: 'utc' }).isValid, 'is not a valid calendar date');
 
-const text = (max: number) =>
+export const text = (max: number) =>
   z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`).regex(NO_CONTROL, 'must not contain control characters');
 
 /** Decimal string in euros with at most two decimals, strictly positive. */
@@ -44,7 +44,7 @@ export function isValidSiren(s: string): boolean {
 const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 export const email = z.string().max(254, 'must be at most 254 characters').regex(EMAIL, 'must be a valid e-mail address');
 
-const address = z
+export const address = z
   .object({
     line1: text(200),
     line2: text(200).optional(),
@@ -61,6 +61,23 @@ const address = z
     }
   });
 
+/**
+ * A telephone number, E.164-ish: an optional leading +, then digits with the usual separators
+ * (spaces, dots, dashes, parentheses); 6 to 15 digits (E.164 caps numbers at 15). Stored as given.
+ */
+export const phone = z
+  .string({ error: 'must be a phone number such as "+33 4 72 00 00 00"' })
+  .trim()
+  .refine(
+    (s) => {
+      const digits = s.replace(/\D/g, '').length;
+      return /^\+?[0-9 .()-]+$/.test(s) && digits >= 6 && digits <= 15;
+    },
+    {
+      error: 'must be a phone number such as "+33 4 72 00 00 00": 6 to 15 digits, an optional leading +, spaces, dots, dashes or parentheses',
+    },
+  );
+
 const debtor = z.object({
   kind: z.enum(['business', 'consumer'], { error: 'must be "business" or "consumer"' }),
   name: text(200),
@@ -72,9 +89,11 @@ const debtor = z.object({
     .optional(),
   address,
   segment: text(64).optional(),
+  /** Shown on call tasks (manual_task stages). */
+  phone: phone.optional(),
 });
 
-const rate = z.string().regex(/^\d{1,2}(\.\d{1,2})?$/, 'must be a percentage such as "12.15"');
+export const rate = z.string().regex(/^\d{1,2}(\.\d{1,2})?$/, 'must be a percentage such as "12.15"');
 
 const invoiceBody = z
   .object({
@@ -94,10 +113,14 @@ const invoiceBody = z
   });
 
 /** Every parse reports the offending input, so a wrong type and a missing field read differently. */
-const REPORT = { reportInput: true } as const;
+export const REPORT = { reportInput: true } as const;
 
 function detailsOf(error: z.ZodError) {
-  return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: messageOf(i) }));
+  return error.issues.map(issueDetail);
+}
+
+export function issueDetail(i: z.core.$ZodIssue) {
+  return { path: i.path.map(String).join('.'), message: messageOf(i) };
 }
 
 function messageOf(i: z.core.$ZodIssue): string {
@@ -135,6 +158,7 @@ export function parseInvoice(body: unknown): { invoice: Invoice; debtor: Debtor 
       country: b.debtor.address.country,
     },
     segment: b.debtor.segment,
+    ...(b.debtor.phone !== undefined ? { phone: b.debtor.phone } : {}),
   };
   return { invoice, debtor: debtorValue };
 }

@@ -71,10 +71,10 @@ describe('admin routes', () => {
   const authorizer = { authorizerId: 'a' } as apigw.IAuthorizer;
 
   it("auth: 'admin' maps to AWS IAM (SigV4) with no Lambda authorizer; other routes keep the key authorizer", () => {
-    expect(methodAuthorization({ method: 'PUT', path: '/admin/creditors/{creditorId}', handler: 'get-invoice', auth: 'admin' }, authorizer)).toEqual({
+    expect(methodAuthorization({ method: 'PUT', path: '/admin/creditors/{creditorId}', handler: 'get-invoice', access: 'write', auth: 'admin' }, authorizer)).toEqual({
       authorizationType: apigw.AuthorizationType.IAM,
     });
-    expect(methodAuthorization({ method: 'GET', path: '/invoices/{id}', handler: 'get-invoice' }, authorizer)).toEqual({
+    expect(methodAuthorization({ method: 'GET', path: '/invoices/{id}', handler: 'get-invoice', access: 'read' }, authorizer)).toEqual({
       authorizer,
       authorizationType: apigw.AuthorizationType.CUSTOM,
     });
@@ -83,8 +83,8 @@ describe('admin routes', () => {
   it('synthesizes an admin route as an AWS_IAM method beside CUSTOM creditor methods', () => {
     const stack = new Stack(new App({ context: appContext({ 'aws:cdk:bundling-stacks': [] }) }), 'AdminProbe');
     const routes: ApiRoute[] = [
-      { method: 'GET', path: '/invoices/{id}', handler: 'get-invoice' },
-      { method: 'DELETE', path: '/admin/keys/{keyId}', handler: 'get-invoice', auth: 'admin' },
+      { method: 'GET', path: '/invoices/{id}', handler: 'get-invoice', access: 'read' },
+      { method: 'DELETE', path: '/admin/keys/{keyId}', handler: 'get-invoice', access: 'write', auth: 'admin' },
     ];
     new IntakeApi(stack, 'Intake', { environment: {}, routes, grant: () => undefined, authorizerGrant: () => undefined });
     const t = Template.fromStack(stack).toJSON();

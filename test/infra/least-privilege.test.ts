@@ -14,14 +14,12 @@ import { buildTestApp, PROD } from './synth';
  * lambdas/services/*.ts), on this stack's resources only. The expected sets are written out here,
  * so a grant that widens (or a call that loses its grant) shows up as a failing line.
  */
-const INDEX = 'table/index/byCreditorNextAction';
+/** A Query grant covers each index of the table by name (never index/*). */
+const INDEXES = ['byCreditorNextAction', 'byCreditorActivity', 'byCreditorStatus', 'creditorRegistry'].map((i) => `table/index/${i}`);
+const onTableAndIndexes = (...actions: string[]) => [...on('table', ...actions), ...INDEXES.flatMap((i) => on(i, ...actions))];
 const WRITER = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'];
-/** Dossier writers: the table (and its index, for Query), and evidence-log facts under dossiers/. */
-const writes = (...extra: string[]) => [
-  ...on('table', ...WRITER, ...extra),
-  ...on(INDEX, ...WRITER, ...extra),
-  ...on('vault/dossiers/*', 's3:PutObject', 's3:PutObjectRetention'),
-];
+/** Dossier writers: the table (and its indexes, for Query), and evidence-log facts under dossiers/. */
+const writes = (...extra: string[]) => [...onTableAndIndexes(...WRITER, ...extra), ...on('vault/dossiers/*', 's3:PutObject', 's3:PutObjectRetention')];
 const sends = (identity: string) => [
   ...on(`ses-identity/${identity}`, 'ses:SendEmail', 'ses:SendRawEmail'),
   ...on('ses-configuration-set', 'ses:SendEmail', 'ses:SendRawEmail'),
@@ -31,6 +29,10 @@ const DOMAIN = PROD['amiable:senderDomain'];
 const EXPECTED: Record<string, string[]> = {
   authorizer: on('table', 'dynamodb:GetItem'),
   'get-invoice': on('table', 'dynamodb:GetItem'),
+  // One Query per page of GET /invoices.
+  'list-invoices': onTableAndIndexes('dynamodb:Query'),
+  // Creditor profiles and keys; revoking a key deletes its two items.
+  admin: onTableAndIndexes('dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:DeleteItem'),
   'create-invoice': [...writes(), ...on('state-machine', 'states:StartExecution')],
   'record-payment': [...writes(), ...sends(DOMAIN), ...on('executions', 'states:StopExecution')],
   'dossier-actions': [
@@ -95,11 +97,11 @@ describe('least privilege, function by function', () => {
     );
   });
 
-  it('no function may Scan, batch-write, delete items (but the resume route) or use a table-wide action', () => {
+  it('no function may Scan, batch-write, delete items (but the resume route and key revocation) or use a table-wide action', () => {
     for (const handler of Object.keys(EXPECTED)) {
       const actions = permissionsOfRole(template, roleOfHandler(template, handler)).map((p) => p.split(' ')[0]);
       expect(actions.filter((a) => /^dynamodb:(Scan|BatchWriteItem|DescribeTable|\*)/.test(a)), handler).toEqual([]);
-      if (handler !== 'dossier-actions') expect(actions, handler).not.toContain('dynamodb:DeleteItem');
+      if (handler !== 'dossier-actions' && handler !== 'admin') expect(actions, handler).not.toContain('dynamodb:DeleteItem');
     }
   });
 

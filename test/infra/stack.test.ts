@@ -39,19 +39,27 @@ describe('the synthesized stack', () => {
     expect(() => synth({ 'amiable:objectLockMode': 'LOOSE' })).toThrow(/COMPLIANCE or GOVERNANCE/);
   });
 
-  it('keeps dossiers in an on-demand, encrypted table with PITR and a per-creditor due index', () => {
+  it('keeps dossiers in an on-demand, encrypted table with PITR, a per-creditor due index and the listing indexes', () => {
+    const index = (name: string, hash: string, range: string, include?: string[]) =>
+      Match.objectLike({
+        IndexName: name,
+        KeySchema: [
+          { AttributeName: hash, KeyType: 'HASH' },
+          { AttributeName: range, KeyType: 'RANGE' },
+        ],
+        Projection: include ? { ProjectionType: 'INCLUDE', NonKeyAttributes: include } : { ProjectionType: 'KEYS_ONLY' },
+      });
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       BillingMode: 'PAY_PER_REQUEST',
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true },
       GlobalSecondaryIndexes: [
-        Match.objectLike({
-          IndexName: 'byCreditorNextAction',
-          KeySchema: [
-            { AttributeName: 'creditorId', KeyType: 'HASH' },
-            { AttributeName: 'nextActionAt', KeyType: 'RANGE' },
-          ],
-        }),
+        index('byCreditorNextAction', 'creditorId', 'nextActionAt'),
+        // GET /invoices: one Query per page, the summary projected (no read of the dossiers).
+        index('byCreditorActivity', 'creditorId', 'activityKey', ['summary', 'searchText', 'debtorRefs']),
+        index('byCreditorStatus', 'creditorStatus', 'activityKey', ['summary', 'searchText', 'debtorRefs']),
+        // GET /admin/creditors.
+        index('creditorRegistry', 'registry', 'registryId', ['profile', 'createdAt', 'updatedAt']),
       ],
     });
   });

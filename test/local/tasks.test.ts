@@ -1,4 +1,6 @@
+import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { putApiKey, putCreditor } from '../../lambdas/adapters/dossier-store';
 import { sha256Hex } from '../../lambdas/domain/identity';
@@ -171,13 +173,22 @@ describe('manual tasks in local mode', () => {
     expect(done.body).not.toHaveProperty('notes');
   });
 
-  it('refuses an invoice when the creditor profile names an unknown policy, rather than escalating on other terms', async () => {
+  it('refuses an invoice when the stored creditor profile names an unknown policy, rather than escalating on other terms', async () => {
+    // The profile schema refuses such a profile on every write (admin API, seeding, putCreditor);
+    // one stored by an older version (a policy since removed) is caught when it is read.
     const profile = loadCreditorProfile(DEMO_PROFILE_PATH);
-    await putCreditor({ ...profile, id: 'misconfigured-creditor', policyName: 'fr-aggressive' });
+    await expect(putCreditor({ ...profile, id: 'misconfigured-creditor', policyName: 'fr-aggressive' })).rejects.toThrow(/policyName/);
+    await new DynamoDBClient({}).send(
+      new PutItemCommand({
+        TableName: local.sys.synthesized.tableName,
+        Item: marshall({ pk: 'C#misconfigured-creditor', sk: 'PROFILE', profile: { ...profile, id: 'misconfigured-creditor', policyName: 'fr-aggressive' } }),
+      }),
+    );
     await putApiKey('amk_misconfigured_key', 'misconfigured-creditor');
     const r = await local.api.call('POST', '/invoices', invoice({ invoiceNumber: 'BAD-POLICY-1' }), { 'x-api-key': 'amk_misconfigured_key' });
-    expect(r.status).toBe(422);
-    expect(r.body.error.code).toBe('unknown_policy');
-    expect(r.body.error.message).toContain('fr-aggressive');
+    expect(r.status).toBe(500);
+    expect(r.body.error.code).toBe('creditor_profile_invalid');
+    expect(r.body.error.details).toEqual([{ path: 'policyName', message: expect.stringContaining('must name a built-in policy') }]);
+    expect((await local.api.call('GET', '/invoices?q=BAD-POLICY', undefined, { 'x-api-key': 'amk_misconfigured_key' })).body.items).toEqual([]);
   });
 });

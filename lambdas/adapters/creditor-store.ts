@@ -1,0 +1,249 @@
+/**
+ * Creditors and their API keys in the dossier table.
+ *
+ * - `C#<creditorId>` / `PROFILE`: { profile, createdAt, updatedAt, registry: "creditor",
+ *   registryId: <creditorId> } (the registry attributes put it in the creditorRegistry index).
+ *   Every read validates the stored profile with the one profile schema: a corrupt profile is a
+ *   logged 500 naming its fields (creditor_profile_invalid), never a cast.
+ * - `K#<sha256(key)>` / `KEY`: { creditorId, role, keyId, label, createdAt } — what the authorizer
+ *   reads. Only the key's SHA-256 is stored: a table dump leaks no usable key. An item without
+ *   role (stored before roles existed) is an operator key.
+ * - `C#<creditorId>` / `KEY#<keyId>`: { keyId, label, role, createdAt, keyHash } — the creditor's
+ *   key list, and how a key is revoked by id. Never the key itself.
+ */
+import { DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { DomainError } from '../domain/errors';
+import { sha256Hex } from '../domain/identity';
+import type { CreditorProfile, KeyRole } from '../domain/model';
+import { checkCreditorProfile } from '../http/creditor-profile-schema';
+import { clients } from './aws-clients';
+import { conditionalPut } from './conditional-put';
+import { decodeCursor, encodeCursor } from './cursor';
+import { settings } from './env';
+import { CREDITOR_REGISTRY } from './table-indexes';
+
+const profileKey = (creditorId: string) => ({ pk: { S: `C#${creditorId}` }, sk: { S: 'PROFILE' } });
+const REGISTRY = 'creditor';
+
+export interface CreditorRecord {
+  profile: CreditorProfile;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The stored profile, validated; a corrupt one is a 500 naming its fields (and logged). */
+function validStored(creditorId: string, raw: unknown): CreditorProfile {
+  const out = checkCreditorProfile(raw);
+  if (out.ok) return out.profile;
+  console.error(JSON.stringify({ level: 'error', msg: 'stored creditor profile is invalid', creditorId, details: out.details }));
+  throw new DomainError(
+    500,
+    'creditor_profile_invalid',
+    `The stored profile of creditor ${creditorId} is invalid; fix it with PUT /admin/creditors/${creditorId}.`,
+    out.details,
+  );
+}
+
+function recordOf(item: Record<string, any>): CreditorRecord {
+  const plain = unmarshall(item);
+  const creditorId = String(item.pk?.S ?? '').replace(/^C#/, '') || String(plain.registryId ?? '');
+  return { profile: validStored(creditorId, plain.profile), createdAt: plain.createdAt ?? '', updatedAt: plain.updatedAt ?? plain.createdAt ?? '' };
+}
+
+export async function getCreditorRecord(creditorId: string): Promise<CreditorRecord | null> {
+  const out = await clients.dynamodb().send(new GetItemCommand({ TableName: settings.tableName(), Key: profileKey(creditorId) }));
+  return out.Item ? recordOf(out.Item) : null;
+}
+
+export async function getCreditor(creditorId: string): Promise<CreditorProfile | null> {
+  return (await getCreditorRecord(creditorId))?.profile ?? null;
+}
+
+function profileItem(profile: CreditorProfile, createdAt: string, updatedAt: string) {
+  return marshall(
+    { pk: `C#${profile.id}`, sk: 'PROFILE', profile, createdAt, updatedAt, registry: REGISTRY, registryId: profile.id },
+    { removeUndefinedValues: true },
+  );
+}
+
+function assertValid(profile: CreditorProfile): CreditorProfile {
+  const out = checkCreditorProfile(profile);
+  if (!out.ok) throw new Error(`invalid creditor profile ${profile.id}: ${out.details.map((d) => `${d.path}: ${d.message}`).join('; ')}`);
+  return out.profile;
+}
+
+/** Writes (or overwrites) a profile, validated first (local seeding, tests). */
+export async function putCreditor(profile: CreditorProfile, now: Date = new Date()): Promise<void> {
+  const valid = assertValid(profile);
+  const existing = await clients.dynamodb().send(new GetItemCommand({ TableName: settings.tableName(), Key: profileKey(valid.id) }));
+  const createdAt = existing.Item ? (unmarshall(existing.Item).createdAt ?? now.toISOString()) : now.toISOString();
+  await clients.dynamodb().send(new PutItemCommand({ TableName: settings.tableName(), Item: profileItem(valid, createdAt, now.toISOString()) }));
+}
+
+/** Creates the creditor unless its id exists; false when it did. */
+export async function createCreditor(profile: CreditorProfile, now: Date): Promise<boolean> {
+  const valid = assertValid(profile);
+  return conditionalPut({ Item: profileItem(valid, now.toISOString(), now.toISOString()), ConditionExpression: 'attribute_not_exists(pk)' });
+}
+
+/** Replaces an existing creditor's profile (createdAt kept); null when there is no such creditor. */
+export async function updateCreditor(profile: CreditorProfile, now: Date): Promise<CreditorRecord | null> {
+  const valid = assertValid(profile);
+  try {
+    const out = await clients.dynamodb().send(
+      new UpdateItemCommand({
+        TableName: settings.tableName(),
+        Key: profileKey(valid.id),
+        UpdateExpression: 'SET #profile = :profile, updatedAt = :now, registry = :registry, registryId = :id',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#profile': 'profile' },
+        ExpressionAttributeValues: marshall(
+          { ':profile': valid, ':now': now.toISOString(), ':registry': REGISTRY, ':id': valid.id },
+          { removeUndefinedValues: true },
+        ),
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return recordOf(out.Attributes!);
+  } catch (e) {
+    if (e instanceof ConditionalCheckFailedException) return null;
+    throw e;
+  }
+}
+
+const CREDITOR_ID = /^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$/;
+
+/** Creditors by id, a page at a time (creditorRegistry index, no Scan). */
+export async function listCreditors(limit: number, cursor?: string): Promise<{ items: CreditorRecord[]; nextCursor: string | null }> {
+  const start = decodeCursor(cursor, {
+    pk: /^C#[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$/,
+    sk: 'PROFILE',
+    registry: REGISTRY,
+    registryId: CREDITOR_ID,
+  });
+  const out = await clients.dynamodb().send(
+    new QueryCommand({
+      TableName: settings.tableName(),
+      IndexName: CREDITOR_REGISTRY,
+      KeyConditionExpression: 'registry = :r',
+      ExpressionAttributeValues: { ':r': { S: REGISTRY } },
+      Limit: limit,
+      ExclusiveStartKey: start,
+    }),
+  );
+  return { items: (out.Items ?? []).map(recordOf), nextCursor: encodeCursor(out.LastEvaluatedKey) };
+}
+
+// --- API keys ---------------------------------------------------------------------------------
+
+export interface ApiKeyInfo {
+  keyId: string;
+  label: string;
+  role: KeyRole;
+  createdAt: string;
+}
+
+export interface KeyGrant {
+  creditorId: string;
+  role: KeyRole;
+  /** Empty for a key stored before key ids existed. */
+  keyId: string;
+}
+
+const keyItemKey = (keyHash: string) => ({ pk: { S: `K#${keyHash}` }, sk: { S: 'KEY' } });
+const listingKey = (creditorId: string, keyId: string) => ({ pk: { S: `C#${creditorId}` }, sk: { S: `KEY#${keyId}` } });
+
+/**
+ * Stores a key (its hash only). The creditor's list entry is written first, so a key that works
+ * is always listed, hence revocable; a crash in between leaves a listed key that does not work.
+ * Returns the key id (given, or derived from the key's hash: re-seeding the same key is idempotent).
+ */
+export async function putApiKey(
+  apiKey: string,
+  creditorId: string,
+  opts: { role?: KeyRole; label?: string; keyId?: string; now?: Date } = {},
+): Promise<string> {
+  const keyHash = sha256Hex(apiKey);
+  const keyId = opts.keyId ?? `key_${keyHash.slice(0, 16)}`;
+  const role = opts.role ?? 'operator';
+  const label = opts.label ?? '';
+  const createdAt = (opts.now ?? new Date()).toISOString();
+  const table = settings.tableName();
+  await clients.dynamodb().send(
+    new PutItemCommand({
+      TableName: table,
+      Item: marshall({ pk: `C#${creditorId}`, sk: `KEY#${keyId}`, keyId, label, role, createdAt, keyHash }),
+    }),
+  );
+  await clients.dynamodb().send(
+    new PutItemCommand({
+      TableName: table,
+      Item: marshall({ pk: `K#${keyHash}`, sk: 'KEY', creditorId, role, keyId, label, createdAt }),
+    }),
+  );
+  return keyId;
+}
+
+/** What a presented key grants, or null for an unknown (or revoked) key. */
+export async function grantOfApiKey(apiKey: string): Promise<KeyGrant | null> {
+  const out = await clients.dynamodb().send(
+    new GetItemCommand({ TableName: settings.tableName(), Key: keyItemKey(sha256Hex(apiKey)), ConsistentRead: true }),
+  );
+  if (!out.Item) return null;
+  const item = unmarshall(out.Item);
+  const role = item.role ?? 'operator'; // keys stored before roles existed
+  if (typeof item.creditorId !== 'string' || !item.creditorId || (role !== 'operator' && role !== 'auditor')) return null;
+  return { creditorId: item.creditorId, role, keyId: typeof item.keyId === 'string' ? item.keyId : '' };
+}
+
+export async function creditorForApiKey(apiKey: string): Promise<string | null> {
+  return (await grantOfApiKey(apiKey))?.creditorId ?? null;
+}
+
+/** The creditor's keys (no secret, no hash), oldest first. */
+export async function listApiKeys(creditorId: string): Promise<ApiKeyInfo[]> {
+  const keys: ApiKeyInfo[] = [];
+  let start: Record<string, any> | undefined;
+  do {
+    const out = await clients.dynamodb().send(
+      new QueryCommand({
+        TableName: settings.tableName(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :k)',
+        ExpressionAttributeValues: { ':pk': { S: `C#${creditorId}` }, ':k': { S: 'KEY#' } },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of out.Items ?? []) {
+      const k = unmarshall(item);
+      keys.push({ keyId: k.keyId, label: k.label ?? '', role: k.role ?? 'operator', createdAt: k.createdAt ?? '' });
+    }
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return keys.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.keyId.localeCompare(b.keyId));
+}
+
+/**
+ * Revokes a key by id: the authorizing item first (the key stops working), then the list entry.
+ * False when the creditor has no such key. Safe to repeat after a partial failure.
+ */
+export async function revokeApiKey(creditorId: string, keyId: string): Promise<boolean> {
+  const table = settings.tableName();
+  const listed = await clients.dynamodb().send(new GetItemCommand({ TableName: table, Key: listingKey(creditorId, keyId), ConsistentRead: true }));
+  if (!listed.Item) return false;
+  const keyHash = unmarshall(listed.Item).keyHash;
+  if (typeof keyHash === 'string' && /^[0-9a-f]{64}$/.test(keyHash)) {
+    await clients.dynamodb().send(
+      new DeleteItemCommand({
+        TableName: table,
+        Key: keyItemKey(keyHash),
+        // Never delete a key item of another creditor (a corrupt list entry).
+        ConditionExpression: 'attribute_not_exists(pk) OR creditorId = :c',
+        ExpressionAttributeValues: { ':c': { S: creditorId } },
+      }),
+    );
+  }
+  await clients.dynamodb().send(new DeleteItemCommand({ TableName: table, Key: listingKey(creditorId, keyId) }));
+  return true;
+}

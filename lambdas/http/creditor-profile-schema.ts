@@ -1,0 +1,132 @@
+/**
+ * The creditor profile, validated in ONE place (zod) wherever a profile enters or leaves storage:
+ * the admin API (POST/PUT /admin/creditors), local mode's seeding from creditor-profile.json, and
+ * every read of a stored profile (adapters/creditor-store.ts getCreditor: a corrupt stored profile
+ * is a logged 500 naming its fields, never a cast). Every bad field yields { path, message }.
+ */
+import { z } from 'zod';
+import { TERM_BOUNDS } from '../domain/dossier-commitments';
+import { invalid, type ErrorDetail } from '../domain/errors';
+import type { CommitmentTerms, CreditorProfile } from '../domain/model';
+import { BUILTIN_POLICIES, isBuiltinPolicyName } from '../domain/policy';
+import { address, email, issueDetail, isValidSiren, phone, rate, REPORT, text } from './validation';
+
+/** Creditor ids: lower-case letters, digits and dashes (they appear in keys and URLs). */
+export const CREDITOR_ID = /^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$/;
+export const creditorId = z
+  .string({ error: 'must be a string of 3-64 lower-case letters, digits and dashes' })
+  .regex(CREDITOR_ID, 'must be 3-64 lower-case letters, digits and dashes, not starting or ending with a dash');
+
+/** The placeholders a creditor's reference format may use. */
+export const REFERENCE_PLACEHOLDERS = ['invoiceNumber', 'stage', 'creditorId'] as const;
+
+/**
+ * IBAN (ISO 13616): country, check digits, then the account; spaces allowed as printed. The
+ * checksum is verified (mod 97 = 1), so a typo is caught here rather than on a debtor's transfer.
+ */
+export function isValidIban(raw: string): boolean {
+  const s = raw.replace(/ /g, '');
+  if (!/^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$/.test(s)) return false;
+  const moved = s.slice(4) + s.slice(0, 4);
+  let rest = 0;
+  for (const ch of moved) {
+    const v = /\d/.test(ch) ? ch : String(ch.charCodeAt(0) - 55);
+    for (const digit of v) rest = (rest * 10 + Number(digit)) % 97;
+  }
+  return rest === 1;
+}
+
+const contact = z.strictObject({ name: text(200), email, phone: phone.optional() });
+
+const referenceFormat = text(100).superRefine((s, ctx) => {
+  const placeholders = [...s.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]);
+  const unknown = placeholders.filter((p) => !(REFERENCE_PLACEHOLDERS as readonly string[]).includes(p));
+  const allowed = REFERENCE_PLACEHOLDERS.map((p) => `{${p}}`).join(', ');
+  if (unknown.length) {
+    ctx.addIssue({ code: 'custom', message: `unknown placeholder ${unknown.map((p) => `{${p}}`).join(', ')}; allowed: ${allowed}` });
+  } else if (/[{}]/.test(s.replace(/\{[^{}]*\}/g, ''))) {
+    ctx.addIssue({ code: 'custom', message: `has an unbalanced brace; placeholders are ${allowed}` });
+  } else if (!placeholders.includes('invoiceNumber')) {
+    ctx.addIssue({ code: 'custom', message: 'must contain {invoiceNumber} (the reference names the invoice)' });
+  }
+});
+
+const commitmentTerms = z.strictObject(
+  Object.fromEntries(
+    Object.entries(TERM_BOUNDS).map(([k, [lo, hi]]) => [
+      k,
+      z
+        .number({ error: `must be a whole number from ${lo} to ${hi}` })
+        .int(`must be a whole number from ${lo} to ${hi}`)
+        .min(lo, `must be at least ${lo}`)
+        .max(hi, `must be at most ${hi}`)
+        .optional(),
+    ]),
+  ) as Record<keyof CommitmentTerms, z.ZodOptional<z.ZodNumber>>,
+);
+
+export const creditorProfileSchema = z.strictObject({
+  id: creditorId,
+  legalName: text(200),
+  address,
+  siren: z.string({ error: 'must be 9 digits with a valid checksum' }).refine(isValidSiren, 'must be 9 digits with a valid checksum'),
+  iban: z.string({ error: 'must be an IBAN' }).refine(isValidIban, 'must be an IBAN with a valid checksum (spaces allowed)'),
+  bic: z.string({ error: 'must be a BIC' }).regex(/^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$/, 'must be a BIC (8 or 11 letters and digits)'),
+  paymentLink: z
+    .string()
+    .max(500, 'must be at most 500 characters')
+    .regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL')
+    .optional(),
+  sender: z.strictObject({ email, name: text(200) }),
+  replyTo: email,
+  accountants: z.array(email, { error: 'must be a list of e-mail addresses' }).max(10, 'must list at most 10 addresses'),
+  litigationContact: contact,
+  contact,
+  category: z.enum(['business', 'individual'], { error: 'must be "business" or "individual"' }),
+  city: text(100),
+  agency: z
+    .strictObject({
+      legalName: text(200),
+      address,
+      siren: z.string().refine(isValidSiren, 'must be 9 digits with a valid checksum').optional(),
+    })
+    .optional(),
+  contractualPenaltyRate: rate.optional(),
+  policyName: z
+    .string()
+    .refine(isBuiltinPolicyName, { error: `must name a built-in policy: ${Object.keys(BUILTIN_POLICIES).join(', ')}` })
+    .optional(),
+  pursueAccessories: z.boolean({ error: 'must be true or false' }).optional(),
+  commitmentTerms: commitmentTerms.optional(),
+  language: z.enum(['fr', 'en'], { error: 'must be "fr" or "en"' }).default('fr'),
+  referenceFormat: referenceFormat.optional(),
+});
+
+/** Unknown fields are reported at their own path ("polcyName: unknown field"), not as one issue. */
+function profileDetails(error: z.ZodError): ErrorDetail[] {
+  return error.issues.flatMap((i) => {
+    if (i.code === 'unrecognized_keys') {
+      const at = i.path.map(String);
+      return i.keys.map((k) => ({ path: [...at, k].join('.'), message: 'unknown field' }));
+    }
+    // A missing field reads "is required" whatever its type (an enum's own wording otherwise).
+    if (i.code !== 'custom' && 'input' in i && i.input === undefined && i.path.length > 0) return [{ path: i.path.map(String).join('.'), message: 'is required' }];
+    return [issueDetail(i)];
+  });
+}
+
+export type ProfileCheck = { ok: true; profile: CreditorProfile } | { ok: false; details: ErrorDetail[] };
+
+/** Validates a profile; never throws. */
+export function checkCreditorProfile(raw: unknown): ProfileCheck {
+  const parsed = creditorProfileSchema.safeParse(raw, REPORT);
+  if (!parsed.success) return { ok: false, details: profileDetails(parsed.error) };
+  return { ok: true, profile: parsed.data satisfies CreditorProfile };
+}
+
+/** A profile from a request: 400 validation_failed with each field's path. */
+export function parseCreditorProfile(raw: unknown): CreditorProfile {
+  const out = checkCreditorProfile(raw);
+  if (!out.ok) throw invalid(out.details, 'Invalid creditor profile');
+  return out.profile;
+}
