@@ -52,6 +52,7 @@ describe('admin API, key roles and isolation (local mode)', () => {
   const local = useLocalSystem({ clockStart: CLOCK_START });
   const ctx = {} as {
     operatorB: string;
+    operatorKeyIdB: string;
     auditorB: string;
     auditorKeyId: string;
     idA: string;
@@ -103,6 +104,7 @@ describe('admin API, key roles and isolation (local mode)', () => {
       createdAt: CLOCK_START.replace('Z', '.000Z'),
     });
     ctx.operatorB = created.body.apiKey.key;
+    ctx.operatorKeyIdB = created.body.apiKey.keyId;
 
     const again = await admin.call('POST', '/admin/creditors', creditorProfile());
     expect(again.status).toBe(409);
@@ -270,8 +272,16 @@ describe('admin API, key roles and isolation (local mode)', () => {
         if (r.method === 'GET' && ['get-invoice', 'list-invoices', 'tasks'].includes(r.handler)) expect(asAuditor.body, label(r)).toEqual(asOperator.body);
       }
     }
-    // Nothing the auditor tried changed the dossier.
-    expect((await operator('GET', `/invoices/${ctx.idB}`)).body).toEqual(before);
+    // Nothing the auditor tried changed the dossier: its only new entries are the evidence bundles
+    // taken (a read of the vault, recorded in the log), one by each key, the auditor's named as such.
+    const after = (await operator('GET', `/invoices/${ctx.idB}`)).body;
+    const added = after.events.slice(before.events.length);
+    expect(added.map((e: any) => e.type)).toEqual(['evidence_bundle_issued', 'evidence_bundle_issued']);
+    expect(added.map((e: any) => e.issuedTo)).toEqual([ctx.operatorKeyIdB, ctx.auditorKeyId]);
+    const { events: _e, evidenceHead: _h, ...rest } = after;
+    const { events: _e0, evidenceHead: _h0, ...restBefore } = before;
+    expect(rest).toEqual(restBefore);
+    expect(after.events.slice(0, before.events.length)).toEqual(before.events);
     expect((await auditor('GET', '/invoices?q=ROLE-B')).body.items.map((i: any) => i.id)).toEqual([ctx.idB]);
   });
 

@@ -230,6 +230,47 @@ describe('evidence vault in local mode', () => {
     expect(check(bundle, head)).toEqual({ exitCode: 0, lines: [`OK ${issued.records} records, head ${head}`] });
   });
 
+  it('lets an auditor key read the log and take a bundle, and nothing else', async () => {
+    const res = await fetch(`${local.sys.apiUrl}/admin/creditors/${local.sys.creditorId}/keys`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-admin-key': local.sys.adminKey },
+      body: JSON.stringify({ role: 'auditor', label: 'Cabinet Durand, commissaire aux comptes' }),
+    });
+    expect(res.status).toBe(201);
+    const auditor = { 'x-api-key': ((await res.json()) as any).key };
+    const log = await local.api.call('GET', `/invoices/${id}/evidence`, undefined, auditor);
+    expect(log.status).toBe(200);
+    const taken = await local.api.call('POST', `/invoices/${id}/evidence-bundle`, undefined, auditor);
+    expect(taken.status).toBe(201);
+    expect(taken.body.records).toBe(log.body.records.length);
+    const pay = await local.api.call('POST', `/invoices/${id}/payments`, { amount: '1.00', paidOn: '2026-07-01', reference: 'AUDIT' }, auditor);
+    expect(pay.status).toBe(403);
+    expect(pay.body.error.code).toBe('forbidden');
+    const cancel = await local.api.call('POST', `/invoices/${id}/cancel`, { reason: 'x' }, auditor);
+    expect(cancel.status).toBe(403);
+  });
+
+  it('runs as `amiable verify` from the command line: exit 0 and one OK line, or exit 1 and one line per problem', async () => {
+    const { execFile } = await import('node:child_process');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'amiable-verify-'));
+    const good = join(dir, 'bundle.zip');
+    const bad = join(dir, 'tampered.zip');
+    writeFileSync(good, bundle);
+    writeFileSync(bad, tampered(bundle, (f) => (f['files/planted.txt'] = strToU8('x'))));
+    const run = (...args: string[]) =>
+      new Promise<{ code: number; stdout: string }>((resolve) =>
+        execFile(process.execPath, ['bin/amiable-cli.cjs', 'verify', ...args], { cwd: `${__dirname}/../..`, timeout: 60_000 }, (error, stdout) =>
+          resolve({ code: error ? Number(error.code) : 0, stdout }),
+        ),
+      );
+    expect(await run(good, '--head', issued.head.hash)).toEqual({ code: 0, stdout: `OK ${issued.records} records, head ${issued.head.hash}\n` });
+    expect(await run(bad)).toEqual({ code: 1, stdout: 'extra file files/planted.txt: not named by any record of the manifest\n' });
+    expect((await run(good, '--head', 'nothex')).code).toBe(2);
+  });
+
   it('answers 404 for a dossier that is not the caller’s, and for a malformed id', async () => {
     expect((await local.api.call('GET', '/invoices/dos_aaaaaaaaaaaaaaaaaaaaaaaaaa/evidence')).status).toBe(404);
     expect((await local.api.call('POST', '/invoices/nope/evidence-bundle')).body.error.code).toBe('not_found');
