@@ -48,7 +48,7 @@ const LABELS: Record<string, string> = {
   needs_attention: 'Dossier signalé pour examen',
   escalation_resumed: 'Relances reprises',
   stage_reopened: 'Étape rouverte',
-  handed_off: 'Remis au contentieux',
+  handed_off: 'Phase amiable close : dossier remis au contentieux',
   accountant_alert: 'Alerte adressée au service comptable',
   debtor_email_changed: 'Adresse e-mail du débiteur corrigée',
   email_pause_lifted: 'Envois au débiteur rétablis',
