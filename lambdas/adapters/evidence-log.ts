@@ -57,6 +57,18 @@ export async function listRecords(dossierId: string): Promise<EvidenceRecord[]> 
   return records;
 }
 
+/** Up to `limit` records after seq `after`, in seq order (a page of the log). */
+export async function recordsAfter(dossierId: string, after: number, limit: number): Promise<EvidenceRecord[]> {
+  const records: EvidenceRecord[] = [];
+  let start: QueryCommandOutput['LastEvaluatedKey'] = { pk: { S: `D#${dossierId}` }, sk: { S: recordSk(after) } };
+  do {
+    const out = await queryRecords(dossierId, { ExclusiveStartKey: start, Limit: limit - records.length });
+    records.push(...(out.Items ?? []).map(fromItem));
+    start = out.LastEvaluatedKey;
+  } while (start && records.length < limit);
+  return records;
+}
+
 async function getRecord(dossierId: string, seq: number): Promise<EvidenceRecord | null> {
   const out = await clients.dynamodb().send(
     new GetItemCommand({ TableName: settings.tableName(), Key: { pk: { S: `D#${dossierId}` }, sk: { S: recordSk(seq) } }, ConsistentRead: true }),

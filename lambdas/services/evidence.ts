@@ -15,7 +15,7 @@ import { toDecimalString } from '../domain/money';
 import { renderTimeline } from '../notices/evidence-timeline';
 import { clock } from '../adapters/clock';
 import { getCreditor, updateDossier } from '../adapters/dossier-store';
-import { appendEvidence, listRecords } from '../adapters/evidence-log';
+import { appendEvidence, listRecords, recordsAfter } from '../adapters/evidence-log';
 import { presignEvidence, putEvidenceFile, readEvidence } from '../adapters/evidence-store';
 import { dossierOf } from './dossier-access';
 import { ZipFile, zipWriter } from './bundle-zip';
@@ -27,26 +27,39 @@ export interface EvidenceLogView {
   dossierId: string;
   head: ChainHead | null;
   records: EvidenceRecord[];
+  /** Pass as `after` for the next page; null on the last page. */
+  nextAfter: number | null;
 }
+
+/** A page of the log stays far below Lambda's 6 MB response limit (a record is about 1 KB). */
+export const MAX_RECORDS_PER_PAGE = 1000;
 
 /**
  * The log, complete: any history entry a failed append left out is appended first (the log is a
  * projection of the history, so catching up is always possible and always gives the same records).
  */
-async function caughtUp(d: Dossier): Promise<EvidenceRecord[]> {
+async function catchUp(d: Dossier): Promise<ChainHead | null> {
   try {
-    await appendEvidence(d, clock().now());
+    return await appendEvidence(d, clock().now());
   } catch (e) {
     console.error(JSON.stringify({ level: 'error', msg: 'evidence log cannot catch up', dossierId: d.id, error: String((e as Error)?.message ?? e) }));
     throw new DomainError(503, 'evidence_unavailable', 'The evidence vault cannot be reached right now; retry shortly.');
   }
+}
+
+async function caughtUp(d: Dossier): Promise<EvidenceRecord[]> {
+  await catchUp(d);
   return listRecords(d.id);
 }
 
-export async function evidenceLog(creditorId: string, dossierId: string): Promise<EvidenceLogView> {
+/** The log, `limit` records after seq `after` (defaults: from the start, the largest page). */
+export async function evidenceLog(creditorId: string, dossierId: string, page: { after?: number; limit?: number } = {}): Promise<EvidenceLogView> {
   const d = await dossierOf(creditorId, dossierId);
-  const records = await caughtUp(d);
-  return { dossierId: d.id, head: headOf(records), records };
+  const head = await catchUp(d);
+  const limit = page.limit ?? MAX_RECORDS_PER_PAGE;
+  const records = await recordsAfter(d.id, page.after ?? 0, limit);
+  const last = records[records.length - 1];
+  return { dossierId: d.id, head, records, nextAfter: last && head && last.seq < head.seq ? last.seq : null };
 }
 
 export interface IssuedBundle {

@@ -93,6 +93,16 @@ describe('evidence vault in local mode', () => {
     }
     expect(head).toEqual({ seq: records.length, hash: records.at(-1).hash });
     expect(view.evidenceHead).toEqual(head);
+    expect(log.body.nextAfter).toBeNull();
+    // Paged: the same records, in order, whatever the page size.
+    const first = (await local.api.call('GET', `/invoices/${id}/evidence?limit=2`)).body;
+    expect(first).toMatchObject({ head, nextAfter: 2 });
+    const rest = (await local.api.call('GET', `/invoices/${id}/evidence?after=2&limit=1000`)).body;
+    expect(rest.nextAfter).toBeNull();
+    expect([...first.records, ...rest.records]).toEqual(records);
+    const bad = await local.api.call('GET', `/invoices/${id}/evidence?limit=0`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details).toEqual([{ path: 'limit', message: 'must be a whole number from 1 to 1000' }]);
   });
 
   it('never appends twice: replayed requests and racing writers leave one record per fact', async () => {
