@@ -25,9 +25,10 @@ import { toDecimalString } from './money';
 import { commitmentView, CommitmentView, settleCommitments } from './dossier-commitments';
 import type { Acknowledgment, PaymentPlan, PromiseToPay } from './dossier-commitments';
 import { prescriptionDetail } from './prescription';
-import { builtinPolicy } from './policy';
+import { builtinPolicy, type Policy } from './policy';
+import { addCalendarDays, isBusinessDay, localDate } from './calendar';
 import type { ChainHead, EvidenceRef } from './evidence-chain';
-import { computeSchedule } from './schedule';
+import { computeSchedule, noticeDeadline } from './schedule';
 
 export interface SendLock {
   /** The stage, or the follow-up (e.g. "instalment_reminder") being sent. */
@@ -148,6 +149,30 @@ export function scheduleFor(d: Pick<Dossier, 'invoice' | 'region' | 'events' | '
     notBefore: notBefore ? iso(notBefore) : undefined,
     amountCents: d.invoice.amountCents,
   });
+}
+
+/** The built-in policy the dossier runs under (fixed at intake). */
+export function policyOf(d: Pick<Dossier, 'policyName'>): Policy {
+  return builtinPolicy(d.policyName);
+}
+
+/**
+ * The payment date a stage's letter states when it is sent at `now`:
+ * - the mise en demeure: the end of the policy's grace period (noticeDeadline, the same function
+ *   the schedule uses, so the date printed is the dossier's deadline);
+ * - the formal reminder: the same period, but never on or after the day the mise en demeure is
+ *   scheduled (the reminder announces it as the next step): at the latest the business day before.
+ */
+export function statedDeadline(d: Pick<Dossier, 'policyName' | 'region' | 'schedule'>, stage: Stage, now: Date): IsoDate | undefined {
+  if (stage !== 'formal_notice' && stage !== 'formal_reminder') return undefined;
+  const policy = policyOf(d);
+  const deadline = noticeDeadline(iso(now), policy, d.region);
+  if (stage === 'formal_notice') return deadline;
+  const notice = d.schedule.find((s) => s.stage === 'formal_notice');
+  if (!notice) return deadline;
+  let before = addCalendarDays(localDate(notice.at), -1);
+  while (!isBusinessDay(before, d.region)) before = addCalendarDays(before, -1);
+  return before < deadline && before > localDate(iso(now)) ? before : deadline;
 }
 
 export function firstUnsent(schedule: ScheduledStage[], sent: { stage: Stage }[]): ScheduledStage | null {

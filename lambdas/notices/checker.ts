@@ -11,6 +11,8 @@ import { FOOTER_PATTERN } from './pdf-letter';
 import { scanPdfText } from './pdf-scan';
 import { toWinAnsi } from './pdf-winansi';
 import { letterReference } from './templates/common';
+import { gracePeriodSentence } from './templates/formal-notice';
+import { MIN_GRACE_DAYS } from '../domain/policy';
 import type { NoticeContext, RenderedNotice } from './types';
 import {
   AGENCY_ACTIVITY,
@@ -231,6 +233,7 @@ function formalNoticeMentions(ctx: NoticeContext): Mention[] {
     { name: 'place and date', needles: [L === 'fr' ? `Fait à ${city}, le ${date}` : `Done at ${city}, on ${date}`] },
   ];
   if (ctx.deadline && isIsoDate(ctx.deadline)) mentions.push({ name: 'payment deadline (firm date)', needles: [formatDate(ctx.deadline, L)] });
+  if (ctx.graceDays !== undefined) mentions.push({ name: 'grace period sentence', needles: [gracePeriodSentence(ctx)] });
   if (ctx.creditor.agency) {
     mentions.push({ name: 'agency identity', needles: [singleLine(ctx.creditor.agency.legalName)] });
   }
@@ -255,10 +258,14 @@ function hasActiveContent(html: string): boolean {
 /** Everything a mise en demeure must contain, checked in the text, the HTML and the PDF. */
 export function checkFormalNotice(ctx: NoticeContext, rendered: RenderedNotice): CheckResult {
   const missing: string[] = [];
+  const grace = ctx.graceDays;
+  if (grace === undefined || !Number.isSafeInteger(grace) || grace < MIN_GRACE_DAYS) {
+    missing.push(`grace period of the policy (at least ${MIN_GRACE_DAYS} days, got ${String(grace)})`);
+  }
   if (!ctx.deadline || !isIsoDate(ctx.deadline)) {
     missing.push('payment deadline (firm date)');
-  } else if (ctx.deadline < addDays(parisDate(ctx.sentAt), 8)) {
-    missing.push(`payment deadline at least 8 days after sending (got ${ctx.deadline})`);
+  } else if (grace !== undefined && Number.isSafeInteger(grace) && ctx.deadline < addDays(parisDate(ctx.sentAt), grace)) {
+    missing.push(`payment deadline at least ${grace} days after sending (got ${ctx.deadline})`);
   }
   if (!/mise en demeure/i.test(rendered.subject)) missing.push('subject: "Mise en demeure"');
   if (ctx.language === 'en' && !/mise en demeure \(formal notice\)/i.test(rendered.subject)) missing.push('subject: "Mise en demeure (formal notice)"');

@@ -60,6 +60,12 @@ export interface NoticeContext {
   sentAt: IsoInstant;
   /** Firm payment deadline: required for formal_reminder and formal_notice. */
   deadline?: IsoDate;
+  /**
+   * The grace period of the mise en demeure, in days, from the dossier's policy (Policy.graceDays):
+   * required for formal_notice. The sentence about the delay and the checker read it; nothing in
+   * the notices assumes a number of days.
+   */
+  graceDays?: number;
   payment?: PaymentNotice;
   promise?: PromiseNotice;
   /** A payment plan; toleranceBusinessDays (default 2) is how late an instalment may be before the plan ends. */

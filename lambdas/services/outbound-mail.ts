@@ -20,7 +20,7 @@ import { parisDate } from './paris-time';
 export { EmailPaused } from '../domain/debtor-key';
 
 export type NoticeExtras = Partial<
-  Pick<NoticeContext, 'deadline' | 'payment' | 'promise' | 'plan' | 'dispute' | 'instalment' | 'agencyFirstLetter'>
+  Pick<NoticeContext, 'deadline' | 'graceDays' | 'payment' | 'promise' | 'plan' | 'dispute' | 'instalment' | 'agencyFirstLetter'>
 >;
 
 export interface DeliverInput {

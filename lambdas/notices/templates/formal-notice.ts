@@ -1,11 +1,13 @@
 /**
  * Stage 3, mise en demeure (C. civ. 1344): a letter (e-mail body and PDF attachment) with the words
  * "mise en demeure", both parties' identities and addresses, the invoice references, nature and
- * exact amount of the debt with its breakdown, the original due date, a firm deadline (8-day grace),
+ * exact amount of the debt with its breakdown, the original due date, a firm deadline (the policy's
+ * grace period, ctx.graceDays),
  * an express demand to pay, the payment methods, the lawful consequences of non-payment, interest
  * running, a contact person, place and date. checker.ts verifies all of it on the output.
  */
 import { safeFilenamePart, singleLine } from '../escape';
+import { daysInWords } from '../format';
 import { CONSEQUENCES } from '../legal-texts';
 import type { Block } from '../letter';
 import type { NoticeContext } from '../types';
@@ -70,13 +72,7 @@ export function formalNotice(ctx: NoticeContext): NoticeDraft {
         `Accordingly, ${demandSubject}${DEMAND.en} the sum of ${total} no later than ${deadline}.`,
       ),
     },
-    {
-      type: 'paragraph',
-      text: f.t(
-        "Ce délai de huit jours court à compter du lendemain de l'envoi de la présente ; lorsqu'il expire un samedi, un dimanche ou un jour férié, il est reporté au premier jour ouvré suivant.",
-        'This eight-day period runs from the day after this letter is sent; when it ends on a Saturday, Sunday or public holiday, it is extended to the next working day.',
-      ),
-    },
+    { type: 'paragraph', text: gracePeriodSentence(ctx) },
     { type: 'paragraph', text: IS_MISE_EN_DEMEURE[lang] },
     ...paymentBlocks(ctx, lang),
     { type: 'heading', text: f.t("Conséquences d'un défaut de paiement", 'Consequences of non-payment') },
@@ -117,6 +113,19 @@ export function formalNotice(ctx: NoticeContext): NoticeDraft {
       footer: f.t(`Mise en demeure – facture ${n} – réf. ${singleLine(ctx.dossierId)}`, `Mise en demeure (formal notice) – invoice ${n} – ref. ${singleLine(ctx.dossierId)}`),
     },
   };
+}
+
+/**
+ * The sentence about the delay, naming the policy's grace period (ctx.graceDays, the same number
+ * the schedule and the deadline use). Without it the sentence is empty and the checker refuses.
+ */
+export function gracePeriodSentence(ctx: NoticeContext): string {
+  if (ctx.graceDays === undefined) return '';
+  const f = fmt(ctx.language);
+  return f.t(
+    `Ce délai de ${daysInWords(ctx.graceDays, 'fr')} court à compter du lendemain de l'envoi de la présente ; lorsqu'il expire un samedi, un dimanche ou un jour férié, il est reporté au premier jour ouvré suivant.`,
+    `This period of ${daysInWords(ctx.graceDays, 'en')} runs from the day after this letter is sent; when it ends on a Saturday, Sunday or public holiday, it is extended to the next working day.`,
+  );
 }
 
 function natureFr(ctx: NoticeContext): string {
