@@ -28,7 +28,7 @@ import type { AmountBreakdown, DebtorKind, IsoDate, PenaltyLine } from './model'
 import type { Cents } from './money';
 import { assertCents, toDecimalString } from './money';
 import { addDays, compareIsoDates, maxIsoDate, requireIsoDate } from './epoch-days';
-import { halfYearOf } from './rates';
+import { ecbRate, halfYearOf, legalRate } from './rates';
 import {
   DAY_COUNT_NOTE,
   PAYMENT_DAY_NOTE,
@@ -304,8 +304,8 @@ export function explainBreakdown(input: BreakdownInput): BreakdownExplanation {
 
   const provisionalNotes = [...new Set(lines.filter((l) => l.provisional).map((l) => l.source))];
   notes.push(...provisionalNotes);
-  if (lines.some((l) => l.source.includes('TO CONFIRM'))) {
-    notes.push('A rate used is marked "to confirm" in the rate table (lambdas/domain/rates.ts).');
+  if (provisionalNotes.length > 0) {
+    notes.push('Lines marked provisional apply a rate that is not yet confirmed (the last known one); the amount will be adjusted once it is.');
   }
 
   notes.push(
@@ -370,4 +370,19 @@ export function checkPaymentAmount(breakdown: AmountBreakdown, amountCents: Cent
     };
   }
   return { ok: true };
+}
+
+/**
+ * What an operator should do about the provisional rates of a breakdown (add or confirm a row of
+ * the rate tables), for the logs: never printed in a letter.
+ */
+export function provisionalRateActions(b: AmountBreakdown): string[] {
+  const actions = new Set<string>();
+  for (const line of b.interest.lines) {
+    if (!line.provisional) continue;
+    const hy = halfYearOf(line.from);
+    const q = b.interest.basis === 'legal' ? legalRate(hy, 'business') : ecbRate(hy);
+    if (q.operatorAction) actions.add(q.operatorAction);
+  }
+  return [...actions];
 }

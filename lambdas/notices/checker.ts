@@ -363,6 +363,10 @@ export function checkNotice(ctx: NoticeContext, rendered: RenderedNotice): Check
 
   const h = haystacks(rendered, false);
   missing.push(...findMissing(mentions, h));
+  for (const [src, hay] of [['subject', rendered.subject], ['text', rendered.text], ['html', htmlVisibleText(rendered.html)]] as const) {
+    const leak = INTERNAL_LEAK.exec(hay);
+    if (leak) missing.push(`no internal file name or operator step in the ${src} (found "${leak[0]}")`);
+  }
 
   // B2C: no L441-10 penalties, no D441-5 indemnity, not even as wording.
   if (ctx.breakdown.regime === 'b2c' && expectedTo === 'debtor') {
@@ -375,6 +379,12 @@ export function checkNotice(ctx: NoticeContext, rendered: RenderedNotice): Check
   }
   return { ok: missing.length === 0, missing: [...new Set(missing)] };
 }
+
+/**
+ * What no message may ever contain: a source file, a script, an operator step (rate sources and
+ * calculation notes are printed in letters; the operator's instructions go to the logs).
+ */
+export const INTERNAL_LEAK = /\blambdas\/|\bscripts\/|rate-tables\.json|\brates\.ts\b|\bnpm run\b|rates:add|\boperator (adds|should|must)|TO CONFIRM/i;
 
 /** Throws NoticeNotSendableError naming every missing mention; renderNotice calls it. */
 export function assertSendable(ctx: NoticeContext, rendered: RenderedNotice): void {

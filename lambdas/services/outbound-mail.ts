@@ -5,6 +5,7 @@
  * the debtor receives has the same evidence trail.
  */
 import { breakdownFor, Dossier, SentInfo } from '../domain/dossier';
+import { provisionalRateActions } from '../domain/breakdown';
 import type { CreditorProfile } from '../domain/model';
 import { sha256Hex } from '../domain/identity';
 import { renderNotice } from '../notices/render';
@@ -41,6 +42,10 @@ export async function deliverNotice(input: DeliverInput): Promise<SentInfo> {
   const { dossier: d, creditor, kind, now, slot } = input;
   // A hard bounce or a complaint paused e-mail to this debtor (the hand-off goes to the lawyer).
   if (kind !== 'litigation_handoff') await assertDebtorEmailAllowed(d);
+  const breakdown = breakdownFor(d, creditor, parisDate(now));
+  // A provisional rate is printed as such on the letter; the operator learns here what to add.
+  const actions = provisionalRateActions(breakdown);
+  if (actions.length > 0) console.warn(JSON.stringify({ msg: 'provisional rate printed', dossierId: d.id, kind, actions }));
   const rendered = await renderNotice({
     kind,
     language: kind === 'litigation_handoff' ? 'fr' : d.debtor.language,
@@ -48,7 +53,7 @@ export async function deliverNotice(input: DeliverInput): Promise<SentInfo> {
     debtor: d.debtor,
     invoice: d.invoice,
     dossierId: d.id,
-    breakdown: breakdownFor(d, creditor, parisDate(now)),
+    breakdown,
     sentAt: now.toISOString(),
     ...input.extra,
   });
