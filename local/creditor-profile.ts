@@ -39,6 +39,7 @@ const profileSchema = z.object({
     .string()
     .refine(isBuiltinPolicyName, { error: `must name a built-in policy: ${Object.keys(BUILTIN_POLICIES).join(', ')}` })
     .optional(),
+  paymentAllocation: z.enum(['civil-code-1343-1', 'principal-first']).optional(),
   pursueAccessories: z.boolean().optional(),
   commitmentTerms: z
     .object(

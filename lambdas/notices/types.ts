@@ -33,8 +33,14 @@ export interface PaymentNotice {
   amountCents: Cents;
   paidOn: IsoDate;
   reference: string;
-  /** What remains due after this payment (0 when the dossier is settled). */
+  /** What remains due after this payment, accessories included (0 when the dossier is settled). */
   balanceCents: Cents;
+  /** How the payment was allocated (domain/settlement.ts). */
+  allocation?: { order: 'principal-first' | 'civil-code-1343-1'; principalCents: Cents; interestCents: Cents; indemnityCents: Cents };
+  /** What remains due per component (all 0 when settled). */
+  remaining?: { principalCents: Cents; interestCents: Cents; indemnityCents: Cents };
+  /** Accessories waived by this payment, and why (the creditor's choice, never claimed, a plan kept). */
+  waived?: { interestCents: Cents; indemnityCents: Cents; reason: 'creditor_waiver' | 'not_claimed' | 'payment_plan_kept' };
 }
 
 export interface PromiseNotice {

@@ -61,3 +61,82 @@ describe('point 1: a rate awaiting confirmation is printed as provisional on rea
     expect(flat(all[3].body.text)).toMatch(/provisional until the rate in force on 1 Jul 2026 is confirmed/);
   });
 });
+
+describe('point 4: settlement and accessories, consistent everywhere', () => {
+  const local = useLocalSystem({ clockStart: CLOCK_START });
+  const types = (v: any) => v.events.map((e: any) => e.type);
+
+  it('C. civ. 1343-1 (default): after the mise en demeure, paying the principal alone does not close the dossier and the receipt says what remains', async () => {
+    const api = await creditorApi(local.api, 'civil-code', { paymentAllocation: 'civil-code-1343-1' });
+    const waiver = await creditorApi(local.api, 'waiver', { paymentAllocation: 'principal-first' });
+    const floor = await creditorApi(local.api, 'floor', {});
+    const a = (await api.createInvoice(invoice({ invoiceNumber: 'ACC-1343' }))).body;
+    const b = (await waiver.createInvoice(invoice({ invoiceNumber: 'ACC-WAIVE' }))).body;
+    const p = (await api.createInvoice(invoice({ invoiceNumber: 'ACC-PLAN' }))).body;
+    await floor.createInvoice(invoice({ invoiceNumber: 'ACC-FLOOR', contractualPenaltyRate: '5.00' }));
+    await local.api.advanceTo('2026-05-05T10:00:00Z');
+
+    // The mise en demeure claimed penalties and the 40 € and says how payments are allocated.
+    const med = (await mailsOf(local.api, 'ACC-1343')).find((m) => /Mise en demeure/.test(m.subject));
+    expect(flat(med.body.text)).toContain("Conformément à l'article 1343-1 du Code civil, tout paiement partiel s'impute d'abord sur les pénalités de retard échues");
+    // 4 April - 5 May: 32 days x 12.15% on 1 250,00 = 13,32 ; then 40,00 ; then 1 196,68 of principal.
+    const paid = await api.pay(a.id, { amount: '1250.00', paidOn: '2026-05-05', reference: 'VIR-ACC-1' });
+    expect(paid.status).toBe(201);
+    expect(paid.body.status).toBe('active');
+    expect(paid.body.balance).toBe('53.32');
+    expect(paid.body.events.find((e: any) => e.type === 'payment_recorded')).toMatchObject({
+      allocation: { order: 'civil-code-1343-1', interest: '13.32', indemnity: '40.00', principal: '1196.68' },
+      remainingDue: '53.32',
+    });
+    expect(types(paid.body)).not.toContain('paid');
+    const receipt = (await mailsOf(local.api, 'ACC-1343')).find((m) => /Reçu de paiement/.test(m.subject));
+    const r = flat(receipt.body.text);
+    expect(r).not.toMatch(/entièrement réglée et le dossier est clos/);
+    expect(r).toContain("Votre facture n'est donc pas entièrement réglée : il reste 53,32 € à régler");
+    expect(r).toContain('Imputation : pénalités de retard 13,32 € ; indemnité forfaitaire 40,00 € ; principal 1 196,68 €');
+    expect(r).toContain('Principal restant dû : 53,32 €');
+    // The remainder settles it; that receipt says principal and accessories are paid.
+    const rest = await api.pay(a.id, { amount: '53.32', paidOn: '2026-05-05', reference: 'VIR-ACC-2' });
+    expect(rest.body.status).toBe('paid');
+    const last = (await mailsOf(local.api, 'ACC-1343')).filter((m) => /Reçu de paiement/.test(m.subject)).at(-1);
+    expect(flat(last.body.text)).toContain('Votre facture est désormais entièrement réglée, principal et pénalités de retard et indemnité forfaitaire compris, et le dossier est clos.');
+
+    // The creditor's stated waiver (principal first): announced on the mise en demeure, applied and
+    // said on the receipt.
+    const medW = (await mailsOf(local.api, 'ACC-WAIVE')).find((m) => /Mise en demeure/.test(m.subject));
+    expect(flat(medW.body.text)).toContain('dès que le principal est intégralement réglé, nous renonçons aux pénalités de retard et à l’indemnité forfaitaire'.replace('’', "'"));
+    const paidW = await waiver.pay(b.id, { amount: '1250.00', paidOn: '2026-05-05', reference: 'VIR-W-1' });
+    expect(paidW.body.status).toBe('paid');
+    expect(paidW.body.events.find((e: any) => e.type === 'accessories_waived')).toMatchObject({ reason: 'creditor_waiver', interest: '13.32', indemnity: '40.00' });
+    const receiptW = flat((await mailsOf(local.api, 'ACC-WAIVE')).find((m) => /Reçu de paiement/.test(m.subject)).body.text);
+    expect(receiptW).toContain('Le principal de la facture n° ACC-WAIVE est intégralement réglé et le dossier est clos.');
+    expect(receiptW).toContain("les pénalités de retard (13,32 €) et l'indemnité forfaitaire pour frais de recouvrement (40,00 €), dus de plein droit, comme nous vous l'avions indiqué, nous y renonçons une fois le principal réglé : ils ne vous sont pas réclamés.");
+
+    // A payment plan after the mise en demeure: its letter says the accessories are waived if it is
+    // kept in full, and keeping it in full closes the dossier with them waived.
+    const plan = await api.post(`/invoices/${p.id}/payment-plan`, {
+      instalments: [
+        { dueDate: '2026-05-20', amount: '625.00' },
+        { dueDate: '2026-06-19', amount: '625.00' },
+      ],
+    });
+    expect(plan.status).toBe(201);
+    const planMail = flat((await mailsOf(local.api, 'ACC-PLAN')).find((m) => /Échéancier/.test(m.subject)).body.text);
+    expect(planMail).toContain('nous y renonçons si l’échéancier est intégralement respecté'.replace('’', "'"));
+    await api.pay(p.id, { amount: '625.00', paidOn: '2026-05-05', reference: 'ECH-ACC-1' });
+    const done = await api.pay(p.id, { amount: '625.00', paidOn: '2026-05-05', reference: 'ECH-ACC-2' });
+    expect(done.body.status).toBe('paid');
+    expect(done.body.events.find((e: any) => e.type === 'accessories_waived')).toMatchObject({ reason: 'payment_plan_kept' });
+    const planReceipt = flat((await mailsOf(local.api, 'ACC-PLAN')).filter((m) => /Reçu de paiement/.test(m.subject)).at(-1).body.text);
+    expect(planReceipt).toContain("l'échéancier ayant été intégralement respecté, nous y renonçons comme convenu");
+
+    // A contractual rate below the legal floor is set aside, and the letter says why.
+    const medF = (await mailsOf(local.api, 'ACC-FLOOR')).find((m) => /Mise en demeure/.test(m.subject));
+    for (const text of [flat(medF.body.text), (await pdfOf(medF)).text]) {
+      expect(text).toContain('Le taux contractuel de 5,00 % prévu par la facture est inférieur au minimum légal de trois fois le taux de l');
+      expect(text).toContain('(2,62 %), soit 7,86 %');
+      expect(text).toContain('il est donc écarté et remplacé par le taux de refinancement de la Banque centrale européenne majoré de 10 points');
+      expect(text).toContain('12,15 %');
+    }
+  });
+});

@@ -19,6 +19,7 @@ import { L111_8_PARAGRAPHS_2_3_EN, L111_8_PARAGRAPHS_2_3_FR, L111_8_TITLE } from
 import type { AmountRow, Block, Field, Letter } from '../letter';
 import type { NoticeContext, NoticeKind, NoticeRecipient } from '../types';
 import { AGENCY_ACTIVITY, NO_COLLECTION_FEES, PROVISIONAL } from '../wording';
+import { allocationChoice } from '../../domain/settlement';
 
 /** What a template produces; render.ts turns it into text, HTML and (when asked) a PDF. */
 export interface NoticeDraft {
@@ -214,6 +215,22 @@ export function interestNotes(ctx: NoticeContext, language: Language): Block[] {
       ),
     });
   }
+  const setAside = b.regime === 'b2b' ? b.interest.contractual?.setAside ?? [] : [];
+  if (setAside.length > 0) {
+    // C. com. L441-10 II: a contractual rate "ne peut être inférieur à trois fois le taux d'intérêt légal".
+    const c = b.interest.contractual!;
+    const floors = [...new Set(setAside.map((x) => x.floorPercent))].map((x) => f.rate(x)).join(f.t(' puis ', ' then '));
+    const legal = [...new Set(setAside.map((x) => x.legalRatePercent))].map((x) => f.rate(x)).join(f.t(' puis ', ' then '));
+    const origin = c.origin === 'invoice' ? f.t('prévu par la facture', 'stated on the invoice') : f.t('prévu par nos conditions générales', 'stated in our terms and conditions');
+    blocks.push({
+      type: 'paragraph',
+      text: f.t(
+        `Le taux contractuel de ${f.rate(c.ratePercent)} ${origin} est inférieur au minimum légal de trois fois le taux de l'intérêt légal (${legal}), soit ${floors} : l'article L441-10 II du Code de commerce interdit un taux inférieur, il est donc écarté et remplacé par le taux de refinancement de la Banque centrale européenne majoré de 10 points${c.appliedTo.length > 0 ? ` pour les périodes où il est inférieur à ce minimum` : ''}.`,
+        `The contractual rate of ${f.rate(c.ratePercent)} ${origin} is below the legal minimum of three times the statutory interest rate (${legal}), that is ${floors}: article L441-10 II of the French Commercial Code forbids a lower rate, so it is set aside and replaced by the European Central Bank refinancing rate plus 10 percentage points${c.appliedTo.length > 0 ? ' for the periods in which it is below that minimum' : ''}.`,
+      ),
+    });
+  }
+  blocks.push(...allocationBlocks(ctx, language));
   if (b.provisional || b.interest.lines.some((l) => l.provisional)) {
     blocks.push({
       type: 'paragraph',
@@ -224,6 +241,48 @@ export function interestNotes(ctx: NoticeContext, language: Language): Block[] {
     });
   }
   return blocks;
+}
+
+/**
+ * How payments will be allocated, on letters that claim accessories (domain/settlement.ts): C. civ.
+ * 1343-1 (interest first), or the creditor's stated waiver (principal first, accessories waived
+ * once the principal is paid).
+ */
+export function allocationBlocks(ctx: NoticeContext, language: Language): Block[] {
+  const b = ctx.breakdown;
+  if (b.interest.totalCents + b.indemnityCents === 0) return [];
+  const t = tr(language);
+  const b2b = b.regime === 'b2b';
+  if (allocationChoice(ctx.creditor) === 'principal-first') {
+    return [
+      {
+        type: 'paragraph',
+        text: b2b
+          ? t(
+              "Vos paiements s'imputent d'abord sur le principal ; dès que le principal est intégralement réglé, nous renonçons aux pénalités de retard et à l'indemnité forfaitaire pour frais de recouvrement.",
+              'Your payments are allocated to the principal first; as soon as the principal is paid in full, we waive the late-payment penalties and the fixed recovery indemnity.',
+            )
+          : t(
+              "Vos paiements s'imputent d'abord sur le principal ; dès que le principal est intégralement réglé, nous renonçons aux intérêts au taux légal.",
+              'Your payments are allocated to the principal first; as soon as the principal is paid in full, we waive the interest at the statutory rate.',
+            ),
+      },
+    ];
+  }
+  return [
+    {
+      type: 'paragraph',
+      text: b2b
+        ? t(
+            "Conformément à l'article 1343-1 du Code civil, tout paiement partiel s'impute d'abord sur les pénalités de retard échues, puis sur l'indemnité forfaitaire, puis sur le principal : le règlement du seul principal ne solde pas votre dette.",
+            'Under article 1343-1 of the French Civil Code, any partial payment is allocated first to the late-payment penalties accrued, then to the fixed recovery indemnity, then to the principal: paying the principal alone does not settle your debt.',
+          )
+        : t(
+            "Conformément à l'article 1343-1 du Code civil, tout paiement partiel s'impute d'abord sur les intérêts échus, puis sur le principal.",
+            'Under article 1343-1 of the French Civil Code, any partial payment is allocated first to the interest accrued, then to the principal.',
+          ),
+    },
+  ];
 }
 
 /** Bank details (IBAN/BIC), payment reference, optional https payment link. */

@@ -1,9 +1,11 @@
 /**
  * Confirms an agreed payment plan: every instalment (date, amount), the payment methods, what the
  * plan covers, that it acknowledges the debt (C. civ. 2240) and what happens if an instalment is
- * missed. The plan covers the principal still due; accessories (late-payment penalties, the 40 €
- * indemnity) are not claimed while it is kept, and are again if it breaks (escalation resumes on
- * the full breakdown).
+ * missed. The plan covers the principal still due; the accessories (late-payment penalties, the
+ * 40 € indemnity, or B2C legal interest) are waived if the plan is kept in full, and claimed again if
+ * it breaks (escalation resumes on the full breakdown). domain/settlement.ts applies exactly this:
+ * instalments are allocated to the principal, and the last one closes the dossier with the
+ * accessories waived.
  */
 import type { NoticeContext } from '../types';
 import {
@@ -71,12 +73,12 @@ export function paymentPlanConfirmation(ctx: NoticeContext): NoticeDraft {
                 text:
                   ctx.breakdown.regime === 'b2b'
                     ? f.t(
-                        `Les pénalités de retard et l'indemnité forfaitaire de recouvrement (${f.money(accessoriesCents)} au ${f.date(ctx.breakdown.asOf)}) ne vous sont pas réclamées tant que l'échéancier est respecté.`,
-                        `Late-payment penalties and the fixed recovery indemnity (${f.money(accessoriesCents)} as of ${f.date(ctx.breakdown.asOf)}) are not claimed from you as long as the plan is kept.`,
+                        `Les pénalités de retard et l'indemnité forfaitaire de recouvrement (${f.money(accessoriesCents)} au ${f.date(ctx.breakdown.asOf)}) ne vous sont pas réclamées tant que l'échéancier est respecté, et nous y renonçons si l'échéancier est intégralement respecté. Si une échéance n'est pas réglée, elles vous seront de nouveau réclamées, avec les pénalités qui auront couru entre-temps.`,
+                        `Late-payment penalties and the fixed recovery indemnity (${f.money(accessoriesCents)} as of ${f.date(ctx.breakdown.asOf)}) are not claimed from you while the plan is kept, and we waive them if the plan is kept in full. If an instalment is not paid, they will be claimed again, with the penalties accrued meanwhile.`,
                       )
                     : f.t(
-                        `Les intérêts de retard (${f.money(accessoriesCents)} au ${f.date(ctx.breakdown.asOf)}) ne vous sont pas réclamés tant que l'échéancier est respecté.`,
-                        `Late-payment interest (${f.money(accessoriesCents)} as of ${f.date(ctx.breakdown.asOf)}) is not claimed from you as long as the plan is kept.`,
+                        `Les intérêts au taux légal (${f.money(accessoriesCents)} au ${f.date(ctx.breakdown.asOf)}) ne vous sont pas réclamés tant que l'échéancier est respecté, et nous y renonçons si l'échéancier est intégralement respecté. Si une échéance n'est pas réglée, ils vous seront de nouveau réclamés.`,
+                        `Interest at the statutory rate (${f.money(accessoriesCents)} as of ${f.date(ctx.breakdown.asOf)}) is not claimed from you while the plan is kept, and we waive it if the plan is kept in full. If an instalment is not paid, it will be claimed again.`,
                       ),
               },
             ]
