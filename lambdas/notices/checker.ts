@@ -14,6 +14,7 @@ import { letterReference } from './templates/common';
 import { gracePeriodSentence } from './templates/formal-notice';
 import { MIN_GRACE_DAYS } from '../domain/policy';
 import type { NoticeContext, RenderedNotice } from './types';
+import type { Language } from '../domain/model';
 import {
   AGENCY_ACTIVITY,
   B2B_ONLY_WORDS,
@@ -148,9 +149,18 @@ function breakdownMentions(ctx: NoticeContext, L = ctx.language): Mention[] {
   if (b.regime === 'b2b' && b.indemnityCents > 0) {
     mentions.push({ name: 'recovery indemnity (40 EUR, D441-5)', needles: [formatMoney(b.indemnityCents, L), 'D441-5'] });
   }
-  if (b.paidCents > 0) mentions.push({ name: 'payments received', needles: [formatMoney(-b.paidCents, L)] });
+  if (b.payments && b.payments.length > 0) mentions.push(...paymentsListMentions(ctx, L));
+  else if (b.paidCents > 0) mentions.push({ name: 'payments received', needles: [formatMoney(-b.paidCents, L)] });
   mentions.push({ name: 'total due', needles: [formatMoney(b.totalDueCents, L)] });
   return mentions;
+}
+
+/** Every payment received, with its date and amount (every letter lists them). */
+function paymentsListMentions(ctx: NoticeContext, L = ctx.language): Mention[] {
+  return (ctx.breakdown.payments ?? []).map((p) => ({
+    name: `payment received on ${p.paidOn} (date, amount)`,
+    needles: [formatDate(p.paidOn, L), formatMoney(p.amountCents, L)],
+  }));
 }
 
 /** A needle no output can contain: the mention is reported missing (absent input data). */
@@ -207,7 +217,7 @@ function agencyFirstLetterMentions(ctx: NoticeContext): Mention[] {
     ...paymentMentions(ctx).map((m) => ({ ...m, name: `R124-4: demand with payment methods: ${m.name}` })),
     {
       name: 'R124-4: letter reference and date',
-      needles: [letterReference(ctx.dossierId, 'first_reminder'), formatDate(parisDate(ctx.sentAt), L)],
+      needles: [letterReference(ctx.invoice.invoiceNumber, 'first_reminder'), formatDate(parisDate(ctx.sentAt), L)],
     },
   ];
 }
@@ -236,6 +246,11 @@ function formalNoticeMentions(ctx: NoticeContext): Mention[] {
   if (ctx.graceDays !== undefined) mentions.push({ name: 'grace period sentence', needles: [gracePeriodSentence(ctx)] });
   if (ctx.creditor.agency) {
     mentions.push({ name: 'agency identity', needles: [singleLine(ctx.creditor.agency.legalName)] });
+    // Only the creditor can sue: "notre mandant pourra saisir…", never "nous".
+    mentions.push({ name: 'consequences attributed to the principal (agency)', needles: [L === 'fr' ? 'notre mandant' : 'our principal'] });
+  }
+  for (const letter of ctx.earlierLetters ?? []) {
+    mentions.push({ name: `date of the earlier ${letter.kind.replace('_', ' ')} (${letter.date})`, needles: [formatDate(letter.date, L)] });
   }
   return mentions;
 }
@@ -315,18 +330,25 @@ export function checkNotice(ctx: NoticeContext, rendered: RenderedNotice): Check
       mentions.push(
         ...partyMentions(ctx),
         { name: 'invoice number', needles: [singleLine(ctx.invoice.invoiceNumber)] },
-        { name: 'dossier reference', needles: [singleLine(ctx.dossierId)] },
+        { name: 'readable reference', needles: [letterReference(ctx.invoice.invoiceNumber, ctx.kind)] },
         ...breakdownMentions(ctx, 'fr'),
       );
       break;
     case 'payment_receipt':
       if (ctx.payment) {
-        mentions.push(
-          { name: 'amount received', needles: [formatMoney(ctx.payment.amountCents, L)] },
-          { name: 'payment date', needles: [formatDate(ctx.payment.paidOn, L)] },
-          { name: 'payment reference', needles: [singleLine(ctx.payment.reference)] },
-          { name: 'balance outstanding', needles: [formatMoney(Math.max(0, ctx.payment.balanceCents), L)] },
-        );
+        // A consumer's receipt is in French (loi 94-665 art. 2), with an English translation if needed.
+        const languages: Language[] = ctx.debtor.kind === 'consumer' ? (L === 'en' ? ['fr', 'en'] : ['fr']) : [L];
+        for (const lang of languages) {
+          const tag = languages.length > 1 ? ` (${lang})` : '';
+          mentions.push(
+            { name: `amount received${tag}`, needles: [formatMoney(ctx.payment.amountCents, lang)] },
+            { name: `payment date${tag}`, needles: [formatDate(ctx.payment.paidOn, lang)] },
+            { name: `payment reference${tag}`, needles: [singleLine(ctx.payment.reference)] },
+            { name: `balance outstanding${tag}`, needles: [formatMoney(Math.max(0, ctx.payment.balanceCents), lang)] },
+            ...paymentsListMentions(ctx, lang),
+          );
+        }
+        if (ctx.debtor.kind === 'consumer' && !/^Reçu de paiement/.test(rendered.subject)) missing.push('a consumer receipt is in French (subject)');
       } else missing.push('payment');
       break;
     case 'promise_confirmation':
@@ -354,6 +376,15 @@ export function checkNotice(ctx: NoticeContext, rendered: RenderedNotice): Check
       break;
   }
 
+  // Every letter lists the payments received with their dates (the breakdown lists cover the others).
+  if (['first_reminder', 'promise_confirmation', 'payment_plan_confirmation', 'instalment_reminder', 'dispute_acknowledgment'].includes(ctx.kind) && !(ctx.kind === 'first_reminder' && ctx.creditor.agency)) {
+    mentions.push(...paymentsListMentions(ctx));
+  }
+  // An agency never says it will sue: only its principal can ("notre mandant pourra saisir…").
+  if (ctx.creditor.agency && /nous pourrons,? sans autre avis, saisir|we may, without further notice, refer/i.test(rendered.text)) {
+    missing.push('agency letter: court action attributed to the principal, never to the agency ("nous")');
+  }
+
   // Later letters of a collection agency repeat the first letter's reference and date (R124-4).
   if (ctx.creditor.agency && expectedTo === 'debtor' && ctx.kind !== 'first_reminder') {
     const first = ctx.agencyFirstLetter;
@@ -370,7 +401,7 @@ export function checkNotice(ctx: NoticeContext, rendered: RenderedNotice): Check
 
   // B2C: no L441-10 penalties, no D441-5 indemnity, not even as wording.
   if (ctx.breakdown.regime === 'b2c' && expectedTo === 'debtor') {
-    for (const word of B2B_ONLY_WORDS[L]) {
+    for (const word of new Set([...B2B_ONLY_WORDS[L], ...(ctx.kind === 'payment_receipt' ? B2B_ONLY_WORDS.fr : [])])) {
       const w = norm(word);
       for (const [src, hay] of Object.entries(h.normal)) {
         if (hay.includes(w)) missing.push(`B2C notice must not mention "${word}" (found in ${src})`);

@@ -351,7 +351,7 @@ const agency: SampleDossier = {
   creditor: agencyCreditor,
   debtor: agencyDebtor,
   invoice: agencyInvoice,
-  agencyFirstLetter: { reference: letterReference('AMI-2026-0311', 'first_reminder'), date: '2026-04-09' },
+  agencyFirstLetter: { reference: letterReference('TG-2026-0419', 'first_reminder'), date: '2026-04-09' },
   notices: {
     first_reminder: { sentAt: '2026-04-09T07:00:00.000Z', breakdown: agencyAt('2026-04-09') },
     formal_reminder: { sentAt: '2026-04-23T07:00:00.000Z', deadline: '2026-05-04', breakdown: agencyAt('2026-04-23') },

@@ -78,6 +78,8 @@ export interface NoticeContext {
   plan?: { instalments: Instalment[]; toleranceBusinessDays?: number };
   dispute?: { id: string; reason: string };
   instalment?: Instalment;
+  /** The reminders sent before this letter, with their dates (the mise en demeure recalls them). */
+  earlierLetters?: { kind: 'first_reminder' | 'formal_reminder'; date: IsoDate }[];
   /** Agency mode: the first letter (R124-4 CPCE) that later notices must refer to. */
   agencyFirstLetter?: { reference: string; date: IsoDate };
 }

@@ -4,14 +4,12 @@
  * conditional write) is what makes a payment and a send take turns: a payment arriving now waits
  * until the notice is recorded, and a send never starts on a dossier that is no longer active.
  */
-import { claimSend, completeSend, Dossier, policyOf, sendSlot, sentStages, statedDeadline } from '../domain/dossier';
+import { claimSend, completeSend, Dossier, policyOf, sendSlot, statedDeadline } from '../domain/dossier';
 import type { CreditorProfile, NextAction, Stage } from '../domain/model';
-import { letterReference } from '../notices/templates';
 import { clock } from '../adapters/clock';
 import { updateDossier } from '../adapters/dossier-store';
 import { sendUnderLease } from './leased-send';
 import type { NoticeExtras } from './outbound-mail';
-import { parisDate } from './paris-time';
 
 /** Real-time lease: longer than the send Lambda's timeout, so a live send is never overtaken. */
 export const SEND_LEASE_MS = 90_000;
@@ -57,14 +55,8 @@ export async function dispatchNotice(req: SendRequest): Promise<SendOutcome> {
   return outcomeOf(out.dossier, req.stage === 'litigation_handoff' ? 'handed_off' : 'sent');
 }
 
-/** CPCE R124-4: an agency's later letters repeat the first letter's reference and date. */
-function agencyFirstLetter(d: Dossier, agency: boolean) {
-  const first = agency ? sentStages(d).find((s) => s.stage === 'first_reminder') : undefined;
-  return first ? { reference: letterReference(d.id, 'first_reminder'), date: parisDate(new Date(first.at)) } : undefined;
-}
-
 /** The deadline a stage states and the grace period it names: both from the dossier's policy. */
-function extrasFor(d: Dossier, stage: Stage, creditor: CreditorProfile, now: Date): NoticeExtras {
+function extrasFor(d: Dossier, stage: Stage, _creditor: CreditorProfile, now: Date): NoticeExtras {
   const deadline = statedDeadline(d, stage, now) ?? d.deadline ?? undefined;
-  return { deadline, graceDays: policyOf(d).graceDays, agencyFirstLetter: agencyFirstLetter(d, creditor.agency !== undefined) };
+  return { deadline, graceDays: policyOf(d).graceDays };
 }

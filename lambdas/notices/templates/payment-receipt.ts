@@ -8,6 +8,7 @@ import { singleLine } from '../escape';
 import type { Block, Field } from '../letter';
 import type { NoticeContext, PaymentNotice } from '../types';
 import {
+  actor,
   agencyFollowUpBlocks,
   closing,
   contactParagraph,
@@ -15,6 +16,7 @@ import {
   greeting,
   invoiceNumber,
   paymentBlocks,
+  paymentsReceivedBlocks,
   references,
   signature,
   subjectSuffix,
@@ -58,19 +60,26 @@ export function receiptBlocks(ctx: NoticeContext, lang: NoticeContext['language'
   }
   rows.push({ label: f.t('Solde restant dû', 'Balance outstanding'), value: f.money(Math.max(0, p.balanceCents)) });
   blocks.push({ type: 'fields', rows });
+  // Every payment received so far, with its date (this one included).
+  if ((ctx.breakdown.payments ?? []).length > 1) {
+    blocks.push({ type: 'heading', text: f.t('Paiements reçus à ce jour', 'Payments received to date') }, ...paymentsReceivedBlocks(ctx, lang, false));
+  }
 
   if (settled && p.waived) {
     const accessories =
       ctx.breakdown.regime === 'b2b'
         ? f.t(
-            `les pénalités de retard (${f.money(p.waived.interestCents)}) et l'indemnité forfaitaire pour frais de recouvrement (${f.money(p.waived.indemnityCents)})`,
+            `les pénalités de retard (${f.money(p.waived.interestCents)}) et l’indemnité forfaitaire pour frais de recouvrement (${f.money(p.waived.indemnityCents)})`,
             `the late-payment penalties (${f.money(p.waived.interestCents)}) and the fixed recovery indemnity (${f.money(p.waived.indemnityCents)})`,
           )
         : f.t(`les intérêts au taux légal (${f.money(p.waived.interestCents)})`, `the interest at the statutory rate (${f.money(p.waived.interestCents)})`);
+    const who = actor(ctx, lang);
+    const weWaiveFr = who.agency ? `${who.fr} y renonce` : 'nous y renonçons';
+    const weWaiveEn = who.agency ? `${who.en} waives them` : 'we waive them';
     const why = {
-      creditor_waiver: f.t('comme nous vous l\'avions indiqué, nous y renonçons une fois le principal réglé', 'as we told you, we waive them once the principal is paid'),
-      not_claimed: f.t('nous y renonçons', 'we waive them'),
-      payment_plan_kept: f.t("l'échéancier ayant été intégralement respecté, nous y renonçons comme convenu", 'the payment plan having been kept in full, we waive them as agreed'),
+      creditor_waiver: f.t(`comme annoncé, ${weWaiveFr} une fois le principal réglé`, `as announced, ${weWaiveEn} once the principal is paid`),
+      not_claimed: f.t(weWaiveFr, weWaiveEn),
+      payment_plan_kept: f.t(`l’échéancier ayant été intégralement respecté, ${weWaiveFr} comme convenu`, `the payment plan having been kept in full, ${weWaiveEn} as agreed`),
     }[p.waived.reason];
     blocks.push({
       type: 'paragraph',
@@ -93,7 +102,7 @@ export function receiptBlocks(ctx: NoticeContext, lang: NoticeContext['language'
       blocks.push({
         type: 'paragraph',
         text: f.t(
-          `Conformément à l'article 1343-1 du Code civil, ce paiement a été imputé d'abord sur les ${interest} échus${b2b ? ", puis sur l'indemnité forfaitaire" : ''}, puis sur le principal.`,
+          `Conformément à l’article 1343-1 du Code civil, ce paiement a été imputé d’abord sur les ${interest} échus${b2b ? ", puis sur l’indemnité forfaitaire" : ''}, puis sur le principal.`,
           `Under article 1343-1 of the French Civil Code, this payment was allocated first to the ${interest} accrued${b2b ? ', then to the fixed recovery indemnity' : ''}, then to the principal.`,
         ),
       });
@@ -109,7 +118,7 @@ export function receiptBlocks(ctx: NoticeContext, lang: NoticeContext['language'
       {
         type: 'paragraph',
         text: f.t(
-          `Votre facture n'est donc pas entièrement réglée : il reste ${f.money(p.balanceCents)} à régler, selon les modalités ci-dessous.${r && r.principalCents > 0 && ctx.breakdown.regime === 'b2b' ? ' Les pénalités de retard continuent de courir sur le principal restant dû.' : ''}`,
+          `Votre facture n’est donc pas entièrement réglée : il reste ${f.money(p.balanceCents)} à régler, selon les modalités ci-dessous.${r && r.principalCents > 0 && ctx.breakdown.regime === 'b2b' ? ' Les pénalités de retard continuent de courir sur le principal restant dû.' : ''}`,
           `Your invoice is therefore not paid in full: ${f.money(p.balanceCents)} remains to be paid, using the details below.${r && r.principalCents > 0 && ctx.breakdown.regime === 'b2b' ? ' Late-payment penalties continue to accrue on the principal outstanding.' : ''}`,
         ),
       },
@@ -123,21 +132,41 @@ function cap(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
+/**
+ * A receipt (quittance) to a consumer is written in French (loi n° 94-665 du 4 août 1994, art. 2:
+ * French is mandatory in "factures et quittances" of goods and services), followed by an English
+ * translation when the debtor reads English (the French text prevails). Business debtors get their
+ * own language.
+ */
 export function paymentReceipt(ctx: NoticeContext): NoticeDraft {
-  const lang = ctx.language;
-  const f = fmt(lang);
   const n = invoiceNumber(ctx);
   if (!ctx.payment) throw new Error(`payment_receipt for dossier ${ctx.dossierId}: payment details are required`);
+  const consumer = ctx.debtor.kind === 'consumer';
+  const lang = consumer ? 'fr' : ctx.language;
+  const bilingual = consumer && ctx.language === 'en';
+  const f = fmt(lang);
   const blocks: Block[] = [...agencyFollowUpBlocks(ctx, lang), ...receiptBlocks(ctx, lang), contactParagraph(ctx, lang)];
+  if (bilingual) {
+    blocks.push(
+      { type: 'heading', text: 'English translation (the French text prevails)' },
+      { type: 'paragraph', text: greeting('en', ctx) },
+      ...agencyFollowUpBlocks(ctx, 'en'),
+      ...receiptBlocks(ctx, 'en'),
+      contactParagraph(ctx, 'en'),
+    );
+  }
+  const subject = bilingual
+    ? `Reçu de paiement / Payment receipt – facture ${n} / invoice ${n}`
+    : f.t(`Reçu de paiement – facture ${n}`, `Payment receipt – invoice ${n}`);
   return {
     to: 'debtor',
-    subject: f.t(`Reçu de paiement – facture ${n}`, `Payment receipt – invoice ${n}`) + subjectSuffix(ctx, lang),
+    subject: subject + subjectSuffix(ctx, lang),
     letter: {
       language: lang,
       references: references(ctx, lang),
-      greeting: greeting(lang),
+      greeting: greeting(lang, ctx),
       blocks,
-      closing: closing(lang, false),
+      closing: closing(lang, false) + (bilingual ? ` / ${closing('en', false)}` : ''),
       signature: signature(ctx, lang),
     },
   };
