@@ -7,9 +7,8 @@ import { formatMoney } from '../domain/money';
 import { hasControlChars, isSafeHttpsUrl, singleLine } from './escape';
 import { addDays, compactIban, formatDate, formatRate, formatSiren, isIsoDate, parisDate } from './format';
 import { CONSEQUENCE_MARKERS, L111_8_MARKERS } from './legal-texts';
-import { FOOTER_PATTERN } from './pdf-letter';
+import { FOOTER_PATTERN, pdfSafeText } from './pdf-letter';
 import { scanPdfText } from './pdf-scan';
-import { toWinAnsi } from './pdf-winansi';
 import { letterReference } from './templates/common';
 import { gracePeriodSentence } from './templates/formal-notice';
 import { MIN_GRACE_DAYS } from '../domain/policy';
@@ -103,8 +102,9 @@ function findMissing(mentions: Mention[], h: Haystacks): string[] {
     const absentFrom = sources.filter((src) => {
       const hay = (m.compact ? h.compact[src] : h.normal[src]) ?? '';
       const base = m.compact ? compact : norm;
-      // The PDF holds the WinAnsi rendering of the text (e.g. "Ś" drawn as "S"): map needles alike.
-      const prep = src === 'pdf' ? (s: string) => base(toWinAnsi(s)) : base;
+      // The PDF holds the text as its embedded fonts print it (a character they lack is mapped to a
+      // printable form, pdfSafeText): map needles alike. Names with Ł, ő, ø are printed as given.
+      const prep = src === 'pdf' ? (s: string) => base(pdfSafeText(s)) : base;
       // In the PDF a word too long for the line is hard-broken: accept a whitespace-blind match.
       const pdfCompact = src === 'pdf' ? (h.compact.pdf ?? '') : '';
       return !m.needles.every((needle) => {
@@ -112,7 +112,7 @@ function findMissing(mentions: Mention[], h: Haystacks): string[] {
         return options.some(
           (o) =>
             (prep(o) !== '' && hay.includes(prep(o))) ||
-            (src === 'pdf' && compact(toWinAnsi(o)) !== '' && pdfCompact.includes(compact(toWinAnsi(o)))),
+            (src === 'pdf' && compact(pdfSafeText(o)) !== '' && pdfCompact.includes(compact(pdfSafeText(o)))),
         );
       });
     });

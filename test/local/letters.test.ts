@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { invoice, useLocalSystem } from '../support/local-client';
 import { creditorApi, flat, mailsOf, pdfOf } from '../support/letters';
+import { pdfFonts } from '../support/pdf-text';
 
 /**
  * Letters a court would uphold (issue 13), on the real pipeline: intake -> rules -> dossier ->
@@ -206,5 +207,35 @@ describe('point 10: wording', () => {
     expect(rt.toLowerCase()).toContain('english translation (the french text prevails)');
     expect(rt).toContain('We acknowledge receipt of your payment of €1,250.00, received on 5 May 2026');
     expect(rt).not.toMatch(/pénalités de retard|indemnité forfaitaire/);
+  });
+});
+
+describe('point 11: PDF fidelity', () => {
+  const local = useLocalSystem({ clockStart: CLOCK_START });
+
+  it('names are printed exactly (embedded Unicode font), every font is embedded, payment details never split across pages', async () => {
+    const name = 'Łukasz Wróbel Sp. z o.o. – Ørsted & Kőszegi';
+    await local.api.createInvoice(invoice({ invoiceNumber: 'PDF-NAME', debtor: { ...invoice().debtor, name } }));
+    // A description of this length put the payment details across the page break of the old PDF
+    // (heading and IBAN on page 1, BIC and payment reference on page 2).
+    const description = ('Prestation de conseil, mars 2026. ' + 'Détail '.repeat(400)).slice(0, 334).trim();
+    await local.api.createInvoice(invoice({ invoiceNumber: 'PDF-SPLIT', description }));
+    await local.api.advanceTo('2026-05-04T12:00:00Z');
+
+    const med = (await mailsOf(local.api, 'PDF-NAME')).find((m) => /Mise en demeure/.test(m.subject));
+    const pdf = await pdfOf(med);
+    expect(pdf.text).toContain(name);
+    expect(pdf.text).not.toContain('Lukasz');
+    const fonts = await pdfFonts(pdf.bytes);
+    expect(fonts.length).toBeGreaterThanOrEqual(2);
+    for (const f of fonts) expect(f, f.name).toMatchObject({ embedded: true });
+    expect(fonts.map((f) => f.name)).not.toContain('Helvetica');
+
+    const split = await pdfOf((await mailsOf(local.api, 'PDF-SPLIT')).find((m) => /Mise en demeure/.test(m.subject)));
+    expect(split.pageTexts.length).toBeGreaterThan(1);
+    const page = split.pageTexts.find((t) => t.includes('Modalités de paiement'))!;
+    for (const detail of ['Virement au bénéficiaire', 'IBAN : FR76 3000 6000 0112 3456 7890 189', 'BIC : AGRIFRPPXXX', 'Référence à indiquer : PDF-SPLIT', 'Paiement en ligne']) {
+      expect(page, detail).toContain(detail);
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { dirname } from 'node:path';
+import { PDFDict } from 'pdf-lib';
 
 const STANDARD_FONTS = `${dirname(require.resolve('pdfjs-dist/package.json'))}/standard_fonts/`;
 
@@ -32,3 +33,34 @@ export async function pdfText(bytes: Uint8Array): Promise<PdfText> {
 
 /** Collapses every kind of whitespace (incl. no-break spaces) to one space. */
 export const flat = (s: string) => s.replace(/[\s\u00a0\u202f]+/gu, ' ');
+
+/**
+ * The fonts a PDF uses, read with pdf-lib: each font dictionary's BaseFont and whether its font
+ * program is embedded (FontFile / FontFile2 / FontFile3 in its descriptor, or its descendant's).
+ */
+export async function pdfFonts(bytes: Uint8Array): Promise<{ name: string; subtype: string; embedded: boolean }[]> {
+  const { PDFDocument, PDFName, PDFArray } = await import('pdf-lib');
+  const doc = await PDFDocument.load(bytes);
+  const ctx = doc.context;
+  const get = (d: PDFDict, key: string) => ctx.lookup(d.get(PDFName.of(key)));
+  const embedded = (font: PDFDict): boolean => {
+    const descriptor = get(font, 'FontDescriptor');
+    if (descriptor instanceof PDFDict && ['FontFile', 'FontFile2', 'FontFile3'].some((k) => descriptor.has(PDFName.of(k)))) return true;
+    const descendants = get(font, 'DescendantFonts');
+    if (descendants instanceof PDFArray) {
+      return descendants.asArray().every((x) => {
+        const child = ctx.lookup(x);
+        return child instanceof PDFDict && embedded(child);
+      });
+    }
+    return false;
+  };
+  const fonts: { name: string; subtype: string; embedded: boolean }[] = [];
+  for (const [, obj] of ctx.enumerateIndirectObjects()) {
+    if (!(obj instanceof PDFDict) || String(obj.get(PDFName.of('Type'))) !== '/Font') continue;
+    const subtype = String(obj.get(PDFName.of('Subtype')));
+    if (subtype === '/CIDFontType2' || subtype === '/CIDFontType0') continue; // reported through its Type0 parent
+    fonts.push({ name: String(obj.get(PDFName.of('BaseFont'))).slice(1), subtype: subtype.slice(1), embedded: embedded(obj) });
+  }
+  return fonts;
+}

@@ -345,8 +345,15 @@ export function allocationBlocks(ctx: NoticeContext, language: Language): Block[
   ];
 }
 
-/** Bank details (IBAN/BIC), payment reference, optional https payment link. */
+/**
+ * Bank details (IBAN/BIC), payment reference, optional https payment link: one group, which the PDF
+ * never splits across two pages (a debtor copying an IBAN must find it whole).
+ */
 export function paymentBlocks(ctx: NoticeContext, language: Language, heading = true): Block[] {
+  return [{ type: 'group', blocks: paymentDetails(ctx, language, heading) }];
+}
+
+function paymentDetails(ctx: NoticeContext, language: Language, heading: boolean): Block[] {
   const f = fmt(language);
   const blocks: Block[] = [];
   if (heading) blocks.push({ type: 'heading', text: f.t('Modalités de paiement', 'How to pay') });
