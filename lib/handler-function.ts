@@ -6,6 +6,18 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { acknowledge } from './nag';
+import { FONT_FILES } from '../lambdas/notices/fonts';
+
+/**
+ * Shell commands run after esbuild: the PDF letters embed DejaVu Sans (lambdas/notices/fonts.ts),
+ * whose .ttf files esbuild does not bundle; they are copied to `fonts/` next to index.js, where
+ * fontBytes() looks first in the Lambda.
+ */
+export function fontCopyCommands(inputDir: string, outputDir: string): string[] {
+  const from = path.posix.join(inputDir, 'node_modules', 'dejavu-fonts-ttf', 'ttf');
+  const to = path.posix.join(outputDir, 'fonts');
+  return [`mkdir -p "${to}"`, ...Object.values(FONT_FILES).map((f) => `cp "${from}/${f}" "${to}/${f}"`)];
+}
 
 /** Metadata key naming the handler module under lambdas/; local mode maps Task states with it. */
 export const HANDLER_METADATA_KEY = 'amiable:handler';
@@ -56,6 +68,11 @@ export class HandlerFunction extends NodejsFunction {
         minify: true,
         // The v3 SDK ships in the runtime, but pinning our own copy keeps behaviour identical to tests.
         externalModules: [],
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir: string, outputDir: string) => fontCopyCommands(inputDir, outputDir),
+        },
       },
     });
     (this.node.defaultChild as lambda.CfnFunction).addMetadata(HANDLER_METADATA_KEY, props.handler);

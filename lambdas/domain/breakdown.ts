@@ -12,15 +12,17 @@
  *   creditor, CPCE L111-8); legal interest (C. civ. 1231-6, 1344-1) at the rate of the creditor's
  *   category (C. mon. fin. L313-2) from the day after the mise en demeure; none before one is sent.
  *
- * Allocation of payments
- * - 'principal-first' (default): a payment settles the principal, then interest, then the
- *   indemnity. Accessories are shown and claimed, but a paid principal settles the invoice.
- * - 'civil-code-1343-1' (creditor.pursueAccessories): C. civ. 1343-1 al. 1 "le paiement partiel
- *   s'impute d'abord sur les intérêts". Order implemented: (1) interest accrued up to and including
- *   the payment day, (2) the 40 EUR indemnity (an accessory of the claim; 1343-1 does not rank it,
- *   we place it before the principal as a convention, in line with the usual "costs/interest before
- *   principal" practice), (3) the principal. Interest that accrues after a payment is paid by later
- *   payments. Any surplus is not allocated (overpayment).
+ * Allocation of payments (each payment carries its own order, fixed when it was recorded: see
+ * settlement.ts for which applies; without one, the creditor's legacy pursueAccessories decides)
+ * - 'civil-code-1343-1': C. civ. 1343-1 al. 1 "le paiement partiel s'impute d'abord sur les
+ *   intérêts". Order implemented: (1) interest accrued up to and including the payment day, (2) the
+ *   40 EUR indemnity (an accessory of the claim; 1343-1 does not rank it, we place it before the
+ *   principal as a convention, in line with the usual "costs/interest before principal" practice),
+ *   (3) the principal. Interest that accrues after a payment is paid by later payments. Any surplus
+ *   is not allocated (overpayment).
+ * - 'principal-first': the principal, then interest, then the indemnity: the creditor's stated
+ *   waiver (accessories are not pursued once the principal is paid), a payment made before any
+ *   letter claimed the accessories, or an instalment of a payment plan (which covers the principal).
  * In both orders the basis of interest is the principal still unpaid (unpaid interest does not
  * bear interest: no capitalisation without the conditions of C. civ. 1343-2).
  */
@@ -28,7 +30,7 @@ import type { AmountBreakdown, DebtorKind, IsoDate, PenaltyLine } from './model'
 import type { Cents } from './money';
 import { assertCents, toDecimalString } from './money';
 import { addDays, compareIsoDates, maxIsoDate, requireIsoDate } from './epoch-days';
-import { halfYearOf } from './rates';
+import { ecbRate, halfYearOf, legalRate } from './rates';
 import {
   DAY_COUNT_NOTE,
   PAYMENT_DAY_NOTE,
@@ -47,7 +49,8 @@ export interface BreakdownInput {
   invoice: { amountCents: Cents; dueDate: IsoDate; contractualPenaltyRate?: string };
   debtorKind: DebtorKind;
   creditor: { category: 'business' | 'individual'; contractualPenaltyRate?: string; pursueAccessories?: boolean };
-  payments: readonly { amountCents: Cents; paidOn: IsoDate }[];
+  /** `order`: how this payment is allocated (default: allocationOrderFor(creditor.pursueAccessories)). */
+  payments: readonly { amountCents: Cents; paidOn: IsoDate; order?: AllocationOrder; ref?: string }[];
   asOf: IsoDate;
   formalNoticeSentOn?: IsoDate;
   insolvency?: boolean;
@@ -129,6 +132,8 @@ export function allocatePayments(amounts: readonly Cents[], outstanding: Outstan
 export interface PaymentAllocation extends Allocation {
   paidOn: IsoDate;
   amountCents: Cents;
+  /** The payment's ref, when the input gave one. */
+  ref?: string;
 }
 
 export interface BreakdownExplanation {
@@ -259,20 +264,22 @@ export function explainBreakdown(input: BreakdownInput): BreakdownExplanation {
       accrue(cursor, day); // day D still bears interest on the old basis
       cursor = addDays(day, 1);
     }
-    const indemnityAvailable = compareIsoDates(day, invoice.dueDate) > 0 ? indemnityCents - indemnityPaid : 0;
-    const result = allocatePayments(
-      group.map((p) => p.amountCents),
-      { principalCents: principalOut, interestCents: interestAccrued - interestPaid, indemnityCents: indemnityAvailable },
-      order,
-    );
-    group.forEach((p, k) => paymentAllocations.push({ paidOn: p.paidOn, amountCents: p.amountCents, ...result.allocations[k]! }));
-    principalOut -= result.total.principalCents;
-    interestPaid += result.total.interestCents;
-    indemnityPaid += result.total.indemnityCents;
-    allocationTotal.principalCents += result.total.principalCents;
-    allocationTotal.interestCents += result.total.interestCents;
-    allocationTotal.indemnityCents += result.total.indemnityCents;
-    allocationTotal.unallocatedCents += result.total.unallocatedCents;
+    for (const p of group) {
+      const indemnityAvailable = compareIsoDates(day, invoice.dueDate) > 0 ? indemnityCents - indemnityPaid : 0;
+      const result = allocatePayments(
+        [p.amountCents],
+        { principalCents: principalOut, interestCents: interestAccrued - interestPaid, indemnityCents: indemnityAvailable },
+        p.order ?? order,
+      );
+      paymentAllocations.push({ paidOn: p.paidOn, amountCents: p.amountCents, ...result.allocations[0]!, ...(p.ref !== undefined ? { ref: p.ref } : {}) });
+      principalOut -= result.total.principalCents;
+      interestPaid += result.total.interestCents;
+      indemnityPaid += result.total.indemnityCents;
+      allocationTotal.principalCents += result.total.principalCents;
+      allocationTotal.interestCents += result.total.interestCents;
+      allocationTotal.indemnityCents += result.total.indemnityCents;
+      allocationTotal.unallocatedCents += result.total.unallocatedCents;
+    }
   }
   if (cursor !== null) accrue(cursor, asOf);
 
@@ -286,6 +293,7 @@ export function explainBreakdown(input: BreakdownInput): BreakdownExplanation {
 
   // Interest basis label and rate notes.
   let basis: InterestBasis;
+  let contractual: AmountBreakdown['interest']['contractual'];
   if (regime.kind === 'b2c') {
     basis = 'legal';
   } else {
@@ -297,6 +305,19 @@ export function explainBreakdown(input: BreakdownInput): BreakdownExplanation {
     if (accepted.length > 0 && basis !== 'contractual') {
       notes.push(`Contractual rate applied for ${accepted.join(', ')} only; default rate (ECB + 10 points) elsewhere.`);
     }
+    if (regime.contractualRatePercent !== undefined) {
+      const refused = rates.filter((r) => r.rate.refused?.code === 'below_legal_floor');
+      contractual = {
+        ratePercent: refused[0]?.rate.refused?.ratePercent ?? regime.contractualRatePercent,
+        origin: regime.contractualRateOrigin === 'invoice' ? 'invoice' : 'creditor terms',
+        appliedTo: accepted,
+        setAside: refused.map((r) => ({
+          halfYear: r.hy,
+          floorPercent: r.rate.refused!.floorPercent!,
+          legalRatePercent: r.rate.refused!.legalRatePercent!,
+        })),
+      };
+    }
   }
   if (lines.length > 0) notes.push(DAY_COUNT_NOTE, ROUNDING_NOTE);
   if (counted.length > 0) notes.push(PAYMENT_DAY_NOTE);
@@ -304,15 +325,18 @@ export function explainBreakdown(input: BreakdownInput): BreakdownExplanation {
 
   const provisionalNotes = [...new Set(lines.filter((l) => l.provisional).map((l) => l.source))];
   notes.push(...provisionalNotes);
-  if (lines.some((l) => l.source.includes('TO CONFIRM'))) {
-    notes.push('A rate used is marked "to confirm" in the rate table (lambdas/domain/rates.ts).');
+  if (provisionalNotes.length > 0) {
+    notes.push('Lines marked provisional apply a rate that is not yet confirmed (the last known one); the amount will be adjusted once it is.');
   }
 
-  notes.push(
-    order === 'principal-first'
-      ? 'Payments are allocated to the principal first, then interest, then the indemnity; the invoice is settled once the principal is paid (accessories remain claimed).'
-      : 'Payments are allocated per C. civ. 1343-1 (partial payment goes to interest first): interest accrued up to the payment day, then the 40 EUR indemnity, then the principal; the dossier stays open until everything is paid.',
-  );
+  const ordersUsed = new Set(counted.map((p) => p.order ?? order));
+  if (ordersUsed.size === 0) ordersUsed.add(order);
+  if (ordersUsed.has('principal-first')) {
+    notes.push('Payments marked principal-first are allocated to the principal first, then interest, then the indemnity.');
+  }
+  if (ordersUsed.has('civil-code-1343-1')) {
+    notes.push('Payments are allocated per C. civ. 1343-1 (partial payment goes to interest first): interest accrued up to the payment day, then the 40 EUR indemnity, then the principal; the dossier stays open until everything is paid.');
+  }
   if (allocationTotal.unallocatedCents > 0) {
     notes.push(`Overpayment: ${toDecimalString(allocationTotal.unallocatedCents)} EUR received beyond the amount due, not allocated.`);
   }
@@ -321,9 +345,10 @@ export function explainBreakdown(input: BreakdownInput): BreakdownExplanation {
     asOf,
     regime: b2b ? 'b2b' : 'b2c',
     principalCents: principal,
-    interest: { basis, lines, totalCents: interestTotal },
+    interest: { basis, lines, totalCents: interestTotal, ...(contractual ? { contractual } : {}) },
     indemnityCents,
     paidCents,
+    payments: counted.map((p) => ({ paidOn: p.paidOn, amountCents: p.amountCents, ...(p.ref !== undefined ? { reference: p.ref } : {}) })),
     totalDueCents,
     principalDueCents: principalOut,
     provisional: lines.some((l) => l.provisional),
@@ -370,4 +395,19 @@ export function checkPaymentAmount(breakdown: AmountBreakdown, amountCents: Cent
     };
   }
   return { ok: true };
+}
+
+/**
+ * What an operator should do about the provisional rates of a breakdown (add or confirm a row of
+ * the rate tables), for the logs: never printed in a letter.
+ */
+export function provisionalRateActions(b: AmountBreakdown): string[] {
+  const actions = new Set<string>();
+  for (const line of b.interest.lines) {
+    if (!line.provisional) continue;
+    const hy = halfYearOf(line.from);
+    const q = b.interest.basis === 'legal' ? legalRate(hy, 'business') : ecbRate(hy);
+    if (q.operatorAction) actions.add(q.operatorAction);
+  }
+  return [...actions];
 }

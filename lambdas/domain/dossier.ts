@@ -6,7 +6,7 @@
 import { computeBreakdown } from './breakdown';
 import { parisDateOf } from './prescription';
 import { holidayRegionFor } from './calendar';
-import { conflict, DomainError } from './errors';
+import { DomainError } from './errors';
 import type {
   AmountBreakdown,
   CreditorProfile,
@@ -22,12 +22,13 @@ import type {
 } from './model';
 import { STAGES } from './model';
 import { toDecimalString } from './money';
-import { commitmentView, CommitmentView, settleCommitments } from './dossier-commitments';
+import { commitmentView, CommitmentView } from './dossier-commitments';
 import type { Acknowledgment, PaymentPlan, PromiseToPay } from './dossier-commitments';
 import { prescriptionDetail } from './prescription';
-import { builtinPolicy } from './policy';
+import { builtinPolicy, type Policy } from './policy';
+import { addCalendarDays, isBusinessDay, localDate } from './calendar';
 import type { ChainHead, EvidenceRef } from './evidence-chain';
-import { computeSchedule } from './schedule';
+import { computeSchedule, noticeDeadline } from './schedule';
 
 export interface SendLock {
   /** The stage, or the follow-up (e.g. "instalment_reminder") being sent. */
@@ -133,9 +134,14 @@ export function netAmountCents(d: Pick<Dossier, 'invoice' | 'creditNotes'>): num
   return Math.max(0, d.invoice.amountCents - creditedCents(d));
 }
 
-/** Principal still owed (payments settle principal first by default; credit notes reduce it). */
-export function balanceCents(d: Dossier): number {
-  return Math.max(0, netAmountCents(d) - paidCents(d));
+/**
+ * Principal still owed: the invoice after credit notes, less the part of each payment allocated to
+ * the principal when it was recorded (all of it for older payments, and for payments allocated
+ * principal first; settlement.ts). What plans and promises cover.
+ */
+export function balanceCents(d: Pick<Dossier, 'invoice' | 'creditNotes' | 'payments'>): number {
+  const principalPaid = d.payments.reduce((sum, p) => sum + (p.allocation ? p.allocation.principalCents : p.amountCents), 0);
+  return Math.max(0, netAmountCents(d) - principalPaid);
 }
 
 export function scheduleFor(d: Pick<Dossier, 'invoice' | 'region' | 'events' | 'policyName'>, now: Date, notBefore?: Date) {
@@ -148,6 +154,30 @@ export function scheduleFor(d: Pick<Dossier, 'invoice' | 'region' | 'events' | '
     notBefore: notBefore ? iso(notBefore) : undefined,
     amountCents: d.invoice.amountCents,
   });
+}
+
+/** The built-in policy the dossier runs under (fixed at intake). */
+export function policyOf(d: Pick<Dossier, 'policyName'>): Policy {
+  return builtinPolicy(d.policyName);
+}
+
+/**
+ * The payment date a stage's letter states when it is sent at `now`:
+ * - the mise en demeure: the end of the policy's grace period (noticeDeadline, the same function
+ *   the schedule uses, so the date printed is the dossier's deadline);
+ * - the formal reminder: the same period, but never on or after the day the mise en demeure is
+ *   scheduled (the reminder announces it as the next step): at the latest the business day before.
+ */
+export function statedDeadline(d: Pick<Dossier, 'policyName' | 'region' | 'schedule'>, stage: Stage, now: Date): IsoDate | undefined {
+  if (stage !== 'formal_notice' && stage !== 'formal_reminder') return undefined;
+  const policy = policyOf(d);
+  const deadline = noticeDeadline(iso(now), policy, d.region);
+  if (stage === 'formal_notice') return deadline;
+  const notice = d.schedule.find((s) => s.stage === 'formal_notice');
+  if (!notice) return deadline;
+  let before = addCalendarDays(localDate(notice.at), -1);
+  while (!isBusinessDay(before, d.region)) before = addCalendarDays(before, -1);
+  return before < deadline && before > localDate(iso(now)) ? before : deadline;
 }
 
 export function firstUnsent(schedule: ScheduledStage[], sent: { stage: Stage }[]): ScheduledStage | null {
@@ -213,16 +243,6 @@ function canonical(v: unknown): string {
   );
 }
 
-export interface PaymentInput {
-  amountCents: number;
-  paidOn: IsoDate;
-  reference: string;
-}
-
-export type PaymentResult =
-  | { kind: 'duplicate'; dossier: Dossier }
-  | { kind: 'recorded'; dossier: Dossier; settled: boolean };
-
 /** Thrown while a send holds the dossier: the store retries shortly after. */
 export class DossierBusy extends DomainError {
   constructor() {
@@ -242,59 +262,6 @@ export function assertNoLiveSend(d: Pick<Dossier, 'sending'>, realNowMs: number,
 export function takeLease(d: Dossier, what: string, token: string, realNowMs: number, leaseMs: number): Dossier {
   assertNoLiveSend(d, realNowMs, token);
   return { ...d, sending: { stage: what, token, leaseUntil: realNowMs + leaseMs } };
-}
-
-/**
- * Records a payment. Idempotent on the reference. Refused above the balance or on a closed
- * dossier. Waits (via DossierBusy) while a send holds the lease, so no notice_sent can ever be
- * recorded after the payment that settles the debt.
- */
-export function recordPayment(d: Dossier, p: PaymentInput, now: Date, realNowMs: number): PaymentResult {
-  const existing = d.payments.find((x) => x.reference === p.reference);
-  if (existing) return { kind: 'duplicate', dossier: d };
-  if (d.status === 'paid' || d.status === 'cancelled') {
-    throw conflict(`Dossier is ${d.status}; no payment can be recorded.`, [{ path: 'status', message: d.status }]);
-  }
-  const balance = balanceCents(d);
-  if (p.amountCents > balance) {
-    throw conflict(`Payment ${toDecimalString(p.amountCents)} exceeds the balance ${toDecimalString(balance)}.`, [
-      { path: 'amount', message: `must not exceed the balance ${toDecimalString(balance)}` },
-    ]);
-  }
-  assertNoLiveSend(d, realNowMs);
-  const at = iso(now);
-  const payments = [...d.payments, { ...p, recordedAt: at }];
-  const next: Dossier = { ...d, payments, sending: null };
-  const newBalance = balanceCents(next);
-  const events: DossierEvent[] = [
-    ...d.events,
-    {
-      type: 'payment_recorded',
-      at,
-      amount: toDecimalString(p.amountCents),
-      paidOn: p.paidOn,
-      reference: p.reference,
-      balance: toDecimalString(newBalance),
-    },
-  ];
-  const settled = newBalance === 0;
-  let commitments = {};
-  if (settled) {
-    const closed = settleCommitments(d, at);
-    events.push(...closed.events, { type: 'paid', at });
-    commitments = { promises: closed.promises, plans: closed.plans };
-  }
-  return {
-    kind: 'recorded',
-    settled,
-    dossier: {
-      ...next,
-      ...commitments,
-      events,
-      status: settled ? 'paid' : d.status,
-      nextAction: settled ? null : d.nextAction,
-    },
-  };
 }
 
 export type ClaimResult =
@@ -375,7 +342,11 @@ export function markNeedsAttention(d: Dossier, reason: string, now: Date): Dossi
   };
 }
 
-export function breakdownFor(d: Dossier, creditor: CreditorProfile, asOf: IsoDate): AmountBreakdown {
+export function breakdownFor(
+  d: Dossier,
+  creditor: Pick<CreditorProfile, 'category' | 'contractualPenaltyRate' | 'pursueAccessories'>,
+  asOf: IsoDate,
+): AmountBreakdown {
   const formalNotice = sentStages(d).find((s) => s.stage === 'formal_notice');
   return computeBreakdown({
     invoice: {
@@ -387,9 +358,15 @@ export function breakdownFor(d: Dossier, creditor: CreditorProfile, asOf: IsoDat
     creditor: {
       category: creditor.category,
       contractualPenaltyRate: creditor.contractualPenaltyRate,
+      // Payments recorded before their allocation was stored follow the legacy switch.
       pursueAccessories: creditor.pursueAccessories,
     },
-    payments: d.payments.map((p) => ({ amountCents: p.amountCents, paidOn: p.paidOn })),
+    payments: d.payments.map((p) => ({
+      amountCents: p.amountCents,
+      paidOn: p.paidOn,
+      ref: p.reference,
+      ...(p.allocation ? { order: p.allocation.order } : {}),
+    })),
     asOf,
     formalNoticeSentOn: formalNotice ? parisDateOf(formalNotice.at) : undefined,
   });

@@ -92,7 +92,16 @@ export interface CreditorProfile {
   contractualPenaltyRate?: string;
   /** Policy name to apply (defaults to the built-in French default policy). */
   policyName?: string;
-  /** Code civil 1343-1 allocation: accessories first and the dossier stays open until paid. */
+  /**
+   * How partial payments are allocated once a letter has claimed the accessories (late-payment
+   * penalties or interest, the 40 EUR indemnity): "civil-code-1343-1" (the default, C. civ. 1343-1:
+   * interest first, then the indemnity, then the principal; the dossier stays open until everything
+   * is paid) or "principal-first", the creditor's stated waiver (payments go to the principal, and
+   * once it is paid the accessories are waived and the dossier closes; letters and receipts say so).
+   * Rules: lambdas/domain/settlement.ts.
+   */
+  paymentAllocation?: 'civil-code-1343-1' | 'principal-first';
+  /** Legacy switch, read only when paymentAllocation is absent: true = 1343-1, false = principal first. */
   pursueAccessories?: boolean;
   /** The creditor's terms for promises and payment plans (defaults: 2, 2 and 3 days). */
   commitmentTerms?: CommitmentTerms;
@@ -151,6 +160,18 @@ export interface Payment {
   amountCents: Cents;
   paidOn: IsoDate;
   recordedAt: IsoInstant;
+  /**
+   * How the payment was allocated when it was recorded (absent on older payments: principal first).
+   * The order is fixed then (settlement.ts); the split is what the receipt stated.
+   */
+  allocation?: {
+    order: 'principal-first' | 'civil-code-1343-1';
+    /** Why this order: the creditor's choice, no letter had claimed the accessories yet, a plan instalment. */
+    reason: 'civil_code' | 'creditor_waiver' | 'not_claimed' | 'payment_plan';
+    principalCents: Cents;
+    interestCents: Cents;
+    indemnityCents: Cents;
+  };
 }
 
 /** One entry of a dossier's history, in recording order. Extra fields depend on the type. */
@@ -188,11 +209,24 @@ export interface AmountBreakdown {
     basis: 'l441-10' | 'contractual' | 'legal';
     lines: PenaltyLine[];
     totalCents: Cents;
+    /**
+     * B2B only, when the invoice or the creditor's terms state a contractual rate: where it applied,
+     * and where it was set aside for being below the legal floor (3 x the legal interest rate,
+     * C. com. L441-10 II), the default rate applying instead. Letters say why.
+     */
+    contractual?: {
+      ratePercent: string;
+      origin: 'invoice' | 'creditor terms';
+      appliedTo: string[];
+      setAside: { halfYear: string; floorPercent: string; legalRatePercent: string }[];
+    };
   };
   /** 40 EUR (D441-5) for B2B, 0 otherwise. */
   indemnityCents: Cents;
   /** Payments received so far. */
   paidCents: Cents;
+  /** The payments counted, in date order (letters list them with their dates). */
+  payments?: { paidOn: IsoDate; amountCents: Cents; reference?: string }[];
   /** principal + interest + indemnity - paid (never negative). */
   totalDueCents: Cents;
   /** Principal still unpaid after allocation. */

@@ -177,9 +177,10 @@ export function rateForHalfYear(regime: InterestRegime, halfYear: HalfYear): Lin
   return {
     hundredths: v.hundredths,
     ratePercent: v.ratePercent,
-    // The rate itself is agreed; the floor decision is provisional when the legal rate is.
-    provisional: v.provisional,
-    source: `Contractual rate ${v.ratePercent}% (${origin}) replaces the default rate, C. com. L441-10 II; ${v.source}`,
+    // The rate itself is agreed, hence firm: only the floor it was checked against may be provisional
+    // (the source says so), which does not change the amount printed.
+    provisional: false,
+    source: `Contractual rate ${v.ratePercent}% (${origin}) replaces the default rate, C. com. L441-10 II; ${v.source}${v.provisional ? ' (floor checked against a provisional legal rate)' : ''}`,
     basis: 'contractual',
   };
 }

@@ -422,9 +422,21 @@ export const FR_WITH_COURTESY_CALL: Policy = builtIn({
   ],
 });
 
+/**
+ * The default with a fortnight to pay after the mise en demeure ("sous quinzaine", a common French
+ * practice and a more generous "délai raisonnable", C. civ. 1231): the schedule, the deadline
+ * printed on the letter, the sentence about the delay and the checker all read graceDays.
+ */
+export const FR_FIFTEEN_DAYS_GRACE: Policy = builtIn({
+  ...DEFAULT_POLICY,
+  name: 'fr-fifteen-days-grace',
+  graceDays: 15,
+});
+
 export const BUILTIN_POLICIES: Readonly<Record<string, Policy>> = Object.freeze({
   [DEFAULT_POLICY.name]: DEFAULT_POLICY,
   [FR_WITH_COURTESY_CALL.name]: FR_WITH_COURTESY_CALL,
+  [FR_FIFTEEN_DAYS_GRACE.name]: FR_FIFTEEN_DAYS_GRACE,
 });
 
 /** The names a creditor profile's `policyName` may take. */

@@ -1,5 +1,5 @@
 /**
- * Versioned rate tables, as data: one row per half-year, each with its source.
+ * Versioned rate tables, as data (rate-tables.json): one row per half-year, each with its source.
  *
  * - ECB main refinancing rate used for the B2B default late-payment rate (C. com. L441-10 II):
  *   "le taux applicable pendant le premier semestre de l'année concernée est le taux en vigueur au
@@ -9,19 +9,25 @@
  *   arrêté, with two columns: creditor who is a natural person not acting for professional needs
  *   ("individual"), and all other cases ("business").
  *
- * ADDING A HALF-YEAR = ONE LINE: append a row to ECB_RATES and/or LEGAL_INTEREST_RATES, in order.
- * The module checks the tables at load time (ordered, contiguous, parseable) so a bad edit fails
- * every test immediately.
+ * UPDATING: `npm run rates:add -- ecb 2027-H1 2.15 --source "..."` or
+ * `npm run rates:add -- legal 2027-H1 6.50 2.40 --source "..."` (scripts/rates-add.ts) appends the
+ * half-year (or confirms a provisional row) in rate-tables.json and re-checks the tables; the README
+ * section "Rates" describes the procedure. The module checks the tables at load time (ordered,
+ * contiguous, parseable, sourced) so a bad edit fails every test immediately.
  *
- * A half-year missing from a table never throws and never blocks: the last known row is used and
- * the quote is marked `provisional: true`, with a `source` that says so (so the caller can show it
- * and log it for an operator to add the row).
+ * Provisional rates are printed as provisional on every letter, never as firm:
+ * - a row marked `provisional: true` (an assumption awaiting confirmation, e.g. the ECB rate of a
+ *   half-year that has not started, or a legal rate whose arrêté is not yet known);
+ * - a half-year missing from a table: the last known row is used, marked provisional, never a
+ *   throw nor a blocked send; the quote carries an `operatorAction` for the logs (what to add),
+ *   which no letter prints.
  *
  * Rates are decimal strings ("12.15") handled as integer hundredths of a percent (1215): never
  * binary floats.
  */
 import type { IsoDate } from './model';
 import { requireIsoDate } from './epoch-days';
+import TABLES from './rate-tables.json';
 
 /** "2025-H1" (1 January - 30 June) or "2025-H2" (1 July - 31 December). */
 export type HalfYear = `${number}-H1` | `${number}-H2`;
@@ -32,8 +38,8 @@ export interface EcbRateRow {
   /** ECB main refinancing operations rate in force on 1 January (H1) or 1 July (H2). */
   ecbPercent: string;
   source: string;
-  /** The row is an assumption awaiting confirmation (its source text says why). */
-  toConfirm?: boolean;
+  /** The row is an assumption awaiting confirmation (its source says why): printed as provisional. */
+  provisional?: boolean;
 }
 
 export interface LegalRateRow {
@@ -43,26 +49,12 @@ export interface LegalRateRow {
   /** All other cases (a business creditor; also the basis of the 3x floor of L441-10 II). */
   otherPercent: string;
   source: string;
+  /** The row is an assumption awaiting confirmation (its source says why): printed as provisional. */
+  provisional?: boolean;
 }
 
-// prettier-ignore
-export const ECB_RATES: readonly EcbRateRow[] = [
-  { halfYear: '2024-H1', ecbPercent: '4.50', source: 'ECB main refinancing rate in force on 1 Jan 2024: 4.50% (since 20 Sep 2023)' },
-  { halfYear: '2024-H2', ecbPercent: '4.25', source: 'ECB main refinancing rate in force on 1 Jul 2024: 4.25% (since 12 Jun 2024)' },
-  { halfYear: '2025-H1', ecbPercent: '3.15', source: 'ECB main refinancing rate in force on 1 Jan 2025: 3.15% (since 18 Dec 2024)' },
-  { halfYear: '2025-H2', ecbPercent: '2.15', source: 'ECB main refinancing rate in force on 1 Jul 2025: 2.15% (since 11 Jun 2025)' },
-  { halfYear: '2026-H1', ecbPercent: '2.15', source: 'ECB main refinancing rate in force on 1 Jan 2026: 2.15% (since 11 Jun 2025)' },
-  { halfYear: '2026-H2', ecbPercent: '2.15', toConfirm: true, source: 'ECB main refinancing rate for 1 Jul 2026: 2.15% TO CONFIRM (unchanged at the decisions of 5 Feb and 19 Mar 2026; later decisions not in sources)' },
-];
-
-// prettier-ignore
-export const LEGAL_INTEREST_RATES: readonly LegalRateRow[] = [
-  { halfYear: '2024-H1', individualPercent: '8.01', otherPercent: '5.07', source: 'Legal interest rate 2024 H1, semi-annual arrêté (C. mon. fin. L313-2)' },
-  { halfYear: '2024-H2', individualPercent: '8.16', otherPercent: '4.92', source: 'Legal interest rate 2024 H2, semi-annual arrêté (C. mon. fin. L313-2)' },
-  { halfYear: '2025-H1', individualPercent: '7.21', otherPercent: '3.71', source: 'Legal interest rate 2025 H1, semi-annual arrêté (C. mon. fin. L313-2)' },
-  { halfYear: '2025-H2', individualPercent: '6.65', otherPercent: '2.76', source: 'Legal interest rate 2025 H2, semi-annual arrêté (C. mon. fin. L313-2)' },
-  { halfYear: '2026-H1', individualPercent: '6.67', otherPercent: '2.62', source: 'Legal interest rate 2026 H1, semi-annual arrêté (C. mon. fin. L313-2)' },
-];
+export const ECB_RATES: readonly EcbRateRow[] = TABLES.ecb as EcbRateRow[];
+export const LEGAL_INTEREST_RATES: readonly LegalRateRow[] = TABLES.legalInterest as LegalRateRow[];
 
 /** Points added to the ECB rate for the default B2B rate (C. com. L441-10 II), in hundredths. */
 export const B2B_DEFAULT_MARGIN_HUNDREDTHS = 1000;
@@ -77,11 +69,17 @@ export interface RateQuote {
   ratePercent: string;
   /** The same rate in integer hundredths of a percent (1215). */
   hundredths: number;
-  /** True when the half-year is not in the table and the last known rate was used. */
+  /**
+   * True when the rate is not firm: the half-year is not in the table (last known rate used) or its
+   * row is marked provisional. Letters print such a rate as provisional.
+   */
   provisional: boolean;
-  /** True when the row used is itself marked "to confirm" in the table. */
+  /** True when the row used is itself marked provisional (awaiting confirmation) in the table. */
   toConfirm: boolean;
+  /** Public wording: where the rate comes from (may be printed in a letter's calculation notes). */
   source: string;
+  /** For the logs only, never printed: what an operator should do (add or confirm the row). */
+  operatorAction?: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -163,8 +161,9 @@ export function compareHalfYears(a: HalfYear, b: HalfYear): number {
 
 interface Lookup<T> {
   row: T;
-  provisional: boolean;
-  /** Prefix explaining a provisional choice; '' when the row is exact. */
+  /** The half-year is missing from the table (the last, or earliest, known row is used). */
+  missing: boolean;
+  /** Public prefix explaining a missing half-year; '' when the row is exact. */
   note: string;
 }
 
@@ -172,14 +171,10 @@ function lookup<T extends { halfYear: HalfYear }>(rows: readonly T[], hy: HalfYe
   const last = rows[rows.length - 1]!;
   const wanted = parseHalfYear(hy);
   if (!wanted) {
-    return {
-      row: last,
-      provisional: true,
-      note: `PROVISIONAL: unrecognised half-year "${String(hy)}"; last known ${table} (${last.halfYear}) used. `,
-    };
+    return { row: last, missing: true, note: `Provisional: unrecognised half-year "${String(hy)}"; last known ${table} (${last.halfYear}) applied. ` };
   }
   const exact = rows.find((r) => r.halfYear === hy);
-  if (exact) return { row: exact, provisional: false, note: '' };
+  if (exact) return { row: exact, missing: false, note: '' };
   const key = wanted.year * 2 + wanted.half;
   let before: T | undefined;
   for (const r of rows) {
@@ -187,32 +182,33 @@ function lookup<T extends { halfYear: HalfYear }>(rows: readonly T[], hy: HalfYe
     if (p.year * 2 + p.half < key) before = r;
   }
   if (before) {
-    return {
-      row: before,
-      provisional: true,
-      note: `PROVISIONAL: ${hy} is not in the ${table} table; last known rate (${before.halfYear}) used until an operator adds the ${hy} row in lambdas/domain/rates.ts. `,
-    };
+    return { row: before, missing: true, note: `Provisional: the ${table} for ${hy} is not yet known; the last known rate (${before.halfYear}) is applied. ` };
   }
   const first = rows[0]!;
-  return {
-    row: first,
-    provisional: true,
-    note: `PROVISIONAL: ${hy} is before the ${table} table; earliest known rate (${first.halfYear}) used until an operator adds the ${hy} row in lambdas/domain/rates.ts. `,
-  };
+  return { row: first, missing: true, note: `Provisional: the ${table} for ${hy} is not in the table; the earliest known rate (${first.halfYear}) is applied. ` };
+}
+
+function operatorAction(table: 'ecb' | 'legal', hy: HalfYear, missing: boolean, toConfirm: boolean): string | undefined {
+  if (missing) return `rate table "${table}" has no row for ${hy}: add it with npm run rates:add -- ${table} ${hy} ... --source "..." (README, "Rates")`;
+  if (toConfirm) return `rate table "${table}" row ${hy} is provisional: confirm it with npm run rates:add -- ${table} ${hy} ... --source "..." (README, "Rates")`;
+  return undefined;
 }
 
 /** ECB main refinancing rate used for a half-year (in force on 1 Jan / 1 Jul). */
 export function ecbRate(halfYear: HalfYear): RateQuote {
-  const { row, provisional, note } = lookup(ECB_RATES, halfYear, 'ECB rate');
+  const { row, missing, note } = lookup(ECB_RATES, halfYear, 'ECB rate');
   const hundredths = parseRatePercent(row.ecbPercent)!;
+  const toConfirm = row.provisional === true;
+  const action = operatorAction('ecb', halfYear, missing, toConfirm);
   return {
     halfYear,
     tableHalfYear: row.halfYear,
     ratePercent: formatRatePercent(hundredths),
     hundredths,
-    provisional,
-    toConfirm: row.toConfirm === true,
+    provisional: missing || toConfirm,
+    toConfirm,
     source: `${note}${row.source}`,
+    ...(action ? { operatorAction: action } : {}),
   };
 }
 
@@ -235,18 +231,21 @@ export function b2bDefaultRate(halfYear: HalfYear): RateQuote {
  * all other cases.
  */
 export function legalRate(halfYear: HalfYear, creditorCategory: CreditorCategory): RateQuote {
-  const { row, provisional, note } = lookup(LEGAL_INTEREST_RATES, halfYear, 'legal interest rate');
+  const { row, missing, note } = lookup(LEGAL_INTEREST_RATES, halfYear, 'legal interest rate');
   const individual = creditorCategory === 'individual';
   const hundredths = parseRatePercent(individual ? row.individualPercent : row.otherPercent)!;
   const column = individual ? 'creditor is a private individual' : 'all other cases';
+  const toConfirm = row.provisional === true;
+  const action = operatorAction('legal', halfYear, missing, toConfirm);
   return {
     halfYear,
     tableHalfYear: row.halfYear,
     ratePercent: formatRatePercent(hundredths),
     hundredths,
-    provisional,
-    toConfirm: false,
+    provisional: missing || toConfirm,
+    toConfirm,
     source: `${note}${row.source}, column "${column}": ${formatRatePercent(hundredths)}%`,
+    ...(action ? { operatorAction: action } : {}),
   };
 }
 
@@ -254,10 +253,16 @@ export function legalRate(halfYear: HalfYear, creditorCategory: CreditorCategory
 // Table self-check at load time: ordered, contiguous, parseable. A bad one-line edit fails fast.
 // ---------------------------------------------------------------------------------------------
 
-export function checkRateTable<T extends { halfYear: HalfYear }>(rows: readonly T[], rates: (row: T) => string[]): string[] {
+/** Words a source may not contain: a source can be printed in a letter's calculation notes. */
+export const INTERNAL_WORDING = /lambdas\/|\.ts\b|\.json\b|npm run|operator|opérateur|TO CONFIRM/i;
+
+export function checkRateTable<T extends { halfYear: HalfYear; source: string; provisional?: boolean }>(rows: readonly T[], rates: (row: T) => string[]): string[] {
   const problems: string[] = [];
   if (rows.length === 0) problems.push('empty table');
   rows.forEach((row, i) => {
+    if (typeof row.source !== 'string' || row.source.trim().length < 20) problems.push(`row ${i}: a source of at least 20 characters is required`);
+    else if (INTERNAL_WORDING.test(row.source)) problems.push(`row ${i}: the source may be printed in a letter and must not name files or operator steps`);
+    if (row.provisional !== undefined && typeof row.provisional !== 'boolean') problems.push(`row ${i}: provisional must be true or absent`);
     if (!parseHalfYear(row.halfYear)) problems.push(`row ${i}: bad half-year ${String(row.halfYear)}`);
     else if (i > 0 && parseHalfYear(rows[i - 1]!.halfYear) && nextHalfYear(rows[i - 1]!.halfYear) !== row.halfYear) {
       problems.push(`row ${i}: ${row.halfYear} does not follow ${rows[i - 1]!.halfYear}`);

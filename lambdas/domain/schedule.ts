@@ -232,14 +232,25 @@ export function computeSchedule(input: ScheduleInput): Schedule {
     effective[i] = t;
     displaced[i] = dateOf(t) > (policyDate[i] as IsoDate);
     if (stage === 'formal_notice') {
-      deadline = formalNoticeDeadline(toIsoInstant(t), policy.graceDays, region, tz);
-      policyDeadline = formalNoticeDeadline(toIsoInstant(policyTime), policy.graceDays, region, tz);
+      deadline = noticeDeadline(toIsoInstant(t), policy, region);
+      policyDeadline = noticeDeadline(toIsoInstant(policyTime), policy, region);
     }
     stages.push({ stage, at: toIsoInstant(t) });
     lastStage = i;
   });
 
   return { stages, deadline, tasks };
+}
+
+/**
+ * The one place the mise en demeure's deadline is computed: the policy's grace days (never a
+ * constant elsewhere), counted from the day after sending in the letter's zone (the policy's send
+ * window zone, Paris by default), moved to the next business day of the debtor's region. The
+ * schedule, the date printed on the letter and the checker all derive from it.
+ */
+export function noticeDeadline(sentAt: IsoInstant, policy: Policy, region: HolidayRegion = DEFAULT_REGION): IsoDate {
+  const p = assertValidPolicy(policy);
+  return formalNoticeDeadline(sentAt, p.graceDays, region, (p.sendWindow ?? DEFAULT_SEND_WINDOW).timeZone);
 }
 
 function sentSet(sent: Iterable<Stage | SentStage>): Set<Stage> {

@@ -96,6 +96,8 @@ export const creditorProfileSchema = z.strictObject({
     .string()
     .refine(isBuiltinPolicyName, { error: `must name a built-in policy: ${Object.keys(BUILTIN_POLICIES).join(', ')}` })
     .optional(),
+  // How partial payments are allocated once accessories are claimed (lambdas/domain/settlement.ts).
+  paymentAllocation: z.enum(['civil-code-1343-1', 'principal-first'], { error: 'must be "civil-code-1343-1" or "principal-first"' }).optional(),
   pursueAccessories: z.boolean({ error: 'must be true or false' }).optional(),
   commitmentTerms: commitmentTerms.optional(),
   language: z.enum(['fr', 'en'], { error: 'must be "fr" or "en"' }).default('fr'),

@@ -7,11 +7,13 @@ import { formatMoney } from '../domain/money';
 import { hasControlChars, isSafeHttpsUrl, singleLine } from './escape';
 import { addDays, compactIban, formatDate, formatRate, formatSiren, isIsoDate, parisDate } from './format';
 import { CONSEQUENCE_MARKERS, L111_8_MARKERS } from './legal-texts';
-import { FOOTER_PATTERN } from './pdf-letter';
+import { FOOTER_PATTERN, pdfSafeText } from './pdf-letter';
 import { scanPdfText } from './pdf-scan';
-import { toWinAnsi } from './pdf-winansi';
 import { letterReference } from './templates/common';
+import { gracePeriodSentence } from './templates/formal-notice';
+import { MIN_GRACE_DAYS } from '../domain/policy';
 import type { NoticeContext, RenderedNotice } from './types';
+import type { Language } from '../domain/model';
 import {
   AGENCY_ACTIVITY,
   B2B_ONLY_WORDS,
@@ -100,8 +102,9 @@ function findMissing(mentions: Mention[], h: Haystacks): string[] {
     const absentFrom = sources.filter((src) => {
       const hay = (m.compact ? h.compact[src] : h.normal[src]) ?? '';
       const base = m.compact ? compact : norm;
-      // The PDF holds the WinAnsi rendering of the text (e.g. "Ś" drawn as "S"): map needles alike.
-      const prep = src === 'pdf' ? (s: string) => base(toWinAnsi(s)) : base;
+      // The PDF holds the text as its embedded fonts print it (a character they lack is mapped to a
+      // printable form, pdfSafeText): map needles alike. Names with Ł, ő, ø are printed as given.
+      const prep = src === 'pdf' ? (s: string) => base(pdfSafeText(s)) : base;
       // In the PDF a word too long for the line is hard-broken: accept a whitespace-blind match.
       const pdfCompact = src === 'pdf' ? (h.compact.pdf ?? '') : '';
       return !m.needles.every((needle) => {
@@ -109,7 +112,7 @@ function findMissing(mentions: Mention[], h: Haystacks): string[] {
         return options.some(
           (o) =>
             (prep(o) !== '' && hay.includes(prep(o))) ||
-            (src === 'pdf' && compact(toWinAnsi(o)) !== '' && pdfCompact.includes(compact(toWinAnsi(o)))),
+            (src === 'pdf' && compact(pdfSafeText(o)) !== '' && pdfCompact.includes(compact(pdfSafeText(o)))),
         );
       });
     });
@@ -146,9 +149,18 @@ function breakdownMentions(ctx: NoticeContext, L = ctx.language): Mention[] {
   if (b.regime === 'b2b' && b.indemnityCents > 0) {
     mentions.push({ name: 'recovery indemnity (40 EUR, D441-5)', needles: [formatMoney(b.indemnityCents, L), 'D441-5'] });
   }
-  if (b.paidCents > 0) mentions.push({ name: 'payments received', needles: [formatMoney(-b.paidCents, L)] });
+  if (b.payments && b.payments.length > 0) mentions.push(...paymentsListMentions(ctx, L));
+  else if (b.paidCents > 0) mentions.push({ name: 'payments received', needles: [formatMoney(-b.paidCents, L)] });
   mentions.push({ name: 'total due', needles: [formatMoney(b.totalDueCents, L)] });
   return mentions;
+}
+
+/** Every payment received, with its date and amount (every letter lists them). */
+function paymentsListMentions(ctx: NoticeContext, L = ctx.language): Mention[] {
+  return (ctx.breakdown.payments ?? []).map((p) => ({
+    name: `payment received on ${p.paidOn} (date, amount)`,
+    needles: [formatDate(p.paidOn, L), formatMoney(p.amountCents, L)],
+  }));
 }
 
 /** A needle no output can contain: the mention is reported missing (absent input data). */
@@ -205,7 +217,7 @@ function agencyFirstLetterMentions(ctx: NoticeContext): Mention[] {
     ...paymentMentions(ctx).map((m) => ({ ...m, name: `R124-4: demand with payment methods: ${m.name}` })),
     {
       name: 'R124-4: letter reference and date',
-      needles: [letterReference(ctx.dossierId, 'first_reminder'), formatDate(parisDate(ctx.sentAt), L)],
+      needles: [letterReference(ctx.invoice.invoiceNumber, 'first_reminder'), formatDate(parisDate(ctx.sentAt), L)],
     },
   ];
 }
@@ -231,8 +243,14 @@ function formalNoticeMentions(ctx: NoticeContext): Mention[] {
     { name: 'place and date', needles: [L === 'fr' ? `Fait à ${city}, le ${date}` : `Done at ${city}, on ${date}`] },
   ];
   if (ctx.deadline && isIsoDate(ctx.deadline)) mentions.push({ name: 'payment deadline (firm date)', needles: [formatDate(ctx.deadline, L)] });
+  if (ctx.graceDays !== undefined) mentions.push({ name: 'grace period sentence', needles: [gracePeriodSentence(ctx)] });
   if (ctx.creditor.agency) {
     mentions.push({ name: 'agency identity', needles: [singleLine(ctx.creditor.agency.legalName)] });
+    // Only the creditor can sue: "notre mandant pourra saisir…", never "nous".
+    mentions.push({ name: 'consequences attributed to the principal (agency)', needles: [L === 'fr' ? 'notre mandant' : 'our principal'] });
+  }
+  for (const letter of ctx.earlierLetters ?? []) {
+    mentions.push({ name: `date of the earlier ${letter.kind.replace('_', ' ')} (${letter.date})`, needles: [formatDate(letter.date, L)] });
   }
   return mentions;
 }
@@ -255,10 +273,14 @@ function hasActiveContent(html: string): boolean {
 /** Everything a mise en demeure must contain, checked in the text, the HTML and the PDF. */
 export function checkFormalNotice(ctx: NoticeContext, rendered: RenderedNotice): CheckResult {
   const missing: string[] = [];
+  const grace = ctx.graceDays;
+  if (grace === undefined || !Number.isSafeInteger(grace) || grace < MIN_GRACE_DAYS) {
+    missing.push(`grace period of the policy (at least ${MIN_GRACE_DAYS} days, got ${String(grace)})`);
+  }
   if (!ctx.deadline || !isIsoDate(ctx.deadline)) {
     missing.push('payment deadline (firm date)');
-  } else if (ctx.deadline < addDays(parisDate(ctx.sentAt), 8)) {
-    missing.push(`payment deadline at least 8 days after sending (got ${ctx.deadline})`);
+  } else if (grace !== undefined && Number.isSafeInteger(grace) && ctx.deadline < addDays(parisDate(ctx.sentAt), grace)) {
+    missing.push(`payment deadline at least ${grace} days after sending (got ${ctx.deadline})`);
   }
   if (!/mise en demeure/i.test(rendered.subject)) missing.push('subject: "Mise en demeure"');
   if (ctx.language === 'en' && !/mise en demeure \(formal notice\)/i.test(rendered.subject)) missing.push('subject: "Mise en demeure (formal notice)"');
@@ -308,18 +330,25 @@ export function checkNotice(ctx: NoticeContext, rendered: RenderedNotice): Check
       mentions.push(
         ...partyMentions(ctx),
         { name: 'invoice number', needles: [singleLine(ctx.invoice.invoiceNumber)] },
-        { name: 'dossier reference', needles: [singleLine(ctx.dossierId)] },
+        { name: 'readable reference', needles: [letterReference(ctx.invoice.invoiceNumber, ctx.kind)] },
         ...breakdownMentions(ctx, 'fr'),
       );
       break;
     case 'payment_receipt':
       if (ctx.payment) {
-        mentions.push(
-          { name: 'amount received', needles: [formatMoney(ctx.payment.amountCents, L)] },
-          { name: 'payment date', needles: [formatDate(ctx.payment.paidOn, L)] },
-          { name: 'payment reference', needles: [singleLine(ctx.payment.reference)] },
-          { name: 'balance outstanding', needles: [formatMoney(Math.max(0, ctx.payment.balanceCents), L)] },
-        );
+        // A consumer's receipt is in French (loi 94-665 art. 2), with an English translation if needed.
+        const languages: Language[] = ctx.debtor.kind === 'consumer' ? (L === 'en' ? ['fr', 'en'] : ['fr']) : [L];
+        for (const lang of languages) {
+          const tag = languages.length > 1 ? ` (${lang})` : '';
+          mentions.push(
+            { name: `amount received${tag}`, needles: [formatMoney(ctx.payment.amountCents, lang)] },
+            { name: `payment date${tag}`, needles: [formatDate(ctx.payment.paidOn, lang)] },
+            { name: `payment reference${tag}`, needles: [singleLine(ctx.payment.reference)] },
+            { name: `balance outstanding${tag}`, needles: [formatMoney(Math.max(0, ctx.payment.balanceCents), lang)] },
+            ...paymentsListMentions(ctx, lang),
+          );
+        }
+        if (ctx.debtor.kind === 'consumer' && !/^Reçu de paiement/.test(rendered.subject)) missing.push('a consumer receipt is in French (subject)');
       } else missing.push('payment');
       break;
     case 'promise_confirmation':
@@ -347,6 +376,15 @@ export function checkNotice(ctx: NoticeContext, rendered: RenderedNotice): Check
       break;
   }
 
+  // Every letter lists the payments received with their dates (the breakdown lists cover the others).
+  if (['first_reminder', 'promise_confirmation', 'payment_plan_confirmation', 'instalment_reminder', 'dispute_acknowledgment'].includes(ctx.kind) && !(ctx.kind === 'first_reminder' && ctx.creditor.agency)) {
+    mentions.push(...paymentsListMentions(ctx));
+  }
+  // An agency never says it will sue: only its principal can ("notre mandant pourra saisir…").
+  if (ctx.creditor.agency && /nous pourrons,? sans autre avis, saisir|we may, without further notice, refer/i.test(rendered.text)) {
+    missing.push('agency letter: court action attributed to the principal, never to the agency ("nous")');
+  }
+
   // Later letters of a collection agency repeat the first letter's reference and date (R124-4).
   if (ctx.creditor.agency && expectedTo === 'debtor' && ctx.kind !== 'first_reminder') {
     const first = ctx.agencyFirstLetter;
@@ -356,10 +394,14 @@ export function checkNotice(ctx: NoticeContext, rendered: RenderedNotice): Check
 
   const h = haystacks(rendered, false);
   missing.push(...findMissing(mentions, h));
+  for (const [src, hay] of [['subject', rendered.subject], ['text', rendered.text], ['html', htmlVisibleText(rendered.html)]] as const) {
+    const leak = INTERNAL_LEAK.exec(hay);
+    if (leak) missing.push(`no internal file name or operator step in the ${src} (found "${leak[0]}")`);
+  }
 
   // B2C: no L441-10 penalties, no D441-5 indemnity, not even as wording.
   if (ctx.breakdown.regime === 'b2c' && expectedTo === 'debtor') {
-    for (const word of B2B_ONLY_WORDS[L]) {
+    for (const word of new Set([...B2B_ONLY_WORDS[L], ...(ctx.kind === 'payment_receipt' ? B2B_ONLY_WORDS.fr : [])])) {
       const w = norm(word);
       for (const [src, hay] of Object.entries(h.normal)) {
         if (hay.includes(w)) missing.push(`B2C notice must not mention "${word}" (found in ${src})`);
@@ -368,6 +410,12 @@ export function checkNotice(ctx: NoticeContext, rendered: RenderedNotice): Check
   }
   return { ok: missing.length === 0, missing: [...new Set(missing)] };
 }
+
+/**
+ * What no message may ever contain: a source file, a script, an operator step (rate sources and
+ * calculation notes are printed in letters; the operator's instructions go to the logs).
+ */
+export const INTERNAL_LEAK = /\blambdas\/|\bscripts\/|rate-tables\.json|\brates\.ts\b|\bnpm run\b|rates:add|\boperator (adds|should|must)|TO CONFIRM/i;
 
 /** Throws NoticeNotSendableError naming every missing mention; renderNotice calls it. */
 export function assertSendable(ctx: NoticeContext, rendered: RenderedNotice): void {

@@ -110,3 +110,15 @@ export function formatSiren(siren: string): string {
   const digits = singleLine(siren).replace(/\s+/g, '');
   return /^\d{9}$/.test(digits) ? digits.replace(/^(\d{3})(\d{3})(\d{3})$/, '$1 $2 $3') : digits;
 }
+
+const NUMBER_WORDS: Record<Language, readonly string[]> = {
+  fr: ['zéro', 'un', 'deux', 'trois', 'quatre', 'cinq', 'six', 'sept', 'huit', 'neuf', 'dix', 'onze', 'douze', 'treize', 'quatorze', 'quinze', 'seize', 'dix-sept', 'dix-huit', 'dix-neuf', 'vingt', 'vingt et un', 'vingt-deux', 'vingt-trois', 'vingt-quatre', 'vingt-cinq', 'vingt-six', 'vingt-sept', 'vingt-huit', 'vingt-neuf', 'trente', 'trente et un'],
+  en: ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve', 'thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen', 'twenty', 'twenty-one', 'twenty-two', 'twenty-three', 'twenty-four', 'twenty-five', 'twenty-six', 'twenty-seven', 'twenty-eight', 'twenty-nine', 'thirty', 'thirty-one'],
+};
+
+/** A count of days as a letter writes it: fr "huit jours", "15 jours" past 31; en "eight days". */
+export function daysInWords(n: number, language: Language): string {
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`not a number of days: ${n}`);
+  const words = NUMBER_WORDS[language][n] ?? String(n);
+  return language === 'fr' ? `${words} jour${n > 1 ? 's' : ''}` : `${words} day${n === 1 ? '' : 's'}`;
+}

@@ -5,14 +5,14 @@
 import type { Language } from '../domain/model';
 
 /**
- * Code des procédures civiles d'exécution, article L111-8, paragraphs 2 and 3, as in force since
+ * Code des procédures civiles d’exécution, article L111-8, paragraphs 2 and 3, as in force since
  * 19 March 2014 (loi n° 2014-344, art. 12; Legifrance LEGIARTI000028747701). CPCE R124-4 requires
- * the collection agency's first letter to reproduce them.
+ * the collection agency’s first letter to reproduce them.
  * TODO(legal): re-check this wording on Legifrance before each release; it must stay verbatim.
  */
 export const L111_8_PARAGRAPHS_2_3_FR: readonly string[] = [
-  "Les frais de recouvrement entrepris sans titre exécutoire restent à la charge du créancier, sauf s'ils concernent un acte dont l'accomplissement est prescrit par la loi au créancier. Toute stipulation contraire est réputée non écrite, sauf disposition législative contraire.",
-  "Cependant, le créancier qui justifie du caractère nécessaire des démarches entreprises pour recouvrer sa créance peut demander au juge de l'exécution de laisser tout ou partie des frais ainsi exposés à la charge du débiteur de mauvaise foi.",
+  "Les frais de recouvrement entrepris sans titre exécutoire restent à la charge du créancier, sauf s’ils concernent un acte dont l’accomplissement est prescrit par la loi au créancier. Toute stipulation contraire est réputée non écrite, sauf disposition législative contraire.",
+  "Cependant, le créancier qui justifie du caractère nécessaire des démarches entreprises pour recouvrer sa créance peut demander au juge de l’exécution de laisser tout ou partie des frais ainsi exposés à la charge du débiteur de mauvaise foi.",
 ];
 
 /** A courtesy translation printed after the French text in English letters (the French text prevails). */
@@ -22,8 +22,8 @@ export const L111_8_PARAGRAPHS_2_3_EN: readonly string[] = [
 ];
 
 export const L111_8_TITLE: Record<Language, string> = {
-  fr: "Article L111-8 du Code des procédures civiles d'exécution (alinéas 2 et 3)",
-  en: "Article L111-8 of the French Code des procédures civiles d'exécution (paragraphs 2 and 3), French text",
+  fr: "Article L111-8 du Code des procédures civiles d’exécution (alinéas 2 et 3)",
+  en: "Article L111-8 of the French Code des procédures civiles d’exécution (paragraphs 2 and 3), French text",
 };
 
 /** Words the checker looks for to prove the L111-8 text is reproduced (from both paragraphs). */
@@ -37,7 +37,7 @@ export const L111_8_MARKERS: readonly string[] = [
 export const CONSEQUENCES: Record<Language, { intro: string; items: string[] }> = {
   fr: {
     intro:
-      "À défaut de paiement intégral dans ce délai, nous pourrons, sans autre avis, saisir la juridiction compétente afin d'obtenir le paiement des sommes dues, notamment par :",
+      "À défaut de paiement intégral dans ce délai, nous pourrons, sans autre avis, saisir la juridiction compétente afin d’obtenir le paiement des sommes dues, notamment par :",
     items: [
       'une requête en injonction de payer (articles 1405 et suivants du Code de procédure civile) ;',
       'une demande de provision en référé (référé-provision) ;',
@@ -54,6 +54,17 @@ export const CONSEQUENCES: Record<Language, { intro: string; items: string[] }> 
     ],
   },
 };
+
+/**
+ * The same consequences when a collection agency writes: only its principal, the creditor, can
+ * bring the claim before a court ("notre mandant pourra saisir…", never "nous").
+ */
+export function consequencesIntro(language: Language, agencyFor?: string): string {
+  if (!agencyFor) return CONSEQUENCES[language].intro;
+  return language === 'fr'
+    ? `À défaut de paiement intégral dans ce délai, notre mandant, ${agencyFor}, pourra, sans autre avis, saisir la juridiction compétente afin d’obtenir le paiement des sommes dues, notamment par :`
+    : `If full payment is not received within this period, our principal, ${agencyFor}, may, without further notice, refer the matter to the competent court to obtain payment of the sums due, in particular by:`;
+}
 
 /** Needles the checker requires for the consequences (same in both languages: French legal terms). */
 export const CONSEQUENCE_MARKERS: Record<Language, { name: string; needle: string }[]> = {

@@ -29,7 +29,9 @@ export type Block =
   | { type: 'table'; columns: { label: string; align: 'left' | 'right' }[]; rows: string[][]; totalRow?: string[] }
   | { type: 'quote'; title: string; paragraphs: string[] }
   /** The URL must already be vetted with isSafeHttpsUrl. */
-  | { type: 'link'; label: string; url: string };
+  | { type: 'link'; label: string; url: string }
+  /** Blocks kept together: the PDF never splits them across two pages (e.g. the payment details). */
+  | { type: 'group'; blocks: Block[] };
 
 export interface Letter {
   language: Language;

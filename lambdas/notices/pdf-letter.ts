@@ -1,14 +1,40 @@
 /**
- * Letter -> A4 PDF (pdf-lib, standard Helvetica: no font file to ship). Text is mapped to WinAnsi,
- * wrapped to the column and paginated with a running footer. Deterministic: the document dates are
- * the sending instant and the producer is fixed, so the same input gives the same bytes.
+ * Letter -> A4 PDF (pdf-lib) with embedded Unicode fonts (DejaVu Sans and Sans Bold, subset: only
+ * the glyphs used), so that names are printed exactly as given (Ł, ő, ø...) and the fonts travel
+ * with the document for long-term archiving. A character neither font has (an emoji, a CJK
+ * ideograph) is replaced by its nearest printable form or "?", the same way for the drawing and for
+ * the checker (pdfSafeText). Text is wrapped to the column and paginated with a running footer;
+ * blocks that must not be split (the payment details) move to the next page whole. Deterministic:
+ * the document dates are the sending instant, the producer and font names are fixed, so the same
+ * input gives the same bytes.
  */
-import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import fontkit from '@pdf-lib/fontkit';
+import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 import type { IsoInstant } from '../domain/model';
+import { fontBytes } from './fonts';
 import { labelSeparator, quoteMarks, type Block, type Letter } from './letter';
-import { toWinAnsi, WIN_ANSI_CODE_POINTS } from './pdf-winansi';
+import { toWinAnsi } from './pdf-winansi';
 
-export const PDF_PRODUCER = 'Amiable notices (pdf-lib 1.17)';
+export const PDF_PRODUCER = 'Amiable notices (pdf-lib 1.17, DejaVu Sans)';
+
+/** PDF base font names: a fixed subset tag (pdf-lib would draw a random one) keeps bytes stable. */
+const FONT_NAMES = { regular: 'AMIREG+DejaVuSans', bold: 'AMIBLD+DejaVuSans-Bold' } as const;
+
+let charset: ReadonlySet<number> | undefined;
+
+/** The code points both embedded fonts can draw (computed once from the font files). */
+export function pdfCharset(): ReadonlySet<number> {
+  if (!charset) {
+    const sets = (['regular', 'bold'] as const).map((w) => new Set<number>(fontkit.create(Buffer.from(fontBytes(w))).characterSet));
+    charset = new Set([...sets[0]!].filter((cp) => sets[1]!.has(cp)));
+  }
+  return charset;
+}
+
+/** The text exactly as the PDF prints it (characters the fonts lack mapped to a printable form). */
+export function pdfSafeText(text: string): string {
+  return toWinAnsi(text, pdfCharset());
+}
 
 /** The running footer ends with "page i/n"; the checker leaves these lines out of the body text. */
 export const FOOTER_PATTERN = /(?:^| – )page \d+\/\d+$/;
@@ -45,19 +71,22 @@ export async function renderPdfLetter(letter: Letter, meta: PdfMeta): Promise<Ui
   doc.setCreationDate(date);
   doc.setModificationDate(date);
 
-  const regular = doc.embedStandardFont(StandardFonts.Helvetica);
-  const bold = doc.embedStandardFont(StandardFonts.HelveticaBold);
+  doc.registerFontkit(fontkit);
+  const regular = await doc.embedFont(fontBytes('regular'), { subset: true, customName: FONT_NAMES.regular });
+  const bold = await doc.embedFont(fontBytes('bold'), { subset: true, customName: FONT_NAMES.bold });
   const w = new Writer(doc, regular, bold);
   w.letter(letter);
   w.footers(letter.footer ?? '');
-  return doc.save({ useObjectStreams: true });
+  // Without object streams, every object is top-level: pdf-scan.ts reads the text back synchronously.
+  return doc.save({ useObjectStreams: false });
 }
 
 class Writer {
   private page!: PDFPage;
   private y = 0;
   private readonly pages: PDFPage[] = [];
-  private readonly charsets = new Map<PDFFont, Set<number>>();
+  /** While measuring, nothing is drawn and no page is added: only y moves. */
+  private measuring = false;
   private readonly width = A4[0] - 2 * MARGIN_X;
   private quotes: [string, string] = ['"', '"'];
 
@@ -157,6 +186,33 @@ class Writer {
       case 'link':
         this.paragraph(`${block.label} ${block.url}`);
         return;
+      case 'group': {
+        // Kept on one page: when it does not fit in what is left of this one, it starts the next.
+        const height = this.measure(() => this.blocks(block.blocks, sep));
+        this.ensure(height);
+        this.blocks(block.blocks, sep);
+        return;
+      }
+    }
+  }
+
+  private blocks(blocks: Block[], sep: string): void {
+    blocks.forEach((b, i) => {
+      if (i > 0) this.space(6);
+      this.block(b, sep);
+    });
+  }
+
+  /** The height `draw` would take, drawing nothing. */
+  private measure(draw: () => void): number {
+    const [y, was] = [this.y, this.measuring];
+    this.measuring = true;
+    try {
+      draw();
+      return y - this.y;
+    } finally {
+      this.y = y;
+      this.measuring = was;
     }
   }
 
@@ -169,12 +225,14 @@ class Writer {
       const height = labelLines.length * BODY * LEADING + detailLines.length * SMALL * LEADING + 4;
       this.ensure(height + (row.total ? 4 : 0));
       if (row.total) {
-        this.page.drawLine({
-          start: { x: MARGIN_X, y: this.y + 2 },
-          end: { x: MARGIN_X + this.width, y: this.y + 2 },
-          thickness: 0.8,
-          color: BLACK,
-        });
+        if (!this.measuring) {
+          this.page.drawLine({
+            start: { x: MARGIN_X, y: this.y + 2 },
+            end: { x: MARGIN_X + this.width, y: this.y + 2 },
+            thickness: 0.8,
+            color: BLACK,
+          });
+        }
         this.y -= 4;
       }
       const amount = this.safe(row.amount, font);
@@ -242,7 +300,7 @@ class Writer {
 
   /** Draws already-wrapped, already-safe text at the current baseline. */
   private drawAt(text: string, x: number, font: PDFFont, size: number, color = BLACK): void {
-    if (!text) return;
+    if (!text || this.measuring) return;
     this.page.drawText(text, { x, y: this.y - size, size, font, color });
   }
 
@@ -251,6 +309,7 @@ class Writer {
   }
 
   private ensure(height: number): void {
+    if (this.measuring) return;
     if (this.y - height < MARGIN_BOTTOM) this.newPage();
   }
 
@@ -260,18 +319,12 @@ class Writer {
     this.y = A4[1] - MARGIN_TOP;
   }
 
-  private safe(text: string, font: PDFFont): string {
-    let charset = this.charsets.get(font);
-    if (!charset) {
-      // The font's own set, narrowed to WinAnsi so that the checker (which maps needles with
-      // WIN_ANSI_CODE_POINTS) sees exactly what was drawn.
-      charset = new Set(font.getCharacterSet().filter((cp) => WIN_ANSI_CODE_POINTS.has(cp)));
-      this.charsets.set(font, charset);
-    }
-    return toWinAnsi(text, charset);
+  /** The text as both fonts can draw it (the checker maps its needles with the same function). */
+  private safe(text: string, _font: PDFFont): string {
+    return pdfSafeText(text);
   }
 
-  /** WinAnsi-safe lines no wider than maxWidth; breaks on spaces, hard-breaks overlong words. */
+  /** Printable lines no wider than maxWidth; breaks on spaces, hard-breaks overlong words. */
   private wrap(text: string, font: PDFFont, size: number, maxWidth: number): string[] {
     const out: string[] = [];
     for (const raw of this.safe(text, font).split('\n')) {

@@ -1,7 +1,8 @@
 /**
- * The standard PDF fonts (Helvetica) only encode WinAnsi (cp1252); pdf-lib throws on anything else.
- * formatMoney prints U+202F (narrow no-break space) and U+00A0, French text has accents, œ, «», €:
- * this maps each character the font cannot encode to a safe equivalent instead of crashing.
+ * Maps each character a font cannot draw to a safe equivalent instead of crashing or printing a
+ * box. The PDF letters embed DejaVu Sans (pdf-letter.ts passes its character set, so Ł, ő, ø are
+ * kept exactly and only what the font lacks — emoji, CJK — is replaced); without a charset, the
+ * WinAnsi (cp1252) set of the standard PDF fonts is assumed.
  */
 
 /**

@@ -102,6 +102,8 @@ function renderBlock(block: Block, sep: string): string {
       return isSafeHttpsUrl(block.url)
         ? `<p>${e(block.label)} <a href="${e(block.url)}">${e(block.url)}</a></p>`
         : `<p>${e(block.label)} ${e(block.url)}</p>`;
+    case 'group':
+      return block.blocks.map((b) => renderBlock(b, sep)).join('\n');
   }
 }
 

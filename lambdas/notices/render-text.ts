@@ -99,6 +99,12 @@ function renderBlock(
     case 'link':
       para(`${block.label} ${block.url}`);
       return;
+    case 'group':
+      block.blocks.forEach((b, i) => {
+        if (i > 0 && out.length > 0 && out[out.length - 1] !== '') out.push('');
+        renderBlock(b, out, sep, para, [open, close]);
+      });
+      return;
   }
 }
 

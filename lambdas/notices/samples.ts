@@ -5,11 +5,12 @@
  * basis x rate x days / 365 rounded to the cent.
  */
 import type { AmountBreakdown, CreditorProfile, Debtor, Invoice, IsoDate, Language, PenaltyLine } from '../domain/model';
+import { DEFAULT_POLICY } from '../domain/policy';
 import { addDays, parseIsoDate } from './format';
 import { letterReference } from './templates/common';
 import { NOTICE_KINDS, type NoticeContext, type NoticeKind } from './types';
 
-type Extras = Partial<Pick<NoticeContext, 'deadline' | 'payment' | 'promise' | 'plan' | 'instalment' | 'dispute'>>;
+type Extras = Partial<Pick<NoticeContext, 'deadline' | 'graceDays' | 'payment' | 'promise' | 'plan' | 'instalment' | 'dispute'>>;
 
 export interface SampleNotice extends Extras {
   sentAt: string;
@@ -185,6 +186,7 @@ const b2b: SampleDossier = {
       sentAt: '2026-07-10T07:00:00.000Z',
       // Sent Friday 10 July 2026; +8 days = Saturday 18 July -> Monday 20 July.
       deadline: '2026-07-20',
+      graceDays: DEFAULT_POLICY.graceDays,
       breakdown: breakdown(
         'b2b',
         '2026-07-10',
@@ -269,6 +271,7 @@ const b2c: SampleDossier = {
       // Tuesday 21 April 2026 + 8 days = Wednesday 29 April.
       sentAt: '2026-04-21T07:30:00.000Z',
       deadline: '2026-04-29',
+      graceDays: DEFAULT_POLICY.graceDays,
       breakdown: b2cPlain('2026-04-21'),
     },
     litigation_handoff: {
@@ -348,11 +351,11 @@ const agency: SampleDossier = {
   creditor: agencyCreditor,
   debtor: agencyDebtor,
   invoice: agencyInvoice,
-  agencyFirstLetter: { reference: letterReference('AMI-2026-0311', 'first_reminder'), date: '2026-04-09' },
+  agencyFirstLetter: { reference: letterReference('TG-2026-0419', 'first_reminder'), date: '2026-04-09' },
   notices: {
     first_reminder: { sentAt: '2026-04-09T07:00:00.000Z', breakdown: agencyAt('2026-04-09') },
     formal_reminder: { sentAt: '2026-04-23T07:00:00.000Z', deadline: '2026-05-04', breakdown: agencyAt('2026-04-23') },
-    formal_notice: { sentAt: '2026-05-12T07:00:00.000Z', deadline: '2026-05-20', breakdown: agencyAt('2026-05-12') },
+    formal_notice: { sentAt: '2026-05-12T07:00:00.000Z', deadline: '2026-05-20', graceDays: DEFAULT_POLICY.graceDays, breakdown: agencyAt('2026-05-12') },
     litigation_handoff: { sentAt: '2026-06-02T07:00:00.000Z', breakdown: agencyAt('2026-06-02') },
     payment_receipt: {
       sentAt: '2026-04-28T07:00:00.000Z',
@@ -418,6 +421,6 @@ export function allSampleContexts(): { dossier: SampleDossier; ctx: NoticeContex
 }
 
 /** Used by tests: the earliest deadline a mise en demeure sent on `sentDate` may carry. */
-export function minimumDeadline(sentDate: IsoDate): IsoDate {
-  return addDays(sentDate, 8);
+export function minimumDeadline(sentDate: IsoDate, graceDays = DEFAULT_POLICY.graceDays): IsoDate {
+  return addDays(sentDate, graceDays);
 }

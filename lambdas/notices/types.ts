@@ -33,8 +33,14 @@ export interface PaymentNotice {
   amountCents: Cents;
   paidOn: IsoDate;
   reference: string;
-  /** What remains due after this payment (0 when the dossier is settled). */
+  /** What remains due after this payment, accessories included (0 when the dossier is settled). */
   balanceCents: Cents;
+  /** How the payment was allocated (domain/settlement.ts). */
+  allocation?: { order: 'principal-first' | 'civil-code-1343-1'; principalCents: Cents; interestCents: Cents; indemnityCents: Cents };
+  /** What remains due per component (all 0 when settled). */
+  remaining?: { principalCents: Cents; interestCents: Cents; indemnityCents: Cents };
+  /** Accessories waived by this payment, and why (the creditor's choice, never claimed, a plan kept). */
+  waived?: { interestCents: Cents; indemnityCents: Cents; reason: 'creditor_waiver' | 'not_claimed' | 'payment_plan_kept' };
 }
 
 export interface PromiseNotice {
@@ -60,12 +66,20 @@ export interface NoticeContext {
   sentAt: IsoInstant;
   /** Firm payment deadline: required for formal_reminder and formal_notice. */
   deadline?: IsoDate;
+  /**
+   * The grace period of the mise en demeure, in days, from the dossier's policy (Policy.graceDays):
+   * required for formal_notice. The sentence about the delay and the checker read it; nothing in
+   * the notices assumes a number of days.
+   */
+  graceDays?: number;
   payment?: PaymentNotice;
   promise?: PromiseNotice;
   /** A payment plan; toleranceBusinessDays (default 2) is how late an instalment may be before the plan ends. */
   plan?: { instalments: Instalment[]; toleranceBusinessDays?: number };
   dispute?: { id: string; reason: string };
   instalment?: Instalment;
+  /** The reminders sent before this letter, with their dates (the mise en demeure recalls them). */
+  earlierLetters?: { kind: 'first_reminder' | 'formal_reminder'; date: IsoDate }[];
   /** Agency mode: the first letter (R124-4 CPCE) that later notices must refer to. */
   agencyFirstLetter?: { reference: string; date: IsoDate };
 }

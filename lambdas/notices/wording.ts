@@ -14,18 +14,18 @@ export const DEMAND: ByLanguage = {
 
 /** This letter is a mise en demeure (Cass. com. 9 June 2015: no ambiguity allowed). */
 export const IS_MISE_EN_DEMEURE: ByLanguage = {
-  fr: "La présente lettre vaut mise en demeure au sens de l'article 1344 du Code civil.",
+  fr: "La présente lettre vaut mise en demeure au sens de l’article 1344 du Code civil.",
   en: 'This letter constitutes a mise en demeure (formal notice) within the meaning of article 1344 of the French Civil Code.',
 };
 
 /** Interest keeps running after the notice: B2B penalties, B2C legal interest from the notice. */
 export const INTEREST_RUNNING: Record<'b2b' | 'b2c', ByLanguage> = {
   b2b: {
-    fr: "Les pénalités de retard continuent de courir jusqu'au complet paiement.",
+    fr: "Les pénalités de retard continuent de courir jusqu’au complet paiement.",
     en: 'Late-payment penalties continue to accrue until payment in full.',
   },
   b2c: {
-    fr: "Conformément aux articles 1231-6 et 1344-1 du Code civil, la présente mise en demeure fait courir les intérêts au taux légal sur les sommes dues, jusqu'au complet paiement.",
+    fr: "Conformément aux articles 1231-6 et 1344-1 du Code civil, la présente mise en demeure fait courir les intérêts au taux légal sur les sommes dues, jusqu’au complet paiement.",
     en: 'Under articles 1231-6 and 1344-1 of the French Civil Code, this formal notice causes interest at the statutory rate to run on the sums due until payment in full.',
   },
 };
@@ -38,7 +38,7 @@ export const PROVISIONAL: ByLanguage = {
 
 /** R124-4 CPCE: the agency states that it carries out amicable collection. */
 export const AGENCY_ACTIVITY: ByLanguage = {
-  fr: "exerce une activité de recouvrement amiable de créances pour le compte d'autrui",
+  fr: "exerce une activité de recouvrement amiable de créances pour le compte d’autrui",
   en: 'carries out amicable debt collection on behalf of third parties',
 };
 

@@ -4,20 +4,15 @@
  * conditional write) is what makes a payment and a send take turns: a payment arriving now waits
  * until the notice is recorded, and a send never starts on a dossier that is no longer active.
  */
-import { claimSend, completeSend, Dossier, sendSlot, sentStages } from '../domain/dossier';
-import { formalNoticeDeadline } from '../domain/calendar';
+import { claimSend, completeSend, Dossier, policyOf, sendSlot, statedDeadline } from '../domain/dossier';
 import type { CreditorProfile, NextAction, Stage } from '../domain/model';
-import { letterReference } from '../notices/templates';
 import { clock } from '../adapters/clock';
 import { updateDossier } from '../adapters/dossier-store';
 import { sendUnderLease } from './leased-send';
 import type { NoticeExtras } from './outbound-mail';
-import { parisDate } from './paris-time';
 
 /** Real-time lease: longer than the send Lambda's timeout, so a live send is never overtaken. */
 export const SEND_LEASE_MS = 90_000;
-/** Grace period of the mise en demeure (seed documents; C. civ. 1231 "délai raisonnable"). */
-export const GRACE_DAYS = 8;
 
 export interface SendRequest {
   dossierId: string;
@@ -60,16 +55,8 @@ export async function dispatchNotice(req: SendRequest): Promise<SendOutcome> {
   return outcomeOf(out.dossier, req.stage === 'litigation_handoff' ? 'handed_off' : 'sent');
 }
 
-/** CPCE R124-4: an agency's later letters repeat the first letter's reference and date. */
-function agencyFirstLetter(d: Dossier, agency: boolean) {
-  const first = agency ? sentStages(d).find((s) => s.stage === 'first_reminder') : undefined;
-  return first ? { reference: letterReference(d.id, 'first_reminder'), date: parisDate(new Date(first.at)) } : undefined;
-}
-
-/** The deadline a stage states (formal reminder and mise en demeure: 8 days from sending). */
-function extrasFor(d: Dossier, stage: Stage, creditor: CreditorProfile, now: Date): NoticeExtras {
-  const deadline = stage === 'formal_notice' || stage === 'formal_reminder'
-    ? formalNoticeDeadline(now.toISOString(), GRACE_DAYS, d.region)
-    : d.deadline ?? undefined;
-  return { deadline, agencyFirstLetter: agencyFirstLetter(d, creditor.agency !== undefined) };
+/** The deadline a stage states and the grace period it names: both from the dossier's policy. */
+function extrasFor(d: Dossier, stage: Stage, _creditor: CreditorProfile, now: Date): NoticeExtras {
+  const deadline = statedDeadline(d, stage, now) ?? d.deadline ?? undefined;
+  return { deadline, graceDays: policyOf(d).graceDays };
 }

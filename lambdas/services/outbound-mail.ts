@@ -4,7 +4,9 @@
  * letters (receipts, confirmations, instalment reminders) both go through here, so every message
  * the debtor receives has the same evidence trail.
  */
-import { breakdownFor, Dossier, SentInfo } from '../domain/dossier';
+import { breakdownFor, Dossier, SentInfo, sentStages } from '../domain/dossier';
+import { letterReference } from '../notices/templates';
+import { provisionalRateActions } from '../domain/breakdown';
 import type { CreditorProfile } from '../domain/model';
 import { sha256Hex } from '../domain/identity';
 import { renderNotice } from '../notices/render';
@@ -20,8 +22,25 @@ import { parisDate } from './paris-time';
 export { EmailPaused } from '../domain/debtor-key';
 
 export type NoticeExtras = Partial<
-  Pick<NoticeContext, 'deadline' | 'payment' | 'promise' | 'plan' | 'dispute' | 'instalment' | 'agencyFirstLetter'>
+  Pick<NoticeContext, 'deadline' | 'graceDays' | 'payment' | 'promise' | 'plan' | 'dispute' | 'instalment' | 'agencyFirstLetter' | 'earlierLetters'>
 >;
+
+/**
+ * What every letter of a dossier may recall from its history: the reminders already sent, with
+ * their dates (the mise en demeure recalls them), and in agency mode the first letter's readable
+ * reference and date (CPCE R124-4: later letters repeat them).
+ */
+export function historyExtras(d: Dossier, creditor: CreditorProfile, kind: NoticeKind): NoticeExtras {
+  const sent = sentStages(d);
+  const earlierLetters = sent
+    .filter((s): s is { stage: 'first_reminder' | 'formal_reminder'; at: string } => s.stage === 'first_reminder' || s.stage === 'formal_reminder')
+    .map((s) => ({ kind: s.stage, date: parisDate(new Date(s.at)) }));
+  const first = creditor.agency && kind !== 'first_reminder' ? sent.find((s) => s.stage === 'first_reminder') : undefined;
+  return {
+    ...(earlierLetters.length > 0 && kind !== 'first_reminder' ? { earlierLetters } : {}),
+    ...(first ? { agencyFirstLetter: { reference: letterReference(d.invoice.invoiceNumber, 'first_reminder'), date: parisDate(new Date(first.at)) } } : {}),
+  };
+}
 
 export interface DeliverInput {
   dossier: Dossier;
@@ -41,6 +60,10 @@ export async function deliverNotice(input: DeliverInput): Promise<SentInfo> {
   const { dossier: d, creditor, kind, now, slot } = input;
   // A hard bounce or a complaint paused e-mail to this debtor (the hand-off goes to the lawyer).
   if (kind !== 'litigation_handoff') await assertDebtorEmailAllowed(d);
+  const breakdown = breakdownFor(d, creditor, parisDate(now));
+  // A provisional rate is printed as such on the letter; the operator learns here what to add.
+  const actions = provisionalRateActions(breakdown);
+  if (actions.length > 0) console.warn(JSON.stringify({ msg: 'provisional rate printed', dossierId: d.id, kind, actions }));
   const rendered = await renderNotice({
     kind,
     language: kind === 'litigation_handoff' ? 'fr' : d.debtor.language,
@@ -48,8 +71,9 @@ export async function deliverNotice(input: DeliverInput): Promise<SentInfo> {
     debtor: d.debtor,
     invoice: d.invoice,
     dossierId: d.id,
-    breakdown: breakdownFor(d, creditor, parisDate(now)),
+    breakdown,
     sentAt: now.toISOString(),
+    ...historyExtras(d, creditor, kind),
     ...input.extra,
   });
   const to =

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
+  provisionalRateActions,
   RECOVERY_INDEMNITY_CENTS,
   allocatePayments,
   checkPaymentAmount,
@@ -213,13 +214,16 @@ describe('(e) provisional half-year', () => {
     expect(b.totalDueCents).toBe(100_000 + 999 + 4_000);
     expect(b.provisional).toBe(true);
     expect(b.interest.lines[0]!.provisional).toBe(true);
-    expect(b.notes.join('\n')).toMatch(/PROVISIONAL: 2027-H1/);
+    expect(b.notes.join('\n')).toMatch(/Provisional: the ECB rate for 2027-H1 is not yet known/);
   });
 
-  it('2026 H2 B2B lines are not provisional but flagged "to confirm"', () => {
+  it('2026 H2 B2B lines (a row awaiting confirmation) are provisional, and no note names a file or an operator step', () => {
     const b = computeBreakdown(base({ invoice: { amountCents: 100_000, dueDate: '2026-07-31' }, asOf: '2026-08-31' }));
-    expect(b.provisional).toBe(false);
-    expect(b.notes.join('\n')).toMatch(/to confirm/i);
+    expect(b.provisional).toBe(true);
+    expect(b.interest.lines.every((l) => l.provisional)).toBe(true);
+    expect(b.notes.join('\n')).toMatch(/provisional until the rate in force on 1 Jul 2026 is confirmed/);
+    for (const note of b.notes) expect(note).not.toMatch(/lambdas\/|\.ts\b|operator|npm run|TO CONFIRM/i);
+    expect(provisionalRateActions(b)).toEqual([expect.stringMatching(/^rate table "ecb" row 2026-H2 is provisional: confirm it with npm run rates:add/)]);
   });
 });
 

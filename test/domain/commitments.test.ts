@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addCalendarDays, isInSendWindow, isBusinessDay, localDate } from '../../lambdas/domain/calendar';
-import { completeSend, Dossier, DossierBusy, markNeedsAttention, newDossier, recordPayment } from '../../lambdas/domain/dossier';
+import { completeSend, Dossier, DossierBusy, markNeedsAttention, newDossier } from '../../lambdas/domain/dossier';
+import { recordPayment } from '../../lambdas/domain/settlement';
 import { resumeDossier } from '../../lambdas/domain/dossier-resume';
 import {
   checkInstalments,

@@ -220,7 +220,7 @@ describe('(e) provisional half-year', () => {
     const lines = periodLines('2027-01-01', '2027-01-30', 100_000, B2B);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ ratePercent: '12.15', amountCents: 999, provisional: true, days: 30 });
-    expect(lines[0]!.source).toMatch(/PROVISIONAL/);
+    expect(lines[0]!.source).toMatch(/^Provisional: the ECB rate for 2027-H1 is not yet known; the last known rate \(2026-H2\) is applied/);
   });
 });
 

@@ -67,7 +67,7 @@ describe('DEFAULT_POLICY', () => {
       offset: { days: 8, unit: 'calendar', from: 'due_date' },
     });
     expect(validatePolicy(FR_WITH_COURTESY_CALL).ok).toBe(true);
-    expect(Object.keys(BUILTIN_POLICIES).sort()).toEqual(['fr-default', 'fr-with-courtesy-call']);
+    expect(Object.keys(BUILTIN_POLICIES).sort()).toEqual(['fr-default', 'fr-fifteen-days-grace', 'fr-with-courtesy-call']);
   });
 });
 

@@ -13,6 +13,7 @@ import {
   legalRate,
   nextHalfYear,
   parseRatePercent,
+  INTERNAL_WORDING,
   type HalfYear,
 } from '../../lambdas/domain/rates';
 import { addDays, fromEpochDay, toEpochDay } from '../../lambdas/domain/epoch-days';
@@ -34,7 +35,11 @@ const REFERENCE_LEGAL: Record<string, [individual: string, other: string]> = {
   '2025-H1': ['7.21', '3.71'],
   '2025-H2': ['6.65', '2.76'],
   '2026-H1': ['6.67', '2.62'],
+  // "2026 H2: not in sources": the row carries the last known rates forward, marked provisional.
+  '2026-H2': ['6.67', '2.62'],
 };
+/** Rows the reference marks "to confirm" or "not in sources". */
+const PROVISIONAL_ROWS = new Set(['2026-H2']);
 
 describe('half-years', () => {
   it('cuts on 30 June / 1 July and 31 December / 1 January', () => {
@@ -105,26 +110,36 @@ describe('rate tables', () => {
       const q = b2bDefaultRate(hy as HalfYear);
       expect(q.ratePercent, hy).toBe(expected);
       expect(q.hundredths).toBe(ecbRate(hy as HalfYear).hundredths + 1000);
-      expect(q.provisional).toBe(false);
+      expect(q.provisional).toBe(PROVISIONAL_ROWS.has(hy));
       expect(q.source).toContain('L441-10');
     }
     expect(ecbRate('2025-H1').ratePercent).toBe('3.15');
     expect(ecbRate('2025-H2').ratePercent).toBe('2.15');
   });
 
-  it('2026 H2 is in the table but marked "to confirm" in its source', () => {
+  it('2026 H2 is in the table but awaiting confirmation: provisional, with an action for the logs only', () => {
     const q = b2bDefaultRate('2026-H2');
-    expect(q.provisional).toBe(false);
+    expect(q.provisional).toBe(true);
     expect(q.toConfirm).toBe(true);
-    expect(q.source).toMatch(/to confirm/i);
-    expect(b2bDefaultRate('2026-H1').toConfirm).toBe(false);
+    expect(q.source).toMatch(/provisional until the rate in force on 1 Jul 2026 is confirmed/);
+    expect(q.operatorAction).toMatch(/npm run rates:add -- ecb 2026-H2/);
+    expect(b2bDefaultRate('2026-H1')).toMatchObject({ toConfirm: false, provisional: false });
+    expect(b2bDefaultRate('2026-H1').operatorAction).toBeUndefined();
+  });
+
+  it('no source names a file or an operator step (sources may be printed in a letter)', () => {
+    for (const row of [...ECB_RATES, ...LEGAL_INTEREST_RATES]) expect(row.source).not.toMatch(INTERNAL_WORDING);
+    for (const hy of ['2026-H2', '2027-H1', '2020-H1'] as HalfYear[]) {
+      expect(b2bDefaultRate(hy).source).not.toMatch(INTERNAL_WORDING);
+      expect(legalRate(hy, 'business').source).not.toMatch(INTERNAL_WORDING);
+    }
   });
 
   it('legal interest rate, both columns (C. mon. fin. L313-2)', () => {
     for (const [hy, [individual, other]] of Object.entries(REFERENCE_LEGAL)) {
       expect(legalRate(hy as HalfYear, 'individual').ratePercent, hy).toBe(individual);
       expect(legalRate(hy as HalfYear, 'business').ratePercent, hy).toBe(other);
-      expect(legalRate(hy as HalfYear, 'business').provisional).toBe(false);
+      expect(legalRate(hy as HalfYear, 'business').provisional).toBe(PROVISIONAL_ROWS.has(hy));
     }
     expect(legalRate('2025-H2', 'business').source).toContain('all other cases');
     expect(legalRate('2025-H2', 'individual').source).toContain('private individual');
@@ -137,16 +152,18 @@ describe('missing half-year: last known rate, provisional, never throws', () => 
     expect(q.ratePercent).toBe('12.15');
     expect(q.provisional).toBe(true);
     expect(q.tableHalfYear).toBe('2026-H2');
-    expect(q.source).toMatch(/PROVISIONAL/);
+    expect(q.source).toMatch(/^Provisional: /);
     expect(q.source).toContain('2027-H1');
+    expect(q.operatorAction).toMatch(/has no row for 2027-H1: add it/);
   });
 
-  it('legal rate 2026 H2 (already missing) uses 2026 H1, provisional', () => {
+  it('legal rate 2026 H2 (arrêté not yet known) carries 2026 H1 forward, provisional', () => {
     const business = legalRate('2026-H2', 'business');
     expect(business.ratePercent).toBe('2.62');
     expect(business.provisional).toBe(true);
-    expect(business.source).toMatch(/last known rate \(2026-H1\)/);
+    expect(business.source).toMatch(/2026 H1 rates are applied provisionally/);
     expect(legalRate('2026-H2', 'individual').ratePercent).toBe('6.67');
+    expect(legalRate('2027-H1', 'business')).toMatchObject({ provisional: true, tableHalfYear: '2026-H2' });
   });
 
   it('far future and far past half-years do not throw', () => {
@@ -166,9 +183,9 @@ describe('missing half-year: last known rate, provisional, never throws', () => 
       fc.property(fc.integer({ min: 1990, max: 2200 }), fc.constantFrom<1 | 2>(1, 2), (year, half) => {
         const hy = `${year}-H${half}` as HalfYear;
         const q = b2bDefaultRate(hy);
-        expect(q.provisional).toBe(!known.has(hy));
+        expect(q.provisional).toBe(!known.has(hy) || PROVISIONAL_ROWS.has(hy));
         expect(q.hundredths).toBeGreaterThanOrEqual(1000);
-        if (q.provisional) {
+        if (!known.has(hy)) {
           const last = ECB_RATES[ECB_RATES.length - 1]!.halfYear;
           expect(q.tableHalfYear).toBe(compareHalfYears(hy, last) > 0 ? last : ECB_RATES[0]!.halfYear);
         }

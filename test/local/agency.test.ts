@@ -36,7 +36,9 @@ describe('agency mode end to end', () => {
     const first = mails[0].body.text as string;
     expect(first).toContain('Recouvrement Rhône SAS');
     expect(first).toMatch(/L\.?\s?111-8/);
-    const reference = `${body.id}-`;
+    // The readable reference of the first letter (invoice based), never the internal dossier id.
+    const reference = 'AG-1-R1';
     for (const m of mails.slice(1, 3)) expect(m.body.text).toContain(reference);
+    for (const m of mails) expect(m.body.text).not.toContain(body.id);
   });
 });

@@ -140,7 +140,10 @@ describe('promise to pay, kept in full', () => {
     await local.api.advance('P60D');
     const view = (await local.api.getInvoice(id)).body;
     const t = types(view);
-    expect(t.slice(t.indexOf('payment_recorded'))).toEqual(['payment_recorded', 'promise_kept', 'paid', 'message_sent']);
+    // No letter had claimed the accessories (only the first reminder went out): paying the principal
+    // closes the dossier, and the waiver of the penalties and the 40 € is recorded (settlement.ts).
+    expect(t.slice(t.indexOf('payment_recorded'))).toEqual(['payment_recorded', 'accessories_waived', 'promise_kept', 'paid', 'message_sent']);
+    expect(view.events.find((e: any) => e.type === 'accessories_waived')).toMatchObject({ reason: 'not_claimed', indemnity: '40.00' });
     expect(stagesSent(view)).toHaveLength(1);
     const subjects = (await mailsFor(local.api, 'PRM-KEPT-FULL')).map((m) => m.subject);
     expect(subjects).toHaveLength(3); // first reminder, promise confirmation, receipt

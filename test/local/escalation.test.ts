@@ -83,11 +83,15 @@ describe('early full payment in local mode', () => {
     expect(view.events.filter((e: any) => e.type === 'notice_sent')).toHaveLength(1);
     const types = view.events.map((e: any) => e.type);
     // After the settling payment: only the receipt, which the issue requires.
-    expect(types.slice(types.indexOf('payment_recorded'))).toEqual(['payment_recorded', 'paid', 'message_sent']);
+    // Only the first reminder (principal only) went out: the accessories were never claimed, so the
+    // principal closes the dossier and their waiver is recorded, and stated on the receipt.
+    expect(types.slice(types.indexOf('payment_recorded'))).toEqual(['payment_recorded', 'accessories_waived', 'paid', 'message_sent']);
     expect(view.events.at(-1)).toMatchObject({ kind: 'payment_receipt', reference: 'VIR-778', to: 'compta@boulangerie-dupont.example' });
     const mails = await local.api.emails();
     expect(mails).toHaveLength(2);
-    expect(mails.filter((m: any) => /Accusé de réception de votre paiement|reçu/i.test(m.subject))).toHaveLength(1);
+    const receipts = mails.filter((m: any) => /Accusé de réception de votre paiement|reçu/i.test(m.subject));
+    expect(receipts).toHaveLength(1);
+    expect(receipts[0].body.text.replace(/\s+/g, ' ')).toMatch(/dus de plein droit, nous y renonçons : ils ne vous sont pas réclamés/);
   });
 });
 

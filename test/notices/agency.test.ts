@@ -26,7 +26,7 @@ describe('agency first letter (CPCE R124-4)', () => {
       // agency identity, address, and that it does amicable collection
       'Recouvrement Amiable du Sud-Ouest SARL',
       '5 allées Jean Jaurès, 31000 Toulouse',
-      fr ? "exerce une activité de recouvrement amiable de créances pour le compte d'autrui" : 'carries out amicable debt collection on behalf of third parties',
+      fr ? "exerce une activité de recouvrement amiable de créances pour le compte d’autrui" : 'carries out amicable debt collection on behalf of third parties',
       // creditor identity and address
       'Transports Garonne SA',
       '20 quai de la Daurade, 31000 Toulouse',
@@ -43,7 +43,7 @@ describe('agency first letter (CPCE R124-4)', () => {
       fr ? 'Aucuns frais de recouvrement amiable ne vous sont réclamés' : 'No amicable collection fees are claimed from you',
       ...L111_8_PARAGRAPHS_2_3_FR,
       // the letter's reference and date, which later letters repeat
-      letterReference(agency.dossierId, 'first_reminder'),
+      letterReference(agency.invoice.invoiceNumber, 'first_reminder'),
       fr ? '9 avril 2026' : '9 April 2026',
     );
     expect(r.subject).toContain(fr ? 'pour le compte de Transports Garonne SA' : 'on behalf of Transports Garonne SA');
@@ -89,7 +89,7 @@ describe('later agency letters', () => {
   it.each(later)('%s repeats the first letter reference and date', async (kind) => {
     for (const language of ['fr', 'en'] as const) {
       const r = await renderNotice(sampleContext(agency, kind, language));
-      expectIn(r, 'AMI-2026-0311-R1', language === 'fr' ? '9 avril 2026' : '9 April 2026', 'Recouvrement Amiable du Sud-Ouest SARL');
+      expectIn(r, 'TG-2026-0419-R1', language === 'fr' ? '9 avril 2026' : '9 April 2026', 'Recouvrement Amiable du Sud-Ouest SARL');
     }
   });
 

@@ -36,7 +36,10 @@ describe('every sample notice renders in both languages', () => {
     expect(r.subject).toContain(ctx.invoice.invoiceNumber);
     expect(r.subject).not.toMatch(/[\r\n]/);
     expect(r.html.startsWith('<!DOCTYPE html>')).toBe(true);
-    expect(r.html).toContain(`<html lang="${ctx.language}">`);
+    // A consumer's receipt is in French (loi 94-665 art. 2), with an English translation.
+    const consumerReceipt = ctx.kind === 'payment_receipt' && ctx.debtor.kind === 'consumer';
+    expect(r.html).toContain(`<html lang="${consumerReceipt ? 'fr' : ctx.language}">`);
+    if (consumerReceipt && ctx.language === 'en') expect(r.text.toLowerCase()).toContain('english translation (the french text prevails)');
     expect(r.text.length).toBeGreaterThan(200);
     expect(r.to).toBe(ctx.kind === 'litigation_handoff' ? 'litigation_contact' : 'debtor');
     expect(r.attachments.length).toBe(ctx.kind === 'formal_notice' ? 1 : 0);
@@ -73,7 +76,7 @@ describe('formal reminder', () => {
       '14 novembre 2025',
       '15 décembre 2025',
       'Pénalités de retard du 16 décembre 2025 au 31 décembre 2025',
-      '16 jours × 12,15 % l\'an sur 4 800,00 €',
+      '16 jours × 12,15 % l’an sur 4 800,00 €',
       'Indemnité forfaitaire pour frais de recouvrement',
       formatMoney(4000, 'fr'),
       formatMoney(ctx.breakdown.totalDueCents, 'fr'),
@@ -251,13 +254,13 @@ describe('litigation hand-off', () => {
     expect(r.to).toBe('litigation_contact');
     expect(r.html).toContain('<html lang="fr">');
     expect(r.subject).toMatch(/^Transmission contentieux – facture TG-2026-0419/);
-    expectIn(r, 'Bonjour Service juridique Transports Garonne', 'Pièces à joindre', 'AMI-2026-0311-R1', 'non connu');
+    expectIn(r, 'Bonjour Service juridique Transports Garonne', 'Pièces à joindre', 'TG-2026-0419-R1', 'non connu');
   });
 
   it('lists the court, the documents and the prescription rule (B2B)', async () => {
     const ctx = sampleContext(b2b, 'litigation_handoff');
     const r = await renderNotice(ctx);
-    expectIn(r, 'tribunal de commerce', 'Cerfa 12946', '5 ans (art. L110-4', 'preuves d\'envoi', 'AMI-2025-0142', formatMoney(ctx.breakdown.totalDueCents, 'fr'));
+    expectIn(r, 'tribunal de commerce', 'Cerfa 12946', '5 ans (art. L110-4', 'preuves d’envoi', 'F-2025-0142-CTX', formatMoney(ctx.breakdown.totalDueCents, 'fr'));
     expectIn(r, 'petites créances'); // 4 158,62 EUR: under the 5 000 EUR limit
   });
 

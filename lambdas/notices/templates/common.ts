@@ -19,6 +19,7 @@ import { L111_8_PARAGRAPHS_2_3_EN, L111_8_PARAGRAPHS_2_3_FR, L111_8_TITLE } from
 import type { AmountRow, Block, Field, Letter } from '../letter';
 import type { NoticeContext, NoticeKind, NoticeRecipient } from '../types';
 import { AGENCY_ACTIVITY, NO_COLLECTION_FEES, PROVISIONAL } from '../wording';
+import { allocationChoice } from '../../domain/settlement';
 
 /** What a template produces; render.ts turns it into text, HTML and (when asked) a PDF. */
 export interface NoticeDraft {
@@ -59,12 +60,20 @@ const KIND_CODES: Record<NoticeKind, string> = {
 };
 
 /**
- * The reference printed on a letter ("Notre référence"). In agency mode, store
- * letterReference(dossierId, 'first_reminder') with the sending date: later letters repeat both
- * (ctx.agencyFirstLetter).
+ * The reference printed on a letter ("Notre référence"), in the footer of the PDF and in subjects:
+ * the creditor’s readable reference, built on the invoice number ("F-2026-0042-MED"), never an
+ * internal id. In agency mode, letterReference(invoiceNumber, 'first_reminder') is stored with the
+ * sending date: later letters repeat both (ctx.agencyFirstLetter).
+ * TODO(referenceFormat): a creditor profile’s custom `referenceFormat` ("{invoiceNumber}-{stage}",
+ * branch admin) would plug in here; until it is wired, the invoice-number form is the default.
  */
-export function letterReference(dossierId: string, kind: NoticeKind): string {
-  return `${singleLine(dossierId)}-${KIND_CODES[kind]}`;
+export function letterReference(invoiceNumber: string, kind: NoticeKind): string {
+  return `${singleLine(invoiceNumber)}-${KIND_CODES[kind]}`;
+}
+
+/** This letter’s readable reference. */
+export function readableReference(ctx: NoticeContext): string {
+  return letterReference(ctx.invoice.invoiceNumber, ctx.kind);
 }
 
 export function invoiceNumber(ctx: NoticeContext): string {
@@ -84,15 +93,54 @@ export function letterDate(ctx: NoticeContext): string {
   return parisDate(ctx.sentAt);
 }
 
-export function greeting(language: Language): string {
-  return tr(language)('Madame, Monsieur,', 'Dear Sir or Madam,');
+/**
+ * The salutation. A consumer is addressed by name (civility is not known: "Madame, Monsieur
+ * Élodie Durand-Lefèvre," on formal letters, "Bonjour Élodie Durand-Lefèvre," otherwise); a
+ * business by the usual "Madame, Monsieur,".
+ */
+export function greeting(language: Language, ctx?: NoticeContext, formal = false): string {
+  const t = tr(language);
+  if (ctx && ctx.debtor.kind === 'consumer' && singleLine(ctx.debtor.name)) {
+    const name = debtorName(ctx);
+    return formal ? t(`Madame, Monsieur ${name},`, `Dear ${name},`) : t(`Bonjour ${name},`, `Dear ${name},`);
+  }
+  return t('Madame, Monsieur,', 'Dear Sir or Madam,');
+}
+
+/**
+ * Who acts when only the creditor can (sue, waive): "nous" when the creditor writes, "notre mandant"
+ * when a collection agency writes for it (the agency has no claim of its own, CPCE R124-4).
+ */
+export function actor(ctx: NoticeContext, language: Language): { agency: boolean; fr: string; en: string } {
+  if (!ctx.creditor.agency) return { agency: false, fr: 'nous', en: 'we' };
+  const name = creditorName(ctx);
+  return { agency: true, fr: `notre mandant, ${name},`, en: `our principal, ${name},` };
+}
+
+/**
+ * The payments received so far, each with its date (every letter lists them). Empty when none.
+ */
+export function paymentsReceivedBlocks(ctx: NoticeContext, language: Language, heading = true): Block[] {
+  const payments = ctx.breakdown.payments ?? [];
+  if (payments.length === 0) return [];
+  const f = fmt(language);
+  return [
+    ...(heading ? [{ type: 'heading' as const, text: f.t('Paiements déjà reçus', 'Payments already received') }] : []),
+    {
+      type: 'fields',
+      rows: payments.map((p) => ({
+        label: f.t(`Paiement du ${f.date(p.paidOn)}`, `Payment of ${f.date(p.paidOn)}`),
+        value: `${f.money(p.amountCents)}${p.reference ? f.t(` (réf. ${singleLine(p.reference)})`, ` (ref. ${singleLine(p.reference)})`) : ''}`,
+      })),
+    },
+  ];
 }
 
 export function closing(language: Language, formal: boolean): string {
   const t = tr(language);
   return formal
-    ? t("Nous vous prions d'agréer, Madame, Monsieur, l'expression de nos salutations distinguées.", 'Yours faithfully,')
-    : t("Nous vous prions d'agréer, Madame, Monsieur, nos salutations distinguées.", 'Kind regards,');
+    ? t("Nous vous prions d’agréer, Madame, Monsieur, l’expression de nos salutations distinguées.", 'Yours faithfully,')
+    : t("Nous vous prions d’agréer, Madame, Monsieur, nos salutations distinguées.", 'Kind regards,');
 }
 
 /** In agency mode the subject says for whom the agency writes. */
@@ -105,7 +153,7 @@ export function subjectSuffix(ctx: NoticeContext, language: Language): string {
 export function references(ctx: NoticeContext, language: Language): Field[] {
   const f = fmt(language);
   const rows: Field[] = [
-    { label: f.t('Notre référence', 'Our reference'), value: letterReference(ctx.dossierId, ctx.kind) },
+    { label: f.t('Notre référence', 'Our reference'), value: readableReference(ctx) },
     { label: f.t('Date', 'Date'), value: f.date(letterDate(ctx)) },
     { label: f.t('Facture n°', 'Invoice no.'), value: invoiceNumber(ctx) },
   ];
@@ -129,8 +177,8 @@ export function invoiceFields(ctx: NoticeContext, language: Language): Field[] {
   const f = fmt(language);
   const rows: Field[] = [
     { label: f.t('Facture n°', 'Invoice no.'), value: invoiceNumber(ctx) },
-    { label: f.t("Date d'émission", 'Issue date'), value: f.date(ctx.invoice.issueDate) },
-    { label: f.t("Date d'échéance", 'Due date'), value: f.date(ctx.invoice.dueDate) },
+    { label: f.t("Date d’émission", 'Issue date'), value: f.date(ctx.invoice.issueDate) },
+    { label: f.t("Date d’échéance", 'Due date'), value: f.date(ctx.invoice.dueDate) },
     { label: f.t('Montant TTC', 'Amount incl. VAT'), value: f.money(ctx.invoice.amountCents) },
   ];
   if (ctx.invoice.description) rows.push({ label: f.t('Objet', 'Description'), value: natureOfDebt(ctx, language) });
@@ -159,7 +207,7 @@ export function amountRows(ctx: NoticeContext, language: Language): AmountRow[] 
         : f.t(`Pénalités de retard ${period}`, `Late-payment penalties ${period}`);
     const detail =
       f.t(
-        `${line.days} jours × ${f.rate(line.ratePercent)} l'an sur ${f.money(line.basisCents)}`,
+        `${line.days} jours × ${f.rate(line.ratePercent)} l’an sur ${f.money(line.basisCents)}`,
         `${line.days} days × ${f.rate(line.ratePercent)} a year on ${f.money(line.basisCents)}`,
       ) + (line.provisional ? ` – ${PROVISIONAL[language]}` : '');
     rows.push({ label, detail, amount: f.money(line.amountCents) });
@@ -173,7 +221,12 @@ export function amountRows(ctx: NoticeContext, language: Language): AmountRow[] 
       amount: f.money(b.indemnityCents),
     });
   }
-  if (b.paidCents > 0) {
+  if (b.payments && b.payments.length > 0) {
+    for (const p of b.payments) {
+      const ref = p.reference ? f.t(` (réf. ${singleLine(p.reference)})`, ` (ref. ${singleLine(p.reference)})`) : '';
+      rows.push({ label: f.t(`Paiement reçu le ${f.date(p.paidOn)}${ref}`, `Payment received on ${f.date(p.paidOn)}${ref}`), amount: f.money(-p.amountCents) });
+    }
+  } else if (b.paidCents > 0) {
     rows.push({ label: f.t('Paiements reçus', 'Payments received'), amount: f.money(-b.paidCents) });
   }
   rows.push({
@@ -193,7 +246,7 @@ export function interestNotes(ctx: NoticeContext, language: Language): Block[] {
     const contractual = ctx.invoice.contractualPenaltyRate ?? ctx.creditor.contractualPenaltyRate;
     const rate =
       b.interest.basis === 'contractual' && contractual
-        ? f.t(`au taux contractuel de ${f.rate(contractual)} l'an`, `at the contractual rate of ${f.rate(contractual)} a year`)
+        ? f.t(`au taux contractuel de ${f.rate(contractual)} l’an`, `at the contractual rate of ${f.rate(contractual)} a year`)
         : f.t(
             'au taux de refinancement de la Banque centrale européenne majoré de 10 points',
             'at the European Central Bank refinancing rate plus 10 percentage points',
@@ -201,7 +254,7 @@ export function interestNotes(ctx: NoticeContext, language: Language): Block[] {
     blocks.push({
       type: 'paragraph',
       text: f.t(
-        `Les pénalités de retard sont dues de plein droit, sans qu'un rappel soit nécessaire, à compter du jour suivant la date d'échéance (article L441-10 du Code de commerce), ${rate}. L'indemnité forfaitaire de 40 € pour frais de recouvrement est due de plein droit pour chaque facture payée en retard (article D441-5 du Code de commerce). Calcul : principal × taux × jours de retard / 365, chaque jour étant compté au taux du semestre dans lequel il se situe.`,
+        `Les pénalités de retard sont dues de plein droit, sans qu’un rappel soit nécessaire, à compter du jour suivant la date d’échéance (article L441-10 du Code de commerce), ${rate}. L’indemnité forfaitaire de 40 € pour frais de recouvrement est due de plein droit pour chaque facture payée en retard (article D441-5 du Code de commerce). Calcul : principal × taux × jours de retard / 365, chaque jour étant compté au taux du semestre dans lequel il se situe.`,
         `Late-payment penalties are due by law, without any reminder being required, from the day after the due date (article L441-10 of the French Commercial Code), ${rate}. The fixed recovery indemnity of €40 is due by law for each invoice paid late (article D441-5 of the French Commercial Code). Calculation: principal × rate × days late / 365, each day at the rate of the half-year in which it falls.`,
       ),
     });
@@ -209,11 +262,32 @@ export function interestNotes(ctx: NoticeContext, language: Language): Block[] {
     blocks.push({
       type: 'paragraph',
       text: f.t(
-        "Intérêts au taux de l'intérêt légal (articles 1231-6 et 1344-1 du Code civil, article L313-2 du Code monétaire et financier), calculés sur 365 jours.",
+        "Intérêts au taux de l’intérêt légal (articles 1231-6 et 1344-1 du Code civil, article L313-2 du Code monétaire et financier), calculés sur 365 jours.",
         'Interest at the French statutory rate (articles 1231-6 and 1344-1 of the Civil Code, article L313-2 of the Monetary and Financial Code), on a 365-day basis.',
       ),
     });
   }
+  const setAside = b.regime === 'b2b' ? b.interest.contractual?.setAside ?? [] : [];
+  if (setAside.length > 0) {
+    // C. com. L441-10 II: a contractual rate "ne peut être inférieur à trois fois le taux d’intérêt légal".
+    const c = b.interest.contractual!;
+    const floors = [...new Set(setAside.map((x) => x.floorPercent))].map((x) => f.rate(x)).join(f.t(' puis ', ' then '));
+    const legal = [...new Set(setAside.map((x) => x.legalRatePercent))].map((x) => f.rate(x)).join(f.t(' puis ', ' then '));
+    const origin =
+      c.origin === 'invoice'
+        ? f.t('prévu par la facture', 'stated on the invoice')
+        : ctx.creditor.agency
+          ? f.t(`prévu par les conditions générales de ${creditorName(ctx)}`, `stated in ${creditorName(ctx)}'s terms and conditions`)
+          : f.t('prévu par nos conditions générales', 'stated in our terms and conditions');
+    blocks.push({
+      type: 'paragraph',
+      text: f.t(
+        `Le taux contractuel de ${f.rate(c.ratePercent)} ${origin} est inférieur au minimum légal de trois fois le taux de l’intérêt légal (${legal}), soit ${floors} : l’article L441-10 II du Code de commerce interdit un taux inférieur, il est donc écarté et remplacé par le taux de refinancement de la Banque centrale européenne majoré de 10 points${c.appliedTo.length > 0 ? ` pour les périodes où il est inférieur à ce minimum` : ''}.`,
+        `The contractual rate of ${f.rate(c.ratePercent)} ${origin} is below the legal minimum of three times the statutory interest rate (${legal}), that is ${floors}: article L441-10 II of the French Commercial Code forbids a lower rate, so it is set aside and replaced by the European Central Bank refinancing rate plus 10 percentage points${c.appliedTo.length > 0 ? ' for the periods in which it is below that minimum' : ''}.`,
+      ),
+    });
+  }
+  blocks.push(...allocationBlocks(ctx, language));
   if (b.provisional || b.interest.lines.some((l) => l.provisional)) {
     blocks.push({
       type: 'paragraph',
@@ -226,8 +300,60 @@ export function interestNotes(ctx: NoticeContext, language: Language): Block[] {
   return blocks;
 }
 
-/** Bank details (IBAN/BIC), payment reference, optional https payment link. */
+/**
+ * How payments will be allocated, on letters that claim accessories (domain/settlement.ts): C. civ.
+ * 1343-1 (interest first), or the creditor’s stated waiver (principal first, accessories waived
+ * once the principal is paid).
+ */
+export function allocationBlocks(ctx: NoticeContext, language: Language): Block[] {
+  const b = ctx.breakdown;
+  if (b.interest.totalCents + b.indemnityCents === 0) return [];
+  const t = tr(language);
+  const b2b = b.regime === 'b2b';
+  if (allocationChoice(ctx.creditor) === 'principal-first') {
+    const who = actor(ctx, language);
+    const waivesFr = who.agency ? `${who.fr} renonce` : 'nous renonçons';
+    const waivesEn = who.agency ? `${who.en} waives` : 'we waive';
+    return [
+      {
+        type: 'paragraph',
+        text: b2b
+          ? t(
+              `Vos paiements s’imputent d’abord sur le principal ; dès que le principal est intégralement réglé, ${waivesFr} aux pénalités de retard et à l’indemnité forfaitaire pour frais de recouvrement.`,
+              `Your payments are allocated to the principal first; as soon as the principal is paid in full, ${waivesEn} the late-payment penalties and the fixed recovery indemnity.`,
+            )
+          : t(
+              `Vos paiements s’imputent d’abord sur le principal ; dès que le principal est intégralement réglé, ${waivesFr} aux intérêts au taux légal.`,
+              `Your payments are allocated to the principal first; as soon as the principal is paid in full, ${waivesEn} the interest at the statutory rate.`,
+            ),
+      },
+    ];
+  }
+  return [
+    {
+      type: 'paragraph',
+      text: b2b
+        ? t(
+            "Conformément à l’article 1343-1 du Code civil, tout paiement partiel s’impute d’abord sur les pénalités de retard échues, puis sur l’indemnité forfaitaire, puis sur le principal : le règlement du seul principal ne solde pas votre dette.",
+            'Under article 1343-1 of the French Civil Code, any partial payment is allocated first to the late-payment penalties accrued, then to the fixed recovery indemnity, then to the principal: paying the principal alone does not settle your debt.',
+          )
+        : t(
+            "Conformément à l’article 1343-1 du Code civil, tout paiement partiel s’impute d’abord sur les intérêts échus, puis sur le principal.",
+            'Under article 1343-1 of the French Civil Code, any partial payment is allocated first to the interest accrued, then to the principal.',
+          ),
+    },
+  ];
+}
+
+/**
+ * Bank details (IBAN/BIC), payment reference, optional https payment link: one group, which the PDF
+ * never splits across two pages (a debtor copying an IBAN must find it whole).
+ */
 export function paymentBlocks(ctx: NoticeContext, language: Language, heading = true): Block[] {
+  return [{ type: 'group', blocks: paymentDetails(ctx, language, heading) }];
+}
+
+function paymentDetails(ctx: NoticeContext, language: Language, heading: boolean): Block[] {
   const f = fmt(language);
   const blocks: Block[] = [];
   if (heading) blocks.push({ type: 'heading', text: f.t('Modalités de paiement', 'How to pay') });
@@ -299,7 +425,7 @@ export function recipientLines(ctx: NoticeContext, language: Language): string[]
   ];
 }
 
-/** The creditor's identity as a field block (agency letters, hand-off). */
+/** The creditor’s identity as a field block (agency letters, hand-off). */
 export function creditorIdentity(ctx: NoticeContext, language: Language): Field {
   const t = tr(language);
   return {
@@ -345,7 +471,7 @@ export function agencyFeesBlocks(ctx: NoticeContext, language: Language): Block[
   const indemnity =
     ctx.breakdown.regime === 'b2b' && ctx.breakdown.indemnityCents > 0
       ? t(
-          " L'indemnité forfaitaire de 40 € mentionnée ci-dessus est une somme fixée par la loi (article D441-5 du Code de commerce), due au créancier ; elle ne rémunère pas notre intervention.",
+          " L’indemnité forfaitaire de 40 € mentionnée ci-dessus est une somme fixée par la loi (article D441-5 du Code de commerce), due au créancier ; elle ne rémunère pas notre intervention.",
           ' The fixed €40 indemnity shown above is a sum set by law (article D441-5 of the French Commercial Code), owed to the creditor; it does not pay for our services.',
         )
       : '';
@@ -353,7 +479,7 @@ export function agencyFeesBlocks(ctx: NoticeContext, language: Language): Block[
     {
       type: 'paragraph',
       text: t(
-        `${NO_COLLECTION_FEES.fr} : conformément à l'article L111-8 du Code des procédures civiles d'exécution, reproduit ci-dessous, ils restent à la charge du créancier.${indemnity}`,
+        `${NO_COLLECTION_FEES.fr} : conformément à l’article L111-8 du Code des procédures civiles d’exécution, reproduit ci-dessous, ils restent à la charge du créancier.${indemnity}`,
         `${NO_COLLECTION_FEES.en}: under article L111-8 of the French Code of Civil Enforcement Procedures, reproduced below, they remain payable by the creditor.${indemnity}`,
       ),
     },
@@ -369,7 +495,7 @@ export function agencyFeesBlocks(ctx: NoticeContext, language: Language): Block[
   return blocks;
 }
 
-/** Later agency letters repeat the first letter's reference and date (R124-4 CPCE). */
+/** Later agency letters repeat the first letter’s reference and date (R124-4 CPCE). */
 export function agencyFollowUpBlocks(ctx: NoticeContext, language: Language): Block[] {
   const a = ctx.creditor.agency;
   if (!a || ctx.kind === 'first_reminder') return [];

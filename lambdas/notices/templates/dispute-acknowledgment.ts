@@ -8,6 +8,7 @@ import {
   fmt,
   greeting,
   invoiceNumber,
+  paymentsReceivedBlocks,
   references,
   signature,
   subjectSuffix,
@@ -26,7 +27,7 @@ export function disputeAcknowledgment(ctx: NoticeContext): NoticeDraft {
     letter: {
       language: lang,
       references: references(ctx, lang),
-      greeting: greeting(lang),
+      greeting: greeting(lang, ctx),
       blocks: [
         ...agencyFollowUpBlocks(ctx, lang),
         {
@@ -43,10 +44,11 @@ export function disputeAcknowledgment(ctx: NoticeContext): NoticeDraft {
             { label: f.t('Motif indiqué', 'Reason given'), value: plainText(d.reason).trim() },
           ],
         },
+        ...paymentsReceivedBlocks(ctx, lang),
         {
           type: 'paragraph',
           text: f.t(
-            "Les relances concernant cette facture sont suspendues pendant l'examen de votre contestation. Nous reviendrons vers vous dans les meilleurs délais ; vous pouvez nous transmettre tout document utile en répondant à ce courriel.",
+            "Les relances concernant cette facture sont suspendues pendant l’examen de votre contestation. Nous reviendrons vers vous dans les meilleurs délais ; vous pouvez nous transmettre tout document utile en répondant à ce courriel.",
             'Reminders about this invoice are paused while your dispute is being reviewed. We will come back to you as soon as possible; you may send us any relevant document by replying to this e-mail.',
           ),
         },

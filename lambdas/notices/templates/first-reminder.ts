@@ -1,6 +1,6 @@
 /**
  * Stage 1, courteous reminder: assumes an oversight, gives the means of payment. In agency mode this
- * is the agency's FIRST letter and carries every R124-4 CPCE mention (agency identity and activity,
+ * is the agency’s FIRST letter and carries every R124-4 CPCE mention (agency identity and activity,
  * creditor identity, basis and breakdown of the debt without collection fees, demand with payment
  * methods, text of L111-8 paragraphs 2 and 3).
  */
@@ -19,6 +19,7 @@ import {
   invoiceNumber,
   creditorName,
   paymentBlocks,
+  paymentsReceivedBlocks,
   references,
   signature,
   subjectSuffix,
@@ -39,7 +40,7 @@ export function firstReminder(ctx: NoticeContext): NoticeDraft {
     letter: {
       language: lang,
       references: references(ctx, lang),
-      greeting: greeting(lang),
+      greeting: greeting(lang, ctx),
       blocks,
       closing: closing(lang, false),
       signature: signature(ctx, lang),
@@ -55,7 +56,7 @@ function creditorBody(ctx: NoticeContext): Block[] {
     {
       type: 'paragraph',
       text: f.t(
-        `Sauf erreur ou omission de notre part, nous n'avons pas encore reçu le règlement de la facture n° ${n} du ${f.date(ctx.invoice.issueDate)}, arrivée à échéance le ${f.date(ctx.invoice.dueDate)}. Il s'agit très probablement d'un simple oubli.`,
+        `Sauf erreur ou omission de notre part, nous n’avons pas encore reçu le règlement de la facture n° ${n} du ${f.date(ctx.invoice.issueDate)}, arrivée à échéance le ${f.date(ctx.invoice.dueDate)}. Il s’agit très probablement d’un simple oubli.`,
         `Unless we are mistaken, we have not yet received payment of invoice ${n} dated ${f.date(ctx.invoice.issueDate)}, which fell due on ${f.date(ctx.invoice.dueDate)}. This is most likely a simple oversight.`,
       ),
     },
@@ -66,6 +67,7 @@ function creditorBody(ctx: NoticeContext): Block[] {
         { label: f.t('Montant restant dû', 'Amount outstanding'), value: f.money(ctx.breakdown.principalDueCents) },
       ],
     },
+    ...paymentsReceivedBlocks(ctx, lang),
     {
       type: 'paragraph',
       text: f.t(
@@ -79,7 +81,7 @@ function creditorBody(ctx: NoticeContext): Block[] {
     blocks.push({
       type: 'paragraph',
       text: f.t(
-        "Pour mémoire, en cas de retard de paiement, l'article L441-10 du Code de commerce prévoit des pénalités de retard ainsi qu'une indemnité forfaitaire de 40 € pour frais de recouvrement.",
+        "Pour mémoire, en cas de retard de paiement, l’article L441-10 du Code de commerce prévoit des pénalités de retard ainsi qu’une indemnité forfaitaire de 40 € pour frais de recouvrement.",
         'For your information, in the event of late payment, article L441-10 of the French Commercial Code provides for late-payment penalties and a fixed recovery indemnity of €40.',
       ),
     });

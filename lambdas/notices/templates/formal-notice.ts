@@ -1,12 +1,14 @@
 /**
  * Stage 3, mise en demeure (C. civ. 1344): a letter (e-mail body and PDF attachment) with the words
  * "mise en demeure", both parties' identities and addresses, the invoice references, nature and
- * exact amount of the debt with its breakdown, the original due date, a firm deadline (8-day grace),
+ * exact amount of the debt with its breakdown, the original due date, a firm deadline (the policy’s
+ * grace period, ctx.graceDays),
  * an express demand to pay, the payment methods, the lawful consequences of non-payment, interest
  * running, a contact person, place and date. checker.ts verifies all of it on the output.
  */
 import { safeFilenamePart, singleLine } from '../escape';
-import { CONSEQUENCES } from '../legal-texts';
+import { daysInWords } from '../format';
+import { CONSEQUENCES, consequencesIntro } from '../legal-texts';
 import type { Block } from '../letter';
 import type { NoticeContext } from '../types';
 import { DEMAND, INTEREST_RUNNING, IS_MISE_EN_DEMEURE } from '../wording';
@@ -23,6 +25,7 @@ import {
   invoiceNumber,
   letterDate,
   paymentBlocks,
+  readableReference,
   recipientLines,
   references,
   senderLines,
@@ -54,8 +57,8 @@ export function formalNotice(ctx: NoticeContext): NoticeDraft {
     {
       type: 'paragraph',
       text: f.t(
-        `${creditorName(ctx)} vous a facturé ${natureFr(ctx)} par la facture n° ${n} du ${f.date(ctx.invoice.issueDate)}, d'un montant de ${f.money(ctx.invoice.amountCents)} TTC, payable au plus tard le ${f.date(ctx.invoice.dueDate)} (date d'échéance). Malgré nos relances, cette facture demeure impayée à ce jour.`,
-        `${creditorName(ctx)} invoiced you for ${natureEn(ctx)} under invoice ${n} dated ${f.date(ctx.invoice.issueDate)}, for an amount of ${f.money(ctx.invoice.amountCents)} including VAT, payable no later than ${f.date(ctx.invoice.dueDate)} (due date). Despite our reminders, this invoice remains unpaid to date.`,
+        `${creditorName(ctx)} vous a facturé ${natureFr(ctx)} par la facture n° ${n} du ${f.date(ctx.invoice.issueDate)}, d’un montant de ${f.money(ctx.invoice.amountCents)} TTC, payable au plus tard le ${f.date(ctx.invoice.dueDate)} (date d’échéance). ${remindersRecalled(ctx, 'fr')}`,
+        `${creditorName(ctx)} invoiced you for ${natureEn(ctx)} under invoice ${n} dated ${f.date(ctx.invoice.issueDate)}, for an amount of ${f.money(ctx.invoice.amountCents)} including VAT, payable no later than ${f.date(ctx.invoice.dueDate)} (due date). ${remindersRecalled(ctx, 'en')}`,
       ),
     },
     { type: 'heading', text: f.t(`Décompte de la créance au ${f.date(b.asOf)}`, `Statement of the debt as of ${f.date(b.asOf)}`) },
@@ -70,17 +73,11 @@ export function formalNotice(ctx: NoticeContext): NoticeDraft {
         `Accordingly, ${demandSubject}${DEMAND.en} the sum of ${total} no later than ${deadline}.`,
       ),
     },
-    {
-      type: 'paragraph',
-      text: f.t(
-        "Ce délai de huit jours court à compter du lendemain de l'envoi de la présente ; lorsqu'il expire un samedi, un dimanche ou un jour férié, il est reporté au premier jour ouvré suivant.",
-        'This eight-day period runs from the day after this letter is sent; when it ends on a Saturday, Sunday or public holiday, it is extended to the next working day.',
-      ),
-    },
+    { type: 'paragraph', text: gracePeriodSentence(ctx) },
     { type: 'paragraph', text: IS_MISE_EN_DEMEURE[lang] },
     ...paymentBlocks(ctx, lang),
-    { type: 'heading', text: f.t("Conséquences d'un défaut de paiement", 'Consequences of non-payment') },
-    { type: 'paragraph', text: CONSEQUENCES[lang].intro },
+    { type: 'heading', text: f.t("Conséquences d’un défaut de paiement", 'Consequences of non-payment') },
+    { type: 'paragraph', text: consequencesIntro(lang, agency ? creditorName(ctx) : undefined) },
     { type: 'list', items: [...CONSEQUENCES[lang].items] },
     { type: 'paragraph', text: INTEREST_RUNNING[b.regime][lang] },
     {
@@ -109,14 +106,40 @@ export function formalNotice(ctx: NoticeContext): NoticeDraft {
       ),
       references: references(ctx, lang),
       object: f.t(`Objet : mise en demeure de payer – facture n° ${n}`, `Subject: mise en demeure (formal notice) to pay – invoice ${n}`),
-      greeting: greeting(lang),
+      greeting: greeting(lang, ctx, true),
       blocks,
       closing: closing(lang, true),
       placeDate: f.t(`Fait à ${city}, le ${sent}`, `Done at ${city}, on ${sent}`),
       signature: signature(ctx, lang),
-      footer: f.t(`Mise en demeure – facture ${n} – réf. ${singleLine(ctx.dossierId)}`, `Mise en demeure (formal notice) – invoice ${n} – ref. ${singleLine(ctx.dossierId)}`),
+      footer: f.t(`Mise en demeure – facture ${n} – réf. ${readableReference(ctx)}`, `Mise en demeure (formal notice) – invoice ${n} – ref. ${readableReference(ctx)}`),
     },
   };
+}
+
+/**
+ * The sentence about the delay, naming the policy’s grace period (ctx.graceDays, the same number
+ * the schedule and the deadline use). Without it the sentence is empty and the checker refuses.
+ */
+export function gracePeriodSentence(ctx: NoticeContext): string {
+  if (ctx.graceDays === undefined) return '';
+  const f = fmt(ctx.language);
+  return f.t(
+    `Ce délai de ${daysInWords(ctx.graceDays, 'fr')} court à compter du lendemain de l’envoi de la présente ; lorsqu’il expire un samedi, un dimanche ou un jour férié, il est reporté au premier jour ouvré suivant.`,
+    `This period of ${daysInWords(ctx.graceDays, 'en')} runs from the day after this letter is sent; when it ends on a Saturday, Sunday or public holiday, it is extended to the next working day.`,
+  );
+}
+
+/** "Malgré nos relances des 7 avril 2026 et 20 avril 2026, …": the earlier reminders, dated. */
+export function remindersRecalled(ctx: NoticeContext, language: 'fr' | 'en'): string {
+  const f = fmt(language);
+  const dates = (ctx.earlierLetters ?? []).map((l) => f.date(l.date));
+  const agency = ctx.creditor.agency !== undefined;
+  if (dates.length === 0) return f.t('Cette facture demeure impayée à ce jour.', 'This invoice remains unpaid to date.');
+  const list = dates.length === 1 ? dates[0]! : `${dates.slice(0, -1).join(', ')}${f.t(' et ', ' and ')}${dates.at(-1)}`;
+  return f.t(
+    `Malgré ${agency ? 'les' : 'nos'} relances ${dates.length === 1 ? 'du' : 'des'} ${list}, cette facture demeure impayée à ce jour.`,
+    `Despite ${agency ? 'the' : 'our'} reminder${dates.length === 1 ? '' : 's'} of ${list}, this invoice remains unpaid to date.`,
+  );
 }
 
 function natureFr(ctx: NoticeContext): string {

@@ -28,6 +28,7 @@ export function formalReminder(ctx: NoticeContext): NoticeDraft {
   if (!ctx.deadline) throw new Error(`formal_reminder for dossier ${ctx.dossierId}: a payment deadline is required`);
   const deadline = f.date(ctx.deadline);
   const total = f.money(ctx.breakdown.totalDueCents);
+  const first = ctx.earlierLetters?.find((l) => l.kind === 'first_reminder');
   return {
     to: 'debtor',
     subject:
@@ -36,14 +37,14 @@ export function formalReminder(ctx: NoticeContext): NoticeDraft {
     letter: {
       language: lang,
       references: references(ctx, lang),
-      greeting: greeting(lang),
+      greeting: greeting(lang, ctx, true),
       blocks: [
         ...agencyFollowUpBlocks(ctx, lang),
         {
           type: 'paragraph',
           text: f.t(
-            `Malgré notre précédent rappel, la facture n° ${n} du ${f.date(ctx.invoice.issueDate)}, échue le ${f.date(ctx.invoice.dueDate)}, reste impayée à ce jour.`,
-            `Despite our previous reminder, invoice ${n} dated ${f.date(ctx.invoice.issueDate)}, due on ${f.date(ctx.invoice.dueDate)}, remains unpaid to date.`,
+            `Malgré notre précédent rappel${first ? ` du ${f.date(first.date)}` : ''}, la facture n° ${n} du ${f.date(ctx.invoice.issueDate)}, échue le ${f.date(ctx.invoice.dueDate)}, reste impayée à ce jour.`,
+            `Despite our previous reminder${first ? ` of ${f.date(first.date)}` : ''}, invoice ${n} dated ${f.date(ctx.invoice.issueDate)}, due on ${f.date(ctx.invoice.dueDate)}, remains unpaid to date.`,
           ),
         },
         { type: 'fields', rows: invoiceFields(ctx, lang) },

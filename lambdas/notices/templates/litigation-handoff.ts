@@ -1,5 +1,5 @@
 /**
- * Stage 4, hand-off: a French summary for the creditor's litigation contact (never the debtor) with
+ * Stage 4, hand-off: a French summary for the creditor’s litigation contact (never the debtor) with
  * what an injonction de payer request needs since 1 March 2022: the amount with its breakdown, the
  * basis of the debt and the list of documents to attach; plus the competent court, the small-claims
  * procedure when it applies and the prescription rule.
@@ -18,6 +18,7 @@ import {
   interestNotes,
   invoiceFields,
   invoiceNumber,
+  readableReference,
   references,
   type NoticeDraft,
 } from './common';
@@ -45,24 +46,24 @@ export function litigationHandoff(ctx: NoticeContext): NoticeDraft {
     b2b
       ? "Injonction de payer : requête au président du tribunal de commerce du domicile du débiteur (Cerfa 12946), si la créance est commerciale (art. 1405 et s. CPC)."
       : "Injonction de payer : requête au tribunal judiciaire (Cerfa 12948*06) ou au juge des contentieux de la protection (Cerfa 16040*01) du domicile du débiteur (art. 1405 et s. CPC).",
-    "Référé-provision si l'obligation n'est pas sérieusement contestable.",
+    "Référé-provision si l’obligation n’est pas sérieusement contestable.",
   ];
   if (b.totalDueCents <= SMALL_CLAIMS_LIMIT_CENTS) {
     routes.push(
       `Procédure simplifiée de recouvrement des petites créances par un commissaire de justice (art. L125-1 et R125-1 à R125-8 CPCE) : montant dû ${formatMoney(b.totalDueCents, 'fr')}, inférieur à 5 000 €.`,
-      "Demande en justice jusqu'à 5 000 € : vérifier l'exigence d'une tentative préalable de résolution amiable (art. 750-1 CPC) selon la voie choisie.",
+      "Demande en justice jusqu’à 5 000 € : vérifier l’exigence d’une tentative préalable de résolution amiable (art. 750-1 CPC) selon la voie choisie.",
     );
   }
   routes.push(
     b2b
-      ? "Prescription : 5 ans (art. L110-4 C. com.). La mise en demeure ne l'interrompt pas (Cass. com. 18 mai 2022, n° 20-23.204) ; une demande en justice, y compris une injonction de payer, l'interrompt (art. 2241 C. civ.)."
-      : "Prescription : 2 ans (art. L218-2 C. conso.). La mise en demeure ne l'interrompt pas (Cass. com. 18 mai 2022, n° 20-23.204) ; une demande en justice, y compris une injonction de payer, l'interrompt (art. 2241 C. civ.).",
+      ? "Prescription : 5 ans (art. L110-4 C. com.). La mise en demeure ne l’interrompt pas (Cass. com. 18 mai 2022, n° 20-23.204) ; une demande en justice, y compris une injonction de payer, l’interrompt (art. 2241 C. civ.)."
+      : "Prescription : 2 ans (art. L218-2 C. conso.). La mise en demeure ne l’interrompt pas (Cass. com. 18 mai 2022, n° 20-23.204) ; une demande en justice, y compris une injonction de payer, l’interrompt (art. 2241 C. civ.).",
   );
 
   const documents = [
     `Facture n° ${n} du ${f.date(ctx.invoice.issueDate)}.`,
     'Contrat, bon de commande, devis accepté ou conditions générales applicables.',
-    "Relances et mise en demeure, avec les preuves d'envoi et de remise (événements de distribution conservés au dossier).",
+    "Relances et mise en demeure, avec les preuves d’envoi et de remise (événements de distribution conservés au dossier).",
     'Décompte des sommes dues (ci-dessus), avec le détail des pénalités ou intérêts.',
   ];
   if (ctx.creditor.agency && ctx.agencyFirstLetter) {
@@ -74,7 +75,7 @@ export function litigationHandoff(ctx: NoticeContext): NoticeDraft {
   const blocks: Block[] = [
     {
       type: 'paragraph',
-      text: `Le recouvrement amiable de la créance ci-dessous n'a pas abouti malgré les relances et la mise en demeure. Nous vous transmettons le dossier ${singleLine(ctx.dossierId)} en vue d'une action contentieuse.`,
+      text: `Le recouvrement amiable de la créance ci-dessous n’a pas abouti malgré les relances et la mise en demeure. Nous vous transmettons le dossier de la facture n° ${n} (référence ${readableReference(ctx)}) en vue d’une action contentieuse.`,
     },
     { type: 'heading', text: 'Parties' },
     { type: 'fields', rows: [creditorIdentity(ctx, lang), ...debtorFields] },
@@ -97,13 +98,13 @@ export function litigationHandoff(ctx: NoticeContext): NoticeDraft {
     { type: 'list', items: documents },
     {
       type: 'paragraph',
-      text: `L'historique complet et les preuves d'envoi sont conservés dans le coffre de preuves du dossier ${singleLine(ctx.dossierId)}. Les relances automatiques au débiteur sont arrêtées.`,
+      text: `L’historique complet et les preuves d’envoi sont conservés dans le coffre de preuves du dossier de la facture n° ${n} (un paquet de preuves vérifiable peut en être extrait). Les relances automatiques au débiteur sont arrêtées.`,
     },
   );
 
   return {
     to: 'litigation_contact',
-    subject: `Transmission contentieux – facture ${n} – ${debtorName(ctx)} (dossier ${singleLine(ctx.dossierId)})`,
+    subject: `Transmission contentieux – facture ${n} – ${debtorName(ctx)} (réf. ${readableReference(ctx)})`,
     letter: {
       language: lang,
       references: references(ctx, lang),

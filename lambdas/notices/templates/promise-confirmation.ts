@@ -8,6 +8,7 @@ import {
   greeting,
   invoiceNumber,
   paymentBlocks,
+  paymentsReceivedBlocks,
   references,
   signature,
   subjectSuffix,
@@ -26,13 +27,13 @@ export function promiseConfirmation(ctx: NoticeContext): NoticeDraft {
     letter: {
       language: lang,
       references: references(ctx, lang),
-      greeting: greeting(lang),
+      greeting: greeting(lang, ctx),
       blocks: [
         ...agencyFollowUpBlocks(ctx, lang),
         {
           type: 'paragraph',
           text: f.t(
-            `Nous prenons bonne note de votre engagement de régler la somme de ${f.money(p.amountCents)} au plus tard le ${f.date(p.date)}, au titre de la facture n° ${n}. Nous suspendons nos relances jusqu'à cette date.`,
+            `Nous prenons bonne note de votre engagement de régler la somme de ${f.money(p.amountCents)} au plus tard le ${f.date(p.date)}, au titre de la facture n° ${n}. Nous suspendons nos relances jusqu’à cette date.`,
             `We have noted your commitment to pay the sum of ${f.money(p.amountCents)} no later than ${f.date(p.date)} for invoice ${n}. We are pausing our reminders until that date.`,
           ),
         },
@@ -44,11 +45,12 @@ export function promiseConfirmation(ctx: NoticeContext): NoticeDraft {
             { label: f.t('Total restant dû', 'Total outstanding'), value: f.money(ctx.breakdown.totalDueCents) },
           ],
         },
+        ...paymentsReceivedBlocks(ctx, lang),
         ...paymentBlocks(ctx, lang),
         {
           type: 'paragraph',
           text: f.t(
-            "Si le paiement n'était pas reçu à cette date, le recouvrement reprendrait son cours. N'hésitez pas à nous prévenir en cas d'empêchement.",
+            "Si le paiement n’était pas reçu à cette date, le recouvrement reprendrait son cours. N’hésitez pas à nous prévenir en cas d’empêchement.",
             'If payment is not received by that date, the collection process will resume. Please let us know if anything prevents you from paying on time.',
           ),
         },

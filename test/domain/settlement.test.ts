@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { balanceCents, completeSend, Dossier, newDossier } from '../../lambdas/domain/dossier';
+import { accessoriesClaimedOn, allocationChoice, paymentOrder, recordPayment } from '../../lambdas/domain/settlement';
+import { DomainError } from '../../lambdas/domain/errors';
+
+/**
+ * 1 250,00 due Friday 3 April 2026 (B2B); first reminder 7 April, formal reminder 20 April, mise en
+ * demeure 4 May. Penalties 12.15% from 4 April: 32 days to 5 May = 13,32 ; indemnity 40,00.
+ */
+const INFO = { messageId: 'm', evidenceKey: 'k', sha256: 's', to: 'd@example.com' };
+const NOW = new Date('2026-05-05T10:00:00Z');
+const CIVIL = { category: 'business' as const, paymentAllocation: 'civil-code-1343-1' as const };
+const WAIVER = { category: 'business' as const, paymentAllocation: 'principal-first' as const };
+
+function dossier(): Dossier {
+  return {
+    ...newDossier({
+      id: 'dos_aaaaaaaaaaaaaaaaaaaaaaaaaa',
+      creditorId: 'c',
+      executionName: 'exec-1',
+      now: new Date('2026-04-04T10:00:00Z'),
+      invoice: { invoiceNumber: 'F1', issueDate: '2026-03-04', dueDate: '2026-04-03', amountCents: 125_000, currency: 'EUR' },
+      debtor: { kind: 'business', name: 'D', email: 'd@example.com', language: 'fr', address: { line1: 'l', postalCode: '75011', city: 'Paris', country: 'FR' } },
+    }),
+    version: 1,
+  };
+}
+
+function sent(d: Dossier, stage: 'first_reminder' | 'formal_reminder' | 'formal_notice', at: string): Dossier {
+  return completeSend({ ...d, sending: { stage, token: 't', leaseUntil: 0 } }, stage, 't', new Date(at), INFO);
+}
+
+const afterNotice = () =>
+  sent(sent(sent(dossier(), 'first_reminder', '2026-04-07T07:00:00Z'), 'formal_reminder', '2026-04-20T07:00:00Z'), 'formal_notice', '2026-05-04T07:00:00Z');
+
+describe('settlement (C. civ. 1343-1 and the creditor\'s stated waiver)', () => {
+  it('the choice is explicit: 1343-1 by default, principal first as a waiver, the legacy switch honoured', () => {
+    expect(allocationChoice(undefined)).toBe('civil-code-1343-1');
+    expect(allocationChoice({ paymentAllocation: 'principal-first' })).toBe('principal-first');
+    expect(allocationChoice({ pursueAccessories: false })).toBe('principal-first');
+    expect(allocationChoice({ pursueAccessories: true })).toBe('civil-code-1343-1');
+  });
+
+  it('accessories are claimed from the formal reminder (or an agency\'s first letter), not by the first reminder', () => {
+    const d = sent(dossier(), 'first_reminder', '2026-04-07T07:00:00Z');
+    expect(accessoriesClaimedOn(d, CIVIL)).toBeNull();
+    expect(accessoriesClaimedOn(d, { ...CIVIL, agency: {} })).toBe('2026-04-07');
+    expect(accessoriesClaimedOn(sent(d, 'formal_reminder', '2026-04-20T07:00:00Z'), CIVIL)).toBe('2026-04-20');
+    expect(paymentOrder(afterNotice(), CIVIL, '2026-04-19')).toEqual({ order: 'principal-first', reason: 'not_claimed' });
+    expect(paymentOrder(afterNotice(), CIVIL, '2026-05-05')).toEqual({ order: 'civil-code-1343-1', reason: 'civil_code' });
+    expect(paymentOrder(afterNotice(), WAIVER, '2026-05-05')).toEqual({ order: 'principal-first', reason: 'creditor_waiver' });
+  });
+
+  it('after the mise en demeure, the principal alone does not settle under 1343-1; the rest does', () => {
+    const r = recordPayment(afterNotice(), { amountCents: 125_000, paidOn: '2026-05-05', reference: 'a' }, NOW, 0, CIVIL);
+    if (r.kind !== 'recorded') throw new Error('expected a recorded payment');
+    expect(r.settled).toBe(false);
+    expect(r.settlement.allocation).toEqual({ order: 'civil-code-1343-1', reason: 'civil_code', interestCents: 1_332, indemnityCents: 4_000, principalCents: 119_668 });
+    expect(r.settlement.remainingCents).toBe(5_332);
+    expect(balanceCents(r.dossier)).toBe(5_332);
+    expect(r.dossier.status).toBe('active');
+    // Above the amount due: refused, naming it.
+    const over = (() => {
+      try {
+        recordPayment(r.dossier, { amountCents: 5_333, paidOn: '2026-05-05', reference: 'b' }, NOW, 0, CIVIL);
+      } catch (e) {
+        return e as DomainError;
+      }
+      throw new Error('expected a refusal');
+    })();
+    expect(over.message).toMatch(/exceeds the amount due 53\.32/);
+    const rest = recordPayment(r.dossier, { amountCents: 5_332, paidOn: '2026-05-05', reference: 'b' }, NOW, 0, CIVIL);
+    expect(rest.kind === 'recorded' && rest.settled).toBe(true);
+    expect(rest.dossier.events.map((e) => e.type)).not.toContain('accessories_waived');
+  });
+
+  it('the stated waiver closes on the principal and records what was waived', () => {
+    const r = recordPayment(afterNotice(), { amountCents: 125_000, paidOn: '2026-05-05', reference: 'a' }, NOW, 0, WAIVER);
+    if (r.kind !== 'recorded') throw new Error('expected a recorded payment');
+    expect(r.settled).toBe(true);
+    expect(r.settlement.waived).toEqual({ interestCents: 1_332, indemnityCents: 4_000, reason: 'creditor_waiver' });
+    expect(r.dossier.events.map((e) => e.type).slice(-3)).toEqual(['payment_recorded', 'accessories_waived', 'paid']);
+  });
+
+  it('before any claim, the principal closes the dossier and the waiver says they were never claimed', () => {
+    const d = sent(dossier(), 'first_reminder', '2026-04-07T07:00:00Z');
+    const r = recordPayment(d, { amountCents: 125_000, paidOn: '2026-04-08', reference: 'a' }, new Date('2026-04-08T10:00:00Z'), 0, CIVIL);
+    expect(r.kind === 'recorded' && r.settlement.waived?.reason).toBe('not_claimed');
+    expect(r.dossier.status).toBe('paid');
+  });
+});

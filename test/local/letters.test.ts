@@ -1,0 +1,241 @@
+import { describe, expect, it } from 'vitest';
+import { invoice, useLocalSystem } from '../support/local-client';
+import { creditorApi, flat, mailsOf, pdfOf } from '../support/letters';
+import { pdfFonts } from '../support/pdf-text';
+
+/**
+ * Letters a court would uphold (issue 13), on the real pipeline: intake -> rules -> dossier ->
+ * the message that leaves, read back from the SES emulator (text and PDF attachment).
+ * The invoice is due Friday 2026-04-03; under the default stages the mise en demeure goes out on
+ * Monday 4 May 2026 at 09:00 Paris.
+ */
+const CLOCK_START = '2026-04-04T10:00:00Z';
+
+describe('point 5: the grace period has one source, the policy', () => {
+  const local = useLocalSystem({ clockStart: CLOCK_START });
+
+  it('a 15-day policy schedules, prints and explains 15 days, and the hand-off waits for them', async () => {
+    const api = await creditorApi(local.api, 'grace-fifteen', { policyName: 'fr-fifteen-days-grace' });
+    const { body } = await api.createInvoice(invoice({ invoiceNumber: 'GRACE-15' }));
+    expect(body.deadline).toBe('2026-05-19');
+    await local.api.advanceTo('2026-05-05T12:00:00Z');
+    const view = (await api.getInvoice(body.id)).body;
+    // Monday 4 May + 15 days = Tuesday 19 May; the hand-off on the next business day.
+    expect(view.deadline).toBe('2026-05-19');
+    expect(view.nextAction).toEqual({ stage: 'litigation_handoff', at: '2026-05-20T07:00:00.000Z' });
+    const med = (await mailsOf(local.api, 'GRACE-15')).find((m) => /Mise en demeure/.test(m.subject));
+    const text = flat(med.body.text);
+    expect(text).toContain('au plus tard le 19 mai 2026');
+    expect(text).toContain('Ce délai de quinze jours court à compter du lendemain');
+    expect(text).not.toMatch(/huit jours/);
+    const pdf = await pdfOf(med);
+    expect(pdf.text).toContain('au plus tard le 19 mai 2026');
+    expect(pdf.text).toContain('Ce délai de quinze jours');
+    await local.api.advanceTo('2026-05-20T12:00:00Z');
+    const after = (await api.getInvoice(body.id)).body;
+    expect(after.events.find((e: any) => e.stage === 'litigation_handoff')?.at).toBe('2026-05-20T07:00:00.000Z');
+  });
+});
+
+describe('point 1: a rate awaiting confirmation is printed as provisional on real letters', () => {
+  // Due Wednesday 3 June 2026: the mise en demeure goes out on Friday 3 July, its penalties span
+  // 2026 H1 (firm) and 2026 H2 (ECB rate for 1 July not yet confirmed).
+  const local = useLocalSystem({ clockStart: '2026-06-04T10:00:00Z' });
+
+  it('the H2 line says "taux provisoire", the H1 line does not, and no message names a file or an operator step', async () => {
+    const { body } = await local.api.createInvoice(invoice({ invoiceNumber: 'RATE-H2', issueDate: '2026-05-04', dueDate: '2026-06-03' }));
+    await local.api.advanceTo('2026-07-03T12:00:00Z');
+    const med = (await mailsOf(local.api, 'RATE-H2')).find((m) => /Mise en demeure/.test(m.subject));
+    for (const text of [flat(med.body.text), (await pdfOf(med)).text]) {
+      const h1 = text.slice(text.indexOf('Pénalités de retard du 4 juin 2026 au 30 juin 2026'));
+      const h2 = text.slice(text.indexOf('Pénalités de retard du 1er juillet 2026 au 3 juillet 2026'));
+      expect(h1.slice(0, 160)).not.toContain('taux provisoire');
+      expect(h2.slice(0, 160)).toMatch(/3 jours × 12,15 % l’an sur 1 250,00 € – taux provisoire/);
+      expect(text).toContain('Montant provisoire');
+    }
+    // The hand-off to the lawyer carries the calculation notes: public wording only.
+    await local.api.advanceTo('2026-07-16T12:00:00Z');
+    expect((await local.api.getInvoice(body.id)).body.status).toBe('handed_off');
+    const all = await mailsOf(local.api, 'RATE-H2');
+    expect(all.map((m) => m.subject)).toHaveLength(4);
+    for (const m of all) expect(`${m.subject}\n${m.body.text}\n${m.body.html}`).not.toMatch(/lambdas\/|rates\.ts|rate-tables|npm run|operator|TO CONFIRM/i);
+    expect(flat(all[3].body.text)).toMatch(/provisional until the rate in force on 1 Jul 2026 is confirmed/);
+  });
+});
+
+describe('point 4: settlement and accessories, consistent everywhere', () => {
+  const local = useLocalSystem({ clockStart: CLOCK_START });
+  const types = (v: any) => v.events.map((e: any) => e.type);
+
+  it('C. civ. 1343-1 (default): after the mise en demeure, paying the principal alone does not close the dossier and the receipt says what remains', async () => {
+    const api = await creditorApi(local.api, 'civil-code', { paymentAllocation: 'civil-code-1343-1' });
+    const waiver = await creditorApi(local.api, 'waiver', { paymentAllocation: 'principal-first' });
+    const floor = await creditorApi(local.api, 'floor', {});
+    const a = (await api.createInvoice(invoice({ invoiceNumber: 'ACC-1343' }))).body;
+    const b = (await waiver.createInvoice(invoice({ invoiceNumber: 'ACC-WAIVE' }))).body;
+    const p = (await api.createInvoice(invoice({ invoiceNumber: 'ACC-PLAN' }))).body;
+    await floor.createInvoice(invoice({ invoiceNumber: 'ACC-FLOOR', contractualPenaltyRate: '5.00' }));
+    await local.api.advanceTo('2026-05-05T10:00:00Z');
+
+    // The mise en demeure claimed penalties and the 40 € and says how payments are allocated.
+    const med = (await mailsOf(local.api, 'ACC-1343')).find((m) => /Mise en demeure/.test(m.subject));
+    expect(flat(med.body.text)).toContain("Conformément à l’article 1343-1 du Code civil, tout paiement partiel s’impute d’abord sur les pénalités de retard échues");
+    // 4 April - 5 May: 32 days x 12.15% on 1 250,00 = 13,32 ; then 40,00 ; then 1 196,68 of principal.
+    const paid = await api.pay(a.id, { amount: '1250.00', paidOn: '2026-05-05', reference: 'VIR-ACC-1' });
+    expect(paid.status).toBe(201);
+    expect(paid.body.status).toBe('active');
+    expect(paid.body.balance).toBe('53.32');
+    expect(paid.body.events.find((e: any) => e.type === 'payment_recorded')).toMatchObject({
+      allocation: { order: 'civil-code-1343-1', interest: '13.32', indemnity: '40.00', principal: '1196.68' },
+      remainingDue: '53.32',
+    });
+    expect(types(paid.body)).not.toContain('paid');
+    const receipt = (await mailsOf(local.api, 'ACC-1343')).find((m) => /Reçu de paiement/.test(m.subject));
+    const r = flat(receipt.body.text);
+    expect(r).not.toMatch(/entièrement réglée et le dossier est clos/);
+    expect(r).toContain("Votre facture n’est donc pas entièrement réglée : il reste 53,32 € à régler");
+    expect(r).toContain('Imputation : pénalités de retard 13,32 € ; indemnité forfaitaire 40,00 € ; principal 1 196,68 €');
+    expect(r).toContain('Principal restant dû : 53,32 €');
+    // The remainder settles it; that receipt says principal and accessories are paid.
+    const rest = await api.pay(a.id, { amount: '53.32', paidOn: '2026-05-05', reference: 'VIR-ACC-2' });
+    expect(rest.body.status).toBe('paid');
+    const last = (await mailsOf(local.api, 'ACC-1343')).filter((m) => /Reçu de paiement/.test(m.subject)).at(-1);
+    expect(flat(last.body.text)).toContain('Votre facture est désormais entièrement réglée, principal et pénalités de retard et indemnité forfaitaire compris, et le dossier est clos.');
+
+    // The creditor’s stated waiver (principal first): announced on the mise en demeure, applied and
+    // said on the receipt.
+    const medW = (await mailsOf(local.api, 'ACC-WAIVE')).find((m) => /Mise en demeure/.test(m.subject));
+    expect(flat(medW.body.text)).toContain('dès que le principal est intégralement réglé, nous renonçons aux pénalités de retard et à l’indemnité forfaitaire');
+    const paidW = await waiver.pay(b.id, { amount: '1250.00', paidOn: '2026-05-05', reference: 'VIR-W-1' });
+    expect(paidW.body.status).toBe('paid');
+    expect(paidW.body.events.find((e: any) => e.type === 'accessories_waived')).toMatchObject({ reason: 'creditor_waiver', interest: '13.32', indemnity: '40.00' });
+    const receiptW = flat((await mailsOf(local.api, 'ACC-WAIVE')).find((m) => /Reçu de paiement/.test(m.subject)).body.text);
+    expect(receiptW).toContain('Le principal de la facture n° ACC-WAIVE est intégralement réglé et le dossier est clos.');
+    expect(receiptW).toContain("les pénalités de retard (13,32 €) et l’indemnité forfaitaire pour frais de recouvrement (40,00 €), dus de plein droit, comme annoncé, nous y renonçons une fois le principal réglé : ils ne vous sont pas réclamés.");
+
+    // A payment plan after the mise en demeure: its letter says the accessories are waived if it is
+    // kept in full, and keeping it in full closes the dossier with them waived.
+    const plan = await api.post(`/invoices/${p.id}/payment-plan`, {
+      instalments: [
+        { dueDate: '2026-05-20', amount: '625.00' },
+        { dueDate: '2026-06-19', amount: '625.00' },
+      ],
+    });
+    expect(plan.status).toBe(201);
+    const planMail = flat((await mailsOf(local.api, 'ACC-PLAN')).find((m) => /Échéancier/.test(m.subject)).body.text);
+    expect(planMail).toContain('nous y renonçons si l’échéancier est intégralement respecté');
+    await api.pay(p.id, { amount: '625.00', paidOn: '2026-05-05', reference: 'ECH-ACC-1' });
+    const done = await api.pay(p.id, { amount: '625.00', paidOn: '2026-05-05', reference: 'ECH-ACC-2' });
+    expect(done.body.status).toBe('paid');
+    expect(done.body.events.find((e: any) => e.type === 'accessories_waived')).toMatchObject({ reason: 'payment_plan_kept' });
+    const planReceipt = flat((await mailsOf(local.api, 'ACC-PLAN')).filter((m) => /Reçu de paiement/.test(m.subject)).at(-1).body.text);
+    expect(planReceipt).toContain("l’échéancier ayant été intégralement respecté, nous y renonçons comme convenu");
+
+    // A contractual rate below the legal floor is set aside, and the letter says why.
+    const medF = (await mailsOf(local.api, 'ACC-FLOOR')).find((m) => /Mise en demeure/.test(m.subject));
+    for (const text of [flat(medF.body.text), (await pdfOf(medF)).text]) {
+      expect(text).toContain('Le taux contractuel de 5,00 % prévu par la facture est inférieur au minimum légal de trois fois le taux de l');
+      expect(text).toContain('(2,62 %), soit 7,86 %');
+      expect(text).toContain('il est donc écarté et remplacé par le taux de refinancement de la Banque centrale européenne majoré de 10 points');
+      expect(text).toContain('12,15 %');
+    }
+  });
+});
+
+describe('point 10: wording', () => {
+  const local = useLocalSystem({ clockStart: CLOCK_START });
+
+  it('agency letters attribute court action to the principal; letters list payments with dates, recall the reminders, use the readable reference and typographic apostrophes; consumers are addressed by name and get a French receipt', async () => {
+    const agency = await creditorApi(local.api, 'agency-10', {
+      agency: { legalName: 'Recouvrement Rhône SAS', address: { line1: '5 quai Saint-Antoine', postalCode: '69002', city: 'Lyon', country: 'FR' } },
+    });
+    await agency.createInvoice(invoice({ invoiceNumber: 'W10-AG' }));
+    const b = (await local.api.createInvoice(invoice({ invoiceNumber: 'W10-B2B' }))).body;
+    const consumer = {
+      kind: 'consumer',
+      name: 'Élodie Durand-Lefèvre',
+      email: 'elodie@example.org',
+      language: 'en',
+      address: { line1: '45 rue Sainte-Catherine', postalCode: '33000', city: 'Bordeaux', country: 'FR' },
+    };
+    const c = (await local.api.createInvoice(invoice({ invoiceNumber: 'W10-B2C', debtor: consumer }))).body;
+    await local.api.advanceTo('2026-04-08T10:00:00Z');
+    expect((await local.api.pay(b.id, { amount: '200.00', paidOn: '2026-04-08', reference: 'VIR-W10' })).status).toBe(201);
+    await local.api.advanceTo('2026-05-04T12:00:00Z');
+
+    // Agency: "notre mandant … pourra saisir", never "nous pourrons".
+    const medA = (await mailsOf(local.api, 'W10-AG')).find((m) => /Mise en demeure/.test(m.subject));
+    for (const text of [flat(medA.body.text), (await pdfOf(medA)).text]) {
+      expect(text).toContain('À défaut de paiement intégral dans ce délai, notre mandant, Atelier Lumière SAS, pourra, sans autre avis, saisir la juridiction compétente');
+      expect(text).not.toMatch(/nous pourrons/);
+      expect(text).toContain('Malgré les relances des 7 avril 2026 et 20 avril 2026');
+    }
+
+    // Creditor B2B: the payment is listed with its date on every later letter; the mise en demeure
+    // recalls the reminders; references are readable (no internal id anywhere); apostrophes are typographic.
+    const mails = await mailsOf(local.api, 'W10-B2B');
+    const [reminder, med] = [mails.find((m) => /^Relance/.test(m.subject)), mails.find((m) => /Mise en demeure/.test(m.subject))];
+    for (const m of [reminder, med]) expect(flat(m.body.text)).toContain('Paiement reçu le 8 avril 2026 (réf. VIR-W10) : -200,00 €');
+    expect(flat(reminder.body.text)).toContain('Malgré notre précédent rappel du 7 avril 2026');
+    const medPdf = await pdfOf(med);
+    for (const text of [flat(med.body.text), medPdf.text]) {
+      expect(text).toContain('Malgré nos relances des 7 avril 2026 et 20 avril 2026, cette facture demeure impayée à ce jour.');
+      expect(text).toContain('Paiement reçu le 8 avril 2026 (réf. VIR-W10)');
+      expect(text).toContain('Notre référence : W10-B2B-MED');
+      expect(text).toContain('l’article 1344 du Code civil');
+      expect(text).not.toMatch(/\bl'article|\bd'échéance|qu'un/);
+    }
+    expect(medPdf.text).toContain('réf. W10-B2B-MED');
+    for (const m of [...mails, medA]) expect(`${m.subject} ${m.body.text} ${m.body.html}`).not.toContain(b.id.slice(0, 8));
+    expect(JSON.stringify(mails.map((m) => m.subject))).not.toMatch(/dos_/);
+
+    // Consumer, English-speaking: addressed by name; the receipt is in French with a translation.
+    const cm = await mailsOf(local.api, 'W10-B2C');
+    expect(flat(cm[0].body.text)).toContain('Dear Élodie Durand-Lefèvre,');
+    const medC = cm.find((m) => /Mise en demeure/.test(m.subject));
+    expect(flat(medC.body.text)).toContain('Dear Élodie Durand-Lefèvre,');
+    // Legal interest runs from the day after the mise en demeure: paying the principal on 5 May leaves 0,09 €.
+    await local.api.advanceTo('2026-05-05T10:00:00Z');
+    const paid = await local.api.pay(c.id, { amount: '1250.00', paidOn: '2026-05-05', reference: 'CB-W10' });
+    expect(paid.body.status).toBe('active');
+    const receipt = (await mailsOf(local.api, 'W10-B2C')).find((m) => /Reçu de paiement/.test(m.subject));
+    expect(receipt.subject).toBe('Reçu de paiement / Payment receipt – facture W10-B2C / invoice W10-B2C');
+    const rt = flat(receipt.body.text);
+    expect(rt).toContain('Bonjour Élodie Durand-Lefèvre,');
+    expect(rt).toContain('Nous accusons réception de votre paiement de 1 250,00 €, reçu le 5 mai 2026');
+    expect(rt).toContain('il reste 0,09 € à régler');
+    expect(rt.toLowerCase()).toContain('english translation (the french text prevails)');
+    expect(rt).toContain('We acknowledge receipt of your payment of €1,250.00, received on 5 May 2026');
+    expect(rt).not.toMatch(/pénalités de retard|indemnité forfaitaire/);
+  });
+});
+
+describe('point 11: PDF fidelity', () => {
+  const local = useLocalSystem({ clockStart: CLOCK_START });
+
+  it('names are printed exactly (embedded Unicode font), every font is embedded, payment details never split across pages', async () => {
+    const name = 'Łukasz Wróbel Sp. z o.o. – Ørsted & Kőszegi';
+    await local.api.createInvoice(invoice({ invoiceNumber: 'PDF-NAME', debtor: { ...invoice().debtor, name } }));
+    // A description of this length put the payment details across the page break of the old PDF
+    // (heading and IBAN on page 1, BIC and payment reference on page 2).
+    const description = ('Prestation de conseil, mars 2026. ' + 'Détail '.repeat(400)).slice(0, 334).trim();
+    await local.api.createInvoice(invoice({ invoiceNumber: 'PDF-SPLIT', description }));
+    await local.api.advanceTo('2026-05-04T12:00:00Z');
+
+    const med = (await mailsOf(local.api, 'PDF-NAME')).find((m) => /Mise en demeure/.test(m.subject));
+    const pdf = await pdfOf(med);
+    expect(pdf.text).toContain(name);
+    expect(pdf.text).not.toContain('Lukasz');
+    const fonts = await pdfFonts(pdf.bytes);
+    expect(fonts.length).toBeGreaterThanOrEqual(2);
+    for (const f of fonts) expect(f, f.name).toMatchObject({ embedded: true });
+    expect(fonts.map((f) => f.name)).not.toContain('Helvetica');
+
+    const split = await pdfOf((await mailsOf(local.api, 'PDF-SPLIT')).find((m) => /Mise en demeure/.test(m.subject)));
+    expect(split.pageTexts.length).toBeGreaterThan(1);
+    const page = split.pageTexts.find((t) => t.includes('Modalités de paiement'))!;
+    for (const detail of ['Virement au bénéficiaire', 'IBAN : FR76 3000 6000 0112 3456 7890 189', 'BIC : AGRIFRPPXXX', 'Référence à indiquer : PDF-SPLIT', 'Paiement en ligne']) {
+      expect(page, detail).toContain(detail);
+    }
+  });
+});
