@@ -255,7 +255,7 @@ describe('payment plan kept to the end', () => {
     // 2 May (Sat) -> 4 May; 2 June (Tue); 3 July (Fri).
     expect(reminders.map((e: any) => e.at)).toEqual(['2026-05-04T07:00:00.000Z', '2026-06-02T07:00:00.000Z', '2026-07-03T07:00:00.000Z']);
     const subjects = (await mailsFor(local.api, 'PLAN-OK')).map((m) => m.subject);
-    expect(subjects.filter((s) => /Rappel d'échéance/.test(s))).toHaveLength(3);
+    expect(subjects.filter((s) => /Rappel d’échéance/.test(s))).toHaveLength(3);
     expect(subjects.filter((s) => /Reçu de paiement/.test(s))).toHaveLength(1);
     expect(subjects).toHaveLength(1 + 1 + 3 + 1);
     const plan = local.sys.engine.list().find((r) => r.name.endsWith('-2'));
