@@ -172,6 +172,12 @@ export class AmiableStack extends Stack {
         sm.grantStartExecution(fn);
         this.grantStop(fn);
         return;
+      case 'reports':
+        // Summaries by status and activity (Query on the listing indexes), tasks, receivables, the
+        // last digest and deferred alerts (Query/GetItem); dossiers active in the period in full
+        // (BatchGetItem); the creditor's monthly figures (PutItem).
+        this.dossiers.grant(fn, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:PutItem']);
+        return;
       case 'evidence':
         // Reads the evidence log, appends to it, builds bundles and signs their download links.
         this.grantDossierWrites(fn);

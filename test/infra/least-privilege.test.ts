@@ -42,6 +42,9 @@ const EXPECTED: Record<string, string[]> = {
     ...on('executions', 'states:StopExecution'),
   ],
   tasks: writes(),
+  // GET /reports/summary: summaries by status and activity, tasks, receivables, digest state (Query,
+  // GetItem); dossiers active in the period in full (BatchGetItem); PUT /reports/receivables (PutItem).
+  reports: onTableAndIndexes('dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:PutItem'),
   'send-notice': [...writes(), ...sends(DOMAIN)],
   'review-commitment': [...writes(), ...sends(DOMAIN)],
   'mark-needs-attention': writes(),
