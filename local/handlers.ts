@@ -19,6 +19,8 @@ const MODULES: Record<string, () => Promise<{ handler: AnyHandler }>> = {
   'mark-needs-attention': () => import('../lambdas/mark-needs-attention'),
   'review-commitment': () => import('../lambdas/review-commitment'),
   'delivery-events': () => import('../lambdas/delivery-events'),
+  digest: () => import('../lambdas/digest'),
+  'accountant-alerts': () => import('../lambdas/accountant-alerts'),
 };
 
 const cache = new Map<string, AnyHandler>();

@@ -218,6 +218,8 @@ export interface Dso {
   /** The month whose end the DSO is computed at (the latest month with total receivables given). */
   atEndOf: string | null;
   reason?: string;
+  /** When the credit sales given do not exhaust the receivables: the month whose sales are needed next. */
+  missingMonth?: string;
 }
 
 export interface Report {
@@ -240,6 +242,8 @@ export interface Report {
   };
   happened: {
     empty: boolean;
+    newDossiers: ListOf<HappenedItem>;
+    cancelled: ListOf<HappenedItem>;
     noticesSent: ListOf<HappenedItem> & { byStage: Record<string, number> };
     paymentsReceived: ListOf<HappenedItem> & { total: string };
     disputesOpened: ListOf<HappenedItem>;
@@ -446,6 +450,12 @@ function happenedIn(dossiers: Dossier[], sinceMs: number, untilMs: number): Repo
       if (!inPeriod(e.at, sinceMs, untilMs)) continue;
       const item: HappenedItem = { ...base, at: e.at };
       switch (e.type) {
+        case 'created':
+          push('newDossiers', { ...item, amount: toDecimalString(d.invoice.amountCents), date: d.invoice.dueDate });
+          break;
+        case 'cancelled':
+          push('cancelled', { ...item, reason: str(e.reason) });
+          break;
         case 'notice_sent':
           push('noticesSent', { ...item, stage: e.stage });
           break;
@@ -497,6 +507,8 @@ function happenedIn(dossiers: Dossier[], sinceMs: number, untilMs: number): Repo
   const total = (lists.paymentsReceived ?? []).reduce((s, x) => s + (parseEuros(x.amount ?? '0') ?? 0), 0);
   const out = {
     empty: Object.values(lists).every((l) => l.length === 0),
+    newDossiers: list('newDossiers'),
+    cancelled: list('cancelled'),
     noticesSent: { ...notices, byStage },
     paymentsReceived: { ...payments, total: toDecimalString(total) },
     disputesOpened: list('disputesOpened'),
@@ -541,6 +553,7 @@ export function dsoOf(months: readonly ReceivablesMonth[], asOf: IsoDate): Dso {
       days: null,
       method: 'countback',
       atEndOf: end.month,
+      missingMonth: previousMonth(oldest),
       reason: `The credit sales given (${sales.length} month(s), back to ${oldest}) do not exhaust the receivables at the end of ${end.month}: give the credit sales of ${previousMonth(oldest)} (PUT /reports/receivables/${previousMonth(oldest)}).`,
     };
   }

@@ -46,8 +46,8 @@ export async function creditorReport(creditorId: string, req: ReportRequest, now
     since = state && Date.parse(state.lastUntil) < Date.parse(until) ? state.lastUntil : midnight(addDays(asOf, -1));
   }
   since = normal(since);
-  if (Date.parse(since) >= Date.parse(until)) {
-    throw new DomainError(400, 'validation_failed', 'Invalid query', [{ path: 'since', message: `must be before the end of the period (${until})` }]);
+  if (Date.parse(since) > Date.parse(until)) {
+    throw new DomainError(400, 'validation_failed', 'Invalid query', [{ path: 'since', message: `must not be after the end of the period (${until})` }]);
   }
   // Every dossier active since the start of the day `since` falls on is read in full: payments
   // dated that day or later were recorded then or later (paidOn is never after its recording day).
