@@ -39,7 +39,8 @@ function longDate(date: string, l: Language): string {
 }
 
 function instant(at: string, l: Language): string {
-  const dt = DateTime.fromISO(at, { zone: 'utc' }).setZone('Europe/Paris');
+  // To the nearest minute (a first period starts 1 ms before the creditor's creation instant).
+  const dt = DateTime.fromISO(at, { zone: 'utc' }).setZone('Europe/Paris').plus({ seconds: 30 }).startOf('minute');
   return `${longDate(dt.toISODate()!, l)} ${l === 'fr' ? 'à' : 'at'} ${dt.toFormat('HH:mm')}`;
 }
 
