@@ -31,7 +31,6 @@ const str = (v: unknown) => (typeof v === 'string' ? v : '');
 export function alertsFor(d: Pick<Dossier, 'events'>, fromIndex: number): AlertCandidate[] {
   const out: AlertCandidate[] = [];
   const fresh = d.events.slice(Math.max(0, fromIndex));
-  const delivery = fresh.some((e) => (e.type === 'email_bounced' && e.bounceType === 'Permanent') || e.type === 'email_complained');
   fresh.forEach((e, i) => {
     const seq = fromIndex + i;
     const at = str(e.at);
@@ -39,13 +38,25 @@ export function alertsFor(d: Pick<Dossier, 'events'>, fromIndex: number): AlertC
       out.push({ seq, at, kind: 'hard_bounce', recipient: str(e.recipient), reason: [str(e.bounceSubType), str(e.diagnostic)].filter(Boolean).join(', ') });
     } else if (e.type === 'email_complained') {
       out.push({ seq, at, kind: 'complaint', recipient: str(e.recipient), reason: str(e.complaintFeedbackType) });
-    } else if (e.type === 'needs_attention' && !delivery) {
+    } else if (e.type === 'needs_attention' && !flaggedByDelivery(d.events, seq)) {
       out.push({ seq, at, kind: 'needs_attention', reason: str(e.reason) });
     } else if (e.type === 'dispute_opened') {
       out.push({ seq, at, kind: 'dispute_opened', reason: str(e.reason), disputeId: str(e.disputeId) });
     }
   });
   return out;
+}
+
+/**
+ * A flag raised by a hard bounce or a complaint (dossier-delivery.ts appends the SES facts, then
+ * needs_attention): that fact's own alert covers it.
+ */
+function flaggedByDelivery(events: Pick<Dossier, 'events'>['events'], k: number): boolean {
+  for (let j = k - 1; j >= 0 && String(events[j].type).startsWith('email_'); j--) {
+    const e = events[j];
+    if ((e.type === 'email_bounced' && e.bounceType === 'Permanent') || e.type === 'email_complained') return true;
+  }
+  return false;
 }
 
 /** The clock hour (UTC) an alert's slot is counted in: "2026-05-06T07". */
