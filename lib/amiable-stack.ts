@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { HandlerName } from './api-routes';
+import { AccountantMail } from './accountant-mail';
 import { AuditorAccess } from './auditor-access';
 import { DeliveryEvents } from './delivery-events';
 import { DossierTable, DynamoAction } from './dossier-table';
@@ -46,6 +47,7 @@ export class AmiableStack extends Stack {
   readonly workflow: DunningWorkflow;
   readonly api: IntakeApi;
   readonly deliveryEvents: DeliveryEvents;
+  readonly accountants: AccountantMail;
 
   constructor(scope: Construct, id: string, props: AmiableStackProps) {
     super(scope, id, props);
@@ -113,6 +115,9 @@ export class AmiableStack extends Stack {
     this.grantStop(deliveryEventsFn);
     this.deliveryEvents = new DeliveryEvents(this, 'DeliveryEvents', { mailer: this.mailer, handler: deliveryEventsFn });
 
+    // The accountants' morning digest (scheduled) and immediate alerts (the table's stream).
+    this.accountants = new AccountantMail(this, 'Accountants', { dossiers: this.dossiers, vault: this.evidence, mailer: this.mailer, environment: baseEnv });
+
     this.api = new IntakeApi(this, 'Intake', {
       environment: { ...baseEnv, STATE_MACHINE_ARN: stateMachineArn },
       // K#<sha256(key)> -> creditor: one GetItem, nothing else.
@@ -171,6 +176,12 @@ export class AmiableStack extends Stack {
         this.mailer.grantSend(fn);
         sm.grantStartExecution(fn);
         this.grantStop(fn);
+        return;
+      case 'reports':
+        // Summaries by status and activity (Query on the listing indexes), tasks, receivables, the
+        // last digest and deferred alerts (Query/GetItem); dossiers active in the period in full
+        // (BatchGetItem); the creditor's monthly figures (PutItem).
+        this.dossiers.grant(fn, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:PutItem']);
         return;
       case 'evidence':
         // Reads the evidence log, appends to it, builds bundles and signs their download links.

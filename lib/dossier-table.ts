@@ -39,6 +39,9 @@ export class DossierTable extends Construct {
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      // Every change, with its before and after images, for the accountants' alerts and digest jobs
+      // (lib/accountant-mail.ts); local mode emulates it (local/dynamodb-stream.ts).
+      stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
       // Production keeps the table: RETAIN survives a stack deletion, deletion protection refuses a
       // direct DeleteTable too.
       deletionProtection: props.removalPolicy === RemovalPolicy.RETAIN,

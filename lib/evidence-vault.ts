@@ -8,11 +8,13 @@ export type ObjectLockMode = 'COMPLIANCE' | 'GOVERNANCE';
 
 /**
  * Key prefixes of the vault. Every evidence key is dossiers/<dossierId>/... (lambdas/services);
- * evidence bundles (ZIPs built for a court or an auditor) are bundles/<...>. No grant of this
- * stack reaches any other key.
+ * evidence bundles (ZIPs built for a court or an auditor) are bundles/<...>; the accountants'
+ * digests and immediate alerts (exact MIME bytes, and each digest's report) are
+ * digests/<creditorId>/<...>. No grant of this stack reaches any other key.
  */
 export const EVIDENCE_PREFIX = 'dossiers/';
 export const BUNDLE_PREFIX = 'bundles/';
+export const DIGEST_PREFIX = 'digests/';
 
 export interface EvidenceVaultProps {
   /** COMPLIANCE in production (nobody can delete), GOVERNANCE for test deployments. */
@@ -25,6 +27,8 @@ export interface EvidenceVaultProps {
 
 const EVIDENCE_WILDCARD_REASON =
   'Evidence objects are keyed per dossier (dossiers/<dossierId>/notices|delivery|calls|facts/...), ids known only at run time; the grant is limited to that prefix of the evidence bucket, and Object Lock keeps whatever was put.';
+const DIGEST_WILDCARD_REASON =
+  'Digests and alerts sent to the accountants are kept per creditor and day (digests/<creditorId>/<date>/..., digests/<creditorId>/alerts/<dossierId>/...), names known only at run time; the grant is limited to that prefix of the evidence bucket, put only, and Object Lock keeps whatever was put.';
 const BUNDLE_WILDCARD_REASON =
   'Evidence bundles are built per dossier at run time (bundles/<...>) from the evidence under dossiers/<dossierId>/...; the grant is limited to those two prefixes of the evidence bucket: read evidence, write bundles, never delete.';
 
@@ -88,7 +92,7 @@ export class EvidenceVault extends Construct {
   }
 
   /** ARN of the objects under one of the vault's prefixes. */
-  objectsArn(prefix: typeof EVIDENCE_PREFIX | typeof BUNDLE_PREFIX): string {
+  objectsArn(prefix: typeof EVIDENCE_PREFIX | typeof BUNDLE_PREFIX | typeof DIGEST_PREFIX): string {
     return this.bucket.arnForObjects(`${prefix}*`);
   }
 
@@ -106,6 +110,20 @@ export class EvidenceVault extends Construct {
       resourceArns: [this.objectsArn(EVIDENCE_PREFIX)],
     });
     acknowledgeGrantWildcards(grantee, grant, EVIDENCE_WILDCARD_REASON);
+    return grant;
+  }
+
+  /**
+   * Puts the accountants' digests and alerts under digests/ with an explicit retention, like any
+   * message sent: s3:PutObject + s3:PutObjectRetention on that prefix only (no read, no delete).
+   */
+  grantDigestPut(grantee: iam.IGrantable): iam.Grant {
+    const grant = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:PutObject', 's3:PutObjectRetention'],
+      resourceArns: [this.objectsArn(DIGEST_PREFIX)],
+    });
+    acknowledgeGrantWildcards(grantee, grant, DIGEST_WILDCARD_REASON);
     return grant;
   }
 

@@ -4,8 +4,24 @@ import { LocalStepFunctions } from './sfn/local-step-functions';
 import { SimulatedClock } from './sim-clock';
 
 /**
+ * Something else the clock drives besides the state machine's parked executions: a schedule
+ * (local/scheduler.ts) has instants to fire; a stream (local/dynamodb-stream.ts) has work in flight.
+ */
+export interface ClockActivity {
+  /** The next instant it has something to run at, or null. */
+  nextWakeAt(): string | null;
+  /** Runs what is due at or before `at` (the clock already stands at `at`). */
+  wakeDue(at: Date): Promise<unknown>;
+  /** Resolves once its work in flight is done. */
+  idle(): Promise<void>;
+  readonly busy: number;
+}
+
+/**
  * Moves simulated time. Every step that falls due runs in timestamp order with "now" set to its
  * scheduled instant — including steps scheduled during the advance — and then now = target.
+ * Steps are the parked executions' wake-ups and the activities' (schedules); after each, the
+ * clock waits until the engine and every activity are idle (e.g. stream consumers).
  * Clock calls are serialized; each first waits for work already in flight.
  */
 export class ClockController {
@@ -14,7 +30,22 @@ export class ClockController {
   constructor(
     private readonly clock: SimulatedClock,
     private readonly engine: LocalStepFunctions,
+    private readonly activities: readonly ClockActivity[] = [],
   ) {}
+
+  /** Waits until the engine and every activity are idle (work started by work included). */
+  async settle(): Promise<void> {
+    for (;;) {
+      await this.engine.idle();
+      for (const a of this.activities) await a.idle();
+      if (this.engine.busy === 0 && this.activities.every((a) => a.busy === 0)) return;
+    }
+  }
+
+  private nextWakeAt(): string | null {
+    const all = [this.engine.nextWakeAt(), ...this.activities.map((a) => a.nextWakeAt())].filter((x): x is string => x !== null);
+    return all.length ? all.reduce((a, b) => (Date.parse(a) <= Date.parse(b) ? a : b)) : null;
+  }
 
   now(): Date {
     return this.clock.now();
@@ -58,8 +89,10 @@ export class ClockController {
   /** Runs `work` at the current instant, after any clock advance in flight (and before the next). */
   atNow<T>(work: () => Promise<T>): Promise<T> {
     const run = this.queue.then(async () => {
-      await this.engine.idle();
-      return work();
+      await this.settle();
+      const out = await work();
+      await this.settle();
+      return out;
     });
     this.queue = run.catch(() => undefined);
     return run;
@@ -72,17 +105,29 @@ export class ClockController {
   }
 
   private async run(target: Date): Promise<Date> {
-    await this.engine.idle();
+    await this.settle();
     for (;;) {
-      const next = this.engine.nextWakeAt();
+      const next = this.nextWakeAt();
       if (!next || Date.parse(next) > target.getTime()) break;
       const at = new Date(Math.max(Date.parse(next), this.clock.now().getTime()));
       this.clock.set(at);
-      await this.engine.wakeDue(at);
+      await this.wakeAll(at);
     }
     if (target.getTime() > this.clock.now().getTime()) this.clock.set(target);
     // Anything made due exactly at the target by the last steps.
-    await this.engine.wakeDue(this.clock.now());
+    await this.wakeAll(this.clock.now());
     return this.clock.now();
+  }
+
+  private async wakeAll(at: Date): Promise<void> {
+    await this.engine.wakeDue(at);
+    await this.settle();
+    for (const a of this.activities) {
+      const due = a.nextWakeAt();
+      if (due !== null && Date.parse(due) <= at.getTime()) {
+        await a.wakeDue(at);
+        await this.settle();
+      }
+    }
   }
 }

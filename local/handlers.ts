@@ -14,10 +14,13 @@ const MODULES: Record<string, () => Promise<{ handler: AnyHandler }>> = {
   'dossier-actions': () => import('../lambdas/dossier-actions'),
   tasks: () => import('../lambdas/tasks'),
   evidence: () => import('../lambdas/evidence'),
+  reports: () => import('../lambdas/reports'),
   'send-notice': () => import('../lambdas/send-notice'),
   'mark-needs-attention': () => import('../lambdas/mark-needs-attention'),
   'review-commitment': () => import('../lambdas/review-commitment'),
   'delivery-events': () => import('../lambdas/delivery-events'),
+  digest: () => import('../lambdas/digest'),
+  'accountant-alerts': () => import('../lambdas/accountant-alerts'),
 };
 
 const cache = new Map<string, AnyHandler>();

@@ -3,8 +3,9 @@
  * route handlers, the same error format for what API Gateway answers itself (401, 404, 413).
  * Admin routes (`auth: 'admin'`), IAM-authorized (SigV4) on AWS, are authorized here by the
  * x-admin-key header (the local admin key); the handler then sees a local IAM-like identity.
- * Plus the local-only routes, which need no key: /_local/clock (the simulated clock) and
- * /_local/ses/events (an SES delivery event for a message sent, as EventBridge would deliver it).
+ * Plus the local-only routes, which need no key: /_local/clock (the simulated clock),
+ * /_local/ses/events (an SES delivery event for a message sent, as EventBridge would deliver it)
+ * and /_local/digest (the accountants' digest, now).
  */
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import * as http from 'node:http';
@@ -13,6 +14,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { API_ROUTES, matchRoute } from '../lib/api-routes';
 import { DomainError } from '../lambdas/domain/errors';
 import { getSentMessage } from '../lambdas/adapters/delivery-store';
+import { CREDITOR_ID } from '../lambdas/http/creditor-profile-schema';
 import { settings } from '../lambdas/adapters/env';
 import { ClockController } from './clock-controller';
 import { lambdaContext, loadHandler } from './handlers';
@@ -55,6 +57,11 @@ export interface HttpFrontOptions {
   clock: ClockController;
   /** The local admin key (header x-admin-key) that authorizes the admin routes. */
   adminKey: string;
+  /**
+   * Waits for what a request set off on the table's stream (immediate alerts) before answering,
+   * so a response means its consequences are done, at the same simulated instant.
+   */
+  settle?: () => Promise<void>;
 }
 
 /** The identity the admin handler sees locally, where AWS would put the SigV4 caller's ARN. */
@@ -129,6 +136,27 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, opts:
     });
   }
 
+  if (url.pathname === '/_local/digest') {
+    if (method !== 'POST') return error(res, 404, 'not_found', 'No such route.');
+    let parsed: any;
+    try {
+      parsed = body ? JSON.parse(body) : {};
+    } catch (e) {
+      return error(res, 400, 'malformed_json', 'Request body is not valid JSON.', [{ path: '', message: (e as Error).message }]);
+    }
+    const { creditorId } = parseLocalDigest(parsed);
+    return clock.atNow(async () => {
+      const handler = await loadHandler('digest');
+      const out = (await handler({ action: 'send-now', ...(creditorId ? { creditorId } : {}) }, lambdaContext('digest'))) as { outcomes: any[] };
+      if (creditorId && out.outcomes[0]?.reason === 'no such creditor') {
+        return error(res, 404, 'not_found', `No creditor ${creditorId}.`, [{ path: 'creditorId', message: 'unknown creditor' }]);
+      }
+      const sent = out.outcomes.filter((o) => o.status === 'sent').map((o) => ({ creditorId: o.creditorId, messageId: o.messageId }));
+      const skipped = out.outcomes.filter((o) => o.status !== 'sent').map((o) => ({ creditorId: o.creditorId, reason: o.reason }));
+      return send(res, { statusCode: 200, body: JSON.stringify({ sent, skipped }) });
+    });
+  }
+
   for (const route of API_ROUTES) {
     if (route.method !== method) continue;
     const params = matchRoute(route.path, url.pathname);
@@ -149,9 +177,24 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, opts:
     }
     const event = proxyEvent(route.path, url, method, headers, params, body, caller);
     const handler = await loadHandler(route.handler);
-    return send(res, await handler(event, lambdaContext(route.handler)));
+    const result = await handler(event, lambdaContext(route.handler));
+    await opts.settle?.();
+    return send(res, result);
   }
   return error(res, 404, 'not_found', 'No such route.');
+}
+
+/** POST /_local/digest body: { creditorId? }. */
+function parseLocalDigest(body: unknown): { creditorId?: string } {
+  const b = (body ?? {}) as Record<string, unknown>;
+  if (typeof b !== 'object' || Array.isArray(b)) throw new DomainError(400, 'validation_failed', 'Invalid request', [{ path: '', message: 'the body must be a JSON object' }]);
+  const unknown = Object.keys(b).filter((k) => k !== 'creditorId');
+  if (unknown.length) throw new DomainError(400, 'validation_failed', 'Invalid request', unknown.map((k) => ({ path: k, message: 'unknown field' })));
+  if (b.creditorId === undefined) return {};
+  if (typeof b.creditorId !== 'string' || !CREDITOR_ID.test(b.creditorId)) {
+    throw new DomainError(400, 'validation_failed', 'Invalid request', [{ path: 'creditorId', message: 'must be a creditor id (3-64 lower-case letters, digits and dashes)' }]);
+  }
+  return { creditorId: b.creditorId };
 }
 
 type AuthorizerContext = { creditorId: string; role: string; keyId: string };

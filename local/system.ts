@@ -12,7 +12,9 @@ import { clock as currentClock, installClock, systemClock } from '../lambdas/ada
 import { resetClients } from '../lambdas/adapters/aws-clients';
 import { putApiKey, putCreditor } from '../lambdas/adapters/creditor-store';
 import { newApiKey } from '../lambdas/services/admin';
-import { ClockController } from './clock-controller';
+import { ClockActivity, ClockController } from './clock-controller';
+import { startLocalStream, streamConsumers } from './dynamodb-stream';
+import { LocalScheduler, schedulesOf } from './scheduler';
 import { DEMO_PROFILE_PATH, loadCreditorProfile } from './creditor-profile';
 import { startEmulators, Emulators } from './emulators';
 import { ensureTable } from './table-upgrade';
@@ -37,6 +39,12 @@ export interface LocalOptions {
   adminKey?: string;
   /** Creditor profile file (default: <dataDir>/creditor-profile.json, seeded from the demo profile). */
   profilePath?: string;
+  /**
+   * The accountants' digest schedule and the table's stream consumers (immediate alerts, digest
+   * jobs), emulated as on AWS (default true). Off, the table has no stream consumer and no
+   * schedule fires: tests about other mail turn it off so accountants' e-mails do not mix in.
+   */
+  accountantMail?: boolean;
 }
 
 export interface LocalSystem {
@@ -62,6 +70,27 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
   const closers: (() => Promise<void>)[] = [() => emulators.stop()];
   try {
     configureEnvironment(emulators, synthesized);
+    // The table's stream (dynalite has none): a layer in front of it feeds the template's consumers.
+    const invoke = async (handler: string, event: unknown) => (await loadHandler(handler))(event, lambdaContext(handler));
+    const consumers = opts.accountantMail === false ? [] : streamConsumers(synthesized.template, synthesized.functions);
+    const activities: ClockActivity[] = [];
+    let settleStream: (() => Promise<void>) | undefined;
+    if (consumers.length > 0) {
+      const stream = await startLocalStream({
+        upstream: emulators.dynamodbUrl,
+        tableName: synthesized.tableName,
+        streamArn: `arn:aws:dynamodb:${LOCAL_REGION}:000000000000:table/${synthesized.tableName}/stream/local`,
+        region: LOCAL_REGION,
+        consumers,
+        invoke,
+        now: () => currentClock().now(),
+      });
+      closers.unshift(() => stream.close());
+      process.env.AWS_ENDPOINT_URL_DYNAMODB = stream.url;
+      resetClients();
+      activities.push({ nextWakeAt: () => null, wakeDue: async () => undefined, idle: () => stream.idle(), get busy() { return stream.busy; } });
+      settleStream = () => stream.idle();
+    }
     await createResources(synthesized, dataDir);
 
     const clockFile = dataDir ? path.join(dataDir, 'clock.json') : undefined;
@@ -86,8 +115,13 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
 
     const { creditorId, apiKey } = await seedCreditor(dataDir, opts);
     const adminKey = savedKey(dataDir, 'admin-key', opts.adminKey, 'ama_');
-    const controller = new ClockController(clock, engine);
-    const front: HttpFront = await startHttpFront({ port: opts.apiPort ?? 0, clock: controller, adminKey });
+    if (opts.accountantMail !== false) {
+      // The digest schedule (EventBridge Scheduler), fired by the simulated clock at its instants.
+      const schedules = schedulesOf(synthesized.template, synthesized.functions);
+      activities.push(new LocalScheduler({ schedules, file: dataDir ? path.join(dataDir, 'scheduler.json') : undefined, now: () => clock.now(), invoke }));
+    }
+    const controller = new ClockController(clock, engine, activities);
+    const front: HttpFront = await startHttpFront({ port: opts.apiPort ?? 0, clock: controller, adminKey, settle: settleStream });
     closers.unshift(() => front.close());
     // Anything already due at this instant (e.g. after a restart) runs now, in the background.
     void controller.advanceTo(clock.now());
@@ -105,7 +139,7 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
         // Finish in-flight work first: a clean stop leaves every dossier parked where it stood.
         await front.close();
         closers.shift();
-        await engine.idle();
+        await controller.settle();
         for (const close of closers) await close();
         installClock(systemClock);
         resetClients();

@@ -12,7 +12,8 @@ import { appendEvidence } from './evidence-log';
 
 const dossierKey = (id: string) => ({ pk: { S: `D#${id}` }, sk: { S: 'DOSSIER' } });
 
-function toItem(d: Dossier) {
+/** The stored item of a dossier (also what the bench seeds directly). */
+export function toItem(d: Dossier) {
   return marshall(
     {
       pk: `D#${d.id}`,
@@ -27,7 +28,7 @@ function toItem(d: Dossier) {
   );
 }
 
-function fromItem(item: Record<string, any>): Dossier {
+export function fromItem(item: Record<string, any>): Dossier {
   const { pk: _pk, sk: _sk, nextActionAt: _n, ...rest } = unmarshall(item);
   for (const attribute of LISTING_ATTRIBUTES) delete rest[attribute];
   return rest as Dossier;

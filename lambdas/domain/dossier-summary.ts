@@ -14,6 +14,8 @@ export interface DossierSummary {
   status: DossierStatus;
   /** Last stage sent, null before the first. */
   stage: Stage | null;
+  /** The invoice amount (before credit notes and payments). */
+  amount: string;
   balance: string;
   currency: 'EUR';
   dueDate: IsoDate;
@@ -35,6 +37,7 @@ export function dossierSummary(d: Dossier): DossierSummary {
     debtorName: d.debtor.name,
     status: d.status,
     stage: d.stage,
+    amount: toDecimalString(d.invoice.amountCents),
     balance: toDecimalString(balanceCents(d)),
     currency: 'EUR',
     dueDate: d.invoice.dueDate,

@@ -113,6 +113,20 @@ export interface CreditorProfile {
    * printed on every letter.
    */
   referenceFormat?: string;
+  /** The accountants' digest: how often, in which language (default: daily, the profile's language). */
+  digest?: DigestSettings;
+}
+
+export const DIGEST_FREQUENCIES = ['daily', 'weekly', 'monthly', 'off'] as const;
+export type DigestFrequency = (typeof DIGEST_FREQUENCIES)[number];
+
+/**
+ * The accountants' digest (SES, 07:30 Europe/Paris): daily on every business day, weekly on the
+ * first business day of the week, monthly on the first business day of the month, or off.
+ */
+export interface DigestSettings {
+  frequency: DigestFrequency;
+  language?: Language;
 }
 
 /** How long a commitment is given before it counts as broken, and when instalments are reminded. */

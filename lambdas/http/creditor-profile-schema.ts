@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { TERM_BOUNDS } from '../domain/dossier-commitments';
 import { invalid, type ErrorDetail } from '../domain/errors';
-import type { CommitmentTerms, CreditorProfile } from '../domain/model';
+import { DIGEST_FREQUENCIES, type CommitmentTerms, type CreditorProfile } from '../domain/model';
 import { BUILTIN_POLICIES, isBuiltinPolicyName } from '../domain/policy';
 import { address, email, issueDetail, isValidSiren, phone, rate, REPORT, text } from './validation';
 
@@ -102,6 +102,12 @@ export const creditorProfileSchema = z.strictObject({
   commitmentTerms: commitmentTerms.optional(),
   language: z.enum(['fr', 'en'], { error: 'must be "fr" or "en"' }).default('fr'),
   referenceFormat: referenceFormat.optional(),
+  digest: z
+    .strictObject({
+      frequency: z.enum(DIGEST_FREQUENCIES, { error: `must be one of ${DIGEST_FREQUENCIES.join(', ')}` }).default('daily'),
+      language: z.enum(['fr', 'en'], { error: 'must be "fr" or "en"' }).optional(),
+    })
+    .optional(),
 });
 
 /** Unknown fields are reported at their own path ("polcyName: unknown field"), not as one issue. */

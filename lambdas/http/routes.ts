@@ -20,6 +20,7 @@ export type HandlerName =
   | 'dossier-actions'
   | 'tasks'
   | 'evidence'
+  | 'reports'
   | 'admin';
 
 export type RouteAccess = 'read' | 'write';
@@ -51,6 +52,9 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/invoices/{id}/evidence-bundle', handler: 'evidence', access: 'read' },
   { method: 'GET', path: '/tasks', handler: 'tasks', access: 'read' },
   { method: 'POST', path: '/tasks/{taskId}/complete', handler: 'tasks', access: 'write' },
+  // The accountants' figures (the digest renders the same report); the creditor's own monthly figures for DSO.
+  { method: 'GET', path: '/reports/summary', handler: 'reports', access: 'read' },
+  { method: 'PUT', path: '/reports/receivables/{month}', handler: 'reports', access: 'write' },
   { method: 'POST', path: '/admin/creditors', handler: 'admin', access: 'write', auth: 'admin' },
   { method: 'GET', path: '/admin/creditors', handler: 'admin', access: 'read', auth: 'admin' },
   { method: 'GET', path: '/admin/creditors/{id}', handler: 'admin', access: 'read', auth: 'admin' },

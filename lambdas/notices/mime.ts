@@ -125,11 +125,14 @@ export async function composeMime(input: ComposeMimeInput): Promise<Buffer> {
   const headers = checkHeaders(input.headers);
   const attachments = (input.attachments ?? []).map((a, i) => {
     if (!/^[A-Za-z0-9-]+\/[A-Za-z0-9.+-]+$/.test(a.contentType)) throw new MimeInputError(`attachments[${i}]: invalid content type`);
+    if (a.cid !== undefined && !/^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+$/.test(a.cid)) throw new MimeInputError(`attachments[${i}]: invalid cid`);
     return {
       filename: safeFilenamePart(a.filename),
       contentType: a.contentType,
       content: Buffer.from(a.content.buffer, a.content.byteOffset, a.content.byteLength),
-      contentDisposition: 'attachment',
+      // An inline part (cid) is shown in the HTML body; everything else is a plain attachment.
+      contentDisposition: a.cid ? ('inline' as const) : ('attachment' as const),
+      ...(a.cid ? { cid: a.cid } : {}),
     };
   });
 

@@ -88,6 +88,8 @@ export interface NoticeAttachment {
   filename: string;
   contentType: string;
   content: Uint8Array;
+  /** Content-ID of an inline part (an image the HTML shows as cid:<id>); absent: a regular attachment. */
+  cid?: string;
 }
 
 export interface RenderedNotice {

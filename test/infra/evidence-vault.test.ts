@@ -39,7 +39,7 @@ function destructiveGrants(template: any): string[] {
     });
 }
 
-/** Allow statements granting s3 actions on the vault outside dossiers/* and bundles/*. */
+/** Allow statements granting s3 actions on the vault outside dossiers/* and bundles/* (and puts under digests/*). */
 function unscopedVaultGrants(template: any): string[] {
   const vault = vaultId(template);
   return allStatements(template)
@@ -50,6 +50,8 @@ function unscopedVaultGrants(template: any): string[] {
         .filter((scope): scope is string => scope !== null)
         .filter((scope) => {
           if (scope === '/dossiers/*' || scope === '/bundles/*') return false;
+          // The accountants' digests and alerts: put with a retention, nothing else (see below).
+          if (scope === '/digests/*' && JSON.stringify(list(statement.Action).sort()) === JSON.stringify(['s3:PutObject', 's3:PutObjectRetention'])) return false;
           // Listing the bucket, only under the two prefixes (the auditor).
           const listOnly = list(statement.Action).every((a: string) => AUDITOR_LIST_ACTIONS.includes(a));
           const prefixes = statement.Condition?.StringLike?.['s3:prefix'];
@@ -80,6 +82,20 @@ describe('the evidence vault', () => {
     expect(unscopedVaultGrants(template)).toEqual([]);
   });
 
+  it("digests/* (the accountants' digests and alerts) is written by the digest and alerts functions only, put with a retention, never read or deleted", () => {
+    const vaultRef = vaultId(template);
+    const onDigests = allStatements(template).filter(({ statement }) => list(statement.Resource).some((r) => vaultScope(r, vaultRef) === '/digests/*'));
+    const roles = onDigests.map(({ source }) => template.Resources[source].Properties.Roles.map((r: any) => r.Ref)).flat();
+    const handlers = roles.map((roleId: string) =>
+      Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Role['Fn::GetAtt'][0] === roleId)?.Metadata?.['amiable:handler'],
+    );
+    expect(handlers.sort()).toEqual(['accountant-alerts', 'digest']);
+    for (const { statement } of onDigests) {
+      expect(statement.Effect).toBe('Allow');
+      expect(list(statement.Action).sort()).toEqual(['s3:PutObject', 's3:PutObjectRetention']);
+    }
+  });
+
   it('the scans would catch a destructive or unscoped grant (they are really checking)', () => {
     const bad = structuredClone(template);
     const arn = { 'Fn::GetAtt': [vaultId(template), 'Arn'] };
@@ -89,12 +105,14 @@ describe('the evidence vault', () => {
     bad.Resources.BadBypass = doc([{ Effect: 'Allow', Action: ['s3:GetObject', 's3:Bypass*'], Resource: arn }]);
     bad.Resources.BadRead = doc([{ Effect: 'Allow', Action: 's3:GetObject', Resource: { 'Fn::Join': ['', [arn, '/*']] } }]);
     bad.Resources.BadList = doc([{ Effect: 'Allow', Action: 's3:ListBucket', Resource: arn }]);
+    bad.Resources.BadDigestRead = doc([{ Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: { 'Fn::Join': ['', [arn, '/digests/*']] } }]);
     expect(destructiveGrants(bad)).toEqual(['BadDelete: s3:Delete*', 'BadStar: *', 'BadBypass: s3:Bypass*']);
     expect(unscopedVaultGrants(bad)).toEqual([
       'BadStar: * on *',
       'BadBypass: s3:GetObject,s3:Bypass* on bucket',
       'BadRead: s3:GetObject on /*',
       'BadList: s3:ListBucket on bucket',
+      'BadDigestRead: s3:GetObject,s3:PutObject on /digests/*',
     ]);
     // Deny statements (the bucket policy's TLS-only rule denies s3:*) are not grants.
     expect(allStatements(template).some(({ statement }) => statement.Effect === 'Deny' && statement.Action === 's3:*')).toBe(true);

@@ -25,6 +25,8 @@ const sends = (identity: string) => [
   ...on('ses-configuration-set', 'ses:SendEmail', 'ses:SendRawEmail'),
 ];
 const DOMAIN = PROD['amiable:senderDomain'];
+/** A consumer of the table's stream (the stream's ARN reads as "table" here). */
+const STREAM_READ = [...on('table', 'dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'), ...on('vault*', 'dynamodb:ListStreams')]; // "*" (iam.ts names every resource "vault*")
 
 const EXPECTED: Record<string, string[]> = {
   authorizer: on('table', 'dynamodb:GetItem'),
@@ -42,6 +44,9 @@ const EXPECTED: Record<string, string[]> = {
     ...on('executions', 'states:StopExecution'),
   ],
   tasks: writes(),
+  // GET /reports/summary: summaries by status and activity, tasks, receivables, digest state (Query,
+  // GetItem); dossiers active in the period in full (BatchGetItem); PUT /reports/receivables (PutItem).
+  reports: onTableAndIndexes('dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:PutItem'),
   'send-notice': [...writes(), ...sends(DOMAIN)],
   'review-commitment': [...writes(), ...sends(DOMAIN)],
   'mark-needs-attention': writes(),
@@ -50,6 +55,24 @@ const EXPECTED: Record<string, string[]> = {
     ...writes(),
     ...on('vault/bundles/*', 's3:PutObject', 's3:PutObjectRetention', 's3:GetObject', 's3:GetObjectVersion'),
     ...on('vault/dossiers/*', 's3:GetObject', 's3:GetObjectVersion'),
+  ],
+  // The accountants (lib/accountant-mail.ts): each reads the table's stream (DescribeStream,
+  // GetRecords, GetShardIterator on the stream; ListStreams, which has no resource-level permission,
+  // on "*"), sends the records it fails on to the dead-letter queue, puts what it sends under
+  // digests/* of the vault and sends from the configured identity only.
+  digest: [
+    ...onTableAndIndexes('dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'),
+    ...STREAM_READ,
+    ...on('vault/digests/*', 's3:PutObject', 's3:PutObjectRetention'),
+    ...sends(DOMAIN),
+    ...on('queue', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'),
+  ],
+  'accountant-alerts': [
+    ...on('table', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'),
+    ...STREAM_READ,
+    ...on('vault/digests/*', 's3:PutObject', 's3:PutObjectRetention'),
+    ...sends(DOMAIN),
+    ...on('queue', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'),
   ],
   // Plus its asynchronous-invocation failure destination (lib/delivery-events.ts).
   'delivery-events': [
@@ -107,7 +130,7 @@ describe('least privilege, function by function', () => {
 
   it('sends mail only from the configured identity; identity/* only without a sender domain, with its reason', () => {
     const pattern = /ses-identity\//;
-    for (const handler of ['send-notice', 'review-commitment', 'record-payment', 'dossier-actions']) {
+    for (const handler of ['send-notice', 'review-commitment', 'record-payment', 'dossier-actions', 'digest', 'accountant-alerts']) {
       const identities = permissionsOfRole(template, roleOfHandler(template, handler)).filter((p) => pattern.test(p));
       expect(identities, handler).toEqual(on(`ses-identity/${DOMAIN}`, 'ses:SendEmail', 'ses:SendRawEmail'));
     }

@@ -10,9 +10,9 @@ import { creditorProfileSchema } from '../../lambdas/http/creditor-profile-schem
 const spec = parse(fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'openapi.yaml'), 'utf8'));
 
 describe('docs/openapi.yaml stays true', () => {
-  it('documents every API route (and only those) plus the local clock and SES events', () => {
+  it('documents every API route (and only those) plus the local clock, SES events and digest', () => {
     const documented = Object.entries<any>(spec.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
-    const expected = [...API_ROUTES.map((r) => `${r.method} ${r.path}`), 'GET /_local/clock', 'POST /_local/clock', 'POST /_local/ses/events'];
+    const expected = [...API_ROUTES.map((r) => `${r.method} ${r.path}`), 'GET /_local/clock', 'POST /_local/clock', 'POST /_local/ses/events', 'POST /_local/digest'];
     expect(documented.sort()).toEqual(expected.sort());
   });
 

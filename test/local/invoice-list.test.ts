@@ -74,6 +74,7 @@ describe('GET /invoices (local mode)', () => {
         debtorName: expect.any(String),
         status: 'active',
         stage: null,
+        amount: expect.stringMatching(/^\d+\.\d{2}$/),
         balance: '1150.00',
         currency: 'EUR',
         dueDate: expect.stringMatching(/^2026-0[78]-01$/),

@@ -26,6 +26,8 @@ export function client(sys: LocalSystem) {
     advance: (duration: string) => call('POST', '/_local/clock', { advance: duration }),
     advanceTo: (to: string) => call('POST', '/_local/clock', { to }),
     now: () => call('GET', '/_local/clock'),
+    /** POST /_local/digest: the accountants' digest now (all creditors, or one). */
+    digestNow: (creditorId?: string) => call('POST', '/_local/digest', creditorId ? { creditorId } : {}),
     /** E-mails captured by the SES emulator. */
     async emails(): Promise<any[]> {
       const res = await fetch(`${sys.sesUrl}/store`);
@@ -41,7 +43,8 @@ export function client(sys: LocalSystem) {
 export function useLocalSystem(opts: LocalOptions = {}) {
   const local = {} as { sys: LocalSystem; api: ReturnType<typeof client> };
   beforeAll(async () => {
-    local.sys = await startLocalSystem(opts);
+    // The accountants' digests and alerts are e-mails too: tests about them opt in.
+    local.sys = await startLocalSystem({ accountantMail: false, ...opts });
     local.api = client(local.sys);
   });
   afterAll(async () => local.sys?.stop());

@@ -1,0 +1,285 @@
+/**
+ * DynamoDB Streams for local mode. dynalite has no streams, so this small loopback layer sits in
+ * front of it (AWS_ENDPOINT_URL_DYNAMODB points here, as the Object Lock layer does for S3) and
+ * produces the stream records the table's StreamSpecification (NEW_AND_OLD_IMAGES) would, then
+ * hands them to the Lambda event source mappings of the synthesized template that read the
+ * table's stream: same filter patterns (FilterCriteria), batch size, retries and bisection, and the
+ * same handler modules, invoked with Lambda's DynamoDBStreamEvent shape.
+ *
+ * How: a PutItem, UpdateItem or DeleteItem on the table is serialized per key; the item is read
+ * before (old image) and after (new image) the write is forwarded, and a record is emitted when
+ * the two differ (DynamoDB emits none for a write that changes nothing): INSERT, MODIFY or REMOVE.
+ * Everything else (reads, queries, table operations) is forwarded untouched.
+ *
+ * Differences from AWS, on purpose or by necessity:
+ * - Records are delivered as soon as the write is answered, consumer by consumer in stream order;
+ *   `idle()` resolves when every delivered record has been processed, so local mode (the clock,
+ *   the HTTP front) can wait for the consequences of a change before moving on: a bounce posted at
+ *   an instant reaches the accountants at that same simulated instant.
+ * - BatchWriteItem is forwarded without records (no handler uses it; tools that seed the table
+ *   directly, like `npm run bench`, do not trigger the consumers). No TransactWriteItems (dynalite
+ *   has none).
+ * - A batch that still fails after its retries is logged and dropped (AWS would send its metadata
+ *   to the on-failure destination, a dead-letter queue).
+ */
+import * as http from 'node:http';
+import { AddressInfo } from 'node:net';
+
+type Json = any;
+type Item = Record<string, Json>;
+
+export interface StreamConsumer {
+  /** Logical id of the event source mapping. */
+  id: string;
+  /** Handler module name (lambdas/<name>.ts). */
+  handler: string;
+  patterns: Json[];
+  batchSize: number;
+  maxRetries: number;
+  bisect: boolean;
+}
+
+/** The template's event source mappings that read the table's stream. */
+export function streamConsumers(template: Json, functions: Map<string, { handler: string }>): StreamConsumer[] {
+  const out: StreamConsumer[] = [];
+  for (const [id, r] of Object.entries<Json>(template.Resources)) {
+    if (r.Type !== 'AWS::Lambda::EventSourceMapping') continue;
+    const source = r.Properties.EventSourceArn?.['Fn::GetAtt'];
+    if (!source || source[1] !== 'StreamArn' || template.Resources[source[0]]?.Type !== 'AWS::DynamoDB::Table') continue;
+    const fnId = r.Properties.FunctionName?.Ref ?? r.Properties.FunctionName?.['Fn::GetAtt']?.[0];
+    const fn = functions.get(fnId);
+    if (!fn) throw new Error(`local streams: no local function ${fnId} for ${id}`);
+    out.push({
+      id,
+      handler: fn.handler,
+      patterns: (r.Properties.FilterCriteria?.Filters ?? []).map((f: Json) => JSON.parse(f.Pattern)),
+      batchSize: r.Properties.BatchSize ?? 100,
+      maxRetries: r.Properties.MaximumRetryAttempts ?? 3,
+      bisect: r.Properties.BisectBatchOnFunctionError === true,
+    });
+  }
+  return out;
+}
+
+/** An event filter pattern (the subset Lambda filtering uses here): values, prefix, exists. */
+export function matchesPattern(pattern: Json, value: Json): boolean {
+  if (Array.isArray(pattern)) {
+    return pattern.some((p) => {
+      if (p !== null && typeof p === 'object') {
+        if ('prefix' in p) return typeof value === 'string' && value.startsWith(p.prefix);
+        if ('exists' in p) return (value !== undefined) === p.exists;
+        throw new Error(`local streams: unsupported filter ${JSON.stringify(p)}`);
+      }
+      return value === p;
+    });
+  }
+  if (pattern !== null && typeof pattern === 'object') {
+    return Object.entries(pattern).every(([k, p]) => matchesPattern(p, value?.[k]));
+  }
+  return value === pattern;
+}
+
+export interface StreamRecord {
+  eventID: string;
+  eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
+  eventVersion: '1.1';
+  eventSource: 'aws:dynamodb';
+  awsRegion: string;
+  eventSourceARN: string;
+  dynamodb: {
+    ApproximateCreationDateTime: number;
+    Keys: Item;
+    NewImage?: Item;
+    OldImage?: Item;
+    SequenceNumber: string;
+    SizeBytes: number;
+    StreamViewType: 'NEW_AND_OLD_IMAGES';
+  };
+}
+
+export interface LocalStreamOptions {
+  /** dynalite's URL. */
+  upstream: string;
+  tableName: string;
+  streamArn: string;
+  region: string;
+  consumers: StreamConsumer[];
+  /** Runs a consumer's handler (the same module a Lambda is built from) with an event. */
+  invoke: (handler: string, event: Json) => Promise<unknown>;
+  /** The instant stamped on records (local mode: the simulated clock). */
+  now: () => Date;
+}
+
+export interface LocalStream {
+  url: string;
+  /** Resolves once every record emitted so far has been processed by every consumer. */
+  idle(): Promise<void>;
+  /** Records waiting or in processing. */
+  readonly busy: number;
+  close(): Promise<void>;
+}
+
+const WRITES: Record<string, (body: Json) => Item | undefined> = {
+  PutItem: (b) => (b.Item ? { pk: b.Item.pk, sk: b.Item.sk } : undefined),
+  UpdateItem: (b) => b.Key,
+  DeleteItem: (b) => b.Key,
+};
+
+export async function startLocalStream(opts: LocalStreamOptions): Promise<LocalStream> {
+  const upstream = new URL(opts.upstream);
+  const keyLocks = new Map<string, Promise<unknown>>();
+  let sequence = 0;
+
+  const queues = opts.consumers.map((c) => ({ consumer: c, records: [] as StreamRecord[], running: null as Promise<void> | null }));
+  let pending = 0;
+  let waiters: (() => void)[] = [];
+  const settle = () => {
+    if (pending > 0) return;
+    const w = waiters;
+    waiters = [];
+    for (const resolve of w) resolve();
+  };
+
+  function forward(target: string, headers: http.IncomingHttpHeaders, body: Buffer): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        { host: upstream.hostname, port: upstream.port, method: 'POST', path: '/', headers: { ...headers, host: upstream.host, 'x-amz-target': target, 'content-length': String(body.length) } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 500, headers: res.headers, body: Buffer.concat(chunks) }));
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  async function getItem(headers: http.IncomingHttpHeaders, key: Item): Promise<Item | undefined> {
+    const { 'content-length': _l, 'x-amz-content-sha256': _s, 'amz-sdk-invocation-id': _i, ...rest } = headers;
+    const out = await forward('DynamoDB_20120810.GetItem', rest, Buffer.from(JSON.stringify({ TableName: opts.tableName, Key: key, ConsistentRead: true })));
+    if (out.status !== 200) throw new Error(`local streams: GetItem ${out.status} ${out.body.toString('utf8').slice(0, 200)}`);
+    return JSON.parse(out.body.toString('utf8')).Item;
+  }
+
+  function emit(key: Item, before: Item | undefined, after: Item | undefined): void {
+    if (JSON.stringify(before ?? null) === JSON.stringify(after ?? null)) return;
+    const seq = ++sequence;
+    const record: StreamRecord = {
+      eventID: `local-${seq}`,
+      eventName: !before ? 'INSERT' : !after ? 'REMOVE' : 'MODIFY',
+      eventVersion: '1.1',
+      eventSource: 'aws:dynamodb',
+      awsRegion: opts.region,
+      eventSourceARN: opts.streamArn,
+      dynamodb: {
+        ApproximateCreationDateTime: Math.floor(opts.now().getTime() / 1000),
+        Keys: key,
+        ...(after ? { NewImage: after } : {}),
+        ...(before ? { OldImage: before } : {}),
+        SequenceNumber: String(seq).padStart(21, '0'),
+        SizeBytes: JSON.stringify(after ?? before).length,
+        StreamViewType: 'NEW_AND_OLD_IMAGES',
+      },
+    };
+    for (const q of queues) {
+      const c = q.consumer;
+      if (c.patterns.length > 0 && !c.patterns.some((p) => matchesPattern(p, record))) continue;
+      q.records.push(record);
+      pending++;
+      if (!q.running) q.running = drain(q);
+    }
+  }
+
+  async function drain(q: (typeof queues)[number]): Promise<void> {
+    try {
+      while (q.records.length > 0) {
+        const batch = q.records.splice(0, q.consumer.batchSize);
+        await deliver(q.consumer, batch);
+        pending -= batch.length;
+      }
+    } finally {
+      q.running = null;
+      settle();
+    }
+  }
+
+  async function deliver(c: StreamConsumer, batch: StreamRecord[]): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        // Payloads cross a JSON boundary on AWS; do the same here.
+        await opts.invoke(c.handler, JSON.parse(JSON.stringify({ Records: batch })));
+        return;
+      } catch (e) {
+        if (process.env.AMIABLE_DEBUG) console.error(`[${c.handler}] stream batch failed (attempt ${attempt + 1})`, (e as Error)?.stack ?? e);
+        if (attempt < c.maxRetries) {
+          await new Promise((r) => setTimeout(r, 20));
+          continue;
+        }
+        if (c.bisect && batch.length > 1) {
+          const half = Math.ceil(batch.length / 2);
+          await deliver(c, batch.slice(0, half));
+          await deliver(c, batch.slice(half));
+          return;
+        }
+        console.error(`local streams: ${c.handler} failed on ${batch.length} record(s) after ${c.maxRetries} retries; on AWS they would go to the on-failure destination: ${String((e as Error)?.message ?? e)}`);
+        return;
+      }
+    }
+  }
+
+  async function handleWrite(op: string, headers: http.IncomingHttpHeaders, body: Buffer, res: http.ServerResponse): Promise<void> {
+    const parsed = JSON.parse(body.toString('utf8') || '{}');
+    const key = parsed.TableName === opts.tableName && opts.consumers.length > 0 ? WRITES[op]?.(parsed) : undefined;
+    if (!key) return reply(res, await forward(`DynamoDB_20120810.${op}`, headers, body));
+    const id = JSON.stringify(key);
+    const previous = keyLocks.get(id) ?? Promise.resolve();
+    const run = previous.then(async () => {
+      const before = await getItem(headers, key);
+      const out = await forward(`DynamoDB_20120810.${op}`, headers, body);
+      if (out.status === 200) emit(key, before, await getItem(headers, key));
+      return out;
+    });
+    const settled = run.catch(() => undefined);
+    keyLocks.set(id, settled);
+    void settled.then(() => keyLocks.get(id) === settled && keyLocks.delete(id));
+    reply(res, await run);
+  }
+
+  function reply(res: http.ServerResponse, out: { status: number; headers: http.IncomingHttpHeaders; body: Buffer }): void {
+    const { 'transfer-encoding': _t, connection: _c, ...headers } = out.headers;
+    res.writeHead(out.status, { ...headers, 'content-length': String(out.body.length) } as http.OutgoingHttpHeaders);
+    res.end(out.body);
+  }
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const target = String(req.headers['x-amz-target'] ?? '');
+      const op = target.replace(/^DynamoDB_20120810\./, '');
+      const work = WRITES[op] ? handleWrite(op, req.headers, body, res) : forward(target, req.headers, body).then((out) => reply(res, out));
+      work.catch((e) => {
+        console.error('local streams layer:', e);
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
+        res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: String((e as Error)?.message ?? e) }));
+      });
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    idle: () => (pending === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve))),
+    get busy() {
+      return pending;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
