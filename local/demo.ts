@@ -2,7 +2,9 @@
  * `npm run demo`: local mode in a fresh temporary data dir; three sample invoices pushed over HTTP;
  * the simulated clock advanced through the whole escalation (one invoice paid after the first
  * reminder and receipted, two going further, one of them after a broken promise to pay); a readable timeline per invoice; every e-mail saved as .eml (and
- * its PDFs) from the evidence bucket into a folder. Exits non-zero if the story did not happen.
+ * its PDFs) from the evidence bucket into a folder; the accountants' morning digest of each
+ * business day, the last full one saved with its chart and CSV. Exits non-zero if the story did not
+ * happen.
  */
 import { verifyZip } from '../cli/verify';
 import './polyfills';
@@ -12,6 +14,7 @@ import * as path from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { simpleParser } from 'mailparser';
 import { startLocalSystem } from './system';
+import { isBusinessDay, localTimeToInstant } from '../lambdas/domain/calendar';
 
 const CLOCK_START = '2026-03-30T08:00:00Z';
 
@@ -154,6 +157,12 @@ async function main(): Promise<void> {
     say(`  ${verified.lines.join('\n  ')}`);
     check(verified.exitCode === 0 && issued.records === escalated.events.length, `${escalated.invoiceNumber}: evidence bundle verifies, one record per history entry`);
 
+    // The accountants' morning digests: one per business day the clock went through, at 07:30 Paris.
+    const digests = await saveLastDigest(outDir, sys.synthesized.bucketName);
+    const mornings = businessMornings(CLOCK_START, now);
+    say(`\nAccountants' digests: ${digests.count} (business days ${mornings}); the last full one -> ${digests.file}`);
+    check(digests.count === mornings, 'one digest to the accountants per business day, none on weekends or public holidays');
+
     const saved = await saveEvidence(outDir, sys.synthesized.bucketName, [paid, escalated, partial]);
     const mails = ((await (await fetch(`${sys.sesUrl}/store`)).json()) as any).emails.length;
     say(`\nE-mails sent (SES emulator): ${mails}`);
@@ -206,6 +215,40 @@ async function saveEvidence(outDir: string, bucket: string, views: any[]): Promi
   }
   s3.destroy();
   return { objects, emls, pdfs };
+}
+
+/** Business days (Paris) whose 07:30 falls after `from` and not after `to`. */
+function businessMornings(from: string, to: string): number {
+  let n = 0;
+  for (let d = from.slice(0, 10); d <= to.slice(0, 10); d = new Date(Date.parse(`${d}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10)) {
+    const at = Date.parse(localTimeToInstant(d, '07:30', 'Europe/Paris'));
+    if (at > Date.parse(from) && at <= Date.parse(to) && isBusinessDay(d)) n++;
+  }
+  return n;
+}
+
+/** Counts the digests kept in the vault and saves the last full one (with its chart and CSV). */
+async function saveLastDigest(outDir: string, bucket: string): Promise<{ count: number; file: string }> {
+  const s3 = new S3Client({ forcePathStyle: true });
+  const digests: { Key?: string; Size?: number }[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'digests/demo-creditor/', ContinuationToken: token }));
+    digests.push(...(page.Contents ?? []).filter((o) => /\/\d{4}-\d{2}-\d{2}\/[^/]+-digest-[0-9a-f]+\.eml$/.test(o.Key ?? '')));
+    token = page.NextContinuationToken;
+  } while (token);
+  // One-line digests (nothing happened) have no attachments and are small.
+  const full = digests.filter((o) => (o.Size ?? 0) > 8192).sort((a, b) => a.Key!.localeCompare(b.Key!)).pop();
+  let file = '(none)';
+  if (full) {
+    const date = full.Key!.split('/')[2];
+    const body = Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: full.Key! }))).Body!.transformToByteArray());
+    file = path.join(outDir, `digest_${date}.eml`);
+    fs.writeFileSync(file, body);
+    for (const a of (await simpleParser(body)).attachments) fs.writeFileSync(path.join(outDir, `digest_${date}_${fileSafe(a.filename ?? 'part')}`), a.content);
+  }
+  s3.destroy();
+  return { count: digests.length, file };
 }
 
 function fileSafe(name: string): string {

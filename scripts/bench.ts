@@ -2,8 +2,10 @@
  * `npm run bench`: prints numbers, asserts nothing. Measures the pure schedule computation, the
  * in-process synth, and local mode end to end (intake over HTTP, a full escalation of N dossiers
  * under the simulated clock, with notices rendered, evidence stored and e-mails "sent"), and N
- * payment plans of 6 instalments followed to the end (reminders, checkpoints, payments).
- * BENCH_DOSSIERS sets N (default 50).
+ * payment plans of 6 instalments followed to the end (reminders, checkpoints, payments), and the
+ * accountants' digest of a creditor with BENCH_DIGEST_DOSSIERS open dossiers (default 100,000; 0
+ * skips it; scripts/bench-digest.ts). BENCH_DOSSIERS sets N (default 50); BENCH_ONLY=digest runs
+ * the digest part alone.
  */
 import '../local/polyfills';
 import { performance } from 'node:perf_hooks';
@@ -13,14 +15,22 @@ import { synthesize } from '../local/template';
 import { startLocalSystem } from '../local/system';
 import { invoice } from '../test/support/sample-invoice';
 import { verifyZip } from '../cli/verify';
+import { benchDigest } from './bench-digest';
 
 const N = Number(process.env.BENCH_DOSSIERS ?? 50);
+const DIGEST_DOSSIERS = Number(process.env.BENCH_DIGEST_DOSSIERS ?? 100_000);
 
 function row(name: string, value: string) {
   console.log(`${name.padEnd(48)} ${value}`);
 }
 
 async function main() {
+  if (process.env.BENCH_ONLY !== 'digest') await escalationBench();
+  // 6. The accountants' digest at scale.
+  if (DIGEST_DOSSIERS > 0) await benchDigest(DIGEST_DOSSIERS, row);
+}
+
+async function escalationBench() {
   // 1. Schedule computation (pure domain).
   const iterations = 2000;
   let t = performance.now();
