@@ -111,7 +111,7 @@ describe('point 4: settlement and accessories, consistent everywhere', () => {
     expect(paidW.body.events.find((e: any) => e.type === 'accessories_waived')).toMatchObject({ reason: 'creditor_waiver', interest: '13.32', indemnity: '40.00' });
     const receiptW = flat((await mailsOf(local.api, 'ACC-WAIVE')).find((m) => /Reçu de paiement/.test(m.subject)).body.text);
     expect(receiptW).toContain('Le principal de la facture n° ACC-WAIVE est intégralement réglé et le dossier est clos.');
-    expect(receiptW).toContain("les pénalités de retard (13,32 €) et l’indemnité forfaitaire pour frais de recouvrement (40,00 €), dus de plein droit, comme annoncé, nous y renonçons une fois le principal réglé : ils ne vous sont pas réclamés.");
+    expect(receiptW).toContain("les pénalités de retard (13,32 €) et l’indemnité forfaitaire pour frais de recouvrement (40,00 €), dues de plein droit, comme annoncé, nous y renonçons une fois le principal réglé : elles ne vous sont pas réclamées.");
 
     // A payment plan after the mise en demeure: its letter says the accessories are waived if it is
     // kept in full, and keeping it in full closes the dossier with them waived.
