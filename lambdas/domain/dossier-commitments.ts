@@ -21,6 +21,7 @@ import {
   firstUnsent,
   iso,
   paidCents,
+  prescriptionStart,
   scheduleFor,
   SentInfo,
   sentStages,
@@ -288,7 +289,7 @@ export function makePlan(
   };
   const acknowledgments: Acknowledgment[] = [...(d.acknowledgments ?? []), { on: today(now), source: 'payment_plan', ref: plan.id }];
   const prescription = prescriptionDetail({
-    dueDate: d.invoice.dueDate,
+    ...prescriptionStart(d.invoice),
     debtorKind: d.debtor.kind,
     acknowledgedOn: acknowledgments.map((a) => a.on),
   });

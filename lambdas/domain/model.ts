@@ -48,6 +48,11 @@ export interface Invoice {
   description?: string;
   /** Contractual late-payment rate in percent per year ("15.00"), when the invoice states one. */
   contractualPenaltyRate?: string;
+  /**
+   * When the service was performed or the goods delivered: prescription runs from it (Cass. com.
+   * 26 Feb 2020, 18-25.036). Absent: the issue date is used, and the view says so.
+   */
+  performanceDate?: IsoDate;
 }
 
 export interface Contact {

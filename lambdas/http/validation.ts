@@ -86,10 +86,15 @@ const invoiceBody = z
     debtor,
     description: text(2000).optional(),
     contractualPenaltyRate: rate.optional(),
+    /** When the service was performed or the goods delivered (prescription runs from it). */
+    performanceDate: isoDate.optional(),
   })
   .superRefine((b, ctx) => {
     if (b.issueDate && b.dueDate && b.dueDate < b.issueDate) {
       ctx.addIssue({ code: 'custom', path: ['dueDate'], message: 'must not be before issueDate' });
+    }
+    if (b.performanceDate && b.dueDate && b.performanceDate > b.dueDate) {
+      ctx.addIssue({ code: 'custom', path: ['performanceDate'], message: 'must not be after dueDate' });
     }
   });
 
@@ -120,6 +125,7 @@ export function parseInvoice(body: unknown): { invoice: Invoice; debtor: Debtor 
     currency: 'EUR',
     description: b.description,
     contractualPenaltyRate: b.contractualPenaltyRate,
+    ...(b.performanceDate !== undefined ? { performanceDate: b.performanceDate } : {}),
   };
   const debtorValue: Debtor = {
     kind: b.debtor.kind,

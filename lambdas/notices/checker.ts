@@ -331,6 +331,9 @@ export function checkNotice(ctx: NoticeContext, rendered: RenderedNotice): Check
         ...partyMentions(ctx),
         { name: 'invoice number', needles: [singleLine(ctx.invoice.invoiceNumber)] },
         { name: 'readable reference', needles: [letterReference(ctx.invoice.invoiceNumber, ctx.kind)] },
+        ...(ctx.prescription
+          ? [{ name: 'prescription: starting date and last day to act', needles: [formatDate(ctx.prescription.startsOn, 'fr'), formatDate(ctx.prescription.prescribesOn, 'fr')] }]
+          : []),
         ...breakdownMentions(ctx, 'fr'),
       );
       break;

@@ -78,6 +78,8 @@ export interface NoticeContext {
   plan?: { instalments: Instalment[]; toleranceBusinessDays?: number };
   dispute?: { id: string; reason: string };
   instalment?: Instalment;
+  /** Hand-off: when the claim prescribes, and from which date the period started. */
+  prescription?: { prescribesOn: IsoDate; startsOn: IsoDate; startingPoint: 'performance_date' | 'issue_date' | 'due_date'; runsFrom: IsoDate };
   /** The reminders sent before this letter, with their dates (the mise en demeure recalls them). */
   earlierLetters?: { kind: 'first_reminder' | 'formal_reminder'; date: IsoDate }[];
   /** Agency mode: the first letter (R124-4 CPCE) that later notices must refer to. */

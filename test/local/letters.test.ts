@@ -239,3 +239,25 @@ describe('point 11: PDF fidelity', () => {
     }
   });
 });
+
+describe('point 2: prescription runs from the performance of the service', () => {
+  const local = useLocalSystem({ clockStart: CLOCK_START });
+
+  it('uses performanceDate when given, else the issue date; the view and the hand-off say which', async () => {
+    const a = await local.api.createInvoice(invoice({ invoiceNumber: 'PRESC-PERF', performanceDate: '2026-02-15' }));
+    expect(a.status).toBe(201);
+    expect(a.body.prescription).toMatchObject({ prescribesOn: '2031-02-15', startsOn: '2026-02-15', startingPoint: 'performance_date', runsFrom: '2026-02-15' });
+    const b = await local.api.createInvoice(invoice({ invoiceNumber: 'PRESC-ISSUE' }));
+    expect(b.body.prescription).toMatchObject({ prescribesOn: '2031-03-04', startsOn: '2026-03-04', startingPoint: 'issue_date' });
+    const bad = await local.api.createInvoice(invoice({ invoiceNumber: 'PRESC-BAD', performanceDate: '2026-05-01' }));
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details[0].path).toBe('performanceDate');
+
+    await local.api.advanceTo('2026-05-13T12:00:00Z');
+    const handoff = flat((await mailsOf(local.api, 'PRESC-PERF')).find((m) => /Transmission contentieux/.test(m.subject)).body.text);
+    expect(handoff).toContain('Prescription : 5 ans (art. L110-4 C. com.), à compter de l’exécution de la prestation ou de la livraison, le 15 février 2026 (Cass. com. 26 févr. 2020, n° 18-25.036) ; dernier jour pour agir : 15 février 2031.');
+    const handoffIssue = flat((await mailsOf(local.api, 'PRESC-ISSUE')).find((m) => /Transmission contentieux/.test(m.subject)).body.text);
+    expect(handoffIssue).toContain('à compter de la date d’émission de la facture, le 4 mars 2026, faute de date d’exécution de la prestation communiquée');
+    expect(handoffIssue).toContain('dernier jour pour agir : 4 mars 2031');
+  });
+});
