@@ -256,3 +256,33 @@ export function parseResume(body: unknown): { debtorEmail?: string; note?: strin
   const { debtorEmail, note } = parsed.data;
   return { ...(debtorEmail ? { debtorEmail } : {}), ...(note ? { note } : {}) };
 }
+
+/** The debtor's written acceptance of a payment plan: the document itself, kept as evidence. */
+const MAX_ACCEPTANCE_BYTES = 5 * 1024 * 1024;
+const acceptanceBody = z.object({
+  acceptedOn: isoDate,
+  kind: z.enum(['email', 'signed_plan'], { error: 'must be "email" (the debtor\'s e-mail) or "signed_plan" (the plan signed by the debtor)' }),
+  document: z.object({
+    filename: z.string().trim().min(1, 'must not be empty').max(200).regex(/^[A-Za-z0-9._ -]+$/, 'letters, digits, dot, dash, underscore and space only'),
+    contentType: z.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9.+-]+$/, 'must be a MIME type such as "message/rfc822" or "application/pdf"'),
+    contentBase64: z.string().min(1, 'must not be empty').regex(/^[A-Za-z0-9+/\r\n]+={0,2}$/, 'must be base64'),
+  }),
+});
+
+export interface AcceptanceRequest {
+  acceptedOn: string;
+  kind: 'email' | 'signed_plan';
+  document: { filename: string; contentType: string; bytes: Uint8Array };
+}
+
+/** POST /invoices/{id}/payment-plan/acceptance: the debtor's e-mail or signed plan (C. civ. 2240 proof). */
+export function parseAcceptance(body: unknown): AcceptanceRequest {
+  const parsed = acceptanceBody.safeParse(body, REPORT);
+  if (!parsed.success) throw invalid(detailsOf(parsed.error), 'Invalid acceptance');
+  const { acceptedOn, kind, document } = parsed.data;
+  const bytes = new Uint8Array(Buffer.from(document.contentBase64, 'base64'));
+  if (bytes.length === 0 || bytes.length > MAX_ACCEPTANCE_BYTES) {
+    throw invalid([{ path: 'document.contentBase64', message: `must decode to 1 byte .. ${MAX_ACCEPTANCE_BYTES} bytes` }], 'Invalid acceptance');
+  }
+  return { acceptedOn, kind, document: { filename: document.filename, contentType: document.contentType, bytes } };
+}

@@ -20,6 +20,7 @@ import {
   DEMAND,
   INTEREST_RUNNING,
   NO_COLLECTION_FEES,
+  PLAN_ACCEPTANCE,
   PROVISIONAL,
 } from './wording';
 
@@ -364,8 +365,10 @@ export function checkNotice(ctx: NoticeContext, rendered: RenderedNotice): Check
         mentions.push({ name: `instalment ${i + 1} (date, amount)`, needles: [formatDate(inst.dueDate, L), formatMoney(inst.amountCents, L)] });
       }
       if (!ctx.plan?.instalments.length) missing.push('instalments');
-      // A signed plan is the debtor's acknowledgment of the debt (C. civ. 2240): the letter says so.
+      // The debtor's written agreement or first instalment acknowledges the debt (C. civ. 2240): the
+      // letter asks for that agreement and says so.
       mentions.push({ name: 'acknowledgment of the debt (C. civ. 2240)', needles: ['2240'] });
+      mentions.push({ name: 'request for the debtor\'s written acceptance', needles: [PLAN_ACCEPTANCE[L]] });
       mentions.push(...paymentMentions(ctx));
       break;
     case 'instalment_reminder':

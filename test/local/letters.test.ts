@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { invoice, useLocalSystem } from '../support/local-client';
 import { creditorApi, flat, mailsOf, pdfOf } from '../support/letters';
@@ -259,5 +260,53 @@ describe('point 2: prescription runs from the performance of the service', () =>
     const handoffIssue = flat((await mailsOf(local.api, 'PRESC-ISSUE')).find((m) => /Transmission contentieux/.test(m.subject)).body.text);
     expect(handoffIssue).toContain('à compter de la date d’émission de la facture, le 4 mars 2026, faute de date d’exécution de la prestation communiquée');
     expect(handoffIssue).toContain('dernier jour pour agir : 4 mars 2031');
+  });
+});
+
+describe('point 3: an acknowledgment of debt only with proof from the debtor (C. civ. 2240)', () => {
+  const local = useLocalSystem({ clockStart: CLOCK_START });
+
+  it('a plan alone restarts nothing; the debtor’s e-mail, stored as evidence, does; the plan letter asks for it', async () => {
+    const { body } = await local.api.createInvoice(invoice({ invoiceNumber: 'ACK-MAIL' }));
+    await local.api.advanceTo('2026-04-08T12:00:00Z');
+    const plan = await local.api.call('POST', `/invoices/${body.id}/payment-plan`, {
+      instalments: [
+        { dueDate: '2026-05-05', amount: '625.00' },
+        { dueDate: '2026-06-05', amount: '625.00' },
+      ],
+    });
+    expect(plan.status).toBe(201);
+    expect(plan.body.events.map((e: any) => e.type)).not.toContain('debt_acknowledged');
+    expect(plan.body.prescription).toMatchObject({ prescribesOn: '2031-03-04', acknowledgedOn: [] });
+    const letter = flat((await mailsOf(local.api, 'ACK-MAIL')).find((m) => /Échéancier/.test(m.subject)).body.text);
+    expect(letter).toContain('Merci de nous confirmer votre accord sur cet échéancier par écrit, en répondant à ce courriel ou en nous retournant l’échéancier signé. Votre accord écrit, ou le paiement de la première échéance, vaut reconnaissance de votre dette de 1 250,00 €');
+    expect(letter).not.toMatch(/En acceptant cet échéancier, vous reconnaissez/);
+
+    // The debtor answers by e-mail; the creditor posts that e-mail as the proof.
+    await local.api.advanceTo('2026-04-09T12:00:00Z');
+    const eml = Buffer.from('From: compta@boulangerie-dupont.example\r\nSubject: Re: Échéancier\r\n\r\nBon pour accord sur l’échéancier.\r\n', 'utf8');
+    const accepted = await local.api.call('POST', `/invoices/${body.id}/payment-plan/acceptance`, {
+      acceptedOn: '2026-04-09',
+      kind: 'email',
+      document: { filename: 'accord.eml', contentType: 'message/rfc822', contentBase64: eml.toString('base64') },
+    });
+    expect(accepted.status).toBe(201);
+    const ack = accepted.body.events.find((e: any) => e.type === 'debt_acknowledged');
+    expect(ack).toMatchObject({ source: 'written_acceptance', kind: 'email', acknowledgedOn: '2026-04-09', prescribesOn: '2031-04-09', article: 'C. civ. 2240' });
+    expect(ack.evidenceKey).toMatch(new RegExp(`^dossiers/${body.id}/acknowledgments/pln_[a-z0-9]+-[0-9a-f]{16}\\.eml$`));
+    expect(accepted.body.prescription).toMatchObject({ prescribesOn: '2031-04-09', acknowledgedOn: ['2026-04-09'] });
+    // The evidence log points at the debtor's e-mail, byte for byte.
+    const log = (await local.api.call('GET', `/invoices/${body.id}/evidence`)).body;
+    const record = log.records.find((r: any) => r.type === 'debt_acknowledged');
+    expect(record).toMatchObject({ key: ack.evidenceKey, sha256: createHash('sha256').update(eml).digest('hex') });
+    // Once only: the first instalment paid later adds nothing.
+    const again = await local.api.call('POST', `/invoices/${body.id}/payment-plan/acceptance`, {
+      acceptedOn: '2026-04-09',
+      kind: 'email',
+      document: { filename: 'accord.eml', contentType: 'message/rfc822', contentBase64: eml.toString('base64') },
+    });
+    expect(again.status).toBe(200);
+    const paid = await local.api.pay(body.id, { amount: '625.00', paidOn: '2026-04-09', reference: 'ECH-ACK-1' });
+    expect(paid.body.events.filter((e: any) => e.type === 'debt_acknowledged')).toHaveLength(1);
   });
 });

@@ -113,7 +113,7 @@ describe('payment vs send race', { timeout: RACE_TIMEOUT_MS }, () => {
       if (reminders.length) stats.paidAfterReminder++;
       else stats.paidBeforeReminder++;
       const mine = new RegExp(`${v.invoiceNumber}(?![0-9])`);
-      expect(mails.filter((m: any) => mine.test(m.subject) && /Rappel d'échéance/.test(m.subject))).toHaveLength(reminders.length);
+      expect(mails.filter((m: any) => mine.test(m.subject) && /Rappel d’échéance/.test(m.subject))).toHaveLength(reminders.length);
       expect(v.events.filter((e: any) => e.type === 'notice_sent')).toHaveLength(0);
       stats.reminderRaces++;
     }
