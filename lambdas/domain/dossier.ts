@@ -86,6 +86,8 @@ export interface Dispute {
   status: 'open' | 'resolved';
   outcome?: 'rejected' | 'upheld';
   resolvedAt?: string;
+  /** Why it was rejected (sent to the debtor). */
+  reasons?: string;
 }
 
 export interface CreditNote {

@@ -105,6 +105,18 @@ export interface CreditorProfile {
   pursueAccessories?: boolean;
   /** The creditor's terms for promises and payment plans (defaults: 2, 2 and 3 days). */
   commitmentTerms?: CommitmentTerms;
+  /**
+   * The consumer mediator the creditor adheres to (C. conso. L612-1, L616-1: its name and website
+   * are given to a consumer whose complaint is not settled). Required to close a consumer's dispute.
+   */
+  consumerMediator?: ConsumerMediator;
+}
+
+export interface ConsumerMediator {
+  name: string;
+  /** https URL of the mediator's site (where the consumer files the request). */
+  website: string;
+  address?: PostalAddress;
 }
 
 /** How long a commitment is given before it counts as broken, and when instalments are reminded. */

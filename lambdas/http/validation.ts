@@ -182,16 +182,25 @@ export function parseDispute(body: unknown): { reason: string; disputedAmountCen
 const resolveBody = z.object({
   outcome: z.enum(['rejected', 'upheld'], { error: 'must be "rejected" or "upheld"' }),
   creditNoteAmount: euroAmount.optional(),
+  /** Required with "rejected": the reasons, sent to the debtor in the rejection letter. */
+  reasons: z.string().trim().max(4000, 'must be at most 4000 characters').regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/, 'must not contain control characters other than line breaks and tabs').optional(),
 });
 
-export function parseResolution(body: unknown): { outcome: 'rejected' | 'upheld'; creditNoteAmountCents?: number } {
+export function parseResolution(body: unknown): { outcome: 'rejected' | 'upheld'; creditNoteAmountCents?: number; reasons?: string } {
   const parsed = resolveBody.safeParse(body, REPORT);
   if (!parsed.success) throw invalid(detailsOf(parsed.error), 'Invalid resolution');
-  const { outcome, creditNoteAmount } = parsed.data;
+  const { outcome, creditNoteAmount, reasons } = parsed.data;
   if (creditNoteAmount !== undefined && outcome !== 'upheld') {
     throw invalid([{ path: 'creditNoteAmount', message: 'only allowed when outcome is "upheld"' }], 'Invalid resolution');
   }
-  return creditNoteAmount === undefined ? { outcome } : { outcome, creditNoteAmountCents: parseEuros(creditNoteAmount)! };
+  if (outcome === 'rejected' && !reasons) {
+    throw invalid([{ path: 'reasons', message: 'is required when outcome is "rejected" (the debtor receives a letter with the reasons)' }], 'Invalid resolution');
+  }
+  return {
+    outcome,
+    ...(creditNoteAmount !== undefined ? { creditNoteAmountCents: parseEuros(creditNoteAmount)! } : {}),
+    ...(reasons ? { reasons } : {}),
+  };
 }
 
 const promiseBody = z.object({ date: isoDate, amount: euroAmount });

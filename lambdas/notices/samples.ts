@@ -21,7 +21,7 @@ import { NOTICE_KINDS, type NoticeContext, type NoticeKind, type PaymentNotice }
 type Step =
   | { at: string; send: Stage }
   | { at: string; pay: { amountCents: number; paidOn: IsoDate; reference: string } }
-  | { at: string; notice: Exclude<NoticeKind, Stage>; extra?: Partial<Pick<NoticeContext, 'promise' | 'dispute' | 'instalment'>>; plan?: IsoDate[] };
+  | { at: string; notice: Exclude<NoticeKind, Stage>; extra?: Partial<Pick<NoticeContext, 'promise' | 'dispute' | 'instalment' | 'resumesOn'>>; plan?: IsoDate[] };
 
 export interface SampleDossier {
   /** Short name used in file names ("b2b", "b2c", "agency"). */
@@ -79,6 +79,19 @@ const b2b: SampleDossier = {
       notice: 'dispute_acknowledgment',
       extra: { dispute: { id: 'DSP-0007', reason: "Le luminaire de la vitrine a été livré avec un défaut ;\nnous attendons l'intervention promise avant de payer." } },
     },
+    {
+      at: '2026-01-07T08:00:00.000Z',
+      notice: 'dispute_rejection',
+      extra: {
+        dispute: {
+          id: 'DSP-0007',
+          openedOn: '2026-01-05',
+          reason: "Le luminaire de la vitrine a été livré avec un défaut ;\nnous attendons l'intervention promise avant de payer.",
+          reasons: "Le luminaire a été remplacé le 19 décembre 2025 (bon d'intervention n° 4471 signé par votre gérant) ; l'installation est conforme au devis accepté.",
+        },
+        resumesOn: '2026-01-12',
+      },
+    },
     { at: '2026-01-12T08:00:00.000Z', send: 'formal_reminder' },
     { at: '2026-02-02T08:00:00.000Z', notice: 'promise_confirmation', extra: { promise: { date: '2026-02-20', amountCents: 480_000 } } },
     { at: '2026-04-01T07:00:00.000Z', pay: { amountCents: 100_000, paidOn: '2026-03-31', reference: 'VIR-20260331-0077' } },
@@ -112,6 +125,7 @@ const b2c: SampleDossier = {
     contact: { name: 'Marc Garnier', email: 'contact@plomberie-garnier.example', phone: '05 56 00 00 00' },
     category: 'business',
     city: 'Bordeaux',
+    consumerMediator: { name: 'Médiateur de la consommation du bâtiment (exemple)', website: 'https://mediation-batiment.example' },
   },
   debtor: {
     kind: 'consumer',
@@ -131,6 +145,19 @@ const b2c: SampleDossier = {
   timeline: [
     { at: '2026-03-19T08:00:00.000Z', send: 'first_reminder' },
     { at: '2026-03-20T08:00:00.000Z', notice: 'dispute_acknowledgment', extra: { dispute: { id: 'DSP-0113', reason: 'The water heater leaks since installation.' } } },
+    {
+      at: '2026-03-23T08:00:00.000Z',
+      notice: 'dispute_rejection',
+      extra: {
+        dispute: {
+          id: 'DSP-0113',
+          openedOn: '2026-03-20',
+          reason: 'The water heater leaks since installation.',
+          reasons: 'Notre technicien est intervenu le 21 mars 2026 : la fuite provenait du robinet d’arrivée d’eau existant, non fourni par nous ; le chauffe-eau est étanche.',
+        },
+        resumesOn: '2026-03-30',
+      },
+    },
     { at: '2026-03-24T08:00:00.000Z', notice: 'promise_confirmation', extra: { promise: { date: '2026-03-31', amountCents: 86_000 } } },
     { at: '2026-04-02T07:00:00.000Z', send: 'formal_reminder' },
     // Tuesday 21 April 2026 + 8 days = Wednesday 29 April.
@@ -189,6 +216,19 @@ const agency: SampleDossier = {
   timeline: [
     { at: '2026-04-09T07:00:00.000Z', send: 'first_reminder' },
     { at: '2026-04-14T07:00:00.000Z', notice: 'dispute_acknowledgment', extra: { dispute: { id: 'DSP-0311-1', reason: 'Two pallets arrived damaged <see CMR note #4411> & were refused.' } } },
+    {
+      at: '2026-04-14T09:00:00.000Z',
+      notice: 'dispute_rejection',
+      extra: {
+        dispute: {
+          id: 'DSP-0311-1',
+          openedOn: '2026-04-14',
+          reason: 'Two pallets arrived damaged <see CMR note #4411> & were refused.',
+          reasons: 'The CMR note #4411 bears no reservation on delivery; the pallets were signed for without remark.',
+        },
+        resumesOn: '2026-04-21',
+      },
+    },
     { at: '2026-04-15T07:00:00.000Z', notice: 'promise_confirmation', extra: { promise: { date: '2026-04-30', amountCents: 235_000 } } },
     { at: '2026-04-23T07:00:00.000Z', send: 'formal_reminder' },
     { at: '2026-04-28T07:00:00.000Z', pay: { amountCents: 50_000, paidOn: '2026-04-27', reference: 'SEPA-OBR-2704' } },

@@ -22,7 +22,7 @@ import { parisDate } from './paris-time';
 export { EmailPaused } from '../domain/debtor-key';
 
 export type NoticeExtras = Partial<
-  Pick<NoticeContext, 'deadline' | 'graceDays' | 'payment' | 'promise' | 'plan' | 'dispute' | 'instalment' | 'agencyFirstLetter' | 'earlierLetters'>
+  Pick<NoticeContext, 'deadline' | 'graceDays' | 'payment' | 'promise' | 'plan' | 'dispute' | 'resumesOn' | 'instalment' | 'agencyFirstLetter' | 'earlierLetters'>
 >;
 
 export interface DeliverInput {

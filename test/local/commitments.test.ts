@@ -341,7 +341,7 @@ describe('a dispute while a payment plan runs', () => {
     let view = (await local.api.getInvoice(id)).body;
     expect(view.events.filter((e: any) => e.kind === 'instalment_reminder')).toHaveLength(0);
 
-    const rejected = await local.api.call('POST', `/invoices/${id}/disputes/${opened.body.dispute.id}/resolve`, { outcome: 'rejected' });
+    const rejected = await local.api.call('POST', `/invoices/${id}/disputes/${opened.body.dispute.id}/resolve`, { outcome: 'rejected', reasons: 'La prestation a été livrée conforme au bon de commande signé.' });
     expect(rejected.status).toBe(200);
     expect(rejected.body.status).toBe('active');
     // Monday 11 May + 5 business days (Ascension, Thursday 14 May, skipped) = Tuesday 19 May.

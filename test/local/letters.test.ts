@@ -310,3 +310,53 @@ describe('point 3: an acknowledgment of debt only with proof from the debtor (C.
     expect(paid.body.events.filter((e: any) => e.type === 'debt_acknowledged')).toHaveLength(1);
   });
 });
+
+describe('point 7: a rejected dispute gets a letter with the reasons; a consumer gets the mediator', () => {
+  const local = useLocalSystem({ clockStart: CLOCK_START });
+  const consumer = {
+    kind: 'consumer',
+    name: 'Jean Dupuis',
+    email: 'jean.dupuis@example.org',
+    language: 'fr',
+    address: { line1: '2 rue Neuve', postalCode: '69001', city: 'Lyon', country: 'FR' },
+  };
+
+  it('B2C: reasons, what remains due, when reminders resume, and the consumer mediator (C. conso. L616-1); B2B: no mediator; none on file: not sent', async () => {
+    const c = (await local.api.createInvoice(invoice({ invoiceNumber: 'DSP-B2C', debtor: consumer }))).body;
+    const b = (await local.api.createInvoice(invoice({ invoiceNumber: 'DSP-B2B' }))).body;
+    const noMediator = await creditorApi(local.api, 'no-mediator', { consumerMediator: undefined });
+    const n = (await noMediator.createInvoice(invoice({ invoiceNumber: 'DSP-NOMED', debtor: consumer }))).body;
+    await local.api.advanceTo('2026-04-08T12:00:00Z');
+    const open = async (post: (p: string, b: unknown) => Promise<any>, id: string) =>
+      (await post(`/invoices/${id}/disputes`, { reason: 'Le chauffe-eau fuit depuis la pose.' })).body.dispute.id;
+    const post = (p: string, body: unknown) => local.api.call('POST', p, body);
+    const [dc, db, dn] = [await open(post, c.id), await open(post, b.id), await open(noMediator.post, n.id)];
+    await local.api.advanceTo('2026-04-10T12:00:00Z');
+    const reasons = 'Notre technicien est intervenu le 9 avril : la fuite vient du robinet existant, non fourni par nous.';
+    const missing = await post(`/invoices/${c.id}/disputes/${dc}/resolve`, { outcome: 'rejected' });
+    expect(missing.status).toBe(400);
+    const rejected = await post(`/invoices/${c.id}/disputes/${dc}/resolve`, { outcome: 'rejected', reasons });
+    expect(rejected.status).toBe(200);
+    expect(rejected.body.events.find((e: any) => e.type === 'dispute_rejected')).toMatchObject({ disputeId: dc, reasons });
+    const letter = (await mailsOf(local.api, 'DSP-B2C')).find((m) => /Réponse à votre contestation/.test(m.subject));
+    const t = flat(letter.body.text);
+    expect(t).toContain('Bonjour Jean Dupuis,');
+    expect(t).toContain('Nous avons examiné votre contestation du 8 avril 2026 concernant la facture n° DSP-B2C');
+    expect(t).toContain(`Motifs de notre réponse : ${reasons}`);
+    // Not before 5 business days (17 April); the formal reminder keeps its policy date, Monday 20 April.
+    expect(rejected.body.nextAction).toEqual({ stage: 'formal_reminder', at: '2026-04-20T07:00:00.000Z' });
+    expect(t).toContain('La somme de 1 250,00 € reste donc due au 10 avril 2026. Sans règlement de votre part, nos relances reprendront à compter du 20 avril 2026.');
+    expect(t).toContain('vous pouvez recourir gratuitement au médiateur de la consommation dont Atelier Lumière SAS relève (articles L612-1 et L616-1 du Code de la consommation) : Médiateur de la consommation (exemple), https://mediateur-consommation.example, 1 rue de la Médiation, 75008 Paris.');
+
+    await post(`/invoices/${b.id}/disputes/${db}/resolve`, { outcome: 'rejected', reasons: 'Livraison conforme au bon signé.' });
+    const letterB = flat((await mailsOf(local.api, 'DSP-B2B')).find((m) => /Réponse à votre contestation/.test(m.subject)).body.text);
+    expect(letterB).toContain('Motifs de notre réponse : Livraison conforme au bon signé.');
+    expect(letterB).not.toMatch(/médiateur/i);
+
+    // A consumer's complaint is never closed without the mediator: the letter is refused, recorded for a person.
+    const r = await noMediator.post(`/invoices/${n.id}/disputes/${dn}/resolve`, { outcome: 'rejected', reasons });
+    expect(r.status).toBe(200);
+    expect(r.body.events.at(-1)).toMatchObject({ type: 'message_failed', kind: 'dispute_rejection', reason: expect.stringMatching(/consumer mediator \(C\. conso\. L616-1\)/) });
+    expect((await mailsOf(local.api, 'DSP-NOMED')).filter((m) => /Réponse/.test(m.subject))).toHaveLength(0);
+  });
+});
