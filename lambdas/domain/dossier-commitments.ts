@@ -9,6 +9,7 @@
 import {
   addBusinessDays,
   addCalendarDays,
+  debtorSendWindow,
   DEFAULT_SEND_WINDOW,
   localDate,
   localTimeToInstant,
@@ -111,15 +112,17 @@ function today(now: Date): IsoDate {
   return localDate(iso(now), DEFAULT_SEND_WINDOW.timeZone);
 }
 
-/** Opening of the send window on `date` + n business days: when a commitment is checked. */
+/** Opening of the debtor's send window on `date` + n business days: when a commitment is checked. */
 function checkInstant(date: IsoDate, businessDays: number, region: string): IsoInstant {
   const day = addBusinessDays(date, businessDays, region);
-  return nextSendInstant(localTimeToInstant(day, DEFAULT_SEND_WINDOW.open, DEFAULT_SEND_WINDOW.timeZone), DEFAULT_SEND_WINDOW, region);
+  const w = debtorSendWindow(region);
+  return nextSendInstant(localTimeToInstant(day, w.open, w.timeZone), w, region);
 }
 
 function reminderInstant(dueDate: IsoDate, daysBefore: number, region: string): IsoInstant {
   const day = addCalendarDays(dueDate, -daysBefore);
-  return nextSendInstant(localTimeToInstant(day, DEFAULT_SEND_WINDOW.open, DEFAULT_SEND_WINDOW.timeZone), DEFAULT_SEND_WINDOW, region);
+  const w = debtorSendWindow(region);
+  return nextSendInstant(localTimeToInstant(day, w.open, w.timeZone), w, region);
 }
 
 export function promisesOf(d: Dossier): PromiseToPay[] {

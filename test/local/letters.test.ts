@@ -360,3 +360,24 @@ describe('point 7: a rejected dispute gets a letter with the reasons; a consumer
     expect((await mailsOf(local.api, 'DSP-NOMED')).filter((m) => /Réponse/.test(m.subject))).toHaveLength(0);
   });
 });
+
+describe('point 9: overseas debtors get letters in their own morning', () => {
+  const local = useLocalSystem({ clockStart: CLOCK_START });
+
+  it('a Martinique debtor gets each letter at 09:00 Fort-de-France time (13:00Z), not at 03:00', async () => {
+    const debtor = { ...invoice().debtor, name: 'Distillerie du Prêcheur SARL', email: 'compta@precheur.example', address: { line1: '1 rue du Port', postalCode: '97200', city: 'Fort-de-France', country: 'FR' } };
+    const { body } = await local.api.createInvoice(invoice({ invoiceNumber: 'MQ-1', debtor }));
+    // Due Friday 3 April: +3 = Monday 6 April (Easter Monday) -> Tuesday 7 April, 09:00 in Martinique (UTC-4).
+    expect(body.schedule[0]).toEqual({ stage: 'first_reminder', at: '2026-04-07T13:00:00.000Z' });
+    for (const s of body.schedule) expect(s.at).toMatch(/T13:00:00\.000Z$/);
+    await local.api.advanceTo('2026-04-07T12:59:00Z');
+    expect(await mailsOf(local.api, 'MQ-1')).toHaveLength(0);
+    await local.api.advanceTo('2026-04-07T13:00:00Z');
+    const view = (await local.api.getInvoice(body.id)).body;
+    expect(view.events.find((e: any) => e.type === 'notice_sent')).toMatchObject({ stage: 'first_reminder', at: '2026-04-07T13:00:00.000Z' });
+    expect(await mailsOf(local.api, 'MQ-1')).toHaveLength(1);
+    // A promise is checked at 09:00 the debtor's time too.
+    const promise = await local.api.call('POST', `/invoices/${body.id}/promises`, { date: '2026-04-24', amount: '1250.00' });
+    expect(promise.body.promise.checkAt).toBe('2026-04-28T13:00:00.000Z');
+  });
+});
