@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { cancelInvoice, openInvoiceDispute, resolveInvoiceDispute, resumeInvoice } from './services/dossier-actions';
 import { creditorOf, errorResponse, json, parseBody, route } from './http/response';
-import { parseCancel, parseDispute, parsePlan, parsePromise, parseResolution, parseResume } from './http/validation';
-import { recordPlan, recordPromise } from './services/commitments';
+import { parseAcceptance, parseCancel, parseDispute, parsePlan, parsePromise, parseResolution, parseResume } from './http/validation';
+import { recordPlan, recordPlanAcceptance, recordPromise } from './services/commitments';
 
 export const CANCEL = '/invoices/{id}/cancel';
 export const DISPUTES = '/invoices/{id}/disputes';
@@ -10,6 +10,7 @@ export const RESOLVE = '/invoices/{id}/disputes/{disputeId}/resolve';
 export const PROMISES = '/invoices/{id}/promises';
 export const PAYMENT_PLAN = '/invoices/{id}/payment-plan';
 export const RESUME = '/invoices/{id}/resume';
+export const PLAN_ACCEPTANCE = '/invoices/{id}/payment-plan/acceptance';
 
 /**
  * The dossier's life after intake, routed by API Gateway resource:
@@ -20,6 +21,8 @@ export const RESUME = '/invoices/{id}/resume';
  *   the balance; 400 for a date in the past or more than 90 days ahead.
  * - POST /invoices/{id}/payment-plan: 201 (200 for the same running plan again); 400 unless the instalments add up to the balance with
  *   increasing dates ahead; 409 unless active or promised.
+ * - POST /invoices/{id}/payment-plan/acceptance: 201 (200 when the plan was already acknowledged);
+ *   the debtor's written acceptance, stored as evidence, acknowledges the debt (C. civ. 2240).
  * - POST /invoices/{id}/resume: 200; 409 unless needs_attention, or while the debtor's e-mail is
  *   paused and no corrected debtorEmail is given.
  */
@@ -44,6 +47,10 @@ export const handler = route(async (event: APIGatewayProxyEvent) => {
     }
     case PAYMENT_PLAN: {
       const out = await recordPlan(creditorId, id, parsePlan(parseBody(event)));
+      return json(out.created ? 201 : 200, out.view);
+    }
+    case PLAN_ACCEPTANCE: {
+      const out = await recordPlanAcceptance(creditorId, id, parseAcceptance(parseBody(event)));
       return json(out.created ? 201 : 200, out.view);
     }
     case RESUME:

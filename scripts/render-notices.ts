@@ -1,7 +1,9 @@
 /**
  * npm run notices [outDir]  (default out/notices)
  * Renders every notice kind, in French and English, for the sample dossiers (B2B with penalties
- * over two half-years and a provisional line, B2C consumer, collection agency) into
+ * over three half-years, the last provisional, and a partial payment allocated per C. civ. 1343-1;
+ * B2C consumer; collection agency), each a timeline replayed through the real engine
+ * (lambdas/notices/samples.ts: newDossier, completeSend, recordPayment, breakdownFor), into
  * <outDir>/<dossier>/<kind>.<lang>.{txt,html,eml} plus the mise en demeure PDF, and lists the files.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';

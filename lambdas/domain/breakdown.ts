@@ -335,7 +335,11 @@ export function explainBreakdown(input: BreakdownInput): BreakdownExplanation {
     notes.push('Payments marked principal-first are allocated to the principal first, then interest, then the indemnity.');
   }
   if (ordersUsed.has('civil-code-1343-1')) {
-    notes.push('Payments are allocated per C. civ. 1343-1 (partial payment goes to interest first): interest accrued up to the payment day, then the 40 EUR indemnity, then the principal; the dossier stays open until everything is paid.');
+    notes.push(
+      b2b
+        ? 'Payments are allocated per C. civ. 1343-1 (partial payment goes to interest first): interest accrued up to the payment day, then the 40 EUR indemnity, then the principal; the dossier stays open until everything is paid.'
+        : 'Payments are allocated per C. civ. 1343-1 (partial payment goes to interest first): interest accrued up to the payment day, then the principal; the dossier stays open until everything is paid.',
+    );
   }
   if (allocationTotal.unallocatedCents > 0) {
     notes.push(`Overpayment: ${toDecimalString(allocationTotal.unallocatedCents)} EUR received beyond the amount due, not allocated.`);

@@ -82,10 +82,7 @@ function regionInfo(region: HolidayRegion): RegionInfo {
   return info;
 }
 
-/**
- * The local zone of a region. Sending still defaults to Europe/Paris (DEFAULT_SEND_WINDOW): the
- * creditor and its staff work on Paris time; a policy may choose the debtor's zone explicitly.
- */
+/** The local zone of a region (the debtor's, from its address). */
 export function timeZoneFor(region: HolidayRegion): string {
   return regionInfo(region).timeZone;
 }
@@ -283,6 +280,26 @@ export const DEFAULT_SEND_WINDOW: Readonly<SendWindow> = Object.freeze({
   open: '09:00',
   close: '18:00',
 });
+
+const debtorWindows = new Map<HolidayRegion, Readonly<SendWindow>>();
+
+/**
+ * The default send window in the debtor's own time zone: letters reach a debtor in Martinique at
+ * 09:00 Fort-de-France time, not at 03:00 (09:00 Paris). The guard against harassment is about the
+ * debtor's hours (C. conso. D223-9 borrowed, C. pénal 222-16), so the zone is the debtor's; the
+ * letter itself is still dated in Paris, where the creditor writes from. Metropolitan France (and
+ * foreign addresses, which get the national calendar) keep DEFAULT_SEND_WINDOW itself.
+ */
+export function debtorSendWindow(region: HolidayRegion = DEFAULT_REGION): Readonly<SendWindow> {
+  const zone = timeZoneFor(region);
+  if (zone === DEFAULT_SEND_WINDOW.timeZone) return DEFAULT_SEND_WINDOW;
+  let w = debtorWindows.get(region);
+  if (!w) {
+    w = Object.freeze({ ...DEFAULT_SEND_WINDOW, timeZone: zone });
+    debtorWindows.set(region, w);
+  }
+  return w;
+}
 
 export interface WindowError {
   /** Field of the window ("open", "days.2"). */

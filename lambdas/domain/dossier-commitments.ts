@@ -9,6 +9,7 @@
 import {
   addBusinessDays,
   addCalendarDays,
+  debtorSendWindow,
   DEFAULT_SEND_WINDOW,
   localDate,
   localTimeToInstant,
@@ -21,6 +22,7 @@ import {
   firstUnsent,
   iso,
   paidCents,
+  prescriptionStart,
   scheduleFor,
   SentInfo,
   sentStages,
@@ -28,6 +30,7 @@ import {
 } from './dossier';
 import { conflict, DomainError, invalid } from './errors';
 import type { CommitmentTerms, DossierEvent, IsoDate, IsoInstant, NextAction } from './model';
+import type { EvidenceRef } from './evidence-chain';
 import { toDecimalString } from './money';
 import { prescriptionDetail } from './prescription';
 
@@ -88,11 +91,19 @@ export interface PaymentPlan {
   endedAt?: IsoInstant;
 }
 
-/** A debtor's acknowledgment of the debt (C. civ. 2240): it restarts prescription. */
+/**
+ * A debtor's acknowledgment of the debt (C. civ. 2240): it restarts prescription. Only an act of the
+ * debtor counts, and proving it is the creditor's burden: the debtor's written acceptance of a plan
+ * (an e-mail or the signed plan, stored in the evidence vault) or the first instalment paid — never
+ * the creditor's own record of a plan. ('payment_plan' is kept for dossiers stored before this rule.)
+ */
 export interface Acknowledgment {
   on: IsoDate;
-  source: 'payment_plan';
+  source: 'written_acceptance' | 'first_instalment' | 'payment_plan';
+  /** The plan acknowledged. */
   ref: string;
+  /** Where the written acceptance is kept (written_acceptance only). */
+  evidenceKey?: string;
 }
 
 const ACCEPTS_COMMITMENT = new Set(['active', 'promised']);
@@ -101,15 +112,17 @@ function today(now: Date): IsoDate {
   return localDate(iso(now), DEFAULT_SEND_WINDOW.timeZone);
 }
 
-/** Opening of the send window on `date` + n business days: when a commitment is checked. */
+/** Opening of the debtor's send window on `date` + n business days: when a commitment is checked. */
 function checkInstant(date: IsoDate, businessDays: number, region: string): IsoInstant {
   const day = addBusinessDays(date, businessDays, region);
-  return nextSendInstant(localTimeToInstant(day, DEFAULT_SEND_WINDOW.open, DEFAULT_SEND_WINDOW.timeZone), DEFAULT_SEND_WINDOW, region);
+  const w = debtorSendWindow(region);
+  return nextSendInstant(localTimeToInstant(day, w.open, w.timeZone), w, region);
 }
 
 function reminderInstant(dueDate: IsoDate, daysBefore: number, region: string): IsoInstant {
   const day = addCalendarDays(dueDate, -daysBefore);
-  return nextSendInstant(localTimeToInstant(day, DEFAULT_SEND_WINDOW.open, DEFAULT_SEND_WINDOW.timeZone), DEFAULT_SEND_WINDOW, region);
+  const w = debtorSendWindow(region);
+  return nextSendInstant(localTimeToInstant(day, w.open, w.timeZone), w, region);
 }
 
 export function promisesOf(d: Dossier): PromiseToPay[] {
@@ -258,9 +271,10 @@ export function checkInstalments(d: Dossier, instalments: PlanInput['instalments
 }
 
 /**
- * Records an agreed payment plan. It pauses the escalation, replaces a pending promise, and is
- * recorded as the debtor's acknowledgment of the debt (C. civ. 2240), which restarts prescription
- * (C. civ. 2231: a new period of the same length).
+ * Records an agreed payment plan. It pauses the escalation and replaces a pending promise. It is
+ * NOT yet the debtor's acknowledgment of the debt (C. civ. 2240): the creditor's request is no proof
+ * of the debtor's act. That comes with acceptPlan (the debtor's written acceptance, stored as
+ * evidence) or with the first instalment paid (settlement.ts), and restarts prescription then.
  */
 export function makePlan(
   d: Dossier,
@@ -286,40 +300,23 @@ export function makePlan(
     status: 'running',
     ...(input.terms ? { terms: input.terms } : {}),
   };
-  const acknowledgments: Acknowledgment[] = [...(d.acknowledgments ?? []), { on: today(now), source: 'payment_plan', ref: plan.id }];
-  const prescription = prescriptionDetail({
-    dueDate: d.invoice.dueDate,
-    debtorKind: d.debtor.kind,
-    acknowledgedOn: acknowledgments.map((a) => a.on),
-  });
   const execution = nextGeneration(d, executionName);
   const events: DossierEvent[] = [...d.events];
   const replaced = pendingPromise(d);
   if (replaced) events.push({ type: 'promise_superseded', at, promiseId: replaced.id });
-  events.push(
-    {
-      type: 'payment_plan_agreed',
-      at,
-      planId: plan.id,
-      instalments: plan.instalments.map((i) => ({ dueDate: i.dueDate, amount: toDecimalString(i.amountCents) })),
-      total: toDecimalString(input.instalments.reduce((s, i) => s + i.amountCents, 0)),
-      execution: execution.name,
-    },
-    {
-      type: 'debt_acknowledged',
-      at,
-      source: 'payment_plan',
-      planId: plan.id,
-      article: 'C. civ. 2240',
-      prescribesOn: prescription.prescribesOn,
-    },
-  );
+  events.push({
+    type: 'payment_plan_agreed',
+    at,
+    planId: plan.id,
+    instalments: plan.instalments.map((i) => ({ dueDate: i.dueDate, amount: toDecimalString(i.amountCents) })),
+    total: toDecimalString(input.instalments.reduce((s, i) => s + i.amountCents, 0)),
+    execution: execution.name,
+  });
   const next: Dossier = {
     ...d,
     status: 'on_payment_plan',
     promises: closePromise(d, 'superseded', at),
     plans: [...plansOf(d), plan],
-    acknowledgments,
     sending: null,
     execution,
     events,
@@ -329,6 +326,53 @@ export function makePlan(
 
 function sameInstalments(a: PlanInstalment[], b: PlanInput['instalments']): boolean {
   return a.length === b.length && a.every((x, k) => x.dueDate === b[k].dueDate && x.amountCents === b[k].amountCents);
+}
+
+/** The debtor's acknowledgment of a plan already on file, if any. */
+export function planAcknowledgment(d: Pick<Dossier, 'acknowledgments'>, planId: string): Acknowledgment | undefined {
+  return (d.acknowledgments ?? []).find((a) => a.ref === planId);
+}
+
+/** Adds an acknowledgment and its `debt_acknowledged` event (with the prescription it restarts). */
+export function acknowledge(d: Dossier, ack: Acknowledgment, at: string, fields: Record<string, unknown>): Pick<Dossier, 'acknowledgments'> & { event: DossierEvent } {
+  const acknowledgments = [...(d.acknowledgments ?? []), ack];
+  const prescription = prescriptionDetail({ ...prescriptionStart(d.invoice), debtorKind: d.debtor.kind, acknowledgedOn: acknowledgments.map((a) => a.on) });
+  return {
+    acknowledgments,
+    event: { type: 'debt_acknowledged', at, source: ack.source, planId: ack.ref, acknowledgedOn: ack.on, article: 'C. civ. 2240', prescribesOn: prescription.prescribesOn, ...fields },
+  };
+}
+
+export interface AcceptanceInput {
+  /** The day the debtor accepted (the date of the e-mail or of the signature). */
+  acceptedOn: IsoDate;
+  kind: 'email' | 'signed_plan';
+  /** Where the debtor's document is kept in the evidence vault. */
+  evidence: EvidenceRef;
+}
+
+/**
+ * Records the debtor's written acceptance of the latest payment plan (an e-mail or the signed plan,
+ * already stored as evidence): the acknowledgment of the debt (C. civ. 2240), which restarts
+ * prescription (C. civ. 2231). Idempotent: a plan is acknowledged once.
+ */
+export function acceptPlan(d: Dossier, input: AcceptanceInput, now: Date): { dossier: Dossier; duplicate?: true } {
+  const plan = plansOf(d).at(-1);
+  if (!plan) throw conflict('No payment plan to accept.', [{ path: 'paymentPlan', message: 'none' }]);
+  if (planAcknowledgment(d, plan.id)) return { dossier: d, duplicate: true };
+  const t = today(now);
+  const agreed = localDate(plan.agreedAt, DEFAULT_SEND_WINDOW.timeZone);
+  if (input.acceptedOn > t || input.acceptedOn < agreed) {
+    throw invalid([{ path: 'acceptedOn', message: `must be between the plan's date (${agreed}) and today (${t})` }], 'Invalid acceptance');
+  }
+  const at = iso(now);
+  const { acknowledgments, event } = acknowledge(
+    d,
+    { on: input.acceptedOn, source: 'written_acceptance', ref: plan.id, evidenceKey: input.evidence.evidenceKey },
+    at,
+    { kind: input.kind, ...input.evidence },
+  );
+  return { dossier: { ...d, acknowledgments, events: [...d.events, event] } };
 }
 
 /** Index of the first instalment the payments since the plan do not cover, or -1 if all are. */

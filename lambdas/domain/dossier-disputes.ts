@@ -14,7 +14,7 @@ import {
   scheduleFor,
   sentStages,
 } from './dossier';
-import { conflict, DomainError, notFound } from './errors';
+import { conflict, DomainError, invalid, notFound } from './errors';
 import { endCommitments } from './dossier-commitments';
 import type { DossierEvent } from './model';
 import { toDecimalString } from './money';
@@ -102,6 +102,8 @@ export function openDispute(d: Dossier, input: DisputeInput, now: Date, realNowM
 export interface ResolveInput {
   outcome: 'rejected' | 'upheld';
   creditNoteAmountCents?: number;
+  /** Why a dispute is rejected: required for a rejection, printed in the letter to the debtor. */
+  reasons?: string;
 }
 
 export type ResolveResult =
@@ -137,7 +139,16 @@ export function resolveDispute(
     }
   }
   const at = iso(now);
-  const dispute: Dispute = { ...existing, status: 'resolved', outcome: input.outcome, resolvedAt: at };
+  if (input.outcome === 'rejected' && !input.reasons?.trim()) {
+    throw invalid([{ path: 'reasons', message: 'the reasons for rejecting the dispute are required (the debtor receives them)' }], 'Invalid resolution');
+  }
+  const dispute: Dispute = {
+    ...existing,
+    status: 'resolved',
+    outcome: input.outcome,
+    resolvedAt: at,
+    ...(input.outcome === 'rejected' ? { reasons: input.reasons!.trim() } : {}),
+  };
   const disputes = disputesOf(d).map((x) => (x.id === disputeId ? dispute : x));
   const balance = balanceCents(d);
   const credit = input.creditNoteAmountCents;
@@ -182,7 +193,7 @@ export function resolveDispute(
     });
     notBefore = now;
   } else {
-    events.push({ type: 'dispute_rejected', at, disputeId });
+    events.push({ type: 'dispute_rejected', at, disputeId, reasons: dispute.reasons });
     const today = localDate(at, DEFAULT_SEND_WINDOW.timeZone);
     const day = addBusinessDays(today, DISPUTE_REJECTED_DELAY_BUSINESS_DAYS, d.region);
     notBefore = new Date(localTimeToInstant(day, DEFAULT_SEND_WINDOW.open, DEFAULT_SEND_WINDOW.timeZone));

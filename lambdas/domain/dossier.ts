@@ -86,6 +86,8 @@ export interface Dispute {
   status: 'open' | 'resolved';
   outcome?: 'rejected' | 'upheld';
   resolvedAt?: string;
+  /** Why it was rejected (sent to the debtor). */
+  reasons?: string;
 }
 
 export interface CreditNote {
@@ -154,6 +156,11 @@ export function scheduleFor(d: Pick<Dossier, 'invoice' | 'region' | 'events' | '
     notBefore: notBefore ? iso(notBefore) : undefined,
     amountCents: d.invoice.amountCents,
   });
+}
+
+/** Where prescription starts: the performance date when the invoice gives one, else its issue date. */
+export function prescriptionStart(invoice: Pick<Invoice, 'performanceDate' | 'issueDate'>): { performanceDate?: IsoDate; issueDate: IsoDate } {
+  return invoice.performanceDate !== undefined ? { performanceDate: invoice.performanceDate, issueDate: invoice.issueDate } : { issueDate: invoice.issueDate };
 }
 
 /** The built-in policy the dossier runs under (fixed at intake). */
@@ -386,8 +393,18 @@ export interface DossierView {
   schedule: ScheduledStage[];
   promises: CommitmentView['promises'];
   paymentPlan: CommitmentView['paymentPlan'];
-  /** Last day to act before the claim is time-barred, restarted by acknowledgments. */
-  prescription: { prescribesOn: IsoDate; article: string; acknowledgedOn: IsoDate[] };
+  /**
+   * Last day to act before the claim is time-barred, restarted by acknowledgments; `runsFrom` and
+   * `startingPoint` say which date started it (the performance date, else the issue date).
+   */
+  prescription: {
+    prescribesOn: IsoDate;
+    article: string;
+    acknowledgedOn: IsoDate[];
+    startsOn: IsoDate;
+    startingPoint: 'performance_date' | 'issue_date' | 'due_date';
+    runsFrom: IsoDate;
+  };
   /** Head of the evidence log as last recorded on the dossier (GET .../evidence has the records). */
   evidenceHead: ChainHead | null;
   events: DossierEvent[];
@@ -396,7 +413,7 @@ export interface DossierView {
 /** The dossier as the HTTP contract shows it, as of `now` (instalment statuses depend on it). */
 export function dossierView(d: Dossier, now: Date): DossierView {
   const acknowledgedOn = (d.acknowledgments ?? []).map((a) => a.on);
-  const prescription = prescriptionDetail({ dueDate: d.invoice.dueDate, debtorKind: d.debtor.kind, acknowledgedOn });
+  const prescription = prescriptionDetail({ ...prescriptionStart(d.invoice), debtorKind: d.debtor.kind, acknowledgedOn });
   const order = new Map(STAGES.map((s, i) => [s, i]));
   return {
     id: d.id,
@@ -411,7 +428,14 @@ export function dossierView(d: Dossier, now: Date): DossierView {
     nextAction: d.nextAction,
     schedule: [...d.schedule].sort((a, b) => order.get(a.stage)! - order.get(b.stage)!),
     ...commitmentView(d, now),
-    prescription: { prescribesOn: prescription.prescribesOn, article: prescription.article, acknowledgedOn },
+    prescription: {
+      prescribesOn: prescription.prescribesOn,
+      article: prescription.article,
+      acknowledgedOn,
+      startsOn: prescription.startsOn,
+      startingPoint: prescription.startingPoint,
+      runsFrom: prescription.runsFrom,
+    },
     evidenceHead: d.evidenceHead ?? null,
     events: d.events,
   };

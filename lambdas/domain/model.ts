@@ -53,6 +53,11 @@ export interface Invoice {
   description?: string;
   /** Contractual late-payment rate in percent per year ("15.00"), when the invoice states one. */
   contractualPenaltyRate?: string;
+  /**
+   * When the service was performed or the goods delivered: prescription runs from it (Cass. com.
+   * 26 Feb 2020, 18-25.036). Absent: the issue date is used, and the view says so.
+   */
+  performanceDate?: IsoDate;
 }
 
 export interface Contact {
@@ -115,6 +120,11 @@ export interface CreditorProfile {
   referenceFormat?: string;
   /** The accountants' digest: how often, in which language (default: daily, the profile's language). */
   digest?: DigestSettings;
+  /**
+   * The consumer mediator the creditor adheres to (C. conso. L612-1, L616-1: its name and website
+   * are given to a consumer whose complaint is not settled). Required to close a consumer's dispute.
+   */
+  consumerMediator?: ConsumerMediator;
 }
 
 export const DIGEST_FREQUENCIES = ['daily', 'weekly', 'monthly', 'off'] as const;
@@ -127,6 +137,13 @@ export type DigestFrequency = (typeof DIGEST_FREQUENCIES)[number];
 export interface DigestSettings {
   frequency: DigestFrequency;
   language?: Language;
+}
+
+export interface ConsumerMediator {
+  name: string;
+  /** https URL of the mediator's site (where the consumer files the request). */
+  website: string;
+  address?: PostalAddress;
 }
 
 /** How long a commitment is given before it counts as broken, and when instalments are reminded. */

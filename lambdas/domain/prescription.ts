@@ -5,10 +5,14 @@
  *   commerçants et non-commerçants se prescrivent par cinq ans" (C. com. L110-4).
  * - Business to consumer: 2 years, "l'action des professionnels, pour les biens ou les services
  *   qu'ils fournissent aux consommateurs, se prescrit par deux ans" (C. conso. L218-2).
- * - Runs from the due date (the claim is payable from then). Counted in days (C. civ. 2228);
- *   acquired when the last day of the term is over (C. civ. 2229). We return that last day: the
- *   same calendar date N years after the due date (29 February -> 28 February, the earlier and
- *   prudent choice).
+ * - Runs from the performance of the service or the delivery of the goods, not from the invoice or
+ *   its due date (Cass. com. 26 Feb 2020, n° 18-25.036; for L218-2, Cass. 1re civ. 19 May 2021,
+ *   n° 20-12.520 and 3e civ. 1 Mar 2023, n° 21-23.176): the invoice's `performanceDate` when the
+ *   creditor gives it, else its issue date (an invoice is issued on delivery or performance, C. com.
+ *   L441-9; never later than the facts, so the fallback is the prudent side only when the invoice
+ *   was issued promptly — the view says which was used). Counted in days (C. civ. 2228); acquired
+ *   when the last day of the term is over (C. civ. 2229). We return that last day: the same calendar
+ *   date N years after the start (29 February -> 28 February, the earlier and prudent choice).
  * - The debtor's acknowledgment of the debt interrupts it (C. civ. 2240, e.g. a signed payment
  *   plan; case law also treats a partial payment as an acknowledgment — pass its date in
  *   acknowledgedOn if the operator wants it counted); interruption starts a new period of the same
@@ -23,7 +27,12 @@ import type { DebtorKind, IsoDate } from './model';
 import { addYears, compareIsoDates, daysBetween, maxIsoDate, parseIsoDate, requireIsoDate } from './epoch-days';
 
 export interface PrescriptionInput {
-  dueDate: IsoDate;
+  /** Performance of the service / delivery of the goods: the starting point when known. */
+  performanceDate?: IsoDate;
+  /** The invoice's issue date: the starting point when the performance date is not given. */
+  issueDate?: IsoDate;
+  /** Legacy callers only (used when neither date above is given). */
+  dueDate?: IsoDate;
   debtorKind: DebtorKind;
   /** Dates of acknowledgments of the debt by the debtor (C. civ. 2240). */
   acknowledgedOn?: readonly IsoDate[];
@@ -34,8 +43,11 @@ export interface PrescriptionDetail {
   prescribesOn: IsoDate;
   years: 5 | 2;
   article: string;
-  /** Start of the period currently running (the due date or the last effective acknowledgment). */
+  /** Start of the period currently running (the starting point or the last effective acknowledgment). */
   runsFrom: IsoDate;
+  /** The starting point of the first period, and which date it is. */
+  startsOn: IsoDate;
+  startingPoint: 'performance_date' | 'issue_date' | 'due_date';
   acknowledgmentsApplied: IsoDate[];
   /** Acknowledgments dated after the period had already run out. */
   acknowledgmentsIgnored: IsoDate[];
@@ -43,7 +55,9 @@ export interface PrescriptionDetail {
 }
 
 export function prescriptionDetail(input: PrescriptionInput): PrescriptionDetail {
-  requireIsoDate(input.dueDate, 'dueDate');
+  const startingPoint = input.performanceDate !== undefined ? 'performance_date' : input.issueDate !== undefined ? 'issue_date' : 'due_date';
+  const startsOn = (input.performanceDate ?? input.issueDate ?? input.dueDate) as IsoDate;
+  requireIsoDate(startsOn, startingPoint === 'performance_date' ? 'performanceDate' : startingPoint === 'issue_date' ? 'issueDate' : 'dueDate');
   const b2b = input.debtorKind === 'business';
   const years = b2b ? 5 : 2;
   const article = b2b ? 'C. com. L110-4 (5 years, commercial)' : 'C. conso. L218-2 (2 years, professional against consumer)';
@@ -51,8 +65,8 @@ export function prescriptionDetail(input: PrescriptionInput): PrescriptionDetail
   acks.forEach((a) => requireIsoDate(a, 'acknowledgedOn[]'));
   acks.sort(compareIsoDates);
 
-  let runsFrom = input.dueDate;
-  let prescribesOn = addYears(input.dueDate, years);
+  let runsFrom = startsOn;
+  let prescribesOn = addYears(startsOn, years);
   const applied: IsoDate[] = [];
   const ignored: IsoDate[] = [];
   for (const ack of acks) {
@@ -61,20 +75,21 @@ export function prescriptionDetail(input: PrescriptionInput): PrescriptionDetail
       continue;
     }
     const restarted = addYears(ack, years);
-    // An acknowledgment before the due date cannot shorten the period that starts at the due date.
+    // An acknowledgment before the starting point cannot shorten the period that starts there.
     if (compareIsoDates(restarted, prescribesOn) > 0) {
       prescribesOn = restarted;
       runsFrom = maxIsoDate(ack, runsFrom);
     }
     applied.push(ack);
   }
+  const from = { performance_date: 'the performance date', issue_date: 'the issue date (no performance date given)', due_date: 'the due date' }[startingPoint];
   const notes = [
-    `Prescription ${years} years (${article}) from ${runsFrom}; last day to act ${prescribesOn} (C. civ. 2228-2229).`,
+    `Prescription ${years} years (${article}) from ${runsFrom}; last day to act ${prescribesOn} (C. civ. 2228-2229). The first period starts on ${startsOn}, ${from} (Cass. com. 26 Feb 2020, 18-25.036${b2b ? '' : '; Cass. 1re civ. 19 May 2021, 20-12.520'}).`,
     'A mise en demeure does not interrupt prescription (Cass. com. 18 May 2022, 20-23.204).',
   ];
   if (applied.length > 0) notes.push(`Interrupted by acknowledgment(s) of ${applied.join(', ')} (C. civ. 2240): new period of the same length (C. civ. 2231).`);
   if (ignored.length > 0) notes.push(`Acknowledgment(s) of ${ignored.join(', ')} came after the period had run out and do not revive it.`);
-  return { prescribesOn, years, article, runsFrom, acknowledgmentsApplied: applied, acknowledgmentsIgnored: ignored, notes };
+  return { prescribesOn, years, article, runsFrom, startsOn, startingPoint, acknowledgmentsApplied: applied, acknowledgmentsIgnored: ignored, notes };
 }
 
 /** Last day on which the creditor can still act (see prescriptionDetail). */

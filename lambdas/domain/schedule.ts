@@ -16,14 +16,16 @@
  * - Never two stages on the same local day; no stage is ever skipped.
  * - The deadline is computed from the mise en demeure's actual or scheduled time; the hand-off
  *   falls on the first business day after it.
- * - "Local" means the send window's zone (Paris by default, the creditor's side); holidays are
- *   those of the debtor's region.
+ * - "Local" means the send window's zone: the debtor's own zone by default (09:00 in Martinique is
+ *   09:00 Fort-de-France time), or the policy's explicit window; holidays are those of the debtor's
+ *   region. The mise en demeure's deadline is counted in Paris, where the letter is dated.
  */
 import {
   addBusinessDays,
   addCalendarDays,
   DEFAULT_REGION,
   DEFAULT_SEND_WINDOW,
+  debtorSendWindow,
   formalNoticeDeadline,
   instantMillis,
   isValidIsoDate,
@@ -145,7 +147,8 @@ function sentTimes(sent: readonly SentStage[]): Map<Stage, number> {
 export function computeSchedule(input: ScheduleInput): Schedule {
   const policy = assertValidPolicy(input.policy ?? DEFAULT_POLICY);
   const region = input.region ?? DEFAULT_REGION;
-  const window = policy.sendWindow ?? DEFAULT_SEND_WINDOW;
+  // A policy's own window wins; else the default hours in the debtor's time zone (overseas).
+  const window = policy.sendWindow ?? debtorSendWindow(region);
   const tz = window.timeZone;
   const due = input.dueDate;
   if (!isValidIsoDate(due)) throw new RangeError(`dueDate is not an ISO date: "${due}"`);

@@ -29,7 +29,7 @@
 import { DEFAULT_TIME_ZONE, localDate } from './calendar';
 import { explainBreakdown, type AllocationOrder, type Outstanding } from './breakdown';
 import { assertNoLiveSend, balanceCents, breakdownFor, Dossier, iso, netAmountCents, sentStages } from './dossier';
-import { firstUncovered, runningPlan, settleCommitments } from './dossier-commitments';
+import { acknowledge, firstUncovered, planAcknowledgment, runningPlan, settleCommitments } from './dossier-commitments';
 import { conflict } from './errors';
 import type { CreditorProfile, DossierEvent, IsoDate, Payment } from './model';
 import { toDecimalString } from './money';
@@ -194,6 +194,14 @@ export function recordPayment(d: Dossier, p: PaymentInput, now: Date, realNowMs:
       remainingDue: toDecimalString(remainingCents),
     },
   ];
+  // The first instalment of a plan paid: the debtor's own act acknowledges the debt (C. civ. 2240).
+  let acknowledgments = next.acknowledgments;
+  const plan = runningPlan(next);
+  if (plan && !planAcknowledgment(next, plan.id) && firstUncovered(next, plan) !== 0) {
+    const ack = acknowledge(next, { on: p.paidOn, source: 'first_instalment', ref: plan.id }, at, { paymentReference: p.reference });
+    acknowledgments = ack.acknowledgments;
+    events.push(ack.event);
+  }
   let commitments = {};
   if (settled) {
     if (waived) {
@@ -215,6 +223,7 @@ export function recordPayment(d: Dossier, p: PaymentInput, now: Date, realNowMs:
     settlement: { allocation, remaining, remainingCents, settled, ...(waived ? { waived } : {}), accessoriesClaimed: claimed },
     dossier: {
       ...next,
+      ...(acknowledgments ? { acknowledgments } : {}),
       ...commitments,
       events,
       status: settled ? 'paid' : d.status,

@@ -98,6 +98,14 @@ export const creditorProfileSchema = z.strictObject({
     .optional(),
   // How partial payments are allocated once accessories are claimed (lambdas/domain/settlement.ts).
   paymentAllocation: z.enum(['civil-code-1343-1', 'principal-first'], { error: 'must be "civil-code-1343-1" or "principal-first"' }).optional(),
+  // C. conso. L612-1, L616-1: given to a consumer whose complaint is not settled (rejected dispute letter).
+  consumerMediator: z
+    .strictObject({
+      name: text(200),
+      website: z.string().max(500, 'must be at most 500 characters').regex(/^https:\/\/[^\s]+$/, 'must be an https URL'),
+      address: address.optional(),
+    })
+    .optional(),
   pursueAccessories: z.boolean({ error: 'must be true or false' }).optional(),
   commitmentTerms: commitmentTerms.optional(),
   language: z.enum(['fr', 'en'], { error: 'must be "fr" or "en"' }).default('fr'),

@@ -105,10 +105,15 @@ const invoiceBody = z
     debtor,
     description: text(2000).optional(),
     contractualPenaltyRate: rate.optional(),
+    /** When the service was performed or the goods delivered (prescription runs from it). */
+    performanceDate: isoDate.optional(),
   })
   .superRefine((b, ctx) => {
     if (b.issueDate && b.dueDate && b.dueDate < b.issueDate) {
       ctx.addIssue({ code: 'custom', path: ['dueDate'], message: 'must not be before issueDate' });
+    }
+    if (b.performanceDate && b.dueDate && b.performanceDate > b.dueDate) {
+      ctx.addIssue({ code: 'custom', path: ['performanceDate'], message: 'must not be after dueDate' });
     }
   });
 
@@ -143,6 +148,7 @@ export function parseInvoice(body: unknown): { invoice: Invoice; debtor: Debtor 
     currency: 'EUR',
     description: b.description,
     contractualPenaltyRate: b.contractualPenaltyRate,
+    ...(b.performanceDate !== undefined ? { performanceDate: b.performanceDate } : {}),
   };
   const debtorValue: Debtor = {
     kind: b.debtor.kind,
@@ -200,16 +206,25 @@ export function parseDispute(body: unknown): { reason: string; disputedAmountCen
 const resolveBody = z.object({
   outcome: z.enum(['rejected', 'upheld'], { error: 'must be "rejected" or "upheld"' }),
   creditNoteAmount: euroAmount.optional(),
+  /** Required with "rejected": the reasons, sent to the debtor in the rejection letter. */
+  reasons: z.string().trim().max(4000, 'must be at most 4000 characters').regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/, 'must not contain control characters other than line breaks and tabs').optional(),
 });
 
-export function parseResolution(body: unknown): { outcome: 'rejected' | 'upheld'; creditNoteAmountCents?: number } {
+export function parseResolution(body: unknown): { outcome: 'rejected' | 'upheld'; creditNoteAmountCents?: number; reasons?: string } {
   const parsed = resolveBody.safeParse(body, REPORT);
   if (!parsed.success) throw invalid(detailsOf(parsed.error), 'Invalid resolution');
-  const { outcome, creditNoteAmount } = parsed.data;
+  const { outcome, creditNoteAmount, reasons } = parsed.data;
   if (creditNoteAmount !== undefined && outcome !== 'upheld') {
     throw invalid([{ path: 'creditNoteAmount', message: 'only allowed when outcome is "upheld"' }], 'Invalid resolution');
   }
-  return creditNoteAmount === undefined ? { outcome } : { outcome, creditNoteAmountCents: parseEuros(creditNoteAmount)! };
+  if (outcome === 'rejected' && !reasons) {
+    throw invalid([{ path: 'reasons', message: 'is required when outcome is "rejected" (the debtor receives a letter with the reasons)' }], 'Invalid resolution');
+  }
+  return {
+    outcome,
+    ...(creditNoteAmount !== undefined ? { creditNoteAmountCents: parseEuros(creditNoteAmount)! } : {}),
+    ...(reasons ? { reasons } : {}),
+  };
 }
 
 const promiseBody = z.object({ date: isoDate, amount: euroAmount });
@@ -273,4 +288,34 @@ export function parseResume(body: unknown): { debtorEmail?: string; note?: strin
   if (!parsed.success) throw invalid(detailsOf(parsed.error), 'Invalid resume');
   const { debtorEmail, note } = parsed.data;
   return { ...(debtorEmail ? { debtorEmail } : {}), ...(note ? { note } : {}) };
+}
+
+/** The debtor's written acceptance of a payment plan: the document itself, kept as evidence. */
+const MAX_ACCEPTANCE_BYTES = 5 * 1024 * 1024;
+const acceptanceBody = z.object({
+  acceptedOn: isoDate,
+  kind: z.enum(['email', 'signed_plan'], { error: 'must be "email" (the debtor\'s e-mail) or "signed_plan" (the plan signed by the debtor)' }),
+  document: z.object({
+    filename: z.string().trim().min(1, 'must not be empty').max(200).regex(/^[A-Za-z0-9._ -]+$/, 'letters, digits, dot, dash, underscore and space only'),
+    contentType: z.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9.+-]+$/, 'must be a MIME type such as "message/rfc822" or "application/pdf"'),
+    contentBase64: z.string().min(1, 'must not be empty').regex(/^[A-Za-z0-9+/\r\n]+={0,2}$/, 'must be base64'),
+  }),
+});
+
+export interface AcceptanceRequest {
+  acceptedOn: string;
+  kind: 'email' | 'signed_plan';
+  document: { filename: string; contentType: string; bytes: Uint8Array };
+}
+
+/** POST /invoices/{id}/payment-plan/acceptance: the debtor's e-mail or signed plan (C. civ. 2240 proof). */
+export function parseAcceptance(body: unknown): AcceptanceRequest {
+  const parsed = acceptanceBody.safeParse(body, REPORT);
+  if (!parsed.success) throw invalid(detailsOf(parsed.error), 'Invalid acceptance');
+  const { acceptedOn, kind, document } = parsed.data;
+  const bytes = new Uint8Array(Buffer.from(document.contentBase64, 'base64'));
+  if (bytes.length === 0 || bytes.length > MAX_ACCEPTANCE_BYTES) {
+    throw invalid([{ path: 'document.contentBase64', message: `must decode to 1 byte .. ${MAX_ACCEPTANCE_BYTES} bytes` }], 'Invalid acceptance');
+  }
+  return { acceptedOn, kind, document: { filename: document.filename, contentType: document.contentType, bytes } };
 }

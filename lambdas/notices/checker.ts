@@ -4,7 +4,7 @@
  * is missing (no deadline, no IBAN), makes the notice unsendable. renderNotice calls assertSendable.
  */
 import { formatMoney } from '../domain/money';
-import { hasControlChars, isSafeHttpsUrl, singleLine } from './escape';
+import { hasControlChars, isSafeHttpsUrl, plainText, singleLine } from './escape';
 import { addDays, compactIban, formatDate, formatRate, formatSiren, isIsoDate, parisDate } from './format';
 import { CONSEQUENCE_MARKERS, L111_8_MARKERS } from './legal-texts';
 import { FOOTER_PATTERN, pdfSafeText } from './pdf-letter';
@@ -20,6 +20,7 @@ import {
   DEMAND,
   INTEREST_RUNNING,
   NO_COLLECTION_FEES,
+  PLAN_ACCEPTANCE,
   PROVISIONAL,
 } from './wording';
 
@@ -331,6 +332,9 @@ export function checkNotice(ctx: NoticeContext, rendered: RenderedNotice): Check
         ...partyMentions(ctx),
         { name: 'invoice number', needles: [singleLine(ctx.invoice.invoiceNumber)] },
         { name: 'readable reference', needles: [letterReference(ctx.invoice.invoiceNumber, ctx.kind)] },
+        ...(ctx.prescription
+          ? [{ name: 'prescription: starting date and last day to act', needles: [formatDate(ctx.prescription.startsOn, 'fr'), formatDate(ctx.prescription.prescribesOn, 'fr')] }]
+          : []),
         ...breakdownMentions(ctx, 'fr'),
       );
       break;
@@ -361,8 +365,10 @@ export function checkNotice(ctx: NoticeContext, rendered: RenderedNotice): Check
         mentions.push({ name: `instalment ${i + 1} (date, amount)`, needles: [formatDate(inst.dueDate, L), formatMoney(inst.amountCents, L)] });
       }
       if (!ctx.plan?.instalments.length) missing.push('instalments');
-      // A signed plan is the debtor's acknowledgment of the debt (C. civ. 2240): the letter says so.
+      // The debtor's written agreement or first instalment acknowledges the debt (C. civ. 2240): the
+      // letter asks for that agreement and says so.
       mentions.push({ name: 'acknowledgment of the debt (C. civ. 2240)', needles: ['2240'] });
+      mentions.push({ name: 'request for the debtor\'s written acceptance', needles: [PLAN_ACCEPTANCE[L]] });
       mentions.push(...paymentMentions(ctx));
       break;
     case 'instalment_reminder':
@@ -374,10 +380,24 @@ export function checkNotice(ctx: NoticeContext, rendered: RenderedNotice): Check
     case 'dispute_acknowledgment':
       mentions.push({ name: 'dispute reference', needles: [ctx.dispute ? singleLine(ctx.dispute.id) : NEVER] });
       break;
+    case 'dispute_rejection': {
+      mentions.push(
+        { name: 'dispute reference', needles: [ctx.dispute ? singleLine(ctx.dispute.id) : NEVER] },
+        { name: 'reasons for the rejection', needles: [ctx.dispute?.reasons ? singleLine(plainText(ctx.dispute.reasons)).slice(0, 60) : NEVER] },
+        { name: 'amount still due', needles: [formatMoney(ctx.breakdown.totalDueCents, L)] },
+        ...paymentMentions(ctx),
+      );
+      if (ctx.debtor.kind === 'consumer') {
+        // C. conso. L616-1: a consumer whose complaint is not settled is given the mediator's details.
+        const m = ctx.creditor.consumerMediator;
+        mentions.push({ name: 'consumer mediator (C. conso. L616-1): name and website', needles: m ? [singleLine(m.name), singleLine(m.website), 'L616-1'] : [NEVER] });
+      }
+      break;
+    }
   }
 
   // Every letter lists the payments received with their dates (the breakdown lists cover the others).
-  if (['first_reminder', 'promise_confirmation', 'payment_plan_confirmation', 'instalment_reminder', 'dispute_acknowledgment'].includes(ctx.kind) && !(ctx.kind === 'first_reminder' && ctx.creditor.agency)) {
+  if (['first_reminder', 'promise_confirmation', 'payment_plan_confirmation', 'instalment_reminder', 'dispute_acknowledgment', 'dispute_rejection'].includes(ctx.kind) && !(ctx.kind === 'first_reminder' && ctx.creditor.agency)) {
     mentions.push(...paymentsListMentions(ctx));
   }
   // An agency never says it will sue: only its principal can ("notre mandant pourra saisir…").

@@ -24,6 +24,7 @@ export function noticeKey(ctx: NoticeContext): string {
     case 'instalment_reminder':
       return `${ctx.kind}.${ctx.instalment?.dueDate ?? ctx.sentAt}`;
     case 'dispute_acknowledgment':
+    case 'dispute_rejection':
       return `${ctx.kind}.${ctx.dispute?.id ?? ctx.sentAt}`;
     default:
       return ctx.kind;

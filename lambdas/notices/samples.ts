@@ -1,21 +1,27 @@
 /**
- * Sample dossiers for the demo (scripts/render-notices.ts) and the tests: a B2B dossier whose
- * penalties span two half-years plus a provisional line, a B2C consumer dossier, and a dossier sent
- * by a collection agency. Amounts are built by hand here (not with domain/penalties), each line as
- * basis x rate x days / 365 rounded to the cent.
+ * Sample dossiers for the demo (scripts/render-notices.ts, `npm run notices`) and the tests: a B2B
+ * dossier whose penalties span three half-years (the last one provisional) with a partial payment,
+ * a B2C consumer dossier, and a dossier handled by a collection agency.
+ *
+ * Nothing here is computed by hand: each sample is a timeline (letters sent, payments received)
+ * replayed through the real engine — newDossier, completeSend, the settlement rule (recordPayment),
+ * breakdownFor, statedDeadline, historyExtras — so every amount, deadline, allocation and reference
+ * printed is the one a real send would print on that day.
  */
-import type { AmountBreakdown, CreditorProfile, Debtor, Invoice, IsoDate, Language, PenaltyLine } from '../domain/model';
+import { addCalendarDays } from '../domain/calendar';
+import { balanceCents, breakdownFor, completeSend, type Dossier, newDossier, policyOf, statedDeadline } from '../domain/dossier';
+import type { CreditorProfile, Debtor, Invoice, IsoDate, Language, Stage } from '../domain/model';
 import { DEFAULT_POLICY } from '../domain/policy';
-import { addDays, parseIsoDate } from './format';
-import { letterReference } from './templates/common';
-import { NOTICE_KINDS, type NoticeContext, type NoticeKind } from './types';
+import { recordPayment, type PaymentSettlement } from '../domain/settlement';
+import { historyExtras } from './history-extras';
+import { addDays, parisDate } from './format';
+import { NOTICE_KINDS, type NoticeContext, type NoticeKind, type PaymentNotice } from './types';
 
-type Extras = Partial<Pick<NoticeContext, 'deadline' | 'graceDays' | 'payment' | 'promise' | 'plan' | 'instalment' | 'dispute'>>;
-
-export interface SampleNotice extends Extras {
-  sentAt: string;
-  breakdown: AmountBreakdown;
-}
+/** A letter of the timeline: a stage sent (recorded on the dossier), or a follow-up rendered at that instant. */
+type Step =
+  | { at: string; send: Stage }
+  | { at: string; pay: { amountCents: number; paidOn: IsoDate; reference: string } }
+  | { at: string; notice: Exclude<NoticeKind, Stage>; extra?: Partial<Pick<NoticeContext, 'promise' | 'dispute' | 'instalment' | 'resumesOn'>>; plan?: IsoDate[] };
 
 export interface SampleDossier {
   /** Short name used in file names ("b2b", "b2c", "agency"). */
@@ -24,362 +30,214 @@ export interface SampleDossier {
   creditor: CreditorProfile;
   debtor: Debtor;
   invoice: Invoice;
-  notices: Record<NoticeKind, SampleNotice>;
-  agencyFirstLetter?: { reference: string; date: IsoDate };
+  /** In chronological order; every notice kind appears once. */
+  timeline: Step[];
 }
-
-function days(from: IsoDate, to: IsoDate): number {
-  const a = parseIsoDate(from);
-  const b = parseIsoDate(to);
-  return Math.round((Date.UTC(b.year, b.month - 1, b.day) - Date.UTC(a.year, a.month - 1, a.day)) / 86_400_000) + 1;
-}
-
-/** One interest line: basis x rate x days / 365, rounded half up to the cent. */
-export function sampleLine(from: IsoDate, to: IsoDate, ratePercent: string, basisCents: number, provisional: boolean, source: string): PenaltyLine {
-  const n = days(from, to);
-  const [units, frac = ''] = ratePercent.split('.');
-  const rateBp = Number(units) * 100 + Number(frac.padEnd(2, '0').slice(0, 2));
-  const amountCents = Math.floor((basisCents * rateBp * n * 2 + 365 * 10_000) / (2 * 365 * 10_000));
-  return { from, to, days: n, ratePercent, basisCents, amountCents, provisional, source };
-}
-
-function breakdown(
-  regime: 'b2b' | 'b2c',
-  asOf: IsoDate,
-  principalCents: number,
-  lines: PenaltyLine[],
-  paidCents = 0,
-): AmountBreakdown {
-  const interest = lines.reduce((s, l) => s + l.amountCents, 0);
-  const indemnityCents = regime === 'b2b' ? 4000 : 0;
-  const provisional = lines.some((l) => l.provisional);
-  return {
-    asOf,
-    regime,
-    principalCents,
-    interest: { basis: regime === 'b2b' ? 'l441-10' : 'legal', lines, totalCents: interest },
-    indemnityCents,
-    paidCents,
-    totalDueCents: Math.max(0, principalCents + interest + indemnityCents - paidCents),
-    principalDueCents: Math.max(0, principalCents - paidCents),
-    provisional,
-    notes: [
-      'Day count: principal x rate x days late / 365; each day takes the rate of its half-year.',
-      ...(provisional ? ['2026 H2 rate not yet in the table: last known rate used (provisional).'] : []),
-      ...(paidCents ? ['Payments allocated to principal first (sample).'] : []),
-    ],
-  };
-}
-
-const ECB_25H2 = 'ECB 2.15% + 10 pts, C. com. L441-10 (2025 H2)';
-const ECB_26H1 = 'ECB 2.15% + 10 pts, C. com. L441-10 (2026 H1)';
-const ECB_26H2_PROV = 'ECB 2.15% + 10 pts, last known rate (2026 H2 provisional)';
 
 // ---------------------------------------------------------------------------------------------
 // B2B: Atelier Lumière (Lyon) -> Boulangerie Dupont & Fils (Paris), 4 800,00 €, a partial payment.
 
-const b2bCreditor: CreditorProfile = {
-  id: 'cred-atelier-lumiere',
-  legalName: 'Atelier Lumière SAS',
-  address: { line1: '12 rue de la République', postalCode: '69002', city: 'Lyon', country: 'FR' },
-  siren: '832145676',
-  iban: 'FR7630006000011234567890189',
-  bic: 'AGRIFRPP882',
-  paymentLink: 'https://pay.atelier-lumiere.example/f/F-2025-0142',
-  sender: { email: 'factures@atelier-lumiere.example', name: 'Atelier Lumière – Comptabilité' },
-  replyTo: 'compta@atelier-lumiere.example',
-  accountants: ['expert@cabinet-comptable.example'],
-  litigationContact: { name: 'Me Claire Rousseau', email: 'contentieux@rousseau-avocats.example', phone: '+33 4 78 00 00 01' },
-  contact: { name: 'Sophie Martin', email: 'compta@atelier-lumiere.example', phone: '+33 4 72 00 00 00' },
-  category: 'business',
-  city: 'Lyon',
-};
-
-const b2bDebtor: Debtor = {
-  kind: 'business',
-  name: 'Boulangerie Dupont & Fils SARL',
-  email: 'compta@boulangerie-dupont.example',
-  language: 'fr',
-  siren: '793456120',
-  address: { line1: '3 place du Marché', postalCode: '75011', city: 'Paris', country: 'FR' },
-};
-
-const b2bInvoice: Invoice = {
-  invoiceNumber: 'F-2025-0142',
-  issueDate: '2025-11-14',
-  dueDate: '2025-12-15',
-  amountCents: 480_000,
-  currency: 'EUR',
-  description: "Conception et pose de l'éclairage de la boutique",
-};
-
-const P = 480_000;
-const afterPayment = P - 100_000;
-const h25 = (to: IsoDate) => sampleLine('2025-12-16', to, '12.15', P, false, ECB_25H2);
-
 const b2b: SampleDossier = {
   name: 'b2b',
-  dossierId: 'AMI-2025-0142',
-  creditor: b2bCreditor,
-  debtor: b2bDebtor,
-  invoice: b2bInvoice,
-  notices: {
-    first_reminder: { sentAt: '2025-12-22T08:00:00.000Z', breakdown: breakdown('b2b', '2025-12-22', P, [h25('2025-12-22')]) },
-    dispute_acknowledgment: {
-      sentAt: '2026-01-05T08:00:00.000Z',
-      breakdown: breakdown('b2b', '2026-01-05', P, [h25('2025-12-31'), sampleLine('2026-01-01', '2026-01-05', '12.15', P, false, ECB_26H1)]),
-      dispute: {
-        id: 'DSP-0007',
-        reason: "Le luminaire de la vitrine a été livré avec un défaut ;\nnous attendons l'intervention promise avant de payer.",
+  dossierId: 'dos_b2bsampleaaaaaaaaaaaaaaaa',
+  creditor: {
+    id: 'cred-atelier-lumiere',
+    legalName: 'Atelier Lumière SAS',
+    address: { line1: '12 rue de la République', postalCode: '69002', city: 'Lyon', country: 'FR' },
+    siren: '832145676',
+    iban: 'FR7630006000011234567890189',
+    bic: 'AGRIFRPP882',
+    paymentLink: 'https://pay.atelier-lumiere.example/f/F-2025-0142',
+    sender: { email: 'factures@atelier-lumiere.example', name: 'Atelier Lumière – Comptabilité' },
+    replyTo: 'compta@atelier-lumiere.example',
+    accountants: ['expert@cabinet-comptable.example'],
+    litigationContact: { name: 'Me Claire Rousseau', email: 'contentieux@rousseau-avocats.example', phone: '+33 4 78 00 00 01' },
+    contact: { name: 'Sophie Martin', email: 'compta@atelier-lumiere.example', phone: '+33 4 72 00 00 00' },
+    category: 'business',
+    city: 'Lyon',
+  },
+  debtor: {
+    kind: 'business',
+    name: 'Boulangerie Dupont & Fils SARL',
+    email: 'compta@boulangerie-dupont.example',
+    language: 'fr',
+    siren: '793456120',
+    address: { line1: '3 place du Marché', postalCode: '75011', city: 'Paris', country: 'FR' },
+  },
+  invoice: {
+    invoiceNumber: 'F-2025-0142',
+    issueDate: '2025-11-14',
+    dueDate: '2025-12-15',
+    amountCents: 480_000,
+    currency: 'EUR',
+    description: "Conception et pose de l'éclairage de la boutique",
+  },
+  timeline: [
+    { at: '2025-12-22T08:00:00.000Z', send: 'first_reminder' },
+    {
+      at: '2026-01-05T08:00:00.000Z',
+      notice: 'dispute_acknowledgment',
+      extra: { dispute: { id: 'DSP-0007', reason: "Le luminaire de la vitrine a été livré avec un défaut ;\nnous attendons l'intervention promise avant de payer." } },
+    },
+    {
+      at: '2026-01-07T08:00:00.000Z',
+      notice: 'dispute_rejection',
+      extra: {
+        dispute: {
+          id: 'DSP-0007',
+          openedOn: '2026-01-05',
+          reason: "Le luminaire de la vitrine a été livré avec un défaut ;\nnous attendons l'intervention promise avant de payer.",
+          reasons: "Le luminaire a été remplacé le 19 décembre 2025 (bon d'intervention n° 4471 signé par votre gérant) ; l'installation est conforme au devis accepté.",
+        },
+        resumesOn: '2026-01-12',
       },
     },
-    formal_reminder: {
-      sentAt: '2026-01-12T08:00:00.000Z',
-      deadline: '2026-01-22',
-      breakdown: breakdown('b2b', '2026-01-12', P, [h25('2025-12-31'), sampleLine('2026-01-01', '2026-01-12', '12.15', P, false, ECB_26H1)]),
-    },
-    promise_confirmation: {
-      sentAt: '2026-02-02T08:00:00.000Z',
-      promise: { date: '2026-02-20', amountCents: P },
-      breakdown: breakdown('b2b', '2026-02-02', P, [h25('2025-12-31'), sampleLine('2026-01-01', '2026-02-02', '12.15', P, false, ECB_26H1)]),
-    },
-    payment_receipt: (() => {
-      const bd = breakdown('b2b', '2026-03-31', P, [h25('2025-12-31'), sampleLine('2026-01-01', '2026-03-31', '12.15', P, false, ECB_26H1)], 100_000);
-      return {
-        sentAt: '2026-04-01T07:00:00.000Z',
-        breakdown: bd,
-        payment: { amountCents: 100_000, paidOn: '2026-03-31', reference: 'VIR-20260331-0077', balanceCents: bd.totalDueCents },
-      };
-    })(),
-    payment_plan_confirmation: (() => {
-      const bd = breakdown(
-        'b2b',
-        '2026-04-08',
-        P,
-        [h25('2025-12-31'), sampleLine('2026-01-01', '2026-03-31', '12.15', P, false, ECB_26H1), sampleLine('2026-04-01', '2026-04-08', '12.15', afterPayment, false, ECB_26H1)],
-        100_000,
-      );
-      return {
-        sentAt: '2026-04-08T07:00:00.000Z',
-        breakdown: bd,
-        plan: {
-          instalments: [
-            { dueDate: '2026-04-30', amountCents: 150_000 },
-            { dueDate: '2026-05-31', amountCents: 150_000 },
-            { dueDate: '2026-06-30', amountCents: bd.principalDueCents - 300_000 },
-          ],
-        },
-      };
-    })(),
-    instalment_reminder: {
-      sentAt: '2026-04-27T07:00:00.000Z',
-      instalment: { dueDate: '2026-04-30', amountCents: 150_000 },
-      breakdown: breakdown(
-        'b2b',
-        '2026-04-27',
-        P,
-        [h25('2025-12-31'), sampleLine('2026-01-01', '2026-03-31', '12.15', P, false, ECB_26H1), sampleLine('2026-04-01', '2026-04-27', '12.15', afterPayment, false, ECB_26H1)],
-        100_000,
-      ),
-    },
-    formal_notice: {
-      sentAt: '2026-07-10T07:00:00.000Z',
-      // Sent Friday 10 July 2026; +8 days = Saturday 18 July -> Monday 20 July.
-      deadline: '2026-07-20',
-      graceDays: DEFAULT_POLICY.graceDays,
-      breakdown: breakdown(
-        'b2b',
-        '2026-07-10',
-        P,
-        [
-          h25('2025-12-31'),
-          sampleLine('2026-01-01', '2026-03-31', '12.15', P, false, ECB_26H1),
-          sampleLine('2026-04-01', '2026-06-30', '12.15', afterPayment, false, ECB_26H1),
-          sampleLine('2026-07-01', '2026-07-10', '12.15', afterPayment, true, ECB_26H2_PROV),
-        ],
-        100_000,
-      ),
-    },
-    litigation_handoff: {
-      sentAt: '2026-07-27T07:00:00.000Z',
-      breakdown: breakdown(
-        'b2b',
-        '2026-07-27',
-        P,
-        [
-          h25('2025-12-31'),
-          sampleLine('2026-01-01', '2026-03-31', '12.15', P, false, ECB_26H1),
-          sampleLine('2026-04-01', '2026-06-30', '12.15', afterPayment, false, ECB_26H1),
-          sampleLine('2026-07-01', '2026-07-27', '12.15', afterPayment, true, ECB_26H2_PROV),
-        ],
-        100_000,
-      ),
-    },
-  },
+    { at: '2026-01-12T08:00:00.000Z', send: 'formal_reminder' },
+    { at: '2026-02-02T08:00:00.000Z', notice: 'promise_confirmation', extra: { promise: { date: '2026-02-20', amountCents: 480_000 } } },
+    { at: '2026-04-01T07:00:00.000Z', pay: { amountCents: 100_000, paidOn: '2026-03-31', reference: 'VIR-20260331-0077' } },
+    { at: '2026-04-01T07:00:00.000Z', notice: 'payment_receipt' },
+    { at: '2026-04-08T07:00:00.000Z', notice: 'payment_plan_confirmation', plan: ['2026-04-30', '2026-05-31', '2026-06-30'] },
+    { at: '2026-04-27T07:00:00.000Z', notice: 'instalment_reminder' },
+    // Sent Friday 10 July 2026; +8 days = Saturday 18 July -> Monday 20 July.
+    { at: '2026-07-10T07:00:00.000Z', send: 'formal_notice' },
+    { at: '2026-07-27T07:00:00.000Z', send: 'litigation_handoff' },
+  ],
 };
 
 // ---------------------------------------------------------------------------------------------
 // B2C: Plomberie Garnier (Bordeaux) -> a private customer, 860,00 €. No penalties, no indemnity;
 // legal interest runs from the mise en demeure (C. civ. 1231-6, 1344-1), business creditor column.
 
-const b2cCreditor: CreditorProfile = {
-  id: 'cred-plomberie-garnier',
-  legalName: 'Plomberie Garnier EURL',
-  address: { line1: "8 cours de l'Intendance", postalCode: '33000', city: 'Bordeaux', country: 'FR' },
-  siren: '512349879',
-  iban: 'FR1420041010050500013M02606',
-  bic: 'PSSTFRPPBOR',
-  sender: { email: 'factures@plomberie-garnier.example', name: 'Plomberie Garnier' },
-  replyTo: 'contact@plomberie-garnier.example',
-  accountants: [],
-  litigationContact: { name: 'Maître Paul Lemoine', email: 'p.lemoine@lemoine-commissaire.example' },
-  contact: { name: 'Marc Garnier', email: 'contact@plomberie-garnier.example', phone: '05 56 00 00 00' },
-  category: 'business',
-  city: 'Bordeaux',
-};
-
-const b2cDebtor: Debtor = {
-  kind: 'consumer',
-  name: 'Élodie Durand-Lefèvre',
-  email: 'elodie.durand@example.org',
-  language: 'fr',
-  address: { line1: '45 rue Sainte-Catherine', line2: 'Appartement 12', postalCode: '33000', city: 'Bordeaux', country: 'FR' },
-};
-
-const b2cInvoice: Invoice = {
-  invoiceNumber: 'FAC-2026-031',
-  issueDate: '2026-02-10',
-  dueDate: '2026-03-12',
-  amountCents: 86_000,
-  currency: 'EUR',
-  description: "Remplacement d'un chauffe-eau 200 L, main-d'œuvre incluse",
-};
-
-const C = 86_000;
-const b2cPlain = (asOf: IsoDate, paid = 0) => breakdown('b2c', asOf, C, [], paid);
-
 const b2c: SampleDossier = {
   name: 'b2c',
-  dossierId: 'AMI-2026-0007',
-  creditor: b2cCreditor,
-  debtor: b2cDebtor,
-  invoice: b2cInvoice,
-  notices: {
-    first_reminder: { sentAt: '2026-03-19T08:00:00.000Z', breakdown: b2cPlain('2026-03-19') },
-    formal_reminder: { sentAt: '2026-04-02T07:00:00.000Z', deadline: '2026-04-13', breakdown: b2cPlain('2026-04-02') },
-    formal_notice: {
-      // Tuesday 21 April 2026 + 8 days = Wednesday 29 April.
-      sentAt: '2026-04-21T07:30:00.000Z',
-      deadline: '2026-04-29',
-      graceDays: DEFAULT_POLICY.graceDays,
-      breakdown: b2cPlain('2026-04-21'),
-    },
-    litigation_handoff: {
-      sentAt: '2026-05-20T07:00:00.000Z',
-      breakdown: breakdown('b2c', '2026-05-20', C, [sampleLine('2026-04-22', '2026-05-20', '2.62', C, false, 'Legal interest rate 2026 H1, all other cases (L313-2 CMF)')]),
-    },
-    payment_receipt: {
-      sentAt: '2026-04-24T07:00:00.000Z',
-      breakdown: b2cPlain('2026-04-23', 30_000),
-      payment: { amountCents: 30_000, paidOn: '2026-04-23', reference: 'CB-88213', balanceCents: 56_000 },
-    },
-    promise_confirmation: { sentAt: '2026-03-24T08:00:00.000Z', promise: { date: '2026-03-31', amountCents: C }, breakdown: b2cPlain('2026-03-24') },
-    payment_plan_confirmation: {
-      sentAt: '2026-04-27T07:00:00.000Z',
-      breakdown: b2cPlain('2026-04-27', 30_000),
-      plan: { instalments: [{ dueDate: '2026-05-15', amountCents: 28_000 }, { dueDate: '2026-06-15', amountCents: 28_000 }] },
-    },
-    instalment_reminder: { sentAt: '2026-06-11T07:00:00.000Z', instalment: { dueDate: '2026-06-15', amountCents: 28_000 }, breakdown: b2cPlain('2026-06-11', 58_000) },
-    dispute_acknowledgment: {
-      sentAt: '2026-03-20T08:00:00.000Z',
-      breakdown: b2cPlain('2026-03-20'),
-      dispute: { id: 'DSP-0113', reason: 'The water heater leaks since installation.' },
-    },
+  dossierId: 'dos_b2csampleaaaaaaaaaaaaaaaa',
+  creditor: {
+    id: 'cred-plomberie-garnier',
+    legalName: 'Plomberie Garnier EURL',
+    address: { line1: "8 cours de l'Intendance", postalCode: '33000', city: 'Bordeaux', country: 'FR' },
+    siren: '512349879',
+    iban: 'FR1420041010050500013M02606',
+    bic: 'PSSTFRPPBOR',
+    sender: { email: 'factures@plomberie-garnier.example', name: 'Plomberie Garnier' },
+    replyTo: 'contact@plomberie-garnier.example',
+    accountants: [],
+    litigationContact: { name: 'Maître Paul Lemoine', email: 'p.lemoine@lemoine-commissaire.example' },
+    contact: { name: 'Marc Garnier', email: 'contact@plomberie-garnier.example', phone: '05 56 00 00 00' },
+    category: 'business',
+    city: 'Bordeaux',
+    consumerMediator: { name: 'Médiateur de la consommation du bâtiment (exemple)', website: 'https://mediation-batiment.example' },
   },
+  debtor: {
+    kind: 'consumer',
+    name: 'Élodie Durand-Lefèvre',
+    email: 'elodie.durand@example.org',
+    language: 'fr',
+    address: { line1: '45 rue Sainte-Catherine', line2: 'Appartement 12', postalCode: '33000', city: 'Bordeaux', country: 'FR' },
+  },
+  invoice: {
+    invoiceNumber: 'FAC-2026-031',
+    issueDate: '2026-02-10',
+    dueDate: '2026-03-12',
+    amountCents: 86_000,
+    currency: 'EUR',
+    description: "Remplacement d'un chauffe-eau 200 L, main-d'œuvre incluse",
+  },
+  timeline: [
+    { at: '2026-03-19T08:00:00.000Z', send: 'first_reminder' },
+    { at: '2026-03-20T08:00:00.000Z', notice: 'dispute_acknowledgment', extra: { dispute: { id: 'DSP-0113', reason: 'The water heater leaks since installation.' } } },
+    {
+      at: '2026-03-23T08:00:00.000Z',
+      notice: 'dispute_rejection',
+      extra: {
+        dispute: {
+          id: 'DSP-0113',
+          openedOn: '2026-03-20',
+          reason: 'The water heater leaks since installation.',
+          reasons: 'Notre technicien est intervenu le 21 mars 2026 : la fuite provenait du robinet d’arrivée d’eau existant, non fourni par nous ; le chauffe-eau est étanche.',
+        },
+        resumesOn: '2026-03-30',
+      },
+    },
+    { at: '2026-03-24T08:00:00.000Z', notice: 'promise_confirmation', extra: { promise: { date: '2026-03-31', amountCents: 86_000 } } },
+    { at: '2026-04-02T07:00:00.000Z', send: 'formal_reminder' },
+    // Tuesday 21 April 2026 + 8 days = Wednesday 29 April.
+    { at: '2026-04-21T07:30:00.000Z', send: 'formal_notice' },
+    { at: '2026-04-24T07:00:00.000Z', pay: { amountCents: 30_000, paidOn: '2026-04-23', reference: 'CB-88213' } },
+    { at: '2026-04-24T07:00:00.000Z', notice: 'payment_receipt' },
+    { at: '2026-04-27T07:00:00.000Z', notice: 'payment_plan_confirmation', plan: ['2026-05-15', '2026-06-15'] },
+    { at: '2026-05-11T07:00:00.000Z', notice: 'instalment_reminder' },
+    { at: '2026-05-20T07:00:00.000Z', send: 'litigation_handoff' },
+  ],
 };
 
 // ---------------------------------------------------------------------------------------------
 // Agency: Recouvrement Amiable du Sud-Ouest acts for Transports Garonne; English-speaking debtor
 // whose SIREN is not known.
 
-const agencyCreditor: CreditorProfile = {
-  id: 'cred-transports-garonne',
-  legalName: 'Transports Garonne SA',
-  address: { line1: '20 quai de la Daurade', postalCode: '31000', city: 'Toulouse', country: 'FR' },
-  siren: '440112233',
-  iban: 'FR7610278022000002026470152',
-  bic: 'CMCIFR2A',
-  paymentLink: 'https://paiement.ras-ouest.example/dossier/AMI-2026-0311',
-  sender: { email: 'dossiers@ras-ouest.example', name: 'Recouvrement Amiable du Sud-Ouest' },
-  replyTo: 'dossiers@ras-ouest.example',
-  accountants: [],
-  litigationContact: { name: 'Service juridique Transports Garonne', email: 'juridique@transports-garonne.example' },
-  contact: { name: 'Julien Ferrand', email: 'j.ferrand@ras-ouest.example', phone: '+33 5 61 00 00 00' },
-  category: 'business',
-  city: 'Toulouse',
-  agency: {
-    legalName: 'Recouvrement Amiable du Sud-Ouest SARL',
-    address: { line1: '5 allées Jean Jaurès', postalCode: '31000', city: 'Toulouse', country: 'FR' },
-    siren: '901556670',
-  },
-};
-
-const agencyDebtor: Debtor = {
-  kind: 'business',
-  name: "Épicerie O'Brien & Cie",
-  email: 'accounts@obrien-epicerie.example',
-  language: 'en',
-  address: { line1: '14 Capel Street', postalCode: 'D01 R2X4', city: 'Dublin', country: 'IE' },
-};
-
-const agencyInvoice: Invoice = {
-  invoiceNumber: 'TG-2026-0419',
-  issueDate: '2026-03-02',
-  dueDate: '2026-04-01',
-  amountCents: 235_000,
-  currency: 'EUR',
-  description: 'Refrigerated transport Toulouse – Dublin, 12 pallets',
-};
-
-const A = 235_000;
-const agencyAt = (asOf: IsoDate, paid = 0) =>
-  breakdown('b2b', asOf, A, [sampleLine('2026-04-02', asOf, '12.15', A, false, ECB_26H1)], paid);
-
 const agency: SampleDossier = {
   name: 'agency',
-  dossierId: 'AMI-2026-0311',
-  creditor: agencyCreditor,
-  debtor: agencyDebtor,
-  invoice: agencyInvoice,
-  agencyFirstLetter: { reference: letterReference('TG-2026-0419', 'first_reminder'), date: '2026-04-09' },
-  notices: {
-    first_reminder: { sentAt: '2026-04-09T07:00:00.000Z', breakdown: agencyAt('2026-04-09') },
-    formal_reminder: { sentAt: '2026-04-23T07:00:00.000Z', deadline: '2026-05-04', breakdown: agencyAt('2026-04-23') },
-    formal_notice: { sentAt: '2026-05-12T07:00:00.000Z', deadline: '2026-05-20', graceDays: DEFAULT_POLICY.graceDays, breakdown: agencyAt('2026-05-12') },
-    litigation_handoff: { sentAt: '2026-06-02T07:00:00.000Z', breakdown: agencyAt('2026-06-02') },
-    payment_receipt: {
-      sentAt: '2026-04-28T07:00:00.000Z',
-      breakdown: agencyAt('2026-04-27', 50_000),
-      payment: { amountCents: 50_000, paidOn: '2026-04-27', reference: 'SEPA-OBR-2704', balanceCents: agencyAt('2026-04-27', 50_000).totalDueCents },
-    },
-    promise_confirmation: { sentAt: '2026-04-15T07:00:00.000Z', promise: { date: '2026-04-30', amountCents: A }, breakdown: agencyAt('2026-04-15') },
-    payment_plan_confirmation: {
-      sentAt: '2026-05-05T07:00:00.000Z',
-      breakdown: agencyAt('2026-05-05'),
-      plan: {
-        instalments: [
-          { dueDate: '2026-05-29', amountCents: 120_000 },
-          { dueDate: '2026-06-30', amountCents: agencyAt('2026-05-05').totalDueCents - 120_000 },
-        ],
-      },
-    },
-    instalment_reminder: { sentAt: '2026-05-26T07:00:00.000Z', instalment: { dueDate: '2026-05-29', amountCents: 120_000 }, breakdown: agencyAt('2026-05-26') },
-    dispute_acknowledgment: {
-      sentAt: '2026-04-14T07:00:00.000Z',
-      breakdown: agencyAt('2026-04-14'),
-      dispute: { id: 'DSP-0311-1', reason: 'Two pallets arrived damaged <see CMR note #4411> & were refused.' },
+  dossierId: 'dos_agencysampleaaaaaaaaaaaaa',
+  creditor: {
+    id: 'cred-transports-garonne',
+    legalName: 'Transports Garonne SA',
+    address: { line1: '20 quai de la Daurade', postalCode: '31000', city: 'Toulouse', country: 'FR' },
+    siren: '440112233',
+    iban: 'FR7610278022000002026470152',
+    bic: 'CMCIFR2A',
+    paymentLink: 'https://paiement.ras-ouest.example/dossier/TG-2026-0419',
+    sender: { email: 'dossiers@ras-ouest.example', name: 'Recouvrement Amiable du Sud-Ouest' },
+    replyTo: 'dossiers@ras-ouest.example',
+    accountants: [],
+    litigationContact: { name: 'Service juridique Transports Garonne', email: 'juridique@transports-garonne.example' },
+    contact: { name: 'Julien Ferrand', email: 'j.ferrand@ras-ouest.example', phone: '+33 5 61 00 00 00' },
+    category: 'business',
+    city: 'Toulouse',
+    agency: {
+      legalName: 'Recouvrement Amiable du Sud-Ouest SARL',
+      address: { line1: '5 allées Jean Jaurès', postalCode: '31000', city: 'Toulouse', country: 'FR' },
+      siren: '901556670',
     },
   },
+  debtor: {
+    kind: 'business',
+    name: "Épicerie O'Brien & Cie",
+    email: 'accounts@obrien-epicerie.example',
+    language: 'en',
+    address: { line1: '14 Capel Street', postalCode: 'D01 R2X4', city: 'Dublin', country: 'IE' },
+  },
+  invoice: {
+    invoiceNumber: 'TG-2026-0419',
+    issueDate: '2026-03-02',
+    dueDate: '2026-04-01',
+    amountCents: 235_000,
+    currency: 'EUR',
+    description: 'Refrigerated transport Toulouse – Dublin, 12 pallets',
+  },
+  timeline: [
+    { at: '2026-04-09T07:00:00.000Z', send: 'first_reminder' },
+    { at: '2026-04-14T07:00:00.000Z', notice: 'dispute_acknowledgment', extra: { dispute: { id: 'DSP-0311-1', reason: 'Two pallets arrived damaged <see CMR note #4411> & were refused.' } } },
+    {
+      at: '2026-04-14T09:00:00.000Z',
+      notice: 'dispute_rejection',
+      extra: {
+        dispute: {
+          id: 'DSP-0311-1',
+          openedOn: '2026-04-14',
+          reason: 'Two pallets arrived damaged <see CMR note #4411> & were refused.',
+          reasons: 'The CMR note #4411 bears no reservation on delivery; the pallets were signed for without remark.',
+        },
+        resumesOn: '2026-04-21',
+      },
+    },
+    { at: '2026-04-15T07:00:00.000Z', notice: 'promise_confirmation', extra: { promise: { date: '2026-04-30', amountCents: 235_000 } } },
+    { at: '2026-04-23T07:00:00.000Z', send: 'formal_reminder' },
+    { at: '2026-04-28T07:00:00.000Z', pay: { amountCents: 50_000, paidOn: '2026-04-27', reference: 'SEPA-OBR-2704' } },
+    { at: '2026-04-28T07:00:00.000Z', notice: 'payment_receipt' },
+    { at: '2026-05-05T07:00:00.000Z', notice: 'payment_plan_confirmation', plan: ['2026-05-29', '2026-06-30'] },
+    { at: '2026-05-12T07:00:00.000Z', send: 'formal_notice' },
+    { at: '2026-05-26T07:00:00.000Z', notice: 'instalment_reminder' },
+    { at: '2026-06-02T07:00:00.000Z', send: 'litigation_handoff' },
+  ],
 };
 
 export const SAMPLE_DOSSIERS: readonly SampleDossier[] = [b2b, b2c, agency];
@@ -390,22 +248,88 @@ export function sampleDossier(name: 'b2b' | 'b2c' | 'agency'): SampleDossier {
   return d;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Replay through the engine.
+
+const INFO = { messageId: 'sample', evidenceKey: 'sample', sha256: 'sample', to: 'sample@example.com' };
+
+/** Splits `total` into `n` instalments of equal cents, the last one taking the remainder. */
+function split(total: number, n: number): number[] {
+  const each = Math.floor(total / n);
+  return Array.from({ length: n }, (_, i) => (i < n - 1 ? each : total - each * (n - 1)));
+}
+
+function receiptOf(p: { amountCents: number; paidOn: IsoDate; reference: string }, s: PaymentSettlement): PaymentNotice {
+  return {
+    ...p,
+    balanceCents: s.remainingCents,
+    allocation: s.allocation,
+    remaining: s.settled ? { principalCents: 0, interestCents: 0, indemnityCents: 0 } : s.remaining,
+    ...(s.waived ? { waived: s.waived } : {}),
+  };
+}
+
+const replays = new Map<SampleDossier, Map<NoticeKind, Omit<NoticeContext, 'language'>>>();
+
+/** Every notice of the sample, as the engine would render it at its instant. */
+function replay(sample: SampleDossier): Map<NoticeKind, Omit<NoticeContext, 'language'>> {
+  const known = replays.get(sample);
+  if (known) return known;
+  const out = new Map<NoticeKind, Omit<NoticeContext, 'language'>>();
+  let d: Dossier = newDossier({
+    id: sample.dossierId,
+    creditorId: sample.creditor.id,
+    invoice: sample.invoice,
+    debtor: sample.debtor,
+    executionName: 'sample',
+    now: new Date(addCalendarDays(sample.invoice.dueDate, 1) + 'T06:00:00.000Z'),
+  });
+  let lastReceipt: PaymentNotice | undefined;
+  let lastPlan: { dueDate: IsoDate; amountCents: number }[] = [];
+  const context = (kind: NoticeKind, at: string, extra: Partial<NoticeContext> = {}): Omit<NoticeContext, 'language'> => ({
+    kind,
+    creditor: sample.creditor,
+    debtor: sample.debtor,
+    invoice: sample.invoice,
+    dossierId: sample.dossierId,
+    breakdown: breakdownFor(d, sample.creditor, parisDate(at)),
+    sentAt: at,
+    ...historyExtras(d, sample.creditor, kind),
+    ...extra,
+  });
+  for (const step of sample.timeline) {
+    const now = new Date(step.at);
+    if ('send' in step) {
+      const deadline = statedDeadline(d, step.send, now) ?? d.deadline ?? undefined;
+      out.set(step.send, context(step.send, step.at, { ...(deadline ? { deadline } : {}), ...(step.send === 'formal_notice' ? { graceDays: policyOf(d).graceDays } : {}) }));
+      d = completeSend({ ...d, sending: { stage: step.send, token: 'sample', leaseUntil: 0 } }, step.send, 'sample', now, INFO);
+    } else if ('pay' in step) {
+      const r = recordPayment(d, step.pay, now, 0, sample.creditor);
+      if (r.kind !== 'recorded') throw new Error(`sample ${sample.name}: payment ${step.pay.reference} not recorded`);
+      d = r.dossier;
+      lastReceipt = receiptOf(step.pay, r.settlement);
+    } else if (step.notice === 'payment_receipt') {
+      out.set('payment_receipt', context('payment_receipt', step.at, { payment: lastReceipt }));
+    } else if (step.notice === 'payment_plan_confirmation') {
+      const dates = step.plan ?? [];
+      lastPlan = split(balanceCents(d), dates.length).map((amountCents, i) => ({ dueDate: dates[i]!, amountCents }));
+      out.set('payment_plan_confirmation', context('payment_plan_confirmation', step.at, { plan: { instalments: lastPlan } }));
+    } else if (step.notice === 'instalment_reminder') {
+      const next = lastPlan.find((i) => i.dueDate >= parisDate(step.at)) ?? lastPlan[0]!;
+      out.set('instalment_reminder', context('instalment_reminder', step.at, { instalment: next }));
+    } else {
+      out.set(step.notice, context(step.notice, step.at, step.extra));
+    }
+  }
+  for (const kind of NOTICE_KINDS) if (!out.has(kind)) throw new Error(`sample ${sample.name} has no ${kind}`);
+  replays.set(sample, out);
+  return out;
+}
+
 /** The context to render `kind` of a sample dossier in `language`. */
 export function sampleContext(dossier: SampleDossier, kind: NoticeKind, language: Language = dossier.debtor.language): NoticeContext {
-  const n = dossier.notices[kind];
-  const { sentAt, breakdown: bd, ...extras } = n;
-  return {
-    kind,
-    language: kind === 'litigation_handoff' ? 'fr' : language,
-    creditor: dossier.creditor,
-    debtor: dossier.debtor,
-    invoice: dossier.invoice,
-    dossierId: dossier.dossierId,
-    breakdown: bd,
-    sentAt,
-    ...extras,
-    ...(dossier.agencyFirstLetter && kind !== 'first_reminder' ? { agencyFirstLetter: dossier.agencyFirstLetter } : {}),
-  };
+  const ctx = replay(dossier).get(kind)!;
+  return structuredClone({ ...ctx, language: kind === 'litigation_handoff' ? 'fr' : language });
 }
 
 /** Every kind of every sample dossier in both languages (the hand-off once, in French). */

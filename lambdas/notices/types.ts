@@ -24,6 +24,7 @@ export const NOTICE_KINDS = [
   'payment_plan_confirmation',
   'instalment_reminder',
   'dispute_acknowledgment',
+  'dispute_rejection',
 ] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
@@ -76,8 +77,13 @@ export interface NoticeContext {
   promise?: PromiseNotice;
   /** A payment plan; toleranceBusinessDays (default 2) is how late an instalment may be before the plan ends. */
   plan?: { instalments: Instalment[]; toleranceBusinessDays?: number };
-  dispute?: { id: string; reason: string };
+  /** The dispute: as opened (acknowledgment), and with the reasons it was rejected for (rejection). */
+  dispute?: { id: string; reason: string; openedOn?: IsoDate; reasons?: string };
+  /** Rejection: when the escalation resumes (the next letter's date). */
+  resumesOn?: IsoDate;
   instalment?: Instalment;
+  /** Hand-off: when the claim prescribes, and from which date the period started. */
+  prescription?: { prescribesOn: IsoDate; startsOn: IsoDate; startingPoint: 'performance_date' | 'issue_date' | 'due_date'; runsFrom: IsoDate };
   /** The reminders sent before this letter, with their dates (the mise en demeure recalls them). */
   earlierLetters?: { kind: 'first_reminder' | 'formal_reminder'; date: IsoDate }[];
   /** Agency mode: the first letter (R124-4 CPCE) that later notices must refer to. */

@@ -65,6 +65,9 @@ export function validateNoticeContext(ctx: NoticeContext): void {
     case 'dispute_acknowledgment':
       if (!ctx.dispute?.id) problems.push('dispute_acknowledgment needs dispute.id');
       break;
+    case 'dispute_rejection':
+      if (!ctx.dispute?.id || !ctx.dispute.reasons?.trim()) problems.push('dispute_rejection needs dispute.id and dispute.reasons');
+      break;
     default:
       break;
   }

@@ -53,3 +53,12 @@ export const B2B_ONLY_WORDS: Record<Language, string[]> = {
   fr: ['pénalités de retard', 'indemnité forfaitaire', 'L441-10', 'D441-5'],
   en: ['late-payment penalties', 'recovery indemnity', 'L441-10', 'D441-5'],
 };
+
+/**
+ * The plan letter asks for the debtor's written acceptance: the proof of an acknowledgment of the
+ * debt (C. civ. 2240) must come from the debtor, never from the creditor's own record.
+ */
+export const PLAN_ACCEPTANCE: ByLanguage = {
+  fr: 'Merci de nous confirmer votre accord sur cet échéancier par écrit, en répondant à ce courriel ou en nous retournant l’échéancier signé.',
+  en: 'Please confirm your agreement to this plan in writing, by replying to this e-mail or by returning the signed plan to us.',
+};

@@ -6,11 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import { Dossier, dossierView, DossierView } from '../domain/dossier';
 import {
+  acceptPlan,
   claimReminder,
   completeReminder,
   makePlan,
   makePromise,
   PlanInput,
+  plansOf,
   PromiseInput,
   runCheckpoint,
   termsFor,
@@ -22,6 +24,11 @@ import { regenerate } from './generations';
 import { sendFollowUp } from './follow-ups';
 import { SEND_LEASE_MS } from './notice-dispatch';
 import { sendUnderLease } from './leased-send';
+import type { AcceptanceRequest } from '../http/validation';
+import { conflict } from '../domain/errors';
+import { sha256Hex } from '../domain/identity';
+import { evidenceRef, putEvidence } from '../adapters/evidence-store';
+import { dossierOf, updateOwnDossier } from './dossier-access';
 
 function newId(prefix: string): string {
   return `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
@@ -85,6 +92,26 @@ export async function recordPlan(
     creditor,
   });
   return { created: true, view: dossierView(dossier, clock().now()) };
+}
+
+/**
+ * The debtor's written acceptance of the latest payment plan: the document (their e-mail, or the
+ * plan they signed) is kept byte for byte in the evidence vault first, then the acknowledgment of
+ * the debt (C. civ. 2240) is recorded pointing at it. A retry stores the same bytes under the same
+ * key and changes nothing.
+ */
+export async function recordPlanAcceptance(creditorId: string, dossierId: string, input: AcceptanceRequest): Promise<{ created: boolean; view: DossierView }> {
+  const current = await dossierOf(creditorId, dossierId);
+  const plan = plansOf(current).at(-1);
+  if (!plan) throw conflict('No payment plan to accept.', [{ path: 'paymentPlan', message: 'none' }]);
+  const now = clock().now();
+  const ext = (input.document.filename.match(/\.[A-Za-z0-9]{1,8}$/)?.[0] ?? '.bin').toLowerCase();
+  const key = `dossiers/${current.id}/acknowledgments/${plan.id}-${sha256Hex(input.document.bytes).slice(0, 16)}${ext}`;
+  const stored = await putEvidence(key, input.document.bytes, input.document.contentType, now);
+  const result = await updateOwnDossier(creditorId, dossierId, (d) =>
+    acceptPlan(d, { acceptedOn: input.acceptedOn, kind: input.kind, evidence: evidenceRef(stored) }, now),
+  );
+  return { created: !result.duplicate, view: dossierView(result.dossier, clock().now()) };
 }
 
 export interface CheckpointRequest {

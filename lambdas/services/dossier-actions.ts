@@ -13,6 +13,7 @@ import { resumeDossier, ResumeInput } from '../domain/dossier-resume';
 import { debtorKey, emailPausedReason } from '../domain/debtor-key';
 import { conflict } from '../domain/errors';
 import { deleteEmailSuppression, getEmailSuppression } from '../adapters/delivery-store';
+import { parisDate } from './paris-time';
 
 export async function cancelInvoice(creditorId: string, dossierId: string, reason: string): Promise<DossierView> {
   const result = await updateOwnDossier(creditorId, dossierId, (d) => cancelDossier(d, reason, clock().now(), Date.now()));
@@ -55,8 +56,23 @@ export async function resolveInvoiceDispute(
   const result = await regenerate(creditorId, dossierId, 'dispute_resolved', (d, nameFor) =>
     resolveDispute(d, disputeId, input, nameFor, clock().now()),
   );
+  let dossier = result.dossier;
+  if (input.outcome === 'rejected') {
+    // The debtor is told why, what remains due and when reminders resume; a consumer also gets the
+    // consumer mediator's details (C. conso. L616-1).
+    const d = result.dispute;
+    dossier = await sendFollowUp(dossier, {
+      kind: 'dispute_rejection',
+      ref: d.id,
+      extra: {
+        dispute: { id: d.id, reason: d.reason, openedOn: parisDate(new Date(d.openedAt)), reasons: d.reasons ?? input.reasons ?? '' },
+        ...(dossier.nextAction ? { resumesOn: parisDate(new Date(dossier.nextAction.at)) } : {}),
+      },
+      eventFields: { disputeId: d.id },
+    });
+  }
   return {
-    ...dossierView(result.dossier, clock().now()),
+    ...dossierView(dossier, clock().now()),
     dispute: { id: result.dispute.id, status: 'resolved', outcome: input.outcome },
   };
 }

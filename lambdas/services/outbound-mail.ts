@@ -4,8 +4,8 @@
  * letters (receipts, confirmations, instalment reminders) both go through here, so every message
  * the debtor receives has the same evidence trail.
  */
-import { breakdownFor, Dossier, SentInfo, sentStages } from '../domain/dossier';
-import { letterReference } from '../notices/templates';
+import { breakdownFor, Dossier, SentInfo } from '../domain/dossier';
+import { historyExtras } from '../notices/history-extras';
 import { provisionalRateActions } from '../domain/breakdown';
 import type { CreditorProfile } from '../domain/model';
 import { sha256Hex } from '../domain/identity';
@@ -22,25 +22,8 @@ import { parisDate } from './paris-time';
 export { EmailPaused } from '../domain/debtor-key';
 
 export type NoticeExtras = Partial<
-  Pick<NoticeContext, 'deadline' | 'graceDays' | 'payment' | 'promise' | 'plan' | 'dispute' | 'instalment' | 'agencyFirstLetter' | 'earlierLetters'>
+  Pick<NoticeContext, 'deadline' | 'graceDays' | 'payment' | 'promise' | 'plan' | 'dispute' | 'resumesOn' | 'instalment' | 'agencyFirstLetter' | 'earlierLetters'>
 >;
-
-/**
- * What every letter of a dossier may recall from its history: the reminders already sent, with
- * their dates (the mise en demeure recalls them), and in agency mode the first letter's readable
- * reference and date (CPCE R124-4: later letters repeat them).
- */
-export function historyExtras(d: Dossier, creditor: CreditorProfile, kind: NoticeKind): NoticeExtras {
-  const sent = sentStages(d);
-  const earlierLetters = sent
-    .filter((s): s is { stage: 'first_reminder' | 'formal_reminder'; at: string } => s.stage === 'first_reminder' || s.stage === 'formal_reminder')
-    .map((s) => ({ kind: s.stage, date: parisDate(new Date(s.at)) }));
-  const first = creditor.agency && kind !== 'first_reminder' ? sent.find((s) => s.stage === 'first_reminder') : undefined;
-  return {
-    ...(earlierLetters.length > 0 && kind !== 'first_reminder' ? { earlierLetters } : {}),
-    ...(first ? { agencyFirstLetter: { reference: letterReference(d.invoice.invoiceNumber, 'first_reminder'), date: parisDate(new Date(first.at)) } } : {}),
-  };
-}
 
 export interface DeliverInput {
   dossier: Dossier;

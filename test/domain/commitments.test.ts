@@ -5,6 +5,7 @@ import { completeSend, Dossier, DossierBusy, markNeedsAttention, newDossier } fr
 import { recordPayment } from '../../lambdas/domain/settlement';
 import { resumeDossier } from '../../lambdas/domain/dossier-resume';
 import {
+  acceptPlan,
   checkInstalments,
   claimReminder,
   completeReminder,
@@ -123,12 +124,33 @@ describe('payment plan', () => {
     { dueDate: '2026-07-06', amountCents: 41_666 },
   ];
 
-  it('acknowledges the debt (C. civ. 2240) and starts with the first reminder', () => {
+  it('is not an acknowledgment by itself (the creditor’s record proves nothing of the debtor); starts with the first reminder', () => {
     const { dossier: d } = makePlan(dossier(), { id: 'pl', instalments: plan3 }, nameFor, NOW, 0);
     expect(d.status).toBe('on_payment_plan');
-    expect(d.acknowledgments).toEqual([{ on: '2026-04-08', source: 'payment_plan', ref: 'pl' }]);
-    expect(d.events.find((e) => e.type === 'debt_acknowledged')).toMatchObject({ prescribesOn: '2031-04-08', article: 'C. civ. 2240' });
+    expect(d.acknowledgments ?? []).toEqual([]);
+    expect(d.events.find((e) => e.type === 'debt_acknowledged')).toBeUndefined();
     expect(d.nextAction).toEqual({ stage: 'instalment_reminder', at: '2026-05-04T07:00:00.000Z' });
+  });
+
+  it('the debtor’s written acceptance, kept as evidence, acknowledges the debt (C. civ. 2240), once', () => {
+    const { dossier: d } = makePlan(dossier(), { id: 'pl', instalments: plan3 }, nameFor, NOW, 0);
+    const evidence = { evidenceKey: 'dossiers/x/acknowledgments/pl-abc.eml', sha256: 'abc', retainUntil: '2036-04-08T12:00:00.000Z' };
+    const later = new Date('2026-04-10T12:00:00Z');
+    const accepted = acceptPlan(d, { acceptedOn: '2026-04-09', kind: 'email', evidence }, later).dossier;
+    expect(accepted.acknowledgments).toEqual([{ on: '2026-04-09', source: 'written_acceptance', ref: 'pl', evidenceKey: evidence.evidenceKey }]);
+    // 5 years B2B from the acceptance (C. civ. 2231).
+    expect(accepted.events.at(-1)).toMatchObject({ type: 'debt_acknowledged', source: 'written_acceptance', kind: 'email', prescribesOn: '2031-04-09', ...evidence });
+    expect(acceptPlan(accepted, { acceptedOn: '2026-04-10', kind: 'email', evidence }, later).duplicate).toBe(true);
+    expect(errorOf(() => acceptPlan(d, { acceptedOn: '2026-04-07', kind: 'email', evidence }, later)).details[0]).toMatchObject({ path: 'acceptedOn', message: expect.stringMatching(/between the plan/) });
+  });
+
+  it('the first instalment paid acknowledges the debt when no written acceptance came first', () => {
+    const { dossier: d } = makePlan(dossier(), { id: 'pl', instalments: plan3 }, nameFor, NOW, 0);
+    const partial = recordPayment(d, { amountCents: 20_000, paidOn: '2026-04-20', reference: 'p1' }, new Date('2026-04-20T10:00:00Z'), 0).dossier;
+    expect(partial.acknowledgments ?? []).toEqual([]);
+    const first = recordPayment(partial, { amountCents: 21_667, paidOn: '2026-05-04', reference: 'p2' }, new Date('2026-05-04T10:00:00Z'), 0).dossier;
+    expect(first.acknowledgments).toEqual([{ on: '2026-05-04', source: 'first_instalment', ref: 'pl' }]);
+    expect(first.events.at(-1)).toMatchObject({ type: 'debt_acknowledged', source: 'first_instalment', paymentReference: 'p2', prescribesOn: '2031-05-04' });
   });
 
   it('refuses instalments that do not add up to the balance, go backwards, or lie in the past', () => {

@@ -103,3 +103,14 @@ describe('prescriptionWarning', () => {
     expect(() => parisDateOf('yesterday')).toThrow(RangeError);
   });
 });
+
+describe('starting point (Cass. com. 26 Feb 2020, 18-25.036)', () => {
+  it('runs from the performance date when given, else from the issue date, and says which', () => {
+    const withPerformance = prescriptionDetail({ performanceDate: '2026-02-15', issueDate: '2026-03-04', dueDate: '2026-04-03', debtorKind: 'business' });
+    expect(withPerformance).toMatchObject({ prescribesOn: '2031-02-15', startsOn: '2026-02-15', startingPoint: 'performance_date' });
+    expect(withPerformance.notes[0]).toMatch(/performance date \(Cass\. com\. 26 Feb 2020, 18-25\.036\)/);
+    const fallback = prescriptionDetail({ issueDate: '2026-03-04', dueDate: '2026-04-03', debtorKind: 'consumer' });
+    expect(fallback).toMatchObject({ prescribesOn: '2028-03-04', startsOn: '2026-03-04', startingPoint: 'issue_date' });
+    expect(fallback.notes[0]).toMatch(/20-12\.520/);
+  });
+});

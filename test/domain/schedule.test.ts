@@ -30,7 +30,11 @@ const metz = holidayRegionFor({ postalCode: '57000', country: 'FR' });
 const times = (s: Schedule): Record<Stage, string> =>
   Object.fromEntries(s.stages.map((x) => [x.stage, x.at])) as Record<Stage, string>;
 const parisDate = (at: string): string => DateTime.fromISO(at).setZone(PARIS).toISODate() as string;
-const parisTime = (at: string): string => DateTime.fromISO(at).setZone(PARIS).toFormat('HH:mm');
+/** The debtor's zone (the default send window is in it: 09:00 in Cayenne is 09:00 Cayenne time). */
+const ZONES: Record<string, string> = { 'FR-GF': 'America/Cayenne', 'FR-RE': 'Indian/Reunion', 'FR-YT': 'Indian/Mayotte' };
+const zoneOf = (region: string): string => ZONES[region] ?? PARIS;
+const localDateOf = (at: string, region: string): string => DateTime.fromISO(at).setZone(zoneOf(region)).toISODate() as string;
+const localTimeOf = (at: string, region: string): string => DateTime.fromISO(at).setZone(zoneOf(region)).toFormat('HH:mm');
 const dayDiff = (a: string, b: string): number => (Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000;
 
 describe('computeSchedule: the default policy on time', () => {
@@ -344,8 +348,8 @@ const caseArb = fc.record({
 const nowOf = (c: { dueDate: string; nowOffset: number }) => new Date(Date.parse(`${c.dueDate}T00:00:00Z`) + c.nowOffset).toISOString();
 
 function inDefaultWindow(at: string, region: string): boolean {
-  const date = parisDate(at);
-  const hhmm = DateTime.fromISO(at).setZone(PARIS).toFormat('HH:mm:ss.SSS');
+  const date = localDateOf(at, region);
+  const hhmm = DateTime.fromISO(at).setZone(zoneOf(region)).toFormat('HH:mm:ss.SSS');
   return oracleWeekday(date) <= 5 && !oracleIsHoliday(date, region) && hhmm >= '09:00' && hhmm < '18:00';
 }
 
@@ -364,7 +368,7 @@ describe('computeSchedule properties', () => {
         for (const t of s.tasks) expect(inDefaultWindow(t.at, c.region)).toBe(true);
         for (let i = 1; i < at.length; i++) {
           expect(Date.parse(at[i] as string)).toBeGreaterThan(Date.parse(at[i - 1] as string));
-          expect(parisDate(at[i] as string) > parisDate(at[i - 1] as string)).toBe(true);
+          expect(localDateOf(at[i] as string, c.region) > localDateOf(at[i - 1] as string, c.region)).toBe(true);
         }
       }),
       { numRuns: 300 },
@@ -382,12 +386,12 @@ describe('computeSchedule properties', () => {
         expect(oracleIsBusinessDay(deadline, c.region)).toBe(true);
         expect(deadline >= earliest).toBe(true);
         for (let d = earliest; d < deadline; d = oracleAddDays(d, 1)) expect(oracleIsBusinessDay(d, c.region)).toBe(false);
-        const handoff = parisDate(t.litigation_handoff);
+        const handoff = localDateOf(t.litigation_handoff, c.region);
         expect(handoff > deadline).toBe(true);
-        // The first business day after the deadline at 09:00, unless `now` is later.
+        // The first business day after the deadline at 09:00 the debtor's time, unless `now` is later.
         if (Date.parse(now) < Date.parse(`${deadline}T00:00:00Z`)) {
           expect(handoff).toBe(oracleNextBusinessDayOnOrAfter(oracleAddDays(deadline, 1), c.region));
-          expect(parisTime(t.litigation_handoff)).toBe('09:00');
+          expect(localTimeOf(t.litigation_handoff, c.region)).toBe('09:00');
         }
       }),
       { numRuns: 300 },
@@ -400,10 +404,10 @@ describe('computeSchedule properties', () => {
         const now = `${oracleAddDays(dueDate, -10)}T12:00:00Z`;
         const t = times(computeSchedule({ dueDate, region, now }));
         const expected = (offset: number) => oracleNextBusinessDayOnOrAfter(oracleAddDays(dueDate, offset), region);
-        expect(parisDate(t.first_reminder)).toBe(expected(3));
-        expect(parisDate(t.formal_reminder)).toBe(expected(15));
-        expect(parisDate(t.formal_notice)).toBe(expected(30));
-        for (const at of Object.values(t)) expect(parisTime(at)).toBe('09:00');
+        expect(localDateOf(t.first_reminder, region)).toBe(expected(3));
+        expect(localDateOf(t.formal_reminder, region)).toBe(expected(15));
+        expect(localDateOf(t.formal_notice, region)).toBe(expected(30));
+        for (const at of Object.values(t)) expect(localTimeOf(at, region)).toBe('09:00');
       }),
       { numRuns: 300 },
     );
@@ -417,9 +421,9 @@ describe('computeSchedule properties', () => {
         const s = computeSchedule({ dueDate, region, now });
         const t = times(s);
         if (inDefaultWindow(now, region)) expect(t.first_reminder).toBe(now);
-        else expect(parisTime(t.first_reminder)).toBe('09:00');
-        expect(dayDiff(parisDate(now), parisDate(t.first_reminder))).toBeLessThanOrEqual(5);
-        const [d1, d2, d3] = [t.first_reminder, t.formal_reminder, t.formal_notice].map(parisDate) as [string, string, string];
+        else expect(localTimeOf(t.first_reminder, region)).toBe('09:00');
+        expect(dayDiff(localDateOf(now, region), localDateOf(t.first_reminder, region))).toBeLessThanOrEqual(5);
+        const [d1, d2, d3] = [t.first_reminder, t.formal_reminder, t.formal_notice].map((at) => localDateOf(at, region)) as [string, string, string];
         // Exactly the gap, moved to the next business day.
         expect(d2).toBe(oracleNextBusinessDayOnOrAfter(oracleAddDays(d1, 12), region));
         expect(d3).toBe(oracleNextBusinessDayOnOrAfter(oracleAddDays(d2, 15), region));

@@ -28,6 +28,11 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   'POST /invoices/{id}/disputes/{disputeId}/resolve': { outcome: 'rejected' },
   'POST /invoices/{id}/promises': { date: '2026-06-20', amount: '100.00' },
   'POST /invoices/{id}/payment-plan': { instalments: [{ dueDate: '2026-07-01', amount: '1250.00' }] },
+  'POST /invoices/{id}/payment-plan/acceptance': {
+    acceptedOn: TODAY,
+    kind: 'email',
+    document: { filename: 'acceptation.eml', contentType: 'message/rfc822', contentBase64: Buffer.from('Subject: OK pour l’échéancier\r\n\r\nBon pour accord.').toString('base64') },
+  },
   'POST /invoices/{id}/resume': {},
   'POST /tasks/{taskId}/complete': { outcome: 'reached' },
   'PUT /reports/receivables/{month}': { creditSales: '1000.00' },

@@ -220,13 +220,10 @@ describe('payment plan kept to the end', () => {
     expect(same.status).toBe(200);
     expect(same.body.events).toEqual(res.body.events);
     expect(res.body.paymentPlan.instalments.map((i: any) => i.status)).toEqual(['upcoming', 'upcoming', 'upcoming']);
-    // C. civ. 2240: the signed plan acknowledges the debt; prescription restarts (5 years B2B).
-    expect(res.body.events.find((e: any) => e.type === 'debt_acknowledged')).toMatchObject({
-      article: 'C. civ. 2240',
-      source: 'payment_plan',
-      prescribesOn: '2031-04-08',
-    });
-    expect(res.body.prescription).toMatchObject({ prescribesOn: '2031-04-08', acknowledgedOn: ['2026-04-08'] });
+    // C. civ. 2240: the plan alone is not the debtor's acknowledgment (it restarts nothing yet);
+    // prescription runs from the issue date until the debtor acts.
+    expect(res.body.events.find((e: any) => e.type === 'debt_acknowledged')).toBeUndefined();
+    expect(res.body.prescription).toMatchObject({ prescribesOn: '2031-03-04', acknowledgedOn: [] });
     // 5 May - 3 days = Saturday 2 May: the reminder goes at the next opening, Monday 4 May 09:00.
     expect(res.body.nextAction).toEqual({ stage: 'instalment_reminder', at: '2026-05-04T07:00:00.000Z' });
     const confirmation = (await mailsFor(local.api, 'PLAN-OK')).filter((m) => /Échéancier/.test(m.subject));
@@ -238,7 +235,10 @@ describe('payment plan kept to the end', () => {
     expect(view.events.at(-1)).toMatchObject({ type: 'message_sent', kind: 'instalment_reminder', instalment: 1 });
     expect(view.nextAction).toEqual({ stage: 'instalment_check', at: '2026-05-07T07:00:00.000Z' });
     await local.api.advanceTo('2026-05-05T10:00:00Z');
-    await local.api.pay(id, { amount: '416.67', paidOn: '2026-05-05', reference: 'ECH-1' });
+    const first = await local.api.pay(id, { amount: '416.67', paidOn: '2026-05-05', reference: 'ECH-1' });
+    // The first instalment paid is the debtor's own act: it acknowledges the debt (C. civ. 2240).
+    expect(first.body.events.find((e: any) => e.type === 'debt_acknowledged')).toMatchObject({ source: 'first_instalment', paymentReference: 'ECH-1', prescribesOn: '2031-05-05' });
+    expect(first.body.prescription).toMatchObject({ prescribesOn: '2031-05-05', acknowledgedOn: ['2026-05-05'] });
     await local.api.advanceTo('2026-06-04T10:00:00Z');
     await local.api.pay(id, { amount: '416.67', paidOn: '2026-06-04', reference: 'ECH-2' });
     view = (await local.api.getInvoice(id)).body;
@@ -341,7 +341,7 @@ describe('a dispute while a payment plan runs', () => {
     let view = (await local.api.getInvoice(id)).body;
     expect(view.events.filter((e: any) => e.kind === 'instalment_reminder')).toHaveLength(0);
 
-    const rejected = await local.api.call('POST', `/invoices/${id}/disputes/${opened.body.dispute.id}/resolve`, { outcome: 'rejected' });
+    const rejected = await local.api.call('POST', `/invoices/${id}/disputes/${opened.body.dispute.id}/resolve`, { outcome: 'rejected', reasons: 'La prestation a été livrée conforme au bon de commande signé.' });
     expect(rejected.status).toBe(200);
     expect(rejected.body.status).toBe('active');
     // Monday 11 May + 5 business days (Ascension, Thursday 14 May, skipped) = Tuesday 19 May.

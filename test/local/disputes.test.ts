@@ -88,12 +88,14 @@ describe('dispute rejected in local mode', () => {
     expect(await mailsFor(local.api, 'DISP-REJ-1')).toHaveLength(2); // first reminder + acknowledgment
 
     const resolvedAt = (await local.api.now()).body.now as string; // 2026-05-08T12:00Z, a Friday (and a holiday)
-    const resolved = await local.api.call('POST', `/invoices/${body.id}/disputes/${disputeId}/resolve`, { outcome: 'rejected' });
+    const resolved = await local.api.call('POST', `/invoices/${body.id}/disputes/${disputeId}/resolve`, { outcome: 'rejected', reasons: 'La prestation a été livrée conforme au bon de commande signé.' });
     expect(resolved.status).toBe(200);
     expect(resolved.body.status).toBe('active');
     expect(resolved.body.dispute).toEqual({ id: disputeId, status: 'resolved', outcome: 'rejected' });
     const types = resolved.body.events.map((e: any) => e.type);
-    expect(types.slice(types.indexOf('dispute_rejected'))).toEqual(['dispute_rejected', 'escalation_resumed']);
+    // The debtor gets the answer with its reasons (dispute_rejection), kept as evidence like every message.
+    expect(types.slice(types.indexOf('dispute_rejected'))).toEqual(['dispute_rejected', 'escalation_resumed', 'message_sent']);
+    expect(resolved.body.events.at(-1)).toMatchObject({ kind: 'dispute_rejection', disputeId });
     const earliest = localTimeToInstant(addBusinessDays(resolvedAt.slice(0, 10), 5, 'FR'), '09:00', 'Europe/Paris');
     expect(earliest).toBe('2026-05-18T07:00:00.000Z'); // 11, 12, 13, (14 Ascension), 15, 18 May
     expect(resolved.body.nextAction.stage).toBe('formal_reminder');
@@ -103,9 +105,9 @@ describe('dispute rejected in local mode', () => {
     const second = local.sys.engine.list().find((r) => r.status === 'RUNNING');
     expect(second?.name).toBe(`${first.name}-2`);
 
-    // Nothing before the earliest instant.
+    // Nothing but the answer before the earliest instant.
     await local.api.advanceTo(new Date(Date.parse(earliest) - 1000).toISOString());
-    expect(await mailsFor(local.api, 'DISP-REJ-1')).toHaveLength(2);
+    expect(await mailsFor(local.api, 'DISP-REJ-1')).toHaveLength(3);
 
     await local.api.advance('P90D');
     view = (await local.api.getInvoice(body.id)).body;
@@ -115,7 +117,7 @@ describe('dispute rejected in local mode', () => {
     expect(sent[1][1]).toBe(resolved.body.nextAction.at);
     expect(Date.parse(sent[1][1])).toBeGreaterThanOrEqual(Date.parse(earliest));
     for (let i = 1; i < sent.length; i++) expect(Date.parse(sent[i][1])).toBeGreaterThan(Date.parse(sent[i - 1][1]));
-    expect(await mailsFor(local.api, 'DISP-REJ-1')).toHaveLength(5); // four stages + acknowledgment
+    expect(await mailsFor(local.api, 'DISP-REJ-1')).toHaveLength(6); // four stages + acknowledgment + answer
 
     const runs = local.sys.engine.list();
     expect(runs).toHaveLength(2);
@@ -210,7 +212,7 @@ describe('cancellation and dispute errors', () => {
     expect(r.body.error.code).toBe('not_found');
     r = await local.api.call('POST', `/invoices/dos_aaaaaaaaaaaaaaaaaaaaaaaaaa/cancel`, { reason: 'x' });
     expect(r.status).toBe(404);
-    r = await local.api.call('POST', `/invoices/${id}/disputes/dsp_unknown/resolve`, { outcome: 'rejected' });
+    r = await local.api.call('POST', `/invoices/${id}/disputes/dsp_unknown/resolve`, { outcome: 'rejected', reasons: 'La prestation a été livrée conforme au bon de commande signé.' });
     expect(r.status).toBe(404);
     expect(r.body.error.code).toBe('not_found');
 
@@ -224,6 +226,9 @@ describe('cancellation and dispute errors', () => {
     r = await local.api.call('POST', `/invoices/${id}/disputes/${disputeId}/resolve`, { outcome: 'maybe' });
     expect(r.status).toBe(400);
     expect(r.body.error.details.map((d: any) => d.path)).toEqual(['outcome']);
+    r = await local.api.call('POST', `/invoices/${id}/disputes/${disputeId}/resolve`, { outcome: 'rejected' });
+    expect(r.status).toBe(400);
+    expect(r.body.error.details.map((d: any) => d.path)).toEqual(['reasons']);
     r = await local.api.call('POST', `/invoices/${id}/disputes/${disputeId}/resolve`, { outcome: 'rejected', creditNoteAmount: '10.00' });
     expect(r.status).toBe(400);
     expect(r.body.error.details.map((d: any) => d.path)).toEqual(['creditNoteAmount']);
@@ -231,9 +236,9 @@ describe('cancellation and dispute errors', () => {
     expect(r.status).toBe(409);
     expect(r.body.error.details.map((d: any) => d.path)).toEqual(['creditNoteAmount']);
 
-    r = await local.api.call('POST', `/invoices/${id}/disputes/${disputeId}/resolve`, { outcome: 'rejected' });
+    r = await local.api.call('POST', `/invoices/${id}/disputes/${disputeId}/resolve`, { outcome: 'rejected', reasons: 'La prestation a été livrée conforme au bon de commande signé.' });
     expect(r.status).toBe(200);
-    r = await local.api.call('POST', `/invoices/${id}/disputes/${disputeId}/resolve`, { outcome: 'rejected' });
+    r = await local.api.call('POST', `/invoices/${id}/disputes/${disputeId}/resolve`, { outcome: 'rejected', reasons: 'La prestation a été livrée conforme au bon de commande signé.' });
     expect(r.status).toBe(409);
     expect(r.body.error.code).toBe('conflict');
 

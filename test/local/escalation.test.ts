@@ -91,7 +91,7 @@ describe('early full payment in local mode', () => {
     expect(mails).toHaveLength(2);
     const receipts = mails.filter((m: any) => /Accusé de réception de votre paiement|reçu/i.test(m.subject));
     expect(receipts).toHaveLength(1);
-    expect(receipts[0].body.text.replace(/\s+/g, ' ')).toMatch(/dus de plein droit, nous y renonçons : ils ne vous sont pas réclamés/);
+    expect(receipts[0].body.text.replace(/\s+/g, ' ')).toMatch(/dues de plein droit, nous y renonçons : elles ne vous sont pas réclamées/);
   });
 });
 

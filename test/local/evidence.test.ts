@@ -56,7 +56,7 @@ describe('evidence vault in local mode', () => {
     const opened = await local.api.call('POST', `/invoices/${id}/disputes`, { reason: 'Livraison incomplète.' });
     expect(opened.status).toBe(201);
     await local.api.advance('P3D');
-    const resolved = await local.api.call('POST', `/invoices/${id}/disputes/${opened.body.dispute.id}/resolve`, { outcome: 'rejected' });
+    const resolved = await local.api.call('POST', `/invoices/${id}/disputes/${opened.body.dispute.id}/resolve`, { outcome: 'rejected', reasons: 'La prestation a été livrée conforme au bon de commande signé.' });
     expect(resolved.status).toBe(200);
     await local.api.advance('P90D');
 

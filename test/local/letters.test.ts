@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { invoice, useLocalSystem } from '../support/local-client';
 import { creditorApi, flat, mailsOf, pdfOf } from '../support/letters';
@@ -111,7 +112,7 @@ describe('point 4: settlement and accessories, consistent everywhere', () => {
     expect(paidW.body.events.find((e: any) => e.type === 'accessories_waived')).toMatchObject({ reason: 'creditor_waiver', interest: '13.32', indemnity: '40.00' });
     const receiptW = flat((await mailsOf(local.api, 'ACC-WAIVE')).find((m) => /Reçu de paiement/.test(m.subject)).body.text);
     expect(receiptW).toContain('Le principal de la facture n° ACC-WAIVE est intégralement réglé et le dossier est clos.');
-    expect(receiptW).toContain("les pénalités de retard (13,32 €) et l’indemnité forfaitaire pour frais de recouvrement (40,00 €), dus de plein droit, comme annoncé, nous y renonçons une fois le principal réglé : ils ne vous sont pas réclamés.");
+    expect(receiptW).toContain("les pénalités de retard (13,32 €) et l’indemnité forfaitaire pour frais de recouvrement (40,00 €), dues de plein droit, comme annoncé, nous y renonçons une fois le principal réglé : elles ne vous sont pas réclamées.");
 
     // A payment plan after the mise en demeure: its letter says the accessories are waived if it is
     // kept in full, and keeping it in full closes the dossier with them waived.
@@ -237,5 +238,146 @@ describe('point 11: PDF fidelity', () => {
     for (const detail of ['Virement au bénéficiaire', 'IBAN : FR76 3000 6000 0112 3456 7890 189', 'BIC : AGRIFRPPXXX', 'Référence à indiquer : PDF-SPLIT', 'Paiement en ligne']) {
       expect(page, detail).toContain(detail);
     }
+  });
+});
+
+describe('point 2: prescription runs from the performance of the service', () => {
+  const local = useLocalSystem({ clockStart: CLOCK_START });
+
+  it('uses performanceDate when given, else the issue date; the view and the hand-off say which', async () => {
+    const a = await local.api.createInvoice(invoice({ invoiceNumber: 'PRESC-PERF', performanceDate: '2026-02-15' }));
+    expect(a.status).toBe(201);
+    expect(a.body.prescription).toMatchObject({ prescribesOn: '2031-02-15', startsOn: '2026-02-15', startingPoint: 'performance_date', runsFrom: '2026-02-15' });
+    const b = await local.api.createInvoice(invoice({ invoiceNumber: 'PRESC-ISSUE' }));
+    expect(b.body.prescription).toMatchObject({ prescribesOn: '2031-03-04', startsOn: '2026-03-04', startingPoint: 'issue_date' });
+    const bad = await local.api.createInvoice(invoice({ invoiceNumber: 'PRESC-BAD', performanceDate: '2026-05-01' }));
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details[0].path).toBe('performanceDate');
+
+    await local.api.advanceTo('2026-05-13T12:00:00Z');
+    const handoff = flat((await mailsOf(local.api, 'PRESC-PERF')).find((m) => /Transmission contentieux/.test(m.subject)).body.text);
+    expect(handoff).toContain('Prescription : 5 ans (art. L110-4 C. com.), à compter de l’exécution de la prestation ou de la livraison, le 15 février 2026 (Cass. com. 26 févr. 2020, n° 18-25.036) ; dernier jour pour agir : 15 février 2031.');
+    const handoffIssue = flat((await mailsOf(local.api, 'PRESC-ISSUE')).find((m) => /Transmission contentieux/.test(m.subject)).body.text);
+    expect(handoffIssue).toContain('à compter de la date d’émission de la facture, le 4 mars 2026, faute de date d’exécution de la prestation communiquée');
+    expect(handoffIssue).toContain('dernier jour pour agir : 4 mars 2031');
+  });
+});
+
+describe('point 3: an acknowledgment of debt only with proof from the debtor (C. civ. 2240)', () => {
+  const local = useLocalSystem({ clockStart: CLOCK_START });
+
+  it('a plan alone restarts nothing; the debtor’s e-mail, stored as evidence, does; the plan letter asks for it', async () => {
+    const { body } = await local.api.createInvoice(invoice({ invoiceNumber: 'ACK-MAIL' }));
+    await local.api.advanceTo('2026-04-08T12:00:00Z');
+    const plan = await local.api.call('POST', `/invoices/${body.id}/payment-plan`, {
+      instalments: [
+        { dueDate: '2026-05-05', amount: '625.00' },
+        { dueDate: '2026-06-05', amount: '625.00' },
+      ],
+    });
+    expect(plan.status).toBe(201);
+    expect(plan.body.events.map((e: any) => e.type)).not.toContain('debt_acknowledged');
+    expect(plan.body.prescription).toMatchObject({ prescribesOn: '2031-03-04', acknowledgedOn: [] });
+    const letter = flat((await mailsOf(local.api, 'ACK-MAIL')).find((m) => /Échéancier/.test(m.subject)).body.text);
+    expect(letter).toContain('Merci de nous confirmer votre accord sur cet échéancier par écrit, en répondant à ce courriel ou en nous retournant l’échéancier signé. Votre accord écrit, ou le paiement de la première échéance, vaut reconnaissance de votre dette de 1 250,00 €');
+    expect(letter).not.toMatch(/En acceptant cet échéancier, vous reconnaissez/);
+
+    // The debtor answers by e-mail; the creditor posts that e-mail as the proof.
+    await local.api.advanceTo('2026-04-09T12:00:00Z');
+    const eml = Buffer.from('From: compta@boulangerie-dupont.example\r\nSubject: Re: Échéancier\r\n\r\nBon pour accord sur l’échéancier.\r\n', 'utf8');
+    const accepted = await local.api.call('POST', `/invoices/${body.id}/payment-plan/acceptance`, {
+      acceptedOn: '2026-04-09',
+      kind: 'email',
+      document: { filename: 'accord.eml', contentType: 'message/rfc822', contentBase64: eml.toString('base64') },
+    });
+    expect(accepted.status).toBe(201);
+    const ack = accepted.body.events.find((e: any) => e.type === 'debt_acknowledged');
+    expect(ack).toMatchObject({ source: 'written_acceptance', kind: 'email', acknowledgedOn: '2026-04-09', prescribesOn: '2031-04-09', article: 'C. civ. 2240' });
+    expect(ack.evidenceKey).toMatch(new RegExp(`^dossiers/${body.id}/acknowledgments/pln_[a-z0-9]+-[0-9a-f]{16}\\.eml$`));
+    expect(accepted.body.prescription).toMatchObject({ prescribesOn: '2031-04-09', acknowledgedOn: ['2026-04-09'] });
+    // The evidence log points at the debtor's e-mail, byte for byte.
+    const log = (await local.api.call('GET', `/invoices/${body.id}/evidence`)).body;
+    const record = log.records.find((r: any) => r.type === 'debt_acknowledged');
+    expect(record).toMatchObject({ key: ack.evidenceKey, sha256: createHash('sha256').update(eml).digest('hex') });
+    // Once only: the first instalment paid later adds nothing.
+    const again = await local.api.call('POST', `/invoices/${body.id}/payment-plan/acceptance`, {
+      acceptedOn: '2026-04-09',
+      kind: 'email',
+      document: { filename: 'accord.eml', contentType: 'message/rfc822', contentBase64: eml.toString('base64') },
+    });
+    expect(again.status).toBe(200);
+    const paid = await local.api.pay(body.id, { amount: '625.00', paidOn: '2026-04-09', reference: 'ECH-ACK-1' });
+    expect(paid.body.events.filter((e: any) => e.type === 'debt_acknowledged')).toHaveLength(1);
+  });
+});
+
+describe('point 7: a rejected dispute gets a letter with the reasons; a consumer gets the mediator', () => {
+  const local = useLocalSystem({ clockStart: CLOCK_START });
+  const consumer = {
+    kind: 'consumer',
+    name: 'Jean Dupuis',
+    email: 'jean.dupuis@example.org',
+    language: 'fr',
+    address: { line1: '2 rue Neuve', postalCode: '69001', city: 'Lyon', country: 'FR' },
+  };
+
+  it('B2C: reasons, what remains due, when reminders resume, and the consumer mediator (C. conso. L616-1); B2B: no mediator; none on file: not sent', async () => {
+    const c = (await local.api.createInvoice(invoice({ invoiceNumber: 'DSP-B2C', debtor: consumer }))).body;
+    const b = (await local.api.createInvoice(invoice({ invoiceNumber: 'DSP-B2B' }))).body;
+    const noMediator = await creditorApi(local.api, 'no-mediator', { consumerMediator: undefined });
+    const n = (await noMediator.createInvoice(invoice({ invoiceNumber: 'DSP-NOMED', debtor: consumer }))).body;
+    await local.api.advanceTo('2026-04-08T12:00:00Z');
+    const open = async (post: (p: string, b: unknown) => Promise<any>, id: string) =>
+      (await post(`/invoices/${id}/disputes`, { reason: 'Le chauffe-eau fuit depuis la pose.' })).body.dispute.id;
+    const post = (p: string, body: unknown) => local.api.call('POST', p, body);
+    const [dc, db, dn] = [await open(post, c.id), await open(post, b.id), await open(noMediator.post, n.id)];
+    await local.api.advanceTo('2026-04-10T12:00:00Z');
+    const reasons = 'Notre technicien est intervenu le 9 avril : la fuite vient du robinet existant, non fourni par nous.';
+    const missing = await post(`/invoices/${c.id}/disputes/${dc}/resolve`, { outcome: 'rejected' });
+    expect(missing.status).toBe(400);
+    const rejected = await post(`/invoices/${c.id}/disputes/${dc}/resolve`, { outcome: 'rejected', reasons });
+    expect(rejected.status).toBe(200);
+    expect(rejected.body.events.find((e: any) => e.type === 'dispute_rejected')).toMatchObject({ disputeId: dc, reasons });
+    const letter = (await mailsOf(local.api, 'DSP-B2C')).find((m) => /Réponse à votre contestation/.test(m.subject));
+    const t = flat(letter.body.text);
+    expect(t).toContain('Bonjour Jean Dupuis,');
+    expect(t).toContain('Nous avons examiné votre contestation du 8 avril 2026 concernant la facture n° DSP-B2C');
+    expect(t).toContain(`Motifs de notre réponse : ${reasons}`);
+    // Not before 5 business days (17 April); the formal reminder keeps its policy date, Monday 20 April.
+    expect(rejected.body.nextAction).toEqual({ stage: 'formal_reminder', at: '2026-04-20T07:00:00.000Z' });
+    expect(t).toContain('La somme de 1 250,00 € reste donc due au 10 avril 2026. Sans règlement de votre part, nos relances reprendront à compter du 20 avril 2026.');
+    expect(t).toContain('vous pouvez recourir gratuitement au médiateur de la consommation dont Atelier Lumière SAS relève (articles L612-1 et L616-1 du Code de la consommation) : Médiateur de la consommation (exemple), https://mediateur-consommation.example, 1 rue de la Médiation, 75008 Paris.');
+
+    await post(`/invoices/${b.id}/disputes/${db}/resolve`, { outcome: 'rejected', reasons: 'Livraison conforme au bon signé.' });
+    const letterB = flat((await mailsOf(local.api, 'DSP-B2B')).find((m) => /Réponse à votre contestation/.test(m.subject)).body.text);
+    expect(letterB).toContain('Motifs de notre réponse : Livraison conforme au bon signé.');
+    expect(letterB).not.toMatch(/médiateur/i);
+
+    // A consumer's complaint is never closed without the mediator: the letter is refused, recorded for a person.
+    const r = await noMediator.post(`/invoices/${n.id}/disputes/${dn}/resolve`, { outcome: 'rejected', reasons });
+    expect(r.status).toBe(200);
+    expect(r.body.events.at(-1)).toMatchObject({ type: 'message_failed', kind: 'dispute_rejection', reason: expect.stringMatching(/consumer mediator \(C\. conso\. L616-1\)/) });
+    expect((await mailsOf(local.api, 'DSP-NOMED')).filter((m) => /Réponse/.test(m.subject))).toHaveLength(0);
+  });
+});
+
+describe('point 9: overseas debtors get letters in their own morning', () => {
+  const local = useLocalSystem({ clockStart: CLOCK_START });
+
+  it('a Martinique debtor gets each letter at 09:00 Fort-de-France time (13:00Z), not at 03:00', async () => {
+    const debtor = { ...invoice().debtor, name: 'Distillerie du Prêcheur SARL', email: 'compta@precheur.example', address: { line1: '1 rue du Port', postalCode: '97200', city: 'Fort-de-France', country: 'FR' } };
+    const { body } = await local.api.createInvoice(invoice({ invoiceNumber: 'MQ-1', debtor }));
+    // Due Friday 3 April: +3 = Monday 6 April (Easter Monday) -> Tuesday 7 April, 09:00 in Martinique (UTC-4).
+    expect(body.schedule[0]).toEqual({ stage: 'first_reminder', at: '2026-04-07T13:00:00.000Z' });
+    for (const s of body.schedule) expect(s.at).toMatch(/T13:00:00\.000Z$/);
+    await local.api.advanceTo('2026-04-07T12:59:00Z');
+    expect(await mailsOf(local.api, 'MQ-1')).toHaveLength(0);
+    await local.api.advanceTo('2026-04-07T13:00:00Z');
+    const view = (await local.api.getInvoice(body.id)).body;
+    expect(view.events.find((e: any) => e.type === 'notice_sent')).toMatchObject({ stage: 'first_reminder', at: '2026-04-07T13:00:00.000Z' });
+    expect(await mailsOf(local.api, 'MQ-1')).toHaveLength(1);
+    // A promise is checked at 09:00 the debtor's time too.
+    const promise = await local.api.call('POST', `/invoices/${body.id}/promises`, { date: '2026-04-24', amount: '1250.00' });
+    expect(promise.body.promise.checkAt).toBe('2026-04-28T13:00:00.000Z');
   });
 });

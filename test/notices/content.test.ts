@@ -69,7 +69,8 @@ describe('formal reminder', () => {
   it('gives context, dates, amounts with penalties and indemnity, deadline, payment methods, contact (B2B)', async () => {
     const ctx = sampleContext(b2b, 'formal_reminder', 'fr');
     const r = await renderNotice(ctx);
-    expect(r.subject).toContain('22 janvier 2026');
+    // The engine's deadline: 8 days after sending, but before the mise en demeure it announces.
+    expect(r.subject).toContain('19 janvier 2026');
     expectIn(
       r,
       'Malgré notre précédent rappel',
@@ -80,7 +81,7 @@ describe('formal reminder', () => {
       'Indemnité forfaitaire pour frais de recouvrement',
       formatMoney(4000, 'fr'),
       formatMoney(ctx.breakdown.totalDueCents, 'fr'),
-      'au plus tard le 22 janvier 2026',
+      'au plus tard le 19 janvier 2026',
       'IBAN',
       'Sophie Martin',
     );
@@ -89,7 +90,7 @@ describe('formal reminder', () => {
   it('English amounts and dates are formatted the English way', async () => {
     const ctx = sampleContext(b2b, 'formal_reminder', 'en');
     const r = await renderNotice(ctx);
-    expectIn(r, '12 January 2026', '12.15% a year', '€40.00', formatMoney(ctx.breakdown.totalDueCents, 'en'), 'no later than 22 January 2026');
+    expectIn(r, '12 January 2026', '12.15% a year', '€40.00', formatMoney(ctx.breakdown.totalDueCents, 'en'), 'no later than 19 January 2026');
   });
 
   it('is refused without a deadline', async () => {
@@ -134,7 +135,8 @@ describe('B2B versus B2C', () => {
 
   it('B2C litigation hand-off shows legal interest lines, labelled as such', async () => {
     const r = await renderNotice(sampleContext(b2c, 'litigation_handoff'));
-    expectIn(r, 'Intérêts au taux légal du 22 avril 2026 au 20 mai 2026', '2,62 %', 'juge des contentieux de la protection', 'petites créances', '2 ans (art. L218-2');
+    // From the day after the mise en demeure; the payment of 23 April lowers the basis from the 24th.
+    expectIn(r, 'Intérêts au taux légal du 22 avril 2026 au 23 avril 2026', 'Intérêts au taux légal du 24 avril 2026 au 20 mai 2026', '2,62 %', 'juge des contentieux de la protection', 'petites créances', '2 ans (art. L218-2');
   });
 });
 
@@ -233,7 +235,8 @@ describe('follow-up letters', () => {
   });
 
   it('instalment reminder: date and amount', async () => {
-    expectIn(await renderNotice(sampleContext(b2b, 'instalment_reminder', 'en')), 'due on 30 April 2026', '€1,500.00');
+    const ctx = sampleContext(b2b, 'instalment_reminder', 'en');
+    expectIn(await renderNotice(ctx), 'due on 30 April 2026', formatMoney(ctx.instalment!.amountCents, 'en'));
   });
 
   it('dispute acknowledgment: reference and reason, reminders paused', async () => {

@@ -25,7 +25,7 @@ describe('composeMime', () => {
   it('builds the mise en demeure e-mail: headers from the input, both bodies, the PDF', async () => {
     const ctx = sampleContext(b2b, 'formal_notice', 'fr');
     const { rendered, raw, parsed } = await composeFor(ctx);
-    expect(parsed.messageId).toBe('<AMI-2025-0142.formal_notice@amiable.example>');
+    expect(parsed.messageId).toBe('<dos_b2bsampleaaaaaaaaaaaaaaaa.formal_notice@amiable.example>');
     expect(parsed.date?.toISOString()).toBe('2026-07-10T07:00:00.000Z');
     expect(raw.toString('latin1')).toContain('Date: Fri, 10 Jul 2026 07:00:00 +0000');
     expect(parsed.subject).toBe('Mise en demeure – facture F-2025-0142');

@@ -57,6 +57,7 @@ const KIND_CODES: Record<NoticeKind, string> = {
   payment_plan_confirmation: 'ECH',
   instalment_reminder: 'ECR',
   dispute_acknowledgment: 'CON',
+  dispute_rejection: 'REJ',
 };
 
 /**
@@ -341,6 +342,29 @@ export function allocationBlocks(ctx: NoticeContext, language: Language): Block[
             "Conformément à l’article 1343-1 du Code civil, tout paiement partiel s’impute d’abord sur les intérêts échus, puis sur le principal.",
             'Under article 1343-1 of the French Civil Code, any partial payment is allocated first to the interest accrued, then to the principal.',
           ),
+    },
+  ];
+}
+
+/**
+ * The consumer mediator (C. conso. L612-1: free for the consumer; L616-1: the professional gives
+ * the consumer its name and website when a complaint is not settled), from the creditor profile.
+ * Empty for a business debtor or when the profile names none (the checker then refuses a consumer
+ * letter that closes a complaint).
+ */
+export function mediatorBlocks(ctx: NoticeContext, language: Language): Block[] {
+  const m = ctx.creditor.consumerMediator;
+  if (ctx.debtor.kind !== 'consumer' || !m) return [];
+  const t = tr(language);
+  const where = `${singleLine(m.name)}, ${singleLine(m.website)}${m.address ? `, ${addressInline(m.address, language)}` : ''}`;
+  return [
+    { type: 'heading', text: t('Médiation de la consommation', 'Consumer mediation') },
+    {
+      type: 'paragraph',
+      text: t(
+        `Si cette réponse ne vous satisfait pas, vous pouvez recourir gratuitement au médiateur de la consommation dont ${creditorName(ctx)} relève (articles L612-1 et L616-1 du Code de la consommation) : ${where}.`,
+        `If this answer does not satisfy you, you may refer the matter free of charge to the consumer mediator ${creditorName(ctx)} adheres to (articles L612-1 and L616-1 of the French Consumer Code): ${where}.`,
+      ),
     },
   ];
 }

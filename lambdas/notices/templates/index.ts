@@ -2,6 +2,7 @@
 import type { NoticeKind } from '../types';
 import type { Template } from './common';
 import { disputeAcknowledgment } from './dispute-acknowledgment';
+import { disputeRejection } from './dispute-rejection';
 import { firstReminder } from './first-reminder';
 import { formalNotice } from './formal-notice';
 import { formalReminder } from './formal-reminder';
@@ -21,6 +22,7 @@ export const TEMPLATES: Record<NoticeKind, Template> = {
   payment_plan_confirmation: paymentPlanConfirmation,
   instalment_reminder: instalmentReminder,
   dispute_acknowledgment: disputeAcknowledgment,
+  dispute_rejection: disputeRejection,
 };
 
 export type { NoticeDraft, Template } from './common';

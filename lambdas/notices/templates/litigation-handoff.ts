@@ -26,6 +26,26 @@ import {
 /** CPCE L125-1 / R125-1: simplified small-claims procedure up to 5,000 EUR incl. interest. */
 const SMALL_CLAIMS_LIMIT_CENTS = 500_000;
 
+/**
+ * The prescription rule for the lawyer: 5 years B2B (C. com. L110-4), 2 years B2C (C. conso.
+ * L218-2), running from the performance of the service or delivery (Cass. com. 26 Feb 2020,
+ * 18-25.036; Cass. 1re civ. 19 May 2021, 20-12.520), with the date used and the last day to act.
+ */
+function prescriptionLine(ctx: NoticeContext): string {
+  const f = fmt('fr');
+  const b2b = ctx.breakdown.regime === 'b2b';
+  const base = b2b ? 'Prescription : 5 ans (art. L110-4 C. com.)' : 'Prescription : 2 ans (art. L218-2 C. conso.)';
+  const p = ctx.prescription;
+  const from = !p
+    ? ''
+    : p.startingPoint === 'performance_date'
+      ? `, à compter de l’exécution de la prestation ou de la livraison, le ${f.date(p.startsOn)} (Cass. com. 26 févr. 2020, n° 18-25.036${b2b ? '' : ' ; Cass. 1re civ. 19 mai 2021, n° 20-12.520'})`
+      : `, à compter de la date d’émission de la facture, le ${f.date(p.startsOn)}, faute de date d’exécution de la prestation communiquée (la prescription court de l’exécution ou de la livraison : Cass. com. 26 févr. 2020, n° 18-25.036 ; à vérifier sur pièces)`;
+  const restart = p && p.runsFrom !== p.startsOn ? ` ; interrompue par une reconnaissance de dette du ${f.date(p.runsFrom)} (art. 2240 C. civ.)` : '';
+  const last = p ? ` ; dernier jour pour agir : ${f.date(p.prescribesOn)}` : '';
+  return `${base}${from}${restart}${last}. La mise en demeure ne l’interrompt pas (Cass. com. 18 mai 2022, n° 20-23.204) ; une demande en justice, y compris une injonction de payer, l’interrompt (art. 2241 C. civ.).`;
+}
+
 export function litigationHandoff(ctx: NoticeContext): NoticeDraft {
   const lang = 'fr' as const;
   const f = fmt(lang);
@@ -54,11 +74,7 @@ export function litigationHandoff(ctx: NoticeContext): NoticeDraft {
       "Demande en justice jusqu’à 5 000 € : vérifier l’exigence d’une tentative préalable de résolution amiable (art. 750-1 CPC) selon la voie choisie.",
     );
   }
-  routes.push(
-    b2b
-      ? "Prescription : 5 ans (art. L110-4 C. com.). La mise en demeure ne l’interrompt pas (Cass. com. 18 mai 2022, n° 20-23.204) ; une demande en justice, y compris une injonction de payer, l’interrompt (art. 2241 C. civ.)."
-      : "Prescription : 2 ans (art. L218-2 C. conso.). La mise en demeure ne l’interrompt pas (Cass. com. 18 mai 2022, n° 20-23.204) ; une demande en justice, y compris une injonction de payer, l’interrompt (art. 2241 C. civ.).",
-  );
+  routes.push(prescriptionLine(ctx));
 
   const documents = [
     `Facture n° ${n} du ${f.date(ctx.invoice.issueDate)}.`,

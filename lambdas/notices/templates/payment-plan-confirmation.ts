@@ -1,6 +1,7 @@
 /**
  * Confirms an agreed payment plan: every instalment (date, amount), the payment methods, what the
- * plan covers, that it acknowledges the debt (C. civ. 2240) and what happens if an instalment is
+ * plan covers, that the debtor's written agreement (asked for here) or the first instalment paid
+ * acknowledges the debt (C. civ. 2240; only the debtor's own act counts) and what happens if an instalment is
  * missed. The plan covers the principal still due; the accessories (late-payment penalties, the
  * 40 € indemnity, or B2C legal interest) are waived if the plan is kept in full, and claimed again if
  * it breaks (escalation resumes on the full breakdown). domain/settlement.ts applies exactly this:
@@ -8,6 +9,7 @@
  * accessories waived.
  */
 import type { NoticeContext } from '../types';
+import { PLAN_ACCEPTANCE } from '../wording';
 import {
   actor,
   agencyFollowUpBlocks,
@@ -90,8 +92,8 @@ export function paymentPlanConfirmation(ctx: NoticeContext): NoticeDraft {
         {
           type: 'paragraph',
           text: f.t(
-            `En acceptant cet échéancier, vous reconnaissez devoir la somme de ${f.money(planTotal)} au titre de la facture n° ${n} (article 2240 du Code civil).`,
-            `By accepting this plan, you acknowledge owing ${f.money(planTotal)} under invoice ${n} (article 2240 of the French Civil Code).`,
+            `${PLAN_ACCEPTANCE.fr} Votre accord écrit, ou le paiement de la première échéance, vaut reconnaissance de votre dette de ${f.money(planTotal)} au titre de la facture n° ${n} (article 2240 du Code civil).`,
+            `${PLAN_ACCEPTANCE.en} Your written agreement, or the payment of the first instalment, acknowledges your debt of ${f.money(planTotal)} under invoice ${n} (article 2240 of the French Civil Code).`,
           ),
         },
         {

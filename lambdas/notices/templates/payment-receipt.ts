@@ -84,7 +84,9 @@ export function receiptBlocks(ctx: NoticeContext, lang: NoticeContext['language'
     blocks.push({
       type: 'paragraph',
       text: f.t(
-        `Le principal de la facture n° ${n} est intégralement réglé et le dossier est clos. Quant aux accessoires, ${accessories}, dus de plein droit, ${why} : ils ne vous sont pas réclamés.`,
+        ctx.breakdown.regime === 'b2b'
+          ? `Le principal de la facture n° ${n} est intégralement réglé et le dossier est clos. Quant aux accessoires, ${accessories}, dues de plein droit, ${why} : elles ne vous sont pas réclamées.`
+          : `Le principal de la facture n° ${n} est intégralement réglé et le dossier est clos. Quant aux accessoires, ${accessories}, dus de plein droit, ${why} : ils ne vous sont pas réclamés.`,
         `The principal of invoice ${n} is paid in full and the file is closed. As for the accessories, ${accessories}, due by law, ${why}: they are not claimed from you.`,
       ),
     });
@@ -102,7 +104,7 @@ export function receiptBlocks(ctx: NoticeContext, lang: NoticeContext['language'
       blocks.push({
         type: 'paragraph',
         text: f.t(
-          `Conformément à l’article 1343-1 du Code civil, ce paiement a été imputé d’abord sur les ${interest} échus${b2b ? ", puis sur l’indemnité forfaitaire" : ''}, puis sur le principal.`,
+          `Conformément à l’article 1343-1 du Code civil, ce paiement a été imputé d’abord sur les ${interest} ${b2b ? 'échues' : 'échus'}${b2b ? ", puis sur l’indemnité forfaitaire" : ''}, puis sur le principal.`,
           `Under article 1343-1 of the French Civil Code, this payment was allocated first to the ${interest} accrued${b2b ? ', then to the fixed recovery indemnity' : ''}, then to the principal.`,
         ),
       });
@@ -110,7 +112,7 @@ export function receiptBlocks(ctx: NoticeContext, lang: NoticeContext['language'
     const r = p.remaining;
     if (r) {
       const remainingRows: Field[] = [{ label: f.t('Principal restant dû', 'Principal outstanding'), value: f.money(r.principalCents) }];
-      if (r.interestCents > 0) remainingRows.push({ label: f.t(`${cap(interest)} restant dus`, `${cap(interest)} outstanding`), value: f.money(r.interestCents) });
+      if (r.interestCents > 0) remainingRows.push({ label: f.t(`${cap(interest)} restant ${ctx.breakdown.regime === 'b2b' ? 'dues' : 'dus'}`, `${cap(interest)} outstanding`), value: f.money(r.interestCents) });
       if (r.indemnityCents > 0) remainingRows.push({ label: f.t('Indemnité forfaitaire restant due', 'Fixed recovery indemnity outstanding'), value: f.money(r.indemnityCents) });
       blocks.push({ type: 'heading', text: f.t(`Ce qui reste dû au ${f.date(ctx.breakdown.asOf)}`, `What remains due as of ${f.date(ctx.breakdown.asOf)}`) }, { type: 'fields', rows: remainingRows });
     }
