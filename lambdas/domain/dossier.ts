@@ -3,7 +3,7 @@
  * The store applies them with a conditional write on the dossier's version, so concurrent
  * requests (a payment racing a send) take turns and nothing is half-written.
  */
-import { computeBreakdown } from './breakdown';
+import { computeBreakdown, type BreakdownInput } from './breakdown';
 import { parisDateOf } from './prescription';
 import { holidayRegionFor } from './calendar';
 import { conflict, DomainError } from './errors';
@@ -376,8 +376,13 @@ export function markNeedsAttention(d: Dossier, reason: string, now: Date): Dossi
 }
 
 export function breakdownFor(d: Dossier, creditor: CreditorProfile, asOf: IsoDate): AmountBreakdown {
+  return computeBreakdown(breakdownInputFor(d, creditor, asOf));
+}
+
+/** What the breakdown of a dossier is computed from (breakdownFor; the litigation dossier explains it). */
+export function breakdownInputFor(d: Dossier, creditor: CreditorProfile, asOf: IsoDate): BreakdownInput {
   const formalNotice = sentStages(d).find((s) => s.stage === 'formal_notice');
-  return computeBreakdown({
+  return {
     invoice: {
       amountCents: netAmountCents(d),
       dueDate: d.invoice.dueDate,
@@ -392,7 +397,7 @@ export function breakdownFor(d: Dossier, creditor: CreditorProfile, asOf: IsoDat
     payments: d.payments.map((p) => ({ amountCents: p.amountCents, paidOn: p.paidOn })),
     asOf,
     formalNoticeSentOn: formalNotice ? parisDateOf(formalNotice.at) : undefined,
-  });
+  };
 }
 
 export interface DossierView {
