@@ -6,6 +6,7 @@
  */
 import type { AmountBreakdown, CreditorProfile, Debtor, Invoice, IsoDate, Language, PenaltyLine } from '../domain/model';
 import { addDays, parseIsoDate } from './format';
+import { sampleLitigation } from './litigation-samples';
 import { letterReference } from './templates/common';
 import { NOTICE_KINDS, type NoticeContext, type NoticeKind } from './types';
 
@@ -402,6 +403,7 @@ export function sampleContext(dossier: SampleDossier, kind: NoticeKind, language
     sentAt,
     ...extras,
     ...(dossier.agencyFirstLetter && kind !== 'first_reminder' ? { agencyFirstLetter: dossier.agencyFirstLetter } : {}),
+    ...(kind === 'litigation_handoff' ? { litigation: sampleLitigation(dossier, sentAt, bd) } : {}),
   };
 }
 
