@@ -8,7 +8,8 @@ export type HandlerName =
   | 'record-payment'
   | 'dossier-actions'
   | 'tasks'
-  | 'evidence';
+  | 'evidence'
+  | 'litigation';
 
 export interface ApiRoute {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -34,6 +35,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/invoices/{id}/resume', handler: 'dossier-actions' },
   { method: 'GET', path: '/invoices/{id}/evidence', handler: 'evidence' },
   { method: 'POST', path: '/invoices/{id}/evidence-bundle', handler: 'evidence' },
+  { method: 'GET', path: '/invoices/{id}/litigation', handler: 'litigation' },
+  { method: 'POST', path: '/invoices/{id}/handoff', handler: 'litigation' },
   { method: 'GET', path: '/tasks', handler: 'tasks' },
   { method: 'POST', path: '/tasks/{taskId}/complete', handler: 'tasks' },
 ];

@@ -40,6 +40,7 @@ const profileSchema = z.object({
     .refine(isBuiltinPolicyName, { error: `must name a built-in policy: ${Object.keys(BUILTIN_POLICIES).join(', ')}` })
     .optional(),
   pursueAccessories: z.boolean().optional(),
+  handoff: z.enum(['automatic', 'approval']).optional(),
   commitmentTerms: z
     .object(
       Object.fromEntries(

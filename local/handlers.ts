@@ -12,6 +12,7 @@ const MODULES: Record<string, () => Promise<{ handler: AnyHandler }>> = {
   'dossier-actions': () => import('../lambdas/dossier-actions'),
   tasks: () => import('../lambdas/tasks'),
   evidence: () => import('../lambdas/evidence'),
+  litigation: () => import('../lambdas/litigation'),
   'send-notice': () => import('../lambdas/send-notice'),
   'mark-needs-attention': () => import('../lambdas/mark-needs-attention'),
   'review-commitment': () => import('../lambdas/review-commitment'),

@@ -1,8 +1,9 @@
 /**
  * The local stand-in for API Gateway: the same routes (lib/api-routes.ts), the same authorizer and
  * route handlers, the same error format for what API Gateway answers itself (401, 404, 413).
- * Plus the local-only routes, which need no key: /_local/clock (the simulated clock) and
- * /_local/ses/events (an SES delivery event for a message sent, as EventBridge would deliver it).
+ * Plus the local-only routes, which need no key: /_local/clock (the simulated clock),
+ * /_local/ses/events (an SES delivery event for a message sent, as EventBridge would deliver it)
+ * and GET /_local/events (what Amiable put on the default EventBridge bus, e.g. DossierHandedOff).
  */
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
@@ -15,6 +16,7 @@ import { settings } from '../lambdas/adapters/env';
 import { ClockController } from './clock-controller';
 import { lambdaContext, loadHandler } from './handlers';
 import { buildSesEvent, parseLocalSesEvent } from './ses-events';
+import type { BusEventRecord } from './eventbridge';
 
 const MAX_BODY = 1024 * 1024;
 
@@ -48,9 +50,16 @@ function readBody(req: http.IncomingMessage): Promise<string | null> {
   });
 }
 
-export async function startHttpFront(opts: { port: number; clock: ClockController }): Promise<HttpFront> {
+export interface FrontOptions {
+  port: number;
+  clock: ClockController;
+  /** The local default EventBridge bus's log (local/eventbridge.ts). */
+  events?: () => BusEventRecord[];
+}
+
+export async function startHttpFront(opts: FrontOptions): Promise<HttpFront> {
   const server = http.createServer((req, res) => {
-    handle(req, res, opts.clock).catch((e) => {
+    handle(req, res, opts.clock, opts.events ?? (() => [])).catch((e) => {
       if (e instanceof DomainError) return error(res, e.status === 400 && e.code === 'payload_too_large' ? 413 : e.status, e.code, e.message, e.details);
       console.error('local front:', e);
       error(res, 500, 'internal', 'Internal error.');
@@ -71,10 +80,17 @@ export async function startHttpFront(opts: { port: number; clock: ClockControlle
   };
 }
 
-async function handle(req: http.IncomingMessage, res: http.ServerResponse, clock: ClockController): Promise<void> {
+async function handle(req: http.IncomingMessage, res: http.ServerResponse, clock: ClockController, events: () => BusEventRecord[]): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://local');
   const method = (req.method ?? 'GET').toUpperCase();
   const body = await readBody(req);
+
+  if (url.pathname === '/_local/events') {
+    if (method !== 'GET') return error(res, 404, 'not_found', 'No such route.');
+    const detailType = url.searchParams.get('detail-type');
+    const list = events().filter((e) => !detailType || e['detail-type'] === detailType);
+    return send(res, { statusCode: 200, body: JSON.stringify({ events: list }) });
+  }
 
   if (url.pathname === '/_local/clock') {
     if (method === 'GET') return send(res, { statusCode: 200, body: JSON.stringify({ now: clock.now().toISOString() }) });

@@ -91,6 +91,12 @@ export interface CreditorProfile {
   pursueAccessories?: boolean;
   /** The creditor's terms for promises and payment plans (defaults: 2, 2 and 3 days). */
   commitmentTerms?: CommitmentTerms;
+  /**
+   * What happens when the mise en demeure's grace period ends unpaid: the dossier goes to counsel
+   * at once ("automatic", the default), or waits in awaiting_handoff_approval until someone
+   * approves it (POST /invoices/{id}/handoff) or a payment, plan or dispute changes its course.
+   */
+  handoff?: 'automatic' | 'approval';
 }
 
 /** How long a commitment is given before it counts as broken, and when instalments are reminded. */
@@ -111,6 +117,7 @@ export type DossierStatus =
   | 'paid'
   | 'cancelled'
   | 'handed_off'
+  | 'awaiting_handoff_approval'
   | 'needs_attention';
 
 export interface ScheduledStage {

@@ -250,3 +250,12 @@ export function parseResume(body: unknown): { debtorEmail?: string; note?: strin
   const { debtorEmail, note } = parsed.data;
   return { ...(debtorEmail ? { debtorEmail } : {}), ...(note ? { note } : {}) };
 }
+
+const handoffBody = z.object({ approvedBy: text(200) }).strict();
+
+/** POST /invoices/{id}/handoff: who approves handing the dossier to counsel. */
+export function parseHandoffApproval(body: unknown): { approvedBy: string } {
+  const parsed = handoffBody.safeParse(body, REPORT);
+  if (!parsed.success) throw invalid(detailsOf(parsed.error), 'Invalid hand-off approval');
+  return { approvedBy: parsed.data.approvedBy };
+}

@@ -3,6 +3,7 @@ import { clock } from '../adapters/clock';
 import { stopWaiting } from './generations';
 import { updateOwnDossier } from './dossier-access';
 import { sendFollowUp } from './follow-ups';
+import { reportPaymentToCounsel } from './litigation';
 
 export interface PaymentOutcome {
   created: boolean;
@@ -26,5 +27,7 @@ export async function applyPayment(creditorId: string, dossierId: string, paymen
       eventFields: { reference: payment.reference },
     });
   }
+  // In counsel's hands already: counsel hears of every payment (a settling one stops the procedure).
+  if (result.kind === 'recorded') dossier = await reportPaymentToCounsel(dossier, payment, result.settled);
   return { created: result.kind === 'recorded', view: dossierView(dossier, clock().now()) };
 }

@@ -27,6 +27,13 @@ const sends = (identity: string) => [
   ...on('ses-configuration-set', 'ses:SendEmail', 'ses:SendRawEmail'),
 ];
 const DOMAIN = PROD['amiable:senderDomain'];
+/** Evidence bundles: read evidence and bundles, write bundles (services/evidence.ts). */
+const bundles = () => [
+  ...on('vault/bundles/*', 's3:PutObject', 's3:PutObjectRetention', 's3:GetObject', 's3:GetObjectVersion'),
+  ...on('vault/dossiers/*', 's3:GetObject', 's3:GetObjectVersion'),
+];
+/** DossierHandedOff on the default bus (services/litigation.ts), source "amiable" only. */
+const publishes = () => on('default-event-bus', 'events:PutEvents');
 
 const EXPECTED: Record<string, string[]> = {
   authorizer: on('table', 'dynamodb:GetItem'),
@@ -40,7 +47,10 @@ const EXPECTED: Record<string, string[]> = {
     ...on('executions', 'states:StopExecution'),
   ],
   tasks: writes(),
-  'send-notice': [...writes(), ...sends(DOMAIN)],
+  // The hand-off: the litigation dossier and the evidence bundle for counsel, DossierHandedOff.
+  'send-notice': [...writes(), ...sends(DOMAIN), ...bundles(), ...publishes()],
+  // GET /litigation (log read, dossier kept as evidence), POST /handoff (the hand-off above).
+  litigation: [...writes(), ...sends(DOMAIN), ...bundles(), ...publishes()],
   'review-commitment': [...writes(), ...sends(DOMAIN)],
   'mark-needs-attention': writes(),
   // Reads the log (catching it up), reads evidence into bundles, writes bundles and signs their links.
@@ -105,7 +115,7 @@ describe('least privilege, function by function', () => {
 
   it('sends mail only from the configured identity; identity/* only without a sender domain, with its reason', () => {
     const pattern = /ses-identity\//;
-    for (const handler of ['send-notice', 'review-commitment', 'record-payment', 'dossier-actions']) {
+    for (const handler of ['send-notice', 'review-commitment', 'record-payment', 'dossier-actions', 'litigation']) {
       const identities = permissionsOfRole(template, roleOfHandler(template, handler)).filter((p) => pattern.test(p));
       expect(identities, handler).toEqual(on(`ses-identity/${DOMAIN}`, 'ses:SendEmail', 'ses:SendRawEmail'));
     }
@@ -118,6 +128,17 @@ describe('least privilege, function by function', () => {
       .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
       .map((m) => JSON.stringify(m.data));
     expect(acks.some((a) => a.includes('identity/*') && a.includes('No amiable:senderDomain configured'))).toBe(true);
+  });
+
+  it('publishes on the default bus only, and only events whose source is amiable', () => {
+    for (const handler of ['send-notice', 'litigation']) {
+      const statements = statementsOfRole(template, roleOfHandler(template, handler)).filter((st) => [].concat(st.Action).includes('events:PutEvents' as never));
+      expect(statements, handler).toHaveLength(1);
+      expect(JSON.stringify(statements[0].Resource)).toMatch(/:event-bus\/default"/);
+      expect(statements[0].Condition).toEqual({ StringEquals: { 'events:source': 'amiable' } });
+    }
+    const others = Object.keys(EXPECTED).filter((h) => h !== 'send-notice' && h !== 'litigation');
+    for (const handler of others) expect(permissionsOfRole(template, roleOfHandler(template, handler)).join(), handler).not.toContain('events:');
   });
 
   it('caches the key authorizer 10 s: a revoked key stops working within 10 s', () => {

@@ -9,7 +9,7 @@
  */
 import { formatMoney, parseEuros } from '../../domain/money';
 import { singleLine } from '../escape';
-import { addressInline, formatSiren } from '../format';
+import { addressInline, formatSiren, parisDate } from '../format';
 import { counselSalutation, litigationPdfFilename, renderLitigationPdf } from '../litigation-dossier';
 import type { Block, Field } from '../letter';
 import type { NoticeContext } from '../types';
@@ -165,3 +165,79 @@ export function litigationHandoff(ctx: NoticeContext): NoticeDraft {
   };
 }
 
+
+export interface PaymentUpdateInput {
+  creditor: NoticeContext['creditor'];
+  debtor: NoticeContext['debtor'];
+  invoice: NoticeContext['invoice'];
+  /** When the dossier was handed to counsel. */
+  handedOffAt: string;
+  payment: { amountCents: number; paidOn: string; reference: string };
+  /** True when the payment settles the invoice: counsel is asked to stop the procedure. */
+  settled: boolean;
+  /** What remains due after the payment, as of its date. */
+  remaining: { asOf: string; principalCents: number; totalCents: number };
+  sentAt: string;
+}
+
+/**
+ * A payment recorded after the hand-off, reported to counsel (copied to the accountants): the
+ * amount, date and reference, what remains due; a settling payment asks counsel to stop the
+ * procedure. French, no internal id.
+ */
+export function litigationPaymentUpdate(input: PaymentUpdateInput): NoticeDraft {
+  const f = fmt('fr');
+  const n = singleLine(input.invoice.invoiceNumber);
+  const debtor = singleLine(input.debtor.name);
+  const creditor = singleLine(input.creditor.legalName);
+  const salutation = counselSalutation(input.creditor.litigationContact.name);
+  const handedOn = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(input.handedOffAt));
+  const p = input.payment;
+  const accessories = input.remaining.totalCents - input.remaining.principalCents;
+  const blocks: Block[] = [
+    {
+      type: 'paragraph',
+      text: `${debtor} a payé ${f.money(p.amountCents)} le ${f.date(p.paidOn)} (référence ${singleLine(p.reference)}) au titre de la facture n° ${n} de ${creditor}, dont nous vous avons confié le recouvrement le ${handedOn}.`,
+    },
+    {
+      type: 'fields',
+      rows: [
+        { label: 'Montant reçu', value: f.money(p.amountCents) },
+        { label: 'Date du paiement', value: f.date(p.paidOn) },
+        { label: 'Référence', value: singleLine(p.reference) },
+        { label: `Principal restant dû au ${f.date(input.remaining.asOf)}`, value: f.money(input.remaining.principalCents) },
+        { label: 'Total restant dû, accessoires compris', value: f.money(input.remaining.totalCents) },
+      ],
+    },
+    input.settled
+      ? {
+          type: 'paragraph',
+          emphasis: true,
+          text: `La facture est désormais réglée en principal : merci d'arrêter la procédure engagée pour ce dossier et de nous indiquer les frais éventuellement exposés.${
+            accessories > 0 ? ` Les pénalités et l'indemnité forfaitaire restent dues (${f.money(accessories)}) ; ${creditor} vous dira s'il entend les réclamer.` : ''
+          }`,
+        }
+      : {
+          type: 'paragraph',
+          text: `Le paiement est partiel : la procédure peut se poursuivre pour le solde de ${f.money(input.remaining.totalCents)} au ${f.date(input.remaining.asOf)}, les pénalités ou intérêts continuant de courir sur le principal restant dû. Un paiement partiel vaut reconnaissance de la dette (art. 2240 C. civ.).`,
+        },
+  ];
+  const closingSalutation = salutation === 'Maître,' ? 'Maître' : 'Madame, Monsieur';
+  return {
+    to: 'litigation_contact',
+    subject: input.settled
+      ? `Arrêt de la procédure – facture ${n} réglée – ${debtor}`
+      : `Paiement partiel reçu après transmission – facture ${n} – ${debtor}`,
+    letter: {
+      language: 'fr',
+      references: [
+        { label: 'Référence du créancier', value: `facture n° ${n}` },
+        { label: 'Date', value: f.date(parisDate(input.sentAt)) },
+      ],
+      greeting: salutation,
+      blocks,
+      closing: `Nous vous prions d'agréer, ${closingSalutation}, l'expression de nos salutations distinguées.`,
+      signature: [singleLine(input.creditor.contact.name), creditor],
+    },
+  };
+}
