@@ -174,11 +174,13 @@ export class AmiableStack extends Stack {
         return;
       case 'litigation':
         // The litigation dossier (log read, JSON/PDF kept as evidence); an approved hand-off:
-        // bundle for counsel, the message (SES), DossierHandedOff on the default bus.
+        // bundle for counsel, the message (SES), DossierHandedOff on the default bus; insolvency:
+        // the debtor's other dossiers (Query), the declaration drafts and tasks, waiting executions stopped.
         this.grantDossierWrites(fn);
         this.evidence.grantBundles(fn);
         this.mailer.grantSend(fn);
         this.grantPublish(fn);
+        this.grantStop(fn);
         return;
       default:
         return unknownHandler(handler);

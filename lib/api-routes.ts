@@ -37,6 +37,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/invoices/{id}/evidence-bundle', handler: 'evidence' },
   { method: 'GET', path: '/invoices/{id}/litigation', handler: 'litigation' },
   { method: 'POST', path: '/invoices/{id}/handoff', handler: 'litigation' },
+  { method: 'POST', path: '/invoices/{id}/insolvency', handler: 'litigation' },
   { method: 'GET', path: '/tasks', handler: 'tasks' },
   { method: 'POST', path: '/tasks/{taskId}/complete', handler: 'tasks' },
 ];

@@ -344,6 +344,8 @@ export function completeSend(d: Dossier, stage: Stage, token: string, now: Date,
  */
 export function claimFollowUp(d: Dossier, kind: string, token: string, realNowMs: number, leaseMs: number): { kind: 'claimed' | 'closed'; dossier: Dossier } {
   if (kind !== 'payment_receipt' && (d.status === 'paid' || d.status === 'cancelled')) return { kind: 'closed', dossier: d };
+  // Insolvency proceedings (C. com. L622-7, L622-21): nothing more is written to the debtor.
+  if (d.status === 'insolvency_proceedings' || d.events.some((e) => e.type === 'insolvency_opened')) return { kind: 'closed', dossier: d };
   return { kind: 'claimed', dossier: takeLease(d, kind, token, realNowMs, leaseMs) };
 }
 
@@ -365,7 +367,7 @@ export function releaseSend(d: Dossier, token: string): Dossier {
 }
 
 export function markNeedsAttention(d: Dossier, reason: string, now: Date): Dossier {
-  if (d.status === 'paid' || d.status === 'cancelled' || d.status === 'handed_off') return d;
+  if (d.status === 'paid' || d.status === 'cancelled' || d.status === 'handed_off' || d.status === 'insolvency_proceedings') return d;
   return {
     ...d,
     status: 'needs_attention',

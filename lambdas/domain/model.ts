@@ -118,6 +118,7 @@ export type DossierStatus =
   | 'cancelled'
   | 'handed_off'
   | 'awaiting_handoff_approval'
+  | 'insolvency_proceedings'
   | 'needs_attention';
 
 export interface ScheduledStage {

@@ -22,6 +22,7 @@ const MESSAGE_LABELS: Record<string, string> = {
   instalment_reminder: "Rappel d'échéance envoyé",
   dispute_acknowledgment: 'Accusé de réception de la contestation envoyé',
   litigation_payment_update: 'Paiement signalé au conseil chargé du contentieux',
+  litigation_insolvency_notice: 'Procédure collective signalée au conseil chargé du contentieux',
 };
 
 const LABELS: Record<string, string> = {
@@ -59,6 +60,8 @@ const LABELS: Record<string, string> = {
   handoff_awaiting_approval: 'Transmission au contentieux en attente de validation',
   handoff_approved: 'Transmission au contentieux validée',
   handoff_event_published: 'Transmission annoncée aux systèmes du créancier',
+  insolvency_opened: 'Procédure collective ouverte contre le débiteur : recouvrement arrêté',
+  insolvency_claim_drafted: 'Projet de déclaration de créance établi',
 };
 
 /** "Mise en demeure envoyée au débiteur", "Paiement reçu"... for one record. */

@@ -50,7 +50,8 @@ const EXPECTED: Record<string, string[]> = {
   // The hand-off: the litigation dossier and the evidence bundle for counsel, DossierHandedOff.
   'send-notice': [...writes(), ...sends(DOMAIN), ...bundles(), ...publishes()],
   // GET /litigation (log read, dossier kept as evidence), POST /handoff (the hand-off above).
-  litigation: [...writes(), ...sends(DOMAIN), ...bundles(), ...publishes()],
+  // Insolvency: the debtor's other dossiers, their declaration drafts and tasks; stops their executions.
+  litigation: [...writes(), ...sends(DOMAIN), ...bundles(), ...publishes(), ...on('executions', 'states:StopExecution')],
   'review-commitment': [...writes(), ...sends(DOMAIN)],
   'mark-needs-attention': writes(),
   // Reads the log (catching it up), reads evidence into bundles, writes bundles and signs their links.

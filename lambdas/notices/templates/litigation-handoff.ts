@@ -241,3 +241,64 @@ export function litigationPaymentUpdate(input: PaymentUpdateInput): NoticeDraft 
     },
   };
 }
+
+export interface InsolvencyNoticeInput {
+  creditor: NoticeContext['creditor'];
+  debtor: NoticeContext['debtor'];
+  invoice: NoticeContext['invoice'];
+  judgment: { date: string; procedureLabel: string; court: string; mandataire: string; role: string };
+  declaration: { amountCents: number; deadline: string; deadlineProvisional: boolean; filename: string };
+  sentAt: string;
+}
+
+/**
+ * Insolvency proceedings opened against a debtor already in counsel's hands: individual actions
+ * are suspended (C. com. L622-21) and the claim is to be declared (L622-24): counsel is told, with
+ * the draft declaration attached. French, no internal id.
+ */
+export function litigationInsolvencyNotice(input: InsolvencyNoticeInput): NoticeDraft {
+  const f = fmt('fr');
+  const n = singleLine(input.invoice.invoiceNumber);
+  const debtor = singleLine(input.debtor.name);
+  const salutation = counselSalutation(input.creditor.litigationContact.name);
+  const j = input.judgment;
+  const blocks: Block[] = [
+    {
+      type: 'paragraph',
+      text: `Par jugement du ${f.date(j.date)}, le ${singleLine(j.court)} a ouvert une ${j.procedureLabel} à l'égard de ${debtor}, débiteur de la facture n° ${n} de ${singleLine(input.creditor.legalName)} que nous vous avons transmise.`,
+    },
+    {
+      type: 'paragraph',
+      emphasis: true,
+      text: "Le jugement d'ouverture interrompt ou interdit toute action en justice tendant au paiement d'une créance antérieure (art. L622-21 C. com.) : merci de suspendre la procédure engagée pour cette facture.",
+    },
+    {
+      type: 'fields',
+      rows: [
+        { label: `${j.role[0]!.toUpperCase()}${j.role.slice(1)}`, value: singleLine(j.mandataire) },
+        { label: 'Montant à déclarer, arrêté au jugement', value: f.money(input.declaration.amountCents) },
+        { label: 'Déclaration au plus tard le', value: `${f.date(input.declaration.deadline)}${input.declaration.deadlineProvisional ? ' (compté du jugement, à recalculer à la publication au BODACC)' : ''}` },
+      ],
+    },
+    {
+      type: 'paragraph',
+      text: `Un projet de déclaration de créance est joint (${input.declaration.filename}), à vérifier et signer par le créancier ou son mandataire (art. L622-24 C. com.). Les intérêts ont cessé de courir au jour du jugement (art. L622-28 C. com.).`,
+    },
+  ];
+  const closingSalutation = salutation === 'Maître,' ? 'Maître' : 'Madame, Monsieur';
+  return {
+    to: 'litigation_contact',
+    subject: `Procédure collective – suspendre les poursuites – facture ${n} – ${debtor}`,
+    letter: {
+      language: 'fr',
+      references: [
+        { label: 'Référence du créancier', value: `facture n° ${n}` },
+        { label: 'Date', value: f.date(parisDate(input.sentAt)) },
+      ],
+      greeting: salutation,
+      blocks,
+      closing: `Nous vous prions d'agréer, ${closingSalutation}, l'expression de nos salutations distinguées.`,
+      signature: [singleLine(input.creditor.contact.name), singleLine(input.creditor.legalName)],
+    },
+  };
+}
