@@ -117,7 +117,8 @@ export function debtorPlace(address: Pick<PostalAddress, 'country' | 'postalCode
   return { kind: 'outside', country, why: LUGANO.has(country) ? 'lugano' : 'third_country' };
 }
 
-export type RouteCode = 'small_claims' | 'injonction_de_payer' | 'european_order_for_payment' | 'counsel';
+/** claim_declaration: the debtor is in insolvency proceedings (litigation.ts). */
+export type RouteCode = 'small_claims' | 'injonction_de_payer' | 'european_order_for_payment' | 'counsel' | 'claim_declaration';
 export type AlternativeCode = 'injonction_de_payer' | 'european_small_claims' | 'refere_provision';
 
 export interface ThresholdCheck {
@@ -353,6 +354,7 @@ export function priorAttempt(route: CourtRoute, totalDueCents: Cents): PriorAtte
     european_order_for_payment:
       "Pour ce dossier : les procédures européennes sont régies par les règlements n° 1896/2006 et n° 861/2007 ; l'article 750-1, règle propre au tribunal judiciaire français, n'est pas une condition de la requête européenne ; à vérifier avec le conseil si un petit litige européen est porté devant une juridiction française.",
     counsel: "Pour ce dossier : sans objet tant que la juridiction saisie n'est pas choisie ; à apprécier avec le conseil.",
+    claim_declaration: "Pour ce dossier : sans objet, la créance se déclare au mandataire judiciaire.",
   };
   return { article: 'art. 750-1 CPC', requiredForRecommendedRoute: false, conclusion: conclusions[route.code], statements };
 }

@@ -32,6 +32,7 @@ import { interestCents, rateForHalfYear } from './penalties';
 import { parisDateOf, prescriptionDetail } from './prescription';
 import { ecbRate, halfYearOf, legalRate } from './rates';
 import { CourtRoute, debtorPlace, priorAttempt, PriorAttempt, recommendRoute, SMALL_CLAIMS_LIMIT_CENTS } from './court-route';
+import { indemnityDropped, PROCEDURE_LABELS, type Procedure } from './insolvency';
 
 export const LITIGATION_FORMAT = 'amiable-litigation-dossier/1';
 /** Days before the prescription date from which the dossier flags it as close (90 days). */
@@ -409,7 +410,14 @@ function limitCrossedOn(d: Dossier, creditor: CreditorProfile, asOf: IsoDate, to
 export function buildLitigationDossier(input: LitigationInput): LitigationDossier {
   const { dossier: d, creditor, at, records } = input;
   const asOf = parisDateOf(at);
-  const explained = explainBreakdown(breakdownInputFor(d, creditor, asOf));
+  // Insolvency proceedings: the claim is the one to declare, frozen at the judgment (insolvency.ts).
+  const insolvency = d.events.find((e) => e.type === 'insolvency_opened');
+  const judgmentDate = insolvency ? String(insolvency.judgmentDate) : null;
+  const explained = explainBreakdown(
+    judgmentDate
+      ? { ...breakdownInputFor(d, creditor, judgmentDate), insolvency: indemnityDropped(judgmentDate, d.invoice.dueDate) }
+      : breakdownInputFor(d, creditor, asOf),
+  );
   const b = explained.breakdown;
   const paymentRefs = [...d.payments];
 
@@ -419,12 +427,14 @@ export function buildLitigationDossier(input: LitigationInput): LitigationDossie
   const daysLeft = daysBetween(asOf, p.prescribesOn);
   const partialPayments = d.payments.map((x) => x.paidOn).filter((on) => compareIsoDates(on, asOf) <= 0);
 
-  const route = recommendRoute({
-    debtor: d.debtor,
-    asOf,
-    principalDueCents: b.principalDueCents,
-    totalDueCents: b.totalDueCents,
-  });
+  const route = insolvency
+    ? insolvencyRoute(insolvency)
+    : recommendRoute({
+        debtor: d.debtor,
+        asOf,
+        principalDueCents: b.principalDueCents,
+        totalDueCents: b.totalDueCents,
+      });
   const place = debtorPlace(d.debtor.address);
   const agency = creditor.agency;
 
@@ -513,7 +523,9 @@ export function buildLitigationDossier(input: LitigationInput): LitigationDossie
       provisional: b.provisional,
       method: method(b.regime, creditor.pursueAccessories === true),
     },
-    interestRunning: running(d, creditor, asOf, b.principalDueCents, b.interest.lines.length > 0),
+    interestRunning: judgmentDate
+      ? { running: false, basis: null, ratePercent: null, rateSource: null, basisAmount: money(b.principalDueCents), perDay: '0.00', provisional: false, note: "Le jugement d'ouverture de la procédure collective a arrêté le cours des intérêts et pénalités (art. L622-28 C. com.)." }
+      : running(d, creditor, asOf, b.principalDueCents, b.interest.lines.length > 0),
     prescription: {
       startsOn: p.runsFrom,
       startingPoint:
@@ -535,9 +547,28 @@ export function buildLitigationDossier(input: LitigationInput): LitigationDossie
       ],
     },
     route: { ...route, smallClaimsLimitCrossedOn: route.code === 'small_claims' ? limitCrossedOn(d, creditor, asOf, b.totalDueCents) : null },
-    priorAttempt: priorAttempt(route, b.totalDueCents),
+    priorAttempt: insolvency
+      ? { ...priorAttempt(route, b.totalDueCents), conclusion: "Pour ce dossier : sans objet, la créance se déclare au mandataire judiciaire ; aucune action en paiement n'est possible (art. L622-21 C. com.)." }
+      : priorAttempt(route, b.totalDueCents),
     documents: documentsOf(d, records),
     timeline: d.events.map((e, i) => ({ seq: i + 1, at: e.at, type: e.type, label: input.describe?.(e) ?? e.type, detail: detailOf(e) })),
     evidenceHead: records && records.length > 0 ? { seq: records[records.length - 1]!.seq, hash: records[records.length - 1]!.hash } : (d.evidenceHead ?? null),
+  };
+}
+
+/** The debtor is in insolvency proceedings: no court route, the claim is declared (C. com. L622-21, L622-24). */
+function insolvencyRoute(opened: DossierEvent): CourtRoute {
+  const procedure = PROCEDURE_LABELS[opened.procedure as Procedure] ?? String(opened.procedure);
+  const role = opened.procedure === 'liquidation' ? 'liquidateur' : 'mandataire judiciaire';
+  return {
+    code: 'claim_declaration',
+    title: `Déclaration de créance au ${role}`,
+    reason: `${procedure[0]!.toUpperCase()}${procedure.slice(1)} ouverte par jugement du ${String(opened.judgmentDate)} (${String(opened.court)}) : le jugement interrompt ou interdit toute action en paiement d'une créance antérieure (art. L622-21 C. com.).`,
+    rule: "La créance antérieure se déclare au mandataire judiciaire (au liquidateur en liquidation) dans les deux mois de la publication du jugement d'ouverture au BODACC (art. L622-24 et R622-24 C. com.), pour son montant au jour du jugement (art. L622-25), les intérêts étant arrêtés (art. L622-28).",
+    court: `${String(opened.mandataire)}, ${role}`,
+    form: 'Déclaration de créance (projet établi par Amiable, à signer par le créancier ou son mandataire).',
+    filing: `Adressée au ${role} au plus tard le ${String(opened.declarationDeadline)}${opened.deadlineProvisional ? ' (délai compté du jugement tant que la date de publication au BODACC n\'est pas connue)' : ''}.`,
+    thresholds: [],
+    alternatives: [],
   };
 }

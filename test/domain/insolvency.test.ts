@@ -3,6 +3,7 @@ import { claimFollowUp, Dossier, markNeedsAttention, newDossier } from '../../la
 import { claimAtJudgment, declarationDeadline, indemnityDropped, InsolvencyInput, openInsolvency } from '../../lambdas/domain/insolvency';
 import type { CreditorProfile, Debtor } from '../../lambdas/domain/model';
 import { claimDraftLetter } from '../../lambdas/notices/insolvency-claim';
+import { buildLitigationDossier } from '../../lambdas/domain/litigation';
 import { renderText } from '../../lambdas/notices/render-text';
 
 const creditor = {
@@ -122,5 +123,18 @@ describe('draft declaration of claim', () => {
     expect(text).toContain('18 juillet 2026');
     expect(text).toContain('créance chirographaire');
     expect(text).toContain('40,00');
+  });
+});
+
+describe('the litigation dossier of an insolvent debtor', () => {
+  it('routes to the declaration of claim, with the claim frozen at the judgment and nothing running', () => {
+    const opened = openInsolvency(dossier(), judgment, NOW, 0).dossier;
+    const later = buildLitigationDossier({ dossier: opened, creditor, at: '2026-09-01T08:00:00.000Z' });
+    expect(later.route).toMatchObject({ code: 'claim_declaration', title: 'Déclaration de créance au mandataire judiciaire', court: 'Maître Anne Leroy, mandataire judiciaire' });
+    expect(later.route.reason).toMatch(/L622-21/);
+    expect(later.claim.interest.lines.at(-1)!.to).toBe('2026-05-18');
+    expect(later.claim.due.total).toBe(buildLitigationDossier({ dossier: opened, creditor, at: '2026-05-20T08:00:00.000Z' }).claim.due.total);
+    expect(later.interestRunning).toMatchObject({ running: false, perDay: '0.00' });
+    expect(later.priorAttempt.conclusion).toMatch(/sans objet/);
   });
 });

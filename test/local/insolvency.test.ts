@@ -63,6 +63,11 @@ describe('insolvency proceedings in local mode', () => {
       expect(log.records.find((r: any) => r.type === 'insolvency_claim_drafted')).toMatchObject({ key: x.declaration.key, sha256: x.declaration.sha256 });
     }
 
+    // The litigation dossier now says: declare the claim, no court action (L622-21).
+    const lit = (await local.api.call('GET', `/invoices/${ids.late}/litigation`)).body;
+    expect(lit.route).toMatchObject({ code: 'claim_declaration', court: 'Maître Anne Leroy, mandataire judiciaire' });
+    expect(lit.claim.due.total).toBe(late.declaration.amount);
+
     // Tasks with their deadline, in the creditor's to-do list.
     const tasks = (await local.api.call('GET', '/tasks')).body.tasks.filter((t: any) => t.task === 'insolvency_claim_declaration');
     expect(tasks.map((t: any) => [t.invoiceNumber, t.deadline, t.dossierStatus]).sort()).toEqual([
