@@ -211,7 +211,7 @@ function lineSource(line: PenaltyLine, d: Dossier, creditor: CreditorProfile): s
 }
 
 const BASIS_LABEL = {
-  'l441-10': 'Pénalités de retard au taux légal des transactions commerciales (BCE + 10 points, art. L441-10 II C. com.)',
+  'l441-10': "Pénalités de retard de l'art. L441-10 II C. com., au taux de refinancement de la BCE majoré de 10 points",
   contractual: 'Pénalités de retard au taux contractuel (art. L441-10 II C. com.)',
   legal: "Intérêts moratoires au taux de l'intérêt légal, à compter de la mise en demeure (art. 1231-6 et 1344-1 C. civ.)",
 } as const;

@@ -127,7 +127,7 @@ export function litigationLetter(ld: LitigationDossier): Letter {
     { label: 'Montant TTC', value: eur(c.invoice.amount) },
     ...(c.invoice.description ? [{ label: 'Objet', value: singleLine(c.invoice.description) }] : []),
     ...c.creditNotes.map((n) => ({ label: 'Avoir', value: `${eur(n.amount)} le ${date(parisDate(n.at))}` })),
-    { label: 'Fondement', value: c.interest.basisLabel },
+    { label: 'Intérêts de retard', value: c.interest.basisLabel },
   ];
 
   const routeFields: Field[] = [
