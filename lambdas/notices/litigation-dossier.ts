@@ -166,7 +166,7 @@ export function litigationLetter(ld: LitigationDossier): Letter {
     {
       type: 'fields',
       rows: [
-        { label: 'Délai', value: `${p.years} ans (${p.article})` },
+        { label: 'Délai', value: p.article },
         { label: 'Point de départ retenu', value: date(p.startsOn) },
         { label: 'Date de prescription', value: `${date(p.prescribesOn)} (dernier jour pour agir)` },
         ...(p.acknowledgedOn.length ? [{ label: 'Reconnaissances de dette', value: p.acknowledgedOn.map(date).join(', ') }] : []),
