@@ -7,6 +7,7 @@
 import type { AmountBreakdown, CreditorProfile, Debtor, Invoice, IsoDate, Language, PenaltyLine } from '../domain/model';
 import { DEFAULT_POLICY } from '../domain/policy';
 import { addDays, parseIsoDate } from './format';
+import { sampleLitigation } from './litigation-samples';
 import { letterReference } from './templates/common';
 import { NOTICE_KINDS, type NoticeContext, type NoticeKind } from './types';
 
@@ -405,6 +406,7 @@ export function sampleContext(dossier: SampleDossier, kind: NoticeKind, language
     sentAt,
     ...extras,
     ...(dossier.agencyFirstLetter && kind !== 'first_reminder' ? { agencyFirstLetter: dossier.agencyFirstLetter } : {}),
+    ...(kind === 'litigation_handoff' ? { litigation: sampleLitigation(dossier, sentAt, bd) } : {}),
   };
 }
 

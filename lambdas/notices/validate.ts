@@ -65,6 +65,10 @@ export function validateNoticeContext(ctx: NoticeContext): void {
     case 'dispute_acknowledgment':
       if (!ctx.dispute?.id) problems.push('dispute_acknowledgment needs dispute.id');
       break;
+    case 'litigation_handoff':
+      if (!ctx.litigation) problems.push('litigation_handoff needs the litigation dossier and the evidence bundle link (litigation)');
+      else if (ctx.litigation.dossier.creditorReference !== ctx.invoice.invoiceNumber) problems.push('the litigation dossier is not this invoice\'s');
+      break;
     default:
       break;
   }

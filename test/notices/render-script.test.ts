@@ -10,7 +10,7 @@ describe('npm run notices', () => {
 
   it('writes every kind in both languages for the three sample dossiers, with PDFs and .eml', () => {
     const stdout = execFileSync(join('node_modules', '.bin', 'tsx'), ['scripts/render-notices.ts', out], { encoding: 'utf8' });
-    expect(stdout).toMatch(/159 files written/);
+    expect(stdout).toMatch(/162 files written/);
     for (const dossier of ['b2b', 'b2c', 'agency']) {
       for (const lang of ['fr', 'en']) {
         for (const ext of ['txt', 'html', 'eml']) {
@@ -23,5 +23,7 @@ describe('npm run notices', () => {
     }
     const pdf = readFileSync(join(out, 'b2b', 'fr.mise-en-demeure-F-2025-0142.pdf'));
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    // The hand-off carries the litigation dossier.
+    expect(readFileSync(join(out, 'b2b', 'fr.dossier-contentieux-F-2025-0142.pdf')).subarray(0, 5).toString('latin1')).toBe('%PDF-');
   });
 });
