@@ -13,6 +13,7 @@ import { HandlerFunction } from './handler-function';
 import { IntakeApi } from './intake-api';
 import { Mailer } from './mailer';
 import { acknowledgeGrantWildcards } from './nag';
+import { EVENT_SOURCE } from '../lambdas/domain/dossier-handoff';
 
 /** Why a grant on this state machine's executions ends in a wildcard. */
 const EXECUTIONS_REASON =
@@ -94,6 +95,9 @@ export class AmiableStack extends Stack {
     });
     this.grantDossierWrites(sendNotice);
     this.mailer.grantSend(sendNotice);
+    // The hand-off: the litigation dossier's evidence bundle for counsel, and DossierHandedOff.
+    this.evidence.grantBundles(sendNotice);
+    this.grantPublish(sendNotice);
     this.grantDossierWrites(reviewCommitment);
     this.mailer.grantSend(reviewCommitment);
     this.grantDossierWrites(markNeedsAttention);
@@ -188,6 +192,16 @@ export class AmiableStack extends Stack {
         this.grantDossierWrites(fn);
         this.evidence.grantBundles(fn);
         return;
+      case 'litigation':
+        // The litigation dossier (log read, JSON/PDF kept as evidence); an approved hand-off:
+        // bundle for counsel, the message (SES), DossierHandedOff on the default bus; insolvency:
+        // the debtor's other dossiers (Query), the declaration drafts and tasks, waiting executions stopped.
+        this.grantDossierWrites(fn);
+        this.evidence.grantBundles(fn);
+        this.mailer.grantSend(fn);
+        this.grantPublish(fn);
+        this.grantStop(fn);
+        return;
       default:
         return unknownHandler(handler);
     }
@@ -200,6 +214,20 @@ export class AmiableStack extends Stack {
   private grantDossierWrites(fn: iam.IGrantable, extra: readonly DynamoAction[] = []): void {
     this.dossiers.grant(fn, [...DOSSIER_WRITER, ...extra]);
     this.evidence.grantEvidencePut(fn);
+  }
+
+  /**
+   * events:PutEvents on the account's default bus, for Amiable's own events only (source
+   * "amiable", docs/events.md): IAM checks the events:source condition key on each entry.
+   */
+  private grantPublish(fn: iam.IGrantable): void {
+    fn.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['events:PutEvents'],
+        resources: [this.mailer.defaultBus.eventBusArn],
+        conditions: { StringEquals: { 'events:source': EVENT_SOURCE } },
+      }),
+    );
   }
 
   private grantStop(fn: lambda.IFunction): void {

@@ -81,7 +81,7 @@ function nextActionStep(
  *
  *   RouteToNextStage -> WaitForFirstReminder -> CheckBeforeFirstReminder -> SendFirstReminder
  *     -> WaitForFormalReminder -> ... -> SendFormalNotice -> WaitForGracePeriodEnd
- *     -> CheckBeforeLitigationHandoff -> SendLitigationHandoff -> HandedOff
+ *     -> CheckBeforeLitigationHandoff -> SendLitigationHandoff -> HandedOff | AwaitingHandoffApproval
  *
  * A promise to pay or a payment plan moves the dossier to a new execution that starts at a
  * commitment checkpoint instead:
@@ -110,6 +110,9 @@ export class DunningWorkflow extends Construct {
       comment: 'Paid, cancelled, paused or handed off since the schedule was computed: nothing to send.',
     });
     const handedOff = new sfn.Succeed(this, 'HandedOff');
+    const awaitingApproval = new sfn.Succeed(this, 'AwaitingHandoffApproval', {
+      comment: 'The creditor approves hand-offs itself: the dossier waits (POST /invoices/{id}/handoff hands it off, outside this execution).',
+    });
     const failed = new sfn.Fail(this, 'EscalationFailed', {
       error: 'EscalationFailed',
       cause: 'A step failed after its retries; the dossier is flagged needs_attention.',
@@ -159,7 +162,10 @@ export class DunningWorkflow extends Construct {
       const isLast = index === STAGE_SPECS.length - 1;
       const afterSend = new sfn.Choice(this, isLast ? 'WasHandedOff' : `After${spec.label}`);
       if (isLast) {
-        afterSend.when(sfn.Condition.stringEquals('$.next.outcome', 'handed_off'), handedOff).otherwise(closed);
+        afterSend
+          .when(sfn.Condition.stringEquals('$.next.outcome', 'handed_off'), handedOff)
+          .when(sfn.Condition.stringEquals('$.next.outcome', 'awaiting_approval'), awaitingApproval)
+          .otherwise(closed);
       } else {
         afterSend
           .when(

@@ -15,6 +15,7 @@ const MODULES: Record<string, () => Promise<{ handler: AnyHandler }>> = {
   tasks: () => import('../lambdas/tasks'),
   evidence: () => import('../lambdas/evidence'),
   reports: () => import('../lambdas/reports'),
+  litigation: () => import('../lambdas/litigation'),
   'send-notice': () => import('../lambdas/send-notice'),
   'mark-needs-attention': () => import('../lambdas/mark-needs-attention'),
   'review-commitment': () => import('../lambdas/review-commitment'),

@@ -4,8 +4,9 @@
  * Admin routes (`auth: 'admin'`), IAM-authorized (SigV4) on AWS, are authorized here by the
  * x-admin-key header (the local admin key); the handler then sees a local IAM-like identity.
  * Plus the local-only routes, which need no key: /_local/clock (the simulated clock),
- * /_local/ses/events (an SES delivery event for a message sent, as EventBridge would deliver it)
- * and /_local/digest (the accountants' digest, now).
+ * /_local/ses/events (an SES delivery event for a message sent, as EventBridge would deliver it),
+ * /_local/digest (the accountants' digest, now) and GET /_local/events (what Amiable put on the
+ * default EventBridge bus, e.g. DossierHandedOff).
  */
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import * as http from 'node:http';
@@ -19,6 +20,7 @@ import { settings } from '../lambdas/adapters/env';
 import { ClockController } from './clock-controller';
 import { lambdaContext, loadHandler } from './handlers';
 import { buildSesEvent, parseLocalSesEvent } from './ses-events';
+import type { BusEventRecord } from './eventbridge';
 
 const MAX_BODY = 1024 * 1024;
 
@@ -62,6 +64,8 @@ export interface HttpFrontOptions {
    * so a response means its consequences are done, at the same simulated instant.
    */
   settle?: () => Promise<void>;
+  /** The local default EventBridge bus's log (local/eventbridge.ts). */
+  events?: () => BusEventRecord[];
 }
 
 /** The identity the admin handler sees locally, where AWS would put the SigV4 caller's ARN. */
@@ -95,6 +99,13 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, opts:
   const url = new URL(req.url ?? '/', 'http://local');
   const method = (req.method ?? 'GET').toUpperCase();
   const body = await readBody(req);
+
+  if (url.pathname === '/_local/events') {
+    if (method !== 'GET') return error(res, 404, 'not_found', 'No such route.');
+    const detailType = url.searchParams.get('detail-type');
+    const list = (opts.events?.() ?? []).filter((e) => !detailType || e['detail-type'] === detailType);
+    return send(res, { statusCode: 200, body: JSON.stringify({ events: list }) });
+  }
 
   if (url.pathname === '/_local/clock') {
     if (method === 'GET') return send(res, { statusCode: 200, body: JSON.stringify({ now: clock.now().toISOString() }) });

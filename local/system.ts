@@ -23,7 +23,8 @@ import { HttpFront, startHttpFront } from './http-front';
 import { ExecutionRecord, LocalStepFunctions } from './sfn/local-step-functions';
 import { startSfnEndpoint } from './sfn/sfn-http';
 import { SimulatedClock } from './sim-clock';
-import { LOCAL_REGION, synthesize, SynthesizedSystem } from './template';
+import { LOCAL_ACCOUNT, LOCAL_REGION, synthesize, SynthesizedSystem } from './template';
+import { BusEventRecord, startLocalEventBus } from './eventbridge';
 import { GetItemCommandInput } from '@aws-sdk/client-dynamodb';
 
 export interface LocalOptions {
@@ -57,6 +58,8 @@ export interface LocalSystem {
   clock: ClockController;
   engine: LocalStepFunctions;
   synthesized: SynthesizedSystem;
+  /** What was put on the default EventBridge bus (GET /_local/events). */
+  events(): BusEventRecord[];
   stop(): Promise<void>;
 }
 
@@ -111,6 +114,15 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
     const sfnEndpoint = await startSfnEndpoint(engine, synthesized.stateMachineArn);
     closers.unshift(() => sfnEndpoint.close());
     process.env.AWS_ENDPOINT_URL_SFN = sfnEndpoint.url;
+    // The default EventBridge bus: a recorder the front serves as GET /_local/events.
+    const bus = await startLocalEventBus({
+      file: dataDir ? path.join(dataDir, 'events.jsonl') : undefined,
+      account: LOCAL_ACCOUNT,
+      region: LOCAL_REGION,
+      now: () => clock.now(),
+    });
+    closers.unshift(() => bus.close());
+    process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = bus.url;
     resetClients();
 
     const { creditorId, apiKey } = await seedCreditor(dataDir, opts);
@@ -121,7 +133,7 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
       activities.push(new LocalScheduler({ schedules, file: dataDir ? path.join(dataDir, 'scheduler.json') : undefined, now: () => clock.now(), invoke }));
     }
     const controller = new ClockController(clock, engine, activities);
-    const front: HttpFront = await startHttpFront({ port: opts.apiPort ?? 0, clock: controller, adminKey, settle: settleStream });
+    const front: HttpFront = await startHttpFront({ port: opts.apiPort ?? 0, clock: controller, adminKey, settle: settleStream, events: () => bus.events() });
     closers.unshift(() => front.close());
     // Anything already due at this instant (e.g. after a restart) runs now, in the background.
     void controller.advanceTo(clock.now());
@@ -135,6 +147,7 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
       clock: controller,
       engine,
       synthesized,
+      events: () => bus.events(),
       async stop() {
         // Finish in-flight work first: a clean stop leaves every dossier parked where it stood.
         await front.close();

@@ -29,11 +29,11 @@ export function emailTags(tags: MailTags): { Name: string; Value: string }[] {
 }
 
 /** Sends exact MIME bytes (the same bytes the evidence vault keeps) through SES v2. */
-export async function sendRawEmail(raw: Uint8Array, from: string, to: string[], tags?: MailTags): Promise<string> {
+export async function sendRawEmail(raw: Uint8Array, from: string, to: string[], tags?: MailTags, cc: string[] = []): Promise<string> {
   const out = await clients.sesv2().send(
     new SendEmailCommand({
       FromEmailAddress: from,
-      Destination: { ToAddresses: to },
+      Destination: { ToAddresses: to, ...(cc.length ? { CcAddresses: cc } : {}) },
       Content: { Raw: { Data: raw } },
       ConfigurationSetName: settings.configurationSet(),
       EmailTags: tags ? emailTags(tags) : undefined,

@@ -20,7 +20,9 @@ export const STATUS_LABELS: Record<string, Words> = {
   promised: { fr: 'Promesse de paiement', en: 'Promise to pay' },
   on_payment_plan: { fr: 'Échéancier', en: 'Payment plan' },
   needs_attention: { fr: 'À traiter', en: 'Needs attention' },
+  awaiting_handoff_approval: { fr: 'Transmission au contentieux à valider', en: 'Hand-off awaiting approval' },
   handed_off: { fr: 'Transmis au contentieux', en: 'Handed off' },
+  insolvency_proceedings: { fr: 'Procédure collective', en: 'Insolvency proceedings' },
   paid: { fr: 'Payé', en: 'Paid' },
   cancelled: { fr: 'Annulé', en: 'Cancelled' },
 };

@@ -149,6 +149,22 @@ export interface BreakdownExplanation {
   remaining: Outstanding;
 }
 
+/**
+ * How interest runs for this claim: B2B penalties at the contractual rate (the invoice's, else the
+ * creditor's terms) or the default rate; B2C legal interest in the creditor's column.
+ */
+export function interestRegimeOf(input: Pick<BreakdownInput, 'invoice' | 'debtorKind' | 'creditor'>): InterestRegime {
+  if (input.debtorKind !== 'business') return { kind: 'b2c', creditorCategory: input.creditor.category };
+  const fromInvoice = input.invoice.contractualPenaltyRate !== undefined;
+  const contractual = input.invoice.contractualPenaltyRate ?? input.creditor.contractualPenaltyRate;
+  return {
+    kind: 'b2b',
+    ...(contractual !== undefined
+      ? { contractualRatePercent: contractual, contractualRateOrigin: fromInvoice ? 'invoice' : 'creditor terms' }
+      : {}),
+  };
+}
+
 export function computeBreakdown(input: BreakdownInput): AmountBreakdown {
   return explainBreakdown(input).breakdown;
 }
@@ -172,23 +188,14 @@ export function explainBreakdown(input: BreakdownInput): BreakdownExplanation {
   const notes: string[] = [];
 
   // Regime and first day of delay.
-  let regime: InterestRegime;
+  const regime = interestRegimeOf(input);
   let firstDay: IsoDate | null;
   if (b2b) {
-    const fromInvoice = invoice.contractualPenaltyRate !== undefined;
-    const contractual = invoice.contractualPenaltyRate ?? creditor.contractualPenaltyRate;
-    regime = {
-      kind: 'b2b',
-      ...(contractual !== undefined
-        ? { contractualRatePercent: contractual, contractualRateOrigin: fromInvoice ? 'invoice' : 'creditor terms' }
-        : {}),
-    };
     firstDay = addDays(invoice.dueDate, 1);
     notes.push(
       `Late-payment penalties (C. com. L441-10 II) run from ${firstDay}, the day after the due date ${invoice.dueDate}, up to and including ${asOf}, with no reminder needed; computed on the invoice amount including VAT.`,
     );
   } else {
-    regime = { kind: 'b2c', creditorCategory: creditor.category };
     notes.push('Consumer debtor: no late-payment penalties and no 40 EUR indemnity (C. com. L441-10 applies between professionals); collection costs stay with the creditor (CPCE L111-8).');
     if (invoice.contractualPenaltyRate !== undefined || creditor.contractualPenaltyRate !== undefined) {
       notes.push('The contractual penalty rate is not applied to a consumer debtor; legal interest only.');

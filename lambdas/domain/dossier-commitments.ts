@@ -106,7 +106,8 @@ export interface Acknowledgment {
   evidenceKey?: string;
 }
 
-const ACCEPTS_COMMITMENT = new Set(['active', 'promised']);
+/** A dossier waiting for its hand-off to be approved can still take a promise or a plan instead. */
+const ACCEPTS_COMMITMENT = new Set(['active', 'promised', 'awaiting_handoff_approval']);
 
 function today(now: Date): IsoDate {
   return localDate(iso(now), DEFAULT_SEND_WINDOW.timeZone);

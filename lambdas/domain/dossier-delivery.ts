@@ -201,7 +201,7 @@ export const DELIVERY_EVENT_NAMES: Record<DeliveryEventType, string> = {
   DeliveryDelay: 'email_delayed',
 };
 
-const CLOSED = new Set(['paid', 'cancelled', 'handed_off']);
+const CLOSED = new Set(['paid', 'cancelled', 'handed_off', 'insolvency_proceedings']);
 
 /** Where the raw SES event is kept (one object for all the facts of one SES event). */
 export type DeliveryEvidence = EvidenceRef;

@@ -28,7 +28,7 @@ const CLOSED = new Set(['paid', 'cancelled', 'handed_off']);
  * runs (contesting the debt ends them: they were commitments to pay it) or while a person looks
  * at the dossier.
  */
-const DISPUTABLE = new Set(['active', 'promised', 'on_payment_plan', 'needs_attention']);
+const DISPUTABLE = new Set(['active', 'promised', 'on_payment_plan', 'needs_attention', 'awaiting_handoff_approval']);
 
 export function disputesOf(d: Dossier): Dispute[] {
   return d.disputes ?? [];

@@ -33,6 +33,8 @@ export interface Task {
   /** The policy stage id, e.g. "courtesy_call". */
   task: string;
   dueAt: IsoInstant;
+  /** Last day to do it, when the law sets one (e.g. a declaration of claim, C. com. R622-24). */
+  deadline?: string;
   status: 'open' | 'completed';
   createdAt: IsoInstant;
   outcome?: TaskOutcome;
@@ -96,6 +98,7 @@ export interface TaskView {
   invoiceNumber: string;
   task: string;
   dueAt: IsoInstant;
+  deadline?: string;
   status: 'open' | 'completed';
   /** The debtor's contact from the dossier (phone when the invoice gave one: these are call tasks). */
   debtor: { name: string; email: string | null; phone?: string };
@@ -124,6 +127,7 @@ export function taskView(task: Task, dossier: Dossier | null): TaskView {
     },
     dossierStatus: dossier?.status ?? null,
     balance: dossier ? toDecimalString(balanceCents(dossier)) : null,
+    ...(task.deadline ? { deadline: task.deadline } : {}),
   };
   if (task.status === 'completed') {
     view.outcome = task.outcome;

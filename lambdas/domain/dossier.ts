@@ -3,7 +3,7 @@
  * The store applies them with a conditional write on the dossier's version, so concurrent
  * requests (a payment racing a send) take turns and nothing is half-written.
  */
-import { computeBreakdown } from './breakdown';
+import { computeBreakdown, type BreakdownInput } from './breakdown';
 import { parisDateOf } from './prescription';
 import { holidayRegionFor } from './calendar';
 import { DomainError } from './errors';
@@ -318,6 +318,8 @@ export function completeSend(d: Dossier, stage: Stage, token: string, now: Date,
  */
 export function claimFollowUp(d: Dossier, kind: string, token: string, realNowMs: number, leaseMs: number): { kind: 'claimed' | 'closed'; dossier: Dossier } {
   if (kind !== 'payment_receipt' && (d.status === 'paid' || d.status === 'cancelled')) return { kind: 'closed', dossier: d };
+  // Insolvency proceedings (C. com. L622-7, L622-21): nothing more is written to the debtor.
+  if (d.status === 'insolvency_proceedings' || d.events.some((e) => e.type === 'insolvency_opened')) return { kind: 'closed', dossier: d };
   return { kind: 'claimed', dossier: takeLease(d, kind, token, realNowMs, leaseMs) };
 }
 
@@ -339,7 +341,7 @@ export function releaseSend(d: Dossier, token: string): Dossier {
 }
 
 export function markNeedsAttention(d: Dossier, reason: string, now: Date): Dossier {
-  if (d.status === 'paid' || d.status === 'cancelled' || d.status === 'handed_off') return d;
+  if (d.status === 'paid' || d.status === 'cancelled' || d.status === 'handed_off' || d.status === 'insolvency_proceedings') return d;
   return {
     ...d,
     status: 'needs_attention',
@@ -349,13 +351,16 @@ export function markNeedsAttention(d: Dossier, reason: string, now: Date): Dossi
   };
 }
 
-export function breakdownFor(
-  d: Dossier,
-  creditor: Pick<CreditorProfile, 'category' | 'contractualPenaltyRate' | 'pursueAccessories'>,
-  asOf: IsoDate,
-): AmountBreakdown {
+type BreakdownCreditor = Pick<CreditorProfile, 'category' | 'contractualPenaltyRate' | 'pursueAccessories'>;
+
+export function breakdownFor(d: Dossier, creditor: BreakdownCreditor, asOf: IsoDate): AmountBreakdown {
+  return computeBreakdown(breakdownInputFor(d, creditor, asOf));
+}
+
+/** What the breakdown of a dossier is computed from (breakdownFor; the litigation dossier explains it). */
+export function breakdownInputFor(d: Dossier, creditor: BreakdownCreditor, asOf: IsoDate): BreakdownInput {
   const formalNotice = sentStages(d).find((s) => s.stage === 'formal_notice');
-  return computeBreakdown({
+  return {
     invoice: {
       amountCents: netAmountCents(d),
       dueDate: d.invoice.dueDate,
@@ -376,7 +381,7 @@ export function breakdownFor(
     })),
     asOf,
     formalNoticeSentOn: formalNotice ? parisDateOf(formalNotice.at) : undefined,
-  });
+  };
 }
 
 export interface DossierView {

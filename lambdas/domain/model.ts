@@ -125,6 +125,12 @@ export interface CreditorProfile {
    * are given to a consumer whose complaint is not settled). Required to close a consumer's dispute.
    */
   consumerMediator?: ConsumerMediator;
+  /**
+   * What happens when the mise en demeure's grace period ends unpaid: the dossier goes to counsel
+   * at once ("automatic", the default), or waits in awaiting_handoff_approval until someone
+   * approves it (POST /invoices/{id}/handoff) or a payment, plan or dispute changes its course.
+   */
+  handoff?: 'automatic' | 'approval';
 }
 
 export const DIGEST_FREQUENCIES = ['daily', 'weekly', 'monthly', 'off'] as const;
@@ -164,6 +170,8 @@ export const DOSSIER_STATUSES = [
   'paid',
   'cancelled',
   'handed_off',
+  'awaiting_handoff_approval',
+  'insolvency_proceedings',
   'needs_attention',
 ] as const;
 export type DossierStatus = (typeof DOSSIER_STATUSES)[number];

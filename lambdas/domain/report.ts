@@ -36,7 +36,17 @@ import { TASKLESS_STATUSES, type Task } from './dossier-tasks';
 export const LIST_LIMIT = 100;
 
 /** Statuses whose balance is still owed (open): every status but paid and cancelled. */
-export const OPEN_STATUSES: readonly DossierStatus[] = ['active', 'paused_dispute', 'promised', 'on_payment_plan', 'needs_attention', 'handed_off'];
+export const OPEN_STATUSES: readonly DossierStatus[] = [
+  'active',
+  'paused_dispute',
+  'promised',
+  'on_payment_plan',
+  'needs_attention',
+  'awaiting_handoff_approval',
+  'handed_off',
+  // Still owed: the claim is frozen at the judgment and declared to the mandataire (domain/insolvency.ts).
+  'insolvency_proceedings',
+];
 
 /** A dossier's summary as the listing index carries it (amount: since the digest; absent on older items). */
 export type IndexedSummary = DossierSummary & { amount?: string };

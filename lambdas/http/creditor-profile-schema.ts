@@ -108,6 +108,8 @@ export const creditorProfileSchema = z.strictObject({
     .optional(),
   pursueAccessories: z.boolean({ error: 'must be true or false' }).optional(),
   commitmentTerms: commitmentTerms.optional(),
+  // When the mise en demeure's grace period ends unpaid: to counsel at once, or after someone approves it.
+  handoff: z.enum(['automatic', 'approval'], { error: 'must be "automatic" or "approval"' }).optional(),
   language: z.enum(['fr', 'en'], { error: 'must be "fr" or "en"' }).default('fr'),
   referenceFormat: referenceFormat.optional(),
   digest: z

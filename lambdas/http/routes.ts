@@ -21,6 +21,7 @@ export type HandlerName =
   | 'tasks'
   | 'evidence'
   | 'reports'
+  | 'litigation'
   | 'admin';
 
 export type RouteAccess = 'read' | 'write';
@@ -51,6 +52,10 @@ export const API_ROUTES: readonly ApiRoute[] = [
   // Auditors may read the evidence log and take bundles of it (issuing one is recorded, nothing else changes).
   { method: 'GET', path: '/invoices/{id}/evidence', handler: 'evidence', access: 'read' },
   { method: 'POST', path: '/invoices/{id}/evidence-bundle', handler: 'evidence', access: 'read' },
+  // The litigation dossier is read; approving a hand-off and recording insolvency proceedings change the dossier.
+  { method: 'GET', path: '/invoices/{id}/litigation', handler: 'litigation', access: 'read' },
+  { method: 'POST', path: '/invoices/{id}/handoff', handler: 'litigation', access: 'write' },
+  { method: 'POST', path: '/invoices/{id}/insolvency', handler: 'litigation', access: 'write' },
   { method: 'GET', path: '/tasks', handler: 'tasks', access: 'read' },
   { method: 'POST', path: '/tasks/{taskId}/complete', handler: 'tasks', access: 'write' },
   // The accountants' figures (the digest renders the same report); the creditor's own monthly figures for DSO.

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { TASK_OUTCOMES, type CallInput } from '../domain/dossier-tasks';
 import { invalid } from '../domain/errors';
 import type { Debtor, Invoice } from '../domain/model';
+import type { InsolvencyInput } from '../domain/insolvency';
 import { parseEuros } from '../domain/money';
 
 export const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
@@ -318,4 +319,47 @@ export function parseAcceptance(body: unknown): AcceptanceRequest {
     throw invalid([{ path: 'document.contentBase64', message: `must decode to 1 byte .. ${MAX_ACCEPTANCE_BYTES} bytes` }], 'Invalid acceptance');
   }
   return { acceptedOn, kind, document: { filename: document.filename, contentType: document.contentType, bytes } };
+}
+
+const handoffBody = z.object({ approvedBy: text(200) }).strict();
+
+/** POST /invoices/{id}/handoff: who approves handing the dossier to counsel. */
+export function parseHandoffApproval(body: unknown): { approvedBy: string } {
+  const parsed = handoffBody.safeParse(body, REPORT);
+  if (!parsed.success) throw invalid(detailsOf(parsed.error), 'Invalid hand-off approval');
+  return { approvedBy: parsed.data.approvedBy };
+}
+
+const insolvencyBody = z
+  .object({
+    judgmentDate: isoDate,
+    procedure: z.enum(['sauvegarde', 'redressement', 'liquidation'], { error: 'must be "sauvegarde", "redressement" or "liquidation"' }),
+    court: text(200),
+    mandataire: z.object({ name: text(200), address: text(500).optional(), email: email.optional() }).strict(),
+    bodaccPublishedOn: isoDate.optional(),
+  })
+  .strict()
+  .superRefine((b, ctx) => {
+    if (b.bodaccPublishedOn && b.judgmentDate && b.bodaccPublishedOn < b.judgmentDate) {
+      ctx.addIssue({ code: 'custom', path: ['bodaccPublishedOn'], message: 'must not be before judgmentDate' });
+    }
+  });
+
+/** POST /invoices/{id}/insolvency: the opening judgment of the debtor's insolvency proceedings. */
+export function parseInsolvency(body: unknown, today: string): InsolvencyInput {
+  const parsed = insolvencyBody.safeParse(body, REPORT);
+  if (!parsed.success) throw invalid(detailsOf(parsed.error), 'Invalid insolvency proceedings');
+  const b = parsed.data;
+  const future = [
+    ...(b.judgmentDate > today ? [{ path: 'judgmentDate', message: 'must not be in the future' }] : []),
+    ...(b.bodaccPublishedOn && b.bodaccPublishedOn > today ? [{ path: 'bodaccPublishedOn', message: 'must not be in the future' }] : []),
+  ];
+  if (future.length) throw invalid(future, 'Invalid insolvency proceedings');
+  return {
+    judgmentDate: b.judgmentDate,
+    procedure: b.procedure,
+    court: b.court,
+    mandataire: { name: b.mandataire.name, ...(b.mandataire.address ? { address: b.mandataire.address } : {}), ...(b.mandataire.email ? { email: b.mandataire.email } : {}) },
+    ...(b.bodaccPublishedOn ? { bodaccPublishedOn: b.bodaccPublishedOn } : {}),
+  };
 }

@@ -7,6 +7,7 @@ import { formatMoney } from '../domain/money';
 import { hasControlChars, isSafeHttpsUrl, plainText, singleLine } from './escape';
 import { addDays, compactIban, formatDate, formatRate, formatSiren, isIsoDate, parisDate } from './format';
 import { CONSEQUENCE_MARKERS, L111_8_MARKERS } from './legal-texts';
+import { counselSalutation } from './litigation-dossier';
 import { FOOTER_PATTERN, pdfSafeText } from './pdf-letter';
 import { scanPdfText } from './pdf-scan';
 import { letterReference } from './templates/common';
@@ -330,13 +331,14 @@ export function checkNotice(ctx: NoticeContext, rendered: RenderedNotice): Check
     case 'litigation_handoff':
       mentions.push(
         ...partyMentions(ctx),
-        { name: 'invoice number', needles: [singleLine(ctx.invoice.invoiceNumber)] },
+        { name: "creditor's reference (invoice number)", needles: [singleLine(ctx.invoice.invoiceNumber)] },
         { name: 'readable reference', needles: [letterReference(ctx.invoice.invoiceNumber, ctx.kind)] },
         ...(ctx.prescription
           ? [{ name: 'prescription: starting date and last day to act', needles: [formatDate(ctx.prescription.startsOn, 'fr'), formatDate(ctx.prescription.prescribesOn, 'fr')] }]
           : []),
         ...breakdownMentions(ctx, 'fr'),
       );
+      missing.push(...checkHandoff(ctx, rendered));
       break;
     case 'payment_receipt':
       if (ctx.payment) {
@@ -436,6 +438,37 @@ export function checkNotice(ctx: NoticeContext, rendered: RenderedNotice): Check
  * calculation notes are printed in letters; the operator's instructions go to the logs).
  */
 export const INTERNAL_LEAK = /\blambdas\/|\bscripts\/|rate-tables\.json|\brates\.ts\b|\bnpm run\b|rates:add|\boperator (adds|should|must)|TO CONFIRM/i;
+
+/**
+ * The hand-off to counsel: professional salutation, the recommended route, the prescription date,
+ * the litigation dossier attached as a PDF, the evidence bundle link; no internal dossier id and no
+ * English calculation note anywhere (the breakdown's notes are English: the letter words its own).
+ */
+function checkHandoff(ctx: NoticeContext, rendered: RenderedNotice): string[] {
+  const missing: string[] = [];
+  const lit = ctx.litigation;
+  if (!lit) return ['litigation dossier'];
+  const pdf = rendered.attachments.find((a) => a.contentType === 'application/pdf');
+  if (!pdf || Buffer.from(pdf.content.subarray(0, 5)).toString('latin1') !== '%PDF-') missing.push('litigation dossier PDF attached');
+  else if (!/^dossier-contentieux-[A-Za-z0-9._-]+\.pdf$/.test(pdf.filename)) missing.push('PDF file name dossier-contentieux-<invoice>.pdf');
+  missing.push(
+    ...findMissing(
+      [
+        { name: 'professional salutation', needles: [counselSalutation(ctx.creditor.litigationContact.name)] },
+        { name: 'recommended route', needles: [lit.dossier.route.title] },
+        { name: 'prescription date', needles: [formatDate(lit.dossier.prescription.prescribesOn, 'fr')] },
+        { name: 'evidence bundle link', needles: [lit.bundle.url] },
+        { name: 'how to get a fresh link', needles: ['nouveau lien'] },
+      ],
+      haystacks(rendered, false),
+    ),
+  );
+  // The bundle link is opaque (its signed path names the vault object); the words around it may not name the dossier.
+  const visible = `${rendered.subject}\n${rendered.text}\n${htmlVisibleText(rendered.html)}`.split(lit.bundle.url).join(' ');
+  if (visible.includes(ctx.dossierId)) missing.push('no internal dossier id in the message');
+  for (const note of ctx.breakdown.notes) if (note.length > 20 && visible.includes(note)) missing.push(`no English calculation note in the message ("${note.slice(0, 40)}…")`);
+  return missing;
+}
 
 /** Throws NoticeNotSendableError naming every missing mention; renderNotice calls it. */
 export function assertSendable(ctx: NoticeContext, rendered: RenderedNotice): void {

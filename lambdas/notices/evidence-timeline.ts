@@ -21,6 +21,8 @@ const MESSAGE_LABELS: Record<string, string> = {
   payment_plan_confirmation: "Confirmation de l'échéancier envoyée",
   instalment_reminder: "Rappel d'échéance envoyé",
   dispute_acknowledgment: 'Accusé de réception de la contestation envoyé',
+  litigation_payment_update: 'Paiement signalé au conseil chargé du contentieux',
+  litigation_insolvency_notice: 'Procédure collective signalée au conseil chargé du contentieux',
 };
 
 const LABELS: Record<string, string> = {
@@ -54,6 +56,12 @@ const LABELS: Record<string, string> = {
   email_pause_lifted: 'Envois au débiteur rétablis',
   message_failed: "Message non envoyé (échec d'envoi)",
   evidence_bundle_issued: 'Lot de preuves délivré',
+  litigation_dossier_stored: 'Dossier contentieux établi et conservé',
+  handoff_awaiting_approval: 'Transmission au contentieux en attente de validation',
+  handoff_approved: 'Transmission au contentieux validée',
+  handoff_event_published: 'Transmission annoncée aux systèmes du créancier',
+  insolvency_opened: 'Procédure collective ouverte contre le débiteur : recouvrement arrêté',
+  insolvency_claim_drafted: 'Projet de déclaration de créance établi',
 };
 
 /** "Mise en demeure envoyée au débiteur", "Paiement reçu"... for one record. */

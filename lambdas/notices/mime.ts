@@ -19,6 +19,8 @@ export interface MailAddress {
 export interface ComposeMimeInput {
   from: MailAddress;
   to: MailAddress[];
+  /** Copied recipients (the accountants on a message to counsel). */
+  cc?: MailAddress[];
   replyTo?: string | MailAddress;
   subject: string;
   text: string;
@@ -111,6 +113,7 @@ export async function composeMime(input: ComposeMimeInput): Promise<Buffer> {
   const from = address(input.from, 'from');
   if (!Array.isArray(input.to) || input.to.length === 0) throw new MimeInputError('to: at least one recipient is required');
   const to = input.to.map((a, i) => address(a, `to[${i}]`));
+  const cc = (input.cc ?? []).map((a, i) => address(a, `cc[${i}]`));
   const replyTo =
     input.replyTo === undefined
       ? undefined
@@ -139,6 +142,7 @@ export async function composeMime(input: ComposeMimeInput): Promise<Buffer> {
   const composer = new MailComposer({
     from,
     to,
+    ...(cc.length ? { cc } : {}),
     replyTo,
     subject: singleLine(input.subject),
     text: input.text,

@@ -31,6 +31,9 @@ export async function renderNotice(ctx: NoticeContext): Promise<RenderedNotice> 
     });
     attachments.push({ filename: draft.pdf.filename, contentType: 'application/pdf', content });
   }
+  for (const doc of draft.documents ?? []) {
+    attachments.push({ filename: doc.filename, contentType: doc.contentType, content: await doc.render() });
+  }
   const rendered: RenderedNotice = {
     kind: ctx.kind,
     to: draft.to,

@@ -16,6 +16,7 @@ import { recordPayment, type PaymentSettlement } from '../domain/settlement';
 import { historyExtras } from './history-extras';
 import { addDays, parisDate } from './format';
 import { NOTICE_KINDS, type NoticeContext, type NoticeKind, type PaymentNotice } from './types';
+import { sampleLitigation } from './litigation-samples';
 
 /** A letter of the timeline: a stage sent (recorded on the dossier), or a follow-up rendered at that instant. */
 type Step =
@@ -328,8 +329,11 @@ function replay(sample: SampleDossier): Map<NoticeKind, Omit<NoticeContext, 'lan
 
 /** The context to render `kind` of a sample dossier in `language`. */
 export function sampleContext(dossier: SampleDossier, kind: NoticeKind, language: Language = dossier.debtor.language): NoticeContext {
-  const ctx = replay(dossier).get(kind)!;
-  return structuredClone({ ...ctx, language: kind === 'litigation_handoff' ? 'fr' : language });
+  const replayed = replay(dossier);
+  const ctx = replayed.get(kind)!;
+  // The hand-off carries the litigation dossier built from the same replayed timeline.
+  const litigation = kind === 'litigation_handoff' ? { litigation: sampleLitigation(dossier, (stage) => replayed.get(stage)!.sentAt, ctx.sentAt, ctx.breakdown) } : {};
+  return structuredClone({ ...ctx, ...litigation, language: kind === 'litigation_handoff' ? 'fr' : language });
 }
 
 /** Every kind of every sample dossier in both languages (the hand-off once, in French). */

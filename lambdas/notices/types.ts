@@ -12,6 +12,7 @@ import type {
   Language,
 } from '../domain/model';
 import type { Cents } from '../domain/money';
+import type { LitigationDossier } from '../domain/litigation';
 
 /** Every notice Amiable writes: the four escalation stages, then the follow-up letters. */
 export const NOTICE_KINDS = [
@@ -88,6 +89,14 @@ export interface NoticeContext {
   earlierLetters?: { kind: 'first_reminder' | 'formal_reminder'; date: IsoDate }[];
   /** Agency mode: the first letter (R124-4 CPCE) that later notices must refer to. */
   agencyFirstLetter?: { reference: string; date: IsoDate };
+  /** The litigation hand-off: the dossier established for counsel (attached as a PDF) and the evidence bundle link. */
+  litigation?: LitigationHandoff;
+}
+
+export interface LitigationHandoff {
+  dossier: LitigationDossier;
+  /** A short-lived link to the evidence bundle (services/evidence.ts issueBundle). */
+  bundle: { url: string; expiresAt: IsoInstant; head: { seq: number; hash: string } };
 }
 
 export interface NoticeAttachment {

@@ -68,6 +68,10 @@ export function validateNoticeContext(ctx: NoticeContext): void {
     case 'dispute_rejection':
       if (!ctx.dispute?.id || !ctx.dispute.reasons?.trim()) problems.push('dispute_rejection needs dispute.id and dispute.reasons');
       break;
+    case 'litigation_handoff':
+      if (!ctx.litigation) problems.push('litigation_handoff needs the litigation dossier and the evidence bundle link (litigation)');
+      else if (ctx.litigation.dossier.creditorReference !== ctx.invoice.invoiceNumber) problems.push('the litigation dossier is not this invoice\'s');
+      break;
     default:
       break;
   }

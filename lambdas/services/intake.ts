@@ -12,6 +12,8 @@ import { evidenceRef, putEvidence } from '../adapters/evidence-store';
 import { sha256Hex } from '../domain/identity';
 import { startExecution } from '../adapters/workflow';
 import { ensureTasks } from './tasks';
+import { indexDebtorDossier } from '../adapters/debtor-index';
+import { debtorKey } from '../domain/debtor-key';
 
 export interface IntakeResult {
   created: boolean;
@@ -44,6 +46,7 @@ export async function intakeInvoice(creditorId: string, submission: { invoice: I
     return replay((await getDossier(id))!, submission);
   }
   await ensureTasks(dossier);
+  await indexDebtorDossier(creditorId, debtorKey(dossier.debtor), dossier.id);
   await ensureWorkflow(dossier);
   return { created: true, view: dossierView(dossier, clock().now()) };
 }
@@ -56,6 +59,7 @@ async function replay(existing: Dossier, submission: { invoice: Invoice; debtor:
   }
   // A retried request after a crash between the put and the tasks or the start: both are idempotent.
   await ensureTasks(existing);
+  await indexDebtorDossier(existing.creditorId, debtorKey(existing.debtor), existing.id);
   if (existing.execution?.generation === 1 && existing.stage === null) await ensureWorkflow(existing);
   return { created: false, view: dossierView(existing, clock().now()) };
 }

@@ -7,7 +7,8 @@
 import { claimSend, completeSend, Dossier, policyOf, sendSlot, statedDeadline } from '../domain/dossier';
 import type { CreditorProfile, NextAction, Stage } from '../domain/model';
 import { clock } from '../adapters/clock';
-import { updateDossier } from '../adapters/dossier-store';
+import { getCreditor, updateDossier } from '../adapters/dossier-store';
+import { handOff, holdForApproval, publishHandedOff } from './litigation';
 import { sendUnderLease } from './leased-send';
 import type { NoticeExtras } from './outbound-mail';
 
@@ -21,7 +22,8 @@ export interface SendRequest {
 }
 
 export interface SendOutcome {
-  outcome: 'sent' | 'handed_off' | 'not_active';
+  /** awaiting_approval: the grace period ended unpaid and the creditor approves hand-offs itself. */
+  outcome: 'sent' | 'handed_off' | 'awaiting_approval' | 'not_active';
   nextStage: NextAction['stage'] | null;
   nextAt: string | null;
 }
@@ -42,7 +44,14 @@ export async function dispatchNotice(req: SendRequest): Promise<SendOutcome> {
   });
   if (claim.kind === 'not_active') return outcomeOf(claim.dossier, 'not_active');
   if (claim.kind === 'already_sent') {
-    return outcomeOf(claim.dossier, claim.dossier.status === 'handed_off' ? 'handed_off' : 'sent');
+    if (claim.dossier.status !== 'handed_off') return outcomeOf(claim.dossier, 'sent');
+    // A retried hand-off whose event could not be published publishes it now.
+    return outcomeOf(await publishHandedOff(claim.dossier), 'handed_off');
+  }
+  if (req.stage === 'litigation_handoff') {
+    const creditor = await getCreditor(claim.dossier.creditorId);
+    if (creditor?.handoff === 'approval') return outcomeOf(await holdForApproval(claim.dossier, token, now), 'awaiting_approval');
+    return outcomeOf(await handOff(claim.dossier, token, now, slot), 'handed_off');
   }
   const out = await sendUnderLease(
     claim.dossier,
@@ -52,7 +61,7 @@ export async function dispatchNotice(req: SendRequest): Promise<SendOutcome> {
     (d, info) => completeSend(d, req.stage, token, now, info),
   );
   if (!out.sent) return outcomeOf(out.dossier, 'not_active');
-  return outcomeOf(out.dossier, req.stage === 'litigation_handoff' ? 'handed_off' : 'sent');
+  return outcomeOf(out.dossier, 'sent');
 }
 
 /** The deadline a stage states and the grace period it names: both from the dossier's policy. */

@@ -11,7 +11,7 @@ import type { CreditorProfile } from '../domain/model';
 import { sha256Hex } from '../domain/identity';
 import { renderNotice } from '../notices/render';
 import { composeMime, messageIdFor } from '../notices/mime';
-import type { NoticeContext, NoticeKind } from '../notices/types';
+import type { NoticeContext, NoticeKind, RenderedNotice } from '../notices/types';
 import { evidenceRef, putEvidence } from '../adapters/evidence-store';
 import { sendRawEmail } from '../adapters/mailer';
 import { settings } from '../adapters/env';
@@ -22,7 +22,10 @@ import { parisDate } from './paris-time';
 export { EmailPaused } from '../domain/debtor-key';
 
 export type NoticeExtras = Partial<
-  Pick<NoticeContext, 'deadline' | 'graceDays' | 'payment' | 'promise' | 'plan' | 'dispute' | 'resumesOn' | 'instalment' | 'agencyFirstLetter' | 'earlierLetters'>
+  Pick<
+    NoticeContext,
+    'deadline' | 'graceDays' | 'payment' | 'promise' | 'plan' | 'dispute' | 'resumesOn' | 'instalment' | 'agencyFirstLetter' | 'earlierLetters' | 'litigation'
+  >
 >;
 
 export interface DeliverInput {
@@ -59,13 +62,32 @@ export async function deliverNotice(input: DeliverInput): Promise<SentInfo> {
     ...historyExtras(d, creditor, kind),
     ...input.extra,
   });
+  return sendRendered({ dossier: d, creditor, kind, slot, now, rendered });
+}
+
+export interface SendRenderedInput {
+  dossier: Dossier;
+  creditor: CreditorProfile;
+  /** The notice kind, or another message's kind (e.g. "litigation_payment_update"): tags and the evidence key. */
+  kind: string;
+  slot: string;
+  now: Date;
+  rendered: Pick<RenderedNotice, 'to' | 'subject' | 'text' | 'html' | 'attachments'>;
+}
+
+/** Composes the exact MIME bytes of a rendered message, keeps them as evidence, sends them. */
+export async function sendRendered(input: SendRenderedInput): Promise<SentInfo> {
+  const { dossier: d, creditor, kind, slot, now, rendered } = input;
   const to =
     rendered.to === 'litigation_contact'
       ? { name: creditor.litigationContact.name, address: creditor.litigationContact.email }
       : { name: d.debtor.name, address: d.debtor.email };
+  // Counsel's messages are copied to the creditor's accountants.
+  const cc = rendered.to === 'litigation_contact' ? creditor.accountants.map((address) => ({ address })) : [];
   const raw = await composeMime({
     from: { name: creditor.sender.name, address: creditor.sender.email },
     to: [to],
+    cc,
     replyTo: creditor.replyTo,
     subject: rendered.subject,
     text: rendered.text,
@@ -77,7 +99,13 @@ export async function deliverNotice(input: DeliverInput): Promise<SentInfo> {
   const evidenceKey = `dossiers/${d.id}/notices/${kind}/${sha256Hex(slot).slice(0, 16)}.eml`;
   const stored = await putEvidence(evidenceKey, raw, 'message/rfc822', now);
   const audience = rendered.to === 'litigation_contact' ? 'litigation_contact' : 'debtor';
-  const messageId = await sendRawEmail(raw, creditor.sender.email, [to.address], { dossierId: d.id, creditorId: d.creditorId, kind, audience });
+  const messageId = await sendRawEmail(
+    raw,
+    creditor.sender.email,
+    [to.address],
+    { dossierId: d.id, creditorId: d.creditorId, kind, audience },
+    cc.map((c) => c.address),
+  );
   await indexSentMessage({ messageId, dossierId: d.id, creditorId: d.creditorId, kind, audience, recipient: to.address, sentAt: now.toISOString() });
   return { messageId, to: to.address, ...evidenceRef(stored) };
 }

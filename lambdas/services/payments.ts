@@ -5,6 +5,7 @@ import { getCreditor } from '../adapters/dossier-store';
 import { stopWaiting } from './generations';
 import { updateOwnDossier } from './dossier-access';
 import { sendFollowUp } from './follow-ups';
+import { reportPaymentToCounsel } from './litigation';
 
 export interface PaymentOutcome {
   created: boolean;
@@ -34,6 +35,8 @@ export async function applyPayment(creditorId: string, dossierId: string, paymen
       });
     }
   }
+  // In counsel's hands already: counsel hears of every payment (a settling one stops the procedure).
+  if (result.kind === 'recorded') dossier = await reportPaymentToCounsel(dossier, payment, result.settled);
   return { created: result.kind === 'recorded', view: dossierView(dossier, clock().now()) };
 }
 

@@ -98,6 +98,7 @@ export function permissionsOfRole(template: Json, roleId: string): string[] {
     if (text.includes(':execution:')) return 'executions';
     if (resource?.Ref && type(resource.Ref) === 'AWS::StepFunctions::StateMachine') return 'state-machine';
     if (getAtt && type(getAtt[0]) === 'AWS::SQS::Queue') return 'queue';
+    if (/:event-bus\/default"/.test(text)) return 'default-event-bus';
     return text;
   };
   return [

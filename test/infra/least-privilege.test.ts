@@ -27,6 +27,13 @@ const sends = (identity: string) => [
 const DOMAIN = PROD['amiable:senderDomain'];
 /** A consumer of the table's stream (the stream's ARN reads as "table" here). */
 const STREAM_READ = [...on('table', 'dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'), ...on('vault*', 'dynamodb:ListStreams')]; // "*" (iam.ts names every resource "vault*")
+/** Evidence bundles: read evidence and bundles, write bundles (services/evidence.ts). */
+const bundles = () => [
+  ...on('vault/bundles/*', 's3:PutObject', 's3:PutObjectRetention', 's3:GetObject', 's3:GetObjectVersion'),
+  ...on('vault/dossiers/*', 's3:GetObject', 's3:GetObjectVersion'),
+];
+/** DossierHandedOff on the default bus (services/litigation.ts), source "amiable" only. */
+const publishes = () => on('default-event-bus', 'events:PutEvents');
 
 const EXPECTED: Record<string, string[]> = {
   authorizer: on('table', 'dynamodb:GetItem'),
@@ -47,7 +54,11 @@ const EXPECTED: Record<string, string[]> = {
   // GET /reports/summary: summaries by status and activity, tasks, receivables, digest state (Query,
   // GetItem); dossiers active in the period in full (BatchGetItem); PUT /reports/receivables (PutItem).
   reports: onTableAndIndexes('dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:PutItem'),
-  'send-notice': [...writes(), ...sends(DOMAIN)],
+  // The hand-off: the litigation dossier and the evidence bundle for counsel, DossierHandedOff.
+  'send-notice': [...writes(), ...sends(DOMAIN), ...bundles(), ...publishes()],
+  // GET /litigation (log read, dossier kept as evidence), POST /handoff (the hand-off above).
+  // Insolvency: the debtor's other dossiers, their declaration drafts and tasks; stops their executions.
+  litigation: [...writes(), ...sends(DOMAIN), ...bundles(), ...publishes(), ...on('executions', 'states:StopExecution')],
   'review-commitment': [...writes(), ...sends(DOMAIN)],
   'mark-needs-attention': writes(),
   // Reads the log (catching it up), reads evidence into bundles, writes bundles and signs their links.
@@ -130,7 +141,7 @@ describe('least privilege, function by function', () => {
 
   it('sends mail only from the configured identity; identity/* only without a sender domain, with its reason', () => {
     const pattern = /ses-identity\//;
-    for (const handler of ['send-notice', 'review-commitment', 'record-payment', 'dossier-actions', 'digest', 'accountant-alerts']) {
+    for (const handler of ['send-notice', 'review-commitment', 'record-payment', 'dossier-actions', 'litigation', 'digest', 'accountant-alerts']) {
       const identities = permissionsOfRole(template, roleOfHandler(template, handler)).filter((p) => pattern.test(p));
       expect(identities, handler).toEqual(on(`ses-identity/${DOMAIN}`, 'ses:SendEmail', 'ses:SendRawEmail'));
     }
@@ -143,6 +154,17 @@ describe('least privilege, function by function', () => {
       .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
       .map((m) => JSON.stringify(m.data));
     expect(acks.some((a) => a.includes('identity/*') && a.includes('No amiable:senderDomain configured'))).toBe(true);
+  });
+
+  it('publishes on the default bus only, and only events whose source is amiable', () => {
+    for (const handler of ['send-notice', 'litigation']) {
+      const statements = statementsOfRole(template, roleOfHandler(template, handler)).filter((st) => [].concat(st.Action).includes('events:PutEvents' as never));
+      expect(statements, handler).toHaveLength(1);
+      expect(JSON.stringify(statements[0].Resource)).toMatch(/:event-bus\/default"/);
+      expect(statements[0].Condition).toEqual({ StringEquals: { 'events:source': 'amiable' } });
+    }
+    const others = Object.keys(EXPECTED).filter((h) => h !== 'send-notice' && h !== 'litigation');
+    for (const handler of others) expect(permissionsOfRole(template, roleOfHandler(template, handler)).join(), handler).not.toContain('events:');
   });
 
   it('caches the key authorizer 10 s: a revoked key stops working within 10 s', () => {

@@ -6,13 +6,21 @@ import { API_ROUTES } from '../../lib/api-routes';
 import { dossierView, newDossier } from '../../lambdas/domain/dossier';
 import { dossierSummary } from '../../lambdas/domain/dossier-summary';
 import { creditorProfileSchema } from '../../lambdas/http/creditor-profile-schema';
+import { sampleContext, sampleDossier } from '../../lambdas/notices/samples';
 
 const spec = parse(fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'openapi.yaml'), 'utf8'));
 
 describe('docs/openapi.yaml stays true', () => {
-  it('documents every API route (and only those) plus the local clock, SES events and digest', () => {
+  it('documents every API route (and only those) plus the local clock, SES events, digest and event log', () => {
     const documented = Object.entries<any>(spec.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
-    const expected = [...API_ROUTES.map((r) => `${r.method} ${r.path}`), 'GET /_local/clock', 'POST /_local/clock', 'POST /_local/ses/events', 'POST /_local/digest'];
+    const expected = [
+      ...API_ROUTES.map((r) => `${r.method} ${r.path}`),
+      'GET /_local/clock',
+      'POST /_local/clock',
+      'POST /_local/ses/events',
+      'POST /_local/digest',
+      'GET /_local/events',
+    ];
     expect(documented.sort()).toEqual(expected.sort());
   });
 
@@ -79,6 +87,16 @@ describe('docs/openapi.yaml stays true', () => {
     const schema = spec.components.schemas.InvoiceSummary;
     expect([...schema.required].sort()).toEqual(Object.keys(summary).sort());
     expect(Object.keys(schema.properties).sort()).toEqual(Object.keys(summary).sort());
+  });
+
+  it('lists exactly the fields the litigation dossier returns as required', () => {
+    const view = { ...sampleContext(sampleDossier('b2b'), 'litigation_handoff').litigation!.dossier, stored: [] };
+    const schema = spec.components.schemas.LitigationDossier;
+    expect([...schema.required].sort()).toEqual(Object.keys(view).sort());
+    for (const key of Object.keys(view)) expect(schema.properties, key).toHaveProperty(key);
+    for (const part of ['claim', 'interestRunning', 'prescription', 'route', 'priorAttempt'] as const) {
+      expect([...schema.properties[part].required].sort(), part).toEqual(Object.keys(view[part]).sort());
+    }
   });
 
   it('describes the error format of the contract', () => {

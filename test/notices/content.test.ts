@@ -3,7 +3,8 @@ import { formatMoney } from '../../lambdas/domain/money';
 import { renderNotice } from '../../lambdas/notices/render';
 import { allSampleContexts, sampleContext, sampleDossier } from '../../lambdas/notices/samples';
 import { NOTICE_KINDS, type NoticeContext, type RenderedNotice } from '../../lambdas/notices/types';
-import { htmlVisibleText } from '../../lambdas/notices/checker';
+import { checkNotice, htmlVisibleText } from '../../lambdas/notices/checker';
+import { recommendRoute } from '../../lambdas/domain/court-route';
 
 /** Whitespace-insensitive view (formatMoney uses U+202F / U+00A0, text is wrapped at 76 columns). */
 const flat = (s: string) => s.replace(/[\s\u00a0\u202f]+/gu, ' ');
@@ -42,7 +43,7 @@ describe('every sample notice renders in both languages', () => {
     if (consumerReceipt && ctx.language === 'en') expect(r.text.toLowerCase()).toContain('english translation (the french text prevails)');
     expect(r.text.length).toBeGreaterThan(200);
     expect(r.to).toBe(ctx.kind === 'litigation_handoff' ? 'litigation_contact' : 'debtor');
-    expect(r.attachments.length).toBe(ctx.kind === 'formal_notice' ? 1 : 0);
+    expect(r.attachments.length).toBe(ctx.kind === 'formal_notice' || ctx.kind === 'litigation_handoff' ? 1 : 0);
   });
 
   it('covers all nine kinds', () => {
@@ -251,26 +252,75 @@ describe('follow-up letters', () => {
 });
 
 describe('litigation hand-off', () => {
-  it('goes to the litigation contact, in French, whatever the debtor language', async () => {
+  it('goes to the litigation contact, in French, whatever the debtor language, without internal ids', async () => {
     const ctx = { ...sampleContext(sampleDossier('agency'), 'litigation_handoff'), language: 'en' as const };
     const r = await renderNotice(ctx);
     expect(r.to).toBe('litigation_contact');
     expect(r.html).toContain('<html lang="fr">');
-    expect(r.subject).toMatch(/^Transmission contentieux – facture TG-2026-0419/);
-    expectIn(r, 'Bonjour Service juridique Transports Garonne', 'Pièces à joindre', 'TG-2026-0419-R1', 'non connu');
+    expect(r.subject).toBe("Transmission contentieux – facture TG-2026-0419 – Épicerie O'Brien & Cie (réf. TG-2026-0419-CTX)");
+    // The agency's counsel contact has no title: the neutral salutation; the creditor's reference and the
+    // readable one (with the agency's first letter), never the dossier id.
+    expectIn(r, 'Madame, Monsieur,', 'Référence du créancier : facture n° TG-2026-0419', 'TG-2026-0419-CTX', 'TG-2026-0419-R1', 'non communiqué');
+    expect(`${r.subject}${r.text}${r.html}`).not.toContain(ctx.dossierId);
   });
 
-  it('lists the court, the documents and the prescription rule (B2B)', async () => {
+  it('says "Maître," to a lawyer and words the hand-off in French only (no English calculation note)', async () => {
     const ctx = sampleContext(b2b, 'litigation_handoff');
     const r = await renderNotice(ctx);
-    expectIn(r, 'tribunal de commerce', 'Cerfa 12946', '5 ans (art. L110-4', 'preuves d’envoi', 'F-2025-0142-CTX', formatMoney(ctx.breakdown.totalDueCents, 'fr'));
-    expectIn(r, 'petites créances'); // 4 158,62 EUR: under the 5 000 EUR limit
+    expect(r.text).toMatch(/^Maître,$/m);
+    expect(r.text).not.toMatch(/Bonjour/);
+    expectIn(r, 'Nous vous prions d’agréer, Maître, l’expression de nos salutations distinguées.', 'F-2025-0142-CTX', 'preuves d’envoi');
+    for (const note of ctx.breakdown.notes) expect(r.text).not.toContain(note);
+    expect(r.text).not.toMatch(/\b(the|and|of|penalties|payment)\b/);
+    expect(r.text).not.toMatch(/lambdas\/|\.ts\b/);
   });
 
-  it('leaves out the small-claims procedure above 5 000 EUR', async () => {
+  it('states the route with its reason and rule, the prior-attempt rule, the prescription, and the court that follows (B2B, Paris)', async () => {
     const ctx = sampleContext(b2b, 'litigation_handoff');
-    const bd = { ...ctx.breakdown, principalCents: 900_000, principalDueCents: 800_000, totalDueCents: ctx.breakdown.totalDueCents + 420_000 };
-    const r = await renderNotice({ ...ctx, breakdown: bd });
-    expectNotIn(r, 'petites créances');
+    const r = await renderNotice(ctx);
+    expectIn(
+      r,
+      'Procédure simplifiée de recouvrement des petites créances',
+      'inférieure ou égale à 5 000 €',
+      'art. L125-1 et R125-1 CPCE',
+      'tribunal des activités économiques de Paris',
+      'Cerfa n° 12946',
+      'art. 750-1 CPC',
+      'art. L110-4 C. com.',
+      formatMoney(ctx.breakdown.totalDueCents, 'fr'),
+      'soit 1,26 € par jour',
+    );
+  });
+
+  it('attaches the litigation dossier PDF and links the evidence bundle, saying how to get a fresh link', async () => {
+    const ctx = sampleContext(b2b, 'litigation_handoff');
+    const r = await renderNotice(ctx);
+    expect(r.attachments.map((a) => [a.filename, a.contentType])).toEqual([['dossier-contentieux-F-2025-0142.pdf', 'application/pdf']]);
+    expect(Buffer.from(r.attachments[0]!.content.subarray(0, 5)).toString('latin1')).toBe('%PDF-');
+    expectIn(r, ctx.litigation!.bundle.url, 'valable 15 minutes', 'nouveau lien', 'Sophie Martin', ctx.litigation!.bundle.head.hash);
+    expect(r.html).toContain(`<a href="${ctx.litigation!.bundle.url}">`);
+  });
+
+  it('routes a debtor in Dublin to the European order for payment, never to a French court', async () => {
+    const r = await renderNotice(sampleContext(sampleDossier('agency'), 'litigation_handoff'));
+    expectIn(r, 'Injonction de payer européenne (règlement (CE) n° 1896/2006)', 'Irlande', 'Formulaire type A', 'règlement européen des petits litiges');
+    expectNotIn(r, 'tribunal de commerce du lieu', 'procédure simplifiée de recouvrement des petites créances');
+  });
+
+  it('follows the amount with its accessories: above 5 000 EUR, the injonction de payer', async () => {
+    const ctx = sampleContext(b2b, 'litigation_handoff');
+    const ld = ctx.litigation!.dossier;
+    const over = { ...ld, route: { ...ld.route, ...recommendRoute({ debtor: ctx.debtor, asOf: ld.asOf, principalDueCents: 480_000, totalDueCents: 500_001 }) } };
+    const r = await renderNotice({ ...ctx, litigation: { ...ctx.litigation!, dossier: over } });
+    expectIn(r, 'Injonction de payer. Débiteur établi en France', 'supérieure à 5 000 €');
+  });
+
+  it('is refused without its litigation dossier, or with an internal id in it', async () => {
+    const ctx = sampleContext(b2b, 'litigation_handoff');
+    await expect(renderNotice({ ...ctx, litigation: undefined })).rejects.toThrow(/litigation dossier/);
+    const r = await renderNotice(ctx);
+    expect(checkNotice(ctx, { ...r, text: `${r.text}\nDossier ${ctx.dossierId}` }).missing).toContain('no internal dossier id in the message');
+    expect(checkNotice(ctx, { ...r, attachments: [] }).missing).toContain('litigation dossier PDF attached');
+    expect(checkNotice(ctx, { ...r, text: r.text.replace(ctx.litigation!.bundle.url, '') }).missing).toContain('evidence bundle link (missing from text)');
   });
 });

@@ -23,5 +23,7 @@ describe('npm run notices', () => {
     }
     const pdf = readFileSync(join(out, 'b2b', 'fr.mise-en-demeure-F-2025-0142.pdf'));
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    // The hand-off carries the litigation dossier.
+    expect(readFileSync(join(out, 'b2b', 'fr.dossier-contentieux-F-2025-0142.pdf')).subarray(0, 5).toString('latin1')).toBe('%PDF-');
   });
 });

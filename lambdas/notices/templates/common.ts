@@ -28,6 +28,8 @@ export interface NoticeDraft {
   letter: Letter;
   /** Also render the letter as a PDF attachment with this file name. */
   pdf?: { filename: string };
+  /** Other documents attached (rendered by render.ts, e.g. the litigation dossier PDF). */
+  documents?: { filename: string; contentType: string; render: () => Promise<Uint8Array> }[];
 }
 
 export type Template = (ctx: NoticeContext) => NoticeDraft;

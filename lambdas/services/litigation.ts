@@ -1,0 +1,291 @@
+/**
+ * The hand-off to litigation, end to end. When the grace period of the mise en demeure ends with a
+ * balance due (the send step only runs on an active dossier: no open dispute, promise or plan):
+ *
+ *   1. the litigation dossier is established (domain/litigation.ts) from the dossier and its
+ *      evidence log, and stored in the vault as JSON and as a PDF, each an evidence record
+ *      (`litigation_dossier_stored`);
+ *   2. approval mode: the dossier waits in awaiting_handoff_approval; POST /invoices/{id}/handoff
+ *      continues below (a new dossier is established at the approval date);
+ *   3. an evidence bundle is issued (its ZIP holds both files) with a 15-minute link;
+ *   4. the hand-off message goes to counsel, accountants copied, with the PDF and the link
+ *      (outbound-mail: evidence first, then SES); the dossier is handed_off;
+ *   5. `DossierHandedOff` is published on the default EventBridge bus (docs/events.md), once:
+ *      the publication is itself recorded, and a retried step publishes what is missing.
+ *
+ * After the hand-off, each payment recorded is reported to counsel (a settling one: "stop the
+ * procedure"). GET /invoices/{id}/litigation serves the dossier as of today, with the stored files.
+ */
+import { describeRecord } from '../notices/evidence-timeline';
+import { litigationPaymentUpdate } from '../notices/templates/litigation-handoff';
+import { renderHtml } from '../notices/render-html';
+import { renderText } from '../notices/render-text';
+import { renderLitigationPdf } from '../notices/litigation-dossier';
+import { breakdownFor, completeSend, Dossier, dossierView, DossierView, recordMessage, recordMessageFailure, releaseSend, sendSlot, SentInfo } from '../domain/dossier';
+import { approveHandoff as approveTransition, AWAITING, awaitHandoffApproval, HANDED_OFF, wasHandedOff } from '../domain/dossier-handoff';
+import { DomainError, conflict } from '../domain/errors';
+import type { EvidenceRecord } from '../domain/evidence-chain';
+import { sha256Hex } from '../domain/identity';
+import { buildLitigationDossier, LitigationDossier } from '../domain/litigation';
+import type { CreditorProfile, DossierEvent, IsoInstant } from '../domain/model';
+import { toDecimalString } from '../domain/money';
+import { clock } from '../adapters/clock';
+import { getCreditor, getDossier, updateDossier } from '../adapters/dossier-store';
+import { appendEvidence, listRecords } from '../adapters/evidence-log';
+import { evidenceRef, putEvidence } from '../adapters/evidence-store';
+import { putEvent } from '../adapters/events';
+import { dossierOf, updateOwnDossier } from './dossier-access';
+import { issueBundle, IssuedBundle } from './evidence';
+import { deliverNotice, sendRendered } from './outbound-mail';
+import { parisDate } from './paris-time';
+
+/** Real-time lease while the hand-off is prepared and sent (longer than a bundle of a big dossier). */
+export const HANDOFF_LEASE_MS = 120_000;
+
+const describe = (fact: DossierEvent) => describeRecord({ type: fact.type, fact });
+
+async function caughtUpRecords(d: Dossier): Promise<EvidenceRecord[]> {
+  await appendEvidence(d, clock().now());
+  return listRecords(d.id);
+}
+
+async function creditorOf(d: Pick<Dossier, 'creditorId'>): Promise<CreditorProfile> {
+  const creditor = await getCreditor(d.creditorId);
+  if (!creditor) throw new DomainError(404, 'DossierNotFound', `creditor ${d.creditorId} not found`);
+  return creditor;
+}
+
+export interface Established {
+  dossier: Dossier;
+  litigation: LitigationDossier;
+}
+
+/**
+ * Establishes the litigation dossier as of `now` and keeps it in the vault as JSON and PDF, each
+ * recorded on the dossier (so each is a record of the evidence log). Keys carry the content hash:
+ * a retried attempt never overwrites a locked object.
+ */
+export async function establishLitigationDossier(dossierId: string, creditor: CreditorProfile, now: Date): Promise<Established> {
+  const d = await getDossier(dossierId);
+  if (!d) throw new DomainError(404, 'DossierNotFound', `dossier ${dossierId} not found`);
+  const litigation = buildLitigationDossier({ dossier: d, creditor, at: now.toISOString(), records: await caughtUpRecords(d), describe });
+  const json = Buffer.from(`${JSON.stringify(litigation, null, 2)}\n`, 'utf8');
+  const pdf = await renderLitigationPdf(litigation);
+  const base = `dossiers/${d.id}/litigation/${litigation.asOf}`;
+  const storedJson = await putEvidence(`${base}-${sha256Hex(json).slice(0, 16)}.json`, json, 'application/json', now);
+  const storedPdf = await putEvidence(`${base}-${sha256Hex(pdf).slice(0, 16)}.pdf`, pdf, 'application/pdf', now);
+  const at = now.toISOString();
+  const summary = {
+    asOf: litigation.asOf,
+    route: litigation.route.code,
+    totalDue: litigation.claim.due.total,
+    principalDue: litigation.claim.due.principal,
+    interestPerDay: litigation.interestRunning.perDay,
+    prescribesOn: litigation.prescription.prescribesOn,
+  };
+  const out = await updateDossier(d.id, (x) => ({
+    dossier: {
+      ...x,
+      events: [
+        ...x.events,
+        { type: 'litigation_dossier_stored', at, format: 'json', ...summary, ...evidenceRef(storedJson) },
+        { type: 'litigation_dossier_stored', at, format: 'pdf', asOf: litigation.asOf, ...evidenceRef(storedPdf) },
+      ],
+    },
+  }));
+  return { dossier: out.dossier, litigation };
+}
+
+/** Grace period over, approval mode: establish the dossier, then wait for someone to approve. */
+export async function holdForApproval(claimed: Dossier, token: string, now: Date): Promise<Dossier> {
+  try {
+    const established = await establishLitigationDossier(claimed.id, await creditorOf(claimed), now);
+    const l = established.litigation;
+    const summary = { totalDue: l.claim.due.total, route: l.route.code, prescribesOn: l.prescription.prescribesOn };
+    return (await updateDossier(claimed.id, (d) => ({ dossier: awaitHandoffApproval(d, token, now, summary) }))).dossier;
+  } catch (e) {
+    await updateDossier(claimed.id, (d) => ({ dossier: releaseSend(d, token) }));
+    throw e;
+  }
+}
+
+/**
+ * Holding the dossier's send lease: establish and store the litigation dossier, issue the bundle,
+ * send the hand-off to counsel, record it, publish DossierHandedOff. Any failure before the send
+ * releases the lease and is rethrown (the state machine retries; the API answers 5xx).
+ */
+export async function handOff(claimed: Dossier, token: string, now: Date, slot: string): Promise<Dossier> {
+  let info: SentInfo;
+  try {
+    const creditor = await creditorOf(claimed);
+    const { litigation } = await establishLitigationDossier(claimed.id, creditor, now);
+    const bundle: IssuedBundle = await issueBundle(creditor.id, claimed.id, 'litigation_contact');
+    const current = (await getDossier(claimed.id))!;
+    info = await deliverNotice({
+      dossier: current,
+      creditor,
+      kind: 'litigation_handoff',
+      now,
+      slot,
+      extra: {
+        deadline: current.deadline ?? undefined,
+        litigation: { dossier: litigation, bundle: { url: bundle.url, expiresAt: bundle.expiresAt, head: bundle.head } },
+      },
+    });
+  } catch (e) {
+    await updateDossier(claimed.id, (d) => ({ dossier: releaseSend(d, token) }));
+    throw e;
+  }
+  const done = await updateDossier(claimed.id, (d) => ({ dossier: completeSend(d, 'litigation_handoff', token, now, info) }));
+  return publishHandedOff(done.dossier);
+}
+
+const last = (d: Dossier, pred: (e: DossierEvent) => boolean) => {
+  for (let i = d.events.length - 1; i >= 0; i--) if (pred(d.events[i]!)) return { seq: i + 1, e: d.events[i]! };
+  return null;
+};
+
+/** The DossierHandedOff detail, read from the dossier's own history (docs/events.md). */
+export function handedOffDetail(d: Dossier, creditor: Pick<CreditorProfile, 'litigationContact'>): Record<string, unknown> {
+  const handed = last(d, (e) => e.type === 'handed_off');
+  const notice = last(d, (e) => e.type === 'notice_sent' && e.stage === 'litigation_handoff');
+  const json = last(d, (e) => e.type === 'litigation_dossier_stored' && e.format === 'json');
+  const pdf = last(d, (e) => e.type === 'litigation_dossier_stored' && e.format === 'pdf');
+  const bundle = last(d, (e) => e.type === 'evidence_bundle_issued');
+  const approved = last(d, (e) => e.type === 'handoff_approved');
+  const file = (x: typeof json) => (x ? { seq: x.seq, key: x.e.evidenceKey, sha256: x.e.sha256 } : null);
+  return {
+    version: 1,
+    dossierId: d.id,
+    creditorId: d.creditorId,
+    invoiceNumber: d.invoice.invoiceNumber,
+    handedOffAt: handed?.e.at ?? null,
+    approvedBy: approved ? approved.e.approvedBy : null,
+    debtor: { name: d.debtor.name, kind: d.debtor.kind, siren: d.debtor.siren ?? null, country: (d.debtor.address.country || 'FR').toUpperCase() },
+    claim: {
+      asOf: json?.e.asOf ?? null,
+      principalDue: json?.e.principalDue ?? null,
+      totalDue: json?.e.totalDue ?? null,
+      interestPerDay: json?.e.interestPerDay ?? null,
+      currency: 'EUR',
+    },
+    route: json?.e.route ?? null,
+    prescribesOn: json?.e.prescribesOn ?? null,
+    litigationContact: { name: creditor.litigationContact.name, email: creditor.litigationContact.email },
+    message: notice ? { seq: notice.seq, messageId: notice.e.messageId, key: notice.e.evidenceKey, sha256: notice.e.sha256 } : null,
+    litigationDossier: { json: file(json), pdf: file(pdf) },
+    evidenceBundle: bundle ? { seq: bundle.seq, bundleId: bundle.e.bundleId, sha256: bundle.e.bundleSha256, head: bundle.e.head } : null,
+  };
+}
+
+/**
+ * Publishes DossierHandedOff once per hand-off (EventBridge delivers at least once anyway:
+ * consumers key on dossierId). Recorded as `handoff_event_published` with the EventBridge id.
+ */
+export async function publishHandedOff(d: Dossier): Promise<Dossier> {
+  const handed = last(d, (e) => e.type === 'handed_off');
+  if (!handed || d.events.slice(handed.seq).some((e) => e.type === 'handoff_event_published')) return d;
+  const creditor = await creditorOf(d);
+  const eventId = await putEvent({ detailType: HANDED_OFF, detail: handedOffDetail(d, creditor), time: new Date(handed.e.at) });
+  const now = clock().now().toISOString();
+  const out = await updateDossier(d.id, (x) =>
+    x.events.slice(handed.seq).some((e) => e.type === 'handoff_event_published')
+      ? { dossier: x }
+      : { dossier: { ...x, events: [...x.events, { type: 'handoff_event_published', at: now, bus: 'default', detailType: HANDED_OFF, eventId }] } },
+  );
+  return out.dossier;
+}
+
+/**
+ * POST /invoices/{id}/handoff {approvedBy}: hands off a dossier awaiting approval, as of now. A
+ * repeated approval of a dossier it handed off answers the dossier (publishing the event if that
+ * had failed).
+ */
+export async function approveHandoff(creditorId: string, dossierId: string, approvedBy: string): Promise<DossierView> {
+  const now = clock().now();
+  const current = await dossierOf(creditorId, dossierId);
+  if (current.status === 'handed_off' && last(current, (e) => e.type === 'handoff_approved')) {
+    return dossierView(await publishHandedOff(current), now);
+  }
+  if (current.status !== AWAITING) {
+    throw conflict(`Dossier is ${current.status}; only a dossier awaiting hand-off approval can be handed off.`, [{ path: 'status', message: current.status }]);
+  }
+  const token = `approval:${now.toISOString()}:${approvedBy}`.slice(0, 200);
+  let slot = '';
+  const claim = await updateOwnDossier(creditorId, dossierId, (d) => {
+    slot = sendSlot(d, 'litigation_handoff');
+    return approveTransition(d, approvedBy, token, now, Date.now(), HANDOFF_LEASE_MS);
+  });
+  return dossierView(await handOff(claim.dossier, token, now, slot), now);
+}
+
+export interface LitigationView extends LitigationDossier {
+  /** The litigation dossiers kept in the vault for this invoice, oldest first. */
+  stored: { seq: number; at: IsoInstant; format: 'json' | 'pdf'; asOf: string; key: string; sha256: string }[];
+}
+
+/** GET /invoices/{id}/litigation: the dossier for counsel as of today, and the versions kept. */
+export async function litigationView(creditorId: string, dossierId: string): Promise<LitigationView> {
+  const d = await dossierOf(creditorId, dossierId);
+  const stored = d.events
+    .map((e, i) => ({ e, seq: i + 1 }))
+    .filter(({ e }) => e.type === 'litigation_dossier_stored')
+    .map(({ e, seq }) => ({ seq, at: e.at, format: e.format as 'json' | 'pdf', asOf: String(e.asOf), key: String(e.evidenceKey), sha256: String(e.sha256) }));
+  if (stored.length === 0) {
+    throw conflict(
+      `Dossier is ${d.status}; its litigation dossier is established when the grace period of the mise en demeure ends with a balance due.`,
+      [{ path: 'status', message: d.status }],
+    );
+  }
+  const creditor = await creditorOf(d);
+  let records: EvidenceRecord[];
+  try {
+    records = await caughtUpRecords(d);
+  } catch {
+    throw new DomainError(503, 'evidence_unavailable', 'The evidence vault cannot be reached right now; retry shortly.');
+  }
+  return { ...buildLitigationDossier({ dossier: d, creditor, at: clock().now().toISOString(), records, describe }), stored };
+}
+
+/**
+ * A payment recorded on a dossier already in counsel's hands: counsel (and the accountants) are
+ * told the amount and what remains; a settling payment asks them to stop the procedure. Never
+ * undoes the payment: a failure is recorded as `message_failed`.
+ */
+export async function reportPaymentToCounsel(d: Dossier, payment: { amountCents: number; paidOn: string; reference: string }, settled: boolean): Promise<Dossier> {
+  if (!wasHandedOff(d)) return d;
+  const now = clock().now();
+  const kind = 'litigation_payment_update';
+  const token = `counsel:${payment.reference}`;
+  try {
+    const creditor = await creditorOf(d);
+    const asOf = parisDate(now) > payment.paidOn ? parisDate(now) : payment.paidOn;
+    const b = breakdownFor(d, creditor, asOf);
+    const handed = last(d, (e) => e.type === 'handed_off')!;
+    const draft = litigationPaymentUpdate({
+      creditor,
+      debtor: d.debtor,
+      invoice: d.invoice,
+      handedOffAt: handed.e.at,
+      payment,
+      settled,
+      // A settling payment leaves nothing due (domain/settlement.ts): either the accessories were paid
+      // too, or they were waived (accessories_waived: principal-first, not claimed, plan kept).
+      remaining: { asOf, principalCents: b.principalDueCents, totalCents: settled ? b.principalDueCents : b.totalDueCents },
+      sentAt: now.toISOString(),
+    });
+    const info = await sendRendered({
+      dossier: d,
+      creditor,
+      kind,
+      slot: `${kind}-${payment.reference}`,
+      now,
+      rendered: { to: draft.to, subject: draft.subject, text: renderText(draft.letter), html: renderHtml(draft.letter, draft.subject), attachments: [] },
+    });
+    return (await updateDossier(d.id, (x) => ({ dossier: recordMessage(x, kind, token, info, now, { reference: payment.reference, settled, balance: toDecimalString(b.principalDueCents) }) }))).dossier;
+  } catch (e) {
+    const reason = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    console.error(JSON.stringify({ msg: 'payment not reported to counsel', dossierId: d.id, reason }));
+    return (await updateDossier(d.id, (x) => ({ dossier: recordMessageFailure(x, kind, token, reason.slice(0, 500), now) }))).dossier;
+  }
+}

@@ -1,0 +1,253 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { strFromU8, unzipSync } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { verifyZip } from '../../cli/verify';
+import { invoice, useLocalSystem } from '../support/local-client';
+
+const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
+const LAWYER = 'contentieux@fontaine-avocats.example';
+const ACCOUNTANT = 'expert-comptable@cabinet-durand.example';
+
+async function objectBytes(key: string): Promise<Buffer> {
+  const s3 = new S3Client({ forcePathStyle: true });
+  try {
+    const out = await s3.send(new GetObjectCommand({ Bucket: process.env.EVIDENCE_BUCKET!, Key: key }));
+    return Buffer.from(await out.Body!.transformToByteArray());
+  } finally {
+    s3.destroy();
+  }
+}
+
+const toCounsel = (mails: any[]) => mails.filter((m) => JSON.stringify(m.destination.to).includes(LAWYER));
+const dublin = {
+  kind: 'business',
+  name: 'Liffey Bakery Ltd',
+  email: 'accounts@liffey-bakery.example',
+  language: 'en',
+  address: { line1: '1 Grafton Street', postalCode: 'D02 X285', city: 'Dublin', country: 'IE' },
+};
+
+/**
+ * The hand-off on the real pipeline: intake, the synthesized workflow under the simulated clock,
+ * the send step, the vault (s3rver behind the Object Lock layer), the SES emulator and the local
+ * EventBridge recorder; everything is read back from them.
+ */
+describe('hand-off to litigation in local mode', () => {
+  const local = useLocalSystem({ clockStart: '2026-04-04T10:00:00Z' });
+  let id: string;
+
+  it('hands an unpaid invoice to counsel: dossier (JSON and PDF) in the vault, message with the PDF and the bundle link in SES, DossierHandedOff on the bus', async () => {
+    id = (await local.api.createInvoice(invoice({ invoiceNumber: 'LIT-1' }))).body.id;
+    // The mise en demeure goes out on 4 May; its delivery is reported by SES.
+    await local.api.advanceTo('2026-05-04T08:00:00Z');
+    const med = (await local.api.getInvoice(id)).body.events.find((e: any) => e.type === 'notice_sent' && e.stage === 'formal_notice');
+    expect((await local.api.call('POST', '/_local/ses/events', { messageId: med.messageId, type: 'Delivery' })).status).toBe(202);
+    const before = await local.api.call('GET', `/invoices/${id}/litigation`);
+    expect(before.status).toBe(409);
+    expect(before.body.error.message).toMatch(/grace period/);
+
+    await local.api.advanceTo('2026-05-20T00:00:00Z');
+    const view = (await local.api.getInvoice(id)).body;
+    expect(view.status).toBe('handed_off');
+    const types = view.events.map((e: any) => e.type);
+    const from = types.indexOf('litigation_dossier_stored');
+    expect(types.slice(from)).toEqual(['litigation_dossier_stored', 'litigation_dossier_stored', 'evidence_bundle_issued', 'notice_sent', 'handed_off', 'handoff_event_published']);
+    const [jsonEvent, pdfEvent] = view.events.slice(from, from + 2);
+    expect(jsonEvent).toMatchObject({ format: 'json', asOf: '2026-05-13', route: 'small_claims' });
+    expect(pdfEvent).toMatchObject({ format: 'pdf', asOf: '2026-05-13' });
+
+    // Both files are in the vault, byte for byte what their records say, and are records of the log.
+    const json = await objectBytes(jsonEvent.evidenceKey);
+    const pdf = await objectBytes(pdfEvent.evidenceKey);
+    expect(sha(json)).toBe(jsonEvent.sha256);
+    expect(sha(pdf)).toBe(pdfEvent.sha256);
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const log = (await local.api.call('GET', `/invoices/${id}/evidence`)).body;
+    expect(log.records.filter((r: any) => r.type === 'litigation_dossier_stored').map((r: any) => r.key)).toEqual([jsonEvent.evidenceKey, pdfEvent.evidenceKey]);
+    const ld = JSON.parse(json.toString('utf8'));
+    expect(ld).toMatchObject({ format: 'amiable-litigation-dossier/1', creditorReference: 'LIT-1', asOf: '2026-05-13', route: { code: 'small_claims' } });
+    expect(ld.claim.due.total).toBe(view.events.find((e: any) => e.type === 'litigation_dossier_stored').totalDue);
+    expect(ld.route.court).toMatch(/commissaire de justice/);
+    expect(ld.route.alternatives[0].note).toMatch(/tribunal des activités économiques de Paris/);
+    // The mise en demeure is a document to file, with its sending and delivery proofs, by record.
+    const notice = ld.documents.find((x: any) => x.category === 'formal_notice');
+    expect(notice.evidence).toMatchObject({ type: 'notice_sent', key: med.evidenceKey, sha256: med.sha256 });
+    expect(notice.proofs.map((p: any) => p.kind)).toEqual(['sending', 'delivery']);
+    const delivered = log.records[notice.proofs[1].seq - 1];
+    expect(delivered).toMatchObject({ type: 'email_delivered', sha256: notice.proofs[1].sha256, key: notice.proofs[1].key });
+
+    // The message: to counsel, accountants in copy, "Maître,", the creditor's reference, the PDF, the link.
+    const mails = toCounsel(await local.api.emails());
+    expect(mails).toHaveLength(1);
+    const mail = mails[0];
+    expect(JSON.stringify(mail.destination.cc)).toContain(ACCOUNTANT);
+    expect(JSON.stringify(mail.destination.to)).not.toContain('boulangerie-dupont');
+    expect(mail.subject).toBe('Transmission contentieux – facture LIT-1 – Boulangerie Dupont SARL (réf. LIT-1-CTX)');
+    const text: string = mail.body.text;
+    expect(text).toMatch(/^Maître,$/m);
+    expect(text.replace(/\s+/g, ' ')).toContain('Référence du créancier : facture n° LIT-1');
+    expect(text).toContain('Procédure simplifiée de recouvrement des petites créances');
+    expect(text).toContain('art. 750-1 CPC');
+    const url = text.match(/http:\/\/127\.0\.0\.1:\d+\/\S+/)?.[0];
+    expect(url).toMatch(/X-Amz-Expires=900/);
+    expect(text.split(url!).join('')).not.toContain(id);
+    expect(text).not.toMatch(/lambdas\/|\.ts\b|Late-payment|Day count/);
+    expect(mail.attachments.map((a: any) => a.filename)).toEqual(['dossier-contentieux-LIT-1.pdf']);
+    expect(sha(Buffer.from(mail.attachments[0].content, 'base64'))).toBe(pdfEvent.sha256);
+    const sent = view.events.find((e: any) => e.type === 'notice_sent' && e.stage === 'litigation_handoff');
+    expect(sent.to).toBe(LAWYER);
+
+    // The link gives the bundle: it verifies offline and holds the litigation dossier, byte for byte.
+    const zip = new Uint8Array(await (await fetch(url!)).arrayBuffer());
+    const bundleEvent = view.events.find((e: any) => e.type === 'evidence_bundle_issued');
+    expect(sha(zip)).toBe(bundleEvent.bundleSha256);
+    expect(text).toContain(bundleEvent.head.hash);
+    expect(verifyZip(zip, bundleEvent.head.hash)).toEqual({ exitCode: 0, lines: [`OK ${bundleEvent.records} records, head ${bundleEvent.head.hash}`] });
+    const files = unzipSync(zip);
+    const inZip = (key: string) => files[`files/${key.replace(/^dossiers\/[^/]+\//, '')}`];
+    expect(sha(inZip(pdfEvent.evidenceKey)!)).toBe(pdfEvent.sha256);
+    expect(JSON.parse(strFromU8(inZip(jsonEvent.evidenceKey)!))).toEqual(ld);
+
+    // DossierHandedOff, as a rule on the default bus would receive it.
+    const bus = (await local.api.call('GET', '/_local/events?detail-type=DossierHandedOff')).body.events;
+    expect(bus).toHaveLength(1);
+    expect(bus[0]).toMatchObject({
+      source: 'amiable',
+      'detail-type': 'DossierHandedOff',
+      time: '2026-05-13T07:00:00Z',
+      detail: {
+        version: 1,
+        dossierId: id,
+        invoiceNumber: 'LIT-1',
+        handedOffAt: '2026-05-13T07:00:00.000Z',
+        approvedBy: null,
+        route: 'small_claims',
+        claim: { asOf: '2026-05-13', totalDue: ld.claim.due.total, currency: 'EUR' },
+        litigationContact: { email: LAWYER },
+        litigationDossier: { pdf: { key: pdfEvent.evidenceKey, sha256: pdfEvent.sha256 } },
+        evidenceBundle: { bundleId: bundleEvent.bundleId, sha256: bundleEvent.bundleSha256 },
+        message: { messageId: sent.messageId },
+      },
+    });
+    expect(view.events.find((e: any) => e.type === 'handoff_event_published').eventId).toBe(bus[0].id);
+  });
+
+  it('serves the litigation dossier as of today, with the versions kept', async () => {
+    await local.api.advanceTo('2026-06-02T08:00:00Z');
+    const res = await local.api.call('GET', `/invoices/${id}/litigation`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ format: 'amiable-litigation-dossier/1', status: 'handed_off', asOf: '2026-06-02', creditorReference: 'LIT-1' });
+    expect(res.body.stored.map((s: any) => [s.format, s.asOf])).toEqual([
+      ['json', '2026-05-13'],
+      ['pdf', '2026-05-13'],
+    ]);
+    // Twenty more days of penalties than on the hand-off date.
+    const stored = JSON.parse((await objectBytes(res.body.stored[0].key)).toString('utf8'));
+    expect(Number(res.body.claim.due.total)).toBeGreaterThan(Number(stored.claim.due.total));
+    expect(res.body.timeline.at(-1)).toMatchObject({ type: 'handoff_event_published', label: 'Transmission annoncée aux systèmes du créancier' });
+  });
+
+  it('tells counsel of every payment after the hand-off; a settling one asks to stop the procedure', async () => {
+    const partial = await local.api.pay(id, { amount: '250.00', paidOn: '2026-06-02', reference: 'VIR-LIT-1' });
+    expect(partial.status).toBe(201);
+    let mails = toCounsel(await local.api.emails());
+    expect(mails).toHaveLength(2);
+    expect(mails[1].subject).toBe('Paiement partiel reçu après transmission – facture LIT-1 – Boulangerie Dupont SARL');
+    expect(JSON.stringify(mails[1].destination.cc)).toContain(ACCOUNTANT);
+    expect(mails[1].body.text).toMatch(/^Maître,$/m);
+    expect(mails[1].body.text).toContain('Boulangerie Dupont SARL a payé 250,00');
+    // C. civ. 1343-1 (the default allocation): the payment goes to the penalties and the indemnity
+    // the letters claimed, then to the principal.
+    const text = mails[1].body.text.replace(/\s+/g, ' ');
+    expect(text).toContain('Principal restant dû au 2 juin 2026 : 1 064,97 €');
+    expect(text).toContain('Total restant dû, accessoires compris : 1 064,97 €');
+
+    const settled = await local.api.pay(id, { amount: '1064.97', paidOn: '2026-06-02', reference: 'VIR-LIT-2' });
+    expect(settled.body.status).toBe('paid');
+    mails = toCounsel(await local.api.emails());
+    expect(mails).toHaveLength(3);
+    expect(mails[2].subject).toBe('Arrêt de la procédure – facture LIT-1 réglée – Boulangerie Dupont SARL');
+    expect(mails[2].body.text.replace(/\s+/g, ' ')).toContain('merci d’arrêter la procédure');
+    const updates = settled.body.events.filter((e: any) => e.type === 'message_sent' && e.kind === 'litigation_payment_update');
+    expect(updates.map((e: any) => [e.reference, e.settled, e.to])).toEqual([
+      ['VIR-LIT-1', false, LAWYER],
+      ['VIR-LIT-2', true, LAWYER],
+    ]);
+    // Each report is evidence: the exact message bytes in the vault.
+    expect(sha(await objectBytes(updates[1].evidenceKey))).toBe(updates[1].sha256);
+  });
+});
+
+const approvalProfile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'amiable-approval-')), 'creditor-profile.json');
+fs.writeFileSync(
+  approvalProfile,
+  JSON.stringify({ ...JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'local', 'demo-creditor.json'), 'utf8')), handoff: 'approval' }),
+);
+
+describe('hand-off approval mode in local mode', () => {
+  const local = useLocalSystem({ clockStart: '2026-04-04T10:00:00Z', profilePath: approvalProfile });
+  const ids: Record<string, string> = {};
+
+  it('keeps the dossier in awaiting_handoff_approval, its litigation dossier established, nothing sent to counsel', async () => {
+    ids.a = (await local.api.createInvoice(invoice({ invoiceNumber: 'APP-A' }))).body.id;
+    ids.b = (await local.api.createInvoice(invoice({ invoiceNumber: 'APP-B' }))).body.id;
+    ids.eu = (await local.api.createInvoice(invoice({ invoiceNumber: 'APP-EU', debtor: dublin }))).body.id;
+    await local.api.advanceTo('2026-05-20T00:00:00Z');
+    for (const id of Object.values(ids)) {
+      const v = (await local.api.getInvoice(id)).body;
+      expect(v.status).toBe('awaiting_handoff_approval');
+      expect(v.nextAction).toBeNull();
+      expect(v.events.at(-1)).toMatchObject({ type: 'handoff_awaiting_approval', route: expect.any(String) });
+    }
+    expect(toCounsel(await local.api.emails())).toHaveLength(0);
+    expect((await local.api.call('GET', '/_local/events')).body.events).toEqual([]);
+    const eu = (await local.api.call('GET', `/invoices/${ids.eu}/litigation`)).body;
+    expect(eu.route.code).toBe('european_order_for_payment');
+    expect(eu.route.reason).toMatch(/Irlande/);
+    expect(eu.stored).toHaveLength(2);
+    expect(local.sys.engine.list().every((x) => x.status === 'SUCCEEDED')).toBe(true);
+    expect(local.sys.engine.list()[0]!.trail.at(-1)).toBe('AwaitingHandoffApproval');
+  });
+
+  it('hands off on approval, as of the approval date, naming who approved', async () => {
+    expect((await local.api.call('POST', `/invoices/${ids.a}/handoff`, {})).status).toBe(400);
+    await local.api.advanceTo('2026-05-26T08:00:00Z');
+    const res = await local.api.call('POST', `/invoices/${ids.a}/handoff`, { approvedBy: 'Julie Martin' });
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('handed_off');
+    const stored = res.body.events.filter((e: any) => e.type === 'litigation_dossier_stored');
+    expect(stored.map((e: any) => e.asOf)).toEqual(['2026-05-13', '2026-05-13', '2026-05-26', '2026-05-26']);
+    const mails = toCounsel(await local.api.emails());
+    expect(mails).toHaveLength(1);
+    expect(mails[0].subject).toContain('APP-A');
+    expect(mails[0].attachments[0].filename).toBe('dossier-contentieux-APP-A.pdf');
+    const bus = (await local.api.call('GET', '/_local/events')).body.events;
+    expect(bus).toHaveLength(1);
+    expect(bus[0].detail).toMatchObject({ invoiceNumber: 'APP-A', approvedBy: 'Julie Martin', claim: { asOf: '2026-05-26' } });
+    // Approving again is answered with the dossier; nothing more is sent.
+    expect((await local.api.call('POST', `/invoices/${ids.a}/handoff`, { approvedBy: 'Julie Martin' })).status).toBe(200);
+    expect(toCounsel(await local.api.emails())).toHaveLength(1);
+    expect((await local.api.call('GET', '/_local/events')).body.events).toHaveLength(1);
+  });
+
+  it('a plan or a settling payment changes the course instead; neither goes to counsel', async () => {
+    const plan = await local.api.call('POST', `/invoices/${ids.b}/payment-plan`, {
+      instalments: [
+        { dueDate: '2026-06-15', amount: '625.00' },
+        { dueDate: '2026-07-15', amount: '625.00' },
+      ],
+    });
+    expect(plan.status).toBe(201);
+    expect(plan.body.status).toBe('on_payment_plan');
+    expect((await local.api.call('POST', `/invoices/${ids.b}/handoff`, { approvedBy: 'Julie Martin' })).status).toBe(409);
+    // What is due today, accessories included (claimed by the letters: C. civ. 1343-1 allocation).
+    const due = (await local.api.call('GET', `/invoices/${ids.eu}/litigation`)).body.claim.due.total;
+    const paid = await local.api.pay(ids.eu, { amount: due, paidOn: '2026-05-26', reference: 'VIR-EU' });
+    expect(paid.body.status).toBe('paid');
+    expect(toCounsel(await local.api.emails())).toHaveLength(1);
+  });
+});
