@@ -10,7 +10,8 @@ describe('npm run notices', () => {
 
   it('writes every kind in both languages for the three sample dossiers, with PDFs and .eml', () => {
     const stdout = execFileSync(join('node_modules', '.bin', 'tsx'), ['scripts/render-notices.ts', out], { encoding: 'utf8' });
-    expect(stdout).toMatch(/177 files written/);
+    // 177 letters, PDFs and .eml files, plus the litigation dossier PDF of each sample dossier.
+    expect(stdout).toMatch(/180 files written/);
     for (const dossier of ['b2b', 'b2c', 'agency']) {
       for (const lang of ['fr', 'en']) {
         for (const ext of ['txt', 'html', 'eml']) {
