@@ -50,6 +50,22 @@ function toBuffer(data: string | ArrayBuffer | ArrayBufferView): Buffer {
   return Buffer.from(data);
 }
 
+/**
+ * The API's base URL from --endpoint, which may be the API URL (locally http://127.0.0.1:3000, on
+ * AWS the ApiUrl output) or the stack's AdminEndpoint output (the same URL + "/admin"): request
+ * paths start with /admin/ themselves.
+ */
+export function apiBase(endpoint: string): URL {
+  let base: URL;
+  try {
+    base = new URL(endpoint.replace(/\/+$/, '') + '/');
+  } catch {
+    throw new UsageError(`--endpoint is not a URL: ${endpoint}`);
+  }
+  if (base.pathname.endsWith('/admin/')) base.pathname = base.pathname.slice(0, -'admin/'.length);
+  return base;
+}
+
 /** The region of an execute-api endpoint (https://<id>.execute-api.<region>.amazonaws.com/v1). */
 export function regionOfEndpoint(url: URL): string | undefined {
   return /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com$/.exec(url.hostname)?.[1];
@@ -62,11 +78,7 @@ export class AdminClient {
   constructor(private readonly opts: ConnectionOptions) {
     const endpoint = opts.endpoint ?? process.env.AMIABLE_ADMIN_URL;
     if (!endpoint) throw new UsageError('no endpoint: pass --endpoint <url> or set AMIABLE_ADMIN_URL (locally the API URL, e.g. http://127.0.0.1:3000; on AWS the stack\'s AdminEndpoint output)');
-    try {
-      this.base = new URL(endpoint.replace(/\/+$/, '') + '/');
-    } catch {
-      throw new UsageError(`--endpoint is not a URL: ${endpoint}`);
-    }
+    this.base = apiBase(endpoint);
   }
 
   private adminKey(): string | undefined {
