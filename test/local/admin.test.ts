@@ -25,7 +25,7 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   'POST /invoices/{id}/payments': { amount: '1.00', paidOn: TODAY, reference: 'ROLE-PAY' },
   'POST /invoices/{id}/cancel': { reason: 'role test' },
   'POST /invoices/{id}/disputes': { reason: 'role test' },
-  'POST /invoices/{id}/disputes/{disputeId}/resolve': { outcome: 'rejected' },
+  'POST /invoices/{id}/disputes/{disputeId}/resolve': { outcome: 'rejected', reasons: 'Livraison conforme au bon signé le 2 mars.' },
   'POST /invoices/{id}/promises': { date: '2026-06-20', amount: '100.00' },
   'POST /invoices/{id}/payment-plan': { instalments: [{ dueDate: '2026-07-01', amount: '1250.00' }] },
   'POST /invoices/{id}/payment-plan/acceptance': {
