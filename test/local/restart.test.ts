@@ -11,7 +11,7 @@ describe('restart in local mode', () => {
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
   it('keeps clock, key and dossiers; nothing skipped, nothing sent twice', async () => {
-    let sys = await startLocalSystem({ dataDir, clockStart: '2026-04-04T10:00:00Z' });
+    let sys = await startLocalSystem({ dataDir, clockStart: '2026-04-04T10:00:00Z', accountantMail: false });
     let api = client(sys);
     const key = sys.apiKey;
     const { body } = await api.createInvoice(invoice({ invoiceNumber: 'RESTART-1' }));
@@ -27,7 +27,7 @@ describe('restart in local mode', () => {
     expect(plan.status).toBe(201);
     await sys.stop();
 
-    sys = await startLocalSystem({ dataDir, clockStart: '2030-01-01T00:00:00Z' });
+    sys = await startLocalSystem({ dataDir, clockStart: '2030-01-01T00:00:00Z', accountantMail: false });
     api = client(sys);
     try {
       expect(sys.apiKey).toBe(key); // saved in the data dir
