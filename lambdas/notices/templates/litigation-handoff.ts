@@ -34,6 +34,11 @@ const SMALL_CLAIMS_LIMIT_CENTS = 500_000;
 function prescriptionLine(ctx: NoticeContext): string {
   const f = fmt('fr');
   const b2b = ctx.breakdown.regime === 'b2b';
+  const p0 = ctx.prescription;
+  if (ctx.breakdown.interest.basis === 'ccp-l2192-13') {
+    // Loi n° 68-1250: four years from 1 January following the facts; each written claim interrupts.
+    return `Prescription : déchéance quadriennale des créances sur les personnes publiques (loi n° 68-1250 du 31 décembre 1968), quatre ans à compter du 1er janvier de l’année suivant ${p0?.startingPoint === 'performance_date' ? 'l’exécution de la prestation' : 'l’émission de la facture'}${p0 ? ` (${f.date(p0.startsOn)})` : ''} ; chaque réclamation écrite adressée à l’acheteur (relances, mise en demeure) l’interrompt et fait courir un nouveau délai au 1er janvier suivant (art. 2)${p0 ? ` ; dernier jour pour agir : ${f.date(p0.prescribesOn)}` : ''}.`;
+  }
   const base = b2b ? 'Prescription : 5 ans (art. L110-4 C. com.)' : 'Prescription : 2 ans (art. L218-2 C. conso.)';
   const p = ctx.prescription;
   const from = !p
@@ -56,19 +61,29 @@ export function litigationHandoff(ctx: NoticeContext): NoticeDraft {
 
   const debtorFields: Field[] = [
     { label: 'Débiteur', value: debtorName(ctx) },
-    { label: 'Qualité', value: d.kind === 'business' ? 'professionnel (entreprise)' : 'consommateur (particulier)' },
+    {
+      label: 'Qualité',
+      value: b.interest.basis === 'ccp-l2192-13' ? 'acheteur public (personne publique)' : d.kind === 'business' ? 'professionnel (entreprise)' : 'consommateur (particulier)',
+    },
     { label: 'Adresse', value: addressInline(d.address, lang) },
     { label: 'SIREN', value: d.siren ? formatSiren(d.siren) : 'non connu' },
     { label: 'Courriel', value: singleLine(d.email) },
   ];
 
-  const routes: string[] = [
+  const publicBuyer = b.interest.basis === 'ccp-l2192-13';
+  const routes: string[] = publicBuyer
+    ? [
+        'Acheteur public : le marché est un contrat administratif (CCP L6) ; juridiction compétente : le tribunal administratif. Référé-provision (art. R541-1 CJA) si l’obligation n’est pas sérieusement contestable, ou requête en paiement.',
+        'L’injonction de payer et les voies d’exécution de droit privé ne sont pas ouvertes contre une personne publique ; une condamnation non exécutée se poursuit par le mandatement ou l’ordonnancement d’office (art. L911-9 CJA).',
+        'Intérêts moratoires et indemnité forfaitaire de 40 € dus de plein droit (CCP L2192-13, R2192-31).',
+      ]
+    : [
     b2b
       ? "Injonction de payer : requête au président du tribunal de commerce du domicile du débiteur (Cerfa 12946), si la créance est commerciale (art. 1405 et s. CPC)."
       : "Injonction de payer : requête au tribunal judiciaire (Cerfa 12948*06) ou au juge des contentieux de la protection (Cerfa 16040*01) du domicile du débiteur (art. 1405 et s. CPC).",
     "Référé-provision si l’obligation n’est pas sérieusement contestable.",
   ];
-  if (b.totalDueCents <= SMALL_CLAIMS_LIMIT_CENTS) {
+  if (!publicBuyer && b.totalDueCents <= SMALL_CLAIMS_LIMIT_CENTS) {
     routes.push(
       `Procédure simplifiée de recouvrement des petites créances par un commissaire de justice (art. L125-1 et R125-1 à R125-8 CPCE) : montant dû ${formatMoney(b.totalDueCents, 'fr')}, inférieur à 5 000 €.`,
       "Demande en justice jusqu’à 5 000 € : vérifier l’exigence d’une tentative préalable de résolution amiable (art. 750-1 CPC) selon la voie choisie.",
