@@ -27,6 +27,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/invoices/{id}/promises', handler: 'dossier-actions' },
   { method: 'POST', path: '/invoices/{id}/payment-plan', handler: 'dossier-actions' },
   { method: 'POST', path: '/invoices/{id}/payment-plan/acceptance', handler: 'dossier-actions' },
+  { method: 'POST', path: '/invoices/{id}/registered-letter/posting', handler: 'dossier-actions' },
+  { method: 'POST', path: '/invoices/{id}/registered-letter/receipt', handler: 'dossier-actions' },
   { method: 'POST', path: '/invoices/{id}/resume', handler: 'dossier-actions' },
   { method: 'GET', path: '/invoices/{id}/evidence', handler: 'evidence' },
   { method: 'POST', path: '/invoices/{id}/evidence-bundle', handler: 'evidence' },

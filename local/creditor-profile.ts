@@ -40,6 +40,7 @@ const profileSchema = z.object({
     .refine(isBuiltinPolicyName, { error: `must name a built-in policy: ${Object.keys(BUILTIN_POLICIES).join(', ')}` })
     .optional(),
   paymentAllocation: z.enum(['civil-code-1343-1', 'principal-first']).optional(),
+  formalNoticeChannel: z.enum(['email', 'registered_post', 'registered_email']).optional(),
   consumerMediator: z
     .object({ name: z.string().min(1), website: z.string().url().refine((u) => u.startsWith('https://'), 'must be an https URL'), address: address.optional() })
     .optional(),

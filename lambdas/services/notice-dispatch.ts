@@ -9,6 +9,8 @@ import type { CreditorProfile, NextAction, Stage } from '../domain/model';
 import { clock } from '../adapters/clock';
 import { updateDossier } from '../adapters/dossier-store';
 import { sendUnderLease } from './leased-send';
+import { channelFor } from '../domain/registered';
+import { dispatchRegistered } from './registered-mail';
 import type { NoticeExtras } from './outbound-mail';
 
 /** Real-time lease: longer than the send Lambda's timeout, so a live send is never overtaken. */
@@ -43,6 +45,11 @@ export async function dispatchNotice(req: SendRequest): Promise<SendOutcome> {
   if (claim.kind === 'not_active') return outcomeOf(claim.dossier, 'not_active');
   if (claim.kind === 'already_sent') {
     return outcomeOf(claim.dossier, claim.dossier.status === 'handed_off' ? 'handed_off' : 'sent');
+  }
+  // A mise en demeure by registered post or registered e-mail (domain/registered.ts).
+  if (req.stage === 'formal_notice' && channelFor(claim.dossier).channel !== 'email') {
+    const out = await dispatchRegistered(claim.dossier, token, slot, now);
+    return outcomeOf(out.dossier, out.sent ? 'sent' : 'not_active');
   }
   const out = await sendUnderLease(
     claim.dossier,
