@@ -54,6 +54,11 @@ export interface BreakdownInput {
   asOf: IsoDate;
   formalNoticeSentOn?: IsoDate;
   insolvency?: boolean;
+  /**
+   * The debtor is a public-sector buyer (debtor segment "public-sector"): moratory interest of the
+   * Code de la commande publique instead of L441-10 penalties, and the 40 EUR indemnity.
+   */
+  publicSector?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -153,8 +158,10 @@ export interface BreakdownExplanation {
  * How interest runs for this claim: B2B penalties at the contractual rate (the invoice's, else the
  * creditor's terms) or the default rate; B2C legal interest in the creditor's column.
  */
-export function interestRegimeOf(input: Pick<BreakdownInput, 'invoice' | 'debtorKind' | 'creditor'>): InterestRegime {
+export function interestRegimeOf(input: Pick<BreakdownInput, 'invoice' | 'debtorKind' | 'creditor' | 'publicSector'>): InterestRegime {
   if (input.debtorKind !== 'business') return { kind: 'b2c', creditorCategory: input.creditor.category };
+  // A public buyer owes moratory interest at a rate fixed for the whole delay (CCP L2192-13, R2192-31).
+  if (input.publicSector) return { kind: 'public', startHalfYear: halfYearOf(addDays(input.invoice.dueDate, 1)) };
   const fromInvoice = input.invoice.contractualPenaltyRate !== undefined;
   const contractual = input.invoice.contractualPenaltyRate ?? input.creditor.contractualPenaltyRate;
   return {
@@ -190,7 +197,15 @@ export function explainBreakdown(input: BreakdownInput): BreakdownExplanation {
   // Regime and first day of delay.
   const regime = interestRegimeOf(input);
   let firstDay: IsoDate | null;
-  if (b2b) {
+  if (regime.kind === 'public') {
+    firstDay = addDays(invoice.dueDate, 1);
+    notes.push(
+      `Public-sector buyer: moratory interest (CCP L2192-13) runs from ${firstDay}, the day after the payment deadline ${invoice.dueDate}, up to and including ${asOf}, at the ECB rate in force on the first day of ${regime.startHalfYear} + 8 points, fixed for the whole delay (CCP R2192-31), plus the 40 EUR recovery indemnity (CCP L2192-13).`,
+    );
+    if (invoice.contractualPenaltyRate !== undefined || creditor.contractualPenaltyRate !== undefined) {
+      notes.push('The contractual penalty rate does not apply to a public-sector buyer: the moratory interest rate is set by the Code de la commande publique.');
+    }
+  } else if (b2b) {
     firstDay = addDays(invoice.dueDate, 1);
     notes.push(
       `Late-payment penalties (C. com. L441-10 II) run from ${firstDay}, the day after the due date ${invoice.dueDate}, up to and including ${asOf}, with no reminder needed; computed on the invoice amount including VAT.`,
@@ -242,7 +257,11 @@ export function explainBreakdown(input: BreakdownInput): BreakdownExplanation {
       );
     } else {
       indemnityCents = RECOVERY_INDEMNITY_CENTS;
-      notes.push('Fixed recovery indemnity of 40.00 EUR (C. com. L441-10 II, D441-5), due as of right, once per invoice paid late.');
+      notes.push(
+        input.publicSector
+          ? 'Fixed recovery indemnity of 40.00 EUR (CCP L2192-13), due as of right, once per invoice paid late.'
+          : 'Fixed recovery indemnity of 40.00 EUR (C. com. L441-10 II, D441-5), due as of right, once per invoice paid late.',
+      );
     }
   }
 
@@ -303,6 +322,8 @@ export function explainBreakdown(input: BreakdownInput): BreakdownExplanation {
   let contractual: AmountBreakdown['interest']['contractual'];
   if (regime.kind === 'b2c') {
     basis = 'legal';
+  } else if (regime.kind === 'public') {
+    basis = 'ccp-l2192-13';
   } else {
     const halfYears = [...new Set(lines.map((l) => halfYearOf(l.from)))];
     const rates = (halfYears.length > 0 ? halfYears : [halfYearOf(asOf)]).map((hy) => ({ hy, rate: rateForHalfYear(regime, hy) }));

@@ -118,7 +118,7 @@ export function debtorPlace(address: Pick<PostalAddress, 'country' | 'postalCode
 }
 
 /** claim_declaration: the debtor is in insolvency proceedings (litigation.ts). */
-export type RouteCode = 'small_claims' | 'injonction_de_payer' | 'european_order_for_payment' | 'counsel' | 'claim_declaration';
+export type RouteCode = 'small_claims' | 'injonction_de_payer' | 'european_order_for_payment' | 'administrative_court' | 'counsel' | 'claim_declaration';
 export type AlternativeCode = 'injonction_de_payer' | 'european_small_claims' | 'refere_provision';
 
 export interface ThresholdCheck {
@@ -160,6 +160,8 @@ export interface PriorAttempt {
 
 export interface RouteInput {
   debtor: { kind: DebtorKind; address: Pick<PostalAddress, 'country' | 'postalCode' | 'city'> };
+  /** The debtor is a public buyer (debtor segment "public-sector"): the administrative court decides. */
+  publicSector?: boolean;
   /** The date the claim is assessed (the hand-off date, Paris). */
   asOf: IsoDate;
   /** Principal still due. */
@@ -246,6 +248,7 @@ const REFERE = {
 /** The recommended route, its reason, the rule it applies, and the alternatives. */
 export function recommendRoute(input: RouteInput): CourtRoute {
   const place = debtorPlace(input.debtor.address);
+  if (input.publicSector) return administrativeRoute(input);
   if (place.kind === 'france') {
     const small = frenchSmallClaimsCheck(input);
     const ip = injonctionDePayer(input, place);
@@ -333,6 +336,25 @@ export function recommendRoute(input: RouteInput): CourtRoute {
 }
 
 /**
+ * A public buyer: a public procurement contract is an administrative contract (CCP L6), so the
+ * administrative court decides; no injonction de payer nor private-law enforcement against a public
+ * person; a judgment left unpaid is enforced by mandatement d'office (CJA L911-9).
+ */
+function administrativeRoute(input: RouteInput): CourtRoute {
+  return {
+    code: 'administrative_court',
+    title: 'Tribunal administratif (référé-provision)',
+    reason: `Débiteur acheteur public : le marché public est un contrat administratif (art. L6 CCP) ; créance de ${formatMoney(input.totalDueCents, 'fr')} au jour de la transmission.`,
+    rule: "Le juge des référés du tribunal administratif peut accorder une provision lorsque l'existence de l'obligation n'est pas sérieusement contestable (art. R541-1 CJA) ; à défaut, requête au fond en paiement. L'injonction de payer et les voies d'exécution de droit privé ne sont pas ouvertes contre une personne publique ; une condamnation non exécutée se poursuit par le mandatement ou l'ordonnancement d'office (art. L911-9 CJA).",
+    court: "Tribunal administratif dans le ressort duquel se trouve l'acheteur public (art. R312-1 CJA) ou le lieu d'exécution du contrat (art. R312-11 CJA).",
+    form: 'Requête en référé-provision (art. R541-1 CJA), déposée par Télérecours (avocat) ou Télérecours citoyens.',
+    filing: "Une réclamation préalable à l'acheteur (la mise en demeure en tient lieu) lie le contentieux (art. R421-1 CJA) ; intérêts moratoires et indemnité forfaitaire dus de plein droit (art. L2192-13 CCP).",
+    thresholds: [],
+    alternatives: [],
+  };
+}
+
+/**
  * CPC 750-1 (as restored by décret 2023-357, for claims filed from 1 Oct 2023), stated for what it
  * does and does not require; legal-fr.md: letters do not satisfy it, the injonction de payer is
  * outside its scope.
@@ -353,6 +375,8 @@ export function priorAttempt(route: CourtRoute, totalDueCents: Cents): PriorAtte
       : "Pour ce dossier : la requête en injonction de payer est hors du champ de l'article 750-1 ; une assignation au fond devant le tribunal judiciaire devrait en revanche être précédée d'une tentative.",
     european_order_for_payment:
       "Pour ce dossier : les procédures européennes sont régies par les règlements n° 1896/2006 et n° 861/2007 ; l'article 750-1, règle propre au tribunal judiciaire français, n'est pas une condition de la requête européenne ; à vérifier avec le conseil si un petit litige européen est porté devant une juridiction française.",
+    administrative_court:
+      "Pour ce dossier : l'article 750-1, règle du tribunal judiciaire, ne s'applique pas devant le juge administratif.",
     counsel: "Pour ce dossier : sans objet tant que la juridiction saisie n'est pas choisie ; à apprécier avec le conseil.",
     claim_declaration: "Pour ce dossier : sans objet, la créance se déclare au mandataire judiciaire.",
   };

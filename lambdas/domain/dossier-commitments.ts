@@ -22,7 +22,7 @@ import {
   firstUnsent,
   iso,
   paidCents,
-  prescriptionStart,
+  prescriptionInput,
   scheduleFor,
   SentInfo,
   sentStages,
@@ -337,7 +337,7 @@ export function planAcknowledgment(d: Pick<Dossier, 'acknowledgments'>, planId: 
 /** Adds an acknowledgment and its `debt_acknowledged` event (with the prescription it restarts). */
 export function acknowledge(d: Dossier, ack: Acknowledgment, at: string, fields: Record<string, unknown>): Pick<Dossier, 'acknowledgments'> & { event: DossierEvent } {
   const acknowledgments = [...(d.acknowledgments ?? []), ack];
-  const prescription = prescriptionDetail({ ...prescriptionStart(d.invoice), debtorKind: d.debtor.kind, acknowledgedOn: acknowledgments.map((a) => a.on) });
+  const prescription = prescriptionDetail(prescriptionInput({ ...d, acknowledgments }));
   return {
     acknowledgments,
     event: { type: 'debt_acknowledged', at, source: ack.source, planId: ack.ref, acknowledgedOn: ack.on, article: 'C. civ. 2240', prescribesOn: prescription.prescribesOn, ...fields },

@@ -158,6 +158,23 @@ export function scheduleFor(d: Pick<Dossier, 'invoice' | 'region' | 'events' | '
   });
 }
 
+/** What prescription depends on, for this dossier (prescription.ts). */
+export function prescriptionInput(d: Pick<Dossier, 'invoice' | 'debtor' | 'acknowledgments' | 'events'>) {
+  const publicSector = isPublicSector(d.debtor);
+  return {
+    ...prescriptionStart(d.invoice),
+    debtorKind: d.debtor.kind,
+    acknowledgedOn: (d.acknowledgments ?? []).map((a) => a.on),
+    ...(publicSector ? { publicSector, writtenClaimsOn: sentStages(d).filter((s) => s.stage !== 'litigation_handoff').map((s) => parisDateOf(s.at)) } : {}),
+  };
+}
+
+/** A public-sector buyer (debtor segment "public-sector", a business-kind debtor). */
+export function isPublicSector(debtor: Pick<Debtor, 'kind' | 'segment'>): boolean {
+  return debtor.kind === 'business' && debtor.segment === PUBLIC_SECTOR;
+}
+export const PUBLIC_SECTOR = 'public-sector';
+
 /** Where prescription starts: the performance date when the invoice gives one, else its issue date. */
 export function prescriptionStart(invoice: Pick<Invoice, 'performanceDate' | 'issueDate'>): { performanceDate?: IsoDate; issueDate: IsoDate } {
   return invoice.performanceDate !== undefined ? { performanceDate: invoice.performanceDate, issueDate: invoice.issueDate } : { issueDate: invoice.issueDate };
@@ -381,6 +398,7 @@ export function breakdownInputFor(d: Dossier, creditor: BreakdownCreditor, asOf:
     })),
     asOf,
     formalNoticeSentOn: formalNotice ? parisDateOf(formalNotice.at) : undefined,
+    publicSector: isPublicSector(d.debtor),
   };
 }
 
@@ -418,7 +436,7 @@ export interface DossierView {
 /** The dossier as the HTTP contract shows it, as of `now` (instalment statuses depend on it). */
 export function dossierView(d: Dossier, now: Date): DossierView {
   const acknowledgedOn = (d.acknowledgments ?? []).map((a) => a.on);
-  const prescription = prescriptionDetail({ ...prescriptionStart(d.invoice), debtorKind: d.debtor.kind, acknowledgedOn });
+  const prescription = prescriptionDetail(prescriptionInput(d));
   const order = new Map(STAGES.map((s, i) => [s, i]));
   return {
     id: d.id,

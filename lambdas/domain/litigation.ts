@@ -23,7 +23,7 @@ import { explainBreakdown, interestRegimeOf } from './breakdown';
 import { addDays, compareIsoDates, daysBetween } from './epoch-days';
 import type { ChainHead, EvidenceRecord } from './evidence-chain';
 import { factDocument, factKey, ownEvidence } from './evidence-chain';
-import { breakdownInputFor, Dossier } from './dossier';
+import { breakdownInputFor, Dossier, isPublicSector, prescriptionInput } from './dossier';
 import { sha256Hex } from './identity';
 import type { CreditorProfile, DebtorKind, DossierEvent, DossierStatus, IsoDate, IsoInstant, PenaltyLine, PostalAddress } from './model';
 import type { Cents } from './money';
@@ -120,7 +120,7 @@ export interface LitigationDossier {
     creditNotes: { amount: string; at: IsoInstant }[];
     /** Invoice amount after credit notes. */
     principal: string;
-    interest: { basis: 'l441-10' | 'contractual' | 'legal'; basisLabel: string; lines: ClaimLine[]; total: string };
+    interest: { basis: 'l441-10' | 'contractual' | 'legal' | 'ccp-l2192-13'; basisLabel: string; lines: ClaimLine[]; total: string };
     indemnity: { amount: string; article: string | null; reason: string };
     payments: { paidOn: IsoDate; amount: string; reference: string; allocated: { principal: string; interest: string; indemnity: string; unallocated: string } }[];
     paid: string;
@@ -131,7 +131,7 @@ export interface LitigationDossier {
   };
   interestRunning: {
     running: boolean;
-    basis: 'l441-10' | 'contractual' | 'legal' | null;
+    basis: 'l441-10' | 'contractual' | 'legal' | 'ccp-l2192-13' | null;
     ratePercent: string | null;
     rateSource: string | null;
     /** The amount interest runs on (principal still due). */
@@ -144,7 +144,7 @@ export interface LitigationDossier {
   prescription: {
     startsOn: IsoDate;
     startingPoint: string;
-    years: 5 | 2;
+    years: 5 | 4 | 2;
     article: string;
     prescribesOn: IsoDate;
     acknowledgedOn: IsoDate[];
@@ -200,6 +200,10 @@ function lineSource(line: PenaltyLine, d: Dossier, creditor: CreditorProfile): s
     const column = creditor.category === 'individual' ? 'créancier personne physique' : 'autres cas';
     return `Taux de l'intérêt légal du ${HALF(hy)}, colonne « ${column} » (art. L313-2 C. mon. fin. ; art. 1231-6 et 1344-1 C. civ.)${provisional}`;
   }
+  if (rate.basis === 'ccp-l2192-13' && regime.kind === 'public') {
+    const start = regime.startHalfYear;
+    return `Taux de la BCE en vigueur au premier jour du ${HALF(start)}, semestre où les intérêts moratoires ont commencé à courir (${pct(ecbRate(start).ratePercent)}), majoré de 8 points, fixe pour tout le retard (art. L2192-13 et R2192-31 CCP)${provisional}`;
+  }
   if (rate.basis === 'contractual') {
     const origin = d.invoice.contractualPenaltyRate !== undefined ? 'stipulé sur la facture' : 'des conditions générales du créancier';
     return `Taux contractuel de ${pct(rate.ratePercent)} ${origin}, au moins égal à trois fois le taux de l'intérêt légal (art. L441-10 II C. com.)${provisional}`;
@@ -214,11 +218,14 @@ const BASIS_LABEL = {
   'l441-10': "Pénalités de retard de l'art. L441-10 II C. com., au taux de refinancement de la BCE majoré de 10 points",
   contractual: 'Pénalités de retard au taux contractuel (art. L441-10 II C. com.)',
   legal: "Intérêts moratoires au taux de l'intérêt légal, à compter de la mise en demeure (art. 1231-6 et 1344-1 C. civ.)",
+  'ccp-l2192-13': "Intérêts moratoires de la commande publique (art. L2192-13 CCP), au taux de la BCE du semestre où ils ont commencé à courir majoré de 8 points, fixe pour tout le retard (art. R2192-31 CCP)",
 } as const;
 
-function method(regime: 'b2b' | 'b2c', pursueAccessories: boolean): string[] {
+function method(regime: 'b2b' | 'b2c' | 'public', pursueAccessories: boolean): string[] {
   const out = [
-    regime === 'b2b'
+    regime === 'public'
+      ? "Intérêts moratoires dus de plein droit par l'acheteur public à compter du jour suivant l'expiration du délai de paiement, au taux de la BCE du semestre où ils ont commencé à courir majoré de 8 points, fixe pour tout le retard (art. L2192-13 et R2192-31 CCP)."
+      : regime === 'b2b'
       ? "Pénalités dues de plein droit, sans rappel, à compter du jour suivant l'échéance, calculées sur le montant TTC (art. L441-10 II C. com.)."
       : "Intérêts au taux légal à compter du jour suivant la mise en demeure (art. 1231-6 et 1344-1 C. civ.) ; ni pénalités de l'art. L441-10 ni indemnité forfaitaire envers un consommateur ; frais de recouvrement à la charge du créancier (art. L111-8 CPCE).",
     'Calcul : base × taux annuel × jours / 365 (aussi en année bissextile), chaque jour au taux du semestre où il tombe (1er semestre : taux en vigueur au 1er janvier ; 2d semestre : au 1er juillet) ; chaque ligne arrondie au centime.',
@@ -357,6 +364,20 @@ function detailOf(e: DossierEvent): string | null {
   return parts.length ? parts.join(', ') : null;
 }
 
+/** Where the prescription period of the litigation dossier starts, in counsel's words. */
+function startingPointText(p: ReturnType<typeof prescriptionDetail>): string {
+  if (p.years === 4) {
+    return `Déchéance quadriennale : quatre ans à compter du 1er janvier de l'année suivant celle où les droits ont été acquis ou la dernière interruption ; chaque réclamation écrite (relances, mise en demeure) l'interrompt (loi n° 68-1250, art. 1 et 2). Délai en cours depuis le ${p.runsFrom}.`;
+  }
+  if (p.acknowledgmentsApplied.length > 0 && p.runsFrom !== p.startsOn) {
+    return `Délai reparti de la reconnaissance de dette du ${p.runsFrom} (art. 2240 et 2231 C. civ.).`;
+  }
+  if (p.startingPoint === 'performance_date') {
+    return `Point de départ : l'exécution de la prestation ou la livraison, le ${p.startsOn}, non l'échéance (Cass. com. 26 févr. 2020, n° 18-25.036 ; Cass. 1re civ. 19 mai 2021, n° 20-12.520).`;
+  }
+  return "Point de départ : l'exécution de la prestation ou la livraison, non l'échéance (Cass. com. 26 févr. 2020, n° 18-25.036). Cette date n'étant pas au dossier, la date de la facture est retenue (facture émise dès la livraison ou la prestation, art. L441-9 C. com.) : si la prestation est antérieure, la prescription est acquise plus tôt.";
+}
+
 /** Per-day interest on `basis` at the rate of `asOf`'s half-year (what keeps running after the hand-off). */
 function running(d: Dossier, creditor: CreditorProfile, asOf: IsoDate, principalDueCents: Cents, hasLines: boolean): LitigationDossier['interestRunning'] {
   const input = breakdownInputFor(d, creditor, asOf);
@@ -373,7 +394,9 @@ function running(d: Dossier, creditor: CreditorProfile, asOf: IsoDate, principal
   const source =
     rate.basis === 'legal'
       ? `Taux de l'intérêt légal du ${HALF(halfYearOf(asOf))} (${pct(legalRate(halfYearOf(asOf), creditor.category).ratePercent)}, art. L313-2 C. mon. fin.)`
-      : rate.basis === 'contractual'
+      : rate.basis === 'ccp-l2192-13'
+        ? `Taux fixe des intérêts moratoires de la commande publique (BCE + 8 points, art. L2192-13 et R2192-31 CCP)`
+        : rate.basis === 'contractual'
         ? `Taux contractuel (art. L441-10 II C. com.)`
         : `BCE ${pct(ecbRate(halfYearOf(asOf)).ratePercent)} + 10 points (art. L441-10 II C. com.), ${HALF(halfYearOf(asOf))}`;
   return {
@@ -384,7 +407,7 @@ function running(d: Dossier, creditor: CreditorProfile, asOf: IsoDate, principal
     basisAmount: money(principalDueCents),
     perDay: money(perDay),
     provisional: rate.provisional,
-    note: `Les ${rate.basis === 'legal' ? 'intérêts' : 'pénalités'} continuent de courir après cette date jusqu'au paiement : ${pct(rate.ratePercent)} l'an sur ${formatMoney(principalDueCents, 'fr')}, soit ${formatMoney(perDay, 'fr')} par jour (base × taux / 365, arrondi au centime) ; le taux change à chaque semestre.`,
+    note: `Les ${rate.basis === 'legal' || rate.basis === 'ccp-l2192-13' ? 'intérêts' : 'pénalités'} continuent de courir après cette date jusqu'au paiement : ${pct(rate.ratePercent)} l'an sur ${formatMoney(principalDueCents, 'fr')}, soit ${formatMoney(perDay, 'fr')} par jour (base × taux / 365, arrondi au centime) ; ${regime.kind === 'public' ? 'le taux reste fixe pour tout le retard (art. R2192-31 CCP).' : 'le taux change à chaque semestre.'}`,
   };
 }
 
@@ -422,8 +445,7 @@ export function buildLitigationDossier(input: LitigationInput): LitigationDossie
   const paymentRefs = [...d.payments];
 
   // Prescription from the invoice date (see the header); acknowledgments restart it (C. civ. 2240, 2231).
-  const acknowledgedOn = (d.acknowledgments ?? []).map((a) => a.on);
-  const p = prescriptionDetail({ dueDate: d.invoice.issueDate, debtorKind: d.debtor.kind, acknowledgedOn });
+  const p = prescriptionDetail({ dueDate: d.invoice.dueDate, ...prescriptionInput(d) });
   const daysLeft = daysBetween(asOf, p.prescribesOn);
   const partialPayments = d.payments.map((x) => x.paidOn).filter((on) => compareIsoDates(on, asOf) <= 0);
 
@@ -431,6 +453,7 @@ export function buildLitigationDossier(input: LitigationInput): LitigationDossie
     ? insolvencyRoute(insolvency)
     : recommendRoute({
         debtor: d.debtor,
+        publicSector: isPublicSector(d.debtor),
         asOf,
         principalDueCents: b.principalDueCents,
         totalDueCents: b.totalDueCents,
@@ -459,7 +482,11 @@ export function buildLitigationDossier(input: LitigationInput): LitigationDossie
       debtor: {
         name: d.debtor.name,
         kind: d.debtor.kind,
-        categoryLabel: d.debtor.kind === 'business' ? 'professionnel (présumé commerçant ou artisan)' : 'consommateur',
+        categoryLabel: isPublicSector(d.debtor)
+          ? 'acheteur public (personne publique)'
+          : d.debtor.kind === 'business'
+            ? 'professionnel (présumé commerçant ou artisan)'
+            : 'consommateur',
         siren: d.debtor.siren ?? null,
         address: d.debtor.address,
         email: d.debtor.email,
@@ -495,10 +522,12 @@ export function buildLitigationDossier(input: LitigationInput): LitigationDossie
       },
       indemnity: {
         amount: money(b.indemnityCents),
-        article: b.indemnityCents > 0 ? 'art. L441-10 II et D441-5 C. com.' : null,
+        article: b.indemnityCents > 0 ? (b.interest.basis === 'ccp-l2192-13' ? 'art. L2192-13 et D2192-35 CCP' : 'art. L441-10 II et D441-5 C. com.') : null,
         reason:
           b.indemnityCents > 0
-            ? 'Indemnité forfaitaire pour frais de recouvrement de 40 €, due de plein droit pour chaque facture payée en retard (art. L441-10 II et D441-5 C. com.).'
+            ? b.interest.basis === 'ccp-l2192-13'
+              ? 'Indemnité forfaitaire pour frais de recouvrement de 40 €, due de plein droit par l\'acheteur public en cas de retard de paiement (art. L2192-13 et D2192-35 CCP).'
+              : 'Indemnité forfaitaire pour frais de recouvrement de 40 €, due de plein droit pour chaque facture payée en retard (art. L441-10 II et D441-5 C. com.).'
             : b.regime === 'b2c'
               ? 'Non due : débiteur consommateur (art. L441-10 C. com. applicable entre professionnels).'
               : 'Non due à cette date : facture non payée en retard.',
@@ -521,19 +550,21 @@ export function buildLitigationDossier(input: LitigationInput): LitigationDossie
         total: money(b.totalDueCents),
       },
       provisional: b.provisional,
-      method: method(b.regime, creditor.pursueAccessories === true),
+      method: method(b.interest.basis === 'ccp-l2192-13' ? 'public' : b.regime, creditor.pursueAccessories === true),
     },
     interestRunning: judgmentDate
       ? { running: false, basis: null, ratePercent: null, rateSource: null, basisAmount: money(b.principalDueCents), perDay: '0.00', provisional: false, note: "Le jugement d'ouverture de la procédure collective a arrêté le cours des intérêts et pénalités (art. L622-28 C. com.)." }
       : running(d, creditor, asOf, b.principalDueCents, b.interest.lines.length > 0),
     prescription: {
       startsOn: p.runsFrom,
-      startingPoint:
-        p.acknowledgmentsApplied.length > 0 && p.runsFrom !== d.invoice.issueDate
-          ? `Délai reparti de la reconnaissance de dette du ${p.runsFrom} (art. 2240 et 2231 C. civ.).`
-          : "Point de départ : l'exécution de la prestation ou la livraison, non l'échéance (Cass. com. 26 févr. 2020, n° 18-25.036). Cette date n'étant pas au dossier, la date de la facture est retenue (facture émise dès la livraison ou la prestation, art. L441-9 C. com.) : si la prestation est antérieure, la prescription est acquise plus tôt.",
+      startingPoint: startingPointText(p),
       years: p.years,
-      article: d.debtor.kind === 'business' ? 'art. L110-4 C. com. (5 ans)' : 'art. L218-2 C. conso. (2 ans, professionnel contre consommateur)',
+      article:
+        p.years === 4
+          ? 'loi n° 68-1250 du 31 décembre 1968, art. 1 et 2 (4 ans, déchéance quadriennale, personne publique)'
+          : d.debtor.kind === 'business'
+            ? 'art. L110-4 C. com. (5 ans)'
+            : 'art. L218-2 C. conso. (2 ans, professionnel contre consommateur)',
       prescribesOn: p.prescribesOn,
       acknowledgedOn: p.acknowledgmentsApplied,
       daysLeft,

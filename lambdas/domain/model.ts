@@ -37,7 +37,11 @@ export interface Debtor {
   /** 9 digits, Luhn-valid, when known. */
   siren?: string;
   address: PostalAddress;
-  /** Named segment for policy overrides (e.g. "public-sector"); optional. */
+  /**
+   * Named segment (optional). "public-sector": a public buyer under the Code de la commande publique
+   * (moratory interest L2192-13 / R2192-31, the administrative court, the four-year prescription of
+   * loi n° 68-1250); its letters have their own wording.
+   */
   segment?: string;
   /** Telephone number (E.164-ish, as given), shown on call tasks; optional. */
   phone?: string;
@@ -244,8 +248,11 @@ export interface AmountBreakdown {
   regime: 'b2b' | 'b2c';
   principalCents: Cents;
   interest: {
-    /** "l441-10" default B2B rate, "contractual" rate, or "legal" interest (B2C). */
-    basis: 'l441-10' | 'contractual' | 'legal';
+    /**
+     * "l441-10" default B2B rate, "contractual" rate, "legal" interest (B2C), or "ccp-l2192-13"
+     * moratory interest of a public-sector buyer (Code de la commande publique).
+     */
+    basis: 'l441-10' | 'contractual' | 'legal' | 'ccp-l2192-13';
     lines: PenaltyLine[];
     totalCents: Cents;
     /**

@@ -25,6 +25,7 @@ import { assertCents } from './money';
 import { addDays, compareIsoDates, daysBetween, minIsoDate, requireIsoDate } from './epoch-days';
 import {
   b2bDefaultRate,
+  ecbRate,
   formatRatePercent,
   halfYearEnd,
   halfYearOf,
@@ -34,7 +35,7 @@ import {
   type HalfYear,
 } from './rates';
 
-export type InterestBasis = 'l441-10' | 'contractual' | 'legal';
+export type InterestBasis = 'l441-10' | 'contractual' | 'legal' | 'ccp-l2192-13';
 
 /** How the interest of a dossier is computed. */
 export type InterestRegime =
@@ -45,7 +46,17 @@ export type InterestRegime =
       /** Where the contractual rate comes from, for the line source ("invoice", "creditor terms"). */
       contractualRateOrigin?: string;
     }
-  | { kind: 'b2c'; creditorCategory: CreditorCategory };
+  | { kind: 'b2c'; creditorCategory: CreditorCategory }
+  /**
+   * A public-sector buyer (Code de la commande publique L2192-13, R2192-31, R2192-32): moratory
+   * interest at the ECB rate "en vigueur au premier jour de calendrier du semestre de l'année civile
+   * au cours duquel les intérêts moratoires ont commencé à courir, majoré de huit points" — one rate,
+   * fixed for the whole delay, the half-year being that of the first day of delay.
+   */
+  | { kind: 'public'; startHalfYear: HalfYear };
+
+/** Points added to the ECB rate for public-sector moratory interest (CCP R2192-31), in hundredths. */
+export const PUBLIC_SECTOR_MARGIN_HUNDREDTHS = 800;
 
 export const DAY_COUNT_NOTE =
   'Day count actual/365: each line = basis x annual rate x days / 365 (also in leap years); each day of delay takes the rate of the half-year it falls in (H1: rate in force on 1 January, H2: on 1 July).';
@@ -150,6 +161,18 @@ export interface LineRate {
 }
 
 export function rateForHalfYear(regime: InterestRegime, halfYear: HalfYear): LineRate {
+  if (regime.kind === 'public') {
+    const ecb = ecbRate(regime.startHalfYear);
+    const hundredths = ecb.hundredths + PUBLIC_SECTOR_MARGIN_HUNDREDTHS;
+    const ratePercent = formatRatePercent(hundredths);
+    return {
+      hundredths,
+      ratePercent,
+      provisional: ecb.provisional,
+      source: `Moratory interest (CCP L2192-13): ECB rate in force on the first day of ${regime.startHalfYear}, the half-year in which interest started, + 8 points = ${ratePercent}%, fixed for the whole delay (CCP R2192-31); ${ecb.source}`,
+      basis: 'ccp-l2192-13',
+    };
+  }
   if (regime.kind === 'b2c') {
     const q = legalRate(halfYear, regime.creditorCategory);
     return {

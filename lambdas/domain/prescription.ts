@@ -34,6 +34,13 @@ export interface PrescriptionInput {
   /** Legacy callers only (used when neither date above is given). */
   dueDate?: IsoDate;
   debtorKind: DebtorKind;
+  /**
+   * The debtor is a public person (debtor segment "public-sector"): the four-year rule of loi
+   * n° 68-1250 du 31 décembre 1968 applies instead (see publicPrescription).
+   */
+  publicSector?: boolean;
+  /** Public sector only: dates of the creditor's written claims (the letters sent), which interrupt it. */
+  writtenClaimsOn?: readonly IsoDate[];
   /** Dates of acknowledgments of the debt by the debtor (C. civ. 2240). */
   acknowledgedOn?: readonly IsoDate[];
 }
@@ -41,7 +48,7 @@ export interface PrescriptionInput {
 export interface PrescriptionDetail {
   /** Last day on which the creditor can still act; prescribed from the next day. */
   prescribesOn: IsoDate;
-  years: 5 | 2;
+  years: 5 | 4 | 2;
   article: string;
   /** Start of the period currently running (the starting point or the last effective acknowledgment). */
   runsFrom: IsoDate;
@@ -58,6 +65,7 @@ export function prescriptionDetail(input: PrescriptionInput): PrescriptionDetail
   const startingPoint = input.performanceDate !== undefined ? 'performance_date' : input.issueDate !== undefined ? 'issue_date' : 'due_date';
   const startsOn = (input.performanceDate ?? input.issueDate ?? input.dueDate) as IsoDate;
   requireIsoDate(startsOn, startingPoint === 'performance_date' ? 'performanceDate' : startingPoint === 'issue_date' ? 'issueDate' : 'dueDate');
+  if (input.publicSector) return publicPrescription(input, startsOn, startingPoint);
   const b2b = input.debtorKind === 'business';
   const years = b2b ? 5 : 2;
   const article = b2b ? 'C. com. L110-4 (5 years, commercial)' : 'C. conso. L218-2 (2 years, professional against consumer)';
@@ -90,6 +98,44 @@ export function prescriptionDetail(input: PrescriptionInput): PrescriptionDetail
   if (applied.length > 0) notes.push(`Interrupted by acknowledgment(s) of ${applied.join(', ')} (C. civ. 2240): new period of the same length (C. civ. 2231).`);
   if (ignored.length > 0) notes.push(`Acknowledgment(s) of ${ignored.join(', ')} came after the period had run out and do not revive it.`);
   return { prescribesOn, years, article, runsFrom, startsOn, startingPoint, acknowledgmentsApplied: applied, acknowledgmentsIgnored: ignored, notes };
+}
+
+/**
+ * Claims on the State, départements, communes and public establishments (loi n° 68-1250 du 31
+ * décembre 1968, "déchéance quadriennale"): art. 1, prescribed four years from the first day of
+ * the year following the one in which the rights were acquired (here: the performance, else the
+ * issue date); art. 2, interrupted by any written claim of the creditor to the authority about the
+ * debt (each reminder and the mise en demeure) and by the authority's own acknowledgment, a new four-year
+ * period then running from the first day of the following year. So, unlike C. civ. 2240 debts,
+ * the letters themselves interrupt it.
+ */
+function publicPrescription(input: PrescriptionInput, startsOn: IsoDate, startingPoint: PrescriptionDetail['startingPoint']): PrescriptionDetail {
+  const nextJan1 = (d: IsoDate): IsoDate => `${String(Number(d.slice(0, 4)) + 1).padStart(4, '0')}-01-01`;
+  const lastDay = (jan1: IsoDate): IsoDate => `${String(Number(jan1.slice(0, 4)) + 3).padStart(4, '0')}-12-31`;
+  let runsFrom = nextJan1(startsOn);
+  let prescribesOn = lastDay(runsFrom);
+  const applied: IsoDate[] = [];
+  const ignored: IsoDate[] = [];
+  const events = [...(input.acknowledgedOn ?? []), ...(input.writtenClaimsOn ?? [])];
+  events.forEach((e) => requireIsoDate(e, 'acknowledgedOn[] / writtenClaimsOn[]'));
+  for (const e of events.sort(compareIsoDates)) {
+    if (compareIsoDates(e, prescribesOn) > 0) {
+      ignored.push(e);
+      continue;
+    }
+    const from = nextJan1(e);
+    if (compareIsoDates(from, runsFrom) > 0) {
+      runsFrom = from;
+      prescribesOn = lastDay(from);
+    }
+    applied.push(e);
+  }
+  const article = 'Loi n° 68-1250 du 31 décembre 1968 (4 years, public debtor)';
+  const notes = [
+    `Public debtor: prescription 4 years (${article}) from ${runsFrom}, the first day of the year following the ${startingPoint === 'performance_date' ? 'performance' : 'issue'} date ${startsOn} or the last interruption; last day to act ${prescribesOn}.`,
+    'Interrupted by every written claim of the creditor about the debt (each reminder, the mise en demeure) and by the debtor\'s acknowledgment (loi 68-1250, art. 2).',
+  ];
+  return { prescribesOn, years: 4, article, runsFrom, startsOn, startingPoint, acknowledgmentsApplied: applied, acknowledgmentsIgnored: ignored, notes };
 }
 
 /** Last day on which the creditor can still act (see prescriptionDetail). */

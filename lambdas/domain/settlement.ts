@@ -28,7 +28,7 @@
  */
 import { DEFAULT_TIME_ZONE, localDate } from './calendar';
 import { explainBreakdown, type AllocationOrder, type Outstanding } from './breakdown';
-import { assertNoLiveSend, balanceCents, breakdownFor, Dossier, iso, netAmountCents, sentStages } from './dossier';
+import { assertNoLiveSend, balanceCents, breakdownFor, Dossier, iso, isPublicSector, netAmountCents, sentStages } from './dossier';
 import { acknowledge, firstUncovered, planAcknowledgment, runningPlan, settleCommitments } from './dossier-commitments';
 import { conflict } from './errors';
 import type { CreditorProfile, DossierEvent, IsoDate, Payment } from './model';
@@ -142,6 +142,7 @@ export function recordPayment(d: Dossier, p: PaymentInput, now: Date, realNowMs:
     })),
     asOf,
     formalNoticeSentOn: formalNoticeSentOn(d),
+    publicSector: isPublicSector(d.debtor),
   });
   const mine = explained.payments.find((x) => x.ref === p.reference);
   const allocation: NonNullable<Payment['allocation']> = {

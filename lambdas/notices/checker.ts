@@ -6,7 +6,7 @@
 import { formatMoney } from '../domain/money';
 import { hasControlChars, isSafeHttpsUrl, plainText, singleLine } from './escape';
 import { addDays, compactIban, formatDate, formatRate, formatSiren, isIsoDate, parisDate } from './format';
-import { CONSEQUENCE_MARKERS, L111_8_MARKERS } from './legal-texts';
+import { CONSEQUENCE_MARKERS, L111_8_MARKERS, PUBLIC_CONSEQUENCE_MARKERS } from './legal-texts';
 import { counselSalutation } from './litigation-dossier';
 import { FOOTER_PATTERN, pdfSafeText } from './pdf-letter';
 import { scanPdfText } from './pdf-scan';
@@ -19,7 +19,7 @@ import {
   AGENCY_ACTIVITY,
   B2B_ONLY_WORDS,
   DEMAND,
-  INTEREST_RUNNING,
+  interestRunning,
   NO_COLLECTION_FEES,
   PLAN_ACCEPTANCE,
   PROVISIONAL,
@@ -149,7 +149,11 @@ function breakdownMentions(ctx: NoticeContext, L = ctx.language): Mention[] {
     mentions.push({ name: 'provisional rate wording', needles: [PROVISIONAL[L]] });
   }
   if (b.regime === 'b2b' && b.indemnityCents > 0) {
-    mentions.push({ name: 'recovery indemnity (40 EUR, D441-5)', needles: [formatMoney(b.indemnityCents, L), 'D441-5'] });
+    mentions.push(
+      b.interest.basis === 'ccp-l2192-13'
+        ? { name: 'recovery indemnity (40 EUR, CCP L2192-13)', needles: [formatMoney(b.indemnityCents, L), 'L2192-13'] }
+        : { name: 'recovery indemnity (40 EUR, D441-5)', needles: [formatMoney(b.indemnityCents, L), 'D441-5'] },
+    );
   }
   if (b.payments && b.payments.length > 0) mentions.push(...paymentsListMentions(ctx, L));
   else if (b.paidCents > 0) mentions.push({ name: 'payments received', needles: [formatMoney(-b.paidCents, L)] });
@@ -239,8 +243,8 @@ function formalNoticeMentions(ctx: NoticeContext): Mention[] {
     ...breakdownMentions(ctx),
     { name: 'express demand to pay', needles: [DEMAND[L]] },
     ...paymentMentions(ctx),
-    ...CONSEQUENCE_MARKERS[L].map((c) => ({ name: c.name, needles: [c.needle] })),
-    { name: 'interest continuing to run', needles: [INTEREST_RUNNING[ctx.breakdown.regime][L]] },
+    ...(ctx.breakdown.interest.basis === 'ccp-l2192-13' ? PUBLIC_CONSEQUENCE_MARKERS : CONSEQUENCE_MARKERS)[L].map((c) => ({ name: c.name, needles: [c.needle] })),
+    { name: 'interest continuing to run', needles: [interestRunning(ctx.breakdown, L)] },
     contactMention(ctx),
     { name: 'place and date', needles: [L === 'fr' ? `Fait à ${city}, le ${date}` : `Done at ${city}, on ${date}`] },
   ];

@@ -4,7 +4,7 @@
  * and in agency mode the first letter's readable reference and date (CPCE R124-4: later letters
  * repeat them).
  */
-import { prescriptionStart, sentStages, type Dossier } from '../domain/dossier';
+import { prescriptionInput, sentStages, type Dossier } from '../domain/dossier';
 import { prescriptionDetail } from '../domain/prescription';
 import type { CreditorProfile } from '../domain/model';
 import { parisDate } from './format';
@@ -24,11 +24,11 @@ export function historyExtras(
   // The hand-off tells the lawyer when the claim prescribes and from which date (performance, else issue).
   const prescription =
     kind === 'litigation_handoff'
-      ? prescriptionDetail({ ...prescriptionStart(d.invoice), debtorKind: d.debtor.kind, acknowledgedOn: (d.acknowledgments ?? []).map((a) => a.on) })
+      ? prescriptionDetail(prescriptionInput(d))
       : undefined;
   return {
     ...(prescription
-      ? { prescription: { prescribesOn: prescription.prescribesOn, startsOn: prescription.startsOn, startingPoint: prescription.startingPoint, runsFrom: prescription.runsFrom } }
+      ? { prescription: { prescribesOn: prescription.prescribesOn, startsOn: prescription.startsOn, startingPoint: prescription.startingPoint, runsFrom: prescription.runsFrom, years: prescription.years } }
       : {}),
     ...(earlierLetters.length > 0 && kind !== 'first_reminder' ? { earlierLetters } : {}),
     ...(first ? { agencyFirstLetter: { reference: letterReference(d.invoice.invoiceNumber, 'first_reminder'), date: parisDate(first.at) } } : {}),

@@ -56,10 +56,48 @@ export const CONSEQUENCES: Record<Language, { intro: string; items: string[] }> 
 };
 
 /**
+ * A public-sector buyer (a public person): its procurement contracts are administrative contracts
+ * (CCP L6), so the court is the tribunal administratif, where a provision is sought in summary
+ * proceedings (référé-provision, CJA R541-1); the injonction de payer and private enforcement are not
+ * available against a public person.
+ */
+export const PUBLIC_CONSEQUENCES: Record<Language, { items: string[] }> = {
+  fr: {
+    items: [
+      'une demande de provision en référé devant le tribunal administratif (article R541-1 du Code de justice administrative) ;',
+      'une requête en paiement devant le tribunal administratif compétent.',
+    ],
+  },
+  en: {
+    items: [
+      'an application for an interim payment in summary proceedings before the administrative court (article R541-1 of the French Code of Administrative Justice);',
+      'an action for payment before the competent administrative court.',
+    ],
+  },
+};
+
+export const PUBLIC_CONSEQUENCE_MARKERS: Record<Language, { name: string; needle: string }[]> = {
+  fr: [
+    { name: 'consequence: référé-provision before the administrative court', needle: 'R541-1 du Code de justice administrative' },
+    { name: 'consequence: action before the administrative court', needle: 'requête en paiement devant le tribunal administratif' },
+  ],
+  en: [
+    { name: 'consequence: référé-provision before the administrative court', needle: 'article R541-1 of the French Code of Administrative Justice' },
+    { name: 'consequence: action before the administrative court', needle: 'action for payment before the competent administrative court' },
+  ],
+};
+
+/**
  * The same consequences when a collection agency writes: only its principal, the creditor, can
  * bring the claim before a court ("notre mandant pourra saisir…", never "nous").
  */
-export function consequencesIntro(language: Language, agencyFor?: string): string {
+export function consequencesIntro(language: Language, agencyFor?: string, publicBuyer = false): string {
+  if (publicBuyer) {
+    const who = agencyFor ? (language === 'fr' ? `notre mandant, ${agencyFor}, pourra` : `our principal, ${agencyFor}, may`) : language === 'fr' ? 'nous pourrons' : 'we may';
+    return language === 'fr'
+      ? `À défaut de paiement intégral dans ce délai, ${who}, sans autre avis, saisir le tribunal administratif compétent afin d’obtenir le paiement des sommes dues, notamment par :`
+      : `If full payment is not received within this period, ${who}, without further notice, refer the matter to the competent administrative court to obtain payment of the sums due, in particular by:`;
+  }
   if (!agencyFor) return CONSEQUENCES[language].intro;
   return language === 'fr'
     ? `À défaut de paiement intégral dans ce délai, notre mandant, ${agencyFor}, pourra, sans autre avis, saisir la juridiction compétente afin d’obtenir le paiement des sommes dues, notamment par :`

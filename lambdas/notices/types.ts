@@ -84,7 +84,7 @@ export interface NoticeContext {
   resumesOn?: IsoDate;
   instalment?: Instalment;
   /** Hand-off: when the claim prescribes, and from which date the period started. */
-  prescription?: { prescribesOn: IsoDate; startsOn: IsoDate; startingPoint: 'performance_date' | 'issue_date' | 'due_date'; runsFrom: IsoDate };
+  prescription?: { prescribesOn: IsoDate; startsOn: IsoDate; startingPoint: 'performance_date' | 'issue_date' | 'due_date'; runsFrom: IsoDate; years?: number };
   /** The reminders sent before this letter, with their dates (the mise en demeure recalls them). */
   earlierLetters?: { kind: 'first_reminder' | 'formal_reminder'; date: IsoDate }[];
   /** Agency mode: the first letter (R124-4 CPCE) that later notices must refer to. */

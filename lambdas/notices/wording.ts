@@ -30,6 +30,17 @@ export const INTEREST_RUNNING: Record<'b2b' | 'b2c', ByLanguage> = {
   },
 };
 
+/** Public-sector buyer: moratory interest (CCP L2192-13) keeps running. */
+export const PUBLIC_INTEREST_RUNNING: ByLanguage = {
+  fr: 'Les intérêts moratoires continuent de courir jusqu’au complet paiement (article L2192-13 du Code de la commande publique).',
+  en: 'Moratory interest continues to accrue until payment in full (article L2192-13 of the French Public Procurement Code).',
+};
+
+/** The sentence on interest running, by the breakdown’s basis. */
+export function interestRunning(b: { regime: 'b2b' | 'b2c'; interest: { basis: string } }, language: Language): string {
+  return b.interest.basis === 'ccp-l2192-13' ? PUBLIC_INTEREST_RUNNING[language] : INTEREST_RUNNING[b.regime][language];
+}
+
 /** Marks a rate that is the last known one, not yet published for that half-year. */
 export const PROVISIONAL: ByLanguage = {
   fr: 'taux provisoire (dernier taux publié connu, à confirmer)',
@@ -55,8 +66,8 @@ export const B2B_ONLY_WORDS: Record<Language, string[]> = {
 };
 
 /**
- * The plan letter asks for the debtor's written acceptance: the proof of an acknowledgment of the
- * debt (C. civ. 2240) must come from the debtor, never from the creditor's own record.
+ * The plan letter asks for the debtor’s written acceptance: the proof of an acknowledgment of the
+ * debt (C. civ. 2240) must come from the debtor, never from the creditor’s own record.
  */
 export const PLAN_ACCEPTANCE: ByLanguage = {
   fr: 'Merci de nous confirmer votre accord sur cet échéancier par écrit, en répondant à ce courriel ou en nous retournant l’échéancier signé.',

@@ -488,3 +488,18 @@ describe('properties', () => {
     );
   });
 });
+
+describe('public-sector buyer (CCP L2192-13, R2192-31)', () => {
+  it('one rate for the whole delay: the ECB rate of the half-year interest started in + 8 points; the 40 EUR indemnity', () => {
+    // 1,000.00 due 2026-06-03: interest from 06-04 (2026 H1: ECB 2.15% + 8 = 10.15%), to 07-31.
+    // H1: 27 d x 10.15% on 1,000 = 7.51 ; H2 (same rate, not the provisional H2 ECB row): 31 d = 8.62.
+    const b = computeBreakdown(base({ invoice: { amountCents: 100_000, dueDate: '2026-06-03' }, asOf: '2026-07-31', publicSector: true }));
+    expect(b.interest.basis).toBe('ccp-l2192-13');
+    expect(b.interest.lines.map((l) => [l.from, l.to, l.ratePercent, l.amountCents, l.provisional])).toEqual([
+      ['2026-06-04', '2026-06-30', '10.15', 751, false],
+      ['2026-07-01', '2026-07-31', '10.15', 862, false],
+    ]);
+    expect(b.indemnityCents).toBe(4_000);
+    expect(b.notes.join('\n')).toMatch(/R2192-31/);
+  });
+});

@@ -114,3 +114,12 @@ describe('starting point (Cass. com. 26 Feb 2020, 18-25.036)', () => {
     expect(fallback.notes[0]).toMatch(/20-12\.520/);
   });
 });
+
+describe('public debtor (loi n° 68-1250 du 31 décembre 1968)', () => {
+  it('four years from 1 January after the facts; every written claim of the creditor interrupts it', () => {
+    const base = { performanceDate: '2026-04-30', issueDate: '2026-05-04', debtorKind: 'business' as const, publicSector: true };
+    expect(prescriptionDetail(base)).toMatchObject({ years: 4, runsFrom: '2027-01-01', prescribesOn: '2030-12-31' });
+    expect(prescriptionDetail({ ...base, writtenClaimsOn: ['2027-02-01'] })).toMatchObject({ runsFrom: '2028-01-01', prescribesOn: '2031-12-31' });
+    expect(prescriptionDetail({ ...base, writtenClaimsOn: ['2031-01-02'] }).acknowledgmentsIgnored).toEqual(['2031-01-02']);
+  });
+});

@@ -383,3 +383,42 @@ describe('point 9: overseas debtors get letters in their own morning', () => {
     expect(promise.body.promise.checkAt).toBe('2026-04-28T13:00:00.000Z');
   });
 });
+
+describe('point 8: public-sector debtors (Code de la commande publique)', () => {
+  // Due Wednesday 3 June 2026: interest starts on 4 June, in 2026 H1; the mise en demeure goes out on 3 July.
+  const local = useLocalSystem({ clockStart: '2026-06-04T10:00:00Z' });
+
+  it('moratory interest at the ECB rate of the half-year interest started in + 8 points, fixed; the 40 €; the administrative court; the four-year rule', async () => {
+    const debtor = { ...invoice().debtor, name: 'Commune de Villeurbanne', email: 'mandatement@villeurbanne.example', siren: undefined, segment: 'public-sector', address: { line1: 'Place Lazare-Goujon', postalCode: '69100', city: 'Villeurbanne', country: 'FR' } };
+    const { body } = await local.api.createInvoice(invoice({ invoiceNumber: 'PUB-1', issueDate: '2026-05-04', dueDate: '2026-06-03', performanceDate: '2026-04-30', debtor }));
+    expect(body.prescription).toMatchObject({ article: expect.stringMatching(/68-1250/), prescribesOn: '2030-12-31' });
+    await local.api.advanceTo('2026-07-03T12:00:00Z');
+    const med = (await mailsOf(local.api, 'PUB-1')).find((m) => /Mise en demeure/.test(m.subject));
+    for (const text of [flat(med.body.text), (await pdfOf(med)).text]) {
+      // ECB 2.15% in force on 1 January 2026 + 8 points = 10.15%, also for the July days (not the H2 rate).
+      expect(text).toContain('Intérêts moratoires du 4 juin 2026 au 30 juin 2026');
+      expect(text).toContain('Intérêts moratoires du 1er juillet 2026 au 3 juillet 2026');
+      expect(text).toContain('3 jours × 10,15 % l’an sur 1 250,00 €');
+      expect(text).not.toContain('taux provisoire');
+      expect(text).toContain('Indemnité forfaitaire pour frais de recouvrement (art. L2192-13 du Code de la commande publique)');
+      expect(text).toContain('40,00 €');
+      expect(text).toContain('majoré de 8 points, soit 10,15 % l’an, applicable à toute la durée du retard (article R2192-31 du même code)');
+      expect(text).toContain('saisir le tribunal administratif compétent');
+      expect(text).toContain('article R541-1 du Code de justice administrative');
+      expect(text).toContain('Les intérêts moratoires continuent de courir jusqu’au complet paiement (article L2192-13 du Code de la commande publique).');
+      expect(text).not.toMatch(/injonction de payer|pénalités de retard|L441-10|D441-5/);
+    }
+    // The mise en demeure, a written claim to the public buyer, interrupts the four-year period.
+    const view = (await local.api.getInvoice(body.id)).body;
+    expect(view.prescription).toMatchObject({ runsFrom: '2027-01-01', prescribesOn: '2030-12-31' });
+    await local.api.advanceTo('2026-07-16T12:00:00Z');
+    const handoff = flat((await mailsOf(local.api, 'PUB-1')).find((m) => /Transmission contentieux/.test(m.subject)).body.text);
+    expect(handoff).toContain('Qualité : acheteur public (personne publique)');
+    expect(handoff).toContain('Voie recommandée : Tribunal administratif (référé-provision)');
+    expect(handoff).toContain('provision lorsque l\'existence de l\'obligation n\'est pas sérieusement contestable (art. R541-1 CJA)');
+    expect(handoff).toContain('Intérêts qui courent : 10,15 % l’an');
+    expect(handoff).toContain('déchéance quadriennale des créances sur les personnes publiques (loi n° 68-1250 du 31 décembre 1968)');
+    expect(handoff).toContain('dernier jour pour agir : 31 décembre 2030');
+    expect(handoff).not.toMatch(/Cerfa 12946|petites créances/);
+  });
+});

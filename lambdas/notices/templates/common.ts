@@ -207,7 +207,9 @@ export function amountRows(ctx: NoticeContext, language: Language): AmountRow[] 
     const label =
       b.interest.basis === 'legal'
         ? f.t(`Intérêts au taux légal ${period}`, `Interest at the statutory rate ${period}`)
-        : f.t(`Pénalités de retard ${period}`, `Late-payment penalties ${period}`);
+        : b.interest.basis === 'ccp-l2192-13'
+          ? f.t(`Intérêts moratoires ${period}`, `Moratory interest (intérêts moratoires) ${period}`)
+          : f.t(`Pénalités de retard ${period}`, `Late-payment penalties ${period}`);
     const detail =
       f.t(
         `${line.days} jours × ${f.rate(line.ratePercent)} l’an sur ${f.money(line.basisCents)}`,
@@ -217,10 +219,16 @@ export function amountRows(ctx: NoticeContext, language: Language): AmountRow[] 
   }
   if (b.regime === 'b2b' && b.indemnityCents > 0) {
     rows.push({
-      label: f.t(
-        'Indemnité forfaitaire pour frais de recouvrement (art. L441-10 et D441-5 du Code de commerce)',
-        'Fixed recovery indemnity (French Commercial Code, art. L441-10 and D441-5)',
-      ),
+      label:
+        b.interest.basis === 'ccp-l2192-13'
+          ? f.t(
+              'Indemnité forfaitaire pour frais de recouvrement (art. L2192-13 du Code de la commande publique)',
+              'Fixed recovery indemnity (French Public Procurement Code, art. L2192-13)',
+            )
+          : f.t(
+              'Indemnité forfaitaire pour frais de recouvrement (art. L441-10 et D441-5 du Code de commerce)',
+              'Fixed recovery indemnity (French Commercial Code, art. L441-10 and D441-5)',
+            ),
       amount: f.money(b.indemnityCents),
     });
   }
@@ -245,7 +253,17 @@ export function interestNotes(ctx: NoticeContext, language: Language): Block[] {
   const f = fmt(language);
   const b = ctx.breakdown;
   const blocks: Block[] = [];
-  if (b.regime === 'b2b') {
+  if (b.interest.basis === 'ccp-l2192-13') {
+    // Code de la commande publique L2192-13 (interest and indemnity as of right), R2192-31 (the rate).
+    const rate = b.interest.lines[0] ? f.rate(b.interest.lines[0].ratePercent) : '';
+    blocks.push({
+      type: 'paragraph',
+      text: f.t(
+        `Le retard de paiement fait courir de plein droit, sans autre formalité, des intérêts moratoires à compter du jour suivant l’expiration du délai de paiement, ainsi qu’une indemnité forfaitaire pour frais de recouvrement de 40 € (article L2192-13 du Code de la commande publique). Le taux des intérêts moratoires est celui de la Banque centrale européenne en vigueur au premier jour du semestre au cours duquel ils ont commencé à courir, majoré de 8 points${rate ? `, soit ${rate} l’an, applicable à toute la durée du retard` : ''} (article R2192-31 du même code). Calcul : principal × taux × jours de retard / 365.`,
+        `Late payment gives rise by law, without any formality, to moratory interest from the day after the payment period expires, and to a fixed recovery indemnity of €40 (article L2192-13 of the French Public Procurement Code). The moratory interest rate is the European Central Bank rate in force on the first day of the half-year in which interest started to run, plus 8 percentage points${rate ? `, that is ${rate} a year, for the whole delay` : ''} (article R2192-31 of the same code). Calculation: principal × rate × days late / 365.`,
+      ),
+    });
+  } else if (b.regime === 'b2b') {
     const contractual = ctx.invoice.contractualPenaltyRate ?? ctx.creditor.contractualPenaltyRate;
     const rate =
       b.interest.basis === 'contractual' && contractual
@@ -336,7 +354,12 @@ export function allocationBlocks(ctx: NoticeContext, language: Language): Block[
     {
       type: 'paragraph',
       text: b2b
-        ? t(
+        ? b.interest.basis === 'ccp-l2192-13'
+          ? t(
+              "Conformément à l’article 1343-1 du Code civil, tout paiement partiel s’impute d’abord sur les intérêts moratoires échus, puis sur l’indemnité forfaitaire, puis sur le principal : le règlement du seul principal ne solde pas votre dette.",
+              'Under article 1343-1 of the French Civil Code, any partial payment is allocated first to the moratory interest accrued, then to the fixed recovery indemnity, then to the principal: paying the principal alone does not settle your debt.',
+            )
+          : t(
             "Conformément à l’article 1343-1 du Code civil, tout paiement partiel s’impute d’abord sur les pénalités de retard échues, puis sur l’indemnité forfaitaire, puis sur le principal : le règlement du seul principal ne solde pas votre dette.",
             'Under article 1343-1 of the French Civil Code, any partial payment is allocated first to the late-payment penalties accrued, then to the fixed recovery indemnity, then to the principal: paying the principal alone does not settle your debt.',
           )

@@ -1,7 +1,7 @@
 /**
  * The answer to a dispute that is rejected: its reference and date, the reason the debtor gave,
  * the reasons it is rejected for, what remains due and when reminders resume, how to pay; to a
- * consumer, the consumer mediator's details (C. conso. L616-1), from the creditor profile.
+ * consumer, the consumer mediator’s details (C. conso. L616-1), from the creditor profile.
  */
 import { plainText, singleLine } from '../escape';
 import type { NoticeContext } from '../types';

@@ -77,7 +77,15 @@ function creditorBody(ctx: NoticeContext): Block[] {
     },
     ...paymentBlocks(ctx, lang),
   ];
-  if (ctx.breakdown.regime === 'b2b') {
+  if (ctx.breakdown.interest.basis === 'ccp-l2192-13') {
+    blocks.push({
+      type: 'paragraph',
+      text: f.t(
+        'Pour mémoire, en cas de retard de paiement, l’article L2192-13 du Code de la commande publique prévoit de plein droit des intérêts moratoires ainsi qu’une indemnité forfaitaire de 40 € pour frais de recouvrement.',
+        'For your information, in the event of late payment, article L2192-13 of the French Public Procurement Code provides by law for moratory interest and a fixed recovery indemnity of €40.',
+      ),
+    });
+  } else if (ctx.breakdown.regime === 'b2b') {
     blocks.push({
       type: 'paragraph',
       text: f.t(

@@ -8,10 +8,10 @@
  */
 import { safeFilenamePart, singleLine } from '../escape';
 import { daysInWords } from '../format';
-import { CONSEQUENCES, consequencesIntro } from '../legal-texts';
+import { CONSEQUENCES, consequencesIntro, PUBLIC_CONSEQUENCES } from '../legal-texts';
 import type { Block } from '../letter';
 import type { NoticeContext } from '../types';
-import { DEMAND, INTEREST_RUNNING, IS_MISE_EN_DEMEURE } from '../wording';
+import { DEMAND, interestRunning, IS_MISE_EN_DEMEURE } from '../wording';
 import {
   agencyFollowUpBlocks,
   amountRows,
@@ -47,6 +47,7 @@ export function formalNotice(ctx: NoticeContext): NoticeDraft {
   // A missing deadline prints nothing: assertSendable then refuses the notice, naming it.
   const deadline = ctx.deadline ? f.date(ctx.deadline) : '';
   const agency = ctx.creditor.agency;
+  const publicBuyer = b.interest.basis === 'ccp-l2192-13';
   const demandSubject = agency
     ? f.t(`pour le compte de ${creditorName(ctx)}, `, `on behalf of ${creditorName(ctx)}, `)
     : '';
@@ -77,9 +78,9 @@ export function formalNotice(ctx: NoticeContext): NoticeDraft {
     { type: 'paragraph', text: IS_MISE_EN_DEMEURE[lang] },
     ...paymentBlocks(ctx, lang),
     { type: 'heading', text: f.t("Conséquences d’un défaut de paiement", 'Consequences of non-payment') },
-    { type: 'paragraph', text: consequencesIntro(lang, agency ? creditorName(ctx) : undefined) },
-    { type: 'list', items: [...CONSEQUENCES[lang].items] },
-    { type: 'paragraph', text: INTEREST_RUNNING[b.regime][lang] },
+    { type: 'paragraph', text: consequencesIntro(lang, agency ? creditorName(ctx) : undefined, publicBuyer) },
+    { type: 'list', items: [...(publicBuyer ? PUBLIC_CONSEQUENCES : CONSEQUENCES)[lang].items] },
+    { type: 'paragraph', text: interestRunning(b, lang) },
     {
       type: 'paragraph',
       text: f.t(

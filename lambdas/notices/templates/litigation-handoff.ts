@@ -55,6 +55,11 @@ const paris = (at: string) => {
 function prescriptionLine(ctx: NoticeContext): string {
   const f = fmt('fr');
   const b2b = ctx.breakdown.regime === 'b2b';
+  const p0 = ctx.prescription;
+  if (ctx.breakdown.interest.basis === 'ccp-l2192-13') {
+    // Loi n° 68-1250: four years from 1 January following the facts; each written claim interrupts.
+    return `Prescription : déchéance quadriennale des créances sur les personnes publiques (loi n° 68-1250 du 31 décembre 1968), quatre ans à compter du 1er janvier de l’année suivant ${p0?.startingPoint === 'performance_date' ? 'l’exécution de la prestation' : 'l’émission de la facture'}${p0 ? ` (${f.date(p0.startsOn)})` : ''} ; chaque réclamation écrite adressée à l’acheteur (relances, mise en demeure) l’interrompt et fait courir un nouveau délai au 1er janvier suivant (art. 2)${p0 ? ` ; dernier jour pour agir : ${f.date(p0.prescribesOn)}` : ''}.`;
+  }
   const base = b2b ? 'Prescription : 5 ans (art. L110-4 C. com.)' : 'Prescription : 2 ans (art. L218-2 C. conso.)';
   const p = ctx.prescription;
   const from = !p
@@ -94,7 +99,7 @@ export function litigationHandoff(ctx: NoticeContext): NoticeDraft {
   const essentials: Field[] = [
     { label: `Montant dû au ${f.date(b.asOf)}`, value: f.money(b.totalDueCents) },
     {
-      label: run.basis === 'legal' ? 'Intérêts qui courent' : 'Pénalités qui courent',
+      label: run.basis === 'legal' || run.basis === 'ccp-l2192-13' ? 'Intérêts qui courent' : 'Pénalités qui courent',
       value: run.running ? `${f.rate(run.ratePercent!)} l’an sur ${eur(run.basisAmount)}, soit ${eur(run.perDay)} par jour` : singleLine(run.note),
     },
     { label: 'Voie recommandée', value: ld.route.title },

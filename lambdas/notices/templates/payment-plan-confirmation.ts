@@ -1,7 +1,7 @@
 /**
  * Confirms an agreed payment plan: every instalment (date, amount), the payment methods, what the
- * plan covers, that the debtor's written agreement (asked for here) or the first instalment paid
- * acknowledges the debt (C. civ. 2240; only the debtor's own act counts) and what happens if an instalment is
+ * plan covers, that the debtor’s written agreement (asked for here) or the first instalment paid
+ * acknowledges the debt (C. civ. 2240; only the debtor’s own act counts) and what happens if an instalment is
  * missed. The plan covers the principal still due; the accessories (late-payment penalties, the
  * 40 € indemnity, or B2C legal interest) are waived if the plan is kept in full, and claimed again if
  * it breaks (escalation resumes on the full breakdown). domain/settlement.ts applies exactly this:

@@ -25,7 +25,13 @@ import {
 
 /** The words for the interest part: penalties B2B, legal interest B2C. */
 function interestWords(ctx: NoticeContext, t: (fr: string, en: string) => string): string {
+  if (ctx.breakdown.interest.basis === 'ccp-l2192-13') return t('intérêts moratoires', 'moratory interest');
   return ctx.breakdown.regime === 'b2b' ? t('pénalités de retard', 'late-payment penalties') : t('intérêts au taux légal', 'interest at the statutory rate');
+}
+
+/** "pénalités" is feminine, "intérêts" masculine: the French participles agree. */
+function feminine(ctx: NoticeContext): boolean {
+  return ctx.breakdown.regime === 'b2b' && ctx.breakdown.interest.basis !== 'ccp-l2192-13';
 }
 
 export function receiptBlocks(ctx: NoticeContext, lang: NoticeContext['language']): Block[] {
@@ -70,7 +76,7 @@ export function receiptBlocks(ctx: NoticeContext, lang: NoticeContext['language'
       ctx.breakdown.regime === 'b2b'
         ? f.t(
             `les pénalités de retard (${f.money(p.waived.interestCents)}) et l’indemnité forfaitaire pour frais de recouvrement (${f.money(p.waived.indemnityCents)})`,
-            `the late-payment penalties (${f.money(p.waived.interestCents)}) and the fixed recovery indemnity (${f.money(p.waived.indemnityCents)})`,
+            `the ${interest} (${f.money(p.waived.interestCents)}) and the fixed recovery indemnity (${f.money(p.waived.indemnityCents)})`,
           )
         : f.t(`les intérêts au taux légal (${f.money(p.waived.interestCents)})`, `the interest at the statutory rate (${f.money(p.waived.interestCents)})`);
     const who = actor(ctx, lang);
@@ -84,7 +90,7 @@ export function receiptBlocks(ctx: NoticeContext, lang: NoticeContext['language'
     blocks.push({
       type: 'paragraph',
       text: f.t(
-        ctx.breakdown.regime === 'b2b'
+        feminine(ctx)
           ? `Le principal de la facture n° ${n} est intégralement réglé et le dossier est clos. Quant aux accessoires, ${accessories}, dues de plein droit, ${why} : elles ne vous sont pas réclamées.`
           : `Le principal de la facture n° ${n} est intégralement réglé et le dossier est clos. Quant aux accessoires, ${accessories}, dus de plein droit, ${why} : ils ne vous sont pas réclamés.`,
         `The principal of invoice ${n} is paid in full and the file is closed. As for the accessories, ${accessories}, due by law, ${why}: they are not claimed from you.`,
@@ -104,7 +110,7 @@ export function receiptBlocks(ctx: NoticeContext, lang: NoticeContext['language'
       blocks.push({
         type: 'paragraph',
         text: f.t(
-          `Conformément à l’article 1343-1 du Code civil, ce paiement a été imputé d’abord sur les ${interest} ${b2b ? 'échues' : 'échus'}${b2b ? ", puis sur l’indemnité forfaitaire" : ''}, puis sur le principal.`,
+          `Conformément à l’article 1343-1 du Code civil, ce paiement a été imputé d’abord sur les ${interest} ${feminine(ctx) ? 'échues' : 'échus'}${b2b ? ", puis sur l’indemnité forfaitaire" : ''}, puis sur le principal.`,
           `Under article 1343-1 of the French Civil Code, this payment was allocated first to the ${interest} accrued${b2b ? ', then to the fixed recovery indemnity' : ''}, then to the principal.`,
         ),
       });
@@ -112,7 +118,7 @@ export function receiptBlocks(ctx: NoticeContext, lang: NoticeContext['language'
     const r = p.remaining;
     if (r) {
       const remainingRows: Field[] = [{ label: f.t('Principal restant dû', 'Principal outstanding'), value: f.money(r.principalCents) }];
-      if (r.interestCents > 0) remainingRows.push({ label: f.t(`${cap(interest)} restant ${ctx.breakdown.regime === 'b2b' ? 'dues' : 'dus'}`, `${cap(interest)} outstanding`), value: f.money(r.interestCents) });
+      if (r.interestCents > 0) remainingRows.push({ label: f.t(`${cap(interest)} restant ${feminine(ctx) ? 'dues' : 'dus'}`, `${cap(interest)} outstanding`), value: f.money(r.interestCents) });
       if (r.indemnityCents > 0) remainingRows.push({ label: f.t('Indemnité forfaitaire restant due', 'Fixed recovery indemnity outstanding'), value: f.money(r.indemnityCents) });
       blocks.push({ type: 'heading', text: f.t(`Ce qui reste dû au ${f.date(ctx.breakdown.asOf)}`, `What remains due as of ${f.date(ctx.breakdown.asOf)}`) }, { type: 'fields', rows: remainingRows });
     }
@@ -120,7 +126,7 @@ export function receiptBlocks(ctx: NoticeContext, lang: NoticeContext['language'
       {
         type: 'paragraph',
         text: f.t(
-          `Votre facture n’est donc pas entièrement réglée : il reste ${f.money(p.balanceCents)} à régler, selon les modalités ci-dessous.${r && r.principalCents > 0 && ctx.breakdown.regime === 'b2b' ? ' Les pénalités de retard continuent de courir sur le principal restant dû.' : ''}`,
+          `Votre facture n’est donc pas entièrement réglée : il reste ${f.money(p.balanceCents)} à régler, selon les modalités ci-dessous.${r && r.principalCents > 0 && ctx.breakdown.regime === 'b2b' ? ` Les ${interest} continuent de courir sur le principal restant dû.` : ''}`,
           `Your invoice is therefore not paid in full: ${f.money(p.balanceCents)} remains to be paid, using the details below.${r && r.principalCents > 0 && ctx.breakdown.regime === 'b2b' ? ' Late-payment penalties continue to accrue on the principal outstanding.' : ''}`,
         ),
       },
