@@ -1,7 +1,8 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { cancelInvoice, openInvoiceDispute, resolveInvoiceDispute, resumeInvoice } from './services/dossier-actions';
 import { creditorOf, errorResponse, json, parseBody, route } from './http/response';
-import { parseAcceptance, parseCancel, parseDispute, parsePlan, parsePromise, parseResolution, parseResume } from './http/validation';
+import { parseAcceptance, parseCancel, parseDispute, parsePlan, parsePosting, parsePromise, parseRegisteredReceipt, parseResolution, parseResume } from './http/validation';
+import { recordRegisteredPosting, recordRegisteredReceipt } from './services/registered-mail';
 import { recordPlan, recordPlanAcceptance, recordPromise } from './services/commitments';
 
 export const CANCEL = '/invoices/{id}/cancel';
@@ -11,6 +12,8 @@ export const PROMISES = '/invoices/{id}/promises';
 export const PAYMENT_PLAN = '/invoices/{id}/payment-plan';
 export const RESUME = '/invoices/{id}/resume';
 export const PLAN_ACCEPTANCE = '/invoices/{id}/payment-plan/acceptance';
+export const REGISTERED_POSTING = '/invoices/{id}/registered-letter/posting';
+export const REGISTERED_RECEIPT = '/invoices/{id}/registered-letter/receipt';
 
 /**
  * The dossier's life after intake, routed by API Gateway resource:
@@ -23,6 +26,8 @@ export const PLAN_ACCEPTANCE = '/invoices/{id}/payment-plan/acceptance';
  *   increasing dates ahead; 409 unless active or promised.
  * - POST /invoices/{id}/payment-plan/acceptance: 201 (200 when the plan was already acknowledged);
  *   the debtor's written acceptance, stored as evidence, acknowledges the debt (C. civ. 2240).
+ * - POST /invoices/{id}/registered-letter/posting and .../receipt: 201 (200 when already recorded);
+ *   the LRAR's tracking number, then its acknowledgment of receipt, each kept as evidence.
  * - POST /invoices/{id}/resume: 200; 409 unless needs_attention, or while the debtor's e-mail is
  *   paused and no corrected debtorEmail is given.
  */
@@ -51,6 +56,14 @@ export const handler = route(async (event: APIGatewayProxyEvent) => {
     }
     case PLAN_ACCEPTANCE: {
       const out = await recordPlanAcceptance(creditorId, id, parseAcceptance(parseBody(event)));
+      return json(out.created ? 201 : 200, out.view);
+    }
+    case REGISTERED_POSTING: {
+      const out = await recordRegisteredPosting(creditorId, id, parsePosting(parseBody(event)));
+      return json(out.created ? 201 : 200, out.view);
+    }
+    case REGISTERED_RECEIPT: {
+      const out = await recordRegisteredReceipt(creditorId, id, parseRegisteredReceipt(parseBody(event)));
       return json(out.created ? 201 : 200, out.view);
     }
     case RESUME:

@@ -183,6 +183,8 @@ function configureEnvironment(emulators: Emulators, s: SynthesizedSystem): void 
     AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
     AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
     AMIABLE_S3_FORCE_PATH_STYLE: '1',
+    // Registered e-mail (LRE) through the local stand-in provider (lambdas/services/registered-email.ts).
+    AMIABLE_LRE_PROVIDER: 'local',
   });
   delete process.env.AWS_PROFILE;
   delete process.env.AWS_SESSION_TOKEN;

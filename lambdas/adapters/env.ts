@@ -13,4 +13,6 @@ export const settings = {
   configurationSet: () => process.env.SES_CONFIGURATION_SET || undefined,
   stateMachineArn: () => requireEnv('STATE_MACHINE_ARN'),
   mailDomain: () => process.env.MAIL_DOMAIN || 'amiable.local',
+  /** The registered e-mail (LRE) provider: "local" (the stand-in local mode sets), else none configured. */
+  registeredEmailProvider: () => process.env.AMIABLE_LRE_PROVIDER || undefined,
 };

@@ -28,6 +28,7 @@ import { prescriptionDetail } from './prescription';
 import { builtinPolicy, type Policy } from './policy';
 import { addCalendarDays, isBusinessDay, localDate } from './calendar';
 import type { ChainHead, EvidenceRef } from './evidence-chain';
+import { currentRegistered, registeredDeadline, type FormalNoticeChannel, type RegisteredLetter } from './registered';
 import { computeSchedule, noticeDeadline } from './schedule';
 
 export interface SendLock {
@@ -71,6 +72,10 @@ export interface Dossier {
   acknowledgments?: Acknowledgment[];
   /** Built-in policy chosen at intake from the creditor profile (absent on older dossiers: the default). */
   policyName?: string;
+  /** How the mise en demeure is sent, fixed at intake from the creditor profile (absent: e-mail). */
+  formalNoticeChannel?: FormalNoticeChannel;
+  /** The registered letters of the mise en demeure (one per sending), registered.ts. */
+  registered?: RegisteredLetter[];
   /**
    * Head of the dossier's evidence log (records live in their own items, evidence-log.ts). Written
    * only by the log with a conditional update, never by the dossier's own writes.
@@ -146,8 +151,12 @@ export function balanceCents(d: Pick<Dossier, 'invoice' | 'creditNotes' | 'payme
   return Math.max(0, netAmountCents(d) - principalPaid);
 }
 
-export function scheduleFor(d: Pick<Dossier, 'invoice' | 'region' | 'events' | 'policyName'>, now: Date, notBefore?: Date) {
+export function scheduleFor(d: Pick<Dossier, 'invoice' | 'region' | 'events' | 'policyName' | 'registered'>, now: Date, notBefore?: Date) {
+  // A registered mise en demeure: the grace period runs from its first presentation.
+  const letter = currentRegistered(d);
+  const noticeSlot = letter && sentStages(d as Dossier).some((s) => s.stage === 'formal_notice') ? letter : undefined;
   return computeSchedule({
+    ...(noticeSlot ? { deadlineOverride: registeredDeadline(noticeSlot, builtinPolicy(d.policyName).graceDays, d.region) } : {}),
     dueDate: d.invoice.dueDate,
     policy: builtinPolicy(d.policyName),
     region: d.region,
@@ -218,6 +227,8 @@ export interface NewDossierInput {
   now: Date;
   /** A name from BUILTIN_POLICIES (validated by the caller); absent means the default policy. */
   policyName?: string;
+  /** The creditor's channel for the mise en demeure (absent: e-mail). */
+  formalNoticeChannel?: FormalNoticeChannel;
   /** Where the invoice as received is kept (the evidence log's first record points at it). */
   received?: EvidenceRef;
 }
@@ -245,6 +256,7 @@ export function newDossier(input: NewDossierInput): Dossier {
     version: 0,
     createdAt: iso(input.now),
     ...(input.policyName !== undefined ? { policyName: input.policyName } : {}),
+    ...(input.formalNoticeChannel && input.formalNoticeChannel !== 'email' ? { formalNoticeChannel: input.formalNoticeChannel } : {}),
   };
 }
 

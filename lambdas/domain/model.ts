@@ -45,6 +45,11 @@ export interface Debtor {
   segment?: string;
   /** Telephone number (E.164-ish, as given), shown on call tasks; optional. */
   phone?: string;
+  /**
+   * The debtor (a consumer) agreed to receive registered electronic letters (CPCE L100), on this
+   * day: without it, a consumer's mise en demeure never goes by registered e-mail.
+   */
+  registeredEmailConsent?: { givenOn: IsoDate };
 }
 
 export interface Invoice {
@@ -101,6 +106,12 @@ export interface CreditorProfile {
   contractualPenaltyRate?: string;
   /** Policy name to apply (defaults to the built-in French default policy). */
   policyName?: string;
+  /**
+   * How the mise en demeure is sent (registered.ts): "email" (default), "registered_post" (LRAR,
+   * posted by the operator) or "registered_email" (LRE through a qualified provider). Fixed on each
+   * dossier at intake.
+   */
+  formalNoticeChannel?: 'email' | 'registered_post' | 'registered_email';
   /**
    * How partial payments are allocated once a letter has claimed the accessories (late-payment
    * penalties or interest, the 40 EUR indemnity): "civil-code-1343-1" (the default, C. civ. 1343-1:

@@ -65,6 +65,11 @@ export interface ScheduleInput {
   notBefore?: IsoInstant;
   /** When known, manual tasks with a higher minimumAmountCents are left out. */
   amountCents?: number;
+  /**
+   * The mise en demeure's deadline when it does not run from the sending instant: a registered
+   * letter's grace period runs from its first presentation (registered.ts).
+   */
+  deadlineOverride?: IsoDate;
 }
 
 export interface ScheduledTask {
@@ -235,7 +240,7 @@ export function computeSchedule(input: ScheduleInput): Schedule {
     effective[i] = t;
     displaced[i] = dateOf(t) > (policyDate[i] as IsoDate);
     if (stage === 'formal_notice') {
-      deadline = noticeDeadline(toIsoInstant(t), policy, region);
+      deadline = actual !== undefined && input.deadlineOverride !== undefined ? input.deadlineOverride : noticeDeadline(toIsoInstant(t), policy, region);
       policyDeadline = noticeDeadline(toIsoInstant(policyTime), policy, region);
     }
     stages.push({ stage, at: toIsoInstant(t) });

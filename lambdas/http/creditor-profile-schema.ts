@@ -98,6 +98,8 @@ export const creditorProfileSchema = z.strictObject({
     .optional(),
   // How partial payments are allocated once accessories are claimed (lambdas/domain/settlement.ts).
   paymentAllocation: z.enum(['civil-code-1343-1', 'principal-first'], { error: 'must be "civil-code-1343-1" or "principal-first"' }).optional(),
+  /** How the mise en demeure is sent (fixed on each dossier at intake). */
+  formalNoticeChannel: z.enum(['email', 'registered_post', 'registered_email'], { error: 'must be "email", "registered_post" or "registered_email"' }).optional(),
   // C. conso. L612-1, L616-1: given to a consumer whose complaint is not settled (rejected dispute letter).
   consumerMediator: z
     .strictObject({

@@ -48,6 +48,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/invoices/{id}/promises', handler: 'dossier-actions', access: 'write' },
   { method: 'POST', path: '/invoices/{id}/payment-plan', handler: 'dossier-actions', access: 'write' },
   { method: 'POST', path: '/invoices/{id}/payment-plan/acceptance', handler: 'dossier-actions', access: 'write' },
+  { method: 'POST', path: '/invoices/{id}/registered-letter/posting', handler: 'dossier-actions', access: 'write' },
+  { method: 'POST', path: '/invoices/{id}/registered-letter/receipt', handler: 'dossier-actions', access: 'write' },
   { method: 'POST', path: '/invoices/{id}/resume', handler: 'dossier-actions', access: 'write' },
   // Auditors may read the evidence log and take bundles of it (issuing one is recorded, nothing else changes).
   { method: 'GET', path: '/invoices/{id}/evidence', handler: 'evidence', access: 'read' },

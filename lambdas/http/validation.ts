@@ -92,6 +92,8 @@ const debtor = z.object({
   segment: text(64).optional(),
   /** Shown on call tasks (manual_task stages). */
   phone: phone.optional(),
+  /** A consumer's agreement to receive registered electronic letters (CPCE L100). */
+  registeredEmailConsent: z.object({ givenOn: isoDate }).optional(),
 });
 
 export const rate = z.string().regex(/^\d{1,2}(\.\d{1,2})?$/, 'must be a percentage such as "12.15"');
@@ -166,6 +168,7 @@ export function parseInvoice(body: unknown): { invoice: Invoice; debtor: Debtor 
     },
     segment: b.debtor.segment,
     ...(b.debtor.phone !== undefined ? { phone: b.debtor.phone } : {}),
+    ...(b.debtor.registeredEmailConsent ? { registeredEmailConsent: { givenOn: b.debtor.registeredEmailConsent.givenOn } } : {}),
   };
   return { invoice, debtor: debtorValue };
 }
@@ -362,4 +365,46 @@ export function parseInsolvency(body: unknown, today: string): InsolvencyInput {
     mandataire: { name: b.mandataire.name, ...(b.mandataire.address ? { address: b.mandataire.address } : {}), ...(b.mandataire.email ? { email: b.mandataire.email } : {}) },
     ...(b.bodaccPublishedOn ? { bodaccPublishedOn: b.bodaccPublishedOn } : {}),
   };
+}
+
+const proofDocument = z.object({
+  filename: z.string().trim().min(1, 'must not be empty').max(200).regex(/^[A-Za-z0-9._ -]+$/, 'letters, digits, dot, dash, underscore and space only'),
+  contentType: z.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9.+-]+$/, 'must be a MIME type such as "application/pdf" or "image/jpeg"'),
+  contentBase64: z.string().min(1, 'must not be empty').regex(/^[A-Za-z0-9+/\r\n]+={0,2}$/, 'must be base64'),
+});
+
+function decodeProof(d: z.infer<typeof proofDocument>, path: string, what: string) {
+  const bytes = new Uint8Array(Buffer.from(d.contentBase64, 'base64'));
+  if (bytes.length === 0 || bytes.length > MAX_ACCEPTANCE_BYTES) throw invalid([{ path, message: `must decode to 1 byte .. ${MAX_ACCEPTANCE_BYTES} bytes` }], what);
+  return { filename: d.filename, contentType: d.contentType, bytes };
+}
+
+const postingBody = z.object({
+  trackingNumber: z.string().trim().regex(/^[A-Z0-9]{8,20}$/, 'must be the LRAR number, 8 to 20 capital letters and digits (e.g. "1A12345678901")'),
+  postedOn: isoDate,
+  /** The posting receipt (preuve de dépôt), scanned: optional. */
+  document: proofDocument.optional(),
+});
+
+/** POST /invoices/{id}/registered-letter/posting */
+export function parsePosting(body: unknown) {
+  const parsed = postingBody.safeParse(body, REPORT);
+  if (!parsed.success) throw invalid(detailsOf(parsed.error), 'Invalid posting');
+  const { trackingNumber, postedOn, document } = parsed.data;
+  return { trackingNumber, postedOn, ...(document ? { document: decodeProof(document, 'document.contentBase64', 'Invalid posting') } : {}) };
+}
+
+const receiptBody = z.object({
+  presentedOn: isoDate,
+  outcome: z.enum(['signed', 'unclaimed', 'refused'], { error: 'must be "signed", "unclaimed" (avisé, non réclamé) or "refused"' }),
+  /** The acknowledgment of receipt (avis de réception), scanned: required. */
+  document: proofDocument,
+});
+
+/** POST /invoices/{id}/registered-letter/receipt */
+export function parseRegisteredReceipt(body: unknown) {
+  const parsed = receiptBody.safeParse(body, REPORT);
+  if (!parsed.success) throw invalid(detailsOf(parsed.error), 'Invalid acknowledgment of receipt');
+  const { presentedOn, outcome, document } = parsed.data;
+  return { presentedOn, outcome, document: decodeProof(document, 'document.contentBase64', 'Invalid acknowledgment of receipt') };
 }

@@ -11,7 +11,7 @@ import { counselSalutation } from './litigation-dossier';
 import { FOOTER_PATTERN, pdfSafeText } from './pdf-letter';
 import { scanPdfText } from './pdf-scan';
 import { letterReference } from './templates/common';
-import { gracePeriodSentence } from './templates/formal-notice';
+import { channelStatement, gracePeriodSentence, isRegistered } from './templates/formal-notice';
 import { MIN_GRACE_DAYS } from '../domain/policy';
 import type { NoticeContext, RenderedNotice } from './types';
 import type { Language } from '../domain/model';
@@ -250,6 +250,7 @@ function formalNoticeMentions(ctx: NoticeContext): Mention[] {
   ];
   if (ctx.deadline && isIsoDate(ctx.deadline)) mentions.push({ name: 'payment deadline (firm date)', needles: [formatDate(ctx.deadline, L)] });
   if (ctx.graceDays !== undefined) mentions.push({ name: 'grace period sentence', needles: [gracePeriodSentence(ctx)] });
+  mentions.push({ name: 'how the letter is sent', needles: [channelStatement(ctx)] });
   if (ctx.creditor.agency) {
     mentions.push({ name: 'agency identity', needles: [singleLine(ctx.creditor.agency.legalName)] });
     // Only the creditor can sue: "notre mandant pourra saisir…", never "nous".
@@ -283,7 +284,10 @@ export function checkFormalNotice(ctx: NoticeContext, rendered: RenderedNotice):
   if (grace === undefined || !Number.isSafeInteger(grace) || grace < MIN_GRACE_DAYS) {
     missing.push(`grace period of the policy (at least ${MIN_GRACE_DAYS} days, got ${String(grace)})`);
   }
-  if (!ctx.deadline || !isIsoDate(ctx.deadline)) {
+  if (isRegistered(ctx)) {
+    // A registered letter's period runs from its first presentation: no calendar date can be printed.
+    if (ctx.deadline) missing.push('a registered letter states its period from the first presentation, not a calendar date');
+  } else if (!ctx.deadline || !isIsoDate(ctx.deadline)) {
     missing.push('payment deadline (firm date)');
   } else if (grace !== undefined && Number.isSafeInteger(grace) && ctx.deadline < addDays(parisDate(ctx.sentAt), grace)) {
     missing.push(`payment deadline at least ${grace} days after sending (got ${ctx.deadline})`);

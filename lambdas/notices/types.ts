@@ -74,6 +74,11 @@ export interface NoticeContext {
    * the notices assumes a number of days.
    */
   graceDays?: number;
+  /**
+   * How the mise en demeure is sent (domain/registered.ts); absent: e-mail. A registered letter
+   * states no calendar date: its period runs from the first presentation, unknown when it is printed.
+   */
+  channel?: 'email' | 'registered_post' | 'registered_email';
   payment?: PaymentNotice;
   promise?: PromiseNotice;
   /** A payment plan; toleranceBusinessDays (default 2) is how late an instalment may be before the plan ends. */

@@ -29,6 +29,7 @@ export async function intakeInvoice(creditorId: string, submission: { invoice: I
   const existing = await getDossier(id);
   if (existing) return replay(existing, submission);
   const policyName = await policyNameOf(creditorId);
+  const formalNoticeChannel = (await getCreditor(creditorId))?.formalNoticeChannel;
   const now = clock().now();
   // Keyed by content: a concurrent identical request stores the same bytes under the same key.
   const stored = await putEvidence(`dossiers/${id}/invoice/received-${sha256Hex(received).slice(0, 16)}.json`, received, 'application/json', now);
@@ -39,6 +40,7 @@ export async function intakeInvoice(creditorId: string, submission: { invoice: I
     executionName: executionNameFor(creditorId, submission.invoice.invoiceNumber),
     now,
     policyName,
+    formalNoticeChannel,
     received: evidenceRef(stored),
   });
   if (!(await createDossier(dossier))) {

@@ -10,6 +10,8 @@ import { clock } from '../adapters/clock';
 import { getCreditor, updateDossier } from '../adapters/dossier-store';
 import { handOff, holdForApproval, publishHandedOff } from './litigation';
 import { sendUnderLease } from './leased-send';
+import { channelFor } from '../domain/registered';
+import { dispatchRegistered } from './registered-mail';
 import type { NoticeExtras } from './outbound-mail';
 
 /** Real-time lease: longer than the send Lambda's timeout, so a live send is never overtaken. */
@@ -52,6 +54,11 @@ export async function dispatchNotice(req: SendRequest): Promise<SendOutcome> {
     const creditor = await getCreditor(claim.dossier.creditorId);
     if (creditor?.handoff === 'approval') return outcomeOf(await holdForApproval(claim.dossier, token, now), 'awaiting_approval');
     return outcomeOf(await handOff(claim.dossier, token, now, slot), 'handed_off');
+  }
+  // A mise en demeure by registered post or registered e-mail (domain/registered.ts).
+  if (req.stage === 'formal_notice' && channelFor(claim.dossier).channel !== 'email') {
+    const out = await dispatchRegistered(claim.dossier, token, slot, now);
+    return outcomeOf(out.dossier, out.sent ? 'sent' : 'not_active');
   }
   const out = await sendUnderLease(
     claim.dossier,

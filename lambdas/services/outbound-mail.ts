@@ -24,7 +24,7 @@ export { EmailPaused } from '../domain/debtor-key';
 export type NoticeExtras = Partial<
   Pick<
     NoticeContext,
-    'deadline' | 'graceDays' | 'payment' | 'promise' | 'plan' | 'dispute' | 'resumesOn' | 'instalment' | 'agencyFirstLetter' | 'earlierLetters' | 'litigation'
+    'deadline' | 'graceDays' | 'channel' | 'payment' | 'promise' | 'plan' | 'dispute' | 'resumesOn' | 'instalment' | 'agencyFirstLetter' | 'earlierLetters' | 'litigation'
   >
 >;
 
@@ -42,15 +42,14 @@ export interface DeliverInput {
   extra?: NoticeExtras;
 }
 
-export async function deliverNotice(input: DeliverInput): Promise<SentInfo> {
-  const { dossier: d, creditor, kind, now, slot } = input;
-  // A hard bounce or a complaint paused e-mail to this debtor (the hand-off goes to the lawyer).
-  if (kind !== 'litigation_handoff') await assertDebtorEmailAllowed(d);
+/** The context a notice of this dossier is rendered from, as of `now` (every channel uses it). */
+export function noticeContext(input: Omit<DeliverInput, 'slot'>): NoticeContext {
+  const { dossier: d, creditor, kind, now } = input;
   const breakdown = breakdownFor(d, creditor, parisDate(now));
   // A provisional rate is printed as such on the letter; the operator learns here what to add.
   const actions = provisionalRateActions(breakdown);
   if (actions.length > 0) console.warn(JSON.stringify({ msg: 'provisional rate printed', dossierId: d.id, kind, actions }));
-  const rendered = await renderNotice({
+  return {
     kind,
     language: kind === 'litigation_handoff' ? 'fr' : d.debtor.language,
     creditor,
@@ -61,7 +60,14 @@ export async function deliverNotice(input: DeliverInput): Promise<SentInfo> {
     sentAt: now.toISOString(),
     ...historyExtras(d, creditor, kind),
     ...input.extra,
-  });
+  };
+}
+
+export async function deliverNotice(input: DeliverInput): Promise<SentInfo> {
+  const { dossier: d, creditor, kind, now, slot } = input;
+  // A hard bounce or a complaint paused e-mail to this debtor (the hand-off goes to the lawyer).
+  if (kind !== 'litigation_handoff') await assertDebtorEmailAllowed(d);
+  const rendered = await renderNotice(noticeContext(input));
   return sendRendered({ dossier: d, creditor, kind, slot, now, rendered });
 }
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { invoice, useLocalSystem } from '../support/local-client';
 import { creditorApi, flat, mailsOf, pdfOf } from '../support/letters';
-import { pdfFonts } from '../support/pdf-text';
+import { pdfFonts, pdfText } from '../support/pdf-text';
 
 /**
  * Letters a court would uphold (issue 13), on the real pipeline: intake -> rules -> dossier ->
@@ -422,3 +422,84 @@ describe('point 8: public-sector debtors (Code de la commande publique)', () => 
     expect(handoff).not.toMatch(/Cerfa 12946|petites créances/);
   });
 });
+
+describe('point 6: the mise en demeure by registered channel', () => {
+  const local = useLocalSystem({ clockStart: CLOCK_START });
+
+  it('registered post: print-ready PDF kept, a posting task, tracking number and acknowledgment of receipt as evidence; the grace period runs from the first presentation', async () => {
+    const lrar = await creditorApi(local.api, 'lrar', { formalNoticeChannel: 'registered_post' });
+    const lre = await creditorApi(local.api, 'lre', { formalNoticeChannel: 'registered_email' });
+    const { body } = await lrar.createInvoice(invoice({ invoiceNumber: 'LRAR-1' }));
+    const e = (await lre.createInvoice(invoice({ invoiceNumber: 'LRE-1' }))).body;
+    const consumer = { kind: 'consumer', name: 'Jean Dupuis', email: 'jean.dupuis@example.org', language: 'fr', address: { line1: '2 rue Neuve', postalCode: '69001', city: 'Lyon', country: 'FR' } };
+    const c = (await lre.createInvoice(invoice({ invoiceNumber: 'LRE-CONSUMER', debtor: consumer }))).body;
+    await local.api.advanceTo('2026-05-04T12:00:00Z');
+
+    // Registered post: nothing e-mailed; the PDF is in the vault; the operator has a task.
+    expect((await mailsOf(local.api, 'LRAR-1')).map((m) => m.subject).filter((s: string) => /Mise en demeure/.test(s))).toHaveLength(0);
+    let view = (await lrar.getInvoice(body.id)).body;
+    const sent = view.events.find((x: any) => x.type === 'notice_sent' && x.stage === 'formal_notice');
+    expect(sent).toMatchObject({ channel: 'registered_post', evidenceKey: expect.stringMatching(/\.pdf$/) });
+    // No acknowledgment yet: the documented maximum (21 days) then the 8 days: 4 May + 29 = 2 June.
+    expect(view.deadline).toBe('2026-06-02');
+    expect(view.nextAction).toEqual({ stage: 'litigation_handoff', at: '2026-06-03T07:00:00.000Z' });
+    const pdf = await pdfText(await evidenceBytes(local.sys, sent.evidenceKey));
+    const t = flat(pdf.text);
+    expect(t).toContain('Mode d’envoi : Lettre recommandée avec demande d’avis de réception');
+    expect(t).toContain('nous vous mettons en demeure de régler la somme de 1 302,90 € dans un délai de huit jours à compter de la première présentation de la présente lettre.');
+    expect(t).toContain('Ce délai de huit jours court à compter du lendemain de la première présentation de la présente lettre par La Poste');
+    const tasks = (await lrar.get('/tasks')).body.tasks ?? (await lrar.get('/tasks')).body;
+    const task = (Array.isArray(tasks) ? tasks : tasks.tasks).find((x: any) => x.task === 'post_registered_letter');
+    expect(task).toMatchObject({ dossierId: body.id, status: 'open' });
+
+    const posted = await lrar.post(`/invoices/${body.id}/registered-letter/posting`, { trackingNumber: '1A12345678901', postedOn: '2026-05-04' });
+    expect(posted.status).toBe(201);
+    expect(posted.body.events.at(-1)).toMatchObject({ type: 'registered_letter_posted', trackingNumber: '1A12345678901', evidenceKey: expect.stringMatching(/registered\/.*-posting-/) });
+    const open = (await lrar.get('/tasks?include=upcoming')).body;
+    expect(JSON.stringify(open)).not.toContain(task.id);
+
+    await local.api.advanceTo('2026-05-07T10:00:00Z');
+    const scan = Buffer.from('%PDF-1.4 avis de réception signé le 6 mai 2026', 'utf8');
+    const received = await lrar.post(`/invoices/${body.id}/registered-letter/receipt`, {
+      presentedOn: '2026-05-06',
+      outcome: 'signed',
+      document: { filename: 'ar-1A12345678901.pdf', contentType: 'application/pdf', contentBase64: scan.toString('base64') },
+    });
+    expect(received.status).toBe(201);
+    const presented = received.body.events.find((x: any) => x.type === 'registered_letter_presented');
+    expect(presented).toMatchObject({ presentedOn: '2026-05-06', outcome: 'signed', sha256: createHash('sha256').update(scan).digest('hex') });
+    // 6 May + 8 = Thursday 14 May, Ascension: Friday 15 May; the hand-off on Monday 18 May.
+    expect(received.body.deadline).toBe('2026-05-15');
+    expect(received.body.nextAction).toEqual({ stage: 'litigation_handoff', at: '2026-05-18T07:00:00.000Z' });
+    await local.api.advanceTo('2026-05-18T12:00:00Z');
+    view = (await lrar.getInvoice(body.id)).body;
+    expect(view.status).toBe('handed_off');
+    expect(view.events.find((x: any) => x.stage === 'litigation_handoff').at).toBe('2026-05-18T07:00:00.000Z');
+
+    // Registered e-mail: the provider's deposit and notification proofs are kept; the period runs from the notification.
+    const ev = (await lre.getInvoice(e.id)).body;
+    expect(ev.events.find((x: any) => x.type === 'notice_sent' && x.stage === 'formal_notice')).toMatchObject({ channel: 'registered_email', to: 'compta@boulangerie-dupont.example' });
+    expect(ev.events.find((x: any) => x.type === 'registered_email_deposited')).toMatchObject({ providerId: expect.stringMatching(/^lre_/), evidenceKey: expect.stringMatching(/lre-deposit\.json$/) });
+    expect(ev.events.find((x: any) => x.type === 'registered_letter_presented')).toMatchObject({ presentedOn: '2026-05-04', outcome: 'notified' });
+    expect(ev.deadline).toBe('2026-05-12');
+    const lrePdf = flat((await pdfText(await evidenceBytes(local.sys, ev.events.find((x: any) => x.type === 'notice_sent' && x.stage === 'formal_notice').evidenceKey))).text);
+    expect(lrePdf).toContain('Mode d’envoi : Lettre recommandée électronique (article L100 du Code des postes et des communications électroniques)');
+    // A consumer who has not agreed to LRE (CPCE L100) gets it by registered post instead, and the dossier says why.
+    const cv = (await lre.getInvoice(c.id)).body;
+    expect(cv.events.find((x: any) => x.type === 'notice_sent' && x.stage === 'formal_notice')).toMatchObject({
+      channel: 'registered_post',
+      channelFallback: expect.stringMatching(/CPCE L100/),
+    });
+  });
+});
+
+async function evidenceBytes(sys: any, key: string): Promise<Uint8Array> {
+  const { GetObjectCommand, S3Client } = await import('@aws-sdk/client-s3');
+  const s3 = new S3Client({ forcePathStyle: true });
+  try {
+    const out = await s3.send(new GetObjectCommand({ Bucket: sys.synthesized.bucketName, Key: key }));
+    return new Uint8Array(await out.Body!.transformToByteArray());
+  } finally {
+    s3.destroy();
+  }
+}

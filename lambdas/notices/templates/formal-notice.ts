@@ -46,6 +46,13 @@ export function formalNotice(ctx: NoticeContext): NoticeDraft {
   const total = f.money(b.totalDueCents);
   // A missing deadline prints nothing: assertSendable then refuses the notice, naming it.
   const deadline = ctx.deadline ? f.date(ctx.deadline) : '';
+  const registered = isRegistered(ctx);
+  const by = registered && ctx.graceDays !== undefined
+    ? f.t(
+        `dans un délai de ${daysInWords(ctx.graceDays, 'fr')} à compter de la première présentation de la présente lettre`,
+        `within ${daysInWords(ctx.graceDays, 'en')} of the first presentation of this letter`,
+      )
+    : f.t(`au plus tard le ${deadline}`, `no later than ${deadline}`);
   const agency = ctx.creditor.agency;
   const publicBuyer = b.interest.basis === 'ccp-l2192-13';
   const demandSubject = agency
@@ -70,8 +77,8 @@ export function formalNotice(ctx: NoticeContext): NoticeDraft {
       type: 'paragraph',
       emphasis: true,
       text: f.t(
-        `En conséquence, ${demandSubject}${DEMAND.fr} la somme de ${total} au plus tard le ${deadline}.`,
-        `Accordingly, ${demandSubject}${DEMAND.en} the sum of ${total} no later than ${deadline}.`,
+        `En conséquence, ${demandSubject}${DEMAND.fr} la somme de ${total} ${by}.`,
+        `Accordingly, ${demandSubject}${DEMAND.en} the sum of ${total} ${by}.`,
       ),
     },
     { type: 'paragraph', text: gracePeriodSentence(ctx) },
@@ -105,7 +112,7 @@ export function formalNotice(ctx: NoticeContext): NoticeDraft {
         `Veuillez trouver ci-dessous, et en pièce jointe au format PDF (${formalNoticeFilename(ctx)}), notre mise en demeure concernant la facture n° ${n}.`,
         `Please find below, and attached as a PDF (${formalNoticeFilename(ctx)}), our formal notice (mise en demeure) concerning invoice ${n}.`,
       ),
-      references: references(ctx, lang),
+      references: [...references(ctx, lang), { label: f.t('Mode d’envoi', 'Sent by'), value: channelStatement(ctx) }],
       object: f.t(`Objet : mise en demeure de payer – facture n° ${n}`, `Subject: mise en demeure (formal notice) to pay – invoice ${n}`),
       greeting: greeting(lang, ctx, true),
       blocks,
@@ -124,10 +131,36 @@ export function formalNotice(ctx: NoticeContext): NoticeDraft {
 export function gracePeriodSentence(ctx: NoticeContext): string {
   if (ctx.graceDays === undefined) return '';
   const f = fmt(ctx.language);
+  if (isRegistered(ctx)) {
+    return f.t(
+      `Ce délai de ${daysInWords(ctx.graceDays, 'fr')} court à compter du lendemain de la première présentation de la présente lettre ${ctx.channel === 'registered_post' ? 'par La Poste' : 'par le prestataire d’envoi recommandé électronique'} ; lorsqu’il expire un samedi, un dimanche ou un jour férié, il est reporté au premier jour ouvré suivant.`,
+      `This period of ${daysInWords(ctx.graceDays, 'en')} runs from the day after this letter is first presented ${ctx.channel === 'registered_post' ? 'by the postal service' : 'by the registered electronic delivery provider'}; when it ends on a Saturday, Sunday or public holiday, it is extended to the next working day.`,
+    );
+  }
   return f.t(
     `Ce délai de ${daysInWords(ctx.graceDays, 'fr')} court à compter du lendemain de l’envoi de la présente ; lorsqu’il expire un samedi, un dimanche ou un jour férié, il est reporté au premier jour ouvré suivant.`,
     `This period of ${daysInWords(ctx.graceDays, 'en')} runs from the day after this letter is sent; when it ends on a Saturday, Sunday or public holiday, it is extended to the next working day.`,
   );
+}
+
+export function isRegistered(ctx: Pick<NoticeContext, 'channel'>): boolean {
+  return ctx.channel === 'registered_post' || ctx.channel === 'registered_email';
+}
+
+/** How the letter is sent, stated on the letter itself. */
+export function channelStatement(ctx: NoticeContext): string {
+  const f = fmt(ctx.language);
+  switch (ctx.channel) {
+    case 'registered_post':
+      return f.t('Lettre recommandée avec demande d’avis de réception', 'Registered letter with acknowledgment of receipt (lettre recommandée avec AR)');
+    case 'registered_email':
+      return f.t(
+        'Lettre recommandée électronique (article L100 du Code des postes et des communications électroniques)',
+        'Registered electronic letter (lettre recommandée électronique, article L100 of the French Postal and Electronic Communications Code)',
+      );
+    default:
+      return f.t('Courrier électronique, avec la présente lettre en pièce jointe (PDF)', 'E-mail, with this letter attached (PDF)');
+  }
 }
 
 /** "Malgré nos relances des 7 avril 2026 et 20 avril 2026, …": the earlier reminders, dated. */
