@@ -332,3 +332,32 @@ describe('the claim, what runs, prescription, documents and timeline', () => {
     expect(text).not.toMatch(/\b(the|and|from|payment|penalties|Day count|rounded)\b/);
   });
 });
+
+describe('special debtors in the litigation dossier', () => {
+  it('a public buyer (segment public-sector): administrative court, moratory interest at ECB + 8 fixed, the CCP indemnity, the four-year rule', () => {
+    const commune: Debtor = { ...parisTrader, name: 'Commune de Villeurbanne', segment: 'public-sector', address: { line1: 'Place Lazare-Goujon', postalCode: '69100', city: 'Villeurbanne', country: 'FR' } };
+    const ld = build(dossier(commune, 125_000));
+    expect(ld.route.code).toBe('administrative_court');
+    expect(ld.route.rule).toMatch(/R541-1 CJA/);
+    expect(ld.route.rule).toMatch(/L911-9 CJA/);
+    expect(ld.parties.debtor.categoryLabel).toBe('acheteur public (personne publique)');
+    expect(ld.claim.interest.basis).toBe('ccp-l2192-13');
+    // ECB rate in force on 1 Jan 2026 (2.15 %) + 8 points, the same on every line.
+    expect(new Set(ld.claim.interest.lines.map((l) => l.ratePercent))).toEqual(new Set(['10.15']));
+    expect(ld.claim.interest.lines[0]!.source).toMatch(/majoré de 8 points, fixe pour tout le retard \(art\. L2192-13 et R2192-31 CCP\)/);
+    expect(ld.claim.indemnity).toMatchObject({ amount: '40.00', article: 'art. L2192-13 et D2192-35 CCP' });
+    expect(ld.interestRunning).toMatchObject({ running: true, basis: 'ccp-l2192-13', ratePercent: '10.15' });
+    expect(ld.prescription).toMatchObject({ years: 4 });
+    expect(ld.prescription.article).toMatch(/68-1250/);
+    expect(ld.priorAttempt.conclusion).toMatch(/ne s'applique pas devant le juge administratif/);
+    expect(JSON.stringify(ld)).not.toMatch(/Cerfa|injonction de payer \(/);
+  });
+
+  it('a performance date moves the start of prescription and the dossier says so', () => {
+    const d = dossier(parisTrader, 125_000);
+    const ld = build({ ...d, invoice: { ...d.invoice, performanceDate: '2026-02-10' } });
+    expect(ld.prescription).toMatchObject({ startsOn: '2026-02-10', prescribesOn: '2031-02-10', years: 5 });
+    expect(ld.prescription.startingPoint).toMatch(/le 2026-02-10/);
+    expect(ld.prescription.startingPoint).toMatch(/20-12\.520/);
+  });
+});
