@@ -9,6 +9,7 @@ import { listingAttributes } from './dossier-index';
 import { LISTING_ATTRIBUTES } from './table-indexes';
 import { settings } from './env';
 import { appendEvidence } from './evidence-log';
+import { statusChanged } from './telemetry';
 
 const dossierKey = (id: string) => ({ pk: { S: `D#${id}` }, sk: { S: 'DOSSIER' } });
 
@@ -137,6 +138,7 @@ export async function updateDossier<R extends { dossier: Dossier }>(
     const next = { ...result.dossier, version: current.version + 1 };
     const written = await conditionalUpdate(dossierUpdate(next, current));
     if (written) {
+      if (next.status !== current.status) statusChanged({ dossierId: id, from: current.status, to: next.status });
       if (next.events.length > current.events.length) await logEvidence(next);
       return { ...result, dossier: next };
     }
