@@ -9,7 +9,7 @@ import { listingAttributes } from './dossier-index';
 import { LISTING_ATTRIBUTES } from './table-indexes';
 import { settings } from './env';
 import { appendEvidence } from './evidence-log';
-import { statusChanged } from './telemetry';
+import { log, statusChanged } from './telemetry';
 
 const dossierKey = (id: string) => ({ pk: { S: `D#${id}` }, sk: { S: 'DOSSIER' } });
 
@@ -61,7 +61,7 @@ async function logEvidence(d: Dossier): Promise<void> {
   try {
     await appendEvidence(d, clock().now());
   } catch (e) {
-    console.error(JSON.stringify({ level: 'error', msg: 'evidence log behind; it catches up at the next change or read', dossierId: d.id, error: String((e as Error)?.message ?? e) }));
+    log.error('evidence log behind; it catches up at the next change or read', { dossierId: d.id, error: String((e as Error)?.message ?? e) });
   }
 }
 
