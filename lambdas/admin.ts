@@ -11,6 +11,7 @@ import {
   replaceCreditor,
   revokeKey,
 } from './services/admin';
+import { log } from './adapters/telemetry';
 
 /**
  * Admin API: creditors and their API keys, routed by method and resource.
@@ -31,7 +32,7 @@ import {
  */
 export const handler = route(async (event: APIGatewayProxyEvent) => {
   const action = `${event.httpMethod} ${event.resource}`;
-  console.log(JSON.stringify({ msg: 'admin', action, caller: event.requestContext?.identity?.userArn, creditorId: event.pathParameters?.id }));
+  log.info('admin', { action, caller: event.requestContext?.identity?.userArn, creditorId: event.pathParameters?.id });
   switch (action) {
     case 'POST /admin/creditors':
       return json(201, await createCreditorWithKey(parseCreditorProfile(parseBody(event))));

@@ -1,5 +1,6 @@
 import { handleDeliveryEvent, DeliveryEventOutcome } from './services/delivery-events';
 import type { SesEventBridgeEvent } from './domain/dossier-delivery';
+import { deliveryEvent } from './adapters/telemetry';
 
 /**
  * EventBridge target for the configuration set's SES events (bounce, complaint, reject, delivery,
@@ -8,6 +9,6 @@ import type { SesEventBridgeEvent } from './domain/dossier-delivery';
  */
 export async function handler(event: SesEventBridgeEvent): Promise<DeliveryEventOutcome> {
   const out = await handleDeliveryEvent(event);
-  console.log(JSON.stringify({ msg: 'ses delivery event', type: event.detail?.eventType, ...out }));
+  deliveryEvent({ type: event.detail?.eventType, bounceType: event.detail?.bounce?.bounceType, ...out });
   return out;
 }

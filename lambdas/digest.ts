@@ -3,6 +3,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { clock } from './adapters/clock';
 import { DIGEST_JOB_PREFIX } from './adapters/accountant-store';
 import { fanOutDigests, runDigestJob, sendDigestsNow, type DigestOutcome } from './services/digest';
+import { log } from './adapters/telemetry';
 
 /** The schedule's input (lib/accountant-mail.ts). */
 export interface ScheduledRun {
@@ -37,6 +38,6 @@ export async function handler(event: ScheduledRun | SendNow | DynamoDBStreamEven
   }
   if ('action' in event && event.action === 'send-now') return { outcomes: await sendDigestsNow(event.creditorId, clock().now()) };
   const out = await fanOutDigests(clock().now());
-  console.log(JSON.stringify({ msg: 'digest fan-out', ...out }));
+  log.info('digest fan-out', { ...out });
   return out;
 }

@@ -1,13 +1,19 @@
 import { CheckpointOutcome, CheckpointRequest, reviewCheckpoint } from './services/commitments';
+import { continueBeyondHorizon, NextStep, relay, TaskContext } from './services/execution-continuation';
+import { EXECUTION_RELAY } from './domain/execution-horizon';
 import { asStepError } from './step-errors';
 
 /**
  * Step Functions task: a commitment checkpoint fell due (promise check, instalment reminder,
- * instalment check). Returns where the execution goes next (errors named for Retry/Catch).
+ * instalment check), or the execution reached its horizon (execution_relay). Returns where the
+ * execution goes next (errors named for Retry/Catch); a next checkpoint beyond what this execution
+ * may wait for continues in a new execution (outcome "continued").
  */
-export async function handler(event: CheckpointRequest): Promise<CheckpointOutcome> {
+export async function handler(event: (CheckpointRequest | Omit<CheckpointRequest, 'action'> & { action: typeof EXECUTION_RELAY }) & TaskContext): Promise<CheckpointOutcome | NextStep> {
   try {
-    return await reviewCheckpoint(event);
+    if (event.action === EXECUTION_RELAY) return await relay(event);
+    const out = await reviewCheckpoint(event as CheckpointRequest);
+    return await continueBeyondHorizon(event, out, out.outcome === 'continue');
   } catch (e) {
     throw asStepError(e);
   }

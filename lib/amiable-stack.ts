@@ -9,10 +9,12 @@ import { DeliveryEvents } from './delivery-events';
 import { DossierTable, DynamoAction } from './dossier-table';
 import { DunningWorkflow } from './dunning-workflow';
 import { EvidenceVault, ObjectLockMode } from './evidence-vault';
+import { ExecutionWatch } from './execution-watch';
 import { HandlerFunction } from './handler-function';
 import { IntakeApi } from './intake-api';
 import { Mailer } from './mailer';
 import { acknowledgeGrantWildcards } from './nag';
+import { OperationsAlarms } from './operations-alarms';
 import { EVENT_SOURCE } from '../lambdas/domain/dossier-handoff';
 
 /** Why a grant on this state machine's executions ends in a wildcard. */
@@ -37,6 +39,8 @@ export interface AmiableStackProps extends StackProps {
   senderDomain?: string;
   /** Principal ARNs allowed to assume the auditor role; empty = the account root. */
   auditorPrincipals: readonly string[];
+  /** Operators' addresses subscribed to the alarms topic (none: subscribe by hand). */
+  alarmEmails?: readonly string[];
 }
 
 /** Composes the constructs; each concern lives in its own file and grants what it owns. */
@@ -49,6 +53,8 @@ export class AmiableStack extends Stack {
   readonly api: IntakeApi;
   readonly deliveryEvents: DeliveryEvents;
   readonly accountants: AccountantMail;
+  readonly executionWatch: ExecutionWatch;
+  readonly operations: OperationsAlarms;
 
   constructor(scope: Construct, id: string, props: AmiableStackProps) {
     super(scope, id, props);
@@ -109,6 +115,27 @@ export class AmiableStack extends Stack {
       reviewCommitment,
     });
     const stateMachineArn = this.workflow.stateMachine.stateMachineArn;
+    // A dossier whose next step lies beyond an execution's horizon continues in a new execution,
+    // started by the task itself (lambdas/services/execution-continuation.ts). A policy of its own,
+    // not the roles' default policy: the functions do not wait for it, so the state machine (which
+    // references the functions) and this grant (which references the state machine) make no cycle.
+    new iam.Policy(this, 'ContinuationStartPolicy', {
+      roles: [sendNotice.role!, reviewCommitment.role!],
+      statements: [new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn] })],
+    });
+
+    // Executions that end FAILED, TIMED_OUT or ABORTED other than by the product flag their dossier.
+    const executionStatusFn = new HandlerFunction(this, 'ExecutionStatusFn', {
+      handler: 'execution-status',
+      environment: baseEnv,
+      description: 'Flags the dossier of an execution that failed, timed out or was stopped outside Amiable',
+    });
+    this.grantDossierWrites(executionStatusFn);
+    this.executionWatch = new ExecutionWatch(this, 'ExecutionWatch', {
+      stateMachine: this.workflow.stateMachine,
+      handler: executionStatusFn,
+      bus: this.mailer.defaultBus,
+    });
 
     const deliveryEventsFn = new HandlerFunction(this, 'DeliveryEventsFn', {
       handler: 'delivery-events',
@@ -129,12 +156,28 @@ export class AmiableStack extends Stack {
       grant: (handler, fn) => this.grantRoute(handler, fn),
     });
 
+    // Alarms for the operator: dead letters, executions that failed, functions failing.
+    const functions = Object.fromEntries(
+      this.node.findAll().filter((c): c is HandlerFunction => c instanceof HandlerFunction).map((fn) => [fn.node.id.replace(/Fn$/, ''), fn]),
+    );
+    this.operations = new OperationsAlarms(this, 'Operations', {
+      stateMachine: this.workflow.stateMachine,
+      deadLetterQueues: {
+        DeliveryEvents: this.deliveryEvents.deadLetterQueue,
+        ExecutionStatus: this.executionWatch.deadLetterQueue,
+        Accountants: this.accountants.deadLetterQueue,
+      },
+      functions,
+      emails: props.alarmEmails ?? [],
+    });
+
     const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
     output('ApiUrl', this.api.api.url, 'Base URL of the creditor API (x-api-key)');
     output('AdminEndpoint', this.api.api.urlForPath('/admin'), 'Admin API (AWS IAM SigV4): npx amiable ... --endpoint <this>');
     output('TableName', this.dossiers.table.tableName, 'DynamoDB table (dossiers, creditors, keys, evidence log)');
     output('EvidenceBucketName', this.evidence.bucket.bucketName, `Evidence vault (Object Lock ${props.objectLockMode}, ${props.retentionDays} days)`);
     output('AuditorRoleArn', this.auditor.role.roleArn, 'Read-only role on the evidence vault for auditors');
+    output('AlarmTopicArn', this.operations.topic.topicArn, 'SNS topic of the operations alarms (subscribe: -c amiable:alarmEmail=ops@example.fr, or by hand)');
   }
 
   /**

@@ -40,6 +40,7 @@ export const CONTEXT_KEYS = {
   archiveAfterDays: 'amiable:archiveAfterDays',
   senderDomain: 'amiable:senderDomain',
   auditorPrincipals: 'amiable:auditorPrincipals',
+  alarmEmail: 'amiable:alarmEmail',
 } as const;
 
 const STAGE_DEFAULTS: Record<Stage, { lockMode: ObjectLockMode; retentionDays: number }> = {
@@ -63,6 +64,8 @@ export interface DeploymentSettings {
   senderDomain?: string;
   /** Principal ARNs that may assume the auditor role; empty = the account root (its admins delegate). */
   auditorPrincipals: string[];
+  /** Operators' addresses subscribed to the alarms topic (lib/operations-alarms.ts); may be empty. */
+  alarmEmails: string[];
 }
 
 /**
@@ -173,8 +176,18 @@ export function readSettings(context: (key: string) => unknown): DeploymentSetti
     }
   }
 
-  return { stage, objectLockMode: mode, retentionDays, archiveAfterDays, senderDomain, auditorPrincipals };
+  const alarmEmails = (raw(CONTEXT_KEYS.alarmEmail) ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const email of alarmEmails) {
+    if (!EMAIL.test(email)) throw new Error(`${CONTEXT_KEYS.alarmEmail}: "${email}" is not an e-mail address (several: comma-separated)`);
+  }
+
+  return { stage, objectLockMode: mode, retentionDays, archiveAfterDays, senderDomain, auditorPrincipals, alarmEmails };
 }
+
+const EMAIL = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
 
 const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$|^localhost$/;
 const PRINCIPAL_ARN = /^arn:aws(-[a-z]+)*:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/;

@@ -6,6 +6,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { acknowledge, wildcardResource } from './nag';
+import { EXECUTION_RELAY } from '../lambdas/domain/execution-horizon';
 
 export interface DunningWorkflowProps {
   table: dynamodb.ITable;
@@ -15,8 +16,12 @@ export interface DunningWorkflowProps {
   reviewCommitment: lambda.IFunction;
 }
 
-/** NextAction kinds that are commitment checkpoints rather than stages (lambdas/domain/model.ts). */
-export const CHECKPOINT_ACTIONS = ['promise_check', 'instalment_reminder', 'instalment_check'];
+/**
+ * NextAction kinds that are commitment checkpoints rather than stages (lambdas/domain/model.ts),
+ * and the relay that hands a dossier on to a new execution before the 1-year limit
+ * (lambdas/domain/execution-horizon.ts): all waited for, then run by ReviewCommitment.
+ */
+export const CHECKPOINT_ACTIONS = ['promise_check', 'instalment_reminder', 'instalment_check', EXECUTION_RELAY];
 
 /** Error names a send Lambda raises that no retry can fix (the Catch marks the dossier). */
 export const NON_RETRYABLE_ERRORS = ['NoticeRejected', 'DossierNotFound'];
@@ -52,6 +57,10 @@ function nextActionStep(
     payload: sfn.TaskInput.fromObject({
       dossierId: sfn.JsonPath.stringAt('$.dossierId'),
       executionName: sfn.JsonPath.executionName,
+      // Where and since when this execution runs: a next step beyond its horizon continues in a
+      // new execution of this state machine (lambdas/services/execution-continuation.ts).
+      executionStartTime: sfn.JsonPath.executionStartTime,
+      stateMachineArn: sfn.JsonPath.stateMachineId,
       ...fields,
     }),
     // Keep only what the next states read: bounded payload and history size.
@@ -92,6 +101,11 @@ function nextActionStep(
  * Each pass is one timestamp wait and one task (a plan of n instalments costs about 2n passes,
  * far below the history limit): no polling.
  *
+ * No execution waits past its start + 300 days (lambdas/domain/execution-horizon.ts; the limit is
+ * 365): a task whose next step lies further returns outcome "continued" after starting the next
+ * generation, and this one ends at DossierNoLongerActive; a new execution whose first step lies
+ * further waits for an "execution_relay" checkpoint instead, which does the same.
+ *
  * Input: { dossierId, next: { stage, at } }. Every wait is a timestamp taken from the dossier's
  * schedule (no polling); each send returns the next { stage, at }. A paused dossier is resumed by
  * a NEW execution whose input names the stage to resume at (RouteToNextStage jumps there).
@@ -107,7 +121,7 @@ export class DunningWorkflow extends Construct {
     super(scope, id);
 
     const closed = new sfn.Succeed(this, 'DossierNoLongerActive', {
-      comment: 'Paid, cancelled, paused or handed off since the schedule was computed: nothing to send.',
+      comment: 'Paid, cancelled, paused or handed off since the schedule was computed: nothing to send; or continued in a new execution (outcome "continued").',
     });
     const handedOff = new sfn.Succeed(this, 'HandedOff');
     const awaitingApproval = new sfn.Succeed(this, 'AwaitingHandoffApproval', {
@@ -222,7 +236,8 @@ export class DunningWorkflow extends Construct {
       // Every state transition (cdk-nag SF1), without the state input and output: those carry debtor
       // names and addresses, which stay in the table and the evidence vault, not in logs.
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
-      // A dossier's whole life (reminders, grace, paused plans resume in new executions) fits in a year.
+      // The Standard maximum. No execution reaches it: each hands over after at most 300 days
+      // (execution-horizon.ts); should one still end TIMED_OUT, lib/execution-watch.ts flags it.
       timeout: Duration.days(365),
     });
 

@@ -1,5 +1,6 @@
 import { DateTime, Duration } from 'luxon';
 import { DomainError } from '../lambdas/domain/errors';
+import { clockMoved } from '../lambdas/adapters/telemetry';
 import { LocalStepFunctions } from './sfn/local-step-functions';
 import { SimulatedClock } from './sim-clock';
 
@@ -106,16 +107,20 @@ export class ClockController {
 
   private async run(target: Date): Promise<Date> {
     await this.settle();
+    const from = this.clock.now();
+    let steps = 0;
     for (;;) {
       const next = this.nextWakeAt();
       if (!next || Date.parse(next) > target.getTime()) break;
       const at = new Date(Math.max(Date.parse(next), this.clock.now().getTime()));
       this.clock.set(at);
+      steps++;
       await this.wakeAll(at);
     }
     if (target.getTime() > this.clock.now().getTime()) this.clock.set(target);
     // Anything made due exactly at the target by the last steps.
     await this.wakeAll(this.clock.now());
+    if (this.clock.now().getTime() !== from.getTime()) clockMoved(from, this.clock.now(), steps);
     return this.clock.now();
   }
 

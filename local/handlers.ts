@@ -22,6 +22,7 @@ const MODULES: Record<string, () => Promise<{ handler: AnyHandler }>> = {
   'delivery-events': () => import('../lambdas/delivery-events'),
   digest: () => import('../lambdas/digest'),
   'accountant-alerts': () => import('../lambdas/accountant-alerts'),
+  'execution-status': () => import('../lambdas/execution-status'),
 };
 
 const cache = new Map<string, AnyHandler>();

@@ -25,6 +25,7 @@ import { startSfnEndpoint } from './sfn/sfn-http';
 import { SimulatedClock } from './sim-clock';
 import { LOCAL_ACCOUNT, LOCAL_REGION, synthesize, SynthesizedSystem } from './template';
 import { BusEventRecord, startLocalEventBus } from './eventbridge';
+import { LocalExecutionEvents, stepFunctionsRules } from './execution-events';
 import { GetItemCommandInput } from '@aws-sdk/client-dynamodb';
 
 export interface LocalOptions {
@@ -60,6 +61,13 @@ export interface LocalSystem {
   synthesized: SynthesizedSystem;
   /** What was put on the default EventBridge bus (GET /_local/events). */
   events(): BusEventRecord[];
+  /** Execution status change events delivered to the template's rules (lib/execution-watch.ts). */
+  executionEvents: LocalExecutionEvents;
+  /**
+   * Fault injection for tests: every run of these Task states throws `error` (after its retries,
+   * as the definition says) until the returned function is called.
+   */
+  failTasks(states: string[], error: { name: string; message: string }): () => void;
   stop(): Promise<void>;
 }
 
@@ -103,11 +111,23 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
     installClock(clock);
 
     const executionsFile = dataDir ? path.join(dataDir, 'executions.json') : undefined;
+    // Execution status changes -> the template's rules on them (FAILED, TIMED_OUT, ABORTED -> execution-status).
+    const executionEvents = new LocalExecutionEvents({
+      rules: stepFunctionsRules(synthesized.template, synthesized.functions),
+      stateMachineArn: synthesized.stateMachineArn,
+      account: LOCAL_ACCOUNT,
+      region: LOCAL_REGION,
+      now: () => clock.now(),
+      invoke,
+    });
+    activities.push(executionEvents);
+    const faults = new Map<string, { name: string; message: string }>();
     const engine = new LocalStepFunctions({
       definition: synthesized.definition,
       stateMachineArn: synthesized.stateMachineArn,
       now: () => clock.now(),
-      task: taskRunner(synthesized),
+      task: taskRunner(synthesized, faults),
+      onStatusChange: executionEvents.emit,
       records: executionsFile && fs.existsSync(executionsFile) ? (JSON.parse(fs.readFileSync(executionsFile, 'utf8')) as ExecutionRecord[]) : [],
       onChange: executionsFile ? (records) => writeAtomic(executionsFile, JSON.stringify(records)) : undefined,
     });
@@ -148,6 +168,14 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
       engine,
       synthesized,
       events: () => bus.events(),
+      executionEvents,
+      failTasks(states, error) {
+        for (const s of states) {
+          if (synthesized.definition.States[s]?.Type !== 'Task') throw new Error(`failTasks: ${s} is not a Task state`);
+          faults.set(s, error);
+        }
+        return () => states.forEach((s) => faults.delete(s));
+      },
       async stop() {
         // Finish in-flight work first: a clean stop leaves every dossier parked where it stood.
         await front.close();
@@ -207,9 +235,11 @@ async function createResources(s: SynthesizedSystem, dataDir: string | undefined
 }
 
 /** Maps each Task state to what it calls: the same handler code, or an SDK call to an emulator. */
-function taskRunner(s: SynthesizedSystem) {
+function taskRunner(s: SynthesizedSystem, faults: ReadonlyMap<string, { name: string; message: string }> = new Map()) {
   let client: DynamoDBClient | undefined;
   return async (stateName: string, parameters: any): Promise<any> => {
+    const fault = faults.get(stateName);
+    if (fault) throw Object.assign(new Error(fault.message), { name: fault.name });
     const resource: string = s.definition.States[stateName].Resource;
     if (resource === 'arn:aws:states:::lambda:invoke') {
       const logicalId = String(parameters.FunctionName).split(':').pop()!;

@@ -88,7 +88,8 @@ export function resolveSystem(template: Json): SynthesizedSystem {
   };
 }
 
-function tokenResolver(resources: Record<string, Json>) {
+/** Resolves Ref / GetAtt(Arn) / Join tokens of this template to local names and ARNs. */
+export function tokenResolver(resources: Record<string, Json>) {
   const pseudo: Record<string, string> = {
     'AWS::Region': LOCAL_REGION,
     'AWS::AccountId': LOCAL_ACCOUNT,

@@ -23,6 +23,7 @@ import { conditionalPut } from './conditional-put';
 import { decodeCursor, encodeCursor } from './cursor';
 import { settings } from './env';
 import { CREDITOR_REGISTRY } from './table-indexes';
+import { log } from './telemetry';
 
 const profileKey = (creditorId: string) => ({ pk: { S: `C#${creditorId}` }, sk: { S: 'PROFILE' } });
 const REGISTRY = 'creditor';
@@ -37,7 +38,7 @@ export interface CreditorRecord {
 function validStored(creditorId: string, raw: unknown): CreditorProfile {
   const out = checkCreditorProfile(raw);
   if (out.ok) return out.profile;
-  console.error(JSON.stringify({ level: 'error', msg: 'stored creditor profile is invalid', creditorId, details: out.details }));
+  log.error('stored creditor profile is invalid', { creditorId, details: out.details });
   throw new DomainError(
     500,
     'creditor_profile_invalid',

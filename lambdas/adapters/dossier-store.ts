@@ -9,6 +9,7 @@ import { listingAttributes } from './dossier-index';
 import { LISTING_ATTRIBUTES } from './table-indexes';
 import { settings } from './env';
 import { appendEvidence } from './evidence-log';
+import { log, statusChanged } from './telemetry';
 
 const dossierKey = (id: string) => ({ pk: { S: `D#${id}` }, sk: { S: 'DOSSIER' } });
 
@@ -60,7 +61,7 @@ async function logEvidence(d: Dossier): Promise<void> {
   try {
     await appendEvidence(d, clock().now());
   } catch (e) {
-    console.error(JSON.stringify({ level: 'error', msg: 'evidence log behind; it catches up at the next change or read', dossierId: d.id, error: String((e as Error)?.message ?? e) }));
+    log.error('evidence log behind; it catches up at the next change or read', { dossierId: d.id, error: String((e as Error)?.message ?? e) });
   }
 }
 
@@ -137,6 +138,7 @@ export async function updateDossier<R extends { dossier: Dossier }>(
     const next = { ...result.dossier, version: current.version + 1 };
     const written = await conditionalUpdate(dossierUpdate(next, current));
     if (written) {
+      if (next.status !== current.status) statusChanged({ dossierId: id, from: current.status, to: next.status });
       if (next.events.length > current.events.length) await logEvidence(next);
       return { ...result, dossier: next };
     }

@@ -10,11 +10,13 @@ function executionArn(name: string): string {
 /**
  * Starts the dossier's execution. Idempotent: the same name and input while it runs is a success;
  * an execution of that name that already ended is reported as `false` (nothing new started).
+ * The state machine's own tasks pass its ARN ($$.StateMachine.Id): their functions cannot have it
+ * in their environment (the definition references them, a cycle in CloudFormation).
  */
-export async function startExecution(name: string, input: unknown): Promise<boolean> {
+export async function startExecution(name: string, input: unknown, stateMachineArn?: string): Promise<boolean> {
   try {
     await clients.sfn().send(
-      new StartExecutionCommand({ stateMachineArn: settings.stateMachineArn(), name, input: JSON.stringify(input) }),
+      new StartExecutionCommand({ stateMachineArn: stateMachineArn ?? settings.stateMachineArn(), name, input: JSON.stringify(input) }),
     );
     return true;
   } catch (e) {

@@ -2,6 +2,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { DomainError, ErrorDetail, forbidden } from '../domain/errors';
 import { KEY_ROLES, type KeyRole } from '../domain/model';
 import { findRoute, type ApiRoute } from './routes';
+import { log } from '../adapters/telemetry';
 
 const JSON_HEADERS = {
   'content-type': 'application/json; charset=utf-8',
@@ -111,7 +112,7 @@ export function route(fn: (event: APIGatewayProxyEvent) => Promise<APIGatewayPro
       return await fn(event);
     } catch (e) {
       if (e instanceof DomainError) return errorResponse(e.status, e.code, e.message, e.details);
-      console.error(JSON.stringify({ level: 'error', msg: 'unhandled', error: String((e as Error)?.stack ?? e) }));
+      log.error('unhandled', { error: String((e as Error)?.stack ?? e) });
       return errorResponse(500, 'internal', 'Internal error.');
     }
   };

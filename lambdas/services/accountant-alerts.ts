@@ -15,6 +15,7 @@ import { putEvidence } from '../adapters/evidence-store';
 import { sendRawEmail } from '../adapters/mailer';
 import { settings } from '../adapters/env';
 import { digestLanguage, DIGEST_EVIDENCE_PREFIX } from './digest';
+import { log } from '../adapters/telemetry';
 
 export interface AlertOutcome {
   dossierId: string;
@@ -64,6 +65,6 @@ async function alertOnce(d: Dossier, c: AlertCandidate, now: Date): Promise<Aler
   await putEvidence(evidenceKey, raw, 'message/rfc822', now);
   const messageId = await sendRawEmail(raw, creditor.sender.email, creditor.accountants);
   await saveAlert({ ...base, status: 'sent', messageId, evidenceKey });
-  console.log(JSON.stringify({ msg: 'accountant alert sent', creditorId: d.creditorId, dossierId: d.id, kind: c.kind, seq: c.seq, messageId }));
+  log.info('accountant alert sent', { creditorId: d.creditorId, dossierId: d.id, kind: c.kind, seq: c.seq, messageId });
   return { ...outcome, status: 'sent', messageId };
 }

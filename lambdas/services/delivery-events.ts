@@ -22,6 +22,7 @@ import { getDossier, updateDossier } from '../adapters/dossier-store';
 import { evidenceRef, putEvidence } from '../adapters/evidence-store';
 import { TAG_NAMES } from '../adapters/mailer';
 import { stopExecution } from '../adapters/workflow';
+import { log } from '../adapters/telemetry';
 
 export interface DeliveryEventOutcome {
   outcome: 'ignored' | 'unknown_message' | 'duplicate' | 'recorded';
@@ -49,7 +50,7 @@ function fromTags(messageId: string, tags: Record<string, string[]>, destination
 export async function handleDeliveryEvent(event: SesEventBridgeEvent): Promise<DeliveryEventOutcome> {
   const parsed = parseSesEvent(event);
   if (!parsed || parsed.facts.length === 0) {
-    console.warn('delivery-events: not an SES delivery event (or no recipient); ignored', JSON.stringify(event).slice(0, 500));
+    log.warn('not an SES delivery event (or no recipient); ignored', { source: event?.source, detailType: event?.['detail-type'] });
     return { outcome: 'ignored' };
   }
   const { messageId } = parsed;
@@ -58,7 +59,7 @@ export async function handleDeliveryEvent(event: SesEventBridgeEvent): Promise<D
   const dossier = message ? await getDossier(message.dossierId) : null;
   if (!message || !dossier || dossier.creditorId !== message.creditorId) {
     // Not ours (another sender of the account using this configuration set) or long gone: no retry helps.
-    console.warn(`delivery-events: no dossier for SES message ${messageId} (${parsed.type}); ignored`);
+    log.warn('no dossier for this SES message; ignored', { messageId, type: parsed.type });
     return { outcome: 'unknown_message', messageId };
   }
   const outcome = { messageId, dossierId: dossier.id };

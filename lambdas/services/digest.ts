@@ -21,6 +21,7 @@ import { sendRawEmail } from '../adapters/mailer';
 import { settings } from '../adapters/env';
 import { creditorReport } from './reports';
 import { parisDate } from './paris-time';
+import { log } from '../adapters/telemetry';
 
 /** Where digests and alerts are kept in the vault (lib/evidence-vault.ts grants this prefix). */
 export const DIGEST_EVIDENCE_PREFIX = 'digests/';
@@ -81,7 +82,7 @@ export async function sendDigest(creditorId: string, now: Date): Promise<DigestO
   await putEvidence(evidenceKey, raw, 'message/rfc822', now);
   const messageId = await sendRawEmail(raw, creditor.sender.email, creditor.accountants);
   await saveDigestState(creditorId, { lastUntil: until, lastAsOf: asOf, lastMessageId: messageId, count: (state?.count ?? 0) + 1 });
-  console.log(JSON.stringify({ msg: 'digest sent', creditorId, messageId, since, until, oneLine: rendered.oneLine, open: report.portfolio.open, evidenceKey }));
+  log.info('digest sent', { creditorId, messageId, since, until, oneLine: rendered.oneLine, open: report.portfolio.open, evidenceKey });
   return { creditorId, status: 'sent', messageId, evidenceKey, oneLine: rendered.oneLine, since, until };
 }
 

@@ -19,6 +19,7 @@ import { appendEvidence, listRecords, recordsAfter } from '../adapters/evidence-
 import { presignEvidence, putEvidenceFile, readEvidence } from '../adapters/evidence-store';
 import { dossierOf } from './dossier-access';
 import { ZipFile, zipWriter } from './bundle-zip';
+import { log } from '../adapters/telemetry';
 
 /** How long a bundle link works (<= 15 min): long enough to download, short enough to leak little. */
 export const BUNDLE_LINK_SECONDS = 900;
@@ -42,7 +43,7 @@ async function catchUp(d: Dossier): Promise<ChainHead | null> {
   try {
     return await appendEvidence(d, clock().now());
   } catch (e) {
-    console.error(JSON.stringify({ level: 'error', msg: 'evidence log cannot catch up', dossierId: d.id, error: String((e as Error)?.message ?? e) }));
+    log.error('evidence log cannot catch up', { dossierId: d.id, error: String((e as Error)?.message ?? e) });
     throw new DomainError(503, 'evidence_unavailable', 'The evidence vault cannot be reached right now; retry shortly.');
   }
 }
@@ -93,7 +94,7 @@ export async function issueBundle(creditorId: string, dossierId: string, issuedT
       const read = await zip.addStream(path, await readEvidence(record.key, record.versionId), new Date(record.at));
       if (read !== record.sha256) {
         // The verifier will name it; the bundle shows the vault as it is rather than hiding it.
-        console.error(JSON.stringify({ level: 'error', msg: 'evidence object does not match its record', dossierId: d.id, seq: record.seq, key: record.key }));
+        log.error('evidence object does not match its record', { dossierId: d.id, seq: record.seq, key: record.key });
       }
     }
     const manifest = manifestOf(bundleId, d, creditor, now, head, entries);

@@ -12,6 +12,7 @@ import type { NoticeKind } from '../notices/types';
 import { clock } from '../adapters/clock';
 import { getCreditor, updateDossier } from '../adapters/dossier-store';
 import { deliverNotice, NoticeExtras } from './outbound-mail';
+import { log } from '../adapters/telemetry';
 
 /** Real-time lease while a follow-up is rendered and sent (a payment waits for it). */
 const FOLLOW_UP_LEASE_MS = 60_000;
@@ -41,7 +42,7 @@ export async function sendFollowUp(dossier: Dossier, f: FollowUp): Promise<Dossi
     return (await updateDossier(dossier.id, (d) => ({ dossier: recordMessage(d, kind, token, info, now, eventFields) }))).dossier;
   } catch (e) {
     const reason = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    console.error(JSON.stringify({ msg: 'follow-up not sent', dossierId: dossier.id, kind, reason }));
+    log.error('follow-up not sent', { dossierId: dossier.id, kind, reason });
     return (await updateDossier(dossier.id, (d) => ({ dossier: recordMessageFailure(d, kind, token, reason.slice(0, 500), now) }))).dossier;
   }
 }

@@ -4,12 +4,14 @@
  * started from the dossier's state (`<name>-2`, `-3`...).
  */
 import { Dossier, markNeedsAttention, workflowInput } from '../domain/dossier';
+import { boundedStart } from '../domain/execution-horizon';
 import { DomainError } from '../domain/errors';
 import { clock } from '../adapters/clock';
 import { executionNameFor } from '../domain/identity';
 import { updateDossier } from '../adapters/dossier-store';
 import { startExecution, stopExecution } from '../adapters/workflow';
 import { updateOwnDossier } from './dossier-access';
+import { log } from '../adapters/telemetry';
 
 /**
  * Applies a transition that moves the dossier to a new execution generation: the previous
@@ -27,7 +29,8 @@ export async function regenerate<R extends { dossier: Dossier }>(
     return mutate(d, (generation) => executionNameFor(d.creditorId, d.invoice.invoiceNumber, generation));
   });
   const previous = (before as Dossier['execution'])?.name;
-  const start = workflowInput(result.dossier);
+  // A commitment further away than one execution may wait starts with a relay (execution-horizon.ts).
+  const start = boundedStart(workflowInput(result.dossier), clock().now());
   const name = result.dossier.execution?.name;
   if (previous && previous !== name) {
     try {
@@ -66,7 +69,7 @@ function notStarted(): DomainError {
  */
 async function flagUnstarted(dossierId: string, executionName: string, before: Dossier['execution'], e: unknown): Promise<void> {
   const reason = `workflow ${executionName} could not be started: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
-  console.error(JSON.stringify({ msg: 'execution not started', dossierId, executionName, reason }));
+  log.error('execution not started', { dossierId, executionName, error: e instanceof Error ? e.name : 'Error' });
   await updateDossier(dossierId, (d) => ({
     dossier: d.execution?.name === executionName ? markNeedsAttention({ ...d, execution: before ?? d.execution }, reason.slice(0, 500), clock().now()) : d,
   }));
@@ -84,6 +87,6 @@ export async function stopWaiting(d: Dossier, cause: string): Promise<void> {
   try {
     await stopExecution(d.execution.name, cause);
   } catch (e) {
-    console.error(JSON.stringify({ msg: 'execution not stopped; it will end at its next check', dossierId: d.id, execution: d.execution.name, cause, error: String(e) }));
+    log.warn('execution not stopped; it will end at its next check', { dossierId: d.id, execution: d.execution.name, cause, error: e instanceof Error ? e.name : 'Error' });
   }
 }

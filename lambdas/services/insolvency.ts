@@ -28,6 +28,7 @@ import { putTaskIfAbsent } from '../adapters/task-store';
 import { dossierOf } from './dossier-access';
 import { stopWaiting } from './generations';
 import { sendRendered } from './outbound-mail';
+import { log } from '../adapters/telemetry';
 
 /** The task a declaration of claim becomes in the creditor's to-do list (GET /tasks). */
 export const DECLARATION_TASK = 'insolvency_claim_declaration';
@@ -186,7 +187,7 @@ async function tellCounsel(d: Dossier, creditor: CreditorProfile, input: Insolve
     return (await updateDossier(d.id, (x) => ({ dossier: recordMessage(x, kind, `counsel:${kind}`, info, now, { judgmentDate: input.judgmentDate }) }))).dossier;
   } catch (e) {
     const reason = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    console.error(JSON.stringify({ msg: 'insolvency not reported to counsel', dossierId: d.id, reason }));
+    log.error('insolvency not reported to counsel', { dossierId: d.id, reason });
     return (await updateDossier(d.id, (x) => ({ dossier: recordMessageFailure(x, kind, `counsel:${kind}`, reason.slice(0, 500), now) }))).dossier;
   }
 }

@@ -2,6 +2,7 @@
  * Intake of one overdue invoice: validate, create the dossier (idempotently), start its workflow.
  */
 import { dossierView, DossierView, newDossier, sameSubmission, workflowInput, Dossier } from '../domain/dossier';
+import { boundedStart } from '../domain/execution-horizon';
 import { conflict, DomainError } from '../domain/errors';
 import { dossierIdFor, executionNameFor } from '../domain/identity';
 import type { Debtor, Invoice } from '../domain/model';
@@ -67,7 +68,7 @@ async function replay(existing: Dossier, submission: { invoice: Invoice; debtor:
 }
 
 async function ensureWorkflow(d: Dossier): Promise<void> {
-  const input = workflowInput(d);
+  const input = boundedStart(workflowInput(d), clock().now());
   if (input && d.execution) await startExecution(d.execution.name, input);
 }
 

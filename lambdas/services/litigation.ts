@@ -38,6 +38,7 @@ import { dossierOf, updateOwnDossier } from './dossier-access';
 import { issueBundle, IssuedBundle } from './evidence';
 import { deliverNotice, sendRendered } from './outbound-mail';
 import { parisDate } from './paris-time';
+import { log } from '../adapters/telemetry';
 
 /** Real-time lease while the hand-off is prepared and sent (longer than a bundle of a big dossier). */
 export const HANDOFF_LEASE_MS = 120_000;
@@ -285,7 +286,7 @@ export async function reportPaymentToCounsel(d: Dossier, payment: { amountCents:
     return (await updateDossier(d.id, (x) => ({ dossier: recordMessage(x, kind, token, info, now, { reference: payment.reference, settled, balance: toDecimalString(b.principalDueCents) }) }))).dossier;
   } catch (e) {
     const reason = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    console.error(JSON.stringify({ msg: 'payment not reported to counsel', dossierId: d.id, reason }));
+    log.error('payment not reported to counsel', { dossierId: d.id, reason });
     return (await updateDossier(d.id, (x) => ({ dossier: recordMessageFailure(x, kind, token, reason.slice(0, 500), now) }))).dossier;
   }
 }

@@ -7,6 +7,7 @@ import { debtorKey, EmailPaused } from '../domain/debtor-key';
 import type { Dossier } from '../domain/dossier';
 import type { SentMessage } from '../domain/dossier-delivery';
 import { getEmailSuppression, putSentMessage } from '../adapters/delivery-store';
+import { log } from '../adapters/telemetry';
 
 /** Throws EmailPaused when automatic e-mail to the dossier's debtor is paused. */
 export async function assertDebtorEmailAllowed(d: Pick<Dossier, 'creditorId' | 'debtor'>): Promise<void> {
@@ -23,6 +24,6 @@ export async function indexSentMessage(m: SentMessage): Promise<void> {
   try {
     await putSentMessage(m);
   } catch (e) {
-    console.warn(`message index not written for ${m.messageId} (dossier ${m.dossierId}); events will fall back to SES tags`, e);
+    log.warn('message index not written; events will fall back to SES tags', { messageId: m.messageId, dossierId: m.dossierId, error: (e as Error)?.name });
   }
 }

@@ -17,6 +17,7 @@ import { sendRawEmail } from '../adapters/mailer';
 import { settings } from '../adapters/env';
 import { assertDebtorEmailAllowed, indexSentMessage } from './mail-tracking';
 import { parisDate } from './paris-time';
+import { log, noticeSent } from '../adapters/telemetry';
 
 /** Thrown before anything is rendered when automatic e-mail to the debtor is paused (409 email_paused). */
 export { EmailPaused } from '../domain/debtor-key';
@@ -48,7 +49,7 @@ export function noticeContext(input: Omit<DeliverInput, 'slot'>): NoticeContext 
   const breakdown = breakdownFor(d, creditor, parisDate(now));
   // A provisional rate is printed as such on the letter; the operator learns here what to add.
   const actions = provisionalRateActions(breakdown);
-  if (actions.length > 0) console.warn(JSON.stringify({ msg: 'provisional rate printed', dossierId: d.id, kind, actions }));
+  if (actions.length > 0) log.warn('provisional rate printed', { dossierId: d.id, kind, actions });
   return {
     kind,
     language: kind === 'litigation_handoff' ? 'fr' : d.debtor.language,
@@ -113,5 +114,6 @@ export async function sendRendered(input: SendRenderedInput): Promise<SentInfo> 
     cc.map((c) => c.address),
   );
   await indexSentMessage({ messageId, dossierId: d.id, creditorId: d.creditorId, kind, audience, recipient: to.address, sentAt: now.toISOString() });
+  noticeSent({ dossierId: d.id, kind, audience, messageId });
   return { messageId, to: to.address, ...evidenceRef(stored) };
 }

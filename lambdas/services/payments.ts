@@ -3,6 +3,7 @@ import { recordPayment, type PaymentInput, type PaymentSettlement } from '../dom
 import { clock } from '../adapters/clock';
 import { getCreditor } from '../adapters/dossier-store';
 import { stopWaiting } from './generations';
+import { paymentRecorded } from '../adapters/telemetry';
 import { updateOwnDossier } from './dossier-access';
 import { sendFollowUp } from './follow-ups';
 import { reportPaymentToCounsel } from './litigation';
@@ -23,6 +24,7 @@ export async function applyPayment(creditorId: string, dossierId: string, paymen
   const result = await updateOwnDossier(creditorId, dossierId, (d) => recordPayment(d, payment, clock().now(), Date.now(), creditor));
   let dossier = result.dossier;
   if (result.kind === 'recorded') {
+    paymentRecorded({ dossierId, reference: payment.reference, settled: result.settled, status: dossier.status });
     if (result.settled) await stopWaiting(dossier, 'paid');
     if (receiptDue(result.settlement, creditor?.agency !== undefined)) {
       // After a settling payment the receipt is the one letter that follows (the dossier is closed).

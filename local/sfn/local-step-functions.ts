@@ -44,6 +44,33 @@ export interface LocalStepFunctionsOptions {
   records?: ExecutionRecord[];
   /** Real milliseconds between Retry attempts (simulated time does not pass during a retry). */
   retryIntervalMs?: number;
+  /**
+   * Called when an execution starts (RUNNING) and when it ends (SUCCEEDED, FAILED, TIMED_OUT,
+   * ABORTED), as Step Functions publishes "Step Functions Execution Status Change" events.
+   */
+  onStatusChange?: (record: ExecutionRecord) => void;
+}
+
+const RECORDED_START = 'AmiableRecordedStartTime';
+const RECORDED_INPUT = 'AmiableRecordedInput';
+
+/**
+ * aws-local-stepfunctions sets $$.Execution.StartTime to the real time and $$.Execution.Input to
+ * the input of each run, and a parked execution resumes in a new run: both would be wrong after a
+ * wait (real time, not simulated; the segment's input, not the execution's). Paths that read them
+ * are pointed at context fields the engine fills from the execution record instead; nothing else
+ * in the definition changes.
+ */
+export function withExecutionContext(definition: Json): Json {
+  const fix = (v: Json): Json => {
+    if (v === '$$.Execution.StartTime') return `$$.Execution.${RECORDED_START}`;
+    if (v === '$$.Execution.Input') return `$$.Execution.${RECORDED_INPUT}`;
+    if (typeof v === 'string' && v.startsWith('$$.Execution.Input.')) return `$$.Execution.${RECORDED_INPUT}.${v.slice('$$.Execution.Input.'.length)}`;
+    if (Array.isArray(v)) return v.map(fix);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fix(x)]));
+    return v;
+  };
+  return fix(definition);
 }
 
 export class ExecutionAlreadyExistsError extends Error {
@@ -64,6 +91,8 @@ export class LocalStepFunctions {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly waitStates: Set<string>;
   private readonly taskStates: string[];
+  /** The definition the engine runs (see withExecutionContext). */
+  private readonly definition: Json;
 
   constructor(private readonly opts: LocalStepFunctionsOptions) {
     const states: Record<string, Json> = opts.definition.States;
@@ -78,7 +107,8 @@ export class LocalStepFunctions {
       }
     }
     for (const r of opts.records ?? []) this.records.set(r.arn, r);
-    const { TimeoutSeconds: _t, ...whole } = opts.definition;
+    this.definition = withExecutionContext(opts.definition);
+    const { TimeoutSeconds: _t, ...whole } = this.definition;
     this.machines.set(opts.definition.StartAt, new StateMachine(whole, { validationOptions: { checkArn: false } }));
   }
 
@@ -105,6 +135,7 @@ export class LocalStepFunctions {
     };
     this.records.set(arn, record);
     this.changed();
+    this.opts.onStatusChange?.(record);
     this.launch(record, this.opts.definition.StartAt, input);
     return record;
   }
@@ -120,6 +151,7 @@ export class LocalStepFunctions {
     delete record.parked;
     this.running.get(arn)?.abort();
     this.changed();
+    this.opts.onStatusChange?.(record);
     return record;
   }
 
@@ -183,7 +215,7 @@ export class LocalStepFunctions {
     if (!m) {
       // The top-level TimeoutSeconds is enforced here in simulated time (see wake): handed to the
       // engine, a year-long timeout overflows Node's timers and fires after 1 ms.
-      const { TimeoutSeconds: _t, ...definition } = this.opts.definition;
+      const { TimeoutSeconds: _t, ...definition } = this.definition;
       // The whole definition is validated once (constructor); a segment starting mid-way would
       // fail the engine's reachability check, so segments skip re-validation.
       m = new StateMachine({ ...definition, StartAt: startAt }, { validationOptions: { noValidate: true } });
@@ -212,7 +244,7 @@ export class LocalStepFunctions {
       overrides,
       noThrowOnAbort: true,
       context: {
-        Execution: { Id: record.arn, Name: record.name, Input: record.input, StartTime: record.startDate },
+        Execution: { Id: record.arn, Name: record.name, Input: record.input, StartTime: record.startDate, [RECORDED_START]: record.startDate, [RECORDED_INPUT]: record.input },
         StateMachine: { Id: this.opts.stateMachineArn },
       },
     });
@@ -279,6 +311,7 @@ export class LocalStepFunctions {
     Object.assign(record, extra, { status, stopDate: this.opts.now().toISOString() });
     delete record.parked;
     this.changed();
+    this.opts.onStatusChange?.(record);
   }
 
   private changed(): void {

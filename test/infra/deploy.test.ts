@@ -63,7 +63,7 @@ describe('stack outputs', () => {
   it('a test stack without a sender domain has no identity and no DNS outputs', () => {
     const test = Template.fromStack(buildTestApp().stack).toJSON();
     expect(ofType(test, 'AWS::SES::EmailIdentity')).toEqual([]);
-    expect(Object.keys(test.Outputs).sort()).toEqual(['AdminEndpoint', 'ApiUrl', 'AuditorRoleArn', 'EvidenceBucketName', 'TableName']);
+    expect(Object.keys(test.Outputs).sort()).toEqual(['AdminEndpoint', 'AlarmTopicArn', 'ApiUrl', 'AuditorRoleArn', 'EvidenceBucketName', 'TableName']);
   });
 });
 

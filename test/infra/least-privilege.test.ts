@@ -55,11 +55,12 @@ const EXPECTED: Record<string, string[]> = {
   // GetItem); dossiers active in the period in full (BatchGetItem); PUT /reports/receivables (PutItem).
   reports: onTableAndIndexes('dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:PutItem'),
   // The hand-off: the litigation dossier and the evidence bundle for counsel, DossierHandedOff.
-  'send-notice': [...writes(), ...sends(DOMAIN), ...bundles(), ...publishes()],
+  // A next stage beyond the execution's horizon: the next generation is started (execution-continuation.ts).
+  'send-notice': [...writes(), ...sends(DOMAIN), ...bundles(), ...publishes(), ...on('state-machine', 'states:StartExecution')],
   // GET /litigation (log read, dossier kept as evidence), POST /handoff (the hand-off above).
   // Insolvency: the debtor's other dossiers, their declaration drafts and tasks; stops their executions.
   litigation: [...writes(), ...sends(DOMAIN), ...bundles(), ...publishes(), ...on('executions', 'states:StopExecution')],
-  'review-commitment': [...writes(), ...sends(DOMAIN)],
+  'review-commitment': [...writes(), ...sends(DOMAIN), ...on('state-machine', 'states:StartExecution')],
   'mark-needs-attention': writes(),
   // Reads the log (catching it up), reads evidence into bundles, writes bundles and signs their links.
   evidence: [
@@ -85,6 +86,9 @@ const EXPECTED: Record<string, string[]> = {
     ...sends(DOMAIN),
     ...on('queue', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'),
   ],
+  // Flags the dossier of an execution that ended unexpectedly (reads the execution from the event,
+  // calls no Step Functions API); plus its asynchronous-invocation failure destination (lib/execution-watch.ts).
+  'execution-status': [...writes(), ...on('queue', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage')],
   // Plus its asynchronous-invocation failure destination (lib/delivery-events.ts).
   'delivery-events': [
     ...writes(),

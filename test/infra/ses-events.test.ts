@@ -35,7 +35,7 @@ function matches(pattern: any, event: any): boolean {
 
 describe('the local SES event stand-in', () => {
   const synthesized = resolveSystem(synthTemplate());
-  const rule: any = Object.values(synthesized.template.Resources).find((r: any) => r.Type === 'AWS::Events::Rule');
+  const rule: any = Object.values(synthesized.template.Resources).find((r: any) => r.Type === 'AWS::Events::Rule' && r.Properties.EventPattern.source?.includes('aws.ses'));
   const configSet = Object.keys(synthesized.template.Resources).find((id) => synthesized.template.Resources[id].Type === 'AWS::SES::ConfigurationSet')!;
   // Locally a configuration set's name is its logical id (local/template.ts).
   const pattern = JSON.parse(JSON.stringify(rule.Properties.EventPattern).replace(JSON.stringify({ Ref: configSet }), JSON.stringify(configSet)));

@@ -30,6 +30,7 @@ describe('deployment settings', () => {
       archiveAfterDays: 90,
       senderDomain: undefined,
       auditorPrincipals: [],
+      alarmEmails: [],
     });
   });
 

@@ -75,7 +75,8 @@ describe('the synthesized stack', () => {
   });
 
   it("sends the configuration set's bounces, complaints, rejects, deliveries and delays to the delivery-events Lambda", () => {
-    const rules = template.findResources('AWS::Events::Rule');
+    // The other rule watches executions (test/infra/operations.test.ts).
+    const rules = template.findResources('AWS::Events::Rule', { Properties: { EventPattern: { source: ['aws.ses'] } } });
     const ids = Object.keys(rules);
     expect(ids).toHaveLength(1);
     const rule = rules[ids[0]].Properties;
@@ -97,7 +98,7 @@ describe('the synthesized stack', () => {
     const fns = template.findResources('AWS::Lambda::Function');
     const fnId = Object.keys(fns).find((id) => fns[id].Metadata?.['amiable:handler'] === 'delivery-events')!;
     expect(fnId).toBeDefined();
-    const queueId = Object.keys(template.findResources('AWS::SQS::Queue'))[0];
+    const queueId = Object.keys(template.findResources('AWS::SQS::Queue')).find((id) => id.startsWith('DeliveryEvents'))!;
     expect(rule.Targets).toEqual([
       expect.objectContaining({
         Arn: { 'Fn::GetAtt': [fnId, 'Arn'] },

@@ -1,0 +1,62 @@
+/**
+ * A dossier whose next step lies beyond what its execution can wait for continues in a new
+ * execution (lambdas/domain/execution-horizon.ts): decided in the tasks that compute the next
+ * wait (send-notice, review-commitment), so the state machine only needs to end the current one.
+ */
+import { workflowInput } from '../domain/dossier';
+import { beyondHorizon, boundedStart, EXECUTION_RELAY, executionStart, handOver } from '../domain/execution-horizon';
+import { executionNameFor } from '../domain/identity';
+import { clock } from '../adapters/clock';
+import { updateDossier } from '../adapters/dossier-store';
+import { startExecution } from '../adapters/workflow';
+import { log, metric } from '../adapters/telemetry';
+
+/** What every task of the state machine receives besides its own fields (lib/dunning-workflow.ts). */
+export interface TaskContext {
+  dossierId: string;
+  executionName: string;
+  /** $$.Execution.StartTime (absent from executions started by an older definition). */
+  executionStartTime?: string;
+  /** $$.StateMachine.Id: where the next generation is started. */
+  stateMachineArn?: string;
+}
+
+export interface NextStep {
+  outcome: string;
+  nextStage: string | null;
+  nextAt: string | null;
+}
+
+/** The outcome that ends the current execution because a new one carries the dossier on. */
+export const CONTINUED = 'continued';
+
+/**
+ * `out` as computed, unless the execution would wait past its horizon: then the dossier moves to
+ * its next generation, which is started now, and the outcome is `continued` (the state machine's
+ * choices end the current execution on any outcome they do not know).
+ */
+export async function continueBeyondHorizon<T extends NextStep>(req: TaskContext, out: T, waits: boolean): Promise<T | NextStep> {
+  if (!waits || !req.stateMachineArn || !beyondHorizon(executionStart(req.executionStartTime), out.nextAt)) return out;
+  return handOverNow(req, 'horizon');
+}
+
+/** The `execution_relay` checkpoint fell due: hand over to the next generation. */
+export async function relay(req: TaskContext & { action: string }): Promise<NextStep> {
+  if (req.action !== EXECUTION_RELAY) throw new Error(`not a relay: ${req.action}`);
+  return handOverNow(req, 'relay');
+}
+
+async function handOverNow(req: TaskContext, why: 'horizon' | 'relay'): Promise<NextStep> {
+  const now = clock().now();
+  const moved = await updateDossier(req.dossierId, (d) =>
+    handOver(d, req.executionName, (generation) => executionNameFor(d.creditorId, d.invoice.invoiceNumber, generation)),
+  );
+  const start = moved.successor ? boundedStart(workflowInput(moved.dossier), now) : null;
+  if (!moved.successor || !start) return { outcome: 'not_active', nextStage: null, nextAt: null };
+  // Failing here throws: the task is retried (handOver finds the successor already recorded), then
+  // the Catch flags the dossier, whose resume starts an execution again.
+  await startExecution(moved.successor, start, req.stateMachineArn);
+  log.info('execution continued', { dossierId: req.dossierId, from: req.executionName, to: moved.successor, why, nextStage: start.next.stage, nextAt: start.next.at });
+  metric('ExecutionsContinued', 1);
+  return { outcome: CONTINUED, nextStage: start.next.stage, nextAt: start.next.at };
+}
