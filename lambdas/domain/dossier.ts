@@ -201,8 +201,11 @@ export interface NewDossierInput {
   now: Date;
   /** A name from BUILTIN_POLICIES (validated by the caller); absent means the default policy. */
   policyName?: string;
-  /** Where the invoice as received is kept (the evidence log's first record points at it). */
-  received?: EvidenceRef;
+  /**
+   * Where the invoice as received is kept (the evidence log's first record points at it); for an
+   * imported e-invoice also its media type and syntax, recorded on the `created` entry.
+   */
+  received?: EvidenceRef & { contentType?: string; einvoiceFormat?: string };
 }
 
 export function newDossier(input: NewDossierInput): Dossier {

@@ -41,6 +41,8 @@ export interface Debtor {
   segment?: string;
   /** Telephone number (E.164-ish, as given), shown on call tasks; optional. */
   phone?: string;
+  /** VAT identifier (EN 16931 BT-48), when known. */
+  vatId?: string;
 }
 
 export interface Invoice {
@@ -58,6 +60,12 @@ export interface Invoice {
    * 26 Feb 2020, 18-25.036). Absent: the issue date is used, and the view says so.
    */
   performanceDate?: IsoDate;
+  /** The buyer's purchase order reference (EN 16931 BT-13), kept for the litigation dossier. */
+  orderReference?: string;
+  /** The contract reference (EN 16931 BT-12), kept for the litigation dossier. */
+  contractReference?: string;
+  /** Payment means (BT-81, UNTDID 4461 code, e.g. "58" SEPA credit transfer) and the payee IBAN (BT-84). */
+  paymentMeans?: { code: string; iban?: string };
 }
 
 export interface Contact {
