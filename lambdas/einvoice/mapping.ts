@@ -72,7 +72,11 @@ export function sirenOfVat(vat: string | undefined): string | undefined {
 
 const normalizeIban = (s: string) => s.replace(/\s/g, '').toUpperCase();
 
-export function mapToIntakeRequest(read: EInvoiceRead, seller: SellerIdentity, opts: ImportOptions): MappedRequest {
+/**
+ * `seller` null skips the checks against the creditor profile (seller SIREN, payee IBAN): only the
+ * CLI's dry run, which has no profile, passes null.
+ */
+export function mapToIntakeRequest(read: EInvoiceRead, seller: SellerIdentity | null, opts: ImportOptions): MappedRequest {
   const t = read.terms;
   const cii = read.format !== 'ubl';
   const problems: ErrorDetail[] = [];
@@ -96,7 +100,9 @@ export function mapToIntakeRequest(read: EInvoiceRead, seller: SellerIdentity, o
   // The seller must be this creditor: its SIREN, from BT-30 (SIREN or SIRET) or else from a French BT-31.
   const sellerName = required('sellerName', 'seller.name', 'the seller name');
   const sellerSiren = sirenOf(t.sellerLegalId?.value) ?? sirenOfVat(t.sellerVatId?.value);
-  if (sellerSiren === undefined) {
+  if (seller === null) {
+    // dry run: no profile to check against
+  } else if (sellerSiren === undefined) {
     refuse('sellerLegalId', 'seller.siren', `the seller's SIREN is required (BT-30 legal registration, or a French VAT id in BT-31) to check that the invoice is ${seller.legalName}'s`);
   } else if (sellerSiren !== seller.siren) {
     throw new DomainError(422, 'seller_mismatch', `This invoice was issued by ${sellerName ?? 'another seller'} (SIREN ${sellerSiren}), not by ${seller.legalName} (SIREN ${seller.siren}): a creditor imports only its own invoices.`, [
@@ -177,7 +183,7 @@ export function mapToIntakeRequest(read: EInvoiceRead, seller: SellerIdentity, o
     if (!t.paymentMeansCode) refuse('paymentMeansCode', 'paymentMeans.code', 'the payment means type code is required with an account (BT-84)');
     if (t.payeeIban) {
       const iban = normalizeIban(t.payeeIban.value);
-      if (iban !== normalizeIban(seller.iban)) {
+      if (seller !== null && iban !== normalizeIban(seller.iban)) {
         refuse('payeeIban', 'paymentMeans.iban', `is not the creditor profile's IBAN (${seller.iban}), which every letter gives the debtor: update the profile or correct the invoice`);
       }
       set('paymentMeans.iban', 'payeeIban', iban);
@@ -196,7 +202,7 @@ function unprocessable(details: ErrorDetail[]): DomainError {
  * The intake submission of an e-invoice: mapped, then validated by parseInvoice exactly as a
  * POST /invoices body; a validation failure becomes a 422 naming the business terms.
  */
-export function submissionFromEInvoice(read: EInvoiceRead, seller: SellerIdentity, opts: ImportOptions): { invoice: Invoice; debtor: Debtor; mapped: MappedRequest } {
+export function submissionFromEInvoice(read: EInvoiceRead, seller: SellerIdentity | null, opts: ImportOptions): { invoice: Invoice; debtor: Debtor; mapped: MappedRequest } {
   const mapped = mapToIntakeRequest(read, seller, opts);
   try {
     return { ...parseInvoice(mapped.body), mapped };

@@ -8,6 +8,11 @@ import { createHash } from 'node:crypto';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { importFiles, resultLines } from '../../cli/einvoices';
+import { main } from '../../cli/main';
 import { verifyZip } from '../../cli/verify';
 import { getCreditor, getDossier } from '../../lambdas/adapters/dossier-store';
 import { buildLitigationDossier } from '../../lambdas/domain/litigation';
@@ -160,5 +165,51 @@ describe('POST /invoices/import in local mode', () => {
     const key = ((await res.json()) as any).key;
     const denied = await upload(Buffer.from(ciiXml(sampleEInvoice({ invoiceNumber: 'EI-AUDIT' }))), 'application/xml', '', { 'x-api-key': key });
     expect([denied.status, denied.body.error.code]).toEqual([403, 'forbidden']);
+  });
+
+  it('npx amiable import-einvoice: per-file results, a dry run that sends nothing, exit code 1 when a file is refused', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amiable-einvoices-'));
+    try {
+      const write = (name: string, bytes: Uint8Array | string) => {
+        const file = path.join(dir, name);
+        fs.writeFileSync(file, bytes);
+        return file;
+      };
+      const files = [
+        write('a.pdf', await facturXPdf(ciiXml(sampleEInvoice({ invoiceNumber: 'EI-CLI-1' })))),
+        write('b.xml', ublXml(sampleEInvoice({ invoiceNumber: 'EI-CLI-2' }))),
+        write('c-no-extension', ciiXml(sampleEInvoice({ invoiceNumber: 'EI-CLI-3' }))),
+        write('d.xml', ublXml(sampleEInvoice({ invoiceNumber: 'EI-CLI-4', dueDate: null, paymentTerms: null }))),
+      ];
+      const dry = await importFiles(files, { endpoint: 'http://127.0.0.1:9', dryRun: true });
+      expect(dry.map((r) => r.outcome)).toEqual(['dry_run_ok', 'dry_run_ok', 'dry_run_ok', 'refused']);
+      expect(dry[0].summary).toBe('factur-x: 1250.00 EUR due 2026-04-03, Boulangerie Dupont & Fils SARL (SIREN 443061841), compta@dupont.example');
+      expect(resultLines(dry[3])[1]).toMatch(/^  BT-9 dueDate: .*\[\/Invoice\/cbc:DueDate\]$/);
+      expect((await local.api.call('GET', '/invoices?q=EI-CLI&limit=100')).body.items).toEqual([]);
+
+      const seen: string[] = [];
+      const sent = await importFiles(files, { endpoint: local.sys.apiUrl, apiKey: local.sys.apiKey, concurrency: 2, onResult: (r) => seen.push(r.file) });
+      expect(seen.sort()).toEqual([...files].sort());
+      expect(sent.map((r) => [r.outcome, r.status])).toEqual([['created', 201], ['created', 201], ['created', 201], ['refused', 422]]);
+      expect(sent[3].error?.details[0]).toMatchObject({ businessTerm: 'BT-9' });
+
+      const out: string[] = [];
+      const write0 = process.stdout.write.bind(process.stdout);
+      process.stdout.write = ((chunk: string) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
+      let code: number;
+      try {
+        code = await main(['node', 'amiable', 'import-einvoice', ...files, '--endpoint', local.sys.apiUrl, '--api-key', local.sys.apiKey]);
+      } finally {
+        process.stdout.write = write0;
+        process.exitCode = undefined;
+      }
+      expect(code).toBe(1);
+      const text = out.join('');
+      expect(text).toContain(`${files[0]}: 200 already there EI-CLI-1`);
+      expect(text).toContain(`${files[3]}: 422 einvoice_invalid`);
+      expect(text).toContain('4 files: 0 created, 3 already there, 1 refused');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

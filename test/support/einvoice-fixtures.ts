@@ -48,7 +48,7 @@ export const PROFILES = {
 /** The demo creditor of local mode (local/demo-creditor.json). */
 export const DEMO_SELLER = { name: 'Atelier Lumière SAS', siren: '732829320', vatId: 'FR44732829320', iban: 'FR7630006000011234567890189' };
 
-export function sampleEInvoice(overrides: Partial<FixtureInvoice> & { buyer?: Partial<FixtureInvoice['buyer']>; seller?: Partial<FixtureInvoice['seller']> } = {}): FixtureInvoice {
+export function sampleEInvoice(overrides: Omit<Partial<FixtureInvoice>, 'buyer' | 'seller'> & { buyer?: Partial<FixtureInvoice['buyer']>; seller?: Partial<FixtureInvoice['seller']> } = {}): FixtureInvoice {
   const base: FixtureInvoice = {
     invoiceNumber: 'FX-2026-0001',
     typeCode: '380',
