@@ -5,7 +5,7 @@
  * (associated files, PDF/A-3) array. pdf-lib reads the PDF structure; the embedded stream is
  * decompressed here with a hard output cap, so a "zip bomb" attachment is a 413, not a hang.
  */
-import { inflateSync } from 'node:zlib';
+import { constants as zlibConstants, inflateSync } from 'node:zlib';
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRawStream, PDFString, type PDFObject } from 'pdf-lib';
 import { DomainError } from '../domain/errors';
 import { MAX_XML_BYTES } from './limits';
@@ -21,6 +21,7 @@ function badPdf(message: string, reason: string): DomainError {
 
 /** The embedded CII XML's bytes, and the name it was found under. */
 export async function extractFacturX(pdf: Uint8Array): Promise<{ xml: Uint8Array; fileName: string }> {
+  guardStructureStreams(pdf);
   let doc: PDFDocument;
   try {
     // Encrypted PDFs are refused (pdf-lib throws): PDF/A-3 forbids encryption anyway.
@@ -40,6 +41,43 @@ export async function extractFacturX(pdf: Uint8Array): Promise<{ xml: Uint8Array
   throw new DomainError(422, 'not_facturx', 'This PDF carries no Factur-X invoice: no embedded factur-x.xml, zugferd-invoice.xml or xrechnung.xml.', [
     { path: '', message: `embedded files: ${specs.map(fileNameOf).filter(Boolean).join(', ') || 'none'}` },
   ]);
+}
+
+/** Inflated size allowed for all the PDF's object and cross-reference streams together. */
+export const MAX_STRUCTURE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * pdf-lib inflates object streams (/Type /ObjStm) and cross-reference streams (/Type /XRef) while
+ * loading, with no output limit. Before it does, each such stream is inflated here with a cap, so
+ * a PDF whose structure is a deflate bomb is a 413 instead of exhausting the function's memory.
+ * (Page contents, fonts and images are not decoded by pdf-lib's load, so they are not checked.)
+ */
+function guardStructureStreams(pdf: Uint8Array): void {
+  const text = Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength).toString('latin1');
+  const types = /\/Type\s*\/(?:ObjStm|XRef)\b/g;
+  let total = 0;
+  for (let m = types.exec(text); m; m = types.exec(text)) {
+    const start = /stream\r?\n/g;
+    start.lastIndex = m.index;
+    const s = start.exec(text);
+    const endobj = text.indexOf('endobj', m.index);
+    if (!s || (endobj !== -1 && s.index > endobj)) continue;
+    const dataStart = s.index + s[0].length;
+    const dataEnd = text.indexOf('endstream', dataStart);
+    if (dataEnd === -1) continue;
+    const dict = text.slice(Math.max(text.lastIndexOf('<<', m.index), 0), s.index);
+    if (!/\/FlateDecode/.test(dict)) continue;
+    try {
+      // Z_SYNC_FLUSH: a stream cut short or followed by an end-of-line still inflates what it has.
+      total += inflateSync(pdf.subarray(dataStart, dataEnd), { maxOutputLength: MAX_STRUCTURE_BYTES - total, finishFlush: zlibConstants.Z_SYNC_FLUSH }).length;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {
+        throw new DomainError(413, 'payload_too_large', `The PDF's object streams inflate to more than ${MAX_STRUCTURE_BYTES} bytes.`, [{ path: '', message: 'PDF structure too large once decompressed' }]);
+      }
+      // Not inflatable here: pdf-lib decides (and refuses what it cannot read).
+    }
+    types.lastIndex = dataEnd;
+  }
 }
 
 function fileSpecsFromAF(doc: PDFDocument): PDFDict[] {

@@ -15,6 +15,7 @@ import {
   DEMO_SELLER,
   facturXBomb,
   facturXPdf,
+  objectStreamBomb,
   PROFILES,
   plainPdf,
   sampleEInvoice,
@@ -218,6 +219,11 @@ describe('malformed and hostile files: 400/413/415, quickly, nothing resolved', 
     const pdf = await facturXBomb();
     expect(pdf.length).toBeLessThan(1024 * 1024);
     const { e } = await timed(readEInvoice(pdf, 'application/pdf'));
+    expect([e.status, e.code]).toEqual([413, 'payload_too_large']);
+  });
+
+  it('a PDF whose object stream inflates to 64 MiB: 413 before pdf-lib decodes it', async () => {
+    const { e } = await timed(readEInvoice(await objectStreamBomb(), 'application/pdf'));
     expect([e.status, e.code]).toEqual([413, 'payload_too_large']);
   });
 

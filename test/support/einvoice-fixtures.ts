@@ -218,6 +218,18 @@ export async function facturXBomb(): Promise<Uint8Array> {
   return doc.save({ useObjectStreams: false });
 }
 
+/**
+ * A PDF with an object stream (/Type /ObjStm) that inflates to 64 MiB, placed after the header:
+ * pdf-lib would decode it fully while loading.
+ */
+export async function objectStreamBomb(): Promise<Uint8Array> {
+  const pdf = Buffer.from(await facturXPdf(ciiXml(sampleEInvoice())));
+  const bomb = deflateSync(Buffer.alloc(64 * 1024 * 1024, 0x20), { level: 9 });
+  const header = pdf.indexOf('\n') + 1;
+  const obj = Buffer.concat([Buffer.from(`999 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length ${bomb.length} >>\nstream\n`, 'latin1'), bomb, Buffer.from('\nendstream\nendobj\n', 'latin1')]);
+  return Buffer.concat([pdf.subarray(0, header), obj, pdf.subarray(header)]);
+}
+
 /** XXE: an external entity that would read a local file (and a URL) if entities were resolved. */
 export const XXE_XML = `<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE rsm:CrossIndustryInvoice [
