@@ -16,6 +16,7 @@ import { submissionFromEInvoice } from '../lambdas/einvoice/mapping';
 import { readEInvoice } from '../lambdas/einvoice/read';
 import { startLocalSystem } from '../local/system';
 import { ciiXml, DEMO_SELLER, facturXPdf, sampleEInvoice, ublXml } from '../test/support/einvoice-fixtures';
+import { invoice } from '../test/support/sample-invoice';
 
 export async function benchEInvoices(n: number, row: (name: string, value: string) => void): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amiable-bench-einvoices-'));
@@ -49,6 +50,22 @@ export async function benchEInvoices(n: number, row: (name: string, value: strin
       const created = results.filter((r) => r.outcome === 'created').length;
       if (created !== n) throw new Error(`imported ${created}/${n}: ${JSON.stringify(results.find((r) => r.outcome !== 'created'))}`);
       row(`ingest ${n} e-invoices, local mode (CLI, 4 at a time)`, `${(ms / 1000).toFixed(1)} s wall, ${(n / (ms / 1000)).toFixed(1)} files/s, ${(ms / n).toFixed(1)} ms/file`);
+      // Baseline on the same system and machine load: the same intake from JSON (POST /invoices), 4 at a time.
+      const m = Math.min(200, n);
+      const headers = { 'content-type': 'application/json', 'x-api-key': sys.apiKey };
+      let next = 0;
+      const t1 = performance.now();
+      await Promise.all(
+        Array.from({ length: 4 }, async () => {
+          while (next < m) {
+            const i = next++;
+            const res = await fetch(`${sys.apiUrl}/invoices`, { method: 'POST', headers, body: JSON.stringify(invoice({ invoiceNumber: `BENCH-JSON-${i}` })) });
+            if (res.status !== 201) throw new Error(`intake ${res.status}`);
+          }
+        }),
+      );
+      const jsonMs = performance.now() - t1;
+      row(`  baseline: ${m} JSON invoices (POST /invoices, 4 at a time)`, `${(m / (jsonMs / 1000)).toFixed(1)} invoices/s, ${(jsonMs / m).toFixed(1)} ms/invoice`);
     } finally {
       await sys.stop();
     }
