@@ -260,6 +260,8 @@ function str(v: unknown): string | null {
   return typeof v === 'string' && v !== '' ? v : null;
 }
 
+const EINVOICE_LABEL: Record<string, string> = { 'factur-x': 'Factur-X', ubl: 'UBL 2.1', cii: 'UN/CEFACT CII' };
+
 /** What the invoice says of its contract: its object, the buyer's order and the contract references. */
 function contractNote(inv: Dossier['invoice']): string | null {
   const parts = [
@@ -275,14 +277,20 @@ function documentsOf(d: Dossier, records: readonly EvidenceRecord[] | undefined)
   const docs: Omit<LitigationDocument, 'n'>[] = [];
   const link = (seq: number) => linkFor(d, seq, records);
   const created = d.events.findIndex((e) => e.type === 'created');
+  // An imported e-invoice (POST /invoices/import) is the original itself, kept byte for byte.
+  const einvoice = created >= 0 ? str(d.events[created].einvoiceFormat) : null;
   docs.push({
     category: 'invoice',
-    title: `Facture n° ${d.invoice.invoiceNumber}, données transmises par le créancier`,
+    title: einvoice
+      ? `Facture n° ${d.invoice.invoiceNumber}, facture électronique originale (${EINVOICE_LABEL[einvoice] ?? einvoice})`
+      : `Facture n° ${d.invoice.invoiceNumber}, données transmises par le créancier`,
     date: d.invoice.issueDate,
     evidence: created >= 0 ? link(created + 1) : null,
     proofs: [],
-    toProvideByCreditor: true,
-    note: "Joindre l'exemplaire original de la facture (le coffre conserve les données de facturation telles que reçues).",
+    toProvideByCreditor: !einvoice,
+    note: einvoice
+      ? 'Le coffre conserve le fichier de la facture électronique tel que reçu, octet pour octet (pièce 1 du journal de preuves).'
+      : "Joindre l'exemplaire original de la facture (le coffre conserve les données de facturation telles que reçues).",
   });
   docs.push({
     category: 'contract',

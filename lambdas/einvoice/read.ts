@@ -61,9 +61,9 @@ export async function readEInvoice(bytes: Uint8Array, contentTypeHeader: string 
 /** What the first bytes say: a PDF header (within the first 1024 bytes, ISO 32000-1 7.5.2 tolerance), an XML document, or something else. */
 export function sniff(bytes: Uint8Array): 'pdf' | 'xml' | 'other' {
   const head = Buffer.from(bytes.subarray(0, 1024)).toString('latin1');
-  if (head.includes('%PDF-')) return 'pdf';
-  const start = head.replace(/^\u00ef\u00bb\u00bf/, '').trimStart();
-  return start.startsWith('<') ? 'xml' : 'other';
+  // XML first: an XML file may mention "%PDF-" in a comment; a PDF never starts with "<".
+  if (head.replace(/^\u00ef\u00bb\u00bf/, '').trimStart().startsWith('<')) return 'xml';
+  return head.includes('%PDF-') ? 'pdf' : 'other';
 }
 
 function readXml(bytes: Uint8Array, embedded: boolean): { syntax: 'cii' | 'ubl'; terms: Partial<Record<TermKey, TermValue>> } {

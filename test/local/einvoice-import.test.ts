@@ -83,6 +83,7 @@ describe('POST /invoices/import in local mode', () => {
       const lit = buildLitigationDossier({ dossier: stored, creditor: (await getCreditor(stored.creditorId))!, at: '2026-06-01T08:00:00.000Z' });
       expect(lit.claim.invoice).toMatchObject({ number: `EI-${format}`, orderReference: 'PO-7781', contractReference: 'CTR-2025-12' });
       expect(lit.documents.find((d) => d.category === 'contract')!.note).toBe("Bon de commande de l'acheteur : PO-7781 ; Contrat : CTR-2025-12");
+      expect(lit.documents.find((d) => d.category === 'invoice')).toMatchObject({ toProvideByCreditor: false, title: expect.stringContaining('facture électronique originale'), evidence: expect.objectContaining({ seq: 1 }) });
     });
 
     it('keeps the file byte for byte, with its media type, as evidence record 1; the bundle verifies', async () => {
