@@ -153,7 +153,10 @@ export function mapToIntakeRequest(read: EInvoiceRead, seller: SellerIdentity | 
     set('debtor.email', 'buyerEmail', email);
     if (!t.buyerEmail) origins['debtor.email'] = { parameter: 'debtorEmail' };
   }
-  const legalSiren = sirenOf(t.buyerLegalId?.value);
+  // A SIREN is a French identifier: scheme 0002 (SIREN) or 0009 (SIRET), or no scheme for a French
+  // buyer. Another scheme (a Norwegian 9-digit organisation number...) is not read as one.
+  const frenchScheme = t.buyerLegalId?.scheme === '0002' || t.buyerLegalId?.scheme === '0009' || (t.buyerLegalId?.scheme === undefined && (t.buyerCountry?.value ?? 'FR').toUpperCase() === 'FR');
+  const legalSiren = frenchScheme ? sirenOf(t.buyerLegalId?.value) : undefined;
   if (t.buyerLegalId && legalSiren === undefined && (t.buyerLegalId.scheme === '0002' || t.buyerLegalId.scheme === '0009')) {
     refuse('buyerLegalId', 'debtor.siren', 'must be a SIREN (9 digits) or SIRET (14 digits) for scheme 0002/0009');
   } else if (legalSiren !== undefined) {

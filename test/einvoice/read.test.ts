@@ -111,6 +111,12 @@ describe('the three formats map to the same intake submission', () => {
     const foreign = await importOf('cii', sampleEInvoice({ buyer: { siren: null, vatId: 'BE0403019261', postcode: '1000', city: 'Bruxelles', country: 'BE' } }));
     expect(foreign.debtor.siren).toBeUndefined();
     expect(foreign.debtor.address.country).toBe('BE');
+    const norwegian = ublXml(sampleEInvoice({ buyer: { siren: null, vatId: null, postcode: '0150', city: 'Oslo', country: 'NO' } })).replace(
+      '<cac:PartyLegalEntity><cbc:RegistrationName>Boulangerie',
+      '<cac:PartyLegalEntity><cbc:CompanyID schemeID="0192">987654321</cbc:CompanyID><cbc:RegistrationName>Boulangerie',
+    );
+    const no = submissionFromEInvoice(await readEInvoice(Buffer.from(norwegian), 'application/xml'), seller, {});
+    expect(no.debtor.siren).toBeUndefined();
   });
 });
 
