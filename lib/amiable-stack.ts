@@ -206,7 +206,9 @@ export class AmiableStack extends Stack {
         this.grantDossierWrites(fn);
         return;
       case 'create-invoice':
-        // The raw invoice body is kept as evidence; task items; the first execution.
+      case 'import-invoice':
+        // The raw invoice body (or e-invoice file) is kept as evidence; task items; the first
+        // execution. The import also reads the creditor profile (GetItem, in the dossier writes).
         this.grantDossierWrites(fn);
         sm.grantStartExecution(fn);
         return;

@@ -3,7 +3,7 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { API_ROUTES, ApiRoute, HandlerName } from './api-routes';
+import { API_ROUTES, ApiRoute, BINARY_MEDIA_TYPES, HandlerName } from './api-routes';
 import { HandlerFunction } from './handler-function';
 import { acknowledge } from './nag';
 
@@ -55,6 +55,10 @@ export class IntakeApi extends Construct {
       description: 'Amiable: overdue invoice intake and dossier management',
       endpointTypes: [apigw.EndpointType.REGIONAL],
       cloudWatchRole: true,
+      // POST /invoices/import takes a PDF or XML file: passed to the Lambda base64-encoded, byte for
+      // byte (the evidence keeps it exactly). JSON bodies are unaffected. API Gateway caps a REST
+      // payload at 10 MB; the import handler caps the file at 4 MiB (Lambda's 6 MB payload, base64).
+      binaryMediaTypes: [...BINARY_MEDIA_TYPES],
       deployOptions: {
         stageName: 'v1',
         throttlingRateLimit: 50,
@@ -148,6 +152,8 @@ export class IntakeApi extends Construct {
         fn = new HandlerFunction(this, `${pascal(route.handler)}Fn`, {
           handler: route.handler,
           environment: props.environment,
+          // Reading a Factur-X PDF (up to 4 MiB, lambdas/einvoice/limits.ts) holds the PDF's objects in memory.
+          ...(route.handler === 'import-invoice' ? { memorySize: 1024 } : {}),
         });
         props.grant(route.handler, fn);
         this.functions.set(route.handler, fn);

@@ -7,6 +7,7 @@ type AnyHandler = (event: any, context?: any) => Promise<any>;
 const MODULES: Record<string, () => Promise<{ handler: AnyHandler }>> = {
   authorizer: () => import('../lambdas/authorizer'),
   'create-invoice': () => import('../lambdas/create-invoice'),
+  'import-invoice': () => import('../lambdas/import-invoice'),
   'get-invoice': () => import('../lambdas/get-invoice'),
   'list-invoices': () => import('../lambdas/list-invoices'),
   admin: () => import('../lambdas/admin'),

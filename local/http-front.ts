@@ -12,7 +12,7 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { API_ROUTES, matchRoute } from '../lib/api-routes';
+import { API_ROUTES, BINARY_MEDIA_TYPES, matchRoute } from '../lib/api-routes';
 import { DomainError } from '../lambdas/domain/errors';
 import { getSentMessage } from '../lambdas/adapters/delivery-store';
 import { CREDITOR_ID } from '../lambdas/http/creditor-profile-schema';
@@ -23,6 +23,12 @@ import { buildSesEvent, parseLocalSesEvent } from './ses-events';
 import type { BusEventRecord } from './eventbridge';
 
 const MAX_BODY = 1024 * 1024;
+/**
+ * Routes that take a file (POST /invoices/import) get API Gateway's own REST payload cap (10 MB);
+ * the handler refuses what is over its own limit with the contract's 413.
+ */
+const MAX_FILE_BODY = 10 * 1000 * 1000;
+const FILE_ROUTES = new Set(['/invoices/import']);
 
 export interface HttpFront {
   url: string;
@@ -38,18 +44,18 @@ function error(res: http.ServerResponse, status: number, code: string, message: 
   send(res, { statusCode: status, body: JSON.stringify({ error: { code, message, details } }) });
 }
 
-function readBody(req: http.IncomingMessage): Promise<string | null> {
+function readBody(req: http.IncomingMessage, max = MAX_BODY): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
-        reject(new DomainError(400, 'payload_too_large', 'Request body exceeds 1 MiB.'));
+      if (size > max) {
+        reject(new DomainError(400, 'payload_too_large', max === MAX_BODY ? 'Request body exceeds 1 MiB.' : `Request body exceeds ${max} bytes.`));
         req.destroy();
       } else chunks.push(c);
     });
-    req.on('end', () => resolve(chunks.length ? Buffer.concat(chunks).toString('utf8') : null));
+    req.on('end', () => resolve(chunks.length ? Buffer.concat(chunks) : null));
     req.on('error', reject);
   });
 }
@@ -98,7 +104,8 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, opts:
   const clock = opts.clock;
   const url = new URL(req.url ?? '/', 'http://local');
   const method = (req.method ?? 'GET').toUpperCase();
-  const body = await readBody(req);
+  const bytes = await readBody(req, FILE_ROUTES.has(url.pathname) ? MAX_FILE_BODY : MAX_BODY);
+  const body = bytes ? bytes.toString('utf8') : null;
 
   if (url.pathname === '/_local/events') {
     if (method !== 'GET') return error(res, 404, 'not_found', 'No such route.');
@@ -186,7 +193,9 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, opts:
       if (!context) return error(res, 401, 'unauthorized', 'Missing or unknown API key (header x-api-key).');
       caller = { context };
     }
-    const event = proxyEvent(route.path, url, method, headers, params, body, caller);
+    // API Gateway's binaryMediaTypes: such a body reaches the Lambda base64-encoded, byte for byte.
+    const binary = bytes !== null && (BINARY_MEDIA_TYPES as readonly string[]).includes((headers['content-type'] ?? '').split(';')[0].trim().toLowerCase());
+    const event = proxyEvent(route.path, url, method, headers, params, binary ? bytes.toString('base64') : body, caller, binary);
     const handler = await loadHandler(route.handler);
     const result = await handler(event, lambdaContext(route.handler));
     await opts.settle?.();
@@ -241,6 +250,7 @@ function proxyEvent(
   params: Record<string, string>,
   body: string | null,
   caller: Caller,
+  isBase64Encoded = false,
 ): APIGatewayProxyEvent {
   const query = Object.fromEntries(url.searchParams.entries());
   return {
@@ -254,7 +264,7 @@ function proxyEvent(
     pathParameters: Object.keys(params).length ? params : null,
     stageVariables: null,
     body,
-    isBase64Encoded: false,
+    isBase64Encoded,
     requestContext: {
       // API Gateway: a Lambda authorizer's context (plus principalId), or for IAM-authorized routes
       // no authorizer and the signed caller in identity.

@@ -5,7 +5,9 @@
  * payment plans of 6 instalments followed to the end (reminders, checkpoints, payments), and the
  * accountants' digest of a creditor with BENCH_DIGEST_DOSSIERS open dossiers (default 100,000; 0
  * skips it; scripts/bench-digest.ts). BENCH_DOSSIERS sets N (default 50); BENCH_ONLY=digest runs
- * the digest part alone.
+ * the digest part alone. BENCH_EINVOICES e-invoice files (default 1,000; 0 skips) are imported
+ * through the CLI's importer into a fresh local mode (scripts/bench-einvoice.ts); BENCH_ONLY=einvoice
+ * runs that part alone.
  */
 import '../local/polyfills';
 import { performance } from 'node:perf_hooks';
@@ -16,18 +18,23 @@ import { startLocalSystem } from '../local/system';
 import { invoice } from '../test/support/sample-invoice';
 import { verifyZip } from '../cli/verify';
 import { benchDigest } from './bench-digest';
+import { benchEInvoices } from './bench-einvoice';
 
 const N = Number(process.env.BENCH_DOSSIERS ?? 50);
 const DIGEST_DOSSIERS = Number(process.env.BENCH_DIGEST_DOSSIERS ?? 100_000);
+const EINVOICES = Number(process.env.BENCH_EINVOICES ?? 1000);
 
 function row(name: string, value: string) {
   console.log(`${name.padEnd(48)} ${value}`);
 }
 
 async function main() {
+  if (process.env.BENCH_ONLY === 'einvoice') return benchEInvoices(EINVOICES, row);
   if (process.env.BENCH_ONLY !== 'digest') await escalationBench();
   // 6. The accountants' digest at scale.
   if (DIGEST_DOSSIERS > 0) await benchDigest(DIGEST_DOSSIERS, row);
+  // 7. E-invoice import (scripts/bench-einvoice.ts).
+  if (process.env.BENCH_ONLY !== 'digest' && EINVOICES > 0) await benchEInvoices(EINVOICES, row);
 }
 
 async function escalationBench() {

@@ -229,8 +229,11 @@ export interface NewDossierInput {
   policyName?: string;
   /** The creditor's channel for the mise en demeure (absent: e-mail). */
   formalNoticeChannel?: FormalNoticeChannel;
-  /** Where the invoice as received is kept (the evidence log's first record points at it). */
-  received?: EvidenceRef;
+  /**
+   * Where the invoice as received is kept (the evidence log's first record points at it); for an
+   * imported e-invoice also its media type and syntax, recorded on the `created` entry.
+   */
+  received?: EvidenceRef & { contentType?: string; einvoiceFormat?: string };
 }
 
 export function newDossier(input: NewDossierInput): Dossier {

@@ -3,11 +3,15 @@ export interface ErrorDetail {
   /** Dotted path of the offending field, e.g. "debtor.email". */
   path: string;
   message: string;
+  /** E-invoice import: the EN 16931 business term (BT-/BG-) the field comes from, e.g. "BT-9". */
+  businessTerm?: string;
+  /** E-invoice import: where that term is in the file (XPath of the format read). */
+  xpath?: string;
 }
 
 export class DomainError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 422 | 500 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 500 | 503,
     readonly code: string,
     message: string,
     readonly details: ErrorDetail[] = [],

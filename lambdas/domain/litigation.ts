@@ -115,7 +115,17 @@ export interface LitigationDossier {
     };
   };
   claim: {
-    invoice: { number: string; issueDate: IsoDate; dueDate: IsoDate; amount: string; currency: 'EUR'; description: string | null };
+    invoice: {
+      number: string;
+      issueDate: IsoDate;
+      dueDate: IsoDate;
+      amount: string;
+      currency: 'EUR';
+      description: string | null;
+      /** The buyer's purchase order and the contract the invoice refers to (e-invoice BT-13, BT-12), when given. */
+      orderReference: string | null;
+      contractReference: string | null;
+    };
     regime: 'b2b' | 'b2c';
     creditNotes: { amount: string; at: IsoInstant }[];
     /** Invoice amount after credit notes. */
@@ -257,19 +267,37 @@ function str(v: unknown): string | null {
   return typeof v === 'string' && v !== '' ? v : null;
 }
 
+const EINVOICE_LABEL: Record<string, string> = { 'factur-x': 'Factur-X', ubl: 'UBL 2.1', cii: 'UN/CEFACT CII' };
+
+/** What the invoice says of its contract: its object, the buyer's order and the contract references. */
+function contractNote(inv: Dossier['invoice']): string | null {
+  const parts = [
+    inv.description ? `Objet de la facture : ${inv.description}` : null,
+    inv.orderReference ? `Bon de commande de l'acheteur : ${inv.orderReference}` : null,
+    inv.contractReference ? `Contrat : ${inv.contractReference}` : null,
+  ].filter((p): p is string => p !== null);
+  return parts.length ? parts.join(' ; ') : null;
+}
+
 /** The documents to file: the invoice, what only the creditor holds, then every message and fact that proves the claim. */
 function documentsOf(d: Dossier, records: readonly EvidenceRecord[] | undefined): LitigationDocument[] {
   const docs: Omit<LitigationDocument, 'n'>[] = [];
   const link = (seq: number) => linkFor(d, seq, records);
   const created = d.events.findIndex((e) => e.type === 'created');
+  // An imported e-invoice (POST /invoices/import) is the original itself, kept byte for byte.
+  const einvoice = created >= 0 ? str(d.events[created].einvoiceFormat) : null;
   docs.push({
     category: 'invoice',
-    title: `Facture n° ${d.invoice.invoiceNumber}, données transmises par le créancier`,
+    title: einvoice
+      ? `Facture n° ${d.invoice.invoiceNumber}, facture électronique originale (${EINVOICE_LABEL[einvoice] ?? einvoice})`
+      : `Facture n° ${d.invoice.invoiceNumber}, données transmises par le créancier`,
     date: d.invoice.issueDate,
     evidence: created >= 0 ? link(created + 1) : null,
     proofs: [],
-    toProvideByCreditor: true,
-    note: "Joindre l'exemplaire original de la facture (le coffre conserve les données de facturation telles que reçues).",
+    toProvideByCreditor: !einvoice,
+    note: einvoice
+      ? 'Le coffre conserve le fichier de la facture électronique tel que reçu, octet pour octet (pièce 1 du journal de preuves).'
+      : "Joindre l'exemplaire original de la facture (le coffre conserve les données de facturation telles que reçues).",
   });
   docs.push({
     category: 'contract',
@@ -278,7 +306,7 @@ function documentsOf(d: Dossier, records: readonly EvidenceRecord[] | undefined)
     evidence: null,
     proofs: [],
     toProvideByCreditor: true,
-    note: d.invoice.description ? `Objet de la facture : ${d.invoice.description}` : null,
+    note: contractNote(d.invoice),
   });
   const deliveries = (messageId: string) =>
     d.events
@@ -501,6 +529,8 @@ export function buildLitigationDossier(input: LitigationInput): LitigationDossie
         amount: money(d.invoice.amountCents),
         currency: 'EUR',
         description: d.invoice.description ?? null,
+        orderReference: d.invoice.orderReference ?? null,
+        contractReference: d.invoice.contractReference ?? null,
       },
       regime: b.regime,
       creditNotes: (d.creditNotes ?? []).map((c) => ({ amount: money(c.amountCents), at: c.at })),

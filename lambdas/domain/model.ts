@@ -50,6 +50,8 @@ export interface Debtor {
    * day: without it, a consumer's mise en demeure never goes by registered e-mail.
    */
   registeredEmailConsent?: { givenOn: IsoDate };
+  /** VAT identifier (EN 16931 BT-48), when known. */
+  vatId?: string;
 }
 
 export interface Invoice {
@@ -67,6 +69,12 @@ export interface Invoice {
    * 26 Feb 2020, 18-25.036). Absent: the issue date is used, and the view says so.
    */
   performanceDate?: IsoDate;
+  /** The buyer's purchase order reference (EN 16931 BT-13), kept for the litigation dossier. */
+  orderReference?: string;
+  /** The contract reference (EN 16931 BT-12), kept for the litigation dossier. */
+  contractReference?: string;
+  /** Payment means (BT-81, UNTDID 4461 code, e.g. "58" SEPA credit transfer) and the payee IBAN (BT-84). */
+  paymentMeans?: { code: string; iban?: string };
 }
 
 export interface Contact {

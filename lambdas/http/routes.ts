@@ -14,6 +14,7 @@
  */
 export type HandlerName =
   | 'create-invoice'
+  | 'import-invoice'
   | 'get-invoice'
   | 'list-invoices'
   | 'record-payment'
@@ -39,6 +40,8 @@ export interface ApiRoute {
 
 export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/invoices', handler: 'create-invoice', access: 'write' },
+  // One e-invoice file (Factur-X PDF, UBL or CII XML) as the body: a binary media type (below).
+  { method: 'POST', path: '/invoices/import', handler: 'import-invoice', access: 'write' },
   { method: 'GET', path: '/invoices', handler: 'list-invoices', access: 'read' },
   { method: 'GET', path: '/invoices/{id}', handler: 'get-invoice', access: 'read' },
   { method: 'POST', path: '/invoices/{id}/payments', handler: 'record-payment', access: 'write' },
@@ -71,6 +74,12 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'GET', path: '/admin/creditors/{id}/keys', handler: 'admin', access: 'read', auth: 'admin' },
   { method: 'DELETE', path: '/admin/creditors/{id}/keys/{keyId}', handler: 'admin', access: 'write', auth: 'admin' },
 ];
+
+/**
+ * Media types API Gateway passes to the Lambda base64-encoded, byte for byte (REST API
+ * binaryMediaTypes); the local front does the same. Only POST /invoices/import takes them.
+ */
+export const BINARY_MEDIA_TYPES = ['application/pdf', 'application/xml', 'text/xml'] as const;
 
 /** The row of a resource (API Gateway's `event.resource`) and method, if any. */
 export function findRoute(method: string, resource: string): ApiRoute | undefined {

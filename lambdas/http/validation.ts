@@ -94,6 +94,8 @@ const debtor = z.object({
   phone: phone.optional(),
   /** A consumer's agreement to receive registered electronic letters (CPCE L100). */
   registeredEmailConsent: z.object({ givenOn: isoDate }).optional(),
+  /** VAT identifier (EN 16931 BT-48): two-letter country prefix then 2 to 13 characters. */
+  vatId: z.string().regex(/^[A-Z]{2}[0-9A-Z+*.]{2,13}$/, 'must be a VAT identifier such as "FR40303265045"').optional(),
 });
 
 export const rate = z.string().regex(/^\d{1,2}(\.\d{1,2})?$/, 'must be a percentage such as "12.15"');
@@ -110,6 +112,16 @@ const invoiceBody = z
     contractualPenaltyRate: rate.optional(),
     /** When the service was performed or the goods delivered (prescription runs from it). */
     performanceDate: isoDate.optional(),
+    /** Purchase order and contract references (EN 16931 BT-13, BT-12), for the litigation dossier. */
+    orderReference: text(200).optional(),
+    contractReference: text(200).optional(),
+    /** Payment means: UNTDID 4461 code (BT-81) and the payee's IBAN (BT-84). */
+    paymentMeans: z
+      .object({
+        code: z.string().regex(/^[0-9A-Z]{1,3}$/, 'must be a UNTDID 4461 payment means code such as "58"'),
+        iban: z.string().regex(/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/, 'must be an IBAN without spaces').optional(),
+      })
+      .optional(),
   })
   .superRefine((b, ctx) => {
     if (b.issueDate && b.dueDate && b.dueDate < b.issueDate) {
@@ -152,6 +164,9 @@ export function parseInvoice(body: unknown): { invoice: Invoice; debtor: Debtor 
     description: b.description,
     contractualPenaltyRate: b.contractualPenaltyRate,
     ...(b.performanceDate !== undefined ? { performanceDate: b.performanceDate } : {}),
+    ...(b.orderReference !== undefined ? { orderReference: b.orderReference } : {}),
+    ...(b.contractReference !== undefined ? { contractReference: b.contractReference } : {}),
+    ...(b.paymentMeans !== undefined ? { paymentMeans: b.paymentMeans.iban !== undefined ? { code: b.paymentMeans.code, iban: b.paymentMeans.iban } : { code: b.paymentMeans.code } } : {}),
   };
   const debtorValue: Debtor = {
     kind: b.debtor.kind,
@@ -169,6 +184,7 @@ export function parseInvoice(body: unknown): { invoice: Invoice; debtor: Debtor 
     segment: b.debtor.segment,
     ...(b.debtor.phone !== undefined ? { phone: b.debtor.phone } : {}),
     ...(b.debtor.registeredEmailConsent ? { registeredEmailConsent: { givenOn: b.debtor.registeredEmailConsent.givenOn } } : {}),
+    ...(b.debtor.vatId !== undefined ? { vatId: b.debtor.vatId } : {}),
   };
   return { invoice, debtor: debtorValue };
 }

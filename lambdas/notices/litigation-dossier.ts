@@ -126,6 +126,8 @@ export function litigationLetter(ld: LitigationDossier): Letter {
     { label: "Date d'échéance", value: date(c.invoice.dueDate) },
     { label: 'Montant TTC', value: eur(c.invoice.amount) },
     ...(c.invoice.description ? [{ label: 'Objet', value: singleLine(c.invoice.description) }] : []),
+    ...(c.invoice.orderReference ? [{ label: 'Bon de commande', value: singleLine(c.invoice.orderReference) }] : []),
+    ...(c.invoice.contractReference ? [{ label: 'Contrat', value: singleLine(c.invoice.contractReference) }] : []),
     ...c.creditNotes.map((n) => ({ label: 'Avoir', value: `${eur(n.amount)} le ${date(parisDate(n.at))}` })),
     { label: 'Intérêts de retard', value: c.interest.basisLabel },
   ];

@@ -21,11 +21,23 @@ export interface IntakeResult {
   view: DossierView;
 }
 
+/** How the received bytes are kept: a JSON request body by default; an e-invoice file as what it is. */
+export interface ReceivedAs {
+  contentType: string;
+  /** File extension of the evidence object (json, pdf, xml). */
+  extension: string;
+  /** E-invoice syntax (factur-x, ubl, cii): recorded on the `created` entry with the content type. */
+  einvoiceFormat?: string;
+}
+
+const JSON_BODY: ReceivedAs = { contentType: 'application/json', extension: 'json' };
+
 /**
- * `received` is the request body exactly as the creditor sent it: the evidence log's first record
- * points at it, so what the claim rests on is kept byte for byte, not as Amiable parsed it.
+ * `received` is the request body exactly as the creditor sent it (the JSON body, or the e-invoice
+ * file of POST /invoices/import): the evidence log's first record points at it, so what the claim
+ * rests on is kept byte for byte, not as Amiable parsed it.
  */
-export async function intakeInvoice(creditorId: string, submission: { invoice: Invoice; debtor: Debtor }, received: Uint8Array): Promise<IntakeResult> {
+export async function intakeInvoice(creditorId: string, submission: { invoice: Invoice; debtor: Debtor }, received: Uint8Array, as: ReceivedAs = JSON_BODY): Promise<IntakeResult> {
   const id = dossierIdFor(creditorId, submission.invoice.invoiceNumber);
   const existing = await getDossier(id);
   if (existing) return replay(existing, submission);
@@ -33,7 +45,7 @@ export async function intakeInvoice(creditorId: string, submission: { invoice: I
   const formalNoticeChannel = (await getCreditor(creditorId))?.formalNoticeChannel;
   const now = clock().now();
   // Keyed by content: a concurrent identical request stores the same bytes under the same key.
-  const stored = await putEvidence(`dossiers/${id}/invoice/received-${sha256Hex(received).slice(0, 16)}.json`, received, 'application/json', now);
+  const stored = await putEvidence(`dossiers/${id}/invoice/received-${sha256Hex(received).slice(0, 16)}.${as.extension}`, received, as.contentType, now);
   const dossier = newDossier({
     id,
     creditorId,
@@ -42,7 +54,7 @@ export async function intakeInvoice(creditorId: string, submission: { invoice: I
     now,
     policyName,
     formalNoticeChannel,
-    received: evidenceRef(stored),
+    received: as.einvoiceFormat ? { ...evidenceRef(stored), contentType: as.contentType, einvoiceFormat: as.einvoiceFormat } : evidenceRef(stored),
   });
   if (!(await createDossier(dossier))) {
     // Lost a race with an identical (or conflicting) submission: answer as a replay.

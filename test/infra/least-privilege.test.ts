@@ -43,6 +43,8 @@ const EXPECTED: Record<string, string[]> = {
   // Creditor profiles and keys; revoking a key deletes its two items.
   admin: onTableAndIndexes('dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:DeleteItem'),
   'create-invoice': [...writes(), ...on('state-machine', 'states:StartExecution')],
+  // POST /invoices/import: the same intake (the e-invoice file kept as evidence); the profile read is a GetItem.
+  'import-invoice': [...writes(), ...on('state-machine', 'states:StartExecution')],
   'record-payment': [...writes(), ...sends(DOMAIN), ...on('executions', 'states:StopExecution')],
   'dossier-actions': [
     ...writes('dynamodb:DeleteItem'),

@@ -236,4 +236,13 @@ describe('the synthesized stack', () => {
     // A usage plan limits API Gateway API keys only, which this API does not use: none.
     template.resourceCountIs('AWS::ApiGateway::UsagePlan', 0);
   });
+
+  it('passes e-invoice files to the import function byte for byte (binary media types), with memory for a PDF', () => {
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', { BinaryMediaTypes: ['application/pdf', 'application/xml', 'text/xml'] });
+    const fns = Object.values(template.findResources('AWS::Lambda::Function')) as any[];
+    const importFn = fns.find((f) => f.Metadata?.['amiable:handler'] === 'import-invoice');
+    expect(importFn?.Properties.MemorySize).toBe(1024);
+    const createFn = fns.find((f) => f.Metadata?.['amiable:handler'] === 'create-invoice');
+    expect(createFn?.Properties.MemorySize).toBe(512);
+  });
 });

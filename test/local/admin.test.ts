@@ -6,6 +6,7 @@ import { sha256Hex } from '../../lambdas/domain/identity';
 import { API_ROUTES, type ApiRoute } from '../../lib/api-routes';
 import { adminClient, creditorProfile, keyClient } from '../support/admin-client';
 import { invoice, useLocalSystem } from '../support/local-client';
+import { ciiXml, sampleEInvoice } from '../support/einvoice-fixtures';
 
 /**
  * Admin API, API key roles and tenant isolation, end to end in local mode: a second creditor is
@@ -22,6 +23,8 @@ const ADMIN_ROUTES = API_ROUTES.filter((r) => r.auth === 'admin');
 /** A valid body per write route, so a cross-tenant call reaches the ownership check (not a 400). */
 const SAMPLE_BODIES: Record<string, unknown> = {
   'POST /invoices': invoice({ invoiceNumber: 'ROLE-NEW', issueDate: '2026-05-01', dueDate: '2026-06-30' }),
+  // An e-invoice of the seller SIREN both test creditors share (no IBAN: their profiles' differ).
+  'POST /invoices/import': Buffer.from(ciiXml(sampleEInvoice({ invoiceNumber: 'ROLE-IMPORT', issueDate: '2026-05-01', dueDate: '2026-06-30', deliveryDate: null, paymentMeansCode: null, iban: null }))),
   'POST /invoices/{id}/payments': { amount: '1.00', paidOn: TODAY, reference: 'ROLE-PAY' },
   'POST /invoices/{id}/cancel': { reason: 'role test' },
   'POST /invoices/{id}/disputes': { reason: 'role test' },

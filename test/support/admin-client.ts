@@ -27,10 +27,12 @@ export function adminClient(sys: LocalSystem) {
 /** Calls the creditor API with a given key. */
 export function keyClient(sys: LocalSystem, key: string) {
   return async function call<T = any>(method: string, path: string, body?: unknown): Promise<Reply<T>> {
+    // Bytes are a file (POST /invoices/import): sent as they are, as a PDF or XML by their first byte.
+    const file = body instanceof Uint8Array;
     const res = await fetch(sys.apiUrl + path, {
       method,
-      headers: { 'content-type': 'application/json', 'x-api-key': key },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      headers: { 'content-type': file ? (body[0] === 0x25 ? 'application/pdf' : 'application/xml') : 'application/json', 'x-api-key': key },
+      body: body === undefined ? undefined : file ? body : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };
