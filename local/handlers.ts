@@ -7,6 +7,8 @@ type AnyHandler = (event: any, context?: any) => Promise<any>;
 const MODULES: Record<string, () => Promise<{ handler: AnyHandler }>> = {
   authorizer: () => import('../lambdas/authorizer'),
   'create-invoice': () => import('../lambdas/create-invoice'),
+  'create-invoice-batch': () => import('../lambdas/create-invoice-batch'),
+  'start-workflows': () => import('../lambdas/start-workflows'),
   'get-invoice': () => import('../lambdas/get-invoice'),
   'list-invoices': () => import('../lambdas/list-invoices'),
   admin: () => import('../lambdas/admin'),
