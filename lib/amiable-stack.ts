@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { HandlerName } from './api-routes';
 import { AccountantMail } from './accountant-mail';
 import { AuditorAccess } from './auditor-access';
+import { BulkIntake } from './bulk-intake';
 import { DeliveryEvents } from './delivery-events';
 import { DossierTable, DynamoAction } from './dossier-table';
 import { DunningWorkflow } from './dunning-workflow';
@@ -49,6 +50,7 @@ export class AmiableStack extends Stack {
   readonly api: IntakeApi;
   readonly deliveryEvents: DeliveryEvents;
   readonly accountants: AccountantMail;
+  readonly bulk: BulkIntake;
 
   constructor(scope: Construct, id: string, props: AmiableStackProps) {
     super(scope, id, props);
@@ -122,12 +124,21 @@ export class AmiableStack extends Stack {
     // The accountants' morning digest (scheduled) and immediate alerts (the table's stream).
     this.accountants = new AccountantMail(this, 'Accountants', { dossiers: this.dossiers, vault: this.evidence, mailer: this.mailer, environment: baseEnv });
 
+    // POST /invoices/batch: dossiers stored at once, their first executions started through a paced queue.
+    this.bulk = new BulkIntake(this, 'Bulk', {
+      environment: { ...baseEnv, STATE_MACHINE_ARN: stateMachineArn },
+      stateMachine: this.workflow.stateMachine,
+      grantDossierUpdate: (fn) => this.dossiers.grant(fn, ['dynamodb:GetItem', 'dynamodb:UpdateItem']),
+    });
+
     this.api = new IntakeApi(this, 'Intake', {
       environment: { ...baseEnv, STATE_MACHINE_ARN: stateMachineArn },
       // K#<sha256(key)> -> creditor: one GetItem, nothing else.
       authorizerGrant: (fn) => this.dossiers.grant(fn, ['dynamodb:GetItem']),
       grant: (handler, fn) => this.grantRoute(handler, fn),
     });
+
+    this.api.functions.get('create-invoice-batch')?.addEnvironment('BULK_START_QUEUE_URL', this.bulk.queue.queueUrl);
 
     const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
     output('ApiUrl', this.api.api.url, 'Base URL of the creditor API (x-api-key)');
@@ -166,6 +177,11 @@ export class AmiableStack extends Stack {
         // The raw invoice body is kept as evidence; task items; the first execution.
         this.grantDossierWrites(fn);
         sm.grantStartExecution(fn);
+        return;
+      case 'create-invoice-batch':
+        // As create-invoice, but the first executions are queued (SendMessage), never started here.
+        this.grantDossierWrites(fn);
+        this.bulk.grantQueueStarts(fn);
         return;
       case 'record-payment':
         // The receipt letter (SES); a settling payment stops the waiting execution (never starts one).
