@@ -9,7 +9,9 @@ import { requireEnv } from './env';
 let sqs: SQSClient | undefined;
 
 function client(): SQSClient {
-  return (sqs ??= new SQSClient({}));
+  // The endpoint is the client's (AWS_ENDPOINT_URL_SQS, else the Region's), not the queue URL's
+  // host: the same on AWS, and what lets local mode point it at its own queue.
+  return (sqs ??= new SQSClient({ useQueueUrlAsEndpoint: false }));
 }
 
 /** Composition root only (local mode re-points endpoints when it restarts in one process). */
