@@ -7,6 +7,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerCreditors } from './creditors';
+import { registerImport } from './import';
 import { registerKeys } from './keys';
 import { registerVerify } from './verify';
 
@@ -14,6 +15,7 @@ const COMMANDS: ((program: Command) => void)[] = [
   registerCreditors,
   registerKeys,
   registerVerify,
+  registerImport,
 ];
 
 export function buildProgram(): Command {
