@@ -16,16 +16,22 @@ import { startLocalSystem } from '../local/system';
 import { invoice } from '../test/support/sample-invoice';
 import { verifyZip } from '../cli/verify';
 import { benchDigest } from './bench-digest';
+import { benchImport } from './bench-import';
 
 const N = Number(process.env.BENCH_DOSSIERS ?? 50);
 const DIGEST_DOSSIERS = Number(process.env.BENCH_DIGEST_DOSSIERS ?? 100_000);
+/** CSV import through POST /invoices/batch, interrupted and resumed (scripts/bench-import.ts); 0 skips it. */
+const IMPORT_ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 10_000);
 
 function row(name: string, value: string) {
   console.log(`${name.padEnd(48)} ${value}`);
 }
 
 async function main() {
+  if (process.env.BENCH_ONLY === 'import') return benchImport(IMPORT_ROWS, row);
   if (process.env.BENCH_ONLY !== 'digest') await escalationBench();
+  // 7. The CSV import of an accounting export (10,000 invoices by default), interrupted and resumed.
+  if (IMPORT_ROWS > 0 && process.env.BENCH_ONLY !== 'digest') await benchImport(IMPORT_ROWS, row);
   // 6. The accountants' digest at scale.
   if (DIGEST_DOSSIERS > 0) await benchDigest(DIGEST_DOSSIERS, row);
 }
