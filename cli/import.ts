@@ -118,8 +118,7 @@ export async function runImport(file: string, opts: ImportOptions): Promise<numb
     for (let round = 0; queue.length > 0 && round <= RETRIES; round++) {
       if (round > 0) await sleep(500 * 2 ** round);
       retry = [];
-      for (let i = 0; i < queue.length; i += opts.batchSize) {
-        const batch = queue.slice(i, i + opts.batchSize);
+      for (const batch of batches(queue, opts.batchSize)) {
         const results = await postBatch(base, opts.apiKey, batch.map((r) => r.body));
         batch.forEach((row, k) => {
           const r = results[k];
@@ -149,6 +148,27 @@ export async function runImport(file: string, opts: ImportOptions): Promise<numb
   }
   const secs = (Date.now() - started) / 1000;
   return finish(file, opts, read, summary, problems, `sent in ${secs.toFixed(1)} s; progress in ${stateFile}`);
+}
+
+/**
+ * Requests of at most `size` rows and about 900 KB of JSON, so a batch of long rows stays under
+ * the local front's 1 MiB body limit (API Gateway takes 10 MB).
+ */
+const MAX_REQUEST_BYTES = 900_000;
+function* batches(rows: CsvRow[], size: number): Generator<CsvRow[]> {
+  let current: CsvRow[] = [];
+  let bytes = 0;
+  for (const row of rows) {
+    const n = Buffer.byteLength(JSON.stringify(row.body)) + 1;
+    if (current.length > 0 && (current.length >= size || bytes + n > MAX_REQUEST_BYTES)) {
+      yield current;
+      current = [];
+      bytes = 0;
+    }
+    current.push(row);
+    bytes += n;
+  }
+  if (current.length > 0) yield current;
 }
 
 function invalidBefore(read: { problems: RowProblem[] }): number {

@@ -102,6 +102,8 @@ export async function startLocalQueues(opts: {
       if (op.del) stored.delete(op.del);
     }
   }
+  // Compacted at start: only what is still queued is kept.
+  if (opts.file) fs.writeFileSync(opts.file, [...stored.values()].map((m) => `${JSON.stringify({ put: m })}\n`).join(''));
   const log = (op: { put?: Message; del?: string }) => {
     if (opts.file) fs.appendFileSync(opts.file, `${JSON.stringify(op)}\n`);
   };
