@@ -20,7 +20,7 @@ const COMMANDS: ((program: Command) => void)[] = [
 
 export function buildProgram(): Command {
   const program = new Command('amiable')
-    .description('Amiable: creditors and API keys (admin API), and the offline evidence-bundle verifier')
+    .description('Amiable: creditors and API keys (admin API), CSV import of invoices (creditor API), and the offline evidence-bundle verifier')
     .option('--endpoint <url>', 'API URL (env AMIABLE_ADMIN_URL): locally e.g. http://127.0.0.1:3000, on AWS the AdminEndpoint stack output')
     .option('--admin-key <key>', 'local mode admin key (env AMIABLE_ADMIN_KEY); without it requests are SigV4-signed with your AWS credentials')
     .option('--region <region>', 'AWS region for SigV4 (default: from the endpoint host)')
