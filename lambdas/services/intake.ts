@@ -35,8 +35,9 @@ export interface IntakeOptions {
 }
 
 /**
- * `received` is the request body exactly as the creditor sent it: the evidence log's first record
- * points at it, so what the claim rests on is kept byte for byte, not as Amiable parsed it.
+ * `received` is the request body exactly as the creditor sent it (for a batch item, that item's
+ * JSON alone): the evidence log's first record points at it, so what the claim rests on is kept
+ * as received, not as Amiable parsed it.
  */
 export async function intakeInvoice(
   creditorId: string,
