@@ -272,13 +272,16 @@ export function readInvoiceCsv(bytes: Uint8Array, mapping: ColumnMapping = {}): 
         },
       },
     };
-    if (rowProblems.length === 0) {
-      // The API's own validation, so the report names every field the API would refuse.
-      try {
-        parseInvoice(body);
-      } catch (e) {
-        if (!(e instanceof DomainError)) throw e;
-        for (const d of e.details) rowProblems.push({ line, field: columnOf(d.path, columns), message: d.message });
+    // The API's own validation, so the report names every field the API would refuse (a field
+    // already reported as unreadable above is not reported twice).
+    const unreadable = new Set(rowProblems.map((p) => p.field));
+    try {
+      parseInvoice(body);
+    } catch (e) {
+      if (!(e instanceof DomainError)) throw e;
+      for (const d of e.details) {
+        const field = columnOf(d.path, columns);
+        if (!unreadable.has(field)) rowProblems.push({ line, field, message: d.message });
       }
     }
     const invoiceNumber = String(body.invoiceNumber ?? '');
