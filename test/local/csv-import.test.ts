@@ -8,10 +8,10 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dossierIdFor } from '../../lambdas/domain/identity';
 import { getDossier } from '../../lambdas/adapters/dossier-store';
-import { useLocalSystem } from '../support/local-client';
+import { startLocalSystem, type LocalSystem } from '../../local/system';
 import { invoiceExport } from '../support/invoice-export';
 
 const ROWS = Number(process.env.AMIABLE_IMPORT_TEST_ROWS ?? 1000);
@@ -38,7 +38,12 @@ function runCli(args: string[], opts: { killWhen?: () => boolean } = {}): Promis
 }
 
 describe(`amiable import: ${ROWS} invoices, interrupted halfway and resumed`, () => {
-  const local = useLocalSystem({ clockStart: '2026-04-06T08:00:00Z' });
+  const local = {} as { sys: LocalSystem };
+  // Started here rather than with useLocalSystem: a loaded machine may need more than the default hook timeout.
+  beforeAll(async () => {
+    local.sys = await startLocalSystem({ accountantMail: false, clockStart: '2026-04-06T08:00:00Z' });
+  }, 300_000);
+  afterAll(async () => local.sys?.stop(), 300_000);
 
   it('creates every invoice exactly once and starts every workflow exactly once', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amiable-import-'));
