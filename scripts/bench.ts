@@ -5,7 +5,8 @@
  * payment plans of 6 instalments followed to the end (reminders, checkpoints, payments), and the
  * accountants' digest of a creditor with BENCH_DIGEST_DOSSIERS open dossiers (default 100,000; 0
  * skips it; scripts/bench-digest.ts). BENCH_DOSSIERS sets N (default 50); BENCH_ONLY=digest runs
- * the digest part alone.
+ * the digest part alone. Then the CSV import of BENCH_IMPORT_ROWS invoices (default 10,000; 0
+ * skips it), killed halfway and resumed (scripts/bench-import.ts); BENCH_ONLY=import runs it alone.
  */
 import '../local/polyfills';
 import { performance } from 'node:perf_hooks';
