@@ -4,12 +4,19 @@
  * (local) SQS queue — or, when starts fail, the dossier visibly waiting and started once its
  * invoice is sent again.
  */
-import { describe, expect, it } from 'vitest';
-import { useLocalSystem, invoice } from '../support/local-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { client, invoice } from '../support/local-client';
+import { startLocalSystem, type LocalSystem } from '../../local/system';
 import { MAX_BATCH_INVOICES } from '../../lambdas/http/batch-validation';
 
 describe('POST /invoices/batch', () => {
-  const local = useLocalSystem({ clockStart: '2026-04-06T08:00:00Z' });
+  const local = {} as { sys: LocalSystem; api: ReturnType<typeof client> };
+  // Started here rather than with useLocalSystem: a loaded machine may need more than the default hook timeout.
+  beforeAll(async () => {
+    local.sys = await startLocalSystem({ accountantMail: false, clockStart: '2026-04-06T08:00:00Z' });
+    local.api = client(local.sys);
+  }, 300_000);
+  afterAll(async () => local.sys?.stop(), 300_000);
   const batch = (invoices: unknown[]) => local.api.call('POST', '/invoices/batch', { invoices });
   const runsOf = (id: string) => local.sys.engine.list().filter((e) => e.input?.dossierId === id);
 
