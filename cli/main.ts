@@ -8,6 +8,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerCreditors } from './creditors';
 import { registerImportEInvoice } from './einvoices';
+import { registerImport } from './import';
 import { registerKeys } from './keys';
 import { registerVerify } from './verify';
 
@@ -16,11 +17,12 @@ const COMMANDS: ((program: Command) => void)[] = [
   registerKeys,
   registerVerify,
   registerImportEInvoice,
+  registerImport,
 ];
 
 export function buildProgram(): Command {
   const program = new Command('amiable')
-    .description('Amiable: creditors and API keys (admin API), e-invoice import, and the offline evidence-bundle verifier')
+    .description('Amiable: creditors and API keys (admin API), CSV and e-invoice import (creditor API), and the offline evidence-bundle verifier')
     .option('--endpoint <url>', 'API URL (env AMIABLE_ADMIN_URL): locally e.g. http://127.0.0.1:3000, on AWS the AdminEndpoint stack output')
     .option('--admin-key <key>', 'local mode admin key (env AMIABLE_ADMIN_KEY); without it requests are SigV4-signed with your AWS credentials')
     .option('--region <region>', 'AWS region for SigV4 (default: from the endpoint host)')

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { HandlerName } from './api-routes';
 import { AccountantMail } from './accountant-mail';
 import { AuditorAccess } from './auditor-access';
+import { BulkIntake } from './bulk-intake';
 import { DeliveryEvents } from './delivery-events';
 import { DossierTable, DynamoAction } from './dossier-table';
 import { DunningWorkflow } from './dunning-workflow';
@@ -55,6 +56,7 @@ export class AmiableStack extends Stack {
   readonly accountants: AccountantMail;
   readonly executionWatch: ExecutionWatch;
   readonly operations: OperationsAlarms;
+  readonly bulk: BulkIntake;
 
   constructor(scope: Construct, id: string, props: AmiableStackProps) {
     super(scope, id, props);
@@ -149,6 +151,13 @@ export class AmiableStack extends Stack {
     // The accountants' morning digest (scheduled) and immediate alerts (the table's stream).
     this.accountants = new AccountantMail(this, 'Accountants', { dossiers: this.dossiers, vault: this.evidence, mailer: this.mailer, environment: baseEnv });
 
+    // POST /invoices/batch: dossiers stored at once, their first executions started through a paced queue.
+    this.bulk = new BulkIntake(this, 'Bulk', {
+      environment: { ...baseEnv, STATE_MACHINE_ARN: stateMachineArn },
+      stateMachine: this.workflow.stateMachine,
+      grantDossierUpdate: (fn) => this.dossiers.grant(fn, ['dynamodb:GetItem', 'dynamodb:UpdateItem']),
+    });
+
     this.api = new IntakeApi(this, 'Intake', {
       environment: { ...baseEnv, STATE_MACHINE_ARN: stateMachineArn },
       // K#<sha256(key)> -> creditor: one GetItem, nothing else.
@@ -166,10 +175,12 @@ export class AmiableStack extends Stack {
         DeliveryEvents: this.deliveryEvents.deadLetterQueue,
         ExecutionStatus: this.executionWatch.deadLetterQueue,
         Accountants: this.accountants.deadLetterQueue,
+        BulkStarts: this.bulk.deadLetterQueue,
       },
       functions,
       emails: props.alarmEmails ?? [],
     });
+    this.api.functions.get('create-invoice-batch')?.addEnvironment('BULK_START_QUEUE_URL', this.bulk.queue.queueUrl);
 
     const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
     output('ApiUrl', this.api.api.url, 'Base URL of the creditor API (x-api-key)');
@@ -211,6 +222,11 @@ export class AmiableStack extends Stack {
         // execution. The import also reads the creditor profile (GetItem, in the dossier writes).
         this.grantDossierWrites(fn);
         sm.grantStartExecution(fn);
+        return;
+      case 'create-invoice-batch':
+        // As create-invoice, but the first executions are queued (SendMessage), never started here.
+        this.grantDossierWrites(fn);
+        this.bulk.grantQueueStarts(fn);
         return;
       case 'record-payment':
         // The receipt letter (SES); a settling payment stops the waiting execution (never starts one).

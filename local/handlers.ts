@@ -8,6 +8,8 @@ const MODULES: Record<string, () => Promise<{ handler: AnyHandler }>> = {
   authorizer: () => import('../lambdas/authorizer'),
   'create-invoice': () => import('../lambdas/create-invoice'),
   'import-invoice': () => import('../lambdas/import-invoice'),
+  'create-invoice-batch': () => import('../lambdas/create-invoice-batch'),
+  'start-workflows': () => import('../lambdas/start-workflows'),
   'get-invoice': () => import('../lambdas/get-invoice'),
   'list-invoices': () => import('../lambdas/list-invoices'),
   admin: () => import('../lambdas/admin'),

@@ -26,6 +26,8 @@ import { SimulatedClock } from './sim-clock';
 import { LOCAL_ACCOUNT, LOCAL_REGION, synthesize, SynthesizedSystem } from './template';
 import { BusEventRecord, startLocalEventBus } from './eventbridge';
 import { LocalExecutionEvents, stepFunctionsRules } from './execution-events';
+import { queuesOf, startLocalQueues, type LocalQueues } from './sqs';
+import { resetQueueClient } from '../lambdas/adapters/bulk-queue';
 import { GetItemCommandInput } from '@aws-sdk/client-dynamodb';
 
 export interface LocalOptions {
@@ -68,6 +70,8 @@ export interface LocalSystem {
    * as the definition says) until the returned function is called.
    */
   failTasks(states: string[], error: { name: string; message: string }): () => void;
+  /** The template's SQS queues, run in-process (bulk intake's start queue and its dead-letter queue). */
+  queues: LocalQueues;
   stop(): Promise<void>;
 }
 
@@ -144,6 +148,17 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
     closers.unshift(() => bus.close());
     process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = bus.url;
     resetClients();
+    // SQS (bulk intake's start queue): the template's queues and their Lambda consumers, in-process.
+    const queues = await startLocalQueues({
+      queues: queuesOf(synthesized.template, synthesized.functions, (id) => `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${id}`),
+      region: LOCAL_REGION,
+      invoke,
+      file: dataDir ? path.join(dataDir, 'sqs.jsonl') : undefined,
+    });
+    closers.unshift(() => queues.close());
+    process.env.AWS_ENDPOINT_URL_SQS = queues.url;
+    resetQueueClient();
+    activities.push({ nextWakeAt: () => null, wakeDue: async () => undefined, idle: () => queues.idle(), get busy() { return queues.busy; } });
 
     const { creditorId, apiKey } = await seedCreditor(dataDir, opts);
     const adminKey = savedKey(dataDir, 'admin-key', opts.adminKey, 'ama_');
@@ -176,6 +191,7 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
         }
         return () => states.forEach((s) => faults.delete(s));
       },
+      queues,
       async stop() {
         // Finish in-flight work first: a clean stop leaves every dossier parked where it stood.
         await front.close();
@@ -184,6 +200,7 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
         for (const close of closers) await close();
         installClock(systemClock);
         resetClients();
+        resetQueueClient();
       },
     };
   } catch (e) {
@@ -218,6 +235,12 @@ function configureEnvironment(emulators: Emulators, s: SynthesizedSystem): void 
   delete process.env.AWS_SESSION_TOKEN;
   // Every function's environment, resolved from the template (the sets agree on shared names).
   for (const fn of s.functions.values()) Object.assign(process.env, fn.environment);
+  // The bulk starter's settings are its own (one process runs every handler here): the local
+  // engine has no StartExecution quota, so starts are unpaced unless AMIABLE_BULK_START_RATE says
+  // otherwise, and the SDK retry settings meant for throttling stay off the other handlers.
+  process.env.BULK_STARTS_PER_SECOND = process.env.AMIABLE_BULK_START_RATE ?? '0';
+  delete process.env.AWS_RETRY_MODE;
+  delete process.env.AWS_MAX_ATTEMPTS;
 }
 
 async function createResources(s: SynthesizedSystem, dataDir: string | undefined): Promise<void> {

@@ -8,6 +8,8 @@
  * the digest part alone. BENCH_EINVOICES e-invoice files (default 1,000; 0 skips) are imported
  * through the CLI's importer into a fresh local mode (scripts/bench-einvoice.ts); BENCH_ONLY=einvoice
  * runs that part alone.
+ * Then the CSV import of BENCH_IMPORT_ROWS invoices (default 10,000; 0
+ * skips it), killed halfway and resumed (scripts/bench-import.ts); BENCH_ONLY=import runs it alone.
  */
 import '../local/polyfills';
 import { performance } from 'node:perf_hooks';
@@ -23,6 +25,9 @@ import { benchEInvoices } from './bench-einvoice';
 const N = Number(process.env.BENCH_DOSSIERS ?? 50);
 const DIGEST_DOSSIERS = Number(process.env.BENCH_DIGEST_DOSSIERS ?? 100_000);
 const EINVOICES = Number(process.env.BENCH_EINVOICES ?? 1000);
+import { benchImport } from './bench-import';
+/** CSV import through POST /invoices/batch, interrupted and resumed (scripts/bench-import.ts); 0 skips it. */
+const IMPORT_ROWS = Number(process.env.BENCH_IMPORT_ROWS ?? 10_000);
 
 function row(name: string, value: string) {
   console.log(`${name.padEnd(48)} ${value}`);
@@ -30,7 +35,10 @@ function row(name: string, value: string) {
 
 async function main() {
   if (process.env.BENCH_ONLY === 'einvoice') return benchEInvoices(EINVOICES, row);
+  if (process.env.BENCH_ONLY === 'import') return benchImport(IMPORT_ROWS, row);
   if (process.env.BENCH_ONLY !== 'digest') await escalationBench();
+  // 7. The CSV import of an accounting export (10,000 invoices by default), interrupted and resumed.
+  if (IMPORT_ROWS > 0 && process.env.BENCH_ONLY !== 'digest') await benchImport(IMPORT_ROWS, row);
   // 6. The accountants' digest at scale.
   if (DIGEST_DOSSIERS > 0) await benchDigest(DIGEST_DOSSIERS, row);
   // 7. E-invoice import (scripts/bench-einvoice.ts).

@@ -81,6 +81,13 @@ export interface Dossier {
    * only by the log with a conditional update, never by the dossier's own writes.
    */
   evidenceHead?: ChainHead;
+  /**
+   * Set while the dossier's first execution waits in the bulk-intake queue (POST /invoices/batch):
+   * the dossier is stored, its workflow not yet started. The starter (lambdas/start-workflows.ts)
+   * starts it and removes the marker; a dossier that keeps it is visible (GET /invoices/{id}) and
+   * re-queued when its invoice is sent again.
+   */
+  pendingStart?: { queuedAt: string };
 }
 
 export interface Dispute {
@@ -269,6 +276,14 @@ export function workflowInput(d: Dossier): { dossierId: string; next: NextAction
   return { dossierId: d.id, next: d.nextAction };
 }
 
+/**
+ * Whether the dossier still needs its first execution started: it runs, is on generation 1 and
+ * has sent nothing yet (a later generation was started by the change that created it).
+ */
+export function needsFirstStart(d: Dossier): boolean {
+  return workflowInput(d) !== null && d.execution?.generation === 1 && d.stage === null;
+}
+
 /** Same invoice after parsing ("1250.0" = "1250.00"); used to make intake idempotent. */
 export function sameSubmission(a: { invoice: Invoice; debtor: Debtor }, b: { invoice: Invoice; debtor: Debtor }): boolean {
   return canonical({ invoice: a.invoice, debtor: a.debtor }) === canonical({ invoice: b.invoice, debtor: b.debtor });
@@ -446,6 +461,8 @@ export interface DossierView {
   /** Head of the evidence log as last recorded on the dossier (GET .../evidence has the records). */
   evidenceHead: ChainHead | null;
   events: DossierEvent[];
+  /** Present only while the workflow waits to be started by the bulk-intake queue. */
+  pendingStart?: { queuedAt: string };
 }
 
 /** The dossier as the HTTP contract shows it, as of `now` (instalment statuses depend on it). */
@@ -476,5 +493,6 @@ export function dossierView(d: Dossier, now: Date): DossierView {
     },
     evidenceHead: d.evidenceHead ?? null,
     events: d.events,
+    ...(d.pendingStart ? { pendingStart: d.pendingStart } : {}),
   };
 }

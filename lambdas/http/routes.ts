@@ -15,6 +15,7 @@
 export type HandlerName =
   | 'create-invoice'
   | 'import-invoice'
+  | 'create-invoice-batch'
   | 'get-invoice'
   | 'list-invoices'
   | 'record-payment'
@@ -42,6 +43,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/invoices', handler: 'create-invoice', access: 'write' },
   // One e-invoice file (Factur-X PDF, UBL or CII XML) as the body: a binary media type (below).
   { method: 'POST', path: '/invoices/import', handler: 'import-invoice', access: 'write' },
+  // Up to 500 invoices at once (207, one result per item); their workflows start through a paced queue.
+  { method: 'POST', path: '/invoices/batch', handler: 'create-invoice-batch', access: 'write' },
   { method: 'GET', path: '/invoices', handler: 'list-invoices', access: 'read' },
   { method: 'GET', path: '/invoices/{id}', handler: 'get-invoice', access: 'read' },
   { method: 'POST', path: '/invoices/{id}/payments', handler: 'record-payment', access: 'write' },

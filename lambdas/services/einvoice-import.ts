@@ -21,8 +21,10 @@ export async function importEInvoice(creditorId: string, file: Uint8Array, conte
   }
   const submission = submissionFromEInvoice(read, creditor, opts);
   return intakeInvoice(creditorId, { invoice: submission.invoice, debtor: submission.debtor }, file, {
-    contentType: read.contentType,
-    extension: read.contentType === 'application/pdf' ? 'pdf' : 'xml',
-    einvoiceFormat: read.format,
+    receivedAs: {
+      contentType: read.contentType,
+      extension: read.contentType === 'application/pdf' ? 'pdf' : 'xml',
+      einvoiceFormat: read.format,
+    },
   });
 }

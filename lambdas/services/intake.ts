@@ -15,10 +15,26 @@ import { startExecution } from '../adapters/workflow';
 import { ensureTasks } from './tasks';
 import { indexDebtorDossier } from '../adapters/debtor-index';
 import { debtorKey } from '../domain/debtor-key';
+import { startPendingWorkflow } from './workflow-start';
 
 export interface IntakeResult {
   created: boolean;
   view: DossierView;
+  /** The dossier's first execution waits in the bulk-intake queue (only with `start: 'queued'`). */
+  pendingStart: boolean;
+}
+
+export interface IntakeOptions {
+  /**
+   * `now` (POST /invoices): the execution is started before answering. `queued` (POST
+   * /invoices/batch): the dossier is stored with a `pendingStart` marker and the caller queues its
+   * start (services/bulk-intake.ts), so a large batch never bursts StartExecution.
+   */
+  start?: 'now' | 'queued';
+  /** The creditor's policy, when the caller already resolved it (once per batch). */
+  policyName?: string;
+  /** How the received bytes are kept (default: a JSON request body). */
+  receivedAs?: ReceivedAs;
 }
 
 /** How the received bytes are kept: a JSON request body by default; an e-invoice file as what it is. */
@@ -33,15 +49,23 @@ export interface ReceivedAs {
 const JSON_BODY: ReceivedAs = { contentType: 'application/json', extension: 'json' };
 
 /**
- * `received` is the request body exactly as the creditor sent it (the JSON body, or the e-invoice
- * file of POST /invoices/import): the evidence log's first record points at it, so what the claim
- * rests on is kept byte for byte, not as Amiable parsed it.
+/**
+ * `received` is the request body exactly as the creditor sent it (the JSON body, the e-invoice file
+ * of POST /invoices/import, or for a batch item that item's JSON alone): the evidence log's first
+ * record points at it, so what the claim rests on is kept byte for byte, not as Amiable parsed it.
  */
-export async function intakeInvoice(creditorId: string, submission: { invoice: Invoice; debtor: Debtor }, received: Uint8Array, as: ReceivedAs = JSON_BODY): Promise<IntakeResult> {
+export async function intakeInvoice(
+  creditorId: string,
+  submission: { invoice: Invoice; debtor: Debtor },
+  received: Uint8Array,
+  options: IntakeOptions = {},
+): Promise<IntakeResult> {
+  const queued = options.start === 'queued';
+  const as = options.receivedAs ?? JSON_BODY;
   const id = dossierIdFor(creditorId, submission.invoice.invoiceNumber);
   const existing = await getDossier(id);
-  if (existing) return replay(existing, submission);
-  const policyName = await policyNameOf(creditorId);
+  if (existing) return replay(existing, submission, queued);
+  const policyName = options.policyName ?? (await policyNameOf(creditorId));
   const formalNoticeChannel = (await getCreditor(creditorId))?.formalNoticeChannel;
   const now = clock().now();
   // Keyed by content: a concurrent identical request stores the same bytes under the same key.
@@ -56,17 +80,18 @@ export async function intakeInvoice(creditorId: string, submission: { invoice: I
     formalNoticeChannel,
     received: as.einvoiceFormat ? { ...evidenceRef(stored), contentType: as.contentType, einvoiceFormat: as.einvoiceFormat } : evidenceRef(stored),
   });
+  if (queued && workflowInput(dossier)) dossier.pendingStart = { queuedAt: now.toISOString() };
   if (!(await createDossier(dossier))) {
     // Lost a race with an identical (or conflicting) submission: answer as a replay.
-    return replay((await getDossier(id))!, submission);
+    return replay((await getDossier(id))!, submission, queued);
   }
   await ensureTasks(dossier);
   await indexDebtorDossier(creditorId, debtorKey(dossier.debtor), dossier.id);
-  await ensureWorkflow(dossier);
-  return { created: true, view: dossierView(dossier, clock().now()) };
+  if (!dossier.pendingStart) await ensureWorkflow(dossier);
+  return { created: true, view: dossierView(dossier, clock().now()), pendingStart: Boolean(dossier.pendingStart) };
 }
 
-async function replay(existing: Dossier, submission: { invoice: Invoice; debtor: Debtor }): Promise<IntakeResult> {
+async function replay(existing: Dossier, submission: { invoice: Invoice; debtor: Debtor }, queued = false): Promise<IntakeResult> {
   if (!sameSubmission(existing, submission)) {
     throw conflict(`Invoice ${submission.invoice.invoiceNumber} already exists with different content.`, [
       { path: 'invoiceNumber', message: 'already used by another invoice of this creditor' },
@@ -75,8 +100,16 @@ async function replay(existing: Dossier, submission: { invoice: Invoice; debtor:
   // A retried request after a crash between the put and the tasks or the start: both are idempotent.
   await ensureTasks(existing);
   await indexDebtorDossier(existing.creditorId, debtorKey(existing.debtor), existing.id);
+  // Queued intake: a dossier still waiting for its start is queued again by the caller; one
+  // already started is left alone (its start is not repeated through the queue).
+  if (queued) return { created: false, view: dossierView(existing, clock().now()), pendingStart: Boolean(existing.pendingStart) };
+  // A single POST of an invoice still queued starts it at once (and clears the marker).
+  if (existing.pendingStart) {
+    const started = await startPendingWorkflow(existing.id);
+    return { created: false, view: dossierView(started.dossier ?? existing, clock().now()), pendingStart: false };
+  }
   if (existing.execution?.generation === 1 && existing.stage === null) await ensureWorkflow(existing);
-  return { created: false, view: dossierView(existing, clock().now()) };
+  return { created: false, view: dossierView(existing, clock().now()), pendingStart: false };
 }
 
 async function ensureWorkflow(d: Dossier): Promise<void> {
@@ -89,7 +122,7 @@ async function ensureWorkflow(d: Dossier): Promise<void> {
  * does not move running dossiers). No profile or no policyName: the default policy. A name that
  * is not a built-in policy refuses the invoice rather than silently escalating on other terms.
  */
-async function policyNameOf(creditorId: string): Promise<string> {
+export async function policyNameOf(creditorId: string): Promise<string> {
   const name = (await getCreditor(creditorId))?.policyName ?? DEFAULT_POLICY.name;
   if (!isBuiltinPolicyName(name)) {
     throw new DomainError(

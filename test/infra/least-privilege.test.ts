@@ -45,6 +45,16 @@ const EXPECTED: Record<string, string[]> = {
   'create-invoice': [...writes(), ...on('state-machine', 'states:StartExecution')],
   // POST /invoices/import: the same intake (the e-invoice file kept as evidence); the profile read is a GetItem.
   'import-invoice': [...writes(), ...on('state-machine', 'states:StartExecution')],
+  // POST /invoices/batch: the same writes as create-invoice, but no StartExecution: the starts are
+  // queued (lib/bulk-intake.ts), SendMessage on the bulk-start queue only.
+  'create-invoice-batch': [...writes(), ...on('queue', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage')],
+  // The bulk-start queue's consumer: reads a dossier, starts its first execution, clears its
+  // pendingStart marker (UpdateItem); consumes the queue (its event source mapping).
+  'start-workflows': [
+    ...on('table', 'dynamodb:GetItem', 'dynamodb:UpdateItem'),
+    ...on('state-machine', 'states:StartExecution'),
+    ...on('queue', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'),
+  ],
   'record-payment': [...writes(), ...sends(DOMAIN), ...on('executions', 'states:StopExecution')],
   'dossier-actions': [
     ...writes('dynamodb:DeleteItem'),

@@ -25,6 +25,7 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   'POST /invoices': invoice({ invoiceNumber: 'ROLE-NEW', issueDate: '2026-05-01', dueDate: '2026-06-30' }),
   // An e-invoice of the seller SIREN both test creditors share (no IBAN: their profiles' differ).
   'POST /invoices/import': Buffer.from(ciiXml(sampleEInvoice({ invoiceNumber: 'ROLE-IMPORT', issueDate: '2026-05-01', dueDate: '2026-06-30', deliveryDate: null, paymentMeansCode: null, iban: null }))),
+  'POST /invoices/batch': { invoices: [invoice({ invoiceNumber: 'ROLE-BATCH', issueDate: '2026-05-01', dueDate: '2026-06-30' })] },
   'POST /invoices/{id}/payments': { amount: '1.00', paidOn: TODAY, reference: 'ROLE-PAY' },
   'POST /invoices/{id}/cancel': { reason: 'role test' },
   'POST /invoices/{id}/disputes': { reason: 'role test' },
@@ -331,8 +332,10 @@ describe('admin API, key roles and isolation (local mode)', () => {
           expect(JSON.stringify(res.body), what).not.toContain(ctx.taskA);
         } else if (who === 'operator') {
           // A creation route creates in the caller's own space: same invoice number, another dossier.
-          const res = await call(r.method, pathFor(r, {}), label(r) === 'POST /invoices' ? invoice({ invoiceNumber: 'ROLE-A-1', issueDate: '2026-05-01', dueDate: '2026-06-30' }) : bodyFor(r));
-          expect([200, 201], what).toContain(res.status);
+          const sameNumber = invoice({ invoiceNumber: 'ROLE-A-1', issueDate: '2026-05-01', dueDate: '2026-06-30' });
+          const body = label(r) === 'POST /invoices' ? sameNumber : label(r) === 'POST /invoices/batch' ? { invoices: [sameNumber] } : bodyFor(r);
+          const res = await call(r.method, pathFor(r, {}), body);
+          expect([200, 201, 207], what).toContain(res.status);
           expect(JSON.stringify(res.body), what).not.toContain(ctx.idA);
         }
       }
