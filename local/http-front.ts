@@ -42,14 +42,16 @@ function readBody(req: http.IncomingMessage): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    // An oversized body is read to its end and dropped, then answered 413: destroying the request
+    // mid-upload would reset the connection, and the client would never see the error.
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
-        reject(new DomainError(400, 'payload_too_large', 'Request body exceeds 1 MiB.'));
-        req.destroy();
-      } else chunks.push(c);
+      if (size <= MAX_BODY) chunks.push(c);
     });
-    req.on('end', () => resolve(chunks.length ? Buffer.concat(chunks).toString('utf8') : null));
+    req.on('end', () => {
+      if (size > MAX_BODY) return reject(new DomainError(400, 'payload_too_large', 'Request body exceeds 1 MiB.'));
+      resolve(chunks.length ? Buffer.concat(chunks).toString('utf8') : null);
+    });
     req.on('error', reject);
   });
 }

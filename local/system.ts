@@ -60,6 +60,11 @@ export interface LocalSystem {
   synthesized: SynthesizedSystem;
   /** What was put on the default EventBridge bus (GET /_local/events). */
   events(): BusEventRecord[];
+  /**
+   * How many writes have changed an item of the table so far (the local stream's records), or
+   * null when the table has no stream consumer (accountantMail: false).
+   */
+  tableChanges(): number | null;
   stop(): Promise<void>;
 }
 
@@ -78,6 +83,7 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
     const consumers = opts.accountantMail === false ? [] : streamConsumers(synthesized.template, synthesized.functions);
     const activities: ClockActivity[] = [];
     let settleStream: (() => Promise<void>) | undefined;
+    let tableChanges = (): number | null => null;
     if (consumers.length > 0) {
       const stream = await startLocalStream({
         upstream: emulators.dynamodbUrl,
@@ -93,6 +99,7 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
       resetClients();
       activities.push({ nextWakeAt: () => null, wakeDue: async () => undefined, idle: () => stream.idle(), get busy() { return stream.busy; } });
       settleStream = () => stream.idle();
+      tableChanges = () => stream.changes;
     }
     await createResources(synthesized, dataDir);
 
@@ -148,6 +155,7 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
       engine,
       synthesized,
       events: () => bus.events(),
+      tableChanges,
       async stop() {
         // Finish in-flight work first: a clean stop leaves every dossier parked where it stood.
         await front.close();
