@@ -155,7 +155,7 @@ function removeAt(v: unknown, path: (string | number)[]): unknown {
 }
 
 /** The request body as sent: JSON text (a hostile mutation of the sample), or bytes that are not JSON. */
-export function hostileBody(sample: unknown): fc.Arbitrary<string | undefined> {
+export function hostileBody(sample: unknown): fc.Arbitrary<Body> {
   const paths = pathsOf(sample);
   const objectPaths = paths.filter((p) => {
     const t = p.reduce<unknown>((o, k) => (o as any)?.[k], sample);
