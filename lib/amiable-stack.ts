@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { HandlerName } from './api-routes';
+import { EventsOut } from './events-out';
 import { AccountantMail } from './accountant-mail';
 import { AuditorAccess } from './auditor-access';
 import { DeliveryEvents } from './delivery-events';
@@ -49,6 +50,7 @@ export class AmiableStack extends Stack {
   readonly api: IntakeApi;
   readonly deliveryEvents: DeliveryEvents;
   readonly accountants: AccountantMail;
+  readonly eventsOut: EventsOut;
 
   constructor(scope: Construct, id: string, props: AmiableStackProps) {
     super(scope, id, props);
@@ -121,6 +123,9 @@ export class AmiableStack extends Stack {
 
     // The accountants' morning digest (scheduled) and immediate alerts (the table's stream).
     this.accountants = new AccountantMail(this, 'Accountants', { dossiers: this.dossiers, vault: this.evidence, mailer: this.mailer, environment: baseEnv });
+
+    // Events out: every dossier state change on the default bus and to the creditors' webhooks.
+    this.eventsOut = new EventsOut(this, 'EventsOut', { dossiers: this.dossiers, defaultBus: this.mailer.defaultBus, environment: baseEnv });
 
     this.api = new IntakeApi(this, 'Intake', {
       environment: { ...baseEnv, STATE_MACHINE_ARN: stateMachineArn },
@@ -201,6 +206,10 @@ export class AmiableStack extends Stack {
         this.mailer.grantSend(fn);
         this.grantPublish(fn);
         this.grantStop(fn);
+        return;
+      case 'webhooks':
+        // Registrations (Query, PutItem, GetItem; deletion marks them: UpdateItem) and delivery logs (Query).
+        this.dossiers.grant(fn, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query']);
         return;
       default:
         return unknownHandler(handler);

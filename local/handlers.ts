@@ -22,6 +22,9 @@ const MODULES: Record<string, () => Promise<{ handler: AnyHandler }>> = {
   'delivery-events': () => import('../lambdas/delivery-events'),
   digest: () => import('../lambdas/digest'),
   'accountant-alerts': () => import('../lambdas/accountant-alerts'),
+  webhooks: () => import('../lambdas/webhooks'),
+  'events-out': () => import('../lambdas/events-out'),
+  'webhook-delivery': () => import('../lambdas/webhook-delivery'),
 };
 
 const cache = new Map<string, AnyHandler>();
