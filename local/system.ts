@@ -25,6 +25,7 @@ import { startSfnEndpoint } from './sfn/sfn-http';
 import { SimulatedClock } from './sim-clock';
 import { LOCAL_ACCOUNT, LOCAL_REGION, synthesize, SynthesizedSystem } from './template';
 import { BusEventRecord, startLocalEventBus } from './eventbridge';
+import { sqsOf, startLocalSqs } from './sqs';
 import { GetItemCommandInput } from '@aws-sdk/client-dynamodb';
 
 export interface LocalOptions {
@@ -80,7 +81,9 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
     configureEnvironment(emulators, synthesized);
     // The table's stream (dynalite has none): a layer in front of it feeds the template's consumers.
     const invoke = async (handler: string, event: unknown) => (await loadHandler(handler))(event, lambdaContext(handler));
-    const consumers = opts.accountantMail === false ? [] : streamConsumers(synthesized.template, synthesized.functions);
+    // Events out (lib/events-out.ts) reads the stream too, always; the accountants' consumers only with accountantMail.
+    const ACCOUNTANTS = new Set(['digest', 'accountant-alerts']);
+    const consumers = streamConsumers(synthesized.template, synthesized.functions).filter((c) => opts.accountantMail !== false || !ACCOUNTANTS.has(c.handler));
     const activities: ClockActivity[] = [];
     let settleStream: (() => Promise<void>) | undefined;
     let tableChanges = (): number | null => null;
@@ -130,6 +133,20 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
     });
     closers.unshift(() => bus.close());
     process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = bus.url;
+    // SQS (the webhook delivery queue and its dead-letter queue), delays in simulated time.
+    const { consumers: sqsConsumers, queues } = sqsOf(synthesized.template, synthesized.functions);
+    const sqs = await startLocalSqs({ consumers: sqsConsumers, queues, invoke, now: () => clock.now(), region: LOCAL_REGION, account: LOCAL_ACCOUNT });
+    closers.unshift(() => sqs.close());
+    process.env.AWS_ENDPOINT_URL_SQS = sqs.url;
+    activities.push(sqs);
+    const settleStreamOnly = settleStream;
+    settleStream = async () => {
+      // A stream record may queue a delivery, whose attempt writes to the table: until both are still.
+      do {
+        await settleStreamOnly?.();
+        await sqs.idle();
+      } while (sqs.busy > 0 || activities.some((a) => a.busy > 0));
+    };
     resetClients();
 
     const { creditorId, apiKey } = await seedCreditor(dataDir, opts);
@@ -191,6 +208,8 @@ function configureEnvironment(emulators: Emulators, s: SynthesizedSystem): void 
     AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
     AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
     AMIABLE_S3_FORCE_PATH_STYLE: '1',
+    // Local receivers (http://127.0.0.1:…) may be registered as webhooks; on AWS only https.
+    AMIABLE_WEBHOOKS_ALLOW_HTTP: '1',
   });
   delete process.env.AWS_PROFILE;
   delete process.env.AWS_SESSION_TOKEN;

@@ -104,12 +104,15 @@ function tokenResolver(resources: Record<string, Json>) {
     'AWS::StepFunctions::StateMachine': (id) => arn('states', `stateMachine:${id}`),
     'AWS::Lambda::Function': (id) => id,
     'AWS::SES::ConfigurationSet': (id) => id,
+    // A queue's Ref is its URL; local/sqs.ts answers for every queue by its name (the last segment).
+    'AWS::SQS::Queue': (id) => `https://sqs.${LOCAL_REGION}.amazonaws.com/${LOCAL_ACCOUNT}/${id}`,
   };
   const arnOf: Record<string, (id: string) => string> = {
     'AWS::DynamoDB::Table': (id) => arn('dynamodb', `table/${id}`),
     'AWS::Lambda::Function': (id) => arn('lambda', `function:${id}`),
     'AWS::S3::Bucket': (id) => `arn:aws:s3:::${id.toLowerCase()}`,
     'AWS::StepFunctions::StateMachine': (id) => arn('states', `stateMachine:${id}`),
+    'AWS::SQS::Queue': (id) => arn('sqs', id),
   };
   const resolve = (v: Json): string => {
     if (typeof v === 'string') return v;
