@@ -39,7 +39,7 @@ export function verifySignature(secret: string, header: string | undefined, body
 
 /**
  * Delay before attempt n+1 (n = attempts made so far, from 1), in seconds: 30 s, 2 min, 8 min,
- * then every 15 min (SQS DelaySeconds is at most 900, AWS limit). 8 attempts over about 56 minutes;
+ * then every 15 min (SQS DelaySeconds is at most 900, AWS limit). 8 attempts over about 70 minutes;
  * after the last, the delivery is failed and its message goes to the dead-letter queue.
  */
 export const RETRY_DELAYS_SECONDS = [30, 120, 480, 900, 900, 900, 900] as const;
