@@ -87,6 +87,7 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
     const activities: ClockActivity[] = [];
     let settleStream: (() => Promise<void>) | undefined;
     let tableChanges = (): number | null => null;
+    let streamBusy = (): number => 0;
     if (consumers.length > 0) {
       const stream = await startLocalStream({
         upstream: emulators.dynamodbUrl,
@@ -103,6 +104,7 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
       activities.push({ nextWakeAt: () => null, wakeDue: async () => undefined, idle: () => stream.idle(), get busy() { return stream.busy; } });
       settleStream = () => stream.idle();
       tableChanges = () => stream.changes;
+      streamBusy = () => stream.busy;
     }
     await createResources(synthesized, dataDir);
 
@@ -145,7 +147,8 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
       do {
         await settleStreamOnly?.();
         await sqs.idle();
-      } while (sqs.busy > 0 || activities.some((a) => a.busy > 0));
+        // Only these two: idle() of a busy one waits on a real promise, so this never spins.
+      } while (sqs.busy > 0 || streamBusy() > 0);
     };
     resetClients();
 
