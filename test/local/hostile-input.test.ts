@@ -14,6 +14,9 @@ import { Body, hostileBody, pathParam } from '../support/hostile';
  * table written (the local stream counts every write that changes an item) and no execution
  * started or stopped. Seeded: the seed is printed; AMIABLE_FUZZ_SEED=<seed> replays a run.
  */
+// Synthesizing the stack for local mode takes over a minute on a loaded 2-core machine.
+vi.setConfig({ hookTimeout: 240_000 });
+
 const CLOCK_START = '2026-06-01T10:00:00Z'; // Monday
 const TODAY = '2026-06-01';
 const RUNS = Number(process.env.AMIABLE_FUZZ_RUNS ?? 10_000);

@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DETAIL_TYPES } from '../../lambdas/domain/dossier-events';
 import { SIGNATURE_HEADER, verifySignature } from '../../lambdas/domain/webhooks';
 import { adminClient, creditorProfile, keyClient } from '../support/admin-client';
@@ -14,6 +14,9 @@ import { invoice, useLocalSystem } from '../support/local-client';
  * detail-type arrives; the bus gets the same events; the delivery log pages with a cursor; a
  * receiver that fails is retried on the documented schedule.
  */
+// Synthesizing the stack for local mode takes over a minute on a loaded 2-core machine.
+vi.setConfig({ hookTimeout: 240_000 });
+
 const CLOCK_START = '2026-04-04T10:00:00Z';
 
 interface Received {
