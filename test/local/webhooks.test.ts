@@ -15,7 +15,7 @@ import { invoice, useLocalSystem } from '../support/local-client';
  * receiver that fails is retried on the documented schedule.
  */
 // Synthesizing the stack for local mode takes over a minute on a loaded 2-core machine.
-vi.setConfig({ hookTimeout: 240_000 });
+vi.setConfig({ hookTimeout: 240_000, testTimeout: 240_000 });
 
 const CLOCK_START = '2026-04-04T10:00:00Z';
 
