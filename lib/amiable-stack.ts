@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { HandlerName } from './api-routes';
+import { EventsOut } from './events-out';
 import { AccountantMail } from './accountant-mail';
 import { AuditorAccess } from './auditor-access';
 import { BulkIntake } from './bulk-intake';
@@ -57,6 +58,7 @@ export class AmiableStack extends Stack {
   readonly executionWatch: ExecutionWatch;
   readonly operations: OperationsAlarms;
   readonly bulk: BulkIntake;
+  readonly eventsOut: EventsOut;
 
   constructor(scope: Construct, id: string, props: AmiableStackProps) {
     super(scope, id, props);
@@ -157,6 +159,8 @@ export class AmiableStack extends Stack {
       stateMachine: this.workflow.stateMachine,
       grantDossierUpdate: (fn) => this.dossiers.grant(fn, ['dynamodb:GetItem', 'dynamodb:UpdateItem']),
     });
+    // Events out: every dossier state change on the default bus and to the creditors' webhooks.
+    this.eventsOut = new EventsOut(this, 'EventsOut', { dossiers: this.dossiers, defaultBus: this.mailer.defaultBus, environment: baseEnv });
 
     this.api = new IntakeApi(this, 'Intake', {
       environment: { ...baseEnv, STATE_MACHINE_ARN: stateMachineArn },
@@ -262,6 +266,10 @@ export class AmiableStack extends Stack {
         this.mailer.grantSend(fn);
         this.grantPublish(fn);
         this.grantStop(fn);
+        return;
+      case 'webhooks':
+        // Registrations (Query, PutItem, GetItem; deletion marks them: UpdateItem) and delivery logs (Query).
+        this.dossiers.grant(fn, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query']);
         return;
       default:
         return unknownHandler(handler);

@@ -116,6 +116,8 @@ export interface LocalStream {
   idle(): Promise<void>;
   /** Records waiting or in processing. */
   readonly busy: number;
+  /** Records emitted so far: every write that changed an item of the table (tests: "did this change anything?"). */
+  readonly changes: number;
   close(): Promise<void>;
 }
 
@@ -129,6 +131,7 @@ export async function startLocalStream(opts: LocalStreamOptions): Promise<LocalS
   const upstream = new URL(opts.upstream);
   const keyLocks = new Map<string, Promise<unknown>>();
   let sequence = 0;
+  let changes = 0;
 
   const queues = opts.consumers.map((c) => ({ consumer: c, records: [] as StreamRecord[], running: null as Promise<void> | null }));
   let pending = 0;
@@ -166,6 +169,7 @@ export async function startLocalStream(opts: LocalStreamOptions): Promise<LocalS
   function emit(key: Item, before: Item | undefined, after: Item | undefined): void {
     if (JSON.stringify(before ?? null) === JSON.stringify(after ?? null)) return;
     const seq = ++sequence;
+    changes++;
     const record: StreamRecord = {
       eventID: `local-${seq}`,
       eventName: !before ? 'INSERT' : !after ? 'REMOVE' : 'MODIFY',
@@ -275,6 +279,9 @@ export async function startLocalStream(opts: LocalStreamOptions): Promise<LocalS
     idle: () => (pending === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve))),
     get busy() {
       return pending;
+    },
+    get changes() {
+      return changes;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -26,6 +26,9 @@ const MODULES: Record<string, () => Promise<{ handler: AnyHandler }>> = {
   digest: () => import('../lambdas/digest'),
   'accountant-alerts': () => import('../lambdas/accountant-alerts'),
   'execution-status': () => import('../lambdas/execution-status'),
+  webhooks: () => import('../lambdas/webhooks'),
+  'events-out': () => import('../lambdas/events-out'),
+  'webhook-delivery': () => import('../lambdas/webhook-delivery'),
 };
 
 const cache = new Map<string, AnyHandler>();

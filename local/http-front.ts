@@ -48,14 +48,16 @@ function readBody(req: http.IncomingMessage, max = MAX_BODY): Promise<Buffer | n
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    // An oversized body is read to its end and dropped, then answered 413: destroying the request
+    // mid-upload would reset the connection, and the client would never see the error.
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > max) {
-        reject(new DomainError(400, 'payload_too_large', max === MAX_BODY ? 'Request body exceeds 1 MiB.' : `Request body exceeds ${max} bytes.`));
-        req.destroy();
-      } else chunks.push(c);
+      if (size <= max) chunks.push(c);
     });
-    req.on('end', () => resolve(chunks.length ? Buffer.concat(chunks) : null));
+    req.on('end', () => {
+      if (size > max) return reject(new DomainError(413, 'payload_too_large', max === MAX_BODY ? 'Request body exceeds 1 MiB.' : `Request body exceeds ${max} bytes.`));
+      resolve(chunks.length ? Buffer.concat(chunks) : null);
+    });
     req.on('error', reject);
   });
 }

@@ -1,15 +1,17 @@
 /**
  * SQS for local mode: a loopback endpoint speaking the AWS JSON 1.0 protocol of SendMessage and
- * SendMessageBatch (what lambdas/adapters/bulk-queue.ts sends, through AWS_ENDPOINT_URL_SQS), and
- * the template's SQS event source mappings run in-process with the same handler modules: batch
- * size, maximum concurrency, ReportBatchItemFailures, and the queue's redrive policy
- * (maxReceiveCount, then its dead-letter queue), as lambdas/start-workflows.ts sees on AWS.
+ * SendMessageBatch (what lambdas/adapters/bulk-queue.ts and lambdas/adapters/queue.ts send, through
+ * AWS_ENDPOINT_URL_SQS), and the template's SQS event source mappings run in-process with the same
+ * handler modules: batch size, maximum concurrency, ReportBatchItemFailures, and the queue's redrive
+ * policy (maxReceiveCount, then its dead-letter queue), as lambdas/start-workflows.ts and
+ * lambdas/webhook-delivery.ts see on AWS. A message's DelaySeconds runs in *simulated* time: the
+ * queues are a ClockActivity, so `{"advance":"PT1H"}` runs an hour of webhook retries.
  *
  * Differences from AWS, on purpose:
  * - A failed message comes back after a short real-time backoff (100 ms x receives), not after the
  *   queue's visibility timeout (6 min): local mode would otherwise sit idle.
- * - `idle()` resolves once every queue with a consumer is empty, so the clock (like the table's
- *   stream) can wait for the starts before moving simulated time.
+ * - `idle()` resolves once no consumed queue holds a message that is due (delayed ones wait for
+ *   the clock), so the clock (like the table's stream) can wait for the starts before moving time.
  * - With a data dir, messages are kept in <data dir>/sqs.jsonl (an append-only log of puts and
  *   deletes), so a restart delivers what was still queued; the dead-letter queue too.
  */
@@ -17,6 +19,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
+import type { ClockActivity } from './clock-controller';
 
 type Json = any;
 
@@ -74,9 +77,11 @@ interface Message {
   receives: number;
   /** Real epoch ms before which it is not delivered again. */
   visibleAt: number;
+  /** Simulated epoch ms before which it is not delivered (SendMessage's DelaySeconds). */
+  delayedUntil?: number;
 }
 
-export interface LocalQueues {
+export interface LocalQueues extends ClockActivity {
   url: string;
   /** Resolves once every queue with a consumer is empty (nothing queued or in flight). */
   idle(): Promise<void>;
@@ -91,7 +96,10 @@ export async function startLocalQueues(opts: {
   region: string;
   invoke: (handler: string, event: Json) => Promise<unknown>;
   file?: string;
+  /** The simulated clock, for DelaySeconds (default: real time). */
+  now?: () => Date;
 }): Promise<LocalQueues> {
+  const simNow = () => (opts.now ? opts.now().getTime() : Date.now());
   const defs = new Map(opts.queues.map((q) => [q.id, q]));
   const stored = new Map<string, Message>();
   if (opts.file && fs.existsSync(opts.file)) {
@@ -113,7 +121,8 @@ export async function startLocalQueues(opts: {
   let timer: NodeJS.Timeout | undefined;
 
   const consumed = (m: Message) => defs.get(m.queueId)?.consumer !== undefined;
-  const busyCount = () => [...stored.values()].filter(consumed).length;
+  const delayed = (m: Message) => m.delayedUntil !== undefined && m.delayedUntil > simNow() && m.visibleAt !== Infinity;
+  const busyCount = () => [...stored.values()].filter((m) => consumed(m) && !delayed(m)).length;
   const wakeWaiters = () => {
     if (busyCount() > 0) return;
     const w = waiters;
@@ -121,8 +130,16 @@ export async function startLocalQueues(opts: {
     w.forEach((f) => f());
   };
 
-  const put = (queueId: string, body: string, receives = 0): Message => {
-    const m: Message = { id: randomUUID(), queueId, body, sentAt: Date.now(), receives, visibleAt: 0 };
+  const put = (queueId: string, body: string, receives = 0, delaySeconds = 0): Message => {
+    const m: Message = {
+      id: randomUUID(),
+      queueId,
+      body,
+      sentAt: Date.now(),
+      receives,
+      visibleAt: 0,
+      ...(delaySeconds > 0 ? { delayedUntil: simNow() + delaySeconds * 1000 } : {}),
+    };
     stored.set(m.id, m);
     log({ put: m });
     return m;
@@ -142,7 +159,7 @@ export async function startLocalQueues(opts: {
       while ((inFlight.get(q.id) ?? 0) < c.maxConcurrency) {
         const ready: Message[] = [];
         for (const m of stored.values()) {
-          if (m.queueId !== q.id || m.visibleAt === Infinity) continue;
+          if (m.queueId !== q.id || m.visibleAt === Infinity || delayed(m)) continue;
           if (m.visibleAt > now) {
             nextVisible = Math.min(nextVisible, m.visibleAt);
             continue;
@@ -216,7 +233,11 @@ export async function startLocalQueues(opts: {
         const queueId = String(body.QueueUrl ?? '').split('/').pop() ?? '';
         if (!defs.has(queueId)) return fail('QueueDoesNotExist', `no local queue for ${body.QueueUrl}`);
         if (target === 'AmazonSQS.SendMessage') {
-          const m = put(queueId, String(body.MessageBody));
+          const delay = Number(body.DelaySeconds ?? 0);
+          if (typeof body.MessageBody !== 'string' || !Number.isInteger(delay) || delay < 0 || delay > 900) {
+            return fail('InvalidParameterValue', 'MessageBody is required; DelaySeconds 0-900');
+          }
+          const m = put(queueId, body.MessageBody, 0, delay);
           setImmediate(pump);
           return reply(200, { MessageId: m.id, MD5OfMessageBody: md5(m.body) });
         }
@@ -247,6 +268,15 @@ export async function startLocalQueues(opts: {
       return busyCount();
     },
     messages: (queueId) => [...stored.values()].filter((m) => m.queueId === queueId).map((m) => ({ id: m.id, body: m.body, receives: m.receives })),
+    nextWakeAt() {
+      let next: number | null = null;
+      for (const m of stored.values()) if (consumed(m) && delayed(m) && (next === null || m.delayedUntil! < next)) next = m.delayedUntil!;
+      return next === null ? null : new Date(next).toISOString();
+    },
+    async wakeDue() {
+      pump();
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    },
     async close() {
       closed = true;
       if (timer) clearTimeout(timer);

@@ -70,8 +70,13 @@ export interface LocalSystem {
    * as the definition says) until the returned function is called.
    */
   failTasks(states: string[], error: { name: string; message: string }): () => void;
-  /** The template's SQS queues, run in-process (bulk intake's start queue and its dead-letter queue). */
+  /** The template's SQS queues, run in-process (bulk starts, webhook deliveries, their dead-letter queues). */
   queues: LocalQueues;
+  /**
+   * How many writes have changed an item of the table so far (the local stream's records), or
+   * null when the table has no stream consumer (accountantMail: false).
+   */
+  tableChanges(): number | null;
   stop(): Promise<void>;
 }
 
@@ -87,9 +92,13 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
     configureEnvironment(emulators, synthesized);
     // The table's stream (dynalite has none): a layer in front of it feeds the template's consumers.
     const invoke = async (handler: string, event: unknown) => (await loadHandler(handler))(event, lambdaContext(handler));
-    const consumers = opts.accountantMail === false ? [] : streamConsumers(synthesized.template, synthesized.functions);
+    // Events out (lib/events-out.ts) reads the stream too, always; the accountants' consumers only with accountantMail.
+    const ACCOUNTANTS = new Set(['digest', 'accountant-alerts']);
+    const consumers = streamConsumers(synthesized.template, synthesized.functions).filter((c) => opts.accountantMail !== false || !ACCOUNTANTS.has(c.handler));
     const activities: ClockActivity[] = [];
     let settleStream: (() => Promise<void>) | undefined;
+    let tableChanges = (): number | null => null;
+    let streamBusy = (): number => 0;
     if (consumers.length > 0) {
       const stream = await startLocalStream({
         upstream: emulators.dynamodbUrl,
@@ -105,6 +114,8 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
       resetClients();
       activities.push({ nextWakeAt: () => null, wakeDue: async () => undefined, idle: () => stream.idle(), get busy() { return stream.busy; } });
       settleStream = () => stream.idle();
+      tableChanges = () => stream.changes;
+      streamBusy = () => stream.busy;
     }
     await createResources(synthesized, dataDir);
 
@@ -148,17 +159,28 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
     closers.unshift(() => bus.close());
     process.env.AWS_ENDPOINT_URL_EVENTBRIDGE = bus.url;
     resetClients();
-    // SQS (bulk intake's start queue): the template's queues and their Lambda consumers, in-process.
+    // SQS: the template's queues (bulk intake's start queue, webhook deliveries, their dead-letter
+    // queues) and their Lambda consumers, in-process; DelaySeconds in simulated time.
     const queues = await startLocalQueues({
       queues: queuesOf(synthesized.template, synthesized.functions, (id) => `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${id}`),
       region: LOCAL_REGION,
       invoke,
       file: dataDir ? path.join(dataDir, 'sqs.jsonl') : undefined,
+      now: () => clock.now(),
     });
     closers.unshift(() => queues.close());
     process.env.AWS_ENDPOINT_URL_SQS = queues.url;
     resetQueueClient();
-    activities.push({ nextWakeAt: () => null, wakeDue: async () => undefined, idle: () => queues.idle(), get busy() { return queues.busy; } });
+    activities.push(queues);
+    const settleStreamOnly = settleStream;
+    settleStream = async () => {
+      // A stream record may queue a delivery, whose attempt writes to the table: until both are still.
+      do {
+        await settleStreamOnly?.();
+        await queues.idle();
+        // Only these two: idle() of a busy one waits on a real promise, so this never spins.
+      } while (queues.busy > 0 || streamBusy() > 0);
+    };
 
     const { creditorId, apiKey } = await seedCreditor(dataDir, opts);
     const adminKey = savedKey(dataDir, 'admin-key', opts.adminKey, 'ama_');
@@ -192,6 +214,7 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
         return () => states.forEach((s) => faults.delete(s));
       },
       queues,
+      tableChanges,
       async stop() {
         // Finish in-flight work first: a clean stop leaves every dossier parked where it stood.
         await front.close();
@@ -230,6 +253,8 @@ function configureEnvironment(emulators: Emulators, s: SynthesizedSystem): void 
     AMIABLE_S3_FORCE_PATH_STYLE: '1',
     // Registered e-mail (LRE) through the local stand-in provider (lambdas/services/registered-email.ts).
     AMIABLE_LRE_PROVIDER: 'local',
+    // Local receivers (http://127.0.0.1:…) may be registered as webhooks; on AWS only https.
+    AMIABLE_WEBHOOKS_ALLOW_HTTP: '1',
   });
   delete process.env.AWS_PROFILE;
   delete process.env.AWS_SESSION_TOKEN;

@@ -59,22 +59,14 @@ export class EventNotPublished extends Error {
   }
 }
 
-/** Puts one event on the default bus; returns its EventBridge id, or throws EventNotPublished. */
-export async function putEvent(event: BusEvent): Promise<string> {
-  const url = endpoint();
-  const body = JSON.stringify({
-    Entries: [
-      {
-        EventBusName: 'default',
-        Source: EVENT_SOURCE,
-        DetailType: event.detailType,
-        Detail: JSON.stringify(event.detail),
-        ...(event.time ? { Time: Math.floor(event.time.getTime() / 1000) } : {}),
-      },
-    ],
-  });
+/**
+ * One AWS JSON-protocol call, signed with SigV4 (the function's credentials): PutEvents here,
+ * SQS SendMessage in queue.ts. The endpoint is the service's standard AWS_ENDPOINT_URL_<SERVICE>.
+ */
+export async function awsJsonCall(opts: { service: string; endpoint: URL; target: string; jsonVersion: '1.0' | '1.1'; body: string }): Promise<{ status: number; text: string }> {
+  const url = opts.endpoint;
   credentials ??= defaultProvider();
-  const signer = new SignatureV4({ credentials, region: region(), service: 'events', sha256: Sha256 as never });
+  const signer = new SignatureV4({ credentials, region: region(), service: opts.service, sha256: Sha256 as never });
   const signed = await signer.sign({
     method: 'POST',
     protocol: url.protocol,
@@ -84,18 +76,52 @@ export async function putEvent(event: BusEvent): Promise<string> {
     query: {},
     headers: {
       host: url.host,
-      'content-type': 'application/x-amz-json-1.1',
-      'x-amz-target': 'AWSEvents.PutEvents',
+      'content-type': `application/x-amz-json-${opts.jsonVersion}`,
+      'x-amz-target': opts.target,
     },
-    body,
+    body: opts.body,
   });
-  const res = await fetch(url, { method: 'POST', headers: signed.headers as Record<string, string>, body });
-  const text = await res.text();
-  if (!res.ok) throw new EventNotPublished(`PutEvents answered ${res.status}: ${text.slice(0, 300)}`);
-  const out = JSON.parse(text) as { FailedEntryCount?: number; Entries?: { EventId?: string; ErrorCode?: string; ErrorMessage?: string }[] };
-  const entry = out.Entries?.[0];
-  if (out.FailedEntryCount || !entry?.EventId) {
-    throw new EventNotPublished(`PutEvents refused the event: ${entry?.ErrorCode ?? 'unknown'} ${entry?.ErrorMessage ?? ''}`.trim());
+  const res = await fetch(url, { method: 'POST', headers: signed.headers as Record<string, string>, body: opts.body });
+  return { status: res.status, text: await res.text() };
+}
+
+export function awsRegion(): string {
+  return region();
+}
+
+/** Puts one event on the default bus; returns its EventBridge id, or throws EventNotPublished. */
+export async function putEvent(event: BusEvent): Promise<string> {
+  return (await putEvents([event]))[0];
+}
+
+/** PutEvents takes at most 10 entries per call (AWS limit). */
+export const PUT_EVENTS_MAX_ENTRIES = 10;
+
+/**
+ * Puts events on the default bus, up to 10 per call; returns their EventBridge ids in order, or
+ * throws EventNotPublished if any entry was refused (the caller retries the lot: at least once).
+ */
+export async function putEvents(events: readonly BusEvent[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < events.length; i += PUT_EVENTS_MAX_ENTRIES) {
+    const chunk = events.slice(i, i + PUT_EVENTS_MAX_ENTRIES);
+    const body = JSON.stringify({
+      Entries: chunk.map((event) => ({
+        EventBusName: 'default',
+        Source: EVENT_SOURCE,
+        DetailType: event.detailType,
+        Detail: JSON.stringify(event.detail),
+        ...(event.time ? { Time: Math.floor(event.time.getTime() / 1000) } : {}),
+      })),
+    });
+    const res = await awsJsonCall({ service: 'events', endpoint: endpoint(), target: 'AWSEvents.PutEvents', jsonVersion: '1.1', body });
+    if (res.status < 200 || res.status >= 300) throw new EventNotPublished(`PutEvents answered ${res.status}: ${res.text.slice(0, 300)}`);
+    const out = JSON.parse(res.text) as { FailedEntryCount?: number; Entries?: { EventId?: string; ErrorCode?: string; ErrorMessage?: string }[] };
+    const failed = (out.Entries ?? []).find((e) => !e.EventId);
+    if (out.FailedEntryCount || (out.Entries ?? []).length !== chunk.length || failed) {
+      throw new EventNotPublished(`PutEvents refused an event: ${failed?.ErrorCode ?? 'unknown'} ${failed?.ErrorMessage ?? ''}`.trim());
+    }
+    ids.push(...out.Entries!.map((e) => e.EventId!));
   }
-  return entry.EventId;
+  return ids;
 }

@@ -24,6 +24,7 @@ export type HandlerName =
   | 'evidence'
   | 'reports'
   | 'litigation'
+  | 'webhooks'
   | 'admin';
 
 export type RouteAccess = 'read' | 'write';
@@ -69,6 +70,11 @@ export const API_ROUTES: readonly ApiRoute[] = [
   // The accountants' figures (the digest renders the same report); the creditor's own monthly figures for DSO.
   { method: 'GET', path: '/reports/summary', handler: 'reports', access: 'read' },
   { method: 'PUT', path: '/reports/receivables/{month}', handler: 'reports', access: 'write' },
+  // Events out (docs/events.md): the creditor's webhooks and each one's delivery log.
+  { method: 'POST', path: '/webhooks', handler: 'webhooks', access: 'write' },
+  { method: 'GET', path: '/webhooks', handler: 'webhooks', access: 'read' },
+  { method: 'DELETE', path: '/webhooks/{id}', handler: 'webhooks', access: 'write' },
+  { method: 'GET', path: '/webhooks/{id}/deliveries', handler: 'webhooks', access: 'read' },
   { method: 'POST', path: '/admin/creditors', handler: 'admin', access: 'write', auth: 'admin' },
   { method: 'GET', path: '/admin/creditors', handler: 'admin', access: 'read', auth: 'admin' },
   { method: 'GET', path: '/admin/creditors/{id}', handler: 'admin', access: 'read', auth: 'admin' },

@@ -101,6 +101,23 @@ const EXPECTED: Record<string, string[]> = {
   // Flags the dossier of an execution that ended unexpectedly (reads the execution from the event,
   // calls no Step Functions API); plus its asynchronous-invocation failure destination (lib/execution-watch.ts).
   'execution-status': [...writes(), ...on('queue', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage')],
+  // Events out (lib/events-out.ts). The creditor's webhooks: registrations (a deletion marks them:
+  // UpdateItem, never DeleteItem) and their delivery logs.
+  webhooks: onTableAndIndexes('dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'),
+  // Reads the table's stream, lists the creditor's webhooks (Query), records deliveries (PutItem,
+  // GetItem), publishes on the default bus (source amiable), queues deliveries; its on-failure DLQ.
+  'events-out': [
+    ...onTableAndIndexes('dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:GetItem'),
+    ...STREAM_READ,
+    ...publishes(),
+    ...on('queue', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'),
+  ],
+  // Consumes the delivery queue, reads the delivery and its webhook, records each attempt, re-queues
+  // a retry or hands the delivery to the dead-letter queue.
+  'webhook-delivery': [
+    ...on('table', 'dynamodb:GetItem', 'dynamodb:UpdateItem'),
+    ...on('queue', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage', 'sqs:SendMessage'),
+  ],
   // Plus its asynchronous-invocation failure destination (lib/delivery-events.ts).
   'delivery-events': [
     ...writes(),
@@ -173,13 +190,13 @@ describe('least privilege, function by function', () => {
   });
 
   it('publishes on the default bus only, and only events whose source is amiable', () => {
-    for (const handler of ['send-notice', 'litigation']) {
+    for (const handler of ['send-notice', 'litigation', 'events-out']) {
       const statements = statementsOfRole(template, roleOfHandler(template, handler)).filter((st) => [].concat(st.Action).includes('events:PutEvents' as never));
       expect(statements, handler).toHaveLength(1);
       expect(JSON.stringify(statements[0].Resource)).toMatch(/:event-bus\/default"/);
       expect(statements[0].Condition).toEqual({ StringEquals: { 'events:source': 'amiable' } });
     }
-    const others = Object.keys(EXPECTED).filter((h) => h !== 'send-notice' && h !== 'litigation');
+    const others = Object.keys(EXPECTED).filter((h) => h !== 'send-notice' && h !== 'litigation' && h !== 'events-out');
     for (const handler of others) expect(permissionsOfRole(template, roleOfHandler(template, handler)).join(), handler).not.toContain('events:');
   });
 

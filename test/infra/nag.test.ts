@@ -86,7 +86,7 @@ describe('cdk-nag AwsSolutions', () => {
       // No wildcard resource but X-Ray's, and a stream consumer's dynamodb:ListStreams, which IAM only accepts as "*".
       for (const st of statements.filter((x: any) => x.Resource === '*')) {
         const actions: string[] = [].concat(st.Action).sort();
-        if (actions.includes('dynamodb:ListStreams')) expect(['digest', 'accountant-alerts']).toContain(fn.Metadata['amiable:handler']);
+        if (actions.includes('dynamodb:ListStreams')) expect(['digest', 'accountant-alerts', 'events-out']).toContain(fn.Metadata['amiable:handler']);
         expect(actions.filter((a) => a !== 'dynamodb:ListStreams')).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
       }
     }

@@ -42,6 +42,7 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   'POST /invoices/{id}/insolvency': { judgmentDate: TODAY, procedure: 'redressement', court: 'Tribunal de commerce de Lyon', mandataire: { name: 'Me Role Test' } },
   'POST /tasks/{taskId}/complete': { outcome: 'reached' },
   'PUT /reports/receivables/{month}': { creditSales: '1000.00' },
+  'POST /webhooks': { url: 'http://127.0.0.1:9/role-test', events: ['PaymentRecorded'] },
 };
 
 /** Routes whose path parameters name something in the caller's own space (not another creditor's data). */

@@ -204,7 +204,7 @@ describe('hand-off approval mode in local mode', () => {
       expect(v.events.at(-1)).toMatchObject({ type: 'handoff_awaiting_approval', route: expect.any(String) });
     }
     expect(toCounsel(await local.api.emails())).toHaveLength(0);
-    expect((await local.api.call('GET', '/_local/events')).body.events).toEqual([]);
+    expect((await local.api.call('GET', '/_local/events?detail-type=DossierHandedOff')).body.events).toEqual([]);
     const eu = (await local.api.call('GET', `/invoices/${ids.eu}/litigation`)).body;
     expect(eu.route.code).toBe('european_order_for_payment');
     expect(eu.route.reason).toMatch(/Irlande/);
@@ -225,13 +225,13 @@ describe('hand-off approval mode in local mode', () => {
     expect(mails).toHaveLength(1);
     expect(mails[0].subject).toContain('APP-A');
     expect(mails[0].attachments[0].filename).toBe('dossier-contentieux-APP-A.pdf');
-    const bus = (await local.api.call('GET', '/_local/events')).body.events;
+    const bus = (await local.api.call('GET', '/_local/events?detail-type=DossierHandedOff')).body.events;
     expect(bus).toHaveLength(1);
     expect(bus[0].detail).toMatchObject({ invoiceNumber: 'APP-A', approvedBy: 'Julie Martin', claim: { asOf: '2026-05-26' } });
     // Approving again is answered with the dossier; nothing more is sent.
     expect((await local.api.call('POST', `/invoices/${ids.a}/handoff`, { approvedBy: 'Julie Martin' })).status).toBe(200);
     expect(toCounsel(await local.api.emails())).toHaveLength(1);
-    expect((await local.api.call('GET', '/_local/events')).body.events).toHaveLength(1);
+    expect((await local.api.call('GET', '/_local/events?detail-type=DossierHandedOff')).body.events).toHaveLength(1);
   });
 
   it('a plan or a settling payment changes the course instead; neither goes to counsel', async () => {

@@ -1,0 +1,32 @@
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { clock } from './adapters/clock';
+import { fromItem } from './adapters/dossier-store';
+import { appendedEntries, eventsFor } from './domain/dossier-events';
+import { publishEvents } from './services/events-out';
+
+/**
+ * The table's stream (dossier items, by the event source's filter) -> events out: the history
+ * entries each change appended become events on the bus and webhook deliveries
+ * (services/events-out.ts). Thin on purpose: it only finds the appended entries (here, the tail of
+ * the dossier item's history; history kept in items of its own would hand each new item's entry
+ * the same way) and the dossier's identity. A failure throws: the stream retries, bisecting the
+ * batch, then its dead-letter queue keeps the record.
+ */
+export async function handler(event: DynamoDBStreamEvent): Promise<{ published: number; deliveries: number }> {
+  let published = 0;
+  let deliveries = 0;
+  for (const record of event.Records) {
+    const image = record.dynamodb?.NewImage as Record<string, any> | undefined;
+    if (!image || image.sk?.S !== 'DOSSIER' || !image.pk?.S?.startsWith('D#')) continue;
+    const old = record.dynamodb?.OldImage as Record<string, any> | undefined;
+    const after = fromItem(image);
+    const before = old ? fromItem(old).events ?? [] : [];
+    const entries = appendedEntries(before, after.events ?? []);
+    if (entries.length === 0) continue;
+    const events = eventsFor({ id: after.id, creditorId: after.creditorId, invoiceNumber: after.invoice.invoiceNumber, status: after.status }, entries);
+    const out = await publishEvents(events, clock().now());
+    published += out.published;
+    deliveries += out.deliveries;
+  }
+  return { published, deliveries };
+}
