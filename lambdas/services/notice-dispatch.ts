@@ -11,6 +11,7 @@ import { getCreditor, updateDossier } from '../adapters/dossier-store';
 import { handOff, holdForApproval, publishHandedOff } from './litigation';
 import { sendUnderLease } from './leased-send';
 import type { NoticeExtras } from './outbound-mail';
+import { ended, nextWaitOf } from './step-outcome';
 
 /** Real-time lease: longer than the send Lambda's timeout, so a live send is never overtaken. */
 export const SEND_LEASE_MS = 90_000;
@@ -29,7 +30,7 @@ export interface SendOutcome {
 }
 
 function outcomeOf(d: Dossier, outcome: SendOutcome['outcome']): SendOutcome {
-  return { outcome, nextStage: d.nextAction?.stage ?? null, nextAt: d.nextAction?.at ?? null };
+  return outcome === 'not_active' ? ended(outcome) : nextWaitOf(d, outcome);
 }
 
 export async function dispatchNotice(req: SendRequest): Promise<SendOutcome> {
@@ -44,7 +45,9 @@ export async function dispatchNotice(req: SendRequest): Promise<SendOutcome> {
   });
   if (claim.kind === 'not_active') return outcomeOf(claim.dossier, 'not_active');
   if (claim.kind === 'already_sent') {
-    if (claim.dossier.status !== 'handed_off') return outcomeOf(claim.dossier, 'sent');
+    // A retried step goes on; an execution of a dossier paused since (another generation runs) ends.
+    if (claim.dossier.status === 'active') return outcomeOf(claim.dossier, 'sent');
+    if (claim.dossier.status !== 'handed_off') return outcomeOf(claim.dossier, 'not_active');
     // A retried hand-off whose event could not be published publishes it now.
     return outcomeOf(await publishHandedOff(claim.dossier), 'handed_off');
   }
