@@ -301,6 +301,22 @@ export function debtorSendWindow(region: HolidayRegion = DEFAULT_REGION): Readon
   return w;
 }
 
+const knownZones = new Map<string, boolean>();
+
+/**
+ * Whether `zone` is an IANA time zone this runtime knows. luxon's IANAZone.isValidZone builds an
+ * Intl.DateTimeFormat on every call (costly: it ran on every schedule computation); the answer
+ * cannot change within a process, so it is kept per zone name.
+ */
+export function isKnownZone(zone: string): boolean {
+  let known = knownZones.get(zone);
+  if (known === undefined) {
+    known = IANAZone.isValidZone(zone);
+    if (knownZones.size < 1000) knownZones.set(zone, known);
+  }
+  return known;
+}
+
 export interface WindowError {
   /** Field of the window ("open", "days.2"). */
   path: string;
@@ -311,7 +327,7 @@ export function validateSendWindow(window: unknown): WindowError[] {
   if (typeof window !== 'object' || window === null) return [{ path: '', message: 'send window must be an object' }];
   const w = window as Partial<Record<keyof SendWindow, unknown>>;
   const errors: WindowError[] = [];
-  if (typeof w.timeZone !== 'string' || !IANAZone.isValidZone(w.timeZone)) {
+  if (typeof w.timeZone !== 'string' || !isKnownZone(w.timeZone)) {
     errors.push({ path: 'timeZone', message: `unknown IANA time zone: ${JSON.stringify(w.timeZone)}` });
   }
   if (!Array.isArray(w.days) || w.days.length === 0) {
@@ -428,6 +444,6 @@ export function formalNoticeDeadline(
   if (!Number.isSafeInteger(graceDays) || graceDays < 0) {
     throw new RangeError(`grace period must be a whole number of days >= 0: ${graceDays}`);
   }
-  if (!IANAZone.isValidZone(timeZone)) throw new RangeError(`unknown IANA time zone: "${timeZone}"`);
+  if (!isKnownZone(timeZone)) throw new RangeError(`unknown IANA time zone: "${timeZone}"`);
   return nextBusinessDayOnOrAfter(addCalendarDays(localDate(sentAt, timeZone), graceDays), region);
 }
