@@ -163,7 +163,7 @@ async function runDueCheckpoint(req: CheckpointRequest & { action: NextAction['s
   const instalment = plan.instalments[index];
   const slot = `instalment_reminder-${plan.id}-${index + 1}`;
   const token = `${req.executionName}:${slot}`;
-  const claim = await updateDossier(req.dossierId, (d) => claimReminder(d, plan.id, index, token, Date.now(), SEND_LEASE_MS));
+  const claim = await updateDossier(req.dossierId, (d) => claimReminder(d, plan.id, index, token, Date.now(), SEND_LEASE_MS), { known: result.dossier });
   if (claim.kind === 'not_due') return outcomeOf(claim.dossier, req.executionName);
   const out = await sendUnderLease(
     claim.dossier,

@@ -7,7 +7,8 @@
 import { claimSend, completeSend, Dossier, policyOf, sendSlot, statedDeadline } from '../domain/dossier';
 import type { CreditorProfile, NextAction, Stage } from '../domain/model';
 import { clock } from '../adapters/clock';
-import { getCreditor, updateDossier } from '../adapters/dossier-store';
+import { updateDossier } from '../adapters/dossier-store';
+import { getCreditorCached } from '../adapters/creditor-store';
 import { handOff, holdForApproval, publishHandedOff } from './litigation';
 import { sendUnderLease } from './leased-send';
 import type { NoticeExtras } from './outbound-mail';
@@ -52,7 +53,7 @@ export async function dispatchNotice(req: SendRequest): Promise<SendOutcome> {
     return outcomeOf(await publishHandedOff(claim.dossier), 'handed_off');
   }
   if (req.stage === 'litigation_handoff') {
-    const creditor = await getCreditor(claim.dossier.creditorId);
+    const creditor = await getCreditorCached(claim.dossier.creditorId);
     if (creditor?.handoff === 'approval') return outcomeOf(await holdForApproval(claim.dossier, token, now), 'awaiting_approval');
     return outcomeOf(await handOff(claim.dossier, token, now, slot), 'handed_off');
   }
