@@ -37,7 +37,7 @@ async function main() {
   if (process.env.BENCH_ONLY !== 'digest') await escalationBench(results);
   // 6. The accountants' digest at scale.
   if (DIGEST_DOSSIERS > 0) await benchDigest(DIGEST_DOSSIERS, row);
-  writeResults(results);
+  writeResults(results, true);
 }
 
 /** Runs `task` over `items`, `limit` at a time (an integrator's bounded concurrency). */
@@ -129,8 +129,10 @@ async function escalationBench(results: Record<string, unknown>) {
     row('  per notice (render + PDF + MIME + S3 + SES + writes)', `${(escalationMs / Math.max(1, emails)).toFixed(1)} ms`);
     const escalationTransitions = transitionsOf(runs);
     row('  state transitions (entered states)', `${escalationTransitions} (${(escalationTransitions / N).toFixed(1)} per dossier)`);
+    row('  one execution, state by state', runs[0]?.trail.join(' > ') ?? '-');
     costs.push(pathCost({ path: 'full escalation', dossiers: N, transitions: escalationTransitions, executions: runs.length, meter, configs, archiveAfterDays: archiveDays, exclude: ['digest'], budget: { transitions: 14, usd: 0.001 } }));
     results.escalation = { dossiers: N, intakeMsPerInvoice: intakeMs / N, wallSeconds: escalationMs / 1000, peakRssMb: escalationRss, emails, handedOff, transitionsPerDossier: escalationTransitions / N, meter };
+    writeResults(results);
 
     // 3b. Paid after the first reminder: one notice, then a settling payment (receipt, execution stopped).
     const P = Math.min(N, 100);
@@ -157,6 +159,7 @@ async function escalationBench(results: Record<string, unknown>) {
     if (perSend) row('  per send (first reminder): DynamoDB requests', `${perSend.reads.toFixed(2)} reads, ${perSend.writes.toFixed(2)} writes (${perSend.readUnits.toFixed(1)} RRU, ${perSend.writeUnits.toFixed(1)} WRU)`);
     costs.push(pathCost({ path: 'paid after 1st reminder', dossiers: P, transitions: transitionsOf(runs), executions: runs.length, meter, configs, archiveAfterDays: archiveDays, exclude: ['digest'], budget: { transitions: null, usd: null } }));
     results.paidAfterFirstReminder = { dossiers: P, transitionsPerDossier: transitionsOf(runs) / P, perSend, meter };
+    writeResults(results);
 
     // 4. Payment plans: N dossiers on 6 monthly instalments, each paid on its due date.
     today = ((await call('GET', '/_local/clock')).now as string).slice(0, 10);
@@ -211,6 +214,7 @@ async function escalationBench(results: Record<string, unknown>) {
     console.log('');
     results.costPerDossier = costs;
     results.peakRssMb = peakRssMb();
+    writeResults(results);
 
     // 5. Evidence bundle of a dossier with 50 records: the invoice, 48 part payments, a bundle's own record excluded.
     const big = await call('POST', '/invoices', invoice({ invoiceNumber: 'BENCH-EVIDENCE', amount: '5000.00', issueDate: today, dueDate: today }));
@@ -239,13 +243,13 @@ async function escalationBench(results: Record<string, unknown>) {
   }
 }
 
-/** Results as JSON under bench-results/ (git-ignored), one file per run. */
-function writeResults(results: Record<string, unknown>): void {
-  const dir = path.resolve(__dirname, '..', 'bench-results');
-  fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  fs.writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), dossiers: N, ...results }, null, 2));
-  row('results written to', path.relative(process.cwd(), file));
+/** Results as JSON under bench-results/ (git-ignored), one file per run, rewritten after each phase. */
+const RESULTS_FILE = path.resolve(__dirname, '..', 'bench-results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+
+function writeResults(results: Record<string, unknown>, final = false): void {
+  fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
+  fs.writeFileSync(RESULTS_FILE, JSON.stringify({ at: new Date().toISOString(), dossiers: N, complete: final, ...results }, null, 2));
+  if (final) row('results written to', path.relative(process.cwd(), RESULTS_FILE));
 }
 
 main().then(
