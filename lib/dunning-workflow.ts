@@ -9,6 +9,7 @@ import { acknowledge, wildcardResource } from './nag';
 import { EXECUTION_RELAY } from '../lambdas/domain/execution-horizon';
 
 export interface DunningWorkflowProps {
+  /** The dossier table. The state machine itself reads nothing: each step's Lambda reads under its lease. */
   table: dynamodb.ITable;
   sendNotice: lambda.IFunction;
   markNeedsAttention: lambda.IFunction;
@@ -84,22 +85,31 @@ function nextActionStep(
   return step;
 }
 
+/** Outcomes after which the execution goes on (RouteToNextStage reads the next stage); any other ends it. */
+const CONTINUING_OUTCOMES = ['sent', 'continue'];
+
 /**
  * The per-invoice escalation, one Standard execution per dossier, readable top to bottom in the
  * console:
  *
- *   RouteToNextStage -> WaitForFirstReminder -> CheckBeforeFirstReminder -> SendFirstReminder
- *     -> WaitForFormalReminder -> ... -> SendFormalNotice -> WaitForGracePeriodEnd
- *     -> CheckBeforeLitigationHandoff -> SendLitigationHandoff -> HandedOff | AwaitingHandoffApproval
+ *   RouteToNextStage -> WaitForFirstReminder -> SendFirstReminder -> RouteToNextStage
+ *     -> WaitForFormalReminder -> SendFormalReminder -> ... -> WaitForGracePeriodEnd
+ *     -> SendLitigationHandoff -> RouteToNextStage -> HandedOff | AwaitingHandoffApproval
  *
- * A promise to pay or a payment plan moves the dossier to a new execution that starts at a
- * commitment checkpoint instead:
+ * A promise to pay or a payment plan moves the dossier to a new execution that waits for its
+ * commitment checkpoints two at a time, so the choice is paid once per pair (a plan's reminder is
+ * always followed by another checkpoint; when the first of a pair ends the commitment, the second
+ * passes its outcome through at once):
  *
- *   RouteToNextStage -> WaitForCommitmentCheckpoint -> ReviewCommitment -> AfterReview
- *     -> RouteToNextStage (next checkpoint, or the stage where escalation resumes) | ended
+ *   RouteToNextStage -> WaitForCommitmentCheckpoint -> ReviewCommitment
+ *     -> WaitForFollowingCheckpoint -> ReviewFollowingCheckpoint -> RouteToNextStage
  *
- * Each pass is one timestamp wait and one task (a plan of n instalments costs about 2n passes,
- * far below the history limit): no polling.
+ * Each step is ONE Lambda task that decides and acts: it re-reads the dossier under its lease
+ * (a paid, cancelled, paused or superseded dossier ends the execution: outcome `not_active`),
+ * sends, and returns where the execution goes next ({ outcome, nextStage, nextAt } -> $.next;
+ * the next wait is computed in one place, lambdas/services/step-outcome.ts). There is no separate
+ * read-and-choice before a send: a full escalation is 14 state transitions, a 6-instalment plan
+ * about 29 (Step Functions bills each one: ../shared/reference/aws-facts.md).
  *
  * No execution waits past its start + 300 days (lambdas/domain/execution-horizon.ts; the limit is
  * 365): a task whose next step lies further returns outcome "continued" after starting the next
@@ -107,12 +117,9 @@ function nextActionStep(
  * further waits for an "execution_relay" checkpoint instead, which does the same.
  *
  * Input: { dossierId, next: { stage, at } }. Every wait is a timestamp taken from the dossier's
- * schedule (no polling); each send returns the next { stage, at }. A paused dossier is resumed by
- * a NEW execution whose input names the stage to resume at (RouteToNextStage jumps there).
- * Before every send the dossier is re-read and the execution ends unless it is still active; the
- * send Lambda itself claims the dossier with a conditional write so a payment and a send never
- * interleave. Only JSONPath features the local engine executes faithfully are used (no JSONata,
- * no variables, no task tokens).
+ * schedule (no polling). A paused dossier is resumed by a NEW execution whose input names the
+ * stage to resume at (RouteToNextStage jumps there). Only JSONPath features the local engine
+ * executes faithfully are used (no JSONata, no variables, no task tokens).
  */
 export class DunningWorkflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
@@ -142,69 +149,27 @@ export class DunningWorkflow extends Construct {
       retryOnServiceExceptions: true,
     }).next(failed);
 
-    const waits = new Map<string, sfn.Wait>();
-    for (const spec of STAGE_SPECS) {
-      waits.set(
-        spec.stage,
-        new sfn.Wait(this, spec.waitName, { time: sfn.WaitTime.timestampPath('$.next.at') }),
-      );
-    }
-
-    STAGE_SPECS.forEach((spec, index) => {
-      const check = new tasks.DynamoGetItem(this, `CheckBefore${spec.label}`, {
-        table: props.table,
-        key: {
-          pk: tasks.DynamoAttributeValue.fromString(sfn.JsonPath.format('D#{}', sfn.JsonPath.stringAt('$.dossierId'))),
-          sk: tasks.DynamoAttributeValue.fromString('DOSSIER'),
-        },
-        // "status" is a DynamoDB reserved word: project it through a name placeholder.
-        expressionAttributeNames: { '#status': 'status' },
-        projectionExpression: [new tasks.DynamoProjectionExpression().withAttribute('#status')],
-        consistentRead: true,
-        resultSelector: { 'status.$': '$.Item.status.S' },
-        resultPath: '$.dossier',
-      });
-      check.addRetry({ errors: ['States.ALL'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 4 });
-      check.addCatch(markNeedsAttention, { resultPath: '$.error' });
-
-      const send = nextActionStep(this, `Send${spec.label}`, props.sendNotice, { stage: spec.stage }, markNeedsAttention);
-
-      const stillDue = new sfn.Choice(this, `Is${spec.label}StillDue`)
-        .when(sfn.Condition.stringEquals('$.dossier.status', 'active'), send)
-        .otherwise(closed);
-
-      const isLast = index === STAGE_SPECS.length - 1;
-      const afterSend = new sfn.Choice(this, isLast ? 'WasHandedOff' : `After${spec.label}`);
-      if (isLast) {
-        afterSend
-          .when(sfn.Condition.stringEquals('$.next.outcome', 'handed_off'), handedOff)
-          .when(sfn.Condition.stringEquals('$.next.outcome', 'awaiting_approval'), awaitingApproval)
-          .otherwise(closed);
-      } else {
-        afterSend
-          .when(
-            sfn.Condition.and(
-              sfn.Condition.or(
-                sfn.Condition.stringEquals('$.next.outcome', 'sent'),
-                sfn.Condition.stringEquals('$.next.outcome', 'skipped'),
-              ),
-              sfn.Condition.stringEquals('$.next.stage', STAGE_SPECS[index + 1].stage),
-            ),
-            waits.get(STAGE_SPECS[index + 1].stage)!,
-          )
-          .otherwise(closed);
-      }
-
-      waits.get(spec.stage)!.next(check);
-      check.next(stillDue);
-      send.next(afterSend);
-    });
-
+    const outcomeIs = (value: string) =>
+      sfn.Condition.and(sfn.Condition.isPresent('$.next.outcome'), sfn.Condition.stringEquals('$.next.outcome', value));
     const route = new sfn.Choice(this, 'RouteToNextStage', {
-      comment: 'New dossiers start at the first reminder; resumed dossiers at the stage they had reached; commitments at their checkpoint.',
-    });
+      comment: 'New dossiers start at the first reminder; resumed dossiers at the stage they had reached; commitments at their checkpoint; after each step, where its Lambda said.',
+    })
+      .when(outcomeIs('handed_off'), handedOff)
+      .when(outcomeIs('awaiting_approval'), awaitingApproval)
+      .when(
+        sfn.Condition.and(
+          sfn.Condition.isPresent('$.next.outcome'),
+          sfn.Condition.not(sfn.Condition.or(...CONTINUING_OUTCOMES.map((o) => sfn.Condition.stringEquals('$.next.outcome', o)))),
+        ),
+        closed,
+      );
+
     for (const spec of STAGE_SPECS) {
-      route.when(sfn.Condition.stringEquals('$.next.stage', spec.stage), waits.get(spec.stage)!);
+      const wait = new sfn.Wait(this, spec.waitName, { time: sfn.WaitTime.timestampPath('$.next.at') });
+      const send = nextActionStep(this, `Send${spec.label}`, props.sendNotice, { stage: spec.stage }, markNeedsAttention);
+      wait.next(send);
+      send.next(route);
+      route.when(sfn.Condition.stringEquals('$.next.stage', spec.stage), wait);
     }
 
     const waitCheckpoint = new sfn.Wait(this, 'WaitForCommitmentCheckpoint', {
@@ -217,11 +182,26 @@ export class DunningWorkflow extends Construct {
       { action: sfn.JsonPath.stringAt('$.next.stage') },
       markNeedsAttention,
     );
-    const afterReview = new sfn.Choice(this, 'AfterReview')
-      .when(sfn.Condition.stringEquals('$.next.outcome', 'continue'), route)
-      .otherwise(closed);
+    // The second of the pair: when the first ended the commitment (or resumed a stage), it passes
+    // that outcome through without touching the dossier (review-commitment: `prior`, `at`).
+    const waitFollowing = new sfn.Wait(this, 'WaitForFollowingCheckpoint', {
+      time: sfn.WaitTime.timestampPath('$.next.at'),
+    });
+    const reviewFollowing = nextActionStep(
+      this,
+      'ReviewFollowingCheckpoint',
+      props.reviewCommitment,
+      {
+        action: sfn.JsonPath.stringAt('$.next.stage'),
+        at: sfn.JsonPath.stringAt('$.next.at'),
+        prior: sfn.JsonPath.stringAt('$.next.outcome'),
+      },
+      markNeedsAttention,
+    );
     waitCheckpoint.next(review);
-    review.next(afterReview);
+    review.next(waitFollowing);
+    waitFollowing.next(reviewFollowing);
+    reviewFollowing.next(route);
     for (const action of CHECKPOINT_ACTIONS) {
       route.when(sfn.Condition.stringEquals('$.next.stage', action), waitCheckpoint);
     }

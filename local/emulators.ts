@@ -4,7 +4,8 @@
  * Lock: it accepts the lock headers and drops them, so the layer records the locks, refuses an
  * overwrite or delete before retain-until and verifies upload checksums; `s3Url` is the layer) and
  * aws-ses-v2-local (SES v2; keeps mail in memory, with a web UI, each message stamped with the
- * simulated instant it was sent: see stampMailWithSimulatedTime).
+ * simulated instant it was sent: see stampMailWithSimulatedTime), behind ./ses-outbox, which
+ * parses raw messages only when the outbox is read (`sesUrl` is that front).
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -14,6 +15,7 @@ import { AddressInfo } from 'node:net';
 import sesServer from 'aws-ses-v2-local';
 import { clock } from '../lambdas/adapters/clock';
 import { OBJECT_LOCK_FILE, startObjectLockLayer } from './s3-object-lock';
+import { startSesOutbox } from './ses-outbox';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const dynalite = require('dynalite');
@@ -84,17 +86,25 @@ export async function startEmulators(opts: EmulatorOptions = {}): Promise<Emulat
     file: opts.dataDir ? path.join(s3Dir, OBJECT_LOCK_FILE) : undefined,
   });
 
-  const ses = await sesServer({ host: '127.0.0.1', port: opts.sesPort ?? 0 });
+  const ses = await sesServer({ host: '127.0.0.1', port: 0 });
 
   // The SES emulator's store is module-global: a new local system starts with an empty outbox.
   await fetch(`http://127.0.0.1:${(ses.address() as AddressInfo).port}/clear-store`, { method: 'POST' });
+  // In front of it, on the SES port: raw messages are parsed when the outbox is read (./ses-outbox).
+  const outbox = await startSesOutbox({
+    upstream: `http://127.0.0.1:${(ses.address() as AddressInfo).port}`,
+    port: opts.sesPort ?? 0,
+    dir: opts.dataDir ? path.join(opts.dataDir, 'ses-pending') : undefined,
+    nowSeconds: () => Math.floor(clock().now().getTime() / 1000),
+  });
 
   const port = (s: http.Server) => (s.address() as AddressInfo).port;
   return {
     dynamodbUrl: `http://127.0.0.1:${port(ddb)}`,
     s3Url: objectLock.url,
-    sesUrl: `http://127.0.0.1:${port(ses)}`,
+    sesUrl: outbox.url,
     async stop() {
+      await outbox.close();
       await objectLock.close();
       s3.httpServer?.closeAllConnections?.();
       await Promise.all([close(ses), s3.close(), close(ddb)]);

@@ -33,12 +33,24 @@ const MODULES: Record<string, () => Promise<{ handler: AnyHandler }>> = {
 
 const cache = new Map<string, AnyHandler>();
 
+/**
+ * Wraps every invocation when set (the bench meters Lambda invocations and durations, and
+ * attributes each SDK call to the function that made it). Nothing is wrapped otherwise.
+ */
+export type InvocationObserver = <T>(handler: string, invoke: () => Promise<T>) => Promise<T>;
+let observer: InvocationObserver | undefined;
+
+export function observeInvocations(o: InvocationObserver | undefined): void {
+  observer = o;
+}
+
 export async function loadHandler(name: string): Promise<AnyHandler> {
   let h = cache.get(name);
   if (!h) {
     const load = MODULES[name];
     if (!load) throw new Error(`no local handler module for "${name}"`);
-    h = (await load()).handler;
+    const handler = (await load()).handler;
+    h = (event, context) => (observer ? observer(name, () => handler(event, context)) : handler(event, context));
     cache.set(name, h);
   }
   return h;

@@ -20,7 +20,8 @@ import { startEmulators, Emulators } from './emulators';
 import { ensureTable } from './table-upgrade';
 import { lambdaContext, loadHandler } from './handlers';
 import { HttpFront, startHttpFront } from './http-front';
-import { ExecutionRecord, LocalStepFunctions } from './sfn/local-step-functions';
+import { LocalStepFunctions } from './sfn/local-step-functions';
+import { ExecutionLog } from './sfn/execution-log';
 import { startSfnEndpoint } from './sfn/sfn-http';
 import { SimulatedClock } from './sim-clock';
 import { LOCAL_ACCOUNT, LOCAL_REGION, synthesize, SynthesizedSystem } from './template';
@@ -125,7 +126,6 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
     const clock = SimulatedClock.load(clockFile, start);
     installClock(clock);
 
-    const executionsFile = dataDir ? path.join(dataDir, 'executions.json') : undefined;
     // Execution status changes -> the template's rules on them (FAILED, TIMED_OUT, ABORTED -> execution-status).
     const executionEvents = new LocalExecutionEvents({
       rules: stepFunctionsRules(synthesized.template, synthesized.functions),
@@ -137,14 +137,17 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
     });
     activities.push(executionEvents);
     const faults = new Map<string, { name: string; message: string }>();
+    // Executions persist incrementally (one appended line per change: ./sfn/execution-log.ts).
+    const executionLog = dataDir ? new ExecutionLog(path.join(dataDir, 'executions.jsonl'), path.join(dataDir, 'executions.json')) : undefined;
     const engine = new LocalStepFunctions({
       definition: synthesized.definition,
       stateMachineArn: synthesized.stateMachineArn,
       now: () => clock.now(),
       task: taskRunner(synthesized, faults),
       onStatusChange: executionEvents.emit,
-      records: executionsFile && fs.existsSync(executionsFile) ? (JSON.parse(fs.readFileSync(executionsFile, 'utf8')) as ExecutionRecord[]) : [],
-      onChange: executionsFile ? (records) => writeAtomic(executionsFile, JSON.stringify(records)) : undefined,
+      records: executionLog?.load() ?? [],
+      onChange: executionLog ? (record) => executionLog.append(record) : undefined,
+      wakeConcurrency: process.env.AMIABLE_WAKE_CONCURRENCY ? Number(process.env.AMIABLE_WAKE_CONCURRENCY) : undefined,
     });
     const sfnEndpoint = await startSfnEndpoint(engine, synthesized.stateMachineArn);
     closers.unshift(() => sfnEndpoint.close());
@@ -230,12 +233,6 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
     for (const close of closers) await close().catch(() => undefined);
     throw e;
   }
-}
-
-function writeAtomic(file: string, content: string): void {
-  const tmp = `${file}.tmp`;
-  fs.writeFileSync(tmp, content);
-  fs.renameSync(tmp, file);
 }
 
 function configureEnvironment(emulators: Emulators, s: SynthesizedSystem): void {

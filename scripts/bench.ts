@@ -10,8 +10,15 @@
  * runs that part alone.
  * Then the CSV import of BENCH_IMPORT_ROWS invoices (default 10,000; 0
  * skips it), killed halfway and resumed (scripts/bench-import.ts); BENCH_ONLY=import runs it alone.
+ * Local mode runs on a temporary data dir (BENCH_IN_MEMORY=1: in memory);
+ * BENCH_ACCOUNTANT_MAIL=0 leaves the accountants' digest and alerts out. It also prints the cost
+ * per dossier by path (scripts/bench-cost.ts, prices in scripts/aws-prices.json) from what local
+ * mode metered (scripts/bench-meter.ts), and writes every figure as JSON under bench-results/.
  */
 import '../local/polyfills';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { computeSchedule } from '../lambdas/domain/schedule';
 import { DEFAULT_POLICY } from '../lambdas/domain/policy';
@@ -21,6 +28,8 @@ import { invoice } from '../test/support/sample-invoice';
 import { verifyZip } from '../cli/verify';
 import { benchDigest } from './bench-digest';
 import { benchEInvoices } from './bench-einvoice';
+import { installMeter, since, snapshot } from './bench-meter';
+import { costTable, functionConfigs, pathCost, type PathCost } from './bench-cost';
 
 const N = Number(process.env.BENCH_DOSSIERS ?? 50);
 const DIGEST_DOSSIERS = Number(process.env.BENCH_DIGEST_DOSSIERS ?? 100_000);
@@ -36,16 +45,45 @@ function row(name: string, value: string) {
 async function main() {
   if (process.env.BENCH_ONLY === 'einvoice') return benchEInvoices(EINVOICES, row);
   if (process.env.BENCH_ONLY === 'import') return benchImport(IMPORT_ROWS, row);
-  if (process.env.BENCH_ONLY !== 'digest') await escalationBench();
-  // 7. The CSV import of an accounting export (10,000 invoices by default), interrupted and resumed.
-  if (IMPORT_ROWS > 0 && process.env.BENCH_ONLY !== 'digest') await benchImport(IMPORT_ROWS, row);
+  const results: Record<string, unknown> = {};
+  if (process.env.BENCH_ONLY !== 'digest') await escalationBench(results);
   // 6. The accountants' digest at scale.
   if (DIGEST_DOSSIERS > 0) await benchDigest(DIGEST_DOSSIERS, row);
-  // 7. E-invoice import (scripts/bench-einvoice.ts).
+  // 7. The CSV import of an accounting export (10,000 invoices by default), interrupted and resumed.
+  if (IMPORT_ROWS > 0 && process.env.BENCH_ONLY !== 'digest') await benchImport(IMPORT_ROWS, row);
+  // 8. E-invoice import (scripts/bench-einvoice.ts).
   if (process.env.BENCH_ONLY !== 'digest' && EINVOICES > 0) await benchEInvoices(EINVOICES, row);
+  writeResults(results, true);
 }
 
-async function escalationBench() {
+/** Runs `task` over `items`, `limit` at a time (an integrator's bounded concurrency). */
+async function pool<T>(items: T[], limit: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      await task(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+function peakRssMb(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
+/** The vault's archive age (days before Glacier Instant Retrieval), from the synthesized lifecycle rule. */
+function archiveAfterDays(template: any): number {
+  for (const r of Object.values<any>(template.Resources)) {
+    for (const rule of r.Properties?.LifecycleConfiguration?.Rules ?? []) {
+      const days = rule.Transitions?.[0]?.TransitionInDays;
+      if (days) return Number(days);
+    }
+  }
+  return Infinity;
+}
+
+async function escalationBench(results: Record<string, unknown>) {
   // 1. Schedule computation (pure domain).
   const iterations = 2000;
   let t = performance.now();
@@ -53,78 +91,149 @@ async function escalationBench() {
     const due = new Date(Date.UTC(2026, 0, 1) + (i % 700) * 86_400_000).toISOString().slice(0, 10);
     computeSchedule({ dueDate: due, policy: DEFAULT_POLICY, region: 'FR', now: '2026-01-01T08:00:00.000Z' });
   }
-  row('computeSchedule', `${((performance.now() - t) / iterations).toFixed(3)} ms/call`);
+  const scheduleMs = (performance.now() - t) / iterations;
+  row('computeSchedule', `${scheduleMs.toFixed(3)} ms/call`);
 
   // 2. Synth in-process (bundling skipped, as local mode does).
   t = performance.now();
   synthesize();
   row('synth in-process (no bundling)', `${(performance.now() - t).toFixed(0)} ms`);
 
-  // 3. Local mode end to end.
+  // 3. Local mode end to end, on a data dir (as `npm start` runs) unless BENCH_IN_MEMORY=1, with
+  // every Lambda invocation and SDK call metered for the cost table (scripts/bench-meter.ts).
+  installMeter();
+  const dataDir = process.env.BENCH_IN_MEMORY === '1' ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'amiable-bench-'));
   t = performance.now();
-  const sys = await startLocalSystem({ clockStart: '2026-04-04T10:00:00Z' });
-  row('local mode start (synth + emulators)', `${(performance.now() - t).toFixed(0)} ms`);
+  const sys = await startLocalSystem({ clockStart: '2026-04-04T10:00:00Z', dataDir, accountantMail: process.env.BENCH_ACCOUNTANT_MAIL !== '0' });
+  row(`local mode start (synth + emulators${dataDir ? ', data dir' : ', in memory'})`, `${(performance.now() - t).toFixed(0)} ms`);
+  const configs = functionConfigs(sys.synthesized.template);
+  const archiveDays = archiveAfterDays(sys.synthesized.template);
+  const costs: PathCost[] = [];
+  // Transitions of the executions started since `before` (names of earlier executions).
+  const executionsSince = (before: Set<string>) => sys.engine.list().filter((r) => !before.has(r.arn));
+  const transitionsOf = (runs: { trail: string[] }[]) => runs.reduce((n, r) => n + r.trail.length, 0);
+  const arns = () => new Set(sys.engine.list().map((r) => r.arn));
   try {
     const headers = { 'content-type': 'application/json', 'x-api-key': sys.apiKey };
-    t = performance.now();
-    for (let i = 0; i < N; i++) {
-      const res = await fetch(`${sys.apiUrl}/invoices`, { method: 'POST', headers, body: JSON.stringify(invoice({ invoiceNumber: `BENCH-${i}` })) });
-      if (res.status !== 201) throw new Error(`intake ${res.status}`);
-    }
-    const intakeMs = performance.now() - t;
-    row(`intake, ${N} invoices sequential over HTTP`, `${(intakeMs / N).toFixed(1)} ms/invoice (${(N / (intakeMs / 1000)).toFixed(0)}/s)`);
-
-    t = performance.now();
-    const res = await fetch(`${sys.apiUrl}/_local/clock`, { method: 'POST', headers, body: JSON.stringify({ advance: 'P60D' }) });
-    if (res.status !== 200) throw new Error(`clock ${res.status}`);
-    const escalationMs = performance.now() - t;
-    const store = (await (await fetch(`${sys.sesUrl}/store`)).json()) as any;
-    row(`full escalation of ${N} dossiers (60 simulated days)`, `${(escalationMs / 1000).toFixed(2)} s wall`);
-    row('  e-mails sent', String(store.emails.length));
-    row('  per notice (render + PDF + MIME + S3 + SES + 2 writes)', `${(escalationMs / store.emails.length).toFixed(1)} ms`);
-    const states = sys.engine.list().reduce((n, r) => n + r.trail.length, 0);
-    row('  state transitions (entered states)', `${states} (${(states / N).toFixed(0)} per dossier)`);
-
-    // 4. Payment plans: N dossiers on 6 monthly instalments, each paid on its due date.
     const call = async (method: string, path: string, body?: unknown) => {
       const r = await fetch(`${sys.apiUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
       if (r.status >= 300) throw new Error(`${method} ${path} -> ${r.status} ${await r.text()}`);
       return (await r.json()) as any;
     };
-    const today = ((await call('GET', '/_local/clock')).now as string).slice(0, 10);
-    const dueDates = Array.from({ length: 6 }, (_, k) => new Date(Date.parse(today) + (k + 1) * 30 * 86_400_000).toISOString().slice(0, 10));
-    const ids: string[] = [];
-    for (let i = 0; i < N; i++) {
-      const v = await call('POST', '/invoices', invoice({ invoiceNumber: `BENCH-PLAN-${i}`, amount: '600.00', issueDate: today, dueDate: today }));
-      ids.push(v.id);
-    }
-    const mailsBefore = ((await (await fetch(`${sys.sesUrl}/store`)).json()) as any).emails.length;
+    // The clock is moved in-process (what POST /_local/clock does): one HTTP call moving weeks of
+    // a large run can outlast the HTTP client's 300 s header timeout on a loaded machine.
+    const advance = (body: unknown) => sys.clock.advanceTo(sys.clock.targetOf(body));
+    const mailCount = async () => ((await (await fetch(`${sys.sesUrl}/store`)).json()) as any).emails.length as number;
+
+    // 3a. Full escalation of N dossiers.
+    let meterBefore = snapshot();
+    let execBefore = arns();
     t = performance.now();
-    for (const id of ids) await call('POST', `/invoices/${id}/payment-plan`, { instalments: dueDates.map((dueDate) => ({ dueDate, amount: '100.00' })) });
-    row(`payment plans agreed, ${N} over HTTP`, `${((performance.now() - t) / N).toFixed(1)} ms/plan (incl. confirmation e-mail)`);
+    await pool([...Array(N).keys()], 8, async (i) => {
+      await call('POST', '/invoices', invoice({ invoiceNumber: `BENCH-${i}` }));
+    });
+    const intakeMs = performance.now() - t;
+    row(`intake, ${N} invoices over HTTP (8 at a time)`, `${(intakeMs / N).toFixed(1)} ms/invoice (${(N / (intakeMs / 1000)).toFixed(0)}/s)`);
+
+    t = performance.now();
+    await advance({ advance: 'P60D' });
+    const escalationMs = performance.now() - t;
+    const escalationRss = peakRssMb();
+    const emails = await mailCount();
+    let runs = executionsSince(execBefore);
+    const handedOff = runs.filter((r) => r.trail.at(-1) === 'HandedOff').length;
+    let meter = since(meterBefore);
+    row(`full escalation of ${N} dossiers (60 simulated days)`, `${(escalationMs / 1000).toFixed(2)} s wall, peak RSS ${escalationRss} MB`);
+    row('  handed off / e-mails sent', `${handedOff}/${N} / ${emails}`);
+    row('  per notice (render + PDF + MIME + S3 + SES + writes)', `${(escalationMs / Math.max(1, emails)).toFixed(1)} ms`);
+    const escalationTransitions = transitionsOf(runs);
+    row('  state transitions (entered states)', `${escalationTransitions} (${(escalationTransitions / N).toFixed(1)} per dossier)`);
+    row('  one execution, state by state', runs[0]?.trail.join(' > ') ?? '-');
+    costs.push(pathCost({ path: 'full escalation', dossiers: N, transitions: escalationTransitions, executions: runs.length, meter, configs, archiveAfterDays: archiveDays, exclude: ['digest'], budget: { transitions: 14, usd: 0.001 } }));
+    results.escalation = { dossiers: N, intakeMsPerInvoice: intakeMs / N, wallSeconds: escalationMs / 1000, peakRssMb: escalationRss, emails, handedOff, transitionsPerDossier: escalationTransitions / N, meter };
+    writeResults(results);
+
+    // 3b. Paid after the first reminder: one notice, then a settling payment (receipt, execution stopped).
+    const P = Math.min(N, 100);
+    let today = ((await call('GET', '/_local/clock')).now as string).slice(0, 10);
+    meterBefore = snapshot();
+    execBefore = arns();
+    const paidIds: string[] = [];
+    await pool([...Array(P).keys()], 8, async (i) => {
+      paidIds[i] = (await call('POST', '/invoices', invoice({ invoiceNumber: `BENCH-PAID-${i}`, issueDate: today, dueDate: today }))).id;
+    });
+    await advance({ advance: 'P8D' });
+    const paidOn = ((await call('GET', '/_local/clock')).now as string).slice(0, 10);
+    await pool(paidIds, 8, async (id) => {
+      await call('POST', `/invoices/${id}/payments`, { amount: '1250.00', paidOn, reference: 'VIR-BENCH' });
+    });
+    await advance({ advance: 'P30D' });
+    meter = since(meterBefore);
+    runs = executionsSince(execBefore);
+    const paidViews = await Promise.all(paidIds.slice(0, 20).map((id) => call('GET', `/invoices/${id}`)));
+    const firstOnly = paidViews.every((v) => v.status === 'paid' && v.events.filter((e: any) => e.type === 'notice_sent').length === 1);
+    const send = meter['send-notice'];
+    const perSend = send ? { reads: send.ddbReads / send.invocations, writes: send.ddbWrites / send.invocations, readUnits: send.readUnits / send.invocations, writeUnits: send.writeUnits / send.invocations } : null;
+    row(`paid after the first reminder, ${P} dossiers`, `${firstOnly ? 'one notice each, then paid' : 'UNEXPECTED: not one notice then paid'}; ${(transitionsOf(runs) / P).toFixed(1)} transitions per dossier`);
+    if (perSend) row('  per send (first reminder): DynamoDB requests', `${perSend.reads.toFixed(2)} reads, ${perSend.writes.toFixed(2)} writes (${perSend.readUnits.toFixed(1)} RRU, ${perSend.writeUnits.toFixed(1)} WRU)`);
+    costs.push(pathCost({ path: 'paid after 1st reminder', dossiers: P, transitions: transitionsOf(runs), executions: runs.length, meter, configs, archiveAfterDays: archiveDays, exclude: ['digest'], budget: { transitions: null, usd: null } }));
+    results.paidAfterFirstReminder = { dossiers: P, transitionsPerDossier: transitionsOf(runs) / P, perSend, meter };
+    writeResults(results);
+
+    // 4. Payment plans: N dossiers on 6 monthly instalments, each paid on its due date.
+    today = ((await call('GET', '/_local/clock')).now as string).slice(0, 10);
+    const dueDates = Array.from({ length: 6 }, (_, k) => new Date(Date.parse(today) + (k + 1) * 30 * 86_400_000).toISOString().slice(0, 10));
+    meterBefore = snapshot();
+    execBefore = arns();
+    const ids: string[] = [];
+    await pool([...Array(N).keys()], 8, async (i) => {
+      ids[i] = (await call('POST', '/invoices', invoice({ invoiceNumber: `BENCH-PLAN-${i}`, amount: '600.00', issueDate: today, dueDate: today }))).id;
+    });
+    const mailsBefore = await mailCount();
+    t = performance.now();
+    await pool(ids, 8, async (id) => {
+      await call('POST', `/invoices/${id}/payment-plan`, { instalments: dueDates.map((dueDate) => ({ dueDate, amount: '100.00' })) });
+    });
+    row(`payment plans agreed, ${N} over HTTP (8 at a time)`, `${((performance.now() - t) / N).toFixed(1)} ms/plan (incl. confirmation e-mail)`);
     let advanceMs = 0;
     let payMs = 0;
     for (const [k, dueDate] of dueDates.entries()) {
       let t0 = performance.now();
-      await call('POST', '/_local/clock', { to: `${dueDate}T10:00:00Z` });
+      await advance({ to: `${dueDate}T10:00:00Z` });
       advanceMs += performance.now() - t0;
       t0 = performance.now();
-      for (const id of ids) await call('POST', `/invoices/${id}/payments`, { amount: '100.00', paidOn: dueDate, reference: `ECH-${k}` });
+      await pool(ids, 8, async (id) => {
+        await call('POST', `/invoices/${id}/payments`, { amount: '100.00', paidOn: dueDate, reference: `ECH-${k}` });
+      });
       payMs += performance.now() - t0;
     }
     let t0 = performance.now();
-    await call('POST', '/_local/clock', { advance: 'P10D' });
+    await advance({ advance: 'P10D' });
     advanceMs += performance.now() - t0;
-    const planViews = await Promise.all(ids.map((id) => call('GET', `/invoices/${id}`)));
+    meter = since(meterBefore);
+    runs = executionsSince(execBefore);
+    const planViews: any[] = [];
+    await pool(ids, 8, async (id, i) => {
+      planViews[i] = await call('GET', `/invoices/${id}`);
+    });
     const paidPlans = planViews.filter((v) => v.status === 'paid' && v.paymentPlan.status === 'completed').length;
     const reminders = planViews.reduce((n, v) => n + v.events.filter((e: any) => e.kind === 'instalment_reminder').length, 0);
-    const planMails = ((await (await fetch(`${sys.sesUrl}/store`)).json()) as any).emails.length - mailsBefore;
-    row(`  6 instalments x ${N}: clock advances (checkpoints)`, `${(advanceMs / 1000).toFixed(2)} s wall, ${reminders} reminders sent`);
-    row('  payments recorded over HTTP', `${(payMs / (6 * N)).toFixed(1)} ms/payment`);
+    const planMails = (await mailCount()) - mailsBefore;
+    row(`  6 instalments x ${N}: clock advances (checkpoints)`, `${(advanceMs / 1000).toFixed(2)} s wall, ${reminders} reminders sent, peak RSS ${peakRssMb()} MB`);
+    row('  payments recorded over HTTP (8 at a time)', `${(payMs / (6 * N)).toFixed(1)} ms/payment`);
     row('  plans completed and paid', `${paidPlans}/${N}; e-mails ${planMails} (confirmation + reminders + receipt)`);
-    const planRuns = sys.engine.list().filter((r) => r.name.endsWith('-2'));
-    const planStates = planRuns.reduce((n, r) => n + r.trail.length, 0);
-    row('  state transitions per plan execution', `${(planStates / Math.max(1, planRuns.length)).toFixed(0)}`);
+    const planRuns = runs.filter((r) => r.name.endsWith('-2'));
+    row('  state transitions per plan execution', `${(transitionsOf(planRuns) / Math.max(1, planRuns.length)).toFixed(1)} (whole dossier: ${(transitionsOf(runs) / N).toFixed(1)})`);
+    costs.push(pathCost({ path: '6-instalment plan', dossiers: N, transitions: transitionsOf(runs), executions: runs.length, meter, configs, archiveAfterDays: archiveDays, exclude: ['digest'], budget: { transitions: 30, usd: 0.002 } }));
+    results.plan = { dossiers: N, advanceSeconds: advanceMs / 1000, msPerPayment: payMs / (6 * N), paidPlans, reminders, planMails, transitionsPerPlanExecution: transitionsOf(planRuns) / Math.max(1, planRuns.length), transitionsPerDossier: transitionsOf(runs) / N, meter };
+
+    console.log('');
+    console.log(costTable(costs));
+    console.log(`(prices: scripts/aws-prices.json; the accountants' daily digest is per creditor, not per dossier, and left out; Lambda durations measured in-process on this machine, memory as configured)`);
+    console.log('');
+    results.costPerDossier = costs;
+    results.peakRssMb = peakRssMb();
+    writeResults(results);
 
     // 5. Evidence bundle of a dossier with 50 records: the invoice, 48 part payments, a bundle's own record excluded.
     const big = await call('POST', '/invoices', invoice({ invoiceNumber: 'BENCH-EVIDENCE', amount: '5000.00', issueDate: today, dueDate: today }));
@@ -149,7 +258,17 @@ async function escalationBench() {
     row('  cost per bundle on AWS (compute + requests)', `$${cost.toFixed(6)} (+ $${((median.size / 2 ** 30) * 0.023 * 12 * 10).toFixed(6)} to store it 10 years in S3 Standard)`);
   } finally {
     await sys.stop();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Results as JSON under bench-results/ (git-ignored), one file per run, rewritten after each phase. */
+const RESULTS_FILE = path.resolve(__dirname, '..', 'bench-results', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+
+function writeResults(results: Record<string, unknown>, final = false): void {
+  fs.mkdirSync(path.dirname(RESULTS_FILE), { recursive: true });
+  fs.writeFileSync(RESULTS_FILE, JSON.stringify({ at: new Date().toISOString(), dossiers: N, complete: final, ...results }, null, 2));
+  if (final) row('results written to', path.relative(process.cwd(), RESULTS_FILE));
 }
 
 main().then(

@@ -62,6 +62,29 @@ export async function getCreditor(creditorId: string): Promise<CreditorProfile |
   return (await getCreditorRecord(creditorId))?.profile ?? null;
 }
 
+/**
+ * How long a warm container reuses a creditor profile it read (real time). Profiles change
+ * rarely (an admin update), sends are many: a workflow step reads the profile at most once a
+ * minute per container instead of once per send. A write through this module in the same
+ * process forgets its copy at once (local mode runs every handler in one process).
+ */
+export const CREDITOR_CACHE_TTL_MS = 60_000;
+const cached = new Map<string, { profile: CreditorProfile | null; until: number }>();
+
+/** The creditor profile, from this container's short-lived copy when it has one (workflow steps). */
+export async function getCreditorCached(creditorId: string): Promise<CreditorProfile | null> {
+  const hit = cached.get(creditorId);
+  if (hit && hit.until > Date.now()) return hit.profile;
+  const profile = await getCreditor(creditorId);
+  // An unknown creditor is not cached: it may be created the next second.
+  if (profile) cached.set(creditorId, { profile, until: Date.now() + CREDITOR_CACHE_TTL_MS });
+  return profile;
+}
+
+function forgetCreditor(creditorId: string): void {
+  cached.delete(creditorId);
+}
+
 function profileItem(profile: CreditorProfile, createdAt: string, updatedAt: string) {
   return marshall(
     { pk: `C#${profile.id}`, sk: 'PROFILE', profile, createdAt, updatedAt, registry: REGISTRY, registryId: profile.id },
@@ -78,6 +101,7 @@ function assertValid(profile: CreditorProfile): CreditorProfile {
 /** Writes (or overwrites) a profile, validated first (local seeding, tests). */
 export async function putCreditor(profile: CreditorProfile, now: Date = new Date()): Promise<void> {
   const valid = assertValid(profile);
+  forgetCreditor(valid.id);
   const existing = await clients.dynamodb().send(new GetItemCommand({ TableName: settings.tableName(), Key: profileKey(valid.id) }));
   const createdAt = existing.Item ? (unmarshall(existing.Item).createdAt ?? now.toISOString()) : now.toISOString();
   await clients.dynamodb().send(new PutItemCommand({ TableName: settings.tableName(), Item: profileItem(valid, createdAt, now.toISOString()) }));
@@ -86,12 +110,14 @@ export async function putCreditor(profile: CreditorProfile, now: Date = new Date
 /** Creates the creditor unless its id exists; false when it did. */
 export async function createCreditor(profile: CreditorProfile, now: Date): Promise<boolean> {
   const valid = assertValid(profile);
+  forgetCreditor(valid.id);
   return conditionalPut({ Item: profileItem(valid, now.toISOString(), now.toISOString()), ConditionExpression: 'attribute_not_exists(pk)' });
 }
 
 /** Replaces an existing creditor's profile (createdAt kept); null when there is no such creditor. */
 export async function updateCreditor(profile: CreditorProfile, now: Date): Promise<CreditorRecord | null> {
   const valid = assertValid(profile);
+  forgetCreditor(valid.id);
   try {
     const out = await clients.dynamodb().send(
       new UpdateItemCommand({

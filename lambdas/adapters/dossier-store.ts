@@ -57,9 +57,12 @@ export async function createDossier(d: Dossier): Promise<boolean> {
  * failure here must not undo or fail it: the log is a projection of the history and catches up at
  * the dossier's next change or the next read of its evidence (GET /evidence, bundles).
  */
-async function logEvidence(d: Dossier): Promise<void> {
+async function logEvidence(d: Dossier, before?: Dossier): Promise<void> {
   try {
-    await appendEvidence(d, clock().now());
+    // The head read with the previous version is the last record when it covers that version's
+    // whole history (nothing else can have been appended since): no query for it.
+    const head = before?.evidenceHead && before.evidenceHead.seq === before.events.length ? before.evidenceHead : undefined;
+    await appendEvidence(d, clock().now(), head);
   } catch (e) {
     log.error('evidence log behind; it catches up at the next change or read', { dossierId: d.id, error: String((e as Error)?.message ?? e) });
   }
@@ -106,6 +109,12 @@ function assertAppendOnly(next: Dossier, current: Dossier): void {
 export interface UpdateOptions {
   /** How long to keep retrying while a send holds the dossier (real ms). */
   busyTimeoutMs?: number;
+  /**
+   * The dossier as this caller last wrote it (e.g. under its send lease): the first attempt
+   * applies the change to it without reading again; the version condition still guards the
+   * write, and a conflict falls back to reading.
+   */
+  known?: Dossier;
 }
 
 /**
@@ -121,7 +130,7 @@ export async function updateDossier<R extends { dossier: Dossier }>(
   const started = Date.now();
   const busyTimeout = options.busyTimeoutMs ?? 20_000;
   for (let attempt = 0; ; attempt++) {
-    const current = await getDossier(id);
+    const current = attempt === 0 && options.known?.id === id ? options.known : await getDossier(id);
     if (!current) throw notFound('Dossier');
     let result: R;
     try {
@@ -139,7 +148,7 @@ export async function updateDossier<R extends { dossier: Dossier }>(
     const written = await conditionalUpdate(dossierUpdate(next, current));
     if (written) {
       if (next.status !== current.status) statusChanged({ dossierId: id, from: current.status, to: next.status });
-      if (next.events.length > current.events.length) await logEvidence(next);
+      if (next.events.length > current.events.length) await logEvidence(next, current);
       return { ...result, dossier: next };
     }
     if (attempt > 50) throw new DomainError(503, 'contention', 'Dossier is changing too fast; retry.');

@@ -82,8 +82,13 @@ async function getRecord(dossierId: string, seq: number): Promise<EvidenceRecord
  * record n is always history entry n-1, so a writer that loses the conditional put on a seq takes
  * the winner's record (same fact, same object) and goes on from it.
  */
-export async function appendEvidence(d: Pick<Dossier, 'id' | 'events' | 'evidenceHead'>, now: Date): Promise<ChainHead | null> {
-  let prev = await lastRecord(d.id);
+export async function appendEvidence(
+  d: Pick<Dossier, 'id' | 'events' | 'evidenceHead'>,
+  now: Date,
+  /** The last record's seq and hash when the caller knows them (saves a query). */
+  knownLast?: ChainHead,
+): Promise<ChainHead | null> {
+  let prev: Pick<EvidenceRecord, 'seq' | 'hash'> | null = knownLast ?? (await lastRecord(d.id));
   for (let seq = (prev?.seq ?? 0) + 1; seq <= d.events.length; seq++) {
     const fact = d.events[seq - 1];
     const own = ownEvidence(fact);

@@ -220,13 +220,39 @@ export function toIsoInstant(ms: number): IsoInstant {
   return new Date(ms).toISOString();
 }
 
+const millisMemo = new Map<string, number>();
+
 export function instantMillis(at: IsoInstant): number {
-  return parseInstant(at).toMillis();
+  return memo(millisMemo, at, () => parseInstant(at).toMillis());
+}
+
+/**
+ * Zone arithmetic is memoised: luxon computes each zone offset through Intl formatToParts, and a
+ * schedule asks the same few questions (this instant in Paris, 09:00 on that day in that zone)
+ * many times over; the answers never change. Bounded: the memo starts afresh past its size.
+ */
+const MEMO_LIMIT = 20_000;
+const zonedMemo = new Map<string, DateTime>();
+const wallClockMemo = new Map<string, DateTime>();
+
+function memo<T>(cache: Map<string, T>, key: string, compute: () => T): T {
+  let v = cache.get(key);
+  if (v === undefined) {
+    v = compute();
+    if (cache.size >= MEMO_LIMIT) cache.clear();
+    cache.set(key, v);
+  }
+  return v;
+}
+
+/** An instant seen in a zone (luxon DateTimes are immutable: safe to share). */
+function inZone(at: IsoInstant, timeZone: string): DateTime {
+  return memo(zonedMemo, `${at}|${timeZone}`, () => parseInstant(at).setZone(timeZone));
 }
 
 /** The calendar date of an instant in a zone (the day a letter counts as sent, locally). */
 export function localDate(at: IsoInstant, timeZone: string = DEFAULT_TIME_ZONE): IsoDate {
-  return parseInstant(at).setZone(timeZone).toISODate() as IsoDate;
+  return inZone(at, timeZone).toISODate() as IsoDate;
 }
 
 /**
@@ -240,6 +266,10 @@ export function localTimeToInstant(date: IsoDate, hhmm: string, timeZone: string
 }
 
 function wallClock(date: IsoDate, minutes: number, timeZone: string): DateTime {
+  return memo(wallClockMemo, `${date}|${minutes}|${timeZone}`, () => computeWallClock(date, minutes, timeZone));
+}
+
+function computeWallClock(date: IsoDate, minutes: number, timeZone: string): DateTime {
   toDayNumber(date);
   const [year, month, day] = date.split('-').map(Number) as [number, number, number];
   const hour = Math.floor(minutes / 60);
@@ -301,6 +331,22 @@ export function debtorSendWindow(region: HolidayRegion = DEFAULT_REGION): Readon
   return w;
 }
 
+const knownZones = new Map<string, boolean>();
+
+/**
+ * Whether `zone` is an IANA time zone this runtime knows. luxon's IANAZone.isValidZone builds an
+ * Intl.DateTimeFormat on every call (costly: it ran on every schedule computation); the answer
+ * cannot change within a process, so it is kept per zone name.
+ */
+export function isKnownZone(zone: string): boolean {
+  let known = knownZones.get(zone);
+  if (known === undefined) {
+    known = IANAZone.isValidZone(zone);
+    if (knownZones.size < 1000) knownZones.set(zone, known);
+  }
+  return known;
+}
+
 export interface WindowError {
   /** Field of the window ("open", "days.2"). */
   path: string;
@@ -311,7 +357,7 @@ export function validateSendWindow(window: unknown): WindowError[] {
   if (typeof window !== 'object' || window === null) return [{ path: '', message: 'send window must be an object' }];
   const w = window as Partial<Record<keyof SendWindow, unknown>>;
   const errors: WindowError[] = [];
-  if (typeof w.timeZone !== 'string' || !IANAZone.isValidZone(w.timeZone)) {
+  if (typeof w.timeZone !== 'string' || !isKnownZone(w.timeZone)) {
     errors.push({ path: 'timeZone', message: `unknown IANA time zone: ${JSON.stringify(w.timeZone)}` });
   }
   if (!Array.isArray(w.days) || w.days.length === 0) {
@@ -382,7 +428,7 @@ export function isInSendWindow(
   region: HolidayRegion = DEFAULT_REGION,
 ): boolean {
   const w = compile(window);
-  return insideWindow(parseInstant(at).setZone(w.timeZone), w, region);
+  return insideWindow(inZone(at, w.timeZone), w, region);
 }
 
 /**
@@ -395,7 +441,7 @@ export function nextSendInstant(
   region: HolidayRegion = DEFAULT_REGION,
 ): IsoInstant {
   const w = compile(window);
-  const t = parseInstant(at).setZone(w.timeZone);
+  const t = inZone(at, w.timeZone);
   if (insideWindow(t, w, region)) return toIsoInstant(t.toMillis());
   const today = t.toISODate() as IsoDate;
   // Today's opening still counts when we are before it; then the following days.
@@ -428,6 +474,6 @@ export function formalNoticeDeadline(
   if (!Number.isSafeInteger(graceDays) || graceDays < 0) {
     throw new RangeError(`grace period must be a whole number of days >= 0: ${graceDays}`);
   }
-  if (!IANAZone.isValidZone(timeZone)) throw new RangeError(`unknown IANA time zone: "${timeZone}"`);
+  if (!isKnownZone(timeZone)) throw new RangeError(`unknown IANA time zone: "${timeZone}"`);
   return nextBusinessDayOnOrAfter(addCalendarDays(localDate(sentAt, timeZone), graceDays), region);
 }

@@ -336,6 +336,17 @@ export interface SentInfo extends EvidenceRef {
   to: string;
 }
 
+/**
+ * The schedule after `stage` went out at `at`, when that is exactly its scheduled instant (what a
+ * timestamp wait yields): every later stage was computed from that very instant, so the stored
+ * schedule stands and is advanced rather than recomputed (computing it again is the costliest part
+ * of a send's domain work). Any other instant: null, recompute.
+ */
+function advancedSchedule(d: Dossier, stage: Stage, at: string): { stages: Dossier['schedule']; deadline: Dossier['deadline'] } | null {
+  const entry = d.schedule?.find((s) => s.stage === stage);
+  return entry && entry.at === at ? { stages: d.schedule, deadline: d.deadline } : null;
+}
+
 /** Records the notice as sent, releases the lease and moves the schedule on. */
 export function completeSend(d: Dossier, stage: Stage, token: string, now: Date, info: SentInfo): Dossier {
   if (!d.sending || d.sending.token !== token) {
@@ -346,7 +357,7 @@ export function completeSend(d: Dossier, stage: Stage, token: string, now: Date,
   const withEvent = { ...d, events };
   const handedOff = stage === 'litigation_handoff';
   if (handedOff) events.push({ type: 'handed_off', at });
-  const computed = scheduleFor(withEvent, now);
+  const computed = advancedSchedule(d, stage, at) ?? scheduleFor(withEvent, now);
   return {
     ...withEvent,
     stage,

@@ -17,7 +17,7 @@ import {
   runCheckpoint,
   termsFor,
 } from '../domain/dossier-commitments';
-import type { NextAction } from '../domain/model';
+import { CHECKPOINTS, type NextAction } from '../domain/model';
 import { clock } from '../adapters/clock';
 import { getCreditor, updateDossier } from '../adapters/dossier-store';
 import { regenerate } from './generations';
@@ -29,6 +29,7 @@ import { conflict } from '../domain/errors';
 import { sha256Hex } from '../domain/identity';
 import { evidenceRef, putEvidence } from '../adapters/evidence-store';
 import { dossierOf, updateOwnDossier } from './dossier-access';
+import { ended, nextWaitOf, withWaitableInstant } from './step-outcome';
 
 function newId(prefix: string): string {
   return `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
@@ -116,8 +117,12 @@ export async function recordPlanAcceptance(creditorId: string, dossierId: string
 
 export interface CheckpointRequest {
   dossierId: string;
-  action: NextAction['stage'];
+  /** The checkpoint due; for the second of a pair, whatever the first answered (a stage, or null). */
+  action: NextAction['stage'] | null;
   executionName: string;
+  /** Second of a pair only: the first's outcome and next instant, passed through unless a checkpoint is due. */
+  prior?: string | null;
+  at?: string | null;
 }
 
 export interface CheckpointOutcome {
@@ -129,16 +134,28 @@ export interface CheckpointOutcome {
 
 function outcomeOf(d: Dossier, executionName: string): CheckpointOutcome {
   const mine = d.execution?.name === executionName && d.nextAction !== null;
-  return mine
-    ? { outcome: 'continue', nextStage: d.nextAction!.stage, nextAt: d.nextAction!.at }
-    : { outcome: 'not_active', nextStage: null, nextAt: null };
+  return mine ? nextWaitOf(d, 'continue') : ended('not_active');
 }
 
-/** Step Functions task: a commitment checkpoint fell due. */
+const CHECKPOINT_SET = new Set<string>(CHECKPOINTS);
+
+/**
+ * Step Functions task: a commitment checkpoint fell due. The answer always names an instant
+ * (a Wait state follows the first of a pair); the second of a pair passes through what the first
+ * decided when that was not another checkpoint (the commitment ended, or escalation resumes).
+ */
 export async function reviewCheckpoint(req: CheckpointRequest): Promise<CheckpointOutcome> {
   const now = clock().now();
+  if (req.prior !== undefined && (req.prior !== 'continue' || !req.action || !CHECKPOINT_SET.has(req.action))) {
+    if (req.prior !== 'continue' || !req.action) return ended('not_active');
+    return { outcome: 'continue', nextStage: req.action, nextAt: req.at ?? now.toISOString() };
+  }
+  return withWaitableInstant(await runDueCheckpoint({ ...req, action: req.action as NextAction['stage'] }, now), now);
+}
+
+async function runDueCheckpoint(req: CheckpointRequest & { action: NextAction['stage'] }, now: Date): Promise<CheckpointOutcome> {
   const result = await updateDossier(req.dossierId, (d) => runCheckpoint(d, req.action, req.executionName, now));
-  if (result.kind === 'stale') return { outcome: 'not_active', nextStage: null, nextAt: null };
+  if (result.kind === 'stale') return ended('not_active');
   if (result.kind === 'advanced') return outcomeOf(result.dossier, req.executionName);
 
   // An instalment reminder: the same lease as the stages, so a settling payment waits for it.
@@ -146,7 +163,7 @@ export async function reviewCheckpoint(req: CheckpointRequest): Promise<Checkpoi
   const instalment = plan.instalments[index];
   const slot = `instalment_reminder-${plan.id}-${index + 1}`;
   const token = `${req.executionName}:${slot}`;
-  const claim = await updateDossier(req.dossierId, (d) => claimReminder(d, plan.id, index, token, Date.now(), SEND_LEASE_MS));
+  const claim = await updateDossier(req.dossierId, (d) => claimReminder(d, plan.id, index, token, Date.now(), SEND_LEASE_MS), { known: result.dossier });
   if (claim.kind === 'not_due') return outcomeOf(claim.dossier, req.executionName);
   const out = await sendUnderLease(
     claim.dossier,

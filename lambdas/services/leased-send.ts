@@ -7,7 +7,8 @@
 import { Dossier, markNeedsAttention, releaseSend, SentInfo } from '../domain/dossier';
 import { DomainError } from '../domain/errors';
 import type { CreditorProfile } from '../domain/model';
-import { getCreditor, updateDossier } from '../adapters/dossier-store';
+import { updateDossier } from '../adapters/dossier-store';
+import { getCreditorCached } from '../adapters/creditor-store';
 import { deliverNotice, DeliverInput, EmailPaused } from './outbound-mail';
 
 export async function sendUnderLease(
@@ -19,7 +20,7 @@ export async function sendUnderLease(
 ): Promise<{ sent: boolean; dossier: Dossier }> {
   let info: SentInfo;
   try {
-    const creditor = await getCreditor(claimed.creditorId);
+    const creditor = await getCreditorCached(claimed.creditorId);
     if (!creditor) throw new DomainError(404, 'DossierNotFound', `creditor ${claimed.creditorId} not found`);
     info = await deliverNotice({ dossier: claimed, creditor, now, ...message(creditor) });
   } catch (e) {
@@ -31,6 +32,7 @@ export async function sendUnderLease(
     await updateDossier(claimed.id, (d) => ({ dossier: releaseSend(d, token) }));
     throw e;
   }
-  const done = await updateDossier(claimed.id, (d) => ({ dossier: complete(d, info) }));
+  // Under the lease nobody else wrote the dossier: record on the claimed copy, no second read.
+  const done = await updateDossier(claimed.id, (d) => ({ dossier: complete(d, info) }), { known: claimed });
   return { sent: true, dossier: done.dossier };
 }

@@ -7,12 +7,14 @@
 import { claimSend, completeSend, Dossier, policyOf, sendSlot, statedDeadline } from '../domain/dossier';
 import type { CreditorProfile, NextAction, Stage } from '../domain/model';
 import { clock } from '../adapters/clock';
-import { getCreditor, updateDossier } from '../adapters/dossier-store';
+import { updateDossier } from '../adapters/dossier-store';
+import { getCreditorCached } from '../adapters/creditor-store';
 import { handOff, holdForApproval, publishHandedOff } from './litigation';
 import { sendUnderLease } from './leased-send';
 import { channelFor } from '../domain/registered';
 import { dispatchRegistered } from './registered-mail';
 import type { NoticeExtras } from './outbound-mail';
+import { ended, nextWaitOf } from './step-outcome';
 
 /** Real-time lease: longer than the send Lambda's timeout, so a live send is never overtaken. */
 export const SEND_LEASE_MS = 90_000;
@@ -31,7 +33,7 @@ export interface SendOutcome {
 }
 
 function outcomeOf(d: Dossier, outcome: SendOutcome['outcome']): SendOutcome {
-  return { outcome, nextStage: d.nextAction?.stage ?? null, nextAt: d.nextAction?.at ?? null };
+  return outcome === 'not_active' ? ended(outcome) : nextWaitOf(d, outcome);
 }
 
 export async function dispatchNotice(req: SendRequest): Promise<SendOutcome> {
@@ -46,12 +48,14 @@ export async function dispatchNotice(req: SendRequest): Promise<SendOutcome> {
   });
   if (claim.kind === 'not_active') return outcomeOf(claim.dossier, 'not_active');
   if (claim.kind === 'already_sent') {
-    if (claim.dossier.status !== 'handed_off') return outcomeOf(claim.dossier, 'sent');
+    // A retried step goes on; an execution of a dossier paused since (another generation runs) ends.
+    if (claim.dossier.status === 'active') return outcomeOf(claim.dossier, 'sent');
+    if (claim.dossier.status !== 'handed_off') return outcomeOf(claim.dossier, 'not_active');
     // A retried hand-off whose event could not be published publishes it now.
     return outcomeOf(await publishHandedOff(claim.dossier), 'handed_off');
   }
   if (req.stage === 'litigation_handoff') {
-    const creditor = await getCreditor(claim.dossier.creditorId);
+    const creditor = await getCreditorCached(claim.dossier.creditorId);
     if (creditor?.handoff === 'approval') return outcomeOf(await holdForApproval(claim.dossier, token, now), 'awaiting_approval');
     return outcomeOf(await handOff(claim.dossier, token, now, slot), 'handed_off');
   }

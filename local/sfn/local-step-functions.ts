@@ -39,8 +39,8 @@ export interface LocalStepFunctionsOptions {
   stateMachineArn: string;
   now: () => Date;
   task: TaskHandler;
-  /** Called after every change so the caller can persist the records. */
-  onChange?: (records: ExecutionRecord[]) => void;
+  /** Called after every change of one record so the caller can persist it (incrementally). */
+  onChange?: (record: ExecutionRecord) => void;
   records?: ExecutionRecord[];
   /** Real milliseconds between Retry attempts (simulated time does not pass during a retry). */
   retryIntervalMs?: number;
@@ -49,6 +49,12 @@ export interface LocalStepFunctionsOptions {
    * ABORTED), as Step Functions publishes "Step Functions Execution Status Change" events.
    */
   onStatusChange?: (record: ExecutionRecord) => void;
+  /**
+   * How many due executions run at once when the clock wakes them (default 16). Waking all of
+   * them together queued ~1,000 requests per emulator and held every run's state in memory at
+   * once; a bounded pool keeps the emulators busy without that.
+   */
+  wakeConcurrency?: number;
 }
 
 const RECORDED_START = 'AmiableRecordedStartTime';
@@ -134,7 +140,7 @@ export class LocalStepFunctions {
       trail: [],
     };
     this.records.set(arn, record);
-    this.changed();
+    this.changed(record);
     this.opts.onStatusChange?.(record);
     this.launch(record, this.opts.definition.StartAt, input);
     return record;
@@ -150,7 +156,7 @@ export class LocalStepFunctions {
     record.stopDate = this.opts.now().toISOString();
     delete record.parked;
     this.running.get(arn)?.abort();
-    this.changed();
+    this.changed(record);
     this.opts.onStatusChange?.(record);
     return record;
   }
@@ -174,12 +180,25 @@ export class LocalStepFunctions {
     return min;
   }
 
-  /** Wakes every execution parked until `instant` or earlier, earliest first, then waits for them. */
+  /**
+   * Wakes every execution parked until `instant` or earlier, earliest first, at most
+   * `wakeConcurrency` at a time, then waits for them.
+   */
   async wakeDue(instant: Date): Promise<number> {
     const due = [...this.records.values()]
       .filter((r) => r.status === 'RUNNING' && r.parked && Date.parse(r.parked.wakeAt) <= instant.getTime())
       .sort((a, b) => a.parked!.wakeAt.localeCompare(b.parked!.wakeAt));
-    for (const r of due) this.wake(r);
+    let next = 0;
+    const worker = async () => {
+      while (next < due.length) {
+        const r = due[next++];
+        // Stopped or already woken meanwhile (a stop from a payment, a due wait run at once).
+        if (r.status !== 'RUNNING' || !r.parked) continue;
+        await this.wake(r);
+      }
+    };
+    const pool = Math.max(1, this.opts.wakeConcurrency ?? 16);
+    await Promise.all(Array.from({ length: Math.min(pool, due.length) }, worker));
     await this.idle();
     return due.length;
   }
@@ -194,20 +213,21 @@ export class LocalStepFunctions {
     return this.inFlight.size;
   }
 
-  private wake(record: ExecutionRecord): void {
+  /** Resumes a parked execution; resolves when its run parks again or ends. */
+  private wake(record: ExecutionRecord): Promise<void> {
     const parked = record.parked!;
     delete record.parked;
     const timeout = this.opts.definition.TimeoutSeconds;
     if (timeout && Date.parse(parked.wakeAt) > Date.parse(record.startDate) + timeout * 1000) {
       this.finish(record, 'TIMED_OUT', { error: 'States.Timeout', cause: `execution exceeded ${timeout} s` });
-      return;
+      return Promise.resolve();
     }
     const wait = this.opts.definition.States[parked.state];
     if (wait.End) {
       this.finish(record, 'SUCCEEDED', { output: parked.input });
-      return;
+      return Promise.resolve();
     }
-    this.launch(record, wait.Next, parked.input);
+    return this.launch(record, wait.Next, parked.input);
   }
 
   private machineFrom(startAt: string): StateMachine {
@@ -224,12 +244,13 @@ export class LocalStepFunctions {
     return m;
   }
 
-  private launch(record: ExecutionRecord, startAt: string, input: Json): void {
+  private launch(record: ExecutionRecord, startAt: string, input: Json): Promise<void> {
     const run = this.segment(record, startAt, input).catch((e) => {
       this.finish(record, 'FAILED', { error: 'States.Runtime', cause: String(e?.message ?? e) });
     });
     this.inFlight.add(run);
     void run.finally(() => this.inFlight.delete(run));
+    return run;
   }
 
   private async segment(record: ExecutionRecord, startAt: string, input: Json): Promise<void> {
@@ -262,7 +283,7 @@ export class LocalStepFunctions {
           if (record.status !== 'RUNNING') return;
           try {
             record.parked = { state: name, input: ev.state.input, wakeAt: this.wakeAt(name, ev.state.input) };
-            this.changed();
+            this.changed(record);
           } catch (e) {
             // What AWS does with an unusable TimestampPath: the execution fails with States.Runtime.
             this.finish(record, 'FAILED', { error: 'States.Runtime', cause: String((e as Error).message) });
@@ -287,9 +308,10 @@ export class LocalStepFunctions {
     } finally {
       if (this.running.get(record.arn) === execution) this.running.delete(record.arn);
     }
-    // A wait that is already due runs right away, in the background (a clock call waits for it).
+    // A wait that is already due runs right away, as part of this run (so a bounded wake-up pool
+    // stays bounded; a clock call waits for it).
     if (record.status === 'RUNNING' && record.parked && Date.parse(record.parked.wakeAt) <= this.opts.now().getTime()) {
-      this.wake(record);
+      await this.wake(record);
     }
   }
 
@@ -310,11 +332,11 @@ export class LocalStepFunctions {
     if (record.status !== 'RUNNING') return;
     Object.assign(record, extra, { status, stopDate: this.opts.now().toISOString() });
     delete record.parked;
-    this.changed();
+    this.changed(record);
     this.opts.onStatusChange?.(record);
   }
 
-  private changed(): void {
-    this.opts.onChange?.(this.list());
+  private changed(record: ExecutionRecord): void {
+    this.opts.onChange?.(record);
   }
 }

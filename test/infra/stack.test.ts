@@ -152,7 +152,6 @@ describe('the synthesized stack', () => {
     for (const name of [
       'RouteToNextStage',
       'WaitForFirstReminder',
-      'CheckBeforeFirstReminder',
       'SendFirstReminder',
       'WaitForFormalReminder',
       'SendFormalReminder',
@@ -166,32 +165,41 @@ describe('the synthesized stack', () => {
     }
     // Waits are timestamps from the dossier's schedule, never fixed polling intervals.
     const waits = Object.values(states).filter((s: any) => s.Type === 'Wait');
-    // Four stage waits and one commitment-checkpoint wait.
-    expect(waits.length).toBe(5);
+    // Four stage waits and two commitment-checkpoint waits (checkpoints go two at a time).
+    expect(waits.length).toBe(6);
     for (const w of waits as any[]) expect(w.TimestampPath).toBe('$.next.at');
-    // The chain: each send leads (through its check) to the next stage's wait.
-    expect(states.WaitForFirstReminder.Next).toBe('CheckBeforeFirstReminder');
-    expect(states.CheckBeforeFirstReminder.Next).toBe('IsFirstReminderStillDue');
-    expect(states.SendFirstReminder.Next).toBe('AfterFirstReminder');
-    expect(states.AfterFirstReminder.Choices[0].Next).toBe('WaitForFormalReminder');
-    expect(states.AfterFormalReminder.Choices[0].Next).toBe('WaitForFormalNotice');
-    expect(states.AfterFormalNotice.Choices[0].Next).toBe('WaitForGracePeriodEnd');
-    // Promises and plans: the route reaches the checkpoint wait; a review loops back to the route.
+    // The chain: each stage is a wait and ONE task (no separate read-and-choice before a send: the
+    // task re-reads under its lease), which answers the route where to go next.
+    expect(states.WaitForFirstReminder.Next).toBe('SendFirstReminder');
+    expect(states.SendFirstReminder.Next).toBe('RouteToNextStage');
+    expect(states.SendLitigationHandoff.Next).toBe('RouteToNextStage');
+    expect(Object.values(states).filter((s: any) => s.Type === 'Choice')).toHaveLength(1);
+    expect(Object.keys(states).some((n) => n.startsWith('CheckBefore'))).toBe(false);
     const routed = states.RouteToNextStage.Choices.map((c: any) => [c.StringEquals, c.Next]);
+    expect(routed).toContainEqual(['first_reminder', 'WaitForFirstReminder']);
+    expect(routed).toContainEqual(['litigation_handoff', 'WaitForGracePeriodEnd']);
+    // Terminal outcomes first (guarded by IsPresent: a new execution's input has no outcome yet).
+    expect(states.RouteToNextStage.Choices[0].Next).toBe('HandedOff');
+    expect(states.RouteToNextStage.Choices[1].Next).toBe('AwaitingHandoffApproval');
+    expect(states.RouteToNextStage.Choices[2].Next).toBe('DossierNoLongerActive');
+    expect(states.RouteToNextStage.Default).toBe('DossierNoLongerActive');
+    // Promises and plans: the route reaches the checkpoint wait; checkpoints are reviewed in pairs.
     for (const action of ['promise_check', 'instalment_reminder', 'instalment_check']) {
       expect(routed).toContainEqual([action, 'WaitForCommitmentCheckpoint']);
     }
     expect(states.WaitForCommitmentCheckpoint.Next).toBe('ReviewCommitment');
-    expect(states.ReviewCommitment.Next).toBe('AfterReview');
-    expect(states.AfterReview.Choices[0]).toMatchObject({ StringEquals: 'continue', Next: 'RouteToNextStage' });
+    expect(states.ReviewCommitment.Next).toBe('WaitForFollowingCheckpoint');
+    expect(states.WaitForFollowingCheckpoint.Next).toBe('ReviewFollowingCheckpoint');
+    expect(states.ReviewFollowingCheckpoint.Next).toBe('RouteToNextStage');
     expect(states.ReviewCommitment.Catch[0].Next).toBe('MarkNeedsAttention');
-    // Re-read before every send; every task has a Catch that marks the dossier.
+    expect(states.ReviewFollowingCheckpoint.Catch[0].Next).toBe('MarkNeedsAttention');
+    expect(states.ReviewFollowingCheckpoint.Parameters.Payload).toMatchObject({ 'prior.$': '$.next.outcome', 'at.$': '$.next.at' });
+    // Every task has a Catch that marks the dossier.
     for (const [name, s] of Object.entries<any>(states)) {
       if (name.startsWith('Send')) {
         expect(s.Catch?.[0]?.Next, name).toBe('MarkNeedsAttention');
         expect(s.Retry?.length, name).toBeGreaterThan(0);
       }
-      if (name.startsWith('CheckBefore')) expect(s.Resource).toBe('arn:aws:states:::dynamodb:getItem');
       // Only features the local engine executes faithfully.
       expect(s.QueryLanguage, name).toBeUndefined();
       expect(s.Assign, name).toBeUndefined();

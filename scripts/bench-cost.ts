@@ -1,0 +1,188 @@
+/**
+ * Cost per dossier by path, from what local mode actually did (scripts/bench-meter.ts and the
+ * local engine's state transitions) at the list prices of scripts/aws-prices.json, with each
+ * function's memory and architecture as the synthesized template configures them.
+ */
+import prices from './aws-prices.json';
+import type { Meter } from './bench-meter';
+
+/** Functions not reached through API Gateway (steps, stream consumers, schedules). */
+const NOT_API = new Set(['send-notice', 'review-commitment', 'mark-needs-attention', 'delivery-events', 'digest', 'accountant-alerts', 'authorizer']);
+
+export interface FunctionConfig {
+  memoryMb: number;
+  architecture: 'arm64' | 'x86_64';
+}
+
+/** Memory and architecture of each handler, from the synthesized template. */
+export function functionConfigs(template: any): Map<string, FunctionConfig> {
+  const out = new Map<string, FunctionConfig>();
+  for (const r of Object.values<any>(template.Resources)) {
+    const handler = r.Metadata?.['amiable:handler'];
+    if (r.Type !== 'AWS::Lambda::Function' || !handler) continue;
+    out.set(handler, {
+      memoryMb: Number(r.Properties.MemorySize ?? 128),
+      architecture: r.Properties.Architectures?.[0] === 'arm64' ? 'arm64' : 'x86_64',
+    });
+  }
+  return out;
+}
+
+export interface PathCost {
+  path: string;
+  dossiers: number;
+  budget: { transitions: number | null; usd: number | null };
+  perDossier: {
+    transitions: number;
+    executions: number;
+    invocations: number;
+    gbSeconds: number;
+    apiRequests: number;
+    sesMessages: number;
+    s3Puts: number;
+    bytesKept: number;
+    readUnits: number;
+    writeUnits: number;
+    logBytes: number;
+    traces: number;
+  };
+  usd: Record<'stepFunctions' | 'lambda' | 'apiGateway' | 'ses' | 's3Requests' | 's3Storage10y' | 'dynamodb' | 'logs' | 'xray' | 'total', number>;
+}
+
+const GB = 1024 ** 3;
+const MONTH_DAYS = 365.25 / 12;
+
+/** Keeping `bytes` for the retention: Standard, then Glacier Instant Retrieval after the archive age (objects >= 128 KiB). */
+function storageUsd(bytes: number, archiveAfterDays: number): { usd: number; transitions: number } {
+  const months = prices.assumptions.evidenceKeptYears * 12;
+  const archiveMonths = Math.min(months, archiveAfterDays / MONTH_DAYS);
+  if (bytes < prices.s3ArchiveMinimumObjectBytes.bytes) return { usd: (bytes / GB) * prices.s3StandardPerGbMonth.usd * months, transitions: 0 };
+  const standard = (bytes / GB) * prices.s3StandardPerGbMonth.usd * archiveMonths;
+  const archived = (bytes / GB) * prices.s3GlacierInstantRetrievalPerGbMonth.usd * (months - archiveMonths);
+  return { usd: standard + archived + prices.s3GlacierInstantRetrievalPerTransition.usd, transitions: 1 };
+}
+
+export function pathCost(input: {
+  path: string;
+  dossiers: number;
+  transitions: number;
+  executions: number;
+  meter: Meter;
+  configs: Map<string, FunctionConfig>;
+  archiveAfterDays: number;
+  /** Handlers whose cost is not per dossier (the creditor's daily digest). */
+  exclude?: string[];
+  budget: PathCost['budget'];
+}): PathCost {
+  const n = Math.max(1, input.dossiers);
+  let invocations = 0;
+  let gbSeconds = 0;
+  let lambdaUsd = 0;
+  let apiRequests = 0;
+  let ses = 0;
+  let sesBytes = 0;
+  let puts = 0;
+  let gets = 0;
+  let bytesKept = 0;
+  let storage = 0;
+  let readUnits = 0;
+  let writeUnits = 0;
+  let logBytes = 0;
+  for (const [handler, m] of Object.entries(input.meter)) {
+    if (input.exclude?.includes(handler)) continue;
+    const config = input.configs.get(handler) ?? { memoryMb: 512, architecture: 'arm64' as const };
+    // Lambda bills each invocation's duration rounded up to the millisecond.
+    const gbs = ((m.ms + m.invocations * 0.5) / 1000) * (config.memoryMb / 1024);
+    invocations += m.invocations;
+    gbSeconds += gbs;
+    lambdaUsd += m.invocations * prices.lambdaPerRequest.usd + gbs * prices.lambdaPerGbSecond[config.architecture];
+    if (!NOT_API.has(handler)) apiRequests += m.invocations;
+    ses += m.sesMessages;
+    sesBytes += m.sesBytes;
+    puts += m.s3Puts;
+    gets += m.s3Gets;
+    for (const size of m.putSizes) {
+      bytesKept += size;
+      storage += storageUsd(size, input.archiveAfterDays).usd;
+    }
+    readUnits += m.readUnits;
+    writeUnits += m.writeUnits;
+    logBytes += m.logBytes + m.invocations * prices.assumptions.lambdaPlatformLogBytesPerInvocation;
+  }
+  logBytes += input.transitions * prices.assumptions.stepFunctionsLogBytesPerTransition;
+  const traces = apiRequests + input.executions;
+  const usd = {
+    stepFunctions: input.transitions * prices.stepFunctionsPerTransition.usd,
+    lambda: lambdaUsd,
+    apiGateway: apiRequests * prices.apiGatewayRestPerRequest.usd,
+    ses: ses * prices.sesPerMessage.usd + (sesBytes / GB) * prices.sesPerGbAttachments.usd,
+    s3Requests: puts * prices.s3PerPut.usd + gets * prices.s3PerGet.usd,
+    s3Storage10y: storage,
+    dynamodb: readUnits * prices.dynamodbPerReadUnit.usd + writeUnits * prices.dynamodbPerWriteUnit.usd,
+    logs: (logBytes / GB) * (prices.cloudWatchLogsPerGbIngested.usd + prices.cloudWatchLogsPerGbMonthStored.usd * prices.assumptions.logRetentionMonths),
+    xray: traces * prices.xrayPerTraceRecorded.usd,
+    total: 0,
+  };
+  for (const k of Object.keys(usd) as (keyof typeof usd)[]) usd[k] /= n;
+  usd.total = Object.entries(usd).reduce((s, [k, v]) => (k === 'total' ? s : s + v), 0);
+  return {
+    path: input.path,
+    dossiers: input.dossiers,
+    budget: input.budget,
+    perDossier: {
+      transitions: input.transitions / n,
+      executions: input.executions / n,
+      invocations: invocations / n,
+      gbSeconds: gbSeconds / n,
+      apiRequests: apiRequests / n,
+      sesMessages: ses / n,
+      s3Puts: puts / n,
+      bytesKept: bytesKept / n,
+      readUnits: readUnits / n,
+      writeUnits: writeUnits / n,
+      logBytes: logBytes / n,
+      traces: traces / n,
+    },
+    usd,
+  };
+}
+
+/** The table `npm run bench` prints: one column per path. */
+export function costTable(paths: PathCost[]): string {
+  const rows: [string, (p: PathCost) => string][] = [
+    ['dossiers measured', (p) => String(p.dossiers)],
+    ['state transitions / dossier', (p) => `${fmt(p.perDossier.transitions, 1)}${p.budget.transitions !== null ? ` (<= ${p.budget.transitions})` : ''}`],
+    ['Lambda invocations', (p) => fmt(p.perDossier.invocations, 1)],
+    ['Lambda GB-s (measured here)', (p) => fmt(p.perDossier.gbSeconds, 3)],
+    ['API Gateway requests', (p) => fmt(p.perDossier.apiRequests, 1)],
+    ['SES messages', (p) => fmt(p.perDossier.sesMessages, 1)],
+    ['S3 PUTs', (p) => fmt(p.perDossier.s3Puts, 1)],
+    ['bytes kept 10 years', (p) => `${fmt(p.perDossier.bytesKept / 1024, 0)} KiB`],
+    ['DynamoDB read / write units', (p) => `${fmt(p.perDossier.readUnits, 1)} / ${fmt(p.perDossier.writeUnits, 1)}`],
+    ['log bytes (Lambda + Step Functions)', (p) => `${fmt(p.perDossier.logBytes / 1024, 1)} KiB`],
+    ['X-Ray traces', (p) => fmt(p.perDossier.traces, 1)],
+    ['$ Step Functions', (p) => usd(p.usd.stepFunctions)],
+    ['$ Lambda', (p) => usd(p.usd.lambda)],
+    ['$ API Gateway', (p) => usd(p.usd.apiGateway)],
+    ['$ SES', (p) => usd(p.usd.ses)],
+    ['$ S3 requests', (p) => usd(p.usd.s3Requests)],
+    ['$ S3 storage 10 y (archive lifecycle)', (p) => usd(p.usd.s3Storage10y)],
+    ['$ DynamoDB', (p) => usd(p.usd.dynamodb)],
+    ['$ CloudWatch Logs (1 y)', (p) => usd(p.usd.logs)],
+    ['$ X-Ray', (p) => usd(p.usd.xray)],
+    ['$ TOTAL per dossier', (p) => `${usd(p.usd.total)}${p.budget.usd !== null ? ` (<= ${p.budget.usd}) ${p.usd.total <= p.budget.usd ? 'OK' : 'OVER'}` : ''}`],
+  ];
+  const width = 40;
+  const col = 30;
+  const lines = [`${'cost per dossier'.padEnd(width)}${paths.map((p) => p.path.padEnd(col)).join('')}`];
+  for (const [label, f] of rows) lines.push(`${label.padEnd(width)}${paths.map((p) => f(p).padEnd(col)).join('')}`);
+  return lines.join('\n');
+}
+
+function fmt(v: number, digits: number): string {
+  return v.toFixed(digits);
+}
+
+function usd(v: number): string {
+  return `$${v.toFixed(6)}`;
+}

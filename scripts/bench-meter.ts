@@ -1,0 +1,175 @@
+/**
+ * What local mode actually does, metered for the bench's cost table: every Lambda invocation and
+ * its duration (through local/handlers.ts's observer), and every AWS SDK call the handlers make,
+ * attributed to the function that made it (AsyncLocalStorage): DynamoDB requests and the capacity
+ * units the emulator reports, S3 PUTs/GETs and the bytes put, SES messages and their bytes, and
+ * the bytes each function writes to its log. Calls made outside a handler (seeding) are not
+ * counted. Snapshots are subtracted to get one phase's share.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { performance } from 'node:perf_hooks';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { observeInvocations } from '../local/handlers';
+
+export interface FunctionMeter {
+  invocations: number;
+  ms: number;
+  ddbReads: number;
+  ddbWrites: number;
+  readUnits: number;
+  writeUnits: number;
+  s3Puts: number;
+  s3Gets: number;
+  /** Sizes of the objects put (each kept for the retention period). */
+  putSizes: number[];
+  sesMessages: number;
+  sesBytes: number;
+  logBytes: number;
+}
+
+export type Meter = Record<string, FunctionMeter>;
+
+const READS = new Set(['GetItemCommand', 'QueryCommand', 'ScanCommand', 'BatchGetItemCommand', 'TransactGetItemsCommand']);
+const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand', 'TransactWriteItemsCommand']);
+
+const context = new AsyncLocalStorage<{ handler: string }>();
+const meter: Meter = {};
+
+function of(handler: string): FunctionMeter {
+  return (meter[handler] ??= {
+    invocations: 0,
+    ms: 0,
+    ddbReads: 0,
+    ddbWrites: 0,
+    readUnits: 0,
+    writeUnits: 0,
+    s3Puts: 0,
+    s3Gets: 0,
+    putSizes: [],
+    sesMessages: 0,
+    sesBytes: 0,
+    logBytes: 0,
+  });
+}
+
+function current(): FunctionMeter | undefined {
+  const c = context.getStore();
+  return c ? of(c.handler) : undefined;
+}
+
+function byteLength(body: unknown): number {
+  if (typeof body === 'string') return Buffer.byteLength(body);
+  if (body instanceof Uint8Array) return body.byteLength;
+  return 0;
+}
+
+let installed = false;
+
+/** Starts metering (once per process). */
+export function installMeter(): void {
+  if (installed) return;
+  installed = true;
+  observeInvocations(async (handler, invoke) => {
+    const m = of(handler);
+    m.invocations++;
+    const t = performance.now();
+    try {
+      return await context.run({ handler }, invoke);
+    } finally {
+      m.ms += performance.now() - t;
+    }
+  });
+
+  const ddbSend = DynamoDBClient.prototype.send;
+  DynamoDBClient.prototype.send = async function (this: DynamoDBClient, command: any, ...rest: any[]) {
+    const m = current();
+    const name: string = command?.constructor?.name ?? '';
+    if (!m) return (ddbSend as any).call(this, command, ...rest);
+    if (command?.input && !command.input.ReturnConsumedCapacity && (READS.has(name) || WRITES.has(name))) command.input.ReturnConsumedCapacity = 'TOTAL';
+    if (READS.has(name)) m.ddbReads++;
+    if (WRITES.has(name)) m.ddbWrites++;
+    try {
+      const out = await (ddbSend as any).call(this, command, ...rest);
+      const consumed = [out?.ConsumedCapacity].flat().filter(Boolean);
+      const units = consumed.reduce((n: number, c: any) => n + (c.CapacityUnits ?? 0), 0);
+      if (READS.has(name)) m.readUnits += units || 1;
+      if (WRITES.has(name)) m.writeUnits += units || 1;
+      return out;
+    } catch (e) {
+      // A failed conditional write still consumes write capacity (at least one unit).
+      if (WRITES.has(name)) m.writeUnits += 1;
+      throw e;
+    }
+  } as any;
+
+  const s3Send = S3Client.prototype.send;
+  S3Client.prototype.send = function (this: S3Client, command: any, ...rest: any[]) {
+    const m = current();
+    const name: string = command?.constructor?.name ?? '';
+    if (m && name === 'PutObjectCommand') {
+      m.s3Puts++;
+      m.putSizes.push(byteLength(command.input?.Body) || Number(command.input?.ContentLength ?? 0));
+    } else if (m && (name === 'GetObjectCommand' || name === 'HeadObjectCommand')) m.s3Gets++;
+    else if (m && /Multipart|UploadPart/.test(name)) m.s3Puts++;
+    return (s3Send as any).call(this, command, ...rest);
+  } as any;
+
+  const sesSend = SESv2Client.prototype.send;
+  SESv2Client.prototype.send = function (this: SESv2Client, command: any, ...rest: any[]) {
+    const m = current();
+    if (m && command?.constructor?.name === 'SendEmailCommand') {
+      m.sesMessages++;
+      m.sesBytes += byteLength(command.input?.Content?.Raw?.Data);
+    }
+    return (sesSend as any).call(this, command, ...rest);
+  } as any;
+
+  for (const stream of [process.stdout, process.stderr]) {
+    const write = stream.write.bind(stream);
+    stream.write = ((chunk: any, ...rest: any[]) => {
+      const m = current();
+      if (m) {
+        // What CloudWatch Logs would ingest; the bench does not print handlers' lines.
+        m.logBytes += byteLength(chunk);
+        return true;
+      }
+      return (write as any)(chunk, ...rest);
+    }) as any;
+  }
+}
+
+/** A deep copy of the counters so far. */
+export function snapshot(): Meter {
+  return JSON.parse(JSON.stringify(meter));
+}
+
+/** What happened between two snapshots. */
+export function since(before: Meter): Meter {
+  const now = snapshot();
+  const out: Meter = {};
+  for (const [handler, m] of Object.entries(now)) {
+    const b = before[handler];
+    if (!b) {
+      out[handler] = m;
+      continue;
+    }
+    out[handler] = {
+      invocations: m.invocations - b.invocations,
+      ms: m.ms - b.ms,
+      ddbReads: m.ddbReads - b.ddbReads,
+      ddbWrites: m.ddbWrites - b.ddbWrites,
+      readUnits: m.readUnits - b.readUnits,
+      writeUnits: m.writeUnits - b.writeUnits,
+      s3Puts: m.s3Puts - b.s3Puts,
+      s3Gets: m.s3Gets - b.s3Gets,
+      putSizes: m.putSizes.slice(b.putSizes.length),
+      sesMessages: m.sesMessages - b.sesMessages,
+      sesBytes: m.sesBytes - b.sesBytes,
+      logBytes: m.logBytes - b.logBytes,
+    };
+    if (out[handler].invocations === 0) delete out[handler];
+  }
+  return out;
+}
