@@ -19,6 +19,25 @@ export function fontCopyCommands(inputDir: string, outputDir: string): string[] 
   return [`mkdir -p "${to}"`, ...Object.values(FONT_FILES).map((f) => `cp "${from}/${f}" "${to}/${f}"`)];
 }
 
+/**
+ * The esbuild settings of every function, in one place: the Lambda bundles below and the bundle
+ * bench (scripts/bench-bundles.ts, which builds each handler and its SDK floor with these very
+ * settings) read them, so what is measured is what ships.
+ */
+export const BUNDLE_SETTINGS = {
+  format: 'cjs',
+  target: 'node24',
+  platform: 'node',
+  minify: true,
+  sourceMap: true,
+  sourcesContent: true,
+} as const;
+
+/** The NODE_OPTIONS each function runs with. */
+export function nodeOptions(_sourceMaps: boolean): string {
+  return '--enable-source-maps';
+}
+
 /** Metadata key naming the handler module under lambdas/; local mode maps Task states with it. */
 export const HANDLER_METADATA_KEY = 'amiable:handler';
 
@@ -56,16 +75,17 @@ export class HandlerFunction extends NodejsFunction {
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: nodeOptions(true),
         AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',
         AMIABLE_REGION: Stack.of(scope).region,
         ...props.environment,
       },
       bundling: {
         format: OutputFormat.CJS,
-        target: 'node24',
-        sourceMap: true,
-        minify: true,
+        target: BUNDLE_SETTINGS.target,
+        sourceMap: BUNDLE_SETTINGS.sourceMap,
+        sourcesContent: BUNDLE_SETTINGS.sourcesContent,
+        minify: BUNDLE_SETTINGS.minify,
         // The v3 SDK ships in the runtime, but pinning our own copy keeps behaviour identical to tests.
         externalModules: [],
         commandHooks: {

@@ -4,8 +4,12 @@
  * under the simulated clock, with notices rendered, evidence stored and e-mails "sent"), and N
  * payment plans of 6 instalments followed to the end (reminders, checkpoints, payments), and the
  * accountants' digest of a creditor with BENCH_DIGEST_DOSSIERS open dossiers (default 100,000; 0
- * skips it; scripts/bench-digest.ts). BENCH_DOSSIERS sets N (default 50); BENCH_ONLY=digest runs
- * the digest part alone.
+ * skips it; scripts/bench-digest.ts), and each Lambda bundle against its SDK floor (size and init;
+ * scripts/bench-bundles.ts). BENCH_DOSSIERS sets N (default 50).
+ *
+ * Phases: bundles, escalation, digest; all by default. `npm run bench -- --only=bundles` (or
+ * BENCH_PHASES=bundles,digest) runs some alone; BENCH_ONLY=digest still means --only=digest.
+ * Results a phase keeps go to bench-results/ (git-ignored).
  */
 import '../local/polyfills';
 import { performance } from 'node:perf_hooks';
@@ -16,6 +20,7 @@ import { startLocalSystem } from '../local/system';
 import { invoice } from '../test/support/sample-invoice';
 import { verifyZip } from '../cli/verify';
 import { benchDigest } from './bench-digest';
+import { benchBundles } from './bench-bundles';
 
 const N = Number(process.env.BENCH_DOSSIERS ?? 50);
 const DIGEST_DOSSIERS = Number(process.env.BENCH_DIGEST_DOSSIERS ?? 100_000);
@@ -24,10 +29,23 @@ function row(name: string, value: string) {
   console.log(`${name.padEnd(48)} ${value}`);
 }
 
+const PHASES = ['bundles', 'escalation', 'digest'] as const;
+
+function selectedPhases(): Set<string> {
+  const arg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+  const chosen = (arg ?? process.env.BENCH_PHASES ?? process.env.BENCH_ONLY ?? PHASES.join(',')).split(',').map((p) => p.trim()).filter(Boolean);
+  const unknown = chosen.filter((p) => !(PHASES as readonly string[]).includes(p));
+  if (unknown.length > 0) throw new Error(`unknown bench phase ${unknown.join(', ')} (phases: ${PHASES.join(', ')})`);
+  return new Set(chosen);
+}
+
 async function main() {
-  if (process.env.BENCH_ONLY !== 'digest') await escalationBench();
+  const phases = selectedPhases();
+  // 0. Each Lambda bundle against its SDK floor.
+  if (phases.has('bundles')) await benchBundles(row);
+  if (phases.has('escalation')) await escalationBench();
   // 6. The accountants' digest at scale.
-  if (DIGEST_DOSSIERS > 0) await benchDigest(DIGEST_DOSSIERS, row);
+  if (phases.has('digest') && DIGEST_DOSSIERS > 0) await benchDigest(DIGEST_DOSSIERS, row);
 }
 
 async function escalationBench() {
