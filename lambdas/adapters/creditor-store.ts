@@ -18,7 +18,7 @@ import { DomainError } from '../domain/errors';
 import { sha256Hex } from '../domain/identity';
 import type { CreditorProfile, KeyRole } from '../domain/model';
 import { checkCreditorProfile } from '../http/creditor-profile-schema';
-import { clients } from './aws-clients';
+import * as clients from './clients/dynamodb';
 import { conditionalPut } from './conditional-put';
 import { decodeCursor, encodeCursor } from './cursor';
 import { settings } from './env';
