@@ -29,13 +29,24 @@ export const BUNDLE_SETTINGS = {
   target: 'node24',
   platform: 'node',
   minify: true,
+  // Maps map minified lines back to lambdas/*.ts, but without the sources themselves: those made
+  // each .map 3x the bundle (the code is public, in this repository, at the deployed commit).
   sourceMap: true,
-  sourcesContent: true,
+  sourcesContent: false,
 } as const;
 
-/** The NODE_OPTIONS each function runs with. */
-export function nodeOptions(_sourceMaps: boolean): string {
-  return '--enable-source-maps';
+/**
+ * Context switch `-c amiable:sourceMaps=true` (DEPLOY.md): functions start with
+ * `--enable-source-maps`, so stack traces in the logs name lambdas/*.ts lines. Off by default:
+ * Node then loads and indexes the map at start, which added 22-46 % to module init (issue 15).
+ */
+export const SOURCE_MAPS_CONTEXT_KEY = 'amiable:sourceMaps';
+
+export function sourceMapsEnabled(scope: Construct): boolean {
+  const value = scope.node.tryGetContext(SOURCE_MAPS_CONTEXT_KEY);
+  if (value === undefined || value === null || value === '' || value === false || value === 'false') return false;
+  if (value === true || value === 'true') return true;
+  throw new Error(`${SOURCE_MAPS_CONTEXT_KEY} must be true or false, got ${JSON.stringify(value)}`);
 }
 
 /** Metadata key naming the handler module under lambdas/; local mode maps Task states with it. */
@@ -75,7 +86,7 @@ export class HandlerFunction extends NodejsFunction {
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
       environment: {
-        NODE_OPTIONS: nodeOptions(true),
+        ...(sourceMapsEnabled(scope) ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
         AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',
         AMIABLE_REGION: Stack.of(scope).region,
         ...props.environment,
