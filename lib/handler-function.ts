@@ -49,6 +49,31 @@ export function sourceMapsEnabled(scope: Construct): boolean {
   throw new Error(`${SOURCE_MAPS_CONTEXT_KEY} must be true or false, got ${JSON.stringify(value)}`);
 }
 
+/**
+ * Libraries bundled apart from index.js: the code imports them on first use
+ * (`await import('./pdf-libs.js')`), esbuild leaves that import alone (external), and an
+ * afterBundling step builds the module next to index.js, for the functions whose index.js asks for
+ * it. A cold start then neither reads nor parses them; only the sends that render a PDF or compose
+ * a message do, once per container. Locally, tsx and vitest resolve the same import to the .ts file.
+ */
+export const SPLIT_MODULES = [
+  { specifier: './pdf-libs.js', entry: 'lambdas/notices/pdf-libs.ts' },
+  { specifier: './mime-libs.js', entry: 'lambdas/notices/mime-libs.ts' },
+] as const;
+
+/** Shell commands building each split module a bundle asks for, with the bundle's own settings. */
+export function splitModuleCommands(inputDir: string, outputDir: string): string[] {
+  const esbuild = path.posix.join(inputDir, 'node_modules', '.bin', 'esbuild');
+  const index = path.posix.join(outputDir, 'index.js');
+  return SPLIT_MODULES.map(
+    (m) =>
+      `if grep -qF '"${m.specifier}"' "${index}"; then "${esbuild}" "${path.posix.join(inputDir, m.entry)}" --bundle --platform=${BUNDLE_SETTINGS.platform} ` +
+      `--format=${BUNDLE_SETTINGS.format} --target=${BUNDLE_SETTINGS.target}${BUNDLE_SETTINGS.minify ? ' --minify' : ''}` +
+      `${BUNDLE_SETTINGS.sourceMap ? ` --sourcemap --sources-content=${BUNDLE_SETTINGS.sourcesContent}` : ''} --log-level=warning ` +
+      `--outfile="${path.posix.join(outputDir, m.specifier.slice(2))}"; fi`,
+  );
+}
+
 /** Metadata key naming the handler module under lambdas/; local mode maps Task states with it. */
 export const HANDLER_METADATA_KEY = 'amiable:handler';
 
@@ -97,12 +122,13 @@ export class HandlerFunction extends NodejsFunction {
         sourceMap: BUNDLE_SETTINGS.sourceMap,
         sourcesContent: BUNDLE_SETTINGS.sourcesContent,
         minify: BUNDLE_SETTINGS.minify,
-        // The v3 SDK ships in the runtime, but pinning our own copy keeps behaviour identical to tests.
-        externalModules: [],
+        // The v3 SDK ships in the runtime, but pinning our own copy keeps behaviour identical to tests:
+        // only the split modules are left out, built next to index.js by afterBundling.
+        externalModules: SPLIT_MODULES.map((m) => m.specifier),
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (inputDir: string, outputDir: string) => fontCopyCommands(inputDir, outputDir),
+          afterBundling: (inputDir: string, outputDir: string) => [...splitModuleCommands(inputDir, outputDir), ...fontCopyCommands(inputDir, outputDir)],
         },
       },
     });
