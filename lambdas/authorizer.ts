@@ -1,5 +1,5 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { grantOfApiKey } from './adapters/creditor-store';
+import { grantOfApiKey } from './adapters/api-key-grants';
 
 /**
  * REQUEST authorizer: x-api-key -> { creditorId, role, keyId }. Throwing "Unauthorized" makes API

@@ -4,6 +4,7 @@ import { App } from 'aws-cdk-lib';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { AmiableStack } from './amiable-stack';
 import { ObjectLockMode } from './evidence-vault';
+import { SOURCE_MAPS_CONTEXT_KEY } from './handler-function';
 import { enableNag } from './nag';
 
 /** The stack of the test and local stages (what a bare `cdk deploy` builds). */
@@ -41,6 +42,8 @@ export const CONTEXT_KEYS = {
   senderDomain: 'amiable:senderDomain',
   auditorPrincipals: 'amiable:auditorPrincipals',
   alarmEmail: 'amiable:alarmEmail',
+  /** Read by each function (lib/handler-function.ts), not by readSettings. */
+  sourceMaps: SOURCE_MAPS_CONTEXT_KEY,
 } as const;
 
 const STAGE_DEFAULTS: Record<Stage, { lockMode: ObjectLockMode; retentionDays: number }> = {

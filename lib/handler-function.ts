@@ -19,6 +19,61 @@ export function fontCopyCommands(inputDir: string, outputDir: string): string[] 
   return [`mkdir -p "${to}"`, ...Object.values(FONT_FILES).map((f) => `cp "${from}/${f}" "${to}/${f}"`)];
 }
 
+/**
+ * The esbuild settings of every function, in one place: the Lambda bundles below and the bundle
+ * bench (scripts/bench-bundles.ts, which builds each handler and its SDK floor with these very
+ * settings) read them, so what is measured is what ships.
+ */
+export const BUNDLE_SETTINGS = {
+  format: 'cjs',
+  target: 'node24',
+  platform: 'node',
+  minify: true,
+  // Maps map minified lines back to lambdas/*.ts, but without the sources themselves: those made
+  // each .map 3x the bundle (the code is public, in this repository, at the deployed commit).
+  sourceMap: true,
+  sourcesContent: false,
+} as const;
+
+/**
+ * Context switch `-c amiable:sourceMaps=true` (DEPLOY.md): functions start with
+ * `--enable-source-maps`, so stack traces in the logs name lambdas/*.ts lines. Off by default:
+ * Node then loads and indexes the map at start, which added 22-46 % to module init (issue 15).
+ */
+export const SOURCE_MAPS_CONTEXT_KEY = 'amiable:sourceMaps';
+
+export function sourceMapsEnabled(scope: Construct): boolean {
+  const value = scope.node.tryGetContext(SOURCE_MAPS_CONTEXT_KEY);
+  if (value === undefined || value === null || value === '' || value === false || value === 'false') return false;
+  if (value === true || value === 'true') return true;
+  throw new Error(`${SOURCE_MAPS_CONTEXT_KEY} must be true or false, got ${JSON.stringify(value)}`);
+}
+
+/**
+ * Libraries bundled apart from index.js: the code imports them on first use
+ * (`await import('./pdf-libs.js')`), esbuild leaves that import alone (external), and an
+ * afterBundling step builds the module next to index.js, for the functions whose index.js asks for
+ * it. A cold start then neither reads nor parses them; only the sends that render a PDF or compose
+ * a message do, once per container. Locally, tsx and vitest resolve the same import to the .ts file.
+ */
+export const SPLIT_MODULES = [
+  { specifier: './pdf-libs.js', entry: 'lambdas/notices/pdf-libs.ts' },
+  { specifier: './mime-libs.js', entry: 'lambdas/notices/mime-libs.ts' },
+] as const;
+
+/** Shell commands building each split module a bundle asks for, with the bundle's own settings. */
+export function splitModuleCommands(inputDir: string, outputDir: string): string[] {
+  const esbuild = path.posix.join(inputDir, 'node_modules', '.bin', 'esbuild');
+  const index = path.posix.join(outputDir, 'index.js');
+  return SPLIT_MODULES.map(
+    (m) =>
+      `if grep -qF '"${m.specifier}"' "${index}"; then "${esbuild}" "${path.posix.join(inputDir, m.entry)}" --bundle --platform=${BUNDLE_SETTINGS.platform} ` +
+      `--format=${BUNDLE_SETTINGS.format} --target=${BUNDLE_SETTINGS.target}${BUNDLE_SETTINGS.minify ? ' --minify' : ''}` +
+      `${BUNDLE_SETTINGS.sourceMap ? ` --sourcemap --sources-content=${BUNDLE_SETTINGS.sourcesContent}` : ''} --log-level=warning ` +
+      `--outfile="${path.posix.join(outputDir, m.specifier.slice(2))}"; fi`,
+  );
+}
+
 /** Metadata key naming the handler module under lambdas/; local mode maps Task states with it. */
 export const HANDLER_METADATA_KEY = 'amiable:handler';
 
@@ -56,22 +111,24 @@ export class HandlerFunction extends NodejsFunction {
       tracing: lambda.Tracing.ACTIVE,
       logGroup,
       environment: {
-        NODE_OPTIONS: '--enable-source-maps',
+        ...(sourceMapsEnabled(scope) ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
         AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',
         AMIABLE_REGION: Stack.of(scope).region,
         ...props.environment,
       },
       bundling: {
         format: OutputFormat.CJS,
-        target: 'node24',
-        sourceMap: true,
-        minify: true,
-        // The v3 SDK ships in the runtime, but pinning our own copy keeps behaviour identical to tests.
-        externalModules: [],
+        target: BUNDLE_SETTINGS.target,
+        sourceMap: BUNDLE_SETTINGS.sourceMap,
+        sourcesContent: BUNDLE_SETTINGS.sourcesContent,
+        minify: BUNDLE_SETTINGS.minify,
+        // The v3 SDK ships in the runtime, but pinning our own copy keeps behaviour identical to tests:
+        // only the split modules are left out, built next to index.js by afterBundling.
+        externalModules: SPLIT_MODULES.map((m) => m.specifier),
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (inputDir: string, outputDir: string) => fontCopyCommands(inputDir, outputDir),
+          afterBundling: (inputDir: string, outputDir: string) => [...splitModuleCommands(inputDir, outputDir), ...fontCopyCommands(inputDir, outputDir)],
         },
       },
     });

@@ -30,7 +30,7 @@ async function main() {
   } else {
     const out = await sendDigest(creditorId, now);
     const { GetObjectCommand } = await import('@aws-sdk/client-s3');
-    const { clients } = await import('../lambdas/adapters/aws-clients');
+    const clients = await import('../lambdas/adapters/clients/s3');
     const eml = await clients.s3().send(new GetObjectCommand({ Bucket: process.env.EVIDENCE_BUCKET!, Key: out.evidenceKey! }));
     extra = { status: out.status, emlBytes: (await eml.Body!.transformToByteArray()).length };
   }

@@ -4,16 +4,18 @@
  * under the simulated clock, with notices rendered, evidence stored and e-mails "sent"), and N
  * payment plans of 6 instalments followed to the end (reminders, checkpoints, payments), and the
  * accountants' digest of a creditor with BENCH_DIGEST_DOSSIERS open dossiers (default 100,000; 0
- * skips it; scripts/bench-digest.ts). BENCH_DOSSIERS sets N (default 50); BENCH_ONLY=digest runs
- * the digest part alone. BENCH_EINVOICES e-invoice files (default 1,000; 0 skips) are imported
- * through the CLI's importer into a fresh local mode (scripts/bench-einvoice.ts); BENCH_ONLY=einvoice
- * runs that part alone.
- * Then the CSV import of BENCH_IMPORT_ROWS invoices (default 10,000; 0
- * skips it), killed halfway and resumed (scripts/bench-import.ts); BENCH_ONLY=import runs it alone.
- * Local mode runs on a temporary data dir (BENCH_IN_MEMORY=1: in memory);
- * BENCH_ACCOUNTANT_MAIL=0 leaves the accountants' digest and alerts out. It also prints the cost
- * per dossier by path (scripts/bench-cost.ts, prices in scripts/aws-prices.json) from what local
- * mode metered (scripts/bench-meter.ts), and writes every figure as JSON under bench-results/.
+ * skips it; scripts/bench-digest.ts), each Lambda bundle against its SDK floor (size and init;
+ * scripts/bench-bundles.ts), the CSV import of BENCH_IMPORT_ROWS invoices (default 10,000; 0 skips
+ * it), killed halfway and resumed (scripts/bench-import.ts), and BENCH_EINVOICES e-invoice files
+ * (default 1,000; 0 skips) imported through the CLI's importer (scripts/bench-einvoice.ts).
+ * BENCH_DOSSIERS sets N (default 50). Local mode runs on a temporary data dir (BENCH_IN_MEMORY=1:
+ * in memory); BENCH_ACCOUNTANT_MAIL=0 leaves the accountants' digest and alerts out. The escalation
+ * phase also prints the cost per dossier by path (scripts/bench-cost.ts, prices in
+ * scripts/aws-prices.json) from what local mode metered (scripts/bench-meter.ts).
+ *
+ * Phases: bundles, escalation, digest, import, einvoice; all by default. `npm run bench --
+ * --only=bundles` (or BENCH_PHASES=bundles,digest) runs some alone; BENCH_ONLY=digest still means
+ * --only=digest. Every figure is also written as JSON under bench-results/ (git-ignored).
  */
 import '../local/polyfills';
 import * as fs from 'node:fs';
@@ -30,6 +32,7 @@ import { benchDigest } from './bench-digest';
 import { benchEInvoices } from './bench-einvoice';
 import { installMeter, since, snapshot } from './bench-meter';
 import { costTable, functionConfigs, pathCost, type PathCost } from './bench-cost';
+import { benchBundles } from './bench-bundles';
 
 const N = Number(process.env.BENCH_DOSSIERS ?? 50);
 const DIGEST_DOSSIERS = Number(process.env.BENCH_DIGEST_DOSSIERS ?? 100_000);
@@ -42,17 +45,28 @@ function row(name: string, value: string) {
   console.log(`${name.padEnd(48)} ${value}`);
 }
 
+const PHASES = ['bundles', 'escalation', 'digest', 'import', 'einvoice'] as const;
+
+function selectedPhases(): Set<string> {
+  const arg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+  const chosen = (arg ?? process.env.BENCH_PHASES ?? process.env.BENCH_ONLY ?? PHASES.join(',')).split(',').map((p) => p.trim()).filter(Boolean);
+  const unknown = chosen.filter((p) => !(PHASES as readonly string[]).includes(p));
+  if (unknown.length > 0) throw new Error(`unknown bench phase ${unknown.join(', ')} (phases: ${PHASES.join(', ')})`);
+  return new Set(chosen);
+}
+
 async function main() {
-  if (process.env.BENCH_ONLY === 'einvoice') return benchEInvoices(EINVOICES, row);
-  if (process.env.BENCH_ONLY === 'import') return benchImport(IMPORT_ROWS, row);
+  const phases = selectedPhases();
   const results: Record<string, unknown> = {};
-  if (process.env.BENCH_ONLY !== 'digest') await escalationBench(results);
+  // 0. Each Lambda bundle against its SDK floor.
+  if (phases.has('bundles')) await benchBundles(row);
+  if (phases.has('escalation')) await escalationBench(results);
   // 6. The accountants' digest at scale.
-  if (DIGEST_DOSSIERS > 0) await benchDigest(DIGEST_DOSSIERS, row);
+  if (phases.has('digest') && DIGEST_DOSSIERS > 0) await benchDigest(DIGEST_DOSSIERS, row);
   // 7. The CSV import of an accounting export (10,000 invoices by default), interrupted and resumed.
-  if (IMPORT_ROWS > 0 && process.env.BENCH_ONLY !== 'digest') await benchImport(IMPORT_ROWS, row);
+  if (phases.has('import') && IMPORT_ROWS > 0) await benchImport(IMPORT_ROWS, row);
   // 8. E-invoice import (scripts/bench-einvoice.ts).
-  if (process.env.BENCH_ONLY !== 'digest' && EINVOICES > 0) await benchEInvoices(EINVOICES, row);
+  if (phases.has('einvoice') && EINVOICES > 0) await benchEInvoices(EINVOICES, row);
   writeResults(results, true);
 }
 

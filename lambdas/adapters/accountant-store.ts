@@ -17,7 +17,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { IsoDate, IsoInstant } from '../domain/model';
 import type { DeferredAlert, ReceivablesMonth } from '../domain/report';
-import { clients } from './aws-clients';
+import * as clients from './clients/dynamodb';
 import { conditionalPut, conditionalUpdate } from './conditional-put';
 import { settings } from './env';
 import { queryAll } from './report-source';

@@ -5,7 +5,7 @@ import {
   UpdateItemCommand,
   UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { clients } from './aws-clients';
+import * as clients from './clients/dynamodb';
 import { settings } from './env';
 
 /**

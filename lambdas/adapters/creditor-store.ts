@@ -18,12 +18,15 @@ import { DomainError } from '../domain/errors';
 import { sha256Hex } from '../domain/identity';
 import type { CreditorProfile, KeyRole } from '../domain/model';
 import { checkCreditorProfile } from '../http/creditor-profile-schema';
-import { clients } from './aws-clients';
+import * as clients from './clients/dynamodb';
 import { conditionalPut } from './conditional-put';
 import { decodeCursor, encodeCursor } from './cursor';
 import { settings } from './env';
 import { CREDITOR_REGISTRY } from './table-indexes';
 import { log } from './telemetry';
+import { keyItemKey } from './api-key-grants';
+
+export { creditorForApiKey, grantOfApiKey, type KeyGrant } from './api-key-grants';
 
 const profileKey = (creditorId: string) => ({ pk: { S: `C#${creditorId}` }, sk: { S: 'PROFILE' } });
 const REGISTRY = 'creditor';
@@ -172,14 +175,6 @@ export interface ApiKeyInfo {
   createdAt: string;
 }
 
-export interface KeyGrant {
-  creditorId: string;
-  role: KeyRole;
-  /** Empty for a key stored before key ids existed. */
-  keyId: string;
-}
-
-const keyItemKey = (keyHash: string) => ({ pk: { S: `K#${keyHash}` }, sk: { S: 'KEY' } });
 const listingKey = (creditorId: string, keyId: string) => ({ pk: { S: `C#${creditorId}` }, sk: { S: `KEY#${keyId}` } });
 
 /**
@@ -214,21 +209,6 @@ export async function putApiKey(
 }
 
 /** What a presented key grants, or null for an unknown (or revoked) key. */
-export async function grantOfApiKey(apiKey: string): Promise<KeyGrant | null> {
-  const out = await clients.dynamodb().send(
-    new GetItemCommand({ TableName: settings.tableName(), Key: keyItemKey(sha256Hex(apiKey)), ConsistentRead: true }),
-  );
-  if (!out.Item) return null;
-  const item = unmarshall(out.Item);
-  const role = item.role ?? 'operator'; // keys stored before roles existed
-  if (typeof item.creditorId !== 'string' || !item.creditorId || (role !== 'operator' && role !== 'auditor')) return null;
-  return { creditorId: item.creditorId, role, keyId: typeof item.keyId === 'string' ? item.keyId : '' };
-}
-
-export async function creditorForApiKey(apiKey: string): Promise<string | null> {
-  return (await grantOfApiKey(apiKey))?.creditorId ?? null;
-}
-
 /** The creditor's keys (no secret, no hash), oldest first. */
 export async function listApiKeys(creditorId: string): Promise<ApiKeyInfo[]> {
   const keys: ApiKeyInfo[] = [];

@@ -6,7 +6,7 @@
  */
 import { PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import type { DebtorKey } from '../domain/debtor-key';
-import { clients } from './aws-clients';
+import * as clients from './clients/dynamodb';
 import { settings } from './env';
 
 const prefix = (key: DebtorKey) => `DD#${key}#`;

@@ -9,7 +9,7 @@ import { DeleteItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/clie
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DebtorKey, EmailSuppression } from '../domain/debtor-key';
 import type { SentMessage } from '../domain/dossier-delivery';
-import { clients } from './aws-clients';
+import * as clients from './clients/dynamodb';
 import { conditionalPut } from './conditional-put';
 import { settings } from './env';
 

@@ -11,7 +11,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Dossier } from '../domain/dossier';
 import { debtorRefs, dossierSummary, lastActivityAt, searchText, type DossierSummary } from '../domain/dossier-summary';
 import type { DossierStatus, IsoDate, Stage } from '../domain/model';
-import { clients } from './aws-clients';
+import * as clients from './clients/dynamodb';
 import { decodeCursor, encodeCursor, type CursorShape, type DynamoKey } from './cursor';
 import { settings } from './env';
 import { BY_CREDITOR_ACTIVITY, BY_CREDITOR_STATUS } from './table-indexes';

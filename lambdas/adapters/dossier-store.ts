@@ -2,7 +2,7 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { Dossier, DossierBusy, RUNNING } from '../domain/dossier';
 import { DomainError, notFound } from '../domain/errors';
-import { clients } from './aws-clients';
+import * as clients from './clients/dynamodb';
 import { clock } from './clock';
 import { conditionalPut, conditionalUpdate } from './conditional-put';
 import { listingAttributes } from './dossier-index';

@@ -15,7 +15,7 @@ import {
   factKey,
   ownEvidence,
 } from '../domain/evidence-chain';
-import { clients } from './aws-clients';
+import * as clients from './clients/dynamodb';
 import { conditionalPut, conditionalUpdate } from './conditional-put';
 import { settings } from './env';
 import { putEvidence } from './evidence-store';

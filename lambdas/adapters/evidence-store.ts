@@ -4,7 +4,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import type { EvidenceRef } from '../domain/evidence-chain';
-import { clients } from './aws-clients';
+import * as clients from './clients/s3';
 import { settings } from './env';
 
 export interface StoredEvidence {

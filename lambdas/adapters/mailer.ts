@@ -1,5 +1,5 @@
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { clients } from './aws-clients';
+import * as clients from './clients/sesv2';
 import { settings } from './env';
 
 /** SES message tags (EmailTags): they travel in every event SES publishes about the message. */

@@ -12,7 +12,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Dossier } from '../domain/dossier';
 import type { DossierStatus, IsoInstant } from '../domain/model';
 import type { IndexedSummary } from '../domain/report';
-import { clients } from './aws-clients';
+import * as clients from './clients/dynamodb';
 import { fromItem } from './dossier-store';
 import { settings } from './env';
 import { BY_CREDITOR_ACTIVITY, BY_CREDITOR_STATUS } from './table-indexes';

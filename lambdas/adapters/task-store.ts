@@ -6,7 +6,7 @@
 import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Task } from '../domain/dossier-tasks';
-import { clients } from './aws-clients';
+import * as clients from './clients/dynamodb';
 import { conditionalPut } from './conditional-put';
 import { settings } from './env';
 

@@ -10,7 +10,7 @@
  */
 import { GetItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import { clients } from './aws-clients';
+import * as clients from './clients/dynamodb';
 import { conditionalPut, conditionalUpdate } from './conditional-put';
 import { decodeCursor, encodeCursor } from './cursor';
 import { settings } from './env';

@@ -1,5 +1,5 @@
 import { ExecutionAlreadyExists, ExecutionDoesNotExist, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { clients } from './aws-clients';
+import * as clients from './clients/sfn';
 import { settings } from './env';
 
 function executionArn(name: string): string {

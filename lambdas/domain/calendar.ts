@@ -6,9 +6,9 @@
  * Instants (IsoInstant) only meet a zone through luxon; the global Date is never patched or read
  * for "now" here (callers pass time in), which keeps every function pure and testable.
  */
-import Holidays from 'date-holidays';
 import { DateTime, IANAZone } from 'luxon';
 import type { IsoDate, IsoInstant } from './model';
+import { publicHolidayDates, type RegionalDays } from './public-holidays';
 
 /** A holiday-calendar key: "FR", "FR-57" (Moselle), "FR-RE" (La Réunion)... */
 export type HolidayRegion = string;
@@ -17,10 +17,12 @@ export const DEFAULT_REGION: HolidayRegion = 'FR';
 export const DEFAULT_TIME_ZONE = 'Europe/Paris';
 
 interface RegionInfo {
-  /** date-holidays state code; none for metropolitan France. */
-  state?: string;
+  /** The days added to the national ones (lambdas/domain/public-holidays.ts). */
+  days?: RegionalDays;
   timeZone: string;
 }
+
+const ALSACE_MOSELLE: RegionalDays = { goodFriday: true, stStephen: true };
 
 /**
  * Calendars that differ from the national one (Code du travail L3133-1 lists the national days):
@@ -28,20 +30,21 @@ interface RegionInfo {
  *   Good Friday strictly applies in communes with a Protestant church, treated here, as in
  *   practice, as department-wide);
  * - overseas departments add their abolition-of-slavery day (loi 83-550, décret 83-1003);
- * - Saint-Barthélemy and Saint-Martin use 971xx postal codes but have their own days.
+ * - Saint-Barthélemy and Saint-Martin use 971xx postal codes but have their own days;
+ * - Guadeloupe and Martinique also keep Good Friday (custom; the calendar has always had it).
  */
 const REGIONS: Readonly<Record<HolidayRegion, RegionInfo>> = {
   FR: { timeZone: 'Europe/Paris' },
-  'FR-57': { state: '57', timeZone: 'Europe/Paris' },
-  'FR-67': { state: '67', timeZone: 'Europe/Paris' },
-  'FR-68': { state: '68', timeZone: 'Europe/Paris' },
-  'FR-GP': { state: 'GP', timeZone: 'America/Guadeloupe' },
-  'FR-MQ': { state: 'MQ', timeZone: 'America/Martinique' },
-  'FR-GF': { state: 'GF', timeZone: 'America/Cayenne' },
-  'FR-RE': { state: 'RE', timeZone: 'Indian/Reunion' },
-  'FR-YT': { state: 'YT', timeZone: 'Indian/Mayotte' },
-  'FR-BL': { state: 'BL', timeZone: 'America/St_Barthelemy' },
-  'FR-MF': { state: 'MF', timeZone: 'America/Marigot' },
+  'FR-57': { days: ALSACE_MOSELLE, timeZone: 'Europe/Paris' },
+  'FR-67': { days: ALSACE_MOSELLE, timeZone: 'Europe/Paris' },
+  'FR-68': { days: ALSACE_MOSELLE, timeZone: 'Europe/Paris' },
+  'FR-GP': { days: { abolition: [5, 27], goodFriday: true }, timeZone: 'America/Guadeloupe' },
+  'FR-MQ': { days: { abolition: [5, 22], goodFriday: true }, timeZone: 'America/Martinique' },
+  'FR-GF': { days: { abolition: [6, 10] }, timeZone: 'America/Cayenne' },
+  'FR-RE': { days: { abolition: [12, 20] }, timeZone: 'Indian/Reunion' },
+  'FR-YT': { days: { abolition: [4, 27] }, timeZone: 'Indian/Mayotte' },
+  'FR-BL': { days: { abolition: [10, 9] }, timeZone: 'America/St_Barthelemy' },
+  'FR-MF': { days: { abolition: [5, 27] }, timeZone: 'America/Marigot' },
 };
 export const HOLIDAY_REGIONS: readonly HolidayRegion[] = Object.keys(REGIONS);
 
@@ -135,33 +138,17 @@ export function daysBetween(a: IsoDate, b: IsoDate): number {
 // ---------------------------------------------------------------------------------------------
 // Public holidays (Code du travail L3133-1, plus the regional days above).
 
-interface HolidayCalendar {
-  source: Holidays;
-  years: Map<number, ReadonlySet<IsoDate>>;
-}
-const calendars = new Map<HolidayRegion, HolidayCalendar>();
+const holidayYears = new Map<HolidayRegion, Map<number, ReadonlySet<IsoDate>>>();
 
-function calendarOf(region: HolidayRegion): HolidayCalendar {
-  let cal = calendars.get(region);
-  if (!cal) {
-    const { state } = regionInfo(region);
-    cal = { source: state ? new Holidays('FR', state) : new Holidays('FR'), years: new Map() };
-    calendars.set(region, cal);
-  }
-  return cal;
-}
-
-/**
- * The public holidays of one year. Only type "public": date-holidays also lists observances
- * (Pentecost Sunday, Mother's Day) and "bank"/"optional" days that are ordinary working days.
- */
+/** The public holidays of one year (computed once per region and year, then kept). */
 export function publicHolidays(year: number, region: HolidayRegion = DEFAULT_REGION): ReadonlySet<IsoDate> {
-  const cal = calendarOf(region);
-  let set = cal.years.get(year);
+  const { days } = regionInfo(region);
+  let years = holidayYears.get(region);
+  if (!years) holidayYears.set(region, (years = new Map()));
+  let set = years.get(year);
   if (!set) {
-    // `date` is the local start ("2026-05-25 00:00:00"), which is the calendar day we want.
-    set = new Set(cal.source.getHolidays(year).filter((h) => h.type === 'public').map((h) => h.date.slice(0, 10)));
-    cal.years.set(year, set);
+    set = new Set(publicHolidayDates(year, days));
+    years.set(year, set);
   }
   return set;
 }

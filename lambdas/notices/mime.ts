@@ -6,7 +6,6 @@
  * input can add a recipient or a header.
  */
 import { createHash } from 'node:crypto';
-import MailComposer from 'nodemailer/lib/mail-composer';
 import type { IsoInstant } from '../domain/model';
 import { hasControlChars, safeFilenamePart, singleLine } from './escape';
 import type { NoticeAttachment } from './types';
@@ -85,6 +84,21 @@ export function messageIdFor(dossierId: string, key: string, domain: string): st
   return `<${encodeIdPart(dossierId)}.${encodeIdPart(key)}@${domain.toLowerCase()}>`;
 }
 
+type MimeLibs = typeof import('./mime-libs');
+let mimeLibs: MimeLibs | undefined;
+
+/**
+ * nodemailer (~135 KiB minified), loaded with the first message: in a Lambda it is a file of its
+ * own next to index.js (SPLIT_MODULES, lib/handler-function.ts), so no cold start parses it.
+ */
+async function loadMimeLibs(): Promise<MimeLibs> {
+  if (!mimeLibs) {
+    const m = (await import('./mime-libs.js')) as MimeLibs & { default?: MimeLibs };
+    mimeLibs = m.MailComposer ? m : (m.default as MimeLibs);
+  }
+  return mimeLibs;
+}
+
 /** Headers MailComposer sets from the structured fields; callers may not override them. */
 const RESERVED_HEADERS = new Set([
   'from', 'to', 'cc', 'bcc', 'reply-to', 'sender', 'subject', 'date', 'message-id', 'in-reply-to', 'references',
@@ -139,6 +153,7 @@ export async function composeMime(input: ComposeMimeInput): Promise<Buffer> {
     };
   });
 
+  const { MailComposer } = await loadMimeLibs();
   const composer = new MailComposer({
     from,
     to,

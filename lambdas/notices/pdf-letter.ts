@@ -8,8 +8,7 @@
  * the document dates are the sending instant, the producer and font names are fixed, so the same
  * input gives the same bytes.
  */
-import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import type { Color, PDFDocument, PDFFont, PDFPage } from 'pdf-lib';
 import type { IsoInstant } from '../domain/model';
 import { fontBytes } from './fonts';
 import { labelSeparator, quoteMarks, type Block, type Letter } from './letter';
@@ -20,11 +19,34 @@ export const PDF_PRODUCER = 'Amiable notices (pdf-lib 1.17, DejaVu Sans)';
 /** PDF base font names: a fixed subset tag (pdf-lib would draw a random one) keeps bytes stable. */
 const FONT_NAMES = { regular: 'AMIREG+DejaVuSans', bold: 'AMIBLD+DejaVuSans-Bold' } as const;
 
+type PdfLibs = typeof import('./pdf-libs');
+let libs: PdfLibs | undefined;
+
+/**
+ * pdf-lib and fontkit (1.4 MB minified, most of a send Lambda's bundle), loaded on first use: in
+ * a Lambda they are a file of their own next to index.js (SPLIT_MODULES, lib/handler-function.ts)
+ * that only a send rendering a PDF reads, so no cold start parses them.
+ */
+export async function loadPdfLibs(): Promise<PdfLibs> {
+  if (!libs) {
+    const m = (await import('./pdf-libs.js')) as PdfLibs & { default?: PdfLibs };
+    libs = m.PDFDocument ? m : (m.default as PdfLibs);
+    GREY = libs.rgb(0.35, 0.35, 0.38);
+    BLACK = libs.rgb(0, 0, 0);
+  }
+  return libs;
+}
+
 let charset: ReadonlySet<number> | undefined;
 
-/** The code points both embedded fonts can draw (computed once from the font files). */
+/**
+ * The code points both embedded fonts can draw (computed once from the font files). Synchronous
+ * for the checker, which only maps PDF text after the PDF was rendered: the libraries are loaded.
+ */
 export function pdfCharset(): ReadonlySet<number> {
   if (!charset) {
+    if (!libs) throw new Error('pdfCharset() needs the PDF libraries: await loadPdfLibs() (renderPdfLetter does) first');
+    const { fontkit } = libs;
     const sets = (['regular', 'bold'] as const).map((w) => new Set<number>(fontkit.create(Buffer.from(fontBytes(w))).characterSet));
     charset = new Set([...sets[0]!].filter((cp) => sets[1]!.has(cp)));
   }
@@ -47,8 +69,9 @@ const BODY = 10;
 const SMALL = 8;
 const LEADING = 1.35;
 const AMOUNT_COL = 110;
-const GREY = rgb(0.35, 0.35, 0.38);
-const BLACK = rgb(0, 0, 0);
+// Set by loadPdfLibs (rgb() is pdf-lib's); every use follows a render's load.
+let GREY: Color;
+let BLACK: Color;
 
 export interface PdfMeta {
   title: string;
@@ -59,6 +82,7 @@ export interface PdfMeta {
 }
 
 export async function renderPdfLetter(letter: Letter, meta: PdfMeta): Promise<Uint8Array> {
+  const { PDFDocument, fontkit } = await loadPdfLibs();
   const doc = await PDFDocument.create({ updateMetadata: false });
   const date = new Date(meta.date);
   if (Number.isNaN(date.getTime())) throw new RangeError(`invalid PDF date: ${meta.date}`);

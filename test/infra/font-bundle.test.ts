@@ -1,10 +1,10 @@
 import { execFileSync, execSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fontCopyCommands } from '../../lib/handler-function';
+import { fontCopyCommands, SPLIT_MODULES, splitModuleCommands } from '../../lib/handler-function';
 
 /**
  * The Lambda bundle carries the PDF fonts: esbuild with the functions' options, then the
@@ -15,19 +15,27 @@ describe('Lambda bundle and the embedded PDF font', () => {
   const dir = mkdtempSync(join(tmpdir(), 'amiable-bundle-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('copies the DejaVu files next to index.js, where the bundled renderer finds them', async () => {
+  it('builds the PDF and MIME libraries next to index.js and copies the DejaVu files there, where the bundled renderer finds them', async () => {
     const root = join(__dirname, '..', '..');
     const entry = join(dir, 'entry.ts');
     writeFileSync(
       entry,
       `import { renderPdfLetter } from ${JSON.stringify(join(root, 'lambdas/notices/pdf-letter'))};
-       renderPdfLetter({ language: 'fr', references: [], greeting: 'Madame, Monsieur,', blocks: [{ type: 'paragraph', text: 'Łukasz Wróbel – Ørsted & Kőszegi' }], closing: 'Salutations.', signature: ['X'] },
+       import { composeMime } from ${JSON.stringify(join(root, 'lambdas/notices/mime'))};
+       composeMime({ from: { name: 'A', address: 'a@example.com' }, to: [{ name: 'B', address: 'b@example.com' }], subject: 's', text: 't', html: '<p>t</p>', messageId: '<1@example.com>', date: '2026-05-04T07:00:00.000Z' })
+         .then((m) => { if (!m.toString().includes('Subject: s')) throw new Error('no MIME'); })
+         .then(() => renderPdfLetter({ language: 'fr', references: [], greeting: 'Madame, Monsieur,', blocks: [{ type: 'paragraph', text: 'Łukasz Wróbel – Ørsted & Kőszegi' }], closing: 'Salutations.', signature: ['X'] },
          { title: 't', subject: 's', author: 'a', date: '2026-05-04T07:00:00.000Z' })
-         .then((b) => process.stdout.write(Buffer.from(b).subarray(0, 5).toString('latin1') + ' ' + b.length));`,
+         .then((b) => process.stdout.write(Buffer.from(b).subarray(0, 5).toString('latin1') + ' ' + b.length)));`,
     );
     const out = join(dir, 'asset');
-    await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, outfile: join(out, 'index.js'), logLevel: 'silent' });
-    for (const cmd of fontCopyCommands(root, out)) execSync(cmd, { shell: '/bin/sh' });
+    // The PDF and MIME libraries stay out of index.js (external) and are built next to it.
+    const external = SPLIT_MODULES.map((m) => m.specifier);
+    await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, external, outfile: join(out, 'index.js'), logLevel: 'silent' });
+    for (const cmd of [...splitModuleCommands(root, out), ...fontCopyCommands(root, out)]) execSync(cmd, { shell: '/bin/sh' });
+    expect(existsSync(join(out, 'pdf-libs.js')) && existsSync(join(out, 'mime-libs.js'))).toBe(true);
+    // pdf-lib and fontkit are ~1.4 MB minified: none of it is in index.js.
+    expect(statSync(join(out, 'index.js')).size).toBeLessThan(statSync(join(out, 'pdf-libs.js')).size / 4);
     const printed = execFileSync(process.execPath, [join(out, 'index.js')], { cwd: out, env: { PATH: process.env.PATH ?? '' } }).toString();
     expect(printed).toMatch(/^%PDF- \d+$/);
     // Without the copied fonts the bundle cannot render: the hook is what makes it work.

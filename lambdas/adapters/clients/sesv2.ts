@@ -1,0 +1,11 @@
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { onReset } from '../aws-clients';
+
+let client: SESv2Client | undefined;
+onReset(() => {
+  client?.destroy();
+  client = undefined;
+});
+
+/** The SES v2 client of this process. */
+export const sesv2 = (): SESv2Client => (client ??= new SESv2Client({}));

@@ -1,0 +1,11 @@
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { onReset } from '../aws-clients';
+
+let client: SFNClient | undefined;
+onReset(() => {
+  client?.destroy();
+  client = undefined;
+});
+
+/** The Step Functions client of this process. */
+export const sfn = (): SFNClient => (client ??= new SFNClient({}));

@@ -1,0 +1,6 @@
+/**
+ * The PDF libraries as one module: Lambdas bundle it apart (SPLIT_MODULES in
+ * lib/handler-function.ts) and pdf-letter.ts loads it on first use (loadPdfLibs).
+ */
+export { PDFDocument, rgb } from 'pdf-lib';
+export { default as fontkit } from '@pdf-lib/fontkit';

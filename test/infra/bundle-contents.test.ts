@@ -1,0 +1,50 @@
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { BUNDLE_SETTINGS, SPLIT_MODULES } from '../../lib/handler-function';
+
+/**
+ * What a cold start loads: the packages in each index.js, built as lib/handler-function.ts builds
+ * it. Sizes and times are the bench's (npm run bench -- --only=bundles); this pins what must stay out.
+ */
+async function packagesOf(handler: string): Promise<Set<string>> {
+  const result = await build({
+    entryPoints: [join(__dirname, '..', '..', 'lambdas', `${handler}.ts`)],
+    bundle: true,
+    platform: BUNDLE_SETTINGS.platform,
+    format: BUNDLE_SETTINGS.format,
+    target: BUNDLE_SETTINGS.target,
+    external: SPLIT_MODULES.map((m) => m.specifier),
+    write: false,
+    metafile: true,
+    outfile: 'index.js',
+    logLevel: 'silent',
+  });
+  const packages = new Set<string>();
+  // What reaches the output: an import esbuild shakes away entirely (0 bytes) loads nothing.
+  for (const [input, { bytesInOutput }] of Object.entries(Object.values(result.metafile.outputs)[0].inputs)) {
+    const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+    if (m && bytesInOutput > 0) packages.add(m[1]);
+  }
+  return packages;
+}
+
+const HEAVY = ['pdf-lib', '@pdf-lib/fontkit', 'nodemailer', 'date-holidays', 'moment', 'moment-timezone', 'astronomia'];
+
+describe('Lambda bundles load only what their handler runs', () => {
+  it('the authorizer holds the DynamoDB client and nothing of the domain, validation or other clients', async () => {
+    const pkgs = await packagesOf('authorizer');
+    expect(pkgs.has('@aws-sdk/client-dynamodb')).toBe(true);
+    for (const p of ['@aws-sdk/client-s3', '@aws-sdk/client-sesv2', '@aws-sdk/client-sfn', 'zod', 'luxon', ...HEAVY]) expect(pkgs.has(p), p).toBe(false);
+  });
+
+  it('the send Lambda leaves the PDF and MIME libraries to its split modules, and carries no holiday data package', async () => {
+    const pkgs = await packagesOf('send-notice');
+    for (const p of [...HEAVY, '@aws-sdk/client-sfn']) expect(pkgs.has(p), p).toBe(false);
+  });
+
+  it('a read route carries no S3, SES or Step Functions client', async () => {
+    const pkgs = await packagesOf('get-invoice');
+    for (const p of ['@aws-sdk/client-s3', '@aws-sdk/client-sesv2', '@aws-sdk/client-sfn', ...HEAVY]) expect(pkgs.has(p), p).toBe(false);
+  });
+});
