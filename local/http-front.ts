@@ -12,7 +12,8 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { API_ROUTES, matchRoute } from '../lib/api-routes';
+import { API_ROUTES, bodyLimitOf, matchRoute } from '../lib/api-routes';
+import { payloadTooLarge } from '../lambdas/http/response';
 import { DomainError } from '../lambdas/domain/errors';
 import { getSentMessage } from '../lambdas/adapters/delivery-store';
 import { CREDITOR_ID } from '../lambdas/http/creditor-profile-schema';
@@ -21,8 +22,6 @@ import { ClockController } from './clock-controller';
 import { lambdaContext, loadHandler } from './handlers';
 import { buildSesEvent, parseLocalSesEvent } from './ses-events';
 import type { BusEventRecord } from './eventbridge';
-
-const MAX_BODY = 1024 * 1024;
 
 export interface HttpFront {
   url: string;
@@ -38,18 +37,32 @@ function error(res: http.ServerResponse, status: number, code: string, message: 
   send(res, { statusCode: status, body: JSON.stringify({ error: { code, message, details } }) });
 }
 
-function readBody(req: http.IncomingMessage): Promise<string | null> {
+/**
+ * Past the route's limit the rest of the body is read and dropped (so the client, still sending,
+ * gets the 413 rather than a reset connection), up to API Gateway's own 10 MB: beyond that the
+ * connection is closed, as API Gateway would refuse it too.
+ */
+const DRAIN_LIMIT = 10 * 1000 * 1000;
+
+type ReadBody = { body: string | null; tooLarge: false } | { body: null; tooLarge: true };
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<ReadBody> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > DRAIN_LIMIT) {
+      resolve({ body: null, tooLarge: true });
+      return;
+    }
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
-        reject(new DomainError(400, 'payload_too_large', 'Request body exceeds 1 MiB.'));
-        req.destroy();
-      } else chunks.push(c);
+      if (size > DRAIN_LIMIT) req.destroy();
+      else if (size <= limit) chunks.push(c);
     });
-    req.on('end', () => resolve(chunks.length ? Buffer.concat(chunks).toString('utf8') : null));
+    req.on('end', () =>
+      resolve(size > limit ? { body: null, tooLarge: true } : { body: chunks.length ? Buffer.concat(chunks).toString('utf8') : null, tooLarge: false }),
+    );
     req.on('error', reject);
   });
 }
@@ -74,7 +87,7 @@ export const LOCAL_ADMIN_ARN = 'arn:aws:iam::000000000000:user/amiable-local-adm
 export async function startHttpFront(opts: HttpFrontOptions): Promise<HttpFront> {
   const server = http.createServer((req, res) => {
     handle(req, res, opts).catch((e) => {
-      if (e instanceof DomainError) return error(res, e.status === 400 && e.code === 'payload_too_large' ? 413 : e.status, e.code, e.message, e.details);
+      if (e instanceof DomainError) return error(res, e.status, e.code, e.message, e.details);
       console.error('local front:', e);
       error(res, 500, 'internal', 'Internal error.');
     });
@@ -98,7 +111,15 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, opts:
   const clock = opts.clock;
   const url = new URL(req.url ?? '/', 'http://local');
   const method = (req.method ?? 'GET').toUpperCase();
-  const body = await readBody(req);
+  // The route's body limit (the handler wrapper checks the same one), before anything else is done.
+  const limit = bodyLimitOf(API_ROUTES.find((r) => r.method === method && matchRoute(r.path, url.pathname)));
+  const read = await readBody(req, limit);
+  if (read.tooLarge) {
+    const e = payloadTooLarge(limit);
+    res.setHeader('connection', 'close');
+    return error(res, e.status, e.code, e.message, e.details);
+  }
+  const body = read.body;
 
   if (url.pathname === '/_local/events') {
     if (method !== 'GET') return error(res, 404, 'not_found', 'No such route.');

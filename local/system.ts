@@ -12,7 +12,7 @@ import { clock as currentClock, installClock, systemClock } from '../lambdas/ada
 import { resetClients } from '../lambdas/adapters/aws-clients';
 import { putApiKey, putCreditor } from '../lambdas/adapters/creditor-store';
 import { newApiKey } from '../lambdas/services/admin';
-import { ClockActivity, ClockController } from './clock-controller';
+import { ClockActivity, ClockController, CLOCK_MAX, CLOCK_MIN } from './clock-controller';
 import { startLocalStream, streamConsumers } from './dynamodb-stream';
 import { LocalScheduler, schedulesOf } from './scheduler';
 import { DEMO_PROFILE_PATH, loadCreditorProfile } from './creditor-profile';
@@ -99,6 +99,9 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
     const clockFile = dataDir ? path.join(dataDir, 'clock.json') : undefined;
     const start = opts.clockStart ? new Date(opts.clockStart) : new Date();
     if (Number.isNaN(start.getTime())) throw new Error(`AMIABLE_CLOCK_START is not an ISO 8601 instant: ${opts.clockStart}`);
+    if (start < CLOCK_MIN || start > CLOCK_MAX) {
+      throw new Error(`AMIABLE_CLOCK_START must lie from ${CLOCK_MIN.toISOString()} to ${CLOCK_MAX.toISOString()}: ${opts.clockStart}`);
+    }
     const clock = SimulatedClock.load(clockFile, start);
     installClock(clock);
 

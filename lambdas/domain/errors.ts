@@ -7,7 +7,7 @@ export interface ErrorDetail {
 
 export class DomainError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 422 | 500 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 500 | 503,
     readonly code: string,
     message: string,
     readonly details: ErrorDetail[] = [],

@@ -35,6 +35,26 @@ export interface ApiRoute {
   access: RouteAccess;
   /** Admin routes: IAM (SigV4) on AWS, x-admin-key locally; absent: a creditor's x-api-key. */
   auth?: 'admin';
+  /** Largest request body accepted, in bytes; absent: JSON_BODY_LIMIT. A larger body is a 413. */
+  maxBodyBytes?: number;
+}
+
+/**
+ * Request body limits. API Gateway REST accepts up to 10 MB, but a Lambda proxy integration hands
+ * the body to a synchronous invocation whose payload may not exceed 6 MB (6,291,456 bytes, body
+ * and event envelope together), beyond which the caller gets a 5xx, not a 413. So the contract
+ * sets its own limits, well inside both, checked before any work by the handler wrapper (route()
+ * in response.ts) and by the local front alike: 1 MiB for a JSON request (the largest legitimate
+ * one, a creditor profile or an invoice, is a few KB), and for the one route that carries a
+ * document in base64 (a payment plan's written acceptance) 6 MiB less 64 KiB left for the envelope
+ * (headers, request context), which holds the 4 MiB document validation allows.
+ */
+export const JSON_BODY_LIMIT = 1024 * 1024;
+export const DOCUMENT_BODY_LIMIT = 6 * 1024 * 1024 - 64 * 1024;
+
+/** The body limit of a route (JSON_BODY_LIMIT unless the route says otherwise). */
+export function bodyLimitOf(route: Pick<ApiRoute, 'maxBodyBytes'> | undefined): number {
+  return route?.maxBodyBytes ?? JSON_BODY_LIMIT;
 }
 
 export const API_ROUTES: readonly ApiRoute[] = [
@@ -47,7 +67,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/invoices/{id}/disputes/{disputeId}/resolve', handler: 'dossier-actions', access: 'write' },
   { method: 'POST', path: '/invoices/{id}/promises', handler: 'dossier-actions', access: 'write' },
   { method: 'POST', path: '/invoices/{id}/payment-plan', handler: 'dossier-actions', access: 'write' },
-  { method: 'POST', path: '/invoices/{id}/payment-plan/acceptance', handler: 'dossier-actions', access: 'write' },
+  { method: 'POST', path: '/invoices/{id}/payment-plan/acceptance', handler: 'dossier-actions', access: 'write', maxBodyBytes: DOCUMENT_BODY_LIMIT },
   { method: 'POST', path: '/invoices/{id}/resume', handler: 'dossier-actions', access: 'write' },
   // Auditors may read the evidence log and take bundles of it (issuing one is recorded, nothing else changes).
   { method: 'GET', path: '/invoices/{id}/evidence', handler: 'evidence', access: 'read' },
