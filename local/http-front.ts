@@ -28,7 +28,11 @@ export interface HttpFront {
   close(): Promise<void>;
 }
 
+/** What each answer was, for the response recorder (HttpFrontOptions.onResponse). */
+const answered = new WeakMap<http.ServerResponse, APIGatewayProxyResult>();
+
 function send(res: http.ServerResponse, r: APIGatewayProxyResult): void {
+  answered.set(res, r);
   res.writeHead(r.statusCode, { 'content-type': 'application/json; charset=utf-8', ...(r.headers as Record<string, string>) });
   res.end(r.body);
 }
@@ -79,6 +83,22 @@ export interface HttpFrontOptions {
   settle?: () => Promise<void>;
   /** The local default EventBridge bus's log (local/eventbridge.ts). */
   events?: () => BusEventRecord[];
+  /** Told of every answer (tests check each against docs/openapi.yaml). */
+  onResponse?: (r: RecordedResponse) => void;
+}
+
+/** One answer of the front: `route` is the route table's path (or the /_local path), null when no route matched. */
+export interface RecordedResponse {
+  method: string;
+  route: string | null;
+  status: number;
+  body: string;
+}
+
+function routeOf(method: string, pathname: string): string | null {
+  const row = API_ROUTES.find((r) => r.method === method && matchRoute(r.path, pathname));
+  if (row) return row.path;
+  return pathname.startsWith('/_local/') ? pathname : null;
 }
 
 /** The identity the admin handler sees locally, where AWS would put the SigV4 caller's ARN. */
@@ -86,11 +106,18 @@ export const LOCAL_ADMIN_ARN = 'arn:aws:iam::000000000000:user/amiable-local-adm
 
 export async function startHttpFront(opts: HttpFrontOptions): Promise<HttpFront> {
   const server = http.createServer((req, res) => {
-    handle(req, res, opts).catch((e) => {
-      if (e instanceof DomainError) return error(res, e.status, e.code, e.message, e.details);
-      console.error('local front:', e);
-      error(res, 500, 'internal', 'Internal error.');
-    });
+    handle(req, res, opts)
+      .catch((e) => {
+        if (e instanceof DomainError) return error(res, e.status, e.code, e.message, e.details);
+        console.error('local front:', e);
+        error(res, 500, 'internal', 'Internal error.');
+      })
+      .finally(() => {
+        const r = answered.get(res);
+        if (!r || !opts.onResponse) return;
+        const method = (req.method ?? 'GET').toUpperCase();
+        opts.onResponse({ method, route: routeOf(method, new URL(req.url ?? '/', 'http://local').pathname), status: r.statusCode, body: r.body });
+      });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -19,7 +19,7 @@ import { DEMO_PROFILE_PATH, loadCreditorProfile } from './creditor-profile';
 import { startEmulators, Emulators } from './emulators';
 import { ensureTable } from './table-upgrade';
 import { lambdaContext, loadHandler } from './handlers';
-import { HttpFront, startHttpFront } from './http-front';
+import { HttpFront, HttpFrontOptions, startHttpFront } from './http-front';
 import { ExecutionRecord, LocalStepFunctions } from './sfn/local-step-functions';
 import { startSfnEndpoint } from './sfn/sfn-http';
 import { SimulatedClock } from './sim-clock';
@@ -46,6 +46,8 @@ export interface LocalOptions {
    * schedule fires: tests about other mail turn it off so accountants' e-mails do not mix in.
    */
   accountantMail?: boolean;
+  /** Told of every answer of the HTTP front (tests check each against docs/openapi.yaml). */
+  onResponse?: HttpFrontOptions['onResponse'];
 }
 
 export interface LocalSystem {
@@ -136,7 +138,7 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
       activities.push(new LocalScheduler({ schedules, file: dataDir ? path.join(dataDir, 'scheduler.json') : undefined, now: () => clock.now(), invoke }));
     }
     const controller = new ClockController(clock, engine, activities);
-    const front: HttpFront = await startHttpFront({ port: opts.apiPort ?? 0, clock: controller, adminKey, settle: settleStream, events: () => bus.events() });
+    const front: HttpFront = await startHttpFront({ port: opts.apiPort ?? 0, clock: controller, adminKey, settle: settleStream, events: () => bus.events(), onResponse: opts.onResponse });
     closers.unshift(() => front.close());
     // Anything already due at this instant (e.g. after a restart) runs now, in the background.
     void controller.advanceTo(clock.now());

@@ -1,6 +1,7 @@
 /** A small HTTP client for the local system, as an integrator would use it. */
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { startLocalSystem, type LocalOptions, type LocalSystem } from '../../local/system';
+import { responseRecorder } from './openapi-contract';
 export { invoice } from './sample-invoice';
 
 export interface Reply<T = any> {
@@ -42,11 +43,16 @@ export function client(sys: LocalSystem) {
  */
 export function useLocalSystem(opts: LocalOptions = {}) {
   const local = {} as { sys: LocalSystem; api: ReturnType<typeof client> };
+  // Every answer of the front is checked against docs/openapi.yaml (route, status, body schema).
+  const recorder = responseRecorder();
   beforeAll(async () => {
     // The accountants' digests and alerts are e-mails too: tests about them opt in.
-    local.sys = await startLocalSystem({ accountantMail: false, ...opts });
+    local.sys = await startLocalSystem({ accountantMail: false, onResponse: recorder.onResponse, ...opts });
     local.api = client(local.sys);
   });
-  afterAll(async () => local.sys?.stop());
+  afterAll(async () => {
+    await local.sys?.stop();
+    expect(recorder.problems(), 'answers that docs/openapi.yaml does not describe').toEqual([]);
+  });
   return local;
 }
