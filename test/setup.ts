@@ -1,2 +1,13 @@
 // aws-local-stepfunctions 3 uses Promise.withResolvers (Node >= 22); this machine runs Node 20.
 import '../local/polyfills';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { testSeed } from './support/seed';
+
+// Local mode's synthesized template, cached on disk by a hash of its sources (local/synth-cache.ts):
+// every end-to-end test file starts local mode, and synthesizing is most of a start on busy cores.
+process.env.AMIABLE_SYNTH_CACHE ??= path.join(os.tmpdir(), 'amiable-synth-cache');
+
+// Property tests: fast-check prints `seed` (and `path`) on a failure; AMIABLE_SEED=<seed> replays it.
+if (process.env.AMIABLE_SEED !== undefined) fc.configureGlobal({ seed: testSeed() });
