@@ -49,7 +49,7 @@ describe('composeMime', () => {
     const a = await composeFor(ctx);
     // The wall clock moves on (a day, without sleeping): nothing of it may leak into the bytes.
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 86_400_000 });
-    onTestFinished(() => vi.useRealTimers());
+    onTestFinished(() => void vi.useRealTimers());
     const b = await composeFor(structuredClone(ctx));
     expect(b.raw.equals(a.raw)).toBe(true);
   });

@@ -72,7 +72,7 @@ describe('mise en demeure PDF', () => {
     const a = await renderNotice(ctx);
     // The wall clock moves on (a day, without sleeping): nothing of it may leak into the bytes.
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 86_400_000 });
-    onTestFinished(() => vi.useRealTimers());
+    onTestFinished(() => void vi.useRealTimers());
     const b = await renderNotice(structuredClone(ctx));
     expect(Buffer.from(b.attachments[0]!.content).equals(Buffer.from(a.attachments[0]!.content))).toBe(true);
     expect(b.text).toBe(a.text);
