@@ -266,7 +266,11 @@ function sameSecret(given: string | undefined, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** The authorizer's context for the key, as API Gateway would pass it on, or null (401). */
+/**
+ * The authorizer's context for the key, as API Gateway would pass it on, or null (401). As on API
+ * Gateway, only the authorizer's "Unauthorized" answer is a 401: any other failure of it (a
+ * DynamoDB error) is a 500, which the caller may retry.
+ */
 async function authorize(headers: Record<string, string>, resource: string, method: string): Promise<AuthorizerContext | null> {
   const authorizer = await loadHandler('authorizer');
   try {
@@ -276,8 +280,9 @@ async function authorize(headers: Record<string, string>, resource: string, meth
       headers,
     });
     return result?.context?.creditorId ? (result.context as AuthorizerContext) : null;
-  } catch {
-    return null;
+  } catch (e) {
+    if ((e as Error)?.message === 'Unauthorized') return null;
+    throw e;
   }
 }
 

@@ -20,6 +20,7 @@ import { startEmulators, Emulators } from './emulators';
 import { ensureTable } from './table-upgrade';
 import { lambdaContext, loadHandler } from './handlers';
 import { HttpFront, HttpFrontOptions, startHttpFront } from './http-front';
+import { FaultOptions, startFaultInjection } from './fault-injection';
 import { ExecutionRecord, LocalStepFunctions } from './sfn/local-step-functions';
 import { startSfnEndpoint } from './sfn/sfn-http';
 import { SimulatedClock } from './sim-clock';
@@ -48,6 +49,8 @@ export interface LocalOptions {
   accountantMail?: boolean;
   /** Told of every answer of the HTTP front (tests check each against docs/openapi.yaml). */
   onResponse?: HttpFrontOptions['onResponse'];
+  /** Injected SDK faults once started (local/fault-injection.ts; tests, or AMIABLE_FAULTS). Logged to <dataDir>/faults.jsonl. */
+  faults?: FaultOptions;
 }
 
 export interface LocalSystem {
@@ -140,6 +143,10 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
     const controller = new ClockController(clock, engine, activities);
     const front: HttpFront = await startHttpFront({ port: opts.apiPort ?? 0, clock: controller, adminKey, settle: settleStream, events: () => bus.events(), onResponse: opts.onResponse });
     closers.unshift(() => front.close());
+    if (opts.faults) {
+      const injector = startFaultInjection({ ...opts.faults, logFile: opts.faults.logFile ?? (dataDir ? path.join(dataDir, 'faults.jsonl') : undefined) });
+      closers.push(async () => injector.stop());
+    }
     // Anything already due at this instant (e.g. after a restart) runs now, in the background.
     void controller.advanceTo(clock.now());
 
