@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { invoice, useLocalSystem } from '../support/local-client';
 
 describe('HTTP contract (local mode, same handlers as API Gateway)', () => {
-  const local = useLocalSystem({ clockStart: '2026-06-01T10:00:00Z' });
+  // Every answer of this file is checked against docs/openapi.yaml (route, status, body schema).
+  const local = useLocalSystem({ clockStart: '2026-06-01T10:00:00Z' }, 'enforce');
 
   it('answers 401 in the error format without a key or with an unknown one', async () => {
     for (const key of ['', 'nope']) {
