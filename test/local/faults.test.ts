@@ -127,7 +127,12 @@ describe('fault injection: transient and throttling SDK errors, crashes after SE
         () => 'done' as const,
         () => 'killed' as const,
       );
-      const outcome = await Promise.race([advancing, sleep(300 + random() * 1500).then(() => 'timer' as const)]);
+      // Kill once SES has accepted a random number (1-20) of this advance's messages: mid-escalation.
+      const target = sesBefore + 1 + Math.floor(random() * 20);
+      let done = false;
+      void advancing.then(() => (done = true));
+      while (!done && acceptedLines().length < target) await sleep(50);
+      const outcome = done ? ('done' as const) : ('timer' as const);
       child!.proc.kill('SIGKILL');
       await new Promise((r) => child!.proc.once('exit', r));
       kills++;
