@@ -19,6 +19,24 @@ export interface ClockActivity {
 }
 
 /**
+ * The instants the simulated clock may stand at: 2000-01-01T00:00:00Z up to 2100-12-31T23:59:59.999Z.
+ * A wide, round range: every date the product prints or stores has a four-digit year and the
+ * French holiday calendar is computed there; far beyond it (the clock once jumped to year 275760,
+ * JavaScript's last Date) every intake answered 500. A jump outside the range is a 400.
+ */
+export const CLOCK_MIN = new Date('2000-01-01T00:00:00.000Z');
+export const CLOCK_MAX = new Date('2100-12-31T23:59:59.999Z');
+
+/** Refuses an instant outside [CLOCK_MIN, CLOCK_MAX] with 400 naming `field`. */
+export function assertClockRange(at: Date, field: string): void {
+  if (Number.isNaN(at.getTime()) || at < CLOCK_MIN || at > CLOCK_MAX) {
+    throw new DomainError(400, 'validation_failed', 'The simulated clock stays between 2000-01-01 and 2100-12-31 (UTC).', [
+      { path: field, message: `must lead to an instant from ${CLOCK_MIN.toISOString()} to ${CLOCK_MAX.toISOString()}` },
+    ]);
+  }
+}
+
+/**
  * Moves simulated time. Every step that falls due runs in timestamp order with "now" set to its
  * scheduled instant — including steps scheduled during the advance — and then now = target.
  * Steps are the parked executions' wake-ups and the activities' (schedules); after each, the
@@ -71,7 +89,9 @@ export class ClockController {
         ]);
       }
       // Calendar-aware in Europe/Paris: "P1D" across a DST change is one calendar day.
-      return DateTime.fromJSDate(now, { zone: 'Europe/Paris' }).plus(d).toJSDate();
+      const target = DateTime.fromJSDate(now, { zone: 'Europe/Paris' }).plus(d).toJSDate();
+      assertClockRange(target, 'advance');
+      return target;
     }
     const to = typeof b.to === 'string' ? DateTime.fromISO(b.to, { setZone: true }) : DateTime.invalid('not a string');
     if (!to.isValid || !/(Z|[+-]\d{2}:?\d{2})$/.test(String(b.to)) || !String(b.to).includes('T')) {
@@ -79,6 +99,7 @@ export class ClockController {
         { path: 'to', message: 'must be an ISO 8601 instant with a time zone, e.g. "2026-05-01T09:00:00Z"' },
       ]);
     }
+    assertClockRange(to.toJSDate(), 'to');
     if (to.toMillis() < now.getTime()) {
       throw new DomainError(409, 'clock_backwards', `The simulated clock is at ${now.toISOString()}; it cannot go back.`, [
         { path: 'to', message: 'must not be earlier than now' },

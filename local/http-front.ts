@@ -12,7 +12,8 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { API_ROUTES, BINARY_MEDIA_TYPES, matchRoute } from '../lib/api-routes';
+import { API_ROUTES, BINARY_MEDIA_TYPES, bodyLimitOf, matchRoute } from '../lib/api-routes';
+import { payloadTooLarge } from '../lambdas/http/response';
 import { DomainError } from '../lambdas/domain/errors';
 import { getSentMessage } from '../lambdas/adapters/delivery-store';
 import { CREDITOR_ID } from '../lambdas/http/creditor-profile-schema';
@@ -22,20 +23,16 @@ import { lambdaContext, loadHandler } from './handlers';
 import { buildSesEvent, parseLocalSesEvent } from './ses-events';
 import type { BusEventRecord } from './eventbridge';
 
-const MAX_BODY = 1024 * 1024;
-/**
- * Routes that take a file (POST /invoices/import) get API Gateway's own REST payload cap (10 MB);
- * the handler refuses what is over its own limit with the contract's 413.
- */
-const MAX_FILE_BODY = 10 * 1000 * 1000;
-const FILE_ROUTES = new Set(['/invoices/import']);
-
 export interface HttpFront {
   url: string;
   close(): Promise<void>;
 }
 
+/** What each answer was, for the response recorder (HttpFrontOptions.onResponse). */
+const answered = new WeakMap<http.ServerResponse, APIGatewayProxyResult>();
+
 function send(res: http.ServerResponse, r: APIGatewayProxyResult): void {
+  answered.set(res, r);
   res.writeHead(r.statusCode, { 'content-type': 'application/json; charset=utf-8', ...(r.headers as Record<string, string>) });
   res.end(r.body);
 }
@@ -44,20 +41,32 @@ function error(res: http.ServerResponse, status: number, code: string, message: 
   send(res, { statusCode: status, body: JSON.stringify({ error: { code, message, details } }) });
 }
 
-function readBody(req: http.IncomingMessage, max = MAX_BODY): Promise<Buffer | null> {
+/**
+ * Past the route's limit the rest of the body is read and dropped (so the client, still sending,
+ * gets the 413 rather than a reset connection), up to API Gateway's own 10 MB: beyond that the
+ * connection is closed, as API Gateway would refuse it too.
+ */
+const DRAIN_LIMIT = 10 * 1000 * 1000;
+
+type ReadBody = { body: Buffer | null; tooLarge: false } | { body: null; tooLarge: true };
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<ReadBody> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    // An oversized body is read to its end and dropped, then answered 413: destroying the request
-    // mid-upload would reset the connection, and the client would never see the error.
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > DRAIN_LIMIT) {
+      resolve({ body: null, tooLarge: true });
+      return;
+    }
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size <= max) chunks.push(c);
+      if (size > DRAIN_LIMIT) req.destroy();
+      else if (size <= limit) chunks.push(c);
     });
-    req.on('end', () => {
-      if (size > max) return reject(new DomainError(413, 'payload_too_large', max === MAX_BODY ? 'Request body exceeds 1 MiB.' : `Request body exceeds ${max} bytes.`));
-      resolve(chunks.length ? Buffer.concat(chunks) : null);
-    });
+    req.on('end', () =>
+      resolve(size > limit ? { body: null, tooLarge: true } : { body: chunks.length ? Buffer.concat(chunks) : null, tooLarge: false }),
+    );
     req.on('error', reject);
   });
 }
@@ -74,6 +83,22 @@ export interface HttpFrontOptions {
   settle?: () => Promise<void>;
   /** The local default EventBridge bus's log (local/eventbridge.ts). */
   events?: () => BusEventRecord[];
+  /** Told of every answer (tests check each against docs/openapi.yaml). */
+  onResponse?: (r: RecordedResponse) => void;
+}
+
+/** One answer of the front: `route` is the route table's path (or the /_local path), null when no route matched. */
+export interface RecordedResponse {
+  method: string;
+  route: string | null;
+  status: number;
+  body: string;
+}
+
+function routeOf(method: string, pathname: string): string | null {
+  const row = API_ROUTES.find((r) => r.method === method && matchRoute(r.path, pathname));
+  if (row) return row.path;
+  return pathname.startsWith('/_local/') ? pathname : null;
 }
 
 /** The identity the admin handler sees locally, where AWS would put the SigV4 caller's ARN. */
@@ -81,11 +106,18 @@ export const LOCAL_ADMIN_ARN = 'arn:aws:iam::000000000000:user/amiable-local-adm
 
 export async function startHttpFront(opts: HttpFrontOptions): Promise<HttpFront> {
   const server = http.createServer((req, res) => {
-    handle(req, res, opts).catch((e) => {
-      if (e instanceof DomainError) return error(res, e.status === 400 && e.code === 'payload_too_large' ? 413 : e.status, e.code, e.message, e.details);
-      console.error('local front:', e);
-      error(res, 500, 'internal', 'Internal error.');
-    });
+    handle(req, res, opts)
+      .catch((e) => {
+        if (e instanceof DomainError) return error(res, e.status, e.code, e.message, e.details);
+        console.error('local front:', e);
+        error(res, 500, 'internal', 'Internal error.');
+      })
+      .finally(() => {
+        const r = answered.get(res);
+        if (!r || !opts.onResponse) return;
+        const method = (req.method ?? 'GET').toUpperCase();
+        opts.onResponse({ method, route: routeOf(method, new URL(req.url ?? '/', 'http://local').pathname), status: r.statusCode, body: r.body });
+      });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -106,7 +138,15 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, opts:
   const clock = opts.clock;
   const url = new URL(req.url ?? '/', 'http://local');
   const method = (req.method ?? 'GET').toUpperCase();
-  const bytes = await readBody(req, FILE_ROUTES.has(url.pathname) ? MAX_FILE_BODY : MAX_BODY);
+  // The route's body limit (the handler wrapper checks the same one), before anything else is done.
+  const limit = bodyLimitOf(API_ROUTES.find((r) => r.method === method && matchRoute(r.path, url.pathname)));
+  const read = await readBody(req, limit);
+  if (read.tooLarge) {
+    const e = payloadTooLarge(limit);
+    res.setHeader('connection', 'close');
+    return error(res, e.status, e.code, e.message, e.details);
+  }
+  const bytes = read.body;
   const body = bytes ? bytes.toString('utf8') : null;
 
   if (url.pathname === '/_local/events') {
@@ -229,7 +269,11 @@ function sameSecret(given: string | undefined, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** The authorizer's context for the key, as API Gateway would pass it on, or null (401). */
+/**
+ * The authorizer's context for the key, as API Gateway would pass it on, or null (401). As on API
+ * Gateway, only the authorizer's "Unauthorized" answer is a 401: any other failure of it (a
+ * DynamoDB error) is a 500, which the caller may retry.
+ */
 async function authorize(headers: Record<string, string>, resource: string, method: string): Promise<AuthorizerContext | null> {
   const authorizer = await loadHandler('authorizer');
   try {
@@ -239,8 +283,9 @@ async function authorize(headers: Record<string, string>, resource: string, meth
       headers,
     });
     return result?.context?.creditorId ? (result.context as AuthorizerContext) : null;
-  } catch {
-    return null;
+  } catch (e) {
+    if ((e as Error)?.message === 'Unauthorized') return null;
+    throw e;
   }
 }
 

@@ -1,11 +1,12 @@
 /**
  * `npm start`: the whole system on this machine, in the foreground, against local emulators with a
  * simulated clock. Configuration by environment (see README): AMIABLE_PORT, AMIABLE_SES_PORT,
- * AMIABLE_DATA_DIR, AMIABLE_CLOCK_START, AMIABLE_API_KEY, AMIABLE_ADMIN_KEY.
+ * AMIABLE_DATA_DIR, AMIABLE_CLOCK_START, AMIABLE_API_KEY, AMIABLE_ADMIN_KEY, AMIABLE_FAULTS (tests).
  */
 import './polyfills';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parseFaultsEnv } from './fault-injection';
 import { startLocalSystem } from './system';
 
 function port(name: string, fallback: number): number {
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
     clockStart: process.env.AMIABLE_CLOCK_START || undefined,
     apiKey: process.env.AMIABLE_API_KEY || undefined,
     adminKey: process.env.AMIABLE_ADMIN_KEY || undefined,
+    faults: parseFaultsEnv(process.env.AMIABLE_FAULTS),
   }).catch((e) => {
     unlock();
     console.error(`Amiable could not start: ${(e as Error).message}`);

@@ -12,14 +12,15 @@ import { clock as currentClock, installClock, systemClock } from '../lambdas/ada
 import { resetClients } from '../lambdas/adapters/aws-clients';
 import { putApiKey, putCreditor } from '../lambdas/adapters/creditor-store';
 import { newApiKey } from '../lambdas/services/admin';
-import { ClockActivity, ClockController } from './clock-controller';
+import { ClockActivity, ClockController, CLOCK_MAX, CLOCK_MIN } from './clock-controller';
 import { startLocalStream, streamConsumers } from './dynamodb-stream';
 import { LocalScheduler, schedulesOf } from './scheduler';
 import { DEMO_PROFILE_PATH, loadCreditorProfile } from './creditor-profile';
 import { startEmulators, Emulators } from './emulators';
 import { ensureTable } from './table-upgrade';
 import { lambdaContext, loadHandler } from './handlers';
-import { HttpFront, startHttpFront } from './http-front';
+import { HttpFront, HttpFrontOptions, startHttpFront } from './http-front';
+import { FaultOptions, startFaultInjection } from './fault-injection';
 import { LocalStepFunctions } from './sfn/local-step-functions';
 import { ExecutionLog } from './sfn/execution-log';
 import { startSfnEndpoint } from './sfn/sfn-http';
@@ -50,6 +51,10 @@ export interface LocalOptions {
    * schedule fires: tests about other mail turn it off so accountants' e-mails do not mix in.
    */
   accountantMail?: boolean;
+  /** Told of every answer of the HTTP front (tests check each against docs/openapi.yaml). */
+  onResponse?: HttpFrontOptions['onResponse'];
+  /** Injected SDK faults once started (local/fault-injection.ts; tests, or AMIABLE_FAULTS). Logged to <dataDir>/faults.jsonl. */
+  faults?: FaultOptions;
 }
 
 export interface LocalSystem {
@@ -123,6 +128,9 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
     const clockFile = dataDir ? path.join(dataDir, 'clock.json') : undefined;
     const start = opts.clockStart ? new Date(opts.clockStart) : new Date();
     if (Number.isNaN(start.getTime())) throw new Error(`AMIABLE_CLOCK_START is not an ISO 8601 instant: ${opts.clockStart}`);
+    if (start < CLOCK_MIN || start > CLOCK_MAX) {
+      throw new Error(`AMIABLE_CLOCK_START must lie from ${CLOCK_MIN.toISOString()} to ${CLOCK_MAX.toISOString()}: ${opts.clockStart}`);
+    }
     const clock = SimulatedClock.load(clockFile, start);
     installClock(clock);
 
@@ -193,8 +201,12 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
       activities.push(new LocalScheduler({ schedules, file: dataDir ? path.join(dataDir, 'scheduler.json') : undefined, now: () => clock.now(), invoke }));
     }
     const controller = new ClockController(clock, engine, activities);
-    const front: HttpFront = await startHttpFront({ port: opts.apiPort ?? 0, clock: controller, adminKey, settle: settleStream, events: () => bus.events() });
+    const front: HttpFront = await startHttpFront({ port: opts.apiPort ?? 0, clock: controller, adminKey, settle: settleStream, events: () => bus.events(), onResponse: opts.onResponse });
     closers.unshift(() => front.close());
+    if (opts.faults) {
+      const injector = startFaultInjection({ ...opts.faults, logFile: opts.faults.logFile ?? (dataDir ? path.join(dataDir, 'faults.jsonl') : undefined) });
+      closers.push(async () => injector.stop());
+    }
     // Anything already due at this instant (e.g. after a restart) runs now, in the background.
     void controller.advanceTo(clock.now());
 

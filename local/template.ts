@@ -6,6 +6,7 @@
 import { App } from 'aws-cdk-lib';
 import { appContext, buildApp, DEFAULT_REGION, STACK_NAME } from '../lib/app';
 import { HANDLER_METADATA_KEY } from '../lib/handler-function';
+import { cachedTemplate } from './synth-cache';
 
 export const LOCAL_REGION = DEFAULT_REGION;
 export const LOCAL_ACCOUNT = '000000000000';
@@ -25,6 +26,10 @@ export interface SynthesizedSystem {
 }
 
 export function synthesize(): SynthesizedSystem {
+  return resolveSystem(cachedTemplate(synthesizeTemplate));
+}
+
+function synthesizeTemplate(): Json {
   // cdk.json's feature flags, as a deploy: local mode runs the very template AWS would get.
   const app = new App({
     context: appContext({
@@ -35,8 +40,7 @@ export function synthesize(): SynthesizedSystem {
     }),
   });
   buildApp(app);
-  const template = app.synth().getStackByName(STACK_NAME).template;
-  return resolveSystem(template);
+  return app.synth().getStackByName(STACK_NAME).template;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -19,3 +19,20 @@ export function onReset(reset: () => void): void {
 export function resetClients(): void {
   for (const reset of resets) reset();
 }
+
+export type ClientService = 'dynamodb' | 's3' | 'sesv2' | 'sfn';
+let clientHook: ((service: ClientService, client: unknown) => void) | undefined;
+
+/**
+ * Local mode's fault injection (tests; local/fault-injection.ts) equips every client as it is
+ * created. Never set on AWS: a Lambda has no composition root that calls it.
+ */
+export function setClientHook(hook: ((service: ClientService, client: unknown) => void) | undefined): void {
+  clientHook = hook;
+}
+
+/** Called by each client module on the client it creates. */
+export function created<T>(service: ClientService, client: T): T {
+  clientHook?.(service, client);
+  return client;
+}

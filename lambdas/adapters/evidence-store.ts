@@ -61,11 +61,16 @@ export async function readEvidence(key: string, versionId: string | null): Promi
 /** Puts a file (a bundle built on local disk) as evidence, streamed: constant memory at any size. */
 export async function putEvidenceFile(key: string, file: { path: string; sha256: string; size: number }, contentType: string, now: Date): Promise<StoredEvidence> {
   const retainUntil = new Date(now.getTime() + settings.retentionDays() * 86_400_000);
+  // A stream body is not retried by the SDK: when the call fails before reading it, the caller
+  // removes the file, and the stream, opening late, would emit an unhandled error that ends the
+  // process (found by fault injection, test/local/faults.test.ts). It is closed here either way.
+  const body = createReadStream(file.path);
+  body.on('error', () => undefined);
   const out = await clients.s3().send(
     new PutObjectCommand({
       Bucket: settings.evidenceBucket(),
       Key: key,
-      Body: createReadStream(file.path),
+      Body: body,
       ContentLength: file.size,
       ContentType: contentType,
       Metadata: { sha256: file.sha256 },
@@ -73,7 +78,7 @@ export async function putEvidenceFile(key: string, file: { path: string; sha256:
       ObjectLockRetainUntilDate: retainUntil,
       ChecksumSHA256: Buffer.from(file.sha256, 'hex').toString('base64'),
     }),
-  );
+  ).finally(() => body.destroy());
   return { key, sha256: file.sha256, versionId: out.VersionId ?? null, retainUntil: retainUntil.toISOString() };
 }
 

@@ -99,7 +99,8 @@ export type PaymentResult =
   | { kind: 'recorded'; dossier: Dossier; settled: boolean; settlement: PaymentSettlement };
 
 /**
- * Records a payment. Idempotent on the reference. Refused on a closed dossier, and above what is
+ * Records a payment. Idempotent on the reference (the same reference with another amount or date is a
+ * 409 naming the field). Refused on a closed dossier, and above what is
  * asked: the whole debt once a letter claimed the accessories, else the principal. Waits (via
  * DossierBusy) while a send holds the lease, so no notice_sent can ever be recorded after the
  * payment that settles the debt. The dossier is `paid` once nothing is due, or once the principal
@@ -107,7 +108,19 @@ export type PaymentResult =
  */
 export function recordPayment(d: Dossier, p: PaymentInput, now: Date, realNowMs: number, creditor?: SettlementCreditor | null): PaymentResult {
   const existing = d.payments.find((x) => x.reference === p.reference);
-  if (existing) return { kind: 'duplicate', dossier: d };
+  if (existing) {
+    // The same reference again is a replay (idempotent): only if it says the same thing. A different
+    // amount or date under a known reference is another payment or a typo; dropping it silently would
+    // lose money or hide an error, so it is refused naming what differs.
+    const differs = [
+      ...(existing.amountCents !== p.amountCents
+        ? [{ path: 'amount', message: `payment ${p.reference} was recorded with amount ${toDecimalString(existing.amountCents)}` }]
+        : []),
+      ...(existing.paidOn !== p.paidOn ? [{ path: 'paidOn', message: `payment ${p.reference} was recorded as paid on ${existing.paidOn}` }] : []),
+    ];
+    if (differs.length) throw conflict(`A payment with reference ${p.reference} was already recorded with different content.`, differs);
+    return { kind: 'duplicate', dossier: d };
+  }
   if (d.status === 'paid' || d.status === 'cancelled') {
     throw conflict(`Dossier is ${d.status}; no payment can be recorded.`, [{ path: 'status', message: d.status }]);
   }

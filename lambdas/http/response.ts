@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { DomainError, ErrorDetail, forbidden } from '../domain/errors';
 import { KEY_ROLES, type KeyRole } from '../domain/model';
-import { findRoute, type ApiRoute } from './routes';
+import { bodyLimitOf, findRoute, type ApiRoute } from './routes';
 import { log } from '../adapters/telemetry';
 
 const JSON_HEADERS = {
@@ -101,13 +101,36 @@ export function checkAccess(event: APIGatewayProxyEvent): ApiRoute {
   return row;
 }
 
+/** 413 payload_too_large, in the contract's error format (the local front answers the same). */
+export function payloadTooLarge(limit: number): DomainError {
+  return new DomainError(413, 'payload_too_large', `Request body exceeds ${limit} bytes.`, [
+    { path: '', message: `the body of this route may not exceed ${limit} bytes` },
+  ]);
+}
+
+/** The byte size of the request body (decoded when API Gateway base64-encoded it). */
+export function bodyBytes(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>): number {
+  if (!event.body) return 0;
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').length : Buffer.byteLength(event.body, 'utf8');
+}
+
 /**
- * Wraps a route: the access check first (checkAccess), then the handler; domain errors become
- * their status; anything else is a logged 500.
+ * The route's body limit (routes.ts bodyLimitOf), before any other work: API Gateway's own limit
+ * (10 MB) is above what a Lambda invocation can carry, so the handler is where it is enforced.
+ */
+export function checkBodySize(event: APIGatewayProxyEvent): void {
+  const limit = bodyLimitOf(findRoute(event.httpMethod ?? '', event.resource ?? ''));
+  if (bodyBytes(event) > limit) throw payloadTooLarge(limit);
+}
+
+/**
+ * Wraps a route: the body size, then the access check (checkAccess), then the handler; domain
+ * errors become their status; anything else is a logged 500.
  */
 export function route(fn: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>) {
   return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     try {
+      checkBodySize(event);
       checkAccess(event);
       return await fn(event);
     } catch (e) {

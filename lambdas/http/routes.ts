@@ -38,12 +38,32 @@ export interface ApiRoute {
   access: RouteAccess;
   /** Admin routes: IAM (SigV4) on AWS, x-admin-key locally; absent: a creditor's x-api-key. */
   auth?: 'admin';
+  /** Largest request body accepted, in bytes; absent: JSON_BODY_LIMIT. A larger body is a 413. */
+  maxBodyBytes?: number;
+}
+
+/**
+ * Request body limits. API Gateway REST accepts up to 10 MB, but a Lambda proxy integration hands
+ * the body to a synchronous invocation whose payload may not exceed 6 MB (6,291,456 bytes, body
+ * and event envelope together), beyond which the caller gets a 5xx, not a 413. So the contract
+ * sets its own limits, well inside both, checked before any work by the handler wrapper (route()
+ * in response.ts) and by the local front alike: 1 MiB for a JSON request (the largest legitimate
+ * one, a creditor profile or an invoice, is a few KB), and for the one route that carries a
+ * document in base64 (a payment plan's written acceptance) 6 MiB less 64 KiB left for the envelope
+ * (headers, request context), which holds the 4 MiB document validation allows.
+ */
+export const JSON_BODY_LIMIT = 1024 * 1024;
+export const DOCUMENT_BODY_LIMIT = 6 * 1024 * 1024 - 64 * 1024;
+
+/** The body limit of a route (JSON_BODY_LIMIT unless the route says otherwise). */
+export function bodyLimitOf(route: Pick<ApiRoute, 'maxBodyBytes'> | undefined): number {
+  return route?.maxBodyBytes ?? JSON_BODY_LIMIT;
 }
 
 export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/invoices', handler: 'create-invoice', access: 'write' },
   // One e-invoice file (Factur-X PDF, UBL or CII XML) as the body: a binary media type (below).
-  { method: 'POST', path: '/invoices/import', handler: 'import-invoice', access: 'write' },
+  { method: 'POST', path: '/invoices/import', handler: 'import-invoice', access: 'write', maxBodyBytes: DOCUMENT_BODY_LIMIT },
   // Up to 500 invoices at once (207, one result per item); their workflows start through a paced queue.
   { method: 'POST', path: '/invoices/batch', handler: 'create-invoice-batch', access: 'write' },
   { method: 'GET', path: '/invoices', handler: 'list-invoices', access: 'read' },
@@ -54,9 +74,9 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/invoices/{id}/disputes/{disputeId}/resolve', handler: 'dossier-actions', access: 'write' },
   { method: 'POST', path: '/invoices/{id}/promises', handler: 'dossier-actions', access: 'write' },
   { method: 'POST', path: '/invoices/{id}/payment-plan', handler: 'dossier-actions', access: 'write' },
-  { method: 'POST', path: '/invoices/{id}/payment-plan/acceptance', handler: 'dossier-actions', access: 'write' },
-  { method: 'POST', path: '/invoices/{id}/registered-letter/posting', handler: 'dossier-actions', access: 'write' },
-  { method: 'POST', path: '/invoices/{id}/registered-letter/receipt', handler: 'dossier-actions', access: 'write' },
+  { method: 'POST', path: '/invoices/{id}/payment-plan/acceptance', handler: 'dossier-actions', access: 'write', maxBodyBytes: DOCUMENT_BODY_LIMIT },
+  { method: 'POST', path: '/invoices/{id}/registered-letter/posting', handler: 'dossier-actions', access: 'write', maxBodyBytes: DOCUMENT_BODY_LIMIT },
+  { method: 'POST', path: '/invoices/{id}/registered-letter/receipt', handler: 'dossier-actions', access: 'write', maxBodyBytes: DOCUMENT_BODY_LIMIT },
   { method: 'POST', path: '/invoices/{id}/resume', handler: 'dossier-actions', access: 'write' },
   // Auditors may read the evidence log and take bundles of it (issuing one is recorded, nothing else changes).
   { method: 'GET', path: '/invoices/{id}/evidence', handler: 'evidence', access: 'read' },

@@ -312,7 +312,8 @@ export function parseResume(body: unknown): { debtorEmail?: string; note?: strin
 }
 
 /** The debtor's written acceptance of a payment plan: the document itself, kept as evidence. */
-const MAX_ACCEPTANCE_BYTES = 5 * 1024 * 1024;
+// 4 MiB decoded is 5.6 MB of base64: the route's body limit (DOCUMENT_BODY_LIMIT, under Lambda's 6 MB payload) holds it.
+const MAX_ACCEPTANCE_BYTES = 4 * 1024 * 1024;
 const acceptanceBody = z.object({
   acceptedOn: isoDate,
   kind: z.enum(['email', 'signed_plan'], { error: 'must be "email" (the debtor\'s e-mail) or "signed_plan" (the plan signed by the debtor)' }),

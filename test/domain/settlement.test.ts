@@ -51,6 +51,26 @@ describe('settlement (C. civ. 1343-1 and the creditor\'s stated waiver)', () => 
     expect(paymentOrder(afterNotice(), WAIVER, '2026-05-05')).toEqual({ order: 'principal-first', reason: 'creditor_waiver' });
   });
 
+  it('a known reference is a replay only with the same content: another amount or date is a 409 naming the field', () => {
+    const first = recordPayment(dossier(), { amountCents: 40_000, paidOn: '2026-05-04', reference: 'VIR-1' }, NOW, 0, CIVIL);
+    if (first.kind !== 'recorded') throw new Error('expected a recorded payment');
+    const replay = recordPayment(first.dossier, { amountCents: 40_000, paidOn: '2026-05-04', reference: 'VIR-1' }, NOW, 0, CIVIL);
+    expect(replay).toEqual({ kind: 'duplicate', dossier: first.dossier });
+    const refusal = (p: { amountCents: number; paidOn: string }) => {
+      try {
+        recordPayment(first.dossier, { ...p, reference: 'VIR-1' }, NOW, 0, CIVIL);
+      } catch (e) {
+        return e as DomainError;
+      }
+      throw new Error('expected a refusal');
+    };
+    const amount = refusal({ amountCents: 40_001, paidOn: '2026-05-04' });
+    expect(amount.status).toBe(409);
+    expect(amount.details).toEqual([{ path: 'amount', message: 'payment VIR-1 was recorded with amount 400.00' }]);
+    expect(refusal({ amountCents: 40_000, paidOn: '2026-05-01' }).details.map((x) => x.path)).toEqual(['paidOn']);
+    expect(refusal({ amountCents: 1, paidOn: '2026-05-01' }).details.map((x) => x.path)).toEqual(['amount', 'paidOn']);
+  });
+
   it('after the mise en demeure, the principal alone does not settle under 1343-1; the rest does', () => {
     const r = recordPayment(afterNotice(), { amountCents: 125_000, paidOn: '2026-05-05', reference: 'a' }, NOW, 0, CIVIL);
     if (r.kind !== 'recorded') throw new Error('expected a recorded payment');

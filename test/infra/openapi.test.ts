@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { API_ROUTES } from '../../lib/api-routes';
+import { API_ROUTES, bodyLimitOf, DOCUMENT_BODY_LIMIT, JSON_BODY_LIMIT } from '../../lib/api-routes';
+import { contractProblems } from '../support/openapi-contract';
 import { dossierView, newDossier } from '../../lambdas/domain/dossier';
 import { dossierSummary } from '../../lambdas/domain/dossier-summary';
 import { creditorProfileSchema } from '../../lambdas/http/creditor-profile-schema';
@@ -40,6 +41,32 @@ describe('docs/openapi.yaml stays true', () => {
     }
     expect(spec.security).toEqual([{ apiKey: [] }]);
     expect(spec.components.securitySchemes.sigv4['x-amazon-apigateway-authtype']).toBe('awsSigv4');
+  });
+
+  it('documents 413 (the route table\'s body limit) on exactly the routes that take a body', () => {
+    for (const [p, ops] of Object.entries<any>(spec.paths)) {
+      for (const [m, op] of Object.entries<any>(ops)) {
+        const takesBody = m === 'post' || m === 'put';
+        const what = `${m.toUpperCase()} ${p}`;
+        if (takesBody) expect(op.responses['413'], what).toEqual({ $ref: '#/components/responses/PayloadTooLarge' });
+        else expect(op.responses['413'], what).toBeUndefined();
+      }
+    }
+    const limits = new Set(API_ROUTES.map((r) => bodyLimitOf(r)));
+    expect([...limits].sort()).toEqual([JSON_BODY_LIMIT, DOCUMENT_BODY_LIMIT].sort());
+    expect(spec.components.responses.PayloadTooLarge.description).toContain('1 MiB, or 6 MiB less 64 KiB');
+  });
+
+  it('turns recorded answers into problems when they depart from the document (the end-to-end tests\' checker)', () => {
+    const ok = { method: 'GET', route: '/_local/clock', status: 200, body: JSON.stringify({ now: '2026-01-01T00:00:00.000Z' }) };
+    expect(contractProblems(ok)).toEqual([]);
+    expect(contractProblems({ ...ok, status: 418 })[0]).toMatch(/status not documented/);
+    expect(contractProblems({ ...ok, body: JSON.stringify({ now: '2026-01-01T00:00:00.000Z', extra: 1 }) })[0]).toMatch(/must NOT have additional properties \(extra\)/);
+    expect(contractProblems({ ...ok, body: JSON.stringify({}) })[0]).toMatch(/must have required property 'now'/);
+    expect(contractProblems({ ...ok, route: '/nowhere' })[0]).toMatch(/route not documented/);
+    const error = JSON.stringify({ error: { code: 'payload_too_large', message: 'm', details: [] } });
+    expect(contractProblems({ method: 'POST', route: '/invoices', status: 413, body: error })).toEqual([]);
+    expect(contractProblems({ method: 'GET', route: '/invoices', status: 413, body: error })[0]).toMatch(/status not documented/);
   });
 
   it('describes the creditor profile field by field, as the profile schema validates it', () => {

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalSystem, LocalSystem } from '../../local/system';
 import { client, invoice } from '../support/local-client';
+import { seededRandom } from '../support/seed';
 
 /**
  * Payments racing sends: many dossiers fall due at the same instant while full payments arrive at
  * random moments. Whatever the interleaving, no notice_sent may follow the payment that settled
- * the debt, and every e-mail that left is recorded (no send happens unrecorded).
+ * the debt, and every e-mail that left is recorded (no send happens unrecorded). The random
+ * delays come from a seed printed on failure (AMIABLE_SEED replays them; test/support/seed.ts).
  */
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -34,6 +36,7 @@ describe('payment vs send race', { timeout: RACE_TIMEOUT_MS }, () => {
   });
 
   it('never records or sends a notice after the settling payment', async () => {
+    const { random } = seededRandom('payment race (never records or sends a notice after th…)');
     let seq = 0;
     for (let round = 0; round < ROUNDS; round++) {
       const ids: string[] = [];
@@ -45,9 +48,9 @@ describe('payment vs send race', { timeout: RACE_TIMEOUT_MS }, () => {
       const firstReminderAt = (await api.getInvoice(ids[0])).body.nextAction.at;
       // Sends fire when the clock reaches the reminder; payments land at random real moments.
       // The clock call starts after a random delay too, so either side may win each dossier.
-      const advancing = sleep(Math.random() * 60).then(() => api.advanceTo(firstReminderAt));
+      const advancing = sleep(random() * 60).then(() => api.advanceTo(firstReminderAt));
       const paying = ids.map(async (id, i) => {
-        await sleep(Math.random() * 250);
+        await sleep(random() * 250);
         const p = await api.pay(id, { amount: `${100 + i}.00`, paidOn: '2026-04-04', reference: `PAY-${seq++}` });
         expect(p.status).toBe(201);
       });
@@ -79,6 +82,7 @@ describe('payment vs send race', { timeout: RACE_TIMEOUT_MS }, () => {
   });
 
   it('never sends an instalment reminder after the payment that settles a plan', async () => {
+    const { random } = seededRandom('payment race (never sends an instalment reminder after…)');
     const today = ((await api.now()).body.now as string).slice(0, 10);
     const due = new Date(Date.parse(today) + 10 * 86_400_000).toISOString().slice(0, 10);
     const ids: string[] = [];
@@ -91,9 +95,9 @@ describe('payment vs send race', { timeout: RACE_TIMEOUT_MS }, () => {
       ids.push(r.body.id);
     }
     const reminderAt = (await api.getInvoice(ids[0])).body.nextAction.at;
-    const advancing = sleep(Math.random() * 150).then(() => api.advanceTo(reminderAt));
+    const advancing = sleep(random() * 150).then(() => api.advanceTo(reminderAt));
     const paying = ids.map(async (id, i) => {
-      await sleep(Math.random() * 250);
+      await sleep(random() * 250);
       const p = await api.pay(id, { amount: `${200 + i}.00`, paidOn: today, reference: `PLAN-PAY-${i}` });
       expect(p.status).toBe(201);
     });
@@ -120,6 +124,7 @@ describe('payment vs send race', { timeout: RACE_TIMEOUT_MS }, () => {
   });
 
   it('never sends a promise confirmation after the payment that settles the debt', async () => {
+    const { random } = seededRandom('payment race (never sends a promise confirmation after…)');
     const today = ((await api.now()).body.now as string).slice(0, 10);
     const promised = new Date(Date.parse(today) + 7 * 86_400_000).toISOString().slice(0, 10);
     // Warm-up: the first promise loads the handler and template modules, which would skew timings.
@@ -134,11 +139,11 @@ describe('payment vs send race', { timeout: RACE_TIMEOUT_MS }, () => {
       ids.flatMap((id, i) => [
         // The promise starts first most of the time: the payment then lands while it is being
         // recorded, while its execution is replaced, or while its confirmation goes out.
-        sleep(Math.random() * 10).then(async () => {
+        sleep(random() * 10).then(async () => {
           const p = await api.call('POST', `/invoices/${id}/promises`, { date: promised, amount: `${300 + i}.00` });
           expect([201, 409]).toContain(p.status); // 409: the payment came first and closed the dossier
         }),
-        sleep(Math.random() * 120).then(async () => {
+        sleep(random() * 120).then(async () => {
           const p = await api.pay(id, { amount: `${300 + i}.00`, paidOn: today, reference: `PRM-PAY-${i}` });
           expect(p.status).toBe(201);
         }),

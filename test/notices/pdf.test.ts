@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { formatMoney } from '../../lambdas/domain/money';
 import { PDF_PRODUCER, renderPdfLetter } from '../../lambdas/notices/pdf-letter';
 import { toWinAnsi } from '../../lambdas/notices/pdf-winansi';
@@ -70,7 +70,9 @@ describe('mise en demeure PDF', () => {
   it('is deterministic: the same input gives the same bytes', async () => {
     const ctx = sampleContext(b2b, 'formal_notice', 'fr');
     const a = await renderNotice(ctx);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    // The wall clock moves on (a day, without sleeping): nothing of it may leak into the bytes.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 86_400_000 });
+    onTestFinished(() => void vi.useRealTimers());
     const b = await renderNotice(structuredClone(ctx));
     expect(Buffer.from(b.attachments[0]!.content).equals(Buffer.from(a.attachments[0]!.content))).toBe(true);
     expect(b.text).toBe(a.text);

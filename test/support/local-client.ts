@@ -1,6 +1,7 @@
 /** A small HTTP client for the local system, as an integrator would use it. */
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { startLocalSystem, type LocalOptions, type LocalSystem } from '../../local/system';
+import { responseRecorder } from './openapi-contract';
 export { invoice } from './sample-invoice';
 
 export interface Reply<T = any> {
@@ -40,13 +41,24 @@ export function client(sys: LocalSystem) {
  * One local system per describe block: started before its tests, stopped after. Read `local.sys`
  * and `local.api` inside tests (they are set once beforeAll has run).
  */
-export function useLocalSystem(opts: LocalOptions = {}) {
+/**
+ * `contract`: 'enforce' fails the file when an answer departs from docs/openapi.yaml; 'report'
+ * (default, until every e2e file has been run with it enforced) prints what departs.
+ */
+export function useLocalSystem(opts: LocalOptions = {}, contract: 'enforce' | 'report' = 'report') {
   const local = {} as { sys: LocalSystem; api: ReturnType<typeof client> };
+  // Every answer of the front is checked against docs/openapi.yaml (route, status, body schema).
+  const recorder = responseRecorder();
   beforeAll(async () => {
     // The accountants' digests and alerts are e-mails too: tests about them opt in.
-    local.sys = await startLocalSystem({ accountantMail: false, ...opts });
+    local.sys = await startLocalSystem({ accountantMail: false, onResponse: recorder.onResponse, ...opts });
     local.api = client(local.sys);
   });
-  afterAll(async () => local.sys?.stop());
+  afterAll(async () => {
+    await local.sys?.stop();
+    const problems = recorder.problems();
+    if (contract === 'enforce') expect(problems, 'answers that docs/openapi.yaml does not describe').toEqual([]);
+    else if (problems.length) console.warn(`answers that docs/openapi.yaml does not describe:\n  ${problems.join('\n  ')}`);
+  });
   return local;
 }

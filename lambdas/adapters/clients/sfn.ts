@@ -1,5 +1,5 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { onReset } from '../aws-clients';
+import { created, onReset } from '../aws-clients';
 
 let client: SFNClient | undefined;
 onReset(() => {
@@ -8,4 +8,4 @@ onReset(() => {
 });
 
 /** The Step Functions client of this process. */
-export const sfn = (): SFNClient => (client ??= new SFNClient({}));
+export const sfn = (): SFNClient => (client ??= created('sfn', new SFNClient({})));
