@@ -15,6 +15,7 @@ import {
   factKey,
   ownEvidence,
 } from '../domain/evidence-chain';
+import { entryAt, historyLength, type HistoryWindow } from '../domain/history-window';
 import { clients } from './aws-clients';
 import { conditionalPut, conditionalUpdate } from './conditional-put';
 import { settings } from './env';
@@ -82,10 +83,13 @@ async function getRecord(dossierId: string, seq: number): Promise<EvidenceRecord
  * record n is always history entry n-1, so a writer that loses the conditional put on a seq takes
  * the winner's record (same fact, same object) and goes on from it.
  */
-export async function appendEvidence(d: Pick<Dossier, 'id' | 'events' | 'evidenceHead'>, now: Date): Promise<ChainHead | null> {
+export async function appendEvidence(d: Pick<Dossier, 'id' | 'events' | 'evidenceHead'> & HistoryWindow, now: Date): Promise<ChainHead | null> {
   let prev = await lastRecord(d.id);
-  for (let seq = (prev?.seq ?? 0) + 1; seq <= d.events.length; seq++) {
-    const fact = d.events[seq - 1];
+  const total = historyLength(d);
+  for (let seq = (prev?.seq ?? 0) + 1; seq <= total; seq++) {
+    // Entries above the evidence head are always held by the dossier item (history-window.ts).
+    const fact = entryAt(d, seq);
+    if (!fact) throw new Error(`dossier ${d.id}: history entry ${seq} is neither logged nor held by the item`);
     const own = ownEvidence(fact);
     const object = own
       ? { key: own.evidenceKey, sha256: own.sha256, versionId: own.evidenceVersionId ?? null, retainUntil: own.retainUntil ?? null }

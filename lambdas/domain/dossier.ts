@@ -29,6 +29,7 @@ import { builtinPolicy, type Policy } from './policy';
 import { addCalendarDays, isBusinessDay, localDate } from './calendar';
 import type { ChainHead, EvidenceRef } from './evidence-chain';
 import { computeSchedule, noticeDeadline } from './schedule';
+import { historyLength } from './history-window';
 
 export interface SendLock {
   /** The stage, or the follow-up (e.g. "instalment_reminder") being sent. */
@@ -76,6 +77,12 @@ export interface Dossier {
    * only by the log with a conditional update, never by the dossier's own writes.
    */
   evidenceHead?: ChainHead;
+  /**
+   * Present only when `events` holds part of the history (history-window.ts): how many entries the
+   * whole history had when the dossier was read, and the position (seq) of each held entry.
+   */
+  historyLength?: number;
+  eventSeqs?: number[];
 }
 
 export interface Dispute {
@@ -412,7 +419,12 @@ export interface DossierView {
   };
   /** Head of the evidence log as last recorded on the dossier (GET .../evidence has the records). */
   evidenceHead: ChainHead | null;
+  /** The history, oldest first: all of it, or its first page when `historyNext` is not null. */
   events: DossierEvent[];
+  /** Entries in the whole history. */
+  historyLength: number;
+  /** Cursor of the next page (GET /invoices/{id}/history?cursor=), null when `events` is all of it. */
+  historyNext: string | null;
 }
 
 /** The dossier as the HTTP contract shows it, as of `now` (instalment statuses depend on it). */
@@ -442,6 +454,9 @@ export function dossierView(d: Dossier, now: Date): DossierView {
       runsFrom: prescription.runsFrom,
     },
     evidenceHead: d.evidenceHead ?? null,
+    // A dossier whose item holds part of its history is shown through services/dossier-history.ts.
     events: d.events,
+    historyLength: historyLength(d),
+    historyNext: null,
   };
 }

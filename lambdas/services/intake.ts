@@ -1,7 +1,8 @@
+import { viewOf } from './dossier-history';
 /**
  * Intake of one overdue invoice: validate, create the dossier (idempotently), start its workflow.
  */
-import { dossierView, DossierView, newDossier, sameSubmission, workflowInput, Dossier } from '../domain/dossier';
+import {DossierView, newDossier, sameSubmission, workflowInput, Dossier } from '../domain/dossier';
 import { conflict, DomainError } from '../domain/errors';
 import { dossierIdFor, executionNameFor } from '../domain/identity';
 import type { Debtor, Invoice } from '../domain/model';
@@ -48,7 +49,7 @@ export async function intakeInvoice(creditorId: string, submission: { invoice: I
   await ensureTasks(dossier);
   await indexDebtorDossier(creditorId, debtorKey(dossier.debtor), dossier.id);
   await ensureWorkflow(dossier);
-  return { created: true, view: dossierView(dossier, clock().now()) };
+  return { created: true, view: await viewOf(dossier, clock().now()) };
 }
 
 async function replay(existing: Dossier, submission: { invoice: Invoice; debtor: Debtor }): Promise<IntakeResult> {
@@ -61,7 +62,7 @@ async function replay(existing: Dossier, submission: { invoice: Invoice; debtor:
   await ensureTasks(existing);
   await indexDebtorDossier(existing.creditorId, debtorKey(existing.debtor), existing.id);
   if (existing.execution?.generation === 1 && existing.stage === null) await ensureWorkflow(existing);
-  return { created: false, view: dossierView(existing, clock().now()) };
+  return { created: false, view: await viewOf(existing, clock().now()) };
 }
 
 async function ensureWorkflow(d: Dossier): Promise<void> {
