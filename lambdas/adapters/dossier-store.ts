@@ -52,6 +52,18 @@ export function toItem(d: Dossier) {
   );
 }
 
+/** The top-level attributes toItem(d) writes, without marshalling (or deflating) anything. */
+function storedAttributeNames(d: Dossier): string[] {
+  const { payments, ...rest } = d;
+  const plain: Record<string, unknown> = {
+    ...rest,
+    ...(payments.length < PACKED_PAYMENTS_FROM ? { payments } : { paymentsZ: true }),
+    nextActionAt: RUNNING.has(d.status) && d.nextAction ? d.nextAction.at : undefined,
+    ...listingAttributes(d),
+  };
+  return Object.keys(plain).filter((k) => plain[k] !== undefined);
+}
+
 export function fromItem(item: Record<string, any>): Dossier {
   const { pk: _pk, sk: _sk, nextActionAt: _n, paymentsZ, ...rest } = unmarshall(item);
   for (const attribute of LISTING_ATTRIBUTES) delete rest[attribute];
@@ -96,7 +108,7 @@ async function logEvidence(d: Dossier): Promise<void> {
  */
 function dossierUpdate(next: Dossier, current: Dossier) {
   const { pk: _pk, sk: _sk, evidenceHead: _h, ...attributes } = toItem(next);
-  const { pk: _p, sk: _s, evidenceHead: _e, ...before } = toItem(current);
+  const before = storedAttributeNames(current);
   const names: Record<string, string> = { '#version': 'version' };
   const values: Record<string, any> = { ':expected': { N: String(current.version) } };
   const set = Object.entries(attributes).map(([name, value], i) => {
@@ -104,8 +116,8 @@ function dossierUpdate(next: Dossier, current: Dossier) {
     values[`:a${i}`] = value;
     return `#a${i} = :a${i}`;
   });
-  const remove = Object.keys(before)
-    .filter((name) => !(name in attributes))
+  const remove = before
+    .filter((name) => name !== 'pk' && name !== 'sk' && name !== 'evidenceHead' && !(name in attributes))
     .map((name, i) => {
       names[`#r${i}`] = name;
       return `#r${i}`;

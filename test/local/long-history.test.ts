@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { client, invoice, useLocalSystem } from '../support/local-client';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { clients } from '../../lambdas/adapters/aws-clients';
+import { fromItem } from '../../lambdas/adapters/dossier-store';
+import { settings } from '../../lambdas/adapters/env';
 import { itemSize, rawDossierItem } from '../support/item-size';
 
 /**
@@ -37,21 +42,31 @@ describe('a dossier with 2,000 payments and 2,000 delivery events', () => {
     const first = (await api.getInvoice(id)).body;
     const messageId = first.events.find((e: any) => e.type === 'notice_sent' && e.stage === 'first_reminder').messageId as string;
 
-    // 2,000 payments of 1.00 before any letter claims the accessories (no receipts), each followed
-    // by an SES event for the first reminder one simulated second later (a distinct event each).
+    // 2,000 payments of 1.00 before any letter claims the accessories (no receipts), and 2,000 SES
+    // events for the first reminder, one simulated second apart (a distinct event each): two
+    // clients at once, as a bank feed and SES would be, taking turns on the dossier.
     const sizes: number[] = [];
     let payMs = 0;
     let eventMs = 0;
     let clockMs = 0;
-    const total = Math.max(PAYMENTS, DELIVERIES);
-    for (let i = 0; i < total; i++) {
-      if (i < PAYMENTS) {
+    const started = performance.now();
+    const progress = async (what: string, n: number) => {
+      if (n % 250 !== 0) return;
+      const size = itemSize(await rawDossierItem(id));
+      sizes.push(size);
+      figures.push(`${what} ${n}: item ${(size / 1024).toFixed(1)} KB, ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    };
+    const payments = (async () => {
+      for (let i = 0; i < PAYMENTS; i++) {
         const t0 = performance.now();
         const paid = await api.pay(id, { amount: '1.00', paidOn: '2026-04-07', reference: `VIR-${String(i).padStart(5, '0')}` });
         payMs += performance.now() - t0;
         expect(paid.status, `payment ${i}`).toBe(201);
+        await progress('payments', i + 1);
       }
-      if (i < DELIVERIES) {
+    })();
+    const deliveries = (async () => {
+      for (let i = 0; i < DELIVERIES; i++) {
         const t0 = performance.now();
         const ev = await api.call('POST', '/_local/ses/events', { messageId, type: i % 2 === 0 ? 'Delivery' : 'DeliveryDelay' });
         eventMs += performance.now() - t0;
@@ -60,11 +75,12 @@ describe('a dossier with 2,000 payments and 2,000 delivery events', () => {
         const t1 = performance.now();
         await api.advance('PT1S');
         clockMs += performance.now() - t1;
+        await progress('SES events', i + 1);
       }
-      if ((i + 1) % 500 === 0) sizes.push(itemSize(await rawDossierItem(id)));
-    }
-    figures.push(`item size every 500 steps: ${sizes.map((s) => `${(s / 1024).toFixed(1)} KB`).join(', ')}`);
-    figures.push(`payment: ${(payMs / PAYMENTS).toFixed(1)} ms average (HTTP, sequential); SES event: ${(eventMs / DELIVERIES).toFixed(1)} ms average; clock step ${(clockMs / DELIVERIES).toFixed(1)} ms`);
+    })();
+    await Promise.all([payments, deliveries]);
+    figures.push(`item size every 250 steps: ${sizes.map((s) => `${(s / 1024).toFixed(1)} KB`).join(', ')}`);
+    figures.push(`payment: ${(payMs / PAYMENTS).toFixed(1)} ms average (HTTP, two clients at once); SES event: ${(eventMs / DELIVERIES).toFixed(1)} ms average; clock step ${(clockMs / DELIVERIES).toFixed(1)} ms`);
     for (const s of sizes) expect(s).toBeLessThan(ITEM_LIMIT / 4);
 
     let view = await getRaw(api, `/invoices/${id}`);
@@ -135,4 +151,58 @@ describe('a dossier with 2,000 payments and 2,000 delivery events', () => {
     figures.push(`dossier item when paid: ${(finalSize / 1024).toFixed(1)} KB (limit 400 KB)`);
     expect(finalSize).toBeLessThan(ITEM_LIMIT / 4);
   }, 1_800_000);
+
+  it('reads a dossier stored the old way (whole history and payments in the item) and moves it out at its next change', async () => {
+    const { api } = local;
+    const created = await api.createInvoice(invoice({ invoiceNumber: 'OLD-SHAPE-1', amount: '900.00', issueDate: '2026-03-01', dueDate: '2026-06-30' }));
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    for (let i = 0; i < 70; i++) {
+      expect((await api.pay(id, { amount: '1.00', paidOn: '2026-04-01', reference: `OLD-${i}` })).status).toBe(201);
+    }
+    const pages = async () => {
+      const all: any[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: any = await api.call('GET', `/invoices/${id}/history?limit=25${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(page.status).toBe(200);
+        all.push(...page.body.events);
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      return all;
+    };
+    const history = await pages();
+    expect(history).toHaveLength(71);
+
+    // The item as the previous release wrote it: every entry and every payment inline.
+    const current = await rawDossierItem(id);
+    expect(current.eventSeqs).toBeDefined();
+    expect(current.paymentsZ).toBeDefined();
+    const { eventSeqs: _s, historyLength: _l, paymentsZ: _z, ...plain } = unmarshall(current);
+    const old = marshall({ ...plain, events: history, payments: fromItem(current).payments }, { removeUndefinedValues: true, convertClassInstanceToMap: false });
+    await clients.dynamodb().send(new PutItemCommand({ TableName: settings.tableName(), Item: old }));
+    const oldSize = itemSize(old);
+
+    // Read as it is...
+    const view = (await api.getInvoice(id)).body;
+    expect(view.events).toEqual(history);
+    expect(view.historyLength).toBe(71);
+    expect(view.balance).toBe('830.00');
+    expect(await pages()).toEqual(history);
+
+    // ...and windowed by its next change, which goes on from the right position.
+    expect((await api.pay(id, { amount: '1.00', paidOn: '2026-04-01', reference: 'OLD-LAST' })).status).toBe(201);
+    const migrated = await rawDossierItem(id);
+    expect(migrated.payments).toBeUndefined();
+    expect(migrated.paymentsZ).toBeDefined();
+    expect(unmarshall(migrated).historyLength).toBe(72);
+    expect(itemSize(migrated)).toBeLessThan(oldSize / 2);
+    const after = await pages();
+    expect(after.slice(0, 71)).toEqual(history);
+    expect(after[71]).toMatchObject({ type: 'payment_recorded', reference: 'OLD-LAST' });
+    const log = await api.call('GET', `/invoices/${id}/evidence?after=70`);
+    expect(log.body.head.seq).toBe(72);
+    expect(log.body.records.map((r: any) => r.fact)).toEqual(after.slice(70));
+    console.log(`old-shape dossier (71 entries, 70 payments): ${(oldSize / 1024).toFixed(1)} KB as stored before, ${(itemSize(migrated) / 1024).toFixed(1)} KB after its next change`);
+  }, 600_000);
 });
