@@ -19,7 +19,7 @@ describe('GET /tasks pagination in local mode', () => {
       expect(created.status).toBe(201);
       ids.push(created.body.id);
     }
-    expect((await api.pay(ids[4]!, { amount: '300.00', paidOn: '2026-04-05', reference: 'VIR-PAGE-5' })).status).toBe(201);
+    expect((await api.pay(ids[4]!, { amount: '300.00', paidOn: '2026-04-04', reference: 'VIR-PAGE-5' })).status).toBe(201);
     await api.advanceTo('2026-04-14T08:00:00Z');
 
     const whole = await api.call('GET', '/tasks?limit=500');
