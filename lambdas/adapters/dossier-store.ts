@@ -61,7 +61,9 @@ function storedAttributeNames(d: Dossier): string[] {
     nextActionAt: RUNNING.has(d.status) && d.nextAction ? d.nextAction.at : undefined,
     ...listingAttributes(d),
   };
-  return Object.keys(plain).filter((k) => plain[k] !== undefined);
+  // Either form of the payments and of the window may be stored whatever this copy holds (a dossier
+  // stored the old way has its payments inline): naming both lets the write remove the other one.
+  return [...new Set([...Object.keys(plain).filter((k) => plain[k] !== undefined), 'payments', 'paymentsZ', 'eventSeqs', 'historyLength'])];
 }
 
 export function fromItem(item: Record<string, any>): Dossier {

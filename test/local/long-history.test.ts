@@ -150,7 +150,7 @@ describe('a dossier with 2,000 payments and 2,000 delivery events', () => {
     const finalSize = itemSize(await rawDossierItem(id));
     figures.push(`dossier item when paid: ${(finalSize / 1024).toFixed(1)} KB (limit 400 KB)`);
     expect(finalSize).toBeLessThan(ITEM_LIMIT / 4);
-  }, 1_800_000);
+  }, 3_600_000);
 
   it('reads a dossier stored the old way (whole history and payments in the item) and moves it out at its next change', async () => {
     const { api } = local;
