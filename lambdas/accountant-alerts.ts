@@ -2,6 +2,19 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { clock } from './adapters/clock';
 import { fromItem } from './adapters/dossier-store';
 import { alertOnChange, type AlertOutcome } from './services/accountant-alerts';
+import type { Dossier } from './domain/dossier';
+import { heldEntries, historyLength } from './domain/history-window';
+
+/**
+ * The dossier with `events[i]` = entry i + 1 (what alertsFor reads). A change's new entries are
+ * always held by the item (they are above the evidence head when written); older positions the
+ * item does not hold are blanks, which no alert rule matches.
+ */
+function byPosition(d: Dossier): Dossier {
+  const events: Dossier['events'] = Array.from({ length: historyLength(d) }, () => ({ type: '', at: '' }));
+  for (const { seq, entry } of heldEntries(d)) events[seq - 1] = entry;
+  return { ...d, events, eventSeqs: undefined, historyLength: undefined };
+}
 
 /**
  * The table's stream (dossier items only, by the event source's filter) -> immediate alerts to the
@@ -15,10 +28,11 @@ export async function handler(event: DynamoDBStreamEvent): Promise<{ outcomes: A
     const image = record.dynamodb?.NewImage as Record<string, any> | undefined;
     if (!image || image.sk?.S !== 'DOSSIER' || !image.pk?.S?.startsWith('D#')) continue;
     const before = record.dynamodb?.OldImage as Record<string, any> | undefined;
-    const previousLength = before?.events?.L?.length ?? 0;
+    // Positions, not list lengths: the item may hold only a window of the history (history-window.ts).
+    const previousLength = before ? historyLength(fromItem(before)) : 0;
     const dossier = fromItem(image);
-    if (dossier.events.length <= previousLength) continue;
-    outcomes.push(...(await alertOnChange(dossier, previousLength, clock().now())));
+    if (historyLength(dossier) <= previousLength) continue;
+    outcomes.push(...(await alertOnChange(byPosition(dossier), previousLength, clock().now())));
   }
   return { outcomes };
 }

@@ -8,8 +8,9 @@ export const COMPLETE = '/tasks/{taskId}/complete';
 
 /**
  * Manual tasks of the caller's creditor (policy stages of kind "manual_task"), routed by resource:
- * - GET /tasks[?include=upcoming]: 200 { tasks } — open tasks due now (or all open ones), oldest
- *   due first; tasks of paid, cancelled or handed-off dossiers are not listed.
+ * - GET /tasks[?include=upcoming][&limit=][&cursor=]: 200 { tasks, nextCursor } — open tasks due
+ *   now (or all open ones), oldest due first, 100 a page by default; tasks of paid, cancelled or
+ *   handed-off dossiers are not listed.
  * - POST /tasks/{taskId}/complete: 200 with the completed task; 404 unknown (or another
  *   creditor's) task; 409 already completed.
  */
@@ -17,8 +18,8 @@ export const handler = route(async (event: APIGatewayProxyEvent) => {
   const creditorId = creditorOf(event);
   switch (event.resource) {
     case TASKS: {
-      const { includeUpcoming } = parseTaskListQuery(event.queryStringParameters);
-      return json(200, { tasks: await listTasks(creditorId, includeUpcoming) });
+      const { includeUpcoming, limit, cursor } = parseTaskListQuery(event.queryStringParameters);
+      return json(200, await listTasks(creditorId, includeUpcoming, { limit, ...(cursor !== undefined ? { cursor } : {}) }));
     }
     case COMPLETE: {
       const input = parseTaskCompletion(parseBody(event));

@@ -205,7 +205,8 @@ export class AmiableStack extends Stack {
     const sm = this.workflow.stateMachine;
     switch (handler) {
       case 'get-invoice':
-        this.dossiers.grant(fn, ['dynamodb:GetItem']);
+        // The dossier item; a long history is read from its evidence-log records (Query, D#<id> E#…).
+        this.dossiers.grant(fn, ['dynamodb:GetItem', 'dynamodb:Query']);
         return;
       case 'list-invoices':
         // One Query per page on the listing indexes (byCreditorActivity, byCreditorStatus).

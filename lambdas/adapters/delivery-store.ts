@@ -5,7 +5,7 @@
  *                     debtor is paused (hard bounce, complaint).
  * Neither carries `nextActionAt`, so neither appears in the per-creditor due index.
  */
-import { DeleteItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DebtorKey, EmailSuppression } from '../domain/debtor-key';
 import type { SentMessage } from '../domain/dossier-delivery';
@@ -30,8 +30,31 @@ export async function getSentMessage(messageId: string): Promise<SentMessage | n
     new GetItemCommand({ TableName: settings.tableName(), Key: messageKey(messageId), ConsistentRead: true }),
   );
   if (!out.Item) return null;
-  const { pk: _pk, sk: _sk, ...rest } = unmarshall(out.Item);
-  return rest as SentMessage;
+  const { pk: _pk, sk: _sk, recordedEventIds, ...rest } = unmarshall(out.Item);
+  return { ...(rest as SentMessage), ...(recordedEventIds ? { recordedEventIds: [...(recordedEventIds as Set<string>)] } : {}) };
+}
+
+/**
+ * Notes SES events as recorded on the message's dossier (a string set: adding twice is harmless).
+ * Written after the dossier: a crash in between leaves the event in the dossier's recent history,
+ * which is where a quick redelivery is recognised.
+ */
+export async function markEventsRecorded(messageId: string, eventIds: string[]): Promise<void> {
+  if (eventIds.length === 0) return;
+  try {
+    await clients.dynamodb().send(
+      new UpdateItemCommand({
+        TableName: settings.tableName(),
+        Key: messageKey(messageId),
+        UpdateExpression: 'ADD recordedEventIds :ids',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':ids': { SS: eventIds } },
+      }),
+    );
+  } catch (e) {
+    // A message known only by its SES tags has no index item: its dossier's history is the record.
+    if ((e as Error)?.name !== 'ConditionalCheckFailedException') throw e;
+  }
 }
 
 export async function getEmailSuppression(creditorId: string, key: DebtorKey): Promise<EmailSuppression | null> {

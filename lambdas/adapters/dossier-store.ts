@@ -1,5 +1,8 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { historyLength, windowFor } from '../domain/history-window';
+import type { Payment } from '../domain/model';
 import { Dossier, DossierBusy, RUNNING } from '../domain/dossier';
 import { DomainError, notFound } from '../domain/errors';
 import * as clients from './clients/dynamodb';
@@ -13,13 +16,34 @@ import { log, statusChanged } from './telemetry';
 
 const dossierKey = (id: string) => ({ pk: { S: `D#${id}` }, sk: { S: 'DOSSIER' } });
 
+/**
+ * Beyond this many payments the list is stored deflated (`paymentsZ`, binary): every payment stays
+ * on the item because the amounts are computed from all of them (interest runs between payment
+ * dates, each keeps its allocation order: settlement.ts), but as a compressed attribute a payment
+ * costs ~20 bytes of the 400 KB item instead of ~200 (DynamoDB counts attribute names in each map).
+ */
+export const PACKED_PAYMENTS_FROM = 50;
+
+function packPayments(payments: Payment[]): { payments?: Payment[]; paymentsZ?: Uint8Array } {
+  if (payments.length < PACKED_PAYMENTS_FROM) return { payments };
+  return { paymentsZ: deflateRawSync(Buffer.from(JSON.stringify(payments), 'utf8'), { level: 9 }) };
+}
+
+function unpackPayments(z: Uint8Array | string): Payment[] {
+  // A stream record's image (JSON) carries binary attributes as base64.
+  const bytes = typeof z === 'string' ? Buffer.from(z, 'base64') : z;
+  return JSON.parse(inflateRawSync(bytes).toString('utf8')) as Payment[];
+}
+
 /** The stored item of a dossier (also what the bench seeds directly). */
 export function toItem(d: Dossier) {
+  const { payments, ...rest } = d;
   return marshall(
     {
       pk: `D#${d.id}`,
       sk: 'DOSSIER',
-      ...d,
+      ...rest,
+      ...packPayments(payments),
       // Sparse index attribute: only dossiers with something scheduled appear in "what is due".
       nextActionAt: RUNNING.has(d.status) && d.nextAction ? d.nextAction.at : undefined,
       // Listing indexes (GET /invoices): activityKey, creditorStatus, summary, searchText, debtorRefs.
@@ -29,9 +53,24 @@ export function toItem(d: Dossier) {
   );
 }
 
+/** The top-level attributes toItem(d) writes, without marshalling (or deflating) anything. */
+function storedAttributeNames(d: Dossier): string[] {
+  const { payments, ...rest } = d;
+  const plain: Record<string, unknown> = {
+    ...rest,
+    ...(payments.length < PACKED_PAYMENTS_FROM ? { payments } : { paymentsZ: true }),
+    nextActionAt: RUNNING.has(d.status) && d.nextAction ? d.nextAction.at : undefined,
+    ...listingAttributes(d),
+  };
+  // Either form of the payments and of the window may be stored whatever this copy holds (a dossier
+  // stored the old way has its payments inline): naming both lets the write remove the other one.
+  return [...new Set([...Object.keys(plain).filter((k) => plain[k] !== undefined), 'payments', 'paymentsZ', 'eventSeqs', 'historyLength'])];
+}
+
 export function fromItem(item: Record<string, any>): Dossier {
-  const { pk: _pk, sk: _sk, nextActionAt: _n, ...rest } = unmarshall(item);
+  const { pk: _pk, sk: _sk, nextActionAt: _n, paymentsZ, ...rest } = unmarshall(item);
   for (const attribute of LISTING_ATTRIBUTES) delete rest[attribute];
+  if (paymentsZ) rest.payments = unpackPayments(paymentsZ as Uint8Array | string);
   return rest as Dossier;
 }
 
@@ -75,7 +114,7 @@ async function logEvidence(d: Dossier, before?: Dossier): Promise<void> {
  */
 function dossierUpdate(next: Dossier, current: Dossier) {
   const { pk: _pk, sk: _sk, evidenceHead: _h, ...attributes } = toItem(next);
-  const { pk: _p, sk: _s, evidenceHead: _e, ...before } = toItem(current);
+  const before = storedAttributeNames(current);
   const names: Record<string, string> = { '#version': 'version' };
   const values: Record<string, any> = { ':expected': { N: String(current.version) } };
   const set = Object.entries(attributes).map(([name, value], i) => {
@@ -83,8 +122,8 @@ function dossierUpdate(next: Dossier, current: Dossier) {
     values[`:a${i}`] = value;
     return `#a${i} = :a${i}`;
   });
-  const remove = Object.keys(before)
-    .filter((name) => !(name in attributes))
+  const remove = before
+    .filter((name) => name !== 'pk' && name !== 'sk' && name !== 'evidenceHead' && !(name in attributes))
     .map((name, i) => {
       names[`#r${i}`] = name;
       return `#r${i}`;
@@ -144,11 +183,15 @@ export async function updateDossier<R extends { dossier: Dossier }>(
     }
     if (result.dossier === current) return result; // nothing to write
     assertAppendOnly(result.dossier, current);
-    const next = { ...result.dossier, version: current.version + 1 };
+    // The entries the evidence log already holds may leave the item (history-window.ts); the head
+    // read with `current` is the proof they are logged. The new entries' seqs follow the stored
+    // historyLength, which the version condition guards: seq allocation and the write are one.
+    const window = windowFor(result.dossier, current.evidenceHead?.seq ?? 0);
+    const next = { ...result.dossier, ...window, version: current.version + 1 };
     const written = await conditionalUpdate(dossierUpdate(next, current));
     if (written) {
       if (next.status !== current.status) statusChanged({ dossierId: id, from: current.status, to: next.status });
-      if (next.events.length > current.events.length) await logEvidence(next, current);
+      if (historyLength(next) > historyLength(current)) await logEvidence(next, current);
       return { ...result, dossier: next };
     }
     if (attempt > 50) throw new DomainError(503, 'contention', 'Dossier is changing too fast; retry.');

@@ -15,6 +15,7 @@ import {
   factKey,
   ownEvidence,
 } from '../domain/evidence-chain';
+import { entryAt, historyLength, type HistoryWindow } from '../domain/history-window';
 import * as clients from './clients/dynamodb';
 import { conditionalPut, conditionalUpdate } from './conditional-put';
 import { settings } from './env';
@@ -83,14 +84,17 @@ async function getRecord(dossierId: string, seq: number): Promise<EvidenceRecord
  * the winner's record (same fact, same object) and goes on from it.
  */
 export async function appendEvidence(
-  d: Pick<Dossier, 'id' | 'events' | 'evidenceHead'>,
+  d: Pick<Dossier, 'id' | 'events' | 'evidenceHead'> & HistoryWindow,
   now: Date,
   /** The last record's seq and hash when the caller knows them (saves a query). */
   knownLast?: ChainHead,
 ): Promise<ChainHead | null> {
   let prev: Pick<EvidenceRecord, 'seq' | 'hash'> | null = knownLast ?? (await lastRecord(d.id));
-  for (let seq = (prev?.seq ?? 0) + 1; seq <= d.events.length; seq++) {
-    const fact = d.events[seq - 1];
+  const total = historyLength(d);
+  for (let seq = (prev?.seq ?? 0) + 1; seq <= total; seq++) {
+    // Entries above the evidence head are always held by the dossier item (history-window.ts).
+    const fact = entryAt(d, seq);
+    if (!fact) throw new Error(`dossier ${d.id}: history entry ${seq} is neither logged nor held by the item`);
     const own = ownEvidence(fact);
     const object = own
       ? { key: own.evidenceKey, sha256: own.sha256, versionId: own.evidenceVersionId ?? null, retainUntil: own.retainUntil ?? null }

@@ -182,6 +182,12 @@ export interface SentMessage {
   audience: 'debtor' | 'litigation_contact';
   recipient: string;
   sentAt: string;
+  /**
+   * SES events of this message already recorded on its dossier (kept on the message's index item):
+   * the dossier item holds only its recent history (history-window.ts), so a late redelivery is
+   * recognised here.
+   */
+  recordedEventIds?: string[];
 }
 
 /** A hard bounce or a complaint from the debtor's address: automatic e-mail stops for that debtor. */
@@ -250,6 +256,7 @@ export function recordDeliveryFacts(
   realNowMs: number,
 ): DeliveryRecord {
   const seen = new Set(d.events.map((e) => e.eventId).filter((x): x is string => typeof x === 'string'));
+  for (const id of message.recordedEventIds ?? []) seen.add(id);
   const fresh = facts.filter((f) => !seen.has(f.eventId) && (seen.add(f.eventId), true));
   if (fresh.length === 0) return { dossier: d, recorded: [], flagged: false };
   assertNoLiveSend(d, realNowMs);

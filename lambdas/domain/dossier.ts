@@ -30,6 +30,7 @@ import { addCalendarDays, isBusinessDay, localDate } from './calendar';
 import type { ChainHead, EvidenceRef } from './evidence-chain';
 import { currentRegistered, registeredDeadline, type FormalNoticeChannel, type RegisteredLetter } from './registered';
 import { computeSchedule, noticeDeadline } from './schedule';
+import { historyLength } from './history-window';
 
 export interface SendLock {
   /** The stage, or the follow-up (e.g. "instalment_reminder") being sent. */
@@ -88,6 +89,12 @@ export interface Dossier {
    * re-queued when its invoice is sent again.
    */
   pendingStart?: { queuedAt: string };
+  /**
+   * Present only when `events` holds part of the history (history-window.ts): how many entries the
+   * whole history had when the dossier was read, and the position (seq) of each held entry.
+   */
+  historyLength?: number;
+  eventSeqs?: number[];
 }
 
 export interface Dispute {
@@ -471,9 +478,14 @@ export interface DossierView {
   };
   /** Head of the evidence log as last recorded on the dossier (GET .../evidence has the records). */
   evidenceHead: ChainHead | null;
+  /** The history, oldest first: all of it, or its first page when `historyNext` is not null. */
   events: DossierEvent[];
   /** Present only while the workflow waits to be started by the bulk-intake queue. */
   pendingStart?: { queuedAt: string };
+  /** Entries in the whole history. */
+  historyLength: number;
+  /** Cursor of the next page (GET /invoices/{id}/history?cursor=), null when `events` is all of it. */
+  historyNext: string | null;
 }
 
 /** The dossier as the HTTP contract shows it, as of `now` (instalment statuses depend on it). */
@@ -503,7 +515,10 @@ export function dossierView(d: Dossier, now: Date): DossierView {
       runsFrom: prescription.runsFrom,
     },
     evidenceHead: d.evidenceHead ?? null,
+    // A dossier whose item holds part of its history is shown through services/dossier-history.ts.
     events: d.events,
     ...(d.pendingStart ? { pendingStart: d.pendingStart } : {}),
+    historyLength: historyLength(d),
+    historyNext: null,
   };
 }

@@ -34,18 +34,19 @@ export function parseKeyRequest(body: unknown): { role: KeyRole; label: string }
   return parsed.data;
 }
 
-/** ?limit=&cursor= of a paginated list: limit 1-100 (default 25). */
+/** ?limit=&cursor= of a paginated list: limit 1-100 (default 25) unless the list says otherwise. */
 export function parsePageQuery(
   query: Record<string, string | undefined> | null,
   allowed: readonly string[] = [],
+  bounds: { defaultLimit: number; maxLimit: number } = { defaultLimit: 25, maxLimit: 100 },
 ): { limit: number; cursor?: string } {
   const q = query ?? {};
   const unknown = Object.keys(q).filter((k) => k !== 'limit' && k !== 'cursor' && !allowed.includes(k));
   const details = unknown.map((k) => ({ path: k, message: 'unknown query parameter' }));
-  let limit = 25;
+  let limit = bounds.defaultLimit;
   if (q.limit !== undefined) {
     const n = Number(q.limit);
-    if (!/^\d+$/.test(q.limit) || n < 1 || n > 100) details.push({ path: 'limit', message: 'must be a whole number from 1 to 100' });
+    if (!/^\d+$/.test(q.limit) || n < 1 || n > bounds.maxLimit) details.push({ path: 'limit', message: `must be a whole number from 1 to ${bounds.maxLimit}` });
     else limit = n;
   }
   if (details.length) throw invalid(details, 'Invalid query');

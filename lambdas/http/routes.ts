@@ -68,6 +68,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/invoices/batch', handler: 'create-invoice-batch', access: 'write' },
   { method: 'GET', path: '/invoices', handler: 'list-invoices', access: 'read' },
   { method: 'GET', path: '/invoices/{id}', handler: 'get-invoice', access: 'read' },
+  { method: 'GET', path: '/invoices/{id}/history', handler: 'get-invoice', access: 'read' },
   { method: 'POST', path: '/invoices/{id}/payments', handler: 'record-payment', access: 'write' },
   { method: 'POST', path: '/invoices/{id}/cancel', handler: 'dossier-actions', access: 'write' },
   { method: 'POST', path: '/invoices/{id}/disputes', handler: 'dossier-actions', access: 'write' },

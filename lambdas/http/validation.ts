@@ -6,7 +6,7 @@ import { DateTime } from 'luxon';
 // A namespace import, not { z }: the z object re-exports every locale, ~350 KiB more per bundle.
 import * as z from 'zod';
 import { TASK_OUTCOMES, type CallInput } from '../domain/dossier-tasks';
-import { invalid } from '../domain/errors';
+import { invalid, type ErrorDetail } from '../domain/errors';
 import type { Debtor, Invoice } from '../domain/model';
 import type { InsolvencyInput } from '../domain/insolvency';
 import { parseEuros } from '../domain/money';
@@ -295,11 +295,23 @@ export function parseTaskCompletion(body: unknown): CallInput {
 }
 
 /** GET /tasks?include=upcoming: also the open tasks not yet due. */
-export function parseTaskListQuery(query: Record<string, string | undefined> | null): { includeUpcoming: boolean } {
-  const include = query?.include;
-  if (include === undefined) return { includeUpcoming: false };
-  if (include !== 'upcoming') throw invalid([{ path: 'include', message: 'must be "upcoming"' }], 'Invalid query');
-  return { includeUpcoming: true };
+/** GET /tasks pages: 100 tasks by default, at most 500 (~0.3 KB each, far below Lambda's 6 MB response). */
+export const TASK_PAGE = { defaultLimit: 100, maxLimit: 500 };
+
+export function parseTaskListQuery(query: Record<string, string | undefined> | null): { includeUpcoming: boolean; limit: number; cursor?: string } {
+  const q = query ?? {};
+  // limit as parsePageQuery (admin-validation.ts, which imports this module); other parameters
+  // were always ignored here and still are.
+  const details: ErrorDetail[] = [];
+  if (q.include !== undefined && q.include !== 'upcoming') details.push({ path: 'include', message: 'must be "upcoming"' });
+  let limit = TASK_PAGE.defaultLimit;
+  if (q.limit !== undefined) {
+    const n = Number(q.limit);
+    if (!/^\d+$/.test(q.limit) || n < 1 || n > TASK_PAGE.maxLimit) details.push({ path: 'limit', message: `must be a whole number from 1 to ${TASK_PAGE.maxLimit}` });
+    else limit = n;
+  }
+  if (details.length) throw invalid(details, 'Invalid query');
+  return { includeUpcoming: q.include === 'upcoming', limit, ...(q.cursor !== undefined ? { cursor: q.cursor } : {}) };
 }
 
 const resumeBody = z.object({ debtorEmail: email.optional(), note: text(2000).optional() });

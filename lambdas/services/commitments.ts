@@ -1,10 +1,11 @@
+import { viewOf } from './dossier-history';
 /**
  * Promises to pay and payment plans: store the commitment, move the workflow to a new execution
  * that waits for its checkpoints, confirm it to the debtor; then, when a checkpoint falls due
  * (review-commitment task), keep or break the commitment and send instalment reminders.
  */
 import { randomUUID } from 'node:crypto';
-import { Dossier, dossierView, DossierView } from '../domain/dossier';
+import {Dossier, DossierView } from '../domain/dossier';
 import {
   acceptPlan,
   claimReminder,
@@ -51,7 +52,7 @@ export async function recordPromise(
     makePromise(d, { id, ...input, toleranceBusinessDays: terms.promiseToleranceBusinessDays }, nameFor, clock().now(), Date.now()),
   );
   const p = result.promise;
-  if (result.duplicate) return { created: false, view: promiseView(result.dossier, p.id) };
+  if (result.duplicate) return { created: false, view: await promiseView(result.dossier, p.id) };
   const dossier = await sendFollowUp(result.dossier, {
     kind: 'promise_confirmation',
     ref: id,
@@ -59,11 +60,11 @@ export async function recordPromise(
     eventFields: { promiseId: id },
     creditor,
   });
-  return { created: true, view: promiseView(dossier, id) };
+  return { created: true, view: await promiseView(dossier, id) };
 }
 
-function promiseView(d: Dossier, id: string): PromiseRecorded {
-  const view = dossierView(d, clock().now());
+async function promiseView(d: Dossier, id: string): Promise<PromiseRecorded> {
+  const view = await viewOf(d, clock().now());
   return { ...view, promise: view.promises.find((x) => x.id === id) as PromiseRecorded['promise'] };
 }
 
@@ -79,7 +80,7 @@ export async function recordPlan(
   const result = await regenerate(creditorId, dossierId, 'payment_plan', (d, nameFor) =>
     makePlan(d, { id, ...input, terms: planTerms }, nameFor, clock().now(), Date.now()),
   );
-  if (result.duplicate) return { created: false, view: dossierView(result.dossier, clock().now()) };
+  if (result.duplicate) return { created: false, view: await viewOf(result.dossier, clock().now()) };
   const dossier = await sendFollowUp(result.dossier, {
     kind: 'payment_plan_confirmation',
     ref: id,
@@ -92,7 +93,7 @@ export async function recordPlan(
     eventFields: { planId: id },
     creditor,
   });
-  return { created: true, view: dossierView(dossier, clock().now()) };
+  return { created: true, view: await viewOf(dossier, clock().now()) };
 }
 
 /**
@@ -112,7 +113,7 @@ export async function recordPlanAcceptance(creditorId: string, dossierId: string
   const result = await updateOwnDossier(creditorId, dossierId, (d) =>
     acceptPlan(d, { acceptedOn: input.acceptedOn, kind: input.kind, evidence: evidenceRef(stored) }, now),
   );
-  return { created: !result.duplicate, view: dossierView(result.dossier, clock().now()) };
+  return { created: !result.duplicate, view: await viewOf(result.dossier, clock().now()) };
 }
 
 export interface CheckpointRequest {

@@ -17,7 +17,7 @@ import {
   SesEventBridgeEvent,
 } from '../domain/dossier-delivery';
 import { clock } from '../adapters/clock';
-import { getSentMessage, putEmailSuppression } from '../adapters/delivery-store';
+import { getSentMessage, markEventsRecorded, putEmailSuppression } from '../adapters/delivery-store';
 import { getDossier, updateDossier } from '../adapters/dossier-store';
 import { evidenceRef, putEvidence } from '../adapters/evidence-store';
 import { TAG_NAMES } from '../adapters/mailer';
@@ -64,7 +64,7 @@ export async function handleDeliveryEvent(event: SesEventBridgeEvent): Promise<D
   }
   const outcome = { messageId, dossierId: dossier.id };
   const attention = parsed.facts.some((f) => raisesAttention(f, message));
-  const seen = new Set(dossier.events.map((e) => e.eventId));
+  const seen = new Set([...dossier.events.map((e) => e.eventId), ...(message.recordedEventIds ?? [])]);
   if (parsed.facts.every((f) => seen.has(f.eventId))) {
     // A redelivery: the dossier already has it. Finish what a failed first attempt may have left.
     await stopIfFlagged(dossier, attention);
@@ -93,6 +93,7 @@ export async function handleDeliveryEvent(event: SesEventBridgeEvent): Promise<D
   const result = await updateDossier(dossier.id, (d) =>
     recordDeliveryFacts(d, message, parsed.facts, evidenceRef(stored), now, Date.now()),
   );
+  await markEventsRecorded(messageId, result.recorded.map((f) => f.eventId));
   await stopIfFlagged(result.dossier, attention);
   return {
     ...outcome,

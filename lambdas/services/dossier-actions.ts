@@ -1,9 +1,10 @@
+import { viewOf } from './dossier-history';
 /**
  * Cancellation and disputes: apply the pure transition with the store's conditional write, then
  * align the workflow (stop the waiting execution; start a new generation when escalation resumes).
  */
 import { randomUUID } from 'node:crypto';
-import { dossierView, DossierView } from '../domain/dossier';
+import { DossierView } from '../domain/dossier';
 import { cancelDossier, openDispute, resolveDispute, ResolveInput } from '../domain/dossier-disputes';
 import { clock } from '../adapters/clock';
 import { dossierOf, updateOwnDossier } from './dossier-access';
@@ -18,7 +19,7 @@ import { parisDate } from './paris-time';
 export async function cancelInvoice(creditorId: string, dossierId: string, reason: string): Promise<DossierView> {
   const result = await updateOwnDossier(creditorId, dossierId, (d) => cancelDossier(d, reason, clock().now(), Date.now()));
   await stopWaiting(result.dossier, 'cancelled');
-  return dossierView(result.dossier, clock().now());
+  return await viewOf(result.dossier, clock().now());
 }
 
 export interface DisputeOpened extends DossierView {
@@ -39,7 +40,7 @@ export async function openInvoiceDispute(
     extra: { dispute: { id, reason: input.reason } },
     eventFields: { disputeId: id },
   });
-  return { ...dossierView(dossier, clock().now()), dispute: { id: result.dispute.id, status: 'open' } };
+  return { ...await viewOf(dossier, clock().now()), dispute: { id: result.dispute.id, status: 'open' } };
 }
 
 export interface DisputeResolved extends DossierView {
@@ -72,7 +73,7 @@ export async function resolveInvoiceDispute(
     });
   }
   return {
-    ...dossierView(dossier, clock().now()),
+    ...await viewOf(dossier, clock().now()),
     dispute: { id: result.dispute.id, status: 'resolved', outcome: input.outcome },
   };
 }
@@ -101,5 +102,5 @@ export async function resumeInvoice(creditorId: string, dossierId: string, input
   );
   // After the dossier is stored: if this fails, the next send finds the pause and flags again.
   if (pause) await deleteEmailSuppression(current.creditorId, key);
-  return dossierView(result.dossier, clock().now());
+  return await viewOf(result.dossier, clock().now());
 }

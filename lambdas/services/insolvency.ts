@@ -1,3 +1,4 @@
+import { withWholeHistory } from './dossier-history';
 /**
  * POST /invoices/{id}/insolvency: the debtor is in insolvency proceedings. For this dossier and every
  * other open dossier of the same debtor at this creditor (same SIREN, else same e-mail): stop the
@@ -116,7 +117,7 @@ async function draft(d: Dossier, creditor: CreditorProfile, input: InsolvencyInp
   const dropped = indemnityDropped(input.judgmentDate, d.invoice.dueDate);
   const deadline = declarationDeadline(input);
   // The documents to attach: the litigation dossier's list, as of the judgment.
-  const documents = buildLitigationDossier({ dossier: d, creditor, at: now.toISOString() })
+  const documents = buildLitigationDossier({ dossier: await withWholeHistory(d), creditor, at: now.toISOString() })
     .documents.filter((x) => x.category !== 'payment')
     .map((x) => `${x.title}${x.date ? ` (${x.date})` : ''}${x.evidence ? ` – journal de preuves n° ${x.evidence.seq}, SHA-256 ${x.evidence.sha256}` : ''}`);
   const pdf = await renderClaimDraft({ creditor, debtor: d.debtor, invoice: d.invoice, insolvency: input, claim, indemnityDropped: dropped, deadline, documents, at: now.toISOString() });

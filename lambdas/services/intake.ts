@@ -1,7 +1,8 @@
+import { viewOf } from './dossier-history';
 /**
  * Intake of one overdue invoice: validate, create the dossier (idempotently), start its workflow.
  */
-import { dossierView, DossierView, newDossier, sameSubmission, workflowInput, Dossier } from '../domain/dossier';
+import { DossierView, newDossier, sameSubmission, workflowInput, Dossier } from '../domain/dossier';
 import { boundedStart } from '../domain/execution-horizon';
 import { conflict, DomainError } from '../domain/errors';
 import { dossierIdFor, executionNameFor } from '../domain/identity';
@@ -88,7 +89,7 @@ export async function intakeInvoice(
   await ensureTasks(dossier);
   await indexDebtorDossier(creditorId, debtorKey(dossier.debtor), dossier.id);
   if (!dossier.pendingStart) await ensureWorkflow(dossier);
-  return { created: true, view: dossierView(dossier, clock().now()), pendingStart: Boolean(dossier.pendingStart) };
+  return { created: true, view: await viewOf(dossier, clock().now()), pendingStart: Boolean(dossier.pendingStart) };
 }
 
 async function replay(existing: Dossier, submission: { invoice: Invoice; debtor: Debtor }, queued = false): Promise<IntakeResult> {
@@ -102,14 +103,14 @@ async function replay(existing: Dossier, submission: { invoice: Invoice; debtor:
   await indexDebtorDossier(existing.creditorId, debtorKey(existing.debtor), existing.id);
   // Queued intake: a dossier still waiting for its start is queued again by the caller; one
   // already started is left alone (its start is not repeated through the queue).
-  if (queued) return { created: false, view: dossierView(existing, clock().now()), pendingStart: Boolean(existing.pendingStart) };
+  if (queued) return { created: false, view: await viewOf(existing, clock().now()), pendingStart: Boolean(existing.pendingStart) };
   // A single POST of an invoice still queued starts it at once (and clears the marker).
   if (existing.pendingStart) {
     const started = await startPendingWorkflow(existing.id);
-    return { created: false, view: dossierView(started.dossier ?? existing, clock().now()), pendingStart: false };
+    return { created: false, view: await viewOf(started.dossier ?? existing, clock().now()), pendingStart: false };
   }
   if (existing.execution?.generation === 1 && existing.stage === null) await ensureWorkflow(existing);
-  return { created: false, view: dossierView(existing, clock().now()), pendingStart: false };
+  return { created: false, view: await viewOf(existing, clock().now()), pendingStart: false };
 }
 
 async function ensureWorkflow(d: Dossier): Promise<void> {

@@ -1,3 +1,5 @@
+import { viewOf, withWholeHistory } from './dossier-history';
+import { seqOf } from '../domain/history-window';
 /**
  * The hand-off to litigation, end to end. When the grace period of the mise en demeure ends with a
  * balance due (the send step only runs on an active dossier: no open dispute, promise or plan):
@@ -21,7 +23,7 @@ import { litigationPaymentUpdate } from '../notices/templates/litigation-handoff
 import { renderHtml } from '../notices/render-html';
 import { renderText } from '../notices/render-text';
 import { renderLitigationPdf } from '../notices/litigation-dossier';
-import { breakdownFor, completeSend, Dossier, dossierView, DossierView, recordMessage, recordMessageFailure, releaseSend, sendSlot, SentInfo } from '../domain/dossier';
+import { breakdownFor, completeSend, Dossier, DossierView, recordMessage, recordMessageFailure, releaseSend, sendSlot, SentInfo } from '../domain/dossier';
 import { approveHandoff as approveTransition, AWAITING, awaitHandoffApproval, HANDED_OFF, wasHandedOff } from '../domain/dossier-handoff';
 import { DomainError, conflict } from '../domain/errors';
 import type { EvidenceRecord } from '../domain/evidence-chain';
@@ -67,8 +69,10 @@ export interface Established {
  * a retried attempt never overwrites a locked object.
  */
 export async function establishLitigationDossier(dossierId: string, creditor: CreditorProfile, now: Date): Promise<Established> {
-  const d = await getDossier(dossierId);
-  if (!d) throw new DomainError(404, 'DossierNotFound', `dossier ${dossierId} not found`);
+  const stored = await getDossier(dossierId);
+  if (!stored) throw new DomainError(404, 'DossierNotFound', `dossier ${dossierId} not found`);
+  // The litigation dossier lists every payment and message: the whole history, not the item's window.
+  const d = await withWholeHistory(stored);
   const litigation = buildLitigationDossier({ dossier: d, creditor, at: now.toISOString(), records: await caughtUpRecords(d), describe });
   const json = Buffer.from(`${JSON.stringify(litigation, null, 2)}\n`, 'utf8');
   const pdf = await renderLitigationPdf(litigation);
@@ -141,8 +145,9 @@ export async function handOff(claimed: Dossier, token: string, now: Date, slot: 
   return publishHandedOff(done.dossier);
 }
 
+// Entry positions come from the item's window (history-window.ts): the hand-off's own entries are recent or kept.
 const last = (d: Dossier, pred: (e: DossierEvent) => boolean) => {
-  for (let i = d.events.length - 1; i >= 0; i--) if (pred(d.events[i]!)) return { seq: i + 1, e: d.events[i]! };
+  for (let i = d.events.length - 1; i >= 0; i--) if (pred(d.events[i]!)) return { seq: seqOf(d, i), e: d.events[i]!, index: i };
   return null;
 };
 
@@ -185,12 +190,12 @@ export function handedOffDetail(d: Dossier, creditor: Pick<CreditorProfile, 'lit
  */
 export async function publishHandedOff(d: Dossier): Promise<Dossier> {
   const handed = last(d, (e) => e.type === 'handed_off');
-  if (!handed || d.events.slice(handed.seq).some((e) => e.type === 'handoff_event_published')) return d;
+  if (!handed || d.events.slice(handed.index + 1).some((e) => e.type === 'handoff_event_published')) return d;
   const creditor = await creditorOf(d);
   const eventId = await putEvent({ detailType: HANDED_OFF, detail: handedOffDetail(d, creditor), time: new Date(handed.e.at) });
   const now = clock().now().toISOString();
   const out = await updateDossier(d.id, (x) =>
-    x.events.slice(handed.seq).some((e) => e.type === 'handoff_event_published')
+    x.events.some((e, i) => seqOf(x, i) > handed.seq && e.type === 'handoff_event_published')
       ? { dossier: x }
       : { dossier: { ...x, events: [...x.events, { type: 'handoff_event_published', at: now, bus: 'default', detailType: HANDED_OFF, eventId }] } },
   );
@@ -206,7 +211,7 @@ export async function approveHandoff(creditorId: string, dossierId: string, appr
   const now = clock().now();
   const current = await dossierOf(creditorId, dossierId);
   if (current.status === 'handed_off' && last(current, (e) => e.type === 'handoff_approved')) {
-    return dossierView(await publishHandedOff(current), now);
+    return await viewOf(await publishHandedOff(current), now);
   }
   if (current.status !== AWAITING) {
     throw conflict(`Dossier is ${current.status}; only a dossier awaiting hand-off approval can be handed off.`, [{ path: 'status', message: current.status }]);
@@ -217,7 +222,7 @@ export async function approveHandoff(creditorId: string, dossierId: string, appr
     slot = sendSlot(d, 'litigation_handoff');
     return approveTransition(d, approvedBy, token, now, Date.now(), HANDOFF_LEASE_MS);
   });
-  return dossierView(await handOff(claim.dossier, token, now, slot), now);
+  return await viewOf(await handOff(claim.dossier, token, now, slot), now);
 }
 
 export interface LitigationView extends LitigationDossier {
@@ -227,7 +232,7 @@ export interface LitigationView extends LitigationDossier {
 
 /** GET /invoices/{id}/litigation: the dossier for counsel as of today, and the versions kept. */
 export async function litigationView(creditorId: string, dossierId: string): Promise<LitigationView> {
-  const d = await dossierOf(creditorId, dossierId);
+  const d = await withWholeHistory(await dossierOf(creditorId, dossierId));
   const stored = d.events
     .map((e, i) => ({ e, seq: i + 1 }))
     .filter(({ e }) => e.type === 'litigation_dossier_stored')

@@ -1,4 +1,5 @@
-import { dossierView, DossierView } from '../domain/dossier';
+import { viewOf } from './dossier-history';
+import { DossierView } from '../domain/dossier';
 import { recordPayment, type PaymentInput, type PaymentSettlement } from '../domain/settlement';
 import { clock } from '../adapters/clock';
 import { getCreditor } from '../adapters/dossier-store';
@@ -39,7 +40,7 @@ export async function applyPayment(creditorId: string, dossierId: string, paymen
   }
   // In counsel's hands already: counsel hears of every payment (a settling one stops the procedure).
   if (result.kind === 'recorded') dossier = await reportPaymentToCounsel(dossier, payment, result.settled);
-  return { created: result.kind === 'recorded', view: dossierView(dossier, clock().now()) };
+  return { created: result.kind === 'recorded', view: await viewOf(dossier, clock().now()) };
 }
 
 function receiptDue(s: PaymentSettlement, agency: boolean): boolean {

@@ -1,3 +1,4 @@
+import { withWholeHistory } from './dossier-history';
 /**
  * The accountants' report of one creditor (GET /reports/summary; the digest renders the same
  * object): reads what domain/report.ts needs through the indexes, then builds it.
@@ -67,7 +68,10 @@ export async function creditorReport(creditorId: string, req: ReportRequest, now
     if (s.status === 'needs_attention' || s.status === 'paused_dispute') needFull.add(s.id);
     if (req.completeRows && typeof s.amount !== 'string') needFull.add(s.id);
   }
-  const full: Dossier[] = (await readDossiers([...needFull])).filter((d) => d.creditorId === creditorId);
+  // The report reads payments and SES facts from the history: a dossier whose item holds part of it is completed from the log.
+  const full: Dossier[] = await Promise.all(
+    (await readDossiers([...needFull])).filter((d) => d.creditorId === creditorId).map(withWholeHistory),
+  );
   const detail = buildReport(
     {
       creditorId,

@@ -34,6 +34,7 @@ import { clock } from '../adapters/clock';
 import { getDossier, updateDossier } from '../adapters/dossier-store';
 import { evidenceRef, putEvidence } from '../adapters/evidence-store';
 import { getTask, listOpenTasks, putTaskIfAbsent, saveCompletedTask } from '../adapters/task-store';
+import { decodeCursor, encodeCursor } from '../adapters/cursor';
 
 /** Writes the dossier's tasks unless they exist; safe to repeat (intake replays call it again). */
 export async function ensureTasks(d: Dossier): Promise<void> {
@@ -53,17 +54,55 @@ async function dossiersOf(creditorId: string, ids: string[]): Promise<Map<string
 
 /**
  * The creditor's open tasks that are due (dueAt <= now on the business clock), or all open ones
- * with `includeUpcoming`, oldest due first. Tasks of paid, cancelled or handed-off dossiers are
- * left out: each listed task's dossier is read for its status, balance and debtor contact.
+ * with `includeUpcoming`, oldest due first, a page at a time. Tasks of paid, cancelled or
+ * handed-off dossiers are left out: each candidate's dossier is read for its status, balance and
+ * debtor contact, but only the dossiers of the page being built (a page may come out shorter
+ * than `limit` only on the last one). The cursor is the position (dueAt, task id) of the last task
+ * examined, in the conventions of adapters/cursor.ts; a task completed between pages simply drops
+ * out, one added before the cursor's position is seen on a fresh listing.
  */
-export async function listTasks(creditorId: string, includeUpcoming: boolean): Promise<TaskView[]> {
+export async function listTasks(
+  creditorId: string,
+  includeUpcoming: boolean,
+  page: { limit: number; cursor?: string } = { limit: Number.MAX_SAFE_INTEGER },
+): Promise<{ tasks: TaskView[]; nextCursor: string | null }> {
   const now = clock().now();
-  const open = (await listOpenTasks(creditorId)).filter((t) => includeUpcoming || Date.parse(t.dueAt) <= now.getTime());
-  const dossiers = await dossiersOf(creditorId, [...new Set(open.map((t) => t.dossierId))]);
-  return open
-    .filter((t) => isListed(t, dossiers.get(t.dossierId) ?? null, now, includeUpcoming))
-    .sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt) || a.id.localeCompare(b.id))
-    .map((t) => taskView(t, dossiers.get(t.dossierId) ?? null));
+  const after = page.cursor === undefined ? null : taskPosition(creditorId, page.cursor);
+  const candidates = (await listOpenTasks(creditorId))
+    .filter((t) => includeUpcoming || Date.parse(t.dueAt) <= now.getTime())
+    .sort(byDue)
+    .filter((t) => !after || byDue(t, after) > 0);
+  const tasks: TaskView[] = [];
+  let examined = 0;
+  while (tasks.length < page.limit && examined < candidates.length) {
+    const batch = candidates.slice(examined, examined + Math.max(READ_CONCURRENCY, page.limit - tasks.length));
+    const dossiers = await dossiersOf(creditorId, [...new Set(batch.map((t) => t.dossierId))]);
+    for (const t of batch) {
+      examined += 1;
+      const d = dossiers.get(t.dossierId) ?? null;
+      if (isListed(t, d, now, includeUpcoming)) tasks.push(taskView(t, d));
+      if (tasks.length === page.limit) break;
+    }
+  }
+  const last = candidates[examined - 1];
+  const nextCursor = examined < candidates.length && last
+    ? encodeCursor({ pk: { S: `C#${creditorId}` }, sk: { S: `T#${last.id}` }, dueAt: { S: last.dueAt } })
+    : null;
+  return { tasks, nextCursor };
+}
+
+function byDue(a: Pick<Task, 'dueAt' | 'id'>, b: Pick<Task, 'dueAt' | 'id'>): number {
+  return Date.parse(a.dueAt) - Date.parse(b.dueAt) || a.id.localeCompare(b.id);
+}
+
+/** The position a GET /tasks cursor continues after (400 on `cursor` if it is not one of this list). */
+function taskPosition(creditorId: string, cursor: string): Pick<Task, 'dueAt' | 'id'> {
+  const key = decodeCursor(cursor, {
+    pk: `C#${creditorId}`,
+    sk: /^T#tsk_[0-9a-f]{32}$/,
+    dueAt: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/,
+  })!;
+  return { id: key.sk!.S!.slice(2), dueAt: key.dueAt!.S! };
 }
 
 /** Loads a task of this creditor; another creditor's task is indistinguishable from none. */

@@ -231,8 +231,13 @@ describe('task completion input', () => {
   });
 
   it('accepts include=upcoming only', () => {
-    expect(parseTaskListQuery(null)).toEqual({ includeUpcoming: false });
-    expect(parseTaskListQuery({ include: 'upcoming' })).toEqual({ includeUpcoming: true });
+    expect(parseTaskListQuery(null)).toEqual({ includeUpcoming: false, limit: 100 });
+    expect(parseTaskListQuery({ include: 'upcoming' })).toEqual({ includeUpcoming: true, limit: 100 });
     expect(() => parseTaskListQuery({ include: 'all' })).toThrow(DomainError);
+  });
+
+  it('takes a page size of 1 to 500 and a cursor', () => {
+    expect(parseTaskListQuery({ limit: '500', cursor: 'abc' })).toEqual({ includeUpcoming: false, limit: 500, cursor: 'abc' });
+    for (const limit of ['0', '501', '2.5', 'ten']) expect(() => parseTaskListQuery({ limit }), limit).toThrow(DomainError);
   });
 });

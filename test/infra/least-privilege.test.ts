@@ -37,7 +37,8 @@ const publishes = () => on('default-event-bus', 'events:PutEvents');
 
 const EXPECTED: Record<string, string[]> = {
   authorizer: on('table', 'dynamodb:GetItem'),
-  'get-invoice': on('table', 'dynamodb:GetItem'),
+  // The dossier; a long history pages through its evidence-log records (Query).
+  'get-invoice': onTableAndIndexes('dynamodb:GetItem', 'dynamodb:Query'),
   // One Query per page of GET /invoices.
   'list-invoices': onTableAndIndexes('dynamodb:Query'),
   // Creditor profiles and keys; revoking a key deletes its two items.

@@ -28,7 +28,7 @@ describe('manual tasks in local mode', () => {
     expect((await api.createInvoice(invoice({ invoiceNumber: 'TASK-1' }))).status).toBe(200);
 
     // Before D+8: nothing to do now; both calls are upcoming.
-    expect(await api.call('GET', '/tasks')).toEqual({ status: 200, body: { tasks: [] } });
+    expect(await api.call('GET', '/tasks')).toEqual({ status: 200, body: { tasks: [], nextCursor: null } });
     const upcoming = await api.call('GET', '/tasks?include=upcoming');
     expect(upcoming.status).toBe(200);
     expect(upcoming.body.tasks.map((t: any) => [t.invoiceNumber, t.task, t.dueAt]).sort()).toEqual([
@@ -72,7 +72,7 @@ describe('manual tasks in local mode', () => {
     await putCreditor({ ...profile, id: 'other-creditor', legalName: 'Autre SAS' });
     await putApiKey('amk_other_creditor_key', 'other-creditor');
     const other = { 'x-api-key': 'amk_other_creditor_key' };
-    expect(await api.call('GET', '/tasks?include=upcoming', undefined, other)).toEqual({ status: 200, body: { tasks: [] } });
+    expect(await api.call('GET', '/tasks?include=upcoming', undefined, other)).toEqual({ status: 200, body: { tasks: [], nextCursor: null } });
     const stolen = await api.call('POST', `/tasks/${task.id}/complete`, { outcome: 'reached' }, other);
     expect(stolen.status).toBe(404);
     expect(stolen.body.error.code).toBe('not_found');
