@@ -20,8 +20,9 @@ export async function handler(event: DynamoDBStreamEvent): Promise<{ published: 
     if (!image || image.sk?.S !== 'DOSSIER' || !image.pk?.S?.startsWith('D#')) continue;
     const old = record.dynamodb?.OldImage as Record<string, any> | undefined;
     const after = fromItem(image);
-    const before = old ? fromItem(old).events ?? [] : [];
-    const entries = appendedEntries(before, after.events ?? []);
+    // Either shape: the whole history, or the window the item holds (history-window.ts).
+    const before = old ? fromItem(old) : undefined;
+    const entries = appendedEntries(before ? { ...before, events: before.events ?? [] } : undefined, { ...after, events: after.events ?? [] });
     if (entries.length === 0) continue;
     const events = eventsFor({ id: after.id, creditorId: after.creditorId, invoiceNumber: after.invoice.invoiceNumber, status: after.status }, entries);
     const out = await publishEvents(events, clock().now());

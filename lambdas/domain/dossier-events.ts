@@ -8,6 +8,7 @@
  * care where the entry was read from (the dossier item's history today, or history items of their
  * own): the adapter hands it the entries and the dossier's identity.
  */
+import { entryAt, historyLength, type HistoryWindow } from './history-window';
 import type { DossierEvent } from './model';
 
 export const EVENT_SOURCE = 'amiable';
@@ -128,7 +129,20 @@ export function eventsFor(d: DossierIdentity, entries: readonly EntryAt[]): Outg
   return out;
 }
 
-/** The entries appended between two versions of a history (append-only: the new ones are the tail). */
-export function appendedEntries(before: readonly DossierEvent[], after: readonly DossierEvent[]): EntryAt[] {
-  return after.slice(before.length).map((entry, i) => ({ seq: before.length + i, entry }));
+/**
+ * The entries appended between two versions of a history (append-only: the new ones are the
+ * tail). A version is the whole history, or a dossier item holding a window of it
+ * (history-window.ts): entries above the older version's length are always held by the newer item.
+ * `seq` is the entry's 0-based position in the whole history.
+ */
+export function appendedEntries(before: readonly DossierEvent[] | HistoryWindow | undefined, after: readonly DossierEvent[] | HistoryWindow): EntryAt[] {
+  const asWindow = (h: readonly DossierEvent[] | HistoryWindow): HistoryWindow => (Array.isArray(h) ? { events: [...h] } : (h as HistoryWindow));
+  const from = before ? historyLength(asWindow(before)) : 0;
+  const next = asWindow(after);
+  const out: EntryAt[] = [];
+  for (let seq = from + 1; seq <= historyLength(next); seq++) {
+    const entry = entryAt(next, seq);
+    if (entry) out.push({ seq: seq - 1, entry });
+  }
+  return out;
 }
