@@ -14,6 +14,24 @@ import { getCreditor, updateDossier } from '../adapters/dossier-store';
 import { deliverNotice, NoticeExtras } from './outbound-mail';
 import { log } from '../adapters/telemetry';
 
+/**
+ * A follow-up has no state machine to retry it: it is tried a few times here before it is recorded
+ * as failed. Each attempt composes the same message (same slot, same Message-ID), so a send that
+ * SES accepted but whose answer was lost is, at worst, the same message again, never a second one.
+ */
+const FOLLOW_UP_ATTEMPTS = 3;
+
+async function withRetries<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (e) {
+      if (n >= FOLLOW_UP_ATTEMPTS) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 50 * n));
+    }
+  }
+}
+
 /** Real-time lease while a follow-up is rendered and sent (a payment waits for it). */
 const FOLLOW_UP_LEASE_MS = 60_000;
 
@@ -38,7 +56,7 @@ export async function sendFollowUp(dossier: Dossier, f: FollowUp): Promise<Dossi
   try {
     const creditor = f.creditor ?? (await getCreditor(dossier.creditorId));
     if (!creditor) throw new Error(`creditor ${dossier.creditorId} not found`);
-    const info = await deliverNotice({ dossier: claim.dossier, creditor, kind, now, slot, extra });
+    const info = await withRetries(() => deliverNotice({ dossier: claim.dossier, creditor, kind, now, slot, extra }));
     return (await updateDossier(dossier.id, (d) => ({ dossier: recordMessage(d, kind, token, info, now, eventFields) }))).dossier;
   } catch (e) {
     const reason = e instanceof Error ? `${e.name}: ${e.message}` : String(e);

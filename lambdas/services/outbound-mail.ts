@@ -103,7 +103,10 @@ export async function sendRendered(input: SendRenderedInput): Promise<SentInfo> 
     messageId: messageIdFor(d.id, slot, settings.mailDomain()),
     date: now.toISOString(),
   });
-  const evidenceKey = `dossiers/${d.id}/notices/${kind}/${sha256Hex(slot).slice(0, 16)}.eml`;
+  // Keyed by the slot AND the bytes: a retry that composes the very same message finds it already
+  // kept; one whose bytes differ (a hand-off's fresh bundle link, a later Date) keeps its own object,
+  // since Object Lock refuses other bytes under a locked key (same Message-ID either way).
+  const evidenceKey = `dossiers/${d.id}/notices/${kind}/${sha256Hex(slot).slice(0, 16)}-${sha256Hex(raw).slice(0, 16)}.eml`;
   const stored = await putEvidence(evidenceKey, raw, 'message/rfc822', now);
   const audience = rendered.to === 'litigation_contact' ? 'litigation_contact' : 'debtor';
   const messageId = await sendRawEmail(
