@@ -3,6 +3,7 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { clock } from './adapters/clock';
 import { getWebhook, listDeliveries, listWebhooks, markWebhookDeleted, putWebhook, type Delivery, type Webhook } from './adapters/webhook-store';
 import { conflict, DomainError, notFound } from './domain/errors';
+import { base32 } from './domain/identity';
 import { MAX_WEBHOOKS_PER_CREDITOR } from './domain/webhooks';
 import { creditorOf, errorResponse, json, noContent, parseBody, route } from './http/response';
 import { parseDeliveriesQuery, parseWebhookInput, WEBHOOK_ID } from './http/webhook-validation';
@@ -76,20 +77,4 @@ function deliveryView(d: Delivery) {
     attempts: d.attempts,
     payload: JSON.parse(d.payload),
   };
-}
-
-function base32(bytes: Buffer): string {
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const b of bytes) {
-    value = (value << 8) | b;
-    bits += 8;
-    while (bits >= 5) {
-      out += alphabet[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  return out;
 }

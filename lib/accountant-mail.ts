@@ -12,6 +12,7 @@ import { EvidenceVault } from './evidence-vault';
 import { HandlerFunction } from './handler-function';
 import { Mailer } from './mailer';
 import { acknowledge, wildcardResource } from './nag';
+import { deadLetterQueue } from './dead-letter-queue';
 
 export interface AccountantMailProps {
   dossiers: DossierTable;
@@ -45,16 +46,7 @@ export class AccountantMail extends Construct {
   constructor(scope: Construct, id: string, props: AccountantMailProps) {
     super(scope, id);
     const table = props.dossiers.table;
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      retentionPeriod: Duration.days(14),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
-    acknowledge(
-      this.deadLetterQueue,
-      'SQS3',
-      "This queue IS the dead-letter queue: of the digest schedule's target and of the two stream event sources' on-failure destinations (below). cdk-nag only recognizes SQS redrive policies, and a DLQ needs no DLQ of its own.",
-    );
+    this.deadLetterQueue = deadLetterQueue(this, "of the digest schedule's target and of the two stream event sources' on-failure destinations (below)");
 
     this.digestFn = new HandlerFunction(this, 'DigestFn', {
       handler: 'digest',

@@ -6,7 +6,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { HandlerFunction } from './handler-function';
-import { acknowledge } from './nag';
+import { deadLetterQueue } from './dead-letter-queue';
 
 /**
  * How fast bulk intake starts executions. Step Functions' StartExecution is a token bucket that
@@ -44,12 +44,7 @@ export class BulkIntake extends Construct {
   constructor(scope: Construct, id: string, props: BulkIntakeProps) {
     super(scope, id);
     const timeout = Duration.seconds(60);
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      retentionPeriod: Duration.days(14),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
-    acknowledge(this.deadLetterQueue, 'SQS3', "This queue IS the bulk-start queue's dead-letter queue (its redrive target below); a DLQ needs no DLQ of its own.");
+    this.deadLetterQueue = deadLetterQueue(this, "of the bulk-start queue (its redrive target below)");
     this.queue = new sqs.Queue(this, 'StartQueue', {
       // Lambda's guidance for SQS event sources: at least 6 x the function timeout.
       visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),

@@ -7,7 +7,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DETAIL_TYPES } from '../lambdas/domain/dossier-delivery';
 import { Mailer } from './mailer';
-import { acknowledge } from './nag';
+import { deadLetterQueue } from './dead-letter-queue';
 
 export interface DeliveryEventsProps {
   mailer: Mailer;
@@ -26,16 +26,7 @@ export class DeliveryEvents extends Construct {
 
   constructor(scope: Construct, id: string, props: DeliveryEventsProps) {
     super(scope, id);
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      retentionPeriod: Duration.days(14),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
-    acknowledge(
-      this.deadLetterQueue,
-      'SQS3',
-      "This queue IS the dead-letter queue: of the SES events rule's Lambda target and of the delivery-events function's async onFailure destination (both below). cdk-nag only recognizes SQS redrive policies, and a DLQ needs no DLQ of its own.",
-    );
+    this.deadLetterQueue = deadLetterQueue(this, "of the SES events rule's Lambda target and of the delivery-events function's async onFailure destination (both below)");
     // Failures inside the function (EventBridge invokes it asynchronously): 2 retries, then the DLQ.
     props.handler.configureAsyncInvoke({
       retryAttempts: 2,

@@ -9,6 +9,7 @@ import { EVENT_SOURCE } from '../lambdas/domain/dossier-events';
 import { DossierTable } from './dossier-table';
 import { HandlerFunction } from './handler-function';
 import { acknowledge } from './nag';
+import { deadLetterQueue } from './dead-letter-queue';
 
 export interface EventsOutProps {
   dossiers: DossierTable;
@@ -38,16 +39,7 @@ export class EventsOut extends Construct {
 
   constructor(scope: Construct, id: string, props: EventsOutProps) {
     super(scope, id);
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      retentionPeriod: Duration.days(14),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
-    acknowledge(
-      this.deadLetterQueue,
-      'SQS3',
-      "This queue IS the dead-letter queue: of the webhook delivery queue (redrive policy), of the deliveries that exhausted the retry schedule, and of the events-out stream source's on-failure destination. A DLQ needs no DLQ of its own.",
-    );
+    this.deadLetterQueue = deadLetterQueue(this, "of the webhook delivery queue (redrive policy), of the deliveries that exhausted the retry schedule, and of the events-out stream source's on-failure destination");
     const deliveryTimeout = Duration.seconds(60);
     this.queue = new sqs.Queue(this, 'DeliveryQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,

@@ -7,7 +7,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { WATCHED_STATUSES } from '../lambdas/domain/execution-status';
-import { acknowledge } from './nag';
+import { deadLetterQueue } from './dead-letter-queue';
 
 /** The detail-type Step Functions publishes on the default bus for every execution status change. */
 export const EXECUTION_STATUS_CHANGE = 'Step Functions Execution Status Change';
@@ -31,16 +31,7 @@ export class ExecutionWatch extends Construct {
 
   constructor(scope: Construct, id: string, props: ExecutionWatchProps) {
     super(scope, id);
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      retentionPeriod: Duration.days(14),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
-    acknowledge(
-      this.deadLetterQueue,
-      'SQS3',
-      "This queue IS the dead-letter queue: of the execution status rule's Lambda target and of the execution-status function's async onFailure destination. cdk-nag only recognizes SQS redrive policies, and a DLQ needs no DLQ of its own.",
-    );
+    this.deadLetterQueue = deadLetterQueue(this, "of the execution status rule's Lambda target and of the execution-status function's async onFailure destination");
     props.handler.configureAsyncInvoke({
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),

@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 
-function base32(bytes: Uint8Array): string {
+/** RFC 4648 base32, lower case, unpadded: ids that are safe in URLs, S3 keys and execution names. */
+export function base32(bytes: Uint8Array): string {
   let bits = 0;
   let value = 0;
   let out = '';
