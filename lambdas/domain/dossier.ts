@@ -364,7 +364,9 @@ export function completeSend(d: Dossier, stage: Stage, token: string, now: Date,
   const withEvent = { ...d, events };
   const handedOff = stage === 'litigation_handoff';
   if (handedOff) events.push({ type: 'handed_off', at });
-  const computed = advancedSchedule(d, stage, at) ?? scheduleFor(withEvent, now);
+  // A registered mise en demeure moves the deadline to its first presentation: recompute then.
+  const registered = stage === 'formal_notice' && currentRegistered(withEvent) !== undefined;
+  const computed = (registered ? null : advancedSchedule(d, stage, at)) ?? scheduleFor(withEvent, now);
   return {
     ...withEvent,
     stage,

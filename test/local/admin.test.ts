@@ -42,6 +42,12 @@ const SAMPLE_BODIES: Record<string, unknown> = {
   'POST /invoices/{id}/insolvency': { judgmentDate: TODAY, procedure: 'redressement', court: 'Tribunal de commerce de Lyon', mandataire: { name: 'Me Role Test' } },
   'POST /tasks/{taskId}/complete': { outcome: 'reached' },
   'PUT /reports/receivables/{month}': { creditSales: '1000.00' },
+  'POST /invoices/{id}/registered-letter/posting': { trackingNumber: '1A12345678901', postedOn: '2026-05-02' },
+  'POST /invoices/{id}/registered-letter/receipt': {
+    presentedOn: '2026-05-03',
+    outcome: 'signed',
+    document: { filename: 'ar.pdf', contentType: 'application/pdf', contentBase64: Buffer.from('%PDF-1.4 role test').toString('base64') },
+  },
   'POST /webhooks': { url: 'http://127.0.0.1:9/role-test', events: ['PaymentRecorded'] },
 };
 
@@ -298,8 +304,9 @@ describe('admin API, key roles and isolation (local mode)', () => {
     const added = after.events.slice(before.events.length);
     expect(added.map((e: any) => e.type)).toEqual(['evidence_bundle_issued', 'evidence_bundle_issued']);
     expect(added.map((e: any) => e.issuedTo)).toEqual([ctx.operatorKeyIdB, ctx.auditorKeyId]);
-    const { events: _e, evidenceHead: _h, ...rest } = after;
-    const { events: _e0, evidenceHead: _h0, ...restBefore } = before;
+    const { events: _e, evidenceHead: _h, historyLength: _n, ...rest } = after;
+    const { events: _e0, evidenceHead: _h0, historyLength: _n0, ...restBefore } = before;
+    expect(after.historyLength).toBe(before.historyLength + 2);
     expect(rest).toEqual(restBefore);
     expect(after.events.slice(0, before.events.length)).toEqual(before.events);
     expect((await auditor('GET', '/invoices?q=ROLE-B')).body.items.map((i: any) => i.id)).toEqual([ctx.idB]);
