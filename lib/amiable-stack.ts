@@ -180,6 +180,7 @@ export class AmiableStack extends Stack {
         ExecutionStatus: this.executionWatch.deadLetterQueue,
         Accountants: this.accountants.deadLetterQueue,
         BulkStarts: this.bulk.deadLetterQueue,
+        EventsOut: this.eventsOut.deadLetterQueue,
       },
       functions,
       emails: props.alarmEmails ?? [],
