@@ -263,7 +263,12 @@ export async function startLocalQueues(opts: {
   setImmediate(pump);
   return {
     url: `http://127.0.0.1:${port}`,
-    idle: () => (busyCount() === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve))),
+    idle: () => {
+      // Messages whose delay ran out as the clock moved are due now: hand them over before waiting
+      // (nothing else would, and waiting for them would never end).
+      pump();
+      return busyCount() === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiters.push(resolve));
+    },
     get busy() {
       return busyCount();
     },
