@@ -66,8 +66,10 @@ export async function intakeInvoice(
   const id = dossierIdFor(creditorId, submission.invoice.invoiceNumber);
   const existing = await getDossier(id);
   if (existing) return replay(existing, submission, queued);
-  const policyName = options.policyName ?? (await policyNameOf(creditorId));
-  const formalNoticeChannel = (await getCreditor(creditorId))?.formalNoticeChannel;
+  // One read of the profile: the policy and the mise en demeure's channel are fixed at intake.
+  const creditor = await getCreditor(creditorId);
+  const policyName = options.policyName ?? policyNameFor(creditor);
+  const formalNoticeChannel = creditor?.formalNoticeChannel;
   const now = clock().now();
   // Keyed by content: a concurrent identical request stores the same bytes under the same key.
   const stored = await putEvidence(`dossiers/${id}/invoice/received-${sha256Hex(received).slice(0, 16)}.${as.extension}`, received, as.contentType, now);
@@ -124,7 +126,12 @@ async function ensureWorkflow(d: Dossier): Promise<void> {
  * is not a built-in policy refuses the invoice rather than silently escalating on other terms.
  */
 export async function policyNameOf(creditorId: string): Promise<string> {
-  const name = (await getCreditor(creditorId))?.policyName ?? DEFAULT_POLICY.name;
+  return policyNameFor(await getCreditor(creditorId));
+}
+
+/** The built-in policy a profile names (the default without one); an unknown name is a 422. */
+function policyNameFor(creditor: { policyName?: string } | null): string {
+  const name = creditor?.policyName ?? DEFAULT_POLICY.name;
   if (!isBuiltinPolicyName(name)) {
     throw new DomainError(
       422,
