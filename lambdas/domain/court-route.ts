@@ -346,7 +346,10 @@ function administrativeRoute(input: RouteInput): CourtRoute {
     title: 'Tribunal administratif (référé-provision)',
     reason: `Débiteur acheteur public : le marché public est un contrat administratif (art. L6 CCP) ; créance de ${formatMoney(input.totalDueCents, 'fr')} au jour de la transmission.`,
     rule: "Le juge des référés du tribunal administratif peut accorder une provision lorsque l'existence de l'obligation n'est pas sérieusement contestable (art. R541-1 CJA) ; à défaut, requête au fond en paiement. L'injonction de payer et les voies d'exécution de droit privé ne sont pas ouvertes contre une personne publique ; une condamnation non exécutée se poursuit par le mandatement ou l'ordonnancement d'office (art. L911-9 CJA).",
-    court: "Tribunal administratif dans le ressort duquel se trouve l'acheteur public (art. R312-1 CJA) ou le lieu d'exécution du contrat (art. R312-11 CJA).",
+    // Venue: the contract rule (R312-11 CJA, place where the contract is performed) comes first; the
+    // general rule (R312-1 CJA, seat of the authority that signed) applies only when the performance
+    // spans several courts' areas or lies outside any of them.
+    court: "Tribunal administratif dans le ressort duquel se trouve le lieu prévu pour l'exécution du marché (art. R312-11 CJA) ; si l'exécution s'étend sur le ressort de plusieurs tribunaux ou hors de tout ressort, celui du siège de l'acheteur public signataire (art. R312-1 CJA).",
     form: 'Requête en référé-provision (art. R541-1 CJA), déposée par Télérecours (avocat) ou Télérecours citoyens.',
     filing: "Une réclamation préalable à l'acheteur (la mise en demeure en tient lieu) lie le contentieux (art. R421-1 CJA) ; intérêts moratoires et indemnité forfaitaire dus de plein droit (art. L2192-13 CCP).",
     thresholds: [],
