@@ -15,7 +15,7 @@ import type { Debtor, Invoice } from '../domain/model';
 import { DomainError, type ErrorDetail } from '../domain/errors';
 import { parseInvoice } from '../http/validation';
 import { queueWorkflowStarts } from '../adapters/bulk-queue';
-import { intakeInvoice, policyNameOf } from './intake';
+import { creditorForIntake, intakeInvoice, type IntakeCreditor } from './intake';
 
 export type BatchItemStatus = 'created' | 'unchanged' | 'conflict' | 'invalid' | 'failed';
 
@@ -43,7 +43,7 @@ export interface BatchOptions {
 
 export async function intakeBatch(creditorId: string, items: readonly unknown[], options: BatchOptions): Promise<BatchItemResult[]> {
   // Resolved once for the whole batch (an unknown policy refuses the request, as it refuses POST /invoices).
-  const policyName = await policyNameOf(creditorId);
+  const creditor = await creditorForIntake(creditorId);
   const results: BatchItemResult[] = new Array(items.length);
   // The same invoice number twice in one batch: the later item waits for the earlier one, so the
   // first is `created` and the next `unchanged` (same content) or `conflict`, as with two POSTs.
@@ -57,7 +57,7 @@ export async function intakeBatch(creditorId: string, items: readonly unknown[],
       const item = items[index];
       const invoiceNumber = invoiceNumberOf(item);
       const before = invoiceNumber !== null ? previous.get(invoiceNumber) : undefined;
-      const work = (before ?? Promise.resolve()).then(() => intakeOne(creditorId, item, index, invoiceNumber, policyName, options.deadline));
+      const work = (before ?? Promise.resolve()).then(() => intakeOne(creditorId, item, index, invoiceNumber, creditor, options.deadline));
       const settled = work.then((r) => (results[index] = r));
       if (invoiceNumber !== null) previous.set(invoiceNumber, settled.catch(() => undefined));
       return settled;
@@ -90,7 +90,7 @@ async function intakeOne(
   item: unknown,
   index: number,
   invoiceNumber: string | null,
-  policyName: string,
+  creditor: IntakeCreditor,
   deadline: number,
 ): Promise<BatchItemResult> {
   let submission: { invoice: Invoice; debtor: Debtor };
@@ -112,7 +112,7 @@ async function intakeOne(
   try {
     // The evidence of receipt is the item as sent, serialized alone (not the whole batch).
     const received = Buffer.from(JSON.stringify(item), 'utf8');
-    const result = await intakeInvoice(creditorId, submission, received, { start: 'queued', policyName });
+    const result = await intakeInvoice(creditorId, submission, received, { start: 'queued', creditor });
     return {
       index,
       invoiceNumber,

@@ -6,7 +6,7 @@ import { DossierView, newDossier, sameSubmission, workflowInput, Dossier } from 
 import { boundedStart } from '../domain/execution-horizon';
 import { conflict, DomainError } from '../domain/errors';
 import { dossierIdFor, executionNameFor } from '../domain/identity';
-import type { Debtor, Invoice } from '../domain/model';
+import type { CreditorProfile, Debtor, Invoice } from '../domain/model';
 import { BUILTIN_POLICIES, DEFAULT_POLICY, isBuiltinPolicyName } from '../domain/policy';
 import { clock } from '../adapters/clock';
 import { createDossier, getCreditor, getDossier } from '../adapters/dossier-store';
@@ -32,8 +32,11 @@ export interface IntakeOptions {
    * start (services/bulk-intake.ts), so a large batch never bursts StartExecution.
    */
   start?: 'now' | 'queued';
-  /** The creditor's policy, when the caller already resolved it (once per batch). */
-  policyName?: string;
+  /**
+   * The creditor's profile, when the caller already read it (once per batch): its policy and mise
+   * en demeure channel are then taken from it instead of a read per invoice.
+   */
+  creditor?: IntakeCreditor;
   /** How the received bytes are kept (default: a JSON request body). */
   receivedAs?: ReceivedAs;
 }
@@ -66,10 +69,9 @@ export async function intakeInvoice(
   const id = dossierIdFor(creditorId, submission.invoice.invoiceNumber);
   const existing = await getDossier(id);
   if (existing) return replay(existing, submission, queued);
-  // One read of the profile: the policy and the mise en demeure's channel are fixed at intake.
-  const creditor = await getCreditor(creditorId);
-  const policyName = options.policyName ?? policyNameFor(creditor);
-  const formalNoticeChannel = creditor?.formalNoticeChannel;
+  // One read of the profile (none in a batch): the policy and the mise en demeure's channel are fixed at intake.
+  const creditor = options.creditor ?? (await creditorForIntake(creditorId));
+  const { policyName, formalNoticeChannel } = creditor;
   const now = clock().now();
   // Keyed by content: a concurrent identical request stores the same bytes under the same key.
   const stored = await putEvidence(`dossiers/${id}/invoice/received-${sha256Hex(received).slice(0, 16)}.${as.extension}`, received, as.contentType, now);
@@ -125,8 +127,15 @@ async function ensureWorkflow(d: Dossier): Promise<void> {
  * does not move running dossiers). No profile or no policyName: the default policy. A name that
  * is not a built-in policy refuses the invoice rather than silently escalating on other terms.
  */
-export async function policyNameOf(creditorId: string): Promise<string> {
-  return policyNameFor(await getCreditor(creditorId));
+export async function creditorForIntake(creditorId: string): Promise<IntakeCreditor> {
+  const creditor = await getCreditor(creditorId);
+  return { policyName: policyNameFor(creditor), formalNoticeChannel: creditor?.formalNoticeChannel };
+}
+
+/** What intake takes from the creditor profile. */
+export interface IntakeCreditor {
+  policyName: string;
+  formalNoticeChannel: CreditorProfile['formalNoticeChannel'];
 }
 
 /** The built-in policy a profile names (the default without one); an unknown name is a 422. */
