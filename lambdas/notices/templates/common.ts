@@ -567,3 +567,25 @@ export function agencyFollowUpBlocks(ctx: NoticeContext, language: Language): Bl
     },
   ];
 }
+
+/**
+ * The frame every courteous letter to the debtor shares, so a template writes only what is its
+ * own: the subject (with the dossier's suffix), the references and greeting, the agency's
+ * follow-up mention first (R124-4 CPCE; none on the agency's first letter), the body, the contact
+ * paragraph last, the closing and the signature.
+ */
+export function courteousLetter(ctx: NoticeContext, subject: string, body: Block[]): NoticeDraft {
+  const lang = ctx.language;
+  return {
+    to: 'debtor',
+    subject: subject + subjectSuffix(ctx, lang),
+    letter: {
+      language: lang,
+      references: references(ctx, lang),
+      greeting: greeting(lang, ctx),
+      blocks: [...agencyFollowUpBlocks(ctx, lang), ...body, contactParagraph(ctx, lang)],
+      closing: closing(lang, false),
+      signature: signature(ctx, lang),
+    },
+  };
+}

@@ -6,18 +6,12 @@
 import { plainText, singleLine } from '../escape';
 import type { NoticeContext } from '../types';
 import {
-  agencyFollowUpBlocks,
-  closing,
-  contactParagraph,
+  courteousLetter,
   fmt,
-  greeting,
   invoiceNumber,
   mediatorBlocks,
   paymentBlocks,
   paymentsReceivedBlocks,
-  references,
-  signature,
-  subjectSuffix,
   type NoticeDraft,
 } from './common';
 
@@ -29,43 +23,34 @@ export function disputeRejection(ctx: NoticeContext): NoticeDraft {
   if (!d?.reasons) throw new Error(`dispute_rejection for dossier ${ctx.dossierId}: the dispute and its reasons are required`);
   const opened = d.openedOn ? f.t(` du ${f.date(d.openedOn)}`, ` of ${f.date(d.openedOn)}`) : '';
   const total = f.money(ctx.breakdown.totalDueCents);
-  return {
-    to: 'debtor',
-    subject: f.t(`Réponse à votre contestation – facture ${n}`, `Answer to your dispute – invoice ${n}`) + subjectSuffix(ctx, lang),
-    letter: {
-      language: lang,
-      references: references(ctx, lang),
-      greeting: greeting(lang, ctx),
-      blocks: [
-        ...agencyFollowUpBlocks(ctx, lang),
-        {
-          type: 'paragraph',
-          text: f.t(
-            `Nous avons examiné votre contestation${opened} concernant la facture n° ${n}, enregistrée sous la référence ${singleLine(d.id)}. Nous ne pouvons pas y faire droit, pour les motifs suivants.`,
-            `We have examined your dispute${opened} concerning invoice ${n}, recorded under reference ${singleLine(d.id)}. We cannot uphold it, for the following reasons.`,
-          ),
-        },
-        {
-          type: 'fields',
-          rows: [
-            { label: f.t('Motif de votre contestation', 'Reason you gave'), value: plainText(d.reason).trim() },
-            { label: f.t('Motifs de notre réponse', 'Reasons for our answer'), value: plainText(d.reasons).trim() },
-          ],
-        },
-        ...paymentsReceivedBlocks(ctx, lang),
-        {
-          type: 'paragraph',
-          text: f.t(
-            `La somme de ${total} reste donc due au ${f.date(ctx.breakdown.asOf)}.${ctx.resumesOn ? ` Sans règlement de votre part, nos relances reprendront à compter du ${f.date(ctx.resumesOn)}.` : ''}`,
-            `The sum of ${total} therefore remains due as of ${f.date(ctx.breakdown.asOf)}.${ctx.resumesOn ? ` Failing payment, our reminders will resume from ${f.date(ctx.resumesOn)}.` : ''}`,
-          ),
-        },
-        ...paymentBlocks(ctx, lang),
-        ...mediatorBlocks(ctx, lang),
-        contactParagraph(ctx, lang),
-      ],
-      closing: closing(lang, false),
-      signature: signature(ctx, lang),
-    },
-  };
+  return courteousLetter(
+    ctx,
+    f.t(`Réponse à votre contestation – facture ${n}`, `Answer to your dispute – invoice ${n}`),
+    [
+      {
+        type: 'paragraph',
+        text: f.t(
+          `Nous avons examiné votre contestation${opened} concernant la facture n° ${n}, enregistrée sous la référence ${singleLine(d.id)}. Nous ne pouvons pas y faire droit, pour les motifs suivants.`,
+          `We have examined your dispute${opened} concerning invoice ${n}, recorded under reference ${singleLine(d.id)}. We cannot uphold it, for the following reasons.`,
+        ),
+      },
+      {
+        type: 'fields',
+        rows: [
+          { label: f.t('Motif de votre contestation', 'Reason you gave'), value: plainText(d.reason).trim() },
+          { label: f.t('Motifs de notre réponse', 'Reasons for our answer'), value: plainText(d.reasons).trim() },
+        ],
+      },
+      ...paymentsReceivedBlocks(ctx, lang),
+      {
+        type: 'paragraph',
+        text: f.t(
+          `La somme de ${total} reste donc due au ${f.date(ctx.breakdown.asOf)}.${ctx.resumesOn ? ` Sans règlement de votre part, nos relances reprendront à compter du ${f.date(ctx.resumesOn)}.` : ''}`,
+          `The sum of ${total} therefore remains due as of ${f.date(ctx.breakdown.asOf)}.${ctx.resumesOn ? ` Failing payment, our reminders will resume from ${f.date(ctx.resumesOn)}.` : ''}`,
+        ),
+      },
+      ...paymentBlocks(ctx, lang),
+      ...mediatorBlocks(ctx, lang),
+    ],
+  );
 }

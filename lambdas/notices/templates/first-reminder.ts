@@ -10,19 +10,14 @@ import {
   agencyFeesBlocks,
   agencyIdentityBlocks,
   amountRows,
-  closing,
-  contactParagraph,
+  courteousLetter,
+  creditorName,
   fmt,
-  greeting,
   interestNotes,
   invoiceFields,
   invoiceNumber,
-  creditorName,
   paymentBlocks,
   paymentsReceivedBlocks,
-  references,
-  signature,
-  subjectSuffix,
   type NoticeDraft,
 } from './common';
 
@@ -30,22 +25,8 @@ export function firstReminder(ctx: NoticeContext): NoticeDraft {
   const lang = ctx.language;
   const f = fmt(lang);
   const n = invoiceNumber(ctx);
-  const subject =
-    f.t(`Rappel : facture ${n} échue le ${f.date(ctx.invoice.dueDate)}`, `Reminder: invoice ${n} was due on ${f.date(ctx.invoice.dueDate)}`) +
-    subjectSuffix(ctx, lang);
-  const blocks = ctx.creditor.agency ? agencyBody(ctx) : creditorBody(ctx);
-  return {
-    to: 'debtor',
-    subject,
-    letter: {
-      language: lang,
-      references: references(ctx, lang),
-      greeting: greeting(lang, ctx),
-      blocks,
-      closing: closing(lang, false),
-      signature: signature(ctx, lang),
-    },
-  };
+  const subject = f.t(`Rappel : facture ${n} échue le ${f.date(ctx.invoice.dueDate)}`, `Reminder: invoice ${n} was due on ${f.date(ctx.invoice.dueDate)}`);
+  return courteousLetter(ctx, subject, ctx.creditor.agency ? agencyBody(ctx) : creditorBody(ctx));
 }
 
 function creditorBody(ctx: NoticeContext): Block[] {
@@ -102,7 +83,6 @@ function creditorBody(ctx: NoticeContext): Block[] {
         'If you have already paid, please disregard this message. If you have any difficulty with, or disagree with, this invoice, simply reply to this e-mail.',
       ),
     },
-    contactParagraph(ctx, lang),
   );
   return blocks;
 }
@@ -142,6 +122,5 @@ function agencyBody(ctx: NoticeContext): Block[] {
         'If you have already paid this sum or dispute all or part of this debt, please let us know by replying to this e-mail.',
       ),
     },
-    contactParagraph(ctx, lang),
   ];
 }
