@@ -2,10 +2,10 @@
  * Input validation at the edge (zod): every bad field yields { path, message } with a dotted path.
  * The same code runs on AWS and locally, so both answer the same 400s.
  */
-import { DateTime } from 'luxon';
 // A namespace import, not { z }: the z object re-exports every locale, ~350 KiB more per bundle.
 import * as z from 'zod';
 import { TASK_OUTCOMES, type CallInput } from '../domain/dossier-tasks';
+import { parseIsoDate } from '../domain/epoch-days';
 import { invalid, type ErrorDetail } from '../domain/errors';
 import type { Debtor, Invoice } from '../domain/model';
 import type { InsolvencyInput } from '../domain/insolvency';
@@ -16,7 +16,7 @@ export const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
 export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((s) => DateTime.fromISO(s, { zone: 'utc' }).isValid, 'is not a valid calendar date');
+  .refine((s) => parseIsoDate(s) !== null, 'is not a valid calendar date');
 
 export const text = (max: number) =>
   z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`).regex(NO_CONTROL, 'must not contain control characters');
