@@ -9,14 +9,21 @@ import { parseIsoDate } from '../domain/epoch-days';
 import { invalid, type ErrorDetail } from '../domain/errors';
 import type { Debtor, Invoice } from '../domain/model';
 import type { InsolvencyInput } from '../domain/insolvency';
+import { luxonAcceptsIso } from './luxon-iso-text';
 import { parseEuros } from '../domain/money';
 
 export const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
 
+const YYYY_MM_DD = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * A calendar date YYYY-MM-DD. Other ISO texts fail the pattern; whether they also read "is not a
+ * valid calendar date" is what luxon said of them when it checked this field (luxon-iso-text.ts).
+ */
 export const isoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((s) => parseIsoDate(s) !== null, 'is not a valid calendar date');
+  .regex(YYYY_MM_DD, 'must be a date YYYY-MM-DD')
+  .refine((s) => (YYYY_MM_DD.test(s) ? parseIsoDate(s) !== null : luxonAcceptsIso(s)), 'is not a valid calendar date');
 
 export const text = (max: number) =>
   z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`).regex(NO_CONTROL, 'must not contain control characters');
