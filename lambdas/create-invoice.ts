@@ -1,4 +1,5 @@
 import { intakeInvoice } from './services/intake';
+import { startAtOnce } from './services/intake-start';
 import { creditorOf, json, parseBody, rawBody, route } from './http/response';
 import { parseInvoice } from './http/validation';
 
@@ -6,6 +7,6 @@ import { parseInvoice } from './http/validation';
 export const handler = route(async (event) => {
   const creditorId = creditorOf(event);
   const submission = parseInvoice(parseBody(event));
-  const result = await intakeInvoice(creditorId, submission, rawBody(event));
+  const result = await intakeInvoice(creditorId, submission, rawBody(event), { starter: startAtOnce });
   return json(result.created ? 201 : 200, result.view);
 });

@@ -3,7 +3,7 @@ import { parseHandoffApproval, parseInsolvency } from './http/validation';
 import { clock } from './adapters/clock';
 import { declareInsolvency } from './services/insolvency';
 import { approveHandoff, litigationView } from './services/litigation';
-import { parisDate } from './services/paris-time';
+import { parisDate } from './domain/dates';
 
 export const LITIGATION = '/invoices/{id}/litigation';
 export const HANDOFF = '/invoices/{id}/handoff';

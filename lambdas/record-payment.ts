@@ -1,5 +1,5 @@
 import { applyPayment } from './services/payments';
-import { parisDate } from './services/paris-time';
+import { parisDate } from './domain/dates';
 import { clock } from './adapters/clock';
 import { creditorOf, json, parseBody, route } from './http/response';
 import { parsePayment } from './http/validation';

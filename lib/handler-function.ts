@@ -59,6 +59,7 @@ export function sourceMapsEnabled(scope: Construct): boolean {
 export const SPLIT_MODULES = [
   { specifier: './pdf-libs.js', entry: 'lambdas/notices/pdf-libs.ts' },
   { specifier: './mime-libs.js', entry: 'lambdas/notices/mime-libs.ts' },
+  { specifier: './pdf-read-libs.js', entry: 'lambdas/einvoice/pdf-read-libs.ts' },
 ] as const;
 
 /** Shell commands building each split module a bundle asks for, with the bundle's own settings. */

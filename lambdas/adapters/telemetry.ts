@@ -14,6 +14,7 @@
  *   JSON log too.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import { hhmm, PARIS, zonedTime } from '../domain/dates';
 import { clock } from './clock';
 import { METRICS_NAMESPACE } from './metric-names';
 
@@ -78,7 +79,8 @@ export function metric(name: string, value = 1, dimensions: Record<string, strin
 /** A readable line in local mode (unless quiet); nothing on Lambda, where the JSON log says it. */
 export function activity(what: string, ...parts: (string | number | null | undefined)[]): void {
   if (onLambda() || quiet()) return;
-  const at = clock().now().toLocaleString('sv-SE', { timeZone: 'Europe/Paris' }).slice(0, 16);
+  const t = zonedTime(clock().now().getTime(), PARIS);
+  const at = `${t.date} ${hhmm(t)}`;
   console.log(`[${at} Paris] ${what.padEnd(14)} ${parts.filter((p) => p !== null && p !== undefined && p !== '').join('  ')}`);
 }
 

@@ -6,7 +6,7 @@
  * quoted when needed and a cell that a spreadsheet would read as a formula (= + - @, tab, CR) is
  * prefixed with an apostrophe (CSV injection).
  */
-import { DateTime } from 'luxon';
+import { isoMillis, parisDayAndTime } from '../domain/dates';
 import type { Language } from '../domain/model';
 import type { ReportRow } from '../domain/report';
 import { rowDaysPastDue } from '../domain/report';
@@ -25,7 +25,8 @@ export function csvDate(date: string): string {
 }
 
 export function csvInstant(at: string): string {
-  return DateTime.fromISO(at, { zone: 'utc' }).setZone('Europe/Paris').toFormat('dd/LL/yyyy HH:mm');
+  const ms = isoMillis(at, 'UTC');
+  return Number.isNaN(ms) ? at : parisDayAndTime(ms);
 }
 
 /** One text cell: formula-looking text neutralised, quoted when it holds ; " or a line break. */

@@ -2,9 +2,9 @@
  * An immediate alert to the accountants (hard bounce, complaint, dossier needing attention,
  * dispute opened), French or English, HTML and text, with the notices' escaping rules.
  */
-import { DateTime } from 'luxon';
 import type { AlertCandidate } from '../domain/accountant-alerts';
 import type { Dossier } from '../domain/dossier';
+import { hhmm, isoMillis, PARIS, zonedTime } from '../domain/dates';
 import { balanceCents } from '../domain/dossier';
 import type { CreditorProfile, Language } from '../domain/model';
 import { formatMoney } from '../domain/money';
@@ -62,8 +62,8 @@ export interface RenderedAlert {
 
 export function renderAlert(alert: AlertCandidate, d: Dossier, creditor: CreditorProfile, language: Language, maxPerHour: number): RenderedAlert {
   const l = language;
-  const at = DateTime.fromISO(alert.at, { zone: 'utc' }).setZone('Europe/Paris');
-  const when = `${formatDate(at.toISODate()!, l)} ${l === 'fr' ? 'à' : 'at'} ${at.toFormat('HH:mm')}`;
+  const at = zonedTime(isoMillis(alert.at, 'UTC'), PARIS);
+  const when = `${formatDate(at.date, l)} ${l === 'fr' ? 'à' : 'at'} ${hhmm(at)}`;
   const title = TITLES[alert.kind][l];
   const subject = singleLine(`[Amiable] ${title} — ${d.invoice.invoiceNumber} — ${d.debtor.name}`);
   const rows: [string, string][] = [

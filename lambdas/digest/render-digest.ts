@@ -5,8 +5,9 @@
  * and the subject through singleLine (lambdas/notices/escape.ts: the notices' own rules). A period
  * in which nothing happened gives a one-line digest (no chart, no CSV).
  */
-import { DateTime } from 'luxon';
 import { isoWeekday } from '../domain/calendar';
+import { hhmm, isoMillis, parisDate, PARIS, zonedTime } from '../domain/dates';
+import { addDays } from '../domain/epoch-days';
 import type { CreditorProfile, Language } from '../domain/model';
 import { formatMoney, parseEuros } from '../domain/money';
 import type { HappenedItem, ListOf, Report, ReportRow } from '../domain/report';
@@ -40,8 +41,8 @@ function longDate(date: string, l: Language): string {
 
 function instant(at: string, l: Language): string {
   // To the nearest minute (a first period starts 1 ms before the creditor's creation instant).
-  const dt = DateTime.fromISO(at, { zone: 'utc' }).setZone('Europe/Paris').plus({ seconds: 30 }).startOf('minute');
-  return `${longDate(dt.toISODate()!, l)} ${l === 'fr' ? 'à' : 'at'} ${dt.toFormat('HH:mm')}`;
+  const t = zonedTime(isoMillis(at, 'UTC') + 30_000, PARIS);
+  return `${longDate(t.date, l)} ${l === 'fr' ? 'à' : 'at'} ${hhmm(t)}`;
 }
 
 /** French puts a (no-break) space before a colon; English does not. */
@@ -94,7 +95,7 @@ function nextSection(r: Report, l: Language): Section {
   const byStage = Object.entries(r.next.byStage).map(([stage, n]) => `${label(STAGE_LABELS, stage, l)}${colon(l)}${n}`);
   const items = r.next.items.slice(0, SHOWN).map((i) => `${instant(i.at, l)} — ${label(STAGE_LABELS, i.stage, l)} — ${i.invoiceNumber} — ${singleLine(i.debtorName)} (${money(i.balance, l)})`);
   if (r.next.count > items.length) items.push(fill(W.more[l], { n: r.next.count - items.length }));
-  const until = DateTime.fromISO(r.next.until, { zone: 'utc' }).setZone('Europe/Paris').minus({ days: 1 }).toISODate()!;
+  const until = addDays(parisDate(r.next.until), -1);
   return { title: `${W.next[l]} (${W.nextUntil[l]} ${longDate(until, l)})`, lines: r.next.count ? [byStage.join(' ; '), ...items] : [W.nothingNext[l]] };
 }
 

@@ -2,11 +2,12 @@
  * The French calendar as the collection rules see it: public holidays per region, business days,
  * the window in which we write to debtors, and the mise en demeure deadline.
  *
- * Dates (IsoDate) are plain calendar days with no zone: their arithmetic is integer day numbers.
- * Instants (IsoInstant) only meet a zone through luxon; the global Date is never patched or read
- * for "now" here (callers pass time in), which keeps every function pure and testable.
+ * Dates (IsoDate) are plain calendar days with no zone: their arithmetic is integer day numbers
+ * (./epoch-days). Instants (IsoInstant) only meet a zone through ./dates; the global Date is never
+ * read for "now" here (callers pass time in), which keeps every function pure and testable.
  */
-import { DateTime, IANAZone } from 'luxon';
+import { dateInZone, instantMs, isKnownZone, toIsoInstant, wallClockToMs, zonedTime, type ZonedTime } from './dates';
+import { epochDayOf, fromEpochDay } from './epoch-days';
 import type { IsoDate, IsoInstant } from './model';
 import { publicHolidayDates, type RegionalDays } from './public-holidays';
 
@@ -93,22 +94,8 @@ export function timeZoneFor(region: HolidayRegion): string {
 // ---------------------------------------------------------------------------------------------
 // Calendar dates as integer day numbers (days since 1970-01-01): no zone, no DST, fast in loops.
 
-const MS_PER_DAY = 86_400_000;
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-function toDayNumber(date: IsoDate): number {
-  const m = ISO_DATE.exec(date);
-  if (m) {
-    const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-    // Round trip rejects 2026-02-30 and years Date.UTC maps elsewhere (0099 -> 1999).
-    if (new Date(ms).toISOString().slice(0, 10) === date) return ms / MS_PER_DAY;
-  }
-  throw new RangeError(`not an ISO calendar date (YYYY-MM-DD): "${date}"`);
-}
-
-function fromDayNumber(day: number): IsoDate {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
-}
+const toDayNumber = epochDayOf;
+const fromDayNumber = fromEpochDay;
 
 export function isValidIsoDate(date: string): boolean {
   try {
@@ -194,52 +181,29 @@ export function addBusinessDays(date: IsoDate, n: number, region: HolidayRegion 
 // ---------------------------------------------------------------------------------------------
 // Instants and zones.
 
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-
-/** Parses an instant; an explicit offset (Z or ±hh:mm) is required, a bare local time is ambiguous. */
-export function parseInstant(at: IsoInstant): DateTime {
-  const dt = ISO_INSTANT.test(at) ? DateTime.fromISO(at, { setZone: true }) : null;
-  if (!dt || !dt.isValid) throw new RangeError(`not an ISO instant with offset: "${at}"`);
-  return dt;
-}
-
-export function toIsoInstant(ms: number): IsoInstant {
-  return new Date(ms).toISOString();
-}
-
-const millisMemo = new Map<string, number>();
-
-export function instantMillis(at: IsoInstant): number {
-  return memo(millisMemo, at, () => parseInstant(at).toMillis());
-}
+export { isKnownZone, toIsoInstant };
 
 /**
- * Zone arithmetic is memoised: luxon computes each zone offset through Intl formatToParts, and a
- * schedule asks the same few questions (this instant in Paris, 09:00 on that day in that zone)
- * many times over; the answers never change. Bounded: the memo starts afresh past its size.
+ * Parsing is memoised: a schedule asks about the same few instants many times over, and the
+ * answers never change. Bounded: the memo starts afresh past its size.
  */
 const MEMO_LIMIT = 20_000;
-const zonedMemo = new Map<string, DateTime>();
-const wallClockMemo = new Map<string, DateTime>();
+const millisMemo = new Map<string, number>();
 
-function memo<T>(cache: Map<string, T>, key: string, compute: () => T): T {
-  let v = cache.get(key);
+/** Epoch milliseconds of an instant; an explicit offset (Z or ±hh:mm) is required, a bare local time is ambiguous. */
+export function instantMillis(at: IsoInstant): number {
+  let v = millisMemo.get(at);
   if (v === undefined) {
-    v = compute();
-    if (cache.size >= MEMO_LIMIT) cache.clear();
-    cache.set(key, v);
+    v = instantMs(at);
+    if (millisMemo.size >= MEMO_LIMIT) millisMemo.clear();
+    millisMemo.set(at, v);
   }
   return v;
 }
 
-/** An instant seen in a zone (luxon DateTimes are immutable: safe to share). */
-function inZone(at: IsoInstant, timeZone: string): DateTime {
-  return memo(zonedMemo, `${at}|${timeZone}`, () => parseInstant(at).setZone(timeZone));
-}
-
 /** The calendar date of an instant in a zone (the day a letter counts as sent, locally). */
 export function localDate(at: IsoInstant, timeZone: string = DEFAULT_TIME_ZONE): IsoDate {
-  return inZone(at, timeZone).toISODate() as IsoDate;
+  return dateInZone(instantMillis(at), timeZone);
 }
 
 /**
@@ -249,20 +213,7 @@ export function localDate(at: IsoInstant, timeZone: string = DEFAULT_TIME_ZONE):
 export function localTimeToInstant(date: IsoDate, hhmm: string, timeZone: string = DEFAULT_TIME_ZONE): IsoInstant {
   const minutes = parseHhMm(hhmm);
   if (minutes === null) throw new RangeError(`not a HH:mm time: "${hhmm}"`);
-  return toIsoInstant(wallClock(date, minutes, timeZone).toMillis());
-}
-
-function wallClock(date: IsoDate, minutes: number, timeZone: string): DateTime {
-  return memo(wallClockMemo, `${date}|${minutes}|${timeZone}`, () => computeWallClock(date, minutes, timeZone));
-}
-
-function computeWallClock(date: IsoDate, minutes: number, timeZone: string): DateTime {
-  toDayNumber(date);
-  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
-  const hour = Math.floor(minutes / 60);
-  const dt = DateTime.fromObject({ year, month, day, hour, minute: minutes % 60 }, { zone: timeZone });
-  if (!dt.isValid) throw new RangeError(`invalid time zone "${timeZone}"`);
-  return dt;
+  return toIsoInstant(wallClockToMs(date, minutes * 60_000, timeZone));
 }
 
 const HH_MM = /^([01]\d|2[0-3]):([0-5]\d)$/;
@@ -316,22 +267,6 @@ export function debtorSendWindow(region: HolidayRegion = DEFAULT_REGION): Readon
     debtorWindows.set(region, w);
   }
   return w;
-}
-
-const knownZones = new Map<string, boolean>();
-
-/**
- * Whether `zone` is an IANA time zone this runtime knows. luxon's IANAZone.isValidZone builds an
- * Intl.DateTimeFormat on every call (costly: it ran on every schedule computation); the answer
- * cannot change within a process, so it is kept per zone name.
- */
-export function isKnownZone(zone: string): boolean {
-  let known = knownZones.get(zone);
-  if (known === undefined) {
-    known = IANAZone.isValidZone(zone);
-    if (knownZones.size < 1000) knownZones.set(zone, known);
-  }
-  return known;
 }
 
 export interface WindowError {
@@ -395,17 +330,12 @@ function compile(window: SendWindow): CompiledWindow {
   return c;
 }
 
-function msOfDay(t: DateTime): number {
-  return ((t.hour * 60 + t.minute) * 60 + t.second) * 1000 + t.millisecond;
-}
-
 function isOpenDay(date: IsoDate, w: CompiledWindow, region: HolidayRegion): boolean {
   return w.days.has(isoWeekday(date)) && !isPublicHoliday(date, region);
 }
 
-function insideWindow(t: DateTime, w: CompiledWindow, region: HolidayRegion): boolean {
-  const tod = msOfDay(t);
-  return tod >= w.openMs && tod < w.closeMs && isOpenDay(t.toISODate() as IsoDate, w, region);
+function insideWindow(t: ZonedTime, w: CompiledWindow, region: HolidayRegion): boolean {
+  return t.msOfDay >= w.openMs && t.msOfDay < w.closeMs && isOpenDay(t.date, w, region);
 }
 
 /** True when a letter may go out at `at`. Holidays are those of `region`, on the window's local date. */
@@ -415,7 +345,7 @@ export function isInSendWindow(
   region: HolidayRegion = DEFAULT_REGION,
 ): boolean {
   const w = compile(window);
-  return insideWindow(inZone(at, w.timeZone), w, region);
+  return insideWindow(zonedTime(instantMillis(at), w.timeZone), w, region);
 }
 
 /**
@@ -428,16 +358,16 @@ export function nextSendInstant(
   region: HolidayRegion = DEFAULT_REGION,
 ): IsoInstant {
   const w = compile(window);
-  const t = inZone(at, w.timeZone);
-  if (insideWindow(t, w, region)) return toIsoInstant(t.toMillis());
-  const today = t.toISODate() as IsoDate;
+  const ms = instantMillis(at);
+  const t = zonedTime(ms, w.timeZone);
+  if (insideWindow(t, w, region)) return toIsoInstant(ms);
   // Today's opening still counts when we are before it; then the following days.
-  for (let i = msOfDay(t) < w.openMs ? 0 : 1; i <= 370; i++) {
-    const date = addCalendarDays(today, i);
+  for (let i = t.msOfDay < w.openMs ? 0 : 1; i <= 370; i++) {
+    const date = addCalendarDays(t.date, i);
     if (!isOpenDay(date, w, region)) continue;
-    const opening = wallClock(date, w.openMs / 60_000, w.timeZone);
+    const opening = wallClockToMs(date, w.openMs, w.timeZone);
     // An opening inside a DST gap shifts forward and may leave a very short window: re-check.
-    if (opening.toMillis() >= t.toMillis() && insideWindow(opening, w, region)) return toIsoInstant(opening.toMillis());
+    if (opening >= ms && insideWindow(zonedTime(opening, w.timeZone), w, region)) return toIsoInstant(opening);
   }
   throw new Error(`no send instant within a year of ${at} for the given window in ${region}`);
 }

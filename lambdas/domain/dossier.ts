@@ -4,7 +4,7 @@
  * requests (a payment racing a send) take turns and nothing is half-written.
  */
 import { computeBreakdown, type BreakdownInput } from './breakdown';
-import { parisDateOf } from './prescription';
+import { parisDateOf } from './dates';
 import { holidayRegionFor } from './calendar';
 import { DomainError } from './errors';
 import type {

@@ -71,6 +71,13 @@ export function toEpochDay(date: IsoDate, field?: string): number {
   return civilToEpochDay(requireIsoDate(date, field));
 }
 
+/** The epoch day of a calendar date, for the calendar's loops (RangeError naming the text otherwise). */
+export function epochDayOf(date: IsoDate): number {
+  const parsed = typeof date === 'string' ? parseIsoDate(date) : null;
+  if (!parsed) throw new RangeError(`not an ISO calendar date (YYYY-MM-DD): "${date}"`);
+  return civilToEpochDay(parsed);
+}
+
 export function fromEpochDay(epochDay: number): IsoDate {
   return formatIsoDate(epochDayToCivil(epochDay));
 }
@@ -92,6 +99,18 @@ export function addYears(date: IsoDate, years: number): IsoDate {
   const d = requireIsoDate(date);
   const year = d.year + years;
   return formatIsoDate({ year, month: d.month, day: Math.min(d.day, daysInMonth(year, d.month)) });
+}
+
+/**
+ * Same day `months` later, or the month's last day when it has fewer (31 December + 2 months =
+ * 28 or 29 February): "deux mois" counted as the Code de procédure civile counts months (CPC 641).
+ */
+export function addMonths(date: IsoDate, months: number): IsoDate {
+  const d = requireIsoDate(date);
+  const index = d.year * 12 + (d.month - 1) + months;
+  const year = Math.floor(index / 12);
+  const month = index - year * 12 + 1;
+  return formatIsoDate({ year, month, day: Math.min(d.day, daysInMonth(year, month)) });
 }
 
 export function compareIsoDates(a: IsoDate, b: IsoDate): number {

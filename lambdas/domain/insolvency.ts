@@ -21,10 +21,9 @@
  * - These proceedings concern professionals; a consumer's over-indebtedness is another procedure
  *   (C. conso., livre VII): refused for a consumer debtor.
  */
-import { DateTime } from 'luxon';
 import { computeBreakdown } from './breakdown';
 import { assertNoLiveSend, breakdownInputFor, Dossier, iso } from './dossier';
-import { compareIsoDates } from './epoch-days';
+import { addMonths, compareIsoDates } from './epoch-days';
 import { conflict, DomainError } from './errors';
 import type { AmountBreakdown, CreditorProfile, IsoDate } from './model';
 import { endCommitments } from './dossier-commitments';
@@ -62,7 +61,7 @@ export interface DeclarationDeadline {
 /** Two months from the BODACC publication, or from the judgment date until it is known (earlier, prudent). */
 export function declarationDeadline(input: Pick<InsolvencyInput, 'judgmentDate' | 'bodaccPublishedOn'>): DeclarationDeadline {
   const from = input.bodaccPublishedOn ?? input.judgmentDate;
-  const date = DateTime.fromISO(from, { zone: 'utc' }).plus({ months: 2 }).toISODate()!;
+  const date = addMonths(from, 2);
   return {
     date,
     provisional: input.bodaccPublishedOn === undefined,

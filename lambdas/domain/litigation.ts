@@ -29,7 +29,8 @@ import type { CreditorProfile, DebtorKind, DossierEvent, DossierStatus, IsoDate,
 import type { Cents } from './money';
 import { formatMoney, parseEuros, toDecimalString } from './money';
 import { interestCents, rateForHalfYear } from './penalties';
-import { parisDateOf, prescriptionDetail } from './prescription';
+import { parisDateOf } from './dates';
+import { prescriptionDetail } from './prescription';
 import { ecbRate, halfYearOf, legalRate } from './rates';
 import { CourtRoute, debtorPlace, priorAttempt, PriorAttempt, recommendRoute, SMALL_CLAIMS_LIMIT_CENTS } from './court-route';
 import { indemnityDropped, PROCEDURE_LABELS, type Procedure } from './insolvency';

@@ -22,9 +22,9 @@
  *   is deliberately not an input. A court claim including injonction de payer (C. civ. 2241) and
  *   enforcement (2244) do interrupt it, but they happen after the amicable stage.
  */
-import { DateTime } from 'luxon';
+import { parisDateOf } from './dates';
 import type { DebtorKind, IsoDate } from './model';
-import { addYears, compareIsoDates, daysBetween, maxIsoDate, parseIsoDate, requireIsoDate } from './epoch-days';
+import { addYears, compareIsoDates, daysBetween, maxIsoDate, requireIsoDate } from './epoch-days';
 
 export interface PrescriptionInput {
   /** Performance of the service / delivery of the goods: the starting point when known. */
@@ -151,14 +151,6 @@ export interface PrescriptionWarning {
   /** prescribesOn - handoffOn in days (0: the hand-off is on the last day; negative: too late). */
   daysLeft: number;
   message: string;
-}
-
-/** Calendar date in Europe/Paris of an ISO date or instant ("2026-04-07" or "2026-04-07T22:30:00Z"). */
-export function parisDateOf(dateOrInstant: string): IsoDate {
-  if (parseIsoDate(dateOrInstant)) return dateOrInstant;
-  const dt = DateTime.fromISO(dateOrInstant, { setZone: true });
-  if (!dt.isValid || !/T/.test(dateOrInstant)) throw new RangeError(`not an ISO date or instant: ${dateOrInstant}`);
-  return dt.setZone('Europe/Paris').toISODate()!;
 }
 
 /**

@@ -6,11 +6,22 @@
  * decompressed here with a hard output cap, so a "zip bomb" attachment is a 413, not a hang.
  */
 import { constants as zlibConstants, inflateSync } from 'node:zlib';
-import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRawStream, PDFString, type PDFObject } from 'pdf-lib';
+import type { PDFDict, PDFDocument, PDFObject, PDFRawStream } from 'pdf-lib';
 import { DomainError } from '../domain/errors';
 import { MAX_XML_BYTES } from './limits';
 
 export const FACTURX_FILE_NAMES = ['factur-x.xml', 'zugferd-invoice.xml', 'xrechnung.xml'] as const;
+
+type PdfReadLibs = typeof import('./pdf-read-libs');
+/** pdf-lib, loaded with the first PDF (a split module on Lambda: lib/handler-function.ts). */
+let L: PdfReadLibs;
+
+async function loadPdfReadLibs(): Promise<void> {
+  if (!L) {
+    const m = (await import('./pdf-read-libs.js')) as PdfReadLibs & { default?: PdfReadLibs };
+    L = m.PDFDocument ? m : (m.default as PdfReadLibs);
+  }
+}
 
 /** Name-tree depth and entry count read at most (a real Factur-X has one or two attachments). */
 const MAX_TREE_NODES = 256;
@@ -22,10 +33,11 @@ function badPdf(message: string, reason: string): DomainError {
 /** The embedded CII XML's bytes, and the name it was found under. */
 export async function extractFacturX(pdf: Uint8Array): Promise<{ xml: Uint8Array; fileName: string }> {
   guardStructureStreams(pdf);
+  await loadPdfReadLibs();
   let doc: PDFDocument;
   try {
     // Encrypted PDFs are refused (pdf-lib throws): PDF/A-3 forbids encryption anyway.
-    doc = await PDFDocument.load(pdf, { updateMetadata: false, throwOnInvalidObject: true });
+    doc = await L.PDFDocument.load(pdf, { updateMetadata: false, throwOnInvalidObject: true });
   } catch (e) {
     throw badPdf('The PDF could not be read.', `not a readable, unencrypted PDF (${(e as Error).message.split('\n')[0].slice(0, 200)})`);
   }
@@ -33,9 +45,9 @@ export async function extractFacturX(pdf: Uint8Array): Promise<{ xml: Uint8Array
   for (const spec of specs) {
     const name = fileNameOf(spec);
     if (!name || !(FACTURX_FILE_NAMES as readonly string[]).includes(name.toLowerCase())) continue;
-    const ef = doc.context.lookup(spec.get(PDFName.of('EF')));
-    const stream = ef instanceof PDFDict ? doc.context.lookup(ef.get(PDFName.of('UF')) ?? ef.get(PDFName.of('F'))) : undefined;
-    if (!(stream instanceof PDFRawStream)) throw badPdf(`The PDF's ${name} attachment has no content.`, 'embedded file stream missing');
+    const ef = doc.context.lookup(spec.get(L.PDFName.of('EF')));
+    const stream = ef instanceof L.PDFDict ? doc.context.lookup(ef.get(L.PDFName.of('UF')) ?? ef.get(L.PDFName.of('F'))) : undefined;
+    if (!(stream instanceof L.PDFRawStream)) throw badPdf(`The PDF's ${name} attachment has no content.`, 'embedded file stream missing');
     return { xml: decodeStream(stream, name), fileName: name };
   }
   throw new DomainError(422, 'not_facturx', 'This PDF carries no Factur-X invoice: no embedded factur-x.xml, zugferd-invoice.xml or xrechnung.xml.', [
@@ -81,55 +93,55 @@ function guardStructureStreams(pdf: Uint8Array): void {
 }
 
 function fileSpecsFromAF(doc: PDFDocument): PDFDict[] {
-  const af = doc.context.lookup(doc.catalog.get(PDFName.of('AF')));
-  if (!(af instanceof PDFArray)) return [];
-  return af.asArray().slice(0, MAX_TREE_NODES).map((o) => doc.context.lookup(o)).filter((o): o is PDFDict => o instanceof PDFDict);
+  const af = doc.context.lookup(doc.catalog.get(L.PDFName.of('AF')));
+  if (!(af instanceof L.PDFArray)) return [];
+  return af.asArray().slice(0, MAX_TREE_NODES).map((o) => doc.context.lookup(o)).filter((o): o is PDFDict => o instanceof L.PDFDict);
 }
 
 /** Walks the EmbeddedFiles name tree (Names pairs, Kids), bounded in nodes visited. */
 function fileSpecsFromNameTree(doc: PDFDocument): PDFDict[] {
-  const names = doc.context.lookup(doc.catalog.get(PDFName.of('Names')));
-  if (!(names instanceof PDFDict)) return [];
-  const root = doc.context.lookup(names.get(PDFName.of('EmbeddedFiles')));
+  const names = doc.context.lookup(doc.catalog.get(L.PDFName.of('Names')));
+  if (!(names instanceof L.PDFDict)) return [];
+  const root = doc.context.lookup(names.get(L.PDFName.of('EmbeddedFiles')));
   const out: PDFDict[] = [];
   const queue: PDFObject[] = root ? [root] : [];
   let visited = 0;
   const seen = new Set<PDFObject>();
   while (queue.length && visited++ < MAX_TREE_NODES) {
     const node = doc.context.lookup(queue.shift()!);
-    if (!(node instanceof PDFDict) || seen.has(node)) continue;
+    if (!(node instanceof L.PDFDict) || seen.has(node)) continue;
     seen.add(node);
-    const pairs = doc.context.lookup(node.get(PDFName.of('Names')));
-    if (pairs instanceof PDFArray) {
+    const pairs = doc.context.lookup(node.get(L.PDFName.of('Names')));
+    if (pairs instanceof L.PDFArray) {
       for (let i = 1; i < pairs.size() && out.length < MAX_TREE_NODES; i += 2) {
         const spec = doc.context.lookup(pairs.get(i));
-        if (spec instanceof PDFDict) out.push(spec);
+        if (spec instanceof L.PDFDict) out.push(spec);
       }
     }
-    const kids = doc.context.lookup(node.get(PDFName.of('Kids')));
-    if (kids instanceof PDFArray) queue.push(...kids.asArray());
+    const kids = doc.context.lookup(node.get(L.PDFName.of('Kids')));
+    if (kids instanceof L.PDFArray) queue.push(...kids.asArray());
   }
   return out;
 }
 
 function fileNameOf(spec: PDFDict): string | undefined {
   for (const key of ['UF', 'F']) {
-    const v = spec.get(PDFName.of(key));
-    if (v instanceof PDFString || v instanceof PDFHexString) return v.decodeText();
+    const v = spec.get(L.PDFName.of(key));
+    if (v instanceof L.PDFString || v instanceof L.PDFHexString) return v.decodeText();
   }
   return undefined;
 }
 
 /** No filter or FlateDecode (what Factur-X writers use); output capped at MAX_XML_BYTES. */
 function decodeStream(stream: PDFRawStream, name: string): Uint8Array {
-  const filter = stream.dict.get(PDFName.of('Filter'));
-  const filters = filter instanceof PDFArray ? filter.asArray() : filter ? [filter] : [];
+  const filter = stream.dict.get(L.PDFName.of('Filter'));
+  const filters = filter instanceof L.PDFArray ? filter.asArray() : filter ? [filter] : [];
   const raw = stream.getContents();
   if (filters.length === 0) {
     if (raw.length > MAX_XML_BYTES) throw tooLarge(name);
     return raw;
   }
-  if (filters.length !== 1 || filters[0] !== PDFName.of('FlateDecode') || stream.dict.get(PDFName.of('DecodeParms'))) {
+  if (filters.length !== 1 || filters[0] !== L.PDFName.of('FlateDecode') || stream.dict.get(L.PDFName.of('DecodeParms'))) {
     throw badPdf(`The PDF's ${name} attachment uses an unsupported encoding.`, 'embedded XML must be uncompressed or FlateDecode without predictor');
   }
   try {

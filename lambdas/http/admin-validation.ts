@@ -2,8 +2,8 @@
  * Input of the admin routes (creditors and their API keys), besides the profile itself
  * (creditor-profile-schema.ts). Every bad field yields { path, message }.
  */
-// A namespace import, not { z }: the z object re-exports every locale, ~350 KiB more per bundle.
-import * as z from 'zod';
+// zod/mini (see validation.ts, which configures its messages and is imported below).
+import * as z from 'zod/mini';
 import { invalid, notFound } from '../domain/errors';
 import { KEY_ROLES, type KeyRole } from '../domain/model';
 import { CREDITOR_ID } from './creditor-profile-schema';

@@ -4,8 +4,8 @@
  * every read of a stored profile (adapters/creditor-store.ts getCreditor: a corrupt stored profile
  * is a logged 500 naming its fields, never a cast). Every bad field yields { path, message }.
  */
-// A namespace import, not { z }: the z object re-exports every locale, ~350 KiB more per bundle.
-import * as z from 'zod';
+// zod/mini (see validation.ts, which configures its messages and is imported below).
+import * as z from 'zod/mini';
 import { TERM_BOUNDS } from '../domain/dossier-commitments';
 import { invalid, type ErrorDetail } from '../domain/errors';
 import { DIGEST_FREQUENCIES, type CommitmentTerms, type CreditorProfile } from '../domain/model';
@@ -16,7 +16,7 @@ import { address, email, issueDetail, isValidSiren, phone, rate, REPORT, text } 
 export const CREDITOR_ID = /^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$/;
 export const creditorId = z
   .string({ error: 'must be a string of 3-64 lower-case letters, digits and dashes' })
-  .regex(CREDITOR_ID, 'must be 3-64 lower-case letters, digits and dashes, not starting or ending with a dash');
+  .check(z.regex(CREDITOR_ID, 'must be 3-64 lower-case letters, digits and dashes, not starting or ending with a dash'));
 
 /** The placeholders a creditor's reference format may use. */
 export const REFERENCE_PLACEHOLDERS = ['invoiceNumber', 'stage', 'creditorId'] as const;
@@ -37,9 +37,10 @@ export function isValidIban(raw: string): boolean {
   return rest === 1;
 }
 
-const contact = z.strictObject({ name: text(200), email, phone: phone.optional() });
+const contact = z.strictObject({ name: text(200), email, phone: z.optional(phone) });
 
-const referenceFormat = text(100).superRefine((s, ctx) => {
+const referenceFormat = text(100).check(
+  z.superRefine((s, ctx) => {
   const placeholders = [...s.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]);
   const unknown = placeholders.filter((p) => !(REFERENCE_PLACEHOLDERS as readonly string[]).includes(p));
   const allowed = REFERENCE_PLACEHOLDERS.map((p) => `{${p}}`).join(', ');
@@ -50,81 +51,74 @@ const referenceFormat = text(100).superRefine((s, ctx) => {
   } else if (!placeholders.includes('invoiceNumber')) {
     ctx.addIssue({ code: 'custom', message: 'must contain {invoiceNumber} (the reference names the invoice)' });
   }
-});
+  }),
+);
 
 const commitmentTerms = z.strictObject(
   Object.fromEntries(
     Object.entries(TERM_BOUNDS).map(([k, [lo, hi]]) => [
       k,
-      z
-        .number({ error: `must be a whole number from ${lo} to ${hi}` })
-        .int(`must be a whole number from ${lo} to ${hi}`)
-        .min(lo, `must be at least ${lo}`)
-        .max(hi, `must be at most ${hi}`)
-        .optional(),
+      z.optional(
+        z
+          .number({ error: `must be a whole number from ${lo} to ${hi}` })
+          .check(z.int(`must be a whole number from ${lo} to ${hi}`), z.gte(lo, `must be at least ${lo}`), z.lte(hi, `must be at most ${hi}`)),
+      ),
     ]),
-  ) as Record<keyof CommitmentTerms, z.ZodOptional<z.ZodNumber>>,
+  ) as Record<keyof CommitmentTerms, z.ZodMiniOptional<z.ZodMiniNumber>>,
 );
 
 export const creditorProfileSchema = z.strictObject({
   id: creditorId,
   legalName: text(200),
   address,
-  siren: z.string({ error: 'must be 9 digits with a valid checksum' }).refine(isValidSiren, 'must be 9 digits with a valid checksum'),
-  iban: z.string({ error: 'must be an IBAN' }).refine(isValidIban, 'must be an IBAN with a valid checksum (spaces allowed)'),
-  bic: z.string({ error: 'must be a BIC' }).regex(/^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$/, 'must be a BIC (8 or 11 letters and digits)'),
-  paymentLink: z
-    .string()
-    .max(500, 'must be at most 500 characters')
-    .regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL')
-    .optional(),
+  siren: z.string({ error: 'must be 9 digits with a valid checksum' }).check(z.refine(isValidSiren, 'must be 9 digits with a valid checksum')),
+  iban: z.string({ error: 'must be an IBAN' }).check(z.refine(isValidIban, 'must be an IBAN with a valid checksum (spaces allowed)')),
+  bic: z.string({ error: 'must be a BIC' }).check(z.regex(/^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$/, 'must be a BIC (8 or 11 letters and digits)')),
+  paymentLink: z.optional(z.string().check(z.maxLength(500, 'must be at most 500 characters'), z.regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL'))),
   sender: z.strictObject({ email, name: text(200) }),
   replyTo: email,
-  accountants: z.array(email, { error: 'must be a list of e-mail addresses' }).max(10, 'must list at most 10 addresses'),
+  accountants: z.array(email, { error: 'must be a list of e-mail addresses' }).check(z.maxLength(10, 'must list at most 10 addresses')),
   litigationContact: contact,
   contact,
   category: z.enum(['business', 'individual'], { error: 'must be "business" or "individual"' }),
   city: text(100),
-  agency: z
-    .strictObject({
+  agency: z.optional(
+    z.strictObject({
       legalName: text(200),
       address,
-      siren: z.string().refine(isValidSiren, 'must be 9 digits with a valid checksum').optional(),
-    })
-    .optional(),
-  contractualPenaltyRate: rate.optional(),
-  policyName: z
-    .string()
-    .refine(isBuiltinPolicyName, { error: `must name a built-in policy: ${Object.keys(BUILTIN_POLICIES).join(', ')}` })
-    .optional(),
+      siren: z.optional(z.string().check(z.refine(isValidSiren, 'must be 9 digits with a valid checksum'))),
+    }),
+  ),
+  contractualPenaltyRate: z.optional(rate),
+  policyName: z.optional(z.string().check(z.refine(isBuiltinPolicyName, { error: `must name a built-in policy: ${Object.keys(BUILTIN_POLICIES).join(', ')}` }))),
   // How partial payments are allocated once accessories are claimed (lambdas/domain/settlement.ts).
-  paymentAllocation: z.enum(['civil-code-1343-1', 'principal-first'], { error: 'must be "civil-code-1343-1" or "principal-first"' }).optional(),
+  paymentAllocation: z.optional(z.enum(['civil-code-1343-1', 'principal-first'], { error: 'must be "civil-code-1343-1" or "principal-first"' })),
   /** How the mise en demeure is sent (fixed on each dossier at intake). */
-  formalNoticeChannel: z.enum(['email', 'registered_post', 'registered_email'], { error: 'must be "email", "registered_post" or "registered_email"' }).optional(),
+  formalNoticeChannel: z.optional(z.enum(['email', 'registered_post', 'registered_email'], { error: 'must be "email", "registered_post" or "registered_email"' })),
   // C. conso. L612-1, L616-1: given to a consumer whose complaint is not settled (rejected dispute letter).
-  consumerMediator: z
-    .strictObject({
+  consumerMediator: z.optional(
+    z.strictObject({
       name: text(200),
-      website: z.string().max(500, 'must be at most 500 characters').regex(/^https:\/\/[^\s]+$/, 'must be an https URL'),
-      address: address.optional(),
-    })
-    .optional(),
-  pursueAccessories: z.boolean({ error: 'must be true or false' }).optional(),
-  commitmentTerms: commitmentTerms.optional(),
+      website: z.string().check(z.maxLength(500, 'must be at most 500 characters'), z.regex(/^https:\/\/[^\s]+$/, 'must be an https URL')),
+      address: z.optional(address),
+    }),
+  ),
+  pursueAccessories: z.optional(z.boolean({ error: 'must be true or false' })),
+  commitmentTerms: z.optional(commitmentTerms),
   // When the mise en demeure's grace period ends unpaid: to counsel at once, or after someone approves it.
-  handoff: z.enum(['automatic', 'approval'], { error: 'must be "automatic" or "approval"' }).optional(),
-  language: z.enum(['fr', 'en'], { error: 'must be "fr" or "en"' }).default('fr'),
-  referenceFormat: referenceFormat.optional(),
-  digest: z
-    .strictObject({
-      frequency: z.enum(DIGEST_FREQUENCIES, { error: `must be one of ${DIGEST_FREQUENCIES.join(', ')}` }).default('daily'),
-      language: z.enum(['fr', 'en'], { error: 'must be "fr" or "en"' }).optional(),
-    })
-    .optional(),
+  handoff: z.optional(z.enum(['automatic', 'approval'], { error: 'must be "automatic" or "approval"' })),
+  language: z._default(z.enum(['fr', 'en'], { error: 'must be "fr" or "en"' }), 'fr'),
+  referenceFormat: z.optional(referenceFormat),
+  digest: z.optional(
+    z.strictObject({
+      frequency: z._default(z.enum(DIGEST_FREQUENCIES, { error: `must be one of ${DIGEST_FREQUENCIES.join(', ')}` }), 'daily'),
+      language: z.optional(z.enum(['fr', 'en'], { error: 'must be "fr" or "en"' })),
+    }),
+  ),
 });
 
 /** Unknown fields are reported at their own path ("polcyName: unknown field"), not as one issue. */
-function profileDetails(error: z.ZodError): ErrorDetail[] {
+function profileDetails(error: z.core.$ZodError): ErrorDetail[] {
   return error.issues.flatMap((i) => {
     if (i.code === 'unrecognized_keys') {
       const at = i.path.map(String);

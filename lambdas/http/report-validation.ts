@@ -2,8 +2,8 @@
  * Inputs of the report routes: GET /reports/summary?asOf=&since= and
  * PUT /reports/receivables/{month} { creditSales, totalReceivables? }.
  */
-// A namespace import, not { z }: the z object re-exports every locale, ~350 KiB more per bundle.
-import * as z from 'zod';
+// zod/mini (see validation.ts, which configures its messages and is imported below).
+import * as z from 'zod/mini';
 import { invalid, type ErrorDetail } from '../domain/errors';
 import type { ReceivablesMonth } from '../domain/report';
 import { parseEuros } from '../domain/money';
@@ -38,9 +38,9 @@ export function parseMonth(raw: string | undefined): string {
 /** Zero allowed (a month without credit sales, no receivables). */
 const amount = z
   .string({ error: 'must be a decimal string such as "100000.00"' })
-  .refine((s) => parseEuros(s) !== null, 'must be a decimal string such as "100000.00" (at most 2 decimals)');
+  .check(z.refine((s) => parseEuros(s) !== null, 'must be a decimal string such as "100000.00" (at most 2 decimals)'));
 
-const receivablesBody = z.strictObject({ creditSales: amount, totalReceivables: amount.optional() });
+const receivablesBody = z.strictObject({ creditSales: amount, totalReceivables: z.optional(amount) });
 
 export function parseReceivables(month: string, body: unknown): ReceivablesMonth {
   const parsed = receivablesBody.safeParse(body, REPORT);

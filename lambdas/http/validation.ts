@@ -2,30 +2,47 @@
  * Input validation at the edge (zod): every bad field yields { path, message } with a dotted path.
  * The same code runs on AWS and locally, so both answer the same 400s.
  */
-import { DateTime } from 'luxon';
-// A namespace import, not { z }: the z object re-exports every locale, ~350 KiB more per bundle.
-import * as z from 'zod';
+// zod/mini, the tree-shakable API over the same core as zod (~25 KiB in a bundle where zod took
+// ~90): the same checks in the same order, so the same issues. Its messages come from the English
+// locale, configured here, exactly as zod's own entry point configures it; every module that
+// validates imports this one. test/http/validation-golden.test.ts pins every error body.
+import { en } from 'zod/locales';
+import * as z from 'zod/mini';
 import { TASK_OUTCOMES, type CallInput } from '../domain/dossier-tasks';
+import { parseIsoDate } from '../domain/epoch-days';
 import { invalid, type ErrorDetail } from '../domain/errors';
 import type { Debtor, Invoice } from '../domain/model';
 import type { InsolvencyInput } from '../domain/insolvency';
+import { luxonAcceptsIso } from './luxon-iso-text';
 import { parseEuros } from '../domain/money';
+
+z.config(en());
 
 export const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
 
+const YYYY_MM_DD = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * A calendar date YYYY-MM-DD. Other ISO texts fail the pattern; whether they also read "is not a
+ * valid calendar date" is what luxon said of them when it checked this field (luxon-iso-text.ts).
+ */
 export const isoDate = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((s) => DateTime.fromISO(s, { zone: 'utc' }).isValid, 'is not a valid calendar date');
+  .check(
+    z.regex(YYYY_MM_DD, 'must be a date YYYY-MM-DD'),
+    z.refine((s) => (YYYY_MM_DD.test(s) ? parseIsoDate(s) !== null : luxonAcceptsIso(s)), 'is not a valid calendar date'),
+  );
 
 export const text = (max: number) =>
-  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`).regex(NO_CONTROL, 'must not contain control characters');
+  z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(max, `must be at most ${max} characters`), z.regex(NO_CONTROL, 'must not contain control characters'));
 
 /** Decimal string in euros with at most two decimals, strictly positive. */
 export const euroAmount = z
   .string({ error: 'must be a decimal string such as "1250.00"' })
-  .refine((s) => parseEuros(s) !== null, 'must be a decimal string such as "1250.00" (at most 2 decimals)')
-  .refine((s) => (parseEuros(s) ?? 0) > 0, 'must be greater than 0');
+  .check(
+    z.refine((s) => parseEuros(s) !== null, 'must be a decimal string such as "1250.00" (at most 2 decimals)'),
+    z.refine((s) => (parseEuros(s) ?? 0) > 0, 'must be greater than 0'),
+  );
 
 /** SIREN: 9 digits with a valid Luhn checksum (INSEE). */
 export function isValidSiren(s: string): boolean {
@@ -44,33 +61,31 @@ export function isValidSiren(s: string): boolean {
 
 // RFC 5322 is broader; this is the practical subset SES accepts, and it excludes CR/LF and spaces.
 const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
-export const email = z.string().max(254, 'must be at most 254 characters').regex(EMAIL, 'must be a valid e-mail address');
+export const email = z.string().check(z.maxLength(254, 'must be at most 254 characters'), z.regex(EMAIL, 'must be a valid e-mail address'));
 
 export const address = z
   .object({
     line1: text(200),
-    line2: text(200).optional(),
-    postalCode: z.string().trim().regex(/^[A-Za-z0-9 -]{2,12}$/, 'must be a postal code'),
+    line2: z.optional(text(200)),
+    postalCode: z.string().check(z.trim(), z.regex(/^[A-Za-z0-9 -]{2,12}$/, 'must be a postal code')),
     city: text(100),
-    country: z
-      .string()
-      .regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 code such as "FR"')
-      .default('FR'),
+    country: z._default(z.string().check(z.regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 code such as "FR"')), 'FR'),
   })
-  .superRefine((a, ctx) => {
-    if (a.country === 'FR' && !/^\d{5}$/.test(a.postalCode)) {
-      ctx.addIssue({ code: 'custom', path: ['postalCode'], message: 'must be 5 digits for a French address' });
-    }
-  });
+  .check(
+    z.superRefine((a, ctx) => {
+      if (a.country === 'FR' && !/^\d{5}$/.test(a.postalCode)) {
+        ctx.addIssue({ code: 'custom', path: ['postalCode'], message: 'must be 5 digits for a French address' });
+      }
+    }),
+  );
 
 /**
  * A telephone number, E.164-ish: an optional leading +, then digits with the usual separators
  * (spaces, dots, dashes, parentheses); 6 to 15 digits (E.164 caps numbers at 15). Stored as given.
  */
-export const phone = z
-  .string({ error: 'must be a phone number such as "+33 4 72 00 00 00"' })
-  .trim()
-  .refine(
+export const phone = z.string({ error: 'must be a phone number such as "+33 4 72 00 00 00"' }).check(
+  z.trim(),
+  z.refine(
     (s) => {
       const digits = s.replace(/\D/g, '').length;
       return /^\+?[0-9 .()-]+$/.test(s) && digits >= 6 && digits <= 15;
@@ -78,28 +93,26 @@ export const phone = z
     {
       error: 'must be a phone number such as "+33 4 72 00 00 00": 6 to 15 digits, an optional leading +, spaces, dots, dashes or parentheses',
     },
-  );
+  ),
+);
 
 const debtor = z.object({
   kind: z.enum(['business', 'consumer'], { error: 'must be "business" or "consumer"' }),
   name: text(200),
   email,
   language: z.enum(['fr', 'en'], { error: 'must be "fr" or "en"' }),
-  siren: z
-    .string()
-    .refine(isValidSiren, 'must be 9 digits with a valid checksum')
-    .optional(),
+  siren: z.optional(z.string().check(z.refine(isValidSiren, 'must be 9 digits with a valid checksum'))),
   address,
-  segment: text(64).optional(),
+  segment: z.optional(text(64)),
   /** Shown on call tasks (manual_task stages). */
-  phone: phone.optional(),
+  phone: z.optional(phone),
   /** A consumer's agreement to receive registered electronic letters (CPCE L100). */
-  registeredEmailConsent: z.object({ givenOn: isoDate }).optional(),
+  registeredEmailConsent: z.optional(z.object({ givenOn: isoDate })),
   /** VAT identifier (EN 16931 BT-48): two-letter country prefix then 2 to 13 characters. */
-  vatId: z.string().regex(/^[A-Z]{2}[0-9A-Z+*.]{2,13}$/, 'must be a VAT identifier such as "FR40303265045"').optional(),
+  vatId: z.optional(z.string().check(z.regex(/^[A-Z]{2}[0-9A-Z+*.]{2,13}$/, 'must be a VAT identifier such as "FR40303265045"'))),
 });
 
-export const rate = z.string().regex(/^\d{1,2}(\.\d{1,2})?$/, 'must be a percentage such as "12.15"');
+export const rate = z.string().check(z.regex(/^\d{1,2}(\.\d{1,2})?$/, 'must be a percentage such as "12.15"'));
 
 const invoiceBody = z
   .object({
@@ -109,34 +122,36 @@ const invoiceBody = z
     amount: euroAmount,
     currency: z.literal('EUR', { error: 'must be "EUR"' }),
     debtor,
-    description: text(2000).optional(),
-    contractualPenaltyRate: rate.optional(),
+    description: z.optional(text(2000)),
+    contractualPenaltyRate: z.optional(rate),
     /** When the service was performed or the goods delivered (prescription runs from it). */
-    performanceDate: isoDate.optional(),
+    performanceDate: z.optional(isoDate),
     /** Purchase order and contract references (EN 16931 BT-13, BT-12), for the litigation dossier. */
-    orderReference: text(200).optional(),
-    contractReference: text(200).optional(),
+    orderReference: z.optional(text(200)),
+    contractReference: z.optional(text(200)),
     /** Payment means: UNTDID 4461 code (BT-81) and the payee's IBAN (BT-84). */
-    paymentMeans: z
-      .object({
-        code: z.string().regex(/^[0-9A-Z]{1,3}$/, 'must be a UNTDID 4461 payment means code such as "58"'),
-        iban: z.string().regex(/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/, 'must be an IBAN without spaces').optional(),
-      })
-      .optional(),
+    paymentMeans: z.optional(
+      z.object({
+        code: z.string().check(z.regex(/^[0-9A-Z]{1,3}$/, 'must be a UNTDID 4461 payment means code such as "58"')),
+        iban: z.optional(z.string().check(z.regex(/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/, 'must be an IBAN without spaces'))),
+      }),
+    ),
   })
-  .superRefine((b, ctx) => {
-    if (b.issueDate && b.dueDate && b.dueDate < b.issueDate) {
-      ctx.addIssue({ code: 'custom', path: ['dueDate'], message: 'must not be before issueDate' });
-    }
-    if (b.performanceDate && b.dueDate && b.performanceDate > b.dueDate) {
-      ctx.addIssue({ code: 'custom', path: ['performanceDate'], message: 'must not be after dueDate' });
-    }
-  });
+  .check(
+    z.superRefine((b, ctx) => {
+      if (b.issueDate && b.dueDate && b.dueDate < b.issueDate) {
+        ctx.addIssue({ code: 'custom', path: ['dueDate'], message: 'must not be before issueDate' });
+      }
+      if (b.performanceDate && b.dueDate && b.performanceDate > b.dueDate) {
+        ctx.addIssue({ code: 'custom', path: ['performanceDate'], message: 'must not be after dueDate' });
+      }
+    }),
+  );
 
 /** Every parse reports the offending input, so a wrong type and a missing field read differently. */
 export const REPORT = { reportInput: true } as const;
 
-function detailsOf(error: z.ZodError) {
+function detailsOf(error: z.core.$ZodError) {
   return error.issues.map(issueDetail);
 }
 
@@ -215,7 +230,7 @@ export function parseCancel(body: unknown): { reason: string } {
   return { reason: parsed.data.reason };
 }
 
-const disputeBody = z.object({ reason: text(2000), disputedAmount: euroAmount.optional() });
+const disputeBody = z.object({ reason: text(2000), disputedAmount: z.optional(euroAmount) });
 
 export function parseDispute(body: unknown): { reason: string; disputedAmountCents?: number } {
   const parsed = disputeBody.safeParse(body, REPORT);
@@ -226,9 +241,17 @@ export function parseDispute(body: unknown): { reason: string; disputedAmountCen
 
 const resolveBody = z.object({
   outcome: z.enum(['rejected', 'upheld'], { error: 'must be "rejected" or "upheld"' }),
-  creditNoteAmount: euroAmount.optional(),
+  creditNoteAmount: z.optional(euroAmount),
   /** Required with "rejected": the reasons, sent to the debtor in the rejection letter. */
-  reasons: z.string().trim().max(4000, 'must be at most 4000 characters').regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/, 'must not contain control characters other than line breaks and tabs').optional(),
+  reasons: z.optional(
+    z
+      .string()
+      .check(
+        z.trim(),
+        z.maxLength(4000, 'must be at most 4000 characters'),
+        z.regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/, 'must not contain control characters other than line breaks and tabs'),
+      ),
+  ),
 });
 
 export function parseResolution(body: unknown): { outcome: 'rejected' | 'upheld'; creditNoteAmountCents?: number; reasons?: string } {
@@ -257,13 +280,14 @@ export function parsePromise(body: unknown): { date: string; amountCents: number
 }
 
 /** An instalment's date is `dueDate`; `date` is accepted as an alias (as in promises). */
-const instalment = z.preprocess(
-  (v) => (v && typeof v === 'object' && !('dueDate' in v) && 'date' in v ? (({ date, ...rest }) => ({ ...rest, dueDate: date }))(v as { date: unknown }) : v),
+// zod's preprocess(fn, schema) is pipe(transform(fn), schema); zod/mini spells it out.
+const instalment = z.pipe(
+  z.transform((v: unknown) => (v && typeof v === 'object' && !('dueDate' in v) && 'date' in v ? (({ date, ...rest }) => ({ ...rest, dueDate: date }))(v as { date: unknown }) : v)),
   z.object({ dueDate: isoDate, amount: euroAmount }),
 );
 
 const planBody = z.object({
-  instalments: z.array(instalment, { error: 'must be a list of { dueDate, amount }' }).min(1, 'must list at least one instalment'),
+  instalments: z.array(instalment, { error: 'must be a list of { dueDate, amount }' }).check(z.minLength(1, 'must list at least one instalment')),
 });
 
 export function parsePlan(body: unknown): { instalments: { dueDate: string; amountCents: number }[] } {
@@ -277,13 +301,12 @@ const NO_CONTROL_EXCEPT_LINES = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f
 
 const taskCompletionBody = z.object({
   outcome: z.enum(TASK_OUTCOMES, { error: `must be one of ${TASK_OUTCOMES.map((o) => `"${o}"`).join(', ')}` }),
-  notes: z
-    .string()
-    .trim()
-    .max(2000, 'must be at most 2000 characters')
-    .regex(NO_CONTROL_EXCEPT_LINES, 'must not contain control characters other than line breaks and tabs')
-    .optional(),
-  by: text(200).optional(),
+  notes: z.optional(
+    z
+      .string()
+      .check(z.trim(), z.maxLength(2000, 'must be at most 2000 characters'), z.regex(NO_CONTROL_EXCEPT_LINES, 'must not contain control characters other than line breaks and tabs')),
+  ),
+  by: z.optional(text(200)),
 });
 
 /** POST /tasks/{taskId}/complete: empty notes count as none; `by` defaults to "api". */
@@ -314,7 +337,7 @@ export function parseTaskListQuery(query: Record<string, string | undefined> | n
   return { includeUpcoming: q.include === 'upcoming', limit, ...(q.cursor !== undefined ? { cursor: q.cursor } : {}) };
 }
 
-const resumeBody = z.object({ debtorEmail: email.optional(), note: text(2000).optional() });
+const resumeBody = z.object({ debtorEmail: z.optional(email), note: z.optional(text(2000)) });
 
 export function parseResume(body: unknown): { debtorEmail?: string; note?: string } {
   const parsed = resumeBody.safeParse(body ?? {}, REPORT);
@@ -330,9 +353,9 @@ const acceptanceBody = z.object({
   acceptedOn: isoDate,
   kind: z.enum(['email', 'signed_plan'], { error: 'must be "email" (the debtor\'s e-mail) or "signed_plan" (the plan signed by the debtor)' }),
   document: z.object({
-    filename: z.string().trim().min(1, 'must not be empty').max(200).regex(/^[A-Za-z0-9._ -]+$/, 'letters, digits, dot, dash, underscore and space only'),
-    contentType: z.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9.+-]+$/, 'must be a MIME type such as "message/rfc822" or "application/pdf"'),
-    contentBase64: z.string().min(1, 'must not be empty').regex(/^[A-Za-z0-9+/\r\n]+={0,2}$/, 'must be base64'),
+    filename: z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(200), z.regex(/^[A-Za-z0-9._ -]+$/, 'letters, digits, dot, dash, underscore and space only')),
+    contentType: z.string().check(z.regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9.+-]+$/, 'must be a MIME type such as "message/rfc822" or "application/pdf"')),
+    contentBase64: z.string().check(z.minLength(1, 'must not be empty'), z.regex(/^[A-Za-z0-9+/\r\n]+={0,2}$/, 'must be base64')),
   }),
 });
 
@@ -354,7 +377,7 @@ export function parseAcceptance(body: unknown): AcceptanceRequest {
   return { acceptedOn, kind, document: { filename: document.filename, contentType: document.contentType, bytes } };
 }
 
-const handoffBody = z.object({ approvedBy: text(200) }).strict();
+const handoffBody = z.strictObject({ approvedBy: text(200) });
 
 /** POST /invoices/{id}/handoff: who approves handing the dossier to counsel. */
 export function parseHandoffApproval(body: unknown): { approvedBy: string } {
@@ -364,19 +387,20 @@ export function parseHandoffApproval(body: unknown): { approvedBy: string } {
 }
 
 const insolvencyBody = z
-  .object({
+  .strictObject({
     judgmentDate: isoDate,
     procedure: z.enum(['sauvegarde', 'redressement', 'liquidation'], { error: 'must be "sauvegarde", "redressement" or "liquidation"' }),
     court: text(200),
-    mandataire: z.object({ name: text(200), address: text(500).optional(), email: email.optional() }).strict(),
-    bodaccPublishedOn: isoDate.optional(),
+    mandataire: z.strictObject({ name: text(200), address: z.optional(text(500)), email: z.optional(email) }),
+    bodaccPublishedOn: z.optional(isoDate),
   })
-  .strict()
-  .superRefine((b, ctx) => {
-    if (b.bodaccPublishedOn && b.judgmentDate && b.bodaccPublishedOn < b.judgmentDate) {
-      ctx.addIssue({ code: 'custom', path: ['bodaccPublishedOn'], message: 'must not be before judgmentDate' });
-    }
-  });
+  .check(
+    z.superRefine((b, ctx) => {
+      if (b.bodaccPublishedOn && b.judgmentDate && b.bodaccPublishedOn < b.judgmentDate) {
+        ctx.addIssue({ code: 'custom', path: ['bodaccPublishedOn'], message: 'must not be before judgmentDate' });
+      }
+    }),
+  );
 
 /** POST /invoices/{id}/insolvency: the opening judgment of the debtor's insolvency proceedings. */
 export function parseInsolvency(body: unknown, today: string): InsolvencyInput {
@@ -398,9 +422,9 @@ export function parseInsolvency(body: unknown, today: string): InsolvencyInput {
 }
 
 const proofDocument = z.object({
-  filename: z.string().trim().min(1, 'must not be empty').max(200).regex(/^[A-Za-z0-9._ -]+$/, 'letters, digits, dot, dash, underscore and space only'),
-  contentType: z.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9.+-]+$/, 'must be a MIME type such as "application/pdf" or "image/jpeg"'),
-  contentBase64: z.string().min(1, 'must not be empty').regex(/^[A-Za-z0-9+/\r\n]+={0,2}$/, 'must be base64'),
+  filename: z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(200), z.regex(/^[A-Za-z0-9._ -]+$/, 'letters, digits, dot, dash, underscore and space only')),
+  contentType: z.string().check(z.regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9.+-]+$/, 'must be a MIME type such as "application/pdf" or "image/jpeg"')),
+  contentBase64: z.string().check(z.minLength(1, 'must not be empty'), z.regex(/^[A-Za-z0-9+/\r\n]+={0,2}$/, 'must be base64')),
 });
 
 function decodeProof(d: z.infer<typeof proofDocument>, path: string, what: string) {
@@ -410,10 +434,10 @@ function decodeProof(d: z.infer<typeof proofDocument>, path: string, what: strin
 }
 
 const postingBody = z.object({
-  trackingNumber: z.string().trim().regex(/^[A-Z0-9]{8,20}$/, 'must be the LRAR number, 8 to 20 capital letters and digits (e.g. "1A12345678901")'),
+  trackingNumber: z.string().check(z.trim(), z.regex(/^[A-Z0-9]{8,20}$/, 'must be the LRAR number, 8 to 20 capital letters and digits (e.g. "1A12345678901")')),
   postedOn: isoDate,
   /** The posting receipt (preuve de dépôt), scanned: optional. */
-  document: proofDocument.optional(),
+  document: z.optional(proofDocument),
 });
 
 /** POST /invoices/{id}/registered-letter/posting */

@@ -4,7 +4,7 @@
  * Self-contained (inline CSS, no script, no remote resource) so it opens from an unzipped folder
  * years from now; every value from the dossier is escaped.
  */
-import { DateTime } from 'luxon';
+import { isoMillis, PARIS, parisDayAndTime } from '../domain/dates';
 import type { ChainHead, EvidenceRecord } from '../domain/evidence-chain';
 import { escapeHtml } from './escape';
 
@@ -95,7 +95,11 @@ function details(r: EvidenceRecord): string[] {
   return out;
 }
 
-const when = (at: string) => DateTime.fromISO(at, { zone: 'Europe/Paris' }).setLocale('fr').toFormat("dd/MM/yyyy 'à' HH'h'mm");
+/** "07/04/2026 à 14h05", Paris time (a time without offset is Paris's); text that is no instant as is. */
+const when = (at: string) => {
+  const ms = isoMillis(at, PARIS);
+  return Number.isNaN(ms) ? at : parisDayAndTime(ms, ' à ', 'h');
+};
 
 export interface TimelineInput {
   dossier: { id: string; invoiceNumber: string; debtorName: string };

@@ -2,8 +2,8 @@
  * Per-language formatting of what notices print: money (delegated to domain/money), calendar dates,
  * rates, IBANs, postal addresses. Deterministic: no locale data from the host, no system clock.
  */
-import { DateTime } from 'luxon';
-import type { IsoDate, IsoInstant, Language, PostalAddress } from '../domain/model';
+import { parseIsoDate, requireIsoDate } from '../domain/epoch-days';
+import type { IsoDate, Language, PostalAddress } from '../domain/model';
 import { formatMoney, type Cents } from '../domain/money';
 import { singleLine } from './escape';
 
@@ -12,49 +12,20 @@ const MONTHS: Record<Language, readonly string[]> = {
   en: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
 };
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** Parses YYYY-MM-DD strictly (a real calendar day) or throws. */
-export function parseIsoDate(date: IsoDate): { year: number; month: number; day: number } {
-  const m = ISO_DATE.exec(date);
-  if (!m) throw new RangeError(`not an ISO date (YYYY-MM-DD): ${JSON.stringify(date)}`);
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const check = new Date(Date.UTC(year, month - 1, day));
-  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) {
-    throw new RangeError(`not a calendar date: ${date}`);
-  }
-  return { year, month, day };
-}
+// Dates have one implementation each, in the domain: re-exported for the templates.
+export { addDays } from '../domain/epoch-days';
+export { parisDate } from '../domain/dates';
 
 export function isIsoDate(date: unknown): date is IsoDate {
-  if (typeof date !== 'string') return false;
-  try {
-    parseIsoDate(date);
-    return true;
-  } catch {
-    return false;
-  }
+  return typeof date === 'string' && parseIsoDate(date) !== null;
 }
 
 /** fr: "1er avril 2026", "3 avril 2026"; en: "3 April 2026". */
 export function formatDate(date: IsoDate, language: Language): string {
-  const { year, month, day } = parseIsoDate(date);
+  const { year, month, day } = requireIsoDate(date);
   const monthName = MONTHS[language][month - 1];
   if (language === 'fr') return `${day === 1 ? '1er' : day} ${monthName} ${year}`;
   return `${day} ${monthName} ${year}`;
-}
-
-/** The calendar day of an instant in Paris (letters are dated in French local time). */
-export function parisDate(instant: IsoInstant): IsoDate {
-  const dt = DateTime.fromISO(instant, { zone: 'utc' });
-  if (!dt.isValid) throw new RangeError(`not an ISO instant: ${JSON.stringify(instant)}`);
-  return dt.setZone('Europe/Paris').toISODate() as IsoDate;
-}
-
-/** Calendar arithmetic on ISO dates (UTC, no time zone involved). */
-export function addDays(date: IsoDate, days: number): IsoDate {
-  const { year, month, day } = parseIsoDate(date);
-  return new Date(Date.UTC(year, month - 1, day + days)).toISOString().slice(0, 10);
 }
 
 /** "12.15" -> fr "12,15 %" (no-break space), en "12.15%". */

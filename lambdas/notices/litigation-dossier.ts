@@ -6,7 +6,7 @@
  * timeline. French only; no internal identifier (the creditor's invoice number is the reference).
  * Rendered with the same A4 writer as the letters (pdf-letter.ts): same fonts, same determinism.
  */
-import { DateTime } from 'luxon';
+import { isoMillis, PARIS, parisDayAndTime } from '../domain/dates';
 import type { LitigationDocument, LitigationDossier } from '../domain/litigation';
 import { formatMoney, parseEuros } from '../domain/money';
 import { safeFilenamePart, singleLine } from './escape';
@@ -16,7 +16,11 @@ import { renderPdfLetter } from './pdf-letter';
 
 const eur = (decimal: string) => formatMoney(parseEuros(decimal.replace(/^-/, '')) ?? 0, 'fr');
 const date = (d: string) => formatDate(d, 'fr');
-const when = (at: string) => DateTime.fromISO(at, { zone: 'Europe/Paris' }).setLocale('fr').toFormat("dd/MM/yyyy 'à' HH'h'mm");
+/** "07/04/2026 à 14h05", Paris time (a time without offset is Paris's); text that is no instant as is. */
+const when = (at: string) => {
+  const ms = isoMillis(at, PARIS);
+  return Number.isNaN(ms) ? at : parisDayAndTime(ms, ' à ', 'h');
+};
 
 export function litigationPdfFilename(ld: Pick<LitigationDossier, 'creditorReference'>): string {
   return `dossier-contentieux-${safeFilenamePart(ld.creditorReference)}.pdf`;

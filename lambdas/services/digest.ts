@@ -20,7 +20,7 @@ import { putEvidence } from '../adapters/evidence-store';
 import { sendRawEmail } from '../adapters/mailer';
 import { settings } from '../adapters/env';
 import { creditorReport } from './reports';
-import { parisDate } from './paris-time';
+import { parisDate } from '../domain/dates';
 import { log } from '../adapters/telemetry';
 
 /** Where digests and alerts are kept in the vault (lib/evidence-vault.ts grants this prefix). */

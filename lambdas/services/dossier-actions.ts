@@ -14,7 +14,7 @@ import { resumeDossier, ResumeInput } from '../domain/dossier-resume';
 import { debtorKey, emailPausedReason } from '../domain/debtor-key';
 import { conflict } from '../domain/errors';
 import { deleteEmailSuppression, getEmailSuppression } from '../adapters/delivery-store';
-import { parisDate } from './paris-time';
+import { parisDate } from '../domain/dates';
 
 export async function cancelInvoice(creditorId: string, dossierId: string, reason: string): Promise<DossierView> {
   const result = await updateOwnDossier(creditorId, dossierId, (d) => cancelDossier(d, reason, clock().now(), Date.now()));

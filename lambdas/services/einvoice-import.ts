@@ -9,6 +9,7 @@ import { getCreditor } from '../adapters/dossier-store';
 import { readEInvoice } from '../einvoice/read';
 import { submissionFromEInvoice, type ImportOptions } from '../einvoice/mapping';
 import { intakeInvoice, type IntakeResult } from './intake';
+import { startAtOnce } from './intake-start';
 
 export async function importEInvoice(creditorId: string, file: Uint8Array, contentType: string | undefined, opts: ImportOptions): Promise<IntakeResult> {
   const read = await readEInvoice(file, contentType);
@@ -21,6 +22,7 @@ export async function importEInvoice(creditorId: string, file: Uint8Array, conte
   }
   const submission = submissionFromEInvoice(read, creditor, opts);
   return intakeInvoice(creditorId, { invoice: submission.invoice, debtor: submission.debtor }, file, {
+    starter: startAtOnce,
     receivedAs: {
       contentType: read.contentType,
       extension: read.contentType === 'application/pdf' ? 'pdf' : 'xml',

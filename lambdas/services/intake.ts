@@ -3,7 +3,6 @@ import { viewOf } from './dossier-history';
  * Intake of one overdue invoice: validate, create the dossier (idempotently), start its workflow.
  */
 import { DossierView, newDossier, sameSubmission, workflowInput, Dossier } from '../domain/dossier';
-import { boundedStart } from '../domain/execution-horizon';
 import { conflict, DomainError } from '../domain/errors';
 import { dossierIdFor, executionNameFor } from '../domain/identity';
 import type { CreditorProfile, Debtor, Invoice } from '../domain/model';
@@ -12,11 +11,9 @@ import { clock } from '../adapters/clock';
 import { createDossier, getCreditor, getDossier } from '../adapters/dossier-store';
 import { evidenceRef, putEvidence } from '../adapters/evidence-store';
 import { sha256Hex } from '../domain/identity';
-import { startExecution } from '../adapters/workflow';
 import { ensureTasks } from './tasks';
 import { indexDebtorDossier } from '../adapters/debtor-index';
 import { debtorKey } from '../domain/debtor-key';
-import { startPendingWorkflow } from './workflow-start';
 
 export interface IntakeResult {
   created: boolean;
@@ -25,7 +22,21 @@ export interface IntakeResult {
   pendingStart: boolean;
 }
 
+/**
+ * Starts a dossier's execution (services/intake-start.ts). Given by the intakes that start at once
+ * (POST /invoices, POST /invoices/import): a queued intake (POST /invoices/batch, whose role may
+ * not call Step Functions) then carries no Step Functions client in its bundle.
+ */
+export interface WorkflowStarter {
+  /** Starts the execution of a new (or never started) dossier, if it has a first step. */
+  ensureWorkflow(d: Dossier): Promise<void>;
+  /** Starts a dossier queued by a batch (clears its pendingStart marker). */
+  startPending(dossierId: string): Promise<{ dossier: Dossier | null }>;
+}
+
 export interface IntakeOptions {
+  /** Required unless `start` is 'queued'. */
+  starter?: WorkflowStarter;
   /**
    * `now` (POST /invoices): the execution is started before answering. `queued` (POST
    * /invoices/batch): the dossier is stored with a `pendingStart` marker and the caller queues its
@@ -68,7 +79,7 @@ export async function intakeInvoice(
   const as = options.receivedAs ?? JSON_BODY;
   const id = dossierIdFor(creditorId, submission.invoice.invoiceNumber);
   const existing = await getDossier(id);
-  if (existing) return replay(existing, submission, queued);
+  if (existing) return replay(existing, submission, queued, options);
   // One read of the profile (none in a batch): the policy and the mise en demeure's channel are fixed at intake.
   const creditor = options.creditor ?? (await creditorForIntake(creditorId));
   const { policyName, formalNoticeChannel } = creditor;
@@ -88,15 +99,20 @@ export async function intakeInvoice(
   if (queued && workflowInput(dossier)) dossier.pendingStart = { queuedAt: now.toISOString() };
   if (!(await createDossier(dossier))) {
     // Lost a race with an identical (or conflicting) submission: answer as a replay.
-    return replay((await getDossier(id))!, submission, queued);
+    return replay((await getDossier(id))!, submission, queued, options);
   }
   await ensureTasks(dossier);
   await indexDebtorDossier(creditorId, debtorKey(dossier.debtor), dossier.id);
-  if (!dossier.pendingStart) await ensureWorkflow(dossier);
+  if (!dossier.pendingStart) await starterOf(options).ensureWorkflow(dossier);
   return { created: true, view: await viewOf(dossier, clock().now()), pendingStart: Boolean(dossier.pendingStart) };
 }
 
-async function replay(existing: Dossier, submission: { invoice: Invoice; debtor: Debtor }, queued = false): Promise<IntakeResult> {
+function starterOf(options: IntakeOptions): WorkflowStarter {
+  if (!options.starter) throw new Error('an intake that starts its execution at once needs options.starter (services/intake-start.ts)');
+  return options.starter;
+}
+
+async function replay(existing: Dossier, submission: { invoice: Invoice; debtor: Debtor }, queued: boolean, options: IntakeOptions): Promise<IntakeResult> {
   if (!sameSubmission(existing, submission)) {
     throw conflict(`Invoice ${submission.invoice.invoiceNumber} already exists with different content.`, [
       { path: 'invoiceNumber', message: 'already used by another invoice of this creditor' },
@@ -110,16 +126,11 @@ async function replay(existing: Dossier, submission: { invoice: Invoice; debtor:
   if (queued) return { created: false, view: await viewOf(existing, clock().now()), pendingStart: Boolean(existing.pendingStart) };
   // A single POST of an invoice still queued starts it at once (and clears the marker).
   if (existing.pendingStart) {
-    const started = await startPendingWorkflow(existing.id);
+    const started = await starterOf(options).startPending(existing.id);
     return { created: false, view: await viewOf(started.dossier ?? existing, clock().now()), pendingStart: false };
   }
-  if (existing.execution?.generation === 1 && existing.stage === null) await ensureWorkflow(existing);
+  if (existing.execution?.generation === 1 && existing.stage === null) await starterOf(options).ensureWorkflow(existing);
   return { created: false, view: await viewOf(existing, clock().now()), pendingStart: false };
-}
-
-async function ensureWorkflow(d: Dossier): Promise<void> {
-  const input = boundedStart(workflowInput(d), clock().now());
-  if (input && d.execution) await startExecution(d.execution.name, input);
 }
 
 /**

@@ -39,7 +39,7 @@ import { putEvent } from '../adapters/events';
 import { dossierOf, updateOwnDossier } from './dossier-access';
 import { issueBundle, IssuedBundle } from './evidence';
 import { deliverNotice, sendRendered } from './outbound-mail';
-import { parisDate } from './paris-time';
+import { parisDate } from '../domain/dates';
 import { log } from '../adapters/telemetry';
 
 /** Real-time lease while the hand-off is prepared and sent (longer than a bundle of a big dossier). */

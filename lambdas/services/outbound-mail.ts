@@ -16,7 +16,7 @@ import { evidenceRef, putEvidence } from '../adapters/evidence-store';
 import { sendRawEmail } from '../adapters/mailer';
 import { settings } from '../adapters/env';
 import { assertDebtorEmailAllowed, indexSentMessage } from './mail-tracking';
-import { parisDate } from './paris-time';
+import { parisDate } from '../domain/dates';
 import { log, noticeSent } from '../adapters/telemetry';
 
 /** Thrown before anything is rendered when automatic e-mail to the debtor is paused (409 email_paused). */

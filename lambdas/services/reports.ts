@@ -3,6 +3,7 @@ import { withWholeHistory } from './dossier-history';
  * The accountants' report of one creditor (GET /reports/summary; the digest renders the same
  * object): reads what domain/report.ts needs through the indexes, then builds it.
  */
+import { PARIS } from '../domain/dates';
 import { addDays } from '../domain/epoch-days';
 import { holidayRegionFor, localDate, localTimeToInstant, nextBusinessDayAfter } from '../domain/calendar';
 import type { Dossier } from '../domain/dossier';
@@ -14,7 +15,6 @@ import { deferredAlerts, getDigestState, listReceivables, putReceivables } from 
 import { dossierIdsActiveSince, readDossiers, summariesByStatus } from '../adapters/report-source';
 import { listOpenTasks } from '../adapters/task-store';
 
-const PARIS = 'Europe/Paris';
 const dateOf = (at: IsoInstant) => localDate(at, PARIS);
 const midnight = (date: IsoDate) => localTimeToInstant(date, '00:00', PARIS);
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { parisDateOf, prescriptionDate, prescriptionDetail, prescriptionWarning } from '../../lambdas/domain/prescription';
+import { parisDateOf } from '../../lambdas/domain/dates';
+import { prescriptionDate, prescriptionDetail, prescriptionWarning } from '../../lambdas/domain/prescription';
 import { fromEpochDay, toEpochDay } from '../../lambdas/domain/epoch-days';
 
 describe('prescriptionDate', () => {

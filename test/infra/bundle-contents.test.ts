@@ -25,6 +25,8 @@ async function packagesOf(handler: string): Promise<Set<string>> {
   for (const [input, { bytesInOutput }] of Object.entries(Object.values(result.metafile.outputs)[0].inputs)) {
     const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
     if (m && bytesInOutput > 0) packages.add(m[1]);
+    // zod's full API (zod/v4/classic) as a pseudo-package: the Lambdas use zod/mini.
+    if (/node_modules\/zod\/v4\/classic\//.test(input) && bytesInOutput > 0) packages.add('zod/classic');
   }
   return packages;
 }
@@ -49,5 +51,13 @@ describe('Lambda bundles load only what their handler runs', () => {
   it('a read route carries no S3, SES or Step Functions client', async () => {
     const pkgs = await packagesOf('get-invoice');
     for (const p of ['@aws-sdk/client-s3', '@aws-sdk/client-sesv2', '@aws-sdk/client-sfn', ...HEAVY]) expect(pkgs.has(p), p).toBe(false);
+  });
+
+  it('no handler carries luxon (lambdas/domain/dates.ts) or full zod (validation is zod/mini); e-invoice import leaves pdf-lib to its split module', async () => {
+    for (const handler of ['create-invoice', 'import-invoice', 'record-payment', 'send-notice', 'admin']) {
+      const pkgs = await packagesOf(handler);
+      expect(pkgs.has('zod'), `${handler} validates`).toBe(true);
+      for (const p of ['luxon', 'zod/classic', ...HEAVY]) expect(pkgs.has(p), `${handler}: ${p}`).toBe(false);
+    }
   });
 });

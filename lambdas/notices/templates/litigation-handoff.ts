@@ -7,6 +7,7 @@
  * one. The accountants are copied (services/outbound-mail.ts). The substance (route, rule,
  * documents) comes from domain/litigation.ts; this file only words it.
  */
+import { hhmm, PARIS, zonedTime } from '../../domain/dates';
 import { formatMoney, parseEuros } from '../../domain/money';
 import { singleLine } from '../escape';
 import { addressInline, formatSiren, parisDate } from '../format';
@@ -41,11 +42,7 @@ export function isBundleUrl(url: string): boolean {
 }
 
 const eur = (decimal: string) => formatMoney(parseEuros(decimal) ?? 0, 'fr');
-const paris = (at: string) => {
-  const d = new Date(at);
-  const time = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' }).format(d);
-  return { time: time.replace(':', ' h ') };
-};
+const paris = (at: string) => ({ time: hhmm(zonedTime(Date.parse(at), PARIS)).replace(':', ' h ') });
 
 /**
  * The prescription rule for the lawyer: 5 years B2B (C. com. L110-4), 2 years B2C (C. conso.
