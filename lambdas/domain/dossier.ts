@@ -398,8 +398,8 @@ export function recordMessage(d: Dossier, kind: string, token: string, info: Sen
 }
 
 /** A follow-up letter could not go out; the state change it followed stands. */
-export function recordMessageFailure(d: Dossier, kind: string, token: string, reason: string, now: Date): Dossier {
-  return { ...d, sending: release(d, token), events: [...d.events, { type: 'message_failed', at: iso(now), kind, reason }] };
+export function recordMessageFailure(d: Dossier, kind: string, token: string, reason: string, now: Date, extra: Record<string, unknown> = {}): Dossier {
+  return { ...d, sending: release(d, token), events: [...d.events, { type: 'message_failed', at: iso(now), kind, ...extra, reason }] };
 }
 
 /** Releases a lease without sending (rendering failed, dossier changed...). */
