@@ -23,7 +23,7 @@ import { litigationPaymentUpdate } from '../notices/templates/litigation-handoff
 import { renderHtml } from '../notices/render-html';
 import { renderText } from '../notices/render-text';
 import { renderLitigationPdf } from '../notices/litigation-dossier';
-import { breakdownFor, completeSend, Dossier, DossierView, recordMessage, recordMessageFailure, releaseSend, sendSlot, SentInfo } from '../domain/dossier';
+import { breakdownFor, completeSend, Dossier, DossierView, recordMessage, recordMessageFailure, releaseSend, renewLease, sendSlot, SentInfo } from '../domain/dossier';
 import { approveHandoff as approveTransition, AWAITING, awaitHandoffApproval, HANDED_OFF, wasHandedOff } from '../domain/dossier-handoff';
 import { DomainError, conflict } from '../domain/errors';
 import type { EvidenceRecord } from '../domain/evidence-chain';
@@ -187,8 +187,9 @@ export async function handOff(claimed: Dossier, token: string, now: Date, slot: 
     const { litigation } = reused || (await establishLitigationDossier(claimed.id, creditor, now));
     const kept = reused ? earlier!.bundle : null;
     const bundle: IssuedBundle = kept ? await linkTo(claimed, kept) : await issueBundle(creditor.id, claimed.id, 'litigation_contact');
-    // Nothing was written since the claim when both are reused: the claimed dossier is current.
-    const current = kept ? claimed : (await getDossier(claimed.id))!;
+    // The preparation may have outlasted the lease: the message leaves only under the lease renewed
+    // (lost meanwhile, to a payment or another attempt: lease_lost, and the step's retry decides).
+    const current = (await updateDossier(claimed.id, (d) => ({ dossier: renewLease(d, token, Date.now(), HANDOFF_LEASE_MS) }))).dossier;
     info = await deliverNotice({
       dossier: current,
       creditor,
