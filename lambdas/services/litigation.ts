@@ -15,6 +15,10 @@ import { historyLength, seqOf } from '../domain/history-window';
  *   5. `DossierHandedOff` is published on the default EventBridge bus (docs/events.md), once:
  *      the publication is itself recorded, and a retried step publishes what is missing.
  *
+ * A retried attempt resumes rather than starts over: the litigation dossier and the bundle its
+ * failed attempt stored under Object Lock are reused (earlierWork), and the message leaves only
+ * under the send lease renewed after that long preparation (same slot, same Message-ID).
+ *
  * After the hand-off, each payment recorded is reported to counsel (a settling one: "stop the
  * procedure"). GET /invoices/{id}/litigation serves the dossier as of today, with the stored files.
  */
