@@ -24,6 +24,16 @@ export interface DunningWorkflowProps {
  */
 export const CHECKPOINT_ACTIONS = ['promise_check', 'instalment_reminder', 'instalment_check', EXECUTION_RELAY];
 
+/** Retries of a step after a failure other than a rule violation: 5, 15, 45, 135 s (about 3 minutes). */
+export const SEND_RETRIES = 4;
+/**
+ * The hand-off's step retries longer (then every 5 minutes: about 13 minutes in all): its attempt
+ * is the heaviest (it reads every evidence object of the dossier, writes the litigation dossier and
+ * a bundle), nothing waits on it by the day, and a retry reuses what a failed attempt wrote
+ * (lambdas/services/litigation.ts earlierWork). What still fails after that is flagged.
+ */
+export const HANDOFF_RETRIES = 6;
+
 /** Error names a send Lambda raises that no retry can fix (the Catch marks the dossier). */
 export const NON_RETRYABLE_ERRORS = ['NoticeRejected', 'DossierNotFound'];
 
@@ -52,6 +62,7 @@ function nextActionStep(
   fn: lambda.IFunction,
   fields: Record<string, string>,
   onFailure: sfn.IChainable,
+  maxAttempts = SEND_RETRIES,
 ): tasks.LambdaInvoke {
   const step = new tasks.LambdaInvoke(scope, id, {
     lambdaFunction: fn,
@@ -78,7 +89,7 @@ function nextActionStep(
     errors: ['States.ALL'],
     interval: Duration.seconds(5),
     backoffRate: 3,
-    maxAttempts: 4,
+    maxAttempts,
     maxDelay: Duration.minutes(5),
   });
   step.addCatch(onFailure, { resultPath: '$.error' });
@@ -166,7 +177,8 @@ export class DunningWorkflow extends Construct {
 
     for (const spec of STAGE_SPECS) {
       const wait = new sfn.Wait(this, spec.waitName, { time: sfn.WaitTime.timestampPath('$.next.at') });
-      const send = nextActionStep(this, `Send${spec.label}`, props.sendNotice, { stage: spec.stage }, markNeedsAttention);
+      const retries = spec.stage === 'litigation_handoff' ? HANDOFF_RETRIES : SEND_RETRIES;
+      const send = nextActionStep(this, `Send${spec.label}`, props.sendNotice, { stage: spec.stage }, markNeedsAttention, retries);
       wait.next(send);
       send.next(route);
       route.when(sfn.Condition.stringEquals('$.next.stage', spec.stage), wait);

@@ -3,7 +3,8 @@
  * aws-clients.ts) get a middleware that makes DynamoDB, S3 and SES calls fail at a given rate, so
  * the very handler code that runs on AWS meets throttling and transient errors. The middleware sits
  * inside the SDK's retry loop (after `retryMiddleware`), where a real network or service error
- * would arise: the SDK retries what it classifies as retryable (standard mode, 3 attempts), and
+ * would arise: the SDK retries what it classifies as retryable (standard mode, the client's
+ * maxAttempts), and
  * what is still failing after that reaches the handler, then the state machine's Retry or the HTTP
  * caller. Faults:
  * - `throttle`: ThrottlingException / ProvisionedThroughputExceededException / SlowDown (HTTP 400/503);
@@ -111,37 +112,40 @@ function messageIdOf(raw: Uint8Array | undefined): string | undefined {
 }
 
 /**
- * The SDK's standard retry (3 attempts, retrying throttling, transient and server errors, not
- * client errors), with two local differences: the delay between attempts is 5 real ms (simulated
- * time does not pass during a retry, as for the local state machine's Retry), and there is no retry
- * quota. On AWS each Lambda instance's client has its own quota (500, 5 per retry) for the calls
- * of that one instance; locally one client carries every handler's calls, so a shared quota would
- * empty at once under injected faults and stop retries for everyone, which no deployment sees.
+ * The SDK's standard retry (the client's maxAttempts: lambdas/adapters/aws-clients.ts
+ * SDK_MAX_ATTEMPTS, retrying throttling, transient and server errors, not client errors), with two
+ * local differences: the delay between attempts is 5 real ms (simulated time does not pass during a
+ * retry, as for the local state machine's Retry), and there is no retry quota. On AWS each Lambda
+ * instance's client has its own quota (500, 5 per retry) for the calls of that one instance;
+ * locally one client carries every handler's calls, so a shared quota would empty at once under
+ * injected faults and stop retries for everyone, which no deployment sees.
  */
-const MAX_ATTEMPTS = 3;
 function retryToken(count: number) {
   return { getRetryCount: () => count, getRetryDelay: () => 5, getRetryCost: () => 0 };
 }
-const localRetryStrategy = {
-  mode: 'standard',
-  acquireInitialRetryToken: async () => retryToken(0),
-  refreshRetryTokenForRetry: async (token: { getRetryCount(): number }, info: { errorType?: string }) => {
-    if (token.getRetryCount() + 1 >= MAX_ATTEMPTS || info.errorType === 'CLIENT_ERROR') throw new Error('No retry token available');
-    return retryToken(token.getRetryCount() + 1);
-  },
-  recordSuccess: () => undefined,
-};
+function localRetryStrategy(maxAttempts: number) {
+  return {
+    mode: 'standard',
+    acquireInitialRetryToken: async () => retryToken(0),
+    refreshRetryTokenForRetry: async (token: { getRetryCount(): number }, info: { errorType?: string }) => {
+      if (token.getRetryCount() + 1 >= maxAttempts || info.errorType === 'CLIENT_ERROR') throw new Error('No retry token available');
+      return retryToken(token.getRetryCount() + 1);
+    },
+    recordSuccess: () => undefined,
+  };
+}
 
 type EquippableClient = {
   middlewareStack: { addRelativeTo: (mw: unknown, opts: unknown) => void };
-  config: { retryStrategy?: unknown };
+  config: { retryStrategy?: unknown; maxAttempts?: () => Promise<number> };
 };
 
 function equip(service: Service, client: EquippableClient): void {
   if (equipped.has(client)) return;
   equipped.add(client);
   // The retry middleware reads the strategy from the client's resolved config at each call.
-  client.config.retryStrategy = async () => localRetryStrategy;
+  const maxAttempts = client.config.maxAttempts;
+  client.config.retryStrategy = async () => localRetryStrategy(maxAttempts ? await maxAttempts() : 3);
   client.middlewareStack.addRelativeTo(
     (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: { input?: any }) => {
       const state = active;

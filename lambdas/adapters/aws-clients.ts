@@ -20,6 +20,15 @@ export function resetClients(): void {
   for (const reset of resets) reset();
 }
 
+/**
+ * Attempts per DynamoDB, S3 and SES call (the SDK's standard retry mode: backoff with jitter,
+ * throttling and transient errors only, within the client's retry quota). The SDK v3 default is 3
+ * (v2 gave DynamoDB 10): one unit of work here makes 10 to 40 calls (a hand-off reads every evidence
+ * object of its dossier), and at 3 attempts a 30 % rate of transient errors still fails one call in
+ * 37, so most hand-offs; at 5, one in 400 (test/local/faults.test.ts injects them).
+ */
+export const SDK_MAX_ATTEMPTS = 5;
+
 export type ClientService = 'dynamodb' | 's3' | 'sesv2' | 'sfn';
 let clientHook: ((service: ClientService, client: unknown) => void) | undefined;
 

@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import type { EvidenceRef } from '../domain/evidence-chain';
 import * as clients from './clients/s3';
 import { settings } from './env';
+import { retryTransient } from './transient-retry';
 
 export interface StoredEvidence {
   key: string;
@@ -50,10 +51,14 @@ export function evidenceRef(stored: StoredEvidence): EvidenceRef {
   };
 }
 
-/** Streams one evidence object (the exact version when known). */
+/**
+ * Streams one evidence object (the exact version when known). A transient failure is retried here,
+ * beyond the SDK's own attempts: a bundle reads every object of the dossier, and one read failing
+ * would otherwise throw the whole bundle (and a hand-off) away (transient-retry.ts).
+ */
 export async function readEvidence(key: string, versionId: string | null): Promise<Readable> {
-  const out = await clients.s3().send(
-    new GetObjectCommand({ Bucket: settings.evidenceBucket(), Key: key, ...(versionId ? { VersionId: versionId } : {}) }),
+  const out = await retryTransient(() =>
+    clients.s3().send(new GetObjectCommand({ Bucket: settings.evidenceBucket(), Key: key, ...(versionId ? { VersionId: versionId } : {}) })),
   );
   return out.Body as Readable;
 }

@@ -325,6 +325,15 @@ export function takeLease(d: Dossier, what: string, token: string, realNowMs: nu
   return { ...d, sending: { stage: what, token, leaseUntil: realNowMs + leaseMs } };
 }
 
+/**
+ * Extends the lease `token` still holds (a long send takes it afresh right before its message
+ * leaves); lease_lost when it passed to someone else or was cleared (a payment after it ran out).
+ */
+export function renewLease(d: Dossier, token: string, realNowMs: number, leaseMs: number): Dossier {
+  if (!d.sending || d.sending.token !== token) throw new DomainError(409, 'lease_lost', `send lease ${token} was lost`);
+  return { ...d, sending: { ...d.sending, leaseUntil: realNowMs + leaseMs } };
+}
+
 export type ClaimResult =
   | { kind: 'claimed'; dossier: Dossier }
   | { kind: 'already_sent'; dossier: Dossier }
@@ -398,8 +407,8 @@ export function recordMessage(d: Dossier, kind: string, token: string, info: Sen
 }
 
 /** A follow-up letter could not go out; the state change it followed stands. */
-export function recordMessageFailure(d: Dossier, kind: string, token: string, reason: string, now: Date): Dossier {
-  return { ...d, sending: release(d, token), events: [...d.events, { type: 'message_failed', at: iso(now), kind, reason }] };
+export function recordMessageFailure(d: Dossier, kind: string, token: string, reason: string, now: Date, extra: Record<string, unknown> = {}): Dossier {
+  return { ...d, sending: release(d, token), events: [...d.events, { type: 'message_failed', at: iso(now), kind, ...extra, reason }] };
 }
 
 /** Releases a lease without sending (rendering failed, dossier changed...). */

@@ -206,6 +206,10 @@ export function recordPayment(d: Dossier, p: PaymentInput, now: Date, realNowMs:
         indemnity: toDecimalString(allocation.indemnityCents),
       },
       remainingDue: toDecimalString(remainingCents),
+      // Per component, as the receipt states it: a replay of this payment re-sends that receipt (payment-replay.ts).
+      remaining: settled
+        ? { principal: '0.00', interest: '0.00', indemnity: '0.00' }
+        : { principal: toDecimalString(remaining.principalCents), interest: toDecimalString(remaining.interestCents), indemnity: toDecimalString(remaining.indemnityCents) },
     },
   ];
   // The first instalment of a plan paid: the debtor's own act acknowledges the debt (C. civ. 2240).

@@ -135,13 +135,44 @@ export async function issueBundle(creditorId: string, dossierId: string, issuedT
         ],
       },
     }));
-    const url = await presignEvidence(key, BUNDLE_LINK_SECONDS, `${safeName(d.invoice.invoiceNumber)}-preuves-${bundleId.slice(4, 12)}.zip`);
-    // The link's lifetime is real time (S3 checks it against its own clock), even in local mode.
-    const expiresAt = new Date(Date.now() + BUNDLE_LINK_SECONDS * 1000).toISOString();
-    return { bundleId, sha256: file.sha256, size: file.size, records: records.length, head, url, expiresAt };
+    return await linkTo(d, { bundleId, bundleKey: key, sha256: file.sha256, size: file.size, records: records.length, head });
   } finally {
     file.dispose();
   }
+}
+
+/** A bundle already in the vault, as its `evidence_bundle_issued` entry describes it. */
+export interface KeptBundle {
+  bundleId: string;
+  bundleKey: string;
+  sha256: string;
+  size: number;
+  records: number;
+  head: ChainHead;
+}
+
+/** The bundle an `evidence_bundle_issued` entry recorded, or null when the entry is not one. */
+export function keptBundleOf(e: { type: string; [k: string]: unknown }): KeptBundle | null {
+  if (e.type !== 'evidence_bundle_issued' || typeof e.bundleId !== 'string' || typeof e.bundleKey !== 'string') return null;
+  return {
+    bundleId: e.bundleId,
+    bundleKey: e.bundleKey,
+    sha256: String(e.bundleSha256),
+    size: Number(e.size),
+    records: Number(e.records),
+    head: e.head as ChainHead,
+  };
+}
+
+/**
+ * A fresh 15-minute link to a bundle kept in the vault (a retried hand-off reuses the bundle its
+ * failed attempt wrote under Object Lock rather than writing another).
+ */
+export async function linkTo(d: Pick<Dossier, 'invoice'>, b: KeptBundle): Promise<IssuedBundle> {
+  const url = await presignEvidence(b.bundleKey, BUNDLE_LINK_SECONDS, `${safeName(d.invoice.invoiceNumber)}-preuves-${b.bundleId.slice(4, 12)}.zip`);
+  // The link's lifetime is real time (S3 checks it against its own clock), even in local mode.
+  const expiresAt = new Date(Date.now() + BUNDLE_LINK_SECONDS * 1000).toISOString();
+  return { bundleId: b.bundleId, sha256: b.sha256, size: b.size, records: b.records, head: b.head, url, expiresAt };
 }
 
 /** Paths inside the ZIP: files/<the key below the dossier's folder>, one per object version. */

@@ -1,5 +1,5 @@
 import { viewOf, withWholeHistory } from './dossier-history';
-import { seqOf } from '../domain/history-window';
+import { historyLength, seqOf } from '../domain/history-window';
 /**
  * The hand-off to litigation, end to end. When the grace period of the mise en demeure ends with a
  * balance due (the send step only runs on an active dossier: no open dispute, promise or plan):
@@ -15,6 +15,10 @@ import { seqOf } from '../domain/history-window';
  *   5. `DossierHandedOff` is published on the default EventBridge bus (docs/events.md), once:
  *      the publication is itself recorded, and a retried step publishes what is missing.
  *
+ * A retried attempt resumes rather than starts over: the litigation dossier and the bundle its
+ * failed attempt stored under Object Lock are reused (earlierWork), and the message leaves only
+ * under the send lease renewed after that long preparation (same slot, same Message-ID).
+ *
  * After the hand-off, each payment recorded is reported to counsel (a settling one: "stop the
  * procedure"). GET /invoices/{id}/litigation serves the dossier as of today, with the stored files.
  */
@@ -23,7 +27,7 @@ import { litigationPaymentUpdate } from '../notices/templates/litigation-handoff
 import { renderHtml } from '../notices/render-html';
 import { renderText } from '../notices/render-text';
 import { renderLitigationPdf } from '../notices/litigation-dossier';
-import { breakdownFor, completeSend, Dossier, DossierView, recordMessage, recordMessageFailure, releaseSend, sendSlot, SentInfo } from '../domain/dossier';
+import { breakdownFor, completeSend, Dossier, DossierView, recordMessage, recordMessageFailure, releaseSend, renewLease, sendSlot, SentInfo } from '../domain/dossier';
 import { approveHandoff as approveTransition, AWAITING, awaitHandoffApproval, HANDED_OFF, wasHandedOff } from '../domain/dossier-handoff';
 import { DomainError, conflict } from '../domain/errors';
 import type { EvidenceRecord } from '../domain/evidence-chain';
@@ -34,10 +38,10 @@ import { toDecimalString } from '../domain/money';
 import { clock } from '../adapters/clock';
 import { getCreditor, getDossier, updateDossier } from '../adapters/dossier-store';
 import { appendEvidence, listRecords } from '../adapters/evidence-log';
-import { evidenceRef, putEvidence } from '../adapters/evidence-store';
+import { evidenceRef, putEvidence, readEvidence } from '../adapters/evidence-store';
 import { putEvent } from '../adapters/events';
 import { dossierOf, updateOwnDossier } from './dossier-access';
-import { issueBundle, IssuedBundle } from './evidence';
+import { issueBundle, IssuedBundle, KeptBundle, keptBundleOf, linkTo } from './evidence';
 import { deliverNotice, sendRendered } from './outbound-mail';
 import { parisDate } from '../domain/dates';
 import { log } from '../adapters/telemetry';
@@ -101,10 +105,68 @@ export async function establishLitigationDossier(dossierId: string, creditor: Cr
   return { dossier: out.dossier, litigation };
 }
 
+/** Entries a hand-off attempt records before its message leaves (what a failed attempt may leave behind). */
+const HANDOFF_WORK: ReadonlySet<string> = new Set(['litigation_dossier_stored', 'evidence_bundle_issued']);
+
+interface EarlierWork {
+  /** The `litigation_dossier_stored` entry of the JSON file. */
+  json: DossierEvent;
+  /** The bundle issued to counsel after it, if the attempt got that far. */
+  bundle: KeptBundle | null;
+}
+
+/**
+ * What a failed attempt of this very hand-off left in the vault, reusable as is: the litigation
+ * dossier stored today (JSON and PDF) and the bundle issued to counsel after it, provided they are
+ * the last entries of the history (nothing recorded since, a payment or a delivery event, would
+ * change what they show). A hand-off reads every evidence object of the dossier and writes several;
+ * under transient errors a retry that started over would rarely get further than the one before,
+ * and each would leave another locked copy behind (found by fault injection, test/local/faults.test.ts).
+ */
+export function earlierWork(d: Dossier, now: Date): EarlierWork | null {
+  const total = historyLength(d);
+  let bundle: KeptBundle | null = null;
+  let pdf = false;
+  for (let i = d.events.length - 1; i >= 0; i--) {
+    const e = d.events[i]!;
+    // Only the tail of the history, whole (the item's window keeps its last entries contiguous).
+    if (seqOf(d, i) !== total - (d.events.length - 1 - i) || !HANDOFF_WORK.has(e.type)) return null;
+    if (e.type === 'evidence_bundle_issued') {
+      if (!bundle && e.issuedTo === 'litigation_contact') bundle = keptBundleOf(e);
+    } else if (e.format === 'pdf') {
+      pdf = true;
+    } else if (e.format === 'json') {
+      return pdf && e.asOf === parisDate(now) && typeof e.evidenceKey === 'string' ? { json: e, bundle } : null;
+    }
+  }
+  return null;
+}
+
+/** The litigation dossier an earlier attempt stored, read back from the vault; null if it cannot be trusted. */
+async function reread(d: Dossier, earlier: EarlierWork): Promise<{ litigation: LitigationDossier } | null> {
+  const e = earlier.json;
+  const chunks: Buffer[] = [];
+  for await (const chunk of await readEvidence(String(e.evidenceKey), typeof e.evidenceVersionId === 'string' ? e.evidenceVersionId : null)) {
+    chunks.push(Buffer.from(chunk as Uint8Array));
+  }
+  const bytes = Buffer.concat(chunks);
+  if (sha256Hex(bytes) !== e.sha256) {
+    log.error('stored litigation dossier does not match its record; established again', { dossierId: d.id, key: e.evidenceKey });
+    return null;
+  }
+  return { litigation: JSON.parse(bytes.toString('utf8')) as LitigationDossier };
+}
+
+/** The litigation dossier as of `now`: the one a failed attempt stored, else established now. */
+async function establishedOrEarlier(d: Dossier, creditor: CreditorProfile, now: Date): Promise<{ litigation: LitigationDossier }> {
+  const earlier = earlierWork(d, now);
+  return (earlier && (await reread(d, earlier))) || (await establishLitigationDossier(d.id, creditor, now));
+}
+
 /** Grace period over, approval mode: establish the dossier, then wait for someone to approve. */
 export async function holdForApproval(claimed: Dossier, token: string, now: Date): Promise<Dossier> {
   try {
-    const established = await establishLitigationDossier(claimed.id, await creditorOf(claimed), now);
+    const established = await establishedOrEarlier(claimed, await creditorOf(claimed), now);
     const l = established.litigation;
     const summary = { totalDue: l.claim.due.total, route: l.route.code, prescribesOn: l.prescription.prescribesOn };
     return (await updateDossier(claimed.id, (d) => ({ dossier: awaitHandoffApproval(d, token, now, summary) }))).dossier;
@@ -123,9 +185,15 @@ export async function handOff(claimed: Dossier, token: string, now: Date, slot: 
   let info: SentInfo;
   try {
     const creditor = await creditorOf(claimed);
-    const { litigation } = await establishLitigationDossier(claimed.id, creditor, now);
-    const bundle: IssuedBundle = await issueBundle(creditor.id, claimed.id, 'litigation_contact');
-    const current = (await getDossier(claimed.id))!;
+    // A retried attempt reuses what a failed one already wrote under Object Lock (earlierWork).
+    const earlier = earlierWork(claimed, now);
+    const reused = earlier && (await reread(claimed, earlier));
+    const { litigation } = reused || (await establishLitigationDossier(claimed.id, creditor, now));
+    const kept = reused ? earlier!.bundle : null;
+    const bundle: IssuedBundle = kept ? await linkTo(claimed, kept) : await issueBundle(creditor.id, claimed.id, 'litigation_contact');
+    // The preparation may have outlasted the lease: the message leaves only under the lease renewed
+    // (lost meanwhile, to a payment or another attempt: lease_lost, and the step's retry decides).
+    const current = (await updateDossier(claimed.id, (d) => ({ dossier: renewLease(d, token, Date.now(), HANDOFF_LEASE_MS) }))).dossier;
     info = await deliverNotice({
       dossier: current,
       creditor,

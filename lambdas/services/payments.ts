@@ -1,5 +1,7 @@
-import { viewOf } from './dossier-history';
-import { DossierView } from '../domain/dossier';
+import { viewOf, withWholeHistory } from './dossier-history';
+import { Dossier, DossierView } from '../domain/dossier';
+import type { CreditorProfile } from '../domain/model';
+import { recordedPayment } from '../domain/payment-replay';
 import { recordPayment, type PaymentInput, type PaymentSettlement } from '../domain/settlement';
 import { clock } from '../adapters/clock';
 import { getCreditor } from '../adapters/dossier-store';
@@ -40,7 +42,34 @@ export async function applyPayment(creditorId: string, dossierId: string, paymen
   }
   // In counsel's hands already: counsel hears of every payment (a settling one stops the procedure).
   if (result.kind === 'recorded') dossier = await reportPaymentToCounsel(dossier, payment, result.settled);
+  if (result.kind === 'duplicate') dossier = await finishReplayed(dossier, payment, creditor);
   return { created: result.kind === 'recorded', view: await viewOf(dossier, clock().now()) };
+}
+
+/**
+ * The same payment again (a client replaying a request whose answer was lost): what the first
+ * request owed and did not record as sent goes out now, the receipt and counsel's report, each as
+ * the very message the first request would have sent (same slot, same Message-ID), and a settled
+ * dossier's waiting execution is stopped again (best effort, idempotent). Nothing is sent twice: a
+ * message recorded as sent after the payment is not sent again.
+ */
+async function finishReplayed(d: Dossier, payment: PaymentInput, creditor: CreditorProfile | null): Promise<Dossier> {
+  // The payment's entry and all that followed it: in the item's window when recent, else in the log.
+  const replayed = recordedPayment(d, payment.reference, creditor) ?? recordedPayment(await withWholeHistory(d), payment.reference, creditor);
+  if (!replayed) return d;
+  let dossier = d;
+  if (replayed.settled) await stopWaiting(dossier, 'paid');
+  if (replayed.receipt && !replayed.sent('payment_receipt')) {
+    dossier = await sendFollowUp(dossier, {
+      kind: 'payment_receipt',
+      ref: payment.reference,
+      extra: { payment: replayed.receipt },
+      eventFields: { reference: payment.reference },
+      ...(creditor ? { creditor } : {}),
+    });
+  }
+  if (replayed.handedOffBefore && !replayed.sent('litigation_payment_update')) dossier = await reportPaymentToCounsel(dossier, payment, replayed.settled);
+  return dossier;
 }
 
 function receiptDue(s: PaymentSettlement, agency: boolean): boolean {

@@ -199,6 +199,9 @@ describe('the synthesized stack', () => {
       if (name.startsWith('Send')) {
         expect(s.Catch?.[0]?.Next, name).toBe('MarkNeedsAttention');
         expect(s.Retry?.length, name).toBeGreaterThan(0);
+        // The hand-off, the heaviest attempt and one that resumes its stored work, is retried longer.
+        const all = s.Retry.find((r: any) => r.ErrorEquals.includes('States.ALL'));
+        expect(all?.MaxAttempts, name).toBe(name === 'SendLitigationHandoff' ? 6 : 4);
       }
       // Only features the local engine executes faithfully.
       expect(s.QueryLanguage, name).toBeUndefined();

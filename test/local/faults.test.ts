@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -23,7 +24,9 @@ import { mulberry32, seededRandom } from '../support/seed';
 // `npm test` runs 60 dossiers (20 per group) to stay within the e2e budget; `npm run test:faults` runs
 // 201 (the figure the README reports), with a timeout to match.
 const DOSSIERS = Number(process.env.AMIABLE_FAULT_DOSSIERS ?? 60);
-const TIMEOUT_MS = Math.max(600_000, DOSSIERS * 8_000);
+// Measured on a shared 2-core machine (load ~16): 60 dossiers 385 s alone, 201 dossiers 784 s; and
+// 60 passed 600 s when other e2e files ran beside it. The timeout keeps over 2x of that.
+const TIMEOUT_MS = Math.max(900_000, DOSSIERS * 15_000);
 const RATE = 0.3;
 const CRASH = 0.15;
 const ROOT = path.join(__dirname, '..', '..');
@@ -35,6 +38,30 @@ interface Child {
   proc: ChildProcess;
   api: string;
   key: string;
+}
+
+/**
+ * One HTTP request, without fetch's 300 s limit on waiting for the answer's headers: a clock
+ * advance that runs the hand-offs of 67 dossiers under faults on a busy 2-core machine answers
+ * later than that (the 201-dossier run failed there with UND_ERR_HEADERS_TIMEOUT).
+ */
+function request(c: Child, method: string, p: string, body?: unknown): Promise<{ status: number; text: string }> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      c.api + p,
+      { method, headers: { 'content-type': 'application/json', 'x-api-key': c.key, ...(payload ? { 'content-length': Buffer.byteLength(payload) } : {}) } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
 }
 
 describe('fault injection: transient and throttling SDK errors, crashes after SES accepted, kill -9 mid-escalation', { timeout: TIMEOUT_MS }, () => {
@@ -89,13 +116,8 @@ describe('fault injection: transient and throttling SDK errors, crashes after SE
     /** An integrator's client: a 5xx (an injected fault that outlived every retry) is tried again; intake and payments are idempotent. */
     async function call(method: string, p: string, body?: unknown): Promise<{ status: number; body: any }> {
       for (let attempt = 0; ; attempt++) {
-        const res = await fetch(child!.api + p, {
-          method,
-          headers: { 'content-type': 'application/json', 'x-api-key': child!.key },
-          body: body === undefined ? undefined : JSON.stringify(body),
-        });
-        const text = await res.text();
-        if (res.status < 500 || attempt >= 10) return { status: res.status, body: text ? JSON.parse(text) : null };
+        const res = await request(child!, method, p, body);
+        if (res.status < 500 || attempt >= 10) return { status: res.status, body: res.text ? JSON.parse(res.text) : null };
         retries++;
       }
     }
@@ -193,7 +215,8 @@ describe('fault injection: transient and throttling SDK errors, crashes after SE
     ];
     // problems: what must never happen (a duplicate, anything after payment, a message without its
     // evidence, a dossier silently in a wrong state). gaps: what the faults still defeat, each
-    // flagged on its dossier (needs_attention with the reason, message_failed): counted as lost.
+    // flagged on its dossier (needs_attention with the reason, message_failed): counted as lost,
+    // and the test fails on any (printed first, with the figures).
     const problems: string[] = [];
     const gaps: string[] = [];
     let lost = 0;
@@ -267,6 +290,9 @@ describe('fault injection: transient and throttling SDK errors, crashes after SE
     );
     expect(views).toHaveLength(DOSSIERS);
     expect(problems).toEqual([]);
+    // Issue 14: every dossier reaches its correct final state; a flagged gap is still a loss.
+    expect(gaps).toEqual([]);
+    expect(lost).toBe(0);
     expect(faults.length).toBeGreaterThan(DOSSIERS);
     expect(byFault('crash_after_accept')).toBeGreaterThan(0);
   });

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { created, onReset } from '../aws-clients';
+import { created, onReset, SDK_MAX_ATTEMPTS } from '../aws-clients';
 
 let client: DynamoDBClient | undefined;
 onReset(() => {
@@ -8,4 +8,4 @@ onReset(() => {
 });
 
 /** The DynamoDB client of this process. */
-export const dynamodb = (): DynamoDBClient => (client ??= created('dynamodb', new DynamoDBClient({})));
+export const dynamodb = (): DynamoDBClient => (client ??= created('dynamodb', new DynamoDBClient({ maxAttempts: SDK_MAX_ATTEMPTS })));
