@@ -1,5 +1,5 @@
 import { viewOf } from './dossier-history';
-import { DossierView } from '../domain/dossier';
+import type { DossierView } from '../domain/dossier-view';
 import { recordPayment, type PaymentInput, type PaymentSettlement } from '../domain/settlement';
 import { clock } from '../adapters/clock';
 import { getCreditor } from '../adapters/dossier-store';
