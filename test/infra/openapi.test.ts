@@ -8,7 +8,7 @@ import { newDossier } from '../../lambdas/domain/dossier';
 import { dossierView } from '../../lambdas/domain/dossier-view';
 import { dossierSummary } from '../../lambdas/domain/dossier-summary';
 import { creditorProfileSchema } from '../../lambdas/http/creditor-profile-schema';
-import { sampleContext, sampleDossier } from '../../lambdas/notices/samples';
+import { sampleContext, sampleDossier } from '../support/notice-samples';
 
 const spec = parse(fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'openapi.yaml'), 'utf8'));
 
