@@ -4,6 +4,7 @@
  * at intake. One Query answers "every dossier of this debtor" (insolvency proceedings apply to all
  * of them) without a Scan. Dossiers created before the index existed are not listed.
  */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import type { DebtorKey } from '../domain/debtor-key';
 import * as clients from './clients/dynamodb';
@@ -22,7 +23,7 @@ export async function indexDebtorDossier(creditorId: string, key: DebtorKey, dos
 
 export async function dossiersOfDebtor(creditorId: string, key: DebtorKey): Promise<string[]> {
   const ids: string[] = [];
-  let start: Record<string, any> | undefined;
+  let start: Record<string, AttributeValue> | undefined;
   do {
     const out = await clients.dynamodb().send(
       new QueryCommand({

@@ -3,6 +3,7 @@
  * next to the creditor's profile, so a creditor's to-do list is one Query and another creditor's
  * task is simply not found. Writes are conditional: creation is idempotent, completion happens once.
  */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Task } from '../domain/dossier-tasks';
@@ -17,7 +18,7 @@ function toItem(t: Task) {
   return marshall({ pk: PK(t.creditorId), sk: SK(t.id), ...t }, { removeUndefinedValues: true });
 }
 
-function fromItem(item: Record<string, any>): Task {
+function fromItem(item: Record<string, AttributeValue>): Task {
   const { pk: _pk, sk: _sk, ...rest } = unmarshall(item);
   return rest as Task;
 }
@@ -44,7 +45,7 @@ export async function getTask(creditorId: string, taskId: string): Promise<Task 
 /** The creditor's open tasks (every page), in no particular order. */
 export async function listOpenTasks(creditorId: string): Promise<Task[]> {
   const tasks: Task[] = [];
-  let start: Record<string, any> | undefined;
+  let start: Record<string, AttributeValue> | undefined;
   do {
     const out = await clients.dynamodb().send(
       new QueryCommand({

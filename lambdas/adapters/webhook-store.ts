@@ -8,6 +8,7 @@
  *   conditional put: a redelivered stream record creates none twice), with its attempts. The log of
  *   a webhook is one Query, newest first.
  */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import * as clients from './clients/dynamodb';
@@ -146,7 +147,7 @@ export async function listDeliveries(webhookId: string, limit: number, cursor?: 
   };
 }
 
-function strip<T>(item: Record<string, any>): T {
+function strip<T>(item: Record<string, AttributeValue>): T {
   const { pk: _pk, kind: _k, ...rest } = unmarshall(item);
   return rest as T;
 }

@@ -11,6 +11,7 @@ import type { Debtor, Invoice } from '../domain/model';
 import type { InsolvencyInput } from '../domain/insolvency';
 import { parseEuros } from '../domain/money';
 
+// eslint-disable-next-line no-control-regex -- rejects control characters on purpose
 export const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
 
 export const isoDate = z
@@ -228,6 +229,7 @@ const resolveBody = z.object({
   outcome: z.enum(['rejected', 'upheld'], { error: 'must be "rejected" or "upheld"' }),
   creditNoteAmount: euroAmount.optional(),
   /** Required with "rejected": the reasons, sent to the debtor in the rejection letter. */
+  // eslint-disable-next-line no-control-regex -- rejects control characters on purpose
   reasons: z.string().trim().max(4000, 'must be at most 4000 characters').regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/, 'must not contain control characters other than line breaks and tabs').optional(),
 });
 
@@ -273,6 +275,7 @@ export function parsePlan(body: unknown): { instalments: { dueDate: string; amou
 }
 
 /** Free text that may span lines (call notes): tabs and line breaks allowed, other controls not. */
+// eslint-disable-next-line no-control-regex -- rejects control characters on purpose
 const NO_CONTROL_EXCEPT_LINES = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
 
 const taskCompletionBody = z.object({

@@ -12,7 +12,6 @@
 import { addCalendarDays } from '../../lambdas/domain/calendar';
 import { balanceCents, breakdownFor, completeSend, type Dossier, newDossier, policyOf, statedDeadline } from '../../lambdas/domain/dossier';
 import type { AmountBreakdown, CreditorProfile, Debtor, DossierEvent, Invoice, IsoDate, Language, Stage } from '../../lambdas/domain/model';
-import { DEFAULT_POLICY } from '../../lambdas/domain/policy';
 import { recordPayment, type PaymentSettlement } from '../../lambdas/domain/settlement';
 import { historyExtras } from '../../lambdas/notices/history-extras';
 import { addDays, parisDate } from '../../lambdas/notices/format';
@@ -358,11 +357,6 @@ export function allSampleContexts(): { dossier: SampleDossier; ctx: NoticeContex
  */
 export function sampleMimeInput(ctx: NoticeContext, rendered: RenderedNotice, domain = ctx.creditor.sender.email.split('@').pop() ?? 'amiable.example'): ComposeMimeInput {
   return mimeInputFor({ dossierId: ctx.dossierId, debtor: ctx.debtor, creditor: ctx.creditor, slot: ctx.kind, sentAt: ctx.sentAt, domain, rendered });
-}
-
-/** Used by tests: the earliest deadline a mise en demeure sent on `sentDate` may carry. */
-export function minimumDeadline(sentDate: IsoDate, graceDays = DEFAULT_POLICY.graceDays): IsoDate {
-  return addDays(sentDate, graceDays);
 }
 
 // ---------------------------------------------------------------------------------------------
