@@ -5,7 +5,9 @@ import {
   UpdateItemCommand,
   UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
+import { PutCommand, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import * as clients from './clients/dynamodb';
+import { dynamodbDocuments } from './clients/dynamodb-documents';
 import { settings } from './env';
 
 /**
@@ -14,6 +16,11 @@ import { settings } from './env';
  */
 export async function conditionalPut(input: Omit<PutItemCommandInput, 'TableName'>): Promise<boolean> {
   return whenConditionHolds(() => clients.dynamodb().send(new PutItemCommand({ TableName: settings.tableName(), ...input })));
+}
+
+/** The same through the document client: a plain item and plain expression values. */
+export async function conditionalPutDocument(input: Omit<PutCommandInput, 'TableName'>): Promise<boolean> {
+  return whenConditionHolds(() => dynamodbDocuments().send(new PutCommand({ TableName: settings.tableName(), ...input })));
 }
 
 /** The same for an update (only the attributes it names are touched). */
