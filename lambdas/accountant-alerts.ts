@@ -1,3 +1,4 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { clock } from './adapters/clock';
 import { fromItem } from './adapters/dossier-store';
@@ -25,9 +26,9 @@ function byPosition(d: Dossier): Dossier {
 export async function handler(event: DynamoDBStreamEvent): Promise<{ outcomes: AlertOutcome[] }> {
   const outcomes: AlertOutcome[] = [];
   for (const record of event.Records) {
-    const image = record.dynamodb?.NewImage as Record<string, any> | undefined;
+    const image = record.dynamodb?.NewImage as Record<string, AttributeValue> | undefined;
     if (!image || image.sk?.S !== 'DOSSIER' || !image.pk?.S?.startsWith('D#')) continue;
-    const before = record.dynamodb?.OldImage as Record<string, any> | undefined;
+    const before = record.dynamodb?.OldImage as Record<string, AttributeValue> | undefined;
     // Positions, not list lengths: the item may hold only a window of the history (history-window.ts).
     const previousLength = before ? historyLength(fromItem(before)) : 0;
     const dossier = fromItem(image);

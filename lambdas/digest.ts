@@ -1,3 +1,4 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { clock } from './adapters/clock';
@@ -30,7 +31,7 @@ export async function handler(event: ScheduledRun | SendNow | DynamoDBStreamEven
     const outcomes: DigestOutcome[] = [];
     for (const record of event.Records) {
       if (record.eventName !== 'INSERT' || !record.dynamodb?.NewImage) continue;
-      const job = unmarshall(record.dynamodb.NewImage as Record<string, any>);
+      const job = unmarshall(record.dynamodb.NewImage as Record<string, AttributeValue>);
       if (typeof job.sk !== 'string' || !job.sk.startsWith(DIGEST_JOB_PREFIX)) continue;
       outcomes.push(await runDigestJob(job.creditorId, job.asOf));
     }

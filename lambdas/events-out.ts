@@ -1,3 +1,4 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { clock } from './adapters/clock';
 import { fromItem } from './adapters/dossier-store';
@@ -16,9 +17,9 @@ export async function handler(event: DynamoDBStreamEvent): Promise<{ published: 
   let published = 0;
   let deliveries = 0;
   for (const record of event.Records) {
-    const image = record.dynamodb?.NewImage as Record<string, any> | undefined;
+    const image = record.dynamodb?.NewImage as Record<string, AttributeValue> | undefined;
     if (!image || image.sk?.S !== 'DOSSIER' || !image.pk?.S?.startsWith('D#')) continue;
-    const old = record.dynamodb?.OldImage as Record<string, any> | undefined;
+    const old = record.dynamodb?.OldImage as Record<string, AttributeValue> | undefined;
     const after = fromItem(image);
     // Either shape: the whole history, or the window the item holds (history-window.ts).
     const before = old ? fromItem(old) : undefined;

@@ -15,13 +15,7 @@ import { ExecutionWatch } from './execution-watch';
 import { HandlerFunction } from './handler-function';
 import { IntakeApi } from './intake-api';
 import { Mailer } from './mailer';
-import { acknowledgeGrantWildcards } from './nag';
 import { OperationsAlarms } from './operations-alarms';
-import { EVENT_SOURCE } from '../lambdas/domain/dossier-handoff';
-
-/** Why a grant on this state machine's executions ends in a wildcard. */
-const EXECUTIONS_REASON =
-  'Executions of this one state machine (execution:<its name>:*): execution names are per dossier (a hash of creditor + invoice number, with a -2, -3 suffix on resume) and only known at run time.';
 
 /**
  * What a function that changes dossiers calls (lambdas/adapters/*.ts): GetItem to read a dossier,
@@ -107,7 +101,7 @@ export class AmiableStack extends Stack {
     this.mailer.grantSend(sendNotice);
     // The hand-off: the litigation dossier's evidence bundle for counsel, and DossierHandedOff.
     this.evidence.grantBundles(sendNotice);
-    this.grantPublish(sendNotice);
+    this.mailer.grantPublish(sendNotice);
     this.grantDossierWrites(reviewCommitment);
     this.mailer.grantSend(reviewCommitment);
     this.grantDossierWrites(markNeedsAttention);
@@ -120,13 +114,8 @@ export class AmiableStack extends Stack {
     });
     const stateMachineArn = this.workflow.stateMachine.stateMachineArn;
     // A dossier whose next step lies beyond an execution's horizon continues in a new execution,
-    // started by the task itself (lambdas/services/execution-continuation.ts). A policy of its own,
-    // not the roles' default policy: the functions do not wait for it, so the state machine (which
-    // references the functions) and this grant (which references the state machine) make no cycle.
-    new iam.Policy(this, 'ContinuationStartPolicy', {
-      roles: [sendNotice.role!, reviewCommitment.role!],
-      statements: [new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [stateMachineArn] })],
-    });
+    // started by the task itself (lambdas/services/execution-continuation.ts).
+    this.workflow.grantContinuationStart(sendNotice, reviewCommitment);
 
     // Executions that end FAILED, TIMED_OUT or ABORTED other than by the product flag their dossier.
     const executionStatusFn = new HandlerFunction(this, 'ExecutionStatusFn', {
@@ -147,7 +136,7 @@ export class AmiableStack extends Stack {
       description: 'Records SES bounces, complaints, rejects and deliveries on the dossier',
     });
     this.grantDossierWrites(deliveryEventsFn);
-    this.grantStop(deliveryEventsFn);
+    this.workflow.grantStop(deliveryEventsFn);
     this.deliveryEvents = new DeliveryEvents(this, 'DeliveryEvents', { mailer: this.mailer, handler: deliveryEventsFn });
 
     // The accountants' morning digest (scheduled) and immediate alerts (the table's stream).
@@ -160,7 +149,7 @@ export class AmiableStack extends Stack {
       grantDossierUpdate: (fn) => this.dossiers.grant(fn, ['dynamodb:GetItem', 'dynamodb:UpdateItem']),
     });
     // Events out: every dossier state change on the default bus and to the creditors' webhooks.
-    this.eventsOut = new EventsOut(this, 'EventsOut', { dossiers: this.dossiers, defaultBus: this.mailer.defaultBus, environment: baseEnv });
+    this.eventsOut = new EventsOut(this, 'EventsOut', { dossiers: this.dossiers, mailer: this.mailer, environment: baseEnv });
 
     this.api = new IntakeApi(this, 'Intake', {
       environment: { ...baseEnv, STATE_MACHINE_ARN: stateMachineArn },
@@ -238,7 +227,7 @@ export class AmiableStack extends Stack {
         // The receipt letter (SES); a settling payment stops the waiting execution (never starts one).
         this.grantDossierWrites(fn);
         this.mailer.grantSend(fn);
-        this.grantStop(fn);
+        this.workflow.grantStop(fn);
         return;
       case 'dossier-actions':
         // Acknowledgments and confirmations (SES); a new execution generation stops the old one and
@@ -246,7 +235,7 @@ export class AmiableStack extends Stack {
         this.grantDossierWrites(fn, ['dynamodb:DeleteItem']);
         this.mailer.grantSend(fn);
         sm.grantStartExecution(fn);
-        this.grantStop(fn);
+        this.workflow.grantStop(fn);
         return;
       case 'reports':
         // Summaries by status and activity (Query on the listing indexes), tasks, receivables, the
@@ -266,8 +255,8 @@ export class AmiableStack extends Stack {
         this.grantDossierWrites(fn);
         this.evidence.grantBundles(fn);
         this.mailer.grantSend(fn);
-        this.grantPublish(fn);
-        this.grantStop(fn);
+        this.mailer.grantPublish(fn);
+        this.workflow.grantStop(fn);
         return;
       case 'webhooks':
         // Registrations (Query, PutItem, GetItem; deletion marks them: UpdateItem) and delivery logs (Query).
@@ -287,23 +276,6 @@ export class AmiableStack extends Stack {
     this.evidence.grantEvidencePut(fn);
   }
 
-  /**
-   * events:PutEvents on the account's default bus, for Amiable's own events only (source
-   * "amiable", docs/events.md): IAM checks the events:source condition key on each entry.
-   */
-  private grantPublish(fn: iam.IGrantable): void {
-    fn.grantPrincipal.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['events:PutEvents'],
-        resources: [this.mailer.defaultBus.eventBusArn],
-        conditions: { StringEquals: { 'events:source': EVENT_SOURCE } },
-      }),
-    );
-  }
-
-  private grantStop(fn: lambda.IFunction): void {
-    acknowledgeGrantWildcards(fn, this.workflow.stateMachine.grantExecution(fn, 'states:StopExecution'), EXECUTIONS_REASON);
-  }
 }
 
 /** A handler added to HandlerName without its grants fails the typecheck here (and the synth). */

@@ -1,11 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { acknowledge, wildcardResource } from './nag';
+import { acknowledge, acknowledgeGrantWildcards, wildcardResource } from './nag';
 import { EXECUTION_RELAY } from '../lambdas/domain/execution-horizon';
 
 export interface DunningWorkflowProps {
@@ -33,6 +34,10 @@ export const SEND_RETRIES = 4;
  * (lambdas/services/litigation.ts earlierWork). What still fails after that is flagged.
  */
 export const HANDOFF_RETRIES = 6;
+
+/** Why a grant on this state machine's executions ends in a wildcard. */
+const EXECUTIONS_REASON =
+  'Executions of this one state machine (execution:<its name>:*): execution names are per dossier (a hash of creditor + invoice number, with a -2, -3 suffix on resume) and only known at run time.';
 
 /** Error names a send Lambda raises that no retry can fix (the Catch marks the dossier). */
 export const NON_RETRYABLE_ERRORS = ['NoticeRejected', 'DossierNotFound'];
@@ -246,5 +251,25 @@ export class DunningWorkflow extends Construct {
         'LambdaInvoke grants this one function and its qualified ARNs (function:<name>:*, versions and aliases); no other function is reachable.',
       );
     }
+  }
+
+  /**
+   * states:StartExecution on this state machine for the steps that continue a dossier in a new
+   * execution (lambdas/services/execution-continuation.ts). A policy of its own, not the roles'
+   * default policy: the functions do not wait for it, so the state machine (which references the
+   * functions) and this grant (which references the state machine) make no cycle.
+   */
+  grantContinuationStart(...fns: lambda.IFunction[]): iam.Policy {
+    return new iam.Policy(this, 'ContinuationStartPolicy', {
+      roles: fns.map((fn) => fn.role!),
+      statements: [new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] })],
+    });
+  }
+
+  /** states:StopExecution on this state machine's executions (a payment, a cancellation, a pause). */
+  grantStop(fn: lambda.IFunction): iam.Grant {
+    const grant = this.stateMachine.grantExecution(fn, 'states:StopExecution');
+    acknowledgeGrantWildcards(fn, grant, EXECUTIONS_REASON);
+    return grant;
   }
 }

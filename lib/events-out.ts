@@ -1,19 +1,18 @@
 import { Duration } from 'aws-cdk-lib';
-import * as events from 'aws-cdk-lib/aws-events';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { EVENT_SOURCE } from '../lambdas/domain/dossier-events';
 import { DossierTable } from './dossier-table';
 import { HandlerFunction } from './handler-function';
+import type { Mailer } from './mailer';
 import { acknowledge } from './nag';
 import { deadLetterQueue } from './dead-letter-queue';
 
 export interface EventsOutProps {
   dossiers: DossierTable;
-  defaultBus: events.IEventBus;
+  /** Grants publishing Amiable's events on the default bus it holds. */
+  mailer: Pick<Mailer, 'grantPublish'>;
   environment: Record<string, string>;
 }
 
@@ -58,13 +57,7 @@ export class EventsOut extends Construct {
     });
     // The creditor's webhooks (Query), delivery records (PutItem, GetItem on a redelivered record).
     props.dossiers.grant(this.eventsFn, ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:GetItem']);
-    this.eventsFn.addToRolePolicy(
-      new iam.PolicyStatement({
-        actions: ['events:PutEvents'],
-        resources: [props.defaultBus.eventBusArn],
-        conditions: { StringEquals: { 'events:source': EVENT_SOURCE } },
-      }),
-    );
+    props.mailer.grantPublish(this.eventsFn);
     this.queue.grantSendMessages(this.eventsFn);
     this.eventsFn.addEventSource(
       new DynamoEventSource(props.dossiers.table, {

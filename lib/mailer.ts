@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import { acknowledgeGrantWildcards } from './nag';
+import { EVENT_SOURCE } from '../lambdas/domain/dossier-events';
 
 export interface MailerProps {
   /**
@@ -111,5 +112,19 @@ export class Mailer extends Construct {
       );
     }
     return grant;
+  }
+
+  /**
+   * events:PutEvents on the account's default bus (the one this mailer's SES events go to), for
+   * Amiable's own events only (source "amiable", docs/events.md): IAM checks the events:source
+   * condition key on each entry.
+   */
+  grantPublish(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['events:PutEvents'],
+      resourceArns: [this.defaultBus.eventBusArn],
+      conditions: { StringEquals: { 'events:source': EVENT_SOURCE } },
+    });
   }
 }

@@ -32,7 +32,7 @@ export async function benchDigest(n: number, row: (name: string, value: string) 
     await putCreditor({ ...loadCreditorProfile(DEMO_PROFILE_PATH), id: CREDITOR, legalName: 'Bench Digest SAS' }, new Date('2026-05-05T00:00:00Z'));
     const ddb = new DynamoDBClient({});
     const table = sys.synthesized.tableName;
-    let t = performance.now();
+    const t = performance.now();
     const recent = Math.floor(n / 100);
     const items = function* () {
       for (let i = 0; i < n; i++) {

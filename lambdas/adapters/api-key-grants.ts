@@ -30,7 +30,3 @@ export async function grantOfApiKey(apiKey: string): Promise<KeyGrant | null> {
   if (typeof item.creditorId !== 'string' || !item.creditorId || (role !== 'operator' && role !== 'auditor')) return null;
   return { creditorId: item.creditorId, role, keyId: typeof item.keyId === 'string' ? item.keyId : '' };
 }
-
-export async function creditorForApiKey(apiKey: string): Promise<string | null> {
-  return (await grantOfApiKey(apiKey))?.creditorId ?? null;
-}

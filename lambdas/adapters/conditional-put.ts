@@ -5,7 +5,9 @@ import {
   UpdateItemCommand,
   UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
+import { PutCommand, UpdateCommand, type PutCommandInput, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import * as clients from './clients/dynamodb';
+import { dynamodbDocuments } from './clients/dynamodb-documents';
 import { settings } from './env';
 
 /**
@@ -16,9 +18,19 @@ export async function conditionalPut(input: Omit<PutItemCommandInput, 'TableName
   return whenConditionHolds(() => clients.dynamodb().send(new PutItemCommand({ TableName: settings.tableName(), ...input })));
 }
 
+/** The same through the document client: a plain item and plain expression values. */
+export async function conditionalPutDocument(input: Omit<PutCommandInput, 'TableName'>): Promise<boolean> {
+  return whenConditionHolds(() => dynamodbDocuments().send(new PutCommand({ TableName: settings.tableName(), ...input })));
+}
+
 /** The same for an update (only the attributes it names are touched). */
 export async function conditionalUpdate(input: Omit<UpdateItemCommandInput, 'TableName'>): Promise<boolean> {
   return whenConditionHolds(() => clients.dynamodb().send(new UpdateItemCommand({ TableName: settings.tableName(), ...input })));
+}
+
+/** The same for an update through the document client. */
+export async function conditionalUpdateDocument(input: Omit<UpdateCommandInput, 'TableName'>): Promise<boolean> {
+  return whenConditionHolds(() => dynamodbDocuments().send(new UpdateCommand({ TableName: settings.tableName(), ...input })));
 }
 
 async function whenConditionHolds(write: () => Promise<unknown>): Promise<boolean> {

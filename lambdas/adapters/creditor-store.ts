@@ -11,6 +11,7 @@
  * - `C#<creditorId>` / `KEY#<keyId>`: { keyId, label, role, createdAt, keyHash } — the creditor's
  *   key list, and how a key is revoked by id. Never the key itself.
  */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -25,8 +26,6 @@ import { settings } from './env';
 import { CREDITOR_REGISTRY } from './table-indexes';
 import { log } from './telemetry';
 import { keyItemKey } from './api-key-grants';
-
-export { creditorForApiKey, grantOfApiKey, type KeyGrant } from './api-key-grants';
 
 const profileKey = (creditorId: string) => ({ pk: { S: `C#${creditorId}` }, sk: { S: 'PROFILE' } });
 const REGISTRY = 'creditor';
@@ -50,7 +49,7 @@ function validStored(creditorId: string, raw: unknown): CreditorProfile {
   );
 }
 
-function recordOf(item: Record<string, any>): CreditorRecord {
+function recordOf(item: Record<string, AttributeValue>): CreditorRecord {
   const plain = unmarshall(item);
   const creditorId = String(item.pk?.S ?? '').replace(/^C#/, '') || String(plain.registryId ?? '');
   return { profile: validStored(creditorId, plain.profile), createdAt: plain.createdAt ?? '', updatedAt: plain.updatedAt ?? plain.createdAt ?? '' };
@@ -212,7 +211,7 @@ export async function putApiKey(
 /** The creditor's keys (no secret, no hash), oldest first. */
 export async function listApiKeys(creditorId: string): Promise<ApiKeyInfo[]> {
   const keys: ApiKeyInfo[] = [];
-  let start: Record<string, any> | undefined;
+  let start: Record<string, AttributeValue> | undefined;
   do {
     const out = await clients.dynamodb().send(
       new QueryCommand({

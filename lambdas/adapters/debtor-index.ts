@@ -4,36 +4,36 @@
  * at intake. One Query answers "every dossier of this debtor" (insolvency proceedings apply to all
  * of them) without a Scan. Dossiers created before the index existed are not listed.
  */
-import { PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DebtorKey } from '../domain/debtor-key';
-import * as clients from './clients/dynamodb';
+import { dynamodbDocuments } from './clients/dynamodb-documents';
 import { settings } from './env';
 
 const prefix = (key: DebtorKey) => `DD#${key}#`;
 
 export async function indexDebtorDossier(creditorId: string, key: DebtorKey, dossierId: string): Promise<void> {
-  await clients.dynamodb().send(
-    new PutItemCommand({
+  await dynamodbDocuments().send(
+    new PutCommand({
       TableName: settings.tableName(),
-      Item: { pk: { S: `C#${creditorId}` }, sk: { S: `${prefix(key)}${dossierId}` }, dossierId: { S: dossierId } },
+      Item: { pk: `C#${creditorId}`, sk: `${prefix(key)}${dossierId}`, dossierId },
     }),
   );
 }
 
 export async function dossiersOfDebtor(creditorId: string, key: DebtorKey): Promise<string[]> {
   const ids: string[] = [];
-  let start: Record<string, any> | undefined;
+  let start: Record<string, unknown> | undefined;
   do {
-    const out = await clients.dynamodb().send(
+    const out = await dynamodbDocuments().send(
       new QueryCommand({
         TableName: settings.tableName(),
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-        ExpressionAttributeValues: { ':pk': { S: `C#${creditorId}` }, ':p': { S: prefix(key) } },
+        ExpressionAttributeValues: { ':pk': `C#${creditorId}`, ':p': prefix(key) },
         ProjectionExpression: 'dossierId',
         ExclusiveStartKey: start,
       }),
     );
-    for (const item of out.Items ?? []) if (item.dossierId?.S) ids.push(item.dossierId.S);
+    for (const item of out.Items ?? []) if (typeof item.dossierId === 'string' && item.dossierId) ids.push(item.dossierId);
     start = out.LastEvaluatedKey;
   } while (start);
   return ids;

@@ -6,6 +6,7 @@
  * reading, so a filtered page may come back shorter than `limit` (even empty) with a nextCursor —
  * keep following nextCursor until it is null.
  */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Dossier } from '../domain/dossier';
@@ -83,7 +84,7 @@ export async function queryDossiers(creditorId: string, query: DossierQuery): Pr
   }
   const filtered = filters.length > 0;
 
-  const items: Record<string, any>[] = [];
+  const items: Record<string, AttributeValue>[] = [];
   for (let round = 0; ; round++) {
     const remaining = query.limit - items.length;
     const input: QueryCommandInput = {
@@ -109,10 +110,10 @@ export async function queryDossiers(creditorId: string, query: DossierQuery): Pr
   }
 }
 
-function summaryOf(item: Record<string, any>): DossierSummary {
+function summaryOf(item: Record<string, AttributeValue>): DossierSummary {
   return unmarshall(item).summary as DossierSummary;
 }
 
-function keyOf(item: Record<string, any>, partitionAttribute: string): DynamoKey {
+function keyOf(item: Record<string, AttributeValue>, partitionAttribute: string): DynamoKey {
   return { pk: item.pk, sk: item.sk, [partitionAttribute]: item[partitionAttribute], activityKey: item.activityKey };
 }

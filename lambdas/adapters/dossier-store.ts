@@ -1,3 +1,4 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
@@ -67,7 +68,7 @@ function storedAttributeNames(d: Dossier): string[] {
   return [...new Set([...Object.keys(plain).filter((k) => plain[k] !== undefined), 'payments', 'paymentsZ', 'eventSeqs', 'historyLength'])];
 }
 
-export function fromItem(item: Record<string, any>): Dossier {
+export function fromItem(item: Record<string, AttributeValue>): Dossier {
   const { pk: _pk, sk: _sk, nextActionAt: _n, paymentsZ, ...rest } = unmarshall(item);
   for (const attribute of LISTING_ATTRIBUTES) delete rest[attribute];
   if (paymentsZ) rest.payments = unpackPayments(paymentsZ as Uint8Array | string);
@@ -116,7 +117,7 @@ function dossierUpdate(next: Dossier, current: Dossier) {
   const { pk: _pk, sk: _sk, evidenceHead: _h, ...attributes } = toItem(next);
   const before = storedAttributeNames(current);
   const names: Record<string, string> = { '#version': 'version' };
-  const values: Record<string, any> = { ':expected': { N: String(current.version) } };
+  const values: Record<string, AttributeValue> = { ':expected': { N: String(current.version) } };
   const set = Object.entries(attributes).map(([name, value], i) => {
     names[`#a${i}`] = name;
     values[`:a${i}`] = value;
@@ -208,4 +209,4 @@ function sleep(ms: number): Promise<void> {
 }
 
 // --- creditors and API keys: adapters/creditor-store.ts (re-exported for existing callers) ---
-export { getCreditor, putCreditor, putApiKey, creditorForApiKey } from './creditor-store';
+export { getCreditor, putCreditor, putApiKey } from './creditor-store';

@@ -4,6 +4,7 @@
  * (seq, hash) on the dossier item; and, for facts that have no stored object of their own, a small
  * canonical JSON document in the Object Lock vault. Appending uses conditional writes only.
  */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetItemCommand, QueryCommand, QueryCommandOutput } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Dossier } from '../domain/dossier';
@@ -24,7 +25,7 @@ import { putEvidence } from './evidence-store';
 const RECORD_PREFIX = 'E#';
 const recordSk = (seq: number) => `${RECORD_PREFIX}${String(seq).padStart(10, '0')}`;
 
-function fromItem(item: Record<string, any>): EvidenceRecord {
+function fromItem(item: Record<string, AttributeValue>): EvidenceRecord {
   const { pk: _pk, sk: _sk, ...record } = unmarshall(item);
   return record as EvidenceRecord;
 }

@@ -7,6 +7,7 @@
  * - those dossiers in full (BatchGetItem, 100 keys a call, consistent reads).
  * A creditor with 100,000 open dossiers is about 40 pages of summaries (1 MB each).
  */
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { BatchGetItemCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Dossier } from '../domain/dossier';
@@ -18,8 +19,8 @@ import { settings } from './env';
 import { BY_CREDITOR_ACTIVITY, BY_CREDITOR_STATUS } from './table-indexes';
 
 /** Every item a query yields, page after page. */
-export async function* queryAll(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): AsyncGenerator<Record<string, any>> {
-  let start: Record<string, any> | undefined;
+export async function* queryAll(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): AsyncGenerator<Record<string, AttributeValue>> {
+  let start: Record<string, AttributeValue> | undefined;
   do {
     const out = await clients.dynamodb().send(new QueryCommand({ TableName: settings.tableName(), ...input, ExclusiveStartKey: start }));
     for (const item of out.Items ?? []) yield item;
@@ -80,7 +81,7 @@ export async function readDossiers(ids: readonly string[]): Promise<Dossier[]> {
 
 async function readBatch(ids: string[]): Promise<Dossier[]> {
   const table = settings.tableName();
-  let keys: Record<string, any>[] = ids.map((id) => ({ pk: { S: `D#${id}` }, sk: { S: 'DOSSIER' } }));
+  let keys: Record<string, AttributeValue>[] = ids.map((id) => ({ pk: { S: `D#${id}` }, sk: { S: 'DOSSIER' } }));
   const found: Dossier[] = [];
   for (let attempt = 0; keys.length > 0; attempt++) {
     if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));

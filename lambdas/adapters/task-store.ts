@@ -3,38 +3,37 @@
  * next to the creditor's profile, so a creditor's to-do list is one Query and another creditor's
  * task is simply not found. Writes are conditional: creation is idempotent, completion happens once.
  */
-import { GetItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Task } from '../domain/dossier-tasks';
-import * as clients from './clients/dynamodb';
-import { conditionalPut } from './conditional-put';
+import { dynamodbDocuments } from './clients/dynamodb-documents';
+import { conditionalPutDocument } from './conditional-put';
 import { settings } from './env';
 
 const PK = (creditorId: string) => `C#${creditorId}`;
 const SK = (taskId: string) => `T#${taskId}`;
 
-function toItem(t: Task) {
-  return marshall({ pk: PK(t.creditorId), sk: SK(t.id), ...t }, { removeUndefinedValues: true });
+function toItem(t: Task): Record<string, unknown> {
+  return { pk: PK(t.creditorId), sk: SK(t.id), ...t };
 }
 
-function fromItem(item: Record<string, any>): Task {
-  const { pk: _pk, sk: _sk, ...rest } = unmarshall(item);
-  return rest as Task;
+function fromItem(item: Record<string, unknown>): Task {
+  const { pk: _pk, sk: _sk, ...rest } = item;
+  return rest as unknown as Task;
 }
 
 /** Creates the task unless it exists (a replayed intake, or a completed task): never overwrites. */
 export async function putTaskIfAbsent(t: Task): Promise<boolean> {
-  return conditionalPut({
+  return conditionalPutDocument({
     Item: toItem(t),
     ConditionExpression: 'attribute_not_exists(pk)',
   });
 }
 
 export async function getTask(creditorId: string, taskId: string): Promise<Task | null> {
-  const out = await clients.dynamodb().send(
-    new GetItemCommand({
+  const out = await dynamodbDocuments().send(
+    new GetCommand({
       TableName: settings.tableName(),
-      Key: { pk: { S: PK(creditorId) }, sk: { S: SK(taskId) } },
+      Key: { pk: PK(creditorId), sk: SK(taskId) },
       ConsistentRead: true,
     }),
   );
@@ -44,15 +43,15 @@ export async function getTask(creditorId: string, taskId: string): Promise<Task 
 /** The creditor's open tasks (every page), in no particular order. */
 export async function listOpenTasks(creditorId: string): Promise<Task[]> {
   const tasks: Task[] = [];
-  let start: Record<string, any> | undefined;
+  let start: Record<string, unknown> | undefined;
   do {
-    const out = await clients.dynamodb().send(
+    const out = await dynamodbDocuments().send(
       new QueryCommand({
         TableName: settings.tableName(),
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :t)',
         FilterExpression: '#status = :open',
         ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':pk': { S: PK(creditorId) }, ':t': { S: 'T#' }, ':open': { S: 'open' } },
+        ExpressionAttributeValues: { ':pk': PK(creditorId), ':t': 'T#', ':open': 'open' },
         ExclusiveStartKey: start,
       }),
     );
@@ -64,10 +63,10 @@ export async function listOpenTasks(creditorId: string): Promise<Task[]> {
 
 /** Writes the completed task only if it is still open; false when someone completed it first. */
 export async function saveCompletedTask(t: Task): Promise<boolean> {
-  return conditionalPut({
+  return conditionalPutDocument({
     Item: toItem(t),
     ConditionExpression: 'attribute_exists(pk) AND #status = :open',
     ExpressionAttributeNames: { '#status': 'status' },
-    ExpressionAttributeValues: { ':open': { S: 'open' } },
+    ExpressionAttributeValues: { ':open': 'open' },
   });
 }

@@ -8,10 +8,10 @@
  *   conditional put: a redelivered stream record creates none twice), with its attempts. The log of
  *   a webhook is one Query, newest first.
  */
-import { GetItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import * as clients from './clients/dynamodb';
-import { conditionalPut, conditionalUpdate } from './conditional-put';
+import { dynamodbDocuments } from './clients/dynamodb-documents';
+import { conditionalPutDocument, conditionalUpdateDocument } from './conditional-put';
 import { decodeCursor, encodeCursor } from './cursor';
 import { settings } from './env';
 
@@ -50,25 +50,25 @@ export interface Delivery {
   sk: string;
 }
 
-const webhookKey = (creditorId: string, webhookId: string) => ({ pk: { S: `C#${creditorId}` }, sk: { S: `WH#${webhookId}` } });
+const webhookKey = (creditorId: string, webhookId: string) => ({ pk: `C#${creditorId}`, sk: `WH#${webhookId}` });
 
 export async function putWebhook(w: Webhook): Promise<boolean> {
-  return conditionalPut({ Item: marshall({ pk: `C#${w.creditorId}`, sk: `WH#${w.webhookId}`, kind: 'webhook', ...w }, { removeUndefinedValues: true }), ConditionExpression: 'attribute_not_exists(pk)' });
+  return conditionalPutDocument({ Item: { pk: `C#${w.creditorId}`, sk: `WH#${w.webhookId}`, kind: 'webhook', ...w }, ConditionExpression: 'attribute_not_exists(pk)' });
 }
 
 /** The creditor's webhook (deleted ones included: callers decide), or null. Tenant isolation: the key holds the creditor. */
 export async function getWebhook(creditorId: string, webhookId: string): Promise<Webhook | null> {
-  const out = await clients.dynamodb().send(new GetItemCommand({ TableName: settings.tableName(), Key: webhookKey(creditorId, webhookId), ConsistentRead: true }));
+  const out = await dynamodbDocuments().send(new GetCommand({ TableName: settings.tableName(), Key: webhookKey(creditorId, webhookId), ConsistentRead: true }));
   return out.Item ? strip<Webhook>(out.Item) : null;
 }
 
 /** The creditor's live webhooks (a creditor has at most a few: one page). */
 export async function listWebhooks(creditorId: string): Promise<Webhook[]> {
-  const out = await clients.dynamodb().send(
+  const out = await dynamodbDocuments().send(
     new QueryCommand({
       TableName: settings.tableName(),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :wh)',
-      ExpressionAttributeValues: { ':pk': { S: `C#${creditorId}` }, ':wh': { S: 'WH#' } },
+      ExpressionAttributeValues: { ':pk': `C#${creditorId}`, ':wh': 'WH#' },
       ConsistentRead: true,
     }),
   );
@@ -77,11 +77,11 @@ export async function listWebhooks(creditorId: string): Promise<Webhook[]> {
 
 /** Marks the webhook deleted; false if it did not exist or was already deleted. */
 export async function markWebhookDeleted(creditorId: string, webhookId: string, at: string): Promise<boolean> {
-  return conditionalUpdate({
+  return conditionalUpdateDocument({
     Key: webhookKey(creditorId, webhookId),
     UpdateExpression: 'SET deletedAt = :at',
     ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deletedAt)',
-    ExpressionAttributeValues: { ':at': { S: at } },
+    ExpressionAttributeValues: { ':at': at },
   });
 }
 
@@ -89,40 +89,40 @@ export const deliverySk = (eventAt: string, eventId: string) => `DLV#${eventAt}#
 
 /** Records a delivery to make; false when this event was already recorded for this webhook. */
 export async function putDelivery(d: Delivery): Promise<boolean> {
-  return conditionalPut({ Item: marshall({ pk: `WH#${d.webhookId}`, ...d }, { removeUndefinedValues: true }), ConditionExpression: 'attribute_not_exists(pk)' });
+  return conditionalPutDocument({ Item: { pk: `WH#${d.webhookId}`, ...d }, ConditionExpression: 'attribute_not_exists(pk)' });
 }
 
 export async function getDelivery(webhookId: string, sk: string): Promise<Delivery | null> {
-  const out = await clients.dynamodb().send(new GetItemCommand({ TableName: settings.tableName(), Key: { pk: { S: `WH#${webhookId}` }, sk: { S: sk } }, ConsistentRead: true }));
+  const out = await dynamodbDocuments().send(new GetCommand({ TableName: settings.tableName(), Key: { pk: `WH#${webhookId}`, sk }, ConsistentRead: true }));
   return out.Item ? strip<Delivery>(out.Item) : null;
 }
 
 /** Appends an attempt and sets the delivery's status (and when it is tried next, if it is). */
 export async function recordAttempt(webhookId: string, sk: string, attempt: DeliveryAttempt, status: DeliveryStatus, nextAttemptAt?: string): Promise<void> {
-  await clients.dynamodb().send(
-    new UpdateItemCommand({
+  await dynamodbDocuments().send(
+    new UpdateCommand({
       TableName: settings.tableName(),
-      Key: { pk: { S: `WH#${webhookId}` }, sk: { S: sk } },
+      Key: { pk: `WH#${webhookId}`, sk },
       UpdateExpression: `SET attempts = list_append(if_not_exists(attempts, :none), :attempt), #status = :status${nextAttemptAt ? ', nextAttemptAt = :next' : ' REMOVE nextAttemptAt'}`,
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
-        ':attempt': { L: [{ M: marshall(attempt, { removeUndefinedValues: true }) }] },
-        ':none': { L: [] },
-        ':status': { S: status },
-        ...(nextAttemptAt ? { ':next': { S: nextAttemptAt } } : {}),
+        ':attempt': [attempt],
+        ':none': [],
+        ':status': status,
+        ...(nextAttemptAt ? { ':next': nextAttemptAt } : {}),
       },
     }),
   );
 }
 
 export async function setDeliveryStatus(webhookId: string, sk: string, status: DeliveryStatus): Promise<void> {
-  await clients.dynamodb().send(
-    new UpdateItemCommand({
+  await dynamodbDocuments().send(
+    new UpdateCommand({
       TableName: settings.tableName(),
-      Key: { pk: { S: `WH#${webhookId}` }, sk: { S: sk } },
+      Key: { pk: `WH#${webhookId}`, sk },
       UpdateExpression: 'SET #status = :status REMOVE nextAttemptAt',
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':status': { S: status } },
+      ExpressionAttributeValues: { ':status': status },
     }),
   );
 }
@@ -130,23 +130,24 @@ export async function setDeliveryStatus(webhookId: string, sk: string, status: D
 /** One page of a webhook's delivery log, newest first. */
 export async function listDeliveries(webhookId: string, limit: number, cursor?: string): Promise<{ items: Delivery[]; nextCursor: string | null }> {
   const startKey = decodeCursor(cursor, { pk: `WH#${webhookId}`, sk: /^DLV#/ });
-  const out = await clients.dynamodb().send(
+  const out = await dynamodbDocuments().send(
     new QueryCommand({
       TableName: settings.tableName(),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :dlv)',
-      ExpressionAttributeValues: { ':pk': { S: `WH#${webhookId}` }, ':dlv': { S: 'DLV#' } },
+      ExpressionAttributeValues: { ':pk': `WH#${webhookId}`, ':dlv': 'DLV#' },
       ScanIndexForward: false,
       Limit: limit,
-      ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      // Cursors hold the key as DynamoDB attribute values (adapters/cursor.ts).
+      ...(startKey ? { ExclusiveStartKey: unmarshall(startKey) } : {}),
     }),
   );
   return {
     items: (out.Items ?? []).map((i) => strip<Delivery>(i)),
-    nextCursor: out.LastEvaluatedKey ? encodeCursor({ pk: out.LastEvaluatedKey.pk, sk: out.LastEvaluatedKey.sk }) : null,
+    nextCursor: out.LastEvaluatedKey ? encodeCursor(marshall({ pk: out.LastEvaluatedKey.pk, sk: out.LastEvaluatedKey.sk })) : null,
   };
 }
 
-function strip<T>(item: Record<string, any>): T {
-  const { pk: _pk, kind: _k, ...rest } = unmarshall(item);
+function strip<T>(item: Record<string, unknown>): T {
+  const { pk: _pk, kind: _k, ...rest } = item;
   return rest as T;
 }

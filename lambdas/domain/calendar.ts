@@ -117,11 +117,6 @@ export function addCalendarDays(date: IsoDate, n: number): IsoDate {
   return fromDayNumber(toDayNumber(date) + n);
 }
 
-/** Whole days from a to b (positive when b is later). */
-export function daysBetween(a: IsoDate, b: IsoDate): number {
-  return toDayNumber(b) - toDayNumber(a);
-}
-
 // ---------------------------------------------------------------------------------------------
 // Public holidays (Code du travail L3133-1, plus the regional days above).
 

@@ -12,7 +12,6 @@ import { addCalendarDays, isBusinessDay, isoWeekday, type HolidayRegion } from '
 import type { DigestFrequency, IsoDate } from './model';
 
 export const DIGEST_TIME = '07:30';
-export const DIGEST_TIME_ZONE = 'Europe/Paris';
 
 export function digestDueOn(frequency: DigestFrequency, date: IsoDate, region: HolidayRegion): boolean {
   if (frequency === 'off' || !isBusinessDay(date, region)) return false;

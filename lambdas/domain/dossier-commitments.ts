@@ -31,6 +31,7 @@ import {
 import { conflict, DomainError, invalid } from './errors';
 import type { CommitmentTerms, DossierEvent, IsoDate, IsoInstant, NextAction } from './model';
 import type { EvidenceRef } from './evidence-chain';
+import type { Acknowledgment, PaymentPlan, PlanInstalment, PromiseToPay } from './commitment-records';
 import { toDecimalString } from './money';
 import { prescriptionDetail } from './prescription';
 
@@ -60,51 +61,6 @@ export const MAX_PROMISE_DAYS = 90;
 export const MAX_INSTALMENTS = 36;
 /** A plan longer than this exceeds what a court would grant anyway (C. civ. 1343-5: 2 years). */
 export const MAX_PLAN_DAYS = 730;
-
-export interface PromiseToPay {
-  id: string;
-  date: IsoDate;
-  amountCents: number;
-  madeAt: IsoInstant;
-  /** When the promise is checked: the promised date plus the tolerance, at the send window's opening. */
-  checkAt: IsoInstant;
-  /** Payments recorded before the promise: only later ones count towards it. */
-  paidBeforeCents: number;
-  status: 'pending' | 'kept' | 'broken' | 'superseded' | 'settled' | 'ended';
-  resolvedAt?: IsoInstant;
-}
-
-export interface PlanInstalment {
-  dueDate: IsoDate;
-  amountCents: number;
-  remindedAt?: IsoInstant;
-}
-
-export interface PaymentPlan {
-  id: string;
-  instalments: PlanInstalment[];
-  agreedAt: IsoInstant;
-  /** The terms the plan was agreed under (absent: the defaults). */
-  terms?: { toleranceBusinessDays: number; reminderDaysBefore: number };
-  paidBeforeCents: number;
-  status: 'running' | 'completed' | 'broken' | 'ended';
-  endedAt?: IsoInstant;
-}
-
-/**
- * A debtor's acknowledgment of the debt (C. civ. 2240): it restarts prescription. Only an act of the
- * debtor counts, and proving it is the creditor's burden: the debtor's written acceptance of a plan
- * (an e-mail or the signed plan, stored in the evidence vault) or the first instalment paid — never
- * the creditor's own record of a plan. ('payment_plan' is kept for dossiers stored before this rule.)
- */
-export interface Acknowledgment {
-  on: IsoDate;
-  source: 'written_acceptance' | 'first_instalment' | 'payment_plan';
-  /** The plan acknowledged. */
-  ref: string;
-  /** Where the written acceptance is kept (written_acceptance only). */
-  evidenceKey?: string;
-}
 
 /** A dossier waiting for its hand-off to be approved can still take a promise or a plan instead. */
 const ACCEPTS_COMMITMENT = new Set(['active', 'promised', 'awaiting_handoff_approval']);

@@ -146,6 +146,7 @@ export function verifyBundle(files: ReadonlyMap<string, Uint8Array>, expectedHea
 /** Parses and shape-checks manifest.json; returns a message when it cannot be used at all. */
 function readManifest(bytes: Uint8Array | undefined): BundleManifest | string {
   if (!bytes) return 'manifest.json is missing';
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped JSON, shape-checked field by field below
   let m: any;
   try {
     m = JSON.parse(Buffer.from(bytes).toString('utf8'));

@@ -7,8 +7,6 @@ import type { Cents } from './money';
 /** The four escalation stages, in order (identifiers are part of the HTTP contract). */
 export const STAGES = ['first_reminder', 'formal_reminder', 'formal_notice', 'litigation_handoff'] as const;
 export type Stage = (typeof STAGES)[number];
-/** Stages that write to the debtor (the hand-off goes to the creditor's litigation contact). */
-export const DEBTOR_STAGES: readonly Stage[] = ['first_reminder', 'formal_reminder', 'formal_notice'];
 
 export type Language = 'fr' | 'en';
 /** What an API key may do: an operator everything on its creditor's dossiers, an auditor only read. */

@@ -4,7 +4,7 @@
  * named segment and per debtor; every result is validated before anything is scheduled.
  */
 import { validateSendWindow, type SendWindow } from './calendar';
-import { STAGES, type DebtorKind, type Stage } from './model';
+import { STAGES, type Stage } from './model';
 
 export type PolicyStageKind = Stage | 'manual_task';
 export type PolicyChannel = 'email' | 'postal_letter' | 'manual';
@@ -340,44 +340,6 @@ export function assertValidPolicy(p: unknown): Policy {
   const r = validatePolicy(p);
   if (!r.ok) throw new InvalidPolicyError(r.errors);
   return r.policy;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Inheritance.
-
-export interface PolicyLayers {
-  creditorDefault?: Partial<Policy>;
-  /** Keyed by debtor kind ("business", "consumer") or by a named segment ("public-sector"). */
-  segments?: Record<string, Partial<Policy>>;
-  debtorKind: DebtorKind;
-  segment?: string;
-  debtorOverride?: Partial<Policy>;
-}
-
-/**
- * DEFAULT_POLICY, then the creditor's default, then the debtor-kind segment, then the named
- * segment, then the debtor's own override; later layers win field by field. `stages` and
- * `sendWindow` are replaced whole, never merged by position: a half-merged list of stages
- * would be a policy nobody wrote. Undefined fields do not erase inherited ones.
- */
-export function resolvePolicy(layers: PolicyLayers): PolicyValidation {
-  const chain: (Partial<Policy> | undefined)[] = [
-    layers.creditorDefault,
-    layers.segments?.[layers.debtorKind],
-    layers.segment !== undefined && layers.segment !== layers.debtorKind ? layers.segments?.[layers.segment] : undefined,
-    layers.debtorOverride,
-  ];
-  const merged: Record<string, unknown> = { ...DEFAULT_POLICY };
-  for (const layer of chain) {
-    if (!layer) continue;
-    for (const [key, value] of Object.entries(layer)) if (value !== undefined) merged[key] = value;
-  }
-  return validatePolicy(merged);
-}
-
-/** False when the policy says this amount is not worth pursuing. */
-export function shouldPursue(policy: Policy, amountCents: number): boolean {
-  return policy.minimumAmountCents === undefined || amountCents >= policy.minimumAmountCents;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@
 import { DomainError, type ErrorDetail } from '../domain/errors';
 import type { Debtor, Invoice } from '../domain/model';
 import { dueDateFromTerms } from '../domain/payment-terms';
-import { isValidSiren, parseInvoice } from '../http/validation';
+import { parseInvoice } from '../http/validation';
 import type { EInvoiceRead } from './read';
 import type { TermKey } from './terms';
 
@@ -220,6 +220,3 @@ export function submissionFromEInvoice(read: EInvoiceRead, seller: SellerIdentit
     );
   }
 }
-
-/** Re-exported for the CLI's dry run. */
-export { isValidSiren };

@@ -18,6 +18,7 @@ import { parseEuros } from '../domain/money';
 
 z.config(en());
 
+// eslint-disable-next-line no-control-regex -- rejects control characters on purpose
 export const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
 
 const YYYY_MM_DD = /^\d{4}-\d{2}-\d{2}$/;
@@ -249,6 +250,7 @@ const resolveBody = z.object({
       .check(
         z.trim(),
         z.maxLength(4000, 'must be at most 4000 characters'),
+        // eslint-disable-next-line no-control-regex -- rejects control characters on purpose
         z.regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/, 'must not contain control characters other than line breaks and tabs'),
       ),
   ),
@@ -297,6 +299,7 @@ export function parsePlan(body: unknown): { instalments: { dueDate: string; amou
 }
 
 /** Free text that may span lines (call notes): tabs and line breaks allowed, other controls not. */
+// eslint-disable-next-line no-control-regex -- rejects control characters on purpose
 const NO_CONTROL_EXCEPT_LINES = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
 
 const taskCompletionBody = z.object({

@@ -42,6 +42,7 @@ export function parseWebhookInput(body: unknown): WebhookInput {
 }
 
 function urlProblem(raw: string): string | null {
+  // eslint-disable-next-line no-control-regex -- rejects control characters on purpose
   if (/[\s\u0000-\u001f\u007f]/.test(raw)) return 'must not contain spaces or control characters';
   let u: URL;
   try {

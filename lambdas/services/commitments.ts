@@ -5,7 +5,8 @@ import { viewOf } from './dossier-history';
  * (review-commitment task), keep or break the commitment and send instalment reminders.
  */
 import { randomUUID } from 'node:crypto';
-import {Dossier, DossierView } from '../domain/dossier';
+import { Dossier } from '../domain/dossier';
+import type { DossierView } from '../domain/dossier-view';
 import {
   acceptPlan,
   claimReminder,

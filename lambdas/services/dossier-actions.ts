@@ -4,7 +4,7 @@ import { viewOf } from './dossier-history';
  * align the workflow (stop the waiting execution; start a new generation when escalation resumes).
  */
 import { randomUUID } from 'node:crypto';
-import { DossierView } from '../domain/dossier';
+import type { DossierView } from '../domain/dossier-view';
 import { cancelDossier, openDispute, resolveDispute, ResolveInput } from '../domain/dossier-disputes';
 import { clock } from '../adapters/clock';
 import { dossierOf, updateOwnDossier } from './dossier-access';

@@ -6,7 +6,8 @@
  */
 import { encodeCursor, decodeCursor } from '../adapters/cursor';
 import { listRecords, recordsAfter } from '../adapters/evidence-log';
-import { Dossier, dossierView, DossierView } from '../domain/dossier';
+import { Dossier } from '../domain/dossier';
+import { dossierView, type DossierView } from '../domain/dossier-view';
 import { entryAt, historyLength, isWholeHistory } from '../domain/history-window';
 import type { DossierEvent } from '../domain/model';
 

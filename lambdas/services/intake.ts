@@ -2,7 +2,8 @@ import { viewOf } from './dossier-history';
 /**
  * Intake of one overdue invoice: validate, create the dossier (idempotently), start its workflow.
  */
-import { DossierView, newDossier, sameSubmission, workflowInput, Dossier } from '../domain/dossier';
+import { newDossier, sameSubmission, workflowInput, Dossier } from '../domain/dossier';
+import type { DossierView } from '../domain/dossier-view';
 import { conflict, DomainError } from '../domain/errors';
 import { dossierIdFor, executionNameFor } from '../domain/identity';
 import type { CreditorProfile, Debtor, Invoice } from '../domain/model';

@@ -27,7 +27,8 @@ import { litigationPaymentUpdate } from '../notices/templates/litigation-handoff
 import { renderHtml } from '../notices/render-html';
 import { renderText } from '../notices/render-text';
 import { renderLitigationPdf } from '../notices/litigation-dossier';
-import { breakdownFor, completeSend, Dossier, DossierView, recordMessage, recordMessageFailure, releaseSend, renewLease, sendSlot, SentInfo } from '../domain/dossier';
+import type { DossierView } from '../domain/dossier-view';
+import { breakdownFor, completeSend, Dossier, recordMessage, recordMessageFailure, releaseSend, renewLease, sendSlot, SentInfo } from '../domain/dossier';
 import { approveHandoff as approveTransition, AWAITING, awaitHandoffApproval, HANDED_OFF, wasHandedOff } from '../domain/dossier-handoff';
 import { DomainError, conflict } from '../domain/errors';
 import type { EvidenceRecord } from '../domain/evidence-chain';

@@ -10,7 +10,8 @@ import { provisionalRateActions } from '../domain/breakdown';
 import type { CreditorProfile } from '../domain/model';
 import { sha256Hex } from '../domain/identity';
 import { renderNotice } from '../notices/render';
-import { composeMime, messageIdFor } from '../notices/mime';
+import { composeMime } from '../notices/mime';
+import { mimeInputFor } from '../notices/addressing';
 import type { NoticeContext, NoticeKind, RenderedNotice } from '../notices/types';
 import { evidenceRef, putEvidence } from '../adapters/evidence-store';
 import { sendRawEmail } from '../adapters/mailer';
@@ -85,24 +86,9 @@ export interface SendRenderedInput {
 /** Composes the exact MIME bytes of a rendered message, keeps them as evidence, sends them. */
 export async function sendRendered(input: SendRenderedInput): Promise<SentInfo> {
   const { dossier: d, creditor, kind, slot, now, rendered } = input;
-  const to =
-    rendered.to === 'litigation_contact'
-      ? { name: creditor.litigationContact.name, address: creditor.litigationContact.email }
-      : { name: d.debtor.name, address: d.debtor.email };
-  // Counsel's messages are copied to the creditor's accountants.
-  const cc = rendered.to === 'litigation_contact' ? creditor.accountants.map((address) => ({ address })) : [];
-  const raw = await composeMime({
-    from: { name: creditor.sender.name, address: creditor.sender.email },
-    to: [to],
-    cc,
-    replyTo: creditor.replyTo,
-    subject: rendered.subject,
-    text: rendered.text,
-    html: rendered.html,
-    attachments: rendered.attachments,
-    messageId: messageIdFor(d.id, slot, settings.mailDomain()),
-    date: now.toISOString(),
-  });
+  const mail = mimeInputFor({ dossierId: d.id, debtor: d.debtor, creditor, slot, sentAt: now.toISOString(), domain: settings.mailDomain(), rendered });
+  const [to, cc] = [mail.to[0]!, mail.cc];
+  const raw = await composeMime(mail);
   // Keyed by the slot AND the bytes: a retry that composes the very same message finds it already
   // kept; one whose bytes differ (a hand-off's fresh bundle link, a later Date) keeps its own object,
   // since Object Lock refuses other bytes under a locked key (same Message-ID either way).

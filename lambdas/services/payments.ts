@@ -1,5 +1,6 @@
 import { viewOf, withWholeHistory } from './dossier-history';
-import { Dossier, DossierView } from '../domain/dossier';
+import type { Dossier } from '../domain/dossier';
+import type { DossierView } from '../domain/dossier-view';
 import type { CreditorProfile } from '../domain/model';
 import { recordedPayment } from '../domain/payment-replay';
 import { recordPayment, type PaymentInput, type PaymentSettlement } from '../domain/settlement';

@@ -19,7 +19,7 @@ import { clock } from '../adapters/clock';
 import { getCreditor, updateDossier } from '../adapters/dossier-store';
 import { evidenceRef, putEvidence } from '../adapters/evidence-store';
 import { getTask, putTaskIfAbsent, saveCompletedTask } from '../adapters/task-store';
-import { dossierView, type DossierView } from '../domain/dossier';
+import { dossierView, type DossierView } from '../domain/dossier-view';
 import { noticeContext } from './outbound-mail';
 import { registeredEmailProvider } from './registered-email';
 import { dossierOf, updateOwnDossier } from './dossier-access';

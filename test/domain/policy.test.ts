@@ -6,8 +6,6 @@ import {
   FR_WITH_COURTESY_CALL,
   InvalidPolicyError,
   MIN_GRACE_DAYS,
-  resolvePolicy,
-  shouldPursue,
   validatePolicy,
   type Policy,
   type PolicyError,
@@ -238,65 +236,5 @@ describe('assertValidPolicy', () => {
       expect((e as InvalidPolicyError).errors.map((x) => x.path)).toEqual(['graceDays']);
       expect((e as Error).message).toMatch(/^invalid policy: graceDays: /);
     }
-  });
-});
-
-describe('resolvePolicy', () => {
-  const ok = (r: ReturnType<typeof resolvePolicy>): Policy => {
-    if (!r.ok) throw new Error(JSON.stringify(r.errors));
-    return r.policy;
-  };
-
-  it('is the default when nothing is overridden', () => {
-    expect(ok(resolvePolicy({ debtorKind: 'business' }))).toEqual(DEFAULT_POLICY);
-  });
-
-  it('layers creditor -> debtor kind -> named segment -> debtor', () => {
-    const layers = {
-      creditorDefault: { name: 'acme', graceDays: 10, minimumAmountCents: 5_000 },
-      segments: {
-        consumer: { graceDays: 15 },
-        business: { graceDays: 9 },
-        'public-sector': { sendWindow: { timeZone: 'Europe/Paris', days: [2, 3, 4], open: '10:00', close: '16:00' } },
-      },
-    };
-    const consumer = ok(resolvePolicy({ ...layers, debtorKind: 'consumer' }));
-    expect(consumer).toMatchObject({ name: 'acme', graceDays: 15, minimumAmountCents: 5_000 });
-    expect(consumer.sendWindow).toBeUndefined();
-    expect(ok(resolvePolicy({ ...layers, debtorKind: 'business' })).graceDays).toBe(9);
-
-    const publicSector = ok(resolvePolicy({ ...layers, debtorKind: 'business', segment: 'public-sector' }));
-    expect(publicSector.graceDays).toBe(9);
-    expect(publicSector.sendWindow?.days).toEqual([2, 3, 4]);
-
-    const debtor = ok(resolvePolicy({ ...layers, debtorKind: 'consumer', debtorOverride: { graceDays: 20, minimumAmountCents: undefined } }));
-    expect(debtor.graceDays).toBe(20);
-    expect(debtor.minimumAmountCents).toBe(5_000); // undefined does not erase an inherited value
-    expect(debtor.stages).toEqual(DEFAULT_POLICY.stages);
-  });
-
-  it('replaces stages as a whole', () => {
-    const stages = FR_WITH_COURTESY_CALL.stages;
-    const p = ok(resolvePolicy({ debtorKind: 'business', segments: { business: { stages } } }));
-    expect(p.stages.map((s) => s.id)).toContain('courtesy_call');
-    expect(p.stages).toHaveLength(5);
-  });
-
-  it('ignores an unknown named segment', () => {
-    expect(ok(resolvePolicy({ debtorKind: 'business', segment: 'nobody', segments: {} }))).toEqual(DEFAULT_POLICY);
-  });
-
-  it('validates the merged result', () => {
-    const r = resolvePolicy({ debtorKind: 'consumer', creditorDefault: { graceDays: 10 }, debtorOverride: { graceDays: 5 } });
-    expect(r).toEqual({ ok: false, errors: [{ path: 'graceDays', message: expect.any(String) }] });
-  });
-});
-
-describe('shouldPursue', () => {
-  it('applies the policy minimum', () => {
-    expect(shouldPursue(DEFAULT_POLICY, 1)).toBe(true);
-    const p = assertValidPolicy({ ...base(), minimumAmountCents: 5_000 });
-    expect(shouldPursue(p, 4_999)).toBe(false);
-    expect(shouldPursue(p, 5_000)).toBe(true);
   });
 });

@@ -4,10 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { API_ROUTES, bodyLimitOf, DOCUMENT_BODY_LIMIT, JSON_BODY_LIMIT } from '../../lib/api-routes';
 import { contractProblems } from '../support/openapi-contract';
-import { dossierView, newDossier } from '../../lambdas/domain/dossier';
+import { newDossier } from '../../lambdas/domain/dossier';
+import { dossierView } from '../../lambdas/domain/dossier-view';
 import { dossierSummary } from '../../lambdas/domain/dossier-summary';
 import { creditorProfileSchema } from '../../lambdas/http/creditor-profile-schema';
-import { sampleContext, sampleDossier } from '../../lambdas/notices/samples';
+import { sampleContext, sampleDossier } from '../support/notice-samples';
 
 const spec = parse(fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'openapi.yaml'), 'utf8'));
 

@@ -185,7 +185,7 @@ describe('POST /invoices/import in local mode', () => {
       const dry = await importFiles(files, { endpoint: 'http://127.0.0.1:9', dryRun: true });
       expect(dry.map((r) => r.outcome)).toEqual(['dry_run_ok', 'dry_run_ok', 'dry_run_ok', 'refused']);
       expect(dry[0].summary).toBe('factur-x: 1250.00 EUR due 2026-04-03, Boulangerie Dupont & Fils SARL (SIREN 443061841), compta@dupont.example');
-      expect(resultLines(dry[3])[1]).toMatch(/^  BT-9 dueDate: .*\[\/Invoice\/cbc:DueDate\]$/);
+      expect(resultLines(dry[3])[1]).toMatch(/^ {2}BT-9 dueDate: .*\[\/Invoice\/cbc:DueDate\]$/);
       expect((await local.api.call('GET', '/invoices?q=EI-CLI&limit=100')).body.items).toEqual([]);
 
       const seen: string[] = [];

@@ -3,7 +3,7 @@ import { formatMoney } from '../../lambdas/domain/money';
 import { checkAgencyFirstLetter, htmlVisibleText } from '../../lambdas/notices/checker';
 import { L111_8_PARAGRAPHS_2_3_FR } from '../../lambdas/notices/legal-texts';
 import { renderNotice } from '../../lambdas/notices/render';
-import { sampleContext, sampleDossier } from '../../lambdas/notices/samples';
+import { sampleContext, sampleDossier } from '../support/notice-samples';
 import { letterReference } from '../../lambdas/notices/templates';
 import { NOTICE_KINDS, type RenderedNotice } from '../../lambdas/notices/types';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assertSendable, checkFormalNotice, checkNotice, NoticeNotSendableError } from '../../lambdas/notices/checker';
 import { renderNotice } from '../../lambdas/notices/render';
-import { sampleContext, sampleDossier } from '../../lambdas/notices/samples';
+import { sampleContext, sampleDossier } from '../support/notice-samples';
 import type { NoticeContext, RenderedNotice } from '../../lambdas/notices/types';
 
 const b2b = sampleDossier('b2b');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatMoney } from '../../lambdas/domain/money';
 import { renderNotice } from '../../lambdas/notices/render';
-import { allSampleContexts, sampleContext, sampleDossier } from '../../lambdas/notices/samples';
+import { allSampleContexts, sampleContext, sampleDossier } from '../support/notice-samples';
 import { NOTICE_KINDS, type NoticeContext, type RenderedNotice } from '../../lambdas/notices/types';
 import { checkNotice, htmlVisibleText } from '../../lambdas/notices/checker';
 import { recommendRoute } from '../../lambdas/domain/court-route';

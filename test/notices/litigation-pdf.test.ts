@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { formatMoney, parseEuros } from '../../lambdas/domain/money';
 import { bundlePath, counselSalutation, litigationLetter, renderLitigationPdf } from '../../lambdas/notices/litigation-dossier';
 import { renderNotice } from '../../lambdas/notices/render';
-import { sampleContext, sampleDossier } from '../../lambdas/notices/samples';
+import { sampleContext, sampleDossier } from '../support/notice-samples';
 
 const STANDARD_FONTS = `${dirname(require.resolve('pdfjs-dist/package.json'))}/standard_fonts/`;
 

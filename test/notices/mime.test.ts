@@ -1,9 +1,8 @@
 import { simpleParser, type AddressObject } from 'mailparser';
 import { describe, expect, it, onTestFinished, vi } from 'vitest';
-import { noticeMimeInput } from '../../lambdas/notices/envelope';
 import { composeMime, messageIdFor, MimeInputError, type ComposeMimeInput } from '../../lambdas/notices/mime';
 import { renderNotice } from '../../lambdas/notices/render';
-import { sampleContext, sampleDossier } from '../../lambdas/notices/samples';
+import { sampleContext, sampleDossier, sampleMimeInput } from '../support/notice-samples';
 import type { NoticeContext } from '../../lambdas/notices/types';
 
 const b2b = sampleDossier('b2b');
@@ -12,11 +11,11 @@ function addresses(a: AddressObject | AddressObject[] | undefined): string[] {
   return (Array.isArray(a) ? a : a ? [a] : []).flatMap((o) => o.value.map((v) => v.address ?? ''));
 }
 
-const EXPECTED_HEADERS = ['content-type', 'date', 'from', 'message-id', 'mime-version', 'reply-to', 'subject', 'to', 'x-amiable-dossier', 'x-amiable-notice'];
+const EXPECTED_HEADERS = ['content-type', 'date', 'from', 'message-id', 'mime-version', 'reply-to', 'subject', 'to'];
 
 async function composeFor(ctx: NoticeContext) {
   const rendered = await renderNotice(ctx);
-  const input = noticeMimeInput(ctx, rendered, 'amiable.example');
+  const input = sampleMimeInput(ctx, rendered, 'amiable.example');
   const raw = await composeMime(input);
   return { rendered, input, raw, parsed: await simpleParser(raw) };
 }
@@ -54,9 +53,10 @@ describe('composeMime', () => {
     expect(b.raw.equals(a.raw)).toBe(true);
   });
 
-  it('sends the hand-off to the litigation contact only', async () => {
+  it('sends the hand-off to the litigation contact, copied to the accountants only', async () => {
     const { parsed } = await composeFor(sampleContext(b2b, 'litigation_handoff'));
     expect(addresses(parsed.to)).toEqual(['contentieux@rousseau-avocats.example']);
+    expect(addresses(parsed.cc)).toEqual(['expert@cabinet-comptable.example']);
     expect(parsed.text).not.toContain('compta@boulangerie-dupont.example>');
   });
 });

@@ -4,7 +4,7 @@ import { formatMoney } from '../../lambdas/domain/money';
 import { PDF_PRODUCER, renderPdfLetter } from '../../lambdas/notices/pdf-letter';
 import { toWinAnsi } from '../../lambdas/notices/pdf-winansi';
 import { renderNotice } from '../../lambdas/notices/render';
-import { sampleContext, sampleDossier } from '../../lambdas/notices/samples';
+import { sampleContext, sampleDossier } from '../support/notice-samples';
 import type { NoticeContext } from '../../lambdas/notices/types';
 
 const STANDARD_FONTS = `${dirname(require.resolve('pdfjs-dist/package.json'))}/standard_fonts/`;

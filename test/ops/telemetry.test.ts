@@ -43,7 +43,7 @@ describe('telemetry', () => {
     noticeSent({ dossierId: 'dos_1', kind: 'first_reminder', audience: 'debtor', messageId: 'm-1' });
     activity('clock', 'a -> b');
     expect(log.mock.calls.map((c) => c[0])).toEqual([
-      expect.stringMatching(/^\[\d{4}-\d{2}-\d{2} \d{2}:\d{2} Paris\] notice sent +first_reminder  dos_1$/),
+      expect.stringMatching(/^\[\d{4}-\d{2}-\d{2} \d{2}:\d{2} Paris\] notice sent +first_reminder {2}dos_1$/),
       expect.stringMatching(/\] clock +a -> b$/),
     ]);
     log.mockClear();

@@ -114,7 +114,7 @@ export function greeting(language: Language, ctx?: NoticeContext, formal = false
  * Who acts when only the creditor can (sue, waive): "nous" when the creditor writes, "notre mandant"
  * when a collection agency writes for it (the agency has no claim of its own, CPCE R124-4).
  */
-export function actor(ctx: NoticeContext, language: Language): { agency: boolean; fr: string; en: string } {
+export function actor(ctx: NoticeContext): { agency: boolean; fr: string; en: string } {
   if (!ctx.creditor.agency) return { agency: false, fr: 'nous', en: 'we' };
   const name = creditorName(ctx);
   return { agency: true, fr: `notre mandant, ${name},`, en: `our principal, ${name},` };
@@ -332,7 +332,7 @@ export function allocationBlocks(ctx: NoticeContext, language: Language): Block[
   const t = tr(language);
   const b2b = b.regime === 'b2b';
   if (allocationChoice(ctx.creditor) === 'principal-first') {
-    const who = actor(ctx, language);
+    const who = actor(ctx);
     const waivesFr = who.agency ? `${who.fr} renonce` : 'nous renonçons';
     const waivesEn = who.agency ? `${who.en} waives` : 'we waive';
     return [

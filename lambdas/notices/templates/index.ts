@@ -25,6 +25,5 @@ export const TEMPLATES: Record<NoticeKind, Template> = {
   dispute_rejection: disputeRejection,
 };
 
-export type { NoticeDraft, Template } from './common';
+export type { Template } from './common';
 export { letterReference } from './common';
-export { formalNoticeFilename } from './formal-notice';

@@ -29,7 +29,7 @@ export function paymentPlanConfirmation(ctx: NoticeContext): NoticeDraft {
   const planTotal = instalments.reduce((sum, i) => sum + i.amountCents, 0);
   const accessoriesCents = Math.max(0, ctx.breakdown.totalDueCents - planTotal);
   const tolerance = ctx.plan?.toleranceBusinessDays ?? 2;
-  const who = actor(ctx, lang);
+  const who = actor(ctx);
   return courteousLetter(
     ctx,
     f.t(`Échéancier de paiement – facture ${n}`, `Payment plan – invoice ${n}`),

@@ -79,7 +79,7 @@ export function receiptBlocks(ctx: NoticeContext, lang: NoticeContext['language'
             `the ${interest} (${f.money(p.waived.interestCents)}) and the fixed recovery indemnity (${f.money(p.waived.indemnityCents)})`,
           )
         : f.t(`les intérêts au taux légal (${f.money(p.waived.interestCents)})`, `the interest at the statutory rate (${f.money(p.waived.interestCents)})`);
-    const who = actor(ctx, lang);
+    const who = actor(ctx);
     const weWaiveFr = who.agency ? `${who.fr} y renonce` : 'nous y renonçons';
     const weWaiveEn = who.agency ? `${who.en} waives them` : 'we waive them';
     const why = {

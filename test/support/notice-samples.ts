@@ -1,22 +1,25 @@
 /**
- * Sample dossiers for the demo (scripts/render-notices.ts, `npm run notices`) and the tests: a B2B
- * dossier whose penalties span three half-years (the last one provisional) with a partial payment,
- * a B2C consumer dossier, and a dossier handled by a collection agency.
+ * Sample dossiers for the demo (scripts/render-notices.ts, `npm run notices`) and the tests, kept
+ * out of lambdas/ since no handler uses them: a B2B dossier whose penalties span three half-years
+ * (the last one provisional) with a partial payment, a B2C consumer dossier, and a dossier handled
+ * by a collection agency.
  *
  * Nothing here is computed by hand: each sample is a timeline (letters sent, payments received)
  * replayed through the real engine — newDossier, completeSend, the settlement rule (recordPayment),
  * breakdownFor, statedDeadline, historyExtras — so every amount, deadline, allocation and reference
  * printed is the one a real send would print on that day.
  */
-import { addCalendarDays } from '../domain/calendar';
-import { balanceCents, breakdownFor, completeSend, type Dossier, newDossier, policyOf, statedDeadline } from '../domain/dossier';
-import type { CreditorProfile, Debtor, Invoice, IsoDate, Language, Stage } from '../domain/model';
-import { DEFAULT_POLICY } from '../domain/policy';
-import { recordPayment, type PaymentSettlement } from '../domain/settlement';
-import { historyExtras } from './history-extras';
-import { addDays, parisDate } from './format';
-import { NOTICE_KINDS, type NoticeContext, type NoticeKind, type PaymentNotice } from './types';
-import { sampleLitigation } from './litigation-samples';
+import { addCalendarDays } from '../../lambdas/domain/calendar';
+import { balanceCents, breakdownFor, completeSend, type Dossier, newDossier, policyOf, statedDeadline } from '../../lambdas/domain/dossier';
+import type { AmountBreakdown, CreditorProfile, Debtor, DossierEvent, Invoice, IsoDate, Language, Stage } from '../../lambdas/domain/model';
+import { recordPayment, type PaymentSettlement } from '../../lambdas/domain/settlement';
+import { historyExtras } from '../../lambdas/notices/history-extras';
+import { addDays, parisDate } from '../../lambdas/notices/format';
+import { NOTICE_KINDS, type LitigationHandoff, type NoticeContext, type NoticeKind, type PaymentNotice, type RenderedNotice } from '../../lambdas/notices/types';
+import { mimeInputFor } from '../../lambdas/notices/addressing';
+import type { ComposeMimeInput } from '../../lambdas/notices/mime';
+import { buildLitigationDossier } from '../../lambdas/domain/litigation';
+import { describeRecord } from '../../lambdas/notices/evidence-timeline';
 
 /** A letter of the timeline: a stage sent (recorded on the dossier), or a follow-up rendered at that instant. */
 type Step =
@@ -348,7 +351,53 @@ export function allSampleContexts(): { dossier: SampleDossier; ctx: NoticeContex
   return out;
 }
 
-/** Used by tests: the earliest deadline a mise en demeure sent on `sentDate` may carry. */
-export function minimumDeadline(sentDate: IsoDate, graceDays = DEFAULT_POLICY.graceDays): IsoDate {
-  return addDays(sentDate, graceDays);
+/**
+ * The composeMime input of a rendered sample notice, through production's addressing
+ * (notices/addressing.ts); the slot is the kind, as a stage's first sending is named in production.
+ */
+export function sampleMimeInput(ctx: NoticeContext, rendered: RenderedNotice, domain = ctx.creditor.sender.email.split('@').pop() ?? 'amiable.example'): ComposeMimeInput {
+  return mimeInputFor({ dossierId: ctx.dossierId, debtor: ctx.debtor, creditor: ctx.creditor, slot: ctx.kind, sentAt: ctx.sentAt, domain, rendered });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The litigation part of the sample hand-offs: each sample dossier replayed as the workflow would
+// have recorded it (invoice received, the three notices delivered, the payments its breakdown
+// shows), then established for counsel by the same pure code as in production, with a placeholder
+// bundle link.
+
+/** `sentAtOf` gives when each earlier stage went out in the sample's replayed timeline. */
+function sampleLitigation(sample: SampleDossier, sentAtOf: (stage: 'first_reminder' | 'formal_reminder' | 'formal_notice') => string, sentAt: string, breakdown: AmountBreakdown): LitigationHandoff {
+  const id = 'dos_samplesamplesamplesample'.slice(0, 30);
+  const base = newDossier({
+    id,
+    creditorId: sample.creditor.id,
+    executionName: 'sample',
+    now: new Date(`${sample.invoice.issueDate}T09:00:00.000Z`),
+    invoice: sample.invoice,
+    debtor: sample.debtor,
+    received: { evidenceKey: `dossiers/${id}/invoice/received.json`, sha256: '1'.repeat(64) },
+  });
+  const events: DossierEvent[] = [...base.events];
+  (['first_reminder', 'formal_reminder', 'formal_notice'] as const).forEach((stage, i) => {
+    const at = sentAtOf(stage);
+    const messageId = `sample-${i + 1}`;
+    events.push(
+      { type: 'notice_sent', at, stage, messageId, to: sample.debtor.email, evidenceKey: `dossiers/${id}/notices/${stage}/${i + 1}.eml`, sha256: String(i + 2).repeat(64) },
+      { type: 'email_delivered', at: new Date(Date.parse(at) + 5000).toISOString(), messageId, recipient: sample.debtor.email, evidenceKey: `dossiers/${id}/delivery/${i + 1}.json`, sha256: String(i + 5).repeat(64) },
+    );
+  });
+  // The payments the sample's breakdown counts: the day before the first line on a lower basis.
+  const lower = breakdown.interest.lines.find((l) => l.basisCents < breakdown.principalCents);
+  const paidOn = lower ? addDays(lower.from, -1) : addDays(sample.invoice.dueDate, 1);
+  const payments = breakdown.paidCents > 0 ? [{ reference: 'VIR-SAMPLE', amountCents: breakdown.paidCents, paidOn, recordedAt: `${paidOn}T10:00:00.000Z` }] : [];
+  const dossier: Dossier = { ...base, events, payments, status: 'active', stage: 'formal_notice' };
+  const ld = buildLitigationDossier({ dossier, creditor: sample.creditor, at: sentAt, describe: (fact) => describeRecord({ type: fact.type, fact }) });
+  return {
+    dossier: ld,
+    bundle: {
+      url: 'https://vault.example/bundles/sample.zip?X-Amz-Expires=900',
+      expiresAt: new Date(Date.parse(sentAt) + 900_000).toISOString(),
+      head: { seq: events.length, hash: 'c'.repeat(64) },
+    },
+  };
 }
