@@ -1,6 +1,6 @@
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { clock } from './adapters/clock';
-import { fromItem } from './adapters/dossier-store';
+import { fromItem, historyOfItem } from './adapters/dossier-store';
 import { alertOnChange, type AlertOutcome } from './services/accountant-alerts';
 import type { Dossier } from './domain/dossier';
 import { heldEntries, historyLength } from './domain/history-window';
@@ -29,7 +29,7 @@ export async function handler(event: DynamoDBStreamEvent): Promise<{ outcomes: A
     if (!image || image.sk?.S !== 'DOSSIER' || !image.pk?.S?.startsWith('D#')) continue;
     const before = record.dynamodb?.OldImage as Record<string, any> | undefined;
     // Positions, not list lengths: the item may hold only a window of the history (history-window.ts).
-    const previousLength = before ? historyLength(fromItem(before)) : 0;
+    const previousLength = before ? historyLength(historyOfItem(before)) : 0;
     const dossier = fromItem(image);
     if (historyLength(dossier) <= previousLength) continue;
     outcomes.push(...(await alertOnChange(byPosition(dossier), previousLength, clock().now())));
