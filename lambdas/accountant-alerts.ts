@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { clock } from './adapters/clock';
-import { fromItem } from './adapters/dossier-store';
+import { fromItem, historyOfItem } from './adapters/dossier-store';
 import { alertOnChange, type AlertOutcome } from './services/accountant-alerts';
 import type { Dossier } from './domain/dossier';
 import { heldEntries, historyLength } from './domain/history-window';
@@ -30,7 +30,7 @@ export async function handler(event: DynamoDBStreamEvent): Promise<{ outcomes: A
     if (!image || image.sk?.S !== 'DOSSIER' || !image.pk?.S?.startsWith('D#')) continue;
     const before = record.dynamodb?.OldImage as Record<string, AttributeValue> | undefined;
     // Positions, not list lengths: the item may hold only a window of the history (history-window.ts).
-    const previousLength = before ? historyLength(fromItem(before)) : 0;
+    const previousLength = before ? historyLength(historyOfItem(before)) : 0;
     const dossier = fromItem(image);
     if (historyLength(dossier) <= previousLength) continue;
     outcomes.push(...(await alertOnChange(byPosition(dossier), previousLength, clock().now())));

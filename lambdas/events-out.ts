@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { clock } from './adapters/clock';
-import { fromItem } from './adapters/dossier-store';
+import { historyOfItem } from './adapters/dossier-store';
 import { appendedEntries, eventsFor } from './domain/dossier-events';
 import { publishEvents } from './services/events-out';
 
@@ -20,9 +20,10 @@ export async function handler(event: DynamoDBStreamEvent): Promise<{ published: 
     const image = record.dynamodb?.NewImage as Record<string, AttributeValue> | undefined;
     if (!image || image.sk?.S !== 'DOSSIER' || !image.pk?.S?.startsWith('D#')) continue;
     const old = record.dynamodb?.OldImage as Record<string, AttributeValue> | undefined;
-    const after = fromItem(image);
+    // The history and the identity only: the payments stay packed (historyOfItem).
+    const after = historyOfItem(image);
     // Either shape: the whole history, or the window the item holds (history-window.ts).
-    const before = old ? fromItem(old) : undefined;
+    const before = old ? historyOfItem(old) : undefined;
     const entries = appendedEntries(before ? { ...before, events: before.events ?? [] } : undefined, { ...after, events: after.events ?? [] });
     if (entries.length === 0) continue;
     const events = eventsFor({ id: after.id, creditorId: after.creditorId, invoiceNumber: after.invoice.invoiceNumber, status: after.status }, entries);

@@ -25,15 +25,28 @@ const dossierKey = (id: string) => ({ pk: { S: `D#${id}` }, sk: { S: 'DOSSIER' }
  */
 export const PACKED_PAYMENTS_FROM = 50;
 
+/**
+ * The packed form each payments list was read from. A change that leaves the payments alone (an
+ * SES event, a send, a task) keeps the very array it read (`{ ...d, events }`), so its write stores
+ * the same bytes again instead of deflating every payment anew (a cost that grew with the history).
+ */
+const packedFrom = new WeakMap<Payment[], Uint8Array>();
+
 function packPayments(payments: Payment[]): { payments?: Payment[]; paymentsZ?: Uint8Array } {
   if (payments.length < PACKED_PAYMENTS_FROM) return { payments };
-  return { paymentsZ: deflateRawSync(Buffer.from(JSON.stringify(payments), 'utf8'), { level: 9 }) };
+  const read = packedFrom.get(payments);
+  if (read) return { paymentsZ: read };
+  const packed = deflateRawSync(Buffer.from(JSON.stringify(payments), 'utf8'), { level: 9 });
+  packedFrom.set(payments, packed);
+  return { paymentsZ: packed };
 }
 
 function unpackPayments(z: Uint8Array | string): Payment[] {
   // A stream record's image (JSON) carries binary attributes as base64.
   const bytes = typeof z === 'string' ? Buffer.from(z, 'base64') : z;
-  return JSON.parse(inflateRawSync(bytes).toString('utf8')) as Payment[];
+  const payments = JSON.parse(inflateRawSync(bytes).toString('utf8')) as Payment[];
+  packedFrom.set(payments, bytes);
+  return payments;
 }
 
 /** The stored item of a dossier (also what the bench seeds directly). */
@@ -73,6 +86,18 @@ export function fromItem(item: Record<string, AttributeValue>): Dossier {
   for (const attribute of LISTING_ATTRIBUTES) delete rest[attribute];
   if (paymentsZ) rest.payments = unpackPayments(paymentsZ as Uint8Array | string);
   return rest as Dossier;
+}
+
+/**
+ * A stored dossier without its payments (the stream consumers read the history the change appended
+ * and the dossier's identity: inflating thousands of payments from each image for that would make
+ * every change of a long-lived dossier cost more than the last). `payments` is left out, not
+ * emptied, so nothing can mistake it for a dossier without payments.
+ */
+export function historyOfItem(item: Record<string, AttributeValue>): Omit<Dossier, 'payments'> {
+  const { pk: _pk, sk: _sk, nextActionAt: _n, payments: _p, paymentsZ: _z, ...rest } = unmarshall(item);
+  for (const attribute of LISTING_ATTRIBUTES) delete rest[attribute];
+  return rest as Omit<Dossier, 'payments'>;
 }
 
 export async function getDossier(id: string): Promise<Dossier | null> {

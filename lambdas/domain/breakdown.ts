@@ -176,7 +176,8 @@ export function computeBreakdown(input: BreakdownInput): AmountBreakdown {
   return explainBreakdown(input).breakdown;
 }
 
-export function explainBreakdown(input: BreakdownInput): BreakdownExplanation {
+/** What the engine starts from: inputs checked, regime, first day of interest, payments counted, indemnity, notes so far. */
+function prepareBreakdown(input: BreakdownInput) {
   const { invoice, debtorKind, creditor, asOf } = input;
   const principal = invoice.amountCents;
   assertCents(principal);
@@ -264,50 +265,92 @@ export function explainBreakdown(input: BreakdownInput): BreakdownExplanation {
       );
     }
   }
+  return { b2b, order, notes, regime, firstDay, counted, ignoredPayments, paidCents, paidByDue, indemnityCents };
+}
+
+type CountedPayment = BreakdownInput['payments'][number] & { index: number };
+
+/**
+ * Where the sequential engine stands: interest accrued on the unpaid principal up to `cursor`
+ * (exclusive), and the payments allocated so far, in date order.
+ */
+interface Engine {
+  readonly regime: InterestRegime;
+  readonly dueDate: IsoDate;
+  readonly indemnityCents: Cents;
+  readonly order: AllocationOrder;
+  lines: PenaltyLine[];
+  cursor: IsoDate | null;
+  principalOut: Cents;
+  interestAccrued: Cents;
+  interestPaid: Cents;
+  indemnityPaid: Cents;
+  allocationTotal: Allocation;
+  paymentAllocations: PaymentAllocation[];
+}
+
+function startEngine(
+  input: BreakdownInput,
+  at: { regime: InterestRegime; firstDay: IsoDate | null; indemnityCents: Cents; order: AllocationOrder },
+): Engine {
+  return {
+    ...at,
+    dueDate: input.invoice.dueDate,
+    lines: [],
+    cursor: at.firstDay,
+    principalOut: input.invoice.amountCents,
+    interestAccrued: 0,
+    interestPaid: 0,
+    indemnityPaid: 0,
+    allocationTotal: { principalCents: 0, interestCents: 0, indemnityCents: 0, unallocatedCents: 0 },
+    paymentAllocations: [],
+  };
+}
+
+/** Interest on the principal still unpaid, from the cursor up to and including `to`. */
+function accrueUpTo(e: Engine, to: IsoDate): void {
+  const added = periodLines(e.cursor!, to, e.principalOut, e.regime);
+  e.lines.push(...added);
+  e.interestAccrued += sumLines(added);
+}
+
+/**
+ * The next payment in date order: interest up to its day (the day itself still bears interest on
+ * the old basis), then its allocation against what is outstanding. A payment of the same day as
+ * the previous one finds the cursor past that day and is allocated on the same accrual.
+ */
+function applyPayment(e: Engine, p: CountedPayment): void {
+  const day = p.paidOn;
+  if (e.cursor !== null && compareIsoDates(day, e.cursor) >= 0) {
+    accrueUpTo(e, day);
+    e.cursor = addDays(day, 1);
+  }
+  const indemnityAvailable = compareIsoDates(day, e.dueDate) > 0 ? e.indemnityCents - e.indemnityPaid : 0;
+  const result = allocatePayments(
+    [p.amountCents],
+    { principalCents: e.principalOut, interestCents: e.interestAccrued - e.interestPaid, indemnityCents: indemnityAvailable },
+    p.order ?? e.order,
+  );
+  e.paymentAllocations.push({ paidOn: p.paidOn, amountCents: p.amountCents, ...result.allocations[0]!, ...(p.ref !== undefined ? { ref: p.ref } : {}) });
+  e.principalOut -= result.total.principalCents;
+  e.interestPaid += result.total.interestCents;
+  e.indemnityPaid += result.total.indemnityCents;
+  e.allocationTotal.principalCents += result.total.principalCents;
+  e.allocationTotal.interestCents += result.total.interestCents;
+  e.allocationTotal.indemnityCents += result.total.indemnityCents;
+  e.allocationTotal.unallocatedCents += result.total.unallocatedCents;
+}
+
+export function explainBreakdown(input: BreakdownInput): BreakdownExplanation {
+  const { invoice, asOf } = input;
+  const principal = invoice.amountCents;
+  const { b2b, order, notes, regime, counted, ignoredPayments, paidCents, indemnityCents, firstDay } = prepareBreakdown(input);
 
   // Sequential engine: accrue interest up to each payment day, allocate, move the basis.
-  const lines: PenaltyLine[] = [];
-  let cursor: IsoDate | null = firstDay;
-  let principalOut = principal;
-  let interestAccrued = 0;
-  let interestPaid = 0;
-  let indemnityPaid = 0;
-  const allocationTotal: Allocation = { principalCents: 0, interestCents: 0, indemnityCents: 0, unallocatedCents: 0 };
-  const paymentAllocations: PaymentAllocation[] = [];
-
-  const accrue = (from: IsoDate, to: IsoDate) => {
-    const added = periodLines(from, to, principalOut, regime);
-    lines.push(...added);
-    interestAccrued += sumLines(added);
-  };
-
-  let i = 0;
-  while (i < counted.length) {
-    const day = counted[i]!.paidOn;
-    const group = [];
-    while (i < counted.length && counted[i]!.paidOn === day) group.push(counted[i++]!);
-    if (cursor !== null && compareIsoDates(day, cursor) >= 0) {
-      accrue(cursor, day); // day D still bears interest on the old basis
-      cursor = addDays(day, 1);
-    }
-    for (const p of group) {
-      const indemnityAvailable = compareIsoDates(day, invoice.dueDate) > 0 ? indemnityCents - indemnityPaid : 0;
-      const result = allocatePayments(
-        [p.amountCents],
-        { principalCents: principalOut, interestCents: interestAccrued - interestPaid, indemnityCents: indemnityAvailable },
-        p.order ?? order,
-      );
-      paymentAllocations.push({ paidOn: p.paidOn, amountCents: p.amountCents, ...result.allocations[0]!, ...(p.ref !== undefined ? { ref: p.ref } : {}) });
-      principalOut -= result.total.principalCents;
-      interestPaid += result.total.interestCents;
-      indemnityPaid += result.total.indemnityCents;
-      allocationTotal.principalCents += result.total.principalCents;
-      allocationTotal.interestCents += result.total.interestCents;
-      allocationTotal.indemnityCents += result.total.indemnityCents;
-      allocationTotal.unallocatedCents += result.total.unallocatedCents;
-    }
-  }
-  if (cursor !== null) accrue(cursor, asOf);
+  const engine = startEngine(input, { regime, firstDay, indemnityCents, order });
+  for (const p of counted) applyPayment(engine, p);
+  if (engine.cursor !== null) accrueUpTo(engine, asOf);
+  const { lines, principalOut, interestPaid, indemnityPaid, allocationTotal, paymentAllocations } = engine;
 
   const interestTotal = sumLines(lines);
   const totalDueCents = Math.max(0, principal + interestTotal + indemnityCents - paidCents);
@@ -387,6 +430,71 @@ export function explainBreakdown(input: BreakdownInput): BreakdownExplanation {
     notes: [...new Set(notes)],
   };
   return { breakdown, order, allocation: allocationTotal, payments: paymentAllocations, ignoredPayments, remaining };
+}
+
+export interface NextPayment {
+  amountCents: Cents;
+  paidOn: IsoDate;
+  order: AllocationOrder;
+  /** Unique among the payments (the allocation is found by it when the short path does not apply). */
+  ref: string;
+}
+
+export interface NextPaymentExplanation {
+  /** What was due as of input.asOf before this payment: computeBreakdown(input).totalDueCents. */
+  dueBeforeCents: Cents;
+  /** This payment's allocation, as explainBreakdown with it would give it (absent: not counted). */
+  allocation?: PaymentAllocation;
+  /** What remains due per component with it: explainBreakdown(with it).remaining. */
+  remaining: Outstanding;
+}
+
+/**
+ * What recording one more payment does: the amount due before it, its allocation and what remains
+ * after it, equal to the cent to computeBreakdown(input) and explainBreakdown(input + next)
+ * (breakdown.test.ts checks it over random histories). A payment dated on or after every counted
+ * one (the usual case: payments arrive in order) leaves the allocation of the others untouched,
+ * so one pass of the engine serves both; a back-dated payment, or one that changes whether the
+ * 40 EUR indemnity is due, takes the two full computations.
+ */
+export function explainNextPayment(input: BreakdownInput, next: NextPayment): NextPaymentExplanation {
+  const withNext: BreakdownInput = { ...input, payments: [...input.payments, next] };
+  const { regime, firstDay, counted, paidCents, paidByDue, indemnityCents, order } = prepareBreakdown(withNext);
+  const last = counted[counted.length - 1];
+  // Counted as prepareBreakdown counts: a positive amount paid on or before asOf.
+  const nextCounted = next.amountCents > 0 && compareIsoDates(next.paidOn, input.asOf) <= 0;
+  const { invoice, asOf } = input;
+  const principal = invoice.amountCents;
+  // Whether the indemnity is due depends on what was paid by the due date (prepareBreakdown).
+  const paidByDueBefore = paidByDue - (nextCounted && compareIsoDates(next.paidOn, invoice.dueDate) <= 0 ? next.amountCents : 0);
+  const lateBefore = compareIsoDates(asOf, invoice.dueDate) > 0 && principal - paidByDueBefore > 0;
+  const lateAfter = compareIsoDates(asOf, invoice.dueDate) > 0 && principal - paidByDue > 0;
+  // Sorted by day then position, the new payment comes last when no counted payment is dated after it.
+  const inOrder = nextCounted && last !== undefined && last.index === input.payments.length;
+  if (!inOrder || lateBefore !== lateAfter) {
+    const after = explainBreakdown(withNext);
+    return {
+      dueBeforeCents: computeBreakdown(input).totalDueCents,
+      ...(nextCounted ? { allocation: after.payments.find((x) => x.ref === next.ref)! } : {}),
+      remaining: after.remaining,
+    };
+  }
+  const engine = startEngine(input, { regime, firstDay, indemnityCents, order });
+  for (let i = 0; i < counted.length - 1; i++) applyPayment(engine, counted[i]!);
+  // Before: the interest still running up to asOf on what the earlier payments left unpaid.
+  const tail = engine.cursor !== null ? sumLines(periodLines(engine.cursor, asOf, engine.principalOut, regime)) : 0;
+  const dueBeforeCents = Math.max(0, principal + engine.interestAccrued + tail + indemnityCents - (paidCents - next.amountCents));
+  applyPayment(engine, last!);
+  if (engine.cursor !== null) accrueUpTo(engine, asOf);
+  return {
+    dueBeforeCents,
+    allocation: engine.paymentAllocations[engine.paymentAllocations.length - 1]!,
+    remaining: {
+      principalCents: engine.principalOut,
+      interestCents: engine.interestAccrued - engine.interestPaid,
+      indemnityCents: indemnityCents - engine.indemnityPaid,
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -27,8 +27,8 @@
  * later letter never re-allocates what a receipt already stated.
  */
 import { DEFAULT_TIME_ZONE, localDate } from './calendar';
-import { explainBreakdown, type AllocationOrder, type Outstanding } from './breakdown';
-import { assertNoLiveSend, balanceCents, breakdownFor, Dossier, iso, isPublicSector, netAmountCents, sentStages } from './dossier';
+import { explainNextPayment, type AllocationOrder, type Outstanding } from './breakdown';
+import { assertNoLiveSend, balanceCents, breakdownInputFor, Dossier, iso, sentStages } from './dossier';
 import { acknowledge, firstUncovered, planAcknowledgment, runningPlan, settleCommitments } from './dossier-commitments';
 import { conflict } from './errors';
 import type { CreditorProfile, DossierEvent, IsoDate, Payment } from './model';
@@ -129,8 +129,11 @@ export function recordPayment(d: Dossier, p: PaymentInput, now: Date, realNowMs:
   // Interest runs up to the day the payment is recorded (a payment may be dated earlier).
   const asOf = p.paidOn > today ? p.paidOn : today;
   const claimed = accessoriesClaimedOn(d, c) !== null;
-  const before = breakdownFor(d, c, asOf);
-  const max = claimed ? Math.max(before.totalDueCents, balanceCents(d)) : balanceCents(d);
+  const { order, reason } = paymentOrder(d, c, p.paidOn);
+  // Before and after this payment in one pass over the payments (breakdown.ts): a dossier paid in
+  // 2,000 instalments must not cost two full computations per payment.
+  const explained = explainNextPayment(breakdownInputFor(d, c, asOf), { amountCents: p.amountCents, paidOn: p.paidOn, order, ref: p.reference });
+  const max = claimed ? Math.max(explained.dueBeforeCents, balanceCents(d)) : balanceCents(d);
   if (p.amountCents > max) {
     const what = claimed ? 'the amount due' : 'the balance';
     throw conflict(`Payment ${toDecimalString(p.amountCents)} exceeds ${what} ${toDecimalString(max)}.`, [
@@ -139,25 +142,10 @@ export function recordPayment(d: Dossier, p: PaymentInput, now: Date, realNowMs:
   }
   assertNoLiveSend(d, realNowMs);
 
-  const { order, reason } = paymentOrder(d, c, p.paidOn);
   const at = iso(now);
   const stored: Payment = { ...p, recordedAt: at };
   const withPayment: Dossier = { ...d, payments: [...d.payments, stored] };
-  const explained = explainBreakdown({
-    invoice: { amountCents: netAmountCents(d), dueDate: d.invoice.dueDate, contractualPenaltyRate: d.invoice.contractualPenaltyRate },
-    debtorKind: d.debtor.kind,
-    creditor: { category: c.category, contractualPenaltyRate: c.contractualPenaltyRate, pursueAccessories: c.pursueAccessories },
-    payments: withPayment.payments.map((x) => ({
-      amountCents: x.amountCents,
-      paidOn: x.paidOn,
-      ref: x.reference,
-      order: x === stored ? order : x.allocation?.order,
-    })),
-    asOf,
-    formalNoticeSentOn: formalNoticeSentOn(d),
-    publicSector: isPublicSector(d.debtor),
-  });
-  const mine = explained.payments.find((x) => x.ref === p.reference);
+  const mine = explained.allocation;
   const allocation: NonNullable<Payment['allocation']> = {
     order,
     reason,
@@ -248,9 +236,4 @@ export function recordPayment(d: Dossier, p: PaymentInput, now: Date, realNowMs:
       nextAction: settled ? null : d.nextAction,
     },
   };
-}
-
-function formalNoticeSentOn(d: Dossier): IsoDate | undefined {
-  const notice = sentStages(d).find((s) => s.stage === 'formal_notice');
-  return notice ? localDate(notice.at, DEFAULT_TIME_ZONE) : undefined;
 }

@@ -6,6 +6,7 @@
  */
 import { encodeCursor, decodeCursor } from '../adapters/cursor';
 import { listRecords, recordsAfter } from '../adapters/evidence-log';
+import type { EvidenceRecord } from '../domain/evidence-chain';
 import { Dossier } from '../domain/dossier';
 import { dossierView, type DossierView } from '../domain/dossier-view';
 import { entryAt, historyLength, isWholeHistory } from '../domain/history-window';
@@ -41,7 +42,7 @@ export async function historyPage(d: Dossier, after: number, limit: number): Pro
     const wanted = Math.min(limit, Math.max(0, total - after));
     // Held entries first when the page lies in what the item holds whole (the usual last page).
     if (wanted > 0 && !held(d, after + 1, after + wanted)) {
-      for (const r of await recordsAfter(d.id, after, wanted)) {
+      for (const r of await loggedPage(d.id, after, wanted)) {
         if (r.seq !== seq + 1 || r.seq > total) break;
         entries.push(r.fact);
         seq = r.seq;
@@ -56,6 +57,32 @@ export async function historyPage(d: Dossier, after: number, limit: number): Pro
   }
   const end = after + entries.length;
   return { entries, firstSeq: after + 1, historyLength: total, nextAfter: end < total ? end : null };
+}
+
+/**
+ * Pages of the evidence log already read whole, by dossier and range. A record never changes once
+ * written (record n is history entry n forever: evidence-log.ts), so a page read once is served
+ * again without a query: the view of a long-lived dossier shows the same first 500 entries after
+ * each of its payments, and reading them from the table every time cost more than the payment.
+ * A few pages per process (a page is at most MAX_HISTORY_PAGE entries of ~0.3-1 KB).
+ */
+const CACHED_PAGES = 4;
+const pages = new Map<string, EvidenceRecord[]>();
+
+async function loggedPage(dossierId: string, after: number, wanted: number): Promise<EvidenceRecord[]> {
+  const key = `${dossierId}/${after}/${wanted}`;
+  const known = pages.get(key);
+  if (known) {
+    pages.delete(key);
+    pages.set(key, known); // most recently used last
+    return known;
+  }
+  const records = await recordsAfter(dossierId, after, wanted);
+  if (records.length === wanted && records.every((r, i) => r.seq === after + i + 1)) {
+    pages.set(key, records);
+    if (pages.size > CACHED_PAGES) pages.delete(pages.keys().next().value!);
+  }
+  return records;
 }
 
 function held(d: Dossier, from: number, to: number): boolean {

@@ -7,6 +7,7 @@ import {
   checkPaymentAmount,
   computeBreakdown,
   explainBreakdown,
+  explainNextPayment,
   isSettled,
   maxPayableCents,
   type BreakdownInput,
@@ -486,6 +487,51 @@ describe('properties', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('one more payment (explainNextPayment, what recordPayment computes)', () => {
+  const orderArb = fc.constantFrom('principal-first' as const, 'civil-code-1343-1' as const, undefined);
+  // A history (each payment with its own stored order, as recorded), then one more payment: most
+  // often dated on or after the others (the one-pass path), sometimes back-dated, on the due date,
+  // of 0 cents or after asOf (the full computations).
+  const caseArb = fc
+    .record({
+      input: inputArb,
+      publicSector: fc.boolean(),
+      orders: fc.array(orderArb, { minLength: 6, maxLength: 6 }),
+      next: fc.record({
+        after: fc.boolean(),
+        offset: fc.integer({ min: -40, max: 120 }),
+        share: fc.integer({ min: 0, max: 1_300 }),
+        order: fc.constantFrom('principal-first' as const, 'civil-code-1343-1' as const),
+      }),
+    })
+    .map(({ input, publicSector, orders, next }) => {
+      const payments = input.payments.map((p, i) => ({ ...p, ref: `P${i}`, ...(orders[i] ? { order: orders[i] } : {}) }));
+      const latest = payments.reduce((m, p) => (p.paidOn > m ? p.paidOn : m), input.invoice.dueDate);
+      const from = next.after ? latest : input.invoice.dueDate;
+      const paidOn = fromEpochDay(toEpochDay(from) + (next.after ? Math.abs(next.offset) % 30 : next.offset));
+      const amountCents = Math.floor((input.invoice.amountCents * next.share) / 1000) + (next.share % 7);
+      return { input: { ...input, payments, ...(publicSector ? { publicSector } : {}) }, next: { amountCents, paidOn, order: next.order, ref: 'NEXT' } };
+    });
+
+  it('equals the full computations before and after it, to the cent', () => {
+    let onePass = 0;
+    fc.assert(
+      fc.property(caseArb, ({ input, next }) => {
+        const got = explainNextPayment(input, next);
+        const before = computeBreakdown(input);
+        const after = explainBreakdown({ ...input, payments: [...input.payments, next] });
+        expect(got.dueBeforeCents).toBe(before.totalDueCents);
+        expect(got.remaining).toEqual(after.remaining);
+        expect(got.allocation).toEqual(after.payments.find((x) => x.ref === 'NEXT'));
+        if (next.paidOn <= input.asOf && input.payments.every((p) => p.paidOn <= next.paidOn)) onePass++;
+      }),
+      { numRuns: 1_000 },
+    );
+    // The one-pass path is the one under test: a good share of the cases (about a fifth) take it.
+    expect(onePass).toBeGreaterThan(100);
   });
 });
 
