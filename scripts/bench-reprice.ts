@@ -2,8 +2,9 @@
  * npx tsx scripts/bench-reprice.ts [bench-results/bench-<at>.json]  (default: the latest)
  * Prices a stored `npm run bench` result again — the same metered invocations, requests, messages
  * and objects — with today's scripts/aws-prices.json and the vault lifecycle and tracing switch of
- * the template synthesized now (BENCH_TRACING=true|false overrides the switch). A price or a
- * lifecycle change is then compared on identical work, without running the escalation again.
+ * the template synthesized now (BENCH_TRACING=true|false overrides the switch,
+ * BENCH_ARCHIVE_MIN_BYTES the archive rule's size: 131071 prices S3's 128 KiB default). A price or
+ * a lifecycle change is then compared on identical work, without running the escalation again.
  */
 import '../local/polyfills';
 import * as fs from 'node:fs';
@@ -24,7 +25,8 @@ const file =
   );
 const stored = JSON.parse(fs.readFileSync(file, 'utf8'));
 const template = synthesize().template;
-const archive = archiveRule(template);
+const rule = archiveRule(template);
+const archive = process.env.BENCH_ARCHIVE_MIN_BYTES ? { ...rule, minObjectBytes: Number(process.env.BENCH_ARCHIVE_MIN_BYTES) } : rule;
 const tracing = process.env.BENCH_TRACING ? process.env.BENCH_TRACING === 'true' : tracingOn(template);
 const configs = functionConfigs(template);
 
