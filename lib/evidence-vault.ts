@@ -112,6 +112,12 @@ export class EvidenceVault extends Construct {
       transitionDefaultMinimumObjectSize: s3.TransitionDefaultMinimumObjectSize.ALL_STORAGE_CLASSES_128_K,
       removalPolicy: props.removalPolicy,
     });
+    // CloudFormation types ObjectSizeGreaterThan as a string (the L2 writes a number, which the
+    // template validator flags as coerced): the same value, as CloudFormation expects it.
+    (this.bucket.node.defaultChild as s3.CfnBucket).addPropertyOverride(
+      'LifecycleConfiguration.Rules.0.ObjectSizeGreaterThan',
+      String(ARCHIVE_MIN_OBJECT_BYTES),
+    );
   }
 
   /** ARN of the objects under one of the vault's prefixes. */

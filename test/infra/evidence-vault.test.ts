@@ -125,7 +125,7 @@ describe('the evidence vault', () => {
       Id: 'ArchiveToGlacierInstantRetrieval',
       Status: 'Enabled',
       // Above ~30 KiB an object costs less in Glacier IR over ten years even billed as 128 KiB.
-      ObjectSizeGreaterThan: 32768,
+      ObjectSizeGreaterThan: '32768',
       Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }],
       NoncurrentVersionTransitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }],
     });
