@@ -31,7 +31,7 @@ import { verifyZip } from '../cli/verify';
 import { benchDigest } from './bench-digest';
 import { benchEInvoices } from './bench-einvoice';
 import { installMeter, since, snapshot } from './bench-meter';
-import { archiveRule, costTable, functionConfigs, keptTable, pathCost, tracingOn, type PathCost } from './bench-cost';
+import { archiveRule, costTable, functionConfigs, keptTable, pathCost, storageUsd, tracingOn, type PathCost } from './bench-cost';
 import { benchBundles } from './bench-bundles';
 
 const N = Number(process.env.BENCH_DOSSIERS ?? 50);
@@ -263,7 +263,7 @@ async function escalationBench(results: Record<string, unknown>) {
     // Lambda run of about the local time, 1 GET per object + 1 PUT (ZIP) + 1 PUT (fact) + DynamoDB reads/writes.
     const objects = log.records.length;
     const cost = (median.ms / 1000) * 0.5 * 0.0000133334 + 0.2 / 1e6 + (objects * 0.0004) / 1000 + (2 * 0.005) / 1000 + (3 * 0.625 + (objects / 4) * 0.125) / 1e6;
-    row('  cost per bundle on AWS (compute + requests)', `$${cost.toFixed(6)} (+ $${((median.size / 2 ** 30) * 0.023 * 12 * 10).toFixed(6)} to store it 10 years in S3 Standard)`);
+    row('  cost per bundle on AWS (compute + requests)', `$${cost.toFixed(6)} (+ $${storageUsd(median.size, archive).usd.toFixed(6)} to keep it 10 years with the vault's archive rule)`);
   } finally {
     await sys.stop();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
