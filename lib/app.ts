@@ -5,6 +5,7 @@ import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { AmiableStack } from './amiable-stack';
 import { ObjectLockMode } from './evidence-vault';
 import { SOURCE_MAPS_CONTEXT_KEY } from './handler-function';
+import { TRACING_CONTEXT_KEY } from './tracing';
 import { enableNag } from './nag';
 
 /** The stack of the test and local stages (what a bare `cdk deploy` builds). */
@@ -44,6 +45,8 @@ export const CONTEXT_KEYS = {
   alarmEmail: 'amiable:alarmEmail',
   /** Read by each function (lib/handler-function.ts), not by readSettings. */
   sourceMaps: SOURCE_MAPS_CONTEXT_KEY,
+  /** Read by each construct that traces (lib/tracing.ts), not by readSettings. */
+  tracing: TRACING_CONTEXT_KEY,
 } as const;
 
 const STAGE_DEFAULTS: Record<Stage, { lockMode: ObjectLockMode; retentionDays: number }> = {

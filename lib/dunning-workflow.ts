@@ -7,6 +7,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { acknowledge, acknowledgeGrantWildcards, wildcardResource } from './nag';
+import { tracingEnabled } from './tracing';
 import { EXECUTION_RELAY } from '../lambdas/domain/execution-horizon';
 
 export interface DunningWorkflowProps {
@@ -229,7 +230,7 @@ export class DunningWorkflow extends Construct {
       stateMachineType: sfn.StateMachineType.STANDARD,
       definitionBody: sfn.DefinitionBody.fromChainable(route),
       comment: 'Amiable: per-invoice amicable collection escalation',
-      tracingEnabled: true,
+      tracingEnabled: tracingEnabled(this),
       // Every state transition (cdk-nag SF1), without the state input and output: those carry debtor
       // names and addresses, which stay in the table and the evidence vault, not in logs.
       logs: { destination: logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
@@ -239,10 +240,17 @@ export class DunningWorkflow extends Construct {
     });
 
     const role = this.stateMachine.role;
+    if (!tracingEnabled(this)) {
+      acknowledge(
+        this.stateMachine,
+        'SF2',
+        'X-Ray tracing is a deployment switch (-c amiable:tracing=true, lib/tracing.ts), off by default: every transition is already logged (level ALL) and an execution that ends badly flags its dossier (lib/execution-watch.ts).',
+      );
+    }
     acknowledge(
       role,
       'IAM5[Resource::*]',
-      'Step Functions logging and tracing: the CloudWatch Logs delivery actions (logs:CreateLogDelivery, PutResourcePolicy, DescribeLogGroups...) and the X-Ray actions support no resource-level permissions, so IAM only accepts Resource "*"; the state machine has no other "*" grant.',
+      'Step Functions logging and tracing: the CloudWatch Logs delivery actions (logs:CreateLogDelivery, PutResourcePolicy, DescribeLogGroups...) and the X-Ray actions (with -c amiable:tracing=true) support no resource-level permissions, so IAM only accepts Resource "*"; the state machine has no other "*" grant.',
     );
     for (const fn of [props.sendNotice, props.markNeedsAttention, props.reviewCommitment]) {
       acknowledge(

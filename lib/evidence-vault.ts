@@ -16,6 +16,17 @@ export const EVIDENCE_PREFIX = 'dossiers/';
 export const BUNDLE_PREFIX = 'bundles/';
 export const DIGEST_PREFIX = 'digests/';
 
+/**
+ * Objects larger than this move to Glacier Instant Retrieval; smaller ones stay in Standard. Glacier
+ * IR bills at least 128 KiB per object (and $0.02 per 1,000 transitions), so for the ~117 months an
+ * object spends there out of 10 years, 128 KiB at $0.004/GB-month plus the transition equals about
+ * 30 KiB kept in Standard at $0.023-0.024 (scripts/aws-prices.json): a 58 KiB mise en demeure or a
+ * 90 KiB hand-off costs half as much archived, even billed as 128 KiB; a 7 KiB reminder or a JSON
+ * fact would cost more. The S3 default (transitionDefaultMinimumObjectSize, 128 KiB) would keep
+ * every message of a dossier in Standard for ten years: none reaches 128 KiB.
+ */
+export const ARCHIVE_MIN_OBJECT_BYTES = 32 * 1024;
+
 export interface EvidenceVaultProps {
   /** COMPLIANCE in production (nobody can delete), GOVERNANCE for test deployments. */
   lockMode: ObjectLockMode;
@@ -82,13 +93,31 @@ export class EvidenceVault extends Construct {
       // Retention is unaffected: a transition changes the storage class of the same object version,
       // which keeps its Object Lock mode and retain-until date; the rule has no expiration action,
       // and a lifecycle expiration could not remove a locked version anyway.
-      lifecycleRules: [{ id: 'ArchiveToGlacierInstantRetrieval', transitions: archive, noncurrentVersionTransitions: archive }],
-      // Objects under 128 KB (JSON facts, SES events) stay in Standard: Glacier IR bills 128 KB
-      // minimum per object, so moving them would cost more, not less. Explicit, not left to the
-      // account's default.
+      // Only objects above ARCHIVE_MIN_OBJECT_BYTES (messages with a PDF, litigation dossiers,
+      // bundles): a rule's own size filter takes precedence over the bucket's default minimum.
+      // Why not Glacier Flexible Retrieval or Deep Archive (about 1/4 and 1/16 of Glacier IR's price
+      // per GB): each archived object also costs 8 KiB billed at the Standard rate plus 32 KiB at the
+      // archive rate, which for a dossier's ~10 objects of 5-90 KiB outweighs the saving, and every
+      // read needs a restore first (minutes to 48 hours): bundles could no longer be built on demand.
+      lifecycleRules: [
+        {
+          id: 'ArchiveToGlacierInstantRetrieval',
+          objectSizeGreaterThan: ARCHIVE_MIN_OBJECT_BYTES,
+          transitions: archive,
+          noncurrentVersionTransitions: archive,
+        },
+      ],
+      // Smaller objects (reminders without a PDF, JSON facts, SES events) stay in Standard, where they
+      // cost less than Glacier IR's 128 KiB minimum. Explicit, not left to the account's default.
       transitionDefaultMinimumObjectSize: s3.TransitionDefaultMinimumObjectSize.ALL_STORAGE_CLASSES_128_K,
       removalPolicy: props.removalPolicy,
     });
+    // CloudFormation types ObjectSizeGreaterThan as a string (the L2 writes a number, which the
+    // template validator flags as coerced): the same value, as CloudFormation expects it.
+    (this.bucket.node.defaultChild as s3.CfnBucket).addPropertyOverride(
+      'LifecycleConfiguration.Rules.0.ObjectSizeGreaterThan',
+      String(ARCHIVE_MIN_OBJECT_BYTES),
+    );
   }
 
   /** ARN of the objects under one of the vault's prefixes. */

@@ -6,6 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { acknowledge } from './nag';
+import { tracingEnabled } from './tracing';
 import { FONT_FILES } from '../lambdas/notices/fonts';
 
 /**
@@ -90,7 +91,7 @@ export interface HandlerFunctionProps {
 /**
  * One Lambda function per handler module, with the project's defaults: the latest Node.js runtime
  * CDK knows (24.x; cdk-nag L1), arm64 (about 20% cheaper per GB-s), esbuild bundling without
- * Docker, bounded log retention, X-Ray tracing, and its own role that may write to its own log
+ * Docker, bounded log retention, X-Ray tracing when `amiable:tracing` is on (lib/tracing.ts), and its own role that may write to its own log
  * group only (no AWSLambdaBasicExecutionRole, whose logs:* grant covers every log group).
  */
 export class HandlerFunction extends NodejsFunction {
@@ -109,7 +110,7 @@ export class HandlerFunction extends NodejsFunction {
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(30),
       description: props.description,
-      tracing: lambda.Tracing.ACTIVE,
+      tracing: tracingEnabled(scope) ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       logGroup,
       environment: {
         ...(sourceMapsEnabled(scope) ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
@@ -136,10 +137,12 @@ export class HandlerFunction extends NodejsFunction {
     (this.node.defaultChild as lambda.CfnFunction).addMetadata(HANDLER_METADATA_KEY, props.handler);
     // CreateLogStream + PutLogEvents on this function's log group only (the group exists already).
     logGroup.grantWrite(role);
-    acknowledge(
-      role,
-      'IAM5[Resource::*]',
-      'X-Ray tracing (Tracing.ACTIVE): xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions, so IAM only accepts Resource "*" for them; no other action of this role is granted on "*".',
-    );
+    if (tracingEnabled(scope)) {
+      acknowledge(
+        role,
+        'IAM5[Resource::*]',
+        'X-Ray tracing (Tracing.ACTIVE, -c amiable:tracing=true): xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions, so IAM only accepts Resource "*" for them; no other action of this role is granted on "*".',
+      );
+    }
   }
 }

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { API_ROUTES, ApiRoute, BINARY_MEDIA_TYPES, HandlerName } from './api-routes';
 import { HandlerFunction } from './handler-function';
 import { acknowledge } from './nag';
+import { tracingEnabled } from './tracing';
 
 export interface IntakeApiProps {
   environment: Record<string, string>;
@@ -63,7 +64,7 @@ export class IntakeApi extends Construct {
         stageName: 'v1',
         throttlingRateLimit: 50,
         throttlingBurstLimit: 100,
-        tracingEnabled: true,
+        tracingEnabled: tracingEnabled(this),
         loggingLevel: apigw.MethodLoggingLevel.ERROR,
         accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
         accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields(),

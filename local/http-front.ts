@@ -15,12 +15,11 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { API_ROUTES, BINARY_MEDIA_TYPES, bodyLimitOf, matchRoute } from '../lib/api-routes';
 import { payloadTooLarge } from '../lambdas/http/response';
 import { DomainError } from '../lambdas/domain/errors';
-import { getSentMessage } from '../lambdas/adapters/delivery-store';
 import { CREDITOR_ID } from '../lambdas/http/creditor-profile-schema';
 import { settings } from '../lambdas/adapters/env';
 import { ClockController } from './clock-controller';
 import { lambdaContext, loadHandler } from './handlers';
-import { buildSesEvent, parseLocalSesEvent } from './ses-events';
+import { buildSesEvent, parseLocalSesEvent, sentMessageOf } from './ses-events';
 import type { BusEventRecord } from './eventbridge';
 
 export interface HttpFront {
@@ -182,7 +181,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, opts:
     }
     const request = parseLocalSesEvent(parsed);
     return clock.atNow(async () => {
-      const message = await getSentMessage(request.messageId);
+      const message = await sentMessageOf(request.messageId);
       const event = buildSesEvent(request, message, settings.configurationSet() ?? 'local', clock.now());
       const handler = await loadHandler('delivery-events');
       // Payloads cross a JSON boundary on AWS; do the same here.

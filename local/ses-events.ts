@@ -1,13 +1,20 @@
 /**
  * Local stand-in for SES event publishing: aws-ses-v2-local produces no delivery events, so
  * `POST /_local/ses/events` builds the EventBridge event SES would publish for a message Amiable
- * sent (same shape, the message's tags and recipient from the message index, the configuration
- * set's tag) at the simulated now, for the same delivery-events handler to process.
+ * sent (same shape, the message's tags and recipient as SES knew them: from the message index once
+ * an event wrote it, else from the evidence record of the send, the configuration set's tag) at the
+ * simulated now, for the same delivery-events handler to process.
  */
 import { createHash } from 'node:crypto';
 import { DomainError, ErrorDetail, invalid } from '../lambdas/domain/errors';
 import { DELIVERY_EVENT_TYPES, DeliveryEventType, DETAIL_TYPES, SentMessage } from '../lambdas/domain/dossier-delivery';
+import { ScanCommand, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { emailTags } from '../lambdas/adapters/mailer';
+import * as clients from '../lambdas/adapters/clients/dynamodb';
+import { settings } from '../lambdas/adapters/env';
+import { getSentMessage } from '../lambdas/adapters/delivery-store';
+import { getDossier } from '../lambdas/adapters/dossier-store';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from './template';
 
 export interface LocalSesEventRequest {
@@ -50,6 +57,46 @@ export function parseLocalSesEvent(body: unknown): LocalSesEventRequest {
   }
   if (details.length) throw invalid(details, 'Invalid SES event request.');
   return b as unknown as LocalSesEventRequest;
+}
+
+/**
+ * What SES knows of a message Amiable sent (its tags, recipient and instant): the message index
+ * once an event of it was recorded, else the evidence record of its notice_sent or message_sent
+ * (a send writes nothing else after SES). A scan: local mode only, where the table is small.
+ */
+export async function sentMessageOf(messageId: string): Promise<SentMessage | null> {
+  const indexed = await getSentMessage(messageId);
+  if (indexed) return indexed;
+  let start: ScanCommandOutput['LastEvaluatedKey'];
+  do {
+    const out: ScanCommandOutput = await clients.dynamodb().send(
+      new ScanCommand({
+        TableName: settings.tableName(),
+        FilterExpression: 'begins_with(sk, :e) AND fact.messageId = :m',
+        ExpressionAttributeValues: { ':e': { S: 'E#' }, ':m': { S: messageId } },
+        ExclusiveStartKey: start,
+      }),
+    );
+    const item = out.Items?.[0];
+    if (item) {
+      const record = unmarshall(item);
+      const dossierId = String(record.pk).slice(2);
+      const dossier = await getDossier(dossierId);
+      if (!dossier) return null;
+      const kind = String(record.fact.stage ?? record.fact.kind ?? 'unknown');
+      return {
+        messageId,
+        dossierId,
+        creditorId: dossier.creditorId,
+        kind,
+        audience: kind.startsWith('litigation') ? 'litigation_contact' : 'debtor',
+        recipient: String(record.fact.to ?? ''),
+        sentAt: String(record.fact.at),
+      };
+    }
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return null;
 }
 
 /** A UUID-shaped id, stable for the same message, type and instant (a re-post is a redelivery). */

@@ -46,19 +46,55 @@ export interface PathCost {
     logBytes: number;
     traces: number;
   };
+  /** Per dossier, by what the vault keeps (scripts/bench-meter.ts putKind): objects, bytes, how many archived, 10-year $. */
+  keptByKind: Record<string, { objects: number; bytes: number; archived: number; usd: number }>;
   usd: Record<'stepFunctions' | 'lambda' | 'apiGateway' | 'ses' | 's3Requests' | 's3Storage10y' | 'dynamodb' | 'logs' | 'xray' | 'total', number>;
 }
 
 const GB = 1024 ** 3;
 const MONTH_DAYS = 365.25 / 12;
 
-/** Keeping `bytes` for the retention: Standard, then Glacier Instant Retrieval after the archive age (objects >= 128 KiB). */
-function storageUsd(bytes: number, archiveAfterDays: number): { usd: number; transitions: number } {
+/** The vault's lifecycle as the synthesized template configures it (lib/evidence-vault.ts). */
+export interface ArchiveRule {
+  /** Days in Standard before the transition to Glacier Instant Retrieval (Infinity: never). */
+  afterDays: number;
+  /** Only objects larger than this move (the rule's ObjectSizeGreaterThan). */
+  minObjectBytes: number;
+}
+
+/** The vault's archive rule, from the synthesized lifecycle configuration. */
+export function archiveRule(template: any): ArchiveRule {
+  for (const r of Object.values<any>(template.Resources)) {
+    const config = r.Properties?.LifecycleConfiguration;
+    for (const rule of config?.Rules ?? []) {
+      const transition = rule.Transitions?.find((t: any) => t.StorageClass === 'GLACIER_IR');
+      if (!transition) continue;
+      // Without a filter of its own, the bucket default applies (128 KiB unless configured otherwise).
+      const minObjectBytes = rule.ObjectSizeGreaterThan ?? 128 * 1024;
+      return { afterDays: Number(transition.TransitionInDays), minObjectBytes: Number(minObjectBytes) };
+    }
+  }
+  return { afterDays: Infinity, minObjectBytes: Infinity };
+}
+
+/** Whether the synthesized template traces with X-Ray (-c amiable:tracing, lib/tracing.ts). */
+export function tracingOn(template: any): boolean {
+  return Object.values<any>(template.Resources).some(
+    (r) => r.Properties?.TracingConfig?.Mode === 'Active' || r.Properties?.TracingConfiguration?.Enabled === true || r.Properties?.TracingEnabled === true,
+  );
+}
+
+/**
+ * Keeping one object of `bytes` for the retention: Standard, then (objects above the rule's size)
+ * Glacier Instant Retrieval after the archive age, billed at least 128 KiB, plus the transition.
+ */
+export function storageUsd(bytes: number, archive: ArchiveRule): { usd: number; transitions: number } {
   const months = prices.assumptions.evidenceKeptYears * 12;
-  const archiveMonths = Math.min(months, archiveAfterDays / MONTH_DAYS);
-  if (bytes < prices.s3ArchiveMinimumObjectBytes.bytes) return { usd: (bytes / GB) * prices.s3StandardPerGbMonth.usd * months, transitions: 0 };
+  const archiveMonths = Math.min(months, archive.afterDays / MONTH_DAYS);
+  if (bytes <= archive.minObjectBytes || archiveMonths >= months) return { usd: (bytes / GB) * prices.s3StandardPerGbMonth.usd * months, transitions: 0 };
   const standard = (bytes / GB) * prices.s3StandardPerGbMonth.usd * archiveMonths;
-  const archived = (bytes / GB) * prices.s3GlacierInstantRetrievalPerGbMonth.usd * (months - archiveMonths);
+  const billed = Math.max(bytes, prices.s3GlacierInstantRetrievalMinimumBillableBytes.bytes);
+  const archived = (billed / GB) * prices.s3GlacierInstantRetrievalPerGbMonth.usd * (months - archiveMonths);
   return { usd: standard + archived + prices.s3GlacierInstantRetrievalPerTransition.usd, transitions: 1 };
 }
 
@@ -69,7 +105,9 @@ export function pathCost(input: {
   executions: number;
   meter: Meter;
   configs: Map<string, FunctionConfig>;
-  archiveAfterDays: number;
+  archive: ArchiveRule;
+  /** X-Ray on (the template's setting): one trace per API request and per execution. */
+  tracing: boolean;
   /** Handlers whose cost is not per dossier (the creditor's daily digest). */
   exclude?: string[];
   budget: PathCost['budget'];
@@ -88,6 +126,7 @@ export function pathCost(input: {
   let readUnits = 0;
   let writeUnits = 0;
   let logBytes = 0;
+  const byKind: PathCost['keptByKind'] = {};
   for (const [handler, m] of Object.entries(input.meter)) {
     if (input.exclude?.includes(handler)) continue;
     const config = input.configs.get(handler) ?? { memoryMb: 512, architecture: 'arm64' as const };
@@ -101,16 +140,22 @@ export function pathCost(input: {
     sesBytes += m.sesBytes;
     puts += m.s3Puts;
     gets += m.s3Gets;
-    for (const size of m.putSizes) {
+    m.putSizes.forEach((size, i) => {
+      const cost = storageUsd(size, input.archive);
       bytesKept += size;
-      storage += storageUsd(size, input.archiveAfterDays).usd;
-    }
+      storage += cost.usd;
+      const kind = (byKind[m.putKinds?.[i] ?? '?'] ??= { objects: 0, bytes: 0, archived: 0, usd: 0 });
+      kind.objects++;
+      kind.bytes += size;
+      kind.archived += cost.transitions;
+      kind.usd += cost.usd;
+    });
     readUnits += m.readUnits;
     writeUnits += m.writeUnits;
     logBytes += m.logBytes + m.invocations * prices.assumptions.lambdaPlatformLogBytesPerInvocation;
   }
   logBytes += input.transitions * prices.assumptions.stepFunctionsLogBytesPerTransition;
-  const traces = apiRequests + input.executions;
+  const traces = input.tracing ? apiRequests + input.executions : 0;
   const usd = {
     stepFunctions: input.transitions * prices.stepFunctionsPerTransition.usd,
     lambda: lambdaUsd,
@@ -143,8 +188,22 @@ export function pathCost(input: {
       logBytes: logBytes / n,
       traces: traces / n,
     },
+    keptByKind: Object.fromEntries(
+      Object.entries(byKind)
+        .sort(([, a], [, b]) => b.usd - a.usd)
+        .map(([k, v]) => [k, { objects: v.objects / n, bytes: v.bytes / n, archived: v.archived / n, usd: v.usd / n }]),
+    ),
     usd,
   };
+}
+
+/** Where one path's 10-year storage goes, by kind of object (per dossier). */
+export function keptTable(p: PathCost): string {
+  const lines = [`bytes kept 10 years per dossier, ${p.path}: kind, objects, KiB, archived to Glacier IR, $ storage`];
+  for (const [kind, v] of Object.entries(p.keptByKind)) {
+    lines.push(`  ${kind.padEnd(38)}${v.objects.toFixed(1).padStart(6)}${(v.bytes / 1024).toFixed(1).padStart(10)} KiB${v.archived.toFixed(1).padStart(6)}  ${usd(v.usd)}`);
+  }
+  return lines.join('\n');
 }
 
 /** The table `npm run bench` prints: one column per path. */
@@ -160,7 +219,7 @@ export function costTable(paths: PathCost[]): string {
     ['bytes kept 10 years', (p) => `${fmt(p.perDossier.bytesKept / 1024, 0)} KiB`],
     ['DynamoDB read / write units', (p) => `${fmt(p.perDossier.readUnits, 1)} / ${fmt(p.perDossier.writeUnits, 1)}`],
     ['log bytes (Lambda + Step Functions)', (p) => `${fmt(p.perDossier.logBytes / 1024, 1)} KiB`],
-    ['X-Ray traces', (p) => fmt(p.perDossier.traces, 1)],
+    ['X-Ray traces (amiable:tracing)', (p) => fmt(p.perDossier.traces, 1)],
     ['$ Step Functions', (p) => usd(p.usd.stepFunctions)],
     ['$ Lambda', (p) => usd(p.usd.lambda)],
     ['$ API Gateway', (p) => usd(p.usd.apiGateway)],

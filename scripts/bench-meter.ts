@@ -24,6 +24,8 @@ export interface FunctionMeter {
   s3Gets: number;
   /** Sizes of the objects put (each kept for the retention period). */
   putSizes: number[];
+  /** What each of those objects is (putKind of its key), in the same order. */
+  putKinds: string[];
   sesMessages: number;
   sesBytes: number;
   logBytes: number;
@@ -48,6 +50,7 @@ function of(handler: string): FunctionMeter {
     s3Puts: 0,
     s3Gets: 0,
     putSizes: [],
+    putKinds: [],
     sesMessages: 0,
     sesBytes: 0,
     logBytes: 0,
@@ -63,6 +66,22 @@ function byteLength(body: unknown): number {
   if (typeof body === 'string') return Buffer.byteLength(body);
   if (body instanceof Uint8Array) return body.byteLength;
   return 0;
+}
+
+/**
+ * What a vault key holds, for the bytes-kept breakdown: "notice formal_notice", "litigation pdf",
+ * "bundle", "fact", "invoice", "delivery event"...
+ */
+export function putKind(key: string): string {
+  const parts = key.split('/');
+  if (parts[0] === 'bundles') return 'bundle (zip)';
+  if (parts[0] !== 'dossiers') return parts[0] ?? key;
+  const what = parts[2] ?? '';
+  if (what === 'notices') return `message ${parts[3]}`;
+  if (what === 'litigation') return `litigation dossier ${key.split('.').pop()}`;
+  if (what === 'facts') return 'fact (json)';
+  if (what === 'delivery') return 'SES event';
+  return what;
 }
 
 let installed = false;
@@ -111,6 +130,7 @@ export function installMeter(): void {
     if (m && name === 'PutObjectCommand') {
       m.s3Puts++;
       m.putSizes.push(byteLength(command.input?.Body) || Number(command.input?.ContentLength ?? 0));
+      m.putKinds.push(putKind(String(command.input?.Key ?? '')));
     } else if (m && (name === 'GetObjectCommand' || name === 'HeadObjectCommand')) m.s3Gets++;
     else if (m && /Multipart|UploadPart/.test(name)) m.s3Puts++;
     return (s3Send as any).call(this, command, ...rest);
@@ -165,6 +185,7 @@ export function since(before: Meter): Meter {
       s3Puts: m.s3Puts - b.s3Puts,
       s3Gets: m.s3Gets - b.s3Gets,
       putSizes: m.putSizes.slice(b.putSizes.length),
+      putKinds: m.putKinds.slice(b.putKinds.length),
       sesMessages: m.sesMessages - b.sesMessages,
       sesBytes: m.sesBytes - b.sesBytes,
       logBytes: m.logBytes - b.logBytes,

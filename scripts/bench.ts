@@ -31,7 +31,7 @@ import { verifyZip } from '../cli/verify';
 import { benchDigest } from './bench-digest';
 import { benchEInvoices } from './bench-einvoice';
 import { installMeter, since, snapshot } from './bench-meter';
-import { costTable, functionConfigs, pathCost, type PathCost } from './bench-cost';
+import { archiveRule, costTable, functionConfigs, keptTable, pathCost, storageUsd, tracingOn, type PathCost } from './bench-cost';
 import { benchBundles } from './bench-bundles';
 
 const N = Number(process.env.BENCH_DOSSIERS ?? 50);
@@ -86,16 +86,6 @@ function peakRssMb(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
 }
 
-/** The vault's archive age (days before Glacier Instant Retrieval), from the synthesized lifecycle rule. */
-function archiveAfterDays(template: any): number {
-  for (const r of Object.values<any>(template.Resources)) {
-    for (const rule of r.Properties?.LifecycleConfiguration?.Rules ?? []) {
-      const days = rule.Transitions?.[0]?.TransitionInDays;
-      if (days) return Number(days);
-    }
-  }
-  return Infinity;
-}
 
 async function escalationBench(results: Record<string, unknown>) {
   // 1. Schedule computation (pure domain).
@@ -121,7 +111,9 @@ async function escalationBench(results: Record<string, unknown>) {
   const sys = await startLocalSystem({ clockStart: '2026-04-04T10:00:00Z', dataDir, accountantMail: process.env.BENCH_ACCOUNTANT_MAIL !== '0' });
   row(`local mode start (synth + emulators${dataDir ? ', data dir' : ', in memory'})`, `${(performance.now() - t).toFixed(0)} ms`);
   const configs = functionConfigs(sys.synthesized.template);
-  const archiveDays = archiveAfterDays(sys.synthesized.template);
+  const archive = archiveRule(sys.synthesized.template);
+  // X-Ray as the template configures it (-c amiable:tracing); BENCH_TRACING=true|false prices the other setting.
+  const tracing = process.env.BENCH_TRACING ? process.env.BENCH_TRACING === 'true' : tracingOn(sys.synthesized.template);
   const costs: PathCost[] = [];
   // Transitions of the executions started since `before` (names of earlier executions).
   const executionsSince = (before: Set<string>) => sys.engine.list().filter((r) => !before.has(r.arn));
@@ -163,7 +155,7 @@ async function escalationBench(results: Record<string, unknown>) {
     const escalationTransitions = transitionsOf(runs);
     row('  state transitions (entered states)', `${escalationTransitions} (${(escalationTransitions / N).toFixed(1)} per dossier)`);
     row('  one execution, state by state', runs[0]?.trail.join(' > ') ?? '-');
-    costs.push(pathCost({ path: 'full escalation', dossiers: N, transitions: escalationTransitions, executions: runs.length, meter, configs, archiveAfterDays: archiveDays, exclude: ['digest'], budget: { transitions: 14, usd: 0.001 } }));
+    costs.push(pathCost({ path: 'full escalation', dossiers: N, transitions: escalationTransitions, executions: runs.length, meter, configs, archive, tracing, exclude: ['digest'], budget: { transitions: 14, usd: 0.001 } }));
     results.escalation = { dossiers: N, intakeMsPerInvoice: intakeMs / N, wallSeconds: escalationMs / 1000, peakRssMb: escalationRss, emails, handedOff, transitionsPerDossier: escalationTransitions / N, meter };
     writeResults(results);
 
@@ -190,7 +182,7 @@ async function escalationBench(results: Record<string, unknown>) {
     const perSend = send ? { reads: send.ddbReads / send.invocations, writes: send.ddbWrites / send.invocations, readUnits: send.readUnits / send.invocations, writeUnits: send.writeUnits / send.invocations } : null;
     row(`paid after the first reminder, ${P} dossiers`, `${firstOnly ? 'one notice each, then paid' : 'UNEXPECTED: not one notice then paid'}; ${(transitionsOf(runs) / P).toFixed(1)} transitions per dossier`);
     if (perSend) row('  per send (first reminder): DynamoDB requests', `${perSend.reads.toFixed(2)} reads, ${perSend.writes.toFixed(2)} writes (${perSend.readUnits.toFixed(1)} RRU, ${perSend.writeUnits.toFixed(1)} WRU)`);
-    costs.push(pathCost({ path: 'paid after 1st reminder', dossiers: P, transitions: transitionsOf(runs), executions: runs.length, meter, configs, archiveAfterDays: archiveDays, exclude: ['digest'], budget: { transitions: null, usd: null } }));
+    costs.push(pathCost({ path: 'paid after 1st reminder', dossiers: P, transitions: transitionsOf(runs), executions: runs.length, meter, configs, archive, tracing, exclude: ['digest'], budget: { transitions: null, usd: null } }));
     results.paidAfterFirstReminder = { dossiers: P, transitionsPerDossier: transitionsOf(runs) / P, perSend, meter };
     writeResults(results);
 
@@ -238,12 +230,14 @@ async function escalationBench(results: Record<string, unknown>) {
     row('  plans completed and paid', `${paidPlans}/${N}; e-mails ${planMails} (confirmation + reminders + receipt)`);
     const planRuns = runs.filter((r) => r.name.endsWith('-2'));
     row('  state transitions per plan execution', `${(transitionsOf(planRuns) / Math.max(1, planRuns.length)).toFixed(1)} (whole dossier: ${(transitionsOf(runs) / N).toFixed(1)})`);
-    costs.push(pathCost({ path: '6-instalment plan', dossiers: N, transitions: transitionsOf(runs), executions: runs.length, meter, configs, archiveAfterDays: archiveDays, exclude: ['digest'], budget: { transitions: 30, usd: 0.002 } }));
+    costs.push(pathCost({ path: '6-instalment plan', dossiers: N, transitions: transitionsOf(runs), executions: runs.length, meter, configs, archive, tracing, exclude: ['digest'], budget: { transitions: 30, usd: 0.002 } }));
     results.plan = { dossiers: N, advanceSeconds: advanceMs / 1000, msPerPayment: payMs / (6 * N), paidPlans, reminders, planMails, transitionsPerPlanExecution: transitionsOf(planRuns) / Math.max(1, planRuns.length), transitionsPerDossier: transitionsOf(runs) / N, meter };
 
     console.log('');
     console.log(costTable(costs));
-    console.log(`(prices: scripts/aws-prices.json; the accountants' daily digest is per creditor, not per dossier, and left out; Lambda durations measured in-process on this machine, memory as configured)`);
+    console.log(`(prices: scripts/aws-prices.json; the accountants' daily digest is per creditor, not per dossier, and left out; Lambda durations measured in-process on this machine, memory as configured; X-Ray ${tracing ? 'on' : 'off'} as amiable:tracing${process.env.BENCH_TRACING ? ' (BENCH_TRACING)' : ''}; objects above ${archive.minObjectBytes} bytes archived after ${archive.afterDays} days)`);
+    console.log('');
+    for (const c of costs) console.log(keptTable(c));
     console.log('');
     results.costPerDossier = costs;
     results.peakRssMb = peakRssMb();
@@ -269,7 +263,7 @@ async function escalationBench(results: Record<string, unknown>) {
     // Lambda run of about the local time, 1 GET per object + 1 PUT (ZIP) + 1 PUT (fact) + DynamoDB reads/writes.
     const objects = log.records.length;
     const cost = (median.ms / 1000) * 0.5 * 0.0000133334 + 0.2 / 1e6 + (objects * 0.0004) / 1000 + (2 * 0.005) / 1000 + (3 * 0.625 + (objects / 4) * 0.125) / 1e6;
-    row('  cost per bundle on AWS (compute + requests)', `$${cost.toFixed(6)} (+ $${((median.size / 2 ** 30) * 0.023 * 12 * 10).toFixed(6)} to store it 10 years in S3 Standard)`);
+    row('  cost per bundle on AWS (compute + requests)', `$${cost.toFixed(6)} (+ $${storageUsd(median.size, archive).usd.toFixed(6)} to keep it 10 years with the vault's archive rule)`);
   } finally {
     await sys.stop();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });

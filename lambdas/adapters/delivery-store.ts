@@ -1,11 +1,13 @@
 /**
  * The items that let SES events find their way back, in the dossier table:
- *   - message index   pk "M#<sesMessageId>", sk "MESSAGE": which dossier a sent message belongs to;
+ *   - message index   pk "M#<sesMessageId>", sk "MESSAGE": which dossier a sent message belongs to
+ *                     and which of its SES events are recorded, written by its first event (a send
+ *                     writes nothing after SES: events find the dossier by the message's SES tags);
  *   - e-mail pause    pk "C#<creditorId>",   sk "DEBTOR#<debtorKey>": automatic e-mail to that
  *                     debtor is paused (hard bounce, complaint).
  * Neither carries `nextActionAt`, so neither appears in the per-creditor due index.
  */
-import { DeleteItemCommand, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DebtorKey, EmailSuppression } from '../domain/debtor-key';
 import type { SentMessage } from '../domain/dossier-delivery';
@@ -15,15 +17,6 @@ import { settings } from './env';
 
 const messageKey = (messageId: string) => ({ pk: { S: `M#${messageId}` }, sk: { S: 'MESSAGE' } });
 const debtorItemKey = (creditorId: string, key: DebtorKey) => ({ pk: { S: `C#${creditorId}` }, sk: { S: `DEBTOR#${key}` } });
-
-export async function putSentMessage(m: SentMessage): Promise<void> {
-  await clients.dynamodb().send(
-    new PutItemCommand({
-      TableName: settings.tableName(),
-      Item: marshall({ pk: `M#${m.messageId}`, sk: 'MESSAGE', ...m }, { removeUndefinedValues: true }),
-    }),
-  );
-}
 
 export async function getSentMessage(messageId: string): Promise<SentMessage | null> {
   const out = await clients.dynamodb().send(
@@ -35,26 +28,31 @@ export async function getSentMessage(messageId: string): Promise<SentMessage | n
 }
 
 /**
- * Notes SES events as recorded on the message's dossier (a string set: adding twice is harmless).
- * Written after the dossier: a crash in between leaves the event in the dossier's recent history,
- * which is where a quick redelivery is recognised.
+ * Notes SES events as recorded on the message's dossier (a string set: adding twice is harmless),
+ * creating the message's index item with the first of them (what the message is never changes, so
+ * if_not_exists keeps the first writer's). Written after the dossier: a crash in between leaves the
+ * event in the dossier's recent history, which is where a quick redelivery is recognised.
  */
-export async function markEventsRecorded(messageId: string, eventIds: string[]): Promise<void> {
+export async function markEventsRecorded(message: SentMessage, eventIds: string[]): Promise<void> {
   if (eventIds.length === 0) return;
-  try {
-    await clients.dynamodb().send(
-      new UpdateItemCommand({
-        TableName: settings.tableName(),
-        Key: messageKey(messageId),
-        UpdateExpression: 'ADD recordedEventIds :ids',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':ids': { SS: eventIds } },
-      }),
-    );
-  } catch (e) {
-    // A message known only by its SES tags has no index item: its dossier's history is the record.
-    if ((e as Error)?.name !== 'ConditionalCheckFailedException') throw e;
-  }
+  const { messageId: _id, recordedEventIds: _r, ...fields } = message;
+  const entries = Object.entries(fields).filter(([, v]) => v !== undefined && v !== '');
+  const names: Record<string, string> = {};
+  const values: Record<string, any> = { ':ids': { SS: eventIds } };
+  const set = entries.map(([name, value], i) => {
+    names[`#f${i}`] = name;
+    values[`:f${i}`] = marshall({ v: value }).v;
+    return `#f${i} = if_not_exists(#f${i}, :f${i})`;
+  });
+  await clients.dynamodb().send(
+    new UpdateItemCommand({
+      TableName: settings.tableName(),
+      Key: messageKey(message.messageId),
+      UpdateExpression: `${set.length ? `SET ${set.join(', ')} ` : ''}ADD recordedEventIds :ids`,
+      ...(set.length ? { ExpressionAttributeNames: names } : {}),
+      ExpressionAttributeValues: values,
+    }),
+  );
 }
 
 export async function getEmailSuppression(creditorId: string, key: DebtorKey): Promise<EmailSuppression | null> {

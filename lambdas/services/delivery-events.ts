@@ -36,15 +36,19 @@ export interface DeliveryEventOutcome {
   evidenceKey?: string;
 }
 
-/** The message index, or (if the index item was never written) the SES tags the message carried. */
-function fromTags(messageId: string, tags: Record<string, string[]>, destination: string[]): SentMessage | null {
+/**
+ * The message index (written by the message's first recorded event), or else the SES tags the
+ * message carried: every message Amiable sends is tagged with its dossier, creditor, kind and
+ * audience (outbound-mail.ts), and SES repeats the tags in each event.
+ */
+function fromTags(messageId: string, tags: Record<string, string[]>, destination: string[], sentAt: string): SentMessage | null {
   const tag = (name: string) => tags[name]?.[0];
   const dossierId = tag(TAG_NAMES.dossierId);
   const creditorId = tag(TAG_NAMES.creditorId);
   if (!dossierId || !creditorId) return null;
   const kind = tag(TAG_NAMES.kind) ?? 'unknown';
   const audience = tag(TAG_NAMES.audience) === 'litigation_contact' || kind === 'litigation_handoff' ? 'litigation_contact' : 'debtor';
-  return { messageId, dossierId, creditorId, kind, audience, recipient: destination[0] ?? '', sentAt: '' };
+  return { messageId, dossierId, creditorId, kind, audience, recipient: destination[0] ?? '', sentAt };
 }
 
 export async function handleDeliveryEvent(event: SesEventBridgeEvent): Promise<DeliveryEventOutcome> {
@@ -55,7 +59,8 @@ export async function handleDeliveryEvent(event: SesEventBridgeEvent): Promise<D
   }
   const { messageId } = parsed;
   const message =
-    (await getSentMessage(messageId)) ?? fromTags(messageId, parsed.tags, event.detail?.mail.destination ?? []);
+    (await getSentMessage(messageId)) ??
+    fromTags(messageId, parsed.tags, event.detail?.mail.destination ?? [], event.detail?.mail.timestamp ?? '');
   const dossier = message ? await getDossier(message.dossierId) : null;
   if (!message || !dossier || dossier.creditorId !== message.creditorId) {
     // Not ours (another sender of the account using this configuration set) or long gone: no retry helps.
@@ -93,7 +98,7 @@ export async function handleDeliveryEvent(event: SesEventBridgeEvent): Promise<D
   const result = await updateDossier(dossier.id, (d) =>
     recordDeliveryFacts(d, message, parsed.facts, evidenceRef(stored), now, Date.now()),
   );
-  await markEventsRecorded(messageId, result.recorded.map((f) => f.eventId));
+  await markEventsRecorded(message, result.recorded.map((f) => f.eventId));
   await stopIfFlagged(result.dossier, attention);
   return {
     ...outcome,

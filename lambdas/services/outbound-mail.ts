@@ -16,7 +16,7 @@ import type { NoticeContext, NoticeKind, RenderedNotice } from '../notices/types
 import { evidenceRef, putEvidence } from '../adapters/evidence-store';
 import { sendRawEmail } from '../adapters/mailer';
 import { settings } from '../adapters/env';
-import { assertDebtorEmailAllowed, indexSentMessage } from './mail-tracking';
+import { assertDebtorEmailAllowed } from './mail-tracking';
 import { parisDate } from '../domain/dates';
 import { log, noticeSent } from '../adapters/telemetry';
 
@@ -102,7 +102,8 @@ export async function sendRendered(input: SendRenderedInput): Promise<SentInfo> 
     { dossierId: d.id, creditorId: d.creditorId, kind, audience },
     cc.map((c) => c.address),
   );
-  await indexSentMessage({ messageId, dossierId: d.id, creditorId: d.creditorId, kind, audience, recipient: to.address, sentAt: now.toISOString() });
+  // Nothing else is written between SES and the caller's record: SES's events find the dossier by
+  // the message's tags, and the first of them writes the message's index item (delivery-events).
   noticeSent({ dossierId: d.id, kind, audience, messageId });
   return { messageId, to: to.address, ...evidenceRef(stored) };
 }

@@ -118,12 +118,14 @@ describe('the evidence vault', () => {
     expect(allStatements(template).some(({ statement }) => statement.Effect === 'Deny' && statement.Action === 's3:*')).toBe(true);
   });
 
-  it('moves current and noncurrent versions to Glacier Instant Retrieval after 90 days, and never expires anything', () => {
+  it('moves current and noncurrent versions above 32 KiB to Glacier Instant Retrieval after 90 days, and never expires anything', () => {
     const [rule, ...others] = vault.Properties.LifecycleConfiguration.Rules;
     expect(others).toEqual([]);
     expect(rule).toEqual({
       Id: 'ArchiveToGlacierInstantRetrieval',
       Status: 'Enabled',
+      // Above ~30 KiB an object costs less in Glacier IR over ten years even billed as 128 KiB.
+      ObjectSizeGreaterThan: '32768',
       Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }],
       NoncurrentVersionTransitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 90 }],
     });
