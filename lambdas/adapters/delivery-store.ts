@@ -7,7 +7,7 @@
  *                     debtor is paused (hard bounce, complaint).
  * Neither carries `nextActionAt`, so neither appears in the per-creditor due index.
  */
-import { DeleteItemCommand, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, GetItemCommand, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DebtorKey, EmailSuppression } from '../domain/debtor-key';
 import type { SentMessage } from '../domain/dossier-delivery';
@@ -38,7 +38,7 @@ export async function markEventsRecorded(message: SentMessage, eventIds: string[
   const { messageId: _id, recordedEventIds: _r, ...fields } = message;
   const entries = Object.entries(fields).filter(([, v]) => v !== undefined && v !== '');
   const names: Record<string, string> = {};
-  const values: Record<string, any> = { ':ids': { SS: eventIds } };
+  const values: Record<string, AttributeValue> = { ':ids': { SS: eventIds } };
   const set = entries.map(([name, value], i) => {
     names[`#f${i}`] = name;
     values[`:f${i}`] = marshall({ v: value }).v;
