@@ -53,6 +53,12 @@ describe('Lambda bundles load only what their handler runs', () => {
     for (const p of ['@aws-sdk/client-s3', '@aws-sdk/client-sesv2', '@aws-sdk/client-sfn', ...HEAVY]) expect(pkgs.has(p), p).toBe(false);
   });
 
+  it('the bulk-start consumer, which only clears a marker, carries no S3 client (the evidence log is not on its path)', async () => {
+    const pkgs = await packagesOf('start-workflows');
+    expect(pkgs.has('@aws-sdk/client-sfn')).toBe(true);
+    for (const p of ['@aws-sdk/client-s3', '@aws-sdk/client-sesv2', ...HEAVY]) expect(pkgs.has(p), p).toBe(false);
+  });
+
   it('no handler carries luxon (lambdas/domain/dates.ts) or full zod (validation is zod/mini); e-invoice import leaves pdf-lib to its split module', async () => {
     for (const handler of ['create-invoice', 'import-invoice', 'record-payment', 'send-notice', 'admin']) {
       const pkgs = await packagesOf(handler);
