@@ -9,7 +9,8 @@ import { historyExtras } from '../notices/history-extras';
 import { provisionalRateActions } from '../domain/breakdown';
 import type { CreditorProfile } from '../domain/model';
 import { sha256Hex } from '../domain/identity';
-import { renderNotice } from '../notices/render';
+import { renderNoticeWith } from '../notices/render';
+import { mailTemplate, type Template } from '../notices/templates';
 import { composeMime, messageIdFor } from '../notices/mime';
 import type { NoticeContext, NoticeKind, RenderedNotice } from '../notices/types';
 import { evidenceRef, putEvidence } from '../adapters/evidence-store';
@@ -41,6 +42,8 @@ export interface DeliverInput {
    */
   slot: string;
   extra?: NoticeExtras;
+  /** The template, when the kind's is not the send path's own (the hand-off: services/litigation.ts). */
+  template?: Template;
 }
 
 /** The context a notice of this dossier is rendered from, as of `now` (every channel uses it). */
@@ -68,7 +71,7 @@ export async function deliverNotice(input: DeliverInput): Promise<SentInfo> {
   const { dossier: d, creditor, kind, now, slot } = input;
   // A hard bounce or a complaint paused e-mail to this debtor (the hand-off goes to the lawyer).
   if (kind !== 'litigation_handoff') await assertDebtorEmailAllowed(d);
-  const rendered = await renderNotice(noticeContext(input));
+  const rendered = await renderNoticeWith(noticeContext(input), input.template ?? mailTemplate(kind));
   return sendRendered({ dossier: d, creditor, kind, slot, now, rendered });
 }
 
