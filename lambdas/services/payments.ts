@@ -8,6 +8,7 @@ import { paymentRecorded } from '../adapters/telemetry';
 import { updateOwnDossier } from './dossier-access';
 import { sendFollowUp } from './follow-ups';
 import { reportPaymentToCounsel } from './litigation';
+import { paymentReceipt } from '../notices/templates/payment-receipt';
 
 export interface PaymentOutcome {
   created: boolean;
@@ -31,6 +32,7 @@ export async function applyPayment(creditorId: string, dossierId: string, paymen
       // After a settling payment the receipt is the one letter that follows (the dossier is closed).
       dossier = await sendFollowUp(dossier, {
         kind: 'payment_receipt',
+        template: paymentReceipt,
         ref: payment.reference,
         extra: { payment: receiptOf(payment, result.settlement) },
         eventFields: { reference: payment.reference },
