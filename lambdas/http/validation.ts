@@ -6,6 +6,9 @@
 // ~90): the same checks in the same order, so the same issues. Its messages come from the English
 // locale, configured here, exactly as zod's own entry point configures it; every module that
 // validates imports this one. test/http/validation-golden.test.ts pins every error body.
+// Each schema is built in a /* @__PURE__ */ closure, run at load as before: a schema construction is a
+// call esbuild must otherwise keep, so every handler bundled all routes' schemas; now one keeps only
+// the schemas its parsers use (issue 15: handlers import only what they run).
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
 import { TASK_OUTCOMES, type CallInput } from '../domain/dossier-tasks';
@@ -17,10 +20,6 @@ import { luxonAcceptsIso } from './luxon-iso-text';
 import { parseEuros } from '../domain/money';
 
 z.config(en());
-
-// Each schema is built in a /* @__PURE__ */ closure, run at load as before: a schema construction is a
-// call esbuild must otherwise keep, so every handler bundled all routes' schemas; now one keeps only
-// the schemas its parsers use (issue 15: handlers import only what they run).
 
 export const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
 
