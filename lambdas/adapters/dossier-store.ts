@@ -192,6 +192,29 @@ export async function updateDossier<R extends { dossier: Dossier }>(
   mutate: (d: Dossier) => R,
   options: UpdateOptions = {},
 ): Promise<R> {
+  return writeDossier(id, mutate, options, logEvidence);
+}
+
+/**
+ * updateDossier for a change that never appends history (e.g. clearing the bulk-start marker):
+ * it does not reference the evidence log, so a Lambda that only makes such changes does not
+ * bundle the log and its S3 client (issue 15: handlers import only what they run). A change that
+ * appends history anyway is refused before anything is written.
+ */
+export async function updateDossierState<R extends { dossier: Dossier }>(
+  id: string,
+  mutate: (d: Dossier) => R,
+  options: UpdateOptions = {},
+): Promise<R> {
+  return writeDossier(id, mutate, options, null);
+}
+
+async function writeDossier<R extends { dossier: Dossier }>(
+  id: string,
+  mutate: (d: Dossier) => R,
+  options: UpdateOptions,
+  follow: typeof logEvidence | null,
+): Promise<R> {
   const started = Date.now();
   const busyTimeout = options.busyTimeoutMs ?? 20_000;
   for (let attempt = 0; ; attempt++) {
@@ -209,6 +232,7 @@ export async function updateDossier<R extends { dossier: Dossier }>(
     }
     if (result.dossier === current) return result; // nothing to write
     assertAppendOnly(result.dossier, current);
+    if (!follow && result.dossier.events.length > current.events.length) throw new Error(`dossier ${id}: this change appends history; use updateDossier`);
     // The entries the evidence log already holds may leave the item (history-window.ts); the head
     // read with `current` is the proof they are logged. The new entries' seqs follow the stored
     // historyLength, which the version condition guards: seq allocation and the write are one.
@@ -217,7 +241,7 @@ export async function updateDossier<R extends { dossier: Dossier }>(
     const written = await conditionalUpdate(dossierUpdate(next, current));
     if (written) {
       if (next.status !== current.status) statusChanged({ dossierId: id, from: current.status, to: next.status });
-      if (historyLength(next) > historyLength(current)) await logEvidence(next, current);
+      if (follow && historyLength(next) > historyLength(current)) await follow(next, current);
       return { ...result, dossier: next };
     }
     if (attempt > 50) throw new DomainError(503, 'contention', 'Dossier is changing too fast; retry.');

@@ -6,6 +6,9 @@
 // ~90): the same checks in the same order, so the same issues. Its messages come from the English
 // locale, configured here, exactly as zod's own entry point configures it; every module that
 // validates imports this one. test/http/validation-golden.test.ts pins every error body.
+// Each schema is built in a /* @__PURE__ */ closure, run at load as before: a schema construction is a
+// call esbuild must otherwise keep, so every handler bundled all routes' schemas; now one keeps only
+// the schemas its parsers use (issue 15: handlers import only what they run).
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
 import { TASK_OUTCOMES, type CallInput } from '../domain/dossier-tasks';
@@ -27,23 +30,23 @@ const YYYY_MM_DD = /^\d{4}-\d{2}-\d{2}$/;
  * A calendar date YYYY-MM-DD. Other ISO texts fail the pattern; whether they also read "is not a
  * valid calendar date" is what luxon said of them when it checked this field (luxon-iso-text.ts).
  */
-export const isoDate = z
+export const isoDate = /* @__PURE__ */ (() => z
   .string()
   .check(
     z.regex(YYYY_MM_DD, 'must be a date YYYY-MM-DD'),
     z.refine((s) => (YYYY_MM_DD.test(s) ? parseIsoDate(s) !== null : luxonAcceptsIso(s)), 'is not a valid calendar date'),
-  );
+  ))();
 
 export const text = (max: number) =>
   z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(max, `must be at most ${max} characters`), z.regex(NO_CONTROL, 'must not contain control characters'));
 
 /** Decimal string in euros with at most two decimals, strictly positive. */
-export const euroAmount = z
+export const euroAmount = /* @__PURE__ */ (() => z
   .string({ error: 'must be a decimal string such as "1250.00"' })
   .check(
     z.refine((s) => parseEuros(s) !== null, 'must be a decimal string such as "1250.00" (at most 2 decimals)'),
     z.refine((s) => (parseEuros(s) ?? 0) > 0, 'must be greater than 0'),
-  );
+  ))();
 
 /** SIREN: 9 digits with a valid Luhn checksum (INSEE). */
 export function isValidSiren(s: string): boolean {
@@ -62,9 +65,9 @@ export function isValidSiren(s: string): boolean {
 
 // RFC 5322 is broader; this is the practical subset SES accepts, and it excludes CR/LF and spaces.
 const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
-export const email = z.string().check(z.maxLength(254, 'must be at most 254 characters'), z.regex(EMAIL, 'must be a valid e-mail address'));
+export const email = /* @__PURE__ */ (() => z.string().check(z.maxLength(254, 'must be at most 254 characters'), z.regex(EMAIL, 'must be a valid e-mail address')))();
 
-export const address = z
+export const address = /* @__PURE__ */ (() => z
   .object({
     line1: text(200),
     line2: z.optional(text(200)),
@@ -78,13 +81,13 @@ export const address = z
         ctx.addIssue({ code: 'custom', path: ['postalCode'], message: 'must be 5 digits for a French address' });
       }
     }),
-  );
+  ))();
 
 /**
  * A telephone number, E.164-ish: an optional leading +, then digits with the usual separators
  * (spaces, dots, dashes, parentheses); 6 to 15 digits (E.164 caps numbers at 15). Stored as given.
  */
-export const phone = z.string({ error: 'must be a phone number such as "+33 4 72 00 00 00"' }).check(
+export const phone = /* @__PURE__ */ (() => z.string({ error: 'must be a phone number such as "+33 4 72 00 00 00"' }).check(
   z.trim(),
   z.refine(
     (s) => {
@@ -95,9 +98,9 @@ export const phone = z.string({ error: 'must be a phone number such as "+33 4 72
       error: 'must be a phone number such as "+33 4 72 00 00 00": 6 to 15 digits, an optional leading +, spaces, dots, dashes or parentheses',
     },
   ),
-);
+))();
 
-const debtor = z.object({
+const debtor = /* @__PURE__ */ (() => z.object({
   kind: z.enum(['business', 'consumer'], { error: 'must be "business" or "consumer"' }),
   name: text(200),
   email,
@@ -111,11 +114,11 @@ const debtor = z.object({
   registeredEmailConsent: z.optional(z.object({ givenOn: isoDate })),
   /** VAT identifier (EN 16931 BT-48): two-letter country prefix then 2 to 13 characters. */
   vatId: z.optional(z.string().check(z.regex(/^[A-Z]{2}[0-9A-Z+*.]{2,13}$/, 'must be a VAT identifier such as "FR40303265045"'))),
-});
+}))();
 
-export const rate = z.string().check(z.regex(/^\d{1,2}(\.\d{1,2})?$/, 'must be a percentage such as "12.15"'));
+export const rate = /* @__PURE__ */ (() => z.string().check(z.regex(/^\d{1,2}(\.\d{1,2})?$/, 'must be a percentage such as "12.15"')))();
 
-const invoiceBody = z
+const invoiceBody = /* @__PURE__ */ (() => z
   .object({
     invoiceNumber: text(64),
     issueDate: isoDate,
@@ -147,7 +150,7 @@ const invoiceBody = z
         ctx.addIssue({ code: 'custom', path: ['performanceDate'], message: 'must not be after dueDate' });
       }
     }),
-  );
+  ))();
 
 /** Every parse reports the offending input, so a wrong type and a missing field read differently. */
 export const REPORT = { reportInput: true } as const;
@@ -206,11 +209,11 @@ export function parseInvoice(body: unknown): { invoice: Invoice; debtor: Debtor 
   return { invoice, debtor: debtorValue };
 }
 
-const paymentBody = z.object({
+const paymentBody = /* @__PURE__ */ (() => z.object({
   amount: euroAmount,
   paidOn: isoDate,
   reference: text(128),
-});
+}))();
 
 export function parsePayment(body: unknown, today: string): { amountCents: number; paidOn: string; reference: string } {
   const parsed = paymentBody.safeParse(body, REPORT);
@@ -223,7 +226,7 @@ export function parsePayment(body: unknown, today: string): { amountCents: numbe
 
 export { detailsOf };
 
-const cancelBody = z.object({ reason: text(2000) });
+const cancelBody = /* @__PURE__ */ (() => z.object({ reason: text(2000) }))();
 
 export function parseCancel(body: unknown): { reason: string } {
   const parsed = cancelBody.safeParse(body, REPORT);
@@ -231,7 +234,7 @@ export function parseCancel(body: unknown): { reason: string } {
   return { reason: parsed.data.reason };
 }
 
-const disputeBody = z.object({ reason: text(2000), disputedAmount: z.optional(euroAmount) });
+const disputeBody = /* @__PURE__ */ (() => z.object({ reason: text(2000), disputedAmount: z.optional(euroAmount) }))();
 
 export function parseDispute(body: unknown): { reason: string; disputedAmountCents?: number } {
   const parsed = disputeBody.safeParse(body, REPORT);
@@ -240,7 +243,7 @@ export function parseDispute(body: unknown): { reason: string; disputedAmountCen
   return disputedAmount === undefined ? { reason } : { reason, disputedAmountCents: parseEuros(disputedAmount)! };
 }
 
-const resolveBody = z.object({
+const resolveBody = /* @__PURE__ */ (() => z.object({
   outcome: z.enum(['rejected', 'upheld'], { error: 'must be "rejected" or "upheld"' }),
   creditNoteAmount: z.optional(euroAmount),
   /** Required with "rejected": the reasons, sent to the debtor in the rejection letter. */
@@ -254,7 +257,7 @@ const resolveBody = z.object({
         z.regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/, 'must not contain control characters other than line breaks and tabs'),
       ),
   ),
-});
+}))();
 
 export function parseResolution(body: unknown): { outcome: 'rejected' | 'upheld'; creditNoteAmountCents?: number; reasons?: string } {
   const parsed = resolveBody.safeParse(body, REPORT);
@@ -273,7 +276,7 @@ export function parseResolution(body: unknown): { outcome: 'rejected' | 'upheld'
   };
 }
 
-const promiseBody = z.object({ date: isoDate, amount: euroAmount });
+const promiseBody = /* @__PURE__ */ (() => z.object({ date: isoDate, amount: euroAmount }))();
 
 export function parsePromise(body: unknown): { date: string; amountCents: number } {
   const parsed = promiseBody.safeParse(body, REPORT);
@@ -283,14 +286,14 @@ export function parsePromise(body: unknown): { date: string; amountCents: number
 
 /** An instalment's date is `dueDate`; `date` is accepted as an alias (as in promises). */
 // zod's preprocess(fn, schema) is pipe(transform(fn), schema); zod/mini spells it out.
-const instalment = z.pipe(
+const instalment = /* @__PURE__ */ (() => z.pipe(
   z.transform((v: unknown) => (v && typeof v === 'object' && !('dueDate' in v) && 'date' in v ? (({ date, ...rest }) => ({ ...rest, dueDate: date }))(v as { date: unknown }) : v)),
   z.object({ dueDate: isoDate, amount: euroAmount }),
-);
+))();
 
-const planBody = z.object({
+const planBody = /* @__PURE__ */ (() => z.object({
   instalments: z.array(instalment, { error: 'must be a list of { dueDate, amount }' }).check(z.minLength(1, 'must list at least one instalment')),
-});
+}))();
 
 export function parsePlan(body: unknown): { instalments: { dueDate: string; amountCents: number }[] } {
   const parsed = planBody.safeParse(body, REPORT);
@@ -302,7 +305,7 @@ export function parsePlan(body: unknown): { instalments: { dueDate: string; amou
 // eslint-disable-next-line no-control-regex -- rejects control characters on purpose
 const NO_CONTROL_EXCEPT_LINES = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
 
-const taskCompletionBody = z.object({
+const taskCompletionBody = /* @__PURE__ */ (() => z.object({
   outcome: z.enum(TASK_OUTCOMES, { error: `must be one of ${TASK_OUTCOMES.map((o) => `"${o}"`).join(', ')}` }),
   notes: z.optional(
     z
@@ -310,7 +313,7 @@ const taskCompletionBody = z.object({
       .check(z.trim(), z.maxLength(2000, 'must be at most 2000 characters'), z.regex(NO_CONTROL_EXCEPT_LINES, 'must not contain control characters other than line breaks and tabs')),
   ),
   by: z.optional(text(200)),
-});
+}))();
 
 /** POST /tasks/{taskId}/complete: empty notes count as none; `by` defaults to "api". */
 export function parseTaskCompletion(body: unknown): CallInput {
@@ -340,7 +343,7 @@ export function parseTaskListQuery(query: Record<string, string | undefined> | n
   return { includeUpcoming: q.include === 'upcoming', limit, ...(q.cursor !== undefined ? { cursor: q.cursor } : {}) };
 }
 
-const resumeBody = z.object({ debtorEmail: z.optional(email), note: z.optional(text(2000)) });
+const resumeBody = /* @__PURE__ */ (() => z.object({ debtorEmail: z.optional(email), note: z.optional(text(2000)) }))();
 
 export function parseResume(body: unknown): { debtorEmail?: string; note?: string } {
   const parsed = resumeBody.safeParse(body ?? {}, REPORT);
@@ -352,7 +355,7 @@ export function parseResume(body: unknown): { debtorEmail?: string; note?: strin
 /** The debtor's written acceptance of a payment plan: the document itself, kept as evidence. */
 // 4 MiB decoded is 5.6 MB of base64: the route's body limit (DOCUMENT_BODY_LIMIT, under Lambda's 6 MB payload) holds it.
 const MAX_ACCEPTANCE_BYTES = 4 * 1024 * 1024;
-const acceptanceBody = z.object({
+const acceptanceBody = /* @__PURE__ */ (() => z.object({
   acceptedOn: isoDate,
   kind: z.enum(['email', 'signed_plan'], { error: 'must be "email" (the debtor\'s e-mail) or "signed_plan" (the plan signed by the debtor)' }),
   document: z.object({
@@ -360,7 +363,7 @@ const acceptanceBody = z.object({
     contentType: z.string().check(z.regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9.+-]+$/, 'must be a MIME type such as "message/rfc822" or "application/pdf"')),
     contentBase64: z.string().check(z.minLength(1, 'must not be empty'), z.regex(/^[A-Za-z0-9+/\r\n]+={0,2}$/, 'must be base64')),
   }),
-});
+}))();
 
 export interface AcceptanceRequest {
   acceptedOn: string;
@@ -380,7 +383,7 @@ export function parseAcceptance(body: unknown): AcceptanceRequest {
   return { acceptedOn, kind, document: { filename: document.filename, contentType: document.contentType, bytes } };
 }
 
-const handoffBody = z.strictObject({ approvedBy: text(200) });
+const handoffBody = /* @__PURE__ */ (() => z.strictObject({ approvedBy: text(200) }))();
 
 /** POST /invoices/{id}/handoff: who approves handing the dossier to counsel. */
 export function parseHandoffApproval(body: unknown): { approvedBy: string } {
@@ -389,7 +392,7 @@ export function parseHandoffApproval(body: unknown): { approvedBy: string } {
   return { approvedBy: parsed.data.approvedBy };
 }
 
-const insolvencyBody = z
+const insolvencyBody = /* @__PURE__ */ (() => z
   .strictObject({
     judgmentDate: isoDate,
     procedure: z.enum(['sauvegarde', 'redressement', 'liquidation'], { error: 'must be "sauvegarde", "redressement" or "liquidation"' }),
@@ -403,7 +406,7 @@ const insolvencyBody = z
         ctx.addIssue({ code: 'custom', path: ['bodaccPublishedOn'], message: 'must not be before judgmentDate' });
       }
     }),
-  );
+  ))();
 
 /** POST /invoices/{id}/insolvency: the opening judgment of the debtor's insolvency proceedings. */
 export function parseInsolvency(body: unknown, today: string): InsolvencyInput {
@@ -424,11 +427,11 @@ export function parseInsolvency(body: unknown, today: string): InsolvencyInput {
   };
 }
 
-const proofDocument = z.object({
+const proofDocument = /* @__PURE__ */ (() => z.object({
   filename: z.string().check(z.trim(), z.minLength(1, 'must not be empty'), z.maxLength(200), z.regex(/^[A-Za-z0-9._ -]+$/, 'letters, digits, dot, dash, underscore and space only')),
   contentType: z.string().check(z.regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9.+-]+$/, 'must be a MIME type such as "application/pdf" or "image/jpeg"')),
   contentBase64: z.string().check(z.minLength(1, 'must not be empty'), z.regex(/^[A-Za-z0-9+/\r\n]+={0,2}$/, 'must be base64')),
-});
+}))();
 
 function decodeProof(d: z.infer<typeof proofDocument>, path: string, what: string) {
   const bytes = new Uint8Array(Buffer.from(d.contentBase64, 'base64'));
@@ -436,12 +439,12 @@ function decodeProof(d: z.infer<typeof proofDocument>, path: string, what: strin
   return { filename: d.filename, contentType: d.contentType, bytes };
 }
 
-const postingBody = z.object({
+const postingBody = /* @__PURE__ */ (() => z.object({
   trackingNumber: z.string().check(z.trim(), z.regex(/^[A-Z0-9]{8,20}$/, 'must be the LRAR number, 8 to 20 capital letters and digits (e.g. "1A12345678901")')),
   postedOn: isoDate,
   /** The posting receipt (preuve de dépôt), scanned: optional. */
   document: z.optional(proofDocument),
-});
+}))();
 
 /** POST /invoices/{id}/registered-letter/posting */
 export function parsePosting(body: unknown) {
@@ -451,12 +454,12 @@ export function parsePosting(body: unknown) {
   return { trackingNumber, postedOn, ...(document ? { document: decodeProof(document, 'document.contentBase64', 'Invalid posting') } : {}) };
 }
 
-const receiptBody = z.object({
+const receiptBody = /* @__PURE__ */ (() => z.object({
   presentedOn: isoDate,
   outcome: z.enum(['signed', 'unclaimed', 'refused'], { error: 'must be "signed", "unclaimed" (avisé, non réclamé) or "refused"' }),
   /** The acknowledgment of receipt (avis de réception), scanned: required. */
   document: proofDocument,
-});
+}))();
 
 /** POST /invoices/{id}/registered-letter/receipt */
 export function parseRegisteredReceipt(body: unknown) {

@@ -7,7 +7,7 @@ import { singleLine } from './escape';
 import { renderPdfLetter } from './pdf-letter';
 import { renderHtml } from './render-html';
 import { renderText } from './render-text';
-import { TEMPLATES } from './templates';
+import { TEMPLATES, type Template } from './templates';
 import type { NoticeAttachment, NoticeContext, RenderedNotice } from './types';
 import { validateNoticeContext } from './validate';
 
@@ -18,8 +18,16 @@ import { validateNoticeContext } from './validate';
  * mention is missing from the output (e.g. a mise en demeure without deadline or IBAN).
  */
 export async function renderNotice(ctx: NoticeContext): Promise<RenderedNotice> {
+  return renderNoticeWith(ctx, TEMPLATES[ctx.kind]);
+}
+
+/**
+ * renderNotice with the template given by the caller: the send path, which picks it with
+ * mailTemplate or is given the hand-off's, so it bundles only the templates it may render.
+ */
+export async function renderNoticeWith(ctx: NoticeContext, template: Template): Promise<RenderedNotice> {
   validateNoticeContext(ctx);
-  const draft = TEMPLATES[ctx.kind](ctx);
+  const draft = template(ctx);
   const subject = singleLine(draft.subject);
   const attachments: NoticeAttachment[] = [];
   if (draft.pdf) {

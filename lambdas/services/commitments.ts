@@ -26,6 +26,9 @@ import { regenerate } from './generations';
 import { sendFollowUp } from './follow-ups';
 import { SEND_LEASE_MS } from './notice-dispatch';
 import { sendUnderLease } from './leased-send';
+import { instalmentReminder } from '../notices/templates/instalment-reminder';
+import { paymentPlanConfirmation } from '../notices/templates/payment-plan-confirmation';
+import { promiseConfirmation } from '../notices/templates/promise-confirmation';
 import type { AcceptanceRequest } from '../http/validation';
 import { conflict } from '../domain/errors';
 import { sha256Hex } from '../domain/identity';
@@ -56,6 +59,7 @@ export async function recordPromise(
   if (result.duplicate) return { created: false, view: await promiseView(result.dossier, p.id) };
   const dossier = await sendFollowUp(result.dossier, {
     kind: 'promise_confirmation',
+    template: promiseConfirmation,
     ref: id,
     extra: { promise: { date: p.date, amountCents: p.amountCents } },
     eventFields: { promiseId: id },
@@ -84,6 +88,7 @@ export async function recordPlan(
   if (result.duplicate) return { created: false, view: await viewOf(result.dossier, clock().now()) };
   const dossier = await sendFollowUp(result.dossier, {
     kind: 'payment_plan_confirmation',
+    template: paymentPlanConfirmation,
     ref: id,
     extra: {
       plan: {
@@ -171,7 +176,7 @@ async function runDueCheckpoint(req: CheckpointRequest & { action: NextAction['s
     claim.dossier,
     token,
     now,
-    () => ({ kind: 'instalment_reminder', slot, extra: { instalment: { dueDate: instalment.dueDate, amountCents: instalment.amountCents } } }),
+    () => ({ kind: 'instalment_reminder', slot, template: instalmentReminder, extra: { instalment: { dueDate: instalment.dueDate, amountCents: instalment.amountCents } } }),
     (d, info) => completeReminder(d, plan.id, index, token, now, info),
   );
   return outcomeOf(out.dossier, req.executionName);

@@ -15,6 +15,8 @@ import { debtorKey, emailPausedReason } from '../domain/debtor-key';
 import { conflict } from '../domain/errors';
 import { deleteEmailSuppression, getEmailSuppression } from '../adapters/delivery-store';
 import { parisDate } from '../domain/dates';
+import { disputeAcknowledgment } from '../notices/templates/dispute-acknowledgment';
+import { disputeRejection } from '../notices/templates/dispute-rejection';
 
 export async function cancelInvoice(creditorId: string, dossierId: string, reason: string): Promise<DossierView> {
   const result = await updateOwnDossier(creditorId, dossierId, (d) => cancelDossier(d, reason, clock().now(), Date.now()));
@@ -36,6 +38,7 @@ export async function openInvoiceDispute(
   await stopWaiting(result.dossier, 'dispute');
   const dossier = await sendFollowUp(result.dossier, {
     kind: 'dispute_acknowledgment',
+    template: disputeAcknowledgment,
     ref: id,
     extra: { dispute: { id, reason: input.reason } },
     eventFields: { disputeId: id },
@@ -64,6 +67,7 @@ export async function resolveInvoiceDispute(
     const d = result.dispute;
     dossier = await sendFollowUp(dossier, {
       kind: 'dispute_rejection',
+      template: disputeRejection,
       ref: d.id,
       extra: {
         dispute: { id: d.id, reason: d.reason, openedOn: parisDate(new Date(d.openedAt)), reasons: d.reasons ?? input.reasons ?? '' },

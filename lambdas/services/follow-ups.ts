@@ -9,6 +9,7 @@
 import { claimFollowUp, Dossier, recordMessage, recordMessageFailure, type SentInfo } from '../domain/dossier';
 import type { CreditorProfile } from '../domain/model';
 import type { NoticeKind } from '../notices/types';
+import type { Template } from '../notices/templates';
 import { clock } from '../adapters/clock';
 import { getCreditor, updateDossier } from '../adapters/dossier-store';
 import { deliverNotice, NoticeExtras } from './outbound-mail';
@@ -44,6 +45,8 @@ const FOLLOW_UP_LEASE_MS = 60_000;
 
 export interface FollowUp {
   kind: NoticeKind;
+  /** The kind's template (outbound-mail.ts DeliverInput.template). */
+  template: Template;
   /** What the letter is about (payment reference, dispute, promise or plan id): names the message. */
   ref: string;
   extra: NoticeExtras;
@@ -64,7 +67,7 @@ export async function sendFollowUp(dossier: Dossier, f: FollowUp): Promise<Dossi
   try {
     const creditor = f.creditor ?? (await getCreditor(dossier.creditorId));
     if (!creditor) throw new Error(`creditor ${dossier.creditorId} not found`);
-    info = await withRetries(() => deliverNotice({ dossier: claim.dossier, creditor, kind, now, slot, extra }));
+    info = await withRetries(() => deliverNotice({ dossier: claim.dossier, creditor, kind, template: f.template, now, slot, extra }));
   } catch (e) {
     const reason = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
     log.error('follow-up not sent', { dossierId: dossier.id, kind, reason });

@@ -15,7 +15,7 @@ export async function sendUnderLease(
   claimed: Dossier,
   token: string,
   now: Date,
-  message: (creditor: CreditorProfile) => Pick<DeliverInput, 'kind' | 'slot' | 'extra'>,
+  message: (creditor: CreditorProfile) => Pick<DeliverInput, 'kind' | 'slot' | 'extra' | 'template'>,
   complete: (d: Dossier, info: SentInfo) => Dossier,
 ): Promise<{ sent: boolean; dossier: Dossier }> {
   let info: SentInfo;

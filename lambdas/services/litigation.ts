@@ -23,7 +23,7 @@ import { historyLength, seqOf } from '../domain/history-window';
  * procedure"). GET /invoices/{id}/litigation serves the dossier as of today, with the stored files.
  */
 import { describeRecord } from '../notices/evidence-timeline';
-import { litigationPaymentUpdate } from '../notices/templates/litigation-handoff';
+import { litigationHandoff, litigationPaymentUpdate } from '../notices/templates/litigation-handoff';
 import { renderHtml } from '../notices/render-html';
 import { renderText } from '../notices/render-text';
 import { renderLitigationPdf } from '../notices/litigation-dossier';
@@ -199,6 +199,8 @@ export async function handOff(claimed: Dossier, token: string, now: Date, slot: 
       dossier: current,
       creditor,
       kind: 'litigation_handoff',
+      // Its own template: the send path's registry leaves it out (notices/templates/index.ts).
+      template: litigationHandoff,
       now,
       slot,
       extra: {

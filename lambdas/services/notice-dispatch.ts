@@ -14,6 +14,7 @@ import { sendUnderLease } from './leased-send';
 import { channelFor } from '../domain/registered';
 import { dispatchRegistered } from './registered-mail';
 import type { NoticeExtras } from './outbound-mail';
+import { mailTemplate } from '../notices/templates';
 import { ended, nextWaitOf } from './step-outcome';
 
 /** Real-time lease: longer than the send Lambda's timeout, so a live send is never overtaken. */
@@ -68,7 +69,7 @@ export async function dispatchNotice(req: SendRequest): Promise<SendOutcome> {
     claim.dossier,
     token,
     now,
-    (creditor) => ({ kind: req.stage, slot, extra: extrasFor(claim.dossier, req.stage, creditor, now) }),
+    (creditor) => ({ kind: req.stage, slot, template: mailTemplate(req.stage), extra: extrasFor(claim.dossier, req.stage, creditor, now) }),
     (d, info) => completeSend(d, req.stage, token, now, info),
   );
   if (!out.sent) return outcomeOf(out.dossier, 'not_active');

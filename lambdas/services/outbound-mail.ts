@@ -9,7 +9,8 @@ import { historyExtras } from '../notices/history-extras';
 import { provisionalRateActions } from '../domain/breakdown';
 import type { CreditorProfile } from '../domain/model';
 import { sha256Hex } from '../domain/identity';
-import { renderNotice } from '../notices/render';
+import { renderNoticeWith } from '../notices/render';
+import type { Template } from '../notices/templates';
 import { composeMime } from '../notices/mime';
 import { mimeInputFor } from '../notices/addressing';
 import type { NoticeContext, NoticeKind, RenderedNotice } from '../notices/types';
@@ -42,10 +43,15 @@ export interface DeliverInput {
    */
   slot: string;
   extra?: NoticeExtras;
+  /**
+   * The kind's template, given by the caller that sends that kind, so each Lambda bundles only the
+   * templates it may render (issue 15: handlers import only what they run).
+   */
+  template: Template;
 }
 
 /** The context a notice of this dossier is rendered from, as of `now` (every channel uses it). */
-export function noticeContext(input: Omit<DeliverInput, 'slot'>): NoticeContext {
+export function noticeContext(input: Omit<DeliverInput, 'slot' | 'template'>): NoticeContext {
   const { dossier: d, creditor, kind, now } = input;
   const breakdown = breakdownFor(d, creditor, parisDate(now));
   // A provisional rate is printed as such on the letter; the operator learns here what to add.
@@ -69,7 +75,7 @@ export async function deliverNotice(input: DeliverInput): Promise<SentInfo> {
   const { dossier: d, creditor, kind, now, slot } = input;
   // A hard bounce or a complaint paused e-mail to this debtor (the hand-off goes to the lawyer).
   if (kind !== 'litigation_handoff') await assertDebtorEmailAllowed(d);
-  const rendered = await renderNotice(noticeContext(input));
+  const rendered = await renderNoticeWith(noticeContext(input), input.template);
   return sendRendered({ dossier: d, creditor, kind, slot, now, rendered });
 }
 

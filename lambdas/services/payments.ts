@@ -11,6 +11,7 @@ import { paymentRecorded } from '../adapters/telemetry';
 import { updateOwnDossier } from './dossier-access';
 import { sendFollowUp } from './follow-ups';
 import { reportPaymentToCounsel } from './litigation';
+import { paymentReceipt } from '../notices/templates/payment-receipt';
 
 export interface PaymentOutcome {
   created: boolean;
@@ -34,6 +35,7 @@ export async function applyPayment(creditorId: string, dossierId: string, paymen
       // After a settling payment the receipt is the one letter that follows (the dossier is closed).
       dossier = await sendFollowUp(dossier, {
         kind: 'payment_receipt',
+        template: paymentReceipt,
         ref: payment.reference,
         extra: { payment: receiptOf(payment, result.settlement) },
         eventFields: { reference: payment.reference },
@@ -63,6 +65,7 @@ async function finishReplayed(d: Dossier, payment: PaymentInput, creditor: Credi
   if (replayed.receipt && !replayed.sent('payment_receipt')) {
     dossier = await sendFollowUp(dossier, {
       kind: 'payment_receipt',
+      template: paymentReceipt,
       ref: payment.reference,
       extra: { payment: replayed.receipt },
       eventFields: { reference: payment.reference },

@@ -14,7 +14,8 @@ import { DomainError } from '../domain/errors';
 import { sha256Hex } from '../domain/identity';
 import { channelFor, recordPosting, recordPresentation, type PostingInput, type PresentationInput, type RegisteredLetter } from '../domain/registered';
 import { addressInline } from '../notices/format';
-import { renderNotice } from '../notices/render';
+import { renderNoticeWith } from '../notices/render';
+import { formalNotice } from '../notices/templates/formal-notice';
 import { clock } from '../adapters/clock';
 import { getCreditor, updateDossier } from '../adapters/dossier-store';
 import { evidenceRef, putEvidence } from '../adapters/evidence-store';
@@ -35,7 +36,7 @@ export async function dispatchRegistered(claimed: Dossier, token: string, slot: 
     const { channel, fallbackReason } = channelFor(claimed);
     if (channel === 'email') throw new Error('dispatchRegistered called for an e-mail mise en demeure');
     const graceDays = policyOf(claimed).graceDays;
-    const rendered = await renderNotice(noticeContext({ dossier: claimed, creditor, kind: 'formal_notice', now, extra: { graceDays, channel } }));
+    const rendered = await renderNoticeWith(noticeContext({ dossier: claimed, creditor, kind: 'formal_notice', now, extra: { graceDays, channel } }), formalNotice);
     const pdf = rendered.attachments.find((a) => a.contentType === 'application/pdf')!;
     const base = `dossiers/${claimed.id}/notices/formal_notice/${sha256Hex(slot).slice(0, 16)}`;
     const document = await putEvidence(`${base}.pdf`, pdf.content, 'application/pdf', now);

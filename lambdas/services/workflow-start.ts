@@ -6,7 +6,7 @@
  * (StartExecution with the same name and input is idempotent while the execution runs).
  */
 import { Dossier, needsFirstStart, workflowInput } from '../domain/dossier';
-import { getDossier, updateDossier } from '../adapters/dossier-store';
+import { getDossier, updateDossierState } from '../adapters/dossier-store';
 import { startExecution } from '../adapters/workflow';
 
 export type StartOutcome =
@@ -26,7 +26,7 @@ export async function startPendingWorkflow(dossierId: string): Promise<{ outcome
   const start = needsFirstStart(d) ? workflowInput(d) : null;
   // An execution of that name that already ended (false) was started before: nothing more to do.
   if (start && d.execution) await startExecution(d.execution.name, start);
-  const { dossier } = await updateDossier(d.id, (current) => {
+  const { dossier } = await updateDossierState(d.id, (current) => {
     if (!current.pendingStart) return { dossier: current };
     const { pendingStart: _p, ...rest } = current;
     return { dossier: rest as Dossier };

@@ -8,6 +8,10 @@ import { BUNDLE_SETTINGS, SPLIT_MODULES } from '../../lib/handler-function';
  * it. Sizes and times are the bench's (npm run bench -- --only=bundles); this pins what must stay out.
  */
 async function packagesOf(handler: string): Promise<Set<string>> {
+  return (await contentsOf(handler)).packages;
+}
+
+async function contentsOf(handler: string): Promise<{ packages: Set<string>; own: Set<string> }> {
   const result = await build({
     entryPoints: [join(__dirname, '..', '..', 'lambdas', `${handler}.ts`)],
     bundle: true,
@@ -21,14 +25,16 @@ async function packagesOf(handler: string): Promise<Set<string>> {
     logLevel: 'silent',
   });
   const packages = new Set<string>();
+  const own = new Set<string>();
   // What reaches the output: an import esbuild shakes away entirely (0 bytes) loads nothing.
   for (const [input, { bytesInOutput }] of Object.entries(Object.values(result.metafile.outputs)[0].inputs)) {
     const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
     if (m && bytesInOutput > 0) packages.add(m[1]);
+    if (!m && bytesInOutput > 0) own.add(input.replace(/^.*?lambdas\//, 'lambdas/'));
     // zod's full API (zod/v4/classic) as a pseudo-package: the Lambdas use zod/mini.
     if (/node_modules\/zod\/v4\/classic\//.test(input) && bytesInOutput > 0) packages.add('zod/classic');
   }
-  return packages;
+  return { packages, own };
 }
 
 const HEAVY = ['pdf-lib', '@pdf-lib/fontkit', 'nodemailer', 'date-holidays', 'moment', 'moment-timezone', 'astronomia'];
@@ -51,6 +57,23 @@ describe('Lambda bundles load only what their handler runs', () => {
   it('a read route carries no S3, SES or Step Functions client', async () => {
     const pkgs = await packagesOf('get-invoice');
     for (const p of ['@aws-sdk/client-s3', '@aws-sdk/client-sesv2', '@aws-sdk/client-sfn', ...HEAVY]) expect(pkgs.has(p), p).toBe(false);
+  });
+
+  it('the bulk-start consumer, which only clears a marker, carries no S3 client (the evidence log is not on its path)', async () => {
+    const pkgs = await packagesOf('start-workflows');
+    expect(pkgs.has('@aws-sdk/client-sfn')).toBe(true);
+    for (const p of ['@aws-sdk/client-s3', '@aws-sdk/client-sesv2', ...HEAVY]) expect(pkgs.has(p), p).toBe(false);
+  });
+
+  it('only the Lambdas that hand off carry the hand-off letter; each sender carries the templates of what it sends', async () => {
+    const handoff = 'lambdas/notices/templates/litigation-handoff.ts';
+    expect((await contentsOf('send-notice')).own.has(handoff)).toBe(true);
+    const review = (await contentsOf('review-commitment')).own;
+    expect(review.has('lambdas/notices/templates/instalment-reminder.ts')).toBe(true);
+    for (const t of [handoff, 'lambdas/notices/templates/first-reminder.ts', 'lambdas/notices/templates/payment-receipt.ts']) expect(review.has(t), t).toBe(false);
+    const actions = (await contentsOf('dossier-actions')).own;
+    expect(actions.has('lambdas/notices/templates/dispute-acknowledgment.ts')).toBe(true);
+    for (const t of [handoff, 'lambdas/notices/templates/first-reminder.ts']) expect(actions.has(t), t).toBe(false);
   });
 
   it('no handler carries luxon (lambdas/domain/dates.ts) or full zod (validation is zod/mini); e-invoice import leaves pdf-lib to its split module', async () => {
