@@ -22,7 +22,7 @@ export const spec = parse(fs.readFileSync(path.join(__dirname, '..', '..', 'docs
 function toJsonSchema(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(toJsonSchema);
   if (!node || typeof node !== 'object') return node;
-  const { nullable, example: _e, ...rest } = node as Record<string, unknown>;
+  const { nullable, example: _e, ...rest } = flattenAllOf(node as Record<string, unknown>);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(rest)) {
     // Property names and enum values are data, not schemas: copy them as they are at that level.
@@ -33,6 +33,27 @@ function toJsonSchema(node: unknown): unknown {
   }
   if (out.properties && out.additionalProperties === undefined && !out.allOf && !out.oneOf && !out.anyOf) out.additionalProperties = false;
   return nullable === true ? { anyOf: [{ type: 'null' }, out] } : out;
+}
+
+/**
+ * `allOf` of object schemas (a documented view plus the fields one answer adds) as one object
+ * schema: closing each branch on its own would refuse every field of the other branch, so the
+ * branches' properties and required lists are merged and the result is closed once.
+ */
+function flattenAllOf(node: Record<string, unknown>): Record<string, unknown> {
+  if (!Array.isArray(node.allOf)) return node;
+  const parts = (node.allOf as unknown[]).map((p) => flattenAllOf(resolve(p) as Record<string, unknown>));
+  const mergeable = parts.every(
+    (p) => p && typeof p === 'object' && p.properties && p.additionalProperties === undefined && !p.oneOf && !p.anyOf && !p.nullable,
+  );
+  if (!mergeable) return node;
+  const { allOf: _a, ...own } = node;
+  return {
+    ...own,
+    type: 'object',
+    properties: Object.assign({}, ...parts.map((p) => p.properties), own.properties ?? {}),
+    required: [...new Set(parts.flatMap((p) => (p.required as string[] | undefined) ?? []))],
+  };
 }
 
 const ajv = new Ajv({ strict: false, allErrors: true });
