@@ -16,6 +16,7 @@ import sesServer from 'aws-ses-v2-local';
 import { clock } from '../lambdas/adapters/clock';
 import { OBJECT_LOCK_FILE, startObjectLockLayer } from './s3-object-lock';
 import { startSesOutbox } from './ses-outbox';
+import { keepIdleConnections } from './loopback';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const dynalite = require('dynalite');
@@ -74,11 +75,12 @@ export async function startEmulators(opts: EmulatorOptions = {}): Promise<Emulat
     fs.mkdirSync(dynamoDir, { recursive: true });
   }
 
-  const ddb: http.Server = dynalite({ path: dynamoDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const ddb: http.Server = keepIdleConnections(dynalite({ path: dynamoDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }));
   await new Promise<void>((r) => ddb.listen(0, '127.0.0.1', () => r()));
 
   const s3 = new S3rver({ port: 0, address: '127.0.0.1', directory: s3Dir, silent: true });
   const s3Address = (await s3.run()) as AddressInfo;
+  if (s3.httpServer) keepIdleConnections(s3.httpServer as http.Server);
   // Lock records persist next to the objects when there is a data dir (a restart keeps them).
   const objectLock = await startObjectLockLayer({
     upstream: `http://127.0.0.1:${s3Address.port}`,
@@ -86,7 +88,7 @@ export async function startEmulators(opts: EmulatorOptions = {}): Promise<Emulat
     file: opts.dataDir ? path.join(s3Dir, OBJECT_LOCK_FILE) : undefined,
   });
 
-  const ses = await sesServer({ host: '127.0.0.1', port: 0 });
+  const ses = keepIdleConnections(await sesServer({ host: '127.0.0.1', port: 0 }));
 
   // The SES emulator's store is module-global: a new local system starts with an empty outbox.
   await fetch(`http://127.0.0.1:${(ses.address() as AddressInfo).port}/clear-store`, { method: 'POST' });

@@ -43,6 +43,7 @@ import * as http from 'node:http';
 import { AddressInfo, isIP } from 'node:net';
 import * as os from 'node:os';
 import { crc32 } from 'node:zlib';
+import { keepIdleConnections } from './loopback';
 
 export type LockMode = 'GOVERNANCE' | 'COMPLIANCE';
 
@@ -422,7 +423,7 @@ export async function startObjectLockLayer(opts: ObjectLockLayerOptions): Promis
     return up.statusCode === 200;
   }
 
-  const server = http.createServer((req, res) => {
+  const server = keepIdleConnections(http.createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
       req.resume(); // drain an unread body so the connection stays usable
       if (res.headersSent) return void res.destroy(e as Error);
@@ -430,7 +431,7 @@ export async function startObjectLockLayer(opts: ObjectLockLayerOptions): Promis
       const fields = Object.entries(f.fields).map(([k, v]) => `<${k}>${xmlEscape(v)}</${k}>`).join('');
       sendXml(res, f.status, `<Error><Code>${f.code}</Code><Message>${xmlEscape(f.message)}</Message>${fields}</Error>`, req.method === 'HEAD');
     });
-  });
+  }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
