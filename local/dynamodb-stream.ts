@@ -24,6 +24,7 @@
  */
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
+import { keepIdleConnections } from './loopback';
 
 type Json = any;
 type Item = Record<string, Json>;
@@ -257,7 +258,7 @@ export async function startLocalStream(opts: LocalStreamOptions): Promise<LocalS
     res.end(out.body);
   }
 
-  const server = http.createServer((req, res) => {
+  const server = keepIdleConnections(http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -271,7 +272,7 @@ export async function startLocalStream(opts: LocalStreamOptions): Promise<LocalS
         res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: String((e as Error)?.message ?? e) }));
       });
     });
-  });
+  }));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
   return {

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
+import { keepIdleConnections } from './loopback';
 
 export interface BusEventRecord {
   version: '0';
@@ -36,7 +37,7 @@ export async function startLocalEventBus(opts: { file?: string; account: string;
   if (opts.file && fs.existsSync(opts.file)) {
     for (const line of fs.readFileSync(opts.file, 'utf8').split('\n')) if (line.trim()) log.push(JSON.parse(line) as BusEventRecord);
   }
-  const server = http.createServer((req, res) => {
+  const server = keepIdleConnections(http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -77,7 +78,7 @@ export async function startLocalEventBus(opts: { file?: string; account: string;
         return reply(400, { __type: 'ValidationException', message: String((e as Error).message) }, 'ValidationException');
       }
     });
-  });
+  }));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
   return {

@@ -21,6 +21,7 @@ import { ClockController } from './clock-controller';
 import { lambdaContext, loadHandler } from './handlers';
 import { buildSesEvent, parseLocalSesEvent, sentMessageOf } from './ses-events';
 import type { BusEventRecord } from './eventbridge';
+import { keepIdleConnections } from './loopback';
 
 export interface HttpFront {
   url: string;
@@ -104,7 +105,7 @@ function routeOf(method: string, pathname: string): string | null {
 export const LOCAL_ADMIN_ARN = 'arn:aws:iam::000000000000:user/amiable-local-admin';
 
 export async function startHttpFront(opts: HttpFrontOptions): Promise<HttpFront> {
-  const server = http.createServer((req, res) => {
+  const server = keepIdleConnections(http.createServer((req, res) => {
     handle(req, res, opts)
       .catch((e) => {
         if (e instanceof DomainError) return error(res, e.status, e.code, e.message, e.details);
@@ -117,7 +118,7 @@ export async function startHttpFront(opts: HttpFrontOptions): Promise<HttpFront>
         const method = (req.method ?? 'GET').toUpperCase();
         opts.onResponse({ method, route: routeOf(method, new URL(req.url ?? '/', 'http://local').pathname), status: r.statusCode, body: r.body });
       });
-  });
+  }));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, '127.0.0.1', () => resolve());

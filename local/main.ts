@@ -8,6 +8,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseFaultsEnv } from './fault-injection';
 import { startLocalSystem } from './system';
+import { boundHeapGrowth } from './heap-growth';
+
+boundHeapGrowth();
 
 function port(name: string, fallback: number): number {
   const raw = process.env[name];

@@ -14,6 +14,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AddressInfo } from 'node:net';
+import { keepIdleConnections } from './loopback';
 
 interface Pending {
   messageId: string;
@@ -109,7 +110,7 @@ export async function startSesOutbox(opts: SesOutboxOptions): Promise<SesOutbox>
     out.end(body);
   };
 
-  const server = http.createServer((req, res) => {
+  const server = keepIdleConnections(http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -146,7 +147,7 @@ export async function startSesOutbox(opts: SesOutboxOptions): Promise<SesOutbox>
         res.end(JSON.stringify({ message: `local SES endpoint: ${String((e as Error)?.message ?? e)}` }));
       });
     });
-  });
+  }));
   await new Promise<void>((r) => server.listen(opts.port ?? 0, '127.0.0.1', () => r()));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

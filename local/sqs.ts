@@ -20,6 +20,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import type { ClockActivity } from './clock-controller';
+import { keepIdleConnections } from './loopback';
 
 type Json = any;
 
@@ -219,7 +220,7 @@ export async function startLocalQueues(opts: {
     }
   };
 
-  const server = http.createServer((req, res) => {
+  const server = keepIdleConnections(http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -256,7 +257,7 @@ export async function startLocalQueues(opts: {
         return fail('InvalidParameterValue', String((e as Error).message));
       }
     });
-  });
+  }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   // Whatever a previous run left queued is delivered now.

@@ -37,6 +37,49 @@ export async function loadPdfLibs(): Promise<PdfLibs> {
   return libs;
 }
 
+type Fontkit = PdfLibs['fontkit'];
+type FontkitFont = ReturnType<Fontkit['create']>;
+
+/** Layouts remembered per font (a letter measures the same lines many times, and letters share most of their text). */
+const LAYOUT_MEMO_LIMIT = 8192;
+const sharedFonts = new Map<Uint8Array, FontkitFont>();
+
+/**
+ * The fontkit pdf-lib is given: one parsed font per font file for the life of the process (a
+ * warm Lambda container, local mode), whose text layouts are remembered. Laying text out (GSUB and
+ * GPOS lookups over DejaVu's tables) was most of a mise en demeure's send: wrap() measures every
+ * growing prefix of a paragraph, then draws the line it kept, and every letter re-parsed both
+ * fonts. pdf-lib reads only the laid-out glyphs (their ids, and advance widths for measuring), so
+ * a remembered layout is the same glyphs: the bytes do not change (test/notices/pdf.test.ts). The
+ * subset embedded stays per document (pdf-lib asks the font for a new subset each time).
+ */
+function sharedFontkit(fontkit: Fontkit): Fontkit {
+  return {
+    ...fontkit,
+    create(data: Uint8Array, postscriptName?: string) {
+      if (postscriptName !== undefined) return fontkit.create(data, postscriptName);
+      let font = sharedFonts.get(data);
+      if (!font) {
+        font = fontkit.create(data);
+        const layout = font.layout.bind(font);
+        const memo = new Map<string, { glyphs: unknown[] }>();
+        font.layout = ((text: string, features?: unknown, ...rest: unknown[]) => {
+          if (typeof text !== 'string' || features !== undefined || rest.length > 0) return layout(...([text, features, ...rest] as unknown as Parameters<typeof layout>));
+          let run = memo.get(text);
+          if (!run) {
+            if (memo.size >= LAYOUT_MEMO_LIMIT) memo.delete(memo.keys().next().value!);
+            run = { glyphs: layout(text).glyphs };
+            memo.set(text, run);
+          }
+          return run;
+        }) as typeof font.layout;
+        sharedFonts.set(data, font);
+      }
+      return font;
+    },
+  } as Fontkit;
+}
+
 let charset: ReadonlySet<number> | undefined;
 
 /**
@@ -95,7 +138,7 @@ export async function renderPdfLetter(letter: Letter, meta: PdfMeta): Promise<Ui
   doc.setCreationDate(date);
   doc.setModificationDate(date);
 
-  doc.registerFontkit(fontkit);
+  doc.registerFontkit(sharedFontkit(fontkit));
   const regular = await doc.embedFont(fontBytes('regular'), { subset: true, customName: FONT_NAMES.regular });
   const bold = await doc.embedFont(fontBytes('bold'), { subset: true, customName: FONT_NAMES.bold });
   const w = new Writer(doc, regular, bold);

@@ -6,11 +6,12 @@
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ExecutionAlreadyExistsError, ExecutionDoesNotExistError, LocalStepFunctions } from './local-step-functions';
+import { keepIdleConnections } from '../loopback';
 
 const epoch = (iso?: string) => (iso ? Date.parse(iso) / 1000 : undefined);
 
 export async function startSfnEndpoint(engine: LocalStepFunctions, stateMachineArn: string): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = http.createServer((req, res) => {
+  const server = keepIdleConnections(http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
@@ -56,7 +57,7 @@ export async function startSfnEndpoint(engine: LocalStepFunctions, stateMachineA
         return reply(400, { __type: 'InvalidParameterValue', message: String((e as Error).message) }, 'InvalidParameterValue');
       }
     });
-  });
+  }));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;
   return {

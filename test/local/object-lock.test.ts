@@ -248,6 +248,26 @@ describe('Object Lock enforced by the local S3 layer', () => {
     expect([head.ObjectLockMode, head.ObjectLockRetainUntilDate?.toISOString()]).toEqual(['COMPLIANCE', until.toISOString()]);
     expect((await read(Key)).toString()).toBe('kept');
   });
+
+  it('keeps them as one appended line per change, and reads a data dir of the earlier whole-table file', async () => {
+    const file = path.join(dataDir, 's3', OBJECT_LOCK_FILE);
+    const lines = () => fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).length;
+    const before = lines();
+    await putLocked('dossiers/d7/a.eml', Buffer.from('a'), inDays(30));
+    await putLocked('dossiers/d7/b.eml', Buffer.from('b'), inDays(30));
+    // Two locks, two lines more: the table is not rewritten on each put.
+    expect(lines()).toBe(before + 2);
+    // An earlier version kept the whole table in _object-lock.json: it is read, then replaced.
+    await stop();
+    const legacy = file.replace(/\.jsonl$/, '.json');
+    fs.writeFileSync(legacy, JSON.stringify({ locks: { [`${Bucket}/dossiers/d8/old.eml`]: { mode: 'COMPLIANCE', retainUntil: inDays(30).toISOString() } } }));
+    fs.rmSync(file);
+    await start();
+    expect(fs.existsSync(legacy)).toBe(false);
+    expect(lines()).toBe(1);
+    const retention = await s3.send(new GetObjectRetentionCommand({ Bucket, Key: 'dossiers/d8/old.eml' }));
+    expect(retention.Retention?.Mode).toBe('COMPLIANCE');
+  });
 });
 
 describe('Object Lock on the evidence local mode writes', () => {

@@ -79,6 +79,21 @@ describe('mise en demeure PDF', () => {
     expect(b.html).toBe(a.html);
   });
 
+  it('gives the same bytes whatever was rendered before (fonts and their layouts are shared across renders)', async () => {
+    // A fresh module: nothing laid out yet.
+    vi.resetModules();
+    const fresh = (await import('../../lambdas/notices/render')).renderNotice;
+    const ctx = sampleContext(b2b, 'formal_notice', 'en');
+    const first = await fresh(ctx);
+    // Another fresh module that first renders other letters (other names, amounts, language).
+    vi.resetModules();
+    const warm = (await import('../../lambdas/notices/render')).renderNotice;
+    await warm(sampleContext(sampleDossier('b2c'), 'formal_notice', 'fr'));
+    await warm(sampleContext(b2b, 'formal_notice', 'fr'));
+    const again = await warm(ctx);
+    expect(Buffer.from(again.attachments[0]!.content).equals(Buffer.from(first.attachments[0]!.content))).toBe(true);
+  });
+
   it('changes when the sending instant changes', async () => {
     const ctx = sampleContext(b2b, 'formal_notice', 'fr');
     const a = await renderNotice(ctx);
