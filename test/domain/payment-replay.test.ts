@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { completeSend, Dossier, newDossier, recordMessage, recordMessageFailure } from '../../lambdas/domain/dossier';
+import { Dossier, recordMessage, recordMessageFailure } from '../../lambdas/domain/dossier';
+import { INFO, NOW, CIVIL, WAIVER, dossier, afterNotice } from '../support/settlement-dossier';
 import { recordedPayment } from '../../lambdas/domain/payment-replay';
 import { recordPayment, type PaymentInput, type PaymentSettlement } from '../../lambdas/domain/settlement';
 
@@ -9,31 +10,6 @@ import { recordPayment, type PaymentInput, type PaymentSettlement } from '../../
  * receiptOf), and the receipt is due on the same rule (settling, accessories claimed, agency).
  * Same dossier as settlement.test.ts: 1 250,00 due 3 April 2026 (B2B).
  */
-const INFO = { messageId: 'm', evidenceKey: 'k', sha256: 's', to: 'd@example.com' };
-const NOW = new Date('2026-05-05T10:00:00Z');
-const CIVIL = { category: 'business' as const, paymentAllocation: 'civil-code-1343-1' as const };
-const WAIVER = { category: 'business' as const, paymentAllocation: 'principal-first' as const };
-
-function dossier(): Dossier {
-  return {
-    ...newDossier({
-      id: 'dos_aaaaaaaaaaaaaaaaaaaaaaaaaa',
-      creditorId: 'c',
-      executionName: 'exec-1',
-      now: new Date('2026-04-04T10:00:00Z'),
-      invoice: { invoiceNumber: 'F1', issueDate: '2026-03-04', dueDate: '2026-04-03', amountCents: 125_000, currency: 'EUR' },
-      debtor: { kind: 'business', name: 'D', email: 'd@example.com', language: 'fr', address: { line1: 'l', postalCode: '75011', city: 'Paris', country: 'FR' } },
-    }),
-    version: 1,
-  };
-}
-
-function sent(d: Dossier, stage: 'first_reminder' | 'formal_reminder' | 'formal_notice', at: string): Dossier {
-  return completeSend({ ...d, sending: { stage, token: 't', leaseUntil: 0 } }, stage, 't', new Date(at), INFO);
-}
-
-const afterNotice = () =>
-  sent(sent(sent(dossier(), 'first_reminder', '2026-04-07T07:00:00Z'), 'formal_reminder', '2026-04-20T07:00:00Z'), 'formal_notice', '2026-05-04T07:00:00Z');
 
 /** The receipt services/payments.ts builds from the settlement (receiptOf). */
 function receiptOf(p: PaymentInput, s: PaymentSettlement) {

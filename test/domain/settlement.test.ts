@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { balanceCents, completeSend, Dossier, newDossier } from '../../lambdas/domain/dossier';
+import { balanceCents } from '../../lambdas/domain/dossier';
+import { NOW, CIVIL, WAIVER, dossier, sent, afterNotice } from '../support/settlement-dossier';
 import { accessoriesClaimedOn, allocationChoice, paymentOrder, recordPayment } from '../../lambdas/domain/settlement';
 import { DomainError } from '../../lambdas/domain/errors';
 
@@ -7,31 +8,6 @@ import { DomainError } from '../../lambdas/domain/errors';
  * 1 250,00 due Friday 3 April 2026 (B2B); first reminder 7 April, formal reminder 20 April, mise en
  * demeure 4 May. Penalties 12.15% from 4 April: 32 days to 5 May = 13,32 ; indemnity 40,00.
  */
-const INFO = { messageId: 'm', evidenceKey: 'k', sha256: 's', to: 'd@example.com' };
-const NOW = new Date('2026-05-05T10:00:00Z');
-const CIVIL = { category: 'business' as const, paymentAllocation: 'civil-code-1343-1' as const };
-const WAIVER = { category: 'business' as const, paymentAllocation: 'principal-first' as const };
-
-function dossier(): Dossier {
-  return {
-    ...newDossier({
-      id: 'dos_aaaaaaaaaaaaaaaaaaaaaaaaaa',
-      creditorId: 'c',
-      executionName: 'exec-1',
-      now: new Date('2026-04-04T10:00:00Z'),
-      invoice: { invoiceNumber: 'F1', issueDate: '2026-03-04', dueDate: '2026-04-03', amountCents: 125_000, currency: 'EUR' },
-      debtor: { kind: 'business', name: 'D', email: 'd@example.com', language: 'fr', address: { line1: 'l', postalCode: '75011', city: 'Paris', country: 'FR' } },
-    }),
-    version: 1,
-  };
-}
-
-function sent(d: Dossier, stage: 'first_reminder' | 'formal_reminder' | 'formal_notice', at: string): Dossier {
-  return completeSend({ ...d, sending: { stage, token: 't', leaseUntil: 0 } }, stage, 't', new Date(at), INFO);
-}
-
-const afterNotice = () =>
-  sent(sent(sent(dossier(), 'first_reminder', '2026-04-07T07:00:00Z'), 'formal_reminder', '2026-04-20T07:00:00Z'), 'formal_notice', '2026-05-04T07:00:00Z');
 
 describe('settlement (C. civ. 1343-1 and the creditor\'s stated waiver)', () => {
   it('the choice is explicit: 1343-1 by default, principal first as a waiver, the legacy switch honoured', () => {
