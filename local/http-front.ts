@@ -139,7 +139,10 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, opts:
   const url = new URL(req.url ?? '/', 'http://local');
   const method = (req.method ?? 'GET').toUpperCase();
   // The route's body limit (the handler wrapper checks the same one), before anything else is done.
-  const limit = bodyLimitOf(API_ROUTES.find((r) => r.method === method && matchRoute(r.path, url.pathname)));
+  // No such route: only API Gateway's own 10 MB applies there, so a large body to a wrong path
+  // gets the 404 it would get on AWS, not a 413 (local-only routes keep the JSON limit).
+  const apiRoute = API_ROUTES.find((r) => r.method === method && matchRoute(r.path, url.pathname));
+  const limit = apiRoute || url.pathname.startsWith('/_local/') ? bodyLimitOf(apiRoute) : DRAIN_LIMIT;
   const read = await readBody(req, limit);
   if (read.tooLarge) {
     const e = payloadTooLarge(limit);
