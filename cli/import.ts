@@ -226,6 +226,18 @@ function loadState(file: string, endpoint: string): ImportState {
   return state;
 }
 
+/**
+ * How many rows a state file records as imported (0 while it does not exist or is being replaced):
+ * what a watcher of a running import (the bench, the kill test) reads to know how far it got.
+ */
+export function importedRows(stateFile: string): number {
+  try {
+    return Object.keys((JSON.parse(fs.readFileSync(stateFile, 'utf8')) as ImportState).done).length;
+  } catch {
+    return 0;
+  }
+}
+
 /** Written whole to a temporary file, then renamed: an interruption leaves the old or the new state, never half of one. */
 function saveState(file: string, state: ImportState): void {
   const tmp = `${file}.tmp`;

@@ -15,6 +15,7 @@ import { startLocalSystem } from '../local/system';
 import { dossierIdFor } from '../lambdas/domain/identity';
 import { getDossier } from '../lambdas/adapters/dossier-store';
 import { invoiceExport } from '../test/support/invoice-export';
+import { importedRows } from '../cli/import';
 
 const CLI = path.join(__dirname, '..', 'bin', 'amiable-cli.cjs');
 
@@ -41,13 +42,7 @@ export async function benchImport(rows: number, row: (name: string, value: strin
     const file = path.join(dir, 'export.csv');
     fs.writeFileSync(file, invoiceExport(rows, 11));
     const stateFile = `${file}.import-state.json`;
-    const done = () => {
-      try {
-        return Object.keys(JSON.parse(fs.readFileSync(stateFile, 'utf8')).done).length;
-      } catch {
-        return 0;
-      }
-    };
+    const done = () => importedRows(stateFile);
     const args = ['import', file, '--endpoint', sys.apiUrl, '--api-key', sys.apiKey, '--quiet'];
     const t0 = performance.now();
     await runCli(args, () => done() >= rows / 2);

@@ -10,7 +10,7 @@ import type { PaymentNotice } from '../notices/types';
 import type { Dossier } from './dossier';
 import type { DossierEvent, Payment } from './model';
 import { parseEuros } from './money';
-import { accessoriesClaimedOn, type SettlementCreditor } from './settlement';
+import { accessoriesClaimedOn, type PaymentInput, type PaymentSettlement, type SettlementCreditor } from './settlement';
 
 export interface RecordedPayment {
   /** The receipt as the first request built it (PaymentNotice), when one was due. */
@@ -76,5 +76,19 @@ export function recordedPayment(d: Pick<Dossier, 'events' | 'payments'>, referen
     settled,
     handedOffBefore: d.events.slice(0, at).some((e) => e.type === 'handed_off'),
     sent: (kind) => after.some((e) => e.type === 'message_sent' && e.kind === kind && e.reference === reference),
+  };
+}
+
+/**
+ * The receipt a recorded payment owes, from its settlement (services/payments.ts sends it; a replay
+ * rebuilds the same one from the history with recordedPayment).
+ */
+export function receiptOf(p: PaymentInput, s: PaymentSettlement) {
+  return {
+    ...p,
+    balanceCents: s.remainingCents,
+    allocation: s.allocation,
+    remaining: s.settled ? { principalCents: 0, interestCents: 0, indemnityCents: 0 } : s.remaining,
+    ...(s.waived ? { waived: s.waived } : {}),
   };
 }

@@ -2,7 +2,7 @@ import { viewOf, withWholeHistory } from './dossier-history';
 import type { Dossier } from '../domain/dossier';
 import type { DossierView } from '../domain/dossier-view';
 import type { CreditorProfile } from '../domain/model';
-import { recordedPayment } from '../domain/payment-replay';
+import { receiptOf, recordedPayment } from '../domain/payment-replay';
 import { recordPayment, type PaymentInput, type PaymentSettlement } from '../domain/settlement';
 import { clock } from '../adapters/clock';
 import { getCreditor } from '../adapters/dossier-store';
@@ -80,12 +80,3 @@ function receiptDue(s: PaymentSettlement, agency: boolean): boolean {
   return s.settled || s.accessoriesClaimed || agency;
 }
 
-function receiptOf(p: PaymentInput, s: PaymentSettlement) {
-  return {
-    ...p,
-    balanceCents: s.remainingCents,
-    allocation: s.allocation,
-    remaining: s.settled ? { principalCents: 0, interestCents: 0, indemnityCents: 0 } : s.remaining,
-    ...(s.waived ? { waived: s.waived } : {}),
-  };
-}

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Dossier, recordMessage, recordMessageFailure } from '../../lambdas/domain/dossier';
 import { INFO, NOW, CIVIL, WAIVER, dossier, afterNotice } from '../support/settlement-dossier';
-import { recordedPayment } from '../../lambdas/domain/payment-replay';
-import { recordPayment, type PaymentInput, type PaymentSettlement } from '../../lambdas/domain/settlement';
+import { receiptOf, recordedPayment } from '../../lambdas/domain/payment-replay';
+import { recordPayment, type PaymentInput } from '../../lambdas/domain/settlement';
 
 /**
  * A replayed payment re-sends the receipt the first request owed: what recordedPayment reads back
@@ -10,17 +10,6 @@ import { recordPayment, type PaymentInput, type PaymentSettlement } from '../../
  * receiptOf), and the receipt is due on the same rule (settling, accessories claimed, agency).
  * Same dossier as settlement.test.ts: 1 250,00 due 3 April 2026 (B2B).
  */
-
-/** The receipt services/payments.ts builds from the settlement (receiptOf). */
-function receiptOf(p: PaymentInput, s: PaymentSettlement) {
-  return {
-    ...p,
-    balanceCents: s.remainingCents,
-    allocation: s.allocation,
-    remaining: s.settled ? { principalCents: 0, interestCents: 0, indemnityCents: 0 } : s.remaining,
-    ...(s.waived ? { waived: s.waived } : {}),
-  };
-}
 
 function record(d: Dossier, p: PaymentInput, creditor: Parameters<typeof recordPayment>[4]) {
   const r = recordPayment(d, p, NOW, Date.now(), creditor);

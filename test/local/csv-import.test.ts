@@ -13,6 +13,7 @@ import { dossierIdFor } from '../../lambdas/domain/identity';
 import { getDossier } from '../../lambdas/adapters/dossier-store';
 import { startLocalSystem, type LocalSystem } from '../../local/system';
 import { invoiceExport } from '../support/invoice-export';
+import { importedRows } from '../../cli/import';
 
 const ROWS = Number(process.env.AMIABLE_IMPORT_TEST_ROWS ?? 1000);
 const CLI = path.join(__dirname, '..', '..', 'bin', 'amiable-cli.cjs');
@@ -50,13 +51,7 @@ describe(`amiable import: ${ROWS} invoices, interrupted halfway and resumed`, ()
     const file = path.join(dir, 'export.csv');
     fs.writeFileSync(file, invoiceExport(ROWS, 7));
     const stateFile = `${file}.import-state.json`;
-    const doneCount = () => {
-      try {
-        return Object.keys(JSON.parse(fs.readFileSync(stateFile, 'utf8')).done).length;
-      } catch {
-        return 0;
-      }
-    };
+    const doneCount = () => importedRows(stateFile);
     const args = ['import', file, '--endpoint', local.sys.apiUrl, '--api-key', local.sys.apiKey, '--batch-size', '100', '--quiet'];
 
     const dry = await runCli([...args, '--dry-run']);
