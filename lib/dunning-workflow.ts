@@ -31,7 +31,7 @@ export const CHECKPOINT_ACTIONS = ['promise_check', 'instalment_reminder', 'inst
  * followed by its instalment's check, and that check (unless it ends the plan) by the next
  * instalment's reminder and check. The others open a pair (WaitForCommitmentCheckpoint).
  */
-export const FOUR_CHECKPOINT_ACTION = 'instalment_reminder';
+const FOUR_CHECKPOINT_ACTION = 'instalment_reminder';
 
 /** Retries of a step after a failure other than a rule violation: 5, 15, 45, 135 s (about 3 minutes). */
 export const SEND_RETRIES = 4;
