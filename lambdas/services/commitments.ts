@@ -124,10 +124,10 @@ export async function recordPlanAcceptance(creditorId: string, dossierId: string
 
 export interface CheckpointRequest {
   dossierId: string;
-  /** The checkpoint due; for the second of a pair, whatever the first answered (a stage, or null). */
+  /** The checkpoint due; for a review that follows another, whatever that one answered (a stage, or null). */
   action: NextAction['stage'] | null;
   executionName: string;
-  /** Second of a pair only: the first's outcome and next instant, passed through unless a checkpoint is due. */
+  /** ReviewFollowingCheckpoint (the pair's second review): the previous review's outcome and next instant. */
   prior?: string | null;
   at?: string | null;
   /**
@@ -164,7 +164,7 @@ const GOES_ON = new Set(['continue', 'sent']);
  */
 export async function reviewCheckpoint(req: CheckpointRequest): Promise<CheckpointOutcome> {
   const now = clock().now();
-  // `prior`/`at`: the pair's second review as the previous definition passed them; `next`: any review.
+  // `prior`/`at`: ReviewFollowingCheckpoint; `next`: the other reviews (lib/dunning-workflow.ts).
   const prior = req.prior !== undefined ? req.prior : (req.next?.outcome ?? undefined);
   const at = req.at ?? req.next?.at ?? null;
   if (prior !== undefined && (!GOES_ON.has(prior ?? '') || !req.action || !CHECKPOINT_SET.has(req.action))) {
