@@ -22,9 +22,16 @@ export interface DunningWorkflowProps {
 /**
  * NextAction kinds that are commitment checkpoints rather than stages (lambdas/domain/model.ts),
  * and the relay that hands a dossier on to a new execution before the 1-year limit
- * (lambdas/domain/execution-horizon.ts): all waited for, then run by ReviewCommitment.
+ * (lambdas/domain/execution-horizon.ts): all waited for, then run by the review-commitment Lambda.
  */
 export const CHECKPOINT_ACTIONS = ['promise_check', 'instalment_reminder', 'instalment_check', EXECUTION_RELAY];
+
+/**
+ * The checkpoint that opens a run of four (WaitForInstalmentReminder): a plan's reminder is always
+ * followed by its instalment's check, and that check (unless it ends the plan) by the next
+ * instalment's reminder and check. The others open a pair (WaitForCommitmentCheckpoint).
+ */
+const FOUR_CHECKPOINT_ACTION = 'instalment_reminder';
 
 /** Retries of a step after a failure other than a rule violation: 5, 15, 45, 135 s (about 3 minutes). */
 export const SEND_RETRIES = 4;
@@ -66,7 +73,7 @@ function nextActionStep(
   scope: Construct,
   id: string,
   fn: lambda.IFunction,
-  fields: Record<string, string>,
+  fields: Record<string, unknown>,
   onFailure: sfn.IChainable,
   maxAttempts = SEND_RETRIES,
 ): tasks.LambdaInvoke {
@@ -111,13 +118,22 @@ const CONTINUING_OUTCOMES = ['sent', 'continue'];
  *
  *   RouteToNextStage -> WaitForFirstReminder -> SendFirstReminder -> RouteToNextStage
  *     -> WaitForFormalReminder -> SendFormalReminder -> ... -> WaitForGracePeriodEnd
- *     -> SendLitigationHandoff -> RouteToNextStage -> HandedOff | AwaitingHandoffApproval
+ *     -> SendLitigationHandoff (end)
+ *
+ * The hand-off is the last stage: the execution ends with its step, whatever its outcome
+ * (handed_off, awaiting_approval, not_active; the execution's output says which, in $.next.outcome),
+ * so no choice and no terminal state follow it. An approved hand-off runs outside the execution
+ * (POST /invoices/{id}/handoff), and a dossier whose course changes later (payment, plan, dispute)
+ * is carried by a new execution.
  *
  * A promise to pay or a payment plan moves the dossier to a new execution that waits for its
- * commitment checkpoints two at a time, so the choice is paid once per pair (a plan's reminder is
- * always followed by another checkpoint; when the first of a pair ends the commitment, the second
- * passes its outcome through at once):
+ * commitment checkpoints several at a time, so the choice is paid once per run of checkpoints;
+ * when one of a run ends the commitment (or resumes a stage), the following ones pass its outcome
+ * through at once. A plan's reminder opens a run of four (reminder, check, next reminder, next
+ * check: a reminder is always followed by its check); any other checkpoint a pair:
  *
+ *   RouteToNextStage -> WaitForInstalmentReminder -> ReviewInstalmentReminder
+ *     -> WaitForInstalmentCheck -> ReviewInstalmentCheck -> WaitForCommitmentCheckpoint -> ...
  *   RouteToNextStage -> WaitForCommitmentCheckpoint -> ReviewCommitment
  *     -> WaitForFollowingCheckpoint -> ReviewFollowingCheckpoint -> RouteToNextStage
  *
@@ -125,8 +141,8 @@ const CONTINUING_OUTCOMES = ['sent', 'continue'];
  * (a paid, cancelled, paused or superseded dossier ends the execution: outcome `not_active`),
  * sends, and returns where the execution goes next ({ outcome, nextStage, nextAt } -> $.next;
  * the next wait is computed in one place, lambdas/services/step-outcome.ts). There is no separate
- * read-and-choice before a send: a full escalation is 14 state transitions, a 6-instalment plan
- * about 29 (Step Functions bills each one: ../shared/reference/aws-facts.md).
+ * read-and-choice before a send: a full escalation is 12 state transitions, a 6-instalment plan
+ * 26 in its own execution (Step Functions bills each one: ../shared/reference/aws-facts.md).
  *
  * No execution waits past its start + 300 days (lambdas/domain/execution-horizon.ts; the limit is
  * 365): a task whose next step lies further returns outcome "continued" after starting the next
@@ -145,11 +161,7 @@ export class DunningWorkflow extends Construct {
     super(scope, id);
 
     const closed = new sfn.Succeed(this, 'DossierNoLongerActive', {
-      comment: 'Paid, cancelled, paused or handed off since the schedule was computed: nothing to send; or continued in a new execution (outcome "continued").',
-    });
-    const handedOff = new sfn.Succeed(this, 'HandedOff');
-    const awaitingApproval = new sfn.Succeed(this, 'AwaitingHandoffApproval', {
-      comment: 'The creditor approves hand-offs itself: the dossier waits (POST /invoices/{id}/handoff hands it off, outside this execution).',
+      comment: 'Paid, cancelled, paused or handed off since the schedule was computed: nothing to send; or continued in a new execution (outcome "continued"); or a commitment ended.',
     });
     const failed = new sfn.Fail(this, 'EscalationFailed', {
       error: 'EscalationFailed',
@@ -166,13 +178,9 @@ export class DunningWorkflow extends Construct {
       retryOnServiceExceptions: true,
     }).next(failed);
 
-    const outcomeIs = (value: string) =>
-      sfn.Condition.and(sfn.Condition.isPresent('$.next.outcome'), sfn.Condition.stringEquals('$.next.outcome', value));
     const route = new sfn.Choice(this, 'RouteToNextStage', {
       comment: 'New dossiers start at the first reminder; resumed dossiers at the stage they had reached; commitments at their checkpoint; after each step, where its Lambda said.',
     })
-      .when(outcomeIs('handed_off'), handedOff)
-      .when(outcomeIs('awaiting_approval'), awaitingApproval)
       .when(
         sfn.Condition.and(
           sfn.Condition.isPresent('$.next.outcome'),
@@ -186,20 +194,20 @@ export class DunningWorkflow extends Construct {
       const retries = spec.stage === 'litigation_handoff' ? HANDOFF_RETRIES : SEND_RETRIES;
       const send = nextActionStep(this, `Send${spec.label}`, props.sendNotice, { stage: spec.stage }, markNeedsAttention, retries);
       wait.next(send);
-      send.next(route);
+      // The hand-off ends the execution (see above); every other send answers the route.
+      if (spec.stage !== 'litigation_handoff') send.next(route);
       route.when(sfn.Condition.stringEquals('$.next.stage', spec.stage), wait);
     }
 
+    // A review that may follow another passes it `next` (what that one answered): with an outcome
+    // it passes through what ended the commitment or resumed a stage (review-commitment: `next`);
+    // entered from the route (a new execution's input has no outcome) it runs the due checkpoint.
+    const reviewStep = (id: string) =>
+      nextActionStep(this, id, props.reviewCommitment, { action: sfn.JsonPath.stringAt('$.next.stage'), next: sfn.JsonPath.objectAt('$.next') }, markNeedsAttention);
     const waitCheckpoint = new sfn.Wait(this, 'WaitForCommitmentCheckpoint', {
       time: sfn.WaitTime.timestampPath('$.next.at'),
     });
-    const review = nextActionStep(
-      this,
-      'ReviewCommitment',
-      props.reviewCommitment,
-      { action: sfn.JsonPath.stringAt('$.next.stage') },
-      markNeedsAttention,
-    );
+    const review = reviewStep('ReviewCommitment');
     // The second of the pair: when the first ended the commitment (or resumed a stage), it passes
     // that outcome through without touching the dossier (review-commitment: `prior`, `at`).
     const waitFollowing = new sfn.Wait(this, 'WaitForFollowingCheckpoint', {
@@ -220,8 +228,18 @@ export class DunningWorkflow extends Construct {
     review.next(waitFollowing);
     waitFollowing.next(reviewFollowing);
     reviewFollowing.next(route);
+    // A plan's reminder opens a run of four: reminder and check, then the pair above (normally the
+    // next instalment's reminder and check).
+    const waitReminder = new sfn.Wait(this, 'WaitForInstalmentReminder', { time: sfn.WaitTime.timestampPath('$.next.at') });
+    const reviewReminder = reviewStep('ReviewInstalmentReminder');
+    const waitCheck = new sfn.Wait(this, 'WaitForInstalmentCheck', { time: sfn.WaitTime.timestampPath('$.next.at') });
+    const reviewCheck = reviewStep('ReviewInstalmentCheck');
+    waitReminder.next(reviewReminder);
+    reviewReminder.next(waitCheck);
+    waitCheck.next(reviewCheck);
+    reviewCheck.next(waitCheckpoint);
     for (const action of CHECKPOINT_ACTIONS) {
-      route.when(sfn.Condition.stringEquals('$.next.stage', action), waitCheckpoint);
+      route.when(sfn.Condition.stringEquals('$.next.stage', action), action === FOUR_CHECKPOINT_ACTION ? waitReminder : waitCheckpoint);
     }
     route.otherwise(closed);
 

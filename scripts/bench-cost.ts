@@ -6,8 +6,6 @@
 import prices from './aws-prices.json';
 import type { Meter } from './bench-meter';
 
-/** Functions not reached through API Gateway (steps, stream consumers, schedules). */
-const NOT_API = new Set(['send-notice', 'review-commitment', 'mark-needs-attention', 'delivery-events', 'digest', 'accountant-alerts', 'authorizer']);
 
 export interface FunctionConfig {
   memoryMb: number;
@@ -26,6 +24,45 @@ export function functionConfigs(template: any): Map<string, FunctionConfig> {
     });
   }
   return out;
+}
+
+/** Logical ids of the Lambda functions an intrinsic (Fn::GetAtt [id, 'Arn'], Fn::Join...) points to. */
+function functionIdsIn(value: unknown, out: Set<string> = new Set()): Set<string> {
+  if (Array.isArray(value)) value.forEach((v) => functionIdsIn(v, out));
+  else if (value && typeof value === 'object') {
+    const getAtt = (value as any)['Fn::GetAtt'];
+    if (Array.isArray(getAtt) && getAtt[1] === 'Arn' && typeof getAtt[0] === 'string') out.add(getAtt[0]);
+    else Object.values(value).forEach((v) => functionIdsIn(v, out));
+  }
+  return out;
+}
+
+/**
+ * Which handlers API Gateway invokes, from the synthesized template: the targets of the REST
+ * methods' Lambda integrations (`requests`: one invocation per API request) and of the
+ * authorizers (`authorizers`: invoked for requests, cached for the authorizer's TTL; no request
+ * of their own). Every other function is a step, a stream, queue or rule consumer, or a schedule,
+ * whose invocations API Gateway never sees.
+ */
+export function apiHandlers(template: any): { requests: Set<string>; authorizers: Set<string> } {
+  const handlerOf = new Map<string, string>();
+  for (const [id, r] of Object.entries<any>(template.Resources)) {
+    const handler = r.Metadata?.['amiable:handler'];
+    if (r.Type === 'AWS::Lambda::Function' && handler) handlerOf.set(id, handler);
+  }
+  const named = (ids: Set<string>) => new Set([...ids].map((id) => handlerOf.get(id)).filter((h): h is string => h !== undefined));
+  const integrations = new Set<string>();
+  const authorizers = new Set<string>();
+  for (const r of Object.values<any>(template.Resources)) {
+    if (r.Type === 'AWS::ApiGateway::Method' && /^AWS(_PROXY)?$/.test(r.Properties?.Integration?.Type ?? '')) functionIdsIn(r.Properties.Integration.Uri, integrations);
+    if (r.Type === 'AWS::ApiGateway::Authorizer') functionIdsIn(r.Properties?.AuthorizerUri, authorizers);
+  }
+  return { requests: named(integrations), authorizers: named(authorizers) };
+}
+
+/** Invocations of API-integrated handlers in a meter: the API requests that reached a Lambda. */
+export function apiInvocations(meter: Meter, api: { requests: Set<string> }, exclude: string[] = []): number {
+  return Object.entries(meter).reduce((n, [handler, m]) => (api.requests.has(handler) && !exclude.includes(handler) ? n + m.invocations : n), 0);
 }
 
 export interface PathCost {
@@ -105,6 +142,13 @@ export function pathCost(input: {
   executions: number;
   meter: Meter;
   configs: Map<string, FunctionConfig>;
+  /**
+   * API Gateway requests billed to the path: the HTTP requests a real back office makes (intake,
+   * payments, plans), as the bench's client counted them. Without it, the invocations of the
+   * API-integrated handlers (`api`, from the template) in the meter.
+   */
+  apiRequests?: number;
+  api: { requests: Set<string> };
   archive: ArchiveRule;
   /** X-Ray on (the template's setting): one trace per API request and per execution. */
   tracing: boolean;
@@ -116,7 +160,7 @@ export function pathCost(input: {
   let invocations = 0;
   let gbSeconds = 0;
   let lambdaUsd = 0;
-  let apiRequests = 0;
+  const apiRequests = input.apiRequests ?? apiInvocations(input.meter, input.api, input.exclude);
   let ses = 0;
   let sesBytes = 0;
   let puts = 0;
@@ -135,7 +179,6 @@ export function pathCost(input: {
     invocations += m.invocations;
     gbSeconds += gbs;
     lambdaUsd += m.invocations * prices.lambdaPerRequest.usd + gbs * prices.lambdaPerGbSecond[config.architecture];
-    if (!NOT_API.has(handler)) apiRequests += m.invocations;
     ses += m.sesMessages;
     sesBytes += m.sesBytes;
     puts += m.s3Puts;

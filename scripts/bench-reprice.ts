@@ -10,7 +10,7 @@ import '../local/polyfills';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { synthesize } from '../local/template';
-import { archiveRule, costTable, functionConfigs, keptTable, pathCost, tracingOn, type PathCost } from './bench-cost';
+import { apiHandlers, archiveRule, costTable, functionConfigs, keptTable, pathCost, tracingOn, type PathCost } from './bench-cost';
 
 const dir = path.resolve(__dirname, '..', 'bench-results');
 const file =
@@ -29,6 +29,8 @@ const rule = archiveRule(template);
 const archive = process.env.BENCH_ARCHIVE_MIN_BYTES ? { ...rule, minObjectBytes: Number(process.env.BENCH_ARCHIVE_MIN_BYTES) } : rule;
 const tracing = process.env.BENCH_TRACING ? process.env.BENCH_TRACING === 'true' : tracingOn(template);
 const configs = functionConfigs(template);
+// API requests: the API-integrated handlers' invocations in the stored meter (the bench's client made only back-office requests while metering).
+const api = apiHandlers(template);
 
 const costs: PathCost[] = [];
 for (const stale of (stored.costPerDossier ?? []) as PathCost[]) {
@@ -42,6 +44,7 @@ for (const stale of (stored.costPerDossier ?? []) as PathCost[]) {
       executions: stale.perDossier.executions * stale.dossiers,
       meter: source.meter,
       configs,
+      api,
       archive,
       tracing,
       exclude: ['digest'],

@@ -31,7 +31,7 @@ import { verifyZip } from '../cli/verify';
 import { benchDigest } from './bench-digest';
 import { benchEInvoices } from './bench-einvoice';
 import { installMeter, since, snapshot } from './bench-meter';
-import { archiveRule, costTable, functionConfigs, keptTable, pathCost, storageUsd, tracingOn, type PathCost } from './bench-cost';
+import { apiHandlers, apiInvocations, archiveRule, costTable, functionConfigs, keptTable, pathCost, storageUsd, tracingOn, type PathCost } from './bench-cost';
 import { benchBundles } from './bench-bundles';
 import { boundHeapGrowth } from '../local/heap-growth';
 
@@ -115,6 +115,8 @@ async function escalationBench(results: Record<string, unknown>) {
   const sys = await startLocalSystem({ clockStart: '2026-04-04T10:00:00Z', dataDir, accountantMail: process.env.BENCH_ACCOUNTANT_MAIL !== '0' });
   row(`local mode start (synth + emulators${dataDir ? ', data dir' : ', in memory'})`, `${(performance.now() - t).toFixed(0)} ms`);
   const configs = functionConfigs(sys.synthesized.template);
+  // The handlers behind API Gateway (its integrations), from the template: a cross-check of the requests counted below.
+  const api = apiHandlers(sys.synthesized.template);
   const archive = archiveRule(sys.synthesized.template);
   // X-Ray as the template configures it (-c amiable:tracing); BENCH_TRACING=true|false prices the other setting.
   const tracing = process.env.BENCH_TRACING ? process.env.BENCH_TRACING === 'true' : tracingOn(sys.synthesized.template);
@@ -125,7 +127,11 @@ async function escalationBench(results: Record<string, unknown>) {
   const arns = () => new Set(sys.engine.list().map((r) => r.arn));
   try {
     const headers = { 'content-type': 'application/json', 'x-api-key': sys.apiKey };
+    // HTTP requests a real back office makes (intake, payments, plans: API Gateway bills each);
+    // the local-only routes (/_local/...) are not counted.
+    let backOffice = 0;
     const call = async (method: string, path: string, body?: unknown) => {
+      if (!path.startsWith('/_local/')) backOffice++;
       const r = await fetch(`${sys.apiUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
       if (r.status >= 300) throw new Error(`${method} ${path} -> ${r.status} ${await r.text()}`);
       return (await r.json()) as any;
@@ -133,11 +139,19 @@ async function escalationBench(results: Record<string, unknown>) {
     // The clock is moved in-process (what POST /_local/clock does): one HTTP call moving weeks of
     // a large run can outlast the HTTP client's 300 s header timeout on a loaded machine.
     const advance = (body: unknown) => sys.clock.advanceTo(sys.clock.targetOf(body));
+    /** API requests billed to a phase, checked against the API handlers' invocations the meter saw. */
+    const apiRequestsSince = (before: number, meter: ReturnType<typeof since>, phase: string) => {
+      const requests = backOffice - before;
+      const invoked = apiInvocations(meter, api, ['digest']);
+      if (invoked !== requests) row(`  WARNING ${phase}: API requests made / API handler invocations`, `${requests} / ${invoked}`);
+      return requests;
+    };
     const mailCount = async () => ((await (await fetch(`${sys.sesUrl}/store`)).json()) as any).emails.length as number;
 
     // 3a. Full escalation of N dossiers.
     let meterBefore = snapshot();
     let execBefore = arns();
+    let requestsBefore = backOffice;
     t = performance.now();
     await pool([...Array(N).keys()], 8, async (i) => {
       await call('POST', '/invoices', invoice({ invoiceNumber: `BENCH-${i}` }));
@@ -154,8 +168,10 @@ async function escalationBench(results: Record<string, unknown>) {
     const escalationRss = peakRssMb();
     const emails = await mailCount();
     let runs = executionsSince(execBefore);
-    const handedOff = runs.filter((r) => r.trail.at(-1) === 'HandedOff').length;
+    // The hand-off step ends the execution; its outcome is the execution's output (lib/dunning-workflow.ts).
+    const handedOff = runs.filter((r) => (r.output as any)?.next?.outcome === 'handed_off').length;
     let meter = since(meterBefore);
+    let apiRequests = apiRequestsSince(requestsBefore, meter, 'full escalation');
     row(`full escalation of ${N} dossiers (60 simulated days)`, `${(escalationMs / 1000).toFixed(2)} s wall (${(N / (escalationMs / 1000)).toFixed(1)} dossiers/s), peak RSS ${escalationRss} MB`);
     row('  load average (1 min) before / after', `${load.before.toFixed(1)} / ${load.after.toFixed(1)} on ${load.cores} cores`);
     row('  handed off / e-mails sent', `${handedOff}/${N} / ${emails}`);
@@ -163,7 +179,7 @@ async function escalationBench(results: Record<string, unknown>) {
     const escalationTransitions = transitionsOf(runs);
     row('  state transitions (entered states)', `${escalationTransitions} (${(escalationTransitions / N).toFixed(1)} per dossier)`);
     row('  one execution, state by state', runs[0]?.trail.join(' > ') ?? '-');
-    costs.push(pathCost({ path: 'full escalation', dossiers: N, transitions: escalationTransitions, executions: runs.length, meter, configs, archive, tracing, exclude: ['digest'], budget: { transitions: 14, usd: 0.001 } }));
+    costs.push(pathCost({ path: 'full escalation', dossiers: N, transitions: escalationTransitions, executions: runs.length, meter, configs, apiRequests, api, archive, tracing, exclude: ['digest'], budget: { transitions: 14, usd: 0.001 } }));
     results.escalation = { dossiers: N, intakeMsPerInvoice: intakeMs / N, wallSeconds: escalationMs / 1000, dossiersPerSecond: N / (escalationMs / 1000), load, peakRssMb: escalationRss, emails, handedOff, transitionsPerDossier: escalationTransitions / N, meter };
     writeResults(results);
 
@@ -172,6 +188,7 @@ async function escalationBench(results: Record<string, unknown>) {
     let today = ((await call('GET', '/_local/clock')).now as string).slice(0, 10);
     meterBefore = snapshot();
     execBefore = arns();
+    requestsBefore = backOffice;
     const paidIds: string[] = [];
     await pool([...Array(P).keys()], 8, async (i) => {
       paidIds[i] = (await call('POST', '/invoices', invoice({ invoiceNumber: `BENCH-PAID-${i}`, issueDate: today, dueDate: today }))).id;
@@ -183,6 +200,7 @@ async function escalationBench(results: Record<string, unknown>) {
     });
     await advance({ advance: 'P30D' });
     meter = since(meterBefore);
+    apiRequests = apiRequestsSince(requestsBefore, meter, 'paid after the first reminder');
     runs = executionsSince(execBefore);
     const paidViews = await Promise.all(paidIds.slice(0, 20).map((id) => call('GET', `/invoices/${id}`)));
     const firstOnly = paidViews.every((v) => v.status === 'paid' && v.events.filter((e: any) => e.type === 'notice_sent').length === 1);
@@ -190,7 +208,7 @@ async function escalationBench(results: Record<string, unknown>) {
     const perSend = send ? { reads: send.ddbReads / send.invocations, writes: send.ddbWrites / send.invocations, readUnits: send.readUnits / send.invocations, writeUnits: send.writeUnits / send.invocations } : null;
     row(`paid after the first reminder, ${P} dossiers`, `${firstOnly ? 'one notice each, then paid' : 'UNEXPECTED: not one notice then paid'}; ${(transitionsOf(runs) / P).toFixed(1)} transitions per dossier`);
     if (perSend) row('  per send (first reminder): DynamoDB requests', `${perSend.reads.toFixed(2)} reads, ${perSend.writes.toFixed(2)} writes (${perSend.readUnits.toFixed(1)} RRU, ${perSend.writeUnits.toFixed(1)} WRU)`);
-    costs.push(pathCost({ path: 'paid after 1st reminder', dossiers: P, transitions: transitionsOf(runs), executions: runs.length, meter, configs, archive, tracing, exclude: ['digest'], budget: { transitions: null, usd: null } }));
+    costs.push(pathCost({ path: 'paid after 1st reminder', dossiers: P, transitions: transitionsOf(runs), executions: runs.length, meter, configs, apiRequests, api, archive, tracing, exclude: ['digest'], budget: { transitions: null, usd: null } }));
     results.paidAfterFirstReminder = { dossiers: P, transitionsPerDossier: transitionsOf(runs) / P, perSend, meter };
     writeResults(results);
 
@@ -199,6 +217,7 @@ async function escalationBench(results: Record<string, unknown>) {
     const dueDates = Array.from({ length: 6 }, (_, k) => new Date(Date.parse(today) + (k + 1) * 30 * 86_400_000).toISOString().slice(0, 10));
     meterBefore = snapshot();
     execBefore = arns();
+    requestsBefore = backOffice;
     const ids: string[] = [];
     await pool([...Array(N).keys()], 8, async (i) => {
       ids[i] = (await call('POST', '/invoices', invoice({ invoiceNumber: `BENCH-PLAN-${i}`, amount: '600.00', issueDate: today, dueDate: today }))).id;
@@ -225,6 +244,7 @@ async function escalationBench(results: Record<string, unknown>) {
     await advance({ advance: 'P10D' });
     advanceMs += performance.now() - t0;
     meter = since(meterBefore);
+    apiRequests = apiRequestsSince(requestsBefore, meter, '6-instalment plan');
     runs = executionsSince(execBefore);
     const planViews: any[] = [];
     await pool(ids, 8, async (id, i) => {
@@ -238,7 +258,7 @@ async function escalationBench(results: Record<string, unknown>) {
     row('  plans completed and paid', `${paidPlans}/${N}; e-mails ${planMails} (confirmation + reminders + receipt)`);
     const planRuns = runs.filter((r) => r.name.endsWith('-2'));
     row('  state transitions per plan execution', `${(transitionsOf(planRuns) / Math.max(1, planRuns.length)).toFixed(1)} (whole dossier: ${(transitionsOf(runs) / N).toFixed(1)})`);
-    costs.push(pathCost({ path: '6-instalment plan', dossiers: N, transitions: transitionsOf(runs), executions: runs.length, meter, configs, archive, tracing, exclude: ['digest'], budget: { transitions: 30, usd: 0.002 } }));
+    costs.push(pathCost({ path: '6-instalment plan', dossiers: N, transitions: transitionsOf(runs), executions: runs.length, meter, configs, apiRequests, api, archive, tracing, exclude: ['digest'], budget: { transitions: 30, usd: 0.002 } }));
     results.plan = { dossiers: N, advanceSeconds: advanceMs / 1000, msPerPayment: payMs / (6 * N), paidPlans, reminders, planMails, transitionsPerPlanExecution: transitionsOf(planRuns) / Math.max(1, planRuns.length), transitionsPerDossier: transitionsOf(runs) / N, meter };
 
     console.log('');

@@ -124,12 +124,19 @@ export async function recordPlanAcceptance(creditorId: string, dossierId: string
 
 export interface CheckpointRequest {
   dossierId: string;
-  /** The checkpoint due; for the second of a pair, whatever the first answered (a stage, or null). */
+  /** The checkpoint due; for a review that follows another, whatever that one answered (a stage, or null). */
   action: NextAction['stage'] | null;
   executionName: string;
-  /** Second of a pair only: the first's outcome and next instant, passed through unless a checkpoint is due. */
+  /** ReviewFollowingCheckpoint (the pair's second review): the previous review's outcome and next instant. */
   prior?: string | null;
   at?: string | null;
+  /**
+   * A review that may follow another in a run of checkpoints (lib/dunning-workflow.ts): what the
+   * execution holds as next ($.next). With an outcome (another review answered it), that outcome
+   * and instant are passed through unless a checkpoint is due; without one (a new execution's
+   * input), the due checkpoint runs.
+   */
+  next?: { outcome?: string | null; stage?: string | null; at?: string | null } | null;
 }
 
 export interface CheckpointOutcome {
@@ -146,16 +153,23 @@ function outcomeOf(d: Dossier, executionName: string): CheckpointOutcome {
 
 const CHECKPOINT_SET = new Set<string>(CHECKPOINTS);
 
+/** Outcomes of a previous step after which a due checkpoint runs (the route's continuing outcomes). */
+const GOES_ON = new Set(['continue', 'sent']);
+
 /**
  * Step Functions task: a commitment checkpoint fell due. The answer always names an instant
- * (a Wait state follows the first of a pair); the second of a pair passes through what the first
- * decided when that was not another checkpoint (the commitment ended, or escalation resumes).
+ * (a Wait state follows every review of a run but the last); a review that follows another passes
+ * through what that one decided when it was not another checkpoint (the commitment ended, or
+ * escalation resumes).
  */
 export async function reviewCheckpoint(req: CheckpointRequest): Promise<CheckpointOutcome> {
   const now = clock().now();
-  if (req.prior !== undefined && (req.prior !== 'continue' || !req.action || !CHECKPOINT_SET.has(req.action))) {
-    if (req.prior !== 'continue' || !req.action) return ended('not_active');
-    return { outcome: 'continue', nextStage: req.action, nextAt: req.at ?? now.toISOString() };
+  // `prior`/`at`: ReviewFollowingCheckpoint; `next`: the other reviews (lib/dunning-workflow.ts).
+  const prior = req.prior !== undefined ? req.prior : (req.next?.outcome ?? undefined);
+  const at = req.at ?? req.next?.at ?? null;
+  if (prior !== undefined && (!GOES_ON.has(prior ?? '') || !req.action || !CHECKPOINT_SET.has(req.action))) {
+    if (!GOES_ON.has(prior ?? '') || !req.action) return withWaitableInstant(ended('not_active'), now);
+    return { outcome: 'continue', nextStage: req.action, nextAt: at ?? now.toISOString() };
   }
   return withWaitableInstant(await runDueCheckpoint({ ...req, action: req.action as NextAction['stage'] }, now), now);
 }

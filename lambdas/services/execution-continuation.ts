@@ -58,7 +58,7 @@ async function handOverNow(req: TaskContext, why: 'horizon' | 'relay'): Promise<
   await startExecution(moved.successor, start, req.stateMachineArn);
   log.info('execution continued', { dossierId: req.dossierId, from: req.executionName, to: moved.successor, why, nextStage: start.next.stage, nextAt: start.next.at });
   metric('ExecutionsContinued', 1);
-  // This execution ends at once: after the first review of a pair, the state machine waits on
-  // `nextAt` before the second (lib/dunning-workflow.ts), so it must not be the successor's instant.
+  // This execution ends at once: after a review that is not the last of its run, the state machine
+  // waits on `nextAt` before the next one (lib/dunning-workflow.ts), so it must not be the successor's instant.
   return { outcome: CONTINUED, nextStage: null, nextAt: now.toISOString() };
 }

@@ -25,8 +25,8 @@ export function ended<O extends string>(outcome: O): StepOutcome<O> {
 }
 
 /**
- * The first checkpoint of a pair is followed by a Wait state, which needs an instant even when
- * the execution is about to end: "now", so the second of the pair runs at once and passes the
+ * Every review of a run of checkpoints but the last is followed by a Wait state, which needs an instant even when
+ * the execution is about to end: "now", so the next review of the run runs at once and passes the
  * outcome through.
  */
 export function withWaitableInstant<O extends string>(out: StepOutcome<O>, now: Date): StepOutcome<O> {

@@ -165,27 +165,39 @@ describe('the synthesized stack', () => {
     }
     // Waits are timestamps from the dossier's schedule, never fixed polling intervals.
     const waits = Object.values(states).filter((s: any) => s.Type === 'Wait');
-    // Four stage waits and two commitment-checkpoint waits (checkpoints go two at a time).
-    expect(waits.length).toBe(6);
+    // Four stage waits and four commitment-checkpoint waits (a plan's reminder opens a run of four, any other checkpoint a pair).
+    expect(waits.length).toBe(8);
     for (const w of waits as any[]) expect(w.TimestampPath).toBe('$.next.at');
     // The chain: each stage is a wait and ONE task (no separate read-and-choice before a send: the
     // task re-reads under its lease), which answers the route where to go next.
     expect(states.WaitForFirstReminder.Next).toBe('SendFirstReminder');
     expect(states.SendFirstReminder.Next).toBe('RouteToNextStage');
-    expect(states.SendLitigationHandoff.Next).toBe('RouteToNextStage');
+    // The hand-off, the last stage, ends the execution whatever its outcome (no choice, no terminal state after it).
+    expect(states.SendLitigationHandoff.End).toBe(true);
+    expect(states.SendLitigationHandoff.Next).toBeUndefined();
+    expect(states.HandedOff).toBeUndefined();
+    expect(states.AwaitingHandoffApproval).toBeUndefined();
     expect(Object.values(states).filter((s: any) => s.Type === 'Choice')).toHaveLength(1);
     expect(Object.keys(states).some((n) => n.startsWith('CheckBefore'))).toBe(false);
     const routed = states.RouteToNextStage.Choices.map((c: any) => [c.StringEquals, c.Next]);
     expect(routed).toContainEqual(['first_reminder', 'WaitForFirstReminder']);
     expect(routed).toContainEqual(['litigation_handoff', 'WaitForGracePeriodEnd']);
-    // Terminal outcomes first (guarded by IsPresent: a new execution's input has no outcome yet).
-    expect(states.RouteToNextStage.Choices[0].Next).toBe('HandedOff');
-    expect(states.RouteToNextStage.Choices[1].Next).toBe('AwaitingHandoffApproval');
-    expect(states.RouteToNextStage.Choices[2].Next).toBe('DossierNoLongerActive');
+    // Ending outcomes first (guarded by IsPresent: a new execution's input has no outcome yet).
+    expect(states.RouteToNextStage.Choices[0].Next).toBe('DossierNoLongerActive');
     expect(states.RouteToNextStage.Default).toBe('DossierNoLongerActive');
-    // Promises and plans: the route reaches the checkpoint wait; checkpoints are reviewed in pairs.
-    for (const action of ['promise_check', 'instalment_reminder', 'instalment_check']) {
+    // Promises and plans: a plan's reminder opens a run of four checkpoints, any other a pair.
+    for (const action of ['promise_check', 'instalment_check', 'execution_relay']) {
       expect(routed).toContainEqual([action, 'WaitForCommitmentCheckpoint']);
+    }
+    expect(routed).toContainEqual(['instalment_reminder', 'WaitForInstalmentReminder']);
+    expect(states.WaitForInstalmentReminder.Next).toBe('ReviewInstalmentReminder');
+    expect(states.ReviewInstalmentReminder.Next).toBe('WaitForInstalmentCheck');
+    expect(states.WaitForInstalmentCheck.Next).toBe('ReviewInstalmentCheck');
+    expect(states.ReviewInstalmentCheck.Next).toBe('WaitForCommitmentCheckpoint');
+    // Every review but the pair's second is handed what the execution holds as next, to pass an ending through.
+    for (const name of ['ReviewInstalmentReminder', 'ReviewInstalmentCheck', 'ReviewCommitment']) {
+      expect(states[name].Parameters.Payload, name).toMatchObject({ 'action.$': '$.next.stage', 'next.$': '$.next' });
+      expect(states[name].Catch[0].Next, name).toBe('MarkNeedsAttention');
     }
     expect(states.WaitForCommitmentCheckpoint.Next).toBe('ReviewCommitment');
     expect(states.ReviewCommitment.Next).toBe('WaitForFollowingCheckpoint');

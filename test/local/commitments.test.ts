@@ -261,6 +261,10 @@ describe('payment plan kept to the end', () => {
     const plan = local.sys.engine.list().find((r) => r.name.endsWith('-2'));
     expect(plan?.status).toBe('ABORTED');
     expect(plan?.cause).toBe('paid');
+    // A reminder opens a run of four checkpoints (one choice per run); the last payment stopped it
+    // while it waited for the third instalment's check.
+    const run = ['WaitForInstalmentReminder', 'ReviewInstalmentReminder', 'WaitForInstalmentCheck', 'ReviewInstalmentCheck', 'WaitForCommitmentCheckpoint', 'ReviewCommitment', 'WaitForFollowingCheckpoint', 'ReviewFollowingCheckpoint'];
+    expect(plan?.trail).toEqual(['RouteToNextStage', ...run, 'RouteToNextStage', ...run.slice(0, 3)]);
   });
 });
 
@@ -314,6 +318,15 @@ describe('payment plan broken after the mise en demeure', () => {
     view = (await local.api.getInvoice(body.id)).body;
     expect(view.status).toBe('handed_off');
     expect(view.events.find((e: any) => e.stage === 'litigation_handoff').at).toBe('2026-07-02T07:00:00.000Z');
+    // The second instalment's check (last of the run of four) resumed the mise en demeure; the hand-off ended the execution.
+    const plan = local.sys.engine.list().find((r) => r.name.endsWith('-2'))!;
+    expect(plan.trail).toEqual([
+      ...['RouteToNextStage', 'WaitForInstalmentReminder', 'ReviewInstalmentReminder', 'WaitForInstalmentCheck', 'ReviewInstalmentCheck'],
+      ...['WaitForCommitmentCheckpoint', 'ReviewCommitment', 'WaitForFollowingCheckpoint', 'ReviewFollowingCheckpoint'],
+      ...['RouteToNextStage', 'WaitForFormalNotice', 'SendFormalNotice', 'RouteToNextStage', 'WaitForGracePeriodEnd', 'SendLitigationHandoff'],
+    ]);
+    expect(plan.status).toBe('SUCCEEDED');
+    expect((plan.output as any).next.outcome).toBe('handed_off');
   });
 });
 

@@ -57,7 +57,12 @@ describe('full escalation in local mode', () => {
 
     const execution = local.sys.engine.list()[0];
     expect(execution.status).toBe('SUCCEEDED');
-    expect(execution.trail).toContain('SendLitigationHandoff');
+    // 12 transitions: the hand-off step ends the execution itself (no choice, no terminal state after it).
+    expect(execution.trail).toEqual([
+      ...['RouteToNextStage', 'WaitForFirstReminder', 'SendFirstReminder', 'RouteToNextStage', 'WaitForFormalReminder', 'SendFormalReminder'],
+      ...['RouteToNextStage', 'WaitForFormalNotice', 'SendFormalNotice', 'RouteToNextStage', 'WaitForGracePeriodEnd', 'SendLitigationHandoff'],
+    ]);
+    expect((execution.output as any).next.outcome).toBe('handed_off');
   });
 });
 

@@ -210,7 +210,10 @@ describe('hand-off approval mode in local mode', () => {
     expect(eu.route.reason).toMatch(/Irlande/);
     expect(eu.stored).toHaveLength(2);
     expect(local.sys.engine.list().every((x) => x.status === 'SUCCEEDED')).toBe(true);
-    expect(local.sys.engine.list()[0]!.trail.at(-1)).toBe('AwaitingHandoffApproval');
+    // The hand-off step ends the execution; its output says how (lib/dunning-workflow.ts).
+    const run = local.sys.engine.list()[0]!;
+    expect(run.trail.at(-1)).toBe('SendLitigationHandoff');
+    expect((run.output as any).next.outcome).toBe('awaiting_approval');
   });
 
   it('hands off on approval, as of the approval date, naming who approved', async () => {

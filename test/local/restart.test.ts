@@ -33,7 +33,7 @@ describe('restart in local mode', () => {
       expect(sys.apiKey).toBe(key); // saved in the data dir
       expect((await api.now()).body.now).toBe('2026-04-10T12:00:00.000Z'); // the saved clock wins
       const parked = sys.engine.list().filter((r) => r.status === 'RUNNING');
-      expect(parked.map((r) => r.parked?.state).sort()).toEqual(['WaitForCommitmentCheckpoint', 'WaitForFormalReminder']);
+      expect(parked.map((r) => r.parked?.state).sort()).toEqual(['WaitForFormalReminder', 'WaitForInstalmentReminder']);
       await api.advance('P60D');
       const v = (await api.getInvoice(body.id)).body;
       expect(v.status).toBe('handed_off');
@@ -53,6 +53,15 @@ describe('restart in local mode', () => {
         ['formal_reminder', '2026-05-07'],
         ['formal_notice', '2026-05-22'],
         ['litigation_handoff', '2026-06-02'],
+      ]);
+      // The check that broke the plan opened its run of four: the two reviews after it passed the
+      // resumed stage through at once, then the route took the escalation back.
+      const run = sys.engine.list().find((r) => r.name.endsWith('-2'))!;
+      expect(run.trail).toEqual([
+        ...['RouteToNextStage', 'WaitForInstalmentReminder', 'ReviewInstalmentReminder', 'WaitForInstalmentCheck', 'ReviewInstalmentCheck'],
+        ...['WaitForCommitmentCheckpoint', 'ReviewCommitment', 'WaitForFollowingCheckpoint', 'ReviewFollowingCheckpoint'],
+        ...['RouteToNextStage', 'WaitForFormalReminder', 'SendFormalReminder', 'RouteToNextStage', 'WaitForFormalNotice', 'SendFormalNotice'],
+        ...['RouteToNextStage', 'WaitForGracePeriodEnd', 'SendLitigationHandoff'],
       ]);
     } finally {
       await sys.stop();
