@@ -1,7 +1,6 @@
 import { Duration, TimeZone } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -13,6 +12,7 @@ import { HandlerFunction } from './handler-function';
 import { Mailer } from './mailer';
 import { acknowledge, wildcardResource } from './nag';
 import { deadLetterQueue } from './dead-letter-queue';
+import { DOSSIER_CHANGES, readTableStream } from './table-stream';
 
 export interface AccountantMailProps {
   dossiers: DossierTable;
@@ -62,22 +62,16 @@ export class AccountantMail extends Construct {
     props.dossiers.grant(this.digestFn, ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     props.vault.grantDigestPut(this.digestFn);
     props.mailer.grantSend(this.digestFn);
-    this.digestFn.addEventSource(
-      new DynamoEventSource(table, {
-        startingPosition: lambda.StartingPosition.LATEST,
-        batchSize: 1,
-        parallelizationFactor: 10,
-        retryAttempts: 2,
-        maxRecordAge: Duration.hours(6),
-        onFailure: new SqsDlq(this.deadLetterQueue),
-        filters: [
-          lambda.FilterCriteria.filter({
-            eventName: lambda.FilterRule.isEqual('INSERT'),
-            dynamodb: { Keys: { sk: { S: lambda.FilterRule.beginsWith('DIGEST#') } } },
-          }),
-        ],
-      }),
-    );
+    readTableStream(this.digestFn, table, {
+      filter: {
+        eventName: lambda.FilterRule.isEqual('INSERT'),
+        dynamodb: { Keys: { sk: { S: lambda.FilterRule.beginsWith('DIGEST#') } } },
+      },
+      batchSize: 1,
+      parallelizationFactor: 10,
+      retryAttempts: 2,
+      deadLetterQueue: this.deadLetterQueue,
+    });
 
     this.alertsFn = new HandlerFunction(this, 'AlertsFn', {
       handler: 'accountant-alerts',
@@ -88,29 +82,7 @@ export class AccountantMail extends Construct {
     props.dossiers.grant(this.alertsFn, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     props.vault.grantDigestPut(this.alertsFn);
     props.mailer.grantSend(this.alertsFn);
-    this.alertsFn.addEventSource(
-      new DynamoEventSource(table, {
-        startingPosition: lambda.StartingPosition.LATEST,
-        batchSize: 10,
-        bisectBatchOnError: true,
-        retryAttempts: 5,
-        maxRecordAge: Duration.hours(6),
-        onFailure: new SqsDlq(this.deadLetterQueue),
-        filters: [
-          lambda.FilterCriteria.filter({
-            eventName: lambda.FilterRule.or('INSERT', 'MODIFY'),
-            dynamodb: { Keys: { sk: { S: lambda.FilterRule.isEqual('DOSSIER') } } },
-          }),
-        ],
-      }),
-    );
-    for (const fn of [this.digestFn, this.alertsFn]) {
-      acknowledge(
-        fn.role!,
-        'IAM5[Resource::*]',
-        "dynamodb:ListStreams (granted by the DynamoDB event source) has no resource-level permission, so IAM only accepts Resource \"*\" for it; the stream reads themselves (DescribeStream, GetRecords, GetShardIterator) are on this table's stream only. X-Ray's two actions are the other \"*\" (lib/handler-function.ts).",
-      );
-    }
+    readTableStream(this.alertsFn, table, { ...DOSSIER_CHANGES, deadLetterQueue: this.deadLetterQueue });
 
     // The schedule's own role: it may invoke the digest function (and its versions), nothing else.
     const scheduleRole = new iam.Role(this, 'ScheduleRole', {

@@ -1,13 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DossierTable } from './dossier-table';
 import { HandlerFunction } from './handler-function';
 import type { Mailer } from './mailer';
-import { acknowledge } from './nag';
 import { deadLetterQueue } from './dead-letter-queue';
+import { DOSSIER_CHANGES, readTableStream } from './table-stream';
 
 export interface EventsOutProps {
   dossiers: DossierTable;
@@ -59,27 +58,7 @@ export class EventsOut extends Construct {
     props.dossiers.grant(this.eventsFn, ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:GetItem']);
     props.mailer.grantPublish(this.eventsFn);
     this.queue.grantSendMessages(this.eventsFn);
-    this.eventsFn.addEventSource(
-      new DynamoEventSource(props.dossiers.table, {
-        startingPosition: lambda.StartingPosition.LATEST,
-        batchSize: 10,
-        bisectBatchOnError: true,
-        retryAttempts: 5,
-        maxRecordAge: Duration.hours(6),
-        onFailure: new SqsDlq(this.deadLetterQueue),
-        filters: [
-          lambda.FilterCriteria.filter({
-            eventName: lambda.FilterRule.or('INSERT', 'MODIFY'),
-            dynamodb: { Keys: { sk: { S: lambda.FilterRule.isEqual('DOSSIER') } } },
-          }),
-        ],
-      }),
-    );
-    acknowledge(
-      this.eventsFn.role!,
-      'IAM5[Resource::*]',
-      "dynamodb:ListStreams (granted by the DynamoDB event source) has no resource-level permission, so IAM only accepts Resource \"*\" for it; the stream reads themselves are on this table's stream only. X-Ray's two actions are the other \"*\" (lib/handler-function.ts).",
-    );
+    readTableStream(this.eventsFn, props.dossiers.table, { ...DOSSIER_CHANGES, deadLetterQueue: this.deadLetterQueue });
 
     this.deliveryFn = new HandlerFunction(this, 'DeliveryFn', {
       handler: 'webhook-delivery',

@@ -37,11 +37,10 @@ export async function putReceivables(creditorId: string, m: ReceivablesMonth, no
 
 export async function listReceivables(creditorId: string): Promise<ReceivablesMonth[]> {
   const months: ReceivablesMonth[] = [];
-  for await (const item of queryAll({
+  for await (const x of queryAll({
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :r)',
-    ExpressionAttributeValues: { ':pk': pk(creditorId), ':r': { S: 'RECEIVABLES#' } },
+    ExpressionAttributeValues: { ':pk': `C#${creditorId}`, ':r': 'RECEIVABLES#' },
   })) {
-    const x = unmarshall(item);
     months.push({ month: x.month, creditSalesCents: x.creditSalesCents, ...(typeof x.totalReceivablesCents === 'number' ? { totalReceivablesCents: x.totalReceivablesCents } : {}) });
   }
   return months;
@@ -186,13 +185,12 @@ export async function takeAlertSlot(creditorId: string, hour: string, limit: num
 /** Alerts deferred by the hourly limit whose history entry falls in (since, until] ("~" sorts after any dossier id). */
 export async function deferredAlerts(creditorId: string, since: IsoInstant, until: IsoInstant): Promise<DeferredAlert[]> {
   const found: DeferredAlert[] = [];
-  for await (const item of queryAll({
+  for await (const x of queryAll({
     KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
     FilterExpression: '#status = :deferred',
     ExpressionAttributeNames: { '#status': 'status' },
-    ExpressionAttributeValues: { ':pk': pk(creditorId), ':from': { S: `ALERT#${since}#~` }, ':to': { S: `ALERT#${until}#~` }, ':deferred': { S: 'deferred' } },
+    ExpressionAttributeValues: { ':pk': `C#${creditorId}`, ':from': `ALERT#${since}#~`, ':to': `ALERT#${until}#~`, ':deferred': 'deferred' },
   })) {
-    const x = unmarshall(item);
     found.push({ dossierId: x.dossierId, kind: x.kind, at: x.at });
   }
   return found;

@@ -11,23 +11,20 @@
  * - `C#<creditorId>` / `KEY#<keyId>`: { keyId, label, role, createdAt, keyHash } — the creditor's
  *   key list, and how a key is revoked by id. Never the key itself.
  */
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../domain/errors';
 import { sha256Hex } from '../domain/identity';
 import type { CreditorProfile, KeyRole } from '../domain/model';
 import { checkCreditorProfile } from '../http/creditor-profile-schema';
-import * as clients from './clients/dynamodb';
-import { conditionalPut } from './conditional-put';
+import { dynamodbDocuments } from './clients/dynamodb-documents';
+import { conditionalPutDocument } from './conditional-put';
 import { decodeCursor, encodeCursor } from './cursor';
 import { settings } from './env';
 import { CREDITOR_REGISTRY } from './table-indexes';
 import { log } from './telemetry';
-import { keyItemKey } from './api-key-grants';
 
-const profileKey = (creditorId: string) => ({ pk: { S: `C#${creditorId}` }, sk: { S: 'PROFILE' } });
+const profileKey = (creditorId: string) => ({ pk: `C#${creditorId}`, sk: 'PROFILE' });
 const REGISTRY = 'creditor';
 
 export interface CreditorRecord {
@@ -49,14 +46,14 @@ function validStored(creditorId: string, raw: unknown): CreditorProfile {
   );
 }
 
-function recordOf(item: Record<string, AttributeValue>): CreditorRecord {
-  const plain = unmarshall(item);
-  const creditorId = String(item.pk?.S ?? '').replace(/^C#/, '') || String(plain.registryId ?? '');
-  return { profile: validStored(creditorId, plain.profile), createdAt: plain.createdAt ?? '', updatedAt: plain.updatedAt ?? plain.createdAt ?? '' };
+function recordOf(plain: Record<string, unknown>): CreditorRecord {
+  const creditorId = String(plain.pk ?? '').replace(/^C#/, '') || String(plain.registryId ?? '');
+  const createdAt = typeof plain.createdAt === 'string' ? plain.createdAt : '';
+  return { profile: validStored(creditorId, plain.profile), createdAt, updatedAt: typeof plain.updatedAt === 'string' ? plain.updatedAt : createdAt };
 }
 
 export async function getCreditorRecord(creditorId: string): Promise<CreditorRecord | null> {
-  const out = await clients.dynamodb().send(new GetItemCommand({ TableName: settings.tableName(), Key: profileKey(creditorId) }));
+  const out = await dynamodbDocuments().send(new GetCommand({ TableName: settings.tableName(), Key: profileKey(creditorId) }));
   return out.Item ? recordOf(out.Item) : null;
 }
 
@@ -88,10 +85,7 @@ function forgetCreditor(creditorId: string): void {
 }
 
 function profileItem(profile: CreditorProfile, createdAt: string, updatedAt: string) {
-  return marshall(
-    { pk: `C#${profile.id}`, sk: 'PROFILE', profile, createdAt, updatedAt, registry: REGISTRY, registryId: profile.id },
-    { removeUndefinedValues: true },
-  );
+  return { ...profileKey(profile.id), profile, createdAt, updatedAt, registry: REGISTRY, registryId: profile.id };
 }
 
 function assertValid(profile: CreditorProfile): CreditorProfile {
@@ -104,16 +98,16 @@ function assertValid(profile: CreditorProfile): CreditorProfile {
 export async function putCreditor(profile: CreditorProfile, now: Date = new Date()): Promise<void> {
   const valid = assertValid(profile);
   forgetCreditor(valid.id);
-  const existing = await clients.dynamodb().send(new GetItemCommand({ TableName: settings.tableName(), Key: profileKey(valid.id) }));
-  const createdAt = existing.Item ? (unmarshall(existing.Item).createdAt ?? now.toISOString()) : now.toISOString();
-  await clients.dynamodb().send(new PutItemCommand({ TableName: settings.tableName(), Item: profileItem(valid, createdAt, now.toISOString()) }));
+  const existing = await dynamodbDocuments().send(new GetCommand({ TableName: settings.tableName(), Key: profileKey(valid.id) }));
+  const createdAt = typeof existing.Item?.createdAt === 'string' ? existing.Item.createdAt : now.toISOString();
+  await dynamodbDocuments().send(new PutCommand({ TableName: settings.tableName(), Item: profileItem(valid, createdAt, now.toISOString()) }));
 }
 
 /** Creates the creditor unless its id exists; false when it did. */
 export async function createCreditor(profile: CreditorProfile, now: Date): Promise<boolean> {
   const valid = assertValid(profile);
   forgetCreditor(valid.id);
-  return conditionalPut({ Item: profileItem(valid, now.toISOString(), now.toISOString()), ConditionExpression: 'attribute_not_exists(pk)' });
+  return conditionalPutDocument({ Item: profileItem(valid, now.toISOString(), now.toISOString()), ConditionExpression: 'attribute_not_exists(pk)' });
 }
 
 /** Replaces an existing creditor's profile (createdAt kept); null when there is no such creditor. */
@@ -121,17 +115,14 @@ export async function updateCreditor(profile: CreditorProfile, now: Date): Promi
   const valid = assertValid(profile);
   forgetCreditor(valid.id);
   try {
-    const out = await clients.dynamodb().send(
-      new UpdateItemCommand({
+    const out = await dynamodbDocuments().send(
+      new UpdateCommand({
         TableName: settings.tableName(),
         Key: profileKey(valid.id),
         UpdateExpression: 'SET #profile = :profile, updatedAt = :now, registry = :registry, registryId = :id',
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeNames: { '#profile': 'profile' },
-        ExpressionAttributeValues: marshall(
-          { ':profile': valid, ':now': now.toISOString(), ':registry': REGISTRY, ':id': valid.id },
-          { removeUndefinedValues: true },
-        ),
+        ExpressionAttributeValues: { ':profile': valid, ':now': now.toISOString(), ':registry': REGISTRY, ':id': valid.id },
         ReturnValues: 'ALL_NEW',
       }),
     );
@@ -152,12 +143,12 @@ export async function listCreditors(limit: number, cursor?: string): Promise<{ i
     registry: REGISTRY,
     registryId: CREDITOR_ID,
   });
-  const out = await clients.dynamodb().send(
+  const out = await dynamodbDocuments().send(
     new QueryCommand({
       TableName: settings.tableName(),
       IndexName: CREDITOR_REGISTRY,
       KeyConditionExpression: 'registry = :r',
-      ExpressionAttributeValues: { ':r': { S: REGISTRY } },
+      ExpressionAttributeValues: { ':r': REGISTRY },
       Limit: limit,
       ExclusiveStartKey: start,
     }),
@@ -174,7 +165,9 @@ export interface ApiKeyInfo {
   createdAt: string;
 }
 
-const listingKey = (creditorId: string, keyId: string) => ({ pk: { S: `C#${creditorId}` }, sk: { S: `KEY#${keyId}` } });
+const listingKey = (creditorId: string, keyId: string) => ({ pk: `C#${creditorId}`, sk: `KEY#${keyId}` });
+/** The authorizing item (read by adapters/api-key-grants.ts): the key's hash, never the key. */
+const keyItemKey = (keyHash: string) => ({ pk: `K#${keyHash}`, sk: 'KEY' });
 
 /**
  * Stores a key (its hash only). The creditor's list entry is written first, so a key that works
@@ -192,18 +185,8 @@ export async function putApiKey(
   const label = opts.label ?? '';
   const createdAt = (opts.now ?? new Date()).toISOString();
   const table = settings.tableName();
-  await clients.dynamodb().send(
-    new PutItemCommand({
-      TableName: table,
-      Item: marshall({ pk: `C#${creditorId}`, sk: `KEY#${keyId}`, keyId, label, role, createdAt, keyHash }),
-    }),
-  );
-  await clients.dynamodb().send(
-    new PutItemCommand({
-      TableName: table,
-      Item: marshall({ pk: `K#${keyHash}`, sk: 'KEY', creditorId, role, keyId, label, createdAt }),
-    }),
-  );
+  await dynamodbDocuments().send(new PutCommand({ TableName: table, Item: { ...listingKey(creditorId, keyId), keyId, label, role, createdAt, keyHash } }));
+  await dynamodbDocuments().send(new PutCommand({ TableName: table, Item: { ...keyItemKey(keyHash), creditorId, role, keyId, label, createdAt } }));
   return keyId;
 }
 
@@ -211,18 +194,17 @@ export async function putApiKey(
 /** The creditor's keys (no secret, no hash), oldest first. */
 export async function listApiKeys(creditorId: string): Promise<ApiKeyInfo[]> {
   const keys: ApiKeyInfo[] = [];
-  let start: Record<string, AttributeValue> | undefined;
+  let start: Record<string, unknown> | undefined;
   do {
-    const out = await clients.dynamodb().send(
+    const out = await dynamodbDocuments().send(
       new QueryCommand({
         TableName: settings.tableName(),
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :k)',
-        ExpressionAttributeValues: { ':pk': { S: `C#${creditorId}` }, ':k': { S: 'KEY#' } },
+        ExpressionAttributeValues: { ':pk': `C#${creditorId}`, ':k': 'KEY#' },
         ExclusiveStartKey: start,
       }),
     );
-    for (const item of out.Items ?? []) {
-      const k = unmarshall(item);
+    for (const k of out.Items ?? []) {
       keys.push({ keyId: k.keyId, label: k.label ?? '', role: k.role ?? 'operator', createdAt: k.createdAt ?? '' });
     }
     start = out.LastEvaluatedKey;
@@ -236,20 +218,20 @@ export async function listApiKeys(creditorId: string): Promise<ApiKeyInfo[]> {
  */
 export async function revokeApiKey(creditorId: string, keyId: string): Promise<boolean> {
   const table = settings.tableName();
-  const listed = await clients.dynamodb().send(new GetItemCommand({ TableName: table, Key: listingKey(creditorId, keyId), ConsistentRead: true }));
+  const listed = await dynamodbDocuments().send(new GetCommand({ TableName: table, Key: listingKey(creditorId, keyId), ConsistentRead: true }));
   if (!listed.Item) return false;
-  const keyHash = unmarshall(listed.Item).keyHash;
+  const keyHash = listed.Item.keyHash;
   if (typeof keyHash === 'string' && /^[0-9a-f]{64}$/.test(keyHash)) {
-    await clients.dynamodb().send(
-      new DeleteItemCommand({
+    await dynamodbDocuments().send(
+      new DeleteCommand({
         TableName: table,
         Key: keyItemKey(keyHash),
         // Never delete a key item of another creditor (a corrupt list entry).
         ConditionExpression: 'attribute_not_exists(pk) OR creditorId = :c',
-        ExpressionAttributeValues: { ':c': { S: creditorId } },
+        ExpressionAttributeValues: { ':c': creditorId },
       }),
     );
   }
-  await clients.dynamodb().send(new DeleteItemCommand({ TableName: table, Key: listingKey(creditorId, keyId) }));
+  await dynamodbDocuments().send(new DeleteCommand({ TableName: table, Key: listingKey(creditorId, keyId) }));
   return true;
 }

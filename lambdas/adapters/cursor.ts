@@ -1,23 +1,20 @@
 /**
- * Opaque page cursors: base64url of the JSON of a DynamoDB key (LastEvaluatedKey), strings only.
- * A cursor coming back is checked attribute by attribute against what the query's index can
- * produce (and the caller's own partition), so a tampered or foreign cursor is a 400 on `cursor`,
- * never a DynamoDB error or a peek into another partition.
+ * Opaque page cursors: base64url of the JSON of a DynamoDB key (LastEvaluatedKey as the document
+ * client gives it), strings only. A cursor coming back is checked attribute by attribute against
+ * what the query's index can produce (and the caller's own partition), so a tampered or foreign
+ * cursor is a 400 on `cursor`, never a DynamoDB error or a peek into another partition.
  */
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { invalid } from '../domain/errors';
 
-export type DynamoKey = Record<string, AttributeValue>;
+/** A table or index key as plain strings (the document client's ExclusiveStartKey). */
+export type DynamoKey = Record<string, string>;
 
-export function encodeCursor(key: DynamoKey | undefined): string | null {
+export function encodeCursor(key: Record<string, unknown> | undefined): string | null {
   if (!key) return null;
-  const plain = Object.fromEntries(
-    Object.entries(key).map(([k, v]) => {
-      if (v.S === undefined) throw new Error(`cursor: key attribute ${k} is not a string`);
-      return [k, v.S];
-    }),
-  );
-  return Buffer.from(JSON.stringify(plain), 'utf8').toString('base64url');
+  for (const [k, v] of Object.entries(key)) {
+    if (typeof v !== 'string') throw new Error(`cursor: key attribute ${k} is not a string`);
+  }
+  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 }
 
 /** Each attribute the key must have, with the exact value or pattern it must match. */
@@ -44,5 +41,5 @@ export function decodeCursor(raw: string | undefined, shape: CursorShape): Dynam
     const ok = typeof v === 'string' && (typeof want === 'string' ? v === want : want.test(v));
     if (!ok) throw bad('does not belong to this list (use the nextCursor of the same query)');
   }
-  return Object.fromEntries(entries.map(([k, v]) => [k, { S: v as string }]));
+  return parsed as DynamoKey;
 }

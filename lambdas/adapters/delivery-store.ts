@@ -7,23 +7,20 @@
  *                     debtor is paused (hard bounce, complaint).
  * Neither carries `nextActionAt`, so neither appears in the per-creditor due index.
  */
-import { DeleteItemCommand, GetItemCommand, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DebtorKey, EmailSuppression } from '../domain/debtor-key';
 import type { SentMessage } from '../domain/dossier-delivery';
-import * as clients from './clients/dynamodb';
-import { conditionalPut } from './conditional-put';
+import { dynamodbDocuments } from './clients/dynamodb-documents';
+import { conditionalPutDocument } from './conditional-put';
 import { settings } from './env';
 
-const messageKey = (messageId: string) => ({ pk: { S: `M#${messageId}` }, sk: { S: 'MESSAGE' } });
-const debtorItemKey = (creditorId: string, key: DebtorKey) => ({ pk: { S: `C#${creditorId}` }, sk: { S: `DEBTOR#${key}` } });
+const messageKey = (messageId: string) => ({ pk: `M#${messageId}`, sk: 'MESSAGE' });
+const debtorItemKey = (creditorId: string, key: DebtorKey) => ({ pk: `C#${creditorId}`, sk: `DEBTOR#${key}` });
 
 export async function getSentMessage(messageId: string): Promise<SentMessage | null> {
-  const out = await clients.dynamodb().send(
-    new GetItemCommand({ TableName: settings.tableName(), Key: messageKey(messageId), ConsistentRead: true }),
-  );
+  const out = await dynamodbDocuments().send(new GetCommand({ TableName: settings.tableName(), Key: messageKey(messageId), ConsistentRead: true }));
   if (!out.Item) return null;
-  const { pk: _pk, sk: _sk, recordedEventIds, ...rest } = unmarshall(out.Item);
+  const { pk: _pk, sk: _sk, recordedEventIds, ...rest } = out.Item;
   return { ...(rest as SentMessage), ...(recordedEventIds ? { recordedEventIds: [...(recordedEventIds as Set<string>)] } : {}) };
 }
 
@@ -38,14 +35,15 @@ export async function markEventsRecorded(message: SentMessage, eventIds: string[
   const { messageId: _id, recordedEventIds: _r, ...fields } = message;
   const entries = Object.entries(fields).filter(([, v]) => v !== undefined && v !== '');
   const names: Record<string, string> = {};
-  const values: Record<string, AttributeValue> = { ':ids': { SS: eventIds } };
+  // A Set is written as a string set (SS), what ADD needs.
+  const values: Record<string, unknown> = { ':ids': new Set(eventIds) };
   const set = entries.map(([name, value], i) => {
     names[`#f${i}`] = name;
-    values[`:f${i}`] = marshall({ v: value }).v;
+    values[`:f${i}`] = value;
     return `#f${i} = if_not_exists(#f${i}, :f${i})`;
   });
-  await clients.dynamodb().send(
-    new UpdateItemCommand({
+  await dynamodbDocuments().send(
+    new UpdateCommand({
       TableName: settings.tableName(),
       Key: messageKey(message.messageId),
       UpdateExpression: `${set.length ? `SET ${set.join(', ')} ` : ''}ADD recordedEventIds :ids`,
@@ -56,11 +54,11 @@ export async function markEventsRecorded(message: SentMessage, eventIds: string[
 }
 
 export async function getEmailSuppression(creditorId: string, key: DebtorKey): Promise<EmailSuppression | null> {
-  const out = await clients.dynamodb().send(
-    new GetItemCommand({ TableName: settings.tableName(), Key: debtorItemKey(creditorId, key), ConsistentRead: true }),
+  const out = await dynamodbDocuments().send(
+    new GetCommand({ TableName: settings.tableName(), Key: debtorItemKey(creditorId, key), ConsistentRead: true }),
   );
   if (!out.Item) return null;
-  const item = unmarshall(out.Item);
+  const item = out.Item;
   if (item.emailPaused !== true) return null;
   const { pk: _pk, sk: _sk, emailPaused: _p, ...rest } = item;
   return rest as EmailSuppression;
@@ -71,17 +69,14 @@ export async function getEmailSuppression(creditorId: string, key: DebtorKey): P
  * redelivered or later event does not overwrite it. Returns false when a pause already existed.
  */
 export async function putEmailSuppression(creditorId: string, s: EmailSuppression): Promise<boolean> {
-  return conditionalPut({
-    Item: marshall(
-      { pk: `C#${creditorId}`, sk: `DEBTOR#${s.debtorKey}`, emailPaused: true, ...s },
-      { removeUndefinedValues: true },
-    ),
+  return conditionalPutDocument({
+    Item: { ...debtorItemKey(creditorId, s.debtorKey), emailPaused: true, ...s },
     ConditionExpression: 'attribute_not_exists(pk) OR emailPaused <> :true',
-    ExpressionAttributeValues: { ':true': { BOOL: true } },
+    ExpressionAttributeValues: { ':true': true },
   });
 }
 
 /** Lifts the pause (a person corrected the address). Missing: nothing to do. */
 export async function deleteEmailSuppression(creditorId: string, key: DebtorKey): Promise<void> {
-  await clients.dynamodb().send(new DeleteItemCommand({ TableName: settings.tableName(), Key: debtorItemKey(creditorId, key) }));
+  await dynamodbDocuments().send(new DeleteCommand({ TableName: settings.tableName(), Key: debtorItemKey(creditorId, key) }));
 }

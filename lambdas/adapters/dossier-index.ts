@@ -6,13 +6,11 @@
  * reading, so a filtered page may come back shorter than `limit` (even empty) with a nextCursor —
  * keep following nextCursor until it is null.
  */
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Dossier } from '../domain/dossier';
 import { debtorRefs, dossierSummary, lastActivityAt, searchText, type DossierSummary } from '../domain/dossier-summary';
 import type { DossierStatus, IsoDate, Stage } from '../domain/model';
-import * as clients from './clients/dynamodb';
+import { dynamodbDocuments } from './clients/dynamodb-documents';
 import { decodeCursor, encodeCursor, type CursorShape, type DynamoKey } from './cursor';
 import { settings } from './env';
 import { BY_CREDITOR_ACTIVITY, BY_CREDITOR_STATUS } from './table-indexes';
@@ -84,7 +82,7 @@ export async function queryDossiers(creditorId: string, query: DossierQuery): Pr
   }
   const filtered = filters.length > 0;
 
-  const items: Record<string, AttributeValue>[] = [];
+  const items: Record<string, unknown>[] = [];
   for (let round = 0; ; round++) {
     const remaining = query.limit - items.length;
     const input: QueryCommandInput = {
@@ -92,14 +90,14 @@ export async function queryDossiers(creditorId: string, query: DossierQuery): Pr
       IndexName: partition.index,
       KeyConditionExpression: '#p = :p',
       ExpressionAttributeNames: names,
-      ExpressionAttributeValues: marshall(values),
+      ExpressionAttributeValues: values,
       ScanIndexForward: false,
       // One more than needed tells whether a next page exists; filters read wider.
       Limit: filtered ? Math.min(1000, Math.max(100, 4 * (remaining + 1))) : remaining + 1,
       ExclusiveStartKey: start,
       ...(filtered ? { FilterExpression: filters.join(' AND ') } : {}),
     };
-    const out = await clients.dynamodb().send(new QueryCommand(input));
+    const out = await dynamodbDocuments().send(new QueryCommand(input));
     items.push(...(out.Items ?? []));
     if (items.length > query.limit) {
       const page = items.slice(0, query.limit);
@@ -110,10 +108,11 @@ export async function queryDossiers(creditorId: string, query: DossierQuery): Pr
   }
 }
 
-function summaryOf(item: Record<string, AttributeValue>): DossierSummary {
-  return unmarshall(item).summary as DossierSummary;
+function summaryOf(item: Record<string, unknown>): DossierSummary {
+  return item.summary as DossierSummary;
 }
 
-function keyOf(item: Record<string, AttributeValue>, partitionAttribute: string): DynamoKey {
-  return { pk: item.pk, sk: item.sk, [partitionAttribute]: item[partitionAttribute], activityKey: item.activityKey };
+function keyOf(item: Record<string, unknown>, partitionAttribute: string): DynamoKey {
+  const key = { pk: item.pk, sk: item.sk, [partitionAttribute]: item[partitionAttribute], activityKey: item.activityKey };
+  return key as DynamoKey;
 }

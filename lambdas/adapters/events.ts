@@ -13,7 +13,7 @@ import { createHash, createHmac } from 'node:crypto';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 
-import { EVENT_SOURCE } from '../domain/dossier-handoff';
+import { EVENT_SOURCE } from '../domain/dossier-events';
 
 export interface BusEvent {
   detailType: string;

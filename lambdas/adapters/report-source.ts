@@ -7,22 +7,23 @@
  * - those dossiers in full (BatchGetItem, 100 keys a call, consistent reads).
  * A creditor with 100,000 open dossiers is about 40 pages of summaries (1 MB each).
  */
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { BatchGetItemCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { BatchGetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { NativeAttributeValue } from '@aws-sdk/util-dynamodb';
 import type { Dossier } from '../domain/dossier';
 import type { DossierStatus, IsoInstant } from '../domain/model';
 import type { IndexedSummary } from '../domain/report';
 import * as clients from './clients/dynamodb';
+import { dynamodbDocuments } from './clients/dynamodb-documents';
 import { fromItem } from './dossier-store';
 import { settings } from './env';
 import { BY_CREDITOR_ACTIVITY, BY_CREDITOR_STATUS } from './table-indexes';
 
-/** Every item a query yields, page after page. */
-export async function* queryAll(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): AsyncGenerator<Record<string, AttributeValue>> {
-  let start: Record<string, AttributeValue> | undefined;
+/** Every item a query yields, page after page (plain values, through the document client). */
+export async function* queryAll(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): AsyncGenerator<Record<string, NativeAttributeValue>> {
+  let start: Record<string, NativeAttributeValue> | undefined;
   do {
-    const out = await clients.dynamodb().send(new QueryCommand({ TableName: settings.tableName(), ...input, ExclusiveStartKey: start }));
+    const out = await dynamodbDocuments().send(new QueryCommand({ TableName: settings.tableName(), ...input, ExclusiveStartKey: start }));
     for (const item of out.Items ?? []) yield item;
     start = out.LastEvaluatedKey;
   } while (start);
@@ -36,10 +37,10 @@ export async function summariesByStatus(creditorId: string, statuses: readonly D
       for await (const item of queryAll({
         IndexName: BY_CREDITOR_STATUS,
         KeyConditionExpression: 'creditorStatus = :p',
-        ExpressionAttributeValues: { ':p': { S: `${creditorId}#${status}` } },
+        ExpressionAttributeValues: { ':p': `${creditorId}#${status}` },
         ProjectionExpression: 'summary',
       })) {
-        const summary = unmarshall(item).summary as IndexedSummary | undefined;
+        const summary = item.summary as IndexedSummary | undefined;
         if (summary) found.push(summary);
       }
       return found;
@@ -54,10 +55,10 @@ export async function dossierIdsActiveSince(creditorId: string, from: IsoInstant
   for await (const item of queryAll({
     IndexName: BY_CREDITOR_ACTIVITY,
     KeyConditionExpression: 'creditorId = :c AND activityKey >= :from',
-    ExpressionAttributeValues: { ':c': { S: creditorId }, ':from': { S: from } },
+    ExpressionAttributeValues: { ':c': creditorId, ':from': from },
     ProjectionExpression: 'pk',
   })) {
-    const pk = item.pk?.S;
+    const pk = item.pk;
     if (typeof pk === 'string' && pk.startsWith('D#')) ids.push(pk.slice(2));
   }
   return ids;
@@ -79,6 +80,10 @@ export async function readDossiers(ids: readonly string[]): Promise<Dossier[]> {
   return found;
 }
 
+/**
+ * Through the low-level client: dossier items are read back by dossier-store's fromItem, which
+ * takes DynamoDB's attribute values (the dossier item's format is that module's).
+ */
 async function readBatch(ids: string[]): Promise<Dossier[]> {
   const table = settings.tableName();
   let keys: Record<string, AttributeValue>[] = ids.map((id) => ({ pk: { S: `D#${id}` }, sk: { S: 'DOSSIER' } }));

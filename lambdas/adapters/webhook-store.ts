@@ -9,7 +9,6 @@
  *   a webhook is one Query, newest first.
  */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { dynamodbDocuments } from './clients/dynamodb-documents';
 import { conditionalPutDocument, conditionalUpdateDocument } from './conditional-put';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -137,13 +136,12 @@ export async function listDeliveries(webhookId: string, limit: number, cursor?: 
       ExpressionAttributeValues: { ':pk': `WH#${webhookId}`, ':dlv': 'DLV#' },
       ScanIndexForward: false,
       Limit: limit,
-      // Cursors hold the key as DynamoDB attribute values (adapters/cursor.ts).
-      ...(startKey ? { ExclusiveStartKey: unmarshall(startKey) } : {}),
+      ...(startKey ? { ExclusiveStartKey: startKey } : {}),
     }),
   );
   return {
     items: (out.Items ?? []).map((i) => strip<Delivery>(i)),
-    nextCursor: out.LastEvaluatedKey ? encodeCursor(marshall({ pk: out.LastEvaluatedKey.pk, sk: out.LastEvaluatedKey.sk })) : null,
+    nextCursor: out.LastEvaluatedKey ? encodeCursor({ pk: out.LastEvaluatedKey.pk, sk: out.LastEvaluatedKey.sk }) : null,
   };
 }
 

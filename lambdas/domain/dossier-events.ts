@@ -11,6 +11,11 @@
 import { entryAt, historyLength, type HistoryWindow } from './history-window';
 import type { DossierEvent } from './model';
 
+/**
+ * The `source` of Amiable's own events (docs/events.md), defined once: the bus publisher
+ * (adapters/events.ts) and the webhook body (services/events-out.ts) set it, and the IAM grant to
+ * publish is conditioned on it (lib/mailer.ts).
+ */
 export const EVENT_SOURCE = 'amiable';
 
 /** History entry type -> detail-type (the names are part of the contract, docs/events.md). */

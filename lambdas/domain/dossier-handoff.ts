@@ -11,8 +11,6 @@ import { conflict, DomainError } from './errors';
 
 export const AWAITING = 'awaiting_handoff_approval';
 
-/** The EventBridge `source` of Amiable's own events (docs/events.md); the IAM grant is conditioned on it. */
-export const EVENT_SOURCE = 'amiable';
 /** The detail-type published when a dossier is handed to counsel (docs/events.md). */
 export const HANDED_OFF = 'DossierHandedOff';
 

@@ -113,6 +113,11 @@ export interface CreditorProfile {
   /** Policy name to apply (defaults to the built-in French default policy). */
   policyName?: string;
   /**
+   * Decimal euros ("15.00"): invoices for less are not pursued, refused at intake (422
+   * below_minimum). Absent: the policy's minimumAmountCents, if any (domain/policy.ts).
+   */
+  minimumAmount?: string;
+  /**
    * How the mise en demeure is sent (registered.ts): "email" (default), "registered_post" (LRAR,
    * posted by the operator) or "registered_email" (LRE through a qualified provider). Fixed on each
    * dossier at intake.

@@ -4,7 +4,9 @@
  * named segment and per debtor; every result is validated before anything is scheduled.
  */
 import { validateSendWindow, type SendWindow } from './calendar';
+import { DomainError } from './errors';
 import { STAGES, type Stage } from './model';
+import { toDecimalString } from './money';
 
 export type PolicyStageKind = Stage | 'manual_task';
 export type PolicyChannel = 'email' | 'postal_letter' | 'manual';
@@ -36,7 +38,11 @@ export interface Policy {
   stages: PolicyStage[];
   /** Days the mise en demeure gives the debtor, counted from the day after sending. */
   graceDays: number;
-  /** Below this amount the creditor does not pursue at all. */
+  /**
+   * Below this amount the creditor does not pursue at all: an invoice for less is refused at
+   * intake (no dossier, nothing sent; `assertPursued`). The creditor profile's `minimumAmount`,
+   * when set, takes its place.
+   */
   minimumAmountCents?: number;
   /** Defaults to DEFAULT_SEND_WINDOW (weekdays 09:00-18:00 Paris, no public holidays). */
   sendWindow?: SendWindow;
@@ -340,6 +346,35 @@ export function assertValidPolicy(p: unknown): Policy {
   const r = validatePolicy(p);
   if (!r.ok) throw new InvalidPolicyError(r.errors);
   return r.policy;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The minimum amount pursued.
+
+/**
+ * The amount below which a creditor does not pursue: its profile's own minimum when it set one,
+ * else its policy's; undefined when every amount is pursued.
+ */
+export function minimumPursued(policy: Pick<Policy, 'minimumAmountCents'>, creditorMinimumCents: number | undefined): number | undefined {
+  return creditorMinimumCents ?? policy.minimumAmountCents;
+}
+
+/**
+ * Refuses (422 below_minimum, on `amount`) an invoice the creditor does not pursue. Checked at
+ * intake, on the amount the invoice claims, before anything is stored: "does not pursue at all"
+ * means no dossier, no letter, and the creditor told at once, in the answer (per item in a batch,
+ * per line in a CSV import). A dossier already opened keeps going when a later payment leaves
+ * less than the minimum: its letters have claimed the remainder.
+ */
+export function assertPursued(invoiceNumber: string, amountCents: number, minimumCents: number | undefined): void {
+  if (minimumCents === undefined || amountCents >= minimumCents) return;
+  const minimum = toDecimalString(minimumCents);
+  throw new DomainError(
+    422,
+    'below_minimum',
+    `Invoice ${invoiceNumber} (${toDecimalString(amountCents)} EUR) is below the creditor's minimum of ${minimum} EUR: it is not pursued, and no dossier was created.`,
+    [{ path: 'amount', message: `is below the minimum amount pursued, ${minimum}` }],
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import { TERM_BOUNDS } from '../domain/dossier-commitments';
 import { invalid, type ErrorDetail } from '../domain/errors';
 import { DIGEST_FREQUENCIES, type CommitmentTerms, type CreditorProfile } from '../domain/model';
 import { BUILTIN_POLICIES, isBuiltinPolicyName } from '../domain/policy';
-import { address, email, issueDetail, isValidSiren, phone, rate, REPORT, text } from './validation';
+import { address, email, euroAmount, issueDetail, isValidSiren, phone, rate, REPORT, text } from './validation';
 
 /** Creditor ids: lower-case letters, digits and dashes (they appear in keys and URLs). */
 export const CREDITOR_ID = /^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$/;
@@ -91,6 +91,8 @@ export const creditorProfileSchema = z.strictObject({
   ),
   contractualPenaltyRate: z.optional(rate),
   policyName: z.optional(z.string().check(z.refine(isBuiltinPolicyName, { error: `must name a built-in policy: ${Object.keys(BUILTIN_POLICIES).join(', ')}` }))),
+  // Invoices below it are not pursued (refused at intake: domain/policy.ts assertPursued).
+  minimumAmount: z.optional(euroAmount),
   // How partial payments are allocated once accessories are claimed (lambdas/domain/settlement.ts).
   paymentAllocation: z.optional(z.enum(['civil-code-1343-1', 'principal-first'], { error: 'must be "civil-code-1343-1" or "principal-first"' })),
   /** How the mise en demeure is sent (fixed on each dossier at intake). */

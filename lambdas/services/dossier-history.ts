@@ -111,13 +111,13 @@ export async function withWholeHistory(d: Dossier): Promise<Dossier> {
 /** Cursors of GET /invoices/{id}/history (and `historyNext` of the view): the key of the last entry given. */
 export function historyCursor(dossierId: string, nextAfter: number | null): string | null {
   if (nextAfter === null) return null;
-  return encodeCursor({ pk: { S: `D#${dossierId}` }, sk: { S: `E#${String(nextAfter).padStart(10, '0')}` } });
+  return encodeCursor({ pk: `D#${dossierId}`, sk: `E#${String(nextAfter).padStart(10, '0')}` });
 }
 
 /** The seq a cursor continues after (400 on `cursor` if it is not one of this dossier's). */
 export function afterOfCursor(dossierId: string, cursor: string | undefined): number {
   const key = decodeCursor(cursor, { pk: `D#${dossierId}`, sk: /^E#\d{10}$/ });
-  return key ? Number(key.sk!.S!.slice(2)) : 0;
+  return key ? Number(key.sk!.slice(2)) : 0;
 }
 
 /** The dossier as the HTTP contract shows it, `events` its first page of history. */

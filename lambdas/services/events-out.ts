@@ -9,7 +9,7 @@
  * detail.eventId) but records no delivery twice (a conditional put per webhook and event); a
  * delivery recorded whose message was never sent (a crash between the two) is sent on the retry.
  */
-import { BUS_PUBLISHED_ELSEWHERE, type OutgoingEvent } from '../domain/dossier-events';
+import { BUS_PUBLISHED_ELSEWHERE, EVENT_SOURCE, type OutgoingEvent } from '../domain/dossier-events';
 import { sha256Hex } from '../domain/identity';
 import { subscribes } from '../domain/webhooks';
 import { requireEnv } from '../adapters/env';
@@ -24,7 +24,7 @@ export interface DeliveryMessage {
 
 /** The body every webhook receives for an event (signed as sent: docs/events.md). */
 export function webhookPayload(e: OutgoingEvent): string {
-  return JSON.stringify({ id: e.detail.eventId, source: 'amiable', 'detail-type': e.detailType, time: e.detail.at, detail: e.detail });
+  return JSON.stringify({ id: e.detail.eventId, source: EVENT_SOURCE, 'detail-type': e.detailType, time: e.detail.at, detail: e.detail });
 }
 
 export async function publishEvents(events: readonly OutgoingEvent[], now: Date): Promise<{ published: number; deliveries: number }> {

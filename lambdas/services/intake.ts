@@ -7,7 +7,8 @@ import type { DossierView } from '../domain/dossier-view';
 import { conflict, DomainError } from '../domain/errors';
 import { dossierIdFor, executionNameFor } from '../domain/identity';
 import type { CreditorProfile, Debtor, Invoice } from '../domain/model';
-import { BUILTIN_POLICIES, DEFAULT_POLICY, isBuiltinPolicyName } from '../domain/policy';
+import { parseEuros } from '../domain/money';
+import { assertPursued, BUILTIN_POLICIES, builtinPolicy, DEFAULT_POLICY, isBuiltinPolicyName, minimumPursued } from '../domain/policy';
 import { clock } from '../adapters/clock';
 import { createDossier, getCreditor, getDossier } from '../adapters/dossier-store';
 import { evidenceRef, putEvidence } from '../adapters/evidence-store';
@@ -84,6 +85,8 @@ export async function intakeInvoice(
   // One read of the profile (none in a batch): the policy and the mise en demeure's channel are fixed at intake.
   const creditor = options.creditor ?? (await creditorForIntake(creditorId));
   const { policyName, formalNoticeChannel } = creditor;
+  // Before anything is stored: an invoice the creditor does not pursue leaves nothing behind.
+  assertPursued(submission.invoice.invoiceNumber, submission.invoice.amountCents, creditor.minimumAmountCents);
   const now = clock().now();
   // Keyed by content: a concurrent identical request stores the same bytes under the same key.
   const stored = await putEvidence(`dossiers/${id}/invoice/received-${sha256Hex(received).slice(0, 16)}.${as.extension}`, received, as.contentType, now);
@@ -141,13 +144,17 @@ async function replay(existing: Dossier, submission: { invoice: Invoice; debtor:
  */
 export async function creditorForIntake(creditorId: string): Promise<IntakeCreditor> {
   const creditor = await getCreditor(creditorId);
-  return { policyName: policyNameFor(creditor), formalNoticeChannel: creditor?.formalNoticeChannel };
+  const policyName = policyNameFor(creditor);
+  const minimumAmountCents = minimumPursued(builtinPolicy(policyName), creditor?.minimumAmount !== undefined ? (parseEuros(creditor.minimumAmount) ?? undefined) : undefined);
+  return { policyName, formalNoticeChannel: creditor?.formalNoticeChannel, ...(minimumAmountCents !== undefined ? { minimumAmountCents } : {}) };
 }
 
 /** What intake takes from the creditor profile. */
 export interface IntakeCreditor {
   policyName: string;
   formalNoticeChannel: CreditorProfile['formalNoticeChannel'];
+  /** Below this amount an invoice is refused (the profile's minimumAmount, else the policy's). */
+  minimumAmountCents?: number;
 }
 
 /** The built-in policy a profile names (the default without one); an unknown name is a 422. */

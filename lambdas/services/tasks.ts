@@ -86,7 +86,7 @@ export async function listTasks(
   }
   const last = candidates[examined - 1];
   const nextCursor = examined < candidates.length && last
-    ? encodeCursor({ pk: { S: `C#${creditorId}` }, sk: { S: `T#${last.id}` }, dueAt: { S: last.dueAt } })
+    ? encodeCursor({ pk: `C#${creditorId}`, sk: `T#${last.id}`, dueAt: last.dueAt })
     : null;
   return { tasks, nextCursor };
 }
@@ -102,7 +102,7 @@ function taskPosition(creditorId: string, cursor: string): Pick<Task, 'dueAt' | 
     sk: /^T#tsk_[0-9a-f]{32}$/,
     dueAt: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/,
   })!;
-  return { id: key.sk!.S!.slice(2), dueAt: key.dueAt!.S! };
+  return { id: key.sk!.slice(2), dueAt: key.dueAt! };
 }
 
 /** Loads a task of this creditor; another creditor's task is indistinguishable from none. */

@@ -1,11 +1,15 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DomainError } from '../../lambdas/domain/errors';
 import {
+  assertPursued,
   assertValidPolicy,
   BUILTIN_POLICIES,
   DEFAULT_POLICY,
   FR_WITH_COURTESY_CALL,
   InvalidPolicyError,
   MIN_GRACE_DAYS,
+  minimumPursued,
   validatePolicy,
   type Policy,
   type PolicyError,
@@ -236,5 +240,37 @@ describe('assertValidPolicy', () => {
       expect((e as InvalidPolicyError).errors.map((x) => x.path)).toEqual(['graceDays']);
       expect((e as Error).message).toMatch(/^invalid policy: graceDays: /);
     }
+  });
+});
+
+describe('the minimum amount pursued', () => {
+  it("takes the creditor's minimum over the policy's; none when neither sets one", () => {
+    expect(minimumPursued(DEFAULT_POLICY, undefined)).toBeUndefined();
+    expect(minimumPursued({ minimumAmountCents: 2_000 }, undefined)).toBe(2_000);
+    expect(minimumPursued({ minimumAmountCents: 2_000 }, 500)).toBe(500);
+    expect(minimumPursued(DEFAULT_POLICY, 500)).toBe(500);
+    // No built-in policy refuses anything by amount.
+    for (const p of Object.values(BUILTIN_POLICIES)) expect(p.minimumAmountCents).toBeUndefined();
+  });
+
+  it('refuses exactly the amounts below the minimum, with 422 below_minimum on amount', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10_000_000 }), fc.option(fc.integer({ min: 1, max: 10_000_000 }), { nil: undefined }), (amount, minimum) => {
+        let refused: unknown = null;
+        try {
+          assertPursued('F-1', amount, minimum);
+        } catch (e) {
+          refused = e;
+        }
+        expect(refused !== null).toBe(minimum !== undefined && amount < minimum);
+        if (refused) {
+          expect(refused).toBeInstanceOf(DomainError);
+          expect((refused as DomainError).status).toBe(422);
+          expect((refused as DomainError).code).toBe('below_minimum');
+          expect((refused as DomainError).details.map((d) => d.path)).toEqual(['amount']);
+        }
+      }),
+    );
+    expect(() => assertPursued('F-2', 4_999, 5_000)).toThrow('Invoice F-2 (49.99 EUR) is below the creditor\'s minimum of 50.00 EUR: it is not pursued, and no dossier was created.');
   });
 });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalSystem, LocalSystem } from '../../local/system';
 import { client, invoice } from '../support/local-client';
 import { seededRandom } from '../support/seed';
+import { SendBarrier, type Hold } from '../support/send-barrier';
 
 /**
  * Payments racing sends: many dossiers fall due at the same instant while full payments arrive at
@@ -24,13 +25,14 @@ describe('payment vs send race', { timeout: RACE_TIMEOUT_MS }, () => {
   let api: ReturnType<typeof client>;
   const DOSSIERS_PER_ROUND = 25;
   const ROUNDS = 4;
-  const stats = { interleavings: 0, paidBeforeSend: 0, paidAfterSend: 0, reminderRaces: 0, paidBeforeReminder: 0, paidAfterReminder: 0, confirmationRaces: 0, confirmed: 0, notConfirmed: 0 };
+  const stats = { heldPaymentFirst: 0, heldSendFirst: 0, interleavings: 0, paidBeforeSend: 0, paidAfterSend: 0, reminderRaces: 0, paidBeforeReminder: 0, paidAfterReminder: 0, confirmationRaces: 0, confirmed: 0, notConfirmed: 0 };
 
   beforeAll(async () => {
     sys = await startLocalSystem({ clockStart: '2026-04-04T10:00:00Z' });
     api = client(sys);
   });
   afterAll(async () => {
+    console.log(`race (held by the barrier): payment first ${stats.heldPaymentFirst}, send first ${stats.heldSendFirst}`);
     console.log(`race: ${stats.interleavings} interleavings, payment first ${stats.paidBeforeSend}, send first ${stats.paidAfterSend}`);
     console.log(`race (instalment reminders): ${stats.reminderRaces} interleavings, payment first ${stats.paidBeforeReminder}, reminder first ${stats.paidAfterReminder}`);
     console.log(`race (promise confirmations): ${stats.confirmationRaces} interleavings, confirmation sent first ${stats.confirmed}, payment first ${stats.notConfirmed}`);
@@ -166,5 +168,86 @@ describe('payment vs send race', { timeout: RACE_TIMEOUT_MS }, () => {
       expect(v.events.filter((e: any) => e.type === 'notice_sent')).toHaveLength(0);
       stats.confirmationRaces++;
     }
+  });
+
+  /**
+   * Both orders, each made to happen (test/support/send-barrier.ts), for dossiers falling due at
+   * the same instant: "payment first" holds the send's first read of its dossier until the payment
+   * is recorded; "send first" holds its e-mail after the claim until the payment has met the
+   * lease. Under load the free race below almost always has the payment first, so this is what
+   * exercises a payment waiting for a send in flight. Which dossier gets which order is seeded.
+   */
+  it('both orders, held by a barrier: no notice after settlement, one receipt, nothing twice', async () => {
+    const { random } = seededRandom('payment race (both orders, held by a barrier)');
+    const today = ((await api.now()).body.now as string).slice(0, 10);
+    const PER_ORDER = 4;
+    const orders = Array.from({ length: 2 * PER_ORDER }, (_, i) => (i < PER_ORDER ? 'payment_first' : 'send_first') as 'payment_first' | 'send_first');
+    for (let i = orders.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [orders[i], orders[j]] = [orders[j]!, orders[i]!];
+    }
+    const dossiers: { id: string; amount: string; order: (typeof orders)[number]; hold?: Hold }[] = [];
+    for (const [i, order] of orders.entries()) {
+      const amount = `${400 + i}.00`;
+      const r = await api.createInvoice(invoice({ invoiceNumber: `RACE-HELD-${i}`, amount, dueDate: today, issueDate: today }));
+      expect(r.status).toBe(201);
+      dossiers.push({ id: r.body.id, amount, order });
+    }
+    const reminderAt = (await api.getInvoice(dossiers[0]!.id)).body.nextAction.at;
+    const barrier = new SendBarrier();
+    try {
+      for (const d of dossiers) d.hold = d.order === 'payment_first' ? barrier.holdFirstDossierRequest(d.id) : barrier.holdSend(d.id);
+      const advancing = api.advanceTo(reminderAt);
+      await Promise.all(
+        dossiers.map(async (d, i) => {
+          const hold = d.hold!;
+          await hold.reached;
+          const paying = api.pay(d.id, { amount: d.amount, paidOn: today, reference: `HELD-PAY-${i}` });
+          if (d.order === 'payment_first') {
+            // Recorded (and the execution stopped) while the send waits before reading its dossier.
+            expect((await paying).status).toBe(201);
+            hold.release();
+          } else {
+            // The payment found the send's lease (it reads the dossier, then waits): let the e-mail go.
+            while (hold.touchedAfter() === 0) await sleep(5);
+            hold.release();
+            expect((await paying).status).toBe(201);
+          }
+        }),
+      );
+      await advancing;
+    } finally {
+      for (const d of dossiers) d.hold?.release();
+      barrier.close();
+    }
+    await api.advance('P40D'); // later stages would fire now if anything was left running
+
+    const mails = await api.emails();
+    for (const d of dossiers) {
+      const v = (await api.getInvoice(d.id)).body;
+      expect(v.status).toBe('paid');
+      const types: string[] = v.events.map((e: any) => e.type);
+      const paidAt = types.indexOf('paid');
+      expect(paidAt).toBeGreaterThan(0);
+      // Nothing after the settling payment but its receipt, sent once.
+      expect(v.events.slice(paidAt + 1).map((e: any) => e.kind)).toEqual(['payment_receipt']);
+      const sent = v.events.filter((e: any) => e.type === 'notice_sent');
+      const mine = new RegExp(`${v.invoiceNumber}(?![0-9])`);
+      const receipts = mails.filter((m: any) => mine.test(m.subject) && /reçu|receipt/i.test(m.subject));
+      const notices = mails.filter((m: any) => mine.test(m.subject) && !/reçu|receipt/i.test(m.subject));
+      expect(receipts).toHaveLength(1);
+      if (d.order === 'payment_first') {
+        expect(sent).toHaveLength(0);
+        expect(notices).toHaveLength(0);
+        stats.heldPaymentFirst++;
+      } else {
+        // The reminder that had claimed the dossier went out once and is recorded before the payment.
+        expect(sent.map((e: any) => e.stage)).toEqual(['first_reminder']);
+        expect(types.indexOf('notice_sent')).toBeLessThan(paidAt);
+        expect(notices).toHaveLength(1);
+        stats.heldSendFirst++;
+      }
+    }
+    expect([stats.heldPaymentFirst, stats.heldSendFirst]).toEqual([PER_ORDER, PER_ORDER]);
   });
 });
