@@ -7,8 +7,10 @@
  * counted. Snapshots are subtracted to get one phase's share.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { observeInvocations } from '../local/handlers';
@@ -33,8 +35,30 @@ export interface FunctionMeter {
 
 export type Meter = Record<string, FunctionMeter>;
 
-const READS = new Set(['GetItemCommand', 'QueryCommand', 'ScanCommand', 'BatchGetItemCommand', 'TransactGetItemsCommand']);
-const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand', 'TransactWriteItemsCommand']);
+// The low-level commands and the document client's (lib-dynamodb), which does not go through
+// DynamoDBClient.prototype.send (it shares the client's middleware stack, not its send).
+const READS = new Set(['GetItemCommand', 'QueryCommand', 'ScanCommand', 'BatchGetItemCommand', 'TransactGetItemsCommand', 'GetCommand', 'BatchGetCommand', 'TransactGetCommand']);
+const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand', 'TransactWriteItemsCommand', 'PutCommand', 'UpdateCommand', 'DeleteCommand', 'BatchWriteCommand', 'TransactWriteCommand']);
+
+/**
+ * BENCH_DDB_TRACE=<file>: one JSON line per metered DynamoDB request (function, command, key,
+ * units), to see which request of which function costs what.
+ */
+const traceFile = process.env.BENCH_DDB_TRACE;
+function trace(handler: string, name: string, input: any, units: number): void {
+  if (!traceFile) return;
+  const key = input?.Key ?? input?.Item ?? input?.TransactItems ?? input?.RequestItems ?? input?.KeyConditionExpression;
+  const plain = (v: any) => (v && typeof v === 'object' && 'S' in v ? v.S : v);
+  const k = key && typeof key === 'object' && !Array.isArray(key) && ('pk' in key) ? `${plain(key.pk)}|${plain(key.sk)}` : JSON.stringify(key)?.slice(0, 120);
+  // The size of each attribute an update sets (its value as sent), to find what makes an item big.
+  const sizes: Record<string, number> = {};
+  const names = input?.ExpressionAttributeNames ?? {};
+  for (const [placeholder, value] of Object.entries(input?.ExpressionAttributeValues ?? {})) {
+    const name = names[placeholder.replace(':', '#')] ?? placeholder;
+    sizes[name] = JSON.stringify(value).length;
+  }
+  fs.appendFileSync(traceFile, `${JSON.stringify({ handler, name, key: k, units, sizes })}\n`);
+}
 
 const context = new AsyncLocalStorage<{ handler: string }>();
 const meter: Meter = {};
@@ -101,27 +125,31 @@ export function installMeter(): void {
     }
   });
 
-  const ddbSend = DynamoDBClient.prototype.send;
-  DynamoDBClient.prototype.send = async function (this: DynamoDBClient, command: any, ...rest: any[]) {
-    const m = current();
-    const name: string = command?.constructor?.name ?? '';
-    if (!m) return (ddbSend as any).call(this, command, ...rest);
-    if (command?.input && !command.input.ReturnConsumedCapacity && (READS.has(name) || WRITES.has(name))) command.input.ReturnConsumedCapacity = 'TOTAL';
-    if (READS.has(name)) m.ddbReads++;
-    if (WRITES.has(name)) m.ddbWrites++;
-    try {
-      const out = await (ddbSend as any).call(this, command, ...rest);
-      const consumed = [out?.ConsumedCapacity].flat().filter(Boolean);
-      const units = consumed.reduce((n: number, c: any) => n + (c.CapacityUnits ?? 0), 0);
-      if (READS.has(name)) m.readUnits += units || 1;
-      if (WRITES.has(name)) m.writeUnits += units || 1;
-      return out;
-    } catch (e) {
-      // A failed conditional write still consumes write capacity (at least one unit).
-      if (WRITES.has(name)) m.writeUnits += 1;
-      throw e;
-    }
-  } as any;
+  const meterDynamoDb = (original: (...args: any[]) => Promise<any>) =>
+    async function (this: unknown, command: any, ...rest: any[]) {
+      const m = current();
+      const name: string = command?.constructor?.name ?? '';
+      if (!m) return original.call(this, command, ...rest);
+      if (command?.input && !command.input.ReturnConsumedCapacity && (READS.has(name) || WRITES.has(name))) command.input.ReturnConsumedCapacity = 'TOTAL';
+      if (READS.has(name)) m.ddbReads++;
+      if (WRITES.has(name)) m.ddbWrites++;
+      try {
+        const out = await original.call(this, command, ...rest);
+        const consumed = [out?.ConsumedCapacity].flat().filter(Boolean);
+        const units = consumed.reduce((n: number, c: any) => n + (c.CapacityUnits ?? 0), 0);
+        if (READS.has(name)) m.readUnits += units || 1;
+        if (WRITES.has(name)) m.writeUnits += units || 1;
+        trace(context.getStore()!.handler, name, command.input, units || 1);
+        return out;
+      } catch (e) {
+        // A failed conditional write still consumes write capacity (at least one unit).
+        if (WRITES.has(name)) m.writeUnits += 1;
+        trace(context.getStore()!.handler, `${name} (failed)`, command.input, 1);
+        throw e;
+      }
+    };
+  DynamoDBClient.prototype.send = meterDynamoDb(DynamoDBClient.prototype.send) as any;
+  DynamoDBDocumentClient.prototype.send = meterDynamoDb(DynamoDBDocumentClient.prototype.send) as any;
 
   const s3Send = S3Client.prototype.send;
   S3Client.prototype.send = function (this: S3Client, command: any, ...rest: any[]) {

@@ -1,10 +1,11 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { historyLength, windowFor } from '../domain/history-window';
 import type { Payment } from '../domain/model';
-import { Dossier, DossierBusy, RUNNING } from '../domain/dossier';
+import { Dossier, DossierBusy, RUNNING, type SendLock } from '../domain/dossier';
+import type { Stage } from '../domain/model';
 import { DomainError, notFound } from '../domain/errors';
 import * as clients from './clients/dynamodb';
 import { clock } from './clock';
@@ -105,6 +106,52 @@ export async function getDossier(id: string): Promise<Dossier | null> {
     new GetItemCommand({ TableName: settings.tableName(), Key: dossierKey(id), ConsistentRead: true }),
   );
   return out.Item ? fromItem(out.Item) : null;
+}
+
+/**
+ * Takes the send lease of a stage that is due, in ONE conditional write and no read (issue 15:
+ * one read per send; the read left is the debtor's e-mail pause, which must be fresh). The
+ * condition is the common case of the domain's claimSend: the dossier is active, `stage` is its
+ * next action, and no other live lease is held (assertNoLiveSend: none, ours, or run out). The
+ * version moves as in every write, so a writer that read the dossier before the claim fails its
+ * own version check and re-reads. DynamoDB returns the item for nothing either way (ReturnValues,
+ * ReturnValuesOnConditionCheckFailure): `claimed` is the dossier under our lease; otherwise
+ * `current` is the dossier as stored (null when the store did not return it: local mode's
+ * emulator predates that option), and the caller decides with the domain's rules as before.
+ */
+export async function claimDueStage(
+  id: string,
+  stage: Stage,
+  lease: SendLock,
+  realNowMs: number,
+): Promise<{ claimed: Dossier } | { claimed: null; current: Dossier | null }> {
+  try {
+    const out = await clients.dynamodb().send(
+      new UpdateItemCommand({
+        TableName: settings.tableName(),
+        Key: dossierKey(id),
+        UpdateExpression: 'SET #sending = :lease, #version = #version + :one',
+        ConditionExpression:
+          '#status = :active AND #next.#stage = :stage AND (attribute_not_exists(#sending) OR attribute_type(#sending, :null) OR #sending.#token = :token OR #sending.#until < :now)',
+        ExpressionAttributeNames: { '#sending': 'sending', '#version': 'version', '#status': 'status', '#next': 'nextAction', '#stage': 'stage', '#token': 'token', '#until': 'leaseUntil' },
+        ExpressionAttributeValues: {
+          ':lease': { M: marshall(lease) },
+          ':one': { N: '1' },
+          ':active': { S: 'active' },
+          ':stage': { S: stage },
+          ':null': { S: 'NULL' },
+          ':token': { S: lease.token },
+          ':now': { N: String(realNowMs) },
+        },
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return { claimed: fromItem(out.Attributes!) };
+  } catch (e) {
+    if (e instanceof ConditionalCheckFailedException) return { claimed: null, current: e.Item ? fromItem(e.Item) : null };
+    throw e;
+  }
 }
 
 /** Creates the dossier unless one exists; returns false when it already existed. */

@@ -3,10 +3,9 @@
  * sk E#<seq, 10 digits>), so a long history never weighs on the dossier item's 400 KB; the head
  * (seq, hash) on the dossier item; and, for facts that have no stored object of their own, a small
  * canonical JSON document in the Object Lock vault. Appending uses conditional writes only.
+ * Through the document client (plain values; clients/dynamodb-documents.ts).
  */
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { GetItemCommand, QueryCommand, QueryCommandOutput } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Dossier } from '../domain/dossier';
 import {
   ChainHead,
@@ -17,25 +16,27 @@ import {
   ownEvidence,
 } from '../domain/evidence-chain';
 import { entryAt, historyLength, type HistoryWindow } from '../domain/history-window';
-import * as clients from './clients/dynamodb';
-import { conditionalPut, conditionalUpdate } from './conditional-put';
+import { dynamodbDocuments } from './clients/dynamodb-documents';
+import { conditionalPutDocument, conditionalUpdateDocument } from './conditional-put';
 import { settings } from './env';
 import { putEvidence } from './evidence-store';
 
 const RECORD_PREFIX = 'E#';
 const recordSk = (seq: number) => `${RECORD_PREFIX}${String(seq).padStart(10, '0')}`;
 
-function fromItem(item: Record<string, AttributeValue>): EvidenceRecord {
-  const { pk: _pk, sk: _sk, ...record } = unmarshall(item);
-  return record as EvidenceRecord;
+type StartKey = Record<string, unknown> | undefined;
+
+function fromItem(item: Record<string, unknown>): EvidenceRecord {
+  const { pk: _pk, sk: _sk, ...record } = item;
+  return record as unknown as EvidenceRecord;
 }
 
-async function queryRecords(dossierId: string, extra: { ScanIndexForward?: boolean; Limit?: number; ExclusiveStartKey?: QueryCommandOutput['LastEvaluatedKey'] }) {
-  return clients.dynamodb().send(
+async function queryRecords(dossierId: string, extra: { ScanIndexForward?: boolean; Limit?: number; ExclusiveStartKey?: StartKey }) {
+  return dynamodbDocuments().send(
     new QueryCommand({
       TableName: settings.tableName(),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)',
-      ExpressionAttributeValues: { ':pk': { S: `D#${dossierId}` }, ':e': { S: RECORD_PREFIX } },
+      ExpressionAttributeValues: { ':pk': `D#${dossierId}`, ':e': RECORD_PREFIX },
       ConsistentRead: true,
       ...extra,
     }),
@@ -50,7 +51,7 @@ export async function lastRecord(dossierId: string): Promise<EvidenceRecord | nu
 /** Every record, in seq order (all pages). */
 export async function listRecords(dossierId: string): Promise<EvidenceRecord[]> {
   const records: EvidenceRecord[] = [];
-  let start: QueryCommandOutput['LastEvaluatedKey'];
+  let start: StartKey;
   do {
     const out = await queryRecords(dossierId, { ExclusiveStartKey: start });
     records.push(...(out.Items ?? []).map(fromItem));
@@ -62,7 +63,7 @@ export async function listRecords(dossierId: string): Promise<EvidenceRecord[]> 
 /** Up to `limit` records after seq `after`, in seq order (a page of the log). */
 export async function recordsAfter(dossierId: string, after: number, limit: number): Promise<EvidenceRecord[]> {
   const records: EvidenceRecord[] = [];
-  let start: QueryCommandOutput['LastEvaluatedKey'] = { pk: { S: `D#${dossierId}` }, sk: { S: recordSk(after) } };
+  let start: StartKey = { pk: `D#${dossierId}`, sk: recordSk(after) };
   do {
     const out = await queryRecords(dossierId, { ExclusiveStartKey: start, Limit: limit - records.length });
     records.push(...(out.Items ?? []).map(fromItem));
@@ -72,8 +73,8 @@ export async function recordsAfter(dossierId: string, after: number, limit: numb
 }
 
 async function getRecord(dossierId: string, seq: number): Promise<EvidenceRecord | null> {
-  const out = await clients.dynamodb().send(
-    new GetItemCommand({ TableName: settings.tableName(), Key: { pk: { S: `D#${dossierId}` }, sk: { S: recordSk(seq) } }, ConsistentRead: true }),
+  const out = await dynamodbDocuments().send(
+    new GetCommand({ TableName: settings.tableName(), Key: { pk: `D#${dossierId}`, sk: recordSk(seq) }, ConsistentRead: true }),
   );
   return out.Item ? fromItem(out.Item) : null;
 }
@@ -101,8 +102,8 @@ export async function appendEvidence(
       ? { key: own.evidenceKey, sha256: own.sha256, versionId: own.evidenceVersionId ?? null, retainUntil: own.retainUntil ?? null }
       : await storeFact(d.id, seq, fact, now);
     const record = chainRecord(prev, seq, fact, object);
-    const written = await conditionalPut({
-      Item: marshall({ pk: `D#${d.id}`, sk: recordSk(seq), ...record }, { removeUndefinedValues: true }),
+    const written = await conditionalPutDocument({
+      Item: { pk: `D#${d.id}`, sk: recordSk(seq), ...record },
       ConditionExpression: 'attribute_not_exists(pk)',
     });
     prev = written ? record : await getRecord(d.id, seq);
@@ -121,10 +122,10 @@ async function storeFact(dossierId: string, seq: number, fact: EvidenceRecord['f
 
 /** The head only moves forward; a slower writer with an older head leaves it alone. */
 async function advanceHead(dossierId: string, head: ChainHead): Promise<void> {
-  await conditionalUpdate({
-    Key: { pk: { S: `D#${dossierId}` }, sk: { S: 'DOSSIER' } },
+  await conditionalUpdateDocument({
+    Key: { pk: `D#${dossierId}`, sk: 'DOSSIER' },
     UpdateExpression: 'SET evidenceHead = :h',
     ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(evidenceHead) OR evidenceHead.seq < :seq)',
-    ExpressionAttributeValues: { ':h': { M: marshall(head) }, ':seq': { N: String(head.seq) } },
+    ExpressionAttributeValues: { ':h': { seq: head.seq, hash: head.hash }, ':seq': head.seq },
   });
 }

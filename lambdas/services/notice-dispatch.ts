@@ -4,10 +4,10 @@
  * conditional write) is what makes a payment and a send take turns: a payment arriving now waits
  * until the notice is recorded, and a send never starts on a dossier that is no longer active.
  */
-import { claimSend, completeSend, Dossier, policyOf, sendSlot, statedDeadline } from '../domain/dossier';
+import { claimSend, ClaimResult, completeSend, Dossier, policyOf, releaseSend, sendSlot, statedDeadline } from '../domain/dossier';
 import type { CreditorProfile, NextAction, Stage } from '../domain/model';
 import { clock } from '../adapters/clock';
-import { updateDossier } from '../adapters/dossier-store';
+import { claimDueStage, updateDossier } from '../adapters/dossier-store';
 import { getCreditorCached } from '../adapters/creditor-store';
 import { handOff, holdForApproval, publishHandedOff } from './litigation';
 import { sendUnderLease } from './leased-send';
@@ -39,14 +39,10 @@ function outcomeOf(d: Dossier, outcome: SendOutcome['outcome']): SendOutcome {
 
 export async function dispatchNotice(req: SendRequest): Promise<SendOutcome> {
   const now = clock().now();
+  const token = `${req.executionName}:${req.stage}`;
+  const claim = await claimStage(req.dossierId, req.stage, token);
   // A stage re-opened by a broken payment plan goes out again as a distinct message ("-2").
-  let slot = '';
-  let token = '';
-  const claim = await updateDossier(req.dossierId, (d) => {
-    slot = sendSlot(d, req.stage);
-    token = `${req.executionName}:${slot}`;
-    return claimSend(d, req.stage, token, Date.now(), SEND_LEASE_MS);
-  });
+  const slot = sendSlot(claim.dossier, req.stage);
   if (claim.kind === 'not_active') return outcomeOf(claim.dossier, 'not_active');
   if (claim.kind === 'already_sent') {
     // A retried step goes on; an execution of a dossier paused since (another generation runs) ends.
@@ -74,6 +70,26 @@ export async function dispatchNotice(req: SendRequest): Promise<SendOutcome> {
   );
   if (!out.sent) return outcomeOf(out.dossier, 'not_active');
   return outcomeOf(out.dossier, 'sent');
+}
+
+/**
+ * Takes the stage's send lease. The token is deterministic per execution and stage (a retried
+ * attempt recognises its own lease). The due case is one conditional write without a read
+ * (claimDueStage); the dossier it returns is checked against the domain's claimSend all the same,
+ * and a lease its rules would not have given is handed back. Any other case (not the next
+ * action, not active, a live lease, already sent) goes through claimSend on the dossier the failed
+ * write returned (read again only when the store returned none), exactly as before.
+ */
+async function claimStage(dossierId: string, stage: Stage, token: string): Promise<ClaimResult> {
+  const fast = await claimDueStage(dossierId, stage, { stage, token, leaseUntil: Date.now() + SEND_LEASE_MS }, Date.now());
+  if (fast.claimed) {
+    const check = claimSend(fast.claimed, stage, token, Date.now(), SEND_LEASE_MS);
+    if (check.kind === 'claimed') return { kind: 'claimed', dossier: fast.claimed };
+    const released = await updateDossier(dossierId, (d) => ({ dossier: releaseSend(d, token) }), { known: fast.claimed });
+    return { kind: check.kind, dossier: released.dossier };
+  }
+  const known = fast.current ?? undefined;
+  return updateDossier(dossierId, (d) => claimSend(d, stage, token, Date.now(), SEND_LEASE_MS), { known });
 }
 
 /** The deadline a stage states and the grace period it names: both from the dossier's policy. */
