@@ -87,6 +87,13 @@ export class AmiableStack extends Stack {
       environment: baseEnv,
       description: 'Renders a notice, sends it with SES and stores the exact bytes as evidence',
     });
+    // The hand-off has its own function: the litigation dossier, its PDF, the evidence bundle and
+    // DossierHandedOff are loaded by this step only, not by every letter's cold start (issue 15).
+    const handOff = new HandlerFunction(this, 'HandoffFn', {
+      handler: 'handoff',
+      environment: baseEnv,
+      description: 'Hands a dossier off to counsel (or holds it for approval) when the grace period ends unpaid',
+    });
     const markNeedsAttention = new HandlerFunction(this, 'MarkNeedsAttentionFn', {
       handler: 'mark-needs-attention',
       environment: baseEnv,
@@ -99,9 +106,11 @@ export class AmiableStack extends Stack {
     });
     this.grantDossierWrites(sendNotice);
     this.mailer.grantSend(sendNotice);
-    // The hand-off: the litigation dossier's evidence bundle for counsel, and DossierHandedOff.
-    this.evidence.grantBundles(sendNotice);
-    this.mailer.grantPublish(sendNotice);
+    // The hand-off: the message to counsel, the litigation dossier's evidence bundle, DossierHandedOff.
+    this.grantDossierWrites(handOff);
+    this.mailer.grantSend(handOff);
+    this.evidence.grantBundles(handOff);
+    this.mailer.grantPublish(handOff);
     this.grantDossierWrites(reviewCommitment);
     this.mailer.grantSend(reviewCommitment);
     this.grantDossierWrites(markNeedsAttention);
@@ -109,6 +118,7 @@ export class AmiableStack extends Stack {
     this.workflow = new DunningWorkflow(this, 'Workflow', {
       table: this.dossiers.table,
       sendNotice,
+      handOff,
       markNeedsAttention,
       reviewCommitment,
     });

@@ -7,7 +7,7 @@ import prices from './aws-prices.json';
 import type { Meter } from './bench-meter';
 
 /** Functions not reached through API Gateway (steps, stream consumers, schedules). */
-const NOT_API = new Set(['send-notice', 'review-commitment', 'mark-needs-attention', 'delivery-events', 'digest', 'accountant-alerts', 'authorizer']);
+const NOT_API = new Set(['send-notice', 'handoff', 'review-commitment', 'mark-needs-attention', 'delivery-events', 'digest', 'accountant-alerts', 'authorizer']);
 
 export interface FunctionConfig {
   memoryMb: number;

@@ -1,64 +1,26 @@
 /**
- * Sends one escalation notice for a dossier: claim the dossier, render, keep the exact bytes as
- * evidence, send through SES, record. The claim (a lease on the dossier item, taken with a
- * conditional write) is what makes a payment and a send take turns: a payment arriving now waits
- * until the notice is recorded, and a send never starts on a dossier that is no longer active.
+ * Sends one escalation letter for a dossier: claim the dossier (stage-claim.ts), render, keep the
+ * exact bytes as evidence, send through SES, record. The hand-off to litigation is a step of its
+ * own (services/handoff-dispatch.ts, lambdas/handoff.ts): this Lambda never carries it.
  */
-import { claimSend, completeSend, Dossier, policyOf, sendSlot, statedDeadline } from '../domain/dossier';
-import type { CreditorProfile, NextAction, Stage } from '../domain/model';
+import { completeSend, Dossier, policyOf, statedDeadline } from '../domain/dossier';
+import type { CreditorProfile, Stage } from '../domain/model';
 import { clock } from '../adapters/clock';
-import { updateDossier } from '../adapters/dossier-store';
-import { getCreditorCached } from '../adapters/creditor-store';
-import { handOff, holdForApproval, publishHandedOff } from './litigation';
 import { sendUnderLease } from './leased-send';
 import { channelFor } from '../domain/registered';
 import { dispatchRegistered } from './registered-mail';
 import type { NoticeExtras } from './outbound-mail';
 import { mailTemplate } from '../notices/templates';
-import { ended, nextWaitOf } from './step-outcome';
-
-/** Real-time lease: longer than the send Lambda's timeout, so a live send is never overtaken. */
-export const SEND_LEASE_MS = 90_000;
-
-export interface SendRequest {
-  dossierId: string;
-  stage: Stage;
-  executionName: string;
-}
-
-export interface SendOutcome {
-  /** awaiting_approval: the grace period ended unpaid and the creditor approves hand-offs itself. */
-  outcome: 'sent' | 'handed_off' | 'awaiting_approval' | 'not_active';
-  nextStage: NextAction['stage'] | null;
-  nextAt: string | null;
-}
-
-function outcomeOf(d: Dossier, outcome: SendOutcome['outcome']): SendOutcome {
-  return outcome === 'not_active' ? ended(outcome) : nextWaitOf(d, outcome);
-}
+import { claimStage, outcomeOf, SendOutcome, SendRequest } from './stage-claim';
 
 export async function dispatchNotice(req: SendRequest): Promise<SendOutcome> {
+  if (req.stage === 'litigation_handoff') throw new Error('the hand-off is its own step (lambdas/handoff.ts), not a letter of send-notice');
   const now = clock().now();
-  // A stage re-opened by a broken payment plan goes out again as a distinct message ("-2").
-  let slot = '';
-  let token = '';
-  const claim = await updateDossier(req.dossierId, (d) => {
-    slot = sendSlot(d, req.stage);
-    token = `${req.executionName}:${slot}`;
-    return claimSend(d, req.stage, token, Date.now(), SEND_LEASE_MS);
-  });
+  const { claim, slot, token } = await claimStage(req);
   if (claim.kind === 'not_active') return outcomeOf(claim.dossier, 'not_active');
   if (claim.kind === 'already_sent') {
     // A retried step goes on; an execution of a dossier paused since (another generation runs) ends.
-    if (claim.dossier.status === 'active') return outcomeOf(claim.dossier, 'sent');
-    if (claim.dossier.status !== 'handed_off') return outcomeOf(claim.dossier, 'not_active');
-    // A retried hand-off whose event could not be published publishes it now.
-    return outcomeOf(await publishHandedOff(claim.dossier), 'handed_off');
-  }
-  if (req.stage === 'litigation_handoff') {
-    const creditor = await getCreditorCached(claim.dossier.creditorId);
-    if (creditor?.handoff === 'approval') return outcomeOf(await holdForApproval(claim.dossier, token, now), 'awaiting_approval');
-    return outcomeOf(await handOff(claim.dossier, token, now, slot), 'handed_off');
+    return outcomeOf(claim.dossier, claim.dossier.status === 'active' ? 'sent' : 'not_active');
   }
   // A mise en demeure by registered post or registered e-mail (domain/registered.ts).
   if (req.stage === 'formal_notice' && channelFor(claim.dossier).channel !== 'email') {
