@@ -69,12 +69,12 @@ const EXPECTED: Record<string, string[]> = {
   reports: onTableAndIndexes('dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:PutItem'),
   // The letters. A next stage beyond the execution's horizon: the next generation is started (execution-continuation.ts).
   'send-notice': [...writes(), ...sends(DOMAIN), ...on('state-machine', 'states:StartExecution')],
-  // The hand-off step: the litigation dossier and the evidence bundle for counsel, the message,
-  // DossierHandedOff. Nothing follows a hand-off: it never starts an execution.
+  // The hand-off (the SendLitigationHandoff step and POST /handoff): the litigation dossier and the
+  // evidence bundle for counsel, the message, DossierHandedOff. Nothing follows a hand-off: it never starts an execution.
   handoff: [...writes(), ...sends(DOMAIN), ...bundles(), ...publishes()],
-  // GET /litigation (log read, dossier kept as evidence), POST /handoff (the hand-off above).
-  // Insolvency: the debtor's other dossiers, their declaration drafts and tasks; stops their executions.
-  litigation: [...writes(), ...sends(DOMAIN), ...bundles(), ...publishes(), ...on('executions', 'states:StopExecution')],
+  // GET /litigation (log read, dossier kept as evidence). Insolvency: the debtor's other dossiers,
+  // their evidence read back, declaration drafts and tasks, the message to counsel; stops their executions.
+  litigation: [...writes(), ...sends(DOMAIN), ...bundles(), ...on('executions', 'states:StopExecution')],
   'review-commitment': [...writes(), ...sends(DOMAIN), ...on('state-machine', 'states:StartExecution')],
   'mark-needs-attention': writes(),
   // Reads the log (catching it up), reads evidence into bundles, writes bundles and signs their links.
@@ -193,13 +193,13 @@ describe('least privilege, function by function', () => {
   });
 
   it('publishes on the default bus only, and only events whose source is amiable', () => {
-    for (const handler of ['handoff', 'litigation', 'events-out']) {
+    for (const handler of ['handoff', 'events-out']) {
       const statements = statementsOfRole(template, roleOfHandler(template, handler)).filter((st) => [].concat(st.Action).includes('events:PutEvents' as never));
       expect(statements, handler).toHaveLength(1);
       expect(JSON.stringify(statements[0].Resource)).toMatch(/:event-bus\/default"/);
       expect(statements[0].Condition).toEqual({ StringEquals: { 'events:source': 'amiable' } });
     }
-    const others = Object.keys(EXPECTED).filter((h) => h !== 'handoff' && h !== 'litigation' && h !== 'events-out');
+    const others = Object.keys(EXPECTED).filter((h) => h !== 'handoff' && h !== 'events-out');
     for (const handler of others) expect(permissionsOfRole(template, roleOfHandler(template, handler)).join(), handler).not.toContain('events:');
   });
 
