@@ -72,6 +72,10 @@ describe('Lambda bundles load only what their handler runs', () => {
     const send = await contentsOf('send-notice');
     for (const f of [handoff, 'lambdas/domain/litigation.ts', 'lambdas/domain/court-route.ts', 'lambdas/services/bundle-zip.ts', 'lambdas/adapters/events.ts']) expect(send.own.has(f), f).toBe(false);
     expect(send.packages.has('fflate')).toBe(false);
+    // Nor does the litigation route (GET /litigation, insolvency): POST /handoff is the hand-off function's.
+    const litigation = await contentsOf('litigation');
+    for (const f of ['lambdas/services/bundle-zip.ts', 'lambdas/adapters/events.ts']) expect(litigation.own.has(f), f).toBe(false);
+    expect(litigation.packages.has('fflate')).toBe(false);
     const review = (await contentsOf('review-commitment')).own;
     expect(review.has('lambdas/notices/templates/instalment-reminder.ts')).toBe(true);
     for (const t of [handoff, 'lambdas/notices/templates/first-reminder.ts', 'lambdas/notices/templates/payment-receipt.ts']) expect(review.has(t), t).toBe(false);
