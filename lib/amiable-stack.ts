@@ -87,6 +87,13 @@ export class AmiableStack extends Stack {
       environment: baseEnv,
       description: 'Renders a notice, sends it with SES and stores the exact bytes as evidence',
     });
+    // The hand-off has its own function: the litigation dossier, its PDF, the evidence bundle and
+    // DossierHandedOff are loaded by this step only, not by every letter's cold start (issue 15).
+    const handOff = new HandlerFunction(this, 'HandoffFn', {
+      handler: 'handoff',
+      environment: baseEnv,
+      description: 'Hands a dossier off to counsel when the grace period ends unpaid (or holds it for approval), and on POST /invoices/{id}/handoff',
+    });
     const markNeedsAttention = new HandlerFunction(this, 'MarkNeedsAttentionFn', {
       handler: 'mark-needs-attention',
       environment: baseEnv,
@@ -99,9 +106,11 @@ export class AmiableStack extends Stack {
     });
     this.grantDossierWrites(sendNotice);
     this.mailer.grantSend(sendNotice);
-    // The hand-off: the litigation dossier's evidence bundle for counsel, and DossierHandedOff.
-    this.evidence.grantBundles(sendNotice);
-    this.mailer.grantPublish(sendNotice);
+    // The hand-off: the message to counsel, the litigation dossier's evidence bundle, DossierHandedOff.
+    this.grantDossierWrites(handOff);
+    this.mailer.grantSend(handOff);
+    this.evidence.grantBundles(handOff);
+    this.mailer.grantPublish(handOff);
     this.grantDossierWrites(reviewCommitment);
     this.mailer.grantSend(reviewCommitment);
     this.grantDossierWrites(markNeedsAttention);
@@ -109,6 +118,7 @@ export class AmiableStack extends Stack {
     this.workflow = new DunningWorkflow(this, 'Workflow', {
       table: this.dossiers.table,
       sendNotice,
+      handOff,
       markNeedsAttention,
       reviewCommitment,
     });
@@ -156,6 +166,7 @@ export class AmiableStack extends Stack {
       // K#<sha256(key)> -> creditor: one GetItem, nothing else.
       authorizerGrant: (fn) => this.dossiers.grant(fn, ['dynamodb:GetItem']),
       grant: (handler, fn) => this.grantRoute(handler, fn),
+      functions: { handoff: handOff },
     });
 
     // Alarms for the operator: dead letters, executions that failed, functions failing.
@@ -249,14 +260,17 @@ export class AmiableStack extends Stack {
         this.evidence.grantBundles(fn);
         return;
       case 'litigation':
-        // The litigation dossier (log read, JSON/PDF kept as evidence); an approved hand-off:
-        // bundle for counsel, the message (SES), DossierHandedOff on the default bus; insolvency:
-        // the debtor's other dossiers (Query), the declaration drafts and tasks, waiting executions stopped.
+        // The litigation dossier (log read, JSON/PDF kept as evidence); insolvency: the debtor's
+        // other dossiers (Query), the stored evidence read back (GetObject on dossiers/*, here
+        // through the bundle grant), the declaration drafts, tasks and the message to counsel (SES),
+        // waiting executions stopped. An approved hand-off is the hand-off function's (below).
         this.grantDossierWrites(fn);
         this.evidence.grantBundles(fn);
         this.mailer.grantSend(fn);
-        this.mailer.grantPublish(fn);
         this.workflow.grantStop(fn);
+        return;
+      case 'handoff':
+        // Built with the state machine (HandoffFn) and granted there; POST /handoff reuses it.
         return;
       case 'webhooks':
         // Registrations (Query, PutItem, GetItem; deletion marks them: UpdateItem) and delivery logs (Query).

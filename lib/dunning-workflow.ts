@@ -14,6 +14,8 @@ export interface DunningWorkflowProps {
   /** The dossier table. The state machine itself reads nothing: each step's Lambda reads under its lease. */
   table: dynamodb.ITable;
   sendNotice: lambda.IFunction;
+  /** Runs SendLitigationHandoff (lambdas/handoff.ts): holds for approval or hands off to counsel. */
+  handOff: lambda.IFunction;
   markNeedsAttention: lambda.IFunction;
   /** Runs a commitment checkpoint (promise check, instalment reminder or check). */
   reviewCommitment: lambda.IFunction;
@@ -192,7 +194,8 @@ export class DunningWorkflow extends Construct {
     for (const spec of STAGE_SPECS) {
       const wait = new sfn.Wait(this, spec.waitName, { time: sfn.WaitTime.timestampPath('$.next.at') });
       const retries = spec.stage === 'litigation_handoff' ? HANDOFF_RETRIES : SEND_RETRIES;
-      const send = nextActionStep(this, `Send${spec.label}`, props.sendNotice, { stage: spec.stage }, markNeedsAttention, retries);
+      const fn = spec.stage === 'litigation_handoff' ? props.handOff : props.sendNotice;
+      const send = nextActionStep(this, `Send${spec.label}`, fn, { stage: spec.stage }, markNeedsAttention, retries);
       wait.next(send);
       // The hand-off ends the execution (see above); every other send answers the route.
       if (spec.stage !== 'litigation_handoff') send.next(route);
@@ -270,7 +273,7 @@ export class DunningWorkflow extends Construct {
       'IAM5[Resource::*]',
       'Step Functions logging and tracing: the CloudWatch Logs delivery actions (logs:CreateLogDelivery, PutResourcePolicy, DescribeLogGroups...) and the X-Ray actions (with -c amiable:tracing=true) support no resource-level permissions, so IAM only accepts Resource "*"; the state machine has no other "*" grant.',
     );
-    for (const fn of [props.sendNotice, props.markNeedsAttention, props.reviewCommitment]) {
+    for (const fn of [props.sendNotice, props.handOff, props.markNeedsAttention, props.reviewCommitment]) {
       acknowledge(
         role,
         wildcardResource(role, `${fn.functionArn}:*`),

@@ -15,6 +15,8 @@ export interface IntakeApiProps {
   /** Grants each route handler what it needs (and nothing else). */
   grant: (handler: HandlerName, fn: lambda.IFunction) => void;
   authorizerGrant: (fn: lambda.IFunction) => void;
+  /** Route handlers built elsewhere, with their grants (the hand-off, also a step of the state machine). */
+  functions?: Partial<Record<HandlerName, HandlerFunction>>;
 }
 
 /** Builds the API's error body in the contract's format, for API Gateway's own responses. */
@@ -148,7 +150,7 @@ export class IntakeApi extends Construct {
     this.api.node.tryRemoveChild('Endpoint');
 
     for (const route of props.routes ?? API_ROUTES) {
-      let fn = this.functions.get(route.handler);
+      let fn = this.functions.get(route.handler) ?? props.functions?.[route.handler];
       if (!fn) {
         fn = new HandlerFunction(this, `${pascal(route.handler)}Fn`, {
           handler: route.handler,
@@ -157,8 +159,8 @@ export class IntakeApi extends Construct {
           ...(route.handler === 'import-invoice' ? { memorySize: 1024 } : {}),
         });
         props.grant(route.handler, fn);
-        this.functions.set(route.handler, fn);
       }
+      this.functions.set(route.handler, fn);
       const resource = this.api.root.resourceForPath(route.path);
       resource.addMethod(route.method, new apigw.LambdaIntegration(fn), methodAuthorization(route, authorizer));
     }

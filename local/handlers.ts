@@ -20,6 +20,7 @@ const MODULES: Record<string, () => Promise<{ handler: AnyHandler }>> = {
   reports: () => import('../lambdas/reports'),
   litigation: () => import('../lambdas/litigation'),
   'send-notice': () => import('../lambdas/send-notice'),
+  handoff: () => import('../lambdas/handoff'),
   'mark-needs-attention': () => import('../lambdas/mark-needs-attention'),
   'review-commitment': () => import('../lambdas/review-commitment'),
   'delivery-events': () => import('../lambdas/delivery-events'),

@@ -1,9 +1,12 @@
 /**
  * Logs, metrics and local-mode activity lines, in one small module the handlers share.
  *
- * - Logs: structured JSON through Powertools for AWS Lambda's Logger (level from
- *   POWERTOOLS_LOG_LEVEL, INFO by default). Only ids, stages, statuses and error names are logged:
- *   debtor names, addresses, e-mail addresses and amounts stay in the table and the vault.
+ * - Logs: one JSON line per entry (level, message, timestamp, service, function_name,
+ *   xray_trace_id when traced, then the fields), the shape Powertools' Logger wrote, from a few
+ *   lines here rather than its ~20 KiB in every bundle (issue 15). Level from POWERTOOLS_LOG_LEVEL
+ *   (kept for existing deployments) or AWS_LAMBDA_LOG_LEVEL, INFO by default. Only ids, stages,
+ *   statuses and error names are logged: debtor names, addresses, e-mail addresses and amounts
+ *   stay in the table and the vault.
  * - Metrics: CloudWatch Embedded Metric Format lines (namespace `Amiable`), one per event, written
  *   raw to stdout so CloudWatch Logs extracts them (no agent, no PutMetricData call, no library):
  *   NoticesSent (dimension Kind: the stage for escalation letters), Payments, Bounces (BounceType),
@@ -13,7 +16,6 @@
  *   simulated clock. AMIABLE_QUIET=1 silences them (the tests set it); AMIABLE_DEBUG=1 shows every
  *   JSON log too.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
 import { hhmm, PARIS, zonedTime } from '../domain/dates';
 import { clock } from './clock';
 import { METRICS_NAMESPACE } from './metric-names';
@@ -28,11 +30,49 @@ function localLevel(): 'DEBUG' | 'WARN' | 'SILENT' {
   return quiet() ? 'SILENT' : 'WARN';
 }
 
-/** The structured logger (Powertools). Pass ids, never personal data. */
-export const log = new Logger({
-  serviceName: 'amiable',
-  ...(onLambda() ? {} : { logLevel: localLevel() }),
-});
+export const LEVELS = { DEBUG: 8, INFO: 12, WARN: 16, ERROR: 20, CRITICAL: 24, SILENT: 28 } as const;
+export type Level = keyof typeof LEVELS;
+
+function levelOf(name: string | undefined): Level {
+  const upper = (name ?? '').toUpperCase();
+  return Object.hasOwn(LEVELS, upper) ? (upper as Level) : 'INFO';
+}
+
+/** An Error as a log field (JSON.stringify would print {}). */
+function plain(_key: string, value: unknown): unknown {
+  return value instanceof Error ? { name: value.name, message: value.message, stack: value.stack } : value;
+}
+
+/** One JSON line: WARN and above to stderr, the rest to stdout (CloudWatch Logs keeps both). */
+function write(level: Exclude<Level, 'SILENT'>, threshold: Level, message: string, fields: Record<string, unknown>): void {
+  if (LEVELS[level] < LEVELS[threshold]) return;
+  const trace = /Root=([^;]+)/.exec(process.env._X_AMZN_TRACE_ID ?? '')?.[1];
+  const line = JSON.stringify(
+    {
+      level,
+      message,
+      timestamp: new Date().toISOString(),
+      service: 'amiable',
+      ...(process.env.AWS_LAMBDA_FUNCTION_NAME ? { function_name: process.env.AWS_LAMBDA_FUNCTION_NAME } : {}),
+      ...(trace ? { xray_trace_id: trace } : {}),
+      ...fields,
+    },
+    plain,
+  );
+  (LEVELS[level] >= LEVELS.WARN ? process.stderr : process.stdout).write(`${line}\n`);
+}
+
+/** A logger writing entries at `threshold` and above. */
+export function jsonLogger(threshold: Level) {
+  const at = (level: Exclude<Level, 'SILENT'>) => (message: string, fields: Record<string, unknown> = {}) => write(level, threshold, message, fields);
+  return { debug: at('DEBUG'), info: at('INFO'), warn: at('WARN'), error: at('ERROR'), critical: at('CRITICAL') };
+}
+
+/**
+ * The structured logger. Pass ids, never personal data. Its level is read once per container, as
+ * Powertools did; local mode keeps its own quieter default.
+ */
+export const log = jsonLogger(onLambda() ? levelOf(process.env.POWERTOOLS_LOG_LEVEL ?? process.env.AWS_LAMBDA_LOG_LEVEL) : localLevel());
 
 /** Totals per metric and dimension values, kept in the process (local mode and tests read them). */
 const totals = new Map<string, number>();

@@ -24,6 +24,7 @@ export type HandlerName =
   | 'evidence'
   | 'reports'
   | 'litigation'
+  | 'handoff'
   | 'webhooks'
   | 'admin';
 
@@ -84,7 +85,8 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/invoices/{id}/evidence-bundle', handler: 'evidence', access: 'read' },
   // The litigation dossier is read; approving a hand-off and recording insolvency proceedings change the dossier.
   { method: 'GET', path: '/invoices/{id}/litigation', handler: 'litigation', access: 'read' },
-  { method: 'POST', path: '/invoices/{id}/handoff', handler: 'litigation', access: 'write' },
+  // The approval runs the hand-off itself: the function of the SendLitigationHandoff step (lambdas/handoff.ts).
+  { method: 'POST', path: '/invoices/{id}/handoff', handler: 'handoff', access: 'write' },
   { method: 'POST', path: '/invoices/{id}/insolvency', handler: 'litigation', access: 'write' },
   { method: 'GET', path: '/tasks', handler: 'tasks', access: 'read' },
   { method: 'POST', path: '/tasks/{taskId}/complete', handler: 'tasks', access: 'write' },

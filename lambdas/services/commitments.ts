@@ -24,7 +24,7 @@ import { clock } from '../adapters/clock';
 import { getCreditor, updateDossier } from '../adapters/dossier-store';
 import { regenerate } from './generations';
 import { sendFollowUp } from './follow-ups';
-import { SEND_LEASE_MS } from './notice-dispatch';
+import { SEND_LEASE_MS } from './stage-claim';
 import { sendUnderLease } from './leased-send';
 import { instalmentReminder } from '../notices/templates/instalment-reminder';
 import { paymentPlanConfirmation } from '../notices/templates/payment-plan-confirmation';

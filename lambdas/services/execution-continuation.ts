@@ -46,7 +46,16 @@ export async function relay(req: TaskContext & { action: string }): Promise<Next
   return handOverNow(req, 'relay');
 }
 
-async function handOverNow(req: TaskContext, why: 'horizon' | 'relay'): Promise<NextStep> {
+/**
+ * An execution started before the hand-off became a step of its own invokes send-notice for it
+ * (a Standard execution keeps the definition it started with, for up to 300 days here): the
+ * dossier moves on to a new execution now, whose definition invokes the hand-off Lambda.
+ */
+export async function continueUnderCurrentDefinition(req: TaskContext): Promise<NextStep> {
+  return handOverNow(req, 'definition');
+}
+
+async function handOverNow(req: TaskContext, why: 'horizon' | 'relay' | 'definition'): Promise<NextStep> {
   const now = clock().now();
   const moved = await updateDossier(req.dossierId, (d) =>
     handOver(d, req.executionName, (generation) => executionNameFor(d.creditorId, d.invoice.invoiceNumber, generation)),

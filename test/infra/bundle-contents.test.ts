@@ -67,7 +67,15 @@ describe('Lambda bundles load only what their handler runs', () => {
 
   it('only the Lambdas that hand off carry the hand-off letter; each sender carries the templates of what it sends', async () => {
     const handoff = 'lambdas/notices/templates/litigation-handoff.ts';
-    expect((await contentsOf('send-notice')).own.has(handoff)).toBe(true);
+    expect((await contentsOf('handoff')).own.has(handoff)).toBe(true);
+    // The letters' Lambda carries none of the hand-off: no litigation dossier, court route, bundle ZIP or EventBridge.
+    const send = await contentsOf('send-notice');
+    for (const f of [handoff, 'lambdas/domain/litigation.ts', 'lambdas/domain/court-route.ts', 'lambdas/services/bundle-zip.ts', 'lambdas/adapters/events.ts']) expect(send.own.has(f), f).toBe(false);
+    expect(send.packages.has('fflate')).toBe(false);
+    // Nor does the litigation route (GET /litigation, insolvency): POST /handoff is the hand-off function's.
+    const litigation = await contentsOf('litigation');
+    for (const f of ['lambdas/services/bundle-zip.ts', 'lambdas/adapters/events.ts']) expect(litigation.own.has(f), f).toBe(false);
+    expect(litigation.packages.has('fflate')).toBe(false);
     const review = (await contentsOf('review-commitment')).own;
     expect(review.has('lambdas/notices/templates/instalment-reminder.ts')).toBe(true);
     for (const t of [handoff, 'lambdas/notices/templates/first-reminder.ts', 'lambdas/notices/templates/payment-receipt.ts']) expect(review.has(t), t).toBe(false);

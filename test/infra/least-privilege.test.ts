@@ -67,12 +67,14 @@ const EXPECTED: Record<string, string[]> = {
   // GET /reports/summary: summaries by status and activity, tasks, receivables, digest state (Query,
   // GetItem); dossiers active in the period in full (BatchGetItem); PUT /reports/receivables (PutItem).
   reports: onTableAndIndexes('dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:PutItem'),
-  // The hand-off: the litigation dossier and the evidence bundle for counsel, DossierHandedOff.
-  // A next stage beyond the execution's horizon: the next generation is started (execution-continuation.ts).
-  'send-notice': [...writes(), ...sends(DOMAIN), ...bundles(), ...publishes(), ...on('state-machine', 'states:StartExecution')],
-  // GET /litigation (log read, dossier kept as evidence), POST /handoff (the hand-off above).
-  // Insolvency: the debtor's other dossiers, their declaration drafts and tasks; stops their executions.
-  litigation: [...writes(), ...sends(DOMAIN), ...bundles(), ...publishes(), ...on('executions', 'states:StopExecution')],
+  // The letters. A next stage beyond the execution's horizon: the next generation is started (execution-continuation.ts).
+  'send-notice': [...writes(), ...sends(DOMAIN), ...on('state-machine', 'states:StartExecution')],
+  // The hand-off (the SendLitigationHandoff step and POST /handoff): the litigation dossier and the
+  // evidence bundle for counsel, the message, DossierHandedOff. Nothing follows a hand-off: it never starts an execution.
+  handoff: [...writes(), ...sends(DOMAIN), ...bundles(), ...publishes()],
+  // GET /litigation (log read, dossier kept as evidence). Insolvency: the debtor's other dossiers,
+  // their evidence read back, declaration drafts and tasks, the message to counsel; stops their executions.
+  litigation: [...writes(), ...sends(DOMAIN), ...bundles(), ...on('executions', 'states:StopExecution')],
   'review-commitment': [...writes(), ...sends(DOMAIN), ...on('state-machine', 'states:StartExecution')],
   'mark-needs-attention': writes(),
   // Reads the log (catching it up), reads evidence into bundles, writes bundles and signs their links.
@@ -175,7 +177,7 @@ describe('least privilege, function by function', () => {
 
   it('sends mail only from the configured identity; identity/* only without a sender domain, with its reason', () => {
     const pattern = /ses-identity\//;
-    for (const handler of ['send-notice', 'review-commitment', 'record-payment', 'dossier-actions', 'litigation', 'digest', 'accountant-alerts']) {
+    for (const handler of ['send-notice', 'handoff', 'review-commitment', 'record-payment', 'dossier-actions', 'litigation', 'digest', 'accountant-alerts']) {
       const identities = permissionsOfRole(template, roleOfHandler(template, handler)).filter((p) => pattern.test(p));
       expect(identities, handler).toEqual(on(`ses-identity/${DOMAIN}`, 'ses:SendEmail', 'ses:SendRawEmail'));
     }
@@ -191,13 +193,13 @@ describe('least privilege, function by function', () => {
   });
 
   it('publishes on the default bus only, and only events whose source is amiable', () => {
-    for (const handler of ['send-notice', 'litigation', 'events-out']) {
+    for (const handler of ['handoff', 'events-out']) {
       const statements = statementsOfRole(template, roleOfHandler(template, handler)).filter((st) => [].concat(st.Action).includes('events:PutEvents' as never));
       expect(statements, handler).toHaveLength(1);
       expect(JSON.stringify(statements[0].Resource)).toMatch(/:event-bus\/default"/);
       expect(statements[0].Condition).toEqual({ StringEquals: { 'events:source': 'amiable' } });
     }
-    const others = Object.keys(EXPECTED).filter((h) => h !== 'send-notice' && h !== 'litigation' && h !== 'events-out');
+    const others = Object.keys(EXPECTED).filter((h) => h !== 'handoff' && h !== 'events-out');
     for (const handler of others) expect(permissionsOfRole(template, roleOfHandler(template, handler)).join(), handler).not.toContain('events:');
   });
 
@@ -207,7 +209,7 @@ describe('least privilege, function by function', () => {
     expect(authorizers.map((a) => a.Properties.AuthorizerResultTtlInSeconds)).toEqual([10]);
   });
 
-  it('the state machine invokes its three functions, nothing else (each step reads the dossier in its Lambda)', () => {
+  it('the state machine invokes its four functions, nothing else (each step reads the dossier in its Lambda)', () => {
     const sm = Object.values<any>(template.Resources).find((r) => r.Type === 'AWS::StepFunctions::StateMachine');
     const roleId = sm.Properties.RoleArn['Fn::GetAtt'][0];
     const actions = new Set(statementsOfRole(template, roleId).flatMap((s) => [].concat(s.Action)));

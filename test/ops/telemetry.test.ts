@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { activity, emfLine, metric, metricTotal, noticeSent, setEmfSink } from '../../lambdas/adapters/telemetry';
+import { activity, emfLine, jsonLogger, metric, metricTotal, noticeSent, setEmfSink } from '../../lambdas/adapters/telemetry';
 
 /** Metrics as CloudWatch Embedded Metric Format lines, and local mode's readable lines. */
 describe('telemetry', () => {
@@ -54,5 +54,28 @@ describe('telemetry', () => {
     setEmfSink(() => undefined);
     activity('clock', 'a -> b');
     expect(log).not.toHaveBeenCalled();
+  });
+
+  it('logs one JSON line per entry at or above its level: WARN and above on stderr, errors as name, message and stack', () => {
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    process.env.AWS_LAMBDA_FUNCTION_NAME = 'SendNoticeFn';
+    const log = jsonLogger('INFO');
+    log.debug('not shown', { dossierId: 'dos_1' });
+    log.info('message sent', { dossierId: 'dos_1', kind: 'first_reminder' });
+    log.error('evidence log behind', { dossierId: 'dos_2', error: new RangeError('too far') });
+    expect(out).toHaveBeenCalledTimes(1);
+    const info = JSON.parse(String(out.mock.calls[0][0]));
+    expect(info).toMatchObject({ level: 'INFO', message: 'message sent', service: 'amiable', function_name: 'SendNoticeFn', dossierId: 'dos_1', kind: 'first_reminder' });
+    expect(Math.abs(Date.parse(info.timestamp) - Date.now())).toBeLessThan(60_000);
+    expect(String(out.mock.calls[0][0]).endsWith('}\n')).toBe(true);
+    const error = JSON.parse(String(err.mock.calls[0][0]));
+    expect(error).toMatchObject({ level: 'ERROR', dossierId: 'dos_2', error: { name: 'RangeError', message: 'too far' } });
+    expect(error.error.stack).toContain('RangeError');
+    out.mockClear();
+    jsonLogger('SILENT').error('never', {});
+    jsonLogger('ERROR').warn('below', {});
+    expect(out).not.toHaveBeenCalled();
+    expect(err).toHaveBeenCalledTimes(1);
   });
 });

@@ -1,0 +1,27 @@
+/**
+ * The SendLitigationHandoff step (lambdas/handoff.ts): when the grace period of the mise en demeure
+ * ends with a balance due, claim the dossier like any stage (stage-claim.ts), then either hold it
+ * for the creditor's approval or hand it off to counsel (services/litigation.ts). Its own Lambda:
+ * the litigation dossier, court route, PDF, evidence bundle and EventBridge publication are loaded
+ * by this step only, not by every letter's cold start (issue 15).
+ */
+import { clock } from '../adapters/clock';
+import { getCreditorCached } from '../adapters/creditor-store';
+import { handOff, holdForApproval, publishHandedOff } from './litigation';
+import { claimStage, outcomeOf, SendOutcome, SendRequest } from './stage-claim';
+
+export async function dispatchHandoff(req: SendRequest): Promise<SendOutcome> {
+  if (req.stage !== 'litigation_handoff') throw new Error(`the hand-off step runs litigation_handoff, not ${req.stage}`);
+  const now = clock().now();
+  const { claim, slot, token } = await claimStage(req);
+  if (claim.kind === 'not_active') return outcomeOf(claim.dossier, 'not_active');
+  if (claim.kind === 'already_sent') {
+    if (claim.dossier.status === 'active') return outcomeOf(claim.dossier, 'sent');
+    if (claim.dossier.status !== 'handed_off') return outcomeOf(claim.dossier, 'not_active');
+    // A retried hand-off whose event could not be published publishes it now.
+    return outcomeOf(await publishHandedOff(claim.dossier), 'handed_off');
+  }
+  const creditor = await getCreditorCached(claim.dossier.creditorId);
+  if (creditor?.handoff === 'approval') return outcomeOf(await holdForApproval(claim.dossier, token, now), 'awaiting_approval');
+  return outcomeOf(await handOff(claim.dossier, token, now, slot), 'handed_off');
+}
