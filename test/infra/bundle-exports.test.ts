@@ -1,0 +1,61 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { EXPORT_EXPIRY_DAYS, EXPORT_PREFIX } from '../../lib/bundle-exports';
+import { BUNDLE_LINK_SECONDS } from '../../lambdas/services/evidence';
+import { allStatements, list, roleOfHandler, statementsOfRole, vaultId } from './iam';
+import { buildTestApp, PROD } from './synth';
+
+/**
+ * The exports bucket (lib/bundle-exports.ts): evidence bundles are derived exports, kept a few
+ * days, not under Object Lock. It must still be private, encrypted, TLS only and access logged,
+ * and no role may delete from it (the lifecycle rule does).
+ */
+describe('the bundles exports bucket', () => {
+  const t = Template.fromStack(buildTestApp(PROD, {}, { nag: false }).stack).toJSON();
+  const ids = Object.keys(t.Resources).filter((id) => t.Resources[id].Type === 'AWS::S3::Bucket' && /^Exports/.test(id));
+  const id = ids[0]!;
+  const bucket = t.Resources[id];
+
+  it('is one bucket, private, encrypted, without Object Lock or versioning, logged to the access-log bucket', () => {
+    expect(ids).toHaveLength(1);
+    expect(id).not.toBe(vaultId(t));
+    const p = bucket.Properties;
+    expect(p.ObjectLockEnabled).toBeUndefined();
+    expect(p.VersioningConfiguration).toBeUndefined();
+    expect(p.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(p.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
+    expect(p.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: expect.stringMatching(/^EvidenceAccessLogs/) }, LogFilePrefix: 'exports/' });
+  });
+
+  it('refuses plain HTTP', () => {
+    const policy = Object.values<any>(t.Resources).find((r) => r.Type === 'AWS::S3::BucketPolicy' && r.Properties.Bucket.Ref === id);
+    expect(list(policy.Properties.PolicyDocument.Statement)).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+  });
+
+  it('expires every bundle a few days after its link stopped working', () => {
+    const rules = bucket.Properties.LifecycleConfiguration.Rules;
+    expect(rules).toEqual([expect.objectContaining({ Id: 'ExpireBundles', Status: 'Enabled', ExpirationInDays: EXPORT_EXPIRY_DAYS })]);
+    expect(rules[0].Prefix ?? rules[0].Filter).toBeUndefined();
+    expect(EXPORT_EXPIRY_DAYS * 86_400).toBeGreaterThan(BUNDLE_LINK_SECONDS);
+    expect(EXPORT_EXPIRY_DAYS).toBeLessThanOrEqual(7);
+  });
+
+  it('lets the bundle builders put, read and list bundles/ only, and no role delete anything from it', () => {
+    const reaching = allStatements(t).filter(({ statement }) => JSON.stringify(statement.Resource ?? '').includes(`"${id}"`) && statement.Effect === 'Allow');
+    expect(reaching.flatMap(({ statement }) => list(statement.Action)).filter((a: string) => /Delete|Bypass|PutLifecycle|PutBucketPolicy|\*/.test(a))).toEqual([]);
+    for (const handler of ['send-notice', 'evidence', 'litigation']) {
+      const mine = statementsOfRole(t, roleOfHandler(t, handler)).filter((s) => JSON.stringify(s.Resource).includes(`"${id}"`));
+      const list_ = mine.find((s) => list(s.Action).includes('s3:ListBucket'));
+      // Listing (so an expired bundle is a 404, not a 403) only under the bundles' prefix.
+      expect(list_?.Condition, handler).toEqual({ StringLike: { 's3:prefix': [`${EXPORT_PREFIX}*`] } });
+      expect(mine.flatMap((s) => list(s.Action)).sort(), handler).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    }
+  });
+
+  it('is named to every function by EXPORTS_BUCKET (local mode creates it from there too)', () => {
+    const fn = Object.values<any>(t.Resources).find((r) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.['amiable:handler'] === 'evidence');
+    expect(fn.Properties.Environment.Variables.EXPORTS_BUCKET).toEqual({ Ref: id });
+  });
+});
