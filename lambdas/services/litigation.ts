@@ -80,7 +80,9 @@ export async function establishLitigationDossier(dossierId: string, creditor: Cr
   // The litigation dossier lists every payment and message: the whole history, not the item's window.
   const d = await withWholeHistory(stored);
   const litigation = buildLitigationDossier({ dossier: d, creditor, at: now.toISOString(), records: await caughtUpRecords(d), describe });
-  const json = Buffer.from(`${JSON.stringify(litigation, null, 2)}\n`, 'utf8');
+  // Compact: a file for programs (counsel reads the PDF), kept ten years in S3 Standard, where every
+  // byte is paid for (lib/evidence-vault.ts on what stays in Standard).
+  const json = Buffer.from(`${JSON.stringify(litigation)}\n`, 'utf8');
   const pdf = await renderLitigationPdf(litigation);
   const base = `dossiers/${d.id}/litigation/${litigation.asOf}`;
   const storedJson = await putEvidence(`${base}-${sha256Hex(json).slice(0, 16)}.json`, json, 'application/json', now);
