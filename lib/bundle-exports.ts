@@ -51,23 +51,16 @@ export class BundleExports extends Construct {
   }
 
   /**
-   * What the bundle builder needs here: put bundles, read them (the presigned link carries the
-   * function's GetObject; HeadObject checks a kept bundle is still there), and list that prefix
-   * only, so a bundle that expired answers 404 rather than 403. Never delete: expiry does that.
+   * What the bundle builder needs here: put bundles and read them (the presigned link carries the
+   * function's GetObject; HeadObject checks a kept bundle is still there). No listing, no delete:
+   * the lifecycle rule deletes.
    */
   grantBundleExports(grantee: iam.IGrantable): iam.Grant {
-    const objects = iam.Grant.addToPrincipal({
+    const grant = iam.Grant.addToPrincipal({
       grantee,
       actions: ['s3:PutObject', 's3:GetObject'],
       resourceArns: [this.bucket.arnForObjects(`${EXPORT_PREFIX}*`)],
     });
-    const list = iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['s3:ListBucket'],
-      resourceArns: [this.bucket.bucketArn],
-      conditions: { StringLike: { 's3:prefix': [`${EXPORT_PREFIX}*`] } },
-    });
-    const grant = objects.combine(list);
     acknowledgeGrantWildcards(grantee, grant, EXPORT_WILDCARD_REASON);
     return grant;
   }

@@ -35,16 +35,18 @@ export async function putExport(key: string, file: { path: string; sha256: strin
 
 /**
  * Whether the export is still there with these bytes (the SHA-256 it was put with). Gone (expired)
- * answers false; any other failure is thrown. The role may list the bundles' prefix, so a missing
- * key is a 404, not a 403 (lib/bundle-exports.ts).
+ * answers false; any other failure is thrown. The role has s3:GetObject on bundles/* but not
+ * s3:ListBucket, and S3 then answers a HEAD of a missing key 403 rather than 404 (HeadObject API
+ * reference, Permissions): both mean the bundle is gone. A 403 of another cause costs a rebuild,
+ * whose PutObject would then fail and say so.
  */
 export async function exportHolds(key: string, sha256: string): Promise<boolean> {
   try {
     const out = await clients.s3().send(new HeadObjectCommand({ Bucket: settings.exportsBucket(), Key: key }));
     return out.Metadata?.sha256 === sha256;
   } catch (e) {
-    const err = e as { name?: string; $metadata?: { httpStatusCode?: number } };
-    if (err.name === 'NotFound' || err.name === 'NoSuchKey' || err.$metadata?.httpStatusCode === 404) return false;
+    const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (status === 404 || status === 403) return false;
     throw e;
   }
 }

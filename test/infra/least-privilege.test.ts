@@ -27,13 +27,9 @@ const sends = (identity: string) => [
 const DOMAIN = PROD['amiable:senderDomain'];
 /** A consumer of the table's stream (the stream's ARN reads as "table" here). */
 const STREAM_READ = [...on('table', 'dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'), ...on('vault*', 'dynamodb:ListStreams')]; // "*" (iam.ts names every resource "vault*")
-/**
- * Evidence bundles: read evidence from the vault; put and read bundles in the exports bucket (and
- * list that prefix, on the s3:prefix condition bundle-exports.test.ts checks), services/evidence.ts.
- */
+/** Evidence bundles: read evidence from the vault; put and read bundles in the exports bucket (services/evidence.ts). */
 const bundles = () => [
   ...on('exports/bundles/*', 's3:PutObject', 's3:GetObject'),
-  ...on('exports', 's3:ListBucket'),
   ...on('vault/dossiers/*', 's3:GetObject', 's3:GetObjectVersion'),
 ];
 /** DossierHandedOff on the default bus (services/litigation.ts), source "amiable" only. */
