@@ -11,6 +11,7 @@ import { DeliveryEvents } from './delivery-events';
 import { DossierTable, DynamoAction } from './dossier-table';
 import { DunningWorkflow } from './dunning-workflow';
 import { EvidenceVault, ObjectLockMode } from './evidence-vault';
+import { BundleExports } from './bundle-exports';
 import { ExecutionWatch } from './execution-watch';
 import { HandlerFunction } from './handler-function';
 import { IntakeApi } from './intake-api';
@@ -43,6 +44,7 @@ export interface AmiableStackProps extends StackProps {
 export class AmiableStack extends Stack {
   readonly dossiers: DossierTable;
   readonly evidence: EvidenceVault;
+  readonly exports: BundleExports;
   readonly auditor: AuditorAccess;
   readonly mailer: Mailer;
   readonly workflow: DunningWorkflow;
@@ -68,12 +70,15 @@ export class AmiableStack extends Stack {
       // its short retention has passed (DEPLOY.md, Tear-down).
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // Evidence bundles: derived from the vault, kept a few days, not under Object Lock.
+    this.exports = new BundleExports(this, 'Exports', { accessLogs: this.evidence.accessLogs, removalPolicy: RemovalPolicy.RETAIN });
     this.auditor = new AuditorAccess(this, 'Auditor', { vault: this.evidence, principals: props.auditorPrincipals });
     this.mailer = new Mailer(this, 'Mailer', { senderDomain: props.senderDomain });
 
     const baseEnv: Record<string, string> = {
       TABLE_NAME: this.dossiers.table.tableName,
       EVIDENCE_BUCKET: this.evidence.bucket.bucketName,
+      EXPORTS_BUCKET: this.exports.bucket.bucketName,
       // Local mode's S3 layer reads these too (from the template) to enforce the lock itself.
       EVIDENCE_LOCK_MODE: props.objectLockMode,
       EVIDENCE_RETENTION_DAYS: String(props.retentionDays),
@@ -110,6 +115,7 @@ export class AmiableStack extends Stack {
     this.grantDossierWrites(handOff);
     this.mailer.grantSend(handOff);
     this.evidence.grantBundles(handOff);
+    this.exports.grantBundleExports(handOff);
     this.mailer.grantPublish(handOff);
     this.grantDossierWrites(reviewCommitment);
     this.mailer.grantSend(reviewCommitment);
@@ -258,6 +264,7 @@ export class AmiableStack extends Stack {
         // Reads the evidence log, appends to it, builds bundles and signs their download links.
         this.grantDossierWrites(fn);
         this.evidence.grantBundles(fn);
+        this.exports.grantBundleExports(fn);
         return;
       case 'litigation':
         // The litigation dossier (log read, JSON/PDF kept as evidence); insolvency: the debtor's

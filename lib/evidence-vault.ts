@@ -8,9 +8,10 @@ export type ObjectLockMode = 'COMPLIANCE' | 'GOVERNANCE';
 
 /**
  * Key prefixes of the vault. Every evidence key is dossiers/<dossierId>/... (lambdas/services);
- * evidence bundles (ZIPs built for a court or an auditor) are bundles/<...>; the accountants'
- * digests and immediate alerts (exact MIME bytes, and each digest's report) are
- * digests/<creditorId>/<...>. No grant of this stack reaches any other key.
+ * the accountants' digests and immediate alerts (exact MIME bytes, and each digest's report) are
+ * digests/<creditorId>/<...>. bundles/<...> holds the evidence bundles versions before the exports
+ * bucket (lib/bundle-exports.ts) kept here: nothing writes there any more, auditors still read
+ * them. No grant of this stack reaches any other key.
  */
 export const EVIDENCE_PREFIX = 'dossiers/';
 export const BUNDLE_PREFIX = 'bundles/';
@@ -41,7 +42,7 @@ const EVIDENCE_WILDCARD_REASON =
 const DIGEST_WILDCARD_REASON =
   'Digests and alerts sent to the accountants are kept per creditor and day (digests/<creditorId>/<date>/..., digests/<creditorId>/alerts/<dossierId>/...), names known only at run time; the grant is limited to that prefix of the evidence bucket, put only, and Object Lock keeps whatever was put.';
 const BUNDLE_WILDCARD_REASON =
-  'Evidence bundles are built per dossier at run time (bundles/<...>) from the evidence under dossiers/<dossierId>/...; the grant is limited to those two prefixes of the evidence bucket: read evidence, write bundles, never delete.';
+  'Evidence bundles are built per dossier at run time from the evidence under dossiers/<dossierId>/..., ids known only then; the grant is limited to that prefix of the evidence bucket, read only (bundles go to the exports bucket).';
 
 /**
  * The evidence bucket: every message sent, every delivery event and every fact of the evidence log,
@@ -54,6 +55,8 @@ const BUNDLE_WILDCARD_REASON =
  */
 export class EvidenceVault extends Construct {
   readonly bucket: s3.Bucket;
+  /** Server access logs of the vault (evidence/) and of the exports bucket (exports/). */
+  readonly accessLogs: s3.Bucket;
   readonly lockMode: ObjectLockMode;
   readonly retentionDays: number;
 
@@ -61,14 +64,14 @@ export class EvidenceVault extends Construct {
     super(scope, id);
     this.lockMode = props.lockMode;
     this.retentionDays = props.retentionDays;
-    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
+    const accessLogs = (this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
       lifecycleRules: [{ expiration: Duration.days(400) }],
       removalPolicy: props.removalPolicy,
-    });
+    }));
     const retention = Duration.days(props.retentionDays);
     const archive = [{ storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(props.archiveAfterDays) }];
     this.bucket = new s3.Bucket(this, 'Bucket', {
@@ -86,15 +89,15 @@ export class EvidenceVault extends Construct {
       // Evidence is read mostly while a dossier is live (disputes, the mise en demeure and its
       // 8-day deadline, the hand-off: within about three months of the first reminder), then rarely,
       // for years. After `archiveAfterDays` (default 90) current and noncurrent versions move to
-      // Glacier Instant Retrieval: millisecond reads, so a bundle can still be built and
-      // downloaded at once, without the restore step of the other Glacier classes, for a fraction of
+      // Glacier Instant Retrieval: millisecond reads, so a bundle can still be built (or rebuilt)
+      // at once, without the restore step of the other Glacier classes, for a fraction of
       // S3 Standard's storage price. Locked versions stay for years, so Glacier IR's 90-day minimum
       // storage duration never adds a charge.
       // Retention is unaffected: a transition changes the storage class of the same object version,
       // which keeps its Object Lock mode and retain-until date; the rule has no expiration action,
       // and a lifecycle expiration could not remove a locked version anyway.
-      // Only objects above ARCHIVE_MIN_OBJECT_BYTES (messages with a PDF, litigation dossiers,
-      // bundles): a rule's own size filter takes precedence over the bucket's default minimum.
+      // Only objects above ARCHIVE_MIN_OBJECT_BYTES (messages with a PDF, litigation dossiers):
+      // a rule's own size filter takes precedence over the bucket's default minimum.
       // Why not Glacier Flexible Retrieval or Deep Archive (about 1/4 and 1/16 of Glacier IR's price
       // per GB): each archived object also costs 8 KiB billed at the Standard rate plus 32 KiB at the
       // archive rate, which for a dossier's ~10 objects of 5-90 KiB outweighs the saving, and every
@@ -157,23 +160,16 @@ export class EvidenceVault extends Construct {
   }
 
   /**
-   * What the bundle builder needs: read evidence (every version, since a bundle cites the exact
-   * versions it packs) and bundles, and put bundles with an explicit retention. The function signs
-   * short-lived presigned GET URLs for bundles with its own role, so GetObject on bundles/* is the
-   * permission those links carry (and they expire with the role session at the latest).
+   * What the bundle builder needs from the vault: read evidence, every version (a bundle cites the
+   * exact versions it packs). Nothing else: the bundle itself, a derived export, goes to the
+   * exports bucket (BundleExports.grantBundleExports), and its issuance to the evidence log.
    */
   grantBundles(grantee: iam.IGrantable): iam.Grant {
-    const put = iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['s3:PutObject', 's3:PutObjectRetention'],
-      resourceArns: [this.objectsArn(BUNDLE_PREFIX)],
-    });
-    const read = iam.Grant.addToPrincipal({
+    const grant = iam.Grant.addToPrincipal({
       grantee,
       actions: ['s3:GetObject', 's3:GetObjectVersion'],
-      resourceArns: [this.objectsArn(EVIDENCE_PREFIX), this.objectsArn(BUNDLE_PREFIX)],
+      resourceArns: [this.objectsArn(EVIDENCE_PREFIX)],
     });
-    const grant = put.combine(read);
     acknowledgeGrantWildcards(grantee, grant, BUNDLE_WILDCARD_REASON);
     return grant;
   }

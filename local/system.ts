@@ -283,10 +283,14 @@ async function createResources(s: SynthesizedSystem, dataDir: string | undefined
   await ensureTable(ddb, { ...s.table, TableName: s.tableName }, dataDir);
   ddb.destroy();
   const s3 = new S3Client({ forcePathStyle: true });
-  try {
-    await s3.send(new CreateBucketCommand({ Bucket: s.bucketName, ObjectLockEnabledForBucket: true }));
-  } catch (e) {
-    if (!/BucketAlreadyOwnedByYou|BucketAlreadyExists/.test(String((e as Error).name))) throw e;
+  // The vault, and the bundles' exports bucket the functions name (no lock; its expiry is not emulated).
+  const exports = [...s.functions.values()].map((f) => f.environment.EXPORTS_BUCKET).find(Boolean);
+  for (const [bucket, locked] of [[s.bucketName, true], ...(exports ? [[exports, false] as const] : [])] as const) {
+    try {
+      await s3.send(new CreateBucketCommand({ Bucket: bucket, ObjectLockEnabledForBucket: locked }));
+    } catch (e) {
+      if (!/BucketAlreadyOwnedByYou|BucketAlreadyExists/.test(String((e as Error).name))) throw e;
+    }
   }
   s3.destroy();
 }

@@ -24,7 +24,7 @@ export interface FunctionMeter {
   writeUnits: number;
   s3Puts: number;
   s3Gets: number;
-  /** Sizes of the objects put (each kept for the retention period). */
+  /** Sizes of the objects put in the vault (each kept for the retention period). */
   putSizes: number[];
   /** What each of those objects is (putKind of its key), in the same order. */
   putKinds: string[];
@@ -93,12 +93,12 @@ function byteLength(body: unknown): number {
 }
 
 /**
- * What a vault key holds, for the bytes-kept breakdown: "notice formal_notice", "litigation pdf",
- * "bundle", "fact", "invoice", "delivery event"...
+ * What a vault key holds, for the bytes-kept breakdown: "message formal_notice", "litigation
+ * dossier pdf", "fact (json)", "invoice", "SES event"... (evidence bundles are not kept: they go to
+ * the exports bucket, see installMeter).
  */
 export function putKind(key: string): string {
   const parts = key.split('/');
-  if (parts[0] === 'bundles') return 'bundle (zip)';
   if (parts[0] !== 'dossiers') return parts[0] ?? key;
   const what = parts[2] ?? '';
   if (what === 'notices') return `message ${parts[3]}`;
@@ -155,7 +155,10 @@ export function installMeter(): void {
   S3Client.prototype.send = function (this: S3Client, command: any, ...rest: any[]) {
     const m = current();
     const name: string = command?.constructor?.name ?? '';
-    if (m && name === 'PutObjectCommand') {
+    if (m && name === 'PutObjectCommand' && command.input?.Bucket === process.env.EXPORTS_BUCKET) {
+      // An evidence bundle: a PUT paid, but kept a few days in the exports bucket, not ten years.
+      m.s3Puts++;
+    } else if (m && name === 'PutObjectCommand') {
       m.s3Puts++;
       m.putSizes.push(byteLength(command.input?.Body) || Number(command.input?.ContentLength ?? 0));
       m.putKinds.push(putKind(String(command.input?.Key ?? '')));

@@ -31,7 +31,9 @@ import { verifyZip } from '../cli/verify';
 import { benchDigest } from './bench-digest';
 import { benchEInvoices } from './bench-einvoice';
 import { installMeter, since, snapshot } from './bench-meter';
-import { apiHandlers, apiInvocations, archiveRule, costTable, functionConfigs, keptTable, pathCost, storageUsd, tracingOn, type PathCost } from './bench-cost';
+import { apiHandlers, apiInvocations, archiveRule, costTable, functionConfigs, keptTable, pathCost, tracingOn, type PathCost } from './bench-cost';
+import prices from './aws-prices.json';
+import { EXPORT_EXPIRY_DAYS } from '../lib/bundle-exports';
 import { benchBundles } from './bench-bundles';
 import { boundHeapGrowth } from '../local/heap-growth';
 
@@ -291,7 +293,10 @@ async function escalationBench(results: Record<string, unknown>) {
     // Lambda run of about the local time, 1 GET per object + 1 PUT (ZIP) + 1 PUT (fact) + DynamoDB reads/writes.
     const objects = log.records.length;
     const cost = (median.ms / 1000) * 0.5 * 0.0000133334 + 0.2 / 1e6 + (objects * 0.0004) / 1000 + (2 * 0.005) / 1000 + (3 * 0.625 + (objects / 4) * 0.125) / 1e6;
-    row('  cost per bundle on AWS (compute + requests)', `$${cost.toFixed(6)} (+ $${storageUsd(median.size, archive).usd.toFixed(6)} to keep it 10 years with the vault's archive rule)`);
+    // The ZIP stays in the exports bucket (S3 Standard) until its expiry, at most one day past EXPORT_EXPIRY_DAYS;
+    // what is kept 10 years is its issuance record (a fact, counted in the per-dossier tables).
+    const exportUsd = (median.size / 2 ** 30) * prices.s3StandardPerGbMonth.usd * ((EXPORT_EXPIRY_DAYS + 1) / 30.4);
+    row('  cost per bundle on AWS (compute + requests)', `$${cost.toFixed(6)} (+ $${exportUsd.toFixed(8)} to keep it ${EXPORT_EXPIRY_DAYS}-${EXPORT_EXPIRY_DAYS + 1} days in the exports bucket)`);
   } finally {
     await sys.stop();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });

@@ -8,6 +8,8 @@ export function requireEnv(name: string): string {
 export const settings = {
   tableName: () => requireEnv('TABLE_NAME'),
   evidenceBucket: () => requireEnv('EVIDENCE_BUCKET'),
+  /** Evidence bundles (derived exports, kept a few days; lib/bundle-exports.ts). */
+  exportsBucket: () => requireEnv('EXPORTS_BUCKET'),
   lockMode: () => (process.env.EVIDENCE_LOCK_MODE === 'COMPLIANCE' ? 'COMPLIANCE' : 'GOVERNANCE') as 'COMPLIANCE' | 'GOVERNANCE',
   retentionDays: () => Number(process.env.EVIDENCE_RETENTION_DAYS ?? '3650'),
   configurationSet: () => process.env.SES_CONFIGURATION_SET || undefined,

@@ -1,6 +1,4 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import type { EvidenceRef } from '../domain/evidence-chain';
@@ -61,40 +59,4 @@ export async function readEvidence(key: string, versionId: string | null): Promi
     clients.s3().send(new GetObjectCommand({ Bucket: settings.evidenceBucket(), Key: key, ...(versionId ? { VersionId: versionId } : {}) })),
   );
   return out.Body as Readable;
-}
-
-/** Puts a file (a bundle built on local disk) as evidence, streamed: constant memory at any size. */
-export async function putEvidenceFile(key: string, file: { path: string; sha256: string; size: number }, contentType: string, now: Date): Promise<StoredEvidence> {
-  const retainUntil = new Date(now.getTime() + settings.retentionDays() * 86_400_000);
-  // A stream body is not retried by the SDK: when the call fails before reading it, the caller
-  // removes the file, and the stream, opening late, would emit an unhandled error that ends the
-  // process (found by fault injection, test/local/faults.test.ts). It is closed here either way.
-  const body = createReadStream(file.path);
-  body.on('error', () => undefined);
-  const out = await clients.s3().send(
-    new PutObjectCommand({
-      Bucket: settings.evidenceBucket(),
-      Key: key,
-      Body: body,
-      ContentLength: file.size,
-      ContentType: contentType,
-      Metadata: { sha256: file.sha256 },
-      ObjectLockMode: settings.lockMode(),
-      ObjectLockRetainUntilDate: retainUntil,
-      ChecksumSHA256: Buffer.from(file.sha256, 'hex').toString('base64'),
-    }),
-  ).finally(() => body.destroy());
-  return { key, sha256: file.sha256, versionId: out.VersionId ?? null, retainUntil: retainUntil.toISOString() };
-}
-
-/**
- * A short-lived link to one object (a bundle), signed with the caller's own credentials: whoever
- * holds it can GET that object until it expires, and nothing else.
- */
-export async function presignEvidence(key: string, seconds: number, filename: string): Promise<string> {
-  return getSignedUrl(
-    clients.s3(),
-    new GetObjectCommand({ Bucket: settings.evidenceBucket(), Key: key, ResponseContentDisposition: `attachment; filename="${filename}"` }),
-    { expiresIn: seconds },
-  );
 }

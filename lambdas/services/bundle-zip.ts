@@ -2,6 +2,11 @@
  * Writes an evidence bundle ZIP to a local file, streaming: each evidence object is read from the
  * vault and deflated straight to disk (fflate's streaming Zip with synchronous writes), so memory
  * stays flat whatever the dossier's size; the SHA-256 and size of the ZIP are computed on the way.
+ *
+ * Deterministic: the same entries (names, bytes, mtimes, order) give the same ZIP, byte for byte,
+ * whatever the process's time zone and however S3 splits a body into chunks. A bundle is a derived
+ * export (kept a few days), rebuilt from the vault when needed and checked against the SHA-256 its
+ * issuance recorded (services/evidence.ts), so nothing in it may depend on the machine.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
@@ -27,6 +32,19 @@ export interface ZipWriter {
   abort(): void;
 }
 
+/** Size of the pieces a streamed entry is deflated in (fflate's own working window is 64 KiB). */
+const PIECE_BYTES = 64 * 1024;
+
+/**
+ * The instant as fflate should stamp it: a ZIP entry's DOS date/time has no zone and fflate reads
+ * it with the local-time getters, so the entry gets the UTC wall clock (what Lambda, in UTC, has
+ * always written) in any zone. An instant in a local gap (the hour skipped in spring) is the one
+ * case a zone still shifts, by that hour.
+ */
+function dosWallClock(t: Date): Date {
+  return new Date(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate(), t.getUTCHours(), t.getUTCMinutes(), t.getUTCSeconds());
+}
+
 export function zipWriter(): ZipWriter {
   const dir = mkdtempSync(join(tmpdir(), 'amiable-bundle-'));
   const path = join(dir, 'bundle.zip');
@@ -48,7 +66,7 @@ export function zipWriter(): ZipWriter {
   });
   const entry = (name: string, mtime: Date) => {
     const e = new ZipDeflate(name, { level: 6 });
-    e.mtime = mtime;
+    e.mtime = dosWallClock(mtime);
     zip.add(e);
     return e;
   };
@@ -65,11 +83,25 @@ export function zipWriter(): ZipWriter {
     async addStream(name, body, mtime) {
       const e = entry(name, mtime);
       const digest = createHash('sha256');
+      // fflate's streaming deflate ends a block where a push lands, so the compressed bytes follow
+      // the input's chunking: the body is fed in fixed pieces, the last one final.
+      const piece = new Uint8Array(PIECE_BYTES);
+      let filled = 0;
       for await (const chunk of body) {
-        digest.update(chunk as Uint8Array);
-        e.push(chunk as Uint8Array);
+        const bytes = chunk as Uint8Array;
+        digest.update(bytes);
+        for (let at = 0; at < bytes.length; ) {
+          const n = Math.min(PIECE_BYTES - filled, bytes.length - at);
+          piece.set(bytes.subarray(at, at + n), filled);
+          filled += n;
+          at += n;
+          if (filled === PIECE_BYTES) {
+            e.push(piece.slice(), false);
+            filled = 0;
+          }
+        }
       }
-      e.push(new Uint8Array(0), true);
+      e.push(piece.slice(0, filled), true);
       return digest.digest('hex');
     },
     async finish() {

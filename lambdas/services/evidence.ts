@@ -1,14 +1,15 @@
 /**
  * The evidence vault as its readers see it: a dossier's log (GET /invoices/{id}/evidence) and a
- * verifiable bundle of it (POST /invoices/{id}/evidence-bundle): a ZIP in the vault holding every
- * evidence object byte for byte, the manifest with every record, a French timeline and VERIFY.txt,
- * handed out as a short-lived presigned link. Issuing a bundle is itself recorded in the log.
+ * verifiable bundle of it (POST /invoices/{id}/evidence-bundle): a ZIP holding every evidence
+ * object byte for byte, the manifest with every record, a French timeline and VERIFY.txt, put in the
+ * exports bucket (kept a few days) and handed out as a short-lived presigned link. Issuing a bundle
+ * is itself recorded in the log, with what rebuilds it from the vault byte for byte.
  */
 import { randomUUID } from 'node:crypto';
 import { version } from '../../package.json';
 import { Dossier } from '../domain/dossier';
 import { DomainError } from '../domain/errors';
-import { ChainHead, EvidenceRecord, GENESIS_HASH, headOf } from '../domain/evidence-chain';
+import { canonicalJson, ChainHead, EvidenceRecord, GENESIS_HASH, headOf } from '../domain/evidence-chain';
 import { BUNDLE_FORMAT, BundleManifest, manifestHash, ManifestEntry, MANIFEST_FILE } from '../domain/evidence-verify';
 import type { CreditorProfile } from '../domain/model';
 import { toDecimalString } from '../domain/money';
@@ -16,7 +17,8 @@ import { renderTimeline } from '../notices/evidence-timeline';
 import { clock } from '../adapters/clock';
 import { getCreditor, updateDossier } from '../adapters/dossier-store';
 import { appendEvidence, listRecords, recordsAfter } from '../adapters/evidence-log';
-import { presignEvidence, putEvidenceFile, readEvidence } from '../adapters/evidence-store';
+import { readEvidence } from '../adapters/evidence-store';
+import { exportHolds, presignExport, putExport } from '../adapters/export-store';
 import { dossierOf } from './dossier-access';
 import { ZipFile, zipWriter } from './bundle-zip';
 import { log } from '../adapters/telemetry';
@@ -73,19 +75,59 @@ export interface IssuedBundle {
   expiresAt: string;
 }
 
-export async function issueBundle(creditorId: string, dossierId: string, issuedTo: string | undefined): Promise<IssuedBundle> {
-  const d = await dossierOf(creditorId, dossierId);
-  const creditor = await getCreditor(creditorId);
-  if (!creditor) throw new DomainError(503, 'creditor_missing', `Creditor ${creditorId} has no profile.`);
-  const records = await caughtUp(d);
-  const head = headOf(records)!;
-  const now = clock().now();
-  const bundleId = `bnd_${randomUUID().replace(/-/g, '')}`;
+/**
+ * What a bundle's manifest takes from outside the evidence chain (the dossier's and creditor's
+ * headers, which a profile update may change, and the software that built it), recorded with its
+ * issuance: with it, the records up to the bundle's head and the vault's objects, the same
+ * software rebuilds the same ZIP byte for byte.
+ */
+export interface BundleBasis {
+  dossier: {
+    id: string;
+    invoiceNumber: string;
+    issueDate: string;
+    dueDate: string;
+    amount: string;
+    currency: string;
+    debtor: { name: string; kind: string; siren?: string };
+    status: string;
+  };
+  creditor: { id: string; legalName: string; siren: string };
+  software: { name: string; version: string };
+}
 
+function basisOf(d: Dossier, creditor: CreditorProfile): BundleBasis {
+  return {
+    dossier: {
+      id: d.id,
+      invoiceNumber: d.invoice.invoiceNumber,
+      issueDate: d.invoice.issueDate,
+      dueDate: d.invoice.dueDate,
+      amount: toDecimalString(d.invoice.amountCents),
+      currency: d.invoice.currency,
+      debtor: { name: d.debtor.name, kind: d.debtor.kind, ...(d.debtor.siren ? { siren: d.debtor.siren } : {}) },
+      status: d.status,
+    },
+    creditor: { id: creditor.id, legalName: creditor.legalName, siren: creditor.siren },
+    software: { name: 'amiable', version },
+  };
+}
+
+/** Where a bundle lives in the exports bucket (lib/bundle-exports.ts). */
+const exportKey = (dossierId: string, bundleId: string) => `bundles/${dossierId}/${bundleId}.zip`;
+
+/**
+ * Builds the ZIP of `records` (the log up to the bundle's head): every object byte for byte, the
+ * manifest, the timeline and VERIFY.txt, all stamped `at`. A function of its arguments and the
+ * vault only, so a rebuild gives the same bytes (bundle-zip.ts keeps the ZIP itself deterministic).
+ */
+async function buildBundle(bundleId: string, basis: BundleBasis, at: Date, head: ChainHead, stored: EvidenceRecord[]): Promise<ZipFile> {
+  // Records as read back from DynamoDB come with their members in any order: each is written in
+  // canonical (RFC 8785) member order, the order its hash is computed in.
+  const records = stored.map((r) => JSON.parse(canonicalJson(r)) as EvidenceRecord);
   const zip = zipWriter();
-  let file: ZipFile;
   try {
-    const entries = filesOf(d.id, records);
+    const entries = filesOf(basis.dossier.id, records);
     // One file per stored object, even when several records point at it (one SES event, two facts).
     const written = new Set<string>();
     for (const { file: path, record } of entries) {
@@ -94,28 +136,45 @@ export async function issueBundle(creditorId: string, dossierId: string, issuedT
       const read = await zip.addStream(path, await readEvidence(record.key, record.versionId), new Date(record.at));
       if (read !== record.sha256) {
         // The verifier will name it; the bundle shows the vault as it is rather than hiding it.
-        log.error('evidence object does not match its record', { dossierId: d.id, seq: record.seq, key: record.key });
+        log.error('evidence object does not match its record', { dossierId: basis.dossier.id, seq: record.seq, key: record.key });
       }
     }
-    const manifest = manifestOf(bundleId, d, creditor, now, head, entries);
-    zip.addBytes(MANIFEST_FILE, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8'), now);
+    const manifest = manifestOf(bundleId, basis, at, head, entries);
+    zip.addBytes(MANIFEST_FILE, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8'), at);
     const timeline = renderTimeline({
-      dossier: { id: d.id, invoiceNumber: d.invoice.invoiceNumber, debtorName: d.debtor.name },
-      creditor: { legalName: creditor.legalName },
-      generatedAt: now.toISOString(),
+      dossier: { id: basis.dossier.id, invoiceNumber: basis.dossier.invoiceNumber, debtorName: basis.dossier.debtor.name },
+      creditor: { legalName: basis.creditor.legalName },
+      generatedAt: at.toISOString(),
       head,
       records: entries,
     });
-    zip.addBytes('timeline.html', Buffer.from(timeline, 'utf8'), now);
-    zip.addBytes('VERIFY.txt', Buffer.from(verifyText(head, entries, written), 'utf8'), now);
-    file = await zip.finish();
+    zip.addBytes('timeline.html', Buffer.from(timeline, 'utf8'), at);
+    zip.addBytes('VERIFY.txt', Buffer.from(verifyText(head, entries, written), 'utf8'), at);
+    return await zip.finish();
   } catch (e) {
     zip.abort();
     throw e;
   }
+}
+
+/**
+ * Issues a new bundle of the whole log: built, put in the exports bucket (not the vault: a bundle
+ * is derived from the vault, not evidence of its own), and its issuance recorded in the log with
+ * its SHA-256, head, basis and recipient. That record is what stays for ten years.
+ */
+export async function issueBundle(creditorId: string, dossierId: string, issuedTo: string | undefined): Promise<IssuedBundle> {
+  const d = await dossierOf(creditorId, dossierId);
+  const creditor = await getCreditor(creditorId);
+  if (!creditor) throw new DomainError(503, 'creditor_missing', `Creditor ${creditorId} has no profile.`);
+  const records = await caughtUp(d);
+  const head = headOf(records)!;
+  const now = clock().now();
+  const bundleId = `bnd_${randomUUID().replace(/-/g, '')}`;
+  const basis = basisOf(d, creditor);
+  const file = await buildBundle(bundleId, basis, now, head, records);
   try {
-    const key = `bundles/${d.id}/${bundleId}.zip`;
-    await putEvidenceFile(key, file, 'application/zip', now);
+    const key = exportKey(d.id, bundleId);
+    await putExport(key, file, 'application/zip');
     await updateDossier(d.id, (x) => ({
       dossier: {
         ...x,
@@ -131,17 +190,19 @@ export async function issueBundle(creditorId: string, dossierId: string, issuedT
             records: records.length,
             head,
             ...(issuedTo ? { issuedTo } : {}),
+            bundleStore: 'exports',
+            basis,
           },
         ],
       },
     }));
-    return await linkTo(d, { bundleId, bundleKey: key, sha256: file.sha256, size: file.size, records: records.length, head });
+    return await linkTo(d, { bundleId, bundleKey: key, sha256: file.sha256, size: file.size, records: records.length, head, at: now.toISOString(), basis });
   } finally {
     file.dispose();
   }
 }
 
-/** A bundle already in the vault, as its `evidence_bundle_issued` entry describes it. */
+/** A bundle issued earlier, as its `evidence_bundle_issued` entry describes it. */
 export interface KeptBundle {
   bundleId: string;
   bundleKey: string;
@@ -149,6 +210,10 @@ export interface KeptBundle {
   size: number;
   records: number;
   head: ChainHead;
+  /** When it was issued (its manifest's generatedAt). */
+  at: string;
+  /** What rebuilds it; null for a bundle an earlier version kept in the vault itself. */
+  basis: BundleBasis | null;
 }
 
 /** The bundle an `evidence_bundle_issued` entry recorded, or null when the entry is not one. */
@@ -161,15 +226,49 @@ export function keptBundleOf(e: { type: string; [k: string]: unknown }): KeptBun
     size: Number(e.size),
     records: Number(e.records),
     head: e.head as ChainHead,
+    at: String(e.at),
+    basis: e.bundleStore === 'exports' && e.basis ? (e.basis as BundleBasis) : null,
   };
 }
 
 /**
- * A fresh 15-minute link to a bundle kept in the vault (a retried hand-off reuses the bundle its
- * failed attempt wrote under Object Lock rather than writing another).
+ * Rebuilds a bundle issued earlier from the vault, for its head, with its basis and instant: the
+ * same bytes when the same software builds it. Null when it cannot be the same (a bundle kept in
+ * the vault by an earlier version, or built by another version): the caller issues a new one.
  */
-export async function linkTo(d: Pick<Dossier, 'invoice'>, b: KeptBundle): Promise<IssuedBundle> {
-  const url = await presignEvidence(b.bundleKey, BUNDLE_LINK_SECONDS, `${safeName(d.invoice.invoiceNumber)}-preuves-${b.bundleId.slice(4, 12)}.zip`);
+export async function rebuildBundle(dossierId: string, b: KeptBundle): Promise<ZipFile | null> {
+  if (!b.basis || b.basis.software.version !== version) return null;
+  const records = (await listRecords(dossierId)).slice(0, b.head.seq);
+  if (records.length !== b.head.seq || records[records.length - 1]!.hash !== b.head.hash) return null;
+  const file = await buildBundle(b.bundleId, b.basis, new Date(b.at), b.head, records);
+  if (file.sha256 === b.sha256) return file;
+  file.dispose();
+  log.error('rebuilt bundle differs from the one issued', { dossierId, bundleId: b.bundleId });
+  return null;
+}
+
+/**
+ * A fresh 15-minute link to a bundle issued earlier (a retried hand-off reuses the bundle its
+ * failed attempt issued rather than issuing another): the export itself while the exports bucket
+ * still holds it, else rebuilt from the vault for the same head and put back. Null when neither
+ * can be had (see rebuildBundle).
+ */
+export async function keptLink(d: Pick<Dossier, 'id' | 'invoice'>, b: KeptBundle): Promise<IssuedBundle | null> {
+  if (!b.basis) return null;
+  if (!(await exportHolds(b.bundleKey, b.sha256))) {
+    const file = await rebuildBundle(d.id, b);
+    if (!file) return null;
+    try {
+      await putExport(b.bundleKey, file, 'application/zip');
+    } finally {
+      file.dispose();
+    }
+  }
+  return linkTo(d, b);
+}
+
+async function linkTo(d: Pick<Dossier, 'invoice'>, b: KeptBundle): Promise<IssuedBundle> {
+  const url = await presignExport(b.bundleKey, BUNDLE_LINK_SECONDS, `${safeName(d.invoice.invoiceNumber)}-preuves-${b.bundleId.slice(4, 12)}.zip`);
   // The link's lifetime is real time (S3 checks it against its own clock), even in local mode.
   const expiresAt = new Date(Date.now() + BUNDLE_LINK_SECONDS * 1000).toISOString();
   return { bundleId: b.bundleId, sha256: b.sha256, size: b.size, records: b.records, head: b.head, url, expiresAt };
@@ -193,24 +292,26 @@ function filesOf(dossierId: string, records: EvidenceRecord[]): ManifestEntry[] 
   });
 }
 
-function manifestOf(bundleId: string, d: Dossier, creditor: CreditorProfile, now: Date, head: ChainHead, records: ManifestEntry[]): BundleManifest {
+function manifestOf(bundleId: string, basis: BundleBasis, at: Date, head: ChainHead, records: ManifestEntry[]): BundleManifest {
+  // Members listed one by one, in this order: a basis read back from DynamoDB has its members in any order.
+  const { dossier: x, creditor: c, software: s } = basis;
   const unsealed: Omit<BundleManifest, 'manifestHash'> = {
     format: BUNDLE_FORMAT,
     bundleId,
     dossier: {
-      id: d.id,
-      invoiceNumber: d.invoice.invoiceNumber,
-      issueDate: d.invoice.issueDate,
-      dueDate: d.invoice.dueDate,
-      amount: toDecimalString(d.invoice.amountCents),
-      currency: d.invoice.currency,
-      debtor: { name: d.debtor.name, kind: d.debtor.kind, ...(d.debtor.siren ? { siren: d.debtor.siren } : {}) },
-      status: d.status,
+      id: x.id,
+      invoiceNumber: x.invoiceNumber,
+      issueDate: x.issueDate,
+      dueDate: x.dueDate,
+      amount: x.amount,
+      currency: x.currency,
+      debtor: { name: x.debtor.name, kind: x.debtor.kind, ...(x.debtor.siren ? { siren: x.debtor.siren } : {}) },
+      status: x.status,
     },
-    creditor: { id: creditor.id, legalName: creditor.legalName, siren: creditor.siren },
-    generatedAt: now.toISOString(),
-    software: { name: 'amiable', version },
-    head,
+    creditor: { id: c.id, legalName: c.legalName, siren: c.siren },
+    generatedAt: at.toISOString(),
+    software: { name: s.name, version: s.version },
+    head: { seq: head.seq, hash: head.hash },
     records,
   };
   return { ...unsealed, manifestHash: manifestHash(unsealed) };

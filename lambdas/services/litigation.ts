@@ -15,8 +15,9 @@ import { historyLength, seqOf } from '../domain/history-window';
  *   5. `DossierHandedOff` is published on the default EventBridge bus (docs/events.md), once:
  *      the publication is itself recorded, and a retried step publishes what is missing.
  *
- * A retried attempt resumes rather than starts over: the litigation dossier and the bundle its
- * failed attempt stored under Object Lock are reused (earlierWork), and the message leaves only
+ * A retried attempt resumes rather than starts over: the litigation dossier its failed attempt
+ * stored under Object Lock and the bundle it issued (from the exports bucket, or rebuilt from the
+ * vault for the same head once expired) are reused (earlierWork), and the message leaves only
  * under the send lease renewed after that long preparation (same slot, same Message-ID).
  *
  * After the hand-off, each payment recorded is reported to counsel (a settling one: "stop the
@@ -42,7 +43,7 @@ import { appendEvidence, listRecords } from '../adapters/evidence-log';
 import { evidenceRef, putEvidence, readEvidence } from '../adapters/evidence-store';
 import { putEvent } from '../adapters/events';
 import { dossierOf, updateOwnDossier } from './dossier-access';
-import { issueBundle, IssuedBundle, KeptBundle, keptBundleOf, linkTo } from './evidence';
+import { issueBundle, IssuedBundle, KeptBundle, keptBundleOf, keptLink } from './evidence';
 import { deliverNotice, sendRendered } from './outbound-mail';
 import { parisDate } from '../domain/dates';
 import { log } from '../adapters/telemetry';
@@ -79,7 +80,9 @@ export async function establishLitigationDossier(dossierId: string, creditor: Cr
   // The litigation dossier lists every payment and message: the whole history, not the item's window.
   const d = await withWholeHistory(stored);
   const litigation = buildLitigationDossier({ dossier: d, creditor, at: now.toISOString(), records: await caughtUpRecords(d), describe });
-  const json = Buffer.from(`${JSON.stringify(litigation, null, 2)}\n`, 'utf8');
+  // Compact: a file for programs (counsel reads the PDF), kept ten years in S3 Standard, where every
+  // byte is paid for (lib/evidence-vault.ts on what stays in Standard).
+  const json = Buffer.from(`${JSON.stringify(litigation)}\n`, 'utf8');
   const pdf = await renderLitigationPdf(litigation);
   const base = `dossiers/${d.id}/litigation/${litigation.asOf}`;
   const storedJson = await putEvidence(`${base}-${sha256Hex(json).slice(0, 16)}.json`, json, 'application/json', now);
@@ -191,7 +194,8 @@ export async function handOff(claimed: Dossier, token: string, now: Date, slot: 
     const reused = earlier && (await reread(claimed, earlier));
     const { litigation } = reused || (await establishLitigationDossier(claimed.id, creditor, now));
     const kept = reused ? earlier!.bundle : null;
-    const bundle: IssuedBundle = kept ? await linkTo(claimed, kept) : await issueBundle(creditor.id, claimed.id, 'litigation_contact');
+    // The earlier bundle from the exports bucket, else rebuilt for the same head; a new one if neither can be had.
+    const bundle: IssuedBundle = (kept && (await keptLink(claimed, kept))) || (await issueBundle(creditor.id, claimed.id, 'litigation_contact'));
     // The preparation may have outlasted the lease: the message leaves only under the lease renewed
     // (lost meanwhile, to a payment or another attempt: lease_lost, and the step's retry decides).
     const current = (await updateDossier(claimed.id, (d) => ({ dossier: renewLease(d, token, Date.now(), HANDOFF_LEASE_MS) }))).dossier;

@@ -43,7 +43,8 @@ describe('a retried hand-off resumes the work its failed attempt stored', () => 
   it('reuses the litigation dossier stored today and the bundle issued to counsel after it', () => {
     const w = earlierWork(dossier([json(), pdf(), bundle('bnd_1', 'litigation_contact')]), NOW)!;
     expect(w.json.evidenceKey).toBe('dossiers/d/litigation/2026-05-13-1.json');
-    expect(w.bundle).toEqual({ bundleId: 'bnd_1', bundleKey: 'bundles/d/bnd_1.zip', sha256: 'b'.repeat(64), size: 1234, records: 9, head: { seq: 9, hash: 'c'.repeat(64) } });
+    // An entry without the exports marker and basis (a bundle an earlier version kept in the vault): no basis to rebuild it from.
+    expect(w.bundle).toEqual({ bundleId: 'bnd_1', bundleKey: 'bundles/d/bnd_1.zip', sha256: 'b'.repeat(64), size: 1234, records: 9, head: { seq: 9, hash: 'c'.repeat(64) }, at: AT, basis: null });
   });
 
   it('the latest of several attempts, and only a bundle issued to counsel', () => {

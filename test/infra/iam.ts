@@ -90,6 +90,13 @@ export function permissionsOfRole(template: Json, roleId: string): string[] {
     const text = JSON.stringify(resource);
     const type = (id: string) => template.Resources[id]?.Type;
     const getAtt = resource?.['Fn::GetAtt'];
+    // The bundles' exports bucket (lib/bundle-exports.ts): "exports", "exports/bundles/*".
+    const exports = Object.keys(template.Resources).find((id) => type(id) === 'AWS::S3::Bucket' && /^Exports/.test(id));
+    if (exports) {
+      const scope = vaultScope(resource, exports);
+      if (scope === 'bucket') return 'exports';
+      if (scope && scope !== 'other') return `exports${scope}`;
+    }
     if (getAtt && type(getAtt[0]) === 'AWS::DynamoDB::Table') return 'table';
     const index = text.match(/"\/index\/([^"]+)"/);
     if (index) return `table/index/${index[1]}`;

@@ -27,11 +27,9 @@ const sends = (identity: string) => [
 const DOMAIN = PROD['amiable:senderDomain'];
 /** A consumer of the table's stream (the stream's ARN reads as "table" here). */
 const STREAM_READ = [...on('table', 'dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'), ...on('vault*', 'dynamodb:ListStreams')]; // "*" (iam.ts names every resource "vault*")
-/** Evidence bundles: read evidence and bundles, write bundles (services/evidence.ts). */
-const bundles = () => [
-  ...on('vault/bundles/*', 's3:PutObject', 's3:PutObjectRetention', 's3:GetObject', 's3:GetObjectVersion'),
-  ...on('vault/dossiers/*', 's3:GetObject', 's3:GetObjectVersion'),
-];
+/** Evidence bundles: read evidence from the vault; put and read bundles in the exports bucket (services/evidence.ts). */
+const evidenceReads = () => on('vault/dossiers/*', 's3:GetObject', 's3:GetObjectVersion');
+const bundles = () => [...on('exports/bundles/*', 's3:PutObject', 's3:GetObject'), ...evidenceReads()];
 /** DossierHandedOff on the default bus (services/litigation.ts), source "amiable" only. */
 const publishes = () => on('default-event-bus', 'events:PutEvents');
 
@@ -74,15 +72,11 @@ const EXPECTED: Record<string, string[]> = {
   handoff: [...writes(), ...sends(DOMAIN), ...bundles(), ...publishes()],
   // GET /litigation (log read, dossier kept as evidence). Insolvency: the debtor's other dossiers,
   // their evidence read back, declaration drafts and tasks, the message to counsel; stops their executions.
-  litigation: [...writes(), ...sends(DOMAIN), ...bundles(), ...on('executions', 'states:StopExecution')],
+  litigation: [...writes(), ...sends(DOMAIN), ...evidenceReads(), ...on('executions', 'states:StopExecution')],
   'review-commitment': [...writes(), ...sends(DOMAIN), ...on('state-machine', 'states:StartExecution')],
   'mark-needs-attention': writes(),
   // Reads the log (catching it up), reads evidence into bundles, writes bundles and signs their links.
-  evidence: [
-    ...writes(),
-    ...on('vault/bundles/*', 's3:PutObject', 's3:PutObjectRetention', 's3:GetObject', 's3:GetObjectVersion'),
-    ...on('vault/dossiers/*', 's3:GetObject', 's3:GetObjectVersion'),
-  ],
+  evidence: [...writes(), ...bundles()],
   // The accountants (lib/accountant-mail.ts): each reads the table's stream (DescribeStream,
   // GetRecords, GetShardIterator on the stream; ListStreams, which has no resource-level permission,
   // on "*"), sends the records it fails on to the dead-letter queue, puts what it sends under
@@ -147,7 +141,7 @@ describe('least privilege, function by function', () => {
     expect(handlers).toEqual(Object.keys(EXPECTED).sort());
   });
 
-  it('evidence: the evidence log, its facts, and bundles (read evidence and bundles, write bundles), never a delete', () => {
+  it('evidence: the evidence log, its facts, and bundles (read evidence, put bundles in the exports bucket), never a delete', () => {
     // The evidence route rows come with the lead's handler; its grant is checked on a probe role.
     const probe = buildTestApp(PROD, {}, { nag: false });
     const role = new iam.Role(probe.stack, 'ProbeRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
@@ -161,8 +155,7 @@ describe('least privilege, function by function', () => {
     expect(permissionsOfRole(t, roleId)).toEqual(
       [
         ...writes(),
-        ...on('vault/bundles/*', 's3:PutObject', 's3:PutObjectRetention', 's3:GetObject', 's3:GetObjectVersion'),
-        ...on('vault/dossiers/*', 's3:GetObject', 's3:GetObjectVersion'),
+        ...bundles(),
       ].sort(),
     );
   });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PutItemCommand, DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
@@ -150,13 +150,14 @@ describe('evidence vault in local mode', () => {
     bundle = new Uint8Array(await download.arrayBuffer());
     expect(bundle.length).toBe(issued.size);
     expect(sha(bundle)).toBe(issued.sha256);
-    // The bundle is evidence too: locked in the vault, and the lock holds against a delete.
+    // The bundle is a derived export: in the exports bucket, unlocked (its lifecycle rule expires it),
+    // nothing in the vault; what stays is its issuance record (below) and the evidence it packs.
     const s3 = new S3Client({ forcePathStyle: true });
     const bundleKey = `bundles/${id}/${issued.bundleId}.zip`;
-    const head = await s3.send(new HeadObjectCommand({ Bucket: process.env.EVIDENCE_BUCKET!, Key: bundleKey }));
-    expect(head.ObjectLockMode).toBe(process.env.EVIDENCE_LOCK_MODE);
+    const head = await s3.send(new HeadObjectCommand({ Bucket: process.env.EXPORTS_BUCKET!, Key: bundleKey }));
+    expect(head.ObjectLockMode).toBeUndefined();
     expect(head.ContentLength).toBe(issued.size);
-    await expect(s3.send(new DeleteObjectCommand({ Bucket: process.env.EVIDENCE_BUCKET!, Key: bundleKey }))).rejects.toMatchObject({ name: 'AccessDenied' });
+    await expect(s3.send(new HeadObjectCommand({ Bucket: process.env.EVIDENCE_BUCKET!, Key: bundleKey }))).rejects.toMatchObject({ name: 'NotFound' });
     s3.destroy();
 
     expect(verifyZip(bundle, log.head.hash)).toEqual({ exitCode: 0, lines: [`OK ${log.records.length} records, head ${log.head.hash}`] });
