@@ -1,4 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { clock } from './adapters/clock';
 import { fromItem, historyOfItem } from './adapters/dossier-store';
@@ -29,9 +30,10 @@ export async function handler(event: DynamoDBStreamEvent): Promise<{ outcomes: A
     const image = record.dynamodb?.NewImage as Record<string, AttributeValue> | undefined;
     if (!image || image.sk?.S !== 'DOSSIER' || !image.pk?.S?.startsWith('D#')) continue;
     const before = record.dynamodb?.OldImage as Record<string, AttributeValue> | undefined;
-    // Positions, not list lengths: the item may hold only a window of the history (history-window.ts).
-    const previousLength = before ? historyLength(historyOfItem(before)) : 0;
-    const dossier = fromItem(image);
+    // Stream images are attribute maps: unmarshalled here, at the boundary. Positions, not list
+    // lengths: the item may hold only a window of the history (history-window.ts).
+    const previousLength = before ? historyLength(historyOfItem(unmarshall(before))) : 0;
+    const dossier = fromItem(unmarshall(image));
     if (historyLength(dossier) <= previousLength) continue;
     outcomes.push(...(await alertOnChange(byPosition(dossier), previousLength, clock().now())));
   }

@@ -1,4 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { clock } from './adapters/clock';
 import { historyOfItem } from './adapters/dossier-store';
@@ -20,10 +21,11 @@ export async function handler(event: DynamoDBStreamEvent): Promise<{ published: 
     const image = record.dynamodb?.NewImage as Record<string, AttributeValue> | undefined;
     if (!image || image.sk?.S !== 'DOSSIER' || !image.pk?.S?.startsWith('D#')) continue;
     const old = record.dynamodb?.OldImage as Record<string, AttributeValue> | undefined;
-    // The history and the identity only: the payments stay packed (historyOfItem).
-    const after = historyOfItem(image);
+    // Stream images are attribute maps: unmarshalled here, at the boundary. The history and the
+    // identity only: the payments stay packed (historyOfItem).
+    const after = historyOfItem(unmarshall(image));
     // Either shape: the whole history, or the window the item holds (history-window.ts).
-    const before = old ? historyOfItem(old) : undefined;
+    const before = old ? historyOfItem(unmarshall(old)) : undefined;
     const entries = appendedEntries(before ? { ...before, events: before.events ?? [] } : undefined, { ...after, events: after.events ?? [] });
     if (entries.length === 0) continue;
     const events = eventsFor({ id: after.id, creditorId: after.creditorId, invoiceNumber: after.invoice.invoiceNumber, status: after.status }, entries);

@@ -10,7 +10,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { BatchWriteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { documentsOver } from '../lambdas/adapters/clients/dynamodb-documents';
 import { toItem } from '../lambdas/adapters/dossier-store';
 import { putCreditor } from '../lambdas/adapters/creditor-store';
 import { newDossier } from '../lambdas/domain/dossier';
@@ -30,7 +32,9 @@ export async function benchDigest(n: number, row: (name: string, value: string) 
   const sys = await startLocalSystem({ dataDir, clockStart: NOW, accountantMail: false });
   try {
     await putCreditor({ ...loadCreditorProfile(DEMO_PROFILE_PATH), id: CREDITOR, legalName: 'Bench Digest SAS' }, new Date('2026-05-05T00:00:00Z'));
+    // Items marshalled as the store marshalls them (the same document client options).
     const ddb = new DynamoDBClient({});
+    const documents = documentsOver(ddb);
     const table = sys.synthesized.tableName;
     const t = performance.now();
     const recent = Math.floor(n / 100);
@@ -69,7 +73,7 @@ export async function benchDigest(n: number, row: (name: string, value: string) 
         if (batch.length === 0) return;
         let request: any = { [table]: batch };
         while (request && Object.keys(request).length > 0) {
-          const out = await ddb.send(new BatchWriteItemCommand({ RequestItems: request }));
+          const out = await documents.send(new BatchWriteCommand({ RequestItems: request }));
           request = out.UnprocessedItems;
         }
         written += batch.length;

@@ -1,22 +1,30 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { ConditionalCheckFailedException, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+/**
+ * The dossier item (pk D#<id>, sk DOSSIER), through the document client (plain values;
+ * clients/dynamodb-documents.ts): the whole dossier, its payments deflated beyond
+ * PACKED_PAYMENTS_FROM, the sparse due-index attribute and the listing attributes.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall, type NativeAttributeValue } from '@aws-sdk/util-dynamodb';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { historyLength, windowFor } from '../domain/history-window';
 import type { Payment } from '../domain/model';
 import { Dossier, DossierBusy, RUNNING, type SendLock } from '../domain/dossier';
 import type { Stage } from '../domain/model';
 import { DomainError, notFound } from '../domain/errors';
-import * as clients from './clients/dynamodb';
+import { dynamodbDocuments } from './clients/dynamodb-documents';
 import { clock } from './clock';
-import { conditionalPut, conditionalUpdate } from './conditional-put';
+import { conditionalPutDocument, conditionalUpdateDocument } from './conditional-put';
 import { listingAttributes } from './dossier-index';
 import { LISTING_ATTRIBUTES } from './table-indexes';
 import { settings } from './env';
 import { appendEvidence } from './evidence-log';
 import { log, statusChanged } from './telemetry';
 
-const dossierKey = (id: string) => ({ pk: { S: `D#${id}` }, sk: { S: 'DOSSIER' } });
+const dossierKey = (id: string) => ({ pk: `D#${id}`, sk: 'DOSSIER' });
+
+/** A dossier item as the document client reads and writes it (plain values). */
+export type DossierItem = Record<string, NativeAttributeValue>;
 
 /**
  * Beyond this many payments the list is stored deflated (`paymentsZ`, binary): every payment stays
@@ -50,22 +58,26 @@ function unpackPayments(z: Uint8Array | string): Payment[] {
   return payments;
 }
 
-/** The stored item of a dossier (also what the bench seeds directly). */
-export function toItem(d: Dossier) {
+/**
+ * The stored item of a dossier, plain (also what the bench seeds directly, through a document
+ * client: clients/dynamodb-documents.ts documentsOver). Top-level attributes that are undefined are
+ * left out here, so the item names exactly the attributes stored; nested ones are left out by the
+ * document client's marshalling. The binary payments stay bytes (B), debtorRefs a Set (SS).
+ */
+export function toItem(d: Dossier): DossierItem {
   const { payments, ...rest } = d;
-  return marshall(
-    {
-      pk: `D#${d.id}`,
-      sk: 'DOSSIER',
-      ...rest,
-      ...packPayments(payments),
-      // Sparse index attribute: only dossiers with something scheduled appear in "what is due".
-      nextActionAt: RUNNING.has(d.status) && d.nextAction ? d.nextAction.at : undefined,
-      // Listing indexes (GET /invoices): activityKey, creditorStatus, summary, searchText, debtorRefs.
-      ...listingAttributes(d),
-    },
-    { removeUndefinedValues: true, convertClassInstanceToMap: false },
-  );
+  const item: DossierItem = {
+    pk: `D#${d.id}`,
+    sk: 'DOSSIER',
+    ...rest,
+    ...packPayments(payments),
+    // Sparse index attribute: only dossiers with something scheduled appear in "what is due".
+    nextActionAt: RUNNING.has(d.status) && d.nextAction ? d.nextAction.at : undefined,
+    // Listing indexes (GET /invoices): activityKey, creditorStatus, summary, searchText, debtorRefs.
+    ...listingAttributes(d),
+  };
+  for (const name of Object.keys(item)) if (item[name] === undefined) delete item[name];
+  return item;
 }
 
 /** The top-level attributes toItem(d) writes, without marshalling (or deflating) anything. */
@@ -82,8 +94,12 @@ function storedAttributeNames(d: Dossier): string[] {
   return [...new Set([...Object.keys(plain).filter((k) => plain[k] !== undefined), 'payments', 'paymentsZ', 'eventSeqs', 'historyLength'])];
 }
 
-export function fromItem(item: Record<string, AttributeValue>): Dossier {
-  const { pk: _pk, sk: _sk, nextActionAt: _n, paymentsZ, ...rest } = unmarshall(item);
+/**
+ * The dossier of a stored item, plain: as the document client reads it, or a stream record's image
+ * once unmarshalled (stream images are attribute maps; their consumers unmarshall at the boundary).
+ */
+export function fromItem(item: DossierItem): Dossier {
+  const { pk: _pk, sk: _sk, nextActionAt: _n, paymentsZ, ...rest } = item;
   for (const attribute of LISTING_ATTRIBUTES) delete rest[attribute];
   if (paymentsZ) rest.payments = unpackPayments(paymentsZ as Uint8Array | string);
   return rest as Dossier;
@@ -95,16 +111,14 @@ export function fromItem(item: Record<string, AttributeValue>): Dossier {
  * every change of a long-lived dossier cost more than the last). `payments` is left out, not
  * emptied, so nothing can mistake it for a dossier without payments.
  */
-export function historyOfItem(item: Record<string, AttributeValue>): Omit<Dossier, 'payments'> {
-  const { pk: _pk, sk: _sk, nextActionAt: _n, payments: _p, paymentsZ: _z, ...rest } = unmarshall(item);
+export function historyOfItem(item: DossierItem): Omit<Dossier, 'payments'> {
+  const { pk: _pk, sk: _sk, nextActionAt: _n, payments: _p, paymentsZ: _z, ...rest } = item;
   for (const attribute of LISTING_ATTRIBUTES) delete rest[attribute];
   return rest as Omit<Dossier, 'payments'>;
 }
 
 export async function getDossier(id: string): Promise<Dossier | null> {
-  const out = await clients.dynamodb().send(
-    new GetItemCommand({ TableName: settings.tableName(), Key: dossierKey(id), ConsistentRead: true }),
-  );
+  const out = await dynamodbDocuments().send(new GetCommand({ TableName: settings.tableName(), Key: dossierKey(id), ConsistentRead: true }));
   return out.Item ? fromItem(out.Item) : null;
 }
 
@@ -118,6 +132,8 @@ export async function getDossier(id: string): Promise<Dossier | null> {
  * ReturnValuesOnConditionCheckFailure): `claimed` is the dossier under our lease; otherwise
  * `current` is the dossier as stored (null when the store did not return it: local mode's
  * emulator predates that option), and the caller decides with the domain's rules as before.
+ * The document client unmarshalls what a request returns, not what its error carries: the item
+ * on a failed condition is an attribute map, unmarshalled here with the client's defaults.
  */
 export async function claimDueStage(
   id: string,
@@ -126,8 +142,8 @@ export async function claimDueStage(
   realNowMs: number,
 ): Promise<{ claimed: Dossier } | { claimed: null; current: Dossier | null }> {
   try {
-    const out = await clients.dynamodb().send(
-      new UpdateItemCommand({
+    const out = await dynamodbDocuments().send(
+      new UpdateCommand({
         TableName: settings.tableName(),
         Key: dossierKey(id),
         UpdateExpression: 'SET #sending = :lease, #version = #version + :one',
@@ -135,13 +151,14 @@ export async function claimDueStage(
           '#status = :active AND #next.#stage = :stage AND (attribute_not_exists(#sending) OR attribute_type(#sending, :null) OR #sending.#token = :token OR #sending.#until < :now)',
         ExpressionAttributeNames: { '#sending': 'sending', '#version': 'version', '#status': 'status', '#next': 'nextAction', '#stage': 'stage', '#token': 'token', '#until': 'leaseUntil' },
         ExpressionAttributeValues: {
-          ':lease': { M: marshall(lease) },
-          ':one': { N: '1' },
-          ':active': { S: 'active' },
-          ':stage': { S: stage },
-          ':null': { S: 'NULL' },
-          ':token': { S: lease.token },
-          ':now': { N: String(realNowMs) },
+          ':lease': lease,
+          ':one': 1,
+          ':active': 'active',
+          ':stage': stage,
+          // attribute_type's operand: the type name NULL, a string.
+          ':null': 'NULL',
+          ':token': lease.token,
+          ':now': realNowMs,
         },
         ReturnValues: 'ALL_NEW',
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -149,14 +166,14 @@ export async function claimDueStage(
     );
     return { claimed: fromItem(out.Attributes!) };
   } catch (e) {
-    if (e instanceof ConditionalCheckFailedException) return { claimed: null, current: e.Item ? fromItem(e.Item) : null };
+    if (e instanceof ConditionalCheckFailedException) return { claimed: null, current: e.Item ? fromItem(unmarshall(e.Item)) : null };
     throw e;
   }
 }
 
 /** Creates the dossier unless one exists; returns false when it already existed. */
 export async function createDossier(d: Dossier): Promise<boolean> {
-  const created = await conditionalPut({
+  const created = await conditionalPutDocument({
     Item: toItem({ ...d, version: 1 }),
     ConditionExpression: 'attribute_not_exists(pk)',
   });
@@ -189,7 +206,7 @@ function dossierUpdate(next: Dossier, current: Dossier) {
   const { pk: _pk, sk: _sk, evidenceHead: _h, ...attributes } = toItem(next);
   const before = storedAttributeNames(current);
   const names: Record<string, string> = { '#version': 'version' };
-  const values: Record<string, AttributeValue> = { ':expected': { N: String(current.version) } };
+  const values: DossierItem = { ':expected': current.version };
   const set = Object.entries(attributes).map(([name, value], i) => {
     names[`#a${i}`] = name;
     values[`:a${i}`] = value;
@@ -285,7 +302,7 @@ async function writeDossier<R extends { dossier: Dossier }>(
     // historyLength, which the version condition guards: seq allocation and the write are one.
     const window = windowFor(result.dossier, current.evidenceHead?.seq ?? 0);
     const next = { ...result.dossier, ...window, version: current.version + 1 };
-    const written = await conditionalUpdate(dossierUpdate(next, current));
+    const written = await conditionalUpdateDocument(dossierUpdate(next, current));
     if (written) {
       if (next.status !== current.status) statusChanged({ dossierId: id, from: current.status, to: next.status });
       if (follow && historyLength(next) > historyLength(current)) await follow(next, current);

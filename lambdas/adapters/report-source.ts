@@ -7,13 +7,11 @@
  * - those dossiers in full (BatchGetItem, 100 keys a call, consistent reads).
  * A creditor with 100,000 open dossiers is about 40 pages of summaries (1 MB each).
  */
-import { BatchGetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { NativeAttributeValue } from '@aws-sdk/util-dynamodb';
 import type { Dossier } from '../domain/dossier';
 import type { DossierStatus, IsoInstant } from '../domain/model';
 import type { IndexedSummary } from '../domain/report';
-import * as clients from './clients/dynamodb';
 import { dynamodbDocuments } from './clients/dynamodb-documents';
 import { fromItem } from './dossier-store';
 import { settings } from './env';
@@ -81,17 +79,17 @@ export async function readDossiers(ids: readonly string[]): Promise<Dossier[]> {
 }
 
 /**
- * Through the low-level client: dossier items are read back by dossier-store's fromItem, which
- * takes DynamoDB's attribute values (the dossier item's format is that module's).
+ * Through the document client, like the rest of this module: dossier items come back plain and
+ * dossier-store's fromItem reads them (the dossier item's format is that module's).
  */
 async function readBatch(ids: string[]): Promise<Dossier[]> {
   const table = settings.tableName();
-  let keys: Record<string, AttributeValue>[] = ids.map((id) => ({ pk: { S: `D#${id}` }, sk: { S: 'DOSSIER' } }));
+  let keys: Record<string, NativeAttributeValue>[] = ids.map((id) => ({ pk: `D#${id}`, sk: 'DOSSIER' }));
   const found: Dossier[] = [];
   for (let attempt = 0; keys.length > 0; attempt++) {
     if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
     if (attempt > 10) throw new Error(`BatchGetItem: ${keys.length} keys still unprocessed after 10 retries`);
-    const out = await clients.dynamodb().send(new BatchGetItemCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }));
+    const out = await dynamodbDocuments().send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }));
     for (const item of out.Responses?.[table] ?? []) found.push(fromItem(item));
     keys = out.UnprocessedKeys?.[table]?.Keys ?? [];
   }

@@ -185,7 +185,7 @@ describe(`a dossier with ${PAYMENTS} payments and ${DELIVERIES} delivery events`
     expect(current.eventSeqs).toBeDefined();
     expect(current.paymentsZ).toBeDefined();
     const { eventSeqs: _s, historyLength: _l, paymentsZ: _z, ...plain } = unmarshall(current);
-    const old = marshall({ ...plain, events: history, payments: fromItem(current).payments }, { removeUndefinedValues: true, convertClassInstanceToMap: false });
+    const old = marshall({ ...plain, events: history, payments: fromItem(unmarshall(current)).payments }, { removeUndefinedValues: true, convertClassInstanceToMap: false });
     await clients.dynamodb().send(new PutItemCommand({ TableName: settings.tableName(), Item: old }));
     const oldSize = itemSize(old);
 
