@@ -24,7 +24,9 @@
  */
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
+import { crc32 } from 'node:zlib';
 import { keepIdleConnections } from './loopback';
+import { requestInProcess, serveInProcess } from './in-process';
 
 type Json = any;
 type Item = Record<string, Json>;
@@ -145,9 +147,13 @@ export async function startLocalStream(opts: LocalStreamOptions): Promise<LocalS
   };
 
   function forward(target: string, headers: http.IncomingHttpHeaders, body: Buffer): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+    const sent = { ...headers, host: upstream.host, 'x-amz-target': target, 'content-length': String(body.length) };
+    // dynalite runs in this process: its listener answers directly (./in-process), else over loopback HTTP.
+    const direct = requestInProcess(upstream, { method: 'POST', path: '/', headers: sent, body });
+    if (direct) return direct;
     return new Promise((resolve, reject) => {
       const req = http.request(
-        { host: upstream.hostname, port: upstream.port, method: 'POST', path: '/', headers: { ...headers, host: upstream.host, 'x-amz-target': target, 'content-length': String(body.length) } },
+        { host: upstream.hostname, port: upstream.port, method: 'POST', path: '/', headers: sent },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -168,7 +174,9 @@ export async function startLocalStream(opts: LocalStreamOptions): Promise<LocalS
   }
 
   function emit(key: Item, before: Item | undefined, after: Item | undefined): void {
-    if (JSON.stringify(before ?? null) === JSON.stringify(after ?? null)) return;
+    const beforeJson = JSON.stringify(before ?? null);
+    const afterJson = JSON.stringify(after ?? null);
+    if (beforeJson === afterJson) return;
     const seq = ++sequence;
     changes++;
     const record: StreamRecord = {
@@ -184,7 +192,7 @@ export async function startLocalStream(opts: LocalStreamOptions): Promise<LocalS
         ...(after ? { NewImage: after } : {}),
         ...(before ? { OldImage: before } : {}),
         SequenceNumber: String(seq).padStart(21, '0'),
-        SizeBytes: JSON.stringify(after ?? before).length,
+        SizeBytes: (after ? afterJson : beforeJson).length,
         StreamViewType: 'NEW_AND_OLD_IMAGES',
       },
     };
@@ -240,16 +248,34 @@ export async function startLocalStream(opts: LocalStreamOptions): Promise<LocalS
     if (!key) return reply(res, await forward(`DynamoDB_20120810.${op}`, headers, body));
     const id = JSON.stringify(key);
     const previous = keyLocks.get(id) ?? Promise.resolve();
+    // One image comes back with the write itself when the caller asked for none (ReturnValues
+    // NONE, the default): the old item for a put or a delete (ALL_OLD), the new one for an
+    // update (ALL_NEW); the caller's answer is given back without it. Saves one read per write.
+    const own = parsed.ReturnValues === undefined || parsed.ReturnValues === 'NONE';
+    const returned = !own ? undefined : op === 'UpdateItem' ? 'ALL_NEW' : 'ALL_OLD';
+    const sent = returned ? Buffer.from(JSON.stringify({ ...parsed, ReturnValues: returned })) : body;
     const run = previous.then(async () => {
-      const before = await getItem(headers, key);
-      const out = await forward(`DynamoDB_20120810.${op}`, headers, body);
-      if (out.status === 200) emit(key, before, await getItem(headers, key));
-      return out;
+      const before = returned === 'ALL_OLD' ? undefined : await getItem(headers, key);
+      const out = await forward(`DynamoDB_20120810.${op}`, headers, sent);
+      if (out.status !== 200) return out;
+      if (!returned) {
+        emit(key, before, await getItem(headers, key));
+        return out;
+      }
+      const { Attributes: image, ...answer } = JSON.parse(out.body.toString('utf8')) as { Attributes?: Item };
+      if (returned === 'ALL_NEW') emit(key, before, image);
+      else emit(key, image, op === 'DeleteItem' ? undefined : await getItem(headers, key));
+      return withBody(out, Buffer.from(JSON.stringify(answer)));
     });
     const settled = run.catch(() => undefined);
     keyLocks.set(id, settled);
     void settled.then(() => keyLocks.get(id) === settled && keyLocks.delete(id));
     reply(res, await run);
+  }
+
+  /** An answer with another body (its length and dynalite's CRC32 of it follow). */
+  function withBody(out: { status: number; headers: http.IncomingHttpHeaders; body: Buffer }, body: Buffer) {
+    return { ...out, headers: { ...out.headers, 'x-amz-crc32': String(crc32(body)) }, body };
   }
 
   function reply(res: http.ServerResponse, out: { status: number; headers: http.IncomingHttpHeaders; body: Buffer }): void {
@@ -274,6 +300,7 @@ export async function startLocalStream(opts: LocalStreamOptions): Promise<LocalS
     });
   }));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  serveInProcess(server);
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
