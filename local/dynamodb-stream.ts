@@ -6,9 +6,11 @@
  * table's stream: same filter patterns (FilterCriteria), batch size, retries and bisection, and the
  * same handler modules, invoked with Lambda's DynamoDBStreamEvent shape.
  *
- * How: a PutItem, UpdateItem or DeleteItem on the table is serialized per key; the item is read
- * before (old image) and after (new image) the write is forwarded, and a record is emitted when
- * the two differ (DynamoDB emits none for a write that changes nothing): INSERT, MODIFY or REMOVE.
+ * How: a PutItem, UpdateItem or DeleteItem on the table is serialized per key; the item's image
+ * before (old) and after (new) the write is taken — from the write's own answer where the caller
+ * asked for none (ALL_OLD, ALL_NEW), from the last write of a recently written key, else read —
+ * and a record is emitted when the two differ (DynamoDB emits none for a write that changes
+ * nothing): INSERT, MODIFY or REMOVE.
  * Everything else (reads, queries, table operations) is forwarded untouched.
  *
  * Differences from AWS, on purpose or by necessity:
@@ -130,6 +132,9 @@ const WRITES: Record<string, (body: Json) => Item | undefined> = {
   DeleteItem: (b) => b.Key,
 };
 
+/** Operations that change items without passing through the per-key order of WRITES. */
+const BYPASSING = new Set(['BatchWriteItem', 'TransactWriteItems', 'ExecuteStatement', 'BatchExecuteStatement', 'ExecuteTransaction', 'CreateTable', 'DeleteTable', 'UpdateTable']);
+
 export async function startLocalStream(opts: LocalStreamOptions): Promise<LocalStream> {
   const upstream = new URL(opts.upstream);
   const keyLocks = new Map<string, Promise<unknown>>();
@@ -172,6 +177,25 @@ export async function startLocalStream(opts: LocalStreamOptions): Promise<LocalS
     if (out.status !== 200) throw new Error(`local streams: GetItem ${out.status} ${out.body.toString('utf8').slice(0, 200)}`);
     return JSON.parse(out.body.toString('utf8')).Item;
   }
+
+  /**
+   * The image each of the most recently written keys was left with by its last write through this
+   * layer (null: no item), which is the next write's old image: writes to a key are serialized
+   * here and every write to the table passes through (BatchWriteItem and table operations, which
+   * bypass the per-key order, empty it). Bounded, so the table is never mirrored in memory; a
+   * key not remembered is read, as before.
+   */
+  const images = new Map<string, Item | null>();
+  const IMAGES_KEPT = 256;
+  const remember = (id: string, image: Item | undefined) => {
+    images.delete(id);
+    images.set(id, image ?? null);
+    if (images.size > IMAGES_KEPT) images.delete(images.keys().next().value as string);
+  };
+  const imageBefore = async (id: string, headers: http.IncomingHttpHeaders, key: Item): Promise<Item | undefined> => {
+    const known = images.get(id);
+    return known === undefined ? getItem(headers, key) : (known ?? undefined);
+  };
 
   function emit(key: Item, before: Item | undefined, after: Item | undefined): void {
     const beforeJson = JSON.stringify(before ?? null);
@@ -255,16 +279,22 @@ export async function startLocalStream(opts: LocalStreamOptions): Promise<LocalS
     const returned = !own ? undefined : op === 'UpdateItem' ? 'ALL_NEW' : 'ALL_OLD';
     const sent = returned ? Buffer.from(JSON.stringify({ ...parsed, ReturnValues: returned })) : body;
     const run = previous.then(async () => {
-      const before = returned === 'ALL_OLD' ? undefined : await getItem(headers, key);
+      const before = returned === 'ALL_OLD' ? undefined : await imageBefore(id, headers, key);
       const out = await forward(`DynamoDB_20120810.${op}`, headers, sent);
-      if (out.status !== 200) return out;
+      if (out.status !== 200) {
+        images.delete(id);
+        return out;
+      }
       if (!returned) {
-        emit(key, before, await getItem(headers, key));
+        const after = await getItem(headers, key);
+        emit(key, before, after);
+        remember(id, after);
         return out;
       }
       const { Attributes: image, ...answer } = JSON.parse(out.body.toString('utf8')) as { Attributes?: Item };
-      if (returned === 'ALL_NEW') emit(key, before, image);
-      else emit(key, image, op === 'DeleteItem' ? undefined : await getItem(headers, key));
+      const [old, after] = returned === 'ALL_NEW' ? [before, image] : [image, op === 'DeleteItem' ? undefined : await getItem(headers, key)];
+      emit(key, old, after);
+      remember(id, after);
       return withBody(out, Buffer.from(JSON.stringify(answer)));
     });
     const settled = run.catch(() => undefined);
@@ -291,7 +321,15 @@ export async function startLocalStream(opts: LocalStreamOptions): Promise<LocalS
       const body = Buffer.concat(chunks);
       const target = String(req.headers['x-amz-target'] ?? '');
       const op = target.replace(/^DynamoDB_20120810\./, '');
-      const work = WRITES[op] ? handleWrite(op, req.headers, body, res) : forward(target, req.headers, body).then((out) => reply(res, out));
+      // Writes that bypass the per-key order leave the remembered images unknown (before and after them).
+      const unordered = BYPASSING.has(op);
+      if (unordered) images.clear();
+      const work = WRITES[op]
+        ? handleWrite(op, req.headers, body, res)
+        : forward(target, req.headers, body).then((out) => {
+            if (unordered) images.clear();
+            reply(res, out);
+          });
       work.catch((e) => {
         console.error('local streams layer:', e);
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
