@@ -17,6 +17,7 @@ import { clock } from '../lambdas/adapters/clock';
 import { OBJECT_LOCK_FILE, startObjectLockLayer } from './s3-object-lock';
 import { startSesOutbox } from './ses-outbox';
 import { keepIdleConnections } from './loopback';
+import { serveInProcess } from './in-process';
 
 /**
  * dynalite keeps an on-disk table in LevelDB (classic-level), which memory-maps every table file it
@@ -101,6 +102,7 @@ export async function startEmulators(opts: EmulatorOptions = {}): Promise<Emulat
 
   const ddb: http.Server = keepIdleConnections(dynalite({ path: dynamoDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }));
   await new Promise<void>((r) => ddb.listen(0, '127.0.0.1', () => r()));
+  serveInProcess(ddb);
 
   const s3 = new S3rver({ port: 0, address: '127.0.0.1', directory: s3Dir, silent: true });
   const s3Address = (await s3.run()) as AddressInfo;

@@ -11,6 +11,8 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { keepIdleConnections } from './loopback';
+import { AppendFile } from './append-file';
+import { serveInProcess } from './in-process';
 
 export interface BusEventRecord {
   version: '0';
@@ -34,6 +36,7 @@ export interface LocalEventBus {
 
 export async function startLocalEventBus(opts: { file?: string; account: string; region: string; now: () => Date }): Promise<LocalEventBus> {
   const log: BusEventRecord[] = [];
+  const out = opts.file ? new AppendFile(opts.file) : undefined;
   if (opts.file && fs.existsSync(opts.file)) {
     for (const line of fs.readFileSync(opts.file, 'utf8').split('\n')) if (line.trim()) log.push(JSON.parse(line) as BusEventRecord);
   }
@@ -70,7 +73,7 @@ export async function startLocalEventBus(opts: { file?: string; account: string;
             eventBusName: typeof e.EventBusName === 'string' ? e.EventBusName : 'default',
           };
           log.push(record);
-          if (opts.file) fs.appendFileSync(opts.file, `${JSON.stringify(record)}\n`);
+          out?.append(`${JSON.stringify(record)}\n`);
           return { EventId: record.id };
         });
         return reply(200, { FailedEntryCount: entries.filter((e) => 'ErrorCode' in e).length, Entries: entries });
@@ -80,6 +83,7 @@ export async function startLocalEventBus(opts: { file?: string; account: string;
     });
   }));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  serveInProcess(server);
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
@@ -87,7 +91,10 @@ export async function startLocalEventBus(opts: { file?: string; account: string;
     close: () =>
       new Promise((r) => {
         server.closeAllConnections();
-        server.close(() => r());
+        server.close(() => {
+          out?.close();
+          r();
+        });
       }),
   };
 }

@@ -44,6 +44,8 @@ import { AddressInfo, isIP } from 'node:net';
 import * as os from 'node:os';
 import { crc32 } from 'node:zlib';
 import { keepIdleConnections } from './loopback';
+import { AppendFile } from './append-file';
+import { serveInProcess } from './in-process';
 
 export type LockMode = 'GOVERNANCE' | 'COMPLIANCE';
 
@@ -117,9 +119,11 @@ class S3Failure extends Error {
 class LockTable {
   private readonly locks = new Map<string, ObjectLock>();
   private lines = 0;
+  private readonly out?: AppendFile;
 
   constructor(private readonly file?: string) {
     if (!file) return;
+    this.out = new AppendFile(file);
     const legacy = file.replace(/\.jsonl$/, '.json');
     if (fs.existsSync(file)) {
       for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
@@ -149,12 +153,17 @@ class LockTable {
     if (lock) this.locks.set(id, lock);
     else if (!this.locks.delete(id)) return;
     if (!this.file) return;
-    fs.appendFileSync(this.file, `${JSON.stringify({ id, lock: lock ?? null })}\n`);
+    this.out?.append(`${JSON.stringify({ id, lock: lock ?? null })}\n`);
     if (++this.lines > 4 * this.locks.size + 1000) this.compact();
+  }
+
+  close(): void {
+    this.out?.close();
   }
 
   private compact(): void {
     if (!this.file) return;
+    this.out?.close();
     const tmp = `${this.file}.tmp`;
     fs.writeFileSync(tmp, [...this.locks].map(([id, lock]) => `${JSON.stringify({ id, lock })}\n`).join(''));
     fs.renameSync(tmp, this.file);
@@ -433,12 +442,16 @@ export async function startObjectLockLayer(opts: ObjectLockLayerOptions): Promis
     });
   }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  serveInProcess(server);
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => {
+          locks.close();
+          resolve();
+        });
         agent.destroy();
       }),
   };

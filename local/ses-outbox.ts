@@ -15,6 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { AddressInfo } from 'node:net';
 import { keepIdleConnections } from './loopback';
+import { serveInProcess } from './in-process';
 
 interface Pending {
   messageId: string;
@@ -149,6 +150,7 @@ export async function startSesOutbox(opts: SesOutboxOptions): Promise<SesOutbox>
     });
   }));
   await new Promise<void>((r) => server.listen(opts.port ?? 0, '127.0.0.1', () => r()));
+  serveInProcess(server);
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     async close() {

@@ -21,6 +21,7 @@ import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import type { ClockActivity } from './clock-controller';
 import { keepIdleConnections } from './loopback';
+import { serveInProcess } from './in-process';
 
 type Json = any;
 
@@ -259,6 +260,7 @@ export async function startLocalQueues(opts: {
     });
   }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  serveInProcess(server);
   const { port } = server.address() as AddressInfo;
   // Whatever a previous run left queued is delivered now.
   setImmediate(pump);

@@ -157,6 +157,7 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
       onChange: executionLog ? (record) => executionLog.append(record) : undefined,
       wakeConcurrency: process.env.AMIABLE_WAKE_CONCURRENCY ? Number(process.env.AMIABLE_WAKE_CONCURRENCY) : undefined,
     });
+    if (executionLog) closers.unshift(async () => executionLog.close());
     const sfnEndpoint = await startSfnEndpoint(engine, synthesized.stateMachineArn);
     closers.unshift(() => sfnEndpoint.close());
     process.env.AWS_ENDPOINT_URL_SFN = sfnEndpoint.url;

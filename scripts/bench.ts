@@ -163,8 +163,12 @@ async function escalationBench(results: Record<string, unknown>) {
 
     t = performance.now();
     const loadBefore = os.loadavg()[0];
+    // CPU seconds of this process (user + system): comparable across runs where wall time depends on the machine's load.
+    const cpuBefore = process.cpuUsage();
     await advance({ advance: 'P60D' });
     const escalationMs = performance.now() - t;
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     // The 1-minute load average as the phase ends (the machine is shared: wall times depend on it).
     const load = { before: loadBefore, after: os.loadavg()[0], cores: os.cpus().length };
     const escalationRss = peakRssMb();
@@ -175,6 +179,7 @@ async function escalationBench(results: Record<string, unknown>) {
     let meter = since(meterBefore);
     let apiRequests = apiRequestsSince(requestsBefore, meter, 'full escalation');
     row(`full escalation of ${N} dossiers (60 simulated days)`, `${(escalationMs / 1000).toFixed(2)} s wall (${(N / (escalationMs / 1000)).toFixed(1)} dossiers/s), peak RSS ${escalationRss} MB`);
+    row('  CPU time (user + system)', `${cpuSeconds.toFixed(1)} s (${((cpuSeconds * 1000) / N).toFixed(0)} ms per dossier)`);
     row('  load average (1 min) before / after', `${load.before.toFixed(1)} / ${load.after.toFixed(1)} on ${load.cores} cores`);
     row('  handed off / e-mails sent', `${handedOff}/${N} / ${emails}`);
     row('  per notice (render + PDF + MIME + S3 + SES + writes)', `${(escalationMs / Math.max(1, emails)).toFixed(1)} ms`);
@@ -182,7 +187,7 @@ async function escalationBench(results: Record<string, unknown>) {
     row('  state transitions (entered states)', `${escalationTransitions} (${(escalationTransitions / N).toFixed(1)} per dossier)`);
     row('  one execution, state by state', runs[0]?.trail.join(' > ') ?? '-');
     costs.push(pathCost({ path: 'full escalation', dossiers: N, transitions: escalationTransitions, executions: runs.length, meter, configs, apiRequests, api, archive, tracing, exclude: ['digest'], budget: { transitions: 14, usd: 0.001 } }));
-    results.escalation = { dossiers: N, intakeMsPerInvoice: intakeMs / N, wallSeconds: escalationMs / 1000, dossiersPerSecond: N / (escalationMs / 1000), load, peakRssMb: escalationRss, emails, handedOff, transitionsPerDossier: escalationTransitions / N, meter };
+    results.escalation = { dossiers: N, intakeMsPerInvoice: intakeMs / N, wallSeconds: escalationMs / 1000, cpuSeconds, dossiersPerSecond: N / (escalationMs / 1000), load, peakRssMb: escalationRss, emails, handedOff, transitionsPerDossier: escalationTransitions / N, meter };
     writeResults(results);
 
     // 3b. Paid after the first reminder: one notice, then a settling payment (receipt, execution stopped).

@@ -10,12 +10,16 @@
  */
 import * as fs from 'node:fs';
 import type { ExecutionRecord } from './local-step-functions';
+import { AppendFile } from '../append-file';
 
 export class ExecutionLog {
   private lines = 0;
   private readonly live = new Map<string, ExecutionRecord>();
+  private readonly out: AppendFile;
 
-  constructor(private readonly file: string, private readonly legacyFile?: string) {}
+  constructor(private readonly file: string, private readonly legacyFile?: string) {
+    this.out = new AppendFile(file);
+  }
 
   /** The executions as last written, and a compacted file. */
   load(): ExecutionRecord[] {
@@ -41,12 +45,18 @@ export class ExecutionLog {
   /** Records one change of one execution. */
   append(record: ExecutionRecord): void {
     this.live.set(record.arn, record);
-    fs.appendFileSync(this.file, JSON.stringify(record) + '\n');
+    this.out.append(JSON.stringify(record) + '\n');
     this.lines++;
     if (this.lines > 4 * this.live.size + 1000) this.compact();
   }
 
+  /** Closes the file (local mode stopping). */
+  close(): void {
+    this.out.close();
+  }
+
   private compact(): void {
+    this.out.close();
     const tmp = `${this.file}.tmp`;
     const fd = fs.openSync(tmp, 'w');
     try {

@@ -7,6 +7,7 @@ import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ExecutionAlreadyExistsError, ExecutionDoesNotExistError, LocalStepFunctions } from './local-step-functions';
 import { keepIdleConnections } from '../loopback';
+import { serveInProcess } from '../in-process';
 
 const epoch = (iso?: string) => (iso ? Date.parse(iso) / 1000 : undefined);
 
@@ -59,6 +60,7 @@ export async function startSfnEndpoint(engine: LocalStepFunctions, stateMachineA
     });
   }));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  serveInProcess(server);
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
