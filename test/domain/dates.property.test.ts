@@ -154,6 +154,10 @@ describe('dates against luxon', () => {
   it('ISO text to an instant: the same texts valid, the same instant', () => {
     fc.assert(
       fc.property(isoText, fc.constantFrom('UTC', 'Europe/Paris', 'America/Martinique', 'Indian/Reunion'), (text, z) => {
+        // luxon rolls 24:00 back to 00:00 of the SAME day in years 0-99 (its two-digit-year
+        // handling; 2024-03-05T24:00 is the next day, 0099-01-01T24:00 is not): the oracle is wrong
+        // there, so those texts are pinned by the example test below instead (seed -25610892 found it).
+        fc.pre(!(/T24:/.test(text) && Number(text.slice(0, 4)) < 100));
         const ours = isoMillis(text, z);
         const l = DateTime.fromISO(text, { zone: z });
         if (!l.isValid) {
@@ -168,6 +172,13 @@ describe('dates against luxon', () => {
       }),
       runs,
     );
+  });
+
+  it('24:00 is the end of its day, the next day at 00:00, in every year (ISO 8601)', () => {
+    for (const [text, next] of [['0000-01-01T24:00', '0000-01-02T00:00'], ['0099-12-31T24:00', '0100-01-01T00:00'], ['2024-02-28T24:00', '2024-02-29T00:00']]) {
+      expect(isoMillis(text, 'UTC'), text).toBe(isoMillis(next, 'UTC'));
+    }
+    expect(isoMillis('2024-02-28T24:00', 'UTC')).toBe(Date.UTC(2024, 1, 29));
   });
 
   function luxonIso(text: string, z: string): { a: number; b: number } {
