@@ -61,7 +61,9 @@ async function handOverNow(req: TaskContext, why: 'horizon' | 'relay' | 'definit
     handOver(d, req.executionName, (generation) => executionNameFor(d.creditorId, d.invoice.invoiceNumber, generation)),
   );
   const start = moved.successor ? boundedStart(workflowInput(moved.dossier), now) : null;
-  if (!moved.successor || !start) return { outcome: 'not_active', nextStage: null, nextAt: null };
+  // Nothing to continue (the dossier moved on meanwhile): this execution ends. With an instant all
+  // the same: a review in the middle of a run is followed by a Wait, which fails on a null one.
+  if (!moved.successor || !start) return { outcome: 'not_active', nextStage: null, nextAt: now.toISOString() };
   // Failing here throws: the task is retried (handOver finds the successor already recorded), then
   // the Catch flags the dossier, whose resume starts an execution again.
   await startExecution(moved.successor, start, req.stateMachineArn);
