@@ -23,7 +23,7 @@ export async function renderNotice(ctx: NoticeContext): Promise<RenderedNotice> 
 
 /**
  * renderNotice with the template given by the caller: the send path, which picks it with
- * mailTemplate or is given the hand-off's, so it bundles only the templates it may render.
+ * stageTemplate (the escalation letters) or is given its own (receipts, confirmations, the hand-off), so each Lambda bundles only the templates it may render.
  */
 export async function renderNoticeWith(ctx: NoticeContext, template: Template): Promise<RenderedNotice> {
   validateNoticeContext(ctx);

@@ -10,7 +10,7 @@ import { sendUnderLease } from './leased-send';
 import { channelFor } from '../domain/registered';
 import { dispatchRegistered } from './registered-mail';
 import type { NoticeExtras } from './outbound-mail';
-import { mailTemplate } from '../notices/templates';
+import { stageTemplate } from '../notices/templates';
 import { claimStage, outcomeOf, SendOutcome, SendRequest } from './stage-claim';
 
 export async function dispatchNotice(req: SendRequest): Promise<SendOutcome> {
@@ -31,7 +31,7 @@ export async function dispatchNotice(req: SendRequest): Promise<SendOutcome> {
     claim.dossier,
     token,
     now,
-    (creditor) => ({ kind: req.stage, slot, template: mailTemplate(req.stage), extra: extrasFor(claim.dossier, req.stage, creditor, now) }),
+    (creditor) => ({ kind: req.stage, slot, template: stageTemplate(req.stage), extra: extrasFor(claim.dossier, req.stage, creditor, now) }),
     (d, info) => completeSend(d, req.stage, token, now, info),
   );
   if (!out.sent) return outcomeOf(out.dossier, 'not_active');

@@ -76,6 +76,11 @@ describe('Lambda bundles load only what their handler runs', () => {
     const litigation = await contentsOf('litigation');
     for (const f of ['lambdas/services/bundle-zip.ts', 'lambdas/adapters/events.ts']) expect(litigation.own.has(f), f).toBe(false);
     expect(litigation.packages.has('fflate')).toBe(false);
+    // The letters' Lambda carries the three letters it sends, none of the receipts or confirmations.
+    for (const t of ['first-reminder', 'formal-reminder', 'formal-notice']) expect(send.own.has(`lambdas/notices/templates/${t}.ts`), t).toBe(true);
+    for (const t of ['payment-receipt', 'payment-plan-confirmation', 'promise-confirmation', 'instalment-reminder', 'dispute-acknowledgment', 'dispute-rejection']) {
+      expect(send.own.has(`lambdas/notices/templates/${t}.ts`), t).toBe(false);
+    }
     const review = (await contentsOf('review-commitment')).own;
     expect(review.has('lambdas/notices/templates/instalment-reminder.ts')).toBe(true);
     for (const t of [handoff, 'lambdas/notices/templates/first-reminder.ts', 'lambdas/notices/templates/payment-receipt.ts']) expect(review.has(t), t).toBe(false);
