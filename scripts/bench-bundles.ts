@@ -8,9 +8,10 @@
  *   test/infra/least-privilege.test.ts pins it): dynamodb:* -> DynamoDBClient, s3:* -> S3Client,
  *   ses:* -> SESv2Client, states:* -> SFNClient, events:PutEvents -> the SigV4 signer and the
  *   default credential chain. Stream reads (an event source mapping's, not the code's) don't count.
- * - Init time: `require()` of the bundle, timed inside a fresh `node` process (what a cold start
- *   pays on top of the runtime's own start), in the function's environment. Handler and floor runs
- *   are paired and alternate which goes first; medians over BENCH_INIT_RUNS pairs (default 11).
+ * - Init time: the CPU time of the `require()` of the bundle inside a fresh `node` process (what a
+ *   cold start pays on top of the runtime's own start), in the function's environment. Handler and
+ *   floor runs are paired and alternate which goes first; medians over BENCH_INIT_RUNS pairs
+ *   (default 31), the ratio being the median of the pairs' ratios.
  * - Size is index.js, what a cold start loads; the split modules built next to it (SPLIT_MODULES:
  *   the PDF and MIME libraries, read by the sends that need them) are shown apart, as "lazy".
  * - Results go to bench-results/bundles.json (git-ignored); the budget is each ratio <= 1.25.
@@ -189,7 +190,7 @@ function heaviest(metafile: Metafile, n: number): { input: string; bytes: number
 }
 
 export async function benchBundles(row: (name: string, value: string) => void): Promise<BundleRow[]> {
-  const runs = Math.max(1, Number(process.env.BENCH_INIT_RUNS ?? 11));
+  const runs = Math.max(1, Number(process.env.BENCH_INIT_RUNS ?? 31));
   const only = process.env.BENCH_HANDLERS?.split(',').filter(Boolean);
   const fns = functionsOfStack().filter((f) => !only || only.includes(f.handler));
   mkdirSync(BUILD_DIR, { recursive: true });
