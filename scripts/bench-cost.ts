@@ -42,9 +42,11 @@ function functionIdsIn(value: unknown, out: Set<string> = new Set()): Set<string
  * methods' Lambda integrations (`requests`: one invocation per API request) and of the
  * authorizers (`authorizers`: invoked for requests, cached for the authorizer's TTL; no request
  * of their own). Every other function is a step, a stream, queue or rule consumer, or a schedule,
- * whose invocations API Gateway never sees.
+ * whose invocations API Gateway never sees. `alsoSteps`: API-integrated handlers that a state
+ * machine invokes too (the hand-off: SendLitigationHandoff and POST /invoices/{id}/handoff), whose
+ * invocations are not all API requests, so `apiInvocations` cannot count them.
  */
-export function apiHandlers(template: any): { requests: Set<string>; authorizers: Set<string> } {
+export function apiHandlers(template: any): { requests: Set<string>; authorizers: Set<string>; alsoSteps: Set<string> } {
   const handlerOf = new Map<string, string>();
   for (const [id, r] of Object.entries<any>(template.Resources)) {
     const handler = r.Metadata?.['amiable:handler'];
@@ -53,16 +55,22 @@ export function apiHandlers(template: any): { requests: Set<string>; authorizers
   const named = (ids: Set<string>) => new Set([...ids].map((id) => handlerOf.get(id)).filter((h): h is string => h !== undefined));
   const integrations = new Set<string>();
   const authorizers = new Set<string>();
+  const steps = new Set<string>();
   for (const r of Object.values<any>(template.Resources)) {
     if (r.Type === 'AWS::ApiGateway::Method' && /^AWS(_PROXY)?$/.test(r.Properties?.Integration?.Type ?? '')) functionIdsIn(r.Properties.Integration.Uri, integrations);
     if (r.Type === 'AWS::ApiGateway::Authorizer') functionIdsIn(r.Properties?.AuthorizerUri, authorizers);
+    if (r.Type === 'AWS::StepFunctions::StateMachine') functionIdsIn(r.Properties?.DefinitionString, steps);
   }
-  return { requests: named(integrations), authorizers: named(authorizers) };
+  const requests = named(integrations);
+  return { requests, authorizers: named(authorizers), alsoSteps: new Set([...named(steps)].filter((h) => requests.has(h))) };
 }
 
-/** Invocations of API-integrated handlers in a meter: the API requests that reached a Lambda. */
-export function apiInvocations(meter: Meter, api: { requests: Set<string> }, exclude: string[] = []): number {
-  return Object.entries(meter).reduce((n, [handler, m]) => (api.requests.has(handler) && !exclude.includes(handler) ? n + m.invocations : n), 0);
+/**
+ * Invocations of API-integrated handlers in a meter: the API requests that reached a Lambda (not
+ * counting the handlers a state machine invokes too, whose invocations are partly steps).
+ */
+export function apiInvocations(meter: Meter, api: { requests: Set<string>; alsoSteps: Set<string> }, exclude: string[] = []): number {
+  return Object.entries(meter).reduce((n, [handler, m]) => (api.requests.has(handler) && !api.alsoSteps.has(handler) && !exclude.includes(handler) ? n + m.invocations : n), 0);
 }
 
 export interface PathCost {
@@ -148,7 +156,7 @@ export function pathCost(input: {
    * API-integrated handlers (`api`, from the template) in the meter.
    */
   apiRequests?: number;
-  api: { requests: Set<string> };
+  api: { requests: Set<string>; alsoSteps: Set<string> };
   archive: ArchiveRule;
   /** X-Ray on (the template's setting): one trace per API request and per execution. */
   tracing: boolean;

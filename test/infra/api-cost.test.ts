@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiHandlers, functionConfigs, pathCost } from '../../scripts/bench-cost';
+import { apiHandlers, apiInvocations, functionConfigs, pathCost } from '../../scripts/bench-cost';
 import type { FunctionMeter, Meter } from '../../scripts/bench-meter';
 import { synthTemplate } from './synth';
 
@@ -30,6 +30,13 @@ describe('API-integrated handlers, from the synthesized template', () => {
     }
     // At least the steps are in the template, so the check above is not vacuous.
     expect(handlers).toEqual(expect.arrayContaining(['send-notice', 'review-commitment', 'mark-needs-attention']));
+  });
+
+  it('set apart the hand-off, which API Gateway (POST /handoff) and the state machine both invoke: its invocations are not counted as requests', () => {
+    expect(api.requests).toContain('handoff');
+    expect([...api.alsoSteps]).toEqual(['handoff']);
+    const meter: Meter = { 'create-invoice': metered(1), handoff: metered(1) };
+    expect(apiInvocations(meter, api)).toBe(1);
   });
 
   it('cover every Lambda integration of the API: each method reaches a handler of the set', () => {

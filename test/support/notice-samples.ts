@@ -12,7 +12,8 @@
 import { addCalendarDays } from '../../lambdas/domain/calendar';
 import { balanceCents, breakdownFor, completeSend, type Dossier, newDossier, policyOf, statedDeadline } from '../../lambdas/domain/dossier';
 import type { AmountBreakdown, CreditorProfile, Debtor, DossierEvent, Invoice, IsoDate, Language, Stage } from '../../lambdas/domain/model';
-import { recordPayment, type PaymentSettlement } from '../../lambdas/domain/settlement';
+import { recordPayment } from '../../lambdas/domain/settlement';
+import { receiptOf } from '../../lambdas/domain/payment-replay';
 import { historyExtras } from '../../lambdas/notices/history-extras';
 import { addDays, parisDate } from '../../lambdas/notices/format';
 import { NOTICE_KINDS, type LitigationHandoff, type NoticeContext, type NoticeKind, type PaymentNotice, type RenderedNotice } from '../../lambdas/notices/types';
@@ -261,16 +262,6 @@ const INFO = { messageId: 'sample', evidenceKey: 'sample', sha256: 'sample', to:
 function split(total: number, n: number): number[] {
   const each = Math.floor(total / n);
   return Array.from({ length: n }, (_, i) => (i < n - 1 ? each : total - each * (n - 1)));
-}
-
-function receiptOf(p: { amountCents: number; paidOn: IsoDate; reference: string }, s: PaymentSettlement): PaymentNotice {
-  return {
-    ...p,
-    balanceCents: s.remainingCents,
-    allocation: s.allocation,
-    remaining: s.settled ? { principalCents: 0, interestCents: 0, indemnityCents: 0 } : s.remaining,
-    ...(s.waived ? { waived: s.waived } : {}),
-  };
 }
 
 const replays = new Map<SampleDossier, Map<NoticeKind, Omit<NoticeContext, 'language'>>>();
