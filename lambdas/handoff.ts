@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { dispatchHandoff } from './services/handoff-dispatch';
 import type { SendOutcome, SendRequest } from './services/stage-claim';
+import type { StepOutcome } from './services/step-outcome';
 import { approveHandoff } from './services/litigation';
 import { creditorOf, json, parseBody, route } from './http/response';
 import { parseHandoffApproval } from './http/validation';
@@ -23,7 +24,7 @@ const fromApi = (event: object): event is APIGatewayProxyEvent => 'httpMethod' i
  *   send-notice, this function never starts an execution.
  * - POST /invoices/{id}/handoff through API Gateway: the creditor approves a held hand-off.
  */
-export async function handler(event: SendRequest | APIGatewayProxyEvent): Promise<SendOutcome | APIGatewayProxyResult> {
+export async function handler(event: SendRequest | APIGatewayProxyEvent): Promise<SendOutcome | StepOutcome | APIGatewayProxyResult> {
   if (fromApi(event)) return approve(event);
   try {
     return await dispatchHandoff(event);

@@ -116,17 +116,28 @@ const CONTINUING_OUTCOMES = ['sent', 'continue'];
 
 /**
  * The per-invoice escalation, one Standard execution per dossier, readable top to bottom in the
- * console:
+ * console. The stages are a chain, entered once through the route:
  *
- *   RouteToNextStage -> WaitForFirstReminder -> SendFirstReminder -> RouteToNextStage
- *     -> WaitForFormalReminder -> SendFormalReminder -> ... -> WaitForGracePeriodEnd
+ *   RouteToNextStage -> WaitForFirstReminder -> SendFirstReminder -> WaitForFormalReminder
+ *     -> SendFormalReminder -> WaitForFormalNotice -> SendFormalNotice -> WaitForGracePeriodEnd
  *     -> SendLitigationHandoff (end)
  *
+ * No Choice between a send and the next Wait: the schedule never skips a stage
+ * (lambdas/domain/schedule.ts), so after a stage goes out the next one is always the following
+ * stage; a send whose dossier goes on to anything else (a stale execution's retried send) moves
+ * the dossier to a new execution (continueOnChain, lambdas/services/execution-continuation.ts).
+ * A send that ends the course (not_active: paid, cancelled, paused; continued: a new execution
+ * carries the dossier on) answers "now" as its instant, and every following step of the chain
+ * passes that outcome through at once without touching the dossier (passedThrough,
+ * lambdas/services/step-outcome.ts, the same as a run of commitment checkpoints): a full
+ * escalation is 9 state transitions; an early end costs one Wait and one short pass-through
+ * invocation per stage left, all at once.
+ *
  * The hand-off is the last stage: the execution ends with its step, whatever its outcome
- * (handed_off, awaiting_approval, not_active; the execution's output says which, in $.next.outcome),
- * so no choice and no terminal state follow it. An approved hand-off runs outside the execution
- * (POST /invoices/{id}/handoff), and a dossier whose course changes later (payment, plan, dispute)
- * is carried by a new execution.
+ * (handed_off, awaiting_approval, not_active, or an ending passed through; the execution's output
+ * says which, in $.next.outcome), so no choice and no terminal state follow it. An approved
+ * hand-off runs outside the execution (POST /invoices/{id}/handoff), and a dossier whose course
+ * changes later (payment, plan, dispute) is carried by a new execution.
  *
  * A promise to pay or a payment plan moves the dossier to a new execution that waits for its
  * commitment checkpoints several at a time, so the choice is paid once per run of checkpoints;
@@ -143,18 +154,21 @@ const CONTINUING_OUTCOMES = ['sent', 'continue'];
  * (a paid, cancelled, paused or superseded dossier ends the execution: outcome `not_active`),
  * sends, and returns where the execution goes next ({ outcome, nextStage, nextAt } -> $.next;
  * the next wait is computed in one place, lambdas/services/step-outcome.ts). There is no separate
- * read-and-choice before a send: a full escalation is 12 state transitions, a 6-instalment plan
+ * read-and-choice before a send: a full escalation is 9 state transitions, a 6-instalment plan
  * 26 in its own execution (Step Functions bills each one: ../shared/reference/aws-facts.md).
  *
  * No execution waits past its start + 300 days (lambdas/domain/execution-horizon.ts; the limit is
  * 365): a task whose next step lies further returns outcome "continued" after starting the next
- * generation, and this one ends at DossierNoLongerActive; a new execution whose first step lies
- * further waits for an "execution_relay" checkpoint instead, which does the same.
+ * generation, and this one ends (at DossierNoLongerActive after a review, at the end of the chain
+ * after a send); a new execution whose first step lies further waits for an "execution_relay"
+ * checkpoint instead, which does the same.
  *
  * Input: { dossierId, next: { stage, at } }. Every wait is a timestamp taken from the dossier's
  * schedule (no polling). A paused dossier is resumed by a NEW execution whose input names the
- * stage to resume at (RouteToNextStage jumps there). Only JSONPath features the local engine
- * executes faithfully are used (no JSONata, no variables, no task tokens).
+ * stage to resume at (RouteToNextStage jumps into the chain at that stage's Wait). An execution
+ * started under the definition before the chain (a route after every send) runs on as it started:
+ * the state names are the same and the sends answer it as before. Only JSONPath features the
+ * local engine executes faithfully are used (no JSONata, no variables, no task tokens).
  */
 export class DunningWorkflow extends Construct {
   readonly stateMachine: sfn.StateMachine;
@@ -181,7 +195,7 @@ export class DunningWorkflow extends Construct {
     }).next(failed);
 
     const route = new sfn.Choice(this, 'RouteToNextStage', {
-      comment: 'New dossiers start at the first reminder; resumed dossiers at the stage they had reached; commitments at their checkpoint; after each step, where its Lambda said.',
+      comment: 'New dossiers start at the first reminder; resumed dossiers at the stage they had reached; commitments at their checkpoint; after a run of checkpoints, where its last review said.',
     })
       .when(
         sfn.Condition.and(
@@ -191,16 +205,29 @@ export class DunningWorkflow extends Construct {
         closed,
       );
 
+    // The chain of stages: each send is followed by the Wait of the following stage, no Choice in
+    // between (the schedule never skips a stage; a send that goes on to anything else hands the
+    // dossier to a new execution: execution-continuation.ts continueOnChain). Every send is handed
+    // `next` ($.next): what the send before answered, passed through when it ended the course; or,
+    // when the route jumped to this stage's Wait (a new or resumed execution), that execution's input.
+    let previous: tasks.LambdaInvoke | null = null;
     for (const spec of STAGE_SPECS) {
       const wait = new sfn.Wait(this, spec.waitName, { time: sfn.WaitTime.timestampPath('$.next.at') });
-      const retries = spec.stage === 'litigation_handoff' ? HANDOFF_RETRIES : SEND_RETRIES;
-      const fn = spec.stage === 'litigation_handoff' ? props.handOff : props.sendNotice;
-      const send = nextActionStep(this, `Send${spec.label}`, fn, { stage: spec.stage }, markNeedsAttention, retries);
+      const handoff = spec.stage === 'litigation_handoff';
+      const send = nextActionStep(
+        this,
+        `Send${spec.label}`,
+        handoff ? props.handOff : props.sendNotice,
+        { stage: spec.stage, next: sfn.JsonPath.objectAt('$.next') },
+        markNeedsAttention,
+        handoff ? HANDOFF_RETRIES : SEND_RETRIES,
+      );
       wait.next(send);
-      // The hand-off ends the execution (see above); every other send answers the route.
-      if (spec.stage !== 'litigation_handoff') send.next(route);
+      previous?.next(wait);
+      previous = send;
       route.when(sfn.Condition.stringEquals('$.next.stage', spec.stage), wait);
     }
+    // The hand-off ends the execution whatever its outcome (see above).
 
     // A review that may follow another passes it `next` (what that one answered): with an outcome
     // it passes through what ended the commitment or resumed a stage (review-commitment: `next`);

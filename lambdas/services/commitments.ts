@@ -34,7 +34,7 @@ import { conflict } from '../domain/errors';
 import { sha256Hex } from '../domain/identity';
 import { evidenceRef, putEvidence } from '../adapters/evidence-store';
 import { dossierOf, updateOwnDossier } from './dossier-access';
-import { ended, nextWaitOf, withWaitableInstant } from './step-outcome';
+import { ended, nextWaitOf, passedThrough, type StepOutcome, withWaitableInstant } from './step-outcome';
 
 function newId(prefix: string): string {
   return `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 24)}`;
@@ -153,24 +153,18 @@ function outcomeOf(d: Dossier, executionName: string): CheckpointOutcome {
 
 const CHECKPOINT_SET = new Set<string>(CHECKPOINTS);
 
-/** Outcomes of a previous step after which a due checkpoint runs (the route's continuing outcomes). */
-const GOES_ON = new Set(['continue', 'sent']);
-
 /**
  * Step Functions task: a commitment checkpoint fell due. The answer always names an instant
  * (a Wait state follows every review of a run but the last); a review that follows another passes
  * through what that one decided when it was not another checkpoint (the commitment ended, or
- * escalation resumes).
+ * escalation resumes): step-outcome.ts passedThrough, shared with the chain of stages.
  */
-export async function reviewCheckpoint(req: CheckpointRequest): Promise<CheckpointOutcome> {
+export async function reviewCheckpoint(req: CheckpointRequest): Promise<CheckpointOutcome | StepOutcome> {
   const now = clock().now();
   // `prior`/`at`: ReviewFollowingCheckpoint; `next`: the other reviews (lib/dunning-workflow.ts).
-  const prior = req.prior !== undefined ? req.prior : (req.next?.outcome ?? undefined);
-  const at = req.at ?? req.next?.at ?? null;
-  if (prior !== undefined && (!GOES_ON.has(prior ?? '') || !req.action || !CHECKPOINT_SET.has(req.action))) {
-    if (!GOES_ON.has(prior ?? '') || !req.action) return withWaitableInstant(ended('not_active'), now);
-    return { outcome: 'continue', nextStage: req.action, nextAt: at ?? now.toISOString() };
-  }
+  const prior = req.prior !== undefined ? { outcome: req.prior, stage: req.action, at: req.at } : req.next;
+  const passed = passedThrough(prior, (action) => CHECKPOINT_SET.has(action), now);
+  if (passed) return passed;
   return withWaitableInstant(await runDueCheckpoint({ ...req, action: req.action as NextAction['stage'] }, now), now);
 }
 

@@ -10,6 +10,8 @@ import { clock } from '../adapters/clock';
 import { updateDossier } from '../adapters/dossier-store';
 import { startExecution } from '../adapters/workflow';
 import { log, metric } from '../adapters/telemetry';
+import { STAGES, type Stage } from '../domain/model';
+import { GOES_ON, withWaitableInstant } from './step-outcome';
 
 /** What every task of the state machine receives besides its own fields (lib/dunning-workflow.ts). */
 export interface TaskContext {
@@ -55,7 +57,24 @@ export async function continueUnderCurrentDefinition(req: TaskContext): Promise<
   return handOverNow(req, 'definition');
 }
 
-async function handOverNow(req: TaskContext, why: 'horizon' | 'relay' | 'definition'): Promise<NextStep> {
+/**
+ * What a stage's send answers in the chain of stages (lib/dunning-workflow.ts), where the Wait of
+ * the FOLLOWING stage comes next with no Choice in between: a send that goes on to anything else
+ * (the stage after the following one, nothing at all: a retried send of a stale execution finds
+ * the dossier as another left it; the schedule itself never skips a stage, domain/schedule.ts)
+ * moves the dossier to a new execution, whose route starts where the dossier really is (or ends
+ * this one when it is no longer this execution's); otherwise as continueBeyondHorizon. Always
+ * with an instant: the next Wait fails on a null one, and an ending must reach the chain's end at once.
+ * Executions of the definition before the chain (a route after every send) read the same answer.
+ */
+export async function continueOnChain(req: TaskContext & { stage: Stage }, out: NextStep): Promise<NextStep> {
+  const goesOn = GOES_ON.has(out.outcome);
+  const following = STAGES[STAGES.indexOf(req.stage) + 1];
+  if (goesOn && out.nextStage !== following) return handOverNow(req, 'off_chain');
+  return withWaitableInstant(await continueBeyondHorizon(req, out, goesOn), clock().now());
+}
+
+async function handOverNow(req: TaskContext, why: 'horizon' | 'relay' | 'definition' | 'off_chain'): Promise<NextStep> {
   const now = clock().now();
   const moved = await updateDossier(req.dossierId, (d) =>
     handOver(d, req.executionName, (generation) => executionNameFor(d.creditorId, d.invoice.invoiceNumber, generation)),

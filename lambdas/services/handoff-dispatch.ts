@@ -9,10 +9,17 @@ import { clock } from '../adapters/clock';
 import { getCreditorCached } from '../adapters/creditor-store';
 import { handOff, holdForApproval, publishHandedOff } from './litigation';
 import { claimStage, outcomeOf, SendOutcome, SendRequest } from './stage-claim';
+import { passedThrough, type StepOutcome } from './step-outcome';
 
-export async function dispatchHandoff(req: SendRequest): Promise<SendOutcome> {
+export async function dispatchHandoff(req: SendRequest): Promise<SendOutcome | StepOutcome> {
   if (req.stage !== 'litigation_handoff') throw new Error(`the hand-off step runs litigation_handoff, not ${req.stage}`);
   const now = clock().now();
+  // The mise en demeure's send ended the course (not_active, continued): the execution ends with it.
+  const passed = passedThrough(req.next, (stage) => stage === req.stage, now);
+  // Going on elsewhere never reaches here (the send before hands any other next step to a new
+  // execution); should it, a flagged dossier beats an execution that ends while the dossier waits.
+  if (passed?.nextStage) throw new Error(`the hand-off step was handed ${passed.nextStage} as next: not its stage`);
+  if (passed) return passed;
   const { claim, slot, token } = await claimStage(req);
   if (claim.kind === 'not_active') return outcomeOf(claim.dossier, 'not_active');
   if (claim.kind === 'already_sent') {

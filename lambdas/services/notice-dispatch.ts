@@ -12,10 +12,14 @@ import { dispatchRegistered } from './registered-mail';
 import type { NoticeExtras } from './outbound-mail';
 import { stageTemplate } from '../notices/templates';
 import { claimStage, outcomeOf, SendOutcome, SendRequest } from './stage-claim';
+import { passedThrough, type StepOutcome } from './step-outcome';
 
-export async function dispatchNotice(req: SendRequest): Promise<SendOutcome> {
+export async function dispatchNotice(req: SendRequest): Promise<SendOutcome | StepOutcome> {
   if (req.stage === 'litigation_handoff') throw new Error('the hand-off is its own step (lambdas/handoff.ts), not a letter of send-notice');
   const now = clock().now();
+  // The send before this one in the chain of stages ended the course: passed on, dossier untouched.
+  const passed = passedThrough(req.next, (stage) => stage === req.stage, now);
+  if (passed) return passed;
   const { claim, slot, token } = await claimStage(req);
   if (claim.kind === 'not_active') return outcomeOf(claim.dossier, 'not_active');
   if (claim.kind === 'already_sent') {

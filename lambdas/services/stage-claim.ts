@@ -7,7 +7,7 @@
 import { claimSend, ClaimResult, Dossier, releaseSend, sendSlot } from '../domain/dossier';
 import type { NextAction, Stage } from '../domain/model';
 import { claimDueStage, updateDossier } from '../adapters/dossier-store';
-import { ended, nextWaitOf } from './step-outcome';
+import { ended, nextWaitOf, type PriorStep } from './step-outcome';
 
 /** Real-time lease: longer than the send Lambda's timeout, so a live send is never overtaken. */
 export const SEND_LEASE_MS = 90_000;
@@ -16,6 +16,13 @@ export interface SendRequest {
   dossierId: string;
   stage: Stage;
   executionName: string;
+  /**
+   * What the execution holds as next ($.next, lib/dunning-workflow.ts): the previous send's answer
+   * in the chain of stages, passed through when it ended the course (step-outcome.ts
+   * passedThrough); a new execution's input (no outcome) when the route jumped here. Absent from
+   * executions of the definition before the chain.
+   */
+  next?: PriorStep | null;
 }
 
 export interface SendOutcome {

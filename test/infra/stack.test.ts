@@ -169,9 +169,14 @@ describe('the synthesized stack', () => {
     expect(waits.length).toBe(8);
     for (const w of waits as any[]) expect(w.TimestampPath).toBe('$.next.at');
     // The chain: each stage is a wait and ONE task (no separate read-and-choice before a send: the
-    // task re-reads under its lease), which answers the route where to go next.
-    expect(states.WaitForFirstReminder.Next).toBe('SendFirstReminder');
-    expect(states.SendFirstReminder.Next).toBe('RouteToNextStage');
+    // task re-reads under its lease), followed by the following stage's wait with no choice between.
+    const chain = ['WaitForFirstReminder', 'SendFirstReminder', 'WaitForFormalReminder', 'SendFormalReminder'];
+    chain.push('WaitForFormalNotice', 'SendFormalNotice', 'WaitForGracePeriodEnd', 'SendLitigationHandoff');
+    for (let i = 0; i + 1 < chain.length; i++) expect(states[chain[i]].Next, chain[i]).toBe(chain[i + 1]);
+    // Every send is handed what the execution holds as next, to pass an ending through.
+    for (const name of chain.filter((n) => n.startsWith('Send'))) {
+      expect(states[name].Parameters.Payload, name).toMatchObject({ 'next.$': '$.next' });
+    }
     // The hand-off, the last stage, ends the execution whatever its outcome (no choice, no terminal state after it).
     expect(states.SendLitigationHandoff.End).toBe(true);
     expect(states.SendLitigationHandoff.Next).toBeUndefined();
@@ -180,7 +185,10 @@ describe('the synthesized stack', () => {
     expect(Object.values(states).filter((s: any) => s.Type === 'Choice')).toHaveLength(1);
     expect(Object.keys(states).some((n) => n.startsWith('CheckBefore'))).toBe(false);
     const routed = states.RouteToNextStage.Choices.map((c: any) => [c.StringEquals, c.Next]);
+    // A new or resumed execution jumps into the chain at its stage's wait.
     expect(routed).toContainEqual(['first_reminder', 'WaitForFirstReminder']);
+    expect(routed).toContainEqual(['formal_reminder', 'WaitForFormalReminder']);
+    expect(routed).toContainEqual(['formal_notice', 'WaitForFormalNotice']);
     expect(routed).toContainEqual(['litigation_handoff', 'WaitForGracePeriodEnd']);
     // Ending outcomes first (guarded by IsPresent: a new execution's input has no outcome yet).
     expect(states.RouteToNextStage.Choices[0].Next).toBe('DossierNoLongerActive');

@@ -318,12 +318,13 @@ describe('payment plan broken after the mise en demeure', () => {
     view = (await local.api.getInvoice(body.id)).body;
     expect(view.status).toBe('handed_off');
     expect(view.events.find((e: any) => e.stage === 'litigation_handoff').at).toBe('2026-07-02T07:00:00.000Z');
-    // The second instalment's check (last of the run of four) resumed the mise en demeure; the hand-off ended the execution.
+    // The second instalment's check (last of the run of four) resumed the mise en demeure: the route
+    // jumped into the chain of stages there; the hand-off ended the execution.
     const plan = local.sys.engine.list().find((r) => r.name.endsWith('-2'))!;
     expect(plan.trail).toEqual([
       ...['RouteToNextStage', 'WaitForInstalmentReminder', 'ReviewInstalmentReminder', 'WaitForInstalmentCheck', 'ReviewInstalmentCheck'],
       ...['WaitForCommitmentCheckpoint', 'ReviewCommitment', 'WaitForFollowingCheckpoint', 'ReviewFollowingCheckpoint'],
-      ...['RouteToNextStage', 'WaitForFormalNotice', 'SendFormalNotice', 'RouteToNextStage', 'WaitForGracePeriodEnd', 'SendLitigationHandoff'],
+      ...['RouteToNextStage', 'WaitForFormalNotice', 'SendFormalNotice', 'WaitForGracePeriodEnd', 'SendLitigationHandoff'],
     ]);
     expect(plan.status).toBe('SUCCEEDED');
     expect((plan.output as any).next.outcome).toBe('handed_off');

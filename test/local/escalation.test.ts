@@ -57,10 +57,11 @@ describe('full escalation in local mode', () => {
 
     const execution = local.sys.engine.list()[0];
     expect(execution.status).toBe('SUCCEEDED');
-    // 12 transitions: the hand-off step ends the execution itself (no choice, no terminal state after it).
+    // 9 transitions: the route once, then the chain of stages (no choice between a send and the
+    // following wait); the hand-off step ends the execution itself (no terminal state after it).
     expect(execution.trail).toEqual([
-      ...['RouteToNextStage', 'WaitForFirstReminder', 'SendFirstReminder', 'RouteToNextStage', 'WaitForFormalReminder', 'SendFormalReminder'],
-      ...['RouteToNextStage', 'WaitForFormalNotice', 'SendFormalNotice', 'RouteToNextStage', 'WaitForGracePeriodEnd', 'SendLitigationHandoff'],
+      ...['RouteToNextStage', 'WaitForFirstReminder', 'SendFirstReminder', 'WaitForFormalReminder', 'SendFormalReminder'],
+      ...['WaitForFormalNotice', 'SendFormalNotice', 'WaitForGracePeriodEnd', 'SendLitigationHandoff'],
     ]);
     expect((execution.output as any).next.outcome).toBe('handed_off');
   });

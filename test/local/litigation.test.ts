@@ -212,7 +212,10 @@ describe('hand-off approval mode in local mode', () => {
     expect(local.sys.engine.list().every((x) => x.status === 'SUCCEEDED')).toBe(true);
     // The hand-off step ends the execution; its output says how (lib/dunning-workflow.ts).
     const run = local.sys.engine.list()[0]!;
-    expect(run.trail.at(-1)).toBe('SendLitigationHandoff');
+    expect(run.trail).toEqual([
+      ...['RouteToNextStage', 'WaitForFirstReminder', 'SendFirstReminder', 'WaitForFormalReminder', 'SendFormalReminder'],
+      ...['WaitForFormalNotice', 'SendFormalNotice', 'WaitForGracePeriodEnd', 'SendLitigationHandoff'],
+    ]);
     expect((run.output as any).next.outcome).toBe('awaiting_approval');
   });
 

@@ -55,13 +55,19 @@ describe('restart in local mode', () => {
         ['litigation_handoff', '2026-06-02'],
       ]);
       // The check that broke the plan opened its run of four: the two reviews after it passed the
-      // resumed stage through at once, then the route took the escalation back.
+      // resumed stage through at once, then the route took the escalation back into the chain of stages.
       const run = sys.engine.list().find((r) => r.name.endsWith('-2'))!;
       expect(run.trail).toEqual([
         ...['RouteToNextStage', 'WaitForInstalmentReminder', 'ReviewInstalmentReminder', 'WaitForInstalmentCheck', 'ReviewInstalmentCheck'],
         ...['WaitForCommitmentCheckpoint', 'ReviewCommitment', 'WaitForFollowingCheckpoint', 'ReviewFollowingCheckpoint'],
-        ...['RouteToNextStage', 'WaitForFormalReminder', 'SendFormalReminder', 'RouteToNextStage', 'WaitForFormalNotice', 'SendFormalNotice'],
-        ...['RouteToNextStage', 'WaitForGracePeriodEnd', 'SendLitigationHandoff'],
+        ...['RouteToNextStage', 'WaitForFormalReminder', 'SendFormalReminder', 'WaitForFormalNotice', 'SendFormalNotice'],
+        ...['WaitForGracePeriodEnd', 'SendLitigationHandoff'],
+      ]);
+      // The dossier parked across the restart went on down the chain from where it waited.
+      const first = sys.engine.list().find((r) => r.input?.dossierId === body.id)!;
+      expect(first.trail).toEqual([
+        ...['RouteToNextStage', 'WaitForFirstReminder', 'SendFirstReminder', 'WaitForFormalReminder', 'SendFormalReminder'],
+        ...['WaitForFormalNotice', 'SendFormalNotice', 'WaitForGracePeriodEnd', 'SendLitigationHandoff'],
       ]);
     } finally {
       await sys.stop();
