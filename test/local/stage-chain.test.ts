@@ -71,6 +71,37 @@ describe('an early end in the middle of the chain of stages', () => {
   });
 });
 
+describe('a send whose next stage lies beyond the execution horizon', () => {
+  const local = useLocalSystem({ clockStart: CLOCK_START });
+
+  it('continues the dossier in a new execution; the rest of its own chain passes "continued" through', async () => {
+    const { api, sys } = local;
+    // Due in 286 days: the first reminder falls within this execution's 300 days
+    // (execution-horizon.ts), the formal reminder two weeks later beyond them.
+    const created = (await api.createInvoice(invoice({ invoiceNumber: 'CHAIN-FAR-1', issueDate: '2026-04-01', dueDate: '2027-01-15' }))).body;
+    expect(created.nextAction.stage).toBe('first_reminder');
+    const [first] = sys.engine.list().filter((r) => r.input?.dossierId === created.id);
+    const horizon = Date.parse(first.startDate) + 300 * 86_400_000;
+    expect(Date.parse(created.nextAction.at)).toBeLessThan(horizon);
+    expect(Date.parse(created.schedule[1].at)).toBeGreaterThan(horizon);
+
+    await api.advanceTo(new Date(Date.parse(created.nextAction.at) + 3_600_000).toISOString());
+    const ended = sys.engine.describe(first.arn);
+    expect(ended.status).toBe('SUCCEEDED');
+    expect(ended.trail).toEqual(['RouteToNextStage', ...CHAIN]);
+    expect((ended.output as any).next.outcome).toBe('continued');
+    const next = sys.engine.list().find((r) => r.name === `${first.name}-2`)!;
+    expect(next).toMatchObject({ status: 'RUNNING', input: { next: { stage: 'formal_reminder', at: created.schedule[1].at } } });
+
+    await api.advance('P90D');
+    const view = (await api.getInvoice(created.id)).body;
+    expect(view.status).toBe('handed_off');
+    expect(stagesSent(view)).toEqual(['first_reminder', 'formal_reminder', 'formal_notice', 'litigation_handoff']);
+    expect(await mailsFor(api, 'CHAIN-FAR-1')).toHaveLength(4);
+    expect(sys.engine.describe(next.arn).trail).toEqual(['RouteToNextStage', ...CHAIN.slice(2)]);
+  });
+});
+
 describe('a new execution resumes at any stage', () => {
   const local = useLocalSystem({ clockStart: CLOCK_START });
 
