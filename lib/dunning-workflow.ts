@@ -177,7 +177,7 @@ export class DunningWorkflow extends Construct {
     super(scope, id);
 
     const closed = new sfn.Succeed(this, 'DossierNoLongerActive', {
-      comment: 'Paid, cancelled, paused or handed off since the schedule was computed: nothing to send; or continued in a new execution (outcome "continued"); or a commitment ended.',
+      comment: 'Reached from the route: a commitment ended, its run of checkpoints passed the ending through, or it continued in a new execution (outcome "continued"). A send that ends the course ends at the end of the chain of stages instead.',
     });
     const failed = new sfn.Fail(this, 'EscalationFailed', {
       error: 'EscalationFailed',
