@@ -139,12 +139,26 @@ let installed = false;
  * (default 4; 1 = all; from its second invocation on, the first one warming the code as a cold
  * start's init would) waits until no other invocation is in flight, holds the others back while
  * it runs, and its wall time is measured then. What it still includes: the emulators answering its
- * own requests in-process (dynalite, S3, SES; on AWS, network round trips of similar order). A
- * sample that cannot get the process to itself within `DRAIN_LIMIT_MS` (an invocation waiting for
- * another) runs with the others and is not counted as a sample.
+ * own requests in-process (dynalite, S3, SES). A sample that cannot get the process to itself
+ * within `DRAIN_LIMIT_MS` (an invocation waiting for another) runs with the others, is not counted,
+ * and the function's next invocation is sampled instead.
+ * The table's stream consumers (`meterStreamConsumers`) are never held back: holding them would
+ * let records pile up and reach them in larger batches, fewer invocations than without the meter.
+ * They run during a sample when its writes feed them (their CPU then counts in the sample: an
+ * overestimate), and are sampled only when one happens to run with nothing else in flight.
  */
 const SAMPLE_EVERY = Math.max(0, Number(process.env.BENCH_LAMBDA_SAMPLE ?? 4));
-const DRAIN_LIMIT_MS = 2000;
+const DRAIN_LIMIT_MS = 30_000;
+const ungated = new Set<string>();
+/** Functions owed a sample (their sampled invocation could not run alone). */
+const owed = new Set<string>();
+/** Invocations started so far (an invocation that sees none start while it runs, from an idle process, ran alone). */
+let started = 0;
+
+/** The table's stream consumers, by handler name: never held back by a sample (see above). */
+export function meterStreamConsumers(handlers: Iterable<string>): void {
+  for (const h of handlers) ungated.add(h);
+}
 let inFlight = 0;
 let gate: Promise<void> | undefined;
 let drainWaiters: (() => void)[] = [];
@@ -198,19 +212,24 @@ export function installMeter(): void {
     m.invocations++;
     const k = calls.get(handler) ?? 0;
     calls.set(handler, k + 1);
-    // Nobody starts while a sample runs alone.
-    while (gate) await gate;
-    let sample = SAMPLE_EVERY > 0 && k >= 1 && (k - 1) % SAMPLE_EVERY === 0;
+    const free = ungated.has(handler);
+    // Nobody (but the stream consumers) starts while a sample runs alone.
+    while (gate && !free) await gate;
+    let sample = !free && SAMPLE_EVERY > 0 && k >= 1 && ((k - 1) % SAMPLE_EVERY === 0 || owed.has(handler));
     let open: (() => void) | undefined;
     if (sample) {
       gate = new Promise((r) => (open = r));
       sample = await drained(DRAIN_LIMIT_MS);
-      if (!sample) {
+      if (sample) owed.delete(handler);
+      else {
         samplesAbandoned++;
+        owed.add(handler);
         gate = undefined;
         open!();
       }
     }
+    const idle = inFlight === 0;
+    const startedBefore = ++started;
     inFlight++;
     const cpu = process.cpuUsage();
     const t = performance.now();
@@ -219,14 +238,18 @@ export function installMeter(): void {
     } finally {
       const ms = performance.now() - t;
       m.ms += ms;
+      // A stream consumer that ran alone as it happened (nothing in flight, nothing started meanwhile).
+      if (free && idle && started === startedBefore && k >= 1) sample = true;
       if (sample) {
         const used = process.cpuUsage(cpu);
         m.samples++;
         m.sampleMs += ms;
         m.sampleBilledMs += Math.ceil(ms);
         m.sampleCpuMs += (used.user + used.system) / 1000;
-        gate = undefined;
-        open!();
+        if (open) {
+          gate = undefined;
+          open();
+        }
       }
       finished();
     }

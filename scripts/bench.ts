@@ -30,7 +30,8 @@ import { invoice } from '../test/support/sample-invoice';
 import { verifyZip } from '../cli/verify';
 import { benchDigest } from './bench-digest';
 import { benchEInvoices } from './bench-einvoice';
-import { installMeter, meterIndexWrites, samplesAbandoned, since, snapshot } from './bench-meter';
+import { installMeter, meterIndexWrites, meterStreamConsumers, samplesAbandoned, since, snapshot } from './bench-meter';
+import { streamConsumers } from '../local/dynamodb-stream';
 import { apiHandlers, apiInvocations, archiveRule, costTable, durationTable, functionConfigs, keptTable, pathCost, tracingOn, type PathCost } from './bench-cost';
 import { indexesOfTable } from './gsi-writes';
 import prices from './aws-prices.json';
@@ -120,6 +121,8 @@ async function escalationBench(results: Record<string, unknown>) {
   const configs = functionConfigs(sys.synthesized.template);
   // Index writes, from the table's index definitions in the template (dynalite reports none).
   meterIndexWrites(sys.synthesized.tableName, indexesOfTable(sys.synthesized.table));
+  // The stream consumers are never held back by a duration sample (it would batch their records).
+  meterStreamConsumers(streamConsumers(sys.synthesized.template, sys.synthesized.functions).map((c) => c.handler));
   const wholeBefore = snapshot();
   // The handlers behind API Gateway (its integrations), from the template: a cross-check of the requests counted below.
   const api = apiHandlers(sys.synthesized.template);
@@ -277,7 +280,7 @@ async function escalationBench(results: Record<string, unknown>) {
     console.log(
       [
         `(prices: scripts/aws-prices.json; the accountants' daily digest is per creditor, not per dossier, and left out; X-Ray ${tracing ? 'on' : 'off'} as amiable:tracing${process.env.BENCH_TRACING ? ' (BENCH_TRACING)' : ''}; objects above ${archive.minObjectBytes} bytes archived after ${archive.afterDays} days.`,
-        ` Lambda: in-process wall durations are not billed (N dossiers share one process: each would pay for the others' CPU). Every ${process.env.BENCH_LAMBDA_SAMPLE ?? 4}th invocation of each function (BENCH_LAMBDA_SAMPLE) runs with no other in flight (${samplesAbandoned} could not); its process CPU, stretched by the CPU share of the configured memory (1 vCPU at ${prices.assumptions.lambdaMemoryMbPerVcpu} MB), plus an assumed round trip per AWS request (ms: ${Object.entries(prices.assumptions.requestLatencyMs).map(([k, v]) => `${k} ${v}`).join(', ')}), rounded up to 1 ms, is the billed duration, at the configured memory; the CPU includes the in-process emulators answering it; init (cold starts) not counted.`,
+        ` Lambda: in-process wall durations are not billed (N dossiers share one process: each would pay for the others' CPU). Every ${process.env.BENCH_LAMBDA_SAMPLE ?? 4}th invocation of each function (BENCH_LAMBDA_SAMPLE) runs with no other in flight but the table's stream consumers, which are never held back (${samplesAbandoned} could not at first); its process CPU, stretched by the CPU share of the configured memory (1 vCPU at ${prices.assumptions.lambdaMemoryMbPerVcpu} MB), plus an assumed round trip per AWS request (ms: ${Object.entries(prices.assumptions.requestLatencyMs).map(([k, v]) => `${k} ${v}`).join(', ')}), rounded up to 1 ms, is the billed duration, at the configured memory; the CPU includes the in-process emulators answering it; init (cold starts) not counted.`,
         ' DynamoDB: write units include the global secondary indexes\' writes, from the template\'s index definitions and each item before and after the write (scripts/gsi-writes.ts; dynalite reports the table\'s only).)',
       ].join('\n'),
     );
