@@ -4,7 +4,7 @@
  * function's memory and architecture as the synthesized template configures them.
  */
 import prices from './aws-prices.json';
-import type { Meter } from './bench-meter';
+import type { FunctionMeter, Meter } from './bench-meter';
 
 
 export interface FunctionConfig {
@@ -82,12 +82,16 @@ export interface PathCost {
     executions: number;
     invocations: number;
     gbSeconds: number;
+    /** Invocations billed at their concurrent in-process duration, for want of a sample (see billedMs). */
+    unsampledInvocations: number;
     apiRequests: number;
     sesMessages: number;
     s3Puts: number;
     bytesKept: number;
     readUnits: number;
     writeUnits: number;
+    /** Of writeUnits, the global secondary indexes' (scripts/gsi-writes.ts). */
+    indexWriteUnits: number;
     logBytes: number;
     traces: number;
   };
@@ -143,12 +147,34 @@ export function storageUsd(bytes: number, archive: ArchiveRule): { usd: number; 
   return { usd: standard + archived + prices.s3GlacierInstantRetrievalPerTransition.usd, transitions: 1 };
 }
 
+/**
+ * The duration Lambda would bill one invocation of `handler` at `memoryMb` (scripts/aws-prices.json
+ * assumptions._lambdaNotes): the process CPU of its invocations that ran alone (bench-meter.ts,
+ * `durations`; in this phase, else over the whole run, `whole`), stretched by the CPU share of the
+ * memory (one vCPU at 1,769 MB), plus a round trip per AWS request it made (requestLatencyMs),
+ * rounded up to the millisecond as Lambda bills. Without any sample: the mean of its concurrent
+ * in-process wall durations, rounded up (an overestimate; counted as unsampled).
+ */
+export function billedMs(handler: string, m: FunctionMeter, memoryMb: number, whole?: Meter): { ms: number; sampled: boolean } {
+  const w = whole?.[handler];
+  const from = m.samples > 0 ? m : w && w.samples > 0 ? w : undefined;
+  if (!from) return { ms: Math.ceil(m.ms / Math.max(1, m.invocations)), sampled: false };
+  const a = prices.assumptions;
+  const cpuMs = (from.sampleCpuMs / from.samples) * Math.max(1, a.lambdaMemoryMbPerVcpu / memoryMb);
+  const per = (n: number) => n / Math.max(1, m.invocations);
+  const latency = a.requestLatencyMs;
+  const waitMs = per(m.ddbReads + m.ddbWrites) * latency.dynamodb + per(m.s3Puts) * latency.s3Put + per(m.s3Gets) * latency.s3Get + per(m.sesMessages) * latency.ses;
+  return { ms: Math.ceil(cpuMs + waitMs), sampled: true };
+}
+
 export function pathCost(input: {
   path: string;
   dossiers: number;
   transitions: number;
   executions: number;
   meter: Meter;
+  /** The whole run's meter: samples of a function this phase invoked too rarely to sample. */
+  whole?: Meter;
   configs: Map<string, FunctionConfig>;
   /**
    * API Gateway requests billed to the path: the HTTP requests a real back office makes (intake,
@@ -167,6 +193,7 @@ export function pathCost(input: {
   const n = Math.max(1, input.dossiers);
   let invocations = 0;
   let gbSeconds = 0;
+  let unsampled = 0;
   let lambdaUsd = 0;
   const apiRequests = input.apiRequests ?? apiInvocations(input.meter, input.api, input.exclude);
   let ses = 0;
@@ -177,13 +204,16 @@ export function pathCost(input: {
   let storage = 0;
   let readUnits = 0;
   let writeUnits = 0;
+  let indexWriteUnits = 0;
   let logBytes = 0;
   const byKind: PathCost['keptByKind'] = {};
   for (const [handler, m] of Object.entries(input.meter)) {
     if (input.exclude?.includes(handler)) continue;
     const config = input.configs.get(handler) ?? { memoryMb: 512, architecture: 'arm64' as const };
-    // Lambda bills each invocation's duration rounded up to the millisecond.
-    const gbs = ((m.ms + m.invocations * 0.5) / 1000) * (config.memoryMb / 1024);
+    // Lambda bills each invocation's duration rounded up to the millisecond, at the configured memory.
+    const billed = billedMs(handler, m, config.memoryMb, input.whole);
+    if (!billed.sampled) unsampled += m.invocations;
+    const gbs = ((m.invocations * billed.ms) / 1000) * (config.memoryMb / 1024);
     invocations += m.invocations;
     gbSeconds += gbs;
     lambdaUsd += m.invocations * prices.lambdaPerRequest.usd + gbs * prices.lambdaPerGbSecond[config.architecture];
@@ -203,6 +233,7 @@ export function pathCost(input: {
     });
     readUnits += m.readUnits;
     writeUnits += m.writeUnits;
+    indexWriteUnits += m.indexWriteUnits ?? 0;
     logBytes += m.logBytes + m.invocations * prices.assumptions.lambdaPlatformLogBytesPerInvocation;
   }
   logBytes += input.transitions * prices.assumptions.stepFunctionsLogBytesPerTransition;
@@ -230,12 +261,14 @@ export function pathCost(input: {
       executions: input.executions / n,
       invocations: invocations / n,
       gbSeconds: gbSeconds / n,
+      unsampledInvocations: unsampled / n,
       apiRequests: apiRequests / n,
       sesMessages: ses / n,
       s3Puts: puts / n,
       bytesKept: bytesKept / n,
       readUnits: readUnits / n,
       writeUnits: writeUnits / n,
+      indexWriteUnits: indexWriteUnits / n,
       logBytes: logBytes / n,
       traces: traces / n,
     },
@@ -246,6 +279,25 @@ export function pathCost(input: {
     ),
     usd,
   };
+}
+
+/**
+ * Each function's durations over a run: invocations, how many ran alone (sampled), the mean wall
+ * ms of all invocations as they ran concurrently in the bench process, the mean wall and process
+ * CPU ms of the samples, and the duration the cost table bills (billedMs) at the configured memory.
+ */
+export function durationTable(meter: Meter, configs: Map<string, FunctionConfig>, exclude: string[] = []): string {
+  const lines = ['Lambda durations (whole run): function, invocations, sampled alone, mean ms: concurrent wall, alone wall, alone CPU, billed (modelled); MB'];
+  for (const [handler, m] of Object.entries(meter).sort(([a], [b]) => a.localeCompare(b))) {
+    if (exclude.includes(handler) || m.invocations === 0) continue;
+    const memoryMb = configs.get(handler)?.memoryMb ?? 512;
+    const alone = (v: number) => (m.samples > 0 ? (v / m.samples).toFixed(1) : '-');
+    const billed = billedMs(handler, m, memoryMb);
+    lines.push(
+      `  ${handler.padEnd(24)}${String(m.invocations).padStart(7)}${String(m.samples).padStart(7)}${(m.ms / m.invocations).toFixed(1).padStart(10)}${alone(m.sampleMs).padStart(10)}${alone(m.sampleCpuMs).padStart(10)}${`${billed.ms}${billed.sampled ? '' : '*'}`.padStart(10)}${String(memoryMb).padStart(7)}`,
+    );
+  }
+  return lines.join('\n');
 }
 
 /** Where one path's 10-year storage goes, by kind of object (per dossier). */
@@ -263,12 +315,13 @@ export function costTable(paths: PathCost[]): string {
     ['dossiers measured', (p) => String(p.dossiers)],
     ['state transitions / dossier', (p) => `${fmt(p.perDossier.transitions, 1)}${p.budget.transitions !== null ? ` (<= ${p.budget.transitions})` : ''}`],
     ['Lambda invocations', (p) => fmt(p.perDossier.invocations, 1)],
-    ['Lambda GB-s (measured here)', (p) => fmt(p.perDossier.gbSeconds, 3)],
+    ['Lambda GB-s (modelled, see notes)', (p) => `${fmt(p.perDossier.gbSeconds, 3)}${p.perDossier.unsampledInvocations > 0 ? ` (${fmt(p.perDossier.unsampledInvocations, 1)} inv. unsampled)` : ''}`],
     ['API Gateway requests', (p) => fmt(p.perDossier.apiRequests, 1)],
     ['SES messages', (p) => fmt(p.perDossier.sesMessages, 1)],
     ['S3 PUTs', (p) => fmt(p.perDossier.s3Puts, 1)],
     ['bytes kept 10 years', (p) => `${fmt(p.perDossier.bytesKept / 1024, 0)} KiB`],
     ['DynamoDB read / write units', (p) => `${fmt(p.perDossier.readUnits, 1)} / ${fmt(p.perDossier.writeUnits, 1)}`],
+    ['  of the writes, index writes (GSI)', (p) => fmt(p.perDossier.indexWriteUnits, 1)],
     ['log bytes (Lambda + Step Functions)', (p) => `${fmt(p.perDossier.logBytes / 1024, 1)} KiB`],
     ['X-Ray traces (amiable:tracing)', (p) => fmt(p.perDossier.traces, 1)],
     ['$ Step Functions', (p) => usd(p.usd.stepFunctions)],

@@ -1,6 +1,7 @@
 /**
  * What local mode actually does, metered for the bench's cost table: every Lambda invocation and
- * its duration (through local/handlers.ts's observer), and every AWS SDK call the handlers make,
+ * its duration (through local/handlers.ts's observer; see `durations` below for the duration the
+ * cost table bills), and every AWS SDK call the handlers make,
  * attributed to the function that made it (AsyncLocalStorage): DynamoDB requests and the capacity
  * units the emulator reports, S3 PUTs/GETs and the bytes put, SES messages and their bytes, and
  * the bytes each function writes to its log. Calls made outside a handler (seeding) are not
@@ -14,14 +15,28 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { observeInvocations } from '../local/handlers';
+import { indexWriteUnits, type Item, type TableIndexes } from './gsi-writes';
 
 export interface FunctionMeter {
   invocations: number;
+  /** Wall ms of every invocation, measured while others ran in the same process (not billed). */
   ms: number;
+  /**
+   * The sampled invocations, each run with no other invocation in flight (see `durations`): how
+   * many, their wall ms, their billed ms (each rounded up to the millisecond, as Lambda bills),
+   * and the process CPU ms while they ran (the handler's work plus the emulators' answering it).
+   */
+  samples: number;
+  sampleMs: number;
+  sampleBilledMs: number;
+  sampleCpuMs: number;
   ddbReads: number;
   ddbWrites: number;
   readUnits: number;
+  /** Table and index write units (dynalite reports the table's; the indexes' are counted here: scripts/gsi-writes.ts). */
   writeUnits: number;
+  /** Of writeUnits, those of the global secondary indexes. */
+  indexWriteUnits: number;
   s3Puts: number;
   s3Gets: number;
   /** Sizes of the objects put in the vault (each kept for the retention period). */
@@ -67,10 +82,15 @@ function of(handler: string): FunctionMeter {
   return (meter[handler] ??= {
     invocations: 0,
     ms: 0,
+    samples: 0,
+    sampleMs: 0,
+    sampleBilledMs: 0,
+    sampleCpuMs: 0,
     ddbReads: 0,
     ddbWrites: 0,
     readUnits: 0,
     writeUnits: 0,
+    indexWriteUnits: 0,
     s3Puts: 0,
     s3Gets: 0,
     putSizes: [],
@@ -110,6 +130,79 @@ export function putKind(key: string): string {
 
 let installed = false;
 
+/**
+ * Durations. Local mode runs many invocations at once in one Node process (N dossiers, the
+ * emulators, the engine), so an invocation's wall time there includes the CPU the others used and
+ * the event-loop turns it waited for: at N=100 that billed ~5.7 s per invocation. Lambda bills an
+ * invocation's own duration, in an execution environment that runs one invocation at a time. So
+ * the cost table bills a sample: every `BENCH_LAMBDA_SAMPLE`-th invocation of each function
+ * (default 4; 1 = all; from its second invocation on, the first one warming the code as a cold
+ * start's init would) waits until no other invocation is in flight, holds the others back while
+ * it runs, and its wall time is measured then. What it still includes: the emulators answering its
+ * own requests in-process (dynalite, S3, SES). A sample that cannot get the process to itself
+ * within `DRAIN_LIMIT_MS` (an invocation waiting for another) runs with the others, is not counted,
+ * and the function's next invocation is sampled instead.
+ * The table's stream consumers (`meterStreamConsumers`) are never held back: holding them would
+ * let records pile up and reach them in larger batches, fewer invocations than without the meter.
+ * They run during a sample when its writes feed them (their CPU then counts in the sample: an
+ * overestimate), and are sampled only when one happens to run with nothing else in flight.
+ */
+const SAMPLE_EVERY = Math.max(0, Number(process.env.BENCH_LAMBDA_SAMPLE ?? 4));
+const DRAIN_LIMIT_MS = 30_000;
+const ungated = new Set<string>();
+/** Functions owed a sample (their sampled invocation could not run alone). */
+const owed = new Set<string>();
+/** Invocations started so far (an invocation that sees none start while it runs, from an idle process, ran alone). */
+let started = 0;
+
+/** The table's stream consumers, by handler name: never held back by a sample (see above). */
+export function meterStreamConsumers(handlers: Iterable<string>): void {
+  for (const h of handlers) ungated.add(h);
+}
+let inFlight = 0;
+let gate: Promise<void> | undefined;
+let drainWaiters: (() => void)[] = [];
+const calls = new Map<string, number>();
+/** Samples that gave up waiting for the process to themselves. */
+export let samplesAbandoned = 0;
+
+function finished(): void {
+  inFlight--;
+  if (inFlight === 0) {
+    const waiters = drainWaiters;
+    drainWaiters = [];
+    waiters.forEach((w) => w());
+  }
+}
+
+/** Resolves when no invocation is in flight, or false after `limit` ms. */
+function drained(limit: number): Promise<boolean> {
+  if (inFlight === 0) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      drainWaiters = drainWaiters.filter((w) => w !== done);
+      resolve(false);
+    }, limit);
+    const done = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    drainWaiters.push(done);
+  });
+}
+
+/** Global secondary indexes of the metered table(s), by table name (meterIndexWrites). */
+const indexesByTable = new Map<string, TableIndexes>();
+
+/**
+ * Counts the index writes of every metered write to `tableName` (dynalite reports the table's units
+ * only): from the item before and after the write, which dynalite holds when it computes the
+ * consumed capacity, by AWS's rules (scripts/gsi-writes.ts).
+ */
+export function meterIndexWrites(tableName: string, indexes: TableIndexes): void {
+  indexesByTable.set(tableName, indexes);
+}
+
 /** Starts metering (once per process). */
 export function installMeter(): void {
   if (installed) return;
@@ -117,13 +210,69 @@ export function installMeter(): void {
   observeInvocations(async (handler, invoke) => {
     const m = of(handler);
     m.invocations++;
+    const k = calls.get(handler) ?? 0;
+    calls.set(handler, k + 1);
+    const free = ungated.has(handler);
+    // Nobody (but the stream consumers) starts while a sample runs alone.
+    while (gate && !free) await gate;
+    let sample = !free && SAMPLE_EVERY > 0 && k >= 1 && ((k - 1) % SAMPLE_EVERY === 0 || owed.has(handler));
+    let open: (() => void) | undefined;
+    if (sample) {
+      gate = new Promise((r) => (open = r));
+      sample = await drained(DRAIN_LIMIT_MS);
+      if (sample) owed.delete(handler);
+      else {
+        samplesAbandoned++;
+        owed.add(handler);
+        gate = undefined;
+        open!();
+      }
+    }
+    const idle = inFlight === 0;
+    const startedBefore = ++started;
+    inFlight++;
+    const cpu = process.cpuUsage();
     const t = performance.now();
     try {
       return await context.run({ handler }, invoke);
     } finally {
-      m.ms += performance.now() - t;
+      const ms = performance.now() - t;
+      m.ms += ms;
+      // A stream consumer that ran alone as it happened (nothing in flight, nothing started meanwhile).
+      if (free && idle && started === startedBefore && k >= 1) sample = true;
+      if (sample) {
+        const used = process.cpuUsage(cpu);
+        m.samples++;
+        m.sampleMs += ms;
+        m.sampleBilledMs += Math.ceil(ms);
+        m.sampleCpuMs += (used.user + used.system) / 1000;
+        if (open) {
+          gate = undefined;
+          open();
+        }
+      }
+      finished();
     }
   });
+
+  // dynalite's consumed capacity, plus the index writes (the items before and after are at hand).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const dynaliteDb = require('dynalite/db');
+  const tableCapacity = dynaliteDb.addConsumedCapacity;
+  dynaliteDb.addConsumedCapacity = (data: any, isRead: boolean, before?: Item, after?: Item) => {
+    const out = tableCapacity(data, isRead, before, after);
+    const spec = indexesByTable.get(data?.TableName);
+    if (!out || isRead || !spec) return out;
+    const byIndex = indexWriteUnits(spec, before, after);
+    const names = Object.keys(byIndex);
+    if (names.length === 0) return out;
+    return {
+      ...out,
+      CapacityUnits: out.CapacityUnits + names.reduce((n, name) => n + byIndex[name], 0),
+      Table: { CapacityUnits: out.CapacityUnits },
+      GlobalSecondaryIndexes: Object.fromEntries(names.map((name) => [name, { CapacityUnits: byIndex[name] }])),
+    };
+  };
 
   const meterDynamoDb = (original: (...args: any[]) => Promise<any>) =>
     async function (this: unknown, command: any, ...rest: any[]) {
@@ -137,8 +286,12 @@ export function installMeter(): void {
         const out = await original.call(this, command, ...rest);
         const consumed = [out?.ConsumedCapacity].flat().filter(Boolean);
         const units = consumed.reduce((n: number, c: any) => n + (c.CapacityUnits ?? 0), 0);
+        const indexUnits = consumed.reduce((n: number, c: any) => n + Object.values<any>(c.GlobalSecondaryIndexes ?? {}).reduce((k, i) => k + (i.CapacityUnits ?? 0), 0), 0);
         if (READS.has(name)) m.readUnits += units || 1;
-        if (WRITES.has(name)) m.writeUnits += units || 1;
+        if (WRITES.has(name)) {
+          m.writeUnits += units || 1;
+          m.indexWriteUnits += indexUnits;
+        }
         trace(context.getStore()!.handler, name, command.input, units || 1);
         return out;
       } catch (e) {
@@ -209,10 +362,15 @@ export function since(before: Meter): Meter {
     out[handler] = {
       invocations: m.invocations - b.invocations,
       ms: m.ms - b.ms,
+      samples: m.samples - b.samples,
+      sampleMs: m.sampleMs - b.sampleMs,
+      sampleBilledMs: m.sampleBilledMs - b.sampleBilledMs,
+      sampleCpuMs: m.sampleCpuMs - b.sampleCpuMs,
       ddbReads: m.ddbReads - b.ddbReads,
       ddbWrites: m.ddbWrites - b.ddbWrites,
       readUnits: m.readUnits - b.readUnits,
       writeUnits: m.writeUnits - b.writeUnits,
+      indexWriteUnits: m.indexWriteUnits - b.indexWriteUnits,
       s3Puts: m.s3Puts - b.s3Puts,
       s3Gets: m.s3Gets - b.s3Gets,
       putSizes: m.putSizes.slice(b.putSizes.length),

@@ -13,7 +13,7 @@ const template = synthTemplate().toJSON();
 const api = apiHandlers(template);
 
 function metered(invocations: number): FunctionMeter {
-  return { invocations, ms: 0, ddbReads: 0, ddbWrites: 0, readUnits: 0, writeUnits: 0, s3Puts: 0, s3Gets: 0, putSizes: [], putKinds: [], sesMessages: 0, sesBytes: 0, logBytes: 0 };
+  return { invocations, ms: 0, samples: 0, sampleMs: 0, sampleBilledMs: 0, sampleCpuMs: 0, ddbReads: 0, ddbWrites: 0, readUnits: 0, writeUnits: 0, indexWriteUnits: 0, s3Puts: 0, s3Gets: 0, putSizes: [], putKinds: [], sesMessages: 0, sesBytes: 0, logBytes: 0 };
 }
 
 describe('API-integrated handlers, from the synthesized template', () => {

@@ -20,12 +20,63 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 const RACE_TIMEOUT_MS = 360_000;
 
+type Order = 'payment_first' | 'send_first';
+interface HeldDossier {
+  id: string;
+  amount: string;
+  order: Order;
+  hold?: Hold;
+}
+
+/** `perOrder` of each order, shuffled by the test's seeded random (which dossier gets which order). */
+function seededOrders(random: () => number, perOrder: number): Order[] {
+  const orders = Array.from({ length: 2 * perOrder }, (_, i): Order => (i < perOrder ? 'payment_first' : 'send_first'));
+  for (let i = orders.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [orders[i], orders[j]] = [orders[j]!, orders[i]!];
+  }
+  return orders;
+}
+
+/**
+ * Makes each dossier's order happen (test/support/send-barrier.ts) while `start` sets the sends
+ * going: "payment first" holds the sender's first request on its dossier until the payment is
+ * recorded; "send first" holds its e-mail, sent under the claim it took, until the payment has met
+ * that lease (it reads the dossier, then waits), then lets the e-mail go. Returns what `start` gave.
+ */
+async function raceHeld<T>(dossiers: HeldDossier[], start: () => Promise<T>, pay: (d: HeldDossier, i: number) => Promise<{ status: number }>): Promise<T> {
+  const barrier = new SendBarrier();
+  try {
+    for (const d of dossiers) d.hold = d.order === 'payment_first' ? barrier.holdFirstDossierRequest(d.id) : barrier.holdSend(d.id);
+    const started = start();
+    await Promise.all(
+      dossiers.map(async (d, i) => {
+        const hold = d.hold!;
+        await hold.reached;
+        const paying = pay(d, i);
+        if (d.order === 'payment_first') {
+          expect((await paying).status).toBe(201);
+          hold.release();
+        } else {
+          while (hold.touchedAfter() === 0) await sleep(5);
+          hold.release();
+          expect((await paying).status).toBe(201);
+        }
+      }),
+    );
+    return await started;
+  } finally {
+    for (const d of dossiers) d.hold?.release();
+    barrier.close();
+  }
+}
+
 describe('payment vs send race', { timeout: RACE_TIMEOUT_MS }, () => {
   let sys: LocalSystem;
   let api: ReturnType<typeof client>;
   const DOSSIERS_PER_ROUND = 25;
   const ROUNDS = 4;
-  const stats = { heldPaymentFirst: 0, heldSendFirst: 0, interleavings: 0, paidBeforeSend: 0, paidAfterSend: 0, reminderRaces: 0, paidBeforeReminder: 0, paidAfterReminder: 0, confirmationRaces: 0, confirmed: 0, notConfirmed: 0 };
+  const stats = { heldPaymentFirst: 0, heldSendFirst: 0, heldReminder: { payment_first: 0, send_first: 0 }, heldConfirmation: { payment_first: 0, send_first: 0 }, interleavings: 0, paidBeforeSend: 0, paidAfterSend: 0, reminderRaces: 0, paidBeforeReminder: 0, paidAfterReminder: 0, confirmationRaces: 0, confirmed: 0, notConfirmed: 0 };
 
   beforeAll(async () => {
     sys = await startLocalSystem({ clockStart: '2026-04-04T10:00:00Z' });
@@ -33,6 +84,8 @@ describe('payment vs send race', { timeout: RACE_TIMEOUT_MS }, () => {
   });
   afterAll(async () => {
     console.log(`race (held by the barrier): payment first ${stats.heldPaymentFirst}, send first ${stats.heldSendFirst}`);
+    console.log(`race (held, instalment reminders): payment first ${stats.heldReminder.payment_first}, reminder first ${stats.heldReminder.send_first}`);
+    console.log(`race (held, promise confirmations): payment first ${stats.heldConfirmation.payment_first}, confirmation first ${stats.heldConfirmation.send_first}`);
     console.log(`race: ${stats.interleavings} interleavings, payment first ${stats.paidBeforeSend}, send first ${stats.paidAfterSend}`);
     console.log(`race (instalment reminders): ${stats.reminderRaces} interleavings, payment first ${stats.paidBeforeReminder}, reminder first ${stats.paidAfterReminder}`);
     console.log(`race (promise confirmations): ${stats.confirmationRaces} interleavings, confirmation sent first ${stats.confirmed}, payment first ${stats.notConfirmed}`);
@@ -181,45 +234,21 @@ describe('payment vs send race', { timeout: RACE_TIMEOUT_MS }, () => {
     const { random } = seededRandom('payment race (both orders, held by a barrier)');
     const today = ((await api.now()).body.now as string).slice(0, 10);
     const PER_ORDER = 4;
-    const orders = Array.from({ length: 2 * PER_ORDER }, (_, i) => (i < PER_ORDER ? 'payment_first' : 'send_first') as 'payment_first' | 'send_first');
-    for (let i = orders.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [orders[i], orders[j]] = [orders[j]!, orders[i]!];
-    }
-    const dossiers: { id: string; amount: string; order: (typeof orders)[number]; hold?: Hold }[] = [];
-    for (const [i, order] of orders.entries()) {
+    const dossiers: HeldDossier[] = [];
+    for (const [i, order] of seededOrders(random, PER_ORDER).entries()) {
       const amount = `${400 + i}.00`;
       const r = await api.createInvoice(invoice({ invoiceNumber: `RACE-HELD-${i}`, amount, dueDate: today, issueDate: today }));
       expect(r.status).toBe(201);
       dossiers.push({ id: r.body.id, amount, order });
     }
     const reminderAt = (await api.getInvoice(dossiers[0]!.id)).body.nextAction.at;
-    const barrier = new SendBarrier();
-    try {
-      for (const d of dossiers) d.hold = d.order === 'payment_first' ? barrier.holdFirstDossierRequest(d.id) : barrier.holdSend(d.id);
-      const advancing = api.advanceTo(reminderAt);
-      await Promise.all(
-        dossiers.map(async (d, i) => {
-          const hold = d.hold!;
-          await hold.reached;
-          const paying = api.pay(d.id, { amount: d.amount, paidOn: today, reference: `HELD-PAY-${i}` });
-          if (d.order === 'payment_first') {
-            // Recorded (and the execution stopped) while the send waits before reading its dossier.
-            expect((await paying).status).toBe(201);
-            hold.release();
-          } else {
-            // The payment found the send's lease (it reads the dossier, then waits): let the e-mail go.
-            while (hold.touchedAfter() === 0) await sleep(5);
-            hold.release();
-            expect((await paying).status).toBe(201);
-          }
-        }),
-      );
-      await advancing;
-    } finally {
-      for (const d of dossiers) d.hold?.release();
-      barrier.close();
-    }
+    // Payment first: recorded (and the execution stopped) while the send waits before reading its
+    // dossier. Send first: the payment found the send's lease, then the e-mail went.
+    await raceHeld(
+      dossiers,
+      () => api.advanceTo(reminderAt),
+      (d, i) => api.pay(d.id, { amount: d.amount, paidOn: today, reference: `HELD-PAY-${i}` }),
+    );
     await api.advance('P40D'); // later stages would fire now if anything was left running
 
     const mails = await api.emails();
@@ -249,5 +278,107 @@ describe('payment vs send race', { timeout: RACE_TIMEOUT_MS }, () => {
       }
     }
     expect([stats.heldPaymentFirst, stats.heldSendFirst]).toEqual([PER_ORDER, PER_ORDER]);
+  });
+
+  /**
+   * The instalment reminder of a plan, in both orders (the review's first read of its dossier held
+   * until the payment is recorded; or its e-mail held, under its claim, until the payment meets
+   * the lease): the payment that settles the plan is followed by its receipt only; a reminder that
+   * had claimed the dossier is sent once and recorded before the payment; one receipt.
+   */
+  it('instalment reminders, both orders held by a barrier: no reminder after settlement, one receipt', async () => {
+    const { random } = seededRandom('payment race (instalment reminders, both orders held)');
+    const today = ((await api.now()).body.now as string).slice(0, 10);
+    const due = new Date(Date.parse(today) + 10 * 86_400_000).toISOString().slice(0, 10);
+    const dossiers: HeldDossier[] = [];
+    for (const [i, order] of seededOrders(random, 3).entries()) {
+      const amount = `${500 + i}.00`;
+      const r = await api.createInvoice(invoice({ invoiceNumber: `RACE-HELD-PLAN-${i}`, amount, dueDate: today, issueDate: today }));
+      const plan = await api.call('POST', `/invoices/${r.body.id}/payment-plan`, { instalments: [{ dueDate: due, amount }] });
+      expect(plan.status).toBe(201);
+      expect(plan.body.nextAction.stage).toBe('instalment_reminder');
+      dossiers.push({ id: r.body.id, amount, order });
+    }
+    const reminderAt = (await api.getInvoice(dossiers[0]!.id)).body.nextAction.at;
+    await raceHeld(
+      dossiers,
+      () => api.advanceTo(reminderAt),
+      (d, i) => api.pay(d.id, { amount: d.amount, paidOn: today, reference: `HELD-PLAN-PAY-${i}` }),
+    );
+    await api.advance('P40D');
+
+    const mails = await api.emails();
+    for (const d of dossiers) {
+      const v = (await api.getInvoice(d.id)).body;
+      expect(v.status).toBe('paid');
+      expect(v.paymentPlan.status).toBe('completed');
+      const paidAt = v.events.findIndex((e: any) => e.type === 'paid');
+      expect(paidAt).toBeGreaterThan(0);
+      expect(v.events.slice(paidAt + 1).map((e: any) => e.kind)).toEqual(['payment_receipt']);
+      const reminders = v.events.map((e: any, at: number) => ({ kind: e.kind, at })).filter((e: any) => e.kind === 'instalment_reminder');
+      const mine = new RegExp(`${v.invoiceNumber}(?![0-9])`);
+      const mailed = mails.filter((m: any) => mine.test(m.subject) && /Rappel d’échéance/.test(m.subject));
+      expect(mails.filter((m: any) => mine.test(m.subject) && /reçu|receipt/i.test(m.subject))).toHaveLength(1);
+      if (d.order === 'payment_first') {
+        expect(reminders).toHaveLength(0);
+        expect(mailed).toHaveLength(0);
+      } else {
+        expect(reminders).toHaveLength(1);
+        expect(reminders[0].at).toBeLessThan(paidAt);
+        expect(mailed).toHaveLength(1);
+      }
+      stats.heldReminder[d.order]++;
+    }
+    expect(stats.heldReminder).toEqual({ payment_first: 3, send_first: 3 });
+  });
+
+  /**
+   * The promise confirmation, in both orders: the promise's first read of its dossier held until
+   * the payment is recorded (the promise then meets a paid dossier: 409, nothing sent), or its
+   * confirmation e-mail held, under its claim, until the payment meets the lease (the confirmation
+   * is sent once and recorded before the payment). One receipt either way.
+   */
+  it('promise confirmations, both orders held by a barrier: no confirmation after settlement, one receipt', async () => {
+    const { random } = seededRandom('payment race (promise confirmations, both orders held)');
+    const today = ((await api.now()).body.now as string).slice(0, 10);
+    const promised = new Date(Date.parse(today) + 7 * 86_400_000).toISOString().slice(0, 10);
+    const dossiers: HeldDossier[] = [];
+    for (const [i, order] of seededOrders(random, 3).entries()) {
+      const amount = `${600 + i}.00`;
+      const r = await api.createInvoice(invoice({ invoiceNumber: `RACE-HELD-PRM-${i}`, amount, dueDate: today, issueDate: today }));
+      expect(r.status).toBe(201);
+      dossiers.push({ id: r.body.id, amount, order });
+    }
+    const statuses = await raceHeld(
+      dossiers,
+      () => Promise.all(dossiers.map(async (d) => (await api.call('POST', `/invoices/${d.id}/promises`, { date: promised, amount: d.amount })).status)),
+      (d, i) => api.pay(d.id, { amount: d.amount, paidOn: today, reference: `HELD-PRM-PAY-${i}` }),
+    );
+    await api.advance('P20D');
+
+    const mails = await api.emails();
+    for (const [i, d] of dossiers.entries()) {
+      const v = (await api.getInvoice(d.id)).body;
+      expect(v.status).toBe('paid');
+      const paidAt = v.events.findIndex((e: any) => e.type === 'paid');
+      expect(paidAt).toBeGreaterThan(0);
+      expect(v.events.slice(paidAt + 1).map((e: any) => e.kind)).toEqual(['payment_receipt']);
+      const confirmations = v.events.map((e: any, at: number) => ({ kind: e.kind, at })).filter((e: any) => e.kind === 'promise_confirmation');
+      const mine = new RegExp(`${v.invoiceNumber}(?![0-9])`);
+      const mailed = mails.filter((m: any) => mine.test(m.subject) && /engagement de paiement/.test(m.subject));
+      expect(mails.filter((m: any) => mine.test(m.subject) && /reçu|receipt/i.test(m.subject))).toHaveLength(1);
+      if (d.order === 'payment_first') {
+        expect(statuses[i]).toBe(409);
+        expect(confirmations).toHaveLength(0);
+        expect(mailed).toHaveLength(0);
+      } else {
+        expect(statuses[i]).toBe(201);
+        expect(confirmations).toHaveLength(1);
+        expect(confirmations[0].at).toBeLessThan(paidAt);
+        expect(mailed).toHaveLength(1);
+      }
+      stats.heldConfirmation[d.order]++;
+    }
+    expect(stats.heldConfirmation).toEqual({ payment_first: 3, send_first: 3 });
   });
 });
