@@ -40,10 +40,11 @@ import { toDecimalString } from '../domain/money';
 import { clock } from '../adapters/clock';
 import { getCreditor, getDossier, updateDossier } from '../adapters/dossier-store';
 import { appendEvidence, listRecords } from '../adapters/evidence-log';
-import { evidenceRef, putEvidence, readEvidence } from '../adapters/evidence-store';
+import { evidenceRef, putEvidence } from '../adapters/evidence-store';
 import { putEvent } from '../adapters/events';
 import { dossierOf, updateOwnDossier } from './dossier-access';
 import { issueBundle, IssuedBundle, KeptBundle, keptBundleOf, keptLink } from './evidence';
+import { ATTACHED_TO_HANDOFF, readWhole } from './evidence-source';
 import { deliverNotice, sendRendered } from './outbound-mail';
 import { parisDate } from '../domain/dates';
 import { log } from '../adapters/telemetry';
@@ -67,14 +68,31 @@ async function creditorOf(d: Pick<Dossier, 'creditorId'>): Promise<CreditorProfi
 export interface Established {
   dossier: Dossier;
   litigation: LitigationDossier;
+  /** The PDF as recorded: its bytes, and the entry naming it. */
+  pdf: EstablishedPdf;
 }
+
+export interface EstablishedPdf {
+  bytes: Uint8Array;
+  entry: DossierEvent;
+}
+
+/**
+ * How the PDF is kept. `object`: an object of its own in the vault, as every version before this
+ * one did; a dossier held for approval keeps it so (it may wait for weeks and leave the hand-off,
+ * to a payment or a dispute, without any message ever carrying that PDF; the approval establishes
+ * the dossier again as of its own date, and that PDF goes to counsel in the message).
+ * `attachment`: kept once, inside the hand-off message that follows (services/evidence-source.ts);
+ * an attempt that cannot send keeps it apart (keepPdfApart).
+ */
+export type PdfKeeping = 'object' | 'attachment';
 
 /**
  * Establishes the litigation dossier as of `now` and keeps it in the vault as JSON and PDF, each
  * recorded on the dossier (so each is a record of the evidence log). Keys carry the content hash:
  * a retried attempt never overwrites a locked object.
  */
-export async function establishLitigationDossier(dossierId: string, creditor: CreditorProfile, now: Date): Promise<Established> {
+export async function establishLitigationDossier(dossierId: string, creditor: CreditorProfile, now: Date, keeping: PdfKeeping = 'object'): Promise<Established> {
   const stored = await getDossier(dossierId);
   if (!stored) throw new DomainError(404, 'DossierNotFound', `dossier ${dossierId} not found`);
   // The litigation dossier lists every payment and message: the whole history, not the item's window.
@@ -86,7 +104,12 @@ export async function establishLitigationDossier(dossierId: string, creditor: Cr
   const pdf = await renderLitigationPdf(litigation);
   const base = `dossiers/${d.id}/litigation/${litigation.asOf}`;
   const storedJson = await putEvidence(`${base}-${sha256Hex(json).slice(0, 16)}.json`, json, 'application/json', now);
-  const storedPdf = await putEvidence(`${base}-${sha256Hex(pdf).slice(0, 16)}.pdf`, pdf, 'application/pdf', now);
+  // The same key either way: the PDF's file in every bundle is files/litigation/<asOf>-<sha>.pdf.
+  const pdfKey = `${base}-${sha256Hex(pdf).slice(0, 16)}.pdf`;
+  const pdfRef =
+    keeping === 'object'
+      ? evidenceRef(await putEvidence(pdfKey, pdf, 'application/pdf', now))
+      : { evidenceKey: pdfKey, sha256: sha256Hex(pdf), attachedTo: ATTACHED_TO_HANDOFF };
   const at = now.toISOString();
   const summary = {
     asOf: litigation.asOf,
@@ -96,17 +119,29 @@ export async function establishLitigationDossier(dossierId: string, creditor: Cr
     interestPerDay: litigation.interestRunning.perDay,
     prescribesOn: litigation.prescription.prescribesOn,
   };
+  const pdfEntry: DossierEvent = { type: 'litigation_dossier_stored', at, format: 'pdf', asOf: litigation.asOf, ...pdfRef };
   const out = await updateDossier(d.id, (x) => ({
     dossier: {
       ...x,
-      events: [
-        ...x.events,
-        { type: 'litigation_dossier_stored', at, format: 'json', ...summary, ...evidenceRef(storedJson) },
-        { type: 'litigation_dossier_stored', at, format: 'pdf', asOf: litigation.asOf, ...evidenceRef(storedPdf) },
-      ],
+      events: [...x.events, { type: 'litigation_dossier_stored', at, format: 'json', ...summary, ...evidenceRef(storedJson) }, pdfEntry],
     },
   }));
-  return { dossier: out.dossier, litigation };
+  return { dossier: out.dossier, litigation, pdf: { bytes: pdf, entry: pdfEntry } };
+}
+
+/**
+ * A hand-off attempt that recorded its PDF as the message's attachment and could not send (or
+ * record) that message keeps the PDF apart, at the key its entry names, so the record never points
+ * at bytes the vault does not hold (evidence-source.ts reads it there). Best effort: a failure here
+ * leaves the retry, which sends the message with that very PDF, to complete it.
+ */
+async function keepPdfApart(dossierId: string, pdf: EstablishedPdf | null, now: Date): Promise<void> {
+  if (!pdf || pdf.entry.attachedTo !== ATTACHED_TO_HANDOFF) return;
+  try {
+    await putEvidence(String(pdf.entry.evidenceKey), pdf.bytes, 'application/pdf', now);
+  } catch (e) {
+    log.error('litigation PDF not kept apart after a failed hand-off; the retry sends it', { dossierId, key: pdf.entry.evidenceKey, error: String((e as Error)?.message ?? e) });
+  }
 }
 
 /** Entries a hand-off attempt records before its message leaves (what a failed attempt may leave behind). */
@@ -115,6 +150,8 @@ const HANDOFF_WORK: ReadonlySet<string> = new Set(['litigation_dossier_stored', 
 interface EarlierWork {
   /** The `litigation_dossier_stored` entry of the JSON file. */
   json: DossierEvent;
+  /** The `litigation_dossier_stored` entry of the PDF. */
+  pdf: DossierEvent;
   /** The bundle issued to counsel after it, if the attempt got that far. */
   bundle: KeptBundle | null;
 }
@@ -130,7 +167,7 @@ interface EarlierWork {
 export function earlierWork(d: Dossier, now: Date): EarlierWork | null {
   const total = historyLength(d);
   let bundle: KeptBundle | null = null;
-  let pdf = false;
+  let pdf: DossierEvent | null = null;
   for (let i = d.events.length - 1; i >= 0; i--) {
     const e = d.events[i]!;
     // Only the tail of the history, whole (the item's window keeps its last entries contiguous).
@@ -138,39 +175,45 @@ export function earlierWork(d: Dossier, now: Date): EarlierWork | null {
     if (e.type === 'evidence_bundle_issued') {
       if (!bundle && e.issuedTo === 'litigation_contact') bundle = keptBundleOf(e);
     } else if (e.format === 'pdf') {
-      pdf = true;
+      pdf = e;
     } else if (e.format === 'json') {
-      return pdf && e.asOf === parisDate(now) && typeof e.evidenceKey === 'string' ? { json: e, bundle } : null;
+      return pdf && e.asOf === parisDate(now) && typeof e.evidenceKey === 'string' ? { json: e, pdf, bundle } : null;
     }
   }
   return null;
 }
 
-/** The litigation dossier an earlier attempt stored, read back from the vault; null if it cannot be trusted. */
-async function reread(d: Dossier, earlier: EarlierWork): Promise<{ litigation: LitigationDossier } | null> {
+/**
+ * The litigation dossier an earlier attempt stored, read back from the vault, with its PDF rendered
+ * again (deterministic: pdf-letter.ts) and checked against the PDF's entry; null if it cannot be
+ * trusted or the PDF is not the one recorded (software changed between attempts): established again.
+ */
+async function reread(d: Dossier, earlier: EarlierWork): Promise<{ litigation: LitigationDossier; pdf: EstablishedPdf } | null> {
   const e = earlier.json;
-  const chunks: Buffer[] = [];
-  for await (const chunk of await readEvidence(String(e.evidenceKey), typeof e.evidenceVersionId === 'string' ? e.evidenceVersionId : null)) {
-    chunks.push(Buffer.from(chunk as Uint8Array));
-  }
-  const bytes = Buffer.concat(chunks);
+  const bytes = await readWhole(String(e.evidenceKey), typeof e.evidenceVersionId === 'string' ? e.evidenceVersionId : null);
   if (sha256Hex(bytes) !== e.sha256) {
     log.error('stored litigation dossier does not match its record; established again', { dossierId: d.id, key: e.evidenceKey });
     return null;
   }
-  return { litigation: JSON.parse(bytes.toString('utf8')) as LitigationDossier };
+  const litigation = JSON.parse(bytes.toString('utf8')) as LitigationDossier;
+  const pdf = await renderLitigationPdf(litigation);
+  if (sha256Hex(pdf) !== earlier.pdf.sha256) {
+    log.error('litigation PDF rendered again differs from its record; established again', { dossierId: d.id, key: earlier.pdf.evidenceKey });
+    return null;
+  }
+  return { litigation, pdf: { bytes: pdf, entry: earlier.pdf } };
 }
 
 /** The litigation dossier as of `now`: the one a failed attempt stored, else established now. */
-async function establishedOrEarlier(d: Dossier, creditor: CreditorProfile, now: Date): Promise<{ litigation: LitigationDossier }> {
+async function establishedOrEarlier(d: Dossier, creditor: CreditorProfile, now: Date, keeping: PdfKeeping): Promise<{ litigation: LitigationDossier; pdf: EstablishedPdf }> {
   const earlier = earlierWork(d, now);
-  return (earlier && (await reread(d, earlier))) || (await establishLitigationDossier(d.id, creditor, now));
+  return (earlier && (await reread(d, earlier))) || (await establishLitigationDossier(d.id, creditor, now, keeping));
 }
 
 /** Grace period over, approval mode: establish the dossier, then wait for someone to approve. */
 export async function holdForApproval(claimed: Dossier, token: string, now: Date): Promise<Dossier> {
   try {
-    const established = await establishedOrEarlier(claimed, await creditorOf(claimed), now);
+    const established = await establishedOrEarlier(claimed, await creditorOf(claimed), now, 'object');
     const l = established.litigation;
     const summary = { totalDue: l.claim.due.total, route: l.route.code, prescribesOn: l.prescription.prescribesOn };
     return (await updateDossier(claimed.id, (d) => ({ dossier: awaitHandoffApproval(d, token, now, summary) }))).dossier;
@@ -187,15 +230,21 @@ export async function holdForApproval(claimed: Dossier, token: string, now: Date
  */
 export async function handOff(claimed: Dossier, token: string, now: Date, slot: string): Promise<Dossier> {
   let info: SentInfo;
+  let pdf: EstablishedPdf | null = null;
   try {
     const creditor = await creditorOf(claimed);
     // A retried attempt reuses what a failed one already wrote under Object Lock (earlierWork).
     const earlier = earlierWork(claimed, now);
     const reused = earlier && (await reread(claimed, earlier));
-    const { litigation } = reused || (await establishLitigationDossier(claimed.id, creditor, now));
+    const established = reused || (await establishLitigationDossier(claimed.id, creditor, now, 'attachment'));
+    const { litigation } = established;
+    pdf = established.pdf;
+    // The PDF is bundled before the message that keeps it exists: from memory (evidence-source.ts).
+    const known = new Map([[String(pdf.entry.sha256), pdf.bytes]]);
     const kept = reused ? earlier!.bundle : null;
     // The earlier bundle from the exports bucket, else rebuilt for the same head; a new one if neither can be had.
-    const bundle: IssuedBundle = (kept && (await keptLink(claimed, kept))) || (await issueBundle(creditor.id, claimed.id, 'litigation_contact'));
+    const bundle: IssuedBundle =
+      (kept && (await keptLink(claimed, kept, known))) || (await issueBundle(creditor.id, claimed.id, 'litigation_contact', known));
     // The preparation may have outlasted the lease: the message leaves only under the lease renewed
     // (lost meanwhile, to a payment or another attempt: lease_lost, and the step's retry decides).
     const current = (await updateDossier(claimed.id, (d) => ({ dossier: renewLease(d, token, Date.now(), HANDOFF_LEASE_MS) }))).dossier;
@@ -213,10 +262,18 @@ export async function handOff(claimed: Dossier, token: string, now: Date, slot: 
       },
     });
   } catch (e) {
+    await keepPdfApart(claimed.id, pdf, now);
     await updateDossier(claimed.id, (d) => ({ dossier: releaseSend(d, token) }));
     throw e;
   }
-  const done = await updateDossier(claimed.id, (d) => ({ dossier: completeSend(d, 'litigation_handoff', token, now, info) }));
+  let done: Awaited<ReturnType<typeof updateDossier>>;
+  try {
+    done = await updateDossier(claimed.id, (d) => ({ dossier: completeSend(d, 'litigation_handoff', token, now, info) }));
+  } catch (e) {
+    // Sent but not recorded: until a retry records it, the message is not in the log to read the PDF from.
+    await keepPdfApart(claimed.id, pdf, now);
+    throw e;
+  }
   return publishHandedOff(done.dossier);
 }
 
