@@ -146,5 +146,10 @@ describe('a retried hand-off whose bundle expired meanwhile rebuilds it for the 
     const zip = new Uint8Array(await (await fetch(url!)).arrayBuffer());
     expect(sha(zip)).toBe(bundles[0].bundleSha256);
     expect(verifyZip(zip, bundles[0].head.hash).exitCode).toBe(0);
+    // The failed attempt kept its PDF apart (services/litigation.ts keepPdfApart): its record never
+    // points at bytes the vault lacks, whether or not a retry ever sends the message.
+    const pdf = view.events.find((e: any) => e.type === 'litigation_dossier_stored' && e.format === 'pdf');
+    expect(pdf.attachedTo).toBe('litigation_handoff');
+    expect(await exists(process.env.EVIDENCE_BUCKET!, pdf.evidenceKey)).toBe(true);
   });
 });
