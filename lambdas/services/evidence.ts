@@ -12,7 +12,7 @@ import { DomainError } from '../domain/errors';
 import { sha256Hex } from '../domain/identity';
 import { canonicalJson, ChainHead, EvidenceRecord, GENESIS_HASH, headOf } from '../domain/evidence-chain';
 import { BUNDLE_FORMAT, BundleManifest, manifestHash, ManifestEntry, MANIFEST_FILE } from '../domain/evidence-verify';
-import type { CreditorProfile } from '../domain/model';
+import type { CreditorProfile, DossierEvent } from '../domain/model';
 import { toDecimalString } from '../domain/money';
 import { renderTimeline } from '../notices/evidence-timeline';
 import { clock } from '../adapters/clock';
@@ -172,13 +172,25 @@ async function buildBundle(bundleId: string, basis: BundleBasis, at: Date, head:
  * is derived from the vault, not evidence of its own), and its issuance recorded in the log with
  * its SHA-256, head, basis and recipient. That record is what stays for ten years.
  */
-export async function issueBundle(
+export async function issueBundle(creditorId: string, dossierId: string, issuedTo: string | undefined): Promise<IssuedBundle> {
+  const { issued, entry } = await prepareBundle(creditorId, dossierId, issuedTo);
+  await updateDossier(dossierId, (x) => ({ dossier: { ...x, events: [...x.events, entry] } }));
+  return issued;
+}
+
+/**
+ * Builds a bundle of the whole log and puts it in the exports bucket, and answers its link with
+ * the `evidence_bundle_issued` entry to record. The hand-off records that entry itself, with the
+ * message that carries the link to counsel (services/litigation.ts); every other caller goes
+ * through issueBundle.
+ */
+export async function prepareBundle(
   creditorId: string,
   dossierId: string,
   issuedTo: string | undefined,
   /** Bytes the caller holds by SHA-256 (the hand-off's PDF, not yet in its message). */
   known?: ReadonlyMap<string, Uint8Array>,
-): Promise<IssuedBundle> {
+): Promise<{ issued: IssuedBundle; entry: DossierEvent }> {
   const d = await dossierOf(creditorId, dossierId);
   const creditor = await getCreditor(creditorId);
   if (!creditor) throw new DomainError(503, 'creditor_missing', `Creditor ${creditorId} has no profile.`);
@@ -191,28 +203,21 @@ export async function issueBundle(
   try {
     const key = exportKey(d.id, bundleId);
     await putExport(key, file, 'application/zip');
-    await updateDossier(d.id, (x) => ({
-      dossier: {
-        ...x,
-        events: [
-          ...x.events,
-          {
-            type: 'evidence_bundle_issued',
-            at: now.toISOString(),
-            bundleId,
-            bundleKey: key,
-            bundleSha256: file.sha256,
-            size: file.size,
-            records: records.length,
-            head,
-            ...(issuedTo ? { issuedTo } : {}),
-            bundleStore: 'exports',
-            basis,
-          },
-        ],
-      },
-    }));
-    return await linkTo(d, { bundleId, bundleKey: key, sha256: file.sha256, size: file.size, records: records.length, head, at: now.toISOString(), basis });
+    const entry: DossierEvent = {
+      type: 'evidence_bundle_issued',
+      at: now.toISOString(),
+      bundleId,
+      bundleKey: key,
+      bundleSha256: file.sha256,
+      size: file.size,
+      records: records.length,
+      head,
+      ...(issuedTo ? { issuedTo } : {}),
+      bundleStore: 'exports',
+      basis,
+    };
+    const issued = await linkTo(d, { bundleId, bundleKey: key, sha256: file.sha256, size: file.size, records: records.length, head, at: now.toISOString(), basis });
+    return { issued, entry };
   } finally {
     file.dispose();
   }

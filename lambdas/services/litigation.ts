@@ -32,7 +32,7 @@ import type { DossierView } from '../domain/dossier-view';
 import { breakdownFor, completeSend, Dossier, recordMessage, recordMessageFailure, releaseSend, renewLease, sendSlot, SentInfo } from '../domain/dossier';
 import { approveHandoff as approveTransition, AWAITING, awaitHandoffApproval, HANDED_OFF, wasHandedOff } from '../domain/dossier-handoff';
 import { DomainError, conflict } from '../domain/errors';
-import type { EvidenceRecord } from '../domain/evidence-chain';
+import type { EvidenceRecord, EvidenceRef } from '../domain/evidence-chain';
 import { sha256Hex } from '../domain/identity';
 import { buildLitigationDossier, LitigationDossier } from '../domain/litigation';
 import type { CreditorProfile, DossierEvent, IsoInstant } from '../domain/model';
@@ -42,8 +42,9 @@ import { getCreditor, getDossier, updateDossier } from '../adapters/dossier-stor
 import { appendEvidence, listRecords } from '../adapters/evidence-log';
 import { evidenceRef, putEvidence } from '../adapters/evidence-store';
 import { putEvent } from '../adapters/events';
+import { settings } from '../adapters/env';
 import { dossierOf, updateOwnDossier } from './dossier-access';
-import { issueBundle, IssuedBundle, KeptBundle, keptBundleOf, keptLink } from './evidence';
+import { KeptBundle, keptBundleOf, keptLink, prepareBundle } from './evidence';
 import { ATTACHED_TO_HANDOFF, readWhole } from './evidence-source';
 import { deliverNotice, sendRendered } from './outbound-mail';
 import { parisDate } from '../domain/dates';
@@ -109,7 +110,8 @@ export async function establishLitigationDossier(dossierId: string, creditor: Cr
   const pdfRef =
     keeping === 'object'
       ? evidenceRef(await putEvidence(pdfKey, pdf, 'application/pdf', now))
-      : { evidenceKey: pdfKey, sha256: sha256Hex(pdf), attachedTo: ATTACHED_TO_HANDOFF };
+      : // The message is kept with the retention putEvidence gives it for this same instant.
+        { evidenceKey: pdfKey, sha256: sha256Hex(pdf), retainUntil: new Date(now.getTime() + settings.retentionDays() * 86_400_000).toISOString(), attachedTo: ATTACHED_TO_HANDOFF };
   const at = now.toISOString();
   const summary = {
     asOf: litigation.asOf,
@@ -231,6 +233,8 @@ export async function holdForApproval(claimed: Dossier, token: string, now: Date
 export async function handOff(claimed: Dossier, token: string, now: Date, slot: string): Promise<Dossier> {
   let info: SentInfo;
   let pdf: EstablishedPdf | null = null;
+  // The bundle issued to counsel, recorded with the message that carries its link (one object proves both).
+  let issuance: DossierEvent | null = null;
   try {
     const creditor = await creditorOf(claimed);
     // A retried attempt reuses what a failed one already wrote under Object Lock (earlierWork).
@@ -243,8 +247,12 @@ export async function handOff(claimed: Dossier, token: string, now: Date, slot: 
     const known = new Map([[String(pdf.entry.sha256), pdf.bytes]]);
     const kept = reused ? earlier!.bundle : null;
     // The earlier bundle from the exports bucket, else rebuilt for the same head; a new one if neither can be had.
-    const bundle: IssuedBundle =
-      (kept && (await keptLink(claimed, kept, known))) || (await issueBundle(creditor.id, claimed.id, 'litigation_contact', known));
+    let bundle = kept && (await keptLink(claimed, kept, known));
+    if (!bundle) {
+      const prepared = await prepareBundle(creditor.id, claimed.id, 'litigation_contact', known);
+      [bundle, issuance] = [prepared.issued, prepared.entry];
+    }
+    const link = bundle;
     // The preparation may have outlasted the lease: the message leaves only under the lease renewed
     // (lost meanwhile, to a payment or another attempt: lease_lost, and the step's retry decides).
     const current = (await updateDossier(claimed.id, (d) => ({ dossier: renewLease(d, token, Date.now(), HANDOFF_LEASE_MS) }))).dossier;
@@ -258,23 +266,46 @@ export async function handOff(claimed: Dossier, token: string, now: Date, slot: 
       slot,
       extra: {
         deadline: current.deadline ?? undefined,
-        litigation: { dossier: litigation, bundle: { url: bundle.url, expiresAt: bundle.expiresAt, head: bundle.head } },
+        litigation: { dossier: litigation, bundle: { url: link.url, expiresAt: link.expiresAt, head: link.head } },
       },
     });
   } catch (e) {
+    // What this attempt did stays on record for the retry to reuse (earlierWork): the bundle it
+    // issued (its own fact, no message to prove it) and the PDF, kept apart.
     await keepPdfApart(claimed.id, pdf, now);
-    await updateDossier(claimed.id, (d) => ({ dossier: releaseSend(d, token) }));
+    const unsent = issuance;
+    await updateDossier(claimed.id, (d) => ({ dossier: withEntry(releaseSend(d, token), unsent) }));
     throw e;
   }
+  // The message to counsel proves the bundle's issuance too (it carries its link and head): the
+  // entry points at it rather than at a fact document of its own.
+  const issued = issuance ? { ...issuance, ...evidenceOf(info) } : null;
   let done: Awaited<ReturnType<typeof updateDossier>>;
   try {
-    done = await updateDossier(claimed.id, (d) => ({ dossier: completeSend(d, 'litigation_handoff', token, now, info) }));
+    done = await updateDossier(claimed.id, (d) => ({ dossier: completeSend(withEntry(d, issued), 'litigation_handoff', token, now, info) }));
   } catch (e) {
     // Sent but not recorded: until a retry records it, the message is not in the log to read the PDF from.
     await keepPdfApart(claimed.id, pdf, now);
+    if (issued) {
+      await updateDossier(claimed.id, (d) => ({ dossier: withEntry(d, issued) })).catch((x: unknown) => {
+        log.error('bundle issued to counsel not recorded', { dossierId: claimed.id, bundleId: String((issued as DossierEvent).bundleId), error: String((x as Error)?.message ?? x) });
+      });
+    }
     throw e;
   }
   return publishHandedOff(done.dossier);
+}
+
+const withEntry = (d: Dossier, entry: DossierEvent | null): Dossier => (entry ? { ...d, events: [...d.events, entry] } : d);
+
+/** The evidence reference of a message sent (the object its entries point at). */
+function evidenceOf(info: SentInfo): EvidenceRef {
+  return {
+    evidenceKey: info.evidenceKey,
+    sha256: info.sha256,
+    ...(info.evidenceVersionId ? { evidenceVersionId: info.evidenceVersionId } : {}),
+    ...(info.retainUntil ? { retainUntil: info.retainUntil } : {}),
+  };
 }
 
 // Entry positions come from the item's window (history-window.ts): the hand-off's own entries are recent or kept.

@@ -67,9 +67,9 @@ describe('hand-off to litigation in local mode', () => {
     const json = await objectBytes(jsonEvent.evidenceKey);
     expect(sha(json)).toBe(jsonEvent.sha256);
     expect(pdfEvent).toMatchObject({ attachedTo: 'litigation_handoff' });
-    expect(pdfEvent.retainUntil).toBeUndefined();
     await expect(objectBytes(pdfEvent.evidenceKey)).rejects.toMatchObject({ name: 'NoSuchKey' });
     const sentEml = view.events.find((e: any) => e.type === 'notice_sent' && e.stage === 'litigation_handoff');
+    expect(pdfEvent.retainUntil).toBe(sentEml.retainUntil);
     const kept = (await simpleParser(await objectBytes(sentEml.evidenceKey))).attachments;
     expect(kept.map((a) => a.contentType)).toEqual(['application/pdf']);
     const pdf = kept[0]!.content;
@@ -109,6 +109,12 @@ describe('hand-off to litigation in local mode', () => {
     expect(sha(Buffer.from(mail.attachments[0].content, 'base64'))).toBe(pdfEvent.sha256);
     const sent = view.events.find((e: any) => e.type === 'notice_sent' && e.stage === 'litigation_handoff');
     expect(sent.to).toBe(LAWYER);
+    // One object proves the bundle issued to counsel, the message and the hand-off: the message as
+    // sent (it carries the bundle's link and head). Only the EventBridge publication has a fact document.
+    const tail = log.records.slice(-4);
+    expect(tail.map((r: any) => r.type)).toEqual(['evidence_bundle_issued', 'notice_sent', 'handed_off', 'handoff_event_published']);
+    expect(tail.slice(0, 3).map((r: any) => [r.key, r.sha256])).toEqual(Array(3).fill([sent.evidenceKey, sent.sha256]));
+    expect(tail[3].key).toMatch(/\/facts\/\d{6}-handoff_event_published\.json$/);
 
     // The link gives the bundle: it verifies offline and holds the litigation dossier, byte for byte.
     const zip = new Uint8Array(await (await fetch(url!)).arrayBuffer());
