@@ -5,19 +5,24 @@ import { historyLength, seqOf } from '../domain/history-window';
  * balance due (the send step only runs on an active dossier: no open dispute, promise or plan):
  *
  *   1. the litigation dossier is established (domain/litigation.ts) from the dossier and its
- *      evidence log, and stored in the vault as JSON and as a PDF, each an evidence record
- *      (`litigation_dossier_stored`);
+ *      evidence log, and recorded as JSON and as a PDF, each an evidence record
+ *      (`litigation_dossier_stored`): the JSON an object of the vault; the PDF kept once, as the
+ *      attachment of the message of step 4 (`attachedTo`, evidence-source.ts), except when held
+ *      for approval (an object of its own: no message may ever carry it);
  *   2. approval mode: the dossier waits in awaiting_handoff_approval; POST /invoices/{id}/handoff
  *      continues below (a new dossier is established at the approval date);
- *   3. an evidence bundle is issued (its ZIP holds both files) with a 15-minute link;
+ *   3. an evidence bundle is built (its ZIP holds both files; the PDF from memory) with a 15-minute link;
  *   4. the hand-off message goes to counsel, accountants copied, with the PDF and the link
- *      (outbound-mail: evidence first, then SES); the dossier is handed_off;
+ *      (outbound-mail: evidence first, then SES); the dossier is handed_off. The bundle's issuance,
+ *      the message and handed_off are recorded together, all three pointing at the message kept in
+ *      the vault (it carries the bundle's link and head): no fact document for either;
  *   5. `DossierHandedOff` is published on the default EventBridge bus (docs/events.md), once:
  *      the publication is itself recorded, and a retried step publishes what is missing.
  *
  * A retried attempt resumes rather than starts over: the litigation dossier its failed attempt
- * stored under Object Lock and the bundle it issued (from the exports bucket, or rebuilt from the
- * vault for the same head once expired) are reused (earlierWork), and the message leaves only
+ * stored under Object Lock (its PDF rendered again from the JSON and checked, and kept apart by the
+ * failed attempt) and the bundle it issued (recorded on the failure; from the exports bucket, or
+ * rebuilt from the vault for the same head once expired) are reused (earlierWork), and the message leaves only
  * under the send lease renewed after that long preparation (same slot, same Message-ID).
  *
  * After the hand-off, each payment recorded is reported to counsel (a settling one: "stop the
