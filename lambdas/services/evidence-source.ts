@@ -39,9 +39,17 @@ export async function readWhole(key: string, versionId: string | null): Promise<
   return Buffer.concat(chunks);
 }
 
-/** The hand-off message recorded after `r` (the first notice_sent of the litigation_handoff stage). */
+/**
+ * The hand-off message recorded after `r` (the first notice_sent of the litigation_handoff stage),
+ * unless another PDF was established for a hand-off before it: that message carries the later one.
+ */
 export function carrierOf(r: Pick<EvidenceRecord, 'seq'>, all: readonly EvidenceRecord[]): EvidenceRecord | null {
-  return all.find((m) => m.seq > r.seq && m.type === 'notice_sent' && m.fact.stage === ATTACHED_TO_HANDOFF) ?? null;
+  for (const m of all) {
+    if (m.seq <= r.seq) continue;
+    if (m.type === 'notice_sent' && m.fact.stage === ATTACHED_TO_HANDOFF) return m;
+    if (m.type === 'litigation_dossier_stored' && isAttachment(m)) return null;
+  }
+  return null;
 }
 
 /**
