@@ -103,6 +103,7 @@ export async function establishLitigationDossier(dossierId: string, creditor: Cr
   if (!stored) throw new DomainError(404, 'DossierNotFound', `dossier ${dossierId} not found`);
   // The litigation dossier lists every payment and message: the whole history, not the item's window.
   const d = await withWholeHistory(stored);
+  await keepOrphansApart(d, now);
   const litigation = buildLitigationDossier({ dossier: d, creditor, at: now.toISOString(), records: await caughtUpRecords(d), describe });
   // Compact: a file for programs (counsel reads the PDF), kept ten years in S3 Standard, where every
   // byte is paid for (lib/evidence-vault.ts on what stays in Standard).
@@ -148,6 +149,46 @@ async function keepPdfApart(dossierId: string, pdf: EstablishedPdf | null, now: 
     await putEvidence(String(pdf.entry.evidenceKey), pdf.bytes, 'application/pdf', now);
   } catch (e) {
     log.error('litigation PDF not kept apart after a failed hand-off; the retry sends it', { dossierId, key: pdf.entry.evidenceKey, error: String((e as Error)?.message ?? e) });
+  }
+}
+
+/**
+ * Earlier hand-off PDFs that no message carries: an attempt died without its failure path (a
+ * Lambda timeout, a killed process) and the hand-off is established anew rather than resumed. Each
+ * is kept apart now, rendered again from its JSON and checked against its SHA-256, unless a copy
+ * already is. Rare by construction (a retry the same day resumes instead), so the reads are too.
+ */
+async function keepOrphansApart(d: Dossier, now: Date): Promise<void> {
+  const events = d.events;
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    if (e.type !== 'litigation_dossier_stored' || e.attachedTo !== ATTACHED_TO_HANDOFF) continue;
+    const rest = events.slice(i + 1);
+    const next = rest.findIndex((x) => (x.type === 'notice_sent' && x.stage === 'litigation_handoff') || (x.type === 'litigation_dossier_stored' && x.attachedTo === ATTACHED_TO_HANDOFF));
+    if (next >= 0 && rest[next]!.type === 'notice_sent') continue;
+    const json = events[i - 1];
+    try {
+      if ((await objectExists(String(e.evidenceKey))) || json?.type !== 'litigation_dossier_stored' || json.format !== 'json') continue;
+      const ld = JSON.parse((await readWhole(String(json.evidenceKey), typeof json.evidenceVersionId === 'string' ? json.evidenceVersionId : null)).toString('utf8')) as LitigationDossier;
+      const pdf = await renderLitigationPdf(ld);
+      if (sha256Hex(pdf) !== e.sha256) {
+        log.error('an earlier hand-off PDF no message carries cannot be rendered again as recorded', { dossierId: d.id, key: e.evidenceKey });
+        continue;
+      }
+      await putEvidence(String(e.evidenceKey), pdf, 'application/pdf', now);
+    } catch (x) {
+      log.error('an earlier hand-off PDF no message carries is not kept apart yet', { dossierId: d.id, key: e.evidenceKey, error: String((x as Error)?.message ?? x) });
+    }
+  }
+}
+
+async function objectExists(key: string): Promise<boolean> {
+  try {
+    await readWhole(key, null);
+    return true;
+  } catch (e) {
+    if ((e as { name?: string }).name === 'NoSuchKey') return false;
+    throw e;
   }
 }
 
