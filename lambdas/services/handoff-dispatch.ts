@@ -7,14 +7,20 @@
  */
 import { clock } from '../adapters/clock';
 import { getCreditorCached } from '../adapters/creditor-store';
-import { handOff, holdForApproval, publishHandedOff } from './litigation';
+import { withWholeHistory } from './dossier-history';
+import { handOff, holdForApproval, keepOrphansApart, publishHandedOff } from './litigation';
 import { claimStage, outcomeOf, SendOutcome, SendRequest } from './stage-claim';
 
 export async function dispatchHandoff(req: SendRequest): Promise<SendOutcome> {
   if (req.stage !== 'litigation_handoff') throw new Error(`the hand-off step runs litigation_handoff, not ${req.stage}`);
   const now = clock().now();
   const { claim, slot, token } = await claimStage(req);
-  if (claim.kind === 'not_active') return outcomeOf(claim.dossier, 'not_active');
+  if (claim.kind === 'not_active') {
+    // A retry after an attempt that died mid-way (a timeout) finds the dossier gone elsewhere (paid...):
+    // the PDF that attempt recorded for its message is kept apart now (services/litigation.ts).
+    if (claim.dossier.events.some((e) => e.attachedTo !== undefined)) await keepOrphansApart(await withWholeHistory(claim.dossier), now);
+    return outcomeOf(claim.dossier, 'not_active');
+  }
   if (claim.kind === 'already_sent') {
     if (claim.dossier.status === 'active') return outcomeOf(claim.dossier, 'sent');
     if (claim.dossier.status !== 'handed_off') return outcomeOf(claim.dossier, 'not_active');

@@ -158,7 +158,7 @@ async function keepPdfApart(dossierId: string, pdf: EstablishedPdf | null, now: 
  * is kept apart now, rendered again from its JSON and checked against its SHA-256, unless a copy
  * already is. Rare by construction (a retry the same day resumes instead), so the reads are too.
  */
-async function keepOrphansApart(d: Dossier, now: Date): Promise<void> {
+export async function keepOrphansApart(d: Dossier, now: Date): Promise<void> {
   const events = d.events;
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
