@@ -106,7 +106,10 @@ export async function establishLitigationDossier(dossierId: string, creditor: Cr
   await keepOrphansApart(d, now);
   const litigation = buildLitigationDossier({ dossier: d, creditor, at: now.toISOString(), records: await caughtUpRecords(d), describe });
   // Compact: a file for programs (counsel reads the PDF), kept ten years in S3 Standard, where every
-  // byte is paid for (lib/evidence-vault.ts on what stays in Standard).
+  // byte is paid for (lib/evidence-vault.ts on what stays in Standard). Kept whole: about a third of
+  // it (documents, timeline) is derivable from the chain, but the rest depends on the creditor
+  // profile and the software (rates, rules) as of that day, and a retried hand-off renders the PDF
+  // the message carries again from exactly this file (reread); at ~13 KiB it costs ~$0.000035 in ten years.
   const json = Buffer.from(`${JSON.stringify(litigation)}\n`, 'utf8');
   const pdf = await renderLitigationPdf(litigation);
   const base = `dossiers/${d.id}/litigation/${litigation.asOf}`;
