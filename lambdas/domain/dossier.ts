@@ -367,7 +367,11 @@ export function completeSend(d: Dossier, stage: Stage, token: string, now: Date,
   const events: DossierEvent[] = [...d.events, { type: 'notice_sent', at, stage, ...info }];
   const withEvent = { ...d, events };
   const handedOff = stage === 'litigation_handoff';
-  if (handedOff) events.push({ type: 'handed_off', at });
+  // The hand-off is that message: its entry points at the message kept in the vault (no fact document of its own).
+  if (handedOff) {
+    const { evidenceKey, sha256, evidenceVersionId, retainUntil } = info;
+    events.push({ type: 'handed_off', at, evidenceKey, sha256, ...(evidenceVersionId ? { evidenceVersionId } : {}), ...(retainUntil ? { retainUntil } : {}) });
+  }
   // A registered mise en demeure moves the deadline to its first presentation: recompute then.
   const registered = stage === 'formal_notice' && currentRegistered(withEvent) !== undefined;
   const computed = (registered ? null : advancedSchedule(d, stage, at)) ?? scheduleFor(withEvent, now);

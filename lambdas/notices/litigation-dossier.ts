@@ -214,11 +214,19 @@ export function litigationLetter(ld: LitigationDossier): Letter {
 }
 
 /** The PDF bytes; deterministic for a given dossier (dates are the dossier's own instant). */
+/** Rendered once per litigation dossier object: the hand-off bundles that PDF and its message attaches it. */
+const renderedPdfs = new WeakMap<LitigationDossier, Promise<Uint8Array>>();
+
 export function renderLitigationPdf(ld: LitigationDossier): Promise<Uint8Array> {
-  return renderPdfLetter(litigationLetter(ld), {
+  const cached = renderedPdfs.get(ld);
+  if (cached) return cached;
+  const out = renderPdfLetter(litigationLetter(ld), {
     title: `Dossier contentieux – facture ${singleLine(ld.creditorReference)}`,
     subject: `Créance de ${singleLine(ld.parties.creditor.legalName)} sur ${singleLine(ld.parties.debtor.name)}`,
     author: singleLine(ld.parties.creditor.agency?.legalName ?? ld.parties.creditor.legalName),
     date: ld.at,
   });
+  renderedPdfs.set(ld, out);
+  out.catch(() => renderedPdfs.delete(ld));
+  return out;
 }

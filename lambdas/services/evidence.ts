@@ -9,9 +9,10 @@ import { randomUUID } from 'node:crypto';
 import { version } from '../../package.json';
 import { Dossier } from '../domain/dossier';
 import { DomainError } from '../domain/errors';
+import { sha256Hex } from '../domain/identity';
 import { canonicalJson, ChainHead, EvidenceRecord, GENESIS_HASH, headOf } from '../domain/evidence-chain';
 import { BUNDLE_FORMAT, BundleManifest, manifestHash, ManifestEntry, MANIFEST_FILE } from '../domain/evidence-verify';
-import type { CreditorProfile } from '../domain/model';
+import type { CreditorProfile, DossierEvent } from '../domain/model';
 import { toDecimalString } from '../domain/money';
 import { renderTimeline } from '../notices/evidence-timeline';
 import { clock } from '../adapters/clock';
@@ -21,6 +22,7 @@ import { readEvidence } from '../adapters/evidence-store';
 import { exportHolds, presignExport, putExport } from '../adapters/export-store';
 import { dossierOf } from './dossier-access';
 import { ZipFile, zipWriter } from './bundle-zip';
+import { attachedBytes, EvidenceSources, isAttachment } from './evidence-source';
 import { log } from '../adapters/telemetry';
 
 /** How long a bundle link works (<= 15 min): long enough to download, short enough to leak little. */
@@ -121,7 +123,7 @@ const exportKey = (dossierId: string, bundleId: string) => `bundles/${dossierId}
  * manifest, the timeline and VERIFY.txt, all stamped `at`. A function of its arguments and the
  * vault only, so a rebuild gives the same bytes (bundle-zip.ts keeps the ZIP itself deterministic).
  */
-async function buildBundle(bundleId: string, basis: BundleBasis, at: Date, head: ChainHead, stored: EvidenceRecord[]): Promise<ZipFile> {
+async function buildBundle(bundleId: string, basis: BundleBasis, at: Date, head: ChainHead, stored: EvidenceRecord[], sources: EvidenceSources): Promise<ZipFile> {
   // Records as read back from DynamoDB come with their members in any order: each is written in
   // canonical (RFC 8785) member order, the order its hash is computed in.
   const records = stored.map((r) => JSON.parse(canonicalJson(r)) as EvidenceRecord);
@@ -133,7 +135,15 @@ async function buildBundle(bundleId: string, basis: BundleBasis, at: Date, head:
     for (const { file: path, record } of entries) {
       if (written.has(path)) continue;
       written.add(path);
-      const read = await zip.addStream(path, await readEvidence(record.key, record.versionId), new Date(record.at));
+      let read: string;
+      if (isAttachment(record)) {
+        // Kept once, inside the hand-off message (evidence-source.ts); the file is the same as ever.
+        const { bytes } = await attachedBytes(basis.dossier.id, record, sources);
+        zip.addBytes(path, bytes, new Date(record.at));
+        read = sha256Hex(bytes);
+      } else {
+        read = await zip.addStream(path, await readEvidence(record.key, record.versionId), new Date(record.at));
+      }
       if (read !== record.sha256) {
         // The verifier will name it; the bundle shows the vault as it is rather than hiding it.
         log.error('evidence object does not match its record', { dossierId: basis.dossier.id, seq: record.seq, key: record.key });
@@ -163,6 +173,24 @@ async function buildBundle(bundleId: string, basis: BundleBasis, at: Date, head:
  * its SHA-256, head, basis and recipient. That record is what stays for ten years.
  */
 export async function issueBundle(creditorId: string, dossierId: string, issuedTo: string | undefined): Promise<IssuedBundle> {
+  const { issued, entry } = await prepareBundle(creditorId, dossierId, issuedTo);
+  await updateDossier(dossierId, (x) => ({ dossier: { ...x, events: [...x.events, entry] } }));
+  return issued;
+}
+
+/**
+ * Builds a bundle of the whole log and puts it in the exports bucket, and answers its link with
+ * the `evidence_bundle_issued` entry to record. The hand-off records that entry itself, with the
+ * message that carries the link to counsel (services/litigation.ts); every other caller goes
+ * through issueBundle.
+ */
+export async function prepareBundle(
+  creditorId: string,
+  dossierId: string,
+  issuedTo: string | undefined,
+  /** Bytes the caller holds by SHA-256 (the hand-off's PDF, not yet in its message). */
+  known?: ReadonlyMap<string, Uint8Array>,
+): Promise<{ issued: IssuedBundle; entry: DossierEvent }> {
   const d = await dossierOf(creditorId, dossierId);
   const creditor = await getCreditor(creditorId);
   if (!creditor) throw new DomainError(503, 'creditor_missing', `Creditor ${creditorId} has no profile.`);
@@ -171,32 +199,25 @@ export async function issueBundle(creditorId: string, dossierId: string, issuedT
   const now = clock().now();
   const bundleId = `bnd_${randomUUID().replace(/-/g, '')}`;
   const basis = basisOf(d, creditor);
-  const file = await buildBundle(bundleId, basis, now, head, records);
+  const file = await buildBundle(bundleId, basis, now, head, records, { all: records, known });
   try {
     const key = exportKey(d.id, bundleId);
     await putExport(key, file, 'application/zip');
-    await updateDossier(d.id, (x) => ({
-      dossier: {
-        ...x,
-        events: [
-          ...x.events,
-          {
-            type: 'evidence_bundle_issued',
-            at: now.toISOString(),
-            bundleId,
-            bundleKey: key,
-            bundleSha256: file.sha256,
-            size: file.size,
-            records: records.length,
-            head,
-            ...(issuedTo ? { issuedTo } : {}),
-            bundleStore: 'exports',
-            basis,
-          },
-        ],
-      },
-    }));
-    return await linkTo(d, { bundleId, bundleKey: key, sha256: file.sha256, size: file.size, records: records.length, head, at: now.toISOString(), basis });
+    const entry: DossierEvent = {
+      type: 'evidence_bundle_issued',
+      at: now.toISOString(),
+      bundleId,
+      bundleKey: key,
+      bundleSha256: file.sha256,
+      size: file.size,
+      records: records.length,
+      head,
+      ...(issuedTo ? { issuedTo } : {}),
+      bundleStore: 'exports',
+      basis,
+    };
+    const issued = await linkTo(d, { bundleId, bundleKey: key, sha256: file.sha256, size: file.size, records: records.length, head, at: now.toISOString(), basis });
+    return { issued, entry };
   } finally {
     file.dispose();
   }
@@ -236,11 +257,12 @@ export function keptBundleOf(e: { type: string; [k: string]: unknown }): KeptBun
  * same bytes when the same software builds it. Null when it cannot be the same (a bundle kept in
  * the vault by an earlier version, or built by another version): the caller issues a new one.
  */
-export async function rebuildBundle(dossierId: string, b: KeptBundle): Promise<ZipFile | null> {
+export async function rebuildBundle(dossierId: string, b: KeptBundle, known?: ReadonlyMap<string, Uint8Array>): Promise<ZipFile | null> {
   if (!b.basis || b.basis.software.version !== version) return null;
-  const records = (await listRecords(dossierId)).slice(0, b.head.seq);
+  const all = await listRecords(dossierId);
+  const records = all.slice(0, b.head.seq);
   if (records.length !== b.head.seq || records[records.length - 1]!.hash !== b.head.hash) return null;
-  const file = await buildBundle(b.bundleId, b.basis, new Date(b.at), b.head, records);
+  const file = await buildBundle(b.bundleId, b.basis, new Date(b.at), b.head, records, { all, known });
   if (file.sha256 === b.sha256) return file;
   file.dispose();
   log.error('rebuilt bundle differs from the one issued', { dossierId, bundleId: b.bundleId });
@@ -253,10 +275,10 @@ export async function rebuildBundle(dossierId: string, b: KeptBundle): Promise<Z
  * still holds it, else rebuilt from the vault for the same head and put back. Null when neither
  * can be had (see rebuildBundle).
  */
-export async function keptLink(d: Pick<Dossier, 'id' | 'invoice'>, b: KeptBundle): Promise<IssuedBundle | null> {
+export async function keptLink(d: Pick<Dossier, 'id' | 'invoice'>, b: KeptBundle, known?: ReadonlyMap<string, Uint8Array>): Promise<IssuedBundle | null> {
   if (!b.basis) return null;
   if (!(await exportHolds(b.bundleKey, b.sha256))) {
-    const file = await rebuildBundle(d.id, b);
+    const file = await rebuildBundle(d.id, b, known);
     if (!file) return null;
     try {
       await putExport(b.bundleKey, file, 'application/zip');

@@ -7,7 +7,8 @@
  */
 import { clock } from '../adapters/clock';
 import { getCreditorCached } from '../adapters/creditor-store';
-import { handOff, holdForApproval, publishHandedOff } from './litigation';
+import { withWholeHistory } from './dossier-history';
+import { handOff, holdForApproval, keepOrphansApart, publishHandedOff } from './litigation';
 import { claimStage, outcomeOf, SendOutcome, SendRequest } from './stage-claim';
 import { passedThrough, type StepOutcome } from './step-outcome';
 
@@ -21,7 +22,12 @@ export async function dispatchHandoff(req: SendRequest): Promise<SendOutcome | S
   if (passed?.nextStage) throw new Error(`the hand-off step was handed ${passed.nextStage} as next: not its stage`);
   if (passed) return passed;
   const { claim, slot, token } = await claimStage(req);
-  if (claim.kind === 'not_active') return outcomeOf(claim.dossier, 'not_active');
+  if (claim.kind === 'not_active') {
+    // A retry after an attempt that died mid-way (a timeout) finds the dossier gone elsewhere (paid...):
+    // the PDF that attempt recorded for its message is kept apart now (services/litigation.ts).
+    if (claim.dossier.events.some((e) => e.attachedTo !== undefined)) await keepOrphansApart(await withWholeHistory(claim.dossier), now);
+    return outcomeOf(claim.dossier, 'not_active');
+  }
   if (claim.kind === 'already_sent') {
     if (claim.dossier.status === 'active') return outcomeOf(claim.dossier, 'sent');
     if (claim.dossier.status !== 'handed_off') return outcomeOf(claim.dossier, 'not_active');

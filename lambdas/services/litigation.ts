@@ -5,19 +5,24 @@ import { historyLength, seqOf } from '../domain/history-window';
  * balance due (the send step only runs on an active dossier: no open dispute, promise or plan):
  *
  *   1. the litigation dossier is established (domain/litigation.ts) from the dossier and its
- *      evidence log, and stored in the vault as JSON and as a PDF, each an evidence record
- *      (`litigation_dossier_stored`);
+ *      evidence log, and recorded as JSON and as a PDF, each an evidence record
+ *      (`litigation_dossier_stored`): the JSON an object of the vault; the PDF kept once, as the
+ *      attachment of the message of step 4 (`attachedTo`, evidence-source.ts), except when held
+ *      for approval (an object of its own: no message may ever carry it);
  *   2. approval mode: the dossier waits in awaiting_handoff_approval; POST /invoices/{id}/handoff
  *      continues below (a new dossier is established at the approval date);
- *   3. an evidence bundle is issued (its ZIP holds both files) with a 15-minute link;
+ *   3. an evidence bundle is built (its ZIP holds both files; the PDF from memory) with a 15-minute link;
  *   4. the hand-off message goes to counsel, accountants copied, with the PDF and the link
- *      (outbound-mail: evidence first, then SES); the dossier is handed_off;
+ *      (outbound-mail: evidence first, then SES); the dossier is handed_off. The bundle's issuance,
+ *      the message and handed_off are recorded together, all three pointing at the message kept in
+ *      the vault (it carries the bundle's link and head): no fact document for either;
  *   5. `DossierHandedOff` is published on the default EventBridge bus (docs/events.md), once:
  *      the publication is itself recorded, and a retried step publishes what is missing.
  *
  * A retried attempt resumes rather than starts over: the litigation dossier its failed attempt
- * stored under Object Lock and the bundle it issued (from the exports bucket, or rebuilt from the
- * vault for the same head once expired) are reused (earlierWork), and the message leaves only
+ * stored under Object Lock (its PDF rendered again from the JSON and checked, and kept apart by the
+ * failed attempt) and the bundle it issued (recorded on the failure; from the exports bucket, or
+ * rebuilt from the vault for the same head once expired) are reused (earlierWork), and the message leaves only
  * under the send lease renewed after that long preparation (same slot, same Message-ID).
  *
  * After the hand-off, each payment recorded is reported to counsel (a settling one: "stop the
@@ -32,7 +37,7 @@ import type { DossierView } from '../domain/dossier-view';
 import { breakdownFor, completeSend, Dossier, recordMessage, recordMessageFailure, releaseSend, renewLease, sendSlot, SentInfo } from '../domain/dossier';
 import { approveHandoff as approveTransition, AWAITING, awaitHandoffApproval, HANDED_OFF, wasHandedOff } from '../domain/dossier-handoff';
 import { DomainError, conflict } from '../domain/errors';
-import type { EvidenceRecord } from '../domain/evidence-chain';
+import type { EvidenceRecord, EvidenceRef } from '../domain/evidence-chain';
 import { sha256Hex } from '../domain/identity';
 import { buildLitigationDossier, LitigationDossier } from '../domain/litigation';
 import type { CreditorProfile, DossierEvent, IsoInstant } from '../domain/model';
@@ -40,10 +45,12 @@ import { toDecimalString } from '../domain/money';
 import { clock } from '../adapters/clock';
 import { getCreditor, getDossier, updateDossier } from '../adapters/dossier-store';
 import { appendEvidence, listRecords } from '../adapters/evidence-log';
-import { evidenceRef, putEvidence, readEvidence } from '../adapters/evidence-store';
+import { evidenceRef, putEvidence } from '../adapters/evidence-store';
 import { putEvent } from '../adapters/events';
+import { settings } from '../adapters/env';
 import { dossierOf, updateOwnDossier } from './dossier-access';
-import { issueBundle, IssuedBundle, KeptBundle, keptBundleOf, keptLink } from './evidence';
+import { KeptBundle, keptBundleOf, keptLink, prepareBundle } from './evidence';
+import { ATTACHED_TO_HANDOFF, readWhole } from './evidence-source';
 import { deliverNotice, sendRendered } from './outbound-mail';
 import { parisDate } from '../domain/dates';
 import { log } from '../adapters/telemetry';
@@ -67,26 +74,53 @@ async function creditorOf(d: Pick<Dossier, 'creditorId'>): Promise<CreditorProfi
 export interface Established {
   dossier: Dossier;
   litigation: LitigationDossier;
+  /** The PDF as recorded: its bytes, and the entry naming it. */
+  pdf: EstablishedPdf;
 }
+
+export interface EstablishedPdf {
+  bytes: Uint8Array;
+  entry: DossierEvent;
+}
+
+/**
+ * How the PDF is kept. `object`: an object of its own in the vault, as every version before this
+ * one did; a dossier held for approval keeps it so (it may wait for weeks and leave the hand-off,
+ * to a payment or a dispute, without any message ever carrying that PDF; the approval establishes
+ * the dossier again as of its own date, and that PDF goes to counsel in the message).
+ * `attachment`: kept once, inside the hand-off message that follows (services/evidence-source.ts);
+ * an attempt that cannot send keeps it apart (keepPdfApart).
+ */
+export type PdfKeeping = 'object' | 'attachment';
 
 /**
  * Establishes the litigation dossier as of `now` and keeps it in the vault as JSON and PDF, each
  * recorded on the dossier (so each is a record of the evidence log). Keys carry the content hash:
  * a retried attempt never overwrites a locked object.
  */
-export async function establishLitigationDossier(dossierId: string, creditor: CreditorProfile, now: Date): Promise<Established> {
+export async function establishLitigationDossier(dossierId: string, creditor: CreditorProfile, now: Date, keeping: PdfKeeping = 'object'): Promise<Established> {
   const stored = await getDossier(dossierId);
   if (!stored) throw new DomainError(404, 'DossierNotFound', `dossier ${dossierId} not found`);
   // The litigation dossier lists every payment and message: the whole history, not the item's window.
   const d = await withWholeHistory(stored);
+  await keepOrphansApart(d, now);
   const litigation = buildLitigationDossier({ dossier: d, creditor, at: now.toISOString(), records: await caughtUpRecords(d), describe });
   // Compact: a file for programs (counsel reads the PDF), kept ten years in S3 Standard, where every
-  // byte is paid for (lib/evidence-vault.ts on what stays in Standard).
+  // byte is paid for (lib/evidence-vault.ts on what stays in Standard). Kept whole: about a third of
+  // it (documents, timeline) is derivable from the chain, but the rest depends on the creditor
+  // profile and the software (rates, rules) as of that day, and a retried hand-off renders the PDF
+  // the message carries again from exactly this file (reread); at ~13 KiB it costs ~$0.000035 in ten years.
   const json = Buffer.from(`${JSON.stringify(litigation)}\n`, 'utf8');
   const pdf = await renderLitigationPdf(litigation);
   const base = `dossiers/${d.id}/litigation/${litigation.asOf}`;
   const storedJson = await putEvidence(`${base}-${sha256Hex(json).slice(0, 16)}.json`, json, 'application/json', now);
-  const storedPdf = await putEvidence(`${base}-${sha256Hex(pdf).slice(0, 16)}.pdf`, pdf, 'application/pdf', now);
+  // The same key either way: the PDF's file in every bundle is files/litigation/<asOf>-<sha>.pdf.
+  const pdfKey = `${base}-${sha256Hex(pdf).slice(0, 16)}.pdf`;
+  const pdfRef =
+    keeping === 'object'
+      ? evidenceRef(await putEvidence(pdfKey, pdf, 'application/pdf', now))
+      : // The message is kept with the retention putEvidence gives it for this same instant.
+        { evidenceKey: pdfKey, sha256: sha256Hex(pdf), retainUntil: new Date(now.getTime() + settings.retentionDays() * 86_400_000).toISOString(), attachedTo: ATTACHED_TO_HANDOFF };
   const at = now.toISOString();
   const summary = {
     asOf: litigation.asOf,
@@ -96,17 +130,69 @@ export async function establishLitigationDossier(dossierId: string, creditor: Cr
     interestPerDay: litigation.interestRunning.perDay,
     prescribesOn: litigation.prescription.prescribesOn,
   };
+  const pdfEntry: DossierEvent = { type: 'litigation_dossier_stored', at, format: 'pdf', asOf: litigation.asOf, ...pdfRef };
   const out = await updateDossier(d.id, (x) => ({
     dossier: {
       ...x,
-      events: [
-        ...x.events,
-        { type: 'litigation_dossier_stored', at, format: 'json', ...summary, ...evidenceRef(storedJson) },
-        { type: 'litigation_dossier_stored', at, format: 'pdf', asOf: litigation.asOf, ...evidenceRef(storedPdf) },
-      ],
+      events: [...x.events, { type: 'litigation_dossier_stored', at, format: 'json', ...summary, ...evidenceRef(storedJson) }, pdfEntry],
     },
   }));
-  return { dossier: out.dossier, litigation };
+  return { dossier: out.dossier, litigation, pdf: { bytes: pdf, entry: pdfEntry } };
+}
+
+/**
+ * A hand-off attempt that recorded its PDF as the message's attachment and could not send (or
+ * record) that message keeps the PDF apart, at the key its entry names, so the record never points
+ * at bytes the vault does not hold (evidence-source.ts reads it there). Best effort: a failure here
+ * leaves the retry, which sends the message with that very PDF, to complete it.
+ */
+async function keepPdfApart(dossierId: string, pdf: EstablishedPdf | null, now: Date): Promise<void> {
+  if (!pdf || pdf.entry.attachedTo !== ATTACHED_TO_HANDOFF) return;
+  try {
+    await putEvidence(String(pdf.entry.evidenceKey), pdf.bytes, 'application/pdf', now);
+  } catch (e) {
+    log.error('litigation PDF not kept apart after a failed hand-off; the retry sends it', { dossierId, key: pdf.entry.evidenceKey, error: String((e as Error)?.message ?? e) });
+  }
+}
+
+/**
+ * Earlier hand-off PDFs that no message carries: an attempt died without its failure path (a
+ * Lambda timeout, a killed process) and the hand-off is established anew rather than resumed. Each
+ * is kept apart now, rendered again from its JSON and checked against its SHA-256, unless a copy
+ * already is. Rare by construction (a retry the same day resumes instead), so the reads are too.
+ */
+export async function keepOrphansApart(d: Dossier, now: Date): Promise<void> {
+  const events = d.events;
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    if (e.type !== 'litigation_dossier_stored' || e.attachedTo !== ATTACHED_TO_HANDOFF) continue;
+    const rest = events.slice(i + 1);
+    const next = rest.findIndex((x) => (x.type === 'notice_sent' && x.stage === 'litigation_handoff') || (x.type === 'litigation_dossier_stored' && x.attachedTo === ATTACHED_TO_HANDOFF));
+    if (next >= 0 && rest[next]!.type === 'notice_sent') continue;
+    const json = events[i - 1];
+    try {
+      if ((await objectExists(String(e.evidenceKey))) || json?.type !== 'litigation_dossier_stored' || json.format !== 'json') continue;
+      const ld = JSON.parse((await readWhole(String(json.evidenceKey), typeof json.evidenceVersionId === 'string' ? json.evidenceVersionId : null)).toString('utf8')) as LitigationDossier;
+      const pdf = await renderLitigationPdf(ld);
+      if (sha256Hex(pdf) !== e.sha256) {
+        log.error('an earlier hand-off PDF no message carries cannot be rendered again as recorded', { dossierId: d.id, key: e.evidenceKey });
+        continue;
+      }
+      await putEvidence(String(e.evidenceKey), pdf, 'application/pdf', now);
+    } catch (x) {
+      log.error('an earlier hand-off PDF no message carries is not kept apart yet', { dossierId: d.id, key: e.evidenceKey, error: String((x as Error)?.message ?? x) });
+    }
+  }
+}
+
+async function objectExists(key: string): Promise<boolean> {
+  try {
+    await readWhole(key, null);
+    return true;
+  } catch (e) {
+    if ((e as { name?: string }).name === 'NoSuchKey') return false;
+    throw e;
+  }
 }
 
 /** Entries a hand-off attempt records before its message leaves (what a failed attempt may leave behind). */
@@ -115,6 +201,8 @@ const HANDOFF_WORK: ReadonlySet<string> = new Set(['litigation_dossier_stored', 
 interface EarlierWork {
   /** The `litigation_dossier_stored` entry of the JSON file. */
   json: DossierEvent;
+  /** The `litigation_dossier_stored` entry of the PDF. */
+  pdf: DossierEvent;
   /** The bundle issued to counsel after it, if the attempt got that far. */
   bundle: KeptBundle | null;
 }
@@ -130,7 +218,7 @@ interface EarlierWork {
 export function earlierWork(d: Dossier, now: Date): EarlierWork | null {
   const total = historyLength(d);
   let bundle: KeptBundle | null = null;
-  let pdf = false;
+  let pdf: DossierEvent | null = null;
   for (let i = d.events.length - 1; i >= 0; i--) {
     const e = d.events[i]!;
     // Only the tail of the history, whole (the item's window keeps its last entries contiguous).
@@ -138,39 +226,45 @@ export function earlierWork(d: Dossier, now: Date): EarlierWork | null {
     if (e.type === 'evidence_bundle_issued') {
       if (!bundle && e.issuedTo === 'litigation_contact') bundle = keptBundleOf(e);
     } else if (e.format === 'pdf') {
-      pdf = true;
+      pdf = e;
     } else if (e.format === 'json') {
-      return pdf && e.asOf === parisDate(now) && typeof e.evidenceKey === 'string' ? { json: e, bundle } : null;
+      return pdf && e.asOf === parisDate(now) && typeof e.evidenceKey === 'string' ? { json: e, pdf, bundle } : null;
     }
   }
   return null;
 }
 
-/** The litigation dossier an earlier attempt stored, read back from the vault; null if it cannot be trusted. */
-async function reread(d: Dossier, earlier: EarlierWork): Promise<{ litigation: LitigationDossier } | null> {
+/**
+ * The litigation dossier an earlier attempt stored, read back from the vault, with its PDF rendered
+ * again (deterministic: pdf-letter.ts) and checked against the PDF's entry; null if it cannot be
+ * trusted or the PDF is not the one recorded (software changed between attempts): established again.
+ */
+async function reread(d: Dossier, earlier: EarlierWork): Promise<{ litigation: LitigationDossier; pdf: EstablishedPdf } | null> {
   const e = earlier.json;
-  const chunks: Buffer[] = [];
-  for await (const chunk of await readEvidence(String(e.evidenceKey), typeof e.evidenceVersionId === 'string' ? e.evidenceVersionId : null)) {
-    chunks.push(Buffer.from(chunk as Uint8Array));
-  }
-  const bytes = Buffer.concat(chunks);
+  const bytes = await readWhole(String(e.evidenceKey), typeof e.evidenceVersionId === 'string' ? e.evidenceVersionId : null);
   if (sha256Hex(bytes) !== e.sha256) {
     log.error('stored litigation dossier does not match its record; established again', { dossierId: d.id, key: e.evidenceKey });
     return null;
   }
-  return { litigation: JSON.parse(bytes.toString('utf8')) as LitigationDossier };
+  const litigation = JSON.parse(bytes.toString('utf8')) as LitigationDossier;
+  const pdf = await renderLitigationPdf(litigation);
+  if (sha256Hex(pdf) !== earlier.pdf.sha256) {
+    log.error('litigation PDF rendered again differs from its record; established again', { dossierId: d.id, key: earlier.pdf.evidenceKey });
+    return null;
+  }
+  return { litigation, pdf: { bytes: pdf, entry: earlier.pdf } };
 }
 
 /** The litigation dossier as of `now`: the one a failed attempt stored, else established now. */
-async function establishedOrEarlier(d: Dossier, creditor: CreditorProfile, now: Date): Promise<{ litigation: LitigationDossier }> {
+async function establishedOrEarlier(d: Dossier, creditor: CreditorProfile, now: Date, keeping: PdfKeeping): Promise<{ litigation: LitigationDossier; pdf: EstablishedPdf }> {
   const earlier = earlierWork(d, now);
-  return (earlier && (await reread(d, earlier))) || (await establishLitigationDossier(d.id, creditor, now));
+  return (earlier && (await reread(d, earlier))) || (await establishLitigationDossier(d.id, creditor, now, keeping));
 }
 
 /** Grace period over, approval mode: establish the dossier, then wait for someone to approve. */
 export async function holdForApproval(claimed: Dossier, token: string, now: Date): Promise<Dossier> {
   try {
-    const established = await establishedOrEarlier(claimed, await creditorOf(claimed), now);
+    const established = await establishedOrEarlier(claimed, await creditorOf(claimed), now, 'object');
     const l = established.litigation;
     const summary = { totalDue: l.claim.due.total, route: l.route.code, prescribesOn: l.prescription.prescribesOn };
     return (await updateDossier(claimed.id, (d) => ({ dossier: awaitHandoffApproval(d, token, now, summary) }))).dossier;
@@ -187,15 +281,27 @@ export async function holdForApproval(claimed: Dossier, token: string, now: Date
  */
 export async function handOff(claimed: Dossier, token: string, now: Date, slot: string): Promise<Dossier> {
   let info: SentInfo;
+  let pdf: EstablishedPdf | null = null;
+  // The bundle issued to counsel, recorded with the message that carries its link (one object proves both).
+  let issuance: DossierEvent | null = null;
   try {
     const creditor = await creditorOf(claimed);
     // A retried attempt reuses what a failed one already wrote under Object Lock (earlierWork).
     const earlier = earlierWork(claimed, now);
     const reused = earlier && (await reread(claimed, earlier));
-    const { litigation } = reused || (await establishLitigationDossier(claimed.id, creditor, now));
+    const established = reused || (await establishLitigationDossier(claimed.id, creditor, now, 'attachment'));
+    const { litigation } = established;
+    pdf = established.pdf;
+    // The PDF is bundled before the message that keeps it exists: from memory (evidence-source.ts).
+    const known = new Map([[String(pdf.entry.sha256), pdf.bytes]]);
     const kept = reused ? earlier!.bundle : null;
     // The earlier bundle from the exports bucket, else rebuilt for the same head; a new one if neither can be had.
-    const bundle: IssuedBundle = (kept && (await keptLink(claimed, kept))) || (await issueBundle(creditor.id, claimed.id, 'litigation_contact'));
+    let bundle = kept && (await keptLink(claimed, kept, known));
+    if (!bundle) {
+      const prepared = await prepareBundle(creditor.id, claimed.id, 'litigation_contact', known);
+      [bundle, issuance] = [prepared.issued, prepared.entry];
+    }
+    const link = bundle;
     // The preparation may have outlasted the lease: the message leaves only under the lease renewed
     // (lost meanwhile, to a payment or another attempt: lease_lost, and the step's retry decides).
     const current = (await updateDossier(claimed.id, (d) => ({ dossier: renewLease(d, token, Date.now(), HANDOFF_LEASE_MS) }))).dossier;
@@ -209,15 +315,46 @@ export async function handOff(claimed: Dossier, token: string, now: Date, slot: 
       slot,
       extra: {
         deadline: current.deadline ?? undefined,
-        litigation: { dossier: litigation, bundle: { url: bundle.url, expiresAt: bundle.expiresAt, head: bundle.head } },
+        litigation: { dossier: litigation, bundle: { url: link.url, expiresAt: link.expiresAt, head: link.head } },
       },
     });
   } catch (e) {
-    await updateDossier(claimed.id, (d) => ({ dossier: releaseSend(d, token) }));
+    // What this attempt did stays on record for the retry to reuse (earlierWork): the bundle it
+    // issued (its own fact, no message to prove it) and the PDF, kept apart.
+    await keepPdfApart(claimed.id, pdf, now);
+    const unsent = issuance;
+    await updateDossier(claimed.id, (d) => ({ dossier: withEntry(releaseSend(d, token), unsent) }));
     throw e;
   }
-  const done = await updateDossier(claimed.id, (d) => ({ dossier: completeSend(d, 'litigation_handoff', token, now, info) }));
+  // The message to counsel proves the bundle's issuance too (it carries its link and head): the
+  // entry points at it rather than at a fact document of its own.
+  const issued = issuance ? { ...issuance, ...evidenceOf(info) } : null;
+  let done: Awaited<ReturnType<typeof updateDossier>>;
+  try {
+    done = await updateDossier(claimed.id, (d) => ({ dossier: completeSend(withEntry(d, issued), 'litigation_handoff', token, now, info) }));
+  } catch (e) {
+    // Sent but not recorded: until a retry records it, the message is not in the log to read the PDF from.
+    await keepPdfApart(claimed.id, pdf, now);
+    if (issued) {
+      await updateDossier(claimed.id, (d) => ({ dossier: withEntry(d, issued) })).catch((x: unknown) => {
+        log.error('bundle issued to counsel not recorded', { dossierId: claimed.id, bundleId: String((issued as DossierEvent).bundleId), error: String((x as Error)?.message ?? x) });
+      });
+    }
+    throw e;
+  }
   return publishHandedOff(done.dossier);
+}
+
+const withEntry = (d: Dossier, entry: DossierEvent | null): Dossier => (entry ? { ...d, events: [...d.events, entry] } : d);
+
+/** The evidence reference of a message sent (the object its entries point at). */
+function evidenceOf(info: SentInfo): EvidenceRef {
+  return {
+    evidenceKey: info.evidenceKey,
+    sha256: info.sha256,
+    ...(info.evidenceVersionId ? { evidenceVersionId: info.evidenceVersionId } : {}),
+    ...(info.retainUntil ? { retainUntil: info.retainUntil } : {}),
+  };
 }
 
 // Entry positions come from the item's window (history-window.ts): the hand-off's own entries are recent or kept.

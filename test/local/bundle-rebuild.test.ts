@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { DeleteObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { keptBundleOf as keptOf } from '../../lambdas/services/evidence';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyZip } from '../../cli/verify';
@@ -146,5 +147,69 @@ describe('a retried hand-off whose bundle expired meanwhile rebuilds it for the 
     const zip = new Uint8Array(await (await fetch(url!)).arrayBuffer());
     expect(sha(zip)).toBe(bundles[0].bundleSha256);
     expect(verifyZip(zip, bundles[0].head.hash).exitCode).toBe(0);
+    // The failed attempt kept its PDF apart (services/litigation.ts keepPdfApart): its record never
+    // points at bytes the vault lacks, whether or not a retry ever sends the message.
+    const pdf = view.events.find((e: any) => e.type === 'litigation_dossier_stored' && e.format === 'pdf');
+    expect(pdf.attachedTo).toBe('litigation_handoff');
+    expect(await exists(process.env.EVIDENCE_BUCKET!, pdf.evidenceKey)).toBe(true);
+  });
+});
+
+describe('a hand-off PDF that no message carries and nobody kept apart is kept apart by the next hand-off', () => {
+  const local = useLocalSystem({ clockStart: '2026-04-04T10:00:00Z' });
+  const send = SESv2Client.prototype.send;
+  const s3send = S3Client.prototype.send;
+  afterAll(() => {
+    SESv2Client.prototype.send = send;
+    S3Client.prototype.send = s3send;
+  });
+
+  it('renders it again from its JSON, checks it and keeps it: every bundle of the dossier still verifies', async () => {
+    const id = (await local.api.createInvoice(invoice({ invoiceNumber: 'RB-3' }))).body.id;
+    await local.api.advanceTo('2026-05-12T08:00:00Z');
+    // Every attempt of the first hand-off fails at SES, and so does keeping its PDF apart (as if each
+    // attempt died before its failure path): the PDF's entry is left with no bytes anywhere.
+    SESv2Client.prototype.send = async function (this: SESv2Client, command: any, ...rest: any[]) {
+      if (command?.constructor?.name === 'SendEmailCommand' && JSON.stringify(command.input?.Destination ?? {}).includes(LAWYER)) {
+        throw Object.assign(new Error('injected: SES unavailable'), { name: 'ServiceUnavailableException', $retryable: {} });
+      }
+      return (send as any).call(this, command, ...rest);
+    } as any;
+    S3Client.prototype.send = async function (this: S3Client, command: any, ...rest: any[]) {
+      if (command?.constructor?.name === 'PutObjectCommand' && /\/litigation\/.*\.pdf$/.test(command.input?.Key ?? '')) {
+        throw Object.assign(new Error('injected: S3 unavailable'), { name: 'ServiceUnavailable', $retryable: {} });
+      }
+      return (s3send as any).call(this, command, ...rest);
+    } as any;
+    await local.api.advanceTo('2026-05-20T00:00:00Z');
+    let view = (await local.api.getInvoice(id)).body;
+    expect(view.status).toBe('needs_attention');
+    const orphan = view.events.find((e: any) => e.type === 'litigation_dossier_stored' && e.format === 'pdf');
+    expect(orphan.attachedTo).toBe('litigation_handoff');
+    expect(await exists(process.env.EVIDENCE_BUCKET!, orphan.evidenceKey)).toBe(false);
+    // An auditor's bundle meanwhile: a clear 503, never a bundle missing a file.
+    const meanwhile = await local.api.call('POST', `/invoices/${id}/evidence-bundle`);
+    expect(meanwhile.status).toBe(503);
+    expect(meanwhile.body.error.message).toMatch(/attachment of the hand-off message/);
+
+    // Days later the dossier is resumed and handed off anew.
+    SESv2Client.prototype.send = send;
+    S3Client.prototype.send = s3send;
+    await local.api.advanceTo('2026-05-26T08:00:00Z');
+    expect((await local.api.call('POST', `/invoices/${id}/resume`, {})).status).toBe(200);
+    await local.api.advanceTo('2026-06-05T00:00:00Z');
+    view = (await local.api.getInvoice(id)).body;
+    expect(view.status).toBe('handed_off');
+    const pdfs = view.events.filter((e: any) => e.type === 'litigation_dossier_stored' && e.format === 'pdf');
+    expect(pdfs.length).toBeGreaterThanOrEqual(2);
+    expect(await exists(process.env.EVIDENCE_BUCKET!, orphan.evidenceKey)).toBe(true);
+    // The new one rides in its message only.
+    expect(await exists(process.env.EVIDENCE_BUCKET!, pdfs.at(-1).evidenceKey)).toBe(false);
+    const res = await local.api.call('POST', `/invoices/${id}/evidence-bundle`);
+    expect(res.status).toBe(201);
+    const zip = new Uint8Array(await (await fetch(res.body.url)).arrayBuffer());
+    expect(verifyZip(zip, res.body.head.hash).exitCode).toBe(0);
+    const counsel = keptOf(view.events.findLast((e: any) => e.type === 'evidence_bundle_issued'))!;
+    expect(counsel).not.toBeNull();
   });
 });

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { synthesize } from '../../local/template';
 import type { FaultRecord } from '../../local/fault-injection';
+import { mimeParts } from '../../lambdas/notices/mime-parts';
 import { invoice } from '../support/local-client';
 import { mulberry32, seededRandom } from '../support/seed';
 
@@ -265,6 +266,19 @@ describe('fault injection: transient and throttling SDK errors, crashes after SE
           lost++;
         }
       }
+    }
+    // A litigation PDF kept as the hand-off message's attachment (services/evidence-source.ts): the
+    // message recorded after it holds those bytes, else a failed attempt kept them apart at its key.
+    for (const v of views) {
+      v.events.forEach((e: any, i: number) => {
+        if (e.type !== 'litigation_dossier_stored' || e.attachedTo !== 'litigation_handoff') return;
+        const carrier = v.events.slice(i + 1).find((x: any) => x.type === 'notice_sent' && x.stage === 'litigation_handoff');
+        const carried = carrier && fs.existsSync(store.getResourcePath(bucket, carrier.evidenceKey, 'object'))
+          ? mimeParts(fs.readFileSync(store.getResourcePath(bucket, carrier.evidenceKey, 'object'))).some((p) => createHash('sha256').update(p.content).digest('hex') === e.sha256)
+          : false;
+        const apart = fs.existsSync(store.getResourcePath(bucket, e.evidenceKey, 'object'));
+        if (!carried && !apart) problems.push(`${v.invoiceNumber}: litigation PDF ${e.evidenceKey} neither in a recorded message nor kept apart`);
+      });
     }
     // At the recipient: distinct Message-IDs per dossier and kind (a re-send carries the same one).
     const byDossierKind = new Map<string, Set<string>>();

@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { strFromU8, unzipSync } from 'fflate';
+import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { verifyZip } from '../../cli/verify';
+import { keptBundleOf, rebuildBundle } from '../../lambdas/services/evidence';
 import { invoice, useLocalSystem } from '../support/local-client';
 
 const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
@@ -60,10 +62,17 @@ describe('hand-off to litigation in local mode', () => {
     expect(jsonEvent).toMatchObject({ format: 'json', asOf: '2026-05-13', route: 'small_claims' });
     expect(pdfEvent).toMatchObject({ format: 'pdf', asOf: '2026-05-13' });
 
-    // Both files are in the vault, byte for byte what their records say, and are records of the log.
+    // The JSON is in the vault, byte for byte what its record says. The PDF is kept once: as the
+    // attachment of the message to counsel (kept in the vault as sent), not as an object of its own.
     const json = await objectBytes(jsonEvent.evidenceKey);
-    const pdf = await objectBytes(pdfEvent.evidenceKey);
     expect(sha(json)).toBe(jsonEvent.sha256);
+    expect(pdfEvent).toMatchObject({ attachedTo: 'litigation_handoff' });
+    await expect(objectBytes(pdfEvent.evidenceKey)).rejects.toMatchObject({ name: 'NoSuchKey' });
+    const sentEml = view.events.find((e: any) => e.type === 'notice_sent' && e.stage === 'litigation_handoff');
+    expect(pdfEvent.retainUntil).toBe(sentEml.retainUntil);
+    const kept = (await simpleParser(await objectBytes(sentEml.evidenceKey))).attachments;
+    expect(kept.map((a) => a.contentType)).toEqual(['application/pdf']);
+    const pdf = kept[0]!.content;
     expect(sha(pdf)).toBe(pdfEvent.sha256);
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     const log = (await local.api.call('GET', `/invoices/${id}/evidence`)).body;
@@ -100,6 +109,12 @@ describe('hand-off to litigation in local mode', () => {
     expect(sha(Buffer.from(mail.attachments[0].content, 'base64'))).toBe(pdfEvent.sha256);
     const sent = view.events.find((e: any) => e.type === 'notice_sent' && e.stage === 'litigation_handoff');
     expect(sent.to).toBe(LAWYER);
+    // One object proves the bundle issued to counsel, the message and the hand-off: the message as
+    // sent (it carries the bundle's link and head). Only the EventBridge publication has a fact document.
+    const tail = log.records.slice(-4);
+    expect(tail.map((r: any) => r.type)).toEqual(['evidence_bundle_issued', 'notice_sent', 'handed_off', 'handoff_event_published']);
+    expect(tail.slice(0, 3).map((r: any) => [r.key, r.sha256])).toEqual(Array(3).fill([sent.evidenceKey, sent.sha256]));
+    expect(tail[3].key).toMatch(/\/facts\/\d{6}-handoff_event_published\.json$/);
 
     // The link gives the bundle: it verifies offline and holds the litigation dossier, byte for byte.
     const zip = new Uint8Array(await (await fetch(url!)).arrayBuffer());
@@ -136,6 +151,64 @@ describe('hand-off to litigation in local mode', () => {
     expect(view.events.find((e: any) => e.type === 'handoff_event_published').eventId).toBe(bus[0].id);
   });
 
+  it('bundles the PDF from the message kept in the vault: the e-mail attachment, byte for byte; a tampered message is named', async () => {
+    const view = (await local.api.getInvoice(id)).body;
+    const pdfEvent = view.events.find((e: any) => e.type === 'litigation_dossier_stored' && e.format === 'pdf');
+    const sent = view.events.find((e: any) => e.type === 'notice_sent' && e.stage === 'litigation_handoff');
+    const mail = toCounsel(await local.api.emails())[0];
+    const attachment = Buffer.from(mail.attachments[0].content, 'base64');
+    const pdfFile = `files/${pdfEvent.evidenceKey.replace(/^dossiers\/[^/]+\//, '')}`;
+    const bundleOf = async () => {
+      const res = await local.api.call('POST', `/invoices/${id}/evidence-bundle`);
+      expect(res.status).toBe(201);
+      return { zip: new Uint8Array(await (await fetch(res.body.url)).arrayBuffer()), head: res.body.head.hash as string };
+    };
+    // An auditor's bundle after the hand-off: the PDF comes out of the kept message.
+    const { zip, head } = await bundleOf();
+    expect(verifyZip(zip, head).exitCode).toBe(0);
+    const files = unzipSync(zip);
+    expect(sha(files[pdfFile]!)).toBe(sha(attachment));
+    expect(sha(attachment)).toBe(pdfEvent.sha256);
+    // Counsel's bundle (its PDF came from memory before the message existed), rebuilt now from the
+    // message in the vault: the same bytes.
+    const counsel = keptBundleOf(view.events.find((e: any) => e.type === 'evidence_bundle_issued'))!;
+    const rebuilt = (await rebuildBundle(id, counsel))!;
+    try {
+      expect(rebuilt.sha256).toBe(counsel.sha256);
+    } finally {
+      rebuilt.dispose();
+    }
+
+    // Someone swaps the kept message for one whose PDF differs by one base64 character
+    // (GOVERNANCE lock locally: deleted with the bypass, put back unlocked).
+    const original = await objectBytes(sent.evidenceKey);
+    const text = original.toString('latin1');
+    const body = text.indexOf('\r\n\r\n', text.indexOf('Content-Type: application/pdf')) + 4;
+    const at = text.indexOf('\r\n', body) + 10;
+    const forged = Buffer.from(text.slice(0, at) + (text[at] === 'A' ? 'B' : 'A') + text.slice(at + 1), 'latin1');
+    const replace = async (bytes: Buffer) => {
+      const s3 = new S3Client({ forcePathStyle: true });
+      try {
+        await s3.send(new DeleteObjectCommand({ Bucket: process.env.EVIDENCE_BUCKET!, Key: sent.evidenceKey, BypassGovernanceRetention: true }));
+        await s3.send(new PutObjectCommand({ Bucket: process.env.EVIDENCE_BUCKET!, Key: sent.evidenceKey, Body: bytes }));
+      } finally {
+        s3.destroy();
+      }
+    };
+    await replace(forged);
+    try {
+      const tampered = await bundleOf();
+      const out = verifyZip(tampered.zip, tampered.head);
+      expect(out.exitCode).not.toBe(0);
+      const lines = out.lines.join('\n');
+      expect(lines).toContain(`file ${pdfFile} changed`);
+      expect(lines).toContain(`file files/${sent.evidenceKey.replace(/^dossiers\/[^/]+\//, '')} changed`);
+      expect(await rebuildBundle(id, counsel)).toBeNull();
+    } finally {
+      await replace(original);
+    }
+  });
+
   it('serves the litigation dossier as of today, with the versions kept', async () => {
     await local.api.advanceTo('2026-06-02T08:00:00Z');
     const res = await local.api.call('GET', `/invoices/${id}/litigation`);
@@ -148,7 +221,8 @@ describe('hand-off to litigation in local mode', () => {
     // Twenty more days of penalties than on the hand-off date.
     const stored = JSON.parse((await objectBytes(res.body.stored[0].key)).toString('utf8'));
     expect(Number(res.body.claim.due.total)).toBeGreaterThan(Number(stored.claim.due.total));
-    expect(res.body.timeline.at(-1)).toMatchObject({ type: 'handoff_event_published', label: 'Transmission annoncée aux systèmes du créancier' });
+    // (the bundles issued by the test before follow it)
+    expect(res.body.timeline.find((t: any) => t.type === 'handoff_event_published')).toMatchObject({ type: 'handoff_event_published', label: 'Transmission annoncée aux systèmes du créancier' });
   });
 
   it('tells counsel of every payment after the hand-off; a settling one asks to stop the procedure', async () => {
@@ -227,6 +301,11 @@ describe('hand-off approval mode in local mode', () => {
     expect(res.body.status).toBe('handed_off');
     const stored = res.body.events.filter((e: any) => e.type === 'litigation_dossier_stored');
     expect(stored.map((e: any) => e.asOf)).toEqual(['2026-05-13', '2026-05-13', '2026-05-26', '2026-05-26']);
+    // The PDF held for approval is an object of its own (no message may ever carry it); the one
+    // established on approval rides in the message to counsel only.
+    expect(stored.map((e: any) => e.attachedTo ?? null)).toEqual([null, null, null, 'litigation_handoff']);
+    expect(sha(await objectBytes(stored[1].evidenceKey))).toBe(stored[1].sha256);
+    await expect(objectBytes(stored[3].evidenceKey)).rejects.toMatchObject({ name: 'NoSuchKey' });
     const mails = toCounsel(await local.api.emails());
     expect(mails).toHaveLength(1);
     expect(mails[0].subject).toContain('APP-A');

@@ -1,0 +1,95 @@
+/**
+ * Where the bytes of an evidence record come from. Nearly always the vault object the record names
+ * (its key and version). One exception: the litigation dossier PDF of a hand-off. It is attached to
+ * the hand-off message to counsel, whose exact MIME bytes are kept in the vault anyway, so from this
+ * version it is kept once, inside that message: its entry (`litigation_dossier_stored`, format pdf)
+ * carries `attachedTo: 'litigation_handoff'`, its SHA-256 and, as `evidenceKey`, the name the file
+ * has always had in bundles (files/litigation/<asOf>-<sha>.pdf), and no object of its own (one
+ * Glacier IR object less per handed-off dossier: each costs its 128 KiB minimum for ten years).
+ * Entries written before keep their own object and are read as before.
+ *
+ * Readers of such a record (bundles, their rebuild) take, in this order: the bytes the caller
+ * already holds (the hand-off, which just rendered the PDF and bundles it before the message
+ * exists); the attachment of the hand-off message recorded after it, checked against the SHA-256;
+ * the copy a hand-off that could not send kept apart at the record's key (services/litigation.ts).
+ */
+import type { EvidenceRecord } from '../domain/evidence-chain';
+import { DomainError } from '../domain/errors';
+import { sha256Hex } from '../domain/identity';
+import { mimeParts } from '../notices/mime-parts';
+import { readEvidence } from '../adapters/evidence-store';
+import { log } from '../adapters/telemetry';
+
+/** The message a PDF entry marked `attachedTo` rides in (the hand-off to counsel). */
+export const ATTACHED_TO_HANDOFF = 'litigation_handoff';
+
+/** A record whose bytes are an attachment of a later message rather than an object of its own. */
+export const isAttachment = (r: Pick<EvidenceRecord, 'fact'>): boolean => r.fact.attachedTo === ATTACHED_TO_HANDOFF;
+
+export interface EvidenceSources {
+  /** Every record of the dossier, past a bundle's head too: the message follows the PDF it carries. */
+  all: readonly EvidenceRecord[];
+  /** Bytes the caller holds, by SHA-256. */
+  known?: ReadonlyMap<string, Uint8Array>;
+}
+
+export async function readWhole(key: string, versionId: string | null): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await readEvidence(key, versionId)) chunks.push(Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks);
+}
+
+/**
+ * The hand-off message recorded after `r` (the first notice_sent of the litigation_handoff stage),
+ * unless another PDF was established for a hand-off before it: that message carries the later one.
+ */
+export function carrierOf(r: Pick<EvidenceRecord, 'seq'>, all: readonly EvidenceRecord[]): EvidenceRecord | null {
+  for (const m of all) {
+    if (m.seq <= r.seq) continue;
+    if (m.type === 'notice_sent' && m.fact.stage === ATTACHED_TO_HANDOFF) return m;
+    if (m.type === 'litigation_dossier_stored' && isAttachment(m)) return null;
+  }
+  return null;
+}
+
+/**
+ * The PDF attachment of `message` whose SHA-256 is `sha256`. When the message holds a PDF but none
+ * matches, the first is returned with `matches: false` (the caller shows the vault as it is: a
+ * bundle's verifier then names the file as changed); a message with no PDF at all is an error.
+ */
+export async function attachmentOf(message: Pick<EvidenceRecord, 'key' | 'versionId'>, sha256: string): Promise<{ bytes: Buffer; matches: boolean }> {
+  const pdfs = mimeParts(await readWhole(message.key, message.versionId)).filter((p) => p.contentType === 'application/pdf');
+  const match = pdfs.find((p) => sha256Hex(p.content) === sha256);
+  if (match) return { bytes: match.content, matches: true };
+  if (pdfs.length === 0) throw new DomainError(500, 'evidence_missing', `message ${message.key} has no PDF attachment (the litigation dossier PDF ${sha256} is kept in it)`);
+  return { bytes: pdfs[0]!.content, matches: false };
+}
+
+/**
+ * The bytes of a record kept as an attachment (isAttachment), and whether they match its SHA-256.
+ * Throws evidence_unavailable (503) while the hand-off carrying it is neither recorded nor kept
+ * its copy apart (a hand-off in progress: retry when it is done).
+ */
+export async function attachedBytes(dossierId: string, r: EvidenceRecord, sources: EvidenceSources): Promise<{ bytes: Buffer; matches: boolean }> {
+  const held = sources.known?.get(r.sha256);
+  if (held) return { bytes: Buffer.from(held.buffer, held.byteOffset, held.byteLength), matches: true };
+  const message = carrierOf(r, sources.all);
+  if (message) {
+    const out = await attachmentOf(message, r.sha256);
+    if (!out.matches) {
+      log.error('the hand-off message does not hold the PDF its record names', { dossierId, seq: r.seq, message: message.key, recorded: r.sha256, found: sha256Hex(out.bytes) });
+    }
+    return out;
+  }
+  try {
+    const bytes = await readWhole(r.key, null);
+    return { bytes, matches: sha256Hex(bytes) === r.sha256 };
+  } catch (e) {
+    if ((e as { name?: string }).name !== 'NoSuchKey') throw e;
+    throw new DomainError(
+      503,
+      'evidence_unavailable',
+      `The litigation dossier PDF of record ${r.seq} is kept as the attachment of the hand-off message, which is not recorded yet; retry when the hand-off is done.`,
+    );
+  }
+}
