@@ -18,7 +18,8 @@ import { conditionalPutDocument, conditionalUpdateDocument } from './conditional
 import { listingAttributes } from './dossier-index';
 import { LISTING_ATTRIBUTES } from './table-indexes';
 import { settings } from './env';
-import { appendEvidence } from './evidence-log';
+import { appendEvidence, logTip } from './evidence-log';
+import type { ChainHead } from '../domain/evidence-chain';
 import { log, statusChanged } from './telemetry';
 
 const dossierKey = (id: string) => ({ pk: `D#${id}`, sk: 'DOSSIER' });
@@ -177,7 +178,8 @@ export async function createDossier(d: Dossier): Promise<boolean> {
     Item: toItem({ ...d, version: 1 }),
     ConditionExpression: 'attribute_not_exists(pk)',
   });
-  if (created) await logEvidence(d);
+  // A dossier just created has no record yet: no query for the last one.
+  if (created) await logEvidence(d, null);
   return created;
 }
 
@@ -185,25 +187,30 @@ export async function createDossier(d: Dossier): Promise<boolean> {
  * Keeps the evidence log in step with the history. The change it follows is already stored, so a
  * failure here must not undo or fail it: the log is a projection of the history and catches up at
  * the dossier's next change or the next read of its evidence (GET /evidence, bundles).
+ * `last`: the log's head as the change found it (logTip), null when the log is known empty.
  */
-async function logEvidence(d: Dossier, before?: Dossier): Promise<void> {
+async function logEvidence(d: Dossier, last: ChainHead | null | undefined): Promise<ChainHead | null> {
   try {
-    // The head read with the previous version is the last record when it covers that version's
-    // whole history (nothing else can have been appended since): no query for it.
-    const head = before?.evidenceHead && before.evidenceHead.seq === before.events.length ? before.evidenceHead : undefined;
-    await appendEvidence(d, clock().now(), head);
+    return await appendEvidence(d, clock().now(), last);
   } catch (e) {
     log.error('evidence log behind; it catches up at the next change or read', { dossierId: d.id, error: String((e as Error)?.message ?? e) });
+    return null;
   }
 }
 
+/** What a change that appends history does about the evidence log (updateDossier's, not updateDossierState's). */
+const followLog = { tip: logTip, log: logEvidence };
+
 /**
- * The attributes a dossier write sets, and those it removes (present before, absent now). An
- * update rather than a put, so the evidence head (written by the log alone) is never overwritten
- * with the stale copy this write read.
+ * The attributes a dossier write sets, and those it removes (present before, absent now). The
+ * evidence head is set only when the change moves it forward (a head this change's writer read
+ * from the log: logTip); the condition keeps it from moving back, also against a writer of an
+ * earlier release that advanced it without moving the version.
  */
 function dossierUpdate(next: Dossier, current: Dossier) {
-  const { pk: _pk, sk: _sk, evidenceHead: _h, ...attributes } = toItem(next);
+  const { pk: _pk, sk: _sk, evidenceHead: head, ...attributes } = toItem(next);
+  const moves = head && head.seq > (current.evidenceHead?.seq ?? 0);
+  if (moves) attributes.evidenceHead = head;
   const before = storedAttributeNames(current);
   const names: Record<string, string> = { '#version': 'version' };
   const values: DossierItem = { ':expected': current.version };
@@ -218,10 +225,15 @@ function dossierUpdate(next: Dossier, current: Dossier) {
       names[`#r${i}`] = name;
       return `#r${i}`;
     });
+  if (moves) {
+    names['#head'] = 'evidenceHead';
+    names['#seq'] = 'seq';
+    values[':headSeq'] = head.seq;
+  }
   return {
     Key: dossierKey(next.id),
     UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
-    ConditionExpression: '#version = :expected',
+    ConditionExpression: moves ? '#version = :expected AND (attribute_not_exists(#head) OR #head.#seq <= :headSeq)' : '#version = :expected',
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
   };
@@ -256,7 +268,7 @@ export async function updateDossier<R extends { dossier: Dossier }>(
   mutate: (d: Dossier) => R,
   options: UpdateOptions = {},
 ): Promise<R> {
-  return writeDossier(id, mutate, options, logEvidence);
+  return writeDossier(id, mutate, options, followLog);
 }
 
 /**
@@ -277,10 +289,13 @@ async function writeDossier<R extends { dossier: Dossier }>(
   id: string,
   mutate: (d: Dossier) => R,
   options: UpdateOptions,
-  follow: typeof logEvidence | null,
+  follow: typeof followLog | null,
 ): Promise<R> {
   const started = Date.now();
   const busyTimeout = options.busyTimeoutMs ?? 20_000;
+  // The log's head found for a history of this length (a retry whose re-read history is as long
+  // does not read it again).
+  let tip: { length: number; head: ChainHead | null } | undefined;
   for (let attempt = 0; ; attempt++) {
     const current = attempt === 0 && options.known?.id === id ? options.known : await getDossier(id);
     if (!current) throw notFound('Dossier');
@@ -296,17 +311,32 @@ async function writeDossier<R extends { dossier: Dossier }>(
     }
     if (result.dossier === current) return result; // nothing to write
     assertAppendOnly(result.dossier, current);
-    if (!follow && result.dossier.events.length > current.events.length) throw new Error(`dossier ${id}: this change appends history; use updateDossier`);
+    const appends = historyLength(result.dossier) > historyLength(current);
+    if (!follow && appends) throw new Error(`dossier ${id}: this change appends history; use updateDossier`);
+    // A change that appends history first finds the log's head (logTip: the dossier's own head,
+    // else one GetItem of the record at the stored history's length): this write carries it
+    // (no separate write of the head: a write of this item costs as many units as the item has
+    // KiB), the new entries' records then follow it. The head is at most one change behind.
+    let head = current.evidenceHead;
+    if (follow && appends) {
+      const length = historyLength(current);
+      if (tip?.length !== length) tip = { length, head: await follow.tip(current) };
+      head = tip.head ?? undefined;
+    }
     // The entries the evidence log already holds may leave the item (history-window.ts); the head
-    // read with `current` is the proof they are logged. The new entries' seqs follow the stored
-    // historyLength, which the version condition guards: seq allocation and the write are one.
-    const window = windowFor(result.dossier, current.evidenceHead?.seq ?? 0);
-    const next = { ...result.dossier, ...window, version: current.version + 1 };
+    // (read with `current`, or from the log just now) is the proof they are logged. The new
+    // entries' seqs follow the stored historyLength, which the version condition guards: seq
+    // allocation and the write are one.
+    const window = windowFor(result.dossier, head?.seq ?? 0);
+    const next: Dossier = { ...result.dossier, ...window, version: current.version + 1 };
+    if (head) next.evidenceHead = head;
     const written = await conditionalUpdateDocument(dossierUpdate(next, current));
     if (written) {
       if (next.status !== current.status) statusChanged({ dossierId: id, from: current.status, to: next.status });
-      if (follow && historyLength(next) > historyLength(current)) await follow(next, current);
-      return { ...result, dossier: next };
+      // The caller gets the log's head as it is now (its view shows it without a read); the item
+      // keeps the one this write carried until the dossier's next change.
+      const logged = follow && appends ? await follow.log(next, tip?.head ?? null) : null;
+      return { ...result, dossier: logged && logged.seq > (next.evidenceHead?.seq ?? 0) ? { ...next, evidenceHead: logged } : next };
     }
     if (attempt > 50) throw new DomainError(503, 'contention', 'Dossier is changing too fast; retry.');
     await sleep(backoff(attempt));
