@@ -1,14 +1,15 @@
 /**
  * The dossier item (pk D#<id>, sk DOSSIER), through the document client (plain values;
- * clients/dynamodb-documents.ts): the whole dossier, its payments deflated beyond
- * PACKED_PAYMENTS_FROM, the sparse due-index attribute and the listing attributes.
+ * clients/dynamodb-documents.ts): the whole dossier, its history window deflated (eventsZ), its
+ * payments deflated beyond PACKED_PAYMENTS_FROM, the sparse due-index attribute and the listing
+ * attributes.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall, type NativeAttributeValue } from '@aws-sdk/util-dynamodb';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { historyLength, windowFor } from '../domain/history-window';
-import type { Payment } from '../domain/model';
+import type { DossierEvent, Payment } from '../domain/model';
 import { Dossier, DossierBusy, RUNNING, type SendLock } from '../domain/dossier';
 import type { Stage } from '../domain/model';
 import { DomainError, notFound } from '../domain/errors';
@@ -51,6 +52,34 @@ function packPayments(payments: Payment[]): { payments?: Payment[]; paymentsZ?: 
   return { paymentsZ: packed };
 }
 
+/**
+ * The history window held by the item, stored deflated (`eventsZ`, binary). A write costs one
+ * write unit per KiB of the whole item however little it changes (aws-facts.md), and the held
+ * entries were most of a dossier item (2.6 KB of 4.5 in a full escalation, 5 of 7.5 in a plan:
+ * evidence keys, SHA-256s, Message-IDs, in repeated JSON field names); deflated they weigh about
+ * a third. Same read-once cache as the payments: a change that keeps the very array it read
+ * stores the same bytes again. Items stored before keep their `events` list until their next
+ * change (fromItem reads both).
+ */
+const packedEventsFrom = new WeakMap<DossierEvent[], { length: number; bytes: Uint8Array }>();
+
+function packEvents(events: DossierEvent[]): Uint8Array {
+  // The length too: an array appended to in place since (a caller's own copy) is packed anew.
+  const read = packedEventsFrom.get(events);
+  if (read && read.length === events.length) return read.bytes;
+  const packed = deflateRawSync(Buffer.from(JSON.stringify(events), 'utf8'), { level: 9 });
+  packedEventsFrom.set(events, { length: events.length, bytes: packed });
+  return packed;
+}
+
+function unpackEvents(z: Uint8Array | string): DossierEvent[] {
+  // A stream record's image (JSON) carries binary attributes as base64.
+  const bytes = typeof z === 'string' ? Buffer.from(z, 'base64') : z;
+  const events = JSON.parse(inflateRawSync(bytes).toString('utf8')) as DossierEvent[];
+  packedEventsFrom.set(events, { length: events.length, bytes });
+  return events;
+}
+
 function unpackPayments(z: Uint8Array | string): Payment[] {
   // A stream record's image (JSON) carries binary attributes as base64.
   const bytes = typeof z === 'string' ? Buffer.from(z, 'base64') : z;
@@ -66,11 +95,12 @@ function unpackPayments(z: Uint8Array | string): Payment[] {
  * document client's marshalling. The binary payments stay bytes (B), debtorRefs a Set (SS).
  */
 export function toItem(d: Dossier): DossierItem {
-  const { payments, ...rest } = d;
+  const { payments, events, ...rest } = d;
   const item: DossierItem = {
     pk: `D#${d.id}`,
     sk: 'DOSSIER',
     ...rest,
+    eventsZ: packEvents(events),
     ...packPayments(payments),
     // Sparse index attribute: only dossiers with something scheduled appear in "what is due".
     nextActionAt: RUNNING.has(d.status) && d.nextAction ? d.nextAction.at : undefined,
@@ -83,16 +113,17 @@ export function toItem(d: Dossier): DossierItem {
 
 /** The top-level attributes toItem(d) writes, without marshalling (or deflating) anything. */
 function storedAttributeNames(d: Dossier): string[] {
-  const { payments, ...rest } = d;
+  const { payments, events: _e, ...rest } = d;
   const plain: Record<string, unknown> = {
     ...rest,
+    eventsZ: true,
     ...(payments.length < PACKED_PAYMENTS_FROM ? { payments } : { paymentsZ: true }),
     nextActionAt: RUNNING.has(d.status) && d.nextAction ? d.nextAction.at : undefined,
     ...listingAttributes(d),
   };
   // Either form of the payments and of the window may be stored whatever this copy holds (a dossier
   // stored the old way has its payments inline): naming both lets the write remove the other one.
-  return [...new Set([...Object.keys(plain).filter((k) => plain[k] !== undefined), 'payments', 'paymentsZ', 'eventSeqs', 'historyLength'])];
+  return [...new Set([...Object.keys(plain).filter((k) => plain[k] !== undefined), 'events', 'payments', 'paymentsZ', 'eventSeqs', 'historyLength'])];
 }
 
 /**
@@ -100,9 +131,10 @@ function storedAttributeNames(d: Dossier): string[] {
  * once unmarshalled (stream images are attribute maps; their consumers unmarshall at the boundary).
  */
 export function fromItem(item: DossierItem): Dossier {
-  const { pk: _pk, sk: _sk, nextActionAt: _n, paymentsZ, ...rest } = item;
+  const { pk: _pk, sk: _sk, nextActionAt: _n, paymentsZ, eventsZ, ...rest } = item;
   for (const attribute of LISTING_ATTRIBUTES) delete rest[attribute];
   if (paymentsZ) rest.payments = unpackPayments(paymentsZ as Uint8Array | string);
+  if (eventsZ) rest.events = unpackEvents(eventsZ as Uint8Array | string);
   return rest as Dossier;
 }
 
@@ -113,8 +145,9 @@ export function fromItem(item: DossierItem): Dossier {
  * emptied, so nothing can mistake it for a dossier without payments.
  */
 export function historyOfItem(item: DossierItem): Omit<Dossier, 'payments'> {
-  const { pk: _pk, sk: _sk, nextActionAt: _n, payments: _p, paymentsZ: _z, ...rest } = item;
+  const { pk: _pk, sk: _sk, nextActionAt: _n, payments: _p, paymentsZ: _z, eventsZ, ...rest } = item;
   for (const attribute of LISTING_ATTRIBUTES) delete rest[attribute];
+  if (eventsZ) rest.events = unpackEvents(eventsZ as Uint8Array | string);
   return rest as Omit<Dossier, 'payments'>;
 }
 
