@@ -130,6 +130,8 @@ export async function appendEvidence(
 export async function logTip(d: Pick<Dossier, 'id' | 'evidenceHead'> & HistoryWindow): Promise<ChainHead | null> {
   const length = historyLength(d);
   if (d.evidenceHead && d.evidenceHead.seq >= length) return d.evidenceHead;
+  const read = tipsRead.get(d);
+  if (read) return read;
   const atLength = length > 0 ? await getRecord(d.id, length) : null;
   const last = atLength ?? (await lastRecord(d.id));
   return last ? { seq: last.seq, hash: last.hash } : (d.evidenceHead ?? null);
@@ -149,4 +151,25 @@ export async function shownHead(d: Pick<Dossier, 'id' | 'evidenceHead'> & Histor
 async function storeFact(dossierId: string, seq: number, fact: EvidenceRecord['fact'], now: Date) {
   const stored = await putEvidence(factKey(dossierId, seq, fact.type), factDocument(dossierId, seq, fact), 'application/json', now);
   return { key: stored.key, sha256: stored.sha256, versionId: stored.versionId, retainUntil: stored.retainUntil };
+}
+
+/**
+ * Records read for a dossier object before its change (a send reads the one logTip would look for
+ * together with the debtor's pause key, in one BatchGetItem: mail-tracking.ts). Records never
+ * change, so what was read stays true; keyed by the object, so it goes with that invocation's copy.
+ */
+const tipsRead = new WeakMap<object, ChainHead>();
+
+/** The key of the record logTip(d) would read, or null when `d`'s own head covers its history. */
+export function tipKey(d: Pick<Dossier, 'id' | 'evidenceHead'> & HistoryWindow): { pk: string; sk: string } | null {
+  const length = historyLength(d);
+  if (length === 0 || (d.evidenceHead && d.evidenceHead.seq >= length)) return null;
+  return { pk: `D#${d.id}`, sk: recordSk(length) };
+}
+
+/** Remembers the record read at tipKey(d) (absent: logTip reads as usual). */
+export function rememberTip(d: Pick<Dossier, 'id' | 'evidenceHead'> & HistoryWindow, item: Record<string, unknown> | undefined): void {
+  if (!item) return;
+  const record = fromItem(item);
+  if (record.seq === historyLength(d)) tipsRead.set(d, { seq: record.seq, hash: record.hash });
 }
