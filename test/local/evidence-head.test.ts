@@ -19,7 +19,7 @@ describe('evidence head carried by the dossier writes', () => {
 
   it('keeps the log whole and the head true under concurrent changes of one dossier', async () => {
     const created = await local.api.createInvoice(invoice({ invoiceNumber: 'HEAD-1' }));
-    expect(created.status).toBe(200);
+    expect(created.status).toBe(201);
     const id = created.body.id as string;
     // Twelve payments at once, each a history entry whose position the version condition decides.
     const paid = await Promise.all(
