@@ -109,7 +109,9 @@ export class AmiableStack extends Stack {
       environment: baseEnv,
       description: 'Keeps or breaks a promise or payment plan at its checkpoint; sends instalment reminders',
     });
-    this.grantDossierWrites(sendNotice);
+    // BatchGetItem: a workflow send reads the debtor's pause and the evidence log's last record in
+    // one request (services/mail-tracking.ts); only these two Lambdas send through leased-send.ts.
+    this.grantDossierWrites(sendNotice, ['dynamodb:BatchGetItem']);
     this.mailer.grantSend(sendNotice);
     // The hand-off: the message to counsel, the litigation dossier's evidence bundle, DossierHandedOff.
     this.grantDossierWrites(handOff);
@@ -117,7 +119,7 @@ export class AmiableStack extends Stack {
     this.evidence.grantBundles(handOff);
     this.exports.grantBundleExports(handOff);
     this.mailer.grantPublish(handOff);
-    this.grantDossierWrites(reviewCommitment);
+    this.grantDossierWrites(reviewCommitment, ['dynamodb:BatchGetItem']);
     this.mailer.grantSend(reviewCommitment);
     this.grantDossierWrites(markNeedsAttention);
 

@@ -20,7 +20,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { listingAttributes } from '../lambdas/adapters/dossier-index';
-import type { Dossier } from '../lambdas/domain/dossier';
+import { fromItem } from '../lambdas/adapters/dossier-store';
 
 type Item = Record<string, AttributeValue>;
 
@@ -110,7 +110,8 @@ export async function ensureTable(ddb: DynamoDBClient, spec: TableSpec, dataDir:
 function upgradeItem(item: Item): Item {
   const plain = unmarshall(item);
   if (typeof plain.pk === 'string' && plain.pk.startsWith('D#') && plain.sk === 'DOSSIER') {
-    return marshall({ ...plain, ...listingAttributes(plain as unknown as Dossier) }, { removeUndefinedValues: true, convertClassInstanceToMap: false });
+    // fromItem: the stored history may be deflated (eventsZ), which the summary reads.
+    return marshall({ ...plain, ...listingAttributes(fromItem(plain)) }, { removeUndefinedValues: true, convertClassInstanceToMap: false });
   }
   if (typeof plain.pk === 'string' && plain.pk.startsWith('C#') && plain.sk === 'PROFILE' && plain.registry === undefined) {
     const id = plain.pk.slice(2);

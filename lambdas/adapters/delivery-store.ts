@@ -7,7 +7,7 @@
  *                     debtor is paused (hard bounce, complaint).
  * Neither carries `nextActionAt`, so neither appears in the per-creditor due index.
  */
-import { DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DebtorKey, EmailSuppression } from '../domain/debtor-key';
 import type { SentMessage } from '../domain/dossier-delivery';
 import { dynamodbDocuments } from './clients/dynamodb-documents';
@@ -57,11 +57,33 @@ export async function getEmailSuppression(creditorId: string, key: DebtorKey): P
   const out = await dynamodbDocuments().send(
     new GetCommand({ TableName: settings.tableName(), Key: debtorItemKey(creditorId, key), ConsistentRead: true }),
   );
-  if (!out.Item) return null;
-  const item = out.Item;
-  if (item.emailPaused !== true) return null;
+  return suppressionOf(out.Item);
+}
+
+function suppressionOf(item: Record<string, unknown> | undefined): EmailSuppression | null {
+  if (!item || item.emailPaused !== true) return null;
   const { pk: _pk, sk: _sk, emailPaused: _p, ...rest } = item;
-  return rest as EmailSuppression;
+  return rest as unknown as EmailSuppression;
+}
+
+/**
+ * The pause, and another item of the table read in the same request (one BatchGetItem, both
+ * consistent: what a send needs before it records, issue 15: one read per send). A key the
+ * store left unprocessed (throttling) is read again for the pause, and left out for the other.
+ */
+export async function getEmailSuppressionWith(
+  creditorId: string,
+  key: DebtorKey,
+  also: { pk: string; sk: string },
+): Promise<{ suppression: EmailSuppression | null; also: Record<string, unknown> | undefined }> {
+  const pause = debtorItemKey(creditorId, key);
+  const table = settings.tableName();
+  const out = await dynamodbDocuments().send(new BatchGetCommand({ RequestItems: { [table]: { Keys: [pause, also], ConsistentRead: true } } }));
+  const found = out.Responses?.[table] ?? [];
+  const at = (k: { pk: string; sk: string }) => found.find((item) => item.pk === k.pk && item.sk === k.sk);
+  const unprocessed = out.UnprocessedKeys?.[table]?.Keys ?? [];
+  const pauseRead = !unprocessed.some((k) => k.pk === pause.pk && k.sk === pause.sk);
+  return { suppression: pauseRead ? suppressionOf(at(pause)) : await getEmailSuppression(creditorId, key), also: at(also) };
 }
 
 /**

@@ -1,14 +1,15 @@
 /**
  * The dossier item (pk D#<id>, sk DOSSIER), through the document client (plain values;
- * clients/dynamodb-documents.ts): the whole dossier, its payments deflated beyond
- * PACKED_PAYMENTS_FROM, the sparse due-index attribute and the listing attributes.
+ * clients/dynamodb-documents.ts): the whole dossier, its history window deflated (eventsZ), its
+ * payments deflated beyond PACKED_PAYMENTS_FROM, the sparse due-index attribute and the listing
+ * attributes.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall, type NativeAttributeValue } from '@aws-sdk/util-dynamodb';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { historyLength, windowFor } from '../domain/history-window';
-import type { Payment } from '../domain/model';
+import type { DossierEvent, Payment } from '../domain/model';
 import { Dossier, DossierBusy, RUNNING, type SendLock } from '../domain/dossier';
 import type { Stage } from '../domain/model';
 import { DomainError, notFound } from '../domain/errors';
@@ -18,7 +19,8 @@ import { conditionalPutDocument, conditionalUpdateDocument } from './conditional
 import { listingAttributes } from './dossier-index';
 import { LISTING_ATTRIBUTES } from './table-indexes';
 import { settings } from './env';
-import { appendEvidence } from './evidence-log';
+import { appendEvidence, logTip } from './evidence-log';
+import type { ChainHead } from '../domain/evidence-chain';
 import { log, statusChanged } from './telemetry';
 
 const dossierKey = (id: string) => ({ pk: `D#${id}`, sk: 'DOSSIER' });
@@ -50,6 +52,34 @@ function packPayments(payments: Payment[]): { payments?: Payment[]; paymentsZ?: 
   return { paymentsZ: packed };
 }
 
+/**
+ * The history window held by the item, stored deflated (`eventsZ`, binary). A write costs one
+ * write unit per KiB of the whole item however little it changes (aws-facts.md), and the held
+ * entries were most of a dossier item (2.6 KB of 4.5 in a full escalation, 5 of 7.5 in a plan:
+ * evidence keys, SHA-256s, Message-IDs, in repeated JSON field names); deflated they weigh about
+ * a third. Same read-once cache as the payments: a change that keeps the very array it read
+ * stores the same bytes again. Items stored before keep their `events` list until their next
+ * change (fromItem reads both).
+ */
+const packedEventsFrom = new WeakMap<DossierEvent[], { length: number; bytes: Uint8Array }>();
+
+function packEvents(events: DossierEvent[]): Uint8Array {
+  // The length too: an array appended to in place since (a caller's own copy) is packed anew.
+  const read = packedEventsFrom.get(events);
+  if (read && read.length === events.length) return read.bytes;
+  const packed = deflateRawSync(Buffer.from(JSON.stringify(events), 'utf8'), { level: 9 });
+  packedEventsFrom.set(events, { length: events.length, bytes: packed });
+  return packed;
+}
+
+function unpackEvents(z: Uint8Array | string): DossierEvent[] {
+  // A stream record's image (JSON) carries binary attributes as base64.
+  const bytes = typeof z === 'string' ? Buffer.from(z, 'base64') : z;
+  const events = JSON.parse(inflateRawSync(bytes).toString('utf8')) as DossierEvent[];
+  packedEventsFrom.set(events, { length: events.length, bytes });
+  return events;
+}
+
 function unpackPayments(z: Uint8Array | string): Payment[] {
   // A stream record's image (JSON) carries binary attributes as base64.
   const bytes = typeof z === 'string' ? Buffer.from(z, 'base64') : z;
@@ -65,11 +95,12 @@ function unpackPayments(z: Uint8Array | string): Payment[] {
  * document client's marshalling. The binary payments stay bytes (B), debtorRefs a Set (SS).
  */
 export function toItem(d: Dossier): DossierItem {
-  const { payments, ...rest } = d;
+  const { payments, events, ...rest } = d;
   const item: DossierItem = {
     pk: `D#${d.id}`,
     sk: 'DOSSIER',
     ...rest,
+    eventsZ: packEvents(events),
     ...packPayments(payments),
     // Sparse index attribute: only dossiers with something scheduled appear in "what is due".
     nextActionAt: RUNNING.has(d.status) && d.nextAction ? d.nextAction.at : undefined,
@@ -82,16 +113,17 @@ export function toItem(d: Dossier): DossierItem {
 
 /** The top-level attributes toItem(d) writes, without marshalling (or deflating) anything. */
 function storedAttributeNames(d: Dossier): string[] {
-  const { payments, ...rest } = d;
+  const { payments, events: _e, ...rest } = d;
   const plain: Record<string, unknown> = {
     ...rest,
+    eventsZ: true,
     ...(payments.length < PACKED_PAYMENTS_FROM ? { payments } : { paymentsZ: true }),
     nextActionAt: RUNNING.has(d.status) && d.nextAction ? d.nextAction.at : undefined,
     ...listingAttributes(d),
   };
   // Either form of the payments and of the window may be stored whatever this copy holds (a dossier
   // stored the old way has its payments inline): naming both lets the write remove the other one.
-  return [...new Set([...Object.keys(plain).filter((k) => plain[k] !== undefined), 'payments', 'paymentsZ', 'eventSeqs', 'historyLength'])];
+  return [...new Set([...Object.keys(plain).filter((k) => plain[k] !== undefined), 'events', 'payments', 'paymentsZ', 'eventSeqs', 'historyLength'])];
 }
 
 /**
@@ -99,9 +131,10 @@ function storedAttributeNames(d: Dossier): string[] {
  * once unmarshalled (stream images are attribute maps; their consumers unmarshall at the boundary).
  */
 export function fromItem(item: DossierItem): Dossier {
-  const { pk: _pk, sk: _sk, nextActionAt: _n, paymentsZ, ...rest } = item;
+  const { pk: _pk, sk: _sk, nextActionAt: _n, paymentsZ, eventsZ, ...rest } = item;
   for (const attribute of LISTING_ATTRIBUTES) delete rest[attribute];
   if (paymentsZ) rest.payments = unpackPayments(paymentsZ as Uint8Array | string);
+  if (eventsZ) rest.events = unpackEvents(eventsZ as Uint8Array | string);
   return rest as Dossier;
 }
 
@@ -112,8 +145,9 @@ export function fromItem(item: DossierItem): Dossier {
  * emptied, so nothing can mistake it for a dossier without payments.
  */
 export function historyOfItem(item: DossierItem): Omit<Dossier, 'payments'> {
-  const { pk: _pk, sk: _sk, nextActionAt: _n, payments: _p, paymentsZ: _z, ...rest } = item;
+  const { pk: _pk, sk: _sk, nextActionAt: _n, payments: _p, paymentsZ: _z, eventsZ, ...rest } = item;
   for (const attribute of LISTING_ATTRIBUTES) delete rest[attribute];
+  if (eventsZ) rest.events = unpackEvents(eventsZ as Uint8Array | string);
   return rest as Omit<Dossier, 'payments'>;
 }
 
@@ -177,7 +211,8 @@ export async function createDossier(d: Dossier): Promise<boolean> {
     Item: toItem({ ...d, version: 1 }),
     ConditionExpression: 'attribute_not_exists(pk)',
   });
-  if (created) await logEvidence(d);
+  // A dossier just created has no record yet: no query for the last one.
+  if (created) await logEvidence(d, null);
   return created;
 }
 
@@ -185,25 +220,30 @@ export async function createDossier(d: Dossier): Promise<boolean> {
  * Keeps the evidence log in step with the history. The change it follows is already stored, so a
  * failure here must not undo or fail it: the log is a projection of the history and catches up at
  * the dossier's next change or the next read of its evidence (GET /evidence, bundles).
+ * `last`: the log's head as the change found it (logTip), null when the log is known empty.
  */
-async function logEvidence(d: Dossier, before?: Dossier): Promise<void> {
+async function logEvidence(d: Dossier, last: ChainHead | null | undefined): Promise<ChainHead | null> {
   try {
-    // The head read with the previous version is the last record when it covers that version's
-    // whole history (nothing else can have been appended since): no query for it.
-    const head = before?.evidenceHead && before.evidenceHead.seq === before.events.length ? before.evidenceHead : undefined;
-    await appendEvidence(d, clock().now(), head);
+    return await appendEvidence(d, clock().now(), last);
   } catch (e) {
     log.error('evidence log behind; it catches up at the next change or read', { dossierId: d.id, error: String((e as Error)?.message ?? e) });
+    return null;
   }
 }
 
+/** What a change that appends history does about the evidence log (updateDossier's, not updateDossierState's). */
+const followLog = { tip: logTip, log: logEvidence };
+
 /**
- * The attributes a dossier write sets, and those it removes (present before, absent now). An
- * update rather than a put, so the evidence head (written by the log alone) is never overwritten
- * with the stale copy this write read.
+ * The attributes a dossier write sets, and those it removes (present before, absent now). The
+ * evidence head is set only when the change moves it forward (a head this change's writer read
+ * from the log: logTip); the condition keeps it from moving back, also against a writer of an
+ * earlier release that advanced it without moving the version.
  */
 function dossierUpdate(next: Dossier, current: Dossier) {
-  const { pk: _pk, sk: _sk, evidenceHead: _h, ...attributes } = toItem(next);
+  const { pk: _pk, sk: _sk, evidenceHead: head, ...attributes } = toItem(next);
+  const moves = head && head.seq > (current.evidenceHead?.seq ?? 0);
+  if (moves) attributes.evidenceHead = head;
   const before = storedAttributeNames(current);
   const names: Record<string, string> = { '#version': 'version' };
   const values: DossierItem = { ':expected': current.version };
@@ -218,10 +258,15 @@ function dossierUpdate(next: Dossier, current: Dossier) {
       names[`#r${i}`] = name;
       return `#r${i}`;
     });
+  if (moves) {
+    names['#head'] = 'evidenceHead';
+    names['#seq'] = 'seq';
+    values[':headSeq'] = head.seq;
+  }
   return {
     Key: dossierKey(next.id),
     UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
-    ConditionExpression: '#version = :expected',
+    ConditionExpression: moves ? '#version = :expected AND (attribute_not_exists(#head) OR #head.#seq <= :headSeq)' : '#version = :expected',
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
   };
@@ -256,7 +301,7 @@ export async function updateDossier<R extends { dossier: Dossier }>(
   mutate: (d: Dossier) => R,
   options: UpdateOptions = {},
 ): Promise<R> {
-  return writeDossier(id, mutate, options, logEvidence);
+  return writeDossier(id, mutate, options, followLog);
 }
 
 /**
@@ -277,10 +322,13 @@ async function writeDossier<R extends { dossier: Dossier }>(
   id: string,
   mutate: (d: Dossier) => R,
   options: UpdateOptions,
-  follow: typeof logEvidence | null,
+  follow: typeof followLog | null,
 ): Promise<R> {
   const started = Date.now();
   const busyTimeout = options.busyTimeoutMs ?? 20_000;
+  // The log's head found for a history of this length (a retry whose re-read history is as long
+  // does not read it again).
+  let tip: { length: number; head: ChainHead | null } | undefined;
   for (let attempt = 0; ; attempt++) {
     const current = attempt === 0 && options.known?.id === id ? options.known : await getDossier(id);
     if (!current) throw notFound('Dossier');
@@ -296,17 +344,32 @@ async function writeDossier<R extends { dossier: Dossier }>(
     }
     if (result.dossier === current) return result; // nothing to write
     assertAppendOnly(result.dossier, current);
-    if (!follow && result.dossier.events.length > current.events.length) throw new Error(`dossier ${id}: this change appends history; use updateDossier`);
+    const appends = historyLength(result.dossier) > historyLength(current);
+    if (!follow && appends) throw new Error(`dossier ${id}: this change appends history; use updateDossier`);
+    // A change that appends history first finds the log's head (logTip: the dossier's own head,
+    // else one GetItem of the record at the stored history's length): this write carries it
+    // (no separate write of the head: a write of this item costs as many units as the item has
+    // KiB), the new entries' records then follow it. The head is at most one change behind.
+    let head = current.evidenceHead;
+    if (follow && appends) {
+      const length = historyLength(current);
+      if (tip?.length !== length) tip = { length, head: await follow.tip(current) };
+      head = tip.head ?? undefined;
+    }
     // The entries the evidence log already holds may leave the item (history-window.ts); the head
-    // read with `current` is the proof they are logged. The new entries' seqs follow the stored
-    // historyLength, which the version condition guards: seq allocation and the write are one.
-    const window = windowFor(result.dossier, current.evidenceHead?.seq ?? 0);
-    const next = { ...result.dossier, ...window, version: current.version + 1 };
+    // (read with `current`, or from the log just now) is the proof they are logged. The new
+    // entries' seqs follow the stored historyLength, which the version condition guards: seq
+    // allocation and the write are one.
+    const window = windowFor(result.dossier, head?.seq ?? 0);
+    const next: Dossier = { ...result.dossier, ...window, version: current.version + 1 };
+    if (head) next.evidenceHead = head;
     const written = await conditionalUpdateDocument(dossierUpdate(next, current));
     if (written) {
       if (next.status !== current.status) statusChanged({ dossierId: id, from: current.status, to: next.status });
-      if (follow && historyLength(next) > historyLength(current)) await follow(next, current);
-      return { ...result, dossier: next };
+      // The caller gets the log's head as it is now (its view shows it without a read); the item
+      // keeps the one this write carried until the dossier's next change.
+      const logged = follow && appends ? await follow.log(next, tip?.head ?? null) : null;
+      return { ...result, dossier: logged && logged.seq > (next.evidenceHead?.seq ?? 0) ? { ...next, evidenceHead: logged } : next };
     }
     if (attempt > 50) throw new DomainError(503, 'contention', 'Dossier is changing too fast; retry.');
     await sleep(backoff(attempt));

@@ -109,6 +109,7 @@ export function windowFor(d: HistoryWindow, loggedSeq: number, recent = RECENT_E
       eventSeqs.push(seq);
     }
   });
-  if (events.length === total) return { events, eventSeqs: undefined, historyLength: undefined };
+  // The very array when nothing leaves it (the store reuses what it packed for an array it read).
+  if (events.length === total) return { events: events.length === d.events.length ? d.events : events, eventSeqs: undefined, historyLength: undefined };
   return { events, eventSeqs, historyLength: total };
 }

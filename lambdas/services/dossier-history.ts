@@ -5,7 +5,7 @@
  * alone; the view, the reports and the litigation dossier come here.
  */
 import { encodeCursor, decodeCursor } from '../adapters/cursor';
-import { listRecords, recordsAfter } from '../adapters/evidence-log';
+import { listRecords, recordsAfter, shownHead } from '../adapters/evidence-log';
 import type { EvidenceRecord } from '../domain/evidence-chain';
 import { Dossier } from '../domain/dossier';
 import { dossierView, type DossierView } from '../domain/dossier-view';
@@ -122,7 +122,9 @@ export function afterOfCursor(dossierId: string, cursor: string | undefined): nu
 
 /** The dossier as the HTTP contract shows it, `events` its first page of history. */
 export async function viewOf(d: Dossier, now: Date): Promise<DossierView> {
-  const view = dossierView(d, now);
+  // The dossier's head is the one its last change found (at most that change's records behind):
+  // the view shows the log's head itself (one GetItem when they differ).
+  const view = { ...dossierView(d, now), evidenceHead: await shownHead(d) };
   if (isWholeHistory(d) && d.events.length <= VIEW_HISTORY_ENTRIES) return view;
   const page = await historyPage(d, 0, VIEW_HISTORY_ENTRIES);
   return { ...view, events: page.entries, historyLength: page.historyLength, historyNext: historyCursor(d.id, page.nextAfter) };

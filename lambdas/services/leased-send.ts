@@ -22,7 +22,7 @@ export async function sendUnderLease(
   try {
     const creditor = await getCreditorCached(claimed.creditorId);
     if (!creditor) throw new DomainError(404, 'DossierNotFound', `creditor ${claimed.creditorId} not found`);
-    info = await deliverNotice({ dossier: claimed, creditor, now, ...message(creditor) });
+    info = await deliverNotice({ dossier: claimed, creditor, now, ...message(creditor), readLogTip: true });
   } catch (e) {
     if (e instanceof EmailPaused) {
       // Nothing was sent: a person must reach the debtor another way; the execution ends.

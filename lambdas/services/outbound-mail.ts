@@ -48,6 +48,11 @@ export interface DeliverInput {
    * templates it may render (issue 15: handlers import only what they run).
    */
   template: Template;
+  /**
+   * The caller records the send on this very dossier object next (leased-send.ts): read the
+   * evidence log's last record with the debtor's pause key, in one request.
+   */
+  readLogTip?: boolean;
 }
 
 /** The context a notice of this dossier is rendered from, as of `now` (every channel uses it). */
@@ -74,7 +79,7 @@ export function noticeContext(input: Omit<DeliverInput, 'slot' | 'template'>): N
 export async function deliverNotice(input: DeliverInput): Promise<SentInfo> {
   const { dossier: d, creditor, kind, now, slot } = input;
   // A hard bounce or a complaint paused e-mail to this debtor (the hand-off goes to the lawyer).
-  if (kind !== 'litigation_handoff') await assertDebtorEmailAllowed(d);
+  if (kind !== 'litigation_handoff') await assertDebtorEmailAllowed(d, input.readLogTip);
   const rendered = await renderNoticeWith(noticeContext(input), input.template);
   return sendRendered({ dossier: d, creditor, kind, slot, now, rendered });
 }

@@ -7,7 +7,7 @@ import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { verifyZip } from '../../cli/verify';
 import { appendEvidence, listRecords } from '../../lambdas/adapters/evidence-log';
-import { getDossier } from '../../lambdas/adapters/dossier-store';
+import { fromItem, getDossier, toItem } from '../../lambdas/adapters/dossier-store';
 import { invoice, useLocalSystem } from '../support/local-client';
 
 const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
@@ -121,9 +121,10 @@ describe('evidence vault in local mode', () => {
     // Append a history entry behind the store's back, as if the Lambda died before logging it.
     const ddb = new DynamoDBClient({});
     const key = { pk: { S: `D#${id}` }, sk: { S: 'DOSSIER' } };
-    const item = unmarshall((await ddb.send(new GetItemCommand({ TableName: process.env.TABLE_NAME!, Key: key }))).Item!);
+    // The item as stored (its history deflated in eventsZ): read, one entry appended, put back.
+    const item = fromItem(unmarshall((await ddb.send(new GetItemCommand({ TableName: process.env.TABLE_NAME!, Key: key }))).Item!));
     item.events.push({ type: 'needs_attention', at: '2026-07-01T08:00:00.000Z', reason: 'written behind the log' });
-    await ddb.send(new PutItemCommand({ TableName: process.env.TABLE_NAME!, Item: marshall(item, { removeUndefinedValues: true }) }));
+    await ddb.send(new PutItemCommand({ TableName: process.env.TABLE_NAME!, Item: marshall(toItem(item), { removeUndefinedValues: true, convertClassInstanceToMap: false }) }));
     ddb.destroy();
     const log = (await local.api.call('GET', `/invoices/${id}/evidence`)).body;
     expect(log.records.at(-1)).toMatchObject({ seq: item.events.length, type: 'needs_attention', fact: { reason: 'written behind the log' } });

@@ -184,7 +184,7 @@ describe(`a dossier with ${PAYMENTS} payments and ${DELIVERIES} delivery events`
     const current = await rawDossierItem(id);
     expect(current.eventSeqs).toBeDefined();
     expect(current.paymentsZ).toBeDefined();
-    const { eventSeqs: _s, historyLength: _l, paymentsZ: _z, ...plain } = unmarshall(current);
+    const { eventSeqs: _s, historyLength: _l, paymentsZ: _z, eventsZ: _ez, ...plain } = unmarshall(current);
     const old = marshall({ ...plain, events: history, payments: fromItem(unmarshall(current)).payments }, { removeUndefinedValues: true, convertClassInstanceToMap: false });
     await clients.dynamodb().send(new PutItemCommand({ TableName: settings.tableName(), Item: old }));
     const oldSize = itemSize(old);
@@ -201,6 +201,8 @@ describe(`a dossier with ${PAYMENTS} payments and ${DELIVERIES} delivery events`
     const migrated = await rawDossierItem(id);
     expect(migrated.payments).toBeUndefined();
     expect(migrated.paymentsZ).toBeDefined();
+    expect(migrated.events).toBeUndefined();
+    expect(migrated.eventsZ).toBeDefined();
     expect(unmarshall(migrated).historyLength).toBe(72);
     expect(itemSize(migrated)).toBeLessThan(oldSize / 2);
     const after = await pages();
