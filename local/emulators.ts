@@ -18,6 +18,7 @@ import { OBJECT_LOCK_FILE, startObjectLockLayer } from './s3-object-lock';
 import { startSesOutbox } from './ses-outbox';
 import { keepIdleConnections } from './loopback';
 import { serveInProcess } from './in-process';
+import { withReadCache } from './level-read-cache';
 
 /**
  * dynalite keeps an on-disk table in LevelDB (classic-level), which memory-maps every table file it
@@ -34,7 +35,8 @@ function boundLevelDbMemory(): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const level = require('level') as { Level: new (location: string, options?: Record<string, unknown>) => unknown; bounded?: true };
   if (level.bounded) return;
-  const Level = level.Level;
+  // With a read cache in front (./level-read-cache): dynalite reads the table description and the item before each write.
+  const Level = withReadCache(level.Level);
   level.Level = class BoundedLevel extends (Level as new (location: string, options?: Record<string, unknown>) => object) {
     constructor(location: string, options: Record<string, unknown> = {}) {
       super(location, { maxOpenFiles: 74, maxFileSize: 512 * 1024, ...options });

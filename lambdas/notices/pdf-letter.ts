@@ -73,11 +73,52 @@ function sharedFontkit(fontkit: Fontkit): Fontkit {
           }
           return run;
         }) as typeof font.layout;
+        skipPositioning(font);
+        rememberGlyphOutlines(font);
         sharedFonts.set(data, font);
       }
       return font;
     },
   } as Fontkit;
+}
+
+/**
+ * pdf-lib reads only the glyphs of a layout (their ids and advance widths, CustomFontEmbedder and
+ * CustomFontSubsetEmbedder), never its positions: the GPOS pass (mark placement, kerning) of every
+ * layout was about half of its cost, for numbers nobody reads. fontkit substitutes (GSUB) before it
+ * positions, and hides default ignorables after from the glyphs' code points alone; the one thing
+ * its OpenType engine's positioning does to the glyphs is to reverse a right-to-left run (Hebrew,
+ * Arabic), kept here. Only on the shared font, whose layouts only pdf-lib consumes, and only with
+ * the OpenType engine (DejaVu's: GSUB and GPOS tables, no morx).
+ */
+function skipPositioning(font: FontkitFont): void {
+  const layoutEngine = (font as unknown as { _layoutEngine?: { position?: unknown; engine?: { zeroMarkAdvances?: unknown } } })._layoutEngine;
+  if (typeof layoutEngine?.position !== 'function' || typeof layoutEngine.engine?.zeroMarkAdvances !== 'function') return;
+  layoutEngine.position = (run: { glyphs: unknown[]; positions: unknown[]; direction: string }) => {
+    run.positions = run.glyphs.map(() => ({ xAdvance: 0, yAdvance: 0, xOffset: 0, yOffset: 0 }));
+    if (run.direction === 'rtl') run.glyphs.reverse();
+  };
+}
+
+/**
+ * Each document's subset (fontkit's TTFSubset) decodes the outline of every glyph it includes only
+ * to learn whether the glyph is composite, and which components it has; the shared font's glyphs
+ * are the same objects for the life of the process, so each decodes its outline once. The
+ * decoded outline is read, never written, by the subset (the glyph bytes are copied from the glyf table).
+ */
+function rememberGlyphOutlines(font: FontkitFont): void {
+  const f = font as unknown as { getGlyph(id: number, codePoints?: number[]): { _decode?: () => unknown; outlineRemembered?: true } };
+  const getGlyph = f.getGlyph.bind(f);
+  f.getGlyph = (id, codePoints) => {
+    const glyph = getGlyph(id, codePoints);
+    if (!glyph.outlineRemembered && typeof glyph._decode === 'function') {
+      const decode = glyph._decode.bind(glyph);
+      let decoded: { value: unknown } | undefined;
+      glyph._decode = () => (decoded ??= { value: decode() }).value;
+      glyph.outlineRemembered = true;
+    }
+    return glyph;
+  };
 }
 
 let charset: ReadonlySet<number> | undefined;
