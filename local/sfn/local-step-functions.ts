@@ -295,8 +295,8 @@ export class LocalStepFunctions {
     try {
       const output = await execution.result;
       await watcher;
-      if (parkedHere || record.status !== 'RUNNING') return;
-      this.finish(record, 'SUCCEEDED', { output });
+      // Parked at a Wait: not an ending (a due wait runs below).
+      if (!parkedHere && record.status === 'RUNNING') this.finish(record, 'SUCCEEDED', { output });
     } catch (e: any) {
       await watcher.catch(() => undefined);
       if (record.status !== 'RUNNING') return;
