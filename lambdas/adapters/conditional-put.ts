@@ -5,7 +5,7 @@ import {
   UpdateItemCommand,
   UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { PutCommand, UpdateCommand, type PutCommandInput, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand, type PutCommandInput, type UpdateCommandInput } from './clients/dynamodb-documents';
 import * as clients from './clients/dynamodb';
 import { dynamodbDocuments } from './clients/dynamodb-documents';
 import { settings } from './env';

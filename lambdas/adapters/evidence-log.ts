@@ -5,7 +5,7 @@
  * canonical JSON document in the Object Lock vault. Appending uses conditional writes only.
  * Through the document client (plain values; clients/dynamodb-documents.ts).
  */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from './clients/dynamodb-documents';
 import type { Dossier } from '../domain/dossier';
 import {
   ChainHead,
