@@ -44,7 +44,8 @@ import { evidenceRef, putEvidence, readEvidence } from '../adapters/evidence-sto
 import { putEvent } from '../adapters/events';
 import { dossierOf, updateOwnDossier } from './dossier-access';
 import { issueBundle, IssuedBundle, KeptBundle, keptBundleOf, keptLink } from './evidence';
-import { deliverNotice, sendRendered } from './outbound-mail';
+import { deliverCheckedNotice, sendRendered } from './outbound-mail';
+import { assertHandoffSendable } from '../notices/check-handoff';
 import { parisDate } from '../domain/dates';
 import { log } from '../adapters/telemetry';
 
@@ -199,7 +200,8 @@ export async function handOff(claimed: Dossier, token: string, now: Date, slot: 
     // The preparation may have outlasted the lease: the message leaves only under the lease renewed
     // (lost meanwhile, to a payment or another attempt: lease_lost, and the step's retry decides).
     const current = (await updateDossier(claimed.id, (d) => ({ dossier: renewLease(d, token, Date.now(), HANDOFF_LEASE_MS) }))).dossier;
-    info = await deliverNotice({
+    // Its own mention check too (check-handoff.ts): the hand-off Lambda bundles no other kind's lists.
+    info = await deliverCheckedNotice({
       dossier: current,
       creditor,
       kind: 'litigation_handoff',
@@ -211,7 +213,7 @@ export async function handOff(claimed: Dossier, token: string, now: Date, slot: 
         deadline: current.deadline ?? undefined,
         litigation: { dossier: litigation, bundle: { url: bundle.url, expiresAt: bundle.expiresAt, head: bundle.head } },
       },
-    });
+    }, assertHandoffSendable);
   } catch (e) {
     await updateDossier(claimed.id, (d) => ({ dossier: releaseSend(d, token) }));
     throw e;
