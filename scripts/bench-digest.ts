@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand } from '../lambdas/adapters/clients/dynamodb-documents';
 import { documentsOver } from '../lambdas/adapters/clients/dynamodb-documents';
 import { toItem } from '../lambdas/adapters/dossier-store';
 import { putCreditor } from '../lambdas/adapters/creditor-store';

@@ -13,7 +13,7 @@
  * - `ALERTS#<hour>`: how many alerts went out in that clock hour (UTC), the hourly limit's counter.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from './clients/dynamodb-documents';
 import type { IsoDate, IsoInstant } from '../domain/model';
 import type { DeferredAlert, ReceivablesMonth } from '../domain/report';
 import { dynamodbDocuments } from './clients/dynamodb-documents';

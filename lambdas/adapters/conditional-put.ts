@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, UpdateCommand, type PutCommandInput, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand, type PutCommandInput, type UpdateCommandInput } from './clients/dynamodb-documents';
 import { dynamodbDocuments } from './clients/dynamodb-documents';
 import { settings } from './env';
 

@@ -12,7 +12,7 @@
  *   key list, and how a key is revoked by id. Never the key itself.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from './clients/dynamodb-documents';
 import { DomainError } from '../domain/errors';
 import { sha256Hex } from '../domain/identity';
 import type { CreditorProfile, KeyRole } from '../domain/model';

@@ -4,7 +4,7 @@
  * at intake. One Query answers "every dossier of this debtor" (insolvency proceedings apply to all
  * of them) without a Scan. Dossiers created before the index existed are not listed.
  */
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from './clients/dynamodb-documents';
 import type { DebtorKey } from '../domain/debtor-key';
 import { dynamodbDocuments } from './clients/dynamodb-documents';
 import { settings } from './env';

@@ -7,7 +7,7 @@
  *                     debtor is paused (hard bounce, complaint).
  * Neither carries `nextActionAt`, so neither appears in the per-creditor due index.
  */
-import { BatchGetCommand, DeleteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, UpdateCommand } from './clients/dynamodb-documents';
 import type { DebtorKey, EmailSuppression } from '../domain/debtor-key';
 import type { SentMessage } from '../domain/dossier-delivery';
 import { dynamodbDocuments } from './clients/dynamodb-documents';

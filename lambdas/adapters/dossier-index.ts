@@ -6,7 +6,7 @@
  * reading, so a filtered page may come back shorter than `limit` (even empty) with a nextCursor —
  * keep following nextCursor until it is null.
  */
-import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type QueryCommandInput } from './clients/dynamodb-documents';
 import type { Dossier } from '../domain/dossier';
 import { debtorRefs, dossierSummary, lastActivityAt, searchText, type DossierSummary } from '../domain/dossier-summary';
 import type { DossierStatus, IsoDate, Stage } from '../domain/model';

@@ -5,7 +5,7 @@
  * attributes.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from './clients/dynamodb-documents';
 import { unmarshall, type NativeAttributeValue } from '@aws-sdk/util-dynamodb';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { historyLength, windowFor } from '../domain/history-window';

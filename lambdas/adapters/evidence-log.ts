@@ -10,7 +10,7 @@
  * saves a write of the whole dossier item per change (issue 15: a write costs 1 WRU per KiB of
  * the item). Through the document client (plain values; clients/dynamodb-documents.ts).
  */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from './clients/dynamodb-documents';
 import type { Dossier } from '../domain/dossier';
 import {
   ChainHead,

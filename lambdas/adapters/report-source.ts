@@ -7,7 +7,7 @@
  * - those dossiers in full (BatchGetItem, 100 keys a call, consistent reads).
  * A creditor with 100,000 open dossiers is about 40 pages of summaries (1 MB each).
  */
-import { BatchGetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand, type QueryCommandInput } from './clients/dynamodb-documents';
 import type { NativeAttributeValue } from '@aws-sdk/util-dynamodb';
 import type { Dossier } from '../domain/dossier';
 import type { DossierStatus, IsoInstant } from '../domain/model';

@@ -3,7 +3,7 @@
  * next to the creditor's profile, so a creditor's to-do list is one Query and another creditor's
  * task is simply not found. Writes are conditional: creation is idempotent, completion happens once.
  */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from './clients/dynamodb-documents';
 import type { Task } from '../domain/dossier-tasks';
 import { dynamodbDocuments } from './clients/dynamodb-documents';
 import { conditionalPutDocument } from './conditional-put';

@@ -8,7 +8,7 @@
  *   conditional put: a redelivered stream record creates none twice), with its attempts. The log of
  *   a webhook is one Query, newest first.
  */
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from './clients/dynamodb-documents';
 import { dynamodbDocuments } from './clients/dynamodb-documents';
 import { conditionalPutDocument, conditionalUpdateDocument } from './conditional-put';
 import { decodeCursor, encodeCursor } from './cursor';

@@ -26,6 +26,17 @@ export async function renderNotice(ctx: NoticeContext): Promise<RenderedNotice> 
  * stageTemplate (the escalation letters) or is given its own (receipts, confirmations, the hand-off), so each Lambda bundles only the templates it may render.
  */
 export async function renderNoticeWith(ctx: NoticeContext, template: Template): Promise<RenderedNotice> {
+  return renderCheckedWith(ctx, template, assertSendable);
+}
+
+/** Refuses a rendered notice that misses a mandatory mention (assertSendable, or one kind's own). */
+export type AssertSendable = (ctx: NoticeContext, rendered: RenderedNotice) => void;
+
+/**
+ * renderNoticeWith with the mention check given too: a Lambda that sends one kind passes that
+ * kind's (the hand-off: check-handoff.ts assertHandoffSendable) and bundles no other kind's list.
+ */
+export async function renderCheckedWith(ctx: NoticeContext, template: Template, assert: AssertSendable): Promise<RenderedNotice> {
   validateNoticeContext(ctx);
   const draft = template(ctx);
   const subject = singleLine(draft.subject);
@@ -50,6 +61,6 @@ export async function renderNoticeWith(ctx: NoticeContext, template: Template): 
     html: renderHtml(draft.letter, subject),
     attachments,
   };
-  assertSendable(ctx, rendered);
+  assert(ctx, rendered);
   return rendered;
 }

@@ -51,7 +51,8 @@ import { settings } from '../adapters/env';
 import { dossierOf, updateOwnDossier } from './dossier-access';
 import { KeptBundle, keptBundleOf, keptLink, prepareBundle } from './evidence';
 import { ATTACHED_TO_HANDOFF, readWhole } from './evidence-source';
-import { deliverNotice, sendRendered } from './outbound-mail';
+import { deliverCheckedNotice, sendRendered } from './outbound-mail';
+import { assertHandoffSendable } from '../notices/check-handoff';
 import { parisDate } from '../domain/dates';
 import { log } from '../adapters/telemetry';
 
@@ -305,7 +306,8 @@ export async function handOff(claimed: Dossier, token: string, now: Date, slot: 
     // The preparation may have outlasted the lease: the message leaves only under the lease renewed
     // (lost meanwhile, to a payment or another attempt: lease_lost, and the step's retry decides).
     const current = (await updateDossier(claimed.id, (d) => ({ dossier: renewLease(d, token, Date.now(), HANDOFF_LEASE_MS) }))).dossier;
-    info = await deliverNotice({
+    // Its own mention check too (check-handoff.ts): the hand-off Lambda bundles no other kind's lists.
+    info = await deliverCheckedNotice({
       dossier: current,
       creditor,
       kind: 'litigation_handoff',
@@ -317,7 +319,7 @@ export async function handOff(claimed: Dossier, token: string, now: Date, slot: 
         deadline: current.deadline ?? undefined,
         litigation: { dossier: litigation, bundle: { url: link.url, expiresAt: link.expiresAt, head: link.head } },
       },
-    });
+    }, assertHandoffSendable);
   } catch (e) {
     // What this attempt did stays on record for the retry to reuse (earlierWork): the bundle it
     // issued (its own fact, no message to prove it) and the PDF, kept apart.

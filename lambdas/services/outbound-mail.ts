@@ -9,7 +9,8 @@ import { historyExtras } from '../notices/history-extras';
 import { provisionalRateActions } from '../domain/breakdown';
 import type { CreditorProfile } from '../domain/model';
 import { sha256Hex } from '../domain/identity';
-import { renderNoticeWith } from '../notices/render';
+import { assertSendable } from '../notices/checker';
+import { renderCheckedWith, type AssertSendable } from '../notices/render';
 import type { Template } from '../notices/templates';
 import { composeMime } from '../notices/mime';
 import { mimeInputFor } from '../notices/addressing';
@@ -77,10 +78,18 @@ export function noticeContext(input: Omit<DeliverInput, 'slot' | 'template'>): N
 }
 
 export async function deliverNotice(input: DeliverInput): Promise<SentInfo> {
+  return deliverCheckedNotice(input, assertSendable);
+}
+
+/**
+ * deliverNotice with the kind's own mention check (the hand-off: check-handoff.ts), so the Lambda
+ * sending that kind bundles no other kind's mention lists (issue 15).
+ */
+export async function deliverCheckedNotice(input: DeliverInput, assert: AssertSendable): Promise<SentInfo> {
   const { dossier: d, creditor, kind, now, slot } = input;
   // A hard bounce or a complaint paused e-mail to this debtor (the hand-off goes to the lawyer).
   if (kind !== 'litigation_handoff') await assertDebtorEmailAllowed(d, input.readLogTip);
-  const rendered = await renderNoticeWith(noticeContext(input), input.template);
+  const rendered = await renderCheckedWith(noticeContext(input), input.template, assert);
   return sendRendered({ dossier: d, creditor, kind, slot, now, rendered });
 }
 

@@ -89,6 +89,20 @@ describe('Lambda bundles load only what their handler runs', () => {
     for (const t of [handoff, 'lambdas/notices/templates/first-reminder.ts']) expect(actions.has(t), t).toBe(false);
   });
 
+  it("the hand-off checks its message with the hand-off's mentions only (check-handoff.ts), not every kind's lists", async () => {
+    const own = (await contentsOf('handoff')).own;
+    expect(own.has('lambdas/notices/check-handoff.ts')).toBe(true);
+    for (const f of ['lambdas/notices/checker.ts', 'lambdas/notices/templates/formal-notice.ts', 'lambdas/notices/pdf-scan.ts', 'lambdas/notices/legal-texts.ts']) expect(own.has(f), f).toBe(false);
+  });
+
+  it("no handler carries lib-dynamodb's client (adapters/clients/dynamodb-documents.ts sends the document commands)", async () => {
+    for (const handler of ['handoff', 'send-notice', 'get-invoice', 'admin', 'reports']) {
+      const pkgs = await packagesOf(handler);
+      expect(pkgs.has('@aws-sdk/lib-dynamodb'), handler).toBe(false);
+      expect(pkgs.has('@aws-sdk/util-dynamodb'), handler).toBe(true);
+    }
+  });
+
   it('no handler carries luxon (lambdas/domain/dates.ts) or full zod (validation is zod/mini); e-invoice import leaves pdf-lib to its split module', async () => {
     for (const handler of ['create-invoice', 'import-invoice', 'record-payment', 'send-notice', 'admin']) {
       const pkgs = await packagesOf(handler);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { assertSendable, checkFormalNotice, checkNotice, NoticeNotSendableError } from '../../lambdas/notices/checker';
+import { assertHandoffSendable } from '../../lambdas/notices/check-handoff';
 import { renderNotice } from '../../lambdas/notices/render';
 import { sampleContext, sampleDossier } from '../support/notice-samples';
 import type { NoticeContext, RenderedNotice } from '../../lambdas/notices/types';
@@ -126,5 +127,46 @@ describe('checkNotice (other kinds)', () => {
     const r = await renderNotice(ctx);
     const noIndemnity = without(r, /40,00\u00a0€/g);
     expect(checkNotice(ctx, noIndemnity).missing).toContain('recovery indemnity (40 EUR, D441-5)');
+  });
+});
+
+describe("the hand-off Lambda's own check (check-handoff.ts)", () => {
+  // The hand-off Lambda checks its message with assertHandoffSendable, not assertSendable (so it
+  // bundles no other kind's lists): both must refuse the same messages, naming the same mentions.
+  it.each(['b2b', 'b2c', 'agency'] as const)('refuses what checkNotice refuses, with the same list (%s)', async (name) => {
+    const ctx = sampleContext(sampleDossier(name), 'litigation_handoff');
+    const r = await renderNotice(ctx);
+    const variants: RenderedNotice[] = [
+      r,
+      { ...r, to: 'debtor' },
+      { ...r, subject: 'Transmission' },
+      { ...r, attachments: [] },
+      without(r, /nouveau lien/g),
+      without(r, new RegExp(ctx.litigation!.dossier.route.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'g')),
+      { ...r, text: `${r.text}\nvoir lambdas/services/litigation.ts`, html: r.html.replace('</body>', `<p>${ctx.dossierId}</p></body>`) },
+      { ...r, text: `${r.text}\nnous pourrons, sans autre avis, saisir` },
+    ];
+    for (const v of variants) {
+      const expected = checkNotice(ctx, v);
+      const err = (() => {
+        try {
+          assertHandoffSendable(ctx, v);
+          return null;
+        } catch (e) {
+          return e;
+        }
+      })();
+      if (expected.ok) expect(err).toBeNull();
+      else {
+        expect(err).toBeInstanceOf(NoticeNotSendableError);
+        expect((err as NoticeNotSendableError).missing).toEqual(expected.missing);
+      }
+    }
+    expect(checkNotice(ctx, variants[1]!).ok).toBe(false);
+  });
+
+  it('checks the hand-off only', async () => {
+    const ctx = sampleContext(b2b, 'first_reminder', 'fr');
+    expect(() => assertHandoffSendable(ctx, { kind: ctx.kind, to: 'debtor', subject: '', text: '', html: '', attachments: [] })).toThrow(/litigation hand-off/);
   });
 });
