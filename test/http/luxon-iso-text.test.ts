@@ -33,14 +33,33 @@ const ordinal = fc.tuple(d(4), sep, fc.integer({ min: 0, max: 999 }).map((v) => 
 const withTime = (date: fc.Arbitrary<string>) => fc.tuple(date, opt(fc.tuple(fc.constantFrom('T', 't'), time).map((p) => p.join('')))).map((p) => p.join(''));
 const text = fc.oneof(withTime(ymd), withTime(week), withTime(ordinal), time, fc.tuple(fc.constantFrom('T'), time).map((p) => p.join('')), hostileString);
 
+/**
+ * Where luxon is wrong, and this module on purpose does not follow it: week-year 0000, week 00 and
+ * weekday 0 (or none) are all zeros, which luxon takes for fields not given and answers with today's
+ * date (seed -386299632 found "0000W00"). Week 00 does not exist (ISO 8601: weeks 01 to 52/53), so
+ * the text is not a date and gets its second detail.
+ */
+const LUXON_TODAY = /^0000-?W00(?:-?0)?(?:[Tt]|$)/;
+
 describe('luxonAcceptsIso', () => {
   it('agrees with luxon', () => {
     fc.assert(
       fc.property(text, (s) => {
+        fc.pre(!LUXON_TODAY.test(s));
         expect(luxonAcceptsIso(s), s).toBe(DateTime.fromISO(s, { zone: 'utc' }).isValid);
       }),
       { seed, numRuns: 5000 },
     );
+  });
+
+  it('refuses week 00 of week-year 0000, which luxon reads as today', () => {
+    for (const s of ['0000W00', '0000-W00', '0000W000', '0000-W00-0', '0000W00T10:00Z']) {
+      expect(LUXON_TODAY.test(s), s).toBe(true);
+      const before = DateTime.utc().toISODate();
+      const read = DateTime.fromISO(s, { zone: 'utc' }).toISODate();
+      expect([before, DateTime.utc().toISODate()], s).toContain(read);
+      expect(luxonAcceptsIso(s), s).toBe(false);
+    }
   });
 
   it('agrees on the edges', () => {
