@@ -11,7 +11,6 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { observeInvocations } from '../local/handlers';
@@ -50,10 +49,10 @@ export interface FunctionMeter {
 
 export type Meter = Record<string, FunctionMeter>;
 
-// The low-level commands and the document client's (lib-dynamodb), which does not go through
-// DynamoDBClient.prototype.send (it shares the client's middleware stack, not its send).
-const READS = new Set(['GetItemCommand', 'QueryCommand', 'ScanCommand', 'BatchGetItemCommand', 'TransactGetItemsCommand', 'GetCommand', 'BatchGetCommand', 'TransactGetCommand']);
-const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand', 'TransactWriteItemsCommand', 'PutCommand', 'UpdateCommand', 'DeleteCommand', 'BatchWriteCommand', 'TransactWriteCommand']);
+// The low-level commands: the adapters' document commands (lambdas/adapters/clients/dynamodb-documents.ts)
+// are sent as these through DynamoDBClient.prototype.send.
+const READS = new Set(['GetItemCommand', 'QueryCommand', 'ScanCommand', 'BatchGetItemCommand', 'TransactGetItemsCommand']);
+const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'BatchWriteItemCommand', 'TransactWriteItemsCommand']);
 
 /**
  * BENCH_DDB_TRACE=<file>: one JSON line per metered DynamoDB request (function, command, key,
@@ -302,7 +301,6 @@ export function installMeter(): void {
       }
     };
   DynamoDBClient.prototype.send = meterDynamoDb(DynamoDBClient.prototype.send) as any;
-  DynamoDBDocumentClient.prototype.send = meterDynamoDb(DynamoDBDocumentClient.prototype.send) as any;
 
   const s3Send = S3Client.prototype.send;
   S3Client.prototype.send = function (this: S3Client, command: any, ...rest: any[]) {
