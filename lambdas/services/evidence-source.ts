@@ -12,7 +12,11 @@
  * already holds (the hand-off, which just rendered the PDF and bundles it before the message
  * exists); the attachment of the hand-off message recorded after it, checked against the SHA-256;
  * the copy a hand-off that could not send kept apart at the record's key (services/litigation.ts).
+ *
+ * The other exception: an object kept compressed (`encoding: gzip`, isCompressed), whose readers
+ * take the gunzipped bytes (storedBytes) and bundles name the file without `.gz` (bundleName).
  */
+import { gunzipSync } from 'node:zlib';
 import type { EvidenceRecord } from '../domain/evidence-chain';
 import { DomainError } from '../domain/errors';
 import { sha256Hex } from '../domain/identity';
@@ -38,6 +42,46 @@ export async function readWhole(key: string, versionId: string | null): Promise<
   for await (const chunk of await readEvidence(key, versionId)) chunks.push(Buffer.from(chunk as Uint8Array));
   return Buffer.concat(chunks);
 }
+
+/**
+ * A record whose object holds the gzip of the bytes its SHA-256 names (`encoding: gzip`, from this
+ * version the litigation dossier JSON: adapters/evidence-store.ts). Entries written before have no
+ * `encoding` and their object is the bytes themselves, read as ever.
+ */
+export const isCompressed = (r: Pick<EvidenceRecord, 'fact'>): boolean => r.fact.encoding === 'gzip';
+
+/**
+ * Far above any litigation dossier (a few hundred KiB with thousands of payments): a bound on what
+ * a corrupted or forged object may inflate to in a Lambda's memory.
+ */
+const MAX_INFLATED_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The bytes an entry's SHA-256 names, read from the vault: the object itself, or for a compressed
+ * one (`encoding: gzip`) its gunzipped content. An object that does not gunzip (tampered with) is
+ * answered as stored, so the caller's SHA-256 check fails on it and names it rather than throwing
+ * the whole bundle away.
+ */
+export async function storedBytes(ref: { key: string; versionId: string | null; encoding?: unknown }): Promise<Buffer> {
+  const stored = await readWhole(ref.key, ref.versionId);
+  if (ref.encoding !== 'gzip') return stored;
+  try {
+    return gunzipSync(stored, { maxOutputLength: MAX_INFLATED_BYTES });
+  } catch (e) {
+    log.error('compressed evidence object does not gunzip; shown as stored', { key: ref.key, error: String((e as Error)?.message ?? e) });
+    return stored;
+  }
+}
+
+/** storedBytes of a history entry (`evidenceKey`, `evidenceVersionId`, `encoding`). */
+export const entryBytes = (e: Readonly<Record<string, unknown>>): Promise<Buffer> =>
+  storedBytes({ key: String(e.evidenceKey), versionId: typeof e.evidenceVersionId === 'string' ? e.evidenceVersionId : null, encoding: e.encoding });
+
+/**
+ * The name of a record's file in a bundle, below files/: its key, less the `.gz` of a compressed
+ * object (the bundle holds the bytes the record hashes: the JSON, under the name it always had).
+ */
+export const bundleName = (r: Pick<EvidenceRecord, 'key' | 'fact'>): string => (isCompressed(r) ? r.key.replace(/\.gz$/, '') : r.key);
 
 /**
  * The hand-off message recorded after `r` (the first notice_sent of the litigation_handoff stage),

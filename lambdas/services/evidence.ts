@@ -22,7 +22,7 @@ import { readEvidence } from '../adapters/evidence-store';
 import { exportHolds, presignExport, putExport } from '../adapters/export-store';
 import { dossierOf } from './dossier-access';
 import { ZipFile, zipWriter } from './bundle-zip';
-import { attachedBytes, EvidenceSources, isAttachment } from './evidence-source';
+import { attachedBytes, bundleName, EvidenceSources, isAttachment, isCompressed, storedBytes } from './evidence-source';
 import { log } from '../adapters/telemetry';
 
 /** How long a bundle link works (<= 15 min): long enough to download, short enough to leak little. */
@@ -139,6 +139,11 @@ async function buildBundle(bundleId: string, basis: BundleBasis, at: Date, head:
       if (isAttachment(record)) {
         // Kept once, inside the hand-off message (evidence-source.ts); the file is the same as ever.
         const { bytes } = await attachedBytes(basis.dossier.id, record, sources);
+        zip.addBytes(path, bytes, new Date(record.at));
+        read = sha256Hex(bytes);
+      } else if (isCompressed(record)) {
+        // Kept gzipped (the litigation dossier JSON): the bundle holds the bytes the record hashes.
+        const bytes = await storedBytes({ key: record.key, versionId: record.versionId, encoding: record.fact.encoding });
         zip.addBytes(path, bytes, new Date(record.at));
         read = sha256Hex(bytes);
       } else {
@@ -296,7 +301,10 @@ async function linkTo(d: Pick<Dossier, 'invoice'>, b: KeptBundle): Promise<Issue
   return { bundleId: b.bundleId, sha256: b.sha256, size: b.size, records: b.records, head: b.head, url, expiresAt };
 }
 
-/** Paths inside the ZIP: files/<the key below the dossier's folder>, one per object version. */
+/**
+ * Paths inside the ZIP: files/<the key below the dossier's folder>, one per object version (a
+ * compressed object's file without its `.gz`: evidence-source.ts bundleName).
+ */
 function filesOf(dossierId: string, records: EvidenceRecord[]): ManifestEntry[] {
   const prefix = `dossiers/${dossierId}/`;
   const byObject = new Map<string, string>();
@@ -305,7 +313,8 @@ function filesOf(dossierId: string, records: EvidenceRecord[]): ManifestEntry[] 
     const object = `${record.key}\u0000${record.versionId ?? ''}`;
     let file = byObject.get(object);
     if (!file) {
-      const base = `files/${record.key.startsWith(prefix) ? record.key.slice(prefix.length) : record.key}`;
+      const name = bundleName(record);
+      const base = `files/${name.startsWith(prefix) ? name.slice(prefix.length) : name}`;
       file = taken.has(base) ? `${base}.v${record.versionId ?? record.seq}` : base;
       byObject.set(object, file);
       taken.add(file);
