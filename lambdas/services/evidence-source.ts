@@ -35,7 +35,16 @@ export interface EvidenceSources {
   all: readonly EvidenceRecord[];
   /** Bytes the caller holds, by SHA-256. */
   known?: ReadonlyMap<string, Uint8Array>;
+  /**
+   * Messages read whole for the attachment they carry, by objectId: a bundle packs them as their
+   * own file from here instead of reading them again (the hand-off message sits in Glacier IR from
+   * its PUT, where each GET costs $0.00001: evidence-archive.ts).
+   */
+  read?: Map<string, Buffer>;
 }
+
+/** One object version of the vault. */
+export const objectId = (r: Pick<EvidenceRecord, 'key' | 'versionId'>): string => `${r.key}\u0000${r.versionId ?? ''}`;
 
 export async function readWhole(key: string, versionId: string | null): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -101,8 +110,10 @@ export function carrierOf(r: Pick<EvidenceRecord, 'seq'>, all: readonly Evidence
  * matches, the first is returned with `matches: false` (the caller shows the vault as it is: a
  * bundle's verifier then names the file as changed); a message with no PDF at all is an error.
  */
-export async function attachmentOf(message: Pick<EvidenceRecord, 'key' | 'versionId'>, sha256: string): Promise<{ bytes: Buffer; matches: boolean }> {
-  const pdfs = mimeParts(await readWhole(message.key, message.versionId)).filter((p) => p.contentType === 'application/pdf');
+export async function attachmentOf(message: Pick<EvidenceRecord, 'key' | 'versionId'>, sha256: string, read?: Map<string, Buffer>): Promise<{ bytes: Buffer; matches: boolean }> {
+  const raw = read?.get(objectId(message)) ?? (await readWhole(message.key, message.versionId));
+  read?.set(objectId(message), raw);
+  const pdfs = mimeParts(raw).filter((p) => p.contentType === 'application/pdf');
   const match = pdfs.find((p) => sha256Hex(p.content) === sha256);
   if (match) return { bytes: match.content, matches: true };
   if (pdfs.length === 0) throw new DomainError(500, 'evidence_missing', `message ${message.key} has no PDF attachment (the litigation dossier PDF ${sha256} is kept in it)`);
@@ -119,7 +130,7 @@ export async function attachedBytes(dossierId: string, r: EvidenceRecord, source
   if (held) return { bytes: Buffer.from(held.buffer, held.byteOffset, held.byteLength), matches: true };
   const message = carrierOf(r, sources.all);
   if (message) {
-    const out = await attachmentOf(message, r.sha256);
+    const out = await attachmentOf(message, r.sha256, sources.read);
     if (!out.matches) {
       log.error('the hand-off message does not hold the PDF its record names', { dossierId, seq: r.seq, message: message.key, recorded: r.sha256, found: sha256Hex(out.bytes) });
     }

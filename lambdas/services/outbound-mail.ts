@@ -16,6 +16,7 @@ import { composeMime } from '../notices/mime';
 import { mimeInputFor } from '../notices/addressing';
 import type { NoticeContext, NoticeKind, RenderedNotice } from '../notices/types';
 import { evidenceRef, putEvidence } from '../adapters/evidence-store';
+import { storageClassAtPut } from '../adapters/evidence-archive';
 import { sendRawEmail } from '../adapters/mailer';
 import { settings } from '../adapters/env';
 import { assertDebtorEmailAllowed } from './mail-tracking';
@@ -113,7 +114,9 @@ export async function sendRendered(input: SendRenderedInput): Promise<SentInfo> 
   // kept; one whose bytes differ (a hand-off's fresh bundle link, a later Date) keeps its own object,
   // since Object Lock refuses other bytes under a locked key (same Message-ID either way).
   const evidenceKey = `dossiers/${d.id}/notices/${kind}/${sha256Hex(slot).slice(0, 16)}-${sha256Hex(raw).slice(0, 16)}.eml`;
-  const stored = await putEvidence(evidenceKey, raw, 'message/rfc822', now);
+  // The hand-off to counsel goes to Glacier IR at once: archived anyway, not read back soon (evidence-archive.ts).
+  const storageClass = storageClassAtPut(kind, raw.byteLength);
+  const stored = await putEvidence(evidenceKey, raw, 'message/rfc822', now, storageClass ? { storageClass } : {});
   const audience = rendered.to === 'litigation_contact' ? 'litigation_contact' : 'debtor';
   const messageId = await sendRawEmail(
     raw,

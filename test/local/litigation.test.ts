@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { strFromU8, unzipSync } from 'fflate';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
@@ -24,6 +24,15 @@ async function objectBytes(key: string): Promise<Buffer> {
   try {
     const out = await s3.send(new GetObjectCommand({ Bucket: process.env.EVIDENCE_BUCKET!, Key: key }));
     return Buffer.from(await out.Body!.transformToByteArray());
+  } finally {
+    s3.destroy();
+  }
+}
+
+async function storageClassOf(key: string): Promise<string | undefined> {
+  const s3 = new S3Client({ forcePathStyle: true });
+  try {
+    return (await s3.send(new HeadObjectCommand({ Bucket: process.env.EVIDENCE_BUCKET!, Key: key }))).StorageClass;
   } finally {
     s3.destroy();
   }
@@ -91,6 +100,10 @@ describe('hand-off to litigation in local mode', () => {
     await expect(objectBytes(pdfEvent.evidenceKey)).rejects.toMatchObject({ name: 'NoSuchKey' });
     const sentEml = view.events.find((e: any) => e.type === 'notice_sent' && e.stage === 'litigation_handoff');
     expect(pdfEvent.retainUntil).toBe(sentEml.retainUntil);
+    // The message to counsel goes to Glacier IR at its PUT (archived anyway, not read back soon:
+    // adapters/evidence-archive.ts); the mise en demeure, which the hand-off's bundle reads, stays in Standard.
+    expect(await storageClassOf(sentEml.evidenceKey)).toBe('GLACIER_IR');
+    expect(await storageClassOf(med.evidenceKey)).toBeUndefined();
     const kept = (await simpleParser(await objectBytes(sentEml.evidenceKey))).attachments;
     expect(kept.map((a) => a.contentType)).toEqual(['application/pdf']);
     const pdf = kept[0]!.content;
@@ -187,8 +200,22 @@ describe('hand-off to litigation in local mode', () => {
       expect(res.status).toBe(201);
       return { zip: new Uint8Array(await (await fetch(res.body.url)).arrayBuffer()), head: res.body.head.hash as string };
     };
-    // An auditor's bundle after the hand-off: the PDF comes out of the kept message.
-    const { zip, head } = await bundleOf();
+    // An auditor's bundle after the hand-off: the PDF comes out of the kept message, read once for
+    // the PDF and its own file (it is in Glacier IR from its PUT, where every GET is billed).
+    const reads: string[] = [];
+    const s3send = S3Client.prototype.send;
+    S3Client.prototype.send = function (this: S3Client, command: any, ...rest: any[]) {
+      if (command?.constructor?.name === 'GetObjectCommand') reads.push(String(command.input?.Key));
+      return (s3send as any).call(this, command, ...rest);
+    } as any;
+    let bundled: Awaited<ReturnType<typeof bundleOf>>;
+    try {
+      bundled = await bundleOf();
+    } finally {
+      S3Client.prototype.send = s3send;
+    }
+    expect(reads.filter((k) => k === sent.evidenceKey)).toHaveLength(1);
+    const { zip, head } = bundled;
     expect(verifyZip(zip, head).exitCode).toBe(0);
     const files = unzipSync(zip);
     expect(sha(files[pdfFile]!)).toBe(sha(attachment));
