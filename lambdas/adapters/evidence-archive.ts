@@ -1,8 +1,10 @@
 /**
- * Which storage class the vault keeps an evidence object in, and when. The lifecycle rule
+ * How the vault keeps a message: which storage class, and whether gzipped. The lifecycle rule
  * (lib/evidence-vault.ts) moves objects above ARCHIVE_MIN_OBJECT_BYTES to Glacier Instant Retrieval
- * 90 days after their PUT; a few are PUT there directly (storageClassAtPut).
+ * 90 days after their PUT; a few are PUT there directly (storageClassAtPut); the messages that stay
+ * in Standard are kept gzipped (keptAs).
  */
+import type { PutEvidenceOptions } from './evidence-store';
 
 /**
  * Objects larger than this are archived to Glacier Instant Retrieval; smaller ones stay in
@@ -36,4 +38,18 @@ const ARCHIVED_AT_PUT: ReadonlySet<string> = new Set(['litigation_handoff']);
 /** The storage class to PUT a message of `kind` and `bytes` in: GLACIER_IR, or undefined (Standard). */
 export function storageClassAtPut(kind: string, bytes: number): 'GLACIER_IR' | undefined {
   return ARCHIVED_AT_PUT.has(kind) && bytes > ARCHIVE_MIN_OBJECT_BYTES ? 'GLACIER_IR' : undefined;
+}
+
+/**
+ * How to keep a message of `kind` and `bytes` (MIME): gzipped when it stays in Standard (at or
+ * below the archive size: reminders, receipts, confirmations, 4-15 KiB of quoted-printable French
+ * and HTML that gzip to about a third), where every byte is paid for ten years ($0.0000027 per KiB:
+ * a 10 KiB reminder $0.000027 -> ~$0.000008). A larger message (with its PDF) is archived, billed
+ * at Glacier IR's 128 KiB minimum whatever its size: compressing it would save nothing, and it is
+ * kept as is (the hand-off's is read for its PDF attachment: evidence-source.ts).
+ */
+export function keptAs(kind: string, bytes: number): PutEvidenceOptions {
+  const storageClass = storageClassAtPut(kind, bytes);
+  if (storageClass) return { storageClass };
+  return bytes <= ARCHIVE_MIN_OBJECT_BYTES ? { compress: true } : {};
 }

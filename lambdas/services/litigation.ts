@@ -361,6 +361,7 @@ function evidenceOf(info: SentInfo): EvidenceRef {
     sha256: info.sha256,
     ...(info.evidenceVersionId ? { evidenceVersionId: info.evidenceVersionId } : {}),
     ...(info.retainUntil ? { retainUntil: info.retainUntil } : {}),
+    ...(info.encoding ? { encoding: info.encoding, storedSha256: info.storedSha256 } : {}),
   };
 }
 

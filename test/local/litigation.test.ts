@@ -303,8 +303,9 @@ describe('hand-off to litigation in local mode', () => {
       ['VIR-LIT-1', false, LAWYER],
       ['VIR-LIT-2', true, LAWYER],
     ]);
-    // Each report is evidence: the exact message bytes in the vault.
-    expect(sha(await objectBytes(updates[1].evidenceKey))).toBe(updates[1].sha256);
+    // Each report is evidence: the exact message bytes in the vault (a small message, kept gzipped).
+    expect(updates[1]).toMatchObject({ encoding: 'gzip', evidenceKey: expect.stringMatching(/\.eml\.gz$/) });
+    expect(sha(gunzipSync(await objectBytes(updates[1].evidenceKey)))).toBe(updates[1].sha256);
   });
 
   it('keeps the litigation JSON gzipped: a tampered object is named by the verifier; one an earlier version kept uncompressed reads as before', async () => {
