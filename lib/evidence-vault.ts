@@ -113,7 +113,9 @@ export class EvidenceVault extends Construct {
         },
       ],
       // Smaller objects (reminders without a PDF, JSON facts, SES events) stay in Standard, where they
-      // cost less than Glacier IR's 128 KiB minimum. Explicit, not left to the account's default.
+      // cost less than Glacier IR's 128 KiB minimum (messages and the litigation JSON kept gzipped
+      // there; the hand-off to counsel PUT in Glacier IR at once: lambdas/adapters/evidence-archive.ts).
+      // Explicit, not left to the account's default.
       transitionDefaultMinimumObjectSize: s3.TransitionDefaultMinimumObjectSize.ALL_STORAGE_CLASSES_128_K,
       removalPolicy: props.removalPolicy,
     });
