@@ -110,8 +110,9 @@ export function carrierOf(r: Pick<EvidenceRecord, 'seq'>, all: readonly Evidence
  * matches, the first is returned with `matches: false` (the caller shows the vault as it is: a
  * bundle's verifier then names the file as changed); a message with no PDF at all is an error.
  */
-export async function attachmentOf(message: Pick<EvidenceRecord, 'key' | 'versionId'>, sha256: string, read?: Map<string, Buffer>): Promise<{ bytes: Buffer; matches: boolean }> {
-  const raw = read?.get(objectId(message)) ?? (await readWhole(message.key, message.versionId));
+export async function attachmentOf(message: Pick<EvidenceRecord, 'key' | 'versionId' | 'fact'>, sha256: string, read?: Map<string, Buffer>): Promise<{ bytes: Buffer; matches: boolean }> {
+  // The hand-off message is kept as sent (archived: evidence-archive.ts), gunzipped should it ever be kept so.
+  const raw = read?.get(objectId(message)) ?? (await storedBytes({ key: message.key, versionId: message.versionId, encoding: message.fact.encoding }));
   read?.set(objectId(message), raw);
   const pdfs = mimeParts(raw).filter((p) => p.contentType === 'application/pdf');
   const match = pdfs.find((p) => sha256Hex(p.content) === sha256);
