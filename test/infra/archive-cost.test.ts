@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ARCHIVE_MIN_OBJECT_BYTES } from '../../lib/evidence-vault';
-import { storageClassAtPut } from '../../lambdas/adapters/evidence-archive';
+import { keptAs, storageClassAtPut } from '../../lambdas/adapters/evidence-archive';
 import { storageUsd } from '../../scripts/bench-cost';
 import prices from '../../scripts/aws-prices.json';
 
@@ -48,5 +48,13 @@ describe('archive rule of the evidence vault', () => {
     expect(storageClassAtPut('formal_notice', 58 * 1024)).toBeUndefined();
     expect(storageClassAtPut('litigation_handoff', ARCHIVE_MIN_OBJECT_BYTES)).toBeUndefined();
     expect(atPut(ARCHIVE_MIN_OBJECT_BYTES - 8 * 1024)).toBeGreaterThan(storageUsd(ARCHIVE_MIN_OBJECT_BYTES - 8 * 1024, standardOnly).usd + prices.s3PerPut.usd);
+  });
+
+  it('keeps gzipped exactly the messages that stay in Standard; archived ones as sent', () => {
+    expect(keptAs('first_reminder', 7 * 1024)).toEqual({ compress: true });
+    expect(keptAs('litigation_payment_update', ARCHIVE_MIN_OBJECT_BYTES)).toEqual({ compress: true });
+    // Above the archive size the object is billed at Glacier IR's 128 KiB minimum: nothing to gain.
+    expect(keptAs('formal_notice', 58 * 1024)).toEqual({});
+    expect(keptAs('litigation_handoff', 88 * 1024)).toEqual({ storageClass: 'GLACIER_IR' });
   });
 });
