@@ -24,7 +24,7 @@ export interface PutEvidenceOptions {
   /**
    * Keep the gzip (RFC 1952, level 9) of `body` rather than `body`: for a document that is read
    * rarely and kept ten years in Standard, where every byte is paid for (the litigation dossier
-   * JSON: ~13 KiB, about a fifth of that gzipped). The evidence hash stays the SHA-256 of `body`
+   * JSON: 13 KiB, about a third of that gzipped; the messages that stay in Standard: evidence-archive.ts). The evidence hash stays the SHA-256 of `body`
    * (the record's `sha256`, and the object's `sha256` metadata), so chains and bundles verify as
    * before; S3's checksum is that of the bytes stored (also returned as `storedSha256`). The key
    * should end in `.gz` and the object is `application/gzip`, so whoever reads S3 directly (an
