@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { acknowledgeGrantWildcards } from './nag';
+import { ARCHIVE_MIN_OBJECT_BYTES } from '../lambdas/adapters/evidence-archive';
 
 export type ObjectLockMode = 'COMPLIANCE' | 'GOVERNANCE';
 
@@ -24,9 +25,10 @@ export const DIGEST_PREFIX = 'digests/';
  * 30 KiB kept in Standard at $0.023-0.024 (scripts/aws-prices.json): a 58 KiB mise en demeure or a
  * 90 KiB hand-off costs half as much archived, even billed as 128 KiB; a 7 KiB reminder or a JSON
  * fact would cost more. The S3 default (transitionDefaultMinimumObjectSize, 128 KiB) would keep
- * every message of a dossier in Standard for ten years: none reaches 128 KiB.
+ * every message of a dossier in Standard for ten years: none reaches 128 KiB. (The constant lives
+ * with the Lambdas, which also PUT some messages in Glacier IR directly: evidence-archive.ts.)
  */
-export const ARCHIVE_MIN_OBJECT_BYTES = 32 * 1024;
+export { ARCHIVE_MIN_OBJECT_BYTES };
 
 export interface EvidenceVaultProps {
   /** COMPLIANCE in production (nobody can delete), GOVERNANCE for test deployments. */
@@ -111,7 +113,9 @@ export class EvidenceVault extends Construct {
         },
       ],
       // Smaller objects (reminders without a PDF, JSON facts, SES events) stay in Standard, where they
-      // cost less than Glacier IR's 128 KiB minimum. Explicit, not left to the account's default.
+      // cost less than Glacier IR's 128 KiB minimum (messages and the litigation JSON kept gzipped
+      // there; the hand-off to counsel PUT in Glacier IR at once: lambdas/adapters/evidence-archive.ts).
+      // Explicit, not left to the account's default.
       transitionDefaultMinimumObjectSize: s3.TransitionDefaultMinimumObjectSize.ALL_STORAGE_CLASSES_128_K,
       removalPolicy: props.removalPolicy,
     });

@@ -11,6 +11,7 @@ import './polyfills';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { simpleParser } from 'mailparser';
 import { startLocalSystem } from './system';
@@ -197,11 +198,13 @@ async function saveEvidence(outDir: string, bucket: string, views: any[]): Promi
     token = page.NextContinuationToken;
   } while (token);
   for (const v of views) {
-    const messages = v.events.filter((e: any) => typeof e.evidenceKey === 'string' && e.evidenceKey.endsWith('.eml'));
+    const messages = v.events.filter((e: any) => typeof e.evidenceKey === 'string' && /\.eml(\.gz)?$/.test(e.evidenceKey));
     for (const [i, e] of messages.entries()) {
       const what = String(e.stage ?? e.kind ?? e.type);
       const base = `${fileSafe(v.invoiceNumber)}_${String(i + 1).padStart(2, '0')}_${fileSafe(what)}`;
-      const body = Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: e.evidenceKey }))).Body!.transformToByteArray());
+      const stored = Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: e.evidenceKey }))).Body!.transformToByteArray());
+      // A message kept in Standard is gzipped in the vault (entry encoding: gzip); the .eml is the message as sent.
+      const body = e.encoding === 'gzip' ? gunzipSync(stored) : stored;
       fs.writeFileSync(path.join(outDir, `${base}.eml`), body);
       emls++;
       const parsed = await simpleParser(body);

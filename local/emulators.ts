@@ -49,6 +49,18 @@ boundLevelDbMemory();
 const dynalite = require('dynalite');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const S3rver = require('s3rver');
+/**
+ * s3rver's list of storage classes predates Glacier Instant Retrieval (S3, 2021) and refuses it
+ * with InvalidStorageClass; the vault PUTs some messages in it directly
+ * (lambdas/adapters/evidence-archive.ts). Accepted and kept as the object's x-amz-storage-class,
+ * as S3 does; local mode bills nothing, so nothing else about the class matters here.
+ */
+function acceptGlacierInstantRetrieval(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const classes: string[] = require('s3rver/lib/models/object').STORAGE_CLASSES;
+  if (!classes.includes('GLACIER_IR')) classes.push('GLACIER_IR');
+}
+acceptGlacierInstantRetrieval();
 
 export interface Emulators {
   dynamodbUrl: string;

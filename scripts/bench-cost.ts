@@ -95,8 +95,11 @@ export interface PathCost {
     logBytes: number;
     traces: number;
   };
-  /** Per dossier, by what the vault keeps (scripts/bench-meter.ts putKind): objects, bytes, how many archived, 10-year $. */
-  keptByKind: Record<string, { objects: number; bytes: number; archived: number; usd: number }>;
+  /**
+   * Per dossier, by what the vault keeps (scripts/bench-meter.ts putKind): objects, bytes, how many
+   * end up in Glacier IR (of which PUT there directly), 10-year $.
+   */
+  keptByKind: Record<string, { objects: number; bytes: number; archived: number; archivedAtPut: number; usd: number }>;
   usd: Record<'stepFunctions' | 'lambda' | 'apiGateway' | 'ses' | 's3Requests' | 's3Storage10y' | 'dynamodb' | 'logs' | 'xray' | 'total', number>;
 }
 
@@ -136,15 +139,23 @@ export function tracingOn(template: any): boolean {
 /**
  * Keeping one object of `bytes` for the retention: Standard, then (objects above the rule's size)
  * Glacier Instant Retrieval after the archive age, billed at least 128 KiB, plus the transition.
+ * An object PUT in Glacier IR (`storageClass`, lambdas/adapters/evidence-archive.ts) is there from
+ * the start: no Standard months, no transition (its dearer PUT is in the requests' cost).
+ * `archived`: whether it ends up in Glacier IR.
  */
-export function storageUsd(bytes: number, archive: ArchiveRule): { usd: number; transitions: number } {
+export function storageUsd(bytes: number, archive: ArchiveRule, storageClass = 'STANDARD'): { usd: number; transitions: number; archived: number } {
   const months = prices.assumptions.evidenceKeptYears * 12;
+  if (storageClass === 'GLACIER_IR') {
+    const billed = Math.max(bytes, prices.s3GlacierInstantRetrievalMinimumBillableBytes.bytes);
+    return { usd: (billed / GB) * prices.s3GlacierInstantRetrievalPerGbMonth.usd * months, transitions: 0, archived: 1 };
+  }
+  if (storageClass !== 'STANDARD') throw new RangeError(`no storage model for ${storageClass}`);
   const archiveMonths = Math.min(months, archive.afterDays / MONTH_DAYS);
-  if (bytes <= archive.minObjectBytes || archiveMonths >= months) return { usd: (bytes / GB) * prices.s3StandardPerGbMonth.usd * months, transitions: 0 };
+  if (bytes <= archive.minObjectBytes || archiveMonths >= months) return { usd: (bytes / GB) * prices.s3StandardPerGbMonth.usd * months, transitions: 0, archived: 0 };
   const standard = (bytes / GB) * prices.s3StandardPerGbMonth.usd * archiveMonths;
   const billed = Math.max(bytes, prices.s3GlacierInstantRetrievalMinimumBillableBytes.bytes);
   const archived = (billed / GB) * prices.s3GlacierInstantRetrievalPerGbMonth.usd * (months - archiveMonths);
-  return { usd: standard + archived + prices.s3GlacierInstantRetrievalPerTransition.usd, transitions: 1 };
+  return { usd: standard + archived + prices.s3GlacierInstantRetrievalPerTransition.usd, transitions: 1, archived: 1 };
 }
 
 /**
@@ -200,6 +211,10 @@ export function pathCost(input: {
   let sesBytes = 0;
   let puts = 0;
   let gets = 0;
+  // Of puts and gets, those in Glacier IR (dearer requests, plus retrieval by the GB).
+  let glacierPuts = 0;
+  let glacierGets = 0;
+  let glacierGetBytes = 0;
   let bytesKept = 0;
   let storage = 0;
   let readUnits = 0;
@@ -221,14 +236,19 @@ export function pathCost(input: {
     sesBytes += m.sesBytes;
     puts += m.s3Puts;
     gets += m.s3Gets;
+    glacierGets += m.glacierIrGets ?? 0;
+    glacierGetBytes += m.glacierIrGetBytes ?? 0;
     m.putSizes.forEach((size, i) => {
-      const cost = storageUsd(size, input.archive);
+      const storageClass = m.putClasses?.[i] ?? 'STANDARD';
+      const cost = storageUsd(size, input.archive, storageClass);
+      if (storageClass === 'GLACIER_IR') glacierPuts++;
       bytesKept += size;
       storage += cost.usd;
-      const kind = (byKind[m.putKinds?.[i] ?? '?'] ??= { objects: 0, bytes: 0, archived: 0, usd: 0 });
+      const kind = (byKind[m.putKinds?.[i] ?? '?'] ??= { objects: 0, bytes: 0, archived: 0, archivedAtPut: 0, usd: 0 });
       kind.objects++;
       kind.bytes += size;
-      kind.archived += cost.transitions;
+      kind.archived += cost.archived;
+      if (storageClass === 'GLACIER_IR') kind.archivedAtPut++;
       kind.usd += cost.usd;
     });
     readUnits += m.readUnits;
@@ -243,7 +263,12 @@ export function pathCost(input: {
     lambda: lambdaUsd,
     apiGateway: apiRequests * prices.apiGatewayRestPerRequest.usd,
     ses: ses * prices.sesPerMessage.usd + (sesBytes / GB) * prices.sesPerGbAttachments.usd,
-    s3Requests: puts * prices.s3PerPut.usd + gets * prices.s3PerGet.usd,
+    s3Requests:
+      (puts - glacierPuts) * prices.s3PerPut.usd +
+      glacierPuts * prices.s3GlacierInstantRetrievalPerPut.usd +
+      (gets - glacierGets) * prices.s3PerGet.usd +
+      glacierGets * prices.s3GlacierInstantRetrievalPerGet.usd +
+      (glacierGetBytes / GB) * prices.s3GlacierInstantRetrievalPerGbRetrieved.usd,
     s3Storage10y: storage,
     dynamodb: readUnits * prices.dynamodbPerReadUnit.usd + writeUnits * prices.dynamodbPerWriteUnit.usd,
     logs: (logBytes / GB) * (prices.cloudWatchLogsPerGbIngested.usd + prices.cloudWatchLogsPerGbMonthStored.usd * prices.assumptions.logRetentionMonths),
@@ -275,7 +300,7 @@ export function pathCost(input: {
     keptByKind: Object.fromEntries(
       Object.entries(byKind)
         .sort(([, a], [, b]) => b.usd - a.usd)
-        .map(([k, v]) => [k, { objects: v.objects / n, bytes: v.bytes / n, archived: v.archived / n, usd: v.usd / n }]),
+        .map(([k, v]) => [k, { objects: v.objects / n, bytes: v.bytes / n, archived: v.archived / n, archivedAtPut: v.archivedAtPut / n, usd: v.usd / n }]),
     ),
     usd,
   };
@@ -302,9 +327,10 @@ export function durationTable(meter: Meter, configs: Map<string, FunctionConfig>
 
 /** Where one path's 10-year storage goes, by kind of object (per dossier). */
 export function keptTable(p: PathCost): string {
-  const lines = [`bytes kept 10 years per dossier, ${p.path}: kind, objects, KiB, archived to Glacier IR, $ storage`];
+  const lines = [`bytes kept 10 years per dossier, ${p.path}: kind, objects, KiB, archived to Glacier IR (of which PUT there), $ storage`];
   for (const [kind, v] of Object.entries(p.keptByKind)) {
-    lines.push(`  ${kind.padEnd(38)}${v.objects.toFixed(1).padStart(6)}${(v.bytes / 1024).toFixed(1).padStart(10)} KiB${v.archived.toFixed(1).padStart(6)}  ${usd(v.usd)}`);
+    const atPut = v.archivedAtPut > 0 ? ` (${v.archivedAtPut.toFixed(1)})` : '      ';
+    lines.push(`  ${kind.padEnd(38)}${v.objects.toFixed(1).padStart(6)}${(v.bytes / 1024).toFixed(1).padStart(10)} KiB${v.archived.toFixed(1).padStart(6)}${atPut}  ${usd(v.usd)}`);
   }
   return lines.join('\n');
 }

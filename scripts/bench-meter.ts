@@ -42,6 +42,11 @@ export interface FunctionMeter {
   putSizes: number[];
   /** What each of those objects is (putKind of its key), in the same order. */
   putKinds: string[];
+  /** The storage class each was PUT in (STANDARD unless the PUT named one), in the same order (absent in older results: all STANDARD). */
+  putClasses?: string[];
+  /** Of s3Gets, reads of objects PUT in Glacier IR (billed per request and per GB retrieved). */
+  glacierIrGets?: number;
+  glacierIrGetBytes?: number;
   sesMessages: number;
   sesBytes: number;
   logBytes: number;
@@ -75,6 +80,8 @@ function trace(handler: string, name: string, input: any, units: number): void {
 }
 
 const context = new AsyncLocalStorage<{ handler: string }>();
+/** Vault keys PUT in Glacier IR (their size): a GET of one is a Glacier IR request and retrieval. */
+const glacierIrObjects = new Map<string, number>();
 const meter: Meter = {};
 
 function of(handler: string): FunctionMeter {
@@ -94,6 +101,9 @@ function of(handler: string): FunctionMeter {
     s3Gets: 0,
     putSizes: [],
     putKinds: [],
+    putClasses: [],
+    glacierIrGets: 0,
+    glacierIrGetBytes: 0,
     sesMessages: 0,
     sesBytes: 0,
     logBytes: 0,
@@ -121,7 +131,7 @@ export function putKind(key: string): string {
   if (parts[0] !== 'dossiers') return parts[0] ?? key;
   const what = parts[2] ?? '';
   if (what === 'notices') return `message ${parts[3]}`;
-  if (what === 'litigation') return `litigation dossier ${key.split('.').pop()}`;
+  if (what === 'litigation') return key.endsWith('.gz') ? `litigation dossier ${key.split('.').at(-2)} (gzip)` : `litigation dossier ${key.split('.').pop()}`;
   if (what === 'facts') return 'fact (json)';
   if (what === 'delivery') return 'SES event';
   return what;
@@ -311,10 +321,20 @@ export function installMeter(): void {
       m.s3Puts++;
     } else if (m && name === 'PutObjectCommand') {
       m.s3Puts++;
-      m.putSizes.push(byteLength(command.input?.Body) || Number(command.input?.ContentLength ?? 0));
+      const size = byteLength(command.input?.Body) || Number(command.input?.ContentLength ?? 0);
+      m.putSizes.push(size);
       m.putKinds.push(putKind(String(command.input?.Key ?? '')));
-    } else if (m && (name === 'GetObjectCommand' || name === 'HeadObjectCommand')) m.s3Gets++;
-    else if (m && /Multipart|UploadPart/.test(name)) m.s3Puts++;
+      const storageClass = String(command.input?.StorageClass ?? 'STANDARD');
+      m.putClasses!.push(storageClass);
+      if (storageClass === 'GLACIER_IR') glacierIrObjects.set(String(command.input?.Key), size);
+    } else if (m && (name === 'GetObjectCommand' || name === 'HeadObjectCommand')) {
+      m.s3Gets++;
+      const archived = glacierIrObjects.get(String(command.input?.Key));
+      if (archived !== undefined) {
+        m.glacierIrGets = (m.glacierIrGets ?? 0) + 1;
+        if (name === 'GetObjectCommand') m.glacierIrGetBytes = (m.glacierIrGetBytes ?? 0) + archived;
+      }
+    } else if (m && /Multipart|UploadPart/.test(name)) m.s3Puts++;
     return (s3Send as any).call(this, command, ...rest);
   } as any;
 
@@ -373,6 +393,9 @@ export function since(before: Meter): Meter {
       s3Gets: m.s3Gets - b.s3Gets,
       putSizes: m.putSizes.slice(b.putSizes.length),
       putKinds: m.putKinds.slice(b.putKinds.length),
+      putClasses: (m.putClasses ?? []).slice((b.putClasses ?? []).length),
+      glacierIrGets: (m.glacierIrGets ?? 0) - (b.glacierIrGets ?? 0),
+      glacierIrGetBytes: (m.glacierIrGetBytes ?? 0) - (b.glacierIrGetBytes ?? 0),
       sesMessages: m.sesMessages - b.sesMessages,
       sesBytes: m.sesBytes - b.sesBytes,
       logBytes: m.logBytes - b.logBytes,

@@ -30,6 +30,14 @@ export interface EvidenceRef {
   evidenceVersionId?: string;
   /** Object Lock retain-until instant set on the object. */
   retainUntil?: IsoInstant;
+  /**
+   * `gzip`: the object holds the gzip (RFC 1952) of the bytes `sha256` names, not those bytes
+   * themselves (the litigation dossier JSON from this version: adapters/evidence-store.ts). Bundles
+   * and every reader take the gunzipped bytes; absent, the object is the bytes as they are.
+   */
+  encoding?: 'gzip';
+  /** With `encoding`: lowercase hex SHA-256 of the object as stored (the gzip bytes; S3's checksum). */
+  storedSha256?: string;
 }
 
 export interface EvidenceRecord {

@@ -77,8 +77,10 @@ export async function handleDeliveryEvent(event: SesEventBridgeEvent): Promise<D
   }
 
   const now = clock().now();
-  const evidenceKey = `dossiers/${dossier.id}/delivery/${parsed.type}/${parsed.eventKey.slice(0, 32)}.json`;
-  const stored = await putEvidence(evidenceKey, Buffer.from(JSON.stringify(event), 'utf8'), 'application/json', now);
+  // Kept gzipped (.json.gz, entry encoding: gzip; sha256 still the JSON's): one or more per message
+  // sent, each kept ten years in Standard (adapters/evidence-store.ts PutEvidenceOptions.compress).
+  const evidenceKey = `dossiers/${dossier.id}/delivery/${parsed.type}/${parsed.eventKey.slice(0, 32)}.json.gz`;
+  const stored = await putEvidence(evidenceKey, Buffer.from(JSON.stringify(event), 'utf8'), 'application/json', now, { compress: true });
 
   // The pause is about the debtor, not this dossier: it is written even if the dossier is closed.
   const pause = parsed.facts.map((f) => [f, pausesDebtorEmail(f, message)] as const).find(([, why]) => why !== null);

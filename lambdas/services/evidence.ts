@@ -6,6 +6,7 @@
  * is itself recorded in the log, with what rebuilds it from the vault byte for byte.
  */
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { version } from '../../package.json';
 import { Dossier } from '../domain/dossier';
 import { DomainError } from '../domain/errors';
@@ -22,7 +23,7 @@ import { readEvidence } from '../adapters/evidence-store';
 import { exportHolds, presignExport, putExport } from '../adapters/export-store';
 import { dossierOf } from './dossier-access';
 import { ZipFile, zipWriter } from './bundle-zip';
-import { attachedBytes, EvidenceSources, isAttachment } from './evidence-source';
+import { attachedBytes, bundleName, EvidenceSources, isAttachment, isCompressed, objectId, storedBytes } from './evidence-source';
 import { log } from '../adapters/telemetry';
 
 /** How long a bundle link works (<= 15 min): long enough to download, short enough to leak little. */
@@ -127,6 +128,8 @@ async function buildBundle(bundleId: string, basis: BundleBasis, at: Date, head:
   // Records as read back from DynamoDB come with their members in any order: each is written in
   // canonical (RFC 8785) member order, the order its hash is computed in.
   const records = stored.map((r) => JSON.parse(canonicalJson(r)) as EvidenceRecord);
+  // The hand-off message, read for the PDF it carries, is packed from that same read.
+  const src: EvidenceSources = { ...sources, read: new Map() };
   const zip = zipWriter();
   try {
     const entries = filesOf(basis.dossier.id, records);
@@ -138,9 +141,16 @@ async function buildBundle(bundleId: string, basis: BundleBasis, at: Date, head:
       let read: string;
       if (isAttachment(record)) {
         // Kept once, inside the hand-off message (evidence-source.ts); the file is the same as ever.
-        const { bytes } = await attachedBytes(basis.dossier.id, record, sources);
+        const { bytes } = await attachedBytes(basis.dossier.id, record, src);
         zip.addBytes(path, bytes, new Date(record.at));
         read = sha256Hex(bytes);
+      } else if (isCompressed(record)) {
+        // Kept gzipped (the litigation dossier JSON): the bundle holds the bytes the record hashes.
+        // Fed as a stream is (in the same 64 KiB pieces): the ZIP's bytes do not depend on where they came from.
+        const bytes = await storedBytes({ key: record.key, versionId: record.versionId, encoding: record.fact.encoding });
+        read = await zip.addStream(path, Readable.from([bytes]), new Date(record.at));
+      } else if (src.read!.has(objectId(record))) {
+        read = await zip.addStream(path, Readable.from([src.read!.get(objectId(record))!]), new Date(record.at));
       } else {
         read = await zip.addStream(path, await readEvidence(record.key, record.versionId), new Date(record.at));
       }
@@ -296,16 +306,20 @@ async function linkTo(d: Pick<Dossier, 'invoice'>, b: KeptBundle): Promise<Issue
   return { bundleId: b.bundleId, sha256: b.sha256, size: b.size, records: b.records, head: b.head, url, expiresAt };
 }
 
-/** Paths inside the ZIP: files/<the key below the dossier's folder>, one per object version. */
+/**
+ * Paths inside the ZIP: files/<the key below the dossier's folder>, one per object version (a
+ * compressed object's file without its `.gz`: evidence-source.ts bundleName).
+ */
 function filesOf(dossierId: string, records: EvidenceRecord[]): ManifestEntry[] {
   const prefix = `dossiers/${dossierId}/`;
   const byObject = new Map<string, string>();
   const taken = new Set<string>();
   return records.map((record) => {
-    const object = `${record.key}\u0000${record.versionId ?? ''}`;
+    const object = objectId(record);
     let file = byObject.get(object);
     if (!file) {
-      const base = `files/${record.key.startsWith(prefix) ? record.key.slice(prefix.length) : record.key}`;
+      const name = bundleName(record);
+      const base = `files/${name.startsWith(prefix) ? name.slice(prefix.length) : name}`;
       file = taken.has(base) ? `${base}.v${record.versionId ?? record.seq}` : base;
       byObject.set(object, file);
       taken.add(file);

@@ -16,6 +16,7 @@ import { composeMime } from '../notices/mime';
 import { mimeInputFor } from '../notices/addressing';
 import type { NoticeContext, NoticeKind, RenderedNotice } from '../notices/types';
 import { evidenceRef, putEvidence } from '../adapters/evidence-store';
+import { keptAs } from '../adapters/evidence-archive';
 import { sendRawEmail } from '../adapters/mailer';
 import { settings } from '../adapters/env';
 import { assertDebtorEmailAllowed } from './mail-tracking';
@@ -112,8 +113,11 @@ export async function sendRendered(input: SendRenderedInput): Promise<SentInfo> 
   // Keyed by the slot AND the bytes: a retry that composes the very same message finds it already
   // kept; one whose bytes differ (a hand-off's fresh bundle link, a later Date) keeps its own object,
   // since Object Lock refuses other bytes under a locked key (same Message-ID either way).
-  const evidenceKey = `dossiers/${d.id}/notices/${kind}/${sha256Hex(slot).slice(0, 16)}-${sha256Hex(raw).slice(0, 16)}.eml`;
-  const stored = await putEvidence(evidenceKey, raw, 'message/rfc822', now);
+  // A message that stays in Standard is kept gzipped (.eml.gz; its entry's sha256 is still that of
+  // the exact bytes SES accepted), a larger one as is, in Glacier IR (evidence-archive.ts).
+  const keeping = keptAs(kind, raw.byteLength);
+  const evidenceKey = `dossiers/${d.id}/notices/${kind}/${sha256Hex(slot).slice(0, 16)}-${sha256Hex(raw).slice(0, 16)}.eml${keeping.compress ? '.gz' : ''}`;
+  const stored = await putEvidence(evidenceKey, raw, 'message/rfc822', now, keeping);
   const audience = rendered.to === 'litigation_contact' ? 'litigation_contact' : 'debtor';
   const messageId = await sendRawEmail(
     raw,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { client, invoice, useLocalSystem } from '../support/local-client';
@@ -75,11 +76,15 @@ describe('delivery events in local mode: delivery proof and hard bounce', () => 
         kind: 'first_reminder',
         recipient: 'compta@boulangerie-dupont.example',
         smtpResponse: '250 2.0.0 OK',
-        evidenceKey: expect.stringMatching(new RegExp(`^dossiers/${id}/delivery/Delivery/[0-9a-f]{32}\\.json$`)),
+        // Kept gzipped: sha256 is the event's JSON, storedSha256 the object's.
+        evidenceKey: expect.stringMatching(new RegExp(`^dossiers/${id}/delivery/Delivery/[0-9a-f]{32}\\.json\\.gz$`)),
         sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+        encoding: 'gzip',
       }),
     ]);
-    const bytes = await evidence(sys, deliveredEvents[0].evidenceKey);
+    const stored = await evidence(sys, deliveredEvents[0].evidenceKey);
+    expect(createHash('sha256').update(stored).digest('hex')).toBe(deliveredEvents[0].storedSha256);
+    const bytes = gunzipSync(stored);
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(deliveredEvents[0].sha256);
     expect(JSON.parse(bytes.toString('utf8'))).toEqual(delivered.body.event);
 

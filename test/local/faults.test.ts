@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { synthesize } from '../../local/template';
 import type { FaultRecord } from '../../local/fault-injection';
@@ -259,7 +260,9 @@ describe('fault injection: transient and throttling SDK errors, crashes after SE
           problems.push(`${v.invoiceNumber}: no evidence object ${e.evidenceKey}`);
           continue;
         }
-        const sha = createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+        // A message kept in Standard is gzipped (encoding: gzip): its record hashes the bytes SES accepted.
+        const stored = fs.readFileSync(file);
+        const sha = createHash('sha256').update(e.encoding === 'gzip' ? gunzipSync(stored) : stored).digest('hex');
         if (sha !== e.sha256) problems.push(`${v.invoiceNumber}: evidence ${e.evidenceKey} differs from its record`);
         if (!accepted.some((a) => a.sha256 === sha)) {
           problems.push(`${v.invoiceNumber}: ${e.kind ?? e.stage} recorded but SES never accepted its bytes`);

@@ -2,12 +2,17 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { strFromU8, unzipSync } from 'fflate';
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { verifyZip } from '../../cli/verify';
+import { clock } from '../../lambdas/adapters/clock';
+import { updateDossier } from '../../lambdas/adapters/dossier-store';
+import { evidenceRef, putEvidence } from '../../lambdas/adapters/evidence-store';
 import { keptBundleOf, rebuildBundle } from '../../lambdas/services/evidence';
+import { entryBytes } from '../../lambdas/services/evidence-source';
 import { invoice, useLocalSystem } from '../support/local-client';
 
 const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
@@ -19,6 +24,26 @@ async function objectBytes(key: string): Promise<Buffer> {
   try {
     const out = await s3.send(new GetObjectCommand({ Bucket: process.env.EVIDENCE_BUCKET!, Key: key }));
     return Buffer.from(await out.Body!.transformToByteArray());
+  } finally {
+    s3.destroy();
+  }
+}
+
+async function storageClassOf(key: string): Promise<string | undefined> {
+  const s3 = new S3Client({ forcePathStyle: true });
+  try {
+    return (await s3.send(new HeadObjectCommand({ Bucket: process.env.EVIDENCE_BUCKET!, Key: key }))).StorageClass;
+  } finally {
+    s3.destroy();
+  }
+}
+
+/** Replaces a vault object (GOVERNANCE lock locally: deleted with the bypass, put back unlocked), as a forger would. */
+async function replaceObject(key: string, bytes: Buffer): Promise<void> {
+  const s3 = new S3Client({ forcePathStyle: true });
+  try {
+    await s3.send(new DeleteObjectCommand({ Bucket: process.env.EVIDENCE_BUCKET!, Key: key, BypassGovernanceRetention: true }));
+    await s3.send(new PutObjectCommand({ Bucket: process.env.EVIDENCE_BUCKET!, Key: key, Body: bytes }));
   } finally {
     s3.destroy();
   }
@@ -62,14 +87,23 @@ describe('hand-off to litigation in local mode', () => {
     expect(jsonEvent).toMatchObject({ format: 'json', asOf: '2026-05-13', route: 'small_claims' });
     expect(pdfEvent).toMatchObject({ format: 'pdf', asOf: '2026-05-13' });
 
-    // The JSON is in the vault, byte for byte what its record says. The PDF is kept once: as the
-    // attachment of the message to counsel (kept in the vault as sent), not as an object of its own.
-    const json = await objectBytes(jsonEvent.evidenceKey);
+    // The JSON is in the vault gzipped: gunzip gives byte for byte what its record says; the object
+    // itself is what storedSha256 (and S3's checksum) says. The PDF is kept once: as the attachment
+    // of the message to counsel (kept in the vault as sent), not as an object of its own.
+    expect(jsonEvent).toMatchObject({ encoding: 'gzip', evidenceKey: expect.stringMatching(/\/litigation\/2026-05-13-[0-9a-f]{16}\.json\.gz$/) });
+    const gz = await objectBytes(jsonEvent.evidenceKey);
+    expect(sha(gz)).toBe(jsonEvent.storedSha256);
+    const json = gunzipSync(gz);
     expect(sha(json)).toBe(jsonEvent.sha256);
+    expect(jsonEvent.evidenceKey).toContain(sha(json).slice(0, 16));
     expect(pdfEvent).toMatchObject({ attachedTo: 'litigation_handoff' });
     await expect(objectBytes(pdfEvent.evidenceKey)).rejects.toMatchObject({ name: 'NoSuchKey' });
     const sentEml = view.events.find((e: any) => e.type === 'notice_sent' && e.stage === 'litigation_handoff');
     expect(pdfEvent.retainUntil).toBe(sentEml.retainUntil);
+    // The message to counsel goes to Glacier IR at its PUT (archived anyway, not read back soon:
+    // adapters/evidence-archive.ts); the mise en demeure, which the hand-off's bundle reads, stays in Standard.
+    expect(await storageClassOf(sentEml.evidenceKey)).toBe('GLACIER_IR');
+    expect(await storageClassOf(med.evidenceKey)).toBeUndefined();
     const kept = (await simpleParser(await objectBytes(sentEml.evidenceKey))).attachments;
     expect(kept.map((a) => a.contentType)).toEqual(['application/pdf']);
     const pdf = kept[0]!.content;
@@ -125,7 +159,10 @@ describe('hand-off to litigation in local mode', () => {
     const files = unzipSync(zip);
     const inZip = (key: string) => files[`files/${key.replace(/^dossiers\/[^/]+\//, '')}`];
     expect(sha(inZip(pdfEvent.evidenceKey)!)).toBe(pdfEvent.sha256);
-    expect(JSON.parse(strFromU8(inZip(jsonEvent.evidenceKey)!))).toEqual(ld);
+    // The bundle holds the JSON itself, under the name it always had (no .gz).
+    expect(inZip(jsonEvent.evidenceKey)).toBeUndefined();
+    expect(Buffer.from(inZip(jsonEvent.evidenceKey.replace(/\.gz$/, ''))!).equals(json)).toBe(true);
+    expect(JSON.parse(strFromU8(inZip(jsonEvent.evidenceKey.replace(/\.gz$/, ''))!))).toEqual(ld);
 
     // DossierHandedOff, as a rule on the default bus would receive it.
     const bus = (await local.api.call('GET', '/_local/events?detail-type=DossierHandedOff')).body.events;
@@ -143,7 +180,7 @@ describe('hand-off to litigation in local mode', () => {
         route: 'small_claims',
         claim: { asOf: '2026-05-13', totalDue: ld.claim.due.total, currency: 'EUR' },
         litigationContact: { email: LAWYER },
-        litigationDossier: { pdf: { key: pdfEvent.evidenceKey, sha256: pdfEvent.sha256 } },
+        litigationDossier: { json: { key: jsonEvent.evidenceKey, sha256: jsonEvent.sha256, encoding: 'gzip' }, pdf: { key: pdfEvent.evidenceKey, sha256: pdfEvent.sha256 } },
         evidenceBundle: { bundleId: bundleEvent.bundleId, sha256: bundleEvent.bundleSha256 },
         message: { messageId: sent.messageId },
       },
@@ -163,8 +200,22 @@ describe('hand-off to litigation in local mode', () => {
       expect(res.status).toBe(201);
       return { zip: new Uint8Array(await (await fetch(res.body.url)).arrayBuffer()), head: res.body.head.hash as string };
     };
-    // An auditor's bundle after the hand-off: the PDF comes out of the kept message.
-    const { zip, head } = await bundleOf();
+    // An auditor's bundle after the hand-off: the PDF comes out of the kept message, read once for
+    // the PDF and its own file (it is in Glacier IR from its PUT, where every GET is billed).
+    const reads: string[] = [];
+    const s3send = S3Client.prototype.send;
+    S3Client.prototype.send = function (this: S3Client, command: any, ...rest: any[]) {
+      if (command?.constructor?.name === 'GetObjectCommand') reads.push(String(command.input?.Key));
+      return (s3send as any).call(this, command, ...rest);
+    } as any;
+    let bundled: Awaited<ReturnType<typeof bundleOf>>;
+    try {
+      bundled = await bundleOf();
+    } finally {
+      S3Client.prototype.send = s3send;
+    }
+    expect(reads.filter((k) => k === sent.evidenceKey)).toHaveLength(1);
+    const { zip, head } = bundled;
     expect(verifyZip(zip, head).exitCode).toBe(0);
     const files = unzipSync(zip);
     expect(sha(files[pdfFile]!)).toBe(sha(attachment));
@@ -219,7 +270,8 @@ describe('hand-off to litigation in local mode', () => {
       ['pdf', '2026-05-13'],
     ]);
     // Twenty more days of penalties than on the hand-off date.
-    const stored = JSON.parse((await objectBytes(res.body.stored[0].key)).toString('utf8'));
+    expect(res.body.stored.map((s: any) => s.encoding ?? null)).toEqual(['gzip', null]);
+    const stored = JSON.parse(gunzipSync(await objectBytes(res.body.stored[0].key)).toString('utf8'));
     expect(Number(res.body.claim.due.total)).toBeGreaterThan(Number(stored.claim.due.total));
     // (the bundles issued by the test before follow it)
     expect(res.body.timeline.find((t: any) => t.type === 'handoff_event_published')).toMatchObject({ type: 'handoff_event_published', label: 'Transmission annoncée aux systèmes du créancier' });
@@ -251,8 +303,56 @@ describe('hand-off to litigation in local mode', () => {
       ['VIR-LIT-1', false, LAWYER],
       ['VIR-LIT-2', true, LAWYER],
     ]);
-    // Each report is evidence: the exact message bytes in the vault.
-    expect(sha(await objectBytes(updates[1].evidenceKey))).toBe(updates[1].sha256);
+    // Each report is evidence: the exact message bytes in the vault (a small message, kept gzipped).
+    expect(updates[1]).toMatchObject({ encoding: 'gzip', evidenceKey: expect.stringMatching(/\.eml\.gz$/) });
+    expect(sha(gunzipSync(await objectBytes(updates[1].evidenceKey)))).toBe(updates[1].sha256);
+  });
+
+  it('keeps the litigation JSON gzipped: a tampered object is named by the verifier; one an earlier version kept uncompressed reads as before', async () => {
+    const bundleNow = async () => {
+      const res = await local.api.call('POST', `/invoices/${id}/evidence-bundle`);
+      expect(res.status).toBe(201);
+      return { zip: new Uint8Array(await (await fetch(res.body.url)).arrayBuffer()), head: res.body.head.hash as string };
+    };
+    const view = (await local.api.getInvoice(id)).body;
+    const jsonEvent = view.events.find((e: any) => e.type === 'litigation_dossier_stored' && e.format === 'json');
+    const jsonFile = `files/${jsonEvent.evidenceKey.replace(/^dossiers\/[^/]+\//, '').replace(/\.gz$/, '')}`;
+    const counsel = keptBundleOf(view.events.find((e: any) => e.type === 'evidence_bundle_issued'))!;
+    const original = await objectBytes(jsonEvent.evidenceKey);
+    const text = gunzipSync(original).toString('utf8');
+    // Someone swaps the gzipped JSON for the gzip of another JSON, or for bytes that are not gzip at all.
+    for (const forged of [gzipSync(Buffer.from(text.replace('"LIT-1"', '"LIT-2"'), 'utf8')), Buffer.from('{"not":"gzip"}\n', 'utf8')]) {
+      await replaceObject(jsonEvent.evidenceKey, forged);
+      try {
+        const tampered = await bundleNow();
+        const out = verifyZip(tampered.zip, tampered.head);
+        expect(out.exitCode).toBe(1);
+        expect(out.lines).toEqual([expect.stringContaining(`file ${jsonFile} changed`)]);
+        expect(await rebuildBundle(id, counsel)).toBeNull();
+      } finally {
+        await replaceObject(jsonEvent.evidenceKey, original);
+      }
+    }
+    const rebuilt = (await rebuildBundle(id, counsel))!;
+    expect(rebuilt.sha256).toBe(counsel.sha256);
+    rebuilt.dispose();
+
+    // An entry an earlier version wrote: the JSON as is, at a .json key, no encoding.
+    const today = (await local.api.call('GET', `/invoices/${id}/litigation`)).body;
+    const { stored: _stored, ...dossier } = today;
+    const plain = Buffer.from(`${JSON.stringify(dossier)}\n`, 'utf8');
+    const kept = await putEvidence(`dossiers/${id}/litigation/${today.asOf}-${sha(plain).slice(0, 16)}.json`, plain, 'application/json', clock().now());
+    const entry = { type: 'litigation_dossier_stored', at: clock().now().toISOString(), format: 'json', asOf: today.asOf, ...evidenceRef(kept) };
+    expect(entry).not.toHaveProperty('encoding');
+    await updateDossier(id, (d) => ({ dossier: { ...d, events: [...d.events, entry] } }));
+    expect((await entryBytes(entry)).equals(plain)).toBe(true);
+    const stored = (await local.api.call('GET', `/invoices/${id}/litigation`)).body.stored;
+    expect(stored.at(-1)).toEqual({ seq: expect.any(Number), at: entry.at, format: 'json', asOf: today.asOf, key: kept.key, sha256: sha(plain) });
+    const bundle = await bundleNow();
+    expect(verifyZip(bundle.zip, bundle.head)).toEqual({ exitCode: 0, lines: [expect.stringMatching(/^OK \d+ records/)] });
+    const files = unzipSync(bundle.zip);
+    expect(Buffer.from(files[`files/${kept.key.replace(/^dossiers\/[^/]+\//, '')}`]!).equals(plain)).toBe(true);
+    expect(Buffer.from(files[jsonFile]!).toString('utf8')).toBe(text);
   });
 });
 

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
 import {
   CopyObjectCommand,
   CreateBucketCommand,
@@ -277,7 +278,8 @@ describe('Object Lock on the evidence local mode writes', () => {
     const { body } = await local.api.createInvoice(invoice({ invoiceNumber: 'LOCK-1' }));
     await local.api.advanceTo('2026-04-07T07:00:00Z');
     const sent = (await local.api.getInvoice(body.id)).body.events.find((e: any) => e.type === 'notice_sent');
-    expect(sent).toMatchObject({ stage: 'first_reminder', evidenceKey: expect.stringMatching(/\.eml$/) });
+    // A reminder stays in Standard, kept gzipped (lambdas/adapters/evidence-archive.ts keptAs).
+    expect(sent).toMatchObject({ stage: 'first_reminder', evidenceKey: expect.stringMatching(/\.eml\.gz$/), encoding: 'gzip' });
 
     // The same endpoint and credentials as the handlers (AWS_ENDPOINT_URL_S3, set by local mode).
     const s3 = new S3Client({ forcePathStyle: true });
@@ -301,7 +303,8 @@ describe('Object Lock on the evidence local mode writes', () => {
       expect(batch.Errors?.map((e) => e.Code)).toEqual(['AccessDenied']);
 
       const bytes = Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket, Key }))).Body!.transformToByteArray());
-      expect(sha256(bytes, 'hex')).toBe(sent.sha256);
+      expect(sha256(bytes, 'hex')).toBe(sent.storedSha256);
+      expect(sha256(gunzipSync(bytes), 'hex')).toBe(sent.sha256);
     } finally {
       s3.destroy();
     }
