@@ -3,8 +3,9 @@
  * front of it (AWS_ENDPOINT_URL_DYNAMODB points here, as the Object Lock layer does for S3) and
  * produces the stream records the table's StreamSpecification (NEW_AND_OLD_IMAGES) would, then
  * hands them to the Lambda event source mappings of the synthesized template that read the
- * table's stream: same filter patterns (FilterCriteria), batch size, retries and bisection, and the
- * same handler modules, invoked with Lambda's DynamoDBStreamEvent shape.
+ * table's stream: same filter patterns (FilterCriteria, matched as AWS does: event-pattern.ts),
+ * batch size, retries and bisection, and the same handler modules, invoked with Lambda's
+ * DynamoDBStreamEvent shape.
  *
  * How: a PutItem, UpdateItem or DeleteItem on the table is serialized per key; the item's image
  * before (old) and after (new) the write is taken — from the write's own answer where the caller
