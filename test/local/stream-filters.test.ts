@@ -34,8 +34,19 @@ function onStreamRecord(record: StreamRecord, deliveredTo: string[]): void {
   seen.set(id, s);
 }
 
+/** Every dossier write carries the marker (an item without it would reach both functions). */
+let unmarked = 0;
+
 describe('stream filters: the followers of dossiers get only the changes they act on (local mode)', () => {
-  const local = useLocalSystem({ clockStart: CLOCK_START, accountantMail: true, onStreamRecord });
+  const local = useLocalSystem({
+    clockStart: CLOCK_START,
+    accountantMail: true,
+    onStreamRecord: (record, deliveredTo) => {
+      onStreamRecord(record, deliveredTo);
+      const image = record.dynamodb.NewImage;
+      if (image?.sk?.S === 'DOSSIER' && !image.appended) unmarked++;
+    },
+  });
 
   it('hold back no change an alert or an event comes from, over real pipelines', async () => {
     const { api, sys } = local;
@@ -129,6 +140,7 @@ describe('stream filters: the followers of dossiers get only the changes they ac
     const all = [...seen.values()].reduce((t, s) => ({ changes: t.changes + s.changes, alerts: t.alerts + s.alerts, events: t.events + s.events }), { changes: 0, alerts: 0, events: 0 });
     expect(all.alerts).toBeLessThan(all.changes / 4);
     expect(all.events).toBeLessThan(all.changes);
+    expect(unmarked).toBe(0);
     console.log(`stream filters: ${all.changes} dossier changes; accountant-alerts got ${all.alerts}, events-out ${all.events}; full escalation ${esc.changes} changes -> ${esc.alerts} / ${esc.events}`);
   });
 });
