@@ -5,6 +5,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ALERTING_ENTRY_TYPES } from '../lambdas/domain/accountant-alerts';
 import { DIGEST_TIME } from '../lambdas/domain/digest-schedule';
 import { DossierTable } from './dossier-table';
 import { EvidenceVault } from './evidence-vault';
@@ -12,7 +13,7 @@ import { HandlerFunction } from './handler-function';
 import { Mailer } from './mailer';
 import { acknowledge, wildcardResource } from './nag';
 import { deadLetterQueue } from './dead-letter-queue';
-import { DOSSIER_CHANGES, readTableStream } from './table-stream';
+import { dossierAppends, readTableStream } from './table-stream';
 
 export interface AccountantMailProps {
   dossiers: DossierTable;
@@ -31,9 +32,10 @@ export const DIGEST_SCHEDULE_INPUT = { source: 'amiable.digest-schedule' } as co
  *   (daily/weekly/monthly, French holidays skipped); the table's stream hands each new job
  *   (filter: INSERT of a DIGEST#<date> item) to the same function, which builds, keeps and sends
  *   that creditor's digest. Creditors are processed in parallel (up to 10 batches per shard);
- * - immediate alerts: the table's stream (filter: dossier items) hands every dossier change to the
- *   alerts function, which e-mails a hard bounce, a complaint, a needs_attention flag or a dispute
- *   opened, once per history entry, within an hourly limit per creditor.
+ * - immediate alerts: the table's stream (filter: dossier changes that appended a bounce, a
+ *   complaint, a needs_attention flag or a dispute opened, by the item's `appended` marker) hands
+ *   them to the alerts function, which e-mails a hard bounce, a complaint, a needs_attention flag or
+ *   a dispute opened, once per history entry, within an hourly limit per creditor.
  * Records that still fail after the retries go to a dead-letter queue (14 days), as do schedule
  * invocations that cannot be delivered.
  */
@@ -63,10 +65,12 @@ export class AccountantMail extends Construct {
     props.vault.grantDigestPut(this.digestFn);
     props.mailer.grantSend(this.digestFn);
     readTableStream(this.digestFn, table, {
-      filter: {
-        eventName: lambda.FilterRule.isEqual('INSERT'),
-        dynamodb: { Keys: { sk: { S: lambda.FilterRule.beginsWith('DIGEST#') } } },
-      },
+      filters: [
+        {
+          eventName: lambda.FilterRule.isEqual('INSERT'),
+          dynamodb: { Keys: { sk: { S: lambda.FilterRule.beginsWith('DIGEST#') } } },
+        },
+      ],
       batchSize: 1,
       parallelizationFactor: 10,
       retryAttempts: 2,
@@ -82,7 +86,8 @@ export class AccountantMail extends Construct {
     props.dossiers.grant(this.alertsFn, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     props.vault.grantDigestPut(this.alertsFn);
     props.mailer.grantSend(this.alertsFn);
-    readTableStream(this.alertsFn, table, { ...DOSSIER_CHANGES, deadLetterQueue: this.deadLetterQueue });
+    // Only the dossier changes that appended an entry type an alert can come from.
+    readTableStream(this.alertsFn, table, { ...dossierAppends(ALERTING_ENTRY_TYPES), deadLetterQueue: this.deadLetterQueue });
 
     // The schedule's own role: it may invoke the digest function (and its versions), nothing else.
     const scheduleRole = new iam.Role(this, 'ScheduleRole', {

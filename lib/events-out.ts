@@ -6,7 +6,8 @@ import { DossierTable } from './dossier-table';
 import { HandlerFunction } from './handler-function';
 import type { Mailer } from './mailer';
 import { deadLetterQueue } from './dead-letter-queue';
-import { DOSSIER_CHANGES, readTableStream } from './table-stream';
+import { dossierAppends, readTableStream } from './table-stream';
+import { DETAIL_TYPE_OF } from '../lambdas/domain/dossier-events';
 
 export interface EventsOutProps {
   dossiers: DossierTable;
@@ -19,7 +20,8 @@ export interface EventsOutProps {
  * Events out (docs/events.md): every history entry that is a state change of a dossier becomes an
  * event on the default EventBridge bus (source "amiable") and a delivery to each subscribed
  * webhook of its creditor.
- * - events-out function: reads the table's stream (filter: dossier items, INSERT or MODIFY), maps
+ * - events-out function: reads the table's stream (filter: dossier changes, INSERT or MODIFY, that
+ *   appended an entry type with a detail-type, by the item's `appended` marker), maps
  *   the entries each change appended (lambdas/domain/dossier-events.ts), puts them on the bus and
  *   records one delivery per subscribed webhook, each sent on the delivery queue. Deriving events
  *   from the stream means no code path that appends history can forget to publish.
@@ -58,7 +60,9 @@ export class EventsOut extends Construct {
     props.dossiers.grant(this.eventsFn, ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:GetItem']);
     props.mailer.grantPublish(this.eventsFn);
     this.queue.grantSendMessages(this.eventsFn);
-    readTableStream(this.eventsFn, props.dossiers.table, { ...DOSSIER_CHANGES, deadLetterQueue: this.deadLetterQueue });
+    // Only the dossier changes that appended an entry type with a detail-type: every one of them is
+    // published on the bus (or subscribable by a webhook), whoever subscribes today.
+    readTableStream(this.eventsFn, props.dossiers.table, { ...dossierAppends(Object.keys(DETAIL_TYPE_OF)), deadLetterQueue: this.deadLetterQueue });
 
     this.deliveryFn = new HandlerFunction(this, 'DeliveryFn', {
       handler: 'webhook-delivery',

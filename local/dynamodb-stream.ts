@@ -3,8 +3,9 @@
  * front of it (AWS_ENDPOINT_URL_DYNAMODB points here, as the Object Lock layer does for S3) and
  * produces the stream records the table's StreamSpecification (NEW_AND_OLD_IMAGES) would, then
  * hands them to the Lambda event source mappings of the synthesized template that read the
- * table's stream: same filter patterns (FilterCriteria), batch size, retries and bisection, and the
- * same handler modules, invoked with Lambda's DynamoDBStreamEvent shape.
+ * table's stream: same filter patterns (FilterCriteria, matched as AWS does: event-pattern.ts),
+ * batch size, retries and bisection, and the same handler modules, invoked with Lambda's
+ * DynamoDBStreamEvent shape.
  *
  * How: a PutItem, UpdateItem or DeleteItem on the table is serialized per key; the item's image
  * before (old) and after (new) the write is taken — from the write's own answer where the caller
@@ -29,6 +30,7 @@ import { AddressInfo } from 'node:net';
 import { crc32 } from 'node:zlib';
 import { keepIdleConnections } from './loopback';
 import { requestInProcess, serveInProcess } from './in-process';
+import { compilePattern, matchesPattern } from './event-pattern';
 
 type Json = any;
 type Item = Record<string, Json>;
@@ -57,7 +59,12 @@ export function streamConsumers(template: Json, functions: Map<string, { handler
     out.push({
       id,
       handler: fn.handler,
-      patterns: (r.Properties.FilterCriteria?.Filters ?? []).map((f: Json) => JSON.parse(f.Pattern)),
+      // Read (and checked: an operator local mode does not implement fails here) once, at start.
+      patterns: (r.Properties.FilterCriteria?.Filters ?? []).map((f: Json) => {
+        const pattern = JSON.parse(f.Pattern);
+        compilePattern(pattern);
+        return pattern;
+      }),
       batchSize: r.Properties.BatchSize ?? 100,
       maxRetries: r.Properties.MaximumRetryAttempts ?? 3,
       bisect: r.Properties.BisectBatchOnFunctionError === true,
@@ -66,23 +73,7 @@ export function streamConsumers(template: Json, functions: Map<string, { handler
   return out;
 }
 
-/** An event filter pattern (the subset Lambda filtering uses here): values, prefix, exists. */
-export function matchesPattern(pattern: Json, value: Json): boolean {
-  if (Array.isArray(pattern)) {
-    return pattern.some((p) => {
-      if (p !== null && typeof p === 'object') {
-        if ('prefix' in p) return typeof value === 'string' && value.startsWith(p.prefix);
-        if ('exists' in p) return (value !== undefined) === p.exists;
-        throw new Error(`local streams: unsupported filter ${JSON.stringify(p)}`);
-      }
-      return value === p;
-    });
-  }
-  if (pattern !== null && typeof pattern === 'object') {
-    return Object.entries(pattern).every(([k, p]) => matchesPattern(p, value?.[k]));
-  }
-  return value === pattern;
-}
+export { matchesPattern } from './event-pattern';
 
 export interface StreamRecord {
   eventID: string;
@@ -113,6 +104,11 @@ export interface LocalStreamOptions {
   invoke: (handler: string, event: Json) => Promise<unknown>;
   /** The instant stamped on records (local mode: the simulated clock). */
   now: () => Date;
+  /**
+   * Told of every record emitted, with the handlers whose filters let it through (tests: what the
+   * consumers would decide without their filters, local/system.ts `onStreamRecord`).
+   */
+  onRecord?: (record: StreamRecord, deliveredTo: string[]) => void;
 }
 
 export interface LocalStream {
@@ -223,13 +219,17 @@ export async function startLocalStream(opts: LocalStreamOptions): Promise<LocalS
         StreamViewType: 'NEW_AND_OLD_IMAGES',
       },
     };
+    const deliveredTo: string[] = [];
     for (const q of queues) {
       const c = q.consumer;
+      // FilterCriteria: the filters are ORed; a mapping without any gets every record.
       if (c.patterns.length > 0 && !c.patterns.some((p) => matchesPattern(p, record))) continue;
+      deliveredTo.push(c.handler);
       q.records.push(record);
       pending++;
       if (!q.running) q.running = drain(q);
     }
+    opts.onRecord?.(record, deliveredTo);
   }
 
   async function drain(q: (typeof queues)[number]): Promise<void> {

@@ -11,7 +11,7 @@
  * invocation: 1 + 2 retries), then the event is logged and dropped (AWS: the dead-letter queue).
  */
 import { createHash } from 'node:crypto';
-import { matchesPattern } from './dynamodb-stream';
+import { matchesPattern } from './event-pattern';
 import type { ExecutionRecord } from './sfn/local-step-functions';
 import { tokenResolver } from './template';
 

@@ -13,7 +13,7 @@ import { resetClients } from '../lambdas/adapters/aws-clients';
 import { putApiKey, putCreditor } from '../lambdas/adapters/creditor-store';
 import { newApiKey } from '../lambdas/services/admin';
 import { ClockActivity, ClockController, CLOCK_MAX, CLOCK_MIN } from './clock-controller';
-import { startLocalStream, streamConsumers } from './dynamodb-stream';
+import { startLocalStream, streamConsumers, type StreamRecord } from './dynamodb-stream';
 import { LocalScheduler, schedulesOf } from './scheduler';
 import { DEMO_PROFILE_PATH, loadCreditorProfile } from './creditor-profile';
 import { startEmulators, Emulators } from './emulators';
@@ -53,6 +53,11 @@ export interface LocalOptions {
   accountantMail?: boolean;
   /** Told of every answer of the HTTP front (tests check each against docs/openapi.yaml). */
   onResponse?: HttpFrontOptions['onResponse'];
+  /**
+   * Told of every record of the table's stream, with the handlers whose event source filters let
+   * it through (tests: what the consumers would have decided without their filters).
+   */
+  onStreamRecord?: (record: StreamRecord, deliveredTo: string[]) => void;
   /** Injected SDK faults once started (local/fault-injection.ts; tests, or AMIABLE_FAULTS). Logged to <dataDir>/faults.jsonl. */
   faults?: FaultOptions;
 }
@@ -114,6 +119,7 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
         consumers,
         invoke,
         now: () => currentClock().now(),
+        onRecord: opts.onStreamRecord,
       });
       closers.unshift(() => stream.close());
       process.env.AWS_ENDPOINT_URL_DYNAMODB = stream.url;

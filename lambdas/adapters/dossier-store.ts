@@ -1,8 +1,9 @@
 /**
  * The dossier item (pk D#<id>, sk DOSSIER), through the document client (plain values;
  * clients/dynamodb-documents.ts): the whole dossier, its history window deflated (eventsZ), its
- * payments deflated beyond PACKED_PAYMENTS_FROM, the sparse due-index attribute and the listing
- * attributes.
+ * payments deflated beyond PACKED_PAYMENTS_FROM, the sparse due-index attribute, the listing
+ * attributes and the `appended` marker the table stream's filters read (appended-marker.ts: every
+ * write below sets it).
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from './clients/dynamodb-documents';
@@ -22,6 +23,7 @@ import { settings } from './env';
 import { appendEvidence, logTip } from './evidence-log';
 import type { ChainHead } from '../domain/evidence-chain';
 import { log, statusChanged } from './telemetry';
+import { APPENDED_ATTRIBUTE, APPENDED_NONE, appendedMarker } from './appended-marker';
 
 const dossierKey = (id: string) => ({ pk: `D#${id}`, sk: 'DOSSIER' });
 
@@ -131,7 +133,7 @@ function storedAttributeNames(d: Dossier): string[] {
  * once unmarshalled (stream images are attribute maps; their consumers unmarshall at the boundary).
  */
 export function fromItem(item: DossierItem): Dossier {
-  const { pk: _pk, sk: _sk, nextActionAt: _n, paymentsZ, eventsZ, ...rest } = item;
+  const { pk: _pk, sk: _sk, nextActionAt: _n, paymentsZ, eventsZ, [APPENDED_ATTRIBUTE]: _a, ...rest } = item;
   for (const attribute of LISTING_ATTRIBUTES) delete rest[attribute];
   if (paymentsZ) rest.payments = unpackPayments(paymentsZ as Uint8Array | string);
   if (eventsZ) rest.events = unpackEvents(eventsZ as Uint8Array | string);
@@ -145,7 +147,7 @@ export function fromItem(item: DossierItem): Dossier {
  * emptied, so nothing can mistake it for a dossier without payments.
  */
 export function historyOfItem(item: DossierItem): Omit<Dossier, 'payments'> {
-  const { pk: _pk, sk: _sk, nextActionAt: _n, payments: _p, paymentsZ: _z, eventsZ, ...rest } = item;
+  const { pk: _pk, sk: _sk, nextActionAt: _n, payments: _p, paymentsZ: _z, eventsZ, [APPENDED_ATTRIBUTE]: _a, ...rest } = item;
   for (const attribute of LISTING_ATTRIBUTES) delete rest[attribute];
   if (eventsZ) rest.events = unpackEvents(eventsZ as Uint8Array | string);
   return rest as Omit<Dossier, 'payments'>;
@@ -180,12 +182,14 @@ export async function claimDueStage(
       new UpdateCommand({
         TableName: settings.tableName(),
         Key: dossierKey(id),
-        UpdateExpression: 'SET #sending = :lease, #version = #version + :one',
+        // The claim appends no history: its stream record carries the marker saying so.
+        UpdateExpression: 'SET #sending = :lease, #version = #version + :one, #appended = :none',
         ConditionExpression:
           '#status = :active AND #next.#stage = :stage AND (attribute_not_exists(#sending) OR attribute_type(#sending, :null) OR #sending.#token = :token OR #sending.#until < :now)',
-        ExpressionAttributeNames: { '#sending': 'sending', '#version': 'version', '#status': 'status', '#next': 'nextAction', '#stage': 'stage', '#token': 'token', '#until': 'leaseUntil' },
+        ExpressionAttributeNames: { '#sending': 'sending', '#version': 'version', '#status': 'status', '#next': 'nextAction', '#stage': 'stage', '#token': 'token', '#until': 'leaseUntil', '#appended': APPENDED_ATTRIBUTE },
         ExpressionAttributeValues: {
           ':lease': lease,
+          ':none': new Set([APPENDED_NONE]),
           ':one': 1,
           ':active': 'active',
           ':stage': stage,
@@ -208,7 +212,8 @@ export async function claimDueStage(
 /** Creates the dossier unless one exists; returns false when it already existed. */
 export async function createDossier(d: Dossier): Promise<boolean> {
   const created = await conditionalPutDocument({
-    Item: toItem({ ...d, version: 1 }),
+    // Its whole history is appended by this write.
+    Item: { ...toItem({ ...d, version: 1 }), [APPENDED_ATTRIBUTE]: appendedMarker(d.events) },
     ConditionExpression: 'attribute_not_exists(pk)',
   });
   // A dossier just created has no record yet: no query for the last one.
@@ -240,8 +245,9 @@ const followLog = { tip: logTip, log: logEvidence };
  * from the log: logTip); the condition keeps it from moving back, also against a writer of an
  * earlier release that advanced it without moving the version.
  */
-function dossierUpdate(next: Dossier, current: Dossier) {
+function dossierUpdate(next: Dossier, current: Dossier, appended: readonly DossierEvent[]) {
   const { pk: _pk, sk: _sk, evidenceHead: head, ...attributes } = toItem(next);
+  attributes[APPENDED_ATTRIBUTE] = appendedMarker(appended);
   const moves = head && head.seq > (current.evidenceHead?.seq ?? 0);
   if (moves) attributes.evidenceHead = head;
   const before = storedAttributeNames(current);
@@ -363,7 +369,8 @@ async function writeDossier<R extends { dossier: Dossier }>(
     const window = windowFor(result.dossier, head?.seq ?? 0);
     const next: Dossier = { ...result.dossier, ...window, version: current.version + 1 };
     if (head) next.evidenceHead = head;
-    const written = await conditionalUpdateDocument(dossierUpdate(next, current));
+    // History is append-only (checked above): what this write appends is the tail beyond the read.
+    const written = await conditionalUpdateDocument(dossierUpdate(next, current, result.dossier.events.slice(current.events.length)));
     if (written) {
       if (next.status !== current.status) statusChanged({ dossierId: id, from: current.status, to: next.status });
       // The caller gets the log's head as it is now (its view shows it without a read); the item

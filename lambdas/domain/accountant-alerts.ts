@@ -12,6 +12,14 @@ import type { IsoInstant } from './model';
 export const MAX_ALERTS_PER_HOUR = 10;
 
 export const ALERT_KINDS = ['hard_bounce', 'complaint', 'needs_attention', 'dispute_opened'] as const;
+
+/**
+ * The history entry types alertsFor can alert on (one of them appended is necessary, not sufficient:
+ * a soft bounce, a flag raised by a bounce's own alert). The table stream's filter passes the alerts
+ * function only the changes that appended one of these (lib/accountant-mail.ts): a rule on another
+ * type must add it here, which test/domain/accountant-alerts.test.ts checks.
+ */
+export const ALERTING_ENTRY_TYPES = ['email_bounced', 'email_complained', 'needs_attention', 'dispute_opened'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export interface AlertCandidate {

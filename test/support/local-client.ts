@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, expect } from 'vitest';
 import { startLocalSystem, type LocalOptions, type LocalSystem } from '../../local/system';
 import { responseRecorder } from './openapi-contract';
+import { streamFilterCheck } from './stream-filter-check';
 export { invoice } from './sample-invoice';
 
 export interface Reply<T = any> {
@@ -50,13 +51,26 @@ export function useLocalSystem(opts: LocalOptions = {}, contract: 'enforce' | 'r
   const local = {} as { sys: LocalSystem; api: ReturnType<typeof client> };
   // Every answer of the front is checked against docs/openapi.yaml (route, status, body schema).
   const recorder = responseRecorder();
+  // Every dossier write states what it appended, and no stream filter holds back a change its
+  // function would act on (stream-filter-check.ts).
+  const streams = streamFilterCheck();
   beforeAll(async () => {
     // The accountants' digests and alerts are e-mails too: tests about them opt in.
-    local.sys = await startLocalSystem({ accountantMail: false, onResponse: recorder.onResponse, ...opts });
+    local.sys = await startLocalSystem({
+      accountantMail: false,
+      onResponse: recorder.onResponse,
+      ...opts,
+      onStreamRecord: (record, deliveredTo) => {
+        streams.onRecord(record);
+        opts.onStreamRecord?.(record, deliveredTo);
+      },
+    });
+    streams.bind(local.sys);
     local.api = client(local.sys);
   });
   afterAll(async () => {
     await local.sys?.stop();
+    expect(streams.problems(), 'stream records whose marker or filter is wrong (test/support/stream-filter-check.ts)').toEqual([]);
     const problems = recorder.problems();
     if (contract === 'enforce') expect(problems, 'answers that docs/openapi.yaml does not describe').toEqual([]);
     else if (problems.length) console.warn(`answers that docs/openapi.yaml does not describe:\n  ${problems.join('\n  ')}`);
