@@ -61,6 +61,8 @@ export const SPLIT_MODULES = [
   { specifier: './pdf-libs.js', entry: 'lambdas/notices/pdf-libs.ts' },
   { specifier: './mime-libs.js', entry: 'lambdas/notices/mime-libs.ts' },
   { specifier: './pdf-read-libs.js', entry: 'lambdas/einvoice/pdf-read-libs.ts' },
+  // zod, read only when a lean check (lambdas/http/lean-checks.ts) hands a profile or a body over to the schema.
+  { specifier: './zod-checks.js', entry: 'lambdas/http/zod-checks.ts' },
 ] as const;
 
 /** Shell commands building each split module a bundle asks for, with the bundle's own settings. */
