@@ -13,7 +13,19 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { Zip, ZipDeflate } from 'fflate';
+
+type ZipLibs = typeof import('./zip-libs');
+let zipLibs: ZipLibs | undefined;
+
+/** fflate, read with the first bundle: a file of its own next to index.js in a Lambda (SPLIT_MODULES). */
+async function loadZipLibs(): Promise<ZipLibs> {
+  if (!zipLibs) {
+    // In a Lambda the split module is CommonJS: its exports may come as the namespace's default.
+    const m = (await import('./zip-libs.js')) as ZipLibs & { default?: ZipLibs };
+    zipLibs = m.default ?? m;
+  }
+  return zipLibs;
+}
 
 export interface ZipFile {
   path: string;
@@ -45,7 +57,8 @@ function dosWallClock(t: Date): Date {
   return new Date(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate(), t.getUTCHours(), t.getUTCMinutes(), t.getUTCSeconds());
 }
 
-export function zipWriter(): ZipWriter {
+export async function zipWriter(): Promise<ZipWriter> {
+  const { Zip, ZipDeflate } = await loadZipLibs();
   const dir = mkdtempSync(join(tmpdir(), 'amiable-bundle-'));
   const path = join(dir, 'bundle.zip');
   const fd = openSync(path, 'w');

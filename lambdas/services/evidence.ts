@@ -127,7 +127,7 @@ async function buildBundle(bundleId: string, basis: BundleBasis, at: Date, head:
   // Records as read back from DynamoDB come with their members in any order: each is written in
   // canonical (RFC 8785) member order, the order its hash is computed in.
   const records = stored.map((r) => JSON.parse(canonicalJson(r)) as EvidenceRecord);
-  const zip = zipWriter();
+  const zip = await zipWriter();
   try {
     const entries = filesOf(basis.dossier.id, records);
     // One file per stored object, even when several records point at it (one SES event, two facts).
