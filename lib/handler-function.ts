@@ -63,8 +63,10 @@ export const SPLIT_MODULES = [
   { specifier: './pdf-read-libs.js', entry: 'lambdas/einvoice/pdf-read-libs.ts' },
   // zod, read only when a lean check (lambdas/http/lean-checks.ts) hands a profile or a body over to the schema.
   { specifier: './zod-checks.js', entry: 'lambdas/http/zod-checks.ts' },
-  // fflate, read by the invocations that build an evidence bundle (lambdas/services/bundle-zip.ts).
-  { specifier: './zip-libs.js', entry: 'lambdas/services/zip-libs.ts' },
+  // fflate and the timeline page, read by the invocations that build an evidence bundle (lambdas/services/bundle-zip.ts).
+  { specifier: './bundle-libs.js', entry: 'lambdas/services/bundle-libs.ts' },
+  // The reader of kept messages, read when a PDF is taken out of one (lambdas/services/evidence-source.ts).
+  { specifier: './mime-read-libs.js', entry: 'lambdas/services/mime-read-libs.ts' },
 ] as const;
 
 /** Shell commands building each split module a bundle asks for, with the bundle's own settings. */

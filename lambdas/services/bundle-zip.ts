@@ -14,17 +14,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 
-type ZipLibs = typeof import('./zip-libs');
-let zipLibs: ZipLibs | undefined;
+type BundleLibs = typeof import('./bundle-libs');
+let bundleLibs: BundleLibs | undefined;
 
-/** fflate, read with the first bundle: a file of its own next to index.js in a Lambda (SPLIT_MODULES). */
-async function loadZipLibs(): Promise<ZipLibs> {
-  if (!zipLibs) {
+/** fflate and the timeline page, read with the first bundle: a file of their own next to index.js in a Lambda (SPLIT_MODULES). */
+export async function loadBundleLibs(): Promise<BundleLibs> {
+  if (!bundleLibs) {
     // In a Lambda the split module is CommonJS: its exports may come as the namespace's default.
-    const m = (await import('./zip-libs.js')) as ZipLibs & { default?: ZipLibs };
-    zipLibs = m.default ?? m;
+    const m = (await import('./bundle-libs.js')) as BundleLibs & { default?: BundleLibs };
+    bundleLibs = m.default ?? m;
   }
-  return zipLibs;
+  return bundleLibs;
 }
 
 export interface ZipFile {
@@ -58,7 +58,7 @@ function dosWallClock(t: Date): Date {
 }
 
 export async function zipWriter(): Promise<ZipWriter> {
-  const { Zip, ZipDeflate } = await loadZipLibs();
+  const { Zip, ZipDeflate } = await loadBundleLibs();
   const dir = mkdtempSync(join(tmpdir(), 'amiable-bundle-'));
   const path = join(dir, 'bundle.zip');
   const fd = openSync(path, 'w');

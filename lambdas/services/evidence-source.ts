@@ -16,9 +16,21 @@
 import type { EvidenceRecord } from '../domain/evidence-chain';
 import { DomainError } from '../domain/errors';
 import { sha256Hex } from '../domain/identity';
-import { mimeParts } from '../notices/mime-parts';
 import { readEvidence } from '../adapters/evidence-store';
 import { log } from '../adapters/telemetry';
+
+type MimeReadLibs = typeof import('./mime-read-libs');
+let mimeReadLibs: MimeReadLibs | undefined;
+
+/** The MIME reader, read with the first kept message opened: a file of its own next to index.js in a Lambda (SPLIT_MODULES). */
+async function loadMimeReadLibs(): Promise<MimeReadLibs> {
+  if (!mimeReadLibs) {
+    // In a Lambda the split module is CommonJS: its exports may come as the namespace's default.
+    const m = (await import('./mime-read-libs.js')) as MimeReadLibs & { default?: MimeReadLibs };
+    mimeReadLibs = m.default ?? m;
+  }
+  return mimeReadLibs;
+}
 
 /** The message a PDF entry marked `attachedTo` rides in (the hand-off to counsel). */
 export const ATTACHED_TO_HANDOFF = 'litigation_handoff';
@@ -58,6 +70,7 @@ export function carrierOf(r: Pick<EvidenceRecord, 'seq'>, all: readonly Evidence
  * bundle's verifier then names the file as changed); a message with no PDF at all is an error.
  */
 export async function attachmentOf(message: Pick<EvidenceRecord, 'key' | 'versionId'>, sha256: string): Promise<{ bytes: Buffer; matches: boolean }> {
+  const { mimeParts } = await loadMimeReadLibs();
   const pdfs = mimeParts(await readWhole(message.key, message.versionId)).filter((p) => p.contentType === 'application/pdf');
   const match = pdfs.find((p) => sha256Hex(p.content) === sha256);
   if (match) return { bytes: match.content, matches: true };

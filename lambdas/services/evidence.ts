@@ -14,14 +14,13 @@ import { canonicalJson, ChainHead, EvidenceRecord, GENESIS_HASH, headOf } from '
 import { BUNDLE_FORMAT, BundleManifest, manifestHash, ManifestEntry, MANIFEST_FILE } from '../domain/evidence-verify';
 import type { CreditorProfile, DossierEvent } from '../domain/model';
 import { toDecimalString } from '../domain/money';
-import { renderTimeline } from '../notices/evidence-timeline';
 import { clock } from '../adapters/clock';
 import { getCreditor, updateDossier } from '../adapters/dossier-store';
 import { appendEvidence, listRecords, recordsAfter } from '../adapters/evidence-log';
 import { readEvidence } from '../adapters/evidence-store';
 import { exportHolds, presignExport, putExport } from '../adapters/export-store';
 import { dossierOf } from './dossier-access';
-import { ZipFile, zipWriter } from './bundle-zip';
+import { loadBundleLibs, ZipFile, zipWriter } from './bundle-zip';
 import { attachedBytes, EvidenceSources, isAttachment } from './evidence-source';
 import { log } from '../adapters/telemetry';
 
@@ -151,7 +150,7 @@ async function buildBundle(bundleId: string, basis: BundleBasis, at: Date, head:
     }
     const manifest = manifestOf(bundleId, basis, at, head, entries);
     zip.addBytes(MANIFEST_FILE, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8'), at);
-    const timeline = renderTimeline({
+    const timeline = (await loadBundleLibs()).renderTimeline({
       dossier: { id: basis.dossier.id, invoiceNumber: basis.dossier.invoiceNumber, debtorName: basis.dossier.debtor.name },
       creditor: { legalName: basis.creditor.legalName },
       generatedAt: at.toISOString(),
