@@ -3,8 +3,9 @@
  *
  * - `C#<creditorId>` / `PROFILE`: { profile, createdAt, updatedAt, registry: "creditor",
  *   registryId: <creditorId> } (the registry attributes put it in the creditorRegistry index).
- *   Every read validates the stored profile with the one profile schema: a corrupt profile is a
- *   logged 500 naming its fields (creditor_profile_invalid), never a cast.
+ *   Every read validates the stored profile against the one profile schema (through
+ *   http/lean-checks.ts, which loads zod only for a profile it cannot accept as is): a corrupt
+ *   profile is a logged 500 naming its fields (creditor_profile_invalid), never a cast.
  * - `K#<sha256(key)>` / `KEY`: { creditorId, role, keyId, label, createdAt } — what the authorizer
  *   reads. Only the key's SHA-256 is stored: a table dump leaks no usable key. An item without
  *   role (stored before roles existed) is an operator key.

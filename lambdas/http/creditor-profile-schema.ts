@@ -2,7 +2,9 @@
  * The creditor profile, validated in ONE place (zod) wherever a profile enters or leaves storage:
  * the admin API (POST/PUT /admin/creditors), local mode's seeding from creditor-profile.json, and
  * every read of a stored profile (adapters/creditor-store.ts getCreditor: a corrupt stored profile
- * is a logged 500 naming its fields, never a cast). Every bad field yields { path, message }.
+ * is a logged 500 naming its fields, never a cast; lean-checks.ts answers for this schema, without
+ * zod, the profiles it accepts as is). Every bad field yields { path, message }. The rules of single
+ * fields are field-rules.ts's.
  */
 // zod/mini (see validation.ts, which configures its messages and is imported below).
 import * as z from 'zod/mini';
