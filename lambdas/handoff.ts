@@ -3,13 +3,14 @@ import { dispatchHandoff } from './services/handoff-dispatch';
 import type { SendOutcome, SendRequest } from './services/stage-claim';
 import type { StepOutcome } from './services/step-outcome';
 import { approveHandoff } from './services/litigation';
-import { creditorOf, json, parseBody, route } from './http/response';
-import { parseHandoffApproval } from './http/validation';
+import { creditorOf, json, parseBody, routeIn } from './http/response';
+import { HANDOFF_ROUTES } from './http/routes';
+import { parseHandoffApprovalBody } from './http/lean-checks';
 import { asStepError } from './step-errors';
 
 /** POST /invoices/{id}/handoff {approvedBy}: hands a dossier awaiting approval to counsel; 409 otherwise. */
-const approve = route(async (event) => {
-  const { approvedBy } = parseHandoffApproval(parseBody(event));
+const approve = routeIn(HANDOFF_ROUTES, async (event) => {
+  const { approvedBy } = await parseHandoffApprovalBody(parseBody(event));
   return json(200, await approveHandoff(creditorOf(event), event.pathParameters?.id ?? '', approvedBy));
 });
 

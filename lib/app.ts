@@ -7,6 +7,7 @@ import { ObjectLockMode } from './evidence-vault';
 import { SOURCE_MAPS_CONTEXT_KEY } from './handler-function';
 import { TRACING_CONTEXT_KEY } from './tracing';
 import { enableNag } from './nag';
+import { checkBuiltinPolicies } from '../lambdas/domain/policy';
 
 /** The stack of the test and local stages (what a bare `cdk deploy` builds). */
 export const STACK_NAME = 'Amiable';
@@ -87,6 +88,9 @@ export function appContext(extra: Record<string, unknown> = {}): Record<string, 
 /** Reads the deployment settings from CDK context (cdk.json or -c key=value) and builds the stack. */
 export function buildApp(app: App, options: BuildOptions = {}): AmiableStack {
   requireFeatureFlags(app);
+  // The built-in collection policies are constants the Lambdas trust (domain/policy.ts): a deploy
+  // whose policies break the rules stops here, at synth.
+  checkBuiltinPolicies();
   const settings = readSettings((key) => app.node.tryGetContext(key));
   if (options.nag ?? true) enableNag(app);
   return new AmiableStack(app, stackNameFor(settings.stage), {

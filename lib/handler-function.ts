@@ -61,6 +61,12 @@ export const SPLIT_MODULES = [
   { specifier: './pdf-libs.js', entry: 'lambdas/notices/pdf-libs.ts' },
   { specifier: './mime-libs.js', entry: 'lambdas/notices/mime-libs.ts' },
   { specifier: './pdf-read-libs.js', entry: 'lambdas/einvoice/pdf-read-libs.ts' },
+  // zod, read only when a lean check (lambdas/http/lean-checks.ts) hands a profile or a body over to the schema.
+  { specifier: './zod-checks.js', entry: 'lambdas/http/zod-checks.ts' },
+  // fflate and the timeline page, read by the invocations that build an evidence bundle (lambdas/services/bundle-zip.ts).
+  { specifier: './bundle-libs.js', entry: 'lambdas/services/bundle-libs.ts' },
+  // The reader of kept messages, read when a PDF is taken out of one (lambdas/services/evidence-source.ts).
+  { specifier: './mime-read-libs.js', entry: 'lambdas/services/mime-read-libs.ts' },
 ] as const;
 
 /** Shell commands building each split module a bundle asks for, with the bundle's own settings. */

@@ -3,8 +3,9 @@
  *
  * - `C#<creditorId>` / `PROFILE`: { profile, createdAt, updatedAt, registry: "creditor",
  *   registryId: <creditorId> } (the registry attributes put it in the creditorRegistry index).
- *   Every read validates the stored profile with the one profile schema: a corrupt profile is a
- *   logged 500 naming its fields (creditor_profile_invalid), never a cast.
+ *   Every read validates the stored profile against the one profile schema (through
+ *   http/lean-checks.ts, which loads zod only for a profile it cannot accept as is): a corrupt
+ *   profile is a logged 500 naming its fields (creditor_profile_invalid), never a cast.
  * - `K#<sha256(key)>` / `KEY`: { creditorId, role, keyId, label, createdAt } — what the authorizer
  *   reads. Only the key's SHA-256 is stored: a table dump leaks no usable key. An item without
  *   role (stored before roles existed) is an operator key.
@@ -16,7 +17,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } fr
 import { DomainError } from '../domain/errors';
 import { sha256Hex } from '../domain/identity';
 import type { CreditorProfile, KeyRole } from '../domain/model';
-import { checkCreditorProfile } from '../http/creditor-profile-schema';
+import { checkStoredProfile, loadZodChecks } from '../http/lean-checks';
 import { dynamodbDocuments } from './clients/dynamodb-documents';
 import { conditionalPutDocument } from './conditional-put';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -33,9 +34,9 @@ export interface CreditorRecord {
   updatedAt: string;
 }
 
-/** The stored profile, validated; a corrupt one is a 500 naming its fields (and logged). */
-function validStored(creditorId: string, raw: unknown): CreditorProfile {
-  const out = checkCreditorProfile(raw);
+/** The stored profile, validated (without zod when it is valid as is); a corrupt one is a 500 naming its fields (and logged). */
+async function validStored(creditorId: string, raw: unknown): Promise<CreditorProfile> {
+  const out = await checkStoredProfile(raw);
   if (out.ok) return out.profile;
   log.error('stored creditor profile is invalid', { creditorId, details: out.details });
   throw new DomainError(
@@ -46,15 +47,15 @@ function validStored(creditorId: string, raw: unknown): CreditorProfile {
   );
 }
 
-function recordOf(plain: Record<string, unknown>): CreditorRecord {
+async function recordOf(plain: Record<string, unknown>): Promise<CreditorRecord> {
   const creditorId = String(plain.pk ?? '').replace(/^C#/, '') || String(plain.registryId ?? '');
   const createdAt = typeof plain.createdAt === 'string' ? plain.createdAt : '';
-  return { profile: validStored(creditorId, plain.profile), createdAt, updatedAt: typeof plain.updatedAt === 'string' ? plain.updatedAt : createdAt };
+  return { profile: await validStored(creditorId, plain.profile), createdAt, updatedAt: typeof plain.updatedAt === 'string' ? plain.updatedAt : createdAt };
 }
 
 export async function getCreditorRecord(creditorId: string): Promise<CreditorRecord | null> {
   const out = await dynamodbDocuments().send(new GetCommand({ TableName: settings.tableName(), Key: profileKey(creditorId) }));
-  return out.Item ? recordOf(out.Item) : null;
+  return out.Item ? await recordOf(out.Item) : null;
 }
 
 export async function getCreditor(creditorId: string): Promise<CreditorProfile | null> {
@@ -88,15 +89,16 @@ function profileItem(profile: CreditorProfile, createdAt: string, updatedAt: str
   return { ...profileKey(profile.id), profile, createdAt, updatedAt, registry: REGISTRY, registryId: profile.id };
 }
 
-function assertValid(profile: CreditorProfile): CreditorProfile {
-  const out = checkCreditorProfile(profile);
+/** A profile about to be written: the schema itself (zod, loaded on first use), which also normalises it. */
+async function assertValid(profile: CreditorProfile): Promise<CreditorProfile> {
+  const out = (await loadZodChecks()).checkCreditorProfile(profile);
   if (!out.ok) throw new Error(`invalid creditor profile ${profile.id}: ${out.details.map((d) => `${d.path}: ${d.message}`).join('; ')}`);
   return out.profile;
 }
 
 /** Writes (or overwrites) a profile, validated first (local seeding, tests). */
 export async function putCreditor(profile: CreditorProfile, now: Date = new Date()): Promise<void> {
-  const valid = assertValid(profile);
+  const valid = await assertValid(profile);
   forgetCreditor(valid.id);
   const existing = await dynamodbDocuments().send(new GetCommand({ TableName: settings.tableName(), Key: profileKey(valid.id) }));
   const createdAt = typeof existing.Item?.createdAt === 'string' ? existing.Item.createdAt : now.toISOString();
@@ -105,14 +107,14 @@ export async function putCreditor(profile: CreditorProfile, now: Date = new Date
 
 /** Creates the creditor unless its id exists; false when it did. */
 export async function createCreditor(profile: CreditorProfile, now: Date): Promise<boolean> {
-  const valid = assertValid(profile);
+  const valid = await assertValid(profile);
   forgetCreditor(valid.id);
   return conditionalPutDocument({ Item: profileItem(valid, now.toISOString(), now.toISOString()), ConditionExpression: 'attribute_not_exists(pk)' });
 }
 
 /** Replaces an existing creditor's profile (createdAt kept); null when there is no such creditor. */
 export async function updateCreditor(profile: CreditorProfile, now: Date): Promise<CreditorRecord | null> {
-  const valid = assertValid(profile);
+  const valid = await assertValid(profile);
   forgetCreditor(valid.id);
   try {
     const out = await dynamodbDocuments().send(
@@ -126,7 +128,7 @@ export async function updateCreditor(profile: CreditorProfile, now: Date): Promi
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return recordOf(out.Attributes!);
+    return await recordOf(out.Attributes!);
   } catch (e) {
     if (e instanceof ConditionalCheckFailedException) return null;
     throw e;
@@ -153,7 +155,7 @@ export async function listCreditors(limit: number, cursor?: string): Promise<{ i
       ExclusiveStartKey: start,
     }),
   );
-  return { items: (out.Items ?? []).map(recordOf), nextCursor: encodeCursor(out.LastEvaluatedKey) };
+  return { items: await Promise.all((out.Items ?? []).map(recordOf)), nextCursor: encodeCursor(out.LastEvaluatedKey) };
 }
 
 // --- API keys ---------------------------------------------------------------------------------

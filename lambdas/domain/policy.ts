@@ -348,6 +348,18 @@ export function assertValidPolicy(p: unknown): Policy {
   return r.policy;
 }
 
+/**
+ * A policy schedule.ts may run: a built-in, or one validatePolicy returned. Anything else throws
+ * InvalidPolicyError, so nothing is ever scheduled under a policy the rules above did not pass;
+ * the check itself is not repeated at run time (a Lambda only ever meets the built-ins).
+ */
+export function validatedPolicy(p: Policy): Policy {
+  if (!validated.has(p)) {
+    throw new InvalidPolicyError([{ path: '', message: `policy ${JSON.stringify(p?.name)} was not validated (assertValidPolicy)` }]);
+  }
+  return p;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The minimum amount pursued.
 
@@ -378,12 +390,15 @@ export function assertPursued(invoiceNumber: string, amountCents: number, minimu
 }
 
 // ---------------------------------------------------------------------------------------------
-// Built-in policies (declared last: they are validated when the module loads).
+// Built-in policies (declared last). Constants, written in validatePolicy's own form: they are
+// checked against the rules when the stack is synthesized (lib/app.ts) and by the tests
+// (checkBuiltinPolicies), not again at each Lambda's cold start (issue 15: that check and the rules
+// it runs were most of this module in every bundle).
 
 function builtIn(p: Policy): Policy {
-  const r = validatePolicy(p);
-  if (!r.ok) throw new InvalidPolicyError(r.errors);
-  return r.policy;
+  deepFreeze(p);
+  validated.add(p);
+  return p;
 }
 
 const calendarDaysFromDue = (days: number): StageOffset => ({ days, unit: 'calendar', from: 'due_date' });
@@ -394,7 +409,6 @@ const calendarDaysFromDue = (days: number): StageOffset => ({ days, unit: 'calen
  */
 export const DEFAULT_POLICY: Policy = builtIn({
   name: 'fr-default',
-  graceDays: MIN_GRACE_DAYS,
   stages: [
     { id: 'first_reminder', kind: 'first_reminder', channel: 'email', offset: calendarDaysFromDue(3) },
     { id: 'formal_reminder', kind: 'formal_reminder', channel: 'email', offset: calendarDaysFromDue(15) },
@@ -406,6 +420,7 @@ export const DEFAULT_POLICY: Policy = builtIn({
       offset: { days: 1, unit: 'business', from: 'previous_stage' },
     },
   ],
+  graceDays: MIN_GRACE_DAYS,
 });
 
 /** The default plus a courtesy phone call at D+8, between the two reminders. */
@@ -435,6 +450,18 @@ export const BUILTIN_POLICIES: Readonly<Record<string, Policy>> = Object.freeze(
   [FR_WITH_COURTESY_CALL.name]: FR_WITH_COURTESY_CALL,
   [FR_FIFTEEN_DAYS_GRACE.name]: FR_FIFTEEN_DAYS_GRACE,
 });
+
+/**
+ * Each built-in checked against the rules, on a copy (validatePolicy would take the constant itself
+ * as validated): throws InvalidPolicyError, or a plain Error when the constant is not written in the
+ * validated form. Run by lib/app.ts when the stack is synthesized, and by test/domain/policy.test.ts.
+ */
+export function checkBuiltinPolicies(): void {
+  for (const builtin of Object.values(BUILTIN_POLICIES)) {
+    const checked = assertValidPolicy(structuredClone(builtin));
+    if (JSON.stringify(checked) !== JSON.stringify(builtin)) throw new Error(`built-in policy ${builtin.name} is not written in its validated form`);
+  }
+}
 
 /** The names a creditor profile's `policyName` may take. */
 export function isBuiltinPolicyName(name: string): boolean {

@@ -250,7 +250,9 @@ export function legalRate(halfYear: HalfYear, creditorCategory: CreditorCategory
 }
 
 // ---------------------------------------------------------------------------------------------
-// Table self-check at load time: ordered, contiguous, parseable. A bad one-line edit fails fast.
+// Table check: ordered, contiguous, parseable, printable sources. `npm run rates:add` runs it on
+// every table it writes, and test/domain/rates.test.ts on the tables as shipped: they are bundled,
+// fixed at build time, so a bad edit fails there rather than at each Lambda's cold start (issue 15).
 // ---------------------------------------------------------------------------------------------
 
 /** Words a source may not contain: a source can be printed in a letter's calculation notes. */
@@ -271,11 +273,3 @@ export function checkRateTable<T extends { halfYear: HalfYear; source: string; p
   });
   return problems;
 }
-
-const tableProblems = [
-  ...checkRateTable(ECB_RATES, (r: EcbRateRow) => [r.ecbPercent]).map((p) => `ECB_RATES ${p}`),
-  ...checkRateTable(LEGAL_INTEREST_RATES, (r: LegalRateRow) => [r.individualPercent, r.otherPercent]).map(
-    (p) => `LEGAL_INTEREST_RATES ${p}`,
-  ),
-];
-if (tableProblems.length > 0) throw new Error(`rate tables are invalid: ${tableProblems.join('; ')}`);

@@ -38,8 +38,8 @@ import {
 } from './calendar';
 import { STAGES, type IsoDate, type IsoInstant, type ScheduledStage, type Stage } from './model';
 import {
-  assertValidPolicy,
   DEFAULT_POLICY,
+  validatedPolicy,
   describeOffsets,
   stageOf,
   type OffsetBounds,
@@ -55,7 +55,7 @@ export interface SentStage {
 
 export interface ScheduleInput {
   dueDate: IsoDate;
-  /** Defaults to DEFAULT_POLICY; validated (an invalid policy throws InvalidPolicyError). */
+  /** Defaults to DEFAULT_POLICY; a built-in or one assertValidPolicy returned (else InvalidPolicyError: policy.ts validatedPolicy). */
   policy?: Policy;
   /** Holiday region of the debtor (holidayRegionFor); defaults to "FR". */
   region?: HolidayRegion;
@@ -108,7 +108,7 @@ function gapSteps(entries: readonly PolicyStage[], bounds: readonly OffsetBounds
 
 /** Policy gaps between consecutive stages, in days (summed over steps), keyed by the later stage. */
 export function policyGaps(policy: Policy): Partial<Record<Stage, number>> {
-  const p = assertValidPolicy(policy);
+  const p = validatedPolicy(policy);
   const bounds = describeOffsets(p.stages, p.graceDays);
   const gaps: Partial<Record<Stage, number>> = {};
   let prev = -1;
@@ -150,7 +150,7 @@ function sentTimes(sent: readonly SentStage[]): Map<Stage, number> {
 }
 
 export function computeSchedule(input: ScheduleInput): Schedule {
-  const policy = assertValidPolicy(input.policy ?? DEFAULT_POLICY);
+  const policy = validatedPolicy(input.policy ?? DEFAULT_POLICY);
   const region = input.region ?? DEFAULT_REGION;
   // A policy's own window wins; else the default hours in the debtor's time zone (overseas).
   const window = policy.sendWindow ?? debtorSendWindow(region);
@@ -257,7 +257,7 @@ export function computeSchedule(input: ScheduleInput): Schedule {
  * schedule, the date printed on the letter and the checker all derive from it.
  */
 export function noticeDeadline(sentAt: IsoInstant, policy: Policy, region: HolidayRegion = DEFAULT_REGION): IsoDate {
-  const p = assertValidPolicy(policy);
+  const p = validatedPolicy(policy);
   return formalNoticeDeadline(sentAt, p.graceDays, region, (p.sendWindow ?? DEFAULT_SEND_WINDOW).timeZone);
 }
 

@@ -2,7 +2,9 @@
  * The creditor profile, validated in ONE place (zod) wherever a profile enters or leaves storage:
  * the admin API (POST/PUT /admin/creditors), local mode's seeding from creditor-profile.json, and
  * every read of a stored profile (adapters/creditor-store.ts getCreditor: a corrupt stored profile
- * is a logged 500 naming its fields, never a cast). Every bad field yields { path, message }.
+ * is a logged 500 naming its fields, never a cast; lean-checks.ts answers for this schema, without
+ * zod, the profiles it accepts as is). Every bad field yields { path, message }. The rules of single
+ * fields are field-rules.ts's.
  */
 // zod/mini (see validation.ts, which configures its messages and is imported below).
 import * as z from 'zod/mini';
@@ -10,47 +12,21 @@ import { TERM_BOUNDS } from '../domain/dossier-commitments';
 import { invalid, type ErrorDetail } from '../domain/errors';
 import { DIGEST_FREQUENCIES, type CommitmentTerms, type CreditorProfile } from '../domain/model';
 import { BUILTIN_POLICIES, isBuiltinPolicyName } from '../domain/policy';
-import { address, email, euroAmount, issueDetail, isValidSiren, phone, rate, REPORT, text } from './validation';
+import { BIC, CREDITOR_ID, HTTP_URL, HTTPS_URL, isValidIban, isValidSiren, referenceFormatProblem } from './field-rules';
+import { address, email, euroAmount, issueDetail, phone, rate, REPORT, text } from './validation';
 
-/** Creditor ids: lower-case letters, digits and dashes (they appear in keys and URLs). */
-export const CREDITOR_ID = /^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$/;
+export { CREDITOR_ID };
+
 export const creditorId = z
   .string({ error: 'must be a string of 3-64 lower-case letters, digits and dashes' })
   .check(z.regex(CREDITOR_ID, 'must be 3-64 lower-case letters, digits and dashes, not starting or ending with a dash'));
-
-/** The placeholders a creditor's reference format may use. */
-export const REFERENCE_PLACEHOLDERS = ['invoiceNumber', 'stage', 'creditorId'] as const;
-
-/**
- * IBAN (ISO 13616): country, check digits, then the account; spaces allowed as printed. The
- * checksum is verified (mod 97 = 1), so a typo is caught here rather than on a debtor's transfer.
- */
-export function isValidIban(raw: string): boolean {
-  const s = raw.replace(/ /g, '');
-  if (!/^[A-Z]{2}\d{2}[A-Z0-9]{10,30}$/.test(s)) return false;
-  const moved = s.slice(4) + s.slice(0, 4);
-  let rest = 0;
-  for (const ch of moved) {
-    const v = /\d/.test(ch) ? ch : String(ch.charCodeAt(0) - 55);
-    for (const digit of v) rest = (rest * 10 + Number(digit)) % 97;
-  }
-  return rest === 1;
-}
 
 const contact = z.strictObject({ name: text(200), email, phone: z.optional(phone) });
 
 const referenceFormat = text(100).check(
   z.superRefine((s, ctx) => {
-  const placeholders = [...s.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]);
-  const unknown = placeholders.filter((p) => !(REFERENCE_PLACEHOLDERS as readonly string[]).includes(p));
-  const allowed = REFERENCE_PLACEHOLDERS.map((p) => `{${p}}`).join(', ');
-  if (unknown.length) {
-    ctx.addIssue({ code: 'custom', message: `unknown placeholder ${unknown.map((p) => `{${p}}`).join(', ')}; allowed: ${allowed}` });
-  } else if (/[{}]/.test(s.replace(/\{[^{}]*\}/g, ''))) {
-    ctx.addIssue({ code: 'custom', message: `has an unbalanced brace; placeholders are ${allowed}` });
-  } else if (!placeholders.includes('invoiceNumber')) {
-    ctx.addIssue({ code: 'custom', message: 'must contain {invoiceNumber} (the reference names the invoice)' });
-  }
+    const problem = referenceFormatProblem(s);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
   }),
 );
 
@@ -73,8 +49,8 @@ export const creditorProfileSchema = z.strictObject({
   address,
   siren: z.string({ error: 'must be 9 digits with a valid checksum' }).check(z.refine(isValidSiren, 'must be 9 digits with a valid checksum')),
   iban: z.string({ error: 'must be an IBAN' }).check(z.refine(isValidIban, 'must be an IBAN with a valid checksum (spaces allowed)')),
-  bic: z.string({ error: 'must be a BIC' }).check(z.regex(/^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$/, 'must be a BIC (8 or 11 letters and digits)')),
-  paymentLink: z.optional(z.string().check(z.maxLength(500, 'must be at most 500 characters'), z.regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL'))),
+  bic: z.string({ error: 'must be a BIC' }).check(z.regex(BIC, 'must be a BIC (8 or 11 letters and digits)')),
+  paymentLink: z.optional(z.string().check(z.maxLength(500, 'must be at most 500 characters'), z.regex(HTTP_URL, 'must be an http(s) URL'))),
   sender: z.strictObject({ email, name: text(200) }),
   replyTo: email,
   accountants: z.array(email, { error: 'must be a list of e-mail addresses' }).check(z.maxLength(10, 'must list at most 10 addresses')),
@@ -101,7 +77,7 @@ export const creditorProfileSchema = z.strictObject({
   consumerMediator: z.optional(
     z.strictObject({
       name: text(200),
-      website: z.string().check(z.maxLength(500, 'must be at most 500 characters'), z.regex(/^https:\/\/[^\s]+$/, 'must be an https URL')),
+      website: z.string().check(z.maxLength(500, 'must be at most 500 characters'), z.regex(HTTPS_URL, 'must be an https URL')),
       address: z.optional(address),
     }),
   ),

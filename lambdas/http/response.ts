@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { DomainError, ErrorDetail, forbidden } from '../domain/errors';
 import { KEY_ROLES, type KeyRole } from '../domain/model';
-import { bodyLimitOf, findRoute, type ApiRoute } from './routes';
+import { API_ROUTES, bodyLimitOf, findRoute, type ApiRoute } from './routes';
 import { log } from '../adapters/telemetry';
 
 const JSON_HEADERS = {
@@ -79,10 +79,10 @@ export function roleOf(event: APIGatewayProxyEvent): KeyRole | null {
  *   the caller's IAM identity and no creditor. A request authorized by a creditor key never passes
  *   (403), so a deployment where the admin routes were left on the key authorizer stays closed.
  *   Local mode's front checks x-admin-key and sets a local IAM-like identity.
- * Returns the route's row.
+ * Returns the route's row, looked up among `rows` (the whole table, or a handler's own rows).
  */
-export function checkAccess(event: APIGatewayProxyEvent): ApiRoute {
-  const row = findRoute(event.httpMethod ?? '', event.resource ?? '');
+function checkAccess(event: APIGatewayProxyEvent, rows: readonly ApiRoute[]): ApiRoute {
+  const row = findRoute(event.httpMethod ?? '', event.resource ?? '', rows);
   if (!row) throw new DomainError(404, 'not_found', 'No such route.');
   const authorizer = event.requestContext?.authorizer;
   if (row.auth === 'admin') {
@@ -118,8 +118,8 @@ export function bodyBytes(event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64En
  * The route's body limit (routes.ts bodyLimitOf), before any other work: API Gateway's own limit
  * (10 MB) is above what a Lambda invocation can carry, so the handler is where it is enforced.
  */
-export function checkBodySize(event: APIGatewayProxyEvent): void {
-  const limit = bodyLimitOf(findRoute(event.httpMethod ?? '', event.resource ?? ''));
+function checkBodySize(event: APIGatewayProxyEvent, rows: readonly ApiRoute[]): void {
+  const limit = bodyLimitOf(findRoute(event.httpMethod ?? '', event.resource ?? '', rows));
   if (bodyBytes(event) > limit) throw payloadTooLarge(limit);
 }
 
@@ -128,10 +128,15 @@ export function checkBodySize(event: APIGatewayProxyEvent): void {
  * errors become their status; anything else is a logged 500.
  */
 export function route(fn: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>) {
+  return routeIn(API_ROUTES, fn);
+}
+
+/** route() against a handler's own rows of the table (routes.ts), for a function that serves only those. */
+export function routeIn(rows: readonly ApiRoute[], fn: (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>) {
   return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     try {
-      checkBodySize(event);
-      checkAccess(event);
+      checkBodySize(event, rows);
+      checkAccess(event, rows);
       return await fn(event);
     } catch (e) {
       if (e instanceof DomainError) return errorResponse(e.status, e.code, e.message, e.details);

@@ -61,6 +61,13 @@ export function bodyLimitOf(route: Pick<ApiRoute, 'maxBodyBytes'> | undefined): 
   return route?.maxBodyBytes ?? JSON_BODY_LIMIT;
 }
 
+/**
+ * The hand-off function's one route, apart: it checks access against its own row (routeIn,
+ * response.ts) rather than bundling the whole table (issue 15: handlers carry only what they run).
+ */
+const HANDOFF_ROUTE: ApiRoute = { method: 'POST', path: '/invoices/{id}/handoff', handler: 'handoff', access: 'write' };
+export const HANDOFF_ROUTES: readonly ApiRoute[] = [HANDOFF_ROUTE];
+
 export const API_ROUTES: readonly ApiRoute[] = [
   { method: 'POST', path: '/invoices', handler: 'create-invoice', access: 'write' },
   // One e-invoice file (Factur-X PDF, UBL or CII XML) as the body: a binary media type (below).
@@ -86,7 +93,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   // The litigation dossier is read; approving a hand-off and recording insolvency proceedings change the dossier.
   { method: 'GET', path: '/invoices/{id}/litigation', handler: 'litigation', access: 'read' },
   // The approval runs the hand-off itself: the function of the SendLitigationHandoff step (lambdas/handoff.ts).
-  { method: 'POST', path: '/invoices/{id}/handoff', handler: 'handoff', access: 'write' },
+  HANDOFF_ROUTE,
   { method: 'POST', path: '/invoices/{id}/insolvency', handler: 'litigation', access: 'write' },
   { method: 'GET', path: '/tasks', handler: 'tasks', access: 'read' },
   { method: 'POST', path: '/tasks/{taskId}/complete', handler: 'tasks', access: 'write' },
@@ -113,10 +120,10 @@ export const API_ROUTES: readonly ApiRoute[] = [
  */
 export const BINARY_MEDIA_TYPES = ['application/pdf', 'application/xml', 'text/xml'] as const;
 
-/** The row of a resource (API Gateway's `event.resource`) and method, if any. */
-export function findRoute(method: string, resource: string): ApiRoute | undefined {
+/** The row of a resource (API Gateway's `event.resource`) and method among `rows` (a handler's, or API_ROUTES), if any. */
+export function findRoute(method: string, resource: string, rows: readonly ApiRoute[]): ApiRoute | undefined {
   const m = method.toUpperCase();
-  return API_ROUTES.find((r) => r.method === m && r.path === resource);
+  return rows.find((r) => r.method === m && r.path === resource);
 }
 
 /** Matches a concrete path against a route path; returns the path parameters or null. */

@@ -17,12 +17,12 @@ import { invalid, type ErrorDetail } from '../domain/errors';
 import type { Debtor, Invoice } from '../domain/model';
 import type { InsolvencyInput } from '../domain/insolvency';
 import { luxonAcceptsIso } from './luxon-iso-text';
+import { COUNTRY_CODE, EMAIL, isPhone, isValidSiren, NO_CONTROL, POSTAL_CODE, RATE } from './field-rules';
 import { parseEuros } from '../domain/money';
 
 z.config(en());
 
-// eslint-disable-next-line no-control-regex -- rejects control characters on purpose
-export const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
+export { NO_CONTROL };
 
 const YYYY_MM_DD = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -48,32 +48,15 @@ export const euroAmount = /* @__PURE__ */ (() => z
     z.refine((s) => (parseEuros(s) ?? 0) > 0, 'must be greater than 0'),
   ))();
 
-/** SIREN: 9 digits with a valid Luhn checksum (INSEE). */
-export function isValidSiren(s: string): boolean {
-  if (!/^\d{9}$/.test(s)) return false;
-  let sum = 0;
-  for (let i = 0; i < 9; i++) {
-    let digit = Number(s[8 - i]);
-    if (i % 2 === 1) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-  }
-  return sum % 10 === 0;
-}
-
-// RFC 5322 is broader; this is the practical subset SES accepts, and it excludes CR/LF and spaces.
-const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 export const email = /* @__PURE__ */ (() => z.string().check(z.maxLength(254, 'must be at most 254 characters'), z.regex(EMAIL, 'must be a valid e-mail address')))();
 
 export const address = /* @__PURE__ */ (() => z
   .object({
     line1: text(200),
     line2: z.optional(text(200)),
-    postalCode: z.string().check(z.trim(), z.regex(/^[A-Za-z0-9 -]{2,12}$/, 'must be a postal code')),
+    postalCode: z.string().check(z.trim(), z.regex(POSTAL_CODE, 'must be a postal code')),
     city: text(100),
-    country: z._default(z.string().check(z.regex(/^[A-Z]{2}$/, 'must be an ISO 3166 alpha-2 code such as "FR"')), 'FR'),
+    country: z._default(z.string().check(z.regex(COUNTRY_CODE, 'must be an ISO 3166 alpha-2 code such as "FR"')), 'FR'),
   })
   .check(
     z.superRefine((a, ctx) => {
@@ -83,17 +66,11 @@ export const address = /* @__PURE__ */ (() => z
     }),
   ))();
 
-/**
- * A telephone number, E.164-ish: an optional leading +, then digits with the usual separators
- * (spaces, dots, dashes, parentheses); 6 to 15 digits (E.164 caps numbers at 15). Stored as given.
- */
+/** A telephone number, E.164-ish (field-rules.ts isPhone); stored as given. */
 export const phone = /* @__PURE__ */ (() => z.string({ error: 'must be a phone number such as "+33 4 72 00 00 00"' }).check(
   z.trim(),
   z.refine(
-    (s) => {
-      const digits = s.replace(/\D/g, '').length;
-      return /^\+?[0-9 .()-]+$/.test(s) && digits >= 6 && digits <= 15;
-    },
+    isPhone,
     {
       error: 'must be a phone number such as "+33 4 72 00 00 00": 6 to 15 digits, an optional leading +, spaces, dots, dashes or parentheses',
     },
@@ -116,7 +93,7 @@ const debtor = /* @__PURE__ */ (() => z.object({
   vatId: z.optional(z.string().check(z.regex(/^[A-Z]{2}[0-9A-Z+*.]{2,13}$/, 'must be a VAT identifier such as "FR40303265045"'))),
 }))();
 
-export const rate = /* @__PURE__ */ (() => z.string().check(z.regex(/^\d{1,2}(\.\d{1,2})?$/, 'must be a percentage such as "12.15"')))();
+export const rate = /* @__PURE__ */ (() => z.string().check(z.regex(RATE, 'must be a percentage such as "12.15"')))();
 
 const invoiceBody = /* @__PURE__ */ (() => z
   .object({

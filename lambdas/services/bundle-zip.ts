@@ -13,7 +13,19 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { Zip, ZipDeflate } from 'fflate';
+
+type BundleLibs = typeof import('./bundle-libs');
+let bundleLibs: BundleLibs | undefined;
+
+/** fflate and the timeline page, read with the first bundle: a file of their own next to index.js in a Lambda (SPLIT_MODULES). */
+export async function loadBundleLibs(): Promise<BundleLibs> {
+  if (!bundleLibs) {
+    // In a Lambda the split module is CommonJS: its exports may come as the namespace's default.
+    const m = (await import('./bundle-libs.js')) as BundleLibs & { default?: BundleLibs };
+    bundleLibs = m.default ?? m;
+  }
+  return bundleLibs;
+}
 
 export interface ZipFile {
   path: string;
@@ -45,7 +57,8 @@ function dosWallClock(t: Date): Date {
   return new Date(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate(), t.getUTCHours(), t.getUTCMinutes(), t.getUTCSeconds());
 }
 
-export function zipWriter(): ZipWriter {
+export async function zipWriter(): Promise<ZipWriter> {
+  const { Zip, ZipDeflate } = await loadBundleLibs();
   const dir = mkdtempSync(join(tmpdir(), 'amiable-bundle-'));
   const path = join(dir, 'bundle.zip');
   const fd = openSync(path, 'w');

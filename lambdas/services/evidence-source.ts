@@ -20,9 +20,21 @@ import { gunzipSync } from 'node:zlib';
 import type { EvidenceRecord } from '../domain/evidence-chain';
 import { DomainError } from '../domain/errors';
 import { sha256Hex } from '../domain/identity';
-import { mimeParts } from '../notices/mime-parts';
 import { readEvidence } from '../adapters/evidence-store';
 import { log } from '../adapters/telemetry';
+
+type MimeReadLibs = typeof import('./mime-read-libs');
+let mimeReadLibs: MimeReadLibs | undefined;
+
+/** The MIME reader, read with the first kept message opened: a file of its own next to index.js in a Lambda (SPLIT_MODULES). */
+async function loadMimeReadLibs(): Promise<MimeReadLibs> {
+  if (!mimeReadLibs) {
+    // In a Lambda the split module is CommonJS: its exports may come as the namespace's default.
+    const m = (await import('./mime-read-libs.js')) as MimeReadLibs & { default?: MimeReadLibs };
+    mimeReadLibs = m.default ?? m;
+  }
+  return mimeReadLibs;
+}
 
 /** The message a PDF entry marked `attachedTo` rides in (the hand-off to counsel). */
 export const ATTACHED_TO_HANDOFF = 'litigation_handoff';
@@ -114,6 +126,7 @@ export async function attachmentOf(message: Pick<EvidenceRecord, 'key' | 'versio
   // The hand-off message is kept as sent (archived: evidence-archive.ts), gunzipped should it ever be kept so.
   const raw = read?.get(objectId(message)) ?? (await storedBytes({ key: message.key, versionId: message.versionId, encoding: message.fact.encoding }));
   read?.set(objectId(message), raw);
+  const { mimeParts } = await loadMimeReadLibs();
   const pdfs = mimeParts(raw).filter((p) => p.contentType === 'application/pdf');
   const match = pdfs.find((p) => sha256Hex(p.content) === sha256);
   if (match) return { bytes: match.content, matches: true };

@@ -15,14 +15,13 @@ import { canonicalJson, ChainHead, EvidenceRecord, GENESIS_HASH, headOf } from '
 import { BUNDLE_FORMAT, BundleManifest, manifestHash, ManifestEntry, MANIFEST_FILE } from '../domain/evidence-verify';
 import type { CreditorProfile, DossierEvent } from '../domain/model';
 import { toDecimalString } from '../domain/money';
-import { renderTimeline } from '../notices/evidence-timeline';
 import { clock } from '../adapters/clock';
 import { getCreditor, updateDossier } from '../adapters/dossier-store';
 import { appendEvidence, listRecords, recordsAfter } from '../adapters/evidence-log';
 import { readEvidence } from '../adapters/evidence-store';
 import { exportHolds, presignExport, putExport } from '../adapters/export-store';
 import { dossierOf } from './dossier-access';
-import { ZipFile, zipWriter } from './bundle-zip';
+import { loadBundleLibs, ZipFile, zipWriter } from './bundle-zip';
 import { attachedBytes, bundleName, EvidenceSources, isAttachment, isCompressed, objectId, storedBytes } from './evidence-source';
 import { log } from '../adapters/telemetry';
 
@@ -130,7 +129,7 @@ async function buildBundle(bundleId: string, basis: BundleBasis, at: Date, head:
   const records = stored.map((r) => JSON.parse(canonicalJson(r)) as EvidenceRecord);
   // The hand-off message, read for the PDF it carries, is packed from that same read.
   const src: EvidenceSources = { ...sources, read: new Map() };
-  const zip = zipWriter();
+  const zip = await zipWriter();
   try {
     const entries = filesOf(basis.dossier.id, records);
     // One file per stored object, even when several records point at it (one SES event, two facts).
@@ -161,7 +160,7 @@ async function buildBundle(bundleId: string, basis: BundleBasis, at: Date, head:
     }
     const manifest = manifestOf(bundleId, basis, at, head, entries);
     zip.addBytes(MANIFEST_FILE, Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8'), at);
-    const timeline = renderTimeline({
+    const timeline = (await loadBundleLibs()).renderTimeline({
       dossier: { id: basis.dossier.id, invoiceNumber: basis.dossier.invoiceNumber, debtorName: basis.dossier.debtor.name },
       creditor: { legalName: basis.creditor.legalName },
       generatedAt: at.toISOString(),

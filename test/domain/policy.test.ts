@@ -5,12 +5,14 @@ import {
   assertPursued,
   assertValidPolicy,
   BUILTIN_POLICIES,
+  checkBuiltinPolicies,
   DEFAULT_POLICY,
   FR_WITH_COURTESY_CALL,
   InvalidPolicyError,
   MIN_GRACE_DAYS,
   minimumPursued,
   validatePolicy,
+  validatedPolicy,
   type Policy,
   type PolicyError,
   type PolicyStage,
@@ -48,6 +50,14 @@ describe('DEFAULT_POLICY', () => {
 
   it('is valid and frozen', () => {
     expect(validatePolicy(DEFAULT_POLICY)).toEqual({ ok: true, policy: DEFAULT_POLICY });
+    // The constants are trusted at run time: here (and at synth) each is checked anew, on a copy,
+    // and must come back exactly as written (the form validatePolicy gives, field order included).
+    expect(() => checkBuiltinPolicies()).not.toThrow();
+    for (const builtin of Object.values(BUILTIN_POLICIES)) {
+      const copy = structuredClone(builtin);
+      const checked = validatePolicy(copy);
+      expect(checked.ok && checked.policy !== copy && JSON.stringify(checked.policy)).toBe(JSON.stringify(builtin));
+    }
     expect(Object.isFrozen(DEFAULT_POLICY)).toBe(true);
     expect(Object.isFrozen(DEFAULT_POLICY.stages[0]?.offset)).toBe(true);
     expect(() => (DEFAULT_POLICY.stages as PolicyStage[]).push(DEFAULT_POLICY.stages[0] as PolicyStage)).toThrow(TypeError);
@@ -272,5 +282,15 @@ describe('the minimum amount pursued', () => {
       }),
     );
     expect(() => assertPursued('F-2', 4_999, 5_000)).toThrow('Invoice F-2 (49.99 EUR) is below the creditor\'s minimum of 50.00 EUR: it is not pursued, and no dossier was created.');
+  });
+});
+
+describe('validatedPolicy (what schedule.ts runs under)', () => {
+  it('takes the built-ins and what assertValidPolicy returned, and refuses any other policy, even a valid one', () => {
+    for (const builtin of Object.values(BUILTIN_POLICIES)) expect(validatedPolicy(builtin)).toBe(builtin);
+    const custom = assertValidPolicy({ ...DEFAULT_POLICY, name: 'custom', graceDays: 10 });
+    expect(validatedPolicy(custom)).toBe(custom);
+    expect(() => validatedPolicy({ ...DEFAULT_POLICY, name: 'custom', graceDays: 10 })).toThrow(InvalidPolicyError);
+    expect(() => validatedPolicy({ ...DEFAULT_POLICY, graceDays: 2 })).toThrow(/not validated/);
   });
 });

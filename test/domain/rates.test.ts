@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
+  checkRateTable,
   ECB_RATES,
   LEGAL_INTEREST_RATES,
   b2bDefaultRate,
@@ -191,5 +192,17 @@ describe('missing half-year: last known rate, provisional, never throws', () => 
         }
       }),
     );
+  });
+});
+
+describe('the rate tables as shipped', () => {
+  it('pass their check: ordered, contiguous, parseable, sources fit to print (rates.ts checkRateTable)', () => {
+    expect(checkRateTable(ECB_RATES, (r) => [r.ecbPercent])).toEqual([]);
+    expect(checkRateTable(LEGAL_INTEREST_RATES, (r) => [r.individualPercent, r.otherPercent])).toEqual([]);
+    // The check itself refuses a gap, a bad rate and a source naming a file.
+    const [a, b] = ECB_RATES;
+    expect(checkRateTable([a!, { ...b!, halfYear: '1999-H1' as never }], (r) => [r.ecbPercent]).length).toBeGreaterThan(0);
+    expect(checkRateTable([{ ...a!, ecbPercent: 'x' }], (r) => [r.ecbPercent]).length).toBeGreaterThan(0);
+    expect(checkRateTable([{ ...a!, source: 'see lambdas/domain/rate-tables.json for this rate' }], (r) => [r.ecbPercent]).length).toBeGreaterThan(0);
   });
 });

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { holidayRegionFor } from '../../lambdas/domain/calendar';
 import type { Stage } from '../../lambdas/domain/model';
-import { DEFAULT_POLICY, FR_WITH_COURTESY_CALL, InvalidPolicyError, type Policy, type PolicyStage } from '../../lambdas/domain/policy';
+import { assertValidPolicy, DEFAULT_POLICY, FR_WITH_COURTESY_CALL, InvalidPolicyError, type Policy, type PolicyStage } from '../../lambdas/domain/policy';
 import {
   computeSchedule,
   nextStageAfter,
@@ -131,10 +131,10 @@ describe('computeSchedule: the default policy on time', () => {
   });
 
   it('leaves out tasks below their minimum amount when the amount is known', () => {
-    const policy: Policy = {
+    const policy: Policy = assertValidPolicy({
       ...FR_WITH_COURTESY_CALL,
       stages: FR_WITH_COURTESY_CALL.stages.map((st) => (st.kind === 'manual_task' ? { ...st, minimumAmountCents: 100_000 } : st)),
-    };
+    });
     const at = { dueDate: '2026-04-03', policy, region: paris, now: '2026-04-01T10:00:00Z' };
     expect(computeSchedule({ ...at, amountCents: 99_999 }).tasks).toEqual([]);
     expect(computeSchedule({ ...at, amountCents: 100_000 }).tasks).toHaveLength(1);
@@ -142,13 +142,13 @@ describe('computeSchedule: the default policy on time', () => {
   });
 
   it('business-day offsets chained on the previous stage', () => {
-    const policy: Policy = {
+    const policy: Policy = assertValidPolicy({
       ...DEFAULT_POLICY,
       name: 'business-days',
       stages: DEFAULT_POLICY.stages.map((st): PolicyStage =>
         st.kind === 'formal_reminder' || st.kind === 'formal_notice' ? { ...st, offset: { days: 10, unit: 'business', from: 'previous_stage' } } : st,
       ),
-    };
+    });
     const s = computeSchedule({ dueDate: '2026-04-03', policy, region: paris, now: '2026-04-01T10:00:00Z' });
     expect(times(s)).toEqual({
       first_reminder: '2026-04-07T07:00:00.000Z',
@@ -163,13 +163,13 @@ describe('computeSchedule: the default policy on time', () => {
   });
 
   it('never puts two stages on one local day, even when the policy packs them', () => {
-    const policy: Policy = {
+    const policy: Policy = assertValidPolicy({
       ...DEFAULT_POLICY,
       name: 'dense',
       stages: DEFAULT_POLICY.stages.map((st): PolicyStage =>
         st.kind === 'formal_reminder' ? { ...st, offset: { days: 4, unit: 'calendar', from: 'due_date' } } : st,
       ),
-    };
+    });
     // Due Fri 3 Apr: +3 = Easter Monday -> Tue 7; +4 = Tue 7 too -> the reminder moves to Wed 8.
     const s = computeSchedule({ dueDate: '2026-04-03', policy, region: paris, now: '2026-04-01T10:00:00Z' });
     expect(times(s).first_reminder).toBe('2026-04-07T07:00:00.000Z');
@@ -177,7 +177,7 @@ describe('computeSchedule: the default policy on time', () => {
   });
 
   it('uses the policy’s send window', () => {
-    const policy: Policy = { ...DEFAULT_POLICY, name: 'afternoons', sendWindow: { timeZone: PARIS, days: [1, 2, 3, 4, 5, 6], open: '14:00', close: '17:00' } };
+    const policy: Policy = assertValidPolicy({ ...DEFAULT_POLICY, name: 'afternoons', sendWindow: { timeZone: PARIS, days: [1, 2, 3, 4, 5, 6], open: '14:00', close: '17:00' } });
     const s = computeSchedule({ dueDate: '2026-04-03', policy, region: paris, now: '2026-04-01T10:00:00Z' });
     // +15 = Sat 18 Apr is open in this window: 14:00 CEST = 12:00Z.
     expect(times(s).formal_reminder).toBe('2026-04-18T12:00:00.000Z');

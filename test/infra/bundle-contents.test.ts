@@ -104,10 +104,18 @@ describe('Lambda bundles load only what their handler runs', () => {
   });
 
   it('no handler carries luxon (lambdas/domain/dates.ts) or full zod (validation is zod/mini); e-invoice import leaves pdf-lib to its split module', async () => {
-    for (const handler of ['create-invoice', 'import-invoice', 'record-payment', 'send-notice', 'admin']) {
+    for (const handler of ['create-invoice', 'import-invoice', 'record-payment', 'admin']) {
       const pkgs = await packagesOf(handler);
       expect(pkgs.has('zod'), `${handler} validates`).toBe(true);
       for (const p of ['luxon', 'zod/classic', ...HEAVY]) expect(pkgs.has(p), `${handler}: ${p}`).toBe(false);
+    }
+  });
+
+  it('the workflow steps that only read creditor profiles carry no zod (lambdas/http/lean-checks.ts; the schema is a split module)', async () => {
+    for (const handler of ['handoff', 'send-notice']) {
+      const pkgs = await packagesOf(handler);
+      expect(pkgs.has('zod'), handler).toBe(false);
+      expect(pkgs.has('fflate'), handler).toBe(false);
     }
   });
 });

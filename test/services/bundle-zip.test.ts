@@ -25,7 +25,7 @@ function chunked(bytes: Uint8Array, sizes: number[]): Readable {
 }
 
 async function zipOf(files: { name: string; bytes: Uint8Array; sizes: number[] }[], at: Date): Promise<{ sha256: string; bytes: Buffer }> {
-  const zip = zipWriter();
+  const zip = await zipWriter();
   for (const f of files) expect(await zip.addStream(f.name, chunked(f.bytes, f.sizes), at)).toBe(sha(f.bytes));
   zip.addBytes('manifest.json', Buffer.from('{}\n'), at);
   const file = await zip.finish();
