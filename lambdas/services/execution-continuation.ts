@@ -3,8 +3,8 @@
  * execution (lambdas/domain/execution-horizon.ts): decided in the tasks that compute the next
  * wait (send-notice, review-commitment), so the state machine only needs to end the current one.
  */
-import { workflowInput } from '../domain/dossier';
-import { beyondHorizon, boundedStart, EXECUTION_RELAY, executionStart, handOver } from '../domain/execution-horizon';
+import { beyondHorizon, EXECUTION_RELAY, executionStart, handOver } from '../domain/execution-horizon';
+import { executionInput } from '../domain/execution-input';
 import { executionNameFor } from '../domain/identity';
 import { clock } from '../adapters/clock';
 import { updateDossier } from '../adapters/dossier-store';
@@ -79,7 +79,7 @@ async function handOverNow(req: TaskContext, why: 'horizon' | 'relay' | 'definit
   const moved = await updateDossier(req.dossierId, (d) =>
     handOver(d, req.executionName, (generation) => executionNameFor(d.creditorId, d.invoice.invoiceNumber, generation)),
   );
-  const start = moved.successor ? boundedStart(workflowInput(moved.dossier), now) : null;
+  const start = moved.successor ? executionInput(moved.dossier, now) : null;
   // Nothing to continue (the dossier moved on meanwhile): this execution ends. With an instant all
   // the same: a review in the middle of a run is followed by a Wait, which fails on a null one.
   if (!moved.successor || !start) return { outcome: 'not_active', nextStage: null, nextAt: now.toISOString() };
