@@ -54,8 +54,10 @@ describe('restart in local mode', () => {
         ['formal_notice', '2026-05-22'],
         ['litigation_handoff', '2026-06-02'],
       ]);
-      // The check that broke the plan opened its run of four: the two reviews after it passed the
-      // resumed stage through at once, then the route took the escalation back into the chain of stages.
+      // Four checkpoints planned: the route entered the chain of checkpoints four reviews before its
+      // end (the names of the run of four before the chain, where the execution waited across the
+      // restart); the two reviews after the check that broke the plan passed the resumed stage
+      // through at once, then the route took the escalation back into the chain of stages.
       const run = sys.engine.list().find((r) => r.name.endsWith('-2'))!;
       expect(run.trail).toEqual([
         ...['RouteToNextStage', 'WaitForInstalmentReminder', 'ReviewInstalmentReminder', 'WaitForInstalmentCheck', 'ReviewInstalmentCheck'],
