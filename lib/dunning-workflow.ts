@@ -177,14 +177,16 @@ const CONTINUING_OUTCOMES = ['sent', 'continue'];
  * at most one more route per checkpoint.
  *
  * The price of no Choice: a review that ends the commitment or resumes a stage before the planned
- * last one (a plan broken at a check, a relay or stale execution) is followed by the rest of the
- * entry, each Wait let through at once and each review passing the outcome on without touching the
- * dossier (step-outcome.ts passedThrough), then the route. Each pair passed through costs 2
- * transitions ($0.00005 at $0.000025 each, ../shared/reference/aws-facts.md) and one short
- * review-commitment invocation (no read: about $0.0000003). A 6-instalment plan broken at
- * instalment j's check passes 12 - 2j pairs: 10 at the first ($0.0005), none at the last, 5 on
- * average ($0.00025), where the runs of four passed at most 2 (1 on average). Payments, disputes
- * and cancellations stop the execution (StopExecution) and pay nothing of it. Step Functions limits:
+ * last one (a plan broken at a check; a stale execution) is followed by the rest of the entry, each
+ * Wait let through at once and each review passing the outcome on without touching the dossier
+ * (step-outcome.ts passedThrough), then the route. Each pair passed through costs 2 transitions
+ * ($0.00005 at $0.000025 each, ../shared/reference/aws-facts.md) and one short review-commitment
+ * invocation (no read: about $0.0000003). A 6-instalment plan broken at instalment j's check passes
+ * 12 - 2j pairs: 10 at the first ($0.0005), none at the last. Against the runs of four (a route per
+ * four checkpoints, at most 2 pairs passed through), such a plan costs 16, 16, 7, 7, -2, -2
+ * transitions more for j = 1..6 (7 on average: $0.000175), and kept to the end 2 fewer ($0.00005):
+ * the chain costs less overall while fewer than 2 plans in 9 break. Payments, disputes and
+ * cancellations stop the execution (StopExecution) and pay nothing of it. Step Functions limits:
  * an execution never waits past its start + 300 days (below), and its history stays far below
  * 25,000 events: about 7 events per Wait/Review pair, at most one checkpoint per instalment
  * reminder or check (MAX_INSTALMENTS 36: 72) before the horizon relay, a few hundred events even
