@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CHECKPOINT_CHAIN } from '../../lib/dunning-workflow';
+import { loadHandler } from '../../local/handlers';
 import { client, invoice, useLocalSystem } from '../support/local-client';
 import type { LocalSystem } from '../../local/system';
 
@@ -110,6 +111,27 @@ describe('payment plans kept to the end, along the chain of checkpoints', () => 
     expect(enteredWith(4)[0]).toBe('WaitForInstalmentReminder');
     expect(enteredWith(3)[0]).toBe('WaitForInstalmentCheck');
   }, 240_000);
+
+  it('an input without a count (the definition before) enters at the last review; a stale execution passes through what it planned', async () => {
+    const { api, sys } = local;
+    const id = await onPlan(api, 'CHK-STALE', instalments(['2027-03-05', '2027-04-05']));
+    const before = (await api.getInvoice(id)).body;
+    const now = (await api.now()).body.now as string;
+    // Not the dossier's execution: each finds its checkpoint stale and ends, touching nothing.
+    const legacy = sys.engine.start('chk-legacy', { dossierId: id, next: { stage: 'instalment_reminder', at: now } });
+    const planned = sys.engine.start('chk-planned', { dossierId: id, next: { stage: 'instalment_reminder', at: now, left: 5 } });
+    await sys.engine.idle();
+    expect(legacy.trail).toEqual(['RouteToNextStage', 'WaitForFollowingCheckpoint', 'ReviewFollowingCheckpoint', 'RouteToNextStage', 'DossierNoLongerActive']);
+    expect(planned.trail).toEqual(['RouteToNextStage', ...enteredWith(5), 'RouteToNextStage', 'DossierNoLongerActive']);
+    for (const run of [legacy, planned]) {
+      expect(run.status).toBe('SUCCEEDED');
+      expect((run.output as any).next).toMatchObject({ outcome: 'not_active', left: 0 });
+    }
+    expect((await api.getInvoice(id)).body.events).toEqual(before.events);
+    // The pair's second review of the definition before (`prior`, `at`) is still answered, with a count.
+    const review = await loadHandler('review-commitment');
+    expect(await review({ dossierId: id, executionName: 'any', action: null, prior: 'not_active', at: now })).toEqual({ outcome: 'not_active', nextStage: null, nextAt: now, left: 0 });
+  });
 });
 
 describe('a plan that ends in the middle of the chain of checkpoints', () => {
