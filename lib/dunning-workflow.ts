@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -280,13 +280,15 @@ export class DunningWorkflow extends Construct {
     const selectLeft = { 'left.$': '$.Payload.left' };
     const waits: sfn.Wait[] = [];
     let before: tasks.LambdaInvoke | null = null;
-    for (const [waitName, reviewName] of CHECKPOINT_STATES) {
+    for (const [i, [waitName, reviewName]] of CHECKPOINT_STATES.entries()) {
       const wait = new sfn.Wait(this, waitName, { time: sfn.WaitTime.timestampPath('$.next.at') });
+      // `pairsAfter`: the pairs after this review, which an early end here would pass through; the
+      // review stops the execution instead (execution-continuation.ts endChainEarly).
       const review = nextActionStep(
         this,
         reviewName,
         props.reviewCommitment,
-        { action: sfn.JsonPath.stringAt('$.next.stage'), next: sfn.JsonPath.objectAt('$.next') },
+        { action: sfn.JsonPath.stringAt('$.next.stage'), next: sfn.JsonPath.objectAt('$.next'), pairsAfter: CHECKPOINT_CHAIN - 1 - i },
         markNeedsAttention,
         SEND_RETRIES,
         selectLeft,
@@ -347,16 +349,26 @@ export class DunningWorkflow extends Construct {
   }
 
   /**
-   * states:StartExecution on this state machine for the steps that continue a dossier in a new
-   * execution (lambdas/services/execution-continuation.ts). A policy of its own, not the roles'
-   * default policy: the functions do not wait for it, so the state machine (which references the
+   * For the steps that continue a dossier in a new execution and end their own execution early
+   * (lambdas/services/execution-continuation.ts): states:StartExecution on this state machine, and
+   * states:StopExecution on its executions only (the resource grantExecution gives,
+   * execution:<its name>:*). A policy of its own, not the roles' default policy (where grantExecution
+   * would put it): the functions do not wait for it, so the state machine (which references the
    * functions) and this grant (which references the state machine) make no cycle.
    */
-  grantContinuationStart(...fns: lambda.IFunction[]): iam.Policy {
-    return new iam.Policy(this, 'ContinuationStartPolicy', {
+  grantContinuation(...fns: lambda.IFunction[]): iam.Policy {
+    const stack = Stack.of(this);
+    const name = Arn.split(this.stateMachine.stateMachineArn, ArnFormat.COLON_RESOURCE_NAME).resourceName;
+    const executions = `${stack.formatArn({ service: 'states', resource: 'execution', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME })}:*`;
+    const policy = new iam.Policy(this, 'ContinuationStartPolicy', {
       roles: fns.map((fn) => fn.role!),
-      statements: [new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] })],
+      statements: [
+        new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] }),
+        new iam.PolicyStatement({ actions: ['states:StopExecution'], resources: [executions] }),
+      ],
     });
+    acknowledge(policy, wildcardResource(policy, executions), EXECUTIONS_REASON);
+    return policy;
   }
 
   /** states:StopExecution on this state machine's executions (a payment, a cancellation, a pause). */

@@ -141,6 +141,13 @@ export interface CheckpointRequest {
   next?: { outcome?: string | null; stage?: string | null; at?: string | null } | null;
   /** $$.Execution.StartTime: the checkpoints counted in `left` are those before its horizon. */
   executionStartTime?: string;
+  /**
+   * Wait/Review pairs after this review in the chain of checkpoints (set by the state machine for
+   * each review: review-commitment stops an execution whose course ends here rather than pass the
+   * ending through them, services/execution-continuation.ts endChainEarly). Absent from executions
+   * of the definition before.
+   */
+  pairsAfter?: number;
 }
 
 export interface CheckpointOutcome {
@@ -171,21 +178,29 @@ const CHECKPOINT_SET = new Set<string>(CHECKPOINTS);
  * through what that one decided when it was not another checkpoint (the commitment ended, or
  * escalation resumes): step-outcome.ts passedThrough, shared with the chain of stages.
  */
-export async function reviewCheckpoint(req: CheckpointRequest): Promise<ChainAnswer> {
+export async function reviewCheckpoint(req: CheckpointRequest): Promise<{ answer: ChainAnswer; dossier: Dossier | null }> {
   const now = clock().now();
   // `prior`/`at`: ReviewFollowingCheckpoint of the definition before the chain of checkpoints;
   // `next`: every review of the chain (lib/dunning-workflow.ts).
   const prior = req.prior !== undefined ? { outcome: req.prior, stage: req.action, at: req.at } : req.next;
   const passed = passedThrough(prior, (action) => CHECKPOINT_SET.has(action), now);
-  if (passed) return { ...passed, left: 0 };
+  // Passed through: the dossier not read (null), the review that ended the course chose to stop or not.
+  if (passed) return { answer: { ...passed, left: 0 }, dossier: null };
   const started = executionStart(req.executionStartTime);
-  return withWaitableInstant(await runDueCheckpoint({ ...req, action: req.action as NextAction['stage'] }, now, started && horizonOf(started)), now);
+  const { answer, dossier } = await runDueCheckpoint({ ...req, action: req.action as NextAction['stage'] }, now, started && horizonOf(started));
+  return { answer: withWaitableInstant(answer, now), dossier };
 }
 
-async function runDueCheckpoint(req: CheckpointRequest & { action: NextAction['stage'] }, now: Date, until: Date | null): Promise<ChainAnswer<CheckpointOutcome>> {
+/** The review's answer, with the dossier as the review left it. */
+async function runDueCheckpoint(
+  req: CheckpointRequest & { action: NextAction['stage'] },
+  now: Date,
+  until: Date | null,
+): Promise<{ answer: ChainAnswer<CheckpointOutcome>; dossier: Dossier }> {
+  const answer = (d: Dossier) => ({ answer: outcomeOf(d, req.executionName, until), dossier: d });
   const result = await updateDossier(req.dossierId, (d) => runCheckpoint(d, req.action, req.executionName, now));
-  if (result.kind === 'stale') return { ...ended('not_active'), left: 0 };
-  if (result.kind === 'advanced') return outcomeOf(result.dossier, req.executionName, until);
+  if (result.kind === 'stale') return { answer: { ...ended('not_active'), left: 0 }, dossier: result.dossier };
+  if (result.kind === 'advanced') return answer(result.dossier);
 
   // An instalment reminder: the same lease as the stages, so a settling payment waits for it.
   const { plan, index } = result;
@@ -193,7 +208,7 @@ async function runDueCheckpoint(req: CheckpointRequest & { action: NextAction['s
   const slot = `instalment_reminder-${plan.id}-${index + 1}`;
   const token = `${req.executionName}:${slot}`;
   const claim = await updateDossier(req.dossierId, (d) => claimReminder(d, plan.id, index, token, Date.now(), SEND_LEASE_MS), { known: result.dossier });
-  if (claim.kind === 'not_due') return outcomeOf(claim.dossier, req.executionName, until);
+  if (claim.kind === 'not_due') return answer(claim.dossier);
   const out = await sendUnderLease(
     claim.dossier,
     token,
@@ -201,5 +216,5 @@ async function runDueCheckpoint(req: CheckpointRequest & { action: NextAction['s
     () => ({ kind: 'instalment_reminder', slot, template: instalmentReminder, extra: { instalment: { dueDate: instalment.dueDate, amountCents: instalment.amountCents } } }),
     (d, info) => completeReminder(d, plan.id, index, token, now, info),
   );
-  return outcomeOf(out.dossier, req.executionName, until);
+  return answer(out.dossier);
 }

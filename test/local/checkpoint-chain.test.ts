@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CHECKPOINT_CHAIN } from '../../lib/dunning-workflow';
+import { metricTotal } from '../../lambdas/adapters/telemetry';
+import { resetClients, setClientHook } from '../../lambdas/adapters/aws-clients';
 import { loadHandler } from '../../local/handlers';
 import { client, invoice, useLocalSystem } from '../support/local-client';
 import type { LocalSystem } from '../../local/system';
@@ -12,8 +14,10 @@ import type { LocalSystem } from '../../local/system';
  * - a plan kept to the end runs every reminder and check, one route per 12 checkpoints, entered at
  *   whatever checkpoint is due (a reminder, a check), and resumed after the chain by the count the
  *   last review answers;
- * - an early end (a broken plan) passes through the rest of the chain at once, touching nothing,
- *   and the route takes the escalation back into the chain of stages;
+ * - an early end (a broken plan) leaves the chain at once: the review hands the dossier to a new
+ *   execution, whose route takes the escalation back into the chain of stages, and stops its own
+ *   (services/execution-continuation.ts endChainEarly), so no pair is passed through; should that
+ *   stop fail, the rest of the chain passes the hand-over through, as before;
  * - a payment, a dispute or a cancellation in the middle of the chain stops the execution: nothing
  *   more is sent, nothing is flagged.
  * The invoices (1,250.00) are due Friday 2026-04-03; the plans are agreed on Saturday 4 April,
@@ -26,6 +30,10 @@ const CHAIN = [
   ...Array.from({ length: CHECKPOINT_CHAIN - 4 }, (_, i) => [`WaitForCheckpoint${i + 1}`, `ReviewCheckpoint${i + 1}`]).flat(),
   ...['WaitForInstalmentReminder', 'ReviewInstalmentReminder', 'WaitForInstalmentCheck', 'ReviewInstalmentCheck'],
   ...['WaitForCommitmentCheckpoint', 'ReviewCommitment', 'WaitForFollowingCheckpoint', 'ReviewFollowingCheckpoint'],
+];
+const STAGE_CHAIN = [
+  ...['WaitForFirstReminder', 'SendFirstReminder', 'WaitForFormalReminder', 'SendFormalReminder'],
+  ...['WaitForFormalNotice', 'SendFormalNotice', 'WaitForGracePeriodEnd', 'SendLitigationHandoff'],
 ];
 /** The chain entered with `left` reviews to go. */
 const enteredWith = (left: number) => CHAIN.slice(2 * (CHECKPOINT_CHAIN - Math.min(left, CHECKPOINT_CHAIN)));
@@ -112,7 +120,7 @@ describe('payment plans kept to the end, along the chain of checkpoints', () => 
     expect(enteredWith(3)[0]).toBe('WaitForInstalmentCheck');
   }, 240_000);
 
-  it('an input without a count (the definition before) enters at the last review; a stale execution passes through what it planned', async () => {
+  it('an input without a count (the definition before) enters at the last review; a stale execution stops itself, starting nothing', async () => {
     const { api, sys } = local;
     const id = await onPlan(api, 'CHK-STALE', instalments(['2027-03-05', '2027-04-05']));
     const before = (await api.getInvoice(id)).body;
@@ -121,12 +129,20 @@ describe('payment plans kept to the end, along the chain of checkpoints', () => 
     const legacy = sys.engine.start('chk-legacy', { dossierId: id, next: { stage: 'instalment_reminder', at: now } });
     const planned = sys.engine.start('chk-planned', { dossierId: id, next: { stage: 'instalment_reminder', at: now, left: 5 } });
     await sys.engine.idle();
+    // At the last review: nothing after it to pass through, it ends by the route.
     expect(legacy.trail).toEqual(['RouteToNextStage', 'WaitForFollowingCheckpoint', 'ReviewFollowingCheckpoint', 'RouteToNextStage', 'DossierNoLongerActive']);
-    expect(planned.trail).toEqual(['RouteToNextStage', ...enteredWith(5), 'RouteToNextStage', 'DossierNoLongerActive']);
-    for (const run of [legacy, planned]) {
-      expect(run.status).toBe('SUCCEEDED');
-      expect((run.output as any).next).toMatchObject({ outcome: 'not_active', left: 0 });
-    }
+    expect(legacy.status).toBe('SUCCEEDED');
+    expect((legacy.output as any).next).toMatchObject({ outcome: 'not_active', left: 0 });
+    // Five planned: its first review stops it (4 pairs and the route not run: 10 transitions fewer).
+    expect(planned.trail).toEqual(['RouteToNextStage', ...enteredWith(5).slice(0, 2)]);
+    expect(planned).toMatchObject({ status: 'ABORTED', cause: 'not_active' });
+    // Nothing started (the dossier's own execution, the plan's, still waits), nothing flagged.
+    const runs = runsOf(sys, id);
+    expect(runs.map((r) => r.name)).toEqual([runs[0].name, `${runs[0].name}-2`, 'chk-legacy', 'chk-planned']);
+    expect(runs[1].status).toBe('RUNNING');
+    await sys.executionEvents.idle();
+    const verdict = sys.executionEvents.delivered.find((d) => d.event.detail.name === 'chk-planned')?.outcome;
+    expect(verdict).toEqual({ outcome: 'superseded', dossierId: id });
     expect((await api.getInvoice(id)).body.events).toEqual(before.events);
     // The pair's second review of the definition before (`prior`, `at`) is still answered, with a count.
     const review = await loadHandler('review-commitment');
@@ -137,8 +153,9 @@ describe('payment plans kept to the end, along the chain of checkpoints', () => 
 describe('a plan that ends in the middle of the chain of checkpoints', () => {
   const local = useLocalSystem({ clockStart: CLOCK_START });
 
-  it('broken: the rest of the chain passes through at once; paid, disputed, cancelled: the execution stops', async () => {
+  it('broken: the review hands the dossier to a new execution and stops its own; paid, disputed, cancelled: the execution stops', async () => {
     const { api, sys } = local;
+    const unexpected = metricTotal('ExecutionsEndedUnexpectedly', { Status: 'ABORTED' });
     const numbers = ['MID-BROKEN', 'MID-PAID', 'MID-DISPUTE', 'MID-CANCEL'];
     const ids: Record<string, string> = {};
     for (const n of numbers) ids[n] = await onPlan(api, n, instalments(SIX));
@@ -147,17 +164,27 @@ describe('a plan that ends in the middle of the chain of checkpoints', () => {
     const beforeCheck = (await api.getInvoice(ids['MID-BROKEN'])).body;
 
     // The first check (Thursday 7 May, 09:00 Paris) breaks MID-BROKEN's plan, second of 12 planned:
-    // the ten reviews after it pass "resume at the first reminder" through at once, without a read;
-    // the route takes it into the chain of stages, whose first reminder goes out at once.
+    // its review hands the dossier to a new execution (the next generation) and stops its own, so
+    // none of the ten pairs after it runs; the new execution's route takes the dossier into the
+    // chain of stages, whose first reminder goes out at once.
     await api.advanceTo('2026-05-07T12:00:00Z');
     const broken = (await api.getInvoice(ids['MID-BROKEN'])).body;
     expect(broken.paymentPlan.status).toBe('broken');
     expect(broken.events.slice(beforeCheck.events.length).map((e: any) => e.type)).toEqual(['payment_plan_broken', 'escalation_resumed', 'notice_sent']);
-    const brokenRun = runsOf(sys, ids['MID-BROKEN'])[1];
+    const [, brokenRun, resumed, ...others] = runsOf(sys, ids['MID-BROKEN']);
+    expect(others).toEqual([]);
     expect(brokenRun.input.next.left).toBe(12);
-    expect(brokenRun.status).toBe('RUNNING');
-    expect(brokenRun.parked?.state).toBe('WaitForFormalReminder');
-    expect(brokenRun.trail).toEqual(['RouteToNextStage', ...CHAIN, 'RouteToNextStage', 'WaitForFirstReminder', 'SendFirstReminder', 'WaitForFormalReminder']);
+    // Route and two pairs: 5 transitions (the pass-through made it 25, and the route 26).
+    expect(brokenRun.trail).toEqual(['RouteToNextStage', ...CHAIN.slice(0, 4)]);
+    expect(brokenRun).toMatchObject({ status: 'ABORTED', cause: 'new_generation' });
+    expect(resumed.name).toBe(brokenRun.name.replace(/-2$/, '-3'));
+    expect(resumed.input).toEqual({ dossierId: ids['MID-BROKEN'], next: { stage: 'first_reminder', at: broken.schedule[0].at } });
+    expect(resumed.status).toBe('RUNNING');
+    expect(resumed.parked?.state).toBe('WaitForFormalReminder');
+    expect(resumed.trail).toEqual(['RouteToNextStage', 'WaitForFirstReminder', 'SendFirstReminder', 'WaitForFormalReminder']);
+    // The execution-status rule saw a new generation's stop: the dossier points at the new one.
+    const brokenVerdict = sys.executionEvents.delivered.find((d) => d.event.detail.name === brokenRun.name)?.outcome;
+    expect(brokenVerdict).toEqual({ outcome: 'superseded', dossierId: ids['MID-BROKEN'] });
     // Confirmation, the first instalment's reminder, the first reminder: nothing from the pass-through.
     expect((await mailsFor(api, 'MID-BROKEN')).map((m) => m.subject)).toEqual([
       expect.stringMatching(/Échéancier/),
@@ -191,8 +218,71 @@ describe('a plan that ends in the middle of the chain of checkpoints', () => {
       expect(verdicts, n).not.toContain('flagged');
     }
     expect(runsOf(sys, ids['MID-PAID'])[1].cause).toBe('paid');
-    // The broken plan's escalation went on to its hand-off in the same execution.
-    expect((await api.getInvoice(ids['MID-BROKEN'])).body.status).toBe('handed_off');
-    expect(runsOf(sys, ids['MID-BROKEN'])[1].trail.slice(-2)).toEqual(['WaitForGracePeriodEnd', 'SendLitigationHandoff']);
+    // The broken plan's escalation went on to its hand-off in the new execution, each stage once.
+    const handedOff = (await api.getInvoice(ids['MID-BROKEN'])).body;
+    expect(handedOff.status).toBe('handed_off');
+    expect(handedOff.events.filter((e: any) => e.type === 'needs_attention')).toEqual([]);
+    expect(handedOff.events.filter((e: any) => e.type === 'notice_sent').map((e: any) => e.stage)).toEqual(['first_reminder', 'formal_reminder', 'formal_notice', 'litigation_handoff']);
+    expect(runsOf(sys, ids['MID-BROKEN'])[2]).toMatchObject({ status: 'SUCCEEDED', trail: ['RouteToNextStage', ...STAGE_CHAIN] });
+    // Every stop here was the product's own: none counted as an unexpected end.
+    expect(metricTotal('ExecutionsEndedUnexpectedly', { Status: 'ABORTED' })).toBe(unexpected);
   }, 240_000);
+});
+
+describe('a broken plan whose review cannot stop its own execution', () => {
+  const local = useLocalSystem({ clockStart: CLOCK_START });
+
+  it('passes the hand-over through the rest of the chain, as before: the new execution carries on, nothing twice, nothing flagged', async () => {
+    const { api, sys } = local;
+    const id = await onPlan(api, 'MID-NOSTOP', instalments(SIX));
+    const plan = runsOf(sys, id)[1];
+    // StopExecution of the plan's execution fails (throttled); every other request goes through.
+    setClientHook((service, client: any) => {
+      if (service !== 'sfn') return;
+      client.middlewareStack.add(
+        (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: { input?: any }) => {
+          if (context.commandName === 'StopExecutionCommand' && String(args.input?.executionArn).endsWith(`:${plan.name}`)) {
+            throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+          }
+          return next(args);
+        },
+        { step: 'initialize', name: 'failPlanStop' },
+      );
+    });
+    resetClients();
+    try {
+      await api.advanceTo('2026-05-07T12:00:00Z');
+    } finally {
+      setClientHook(undefined);
+      resetClients();
+    }
+    const [, broken, resumed, ...more] = runsOf(sys, id);
+    expect(more).toEqual([]);
+    expect(broken.status).toBe('SUCCEEDED');
+    expect(broken.trail).toEqual(['RouteToNextStage', ...CHAIN, 'RouteToNextStage', 'DossierNoLongerActive']);
+    expect((broken.output as any).next).toMatchObject({ outcome: 'continued', left: 0 });
+    expect(resumed).toMatchObject({ name: `${plan.name.replace(/-2$/, '')}-3`, status: 'RUNNING', input: { next: { stage: 'first_reminder' } } });
+    expect(resumed.parked?.state).toBe('WaitForFormalReminder');
+    const view = (await api.getInvoice(id)).body;
+    expect(view.events.filter((e: any) => e.type === 'needs_attention')).toEqual([]);
+    expect(view.events.filter((e: any) => e.type === 'notice_sent').map((e: any) => e.stage)).toEqual(['first_reminder']);
+    expect(await mailsFor(api, 'MID-NOSTOP')).toHaveLength(3);
+
+    // The same review retried late (its first attempt died after the hand-over): the dossier is no
+    // longer its execution's; it answers not_active and starts nothing.
+    const review = await loadHandler('review-commitment');
+    const out = await review({
+      dossierId: id,
+      executionName: plan.name,
+      executionStartTime: plan.startDate,
+      stateMachineArn: sys.synthesized.stateMachineArn,
+      action: 'instalment_check',
+      next: { outcome: 'continue', stage: 'instalment_check', at: '2026-05-07T07:00:00.000Z', left: 11 },
+      pairsAfter: 10,
+    });
+    expect(out).toMatchObject({ outcome: 'not_active', left: 0 });
+    expect(runsOf(sys, id)).toHaveLength(3);
+    expect(sys.engine.describe(resumed.arn).status).toBe('RUNNING');
+    expect((await api.getInvoice(id)).body.events).toEqual(view.events);
+  }, 120_000);
 });
