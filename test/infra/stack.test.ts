@@ -205,10 +205,12 @@ describe('the synthesized stack', () => {
     expect(CHECKPOINT_CHAIN).toBe(12);
     for (let i = 0; i + 1 < checkpointChain.length; i++) expect(states[checkpointChain[i]].Next, checkpointChain[i]).toBe(checkpointChain[i + 1]);
     expect(states.ReviewFollowingCheckpoint.Next).toBe('RouteToNextStage');
-    for (const name of checkpointChain.filter((n) => n.startsWith('Review'))) {
+    for (const [i, name] of checkpointChain.filter((n) => n.startsWith('Review')).entries()) {
       // Every review runs the due checkpoint, is handed what the execution holds as next (to pass
-      // an ending through), and answers how many checkpoints are left as planned.
-      expect(states[name].Parameters.Payload, name).toMatchObject({ 'action.$': '$.next.stage', 'next.$': '$.next', 'executionStartTime.$': '$$.Execution.StartTime' });
+      // an ending through), knows how many pairs follow it (an early end there stops the execution
+      // rather than pass through them: execution-continuation.ts endChainEarly), and answers how
+      // many checkpoints are left as planned.
+      expect(states[name].Parameters.Payload, name).toMatchObject({ 'action.$': '$.next.stage', 'next.$': '$.next', 'executionStartTime.$': '$$.Execution.StartTime', pairsAfter: 11 - i });
       expect(states[name].ResultSelector, name).toMatchObject({ 'left.$': '$.Payload.left', 'outcome.$': '$.Payload.outcome' });
       expect(states[name].Catch[0].Next, name).toBe('MarkNeedsAttention');
     }
