@@ -21,8 +21,7 @@ describe('local engine: an execution stopped by its own task', () => {
     const now = new Date('2026-04-04T10:00:00Z');
     const invoked: string[] = [];
     const statuses: string[] = [];
-    let engine!: LocalStepFunctions;
-    engine = new LocalStepFunctions({
+    const engine: LocalStepFunctions = new LocalStepFunctions({
       definition,
       stateMachineArn: 'arn:aws:states:eu-west-3:000000000000:stateMachine:sm',
       now: () => now,
