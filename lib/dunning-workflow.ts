@@ -142,12 +142,13 @@ const CONTINUING_OUTCOMES = ['sent', 'continue'];
  * (lambdas/domain/schedule.ts), so after a stage goes out the next one is always the following
  * stage; a send whose dossier goes on to anything else (a stale execution's retried send) moves
  * the dossier to a new execution (continueOnChain, lambdas/services/execution-continuation.ts).
- * A send that ends the course (not_active: paid, cancelled, paused; continued: a new execution
- * carries the dossier on) answers "now" as its instant, and every following step of the chain
- * passes that outcome through at once without touching the dossier (passedThrough,
- * lambdas/services/step-outcome.ts, the same as a run of commitment checkpoints): a full
- * escalation is 9 state transitions; an early end costs one Wait and one short pass-through
- * invocation per stage left, all at once.
+ * A send that ends the course (not_active: paused after a bounce, stale; continued: a new execution
+ * carries the dossier on) stops its own execution (StopExecution, execution-continuation.ts
+ * endChainEarly), so the stages left are neither run nor billed. Should that stop fail, it answers
+ * "now" as its instant, and every following step of the chain passes that outcome through at once
+ * without touching the dossier (passedThrough, lambdas/services/step-outcome.ts, the same as the
+ * chain of commitment checkpoints): one Wait and one short invocation per stage left. A full
+ * escalation is 9 state transitions.
  *
  * The hand-off is the last stage: the execution ends with its step, whatever its outcome
  * (handed_off, awaiting_approval, not_active, or an ending passed through; the execution's output
@@ -176,17 +177,18 @@ const CONTINUING_OUTCOMES = ['sent', 'continue'];
  * review's answer from the definition before) enters at the last review: never a checkpoint lost,
  * at most one more route per checkpoint.
  *
- * The price of no Choice: a review that ends the commitment or resumes a stage before the planned
- * last one (a plan broken at a check; a stale execution) is followed by the rest of the entry, each
- * Wait let through at once and each review passing the outcome on without touching the dossier
- * (step-outcome.ts passedThrough), then the route. Each pair passed through costs 2 transitions
- * ($0.00005 at $0.000025 each, ../shared/reference/aws-facts.md) and one short review-commitment
- * invocation (no read: about $0.0000003). A 6-instalment plan broken at instalment j's check passes
- * 12 - 2j pairs: 10 at the first ($0.0005), none at the last. Against the runs of four (a route per
- * four checkpoints, at most 2 pairs passed through), such a plan costs 16, 16, 7, 7, -2, -2
- * transitions more for j = 1..6 (7 on average: $0.000175), and kept to the end 2 fewer ($0.00005):
- * the chain costs less overall while fewer than 2 plans in 9 break. Payments, disputes and
- * cancellations stop the execution (StopExecution) and pay nothing of it. Step Functions limits:
+ * With no Choice, a review that ends the commitment or resumes a stage before the planned last one
+ * (a plan broken at a check; a stale execution) would be followed by the rest of the entry, 2
+ * transitions per pair ($0.00005 at $0.000025 each, ../shared/reference/aws-facts.md). So each review
+ * is told how many pairs follow it (`pairsAfter`), and one that leaves the chain early hands the
+ * dossier to a new execution (the next generation, whose route takes it where it goes: the chain
+ * of stages) and stops its own, or only stops it when nothing goes on (a stale execution starts
+ * nothing): execution-continuation.ts endChainEarly. A 6-instalment plan broken at instalment j,
+ * whole dossier to its hand-off: 12 + 4j transitions (16 at the first check; 36 when the 10 pairs
+ * left were passed through; 20, 20, 29, 29, 38, 38 with the runs of four), never more than the
+ * runs of four. Only if the stop fails does the rest of the entry pass the outcome on at once,
+ * without touching the dossier (step-outcome.ts passedThrough), then the route. Payments, disputes
+ * and cancellations stop the execution (StopExecution) and pay nothing of it. Step Functions limits:
  * an execution never waits past its start + 300 days (below), and its history stays far below
  * 25,000 events: about 7 events per Wait/Review pair, at most one checkpoint per instalment
  * reminder or check (MAX_INSTALMENTS 36: 72) before the horizon relay, a few hundred events even
