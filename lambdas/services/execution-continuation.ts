@@ -144,10 +144,12 @@ export interface ChainPosition {
  * The stop comes only once the dossier says the end is the product's own (endIsExpected: it points at
  * another execution, or waits for none), so the execution-status rule neither flags the dossier nor
  * counts ExecutionsEndedUnexpectedly. A stale execution starts nothing: handOver gives it no successor.
- * The answer is returned all the same: once stopped, Step Functions discards it. Should the stop fail,
- * or the Lambda die between the hand-over and the stop, the execution goes on as before this rule:
- * the answer (continued, not_active) passes through the rest of the chain, and a retried task finds
- * its execution stale (the dossier already points at the successor) and ends, never starting twice.
+ * The answer is returned all the same: once stopped, Step Functions discards it. Should the stop
+ * fail, the execution goes on as before this rule: the answer (continued, not_active) passes through
+ * the rest of the chain. Should the Lambda die between the hand-over and the stop, the task's retry
+ * finds its execution stale (the dossier already points at the successor): it answers not_active,
+ * starts nothing (handOver gives a stale execution no successor) and stops its execution, or passes
+ * the ending through if that stop fails too (test/local/checkpoint-chain.test.ts).
  */
 export async function endChainEarly(req: TaskContext, out: NextStep, at: ChainPosition): Promise<NextStep> {
   if (!at.pairsAfter || at.pairsAfter <= 0 || !at.dossier || !req.stateMachineArn) return out;
