@@ -132,8 +132,9 @@ export class AmiableStack extends Stack {
     });
     const stateMachineArn = this.workflow.stateMachine.stateMachineArn;
     // A dossier whose next step lies beyond an execution's horizon continues in a new execution,
-    // started by the task itself (lambdas/services/execution-continuation.ts).
-    this.workflow.grantContinuationStart(sendNotice, reviewCommitment);
+    // started by the task itself; a task whose course ends early stops its own execution
+    // (lambdas/services/execution-continuation.ts).
+    this.workflow.grantContinuation(sendNotice, reviewCommitment);
 
     // Executions that end FAILED, TIMED_OUT or ABORTED other than by the product flag their dossier.
     const executionStatusFn = new HandlerFunction(this, 'ExecutionStatusFn', {

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -29,11 +29,25 @@ export interface DunningWorkflowProps {
 export const CHECKPOINT_ACTIONS = ['promise_check', 'instalment_reminder', 'instalment_check', EXECUTION_RELAY];
 
 /**
- * The checkpoint that opens a run of four (WaitForInstalmentReminder): a plan's reminder is always
- * followed by its instalment's check, and that check (unless it ends the plan) by the next
- * instalment's reminder and check. The others open a pair (WaitForCommitmentCheckpoint).
+ * The chain of commitment checkpoints: CHECKPOINT_CHAIN Wait/Review pairs. 12: the reminders and
+ * checks of a 6-instalment plan, the budgeted plan (issue 15), in one entry of the route.
  */
-const FOUR_CHECKPOINT_ACTION = 'instalment_reminder';
+export const CHECKPOINT_CHAIN = 12;
+
+/**
+ * Its states, first to last. The last four keep the names of the definition before the chain (a
+ * plan's run of four, then the pair every other checkpoint opened), in the same order and wired the
+ * same way to the route after them: a local-mode execution parked at one of them across an upgrade
+ * resumes by state name (local/sfn) and goes on as it would have, and the console history of older
+ * executions reads the same. A review runs whatever checkpoint is due whatever its name says.
+ */
+const CHECKPOINT_STATES: [string, string][] = [
+  ...Array.from({ length: CHECKPOINT_CHAIN - 4 }, (_, i): [string, string] => [`WaitForCheckpoint${i + 1}`, `ReviewCheckpoint${i + 1}`]),
+  ['WaitForInstalmentReminder', 'ReviewInstalmentReminder'],
+  ['WaitForInstalmentCheck', 'ReviewInstalmentCheck'],
+  ['WaitForCommitmentCheckpoint', 'ReviewCommitment'],
+  ['WaitForFollowingCheckpoint', 'ReviewFollowingCheckpoint'],
+];
 
 /** Retries of a step after a failure other than a rule violation: 5, 15, 45, 135 s (about 3 minutes). */
 export const SEND_RETRIES = 4;
@@ -78,6 +92,7 @@ function nextActionStep(
   fields: Record<string, unknown>,
   onFailure: sfn.IChainable,
   maxAttempts = SEND_RETRIES,
+  alsoSelect: Record<string, string> = {},
 ): tasks.LambdaInvoke {
   const step = new tasks.LambdaInvoke(scope, id, {
     lambdaFunction: fn,
@@ -95,6 +110,7 @@ function nextActionStep(
       'outcome.$': '$.Payload.outcome',
       'stage.$': '$.Payload.nextStage',
       'at.$': '$.Payload.nextAt',
+      ...alsoSelect,
     },
     resultPath: '$.next',
     retryOnServiceExceptions: false,
@@ -126,12 +142,13 @@ const CONTINUING_OUTCOMES = ['sent', 'continue'];
  * (lambdas/domain/schedule.ts), so after a stage goes out the next one is always the following
  * stage; a send whose dossier goes on to anything else (a stale execution's retried send) moves
  * the dossier to a new execution (continueOnChain, lambdas/services/execution-continuation.ts).
- * A send that ends the course (not_active: paid, cancelled, paused; continued: a new execution
- * carries the dossier on) answers "now" as its instant, and every following step of the chain
- * passes that outcome through at once without touching the dossier (passedThrough,
- * lambdas/services/step-outcome.ts, the same as a run of commitment checkpoints): a full
- * escalation is 9 state transitions; an early end costs one Wait and one short pass-through
- * invocation per stage left, all at once.
+ * A send that ends the course (not_active: paused after a bounce, stale; continued: a new execution
+ * carries the dossier on) stops its own execution (StopExecution, execution-continuation.ts
+ * endChainEarly), so the stages left are neither run nor billed. Should that stop fail, it answers
+ * "now" as its instant, and every following step of the chain passes that outcome through at once
+ * without touching the dossier (passedThrough, lambdas/services/step-outcome.ts, the same as the
+ * chain of commitment checkpoints): one Wait and one short invocation per stage left. A full
+ * escalation is 9 state transitions.
  *
  * The hand-off is the last stage: the execution ends with its step, whatever its outcome
  * (handed_off, awaiting_approval, not_active, or an ending passed through; the execution's output
@@ -140,22 +157,49 @@ const CONTINUING_OUTCOMES = ['sent', 'continue'];
  * changes later (payment, plan, dispute) is carried by a new execution.
  *
  * A promise to pay or a payment plan moves the dossier to a new execution that waits for its
- * commitment checkpoints several at a time, so the choice is paid once per run of checkpoints;
- * when one of a run ends the commitment (or resumes a stage), the following ones pass its outcome
- * through at once. A plan's reminder opens a run of four (reminder, check, next reminder, next
- * check: a reminder is always followed by its check); any other checkpoint a pair:
+ * commitment checkpoints in a chain of CHECKPOINT_CHAIN (12) Wait/Review pairs, entered once
+ * through the route and left through it again, with no Choice in between (as the stages):
  *
- *   RouteToNextStage -> WaitForInstalmentReminder -> ReviewInstalmentReminder
- *     -> WaitForInstalmentCheck -> ReviewInstalmentCheck -> WaitForCommitmentCheckpoint -> ...
- *   RouteToNextStage -> WaitForCommitmentCheckpoint -> ReviewCommitment
- *     -> WaitForFollowingCheckpoint -> ReviewFollowingCheckpoint -> RouteToNextStage
+ *   RouteToNextStage -> WaitForCheckpoint1 -> ReviewCheckpoint1 -> ... -> WaitForCheckpoint8
+ *     -> ReviewCheckpoint8 -> WaitForInstalmentReminder -> ReviewInstalmentReminder
+ *     -> WaitForInstalmentCheck -> ReviewInstalmentCheck -> WaitForCommitmentCheckpoint
+ *     -> ReviewCommitment -> WaitForFollowingCheckpoint -> ReviewFollowingCheckpoint -> RouteToNextStage
+ *
+ * Every review runs whatever checkpoint is due (a reminder, a check, a promise's check, the relay)
+ * and answers the next one, so no Choice is needed between two of them. The route enters the chain
+ * where as many reviews are left as this execution plans to run (`$.next.left`: the execution's
+ * input, domain/execution-input.ts, or the last review's answer; counted by
+ * dossier-commitments.ts plannedCheckpoints up to the execution's horizon), at its start when more
+ * are planned: a 6-instalment plan (6 reminders, 6 checks) is one entry, 24 transitions in its own
+ * execution when the last payment stops it at its last Wait (26 for the whole dossier; the runs of
+ * four before, one route each, took 26 and 28), and a promise's check or a relay enters at the last
+ * review (Route, Wait, Review, Route: 2 fewer than the pair before). A missing `left` (an input or a
+ * review's answer from the definition before) enters at the last review: never a checkpoint lost,
+ * at most one more route per checkpoint.
+ *
+ * With no Choice, a review that ends the commitment or resumes a stage before the planned last one
+ * (a plan broken at a check; a stale execution) would be followed by the rest of the entry, 2
+ * transitions per pair ($0.00005 at $0.000025 each, ../shared/reference/aws-facts.md). So each review
+ * is told how many pairs follow it (`pairsAfter`), and one that leaves the chain early hands the
+ * dossier to a new execution (the next generation, whose route takes it where it goes: the chain
+ * of stages) and stops its own, or only stops it when nothing goes on (a stale execution starts
+ * nothing): execution-continuation.ts endChainEarly. A 6-instalment plan broken at instalment j,
+ * whole dossier to its hand-off: 12 + 4j transitions (16 at the first check; 36 when the 10 pairs
+ * left were passed through; 20, 20, 29, 29, 38, 38 with the runs of four), never more than the
+ * runs of four. Only if the stop fails does the rest of the entry pass the outcome on at once,
+ * without touching the dossier (step-outcome.ts passedThrough), then the route. Payments, disputes
+ * and cancellations stop the execution (StopExecution) and pay nothing of it. Step Functions limits:
+ * an execution never waits past its start + 300 days (below), and its history stays far below
+ * 25,000 events: about 7 events per Wait/Review pair, at most one checkpoint per instalment
+ * reminder or check (MAX_INSTALMENTS 36: 72) before the horizon relay, a few hundred events even
+ * with every task retried.
  *
  * Each step is ONE Lambda task that decides and acts: it re-reads the dossier under its lease
  * (a paid, cancelled, paused or superseded dossier ends the execution: outcome `not_active`),
  * sends, and returns where the execution goes next ({ outcome, nextStage, nextAt } -> $.next;
  * the next wait is computed in one place, lambdas/services/step-outcome.ts). There is no separate
  * read-and-choice before a send: a full escalation is 9 state transitions, a 6-instalment plan
- * 26 in its own execution (Step Functions bills each one: ../shared/reference/aws-facts.md).
+ * 24 in its own execution (Step Functions bills each one: ../shared/reference/aws-facts.md).
  *
  * No execution waits past its start + 300 days (lambdas/domain/execution-horizon.ts; the limit is
  * 365): a task whose next step lies further returns outcome "continued" after starting the next
@@ -177,7 +221,7 @@ export class DunningWorkflow extends Construct {
     super(scope, id);
 
     const closed = new sfn.Succeed(this, 'DossierNoLongerActive', {
-      comment: 'Reached from the route: a commitment ended, its run of checkpoints passed the ending through, or it continued in a new execution (outcome "continued"). A send that ends the course ends at the end of the chain of stages instead.',
+      comment: 'Reached from the route: a commitment ended (at the end of the chain of checkpoints, which passed the ending through), or it continued in a new execution (outcome "continued"). A send that ends the course ends at the end of the chain of stages instead.',
     });
     const failed = new sfn.Fail(this, 'EscalationFailed', {
       error: 'EscalationFailed',
@@ -195,7 +239,7 @@ export class DunningWorkflow extends Construct {
     }).next(failed);
 
     const route = new sfn.Choice(this, 'RouteToNextStage', {
-      comment: 'New dossiers start at the first reminder; resumed dossiers at the stage they had reached; commitments at their checkpoint; after a run of checkpoints, where its last review said.',
+      comment: 'New dossiers start at the first reminder; resumed dossiers at the stage they had reached; commitments into the chain of checkpoints where as many reviews are left as planned; after that chain, where its last review said.',
     })
       .when(
         sfn.Condition.and(
@@ -229,48 +273,45 @@ export class DunningWorkflow extends Construct {
     }
     // The hand-off ends the execution whatever its outcome (see above).
 
-    // A review that may follow another passes it `next` (what that one answered): with an outcome
-    // it passes through what ended the commitment or resumed a stage (review-commitment: `next`);
-    // entered from the route (a new execution's input has no outcome) it runs the due checkpoint.
-    const reviewStep = (id: string) =>
-      nextActionStep(this, id, props.reviewCommitment, { action: sfn.JsonPath.stringAt('$.next.stage'), next: sfn.JsonPath.objectAt('$.next') }, markNeedsAttention);
-    const waitCheckpoint = new sfn.Wait(this, 'WaitForCommitmentCheckpoint', {
-      time: sfn.WaitTime.timestampPath('$.next.at'),
-    });
-    const review = reviewStep('ReviewCommitment');
-    // The second of the pair: when the first ended the commitment (or resumed a stage), it passes
-    // that outcome through without touching the dossier (review-commitment: `prior`, `at`).
-    const waitFollowing = new sfn.Wait(this, 'WaitForFollowingCheckpoint', {
-      time: sfn.WaitTime.timestampPath('$.next.at'),
-    });
-    const reviewFollowing = nextActionStep(
-      this,
-      'ReviewFollowingCheckpoint',
-      props.reviewCommitment,
-      {
-        action: sfn.JsonPath.stringAt('$.next.stage'),
-        at: sfn.JsonPath.stringAt('$.next.at'),
-        prior: sfn.JsonPath.stringAt('$.next.outcome'),
-      },
-      markNeedsAttention,
-    );
-    waitCheckpoint.next(review);
-    review.next(waitFollowing);
-    waitFollowing.next(reviewFollowing);
-    reviewFollowing.next(route);
-    // A plan's reminder opens a run of four: reminder and check, then the pair above (normally the
-    // next instalment's reminder and check).
-    const waitReminder = new sfn.Wait(this, 'WaitForInstalmentReminder', { time: sfn.WaitTime.timestampPath('$.next.at') });
-    const reviewReminder = reviewStep('ReviewInstalmentReminder');
-    const waitCheck = new sfn.Wait(this, 'WaitForInstalmentCheck', { time: sfn.WaitTime.timestampPath('$.next.at') });
-    const reviewCheck = reviewStep('ReviewInstalmentCheck');
-    waitReminder.next(reviewReminder);
-    reviewReminder.next(waitCheck);
-    waitCheck.next(reviewCheck);
-    reviewCheck.next(waitCheckpoint);
-    for (const action of CHECKPOINT_ACTIONS) {
-      route.when(sfn.Condition.stringEquals('$.next.stage', action), action === FOUR_CHECKPOINT_ACTION ? waitReminder : waitCheckpoint);
+    // The chain of checkpoints: CHECKPOINT_CHAIN Wait/Review pairs, each review followed by the
+    // next Wait with no Choice in between, the last one by the route. Every review runs whatever
+    // checkpoint is due (`action`: what the review before answered, or the execution's input) and
+    // is handed `next` ($.next) to pass an ending or a resumed stage through (review-commitment,
+    // step-outcome.ts passedThrough); it answers `left` besides (how many checkpoints are left as
+    // planned), for the route after the chain.
+    const selectLeft = { 'left.$': '$.Payload.left' };
+    const waits: sfn.Wait[] = [];
+    let before: tasks.LambdaInvoke | null = null;
+    for (const [i, [waitName, reviewName]] of CHECKPOINT_STATES.entries()) {
+      const wait = new sfn.Wait(this, waitName, { time: sfn.WaitTime.timestampPath('$.next.at') });
+      // `pairsAfter`: the pairs after this review, which an early end here would pass through; the
+      // review stops the execution instead (execution-continuation.ts endChainEarly).
+      const review = nextActionStep(
+        this,
+        reviewName,
+        props.reviewCommitment,
+        { action: sfn.JsonPath.stringAt('$.next.stage'), next: sfn.JsonPath.objectAt('$.next'), pairsAfter: CHECKPOINT_CHAIN - 1 - i },
+        markNeedsAttention,
+        SEND_RETRIES,
+        selectLeft,
+      );
+      wait.next(review);
+      before?.next(wait);
+      before = review;
+      waits.push(wait);
     }
+    before?.next(route);
+    // The route enters the chain where as many reviews are left as checkpoints are planned
+    // (`left`: domain/execution-input.ts, review-commitment's answer), at its start
+    // when more are planned, at its last review when the count is missing (an input or answer from
+    // before the chain of checkpoints: it has no `left`).
+    const isCheckpoint = sfn.Condition.or(...CHECKPOINT_ACTIONS.map((a) => sfn.Condition.stringEquals('$.next.stage', a)));
+    const hasLeft = sfn.Condition.isPresent('$.next.left');
+    route.when(sfn.Condition.and(hasLeft, sfn.Condition.numberGreaterThanEquals('$.next.left', CHECKPOINT_CHAIN), isCheckpoint), waits[0]);
+    for (let left = CHECKPOINT_CHAIN - 1; left >= 2; left--) {
+      route.when(sfn.Condition.and(hasLeft, sfn.Condition.numberEquals('$.next.left', left), isCheckpoint), waits[CHECKPOINT_CHAIN - left]);
+    }
+    for (const action of CHECKPOINT_ACTIONS) route.when(sfn.Condition.stringEquals('$.next.stage', action), waits[CHECKPOINT_CHAIN - 1]);
     route.otherwise(closed);
 
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_YEAR });
@@ -310,16 +351,26 @@ export class DunningWorkflow extends Construct {
   }
 
   /**
-   * states:StartExecution on this state machine for the steps that continue a dossier in a new
-   * execution (lambdas/services/execution-continuation.ts). A policy of its own, not the roles'
-   * default policy: the functions do not wait for it, so the state machine (which references the
+   * For the steps that continue a dossier in a new execution and end their own execution early
+   * (lambdas/services/execution-continuation.ts): states:StartExecution on this state machine, and
+   * states:StopExecution on its executions only (the resource grantExecution gives,
+   * execution:<its name>:*). A policy of its own, not the roles' default policy (where grantExecution
+   * would put it): the functions do not wait for it, so the state machine (which references the
    * functions) and this grant (which references the state machine) make no cycle.
    */
-  grantContinuationStart(...fns: lambda.IFunction[]): iam.Policy {
-    return new iam.Policy(this, 'ContinuationStartPolicy', {
+  grantContinuation(...fns: lambda.IFunction[]): iam.Policy {
+    const stack = Stack.of(this);
+    const name = Arn.split(this.stateMachine.stateMachineArn, ArnFormat.COLON_RESOURCE_NAME).resourceName;
+    const executions = `${stack.formatArn({ service: 'states', resource: 'execution', resourceName: name, arnFormat: ArnFormat.COLON_RESOURCE_NAME })}:*`;
+    const policy = new iam.Policy(this, 'ContinuationStartPolicy', {
       roles: fns.map((fn) => fn.role!),
-      statements: [new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] })],
+      statements: [
+        new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] }),
+        new iam.PolicyStatement({ actions: ['states:StopExecution'], resources: [executions] }),
+      ],
     });
+    acknowledge(policy, wildcardResource(policy, executions), EXECUTIONS_REASON);
+    return policy;
   }
 
   /** states:StopExecution on this state machine's executions (a payment, a cancellation, a pause). */

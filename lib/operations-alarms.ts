@@ -28,8 +28,9 @@ export interface OperationsAlarmsProps {
  * - an execution of the dunning state machine FAILED or TIMED_OUT (the state machine's own
  *   ExecutionsFailed / ExecutionsTimedOut metrics), or ended in a way the product did not ask for
  *   (Amiable's ExecutionsEndedUnexpectedly, which counts ABORTED only when it was not a payment,
- *   cancellation, pause or new generation: the raw ExecutionsAborted counts every settling
- *   payment, so alarming on it would cry wolf);
+ *   cancellation, pause or new generation, judged by the dossier, domain/execution-status.ts: the
+ *   raw ExecutionsAborted counts every settling payment and every task that ends its own execution
+ *   early, execution-continuation.ts endChainEarly, so alarming on it would cry wolf);
  * - a function failing repeatedly (Errors >= 3 in 15 minutes: a single transient error is retried
  *   by the state machine, the stream or EventBridge, and only repeats matter).
  * Missing data is "not breaching": no traffic is not an incident.

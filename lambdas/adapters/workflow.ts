@@ -2,9 +2,9 @@ import { ExecutionAlreadyExists, ExecutionDoesNotExist, StartExecutionCommand, S
 import * as clients from './clients/sfn';
 import { settings } from './env';
 
-function executionArn(name: string): string {
+function executionArn(name: string, stateMachineArn = settings.stateMachineArn()): string {
   // arn:aws:states:<region>:<account>:stateMachine:<sm>  ->  ...:execution:<sm>:<name>
-  return `${settings.stateMachineArn().replace(':stateMachine:', ':execution:')}:${name}`;
+  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
 }
 
 /**
@@ -25,10 +25,14 @@ export async function startExecution(name: string, input: unknown, stateMachineA
   }
 }
 
-/** Stops the waiting execution at once (ABORTED is the expected end). Missing or ended: no-op. */
-export async function stopExecution(name: string, cause: string): Promise<void> {
+/**
+ * Stops the waiting execution at once (ABORTED is the expected end). Missing or ended: no-op. A
+ * task of the state machine that stops its own execution passes the ARN it was given, as for
+ * startExecution.
+ */
+export async function stopExecution(name: string, cause: string, stateMachineArn?: string): Promise<void> {
   try {
-    await clients.sfn().send(new StopExecutionCommand({ executionArn: executionArn(name), cause, error: cause }));
+    await clients.sfn().send(new StopExecutionCommand({ executionArn: executionArn(name, stateMachineArn), cause, error: cause }));
   } catch (e) {
     if (e instanceof ExecutionDoesNotExist) return;
     throw e;

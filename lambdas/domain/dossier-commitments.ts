@@ -360,6 +360,44 @@ export function planNextAction(d: Dossier, plan: PaymentPlan, now: Date): NextAc
   return { stage: 'instalment_check', at: checkInstant(instalment.dueDate, terms.toleranceBusinessDays, d.region) };
 }
 
+/**
+ * How many commitment checkpoints the dossier's next action opens, up to `until` (the execution's
+ * horizon; null: no bound), as planned: the promise's check; or the plan's checkpoints from the
+ * next one on, as planNextAction would give them if every instalment were paid on time (each
+ * check followed by the next instalment's reminder when that still lies ahead, then its check).
+ * 0 when the next action is no checkpoint. The state machine enters its chain of checkpoints so
+ * that the chain ends with the last of them (lib/dunning-workflow.ts): a count too high only makes
+ * an early end pass through more reviews, one too low costs a route, never a checkpoint.
+ */
+export function plannedCheckpoints(d: Dossier, until: Date | null): number {
+  const next = d.nextAction;
+  const within = (at: string) => until === null || Date.parse(at) <= until.getTime();
+  if (!next || !within(next.at)) return 0;
+  if (next.stage === 'promise_check') return 1;
+  const plan = runningPlan(d);
+  if (!plan || (next.stage !== 'instalment_reminder' && next.stage !== 'instalment_check')) return 0;
+  const k = firstUncovered(d, plan);
+  if (k < 0) return 1;
+  const terms = plan.terms ?? { toleranceBusinessDays: DEFAULT_TERMS.instalmentToleranceBusinessDays, reminderDaysBefore: DEFAULT_TERMS.instalmentReminderDaysBefore };
+  let count = 1;
+  let check = next.stage === 'instalment_check' ? next.at : checkInstant(plan.instalments[k].dueDate, terms.toleranceBusinessDays, d.region);
+  if (next.stage === 'instalment_reminder') {
+    if (!within(check)) return count;
+    count++;
+  }
+  for (const instalment of plan.instalments.slice(k + 1)) {
+    const remindAt = reminderInstant(instalment.dueDate, terms.reminderDaysBefore, d.region);
+    if (terms.reminderDaysBefore > 0 && Date.parse(remindAt) > Date.parse(check)) {
+      if (!within(remindAt)) return count;
+      count++;
+    }
+    check = checkInstant(instalment.dueDate, terms.toleranceBusinessDays, d.region);
+    if (!within(check)) return count;
+    count++;
+  }
+  return count;
+}
+
 /** Escalation resumes where it stood: the next unsent stage, no sooner than now. */
 function resume(d: Dossier, now: Date, events: DossierEvent[], why: string): Dossier {
   const at = iso(now);

@@ -63,7 +63,8 @@ export function handOver(
 
 export interface WorkflowStart {
   dossierId: string;
-  next: { stage: NextAction['stage'] | typeof EXECUTION_RELAY; at: string };
+  /** `left`: for a checkpoint, how many this execution runs as planned (execution-input.ts). */
+  next: { stage: NextAction['stage'] | typeof EXECUTION_RELAY; at: string; left?: number };
 }
 
 /**

@@ -47,6 +47,16 @@ export function dossierIdOf(detail: Pick<ExecutionStatusDetail, 'input'>): strin
 
 export type EndVerdict = 'flagged' | 'superseded' | 'not_waiting';
 
+/**
+ * Whether an end of execution `executionName` is the product's own for a dossier stored as `d`: the
+ * dossier no longer points at it (a new generation carries it) or no longer waits (paid, paused,
+ * needs_attention...). A task that stops its own execution asks this first (services/
+ * execution-continuation.ts), so that stop is never flagged nor counted as unexpected.
+ */
+export function endIsExpected(d: Dossier, executionName: string): boolean {
+  return d.execution?.name !== executionName || !RUNNING.has(d.status);
+}
+
 /** What the product stored says about the end; flags the dossier when nothing else will move it. */
 export function judgeExecutionEnd(d: Dossier, detail: ExecutionStatusDetail, now: Date): { dossier: Dossier; verdict: EndVerdict } {
   if (d.execution?.name !== detail.name) return { dossier: d, verdict: 'superseded' };

@@ -14,12 +14,14 @@ import {
   makePlan,
   makePromise,
   PlanInput,
+  plannedCheckpoints,
   plansOf,
   PromiseInput,
   runCheckpoint,
   termsFor,
 } from '../domain/dossier-commitments';
 import { CHECKPOINTS, type NextAction } from '../domain/model';
+import { executionStart, horizonOf } from '../domain/execution-horizon';
 import { clock } from '../adapters/clock';
 import { getCreditor, updateDossier } from '../adapters/dossier-store';
 import { regenerate } from './generations';
@@ -137,6 +139,15 @@ export interface CheckpointRequest {
    * input), the due checkpoint runs.
    */
   next?: { outcome?: string | null; stage?: string | null; at?: string | null } | null;
+  /** $$.Execution.StartTime: the checkpoints counted in `left` are those before its horizon. */
+  executionStartTime?: string;
+  /**
+   * Wait/Review pairs after this review in the chain of checkpoints (set by the state machine for
+   * each review: review-commitment stops an execution whose course ends here rather than pass the
+   * ending through them, services/execution-continuation.ts endChainEarly). Absent from executions
+   * of the definition before.
+   */
+  pairsAfter?: number;
 }
 
 export interface CheckpointOutcome {
@@ -146,32 +157,50 @@ export interface CheckpointOutcome {
   nextAt: string | null;
 }
 
-function outcomeOf(d: Dossier, executionName: string): CheckpointOutcome {
+/**
+ * A review's answer in the chain of checkpoints: `left`, how many checkpoints the execution will
+ * run from `nextStage` on as planned (0 when that is no checkpoint), tells the route after the
+ * chain where to enter it again (lib/dunning-workflow.ts). Every answer carries it: the state
+ * machine selects it from the result.
+ */
+export type ChainAnswer<T extends { outcome: string; nextStage: string | null; nextAt: string | null } = CheckpointOutcome | StepOutcome> = T & { left: number };
+
+function outcomeOf(d: Dossier, executionName: string, until: Date | null): ChainAnswer<CheckpointOutcome> {
   const mine = d.execution?.name === executionName && d.nextAction !== null;
-  return mine ? nextWaitOf(d, 'continue') : ended('not_active');
+  return mine ? { ...nextWaitOf(d, 'continue'), left: plannedCheckpoints(d, until) } : { ...ended('not_active'), left: 0 };
 }
 
 const CHECKPOINT_SET = new Set<string>(CHECKPOINTS);
 
 /**
  * Step Functions task: a commitment checkpoint fell due. The answer always names an instant
- * (a Wait state follows every review of a run but the last); a review that follows another passes
+ * (a Wait state follows every review of the chain of checkpoints but the last); a review that follows another passes
  * through what that one decided when it was not another checkpoint (the commitment ended, or
  * escalation resumes): step-outcome.ts passedThrough, shared with the chain of stages.
  */
-export async function reviewCheckpoint(req: CheckpointRequest): Promise<CheckpointOutcome | StepOutcome> {
+export async function reviewCheckpoint(req: CheckpointRequest): Promise<{ answer: ChainAnswer; dossier: Dossier | null }> {
   const now = clock().now();
-  // `prior`/`at`: ReviewFollowingCheckpoint; `next`: the other reviews (lib/dunning-workflow.ts).
+  // `prior`/`at`: ReviewFollowingCheckpoint of the definition before the chain of checkpoints;
+  // `next`: every review of the chain (lib/dunning-workflow.ts).
   const prior = req.prior !== undefined ? { outcome: req.prior, stage: req.action, at: req.at } : req.next;
   const passed = passedThrough(prior, (action) => CHECKPOINT_SET.has(action), now);
-  if (passed) return passed;
-  return withWaitableInstant(await runDueCheckpoint({ ...req, action: req.action as NextAction['stage'] }, now), now);
+  // Passed through: the dossier not read (null), the review that ended the course chose to stop or not.
+  if (passed) return { answer: { ...passed, left: 0 }, dossier: null };
+  const started = executionStart(req.executionStartTime);
+  const { answer, dossier } = await runDueCheckpoint({ ...req, action: req.action as NextAction['stage'] }, now, started && horizonOf(started));
+  return { answer: withWaitableInstant(answer, now), dossier };
 }
 
-async function runDueCheckpoint(req: CheckpointRequest & { action: NextAction['stage'] }, now: Date): Promise<CheckpointOutcome> {
+/** The review's answer, with the dossier as the review left it. */
+async function runDueCheckpoint(
+  req: CheckpointRequest & { action: NextAction['stage'] },
+  now: Date,
+  until: Date | null,
+): Promise<{ answer: ChainAnswer<CheckpointOutcome>; dossier: Dossier }> {
+  const answer = (d: Dossier) => ({ answer: outcomeOf(d, req.executionName, until), dossier: d });
   const result = await updateDossier(req.dossierId, (d) => runCheckpoint(d, req.action, req.executionName, now));
-  if (result.kind === 'stale') return ended('not_active');
-  if (result.kind === 'advanced') return outcomeOf(result.dossier, req.executionName);
+  if (result.kind === 'stale') return { answer: { ...ended('not_active'), left: 0 }, dossier: result.dossier };
+  if (result.kind === 'advanced') return answer(result.dossier);
 
   // An instalment reminder: the same lease as the stages, so a settling payment waits for it.
   const { plan, index } = result;
@@ -179,7 +208,7 @@ async function runDueCheckpoint(req: CheckpointRequest & { action: NextAction['s
   const slot = `instalment_reminder-${plan.id}-${index + 1}`;
   const token = `${req.executionName}:${slot}`;
   const claim = await updateDossier(req.dossierId, (d) => claimReminder(d, plan.id, index, token, Date.now(), SEND_LEASE_MS), { known: result.dossier });
-  if (claim.kind === 'not_due') return outcomeOf(claim.dossier, req.executionName);
+  if (claim.kind === 'not_due') return answer(claim.dossier);
   const out = await sendUnderLease(
     claim.dossier,
     token,
@@ -187,5 +216,5 @@ async function runDueCheckpoint(req: CheckpointRequest & { action: NextAction['s
     () => ({ kind: 'instalment_reminder', slot, template: instalmentReminder, extra: { instalment: { dueDate: instalment.dueDate, amountCents: instalment.amountCents } } }),
     (d, info) => completeReminder(d, plan.id, index, token, now, info),
   );
-  return outcomeOf(out.dossier, req.executionName);
+  return answer(out.dossier);
 }

@@ -3,12 +3,14 @@
  * execution (lambdas/domain/execution-horizon.ts): decided in the tasks that compute the next
  * wait (send-notice, review-commitment), so the state machine only needs to end the current one.
  */
-import { workflowInput } from '../domain/dossier';
-import { beyondHorizon, boundedStart, EXECUTION_RELAY, executionStart, handOver } from '../domain/execution-horizon';
+import type { Dossier } from '../domain/dossier';
+import { beyondHorizon, EXECUTION_RELAY, executionStart, handOver } from '../domain/execution-horizon';
+import { executionInput } from '../domain/execution-input';
+import { endIsExpected } from '../domain/execution-status';
 import { executionNameFor } from '../domain/identity';
 import { clock } from '../adapters/clock';
 import { updateDossier } from '../adapters/dossier-store';
-import { startExecution } from '../adapters/workflow';
+import { startExecution, stopExecution } from '../adapters/workflow';
 import { log, metric } from '../adapters/telemetry';
 import { STAGES, type Stage } from '../domain/model';
 import { GOES_ON, withWaitableInstant } from './step-outcome';
@@ -74,15 +76,22 @@ export async function continueOnChain(req: TaskContext & { stage: Stage }, out: 
   return withWaitableInstant(await continueBeyondHorizon(req, out, goesOn), clock().now());
 }
 
-async function handOverNow(req: TaskContext, why: 'horizon' | 'relay' | 'definition' | 'off_chain'): Promise<NextStep> {
+type HandOverWhy = 'horizon' | 'relay' | 'definition' | 'off_chain' | 'early_end';
+
+async function handOverNow(req: TaskContext, why: HandOverWhy): Promise<NextStep> {
+  return (await handOverWith(req, why)).step;
+}
+
+/** handOverNow, with the dossier as the hand-over left it. */
+async function handOverWith(req: TaskContext, why: HandOverWhy): Promise<{ step: NextStep; dossier: Dossier }> {
   const now = clock().now();
   const moved = await updateDossier(req.dossierId, (d) =>
     handOver(d, req.executionName, (generation) => executionNameFor(d.creditorId, d.invoice.invoiceNumber, generation)),
   );
-  const start = moved.successor ? boundedStart(workflowInput(moved.dossier), now) : null;
+  const start = moved.successor ? executionInput(moved.dossier, now) : null;
   // Nothing to continue (the dossier moved on meanwhile): this execution ends. With an instant all
   // the same: a review in the middle of a run is followed by a Wait, which fails on a null one.
-  if (!moved.successor || !start) return { outcome: 'not_active', nextStage: null, nextAt: now.toISOString() };
+  if (!moved.successor || !start) return { step: { outcome: 'not_active', nextStage: null, nextAt: now.toISOString() }, dossier: moved.dossier };
   // Failing here throws: the task is retried (handOver finds the successor already recorded), then
   // the Catch flags the dossier, whose resume starts an execution again.
   await startExecution(moved.successor, start, req.stateMachineArn);
@@ -90,5 +99,74 @@ async function handOverNow(req: TaskContext, why: 'horizon' | 'relay' | 'definit
   metric('ExecutionsContinued', 1);
   // This execution ends at once: after a review that is not the last of its run, the state machine
   // waits on `nextAt` before the next one (lib/dunning-workflow.ts), so it must not be the successor's instant.
-  return { outcome: CONTINUED, nextStage: null, nextAt: now.toISOString() };
+  return { step: { outcome: CONTINUED, nextStage: null, nextAt: now.toISOString() }, dossier: moved.dossier };
+}
+
+/**
+ * The causes a task gives StopExecution when it ends its own execution (endChainEarly). The
+ * execution-status rule judges a stop by the dossier, never by its cause (domain/execution-status.ts):
+ * these only say why in the console and the logs.
+ */
+export const OWN_STOP_CAUSES = {
+  /** The dossier goes on in a new execution (the next generation): the stop of a new generation. */
+  handedOver: 'new_generation',
+  /** The dossier is no longer this execution's, or no longer waits (paused, flagged, ended). */
+  ended: 'not_active',
+} as const;
+
+export interface ChainPosition {
+  /**
+   * Wait/task pairs that follow this task in its chain before the route or the end (the state
+   * machine says it for the reviews; the stages' position follows from the stage). 0 or absent:
+   * nothing to save, the answer goes to the state machine as it is (an execution of an older
+   * definition, the last pair of a chain).
+   */
+  pairsAfter?: number;
+  /** Whether the chain's next task runs this next stage (a checkpoint; the following stage). */
+  runsNext: (stage: string) => boolean;
+  /**
+   * The dossier as this task left it; null when the task passed the step before's answer
+   * through without reading it (that task already chose to stop or not: a pass-through touches nothing).
+   */
+  dossier: Dossier | null;
+}
+
+/**
+ * A task of a chain (the stages, the commitment checkpoints: lib/dunning-workflow.ts) whose answer
+ * ends its execution's course before the chain's end would otherwise be followed by every pair left,
+ * each Wait let through at once and each task passing the ending on (step-outcome.ts passedThrough):
+ * 2 transitions and one invocation per pair. Instead:
+ * - going on to what the chain does not run next (a broken plan resumes a stage): the dossier is
+ *   handed to a new execution (the next generation, whose route starts where the dossier is), then
+ *   this execution stops itself;
+ * - an ending (the dossier handed over already, no longer this execution's, no longer waiting): this
+ *   execution stops itself, starting nothing.
+ * The stop comes only once the dossier says the end is the product's own (endIsExpected: it points at
+ * another execution, or waits for none), so the execution-status rule neither flags the dossier nor
+ * counts ExecutionsEndedUnexpectedly. A stale execution starts nothing: handOver gives it no successor.
+ * The answer is returned all the same: once stopped, Step Functions discards it. Should the stop
+ * fail, the execution goes on as before this rule: the answer (continued, not_active) passes through
+ * the rest of the chain. Should the Lambda die between the hand-over and the stop, the task's retry
+ * finds its execution stale (the dossier already points at the successor): it answers not_active,
+ * starts nothing (handOver gives a stale execution no successor) and stops its execution, or passes
+ * the ending through if that stop fails too (test/local/checkpoint-chain.test.ts).
+ */
+export async function endChainEarly(req: TaskContext, out: NextStep, at: ChainPosition): Promise<NextStep> {
+  if (!at.pairsAfter || at.pairsAfter <= 0 || !at.dossier || !req.stateMachineArn) return out;
+  const goesOn = GOES_ON.has(out.outcome) && out.nextStage !== null;
+  if (goesOn && at.runsNext(out.nextStage!)) return out;
+  let step = out;
+  let dossier = at.dossier;
+  if (goesOn) ({ step, dossier } = await handOverWith(req, 'early_end'));
+  const handedOver = step.outcome === CONTINUED;
+  // A "continued" answer: the dossier points at its successor (handOverNow wrote it before starting it).
+  if (!handedOver && !endIsExpected(dossier, req.executionName)) return step;
+  const cause = handedOver ? OWN_STOP_CAUSES.handedOver : OWN_STOP_CAUSES.ended;
+  try {
+    await stopExecution(req.executionName, cause, req.stateMachineArn);
+    log.info('execution stopped by its own task', { dossierId: req.dossierId, execution: req.executionName, cause, pairsSaved: at.pairsAfter });
+  } catch (e) {
+    log.warn('execution not stopped; its answer passes through the rest of the chain', { dossierId: req.dossierId, execution: req.executionName, cause, error: e instanceof Error ? e.name : 'Error' });
+  }
+  return step;
 }

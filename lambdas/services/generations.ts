@@ -3,8 +3,8 @@
  * execution generation: the transition is stored, the previous execution stopped, and the new one
  * started from the dossier's state (`<name>-2`, `-3`...).
  */
-import { Dossier, markNeedsAttention, workflowInput } from '../domain/dossier';
-import { boundedStart } from '../domain/execution-horizon';
+import { Dossier, markNeedsAttention } from '../domain/dossier';
+import { executionInput } from '../domain/execution-input';
 import { DomainError } from '../domain/errors';
 import { clock } from '../adapters/clock';
 import { executionNameFor } from '../domain/identity';
@@ -29,8 +29,9 @@ export async function regenerate<R extends { dossier: Dossier }>(
     return mutate(d, (generation) => executionNameFor(d.creditorId, d.invoice.invoiceNumber, generation));
   });
   const previous = (before as Dossier['execution'])?.name;
-  // A commitment further away than one execution may wait starts with a relay (execution-horizon.ts).
-  const start = boundedStart(workflowInput(result.dossier), clock().now());
+  // A commitment further away than one execution may wait starts with a relay (execution-horizon.ts);
+  // a commitment's input says how many of its checkpoints this execution runs (execution-input.ts).
+  const start = executionInput(result.dossier, clock().now());
   const name = result.dossier.execution?.name;
   if (previous && previous !== name) {
     try {

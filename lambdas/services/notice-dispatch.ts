@@ -14,22 +14,29 @@ import { stageTemplate } from '../notices/templates';
 import { claimStage, outcomeOf, SendOutcome, SendRequest } from './stage-claim';
 import { passedThrough, type StepOutcome } from './step-outcome';
 
-export async function dispatchNotice(req: SendRequest): Promise<SendOutcome | StepOutcome> {
+/**
+ * The send's answer (`out`), with the dossier as the send left it (null when it passed the send
+ * before's answer through without reading it): send-notice decides from it whether the execution
+ * may stop itself (services/execution-continuation.ts endChainEarly). The dossier stays in the
+ * Lambda: only `out` is answered.
+ */
+export async function dispatchNotice(req: SendRequest): Promise<{ out: SendOutcome | StepOutcome; dossier: Dossier | null }> {
   if (req.stage === 'litigation_handoff') throw new Error('the hand-off is its own step (lambdas/handoff.ts), not a letter of send-notice');
   const now = clock().now();
   // The send before this one in the chain of stages ended the course: passed on, dossier untouched.
   const passed = passedThrough(req.next, (stage) => stage === req.stage, now);
-  if (passed) return passed;
+  if (passed) return { out: passed, dossier: null };
   const { claim, slot, token } = await claimStage(req);
-  if (claim.kind === 'not_active') return outcomeOf(claim.dossier, 'not_active');
+  const answer = (d: Dossier, outcome: SendOutcome['outcome']) => ({ out: outcomeOf(d, outcome), dossier: d });
+  if (claim.kind === 'not_active') return answer(claim.dossier, 'not_active');
   if (claim.kind === 'already_sent') {
     // A retried step goes on; an execution of a dossier paused since (another generation runs) ends.
-    return outcomeOf(claim.dossier, claim.dossier.status === 'active' ? 'sent' : 'not_active');
+    return answer(claim.dossier, claim.dossier.status === 'active' ? 'sent' : 'not_active');
   }
   // A mise en demeure by registered post or registered e-mail (domain/registered.ts).
   if (req.stage === 'formal_notice' && channelFor(claim.dossier).channel !== 'email') {
     const out = await dispatchRegistered(claim.dossier, token, slot, now);
-    return outcomeOf(out.dossier, out.sent ? 'sent' : 'not_active');
+    return answer(out.dossier, out.sent ? 'sent' : 'not_active');
   }
   const out = await sendUnderLease(
     claim.dossier,
@@ -38,8 +45,7 @@ export async function dispatchNotice(req: SendRequest): Promise<SendOutcome | St
     (creditor) => ({ kind: req.stage, slot, template: stageTemplate(req.stage), extra: extrasFor(claim.dossier, req.stage, creditor, now) }),
     (d, info) => completeSend(d, req.stage, token, now, info),
   );
-  if (!out.sent) return outcomeOf(out.dossier, 'not_active');
-  return outcomeOf(out.dossier, 'sent');
+  return answer(out.dossier, out.sent ? 'sent' : 'not_active');
 }
 
 /** The deadline a stage states and the grace period it names: both from the dossier's policy. */

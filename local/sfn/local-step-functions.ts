@@ -256,7 +256,7 @@ export class LocalStepFunctions {
   private async segment(record: ExecutionRecord, startAt: string, input: Json): Promise<void> {
     const overrides = {
       taskResourceLocalHandlers: Object.fromEntries(
-        this.taskStates.map((s) => [s, (parameters: Json) => this.opts.task(s, parameters)]),
+        this.taskStates.map((s) => [s, (parameters: Json) => this.runTask(record, s, parameters)]),
       ),
       waitTimeOverrides: Object.fromEntries([...this.waitStates].map((s) => [s, PARK_SLEEP_MS])),
       retryIntervalOverrides: Object.fromEntries(this.taskStates.map((s) => [s, this.opts.retryIntervalMs ?? 5])),
@@ -274,6 +274,14 @@ export class LocalStepFunctions {
     const watcher = (async () => {
       for await (const ev of execution.eventLogs) {
         if (ev.type !== 'StateEntered') continue;
+        // Stopped meanwhile (StopExecution, even from the running task itself: an execution that
+        // ends its own course early): AWS enters no further state and bills no transition for one.
+        // The engine's run, aborted while the task ran, still enters the state after it (and would
+        // sleep in a Wait it entered after the abort): not recorded, and aborted again from there.
+        if (record.status !== 'RUNNING') {
+          execution.abort();
+          return;
+        }
         const name = ev.state.name;
         record.trail.push(name);
         if (record.trail.length > TRAIL_LIMIT) record.trail.splice(0, record.trail.length - TRAIL_LIMIT);
@@ -313,6 +321,18 @@ export class LocalStepFunctions {
     if (record.status === 'RUNNING' && record.parked && Date.parse(record.parked.wakeAt) <= this.opts.now().getTime()) {
       await this.wake(record);
     }
+  }
+
+  /**
+   * One task of a run. First a turn of the event loop, so the trail has recorded every state the
+   * run entered up to this task (the engine's event log is read asynchronously): a task that stops
+   * its own execution (StopExecution from inside it) then leaves a trail that ends with it, as the
+   * transitions AWS bills. A stopped execution runs no further task (AWS discards its run).
+   */
+  private async runTask(record: ExecutionRecord, state: string, parameters: Json): Promise<Json> {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (record.status !== 'RUNNING') throw new Error(`execution ${record.name} is ${record.status}`);
+    return this.opts.task(state, parameters);
   }
 
   private wakeAt(stateName: string, input: Json): string {

@@ -12,6 +12,7 @@ import {
   firstUncovered,
   makePlan,
   makePromise,
+  plannedCheckpoints,
   planNextAction,
   runCheckpoint,
   termsFor,
@@ -324,5 +325,92 @@ describe("a creditor's own commitment terms", () => {
       0,
     ).dossier;
     expect(weekAhead.nextAction).toEqual({ stage: 'instalment_reminder', at: '2026-05-13T07:00:00.000Z' });
+  });
+});
+
+/**
+ * plannedCheckpoints (the `left` the state machine's route enters the chain of checkpoints by,
+ * lib/dunning-workflow.ts) against the checkpoints the pure core really runs when every instalment
+ * is paid on its due date: the same count, so the chain ends with the plan's last check and
+ * nothing passes through; bounded by a horizon, only the checkpoints up to it.
+ */
+describe('checkpoints planned for the chain', () => {
+  /** Runs the plan's checkpoints as the execution would, each instalment paid on its due date; the instants of the checkpoints waited for. */
+  function simulate(d: Dossier): string[] {
+    const waited: string[] = [];
+    let paid = 0;
+    for (let guard = 0; guard < 200 && d.nextAction && d.status === 'on_payment_plan'; guard++) {
+      const { stage, at } = d.nextAction;
+      waited.push(at);
+      const now = new Date(at);
+      // Before a check, the instalments due by its day are paid (a check on the due date itself,
+      // with no tolerance, finds them paid); a reminder sees no payment (one falling on the due date
+      // itself goes first).
+      const plan = d.plans!.at(-1)!;
+      for (const [k, i] of plan.instalments.entries()) {
+        if (k < paid || stage !== 'instalment_check' || i.dueDate > localDate(at)) continue;
+        d = recordPayment(d, { amountCents: i.amountCents, paidOn: i.dueDate, reference: `p${k}` }, now, 0).dossier;
+        paid = k + 1;
+      }
+      if (d.status !== 'on_payment_plan') break; // the last payment settles the debt: the execution is stopped at this Wait
+      const r = runCheckpoint(d, stage, 'exec-2', now);
+      if (r.kind === 'remind') {
+        const claimed = claimReminder(r.dossier, r.plan.id, r.index, 'tok', 0, 1);
+        d = completeReminder(claimed.dossier, r.plan.id, r.index, 'tok', now, INFO);
+      } else d = r.dossier;
+    }
+    return waited;
+  }
+
+  /** Instalments `gaps` days apart from 9 April 2026, adding up to the balance. */
+  function monthlyish(gaps: number[]) {
+    let due = '2026-04-09';
+    return gaps.map((gap, k) => {
+      due = addCalendarDays(due, gap);
+      return { dueDate: due, amountCents: k === 0 ? 125_000 - (gaps.length - 1) * 1_000 : 1_000 };
+    });
+  }
+
+  it('is 1 for a promise, 0 for a stage or nothing, 12 for 6 monthly instalments', () => {
+    const promised = makePromise(dossier(), { id: 'p', date: '2026-04-24', amountCents: 125_000 }, nameFor, NOW, 0).dossier;
+    expect(plannedCheckpoints(promised, null)).toBe(1);
+    expect(plannedCheckpoints(dossier(), null)).toBe(0);
+    expect(plannedCheckpoints({ ...dossier(), nextAction: null }, null)).toBe(0);
+    const six = Array.from({ length: 6 }, (_, k) => ({ dueDate: addCalendarDays('2026-05-05', 30 * k), amountCents: k < 5 ? 20_000 : 25_000 }));
+    const d = makePlan(dossier(), { id: 'pl', instalments: six }, nameFor, NOW, 0).dossier;
+    expect(plannedCheckpoints(d, null)).toBe(12);
+    expect(simulate(d)).toHaveLength(12);
+    // Up to a horizon: only what falls before it (here the first two instalments' reminders and checks).
+    expect(plannedCheckpoints(d, new Date('2026-06-10T00:00:00Z'))).toBe(4);
+    // A next action beyond the horizon: nothing this execution will run (it relays).
+    expect(plannedCheckpoints(d, new Date('2026-05-01T00:00:00Z'))).toBe(0);
+  });
+
+  it('counts what the pure core runs when every instalment is paid on its due date (property)', () => {
+    // Instalments closer than the previous one's check: a later payment may settle the debt before
+    // an earlier check, and the execution is stopped sooner than planned (an over-count costs nothing then).
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 60 }), { minLength: 1, maxLength: 12 }), fc.integer({ min: 0, max: 10 }), fc.integer({ min: 0, max: 15 }), (gaps, toleranceBusinessDays, reminderDaysBefore) => {
+        const d = makePlan(dossier(), { id: 'pl', instalments: monthlyish(gaps), terms: { toleranceBusinessDays, reminderDaysBefore } }, nameFor, NOW, 0).dossier;
+        expect(plannedCheckpoints(d, null)).toBeGreaterThanOrEqual(simulate(d).length);
+      }),
+    );
+    // Each instalment due after the previous one's check (20 days apart or more: the tolerance is
+    // at most 10 business days): exactly the checkpoints run, up to any horizon.
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 20, max: 60 }), { minLength: 1, maxLength: 12 }),
+        fc.integer({ min: 0, max: 10 }),
+        fc.integer({ min: 0, max: 15 }),
+        fc.integer({ min: 0, max: 400 }),
+        (gaps, toleranceBusinessDays, reminderDaysBefore, horizonDays) => {
+          const d = makePlan(dossier(), { id: 'pl', instalments: monthlyish(gaps), terms: { toleranceBusinessDays, reminderDaysBefore } }, nameFor, NOW, 0).dossier;
+          const waited = simulate(d);
+          expect(plannedCheckpoints(d, null)).toBe(waited.length);
+          const horizon = new Date(NOW.getTime() + horizonDays * 86_400_000);
+          expect(plannedCheckpoints(d, horizon)).toBe(waited.filter((at) => Date.parse(at) <= horizon.getTime()).length);
+        },
+      ),
+    );
   });
 });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Dossier } from '../../lambdas/domain/dossier';
 import { beyondHorizon, boundedStart, EXECUTION_HORIZON_DAYS, EXECUTION_RELAY, executionStart, handOver, horizonOf } from '../../lambdas/domain/execution-horizon';
-import { dossierIdOf, endReason, judgeExecutionEnd, type ExecutionStatusDetail } from '../../lambdas/domain/execution-status';
+import { dossierIdOf, endIsExpected, endReason, judgeExecutionEnd, type ExecutionStatusDetail } from '../../lambdas/domain/execution-status';
 
 /** Seeded property runs: the seed is printed on failure; replay with AMIABLE_SEED=<seed>. */
 const SEED = Number(process.env.AMIABLE_SEED ?? Math.floor(Math.random() * 2 ** 31));
@@ -106,6 +106,20 @@ describe('executions that end unexpectedly', () => {
       const d = dossier({ status: status as Dossier['status'] });
       expect(judgeExecutionEnd(d, detail({ status: 'ABORTED' }), now), status).toEqual({ dossier: d, verdict: 'not_waiting' });
     }
+  });
+
+  it('a task stops its own execution only when the rule will not flag that stop (endIsExpected)', () => {
+    // Every status, this execution's dossier or a later generation's: the task's check and the
+    // rule's verdict agree, so an execution that ends its own course early is never flagged.
+    const statuses = ['active', 'promised', 'on_payment_plan', 'paid', 'cancelled', 'paused_dispute', 'needs_attention', 'handed_off', 'insolvency_proceedings'] as const;
+    for (const status of statuses) {
+      for (const execution of [{ name: 'dun-abc-2', generation: 2 }, { name: 'dun-abc-3', generation: 3 }, null]) {
+        const d = dossier({ status: status as Dossier['status'], execution });
+        const verdict = judgeExecutionEnd(d, detail({ status: 'ABORTED' }), now).verdict;
+        expect(endIsExpected(d, 'dun-abc-2'), `${status} ${execution?.name}`).toBe(verdict !== 'flagged');
+      }
+    }
+    expect(endIsExpected(dossier(), 'dun-abc-2')).toBe(false);
   });
 
   it('reads the dossier from the execution input, and keeps reasons bounded', () => {

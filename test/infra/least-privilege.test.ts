@@ -67,14 +67,16 @@ const EXPECTED: Record<string, string[]> = {
   reports: onTableAndIndexes('dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:PutItem'),
   // The letters. A next stage beyond the execution's horizon: the next generation is started (execution-continuation.ts).
   // BatchGetItem: the debtor's pause and the evidence log's last record in one read (services/mail-tracking.ts).
-  'send-notice': [...writes('dynamodb:BatchGetItem'), ...sends(DOMAIN), ...on('state-machine', 'states:StartExecution')],
+  // StartExecution: the next generation (execution-continuation.ts); StopExecution: its own
+  // execution, ended early rather than passed through the chain (endChainEarly).
+  'send-notice': [...writes('dynamodb:BatchGetItem'), ...sends(DOMAIN), ...on('state-machine', 'states:StartExecution'), ...on('executions', 'states:StopExecution')],
   // The hand-off (the SendLitigationHandoff step and POST /handoff): the litigation dossier and the
   // evidence bundle for counsel, the message, DossierHandedOff. Nothing follows a hand-off: it never starts an execution.
   handoff: [...writes(), ...sends(DOMAIN), ...bundles(), ...publishes()],
   // GET /litigation (log read, dossier kept as evidence). Insolvency: the debtor's other dossiers,
   // their evidence read back, declaration drafts and tasks, the message to counsel; stops their executions.
   litigation: [...writes(), ...sends(DOMAIN), ...evidenceReads(), ...on('executions', 'states:StopExecution')],
-  'review-commitment': [...writes('dynamodb:BatchGetItem'), ...sends(DOMAIN), ...on('state-machine', 'states:StartExecution')],
+  'review-commitment': [...writes('dynamodb:BatchGetItem'), ...sends(DOMAIN), ...on('state-machine', 'states:StartExecution'), ...on('executions', 'states:StopExecution')],
   'mark-needs-attention': writes(),
   // Reads the log (catching it up), reads evidence into bundles, writes bundles and signs their links.
   evidence: [...writes(), ...bundles()],

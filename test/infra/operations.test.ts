@@ -32,8 +32,8 @@ describe('executions cannot end silently', () => {
         'stateMachineArn.$': '$$.StateMachine.Id',
       });
     }
-    // The relay checkpoint is waited for like a commitment checkpoint, then run by ReviewCommitment.
-    expect(definition.States.RouteToNextStage.Choices).toContainEqual({ Variable: '$.next.stage', StringEquals: 'execution_relay', Next: 'WaitForCommitmentCheckpoint' });
+    // The relay checkpoint is waited for like a commitment checkpoint (its input says 1 left: the chain's last review, without a count as well).
+    expect(definition.States.RouteToNextStage.Choices).toContainEqual({ Variable: '$.next.stage', StringEquals: 'execution_relay', Next: 'WaitForFollowingCheckpoint' });
     expect(definition.TimeoutSeconds).toBe(365 * 86_400);
   });
 

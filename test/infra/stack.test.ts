@@ -2,6 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { resolveSystem } from '../../local/template';
 import { PROD, synthTemplate as synth } from './synth';
+import { CHECKPOINT_CHAIN } from '../../lib/dunning-workflow';
 
 describe('the synthesized stack', () => {
   const template = synth();
@@ -165,8 +166,8 @@ describe('the synthesized stack', () => {
     }
     // Waits are timestamps from the dossier's schedule, never fixed polling intervals.
     const waits = Object.values(states).filter((s: any) => s.Type === 'Wait');
-    // Four stage waits and four commitment-checkpoint waits (a plan's reminder opens a run of four, any other checkpoint a pair).
-    expect(waits.length).toBe(8);
+    // Four stage waits and the chain of 12 commitment-checkpoint waits.
+    expect(waits.length).toBe(4 + 12);
     for (const w of waits as any[]) expect(w.TimestampPath).toBe('$.next.at');
     // The chain: each stage is a wait and ONE task (no separate read-and-choice before a send: the
     // task re-reads under its lease), followed by the following stage's wait with no choice between.
@@ -193,27 +194,39 @@ describe('the synthesized stack', () => {
     // Ending outcomes first (guarded by IsPresent: a new execution's input has no outcome yet).
     expect(states.RouteToNextStage.Choices[0].Next).toBe('DossierNoLongerActive');
     expect(states.RouteToNextStage.Default).toBe('DossierNoLongerActive');
-    // Promises and plans: a plan's reminder opens a run of four checkpoints, any other a pair.
-    for (const action of ['promise_check', 'instalment_check', 'execution_relay']) {
-      expect(routed).toContainEqual([action, 'WaitForCommitmentCheckpoint']);
-    }
-    expect(routed).toContainEqual(['instalment_reminder', 'WaitForInstalmentReminder']);
-    expect(states.WaitForInstalmentReminder.Next).toBe('ReviewInstalmentReminder');
-    expect(states.ReviewInstalmentReminder.Next).toBe('WaitForInstalmentCheck');
-    expect(states.WaitForInstalmentCheck.Next).toBe('ReviewInstalmentCheck');
-    expect(states.ReviewInstalmentCheck.Next).toBe('WaitForCommitmentCheckpoint');
-    // Every review but the pair's second is handed what the execution holds as next, to pass an ending through.
-    for (const name of ['ReviewInstalmentReminder', 'ReviewInstalmentCheck', 'ReviewCommitment']) {
-      expect(states[name].Parameters.Payload, name).toMatchObject({ 'action.$': '$.next.stage', 'next.$': '$.next' });
+    // Promises and plans: one chain of 12 Wait/Review pairs (CHECKPOINT_CHAIN), no choice between
+    // two reviews, the last review followed by the route; its last four pairs keep the names of the
+    // definition before (local-mode executions parked there resume by name).
+    const checkpointChain = [
+      ...Array.from({ length: 8 }, (_, i) => [`WaitForCheckpoint${i + 1}`, `ReviewCheckpoint${i + 1}`]).flat(),
+      ...['WaitForInstalmentReminder', 'ReviewInstalmentReminder', 'WaitForInstalmentCheck', 'ReviewInstalmentCheck'],
+      ...['WaitForCommitmentCheckpoint', 'ReviewCommitment', 'WaitForFollowingCheckpoint', 'ReviewFollowingCheckpoint'],
+    ];
+    expect(CHECKPOINT_CHAIN).toBe(12);
+    for (let i = 0; i + 1 < checkpointChain.length; i++) expect(states[checkpointChain[i]].Next, checkpointChain[i]).toBe(checkpointChain[i + 1]);
+    expect(states.ReviewFollowingCheckpoint.Next).toBe('RouteToNextStage');
+    for (const [i, name] of checkpointChain.filter((n) => n.startsWith('Review')).entries()) {
+      // Every review runs the due checkpoint, is handed what the execution holds as next (to pass
+      // an ending through), knows how many pairs follow it (an early end there stops the execution
+      // rather than pass through them: execution-continuation.ts endChainEarly), and answers how
+      // many checkpoints are left as planned.
+      expect(states[name].Parameters.Payload, name).toMatchObject({ 'action.$': '$.next.stage', 'next.$': '$.next', 'executionStartTime.$': '$$.Execution.StartTime', pairsAfter: 11 - i });
+      expect(states[name].ResultSelector, name).toMatchObject({ 'left.$': '$.Payload.left', 'outcome.$': '$.Payload.outcome' });
       expect(states[name].Catch[0].Next, name).toBe('MarkNeedsAttention');
     }
-    expect(states.WaitForCommitmentCheckpoint.Next).toBe('ReviewCommitment');
-    expect(states.ReviewCommitment.Next).toBe('WaitForFollowingCheckpoint');
-    expect(states.WaitForFollowingCheckpoint.Next).toBe('ReviewFollowingCheckpoint');
-    expect(states.ReviewFollowingCheckpoint.Next).toBe('RouteToNextStage');
-    expect(states.ReviewCommitment.Catch[0].Next).toBe('MarkNeedsAttention');
-    expect(states.ReviewFollowingCheckpoint.Catch[0].Next).toBe('MarkNeedsAttention');
-    expect(states.ReviewFollowingCheckpoint.Parameters.Payload).toMatchObject({ 'prior.$': '$.next.outcome', 'at.$': '$.next.at' });
+    // The route enters the chain where as many reviews are left as planned ($.next.left, guarded by
+    // IsPresent), at its start for 12 or more, at its last review without a count.
+    const checkpointKinds = ['promise_check', 'instalment_reminder', 'instalment_check', 'execution_relay'];
+    const entries = states.RouteToNextStage.Choices.filter((c: any) => c.And?.some((x: any) => x.Variable === '$.next.left'));
+    expect(entries).toHaveLength(11);
+    for (const c of entries) {
+      expect(c.And[0]).toEqual({ Variable: '$.next.left', IsPresent: true });
+      expect(c.And[2].Or.map((x: any) => x.StringEquals)).toEqual(checkpointKinds);
+      const left = c.And[1].NumericEquals ?? c.And[1].NumericGreaterThanEquals;
+      expect(c.Next, String(left)).toBe(checkpointChain[2 * (12 - Math.min(left, 12))]);
+    }
+    expect(entries[0].And[1]).toEqual({ Variable: '$.next.left', NumericGreaterThanEquals: 12 });
+    for (const action of checkpointKinds) expect(routed).toContainEqual([action, 'WaitForFollowingCheckpoint']);
     // Every task has a Catch that marks the dossier.
     for (const [name, s] of Object.entries<any>(states)) {
       if (name.startsWith('Send')) {

@@ -91,7 +91,12 @@ describe('promise to pay, broken', () => {
     expect(stagesSent(view).map(([s]) => s)).toEqual(['first_reminder', 'formal_reminder', 'formal_notice', 'litigation_handoff']);
     const resumed = local.sys.engine.list().find((r) => r.name.endsWith('-2'));
     expect(resumed?.status).toBe('SUCCEEDED');
-    expect(resumed?.trail).toEqual(expect.arrayContaining(['WaitForCommitmentCheckpoint', 'ReviewCommitment', 'SendLitigationHandoff']));
+    // One checkpoint planned (the promise's check): the route entered the chain of checkpoints at
+    // its last review, which resumed the formal reminder; the route took it into the chain of stages.
+    expect(resumed?.trail).toEqual([
+      ...['RouteToNextStage', 'WaitForFollowingCheckpoint', 'ReviewFollowingCheckpoint', 'RouteToNextStage'],
+      ...['WaitForFormalReminder', 'SendFormalReminder', 'WaitForFormalNotice', 'SendFormalNotice', 'WaitForGracePeriodEnd', 'SendLitigationHandoff'],
+    ]);
   });
 });
 
@@ -261,10 +266,15 @@ describe('payment plan kept to the end', () => {
     const plan = local.sys.engine.list().find((r) => r.name.endsWith('-2'));
     expect(plan?.status).toBe('ABORTED');
     expect(plan?.cause).toBe('paid');
-    // A reminder opens a run of four checkpoints (one choice per run); the last payment stopped it
-    // while it waited for the third instalment's check.
-    const run = ['WaitForInstalmentReminder', 'ReviewInstalmentReminder', 'WaitForInstalmentCheck', 'ReviewInstalmentCheck', 'WaitForCommitmentCheckpoint', 'ReviewCommitment', 'WaitForFollowingCheckpoint', 'ReviewFollowingCheckpoint'];
-    expect(plan?.trail).toEqual(['RouteToNextStage', ...run, 'RouteToNextStage', ...run.slice(0, 3)]);
+    // Six checkpoints planned (three reminders, three checks): the route entered the chain of
+    // checkpoints six reviews before its end, once; the last payment stopped the execution while it
+    // waited for the third instalment's check, at the chain's last Wait.
+    expect(plan?.input.next).toEqual({ stage: 'instalment_reminder', at: '2026-05-04T07:00:00.000Z', left: 6 });
+    expect(plan?.trail).toEqual([
+      ...['RouteToNextStage', 'WaitForCheckpoint7', 'ReviewCheckpoint7', 'WaitForCheckpoint8', 'ReviewCheckpoint8'],
+      ...['WaitForInstalmentReminder', 'ReviewInstalmentReminder', 'WaitForInstalmentCheck', 'ReviewInstalmentCheck'],
+      ...['WaitForCommitmentCheckpoint', 'ReviewCommitment', 'WaitForFollowingCheckpoint'],
+    ]);
   });
 });
 
@@ -318,8 +328,9 @@ describe('payment plan broken after the mise en demeure', () => {
     view = (await local.api.getInvoice(body.id)).body;
     expect(view.status).toBe('handed_off');
     expect(view.events.find((e: any) => e.stage === 'litigation_handoff').at).toBe('2026-07-02T07:00:00.000Z');
-    // The second instalment's check (last of the run of four) resumed the mise en demeure: the route
-    // jumped into the chain of stages there; the hand-off ended the execution.
+    // Four checkpoints planned: the route entered the chain of checkpoints four reviews before its
+    // end; the second instalment's check, the last, resumed the mise en demeure: the route jumped
+    // into the chain of stages there; the hand-off ended the execution.
     const plan = local.sys.engine.list().find((r) => r.name.endsWith('-2'))!;
     expect(plan.trail).toEqual([
       ...['RouteToNextStage', 'WaitForInstalmentReminder', 'ReviewInstalmentReminder', 'WaitForInstalmentCheck', 'ReviewInstalmentCheck'],

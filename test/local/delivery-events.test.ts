@@ -151,10 +151,11 @@ describe('delivery events in local mode: delivery proof and hard bounce', () => 
     expect(secondView.events.filter((e: any) => e.type === 'notice_sent')).toHaveLength(0);
     expect(secondView.events.at(-1)).toEqual({ type: 'needs_attention', at: second.body.nextAction.at, reason: PAUSED_REASON });
     const secondRun = executionOf(sys, second.body.id);
-    expect(secondRun.status).toBe('SUCCEEDED');
-    // The held first reminder ended the course: the chain of stages passed it through to its end at once.
-    expect(secondRun.trail.slice(-3)).toEqual(['SendFormalNotice', 'WaitForGracePeriodEnd', 'SendLitigationHandoff']);
-    expect((secondRun.output as any).next.outcome).toBe('not_active');
+    // The held first reminder ended the course: it stopped its own execution at once (the stages
+    // left neither run nor billed: services/execution-continuation.ts endChainEarly), and the
+    // execution-status rule saw the product's own stop (the dossier no longer waits): not flagged again.
+    expect(secondRun).toMatchObject({ status: 'ABORTED', cause: 'not_active', trail: ['RouteToNextStage', 'WaitForFirstReminder', 'SendFirstReminder'] });
+    expect(secondView.events.filter((e: any) => e.type === 'needs_attention')).toHaveLength(1);
 
     // Another debtor of the same creditor is not affected.
     const other = await api.createInvoice(

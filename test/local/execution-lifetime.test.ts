@@ -99,14 +99,22 @@ describe('a commitment further away than one execution may wait', () => {
     expect(runs.map((r) => r.status)).toEqual(['ABORTED', 'SUCCEEDED', 'RUNNING']);
     const third = runs[2];
     // Started at the check, it waits for the relay at its own horizon, not for September 2027.
-    expect(third.input.next).toEqual({ stage: 'execution_relay', at: new Date(Date.parse(third.startDate) + EXECUTION_HORIZON_DAYS * DAY_MS).toISOString() });
+    expect(third.input.next).toEqual({ stage: 'execution_relay', at: new Date(Date.parse(third.startDate) + EXECUTION_HORIZON_DAYS * DAY_MS).toISOString(), left: 1 });
+    // The plan's execution planned the two checkpoints before its horizon (the reminder of 2027 lies
+    // beyond): it entered the chain of checkpoints two reviews before its end, and the second, the
+    // check that handed over, was the last: nothing passed through.
+    expect(runs[1].input.next).toEqual({ stage: 'instalment_reminder', at: '2026-05-04T07:00:00.000Z', left: 2 });
+    expect(runs[1].trail).toEqual(['RouteToNextStage', 'WaitForCommitmentCheckpoint', 'ReviewCommitment', 'WaitForFollowingCheckpoint', 'ReviewFollowingCheckpoint', 'RouteToNextStage', 'DossierNoLongerActive']);
+    expect((runs[1].output as any).next).toMatchObject({ outcome: 'continued', left: 0 });
     // The dossier still shows its real next step.
     expect((await api.getInvoice(id)).body.nextAction).toEqual({ stage: 'instalment_reminder', at: '2027-09-03T07:00:00.000Z' });
 
     await api.advanceTo('2027-09-06T10:00:00Z');
     runs = executionsOf(sys, id);
     expect(runs.map((r) => r.status)).toEqual(['ABORTED', 'SUCCEEDED', 'SUCCEEDED', 'RUNNING']);
-    expect(runs[3].input.next).toEqual({ stage: 'instalment_reminder', at: '2027-09-03T07:00:00.000Z' });
+    expect(runs[3].input.next).toEqual({ stage: 'instalment_reminder', at: '2027-09-03T07:00:00.000Z', left: 2 });
+    // The relay is one checkpoint planned: the chain's last review, then the route ends the execution.
+    expect(runs[2].trail).toEqual(['RouteToNextStage', 'WaitForFollowingCheckpoint', 'ReviewFollowingCheckpoint', 'RouteToNextStage', 'DossierNoLongerActive']);
     const view = (await api.getInvoice(id)).body;
     expect(view.events.filter((e: any) => e.kind === 'instalment_reminder').map((e: any) => e.at)).toEqual(['2026-05-04T07:00:00.000Z', '2027-09-03T07:00:00.000Z']);
     const last = await api.pay(id, { amount: '300.00', paidOn: '2027-09-06', reference: 'FAR-2' });

@@ -54,12 +54,16 @@ describe('restart in local mode', () => {
         ['formal_notice', '2026-05-22'],
         ['litigation_handoff', '2026-06-02'],
       ]);
-      // The check that broke the plan opened its run of four: the two reviews after it passed the
-      // resumed stage through at once, then the route took the escalation back into the chain of stages.
+      // Four checkpoints planned: the route entered the chain of checkpoints four reviews before its
+      // end (the names of the run of four before the chain, where the execution waited across the
+      // restart); the check that broke the plan handed the dossier to a new execution and stopped
+      // its own (the two pairs after it not run), and the new one's route took the escalation back
+      // into the chain of stages.
       const run = sys.engine.list().find((r) => r.name.endsWith('-2'))!;
-      expect(run.trail).toEqual([
-        ...['RouteToNextStage', 'WaitForInstalmentReminder', 'ReviewInstalmentReminder', 'WaitForInstalmentCheck', 'ReviewInstalmentCheck'],
-        ...['WaitForCommitmentCheckpoint', 'ReviewCommitment', 'WaitForFollowingCheckpoint', 'ReviewFollowingCheckpoint'],
+      expect(run).toMatchObject({ status: 'ABORTED', cause: 'new_generation' });
+      expect(run.trail).toEqual(['RouteToNextStage', 'WaitForInstalmentReminder', 'ReviewInstalmentReminder', 'WaitForInstalmentCheck', 'ReviewInstalmentCheck']);
+      const resumed = sys.engine.list().find((r) => r.name === run.name.replace(/-2$/, '-3'))!;
+      expect(resumed.trail).toEqual([
         ...['RouteToNextStage', 'WaitForFormalReminder', 'SendFormalReminder', 'WaitForFormalNotice', 'SendFormalNotice'],
         ...['WaitForGracePeriodEnd', 'SendLitigationHandoff'],
       ]);

@@ -1,16 +1,21 @@
 import { describe, expect, it } from 'vitest';
+import { metricTotal } from '../../lambdas/adapters/telemetry';
 import { loadHandler } from '../../local/handlers';
 import { client, invoice, useLocalSystem } from '../support/local-client';
 
 /**
  * The stages are a chain (lib/dunning-workflow.ts): RouteToNextStage once, then each send followed
  * by the following stage's Wait with no Choice in between. What that design must keep:
- * - a send that ends the course early is passed through to the end of the chain at once, without
- *   touching the dossier or mailing anyone (step-outcome.ts passedThrough);
+ * - a send that ends the course early stops its own execution (after handing the dossier to a new
+ *   one when it goes on), so none of the stages left runs or is paid for, and the execution-status
+ *   rule sees the product's own stop (execution-continuation.ts endChainEarly); a send that follows
+ *   an ending all the same (a stop that failed) passes it through without touching the dossier or
+ *   mailing anyone (step-outcome.ts passedThrough);
  * - a new execution resumes at any stage: the route jumps into the chain at that stage's Wait;
  * - a send whose dossier goes on to anything but the following stage never lets the chain run the
- *   following stage's send: the dossier moves to a new execution, or a stale execution just ends
- *   (execution-continuation.ts continueOnChain).
+ *   following stage's send: the dossier moves to a new execution, or a stale execution just stops,
+ *   starting nothing (execution-continuation.ts continueOnChain).
+ * None of these stops counts as an unexpected end (ExecutionsEndedUnexpectedly).
  */
 const CLOCK_START = '2026-04-04T10:00:00Z';
 const CHAIN = [
@@ -35,8 +40,9 @@ const stagesSent = (view: any) => view.events.filter((e: any) => e.type === 'not
 describe('an early end in the middle of the chain of stages', () => {
   const local = useLocalSystem({ clockStart: CLOCK_START });
 
-  it('is passed through to the end at once: nothing sent, the dossier left as the ending send left it', async () => {
+  it('stops the execution at the ending send: nothing sent, the dossier left as that send left it, flagged once', async () => {
     const { api, sys } = local;
+    const unexpected = metricTotal('ExecutionsEndedUnexpectedly', { Status: 'ABORTED' });
     // Same debtor (same SIREN): B's first reminder goes out on 7 April, A's a week later and
     // bounces hard, so B's formal reminder (20 April) finds e-mail to the debtor paused.
     const b = (await api.createInvoice(invoice({ invoiceNumber: 'CHAIN-END-B' }))).body;
@@ -54,13 +60,16 @@ describe('an early end in the middle of the chain of stages', () => {
     expect(held.events.at(-1)).toMatchObject({ type: 'needs_attention', reason: expect.stringMatching(/paused for this debtor after a hard bounce/) });
     expect(stagesSent(held)).toEqual(['first_reminder']);
 
-    // The execution ran the rest of the chain on the spot (every Wait given "now") and ended with
-    // the held send's outcome; it waits for nothing and is not failed (the dossier is not flagged twice).
+    // The held send stopped its own execution on the spot: the hand-off's pair and the mise en
+    // demeure's not run (5 transitions; passed through, 9). The dossier waits for a person, so the
+    // execution-status rule judges the stop the product's own: not flagged twice, not counted.
     const run = sys.engine.list().find((r) => r.input?.dossierId === b.id)!;
-    expect(run.status).toBe('SUCCEEDED');
-    expect(run.trail).toEqual(['RouteToNextStage', ...CHAIN]);
-    expect((run.output as any).next).toMatchObject({ outcome: 'not_active', stage: null });
-    expect(run.stopDate).toBe('2026-04-20T07:00:00.000Z');
+    expect(run).toMatchObject({ status: 'ABORTED', cause: 'not_active', stopDate: '2026-04-20T07:00:00.000Z' });
+    expect(run.trail).toEqual(['RouteToNextStage', ...CHAIN.slice(0, 4)]);
+    await sys.executionEvents.idle();
+    expect(sys.executionEvents.delivered.find((d) => d.event.detail.name === run.name)?.outcome).toEqual({ outcome: 'not_waiting', dossierId: b.id });
+    expect(held.events.filter((e: any) => e.type === 'needs_attention')).toHaveLength(1);
+    expect(metricTotal('ExecutionsEndedUnexpectedly', { Status: 'ABORTED' })).toBe(unexpected);
 
     // Nothing more: no later notice, no hand-off, the dossier exactly as the held send left it.
     await api.advance('P60D');
@@ -74,7 +83,7 @@ describe('an early end in the middle of the chain of stages', () => {
 describe('a send whose next stage lies beyond the execution horizon', () => {
   const local = useLocalSystem({ clockStart: CLOCK_START });
 
-  it('continues the dossier in a new execution; the rest of its own chain passes "continued" through', async () => {
+  it('continues the dossier in a new execution and stops its own: the rest of its chain is not run', async () => {
     const { api, sys } = local;
     // Due in 286 days: the first reminder falls within this execution's 300 days
     // (execution-horizon.ts), the formal reminder two weeks later beyond them.
@@ -86,10 +95,10 @@ describe('a send whose next stage lies beyond the execution horizon', () => {
     expect(Date.parse(created.schedule[1].at)).toBeGreaterThan(horizon);
 
     await api.advanceTo(new Date(Date.parse(created.nextAction.at) + 3_600_000).toISOString());
+    // Stopped as a new generation's predecessor: 3 transitions (passed through, 9).
     const ended = sys.engine.describe(first.arn);
-    expect(ended.status).toBe('SUCCEEDED');
-    expect(ended.trail).toEqual(['RouteToNextStage', ...CHAIN]);
-    expect((ended.output as any).next.outcome).toBe('continued');
+    expect(ended).toMatchObject({ status: 'ABORTED', cause: 'new_generation' });
+    expect(ended.trail).toEqual(['RouteToNextStage', ...CHAIN.slice(0, 2)]);
     const next = sys.engine.list().find((r) => r.name === `${first.name}-2`)!;
     expect(next).toMatchObject({ status: 'RUNNING', input: { next: { stage: 'formal_reminder', at: created.schedule[1].at } } });
 
@@ -147,8 +156,9 @@ describe('a new execution resumes at any stage', () => {
 describe('a send whose dossier goes on to other than the following stage', () => {
   const local = useLocalSystem({ clockStart: CLOCK_START });
 
-  it('ends a stale execution on the spot, and moves the current one on to a new execution that starts where the dossier is', async () => {
+  it('stops a stale execution on the spot, starting nothing, and moves the current one on to a new execution that starts where the dossier is', async () => {
     const { api, sys } = local;
+    const unexpected = metricTotal('ExecutionsEndedUnexpectedly', { Status: 'ABORTED' });
     const id = (await api.createInvoice(invoice({ invoiceNumber: 'CHAIN-OFF-1' }))).body.id as string;
     // First and formal reminders sent: the dossier's next stage is the mise en demeure (4 May).
     await api.advanceTo('2026-04-21T12:00:00Z');
@@ -160,17 +170,19 @@ describe('a send whose dossier goes on to other than the following stage', () =>
 
     // A stale execution at the first reminder (the dossier moved on without it): its send finds the
     // stage sent and the dossier going on to the mise en demeure, not to the formal reminder the
-    // chain would run next. The dossier is not its own: it ends at once, down the chain, untouched.
+    // chain would run next. The dossier is not its own: it stops at once, untouched, starting nothing.
     const stale = sys.engine.start('chain-off-stale', { dossierId: id, next: { stage: 'first_reminder', at: '2026-04-21T12:00:00.000Z' } });
     // Its first Wait is already due: it runs at once, as on AWS, without the clock moving.
     await sys.engine.idle();
-    expect(stale.status).toBe('SUCCEEDED');
-    expect(stale.trail).toEqual(['RouteToNextStage', ...CHAIN]);
-    expect((stale.output as any).next.outcome).toBe('not_active');
+    expect(stale).toMatchObject({ status: 'ABORTED', cause: 'not_active' });
+    expect(stale.trail).toEqual(['RouteToNextStage', ...CHAIN.slice(0, 2)]);
     expect((await api.getInvoice(id)).body.events).toEqual(before.events);
+    expect(sys.engine.list().filter((r) => r.input?.dossierId === id).map((r) => r.name)).toEqual([current.name, 'chain-off-stale']);
+    expect(current.status).toBe('RUNNING');
 
     // The same answer to the dossier's own execution (a retried first-reminder send arriving late):
-    // the dossier moves to a new execution, whose route starts at the mise en demeure.
+    // the dossier moves to a new execution, whose route starts at the mise en demeure, and the send
+    // stops its own execution (here parked at the mise en demeure's Wait).
     const sendNotice = await loadHandler('send-notice');
     const out = await sendNotice({
       dossierId: id,
@@ -183,8 +195,7 @@ describe('a send whose dossier goes on to other than the following stage', () =>
     expect(out).toEqual({ outcome: 'continued', nextStage: null, nextAt: '2026-04-21T12:00:00.000Z' });
     const successor = sys.engine.list().find((r) => r.input?.dossierId === id && r.name === `${current.name}-2`)!;
     expect(successor).toMatchObject({ status: 'RUNNING', input: { dossierId: id, next: { stage: 'formal_notice', at: before.nextAction.at } } });
-    // That execution would end on "continued" down its chain; here it waits at the mise en demeure: stopped instead.
-    sys.engine.stop(current.arn, 'Superseded', 'ended by its continued outcome');
+    expect(sys.engine.describe(current.arn)).toMatchObject({ status: 'ABORTED', cause: 'new_generation' });
 
     await api.advance('P60D');
     const view = (await api.getInvoice(id)).body;
@@ -194,6 +205,12 @@ describe('a send whose dossier goes on to other than the following stage', () =>
     expect(await mailsFor(api, 'CHAIN-OFF-1')).toHaveLength(4);
     const done = sys.engine.list().find((r) => r.name === successor.name)!;
     expect(done.trail).toEqual(['RouteToNextStage', 'WaitForFormalNotice', 'SendFormalNotice', 'WaitForGracePeriodEnd', 'SendLitigationHandoff']);
+    const verdicts = sys.executionEvents.delivered.filter((d) => d.event.detail.input.includes(id)).map((d) => [d.event.detail.name, (d.outcome as any)?.outcome]);
+    expect(verdicts).toEqual([
+      ['chain-off-stale', 'superseded'],
+      [current.name, 'superseded'],
+    ]);
+    expect(metricTotal('ExecutionsEndedUnexpectedly', { Status: 'ABORTED' })).toBe(unexpected);
   });
 
   it('the hand-off passes an ending through, and refuses to be handed another step', async () => {
