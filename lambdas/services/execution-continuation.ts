@@ -143,15 +143,18 @@ export interface ChainPosition {
  *   execution stops itself, starting nothing.
  * The stop comes only once the dossier says the end is the product's own (endIsExpected: it points at
  * another execution, or waits for none), so the execution-status rule neither flags the dossier nor
- * counts ExecutionsEndedUnexpectedly. A stale execution starts nothing: handOver gives it no successor.
+ * counts ExecutionsEndedUnexpectedly. A stale execution hands nothing over: at most it starts the successor
+ * the dossier already records (startRecordedSuccessor).
  * The answer is returned all the same: once stopped, Step Functions discards it. Should the stop
  * fail, the execution goes on as before this rule: the answer (continued, not_active) passes through
- * the rest of the chain. Should the Lambda die between the hand-over and the stop, the task's retry
- * finds its execution stale (the dossier already points at the successor): it answers not_active,
- * starts nothing (handOver gives a stale execution no successor) and stops its execution, or passes
- * the ending through if that stop fails too (test/local/checkpoint-chain.test.ts).
+ * the rest of the chain. Should the Lambda die between the hand-over and the stop (or between the
+ * hand-over's write and its StartExecution), the task's retry finds its execution stale (the dossier
+ * already points at the successor): it answers not_active, makes sure that successor runs
+ * (startRecordedSuccessor; one already running is never started twice) and stops its execution,
+ * or passes the ending through if that stop fails too (test/local/checkpoint-chain.test.ts).
  */
 export async function endChainEarly(req: TaskContext, out: NextStep, at: ChainPosition): Promise<NextStep> {
+  if (out.outcome === 'not_active' && at.dossier) await startRecordedSuccessor(req, at.dossier);
   if (!at.pairsAfter || at.pairsAfter <= 0 || !at.dossier || !req.stateMachineArn) return out;
   const goesOn = GOES_ON.has(out.outcome) && out.nextStage !== null;
   if (goesOn && at.runsNext(out.nextStage!)) return out;
@@ -169,4 +172,33 @@ export async function endChainEarly(req: TaskContext, out: NextStep, at: ChainPo
     log.warn('execution not stopped; its answer passes through the rest of the chain', { dossierId: req.dossierId, execution: req.executionName, cause, error: e instanceof Error ? e.name : 'Error' });
   }
   return step;
+}
+
+/**
+ * The stale path of a task (its answer `not_active`: the dossier names another execution). A
+ * hand-over writes the successor's name on the dossier BEFORE it calls StartExecution (handOverWith;
+ * services/generations.ts regenerate likewise): a Lambda that dies between the two leaves the dossier
+ * pointing at an execution that never started, and its retry lands here, as it does when a review
+ * that advanced the dossier finds it stale on the retry. Nothing else would ever start it and no
+ * rule flags it (the dossier waits on a name; the execution-status rule only hears of executions
+ * that ran), so this task makes sure the successor the dossier records runs. Only that one:
+ * handOver names it only when it is this execution's immediate successor (generation + 1, the
+ * name is deterministic) and the dossier still waits (running status, a next action), so a paid,
+ * cancelled, paused or flagged dossier, or one two generations on, starts nothing. StartExecution
+ * with that exact name can never create a second execution: one running (same input: the
+ * idempotent answer; another input, or one that ended) answers ExecutionAlreadyExists, which
+ * startExecution reports as false. The input is the one the hand-over gives (executionInput, at
+ * this instant). Cheap: one pure check on the dossier the task already holds, and a StartExecution
+ * request only on this path, never on a task's usual course. A failure throws: the task is retried,
+ * then the Catch flags the dossier (mark-needs-attention), so nothing stalls silently.
+ */
+async function startRecordedSuccessor(req: TaskContext, d: Dossier): Promise<void> {
+  // An execution of a definition older than hand-overs passes no state machine ARN: it never hands over.
+  if (!req.stateMachineArn || d.execution?.name === req.executionName) return;
+  const { successor } = handOver(d, req.executionName, (generation) => executionNameFor(d.creditorId, d.invoice.invoiceNumber, generation));
+  const start = successor ? executionInput(d, clock().now()) : null;
+  if (!successor || !start) return;
+  // true also when it was already running with this very input: so a log line, no metric.
+  const started = await startExecution(successor, start, req.stateMachineArn);
+  if (started) log.info('recorded successor ensured by a stale task', { dossierId: req.dossierId, from: req.executionName, to: successor, nextStage: start.next.stage, nextAt: start.next.at });
 }
