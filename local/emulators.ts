@@ -54,6 +54,8 @@ export interface Emulators {
   dynamodbUrl: string;
   s3Url: string;
   sesUrl: string;
+  /** How many e-mails the local SES endpoint holds (./ses-outbox), without reading them. */
+  outboxSize(): number;
   stop(): Promise<void>;
 }
 
@@ -133,6 +135,7 @@ export async function startEmulators(opts: EmulatorOptions = {}): Promise<Emulat
     dynamodbUrl: `http://127.0.0.1:${port(ddb)}`,
     s3Url: objectLock.url,
     sesUrl: outbox.url,
+    outboxSize: () => outbox.size(),
     async stop() {
       await outbox.close();
       await objectLock.close();
