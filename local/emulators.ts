@@ -37,12 +37,34 @@ function boundLevelDbMemory(): void {
   if (level.bounded) return;
   // With a read cache in front (./level-read-cache): dynalite reads the table description and the item before each write.
   const Level = withReadCache(level.Level);
-  level.Level = class BoundedLevel extends (Level as new (location: string, options?: Record<string, unknown>) => object) {
+  type Iterator = { close(): Promise<void>; return?: () => Promise<void> };
+  type Base = new (location: string, options?: Record<string, unknown>) => { keys(options?: unknown): Iterator; values(options?: unknown): Iterator };
+  level.Level = class BoundedLevel extends (Level as unknown as Base) {
     constructor(location: string, options: Record<string, unknown> = {}) {
       super(location, { maxOpenFiles: 74, maxFileSize: 512 * 1024, ...options });
     }
-  } as typeof Level;
+
+    keys(options?: unknown): Iterator {
+      return closable(super.keys(options));
+    }
+
+    values(options?: unknown): Iterator {
+      return closable(super.values(options));
+    }
+  } as unknown as typeof Level;
   level.bounded = true;
+}
+
+/**
+ * dynalite's read streams (every Query and Scan) close their LevelDB iterator on end by calling its
+ * `return()` (the async iterator protocol), which abstract-level 3's iterators do not have: each one
+ * stayed open, held by the database until it closed (3,200 after 300 escalated dossiers), and an
+ * open LevelDB iterator pins the memtables and table files of its moment, so resident memory grew
+ * with every query and compaction could not let files go. `return()` is the iterator's `close()`.
+ */
+function closable<T extends { close(): Promise<void>; return?: () => Promise<void> }>(iterator: T): T {
+  if (typeof iterator.return !== 'function') iterator.return = () => iterator.close();
+  return iterator;
 }
 boundLevelDbMemory();
 // eslint-disable-next-line @typescript-eslint/no-require-imports
