@@ -117,7 +117,8 @@ export async function startSesOutbox(opts: SesOutboxOptions): Promise<SesOutbox>
 
   /** Parses what is pending, in order (relaying each to SMTP when configured, as the emulator does). */
   const flush = (): Promise<void> => {
-    flushing = flushing.then(async () => {
+    // A failed parse fails the read that asked for it, not every later one.
+    flushing = flushing.catch(() => undefined).then(async () => {
       while (parsedUpTo < entries.length) {
         const e = entries[parsedUpTo];
         if (!e.json) {
