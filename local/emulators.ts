@@ -19,6 +19,7 @@ import { startSesOutbox } from './ses-outbox';
 import { keepIdleConnections } from './loopback';
 import { serveInProcess } from './in-process';
 import { withReadCache } from './level-read-cache';
+import { memoizeDynaliteParsers } from './dynalite-parse-memo';
 
 /**
  * dynalite keeps an on-disk table in LevelDB (classic-level), which memory-maps every table file it
@@ -67,6 +68,8 @@ function closable<T extends { close(): Promise<void>; return?: () => Promise<voi
   return iterator;
 }
 boundLevelDbMemory();
+// Exact repeats of an expression are answered from a memo (./dynalite-parse-memo).
+memoizeDynaliteParsers();
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const dynalite = require('dynalite');
 // eslint-disable-next-line @typescript-eslint/no-require-imports

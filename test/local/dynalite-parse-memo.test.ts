@@ -1,0 +1,106 @@
+/**
+ * The memo of dynalite's expression parsers (local/dynalite-parse-memo.ts) answers an exact repeat
+ * as dynalite's own parsers would. The oracle is dynalite's request validation
+ * (validateExpressions: every expression of a request, then the unused names and values check) run
+ * with dynalite's own parsers, against the same run through the memo, the first time (parsed) and
+ * again (from the memo): same error, same parsed expressions, the request's own value objects in
+ * them, and a result dynalite can mutate without touching the next request's.
+ */
+import { describe, expect, it } from 'vitest';
+import { memoizeDynaliteParsers, unmemoisedParse } from '../../local/dynalite-parse-memo';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { validateExpressions } = require('dynalite/validations') as { validateExpressions(data: any): string | undefined };
+const PARSERS = ['conditionParser', 'updateParser', 'projectionParser'] as const;
+
+type Request = Record<string, unknown>;
+const PARSED = ['_updates', '_condition', '_keyCondition', '_filter', '_projection'];
+
+/** validateExpressions on a fresh copy of the request; what it answers and what it parsed. */
+function validate(request: Request) {
+  const data = structuredClone(request) as any;
+  const error = validateExpressions(data);
+  return { data, error, parsed: Object.fromEntries(PARSED.filter((k) => data[k] !== undefined).map((k) => [k, data[k]])) };
+}
+
+function withOwnParsers<T>(run: () => T): T {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const modules = PARSERS.map((p) => require(`dynalite/db/${p}`) as { parse: unknown });
+  const memoised = modules.map((m) => m.parse);
+  modules.forEach((m, i) => (m.parse = unmemoisedParse(PARSERS[i])));
+  try {
+    return run();
+  } finally {
+    modules.forEach((m, i) => (m.parse = memoised[i]));
+  }
+}
+
+/** Every object of `v` that is one of `values`' objects (by identity), by name. */
+function valueObjectsIn(v: any, values: Record<string, unknown>, found = new Set<string>()): Set<string> {
+  if (v && typeof v === 'object') {
+    for (const [name, o] of Object.entries(values)) if (o === v) found.add(name);
+    for (const x of Object.values(v)) valueObjectsIn(x, values, found);
+  }
+  return found;
+}
+
+const N = (n: string) => ({ N: n });
+const S = (s: string) => ({ S: s });
+const CASES: Request[] = [
+  { ConditionExpression: 'attribute_not_exists(pk)' },
+  { ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': N('3') } },
+  { ConditionExpression: '#s IN (:a, :b) AND begins_with(sk, :p)', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':a': S('active'), ':b': S('paused'), ':p': S('EV#') } },
+  { ConditionExpression: 'size(#h) > :n OR NOT attribute_exists(lease)', ExpressionAttributeNames: { '#h': 'history' }, ExpressionAttributeValues: { ':n': N('10') } },
+  { ConditionExpression: 'attribute_type(#x, :t)', ExpressionAttributeNames: { '#x': 'x' }, ExpressionAttributeValues: { ':t': S('N') } },
+  // Errors, each as dynalite words it.
+  { ConditionExpression: 'attribute_type(#x, :t)', ExpressionAttributeNames: { '#x': 'x' }, ExpressionAttributeValues: { ':t': S('Q') } },
+  { KeyConditionExpression: 'pk = :p AND sk BETWEEN :hi AND :lo', ExpressionAttributeValues: { ':p': S('D#1'), ':hi': S('z'), ':lo': S('a') } },
+  { ConditionExpression: 'a = = :v', ExpressionAttributeValues: { ':v': N('1') } },
+  { ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': N('3'), ':w': N('4') } },
+  { ConditionExpression: '#nope = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': N('3') } },
+  { ConditionExpression: 'status = :v', ExpressionAttributeValues: { ':v': S('x') } },
+  // Several expressions sharing names and values (the unused check spans them).
+  {
+    UpdateExpression: 'SET #a = :a, #b = if_not_exists(#b, :zero) + :one REMOVE #c',
+    ConditionExpression: '#a <> :a',
+    ExpressionAttributeNames: { '#a': 'a', '#b': 'b', '#c': 'c' },
+    ExpressionAttributeValues: { ':a': S('x'), ':zero': N('0'), ':one': N('1') },
+  },
+  { UpdateExpression: 'SET #a = :a', ConditionExpression: '#b = :b', ExpressionAttributeNames: { '#a': 'a', '#b': 'b' }, ExpressionAttributeValues: { ':a': S('x'), ':b': S('y') } },
+  { UpdateExpression: 'SET #a = :a', ExpressionAttributeNames: { '#a': 'a', '#b': 'b' }, ExpressionAttributeValues: { ':a': S('x') } },
+  { UpdateExpression: 'ADD #n :one DELETE #ss :set', ExpressionAttributeNames: { '#n': 'n', '#ss': 'tags' }, ExpressionAttributeValues: { ':one': N('1'), ':set': { SS: ['a'] } } },
+  { UpdateExpression: 'SET #l = list_append(#l, :items)', ExpressionAttributeNames: { '#l': 'events' }, ExpressionAttributeValues: { ':items': { L: [{ M: { at: S('2026') } }] } } },
+  { KeyConditionExpression: 'pk = :p AND begins_with(sk, :s)', FilterExpression: 'amount > :min', ProjectionExpression: '#a, b.c, d[0]', ExpressionAttributeNames: { '#a': 'a' }, ExpressionAttributeValues: { ':p': S('D#1'), ':s': S('EV#'), ':min': N('100') } },
+];
+
+describe('dynalite expression parse memo', () => {
+  const stats = memoizeDynaliteParsers();
+
+  it('answers every request as dynalite does, parsed the first time and from the memo after', () => {
+    const hitsBefore = stats.hits;
+    for (const request of CASES) {
+      const own = withOwnParsers(() => validate(request));
+      for (const round of ['first', 'repeat', 'again']) {
+        const memo = validate(request);
+        expect({ round, request, error: memo.error }).toEqual({ round, request, error: own.error });
+        expect(memo.parsed).toEqual(own.parsed);
+        // The parsed expressions hold this request's own value objects, as a fresh parse does.
+        const values = memo.data.ExpressionAttributeValues ?? {};
+        expect([...valueObjectsIn(memo.parsed, values)].sort()).toEqual([...valueObjectsIn(own.parsed, own.data.ExpressionAttributeValues ?? {})].sort());
+      }
+    }
+    expect(stats.hits - hitsBefore).toBeGreaterThan(CASES.length);
+    // The error cases do differ from each other: the oracle is not vacuous.
+    expect(new Set(CASES.map((c) => withOwnParsers(() => validate(c)).error)).size).toBeGreaterThan(6);
+  });
+
+  it('hands each request a result of its own: what dynalite writes into one does not reach the next', () => {
+    const request = { UpdateExpression: 'SET #a = :a', ExpressionAttributeNames: { '#a': 'a' }, ExpressionAttributeValues: { ':a': S('x') } };
+    const first = validate(request);
+    // dynalite's updateItem resolves each SET value in place (section.val = resolveValue(...)).
+    first.data._updates.sections[0].val = { S: 'resolved' };
+    first.data._updates.sections[0].path.push('mutated');
+    const second = validate(request);
+    expect(second.data._updates).toEqual(withOwnParsers(() => validate(request)).data._updates);
+  });
+});
