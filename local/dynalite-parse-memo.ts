@@ -1,12 +1,12 @@
 /**
  * dynalite parses every condition, update, key-condition, filter and projection expression of
  * every request with its PEG parsers (dynalite/db/*Parser.js): 5 % of a bench escalation's CPU.
- * The application sends about 25 distinct expressions, and 60 % of the parses repeat an earlier one
- * exactly: same text, same ExpressionAttributeNames, same ExpressionAttributeValues (measured on 20
- * escalated dossiers: 1,929 parses, 748 distinct). A parse is a pure function of those three (the
+ * The application sends about 25 distinct expressions (with 27 combinations of value types, on 20
+ * escalated dossiers: 1,929 parses). A parse is a pure function of the text, the request's
+ * ExpressionAttributeNames and ExpressionAttributeValues (the
  * parser reads nothing else of the request and keeps no state between calls) with one side effect:
  * it deletes the names and values it uses from the request's "unused" sets, which dynalite checks
- * afterwards. So an exact repeat is answered from a memo:
+ * afterwards. So a repeat is answered from a memo:
  *
  * - the result is rebuilt fresh for each request (dynalite mutates it: an update's SET sections
  *   get their resolved values written in), with the request's own value objects where the parser
@@ -15,8 +15,12 @@
  *   are deleted from the request's sets;
  * - an error (SyntaxError or a validation message) is thrown again as it was.
  *
- * Values holding collections (L, M, SS, NS, BS: a dossier's history window) are not memoised:
- * they rarely repeat and would cost more to key than to parse. Bounded (the memo starts afresh).
+ * Update expressions are keyed by the type of each value rather than the value: the update parser
+ * reads values for their type only, and most updates carry new values (a dossier's history window,
+ * its version). For conditions, key conditions, filters and projections the key is exact (their
+ * parser compares constant operands, checks attribute_type's type name): values holding
+ * collections (L, M, SS, NS, BS) are not memoised there, they would cost more to key than to parse.
+ * Bounded (the memo starts afresh).
  */
 type Json = any;
 
@@ -74,6 +78,14 @@ const all = (o: Record<string, unknown> | undefined | null) => Object.fromEntrie
 /** The memo key of a parse, or undefined when it is not memoised. */
 function keyOf(parser: string, text: string, context: Json): string | undefined {
   const vals: Record<string, Json> = context.attrVals ?? {};
+  if (parser === 'updateParser') {
+    // The update parser reads values for their type only (getType/getImmediateType: operand and
+    // function checks, a section's attrType) and puts the value objects themselves in its result:
+    // keyed by each value's type, the result is rebuilt with the request's own values.
+    const types = Object.entries(vals).map(([k, v]) => (v && typeof v === 'object' && !Array.isArray(v) ? `${k}=${Object.keys(v).join('|')}` : undefined));
+    if (types.some((t) => t === undefined)) return undefined;
+    return `${parser}\u0000${text}\u0000${JSON.stringify(context.attrNames ?? null)}\u0000${types.join(',')}`;
+  }
   for (const v of Object.values(vals)) {
     if (!v || typeof v !== 'object' || Object.keys(v).some((t) => COLLECTIONS.has(t))) return undefined;
   }

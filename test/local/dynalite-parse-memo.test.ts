@@ -94,6 +94,30 @@ describe('dynalite expression parse memo', () => {
     expect(new Set(CASES.map((c) => withOwnParsers(() => validate(c)).error)).size).toBeGreaterThan(6);
   });
 
+  it('answers an update carrying new values of the same types as dynalite does (updates are keyed by value type)', () => {
+    const update = (version: string, name: string, tags: string[], events: unknown[]) => ({
+      UpdateExpression: 'SET #v = :v, #n = :n, #e = list_append(if_not_exists(#e, :empty), :events), #c = #c + :one ADD #t :tags REMOVE #l',
+      ConditionExpression: '#v = :prev',
+      ExpressionAttributeNames: { '#v': 'version', '#n': 'name', '#e': 'events', '#c': 'count', '#t': 'tags', '#l': 'lease' },
+      ExpressionAttributeValues: { ':v': N(version), ':prev': N(String(Number(version) - 1)), ':n': S(name), ':empty': { L: [] }, ':events': { L: events }, ':one': N('1'), ':tags': { SS: tags } },
+    });
+    const hitsBefore = stats.hits;
+    for (let i = 1; i <= 5; i++) {
+      const request = update(String(i + 1), `dossier ${i}`, [`t${i}`, 'x'], Array.from({ length: i }, (_, k) => ({ M: { at: S(`2026-0${k + 1}`) } })));
+      const own = withOwnParsers(() => validate(request));
+      const memo = validate(request);
+      expect(memo.error).toBe(own.error);
+      expect(memo.parsed).toEqual(own.parsed);
+      expect([...valueObjectsIn(memo.parsed._updates, memo.data.ExpressionAttributeValues)].sort()).toEqual([':empty', ':events', ':n', ':one', ':tags', ':v']);
+    }
+    expect(stats.hits - hitsBefore).toBeGreaterThanOrEqual(4);
+    // A value of another type is another entry: ADD of a string is refused, as dynalite does.
+    const wrong = update('2', 'x', ['a'], []);
+    (wrong.ExpressionAttributeValues as any)[':tags'] = S('a');
+    expect(validate(wrong).error).toBe(withOwnParsers(() => validate(wrong)).error);
+    expect(validate(wrong).error).toMatch(/Incorrect operand type/);
+  });
+
   it('hands each request a result of its own: what dynalite writes into one does not reach the next', () => {
     const request = { UpdateExpression: 'SET #a = :a', ExpressionAttributeNames: { '#a': 'a' }, ExpressionAttributeValues: { ':a': S('x') } };
     const first = validate(request);
