@@ -15,18 +15,24 @@
  *   are deleted from the request's sets;
  * - an error (SyntaxError or a validation message) is thrown again as it was.
  *
- * Update expressions are keyed by the type of each value rather than the value: the update parser
- * reads values for their type only, and most updates carry new values (a dossier's history window,
- * its version). For conditions, key conditions, filters and projections the key is exact (their
- * parser compares constant operands, checks attribute_type's type name): values holding
- * collections (L, M, SS, NS, BS) are not memoised there, they would cost more to key than to parse.
- * Bounded (the memo starts afresh).
+ * Expressions are keyed by the type of each value rather than the value: the parsers read values
+ * for their type only, and most requests carry new values (a dossier's history window, its
+ * version, the instant a lease runs to). The two exceptions, both in conditions, are attribute_type
+ * (its type name is checked) and BETWEEN (constant bounds are compared): a condition naming either
+ * is keyed by its exact values, and not memoised when a value holds a collection (L, M, SS, NS, BS:
+ * it would cost more to key than to parse). Bounded (the memo starts afresh).
  */
 type Json = any;
 
 const PARSERS = ['conditionParser', 'updateParser', 'projectionParser'] as const;
 const MEMO_LIMIT = 2_000;
 const COLLECTIONS = new Set(['L', 'M', 'SS', 'NS', 'BS']);
+/**
+ * The two places dynalite's condition parser reads a value's content, not just its type:
+ * attribute_type's type name (checked against the type list) and BETWEEN's bounds (compared).
+ * A condition naming either (anywhere in its text: conservative) is keyed by its exact values.
+ */
+const VALUE_READERS = /attribute_type|between/i;
 
 /** Where a value object of the request's ExpressionAttributeValues sat in a parse result. */
 class ValueRef {
@@ -78,9 +84,9 @@ const all = (o: Record<string, unknown> | undefined | null) => Object.fromEntrie
 /** The memo key of a parse, or undefined when it is not memoised. */
 function keyOf(parser: string, text: string, context: Json): string | undefined {
   const vals: Record<string, Json> = context.attrVals ?? {};
-  if (parser === 'updateParser') {
-    // The update parser reads values for their type only (getType/getImmediateType: operand and
-    // function checks, a section's attrType) and puts the value objects themselves in its result:
+  if (parser !== 'conditionParser' || !VALUE_READERS.test(text)) {
+    // The parsers read values for their type only (getType/getImmediateType: operand and function
+    // checks, an update section's attrType) and put the value objects themselves in their result:
     // keyed by each value's type, the result is rebuilt with the request's own values.
     const types = Object.entries(vals).map(([k, v]) => (v && typeof v === 'object' && !Array.isArray(v) ? `${k}=${Object.keys(v).join('|')}` : undefined));
     if (types.some((t) => t === undefined)) return undefined;

@@ -52,6 +52,8 @@ const CASES: Request[] = [
   { ConditionExpression: '#s IN (:a, :b) AND begins_with(sk, :p)', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':a': S('active'), ':b': S('paused'), ':p': S('EV#') } },
   { ConditionExpression: 'size(#h) > :n OR NOT attribute_exists(lease)', ExpressionAttributeNames: { '#h': 'history' }, ExpressionAttributeValues: { ':n': N('10') } },
   { ConditionExpression: 'attribute_type(#x, :t)', ExpressionAttributeNames: { '#x': 'x' }, ExpressionAttributeValues: { ':t': S('N') } },
+  // Value-dependent checks (attribute_type's type name, BETWEEN's bounds): the same types with other values.
+  { KeyConditionExpression: 'pk = :p AND sk BETWEEN :hi AND :lo', ExpressionAttributeValues: { ':p': S('D#1'), ':hi': S('a'), ':lo': S('z') } },
   // Errors, each as dynalite words it.
   { ConditionExpression: 'attribute_type(#x, :t)', ExpressionAttributeNames: { '#x': 'x' }, ExpressionAttributeValues: { ':t': S('Q') } },
   { KeyConditionExpression: 'pk = :p AND sk BETWEEN :hi AND :lo', ExpressionAttributeValues: { ':p': S('D#1'), ':hi': S('z'), ':lo': S('a') } },
