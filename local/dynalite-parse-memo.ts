@@ -18,9 +18,10 @@
  * Expressions are keyed by the type of each value rather than the value: the parsers read values
  * for their type only, and most requests carry new values (a dossier's history window, its
  * version, the instant a lease runs to). The two exceptions, both in conditions, are attribute_type
- * (its type name is checked) and BETWEEN (constant bounds are compared): a condition naming either
- * is keyed by its exact values, and not memoised when a value holds a collection (L, M, SS, NS, BS:
- * it would cost more to key than to parse). Bounded (the memo starts afresh).
+ * (its type name is checked: that value is keyed by its content) and BETWEEN (constant bounds are
+ * compared): a condition naming BETWEEN is keyed by its exact values, and not memoised when a value
+ * holds a collection (L, M, SS, NS, BS: it would cost more to key than to parse). Bounded (the memo
+ * starts afresh).
  */
 type Json = any;
 
@@ -29,10 +30,11 @@ const MEMO_LIMIT = 2_000;
 const COLLECTIONS = new Set(['L', 'M', 'SS', 'NS', 'BS']);
 /**
  * The two places dynalite's condition parser reads a value's content, not just its type:
- * attribute_type's type name (checked against the type list) and BETWEEN's bounds (compared).
- * A condition naming either (anywhere in its text: conservative) is keyed by its exact values.
+ * attribute_type's type name (checked against the type list: that value is keyed by its content)
+ * and BETWEEN's bounds (compared: a condition naming BETWEEN, anywhere in its text, is keyed by its
+ * exact values, as is one whose attribute_type calls are not all of the simple form).
  */
-const VALUE_READERS = /attribute_type|between/i;
+const BETWEEN = /between/i;
 
 /** Where a value object of the request's ExpressionAttributeValues sat in a parse result. */
 class ValueRef {
@@ -81,16 +83,28 @@ class NotPlain extends Error {}
 
 const all = (o: Record<string, unknown> | undefined | null) => Object.fromEntries(Object.keys(o ?? {}).map((k) => [k, true]));
 
+/** The values named as attribute_type's type name, or undefined when the text is not that simple. */
+function typeNameValues(text: string): Set<string> | undefined {
+  const calls = text.match(/attribute_type/gi)?.length ?? 0;
+  const names = [...text.matchAll(/attribute_type\s*\(\s*[#A-Za-z0-9_.[\]]+\s*,\s*(:[A-Za-z0-9_]+)\s*\)/gi)].map((m) => m[1]);
+  return names.length === calls ? new Set(names) : undefined;
+}
+
 /** The memo key of a parse, or undefined when it is not memoised. */
 function keyOf(parser: string, text: string, context: Json): string | undefined {
   const vals: Record<string, Json> = context.attrVals ?? {};
-  if (parser !== 'conditionParser' || !VALUE_READERS.test(text)) {
+  // Values keyed by their content: attribute_type's type names (the parser checks them).
+  const exact = parser === 'conditionParser' ? typeNameValues(text) : new Set<string>();
+  if (exact && !(parser === 'conditionParser' && BETWEEN.test(text))) {
     // The parsers read values for their type only (getType/getImmediateType: operand and function
     // checks, an update section's attrType) and put the value objects themselves in their result:
     // keyed by each value's type, the result is rebuilt with the request's own values.
-    const types = Object.entries(vals).map(([k, v]) => (v && typeof v === 'object' && !Array.isArray(v) ? `${k}=${Object.keys(v).join('|')}` : undefined));
-    if (types.some((t) => t === undefined)) return undefined;
-    return `${parser}\u0000${text}\u0000${JSON.stringify(context.attrNames ?? null)}\u0000${types.join(',')}`;
+    const parts = Object.entries(vals).map(([k, v]) => {
+      if (!v || typeof v !== 'object' || Array.isArray(v)) return undefined;
+      return exact.has(k) ? `${k}=${JSON.stringify(v)}` : `${k}=${Object.keys(v).join('|')}`;
+    });
+    if (parts.some((t) => t === undefined)) return undefined;
+    return `${parser}\u0000${text}\u0000${JSON.stringify(context.attrNames ?? null)}\u0000${parts.join(',')}`;
   }
   for (const v of Object.values(vals)) {
     if (!v || typeof v !== 'object' || Object.keys(v).some((t) => COLLECTIONS.has(t))) return undefined;

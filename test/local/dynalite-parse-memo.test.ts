@@ -120,6 +120,25 @@ describe('dynalite expression parse memo', () => {
     expect(validate(wrong).error).toMatch(/Incorrect operand type/);
   });
 
+  it("keys attribute_type's type name by its content and the other values by type", () => {
+    const send = (typeName: string, stage: string, history: unknown[]) => ({
+      ConditionExpression: '#status = :active AND #next.#stage = :stage AND (attribute_not_exists(#sending) OR attribute_type(#sending, :nullType)) AND #h <> :history',
+      ExpressionAttributeNames: { '#status': 'status', '#next': 'next', '#stage': 'stage', '#sending': 'sending', '#h': 'history' },
+      ExpressionAttributeValues: { ':active': S('active'), ':stage': S(stage), ':nullType': S(typeName), ':history': { L: history } },
+    });
+    const hitsBefore = stats.hits;
+    const requests = [send('NULL', 'first_reminder', []), send('NULL', 'formal_notice', [S('a')]), send('Q', 'first_reminder', []), send('NULL', 'x', [N('1'), S('b')]), send('Q', 'y', [])];
+    for (const request of requests) {
+      const own = withOwnParsers(() => validate(request));
+      const memo = validate(request);
+      expect(memo.error).toBe(own.error);
+      expect(memo.parsed).toEqual(own.parsed);
+    }
+    expect(withOwnParsers(() => validate(requests[2])).error).toMatch(/Invalid attribute type name found; type: Q/);
+    expect(validate(requests[0]).error).toBeUndefined();
+    expect(stats.hits - hitsBefore).toBeGreaterThanOrEqual(3);
+  });
+
   it('hands each request a result of its own: what dynalite writes into one does not reach the next', () => {
     const request = { UpdateExpression: 'SET #a = :a', ExpressionAttributeNames: { '#a': 'a' }, ExpressionAttributeValues: { ':a': S('x') } };
     const first = validate(request);
