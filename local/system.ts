@@ -65,6 +65,11 @@ export interface LocalOptions {
 export interface LocalSystem {
   apiUrl: string;
   sesUrl: string;
+  /**
+   * How many e-mails the local SES endpoint holds (what GET /store lists), without parsing or
+   * reading any: a count of thousands of letters costs nothing (the bench's).
+   */
+  outboxSize(): number;
   apiKey: string;
   /** The local admin key (x-admin-key), which authorizes the /admin routes. */
   adminKey: string;
@@ -220,6 +225,7 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
     return {
       apiUrl: front.url,
       sesUrl: emulators.sesUrl,
+      outboxSize: () => emulators.outboxSize(),
       apiKey,
       adminKey,
       creditorId,
