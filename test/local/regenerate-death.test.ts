@@ -165,3 +165,65 @@ describe('a promise whose Lambda dies, on a dossier paid before the stop is hear
     expect(view.events.map((e: any) => e.type)).not.toContain('needs_attention');
   }, 120_000);
 });
+
+describe('a regenerate whose start fails while the rule starts the successor (no death: the dossier is flagged)', () => {
+  const local = useLocalSystem({ clockStart: CLOCK_START });
+
+  it('the flagged dossier keeps naming the successor the rule started, so a later resume moves to the next generation', async () => {
+    const { api, sys } = local;
+    const id = (await api.createInvoice(invoice({ invoiceNumber: 'RACE-FLAG' }))).body.id as string;
+    await api.advanceTo('2026-04-08T12:00:00Z');
+    const [first] = runsOf(sys, id);
+    const successor = `${first.name}-2`;
+    // The regenerate's start fails, but only once the rule has heard of the stop and started the
+    // successor (it reads the dossier before the flag): the worst interleaving, made certain.
+    let starts = 0;
+    setClientHook((service, c: any) => {
+      if (service !== 'sfn') return;
+      c.middlewareStack.add(
+        (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: { input?: any }) => {
+          if (context.commandName === 'StartExecutionCommand' && args.input?.name === successor && ++starts === 1) {
+            await sys.executionEvents.idle();
+            throw Object.assign(new Error('StartExecution failed'), { name: 'ServiceUnavailable', $fault: 'client' });
+          }
+          return next(args);
+        },
+        { step: 'initialize', name: 'failAfterTheRule' },
+      );
+    });
+    resetClients();
+    let made;
+    try {
+      made = await api.call('POST', `/invoices/${id}/promises`, { date: '2026-04-24', amount: '1250.00' });
+    } finally {
+      heal();
+    }
+    expect(made.status).toBe(503);
+    expect(made.body.error.code).toBe('workflow_not_started');
+    expect(starts).toBe(2);
+    let view = (await api.getInvoice(id)).body;
+    expect(view.status).toBe('needs_attention');
+    expect(runsOf(sys, id).map((r) => [r.name, r.status])).toEqual([
+      [first.name, 'ABORTED'],
+      [successor, 'RUNNING'],
+    ]);
+    // The successor the rule started wakes for the promise check, finds the dossier flagged and
+    // acts on nothing; only then does a person resume.
+    await api.advanceTo('2026-04-29T12:00:00Z');
+    expect(sys.engine.list().find((r) => r.name === successor)?.status).not.toBe('RUNNING');
+    view = (await api.getInvoice(id)).body;
+    expect(view.events.filter((e: any) => e.type === 'promise_broken')).toEqual([]);
+    const resumed = await api.call('POST', `/invoices/${id}/resume`, { note: 'relance du workflow' });
+    expect(resumed.status).toBe(200);
+    // Pointing back at the first execution, the resume would have reused the name the rule took
+    // (StartExecution: ExecutionAlreadyExists, nothing started, a silent stall).
+    const running = runsOf(sys, id).filter((r) => r.status === 'RUNNING');
+    expect(running.map((r) => r.name)).toEqual([`${first.name}-3`]);
+    await api.advanceTo('2026-05-20T12:00:00Z');
+    view = (await api.getInvoice(id)).body;
+    const stages = view.events.filter((e: any) => e.type === 'notice_sent').map((e: any) => e.stage);
+    expect(stages.length).toBeGreaterThan(1);
+    expect(new Set(stages).size).toBe(stages.length);
+    expect(view.events.filter((e: any) => e.type === 'needs_attention')).toHaveLength(1);
+  }, 240_000);
+});
