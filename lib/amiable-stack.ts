@@ -140,9 +140,13 @@ export class AmiableStack extends Stack {
     const executionStatusFn = new HandlerFunction(this, 'ExecutionStatusFn', {
       handler: 'execution-status',
       environment: baseEnv,
-      description: 'Flags the dossier of an execution that failed, timed out or was stopped outside Amiable',
+      description: 'Flags the dossier of an execution that failed, timed out or was stopped outside Amiable; starts a recorded successor',
     });
     this.grantDossierWrites(executionStatusFn);
+    // A stop superseded by a successor that never started (its Lambda died between the stop and the
+    // start) starts that successor (lambdas/services/execution-status.ts). The state machine does not
+    // reference this function, so its default policy makes no cycle.
+    this.workflow.stateMachine.grantStartExecution(executionStatusFn);
     this.executionWatch = new ExecutionWatch(this, 'ExecutionWatch', {
       stateMachine: this.workflow.stateMachine,
       handler: executionStatusFn,

@@ -28,13 +28,14 @@ export async function startExecution(name: string, input: unknown, stateMachineA
 /**
  * Stops the waiting execution at once (ABORTED is the expected end). Missing or ended: no-op. A
  * task of the state machine that stops its own execution passes the ARN it was given, as for
- * startExecution.
+ * startExecution. `false`: no execution of that name (nothing was stopped, no status event follows).
  */
-export async function stopExecution(name: string, cause: string, stateMachineArn?: string): Promise<void> {
+export async function stopExecution(name: string, cause: string, stateMachineArn?: string): Promise<boolean> {
   try {
     await clients.sfn().send(new StopExecutionCommand({ executionArn: executionArn(name, stateMachineArn), cause, error: cause }));
+    return true;
   } catch (e) {
-    if (e instanceof ExecutionDoesNotExist) return;
+    if (e instanceof ExecutionDoesNotExist) return false;
     throw e;
   }
 }

@@ -191,8 +191,10 @@ export async function endChainEarly(req: TaskContext, out: NextStep, at: ChainPo
  * this instant). Cheap: one pure check on the dossier the task already holds, and a StartExecution
  * request only on this path, never on a task's usual course. A failure throws: the task is retried,
  * then the Catch flags the dossier (mark-needs-attention), so nothing stalls silently.
+ * The execution-status rule does the same for an execution that ended superseded (services/
+ * execution-status.ts): a regenerate (services/generations.ts) that died between its stop and its start.
  */
-async function startRecordedSuccessor(req: TaskContext, d: Dossier): Promise<void> {
+export async function startRecordedSuccessor(req: TaskContext, d: Dossier, by = 'a stale task'): Promise<void> {
   // An execution of a definition older than hand-overs passes no state machine ARN: it never hands over.
   if (!req.stateMachineArn || d.execution?.name === req.executionName) return;
   const { successor } = handOver(d, req.executionName, (generation) => executionNameFor(d.creditorId, d.invoice.invoiceNumber, generation));
@@ -200,5 +202,5 @@ async function startRecordedSuccessor(req: TaskContext, d: Dossier): Promise<voi
   if (!successor || !start) return;
   // true also when it was already running with this very input: so a log line, no metric.
   const started = await startExecution(successor, start, req.stateMachineArn);
-  if (started) log.info('recorded successor ensured by a stale task', { dossierId: req.dossierId, from: req.executionName, to: successor, nextStage: start.next.stage, nextAt: start.next.at });
+  if (started) log.info(`recorded successor ensured by ${by}`, { dossierId: req.dossierId, from: req.executionName, to: successor, nextStage: start.next.stage, nextAt: start.next.at });
 }

@@ -33,13 +33,19 @@ export async function regenerate<R extends { dossier: Dossier }>(
   // a commitment's input says how many of its checkpoints this execution runs (execution-input.ts).
   const start = executionInput(result.dossier, clock().now());
   const name = result.dossier.execution?.name;
+  // Stop, then start (not start, then stop): a failed stop must keep the new one from starting
+  // beside the old. A Lambda that dies between the two is covered by the execution-status rule: the
+  // stop's ABORTED event finds the dossier naming this execution's successor, still waiting, and
+  // starts it (services/execution-status.ts ensureSuccessor). Starting first would leave that window
+  // uncovered (no event while the old execution waits) without shrinking the one before the first call.
+  let stopped = false;
   if (previous && previous !== name) {
     try {
-      await stopExecution(previous, why);
+      stopped = await stopExecution(previous, why);
     } catch (e) {
       // The old execution may still wait; it ends by itself when it wakes (its checks see the new
       // state), but the new one must not start beside it: flag the dossier, resume retries both.
-      if (name) await flagUnstarted(dossierId, name, before, e);
+      if (name) await flagUnstarted(dossierId, name, before, e, false);
       throw notStarted();
     }
   }
@@ -47,7 +53,12 @@ export async function regenerate<R extends { dossier: Dossier }>(
     try {
       await startExecution(name, start);
     } catch (e) {
-      await flagUnstarted(dossierId, name, before, e);
+      // The old execution was stopped: the execution-status rule hears of it and may be starting
+      // `name` at this very moment. The flagged dossier keeps naming it, so a resume moves on to the
+      // generation after and stops that one should it run (its tasks refuse to act on a flagged
+      // dossier meanwhile); pointing back at the old one would make the resume reuse a name
+      // already taken. Nothing stopped (no such execution): nothing will start it, as before.
+      await flagUnstarted(dossierId, name, before, e, stopped);
       throw notStarted();
     }
   }
@@ -66,13 +77,14 @@ function notStarted(): DomainError {
  * The change is stored but nothing will wake the dossier up: say so on the dossier rather than
  * leave it silently stalled, so a person (or a retried POST /resume) starts it again. The dossier
  * points back at the execution that did run, so the resume stops it if it is somehow still waiting
- * (one running execution per dossier), and reuses the name that never started.
+ * (one running execution per dossier), and reuses the name that never started; unless
+ * `keepsNew` (the old one was stopped: see regenerate), where it keeps naming the new one.
  */
-async function flagUnstarted(dossierId: string, executionName: string, before: Dossier['execution'], e: unknown): Promise<void> {
+async function flagUnstarted(dossierId: string, executionName: string, before: Dossier['execution'], e: unknown, keepsNew: boolean): Promise<void> {
   const reason = `workflow ${executionName} could not be started: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`;
   log.error('execution not started', { dossierId, executionName, error: e instanceof Error ? e.name : 'Error' });
   await updateDossier(dossierId, (d) => ({
-    dossier: d.execution?.name === executionName ? markNeedsAttention({ ...d, execution: before ?? d.execution }, reason.slice(0, 500), clock().now()) : d,
+    dossier: d.execution?.name === executionName ? markNeedsAttention({ ...d, execution: (keepsNew ? null : before) ?? d.execution }, reason.slice(0, 500), clock().now()) : d,
   }));
 }
 

@@ -98,9 +98,10 @@ const EXPECTED: Record<string, string[]> = {
     ...sends(DOMAIN),
     ...on('queue', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'),
   ],
-  // Flags the dossier of an execution that ended unexpectedly (reads the execution from the event,
-  // calls no Step Functions API); plus its asynchronous-invocation failure destination (lib/execution-watch.ts).
-  'execution-status': [...writes(), ...on('queue', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage')],
+  // Flags the dossier of an execution that ended unexpectedly (reads the execution from the event);
+  // starts the recorded successor of a superseded one that never started (StartExecution on this
+  // state machine only, never StopExecution); plus its asynchronous-invocation failure destination (lib/execution-watch.ts).
+  'execution-status': [...writes(), ...on('state-machine', 'states:StartExecution'), ...on('queue', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage')],
   // Events out (lib/events-out.ts). The creditor's webhooks: registrations (a deletion marks them:
   // UpdateItem, never DeleteItem) and their delivery logs.
   webhooks: onTableAndIndexes('dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'),
