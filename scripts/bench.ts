@@ -37,6 +37,7 @@ import { indexesOfTable } from './gsi-writes';
 import prices from './aws-prices.json';
 import { EXPORT_EXPIRY_DAYS } from '../lib/bundle-exports';
 import { benchBundles } from './bench-bundles';
+import { benchLetters } from './bench-letters';
 import { boundHeapGrowth } from '../local/heap-growth';
 
 // As npm start runs local mode (local/main.ts).
@@ -105,6 +106,8 @@ async function escalationBench(results: Record<string, unknown>) {
   }
   const scheduleMs = (performance.now() - t) / iterations;
   row('computeSchedule', `${scheduleMs.toFixed(3)} ms/call`);
+  // Each stage's notice, rendered warm, and one hand-off's evidence bundle ZIP (scripts/bench-letters.ts).
+  await benchLetters(row);
 
   // 2. Synth (bundling skipped, as local mode does; in a child process: local/template.ts).
   t = performance.now();
