@@ -8,7 +8,8 @@
  * the document dates are the sending instant, the producer and font names are fixed, so the same
  * input gives the same bytes.
  */
-import type { Color, PDFDocument, PDFFont, PDFPage } from 'pdf-lib';
+import { deflateSync } from 'node:zlib';
+import type { Color, PDFContext, PDFDocument, PDFFont, PDFName, PDFPage } from 'pdf-lib';
 import type { IsoInstant } from '../domain/model';
 import { fontBytes } from './fonts';
 import { labelSeparator, quoteMarks, type Block, type Letter } from './letter';
@@ -180,13 +181,40 @@ export async function renderPdfLetter(letter: Letter, meta: PdfMeta): Promise<Ui
   doc.setModificationDate(date);
 
   doc.registerFontkit(sharedFontkit(fontkit));
+  nativeFlate(doc.context);
   const regular = await doc.embedFont(fontBytes('regular'), { subset: true, customName: FONT_NAMES.regular });
   const bold = await doc.embedFont(fontBytes('bold'), { subset: true, customName: FONT_NAMES.bold });
   const w = new Writer(doc, regular, bold);
   w.letter(letter);
   w.footers(letter.footer ?? '');
+  compressContentStreams(doc.context);
   // Without object streams, every object is top-level: pdf-scan.ts reads the text back synchronously.
   return doc.save({ useObjectStreams: false });
+}
+
+/**
+ * pdf-lib deflates every stream with pako (pure JavaScript): each page's content stream, and at
+ * save the font subsets and their ToUnicode CMaps. node:zlib deflates the same data natively, several
+ * times faster (a fifth of a mise en demeure's CPU was pako), into the same zlib format FlateDecode
+ * reads (ISO 32000-1 7.4.4), at the same level (6). Its bytes are deterministic for a given Node
+ * build, not across zlib releases: a litigation PDF rendered again after a runtime update differs
+ * from its record, and services/litigation.ts then establishes it again, as after any software change.
+ */
+function nativeFlate(context: PDFContext): void {
+  // Fonts and CMaps, at save (CustomFontEmbedder): this document's context only.
+  context.flateStream = (contents, dict = {}) => context.stream(deflateSync(contents), { ...dict, Filter: 'FlateDecode' });
+}
+
+/**
+ * Pages' content streams, once everything is drawn: each PDFContentStream (pdf-lib would deflate it
+ * with pako when writing) becomes the raw stream of its operators deflated by node:zlib, under the
+ * same reference and dictionary (which already says /FlateDecode; the writer sets /Length).
+ */
+function compressContentStreams(context: PDFContext): void {
+  const { PDFContentStream, PDFRawStream } = libs!;
+  for (const [ref, object] of context.enumerateIndirectObjects()) {
+    if (object instanceof PDFContentStream) context.assign(ref, PDFRawStream.of(object.dict, deflateSync(object.getUnencodedContents())));
+  }
 }
 
 class Writer {
@@ -197,6 +225,8 @@ class Writer {
   private measuring = false;
   private readonly width = A4[0] - 2 * MARGIN_X;
   private quotes: [string, string] = ['"', '"'];
+  /** The name each font has in each page's resources (text). */
+  private readonly fontNames = new Map<PDFPage, Map<PDFFont, PDFName>>();
 
   constructor(
     private readonly doc: PDFDocument,
@@ -249,7 +279,7 @@ class Writer {
       const label = `${text}${text ? ' – ' : ''}page ${i + 1}/${total}`;
       const safe = this.safe(label, this.regular);
       const width = this.regular.widthOfTextAtSize(safe, SMALL);
-      page.drawText(safe, { x: (A4[0] - width) / 2, y: MARGIN_BOTTOM / 2, size: SMALL, font: this.regular, color: GREY });
+      this.text(page, safe, (A4[0] - width) / 2, MARGIN_BOTTOM / 2, this.regular, SMALL, GREY);
     });
   }
 
@@ -409,7 +439,30 @@ class Writer {
   /** Draws already-wrapped, already-safe text at the current baseline. */
   private drawAt(text: string, x: number, font: PDFFont, size: number, color = BLACK): void {
     if (!text || this.measuring) return;
-    this.page.drawText(text, { x, y: this.y - size, size, font, color });
+    this.text(this.page, text, x, this.y - size, font, size, color);
+  }
+
+  /**
+   * The operators PDFPage.drawText writes for one line of text (pdf-lib's own textOperators), with
+   * the font named once per page. drawText with a font adds that font to the page's resources under
+   * a new name on every call, and again to restore the page's font after it: a page of 60 lines
+   * listed its two fonts 240 times, each new name checked against all the others. The text, its
+   * cleaning (tabs to spaces) and its encoding are drawText's; a line that cleaning would split
+   * (a carriage return, a form feed) goes through drawText itself.
+   */
+  private text(page: PDFPage, text: string, x: number, y: number, font: PDFFont, size: number, color: Color): void {
+    const { cleanText, degrees, lineSplit, textOperators } = libs!;
+    const lines = lineSplit(cleanText(text));
+    if (lines.length !== 1) {
+      page.drawText(text, { x, y, size, font, color });
+      return;
+    }
+    let names = this.fontNames.get(page);
+    if (!names) this.fontNames.set(page, (names = new Map()));
+    let name = names.get(font);
+    if (!name) names.set(font, (name = page.node.newFontDictionary(font.name, font.ref)));
+    const none = degrees(0);
+    page.pushOperators(...textOperators(font.encodeText(lines[0]!), { color, font: name, size, rotate: none, xSkew: none, ySkew: none, x, y }));
   }
 
   private space(points: number): void {
@@ -435,27 +488,103 @@ class Writer {
   /** Printable lines no wider than maxWidth; breaks on spaces, hard-breaks overlong words. */
   private wrap(text: string, font: PDFFont, size: number, maxWidth: number): string[] {
     const out: string[] = [];
-    for (const raw of this.safe(text, font).split('\n')) {
-      let line = '';
-      for (const word of raw.split(' ')) {
-        const candidate = line ? `${line} ${word}` : word;
-        if (font.widthOfTextAtSize(candidate, size) <= maxWidth) {
-          line = candidate;
-          continue;
-        }
-        if (line) out.push(line);
-        line = '';
-        let rest = word;
-        while (font.widthOfTextAtSize(rest, size) > maxWidth) {
-          let cut = rest.length - 1;
-          while (cut > 1 && font.widthOfTextAtSize(rest.slice(0, cut), size) > maxWidth) cut--;
-          out.push(rest.slice(0, cut));
-          rest = rest.slice(cut);
-        }
-        line = rest;
-      }
-      out.push(line);
-    }
+    for (const raw of this.safe(text, font).split('\n')) out.push(...(wrapByWords(raw, font, font === this.bold ? 'bold' : 'regular', size, maxWidth) ?? wrapLine(raw, font, size, maxWidth)));
     return out;
   }
+}
+
+/**
+ * wrapLine's lines for `font` (`fontKey` names it across documents), measuring each candidate as the sum of its words' widths (remembered per
+ * font for the process) instead of laying the growing line out again for each word: a line of
+ * twelve words cost twelve layouts of up to a line's text, now two (the line kept, which is drawn
+ * anyway, and the first candidate that did not fit). The sum is exact when laying words out
+ * apart gives the glyphs of laying them out together (no substitution across a space, which
+ * DejaVu's tables make for no script these letters print): pdf-lib's width is the sum of the
+ * glyphs' advances (integers, times 1000/2048, exact in binary) times size/1000, and so is this
+ * one. Checked on each line kept and each break: a sum that differs from the real width gives
+ * null, and the caller measures that line of text the old way.
+ */
+export function wrapByWords(raw: string, font: PDFFont, fontKey: string, size: number, maxWidth: number): string[] | null {
+  const widths = wordWidths(fontKey);
+  const units = (word: string) => {
+    let u = widths.get(word);
+    if (u === undefined) {
+      if (widths.size >= WORD_WIDTH_LIMIT) widths.delete(widths.keys().next().value!);
+      // At size 1000, pdf-lib's width is the sum of the advances itself (times 1).
+      u = font.widthOfTextAtSize(word, 1000);
+      widths.set(word, u);
+    }
+    return u;
+  };
+  const scale = size / 1000;
+  const space = units(' ');
+  const kept: [string, number][] = [];
+  const out: string[] = [];
+  let line = '';
+  let lineUnits = 0;
+  for (const word of raw.split(' ')) {
+    const candidate = line ? `${line} ${word}` : word;
+    const candidateUnits = line ? lineUnits + space + units(word) : units(word);
+    if (candidateUnits * scale <= maxWidth) {
+      line = candidate;
+      lineUnits = candidateUnits;
+      continue;
+    }
+    kept.push([candidate, candidateUnits]);
+    if (line) {
+      out.push(line);
+      kept.push([line, lineUnits]);
+    }
+    line = '';
+    let rest = word;
+    while (font.widthOfTextAtSize(rest, size) > maxWidth) {
+      let cut = rest.length - 1;
+      while (cut > 1 && font.widthOfTextAtSize(rest.slice(0, cut), size) > maxWidth) cut--;
+      out.push(rest.slice(0, cut));
+      rest = rest.slice(cut);
+    }
+    line = rest;
+    lineUnits = units(rest);
+  }
+  out.push(line);
+  kept.push([line, lineUnits]);
+  for (const [s, u] of kept) if (font.widthOfTextAtSize(s, size) !== u * scale) return null;
+  return out;
+}
+
+/** Word widths remembered per font (in thousandths of the size), for the life of the process; bounded. */
+const WORD_WIDTH_LIMIT = 16_384;
+const sharedWordWidths = new Map<string, Map<string, number>>();
+function wordWidths(font: string): Map<string, number> {
+  let m = sharedWordWidths.get(font);
+  if (!m) sharedWordWidths.set(font, (m = new Map()));
+  return m;
+}
+
+/**
+ * One line of text (no newline) as printable lines no wider than maxWidth, each candidate measured
+ * by laying it out: breaks on spaces, hard-breaks overlong words. What wrapByWords must give.
+ */
+export function wrapLine(raw: string, font: PDFFont, size: number, maxWidth: number): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of raw.split(' ')) {
+    const candidate = line ? `${line} ${word}` : word;
+    if (font.widthOfTextAtSize(candidate, size) <= maxWidth) {
+      line = candidate;
+      continue;
+    }
+    if (line) out.push(line);
+    line = '';
+    let rest = word;
+    while (font.widthOfTextAtSize(rest, size) > maxWidth) {
+      let cut = rest.length - 1;
+      while (cut > 1 && font.widthOfTextAtSize(rest.slice(0, cut), size) > maxWidth) cut--;
+      out.push(rest.slice(0, cut));
+      rest = rest.slice(cut);
+    }
+    line = rest;
+  }
+  out.push(line);
+  return out;
 }
