@@ -167,7 +167,7 @@ export interface PdfMeta {
 }
 
 export async function renderPdfLetter(letter: Letter, meta: PdfMeta): Promise<Uint8Array> {
-  const { PDFDocument, fontkit } = await loadPdfLibs();
+  const { PDFDocument } = await loadPdfLibs();
   const doc = await PDFDocument.create({ updateMetadata: false });
   const date = new Date(meta.date);
   if (Number.isNaN(date.getTime())) throw new RangeError(`invalid PDF date: ${meta.date}`);
@@ -180,16 +180,23 @@ export async function renderPdfLetter(letter: Letter, meta: PdfMeta): Promise<Ui
   doc.setCreationDate(date);
   doc.setModificationDate(date);
 
-  doc.registerFontkit(sharedFontkit(fontkit));
   nativeFlate(doc.context);
-  const regular = await doc.embedFont(fontBytes('regular'), { subset: true, customName: FONT_NAMES.regular });
-  const bold = await doc.embedFont(fontBytes('bold'), { subset: true, customName: FONT_NAMES.bold });
+  const { regular, bold } = await embedLetterFonts(doc);
   const w = new Writer(doc, regular, bold);
   w.letter(letter);
   w.footers(letter.footer ?? '');
   compressContentStreams(doc.context);
   // Without object streams, every object is top-level: pdf-scan.ts reads the text back synchronously.
   return doc.save({ useObjectStreams: false });
+}
+
+/** The letters' two fonts in `doc`, subset, over the process's shared parsed fonts. */
+export async function embedLetterFonts(doc: PDFDocument): Promise<{ regular: PDFFont; bold: PDFFont }> {
+  const { fontkit } = await loadPdfLibs();
+  doc.registerFontkit(sharedFontkit(fontkit));
+  const regular = await doc.embedFont(fontBytes('regular'), { subset: true, customName: FONT_NAMES.regular });
+  const bold = await doc.embedFont(fontBytes('bold'), { subset: true, customName: FONT_NAMES.bold });
+  return { regular, bold };
 }
 
 /**
@@ -494,15 +501,16 @@ class Writer {
 }
 
 /**
- * wrapLine's lines for `font` (`fontKey` names it across documents), measuring each candidate as the sum of its words' widths (remembered per
- * font for the process) instead of laying the growing line out again for each word: a line of
- * twelve words cost twelve layouts of up to a line's text, now two (the line kept, which is drawn
- * anyway, and the first candidate that did not fit). The sum is exact when laying words out
- * apart gives the glyphs of laying them out together (no substitution across a space, which
- * DejaVu's tables make for no script these letters print): pdf-lib's width is the sum of the
- * glyphs' advances (integers, times 1000/2048, exact in binary) times size/1000, and so is this
- * one. Checked on each line kept and each break: a sum that differs from the real width gives
- * null, and the caller measures that line of text the old way.
+ * wrapLine's lines for `font` (`fontKey` names it across documents), measuring each candidate as
+ * the sum of its words' widths (remembered per font for the process) instead of laying the growing
+ * line out again for each word: a line of twelve words cost twelve layouts of up to a line's text,
+ * now two (the line kept, drawn anyway, and the first candidate that did not fit). pdf-lib's width
+ * is the sum of the glyphs' advances (integers, times 1000/2048: exact in binary) times size/1000,
+ * and so is this one, whenever laying the words out apart gives the glyphs of laying them out
+ * together. That holds for the letters' Latin text (test/notices/pdf-wrap.test.ts); not for a line
+ * fontkit shapes in another script than its words (Arabic in a Latin line, a Latin ligature in a
+ * Greek one). Each line kept and each break is checked against the real width: a sum that differs
+ * gives null, and the caller measures that text the old way.
  */
 export function wrapByWords(raw: string, font: PDFFont, fontKey: string, size: number, maxWidth: number): string[] | null {
   const widths = wordWidths(fontKey);

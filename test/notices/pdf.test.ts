@@ -94,6 +94,38 @@ describe('mise en demeure PDF', () => {
     expect(Buffer.from(again.attachments[0]!.content).equals(Buffer.from(first.attachments[0]!.content))).toBe(true);
   });
 
+  it('prints each letter its own debtor and amounts when letters are rendered back to back (no layout or width carried over)', async () => {
+    // A fresh module, then three letters in a row: a debtor, a near namesake (same words but one,
+    // same amounts), and another dossier (other names, other amounts).
+    vi.resetModules();
+    const render = (await import('../../lambdas/notices/render')).renderNotice;
+    const a = sampleContext(b2b, 'formal_notice', 'fr');
+    const b: NoticeContext = { ...a, debtor: { ...a.debtor, name: 'Boulangerie Durand & Fils SARL' } };
+    const c = sampleContext(sampleDossier('b2c'), 'formal_notice', 'fr');
+    expect(c.breakdown.totalDueCents).not.toBe(a.breakdown.totalDueCents);
+    const texts: string[] = [];
+    for (const ctx of [a, b, c]) texts.push(flat((await pdfText((await render(ctx)).attachments[0]!.content)).text));
+    const [ta, tb, tc] = texts as [string, string, string];
+    const total = (ctx: NoticeContext) => flat(formatMoney(ctx.breakdown.totalDueCents, 'fr'));
+    expect(ta).toContain('Boulangerie Dupont & Fils SARL');
+    expect(ta).not.toContain('Durand');
+    expect(tb).toContain('Boulangerie Durand & Fils SARL');
+    expect(tb).not.toContain('Dupont');
+    expect(tc).toContain(flat(c.debtor.name));
+    expect(tc).toContain(total(c));
+    for (const other of [ta, tb]) {
+      expect(other).toContain(total(a));
+      expect(other).not.toContain(flat(c.debtor.name));
+    }
+    expect(tc).not.toContain(total(a));
+    expect(tc).not.toContain('Boulangerie');
+    // The third letter is the same document it is when rendered first in a process.
+    vi.resetModules();
+    const fresh = (await import('../../lambdas/notices/render')).renderNotice;
+    const alone = await fresh(c);
+    expect(flat((await pdfText(alone.attachments[0]!.content)).text)).toBe(tc);
+  });
+
   it('changes when the sending instant changes', async () => {
     const ctx = sampleContext(b2b, 'formal_notice', 'fr');
     const a = await renderNotice(ctx);
