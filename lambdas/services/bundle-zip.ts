@@ -6,7 +6,17 @@
  * Deterministic: the same entries (names, bytes, mtimes, order) give the same ZIP, byte for byte,
  * whatever the process's time zone and however S3 splits a body into chunks. A bundle is a derived
  * export (kept a few days), rebuilt from the vault when needed and checked against the SHA-256 its
- * issuance recorded (services/evidence.ts), so nothing in it may depend on the machine.
+ * issuance recorded (services/evidence.ts), so nothing in it may depend on the machine: entries
+ * are deflated by fflate (pure JavaScript, the same bytes on any Node), not by node:zlib.
+ *
+ * Entries whose bytes are already compressed (a PDF's streams are Flate, a .gz, an image) are
+ * deflated at level 0: stored blocks (RFC 1951 3.2.4), the bytes copied with a 5-byte header per
+ * 64 KiB. Deflating a PDF at level 6 saved a tenth of its size for a third of a hand-off bundle's
+ * CPU. The entry's method stays deflate (8), so every reader reads it as it read every entry so
+ * far; a stored entry (method 0) with a data descriptor, as fflate's streaming ZIP would write it,
+ * is refused by streaming readers (Java's ZipInputStream). Bundles issued before were level 6
+ * throughout: the `deflated` layout rebuilds them byte for byte (evidence.ts rebuildBundle tries
+ * it second).
  */
 import { createHash } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
@@ -37,11 +47,25 @@ export interface ZipFile {
 
 export interface ZipWriter {
   addBytes(name: string, bytes: Uint8Array, mtime: Date): void;
-  /** Streams one entry; resolves with the SHA-256 of the bytes it read (not of the deflated data). */
+  /** Streams one entry; resolves with the SHA-256 of the bytes it read (not of the ZIP's data). */
   addStream(name: string, body: Readable, mtime: Date): Promise<string>;
   finish(): Promise<ZipFile>;
   /** Gives up on an unfinished ZIP (a read failed): closes and removes the temporary file. */
   abort(): void;
+}
+
+/**
+ * How entries are packed: `current` copies already-compressed files (level 0) and deflates the
+ * rest at level 6; `deflated` deflates every entry at level 6 (bundles issued before).
+ */
+export type ZipLayout = 'current' | 'deflated';
+
+/** Names of files whose bytes are already compressed: deflating them again costs CPU and saves little. */
+const COMPRESSED = /\.(?:pdf|gz|zip|png|jpe?g)$/i;
+
+/** The deflate level of entry `name` in a ZIP of `layout`. */
+function levelOf(name: string, layout: ZipLayout): 0 | 6 {
+  return layout === 'current' && COMPRESSED.test(name) ? 0 : 6;
 }
 
 /** Size of the pieces a streamed entry is deflated in (fflate's own working window is 64 KiB). */
@@ -57,7 +81,7 @@ function dosWallClock(t: Date): Date {
   return new Date(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate(), t.getUTCHours(), t.getUTCMinutes(), t.getUTCSeconds());
 }
 
-export async function zipWriter(): Promise<ZipWriter> {
+export async function zipWriter(layout: ZipLayout = 'current'): Promise<ZipWriter> {
   const { Zip, ZipDeflate } = await loadBundleLibs();
   const dir = mkdtempSync(join(tmpdir(), 'amiable-bundle-'));
   const path = join(dir, 'bundle.zip');
@@ -78,7 +102,7 @@ export async function zipWriter(): Promise<ZipWriter> {
     if (final) finished?.();
   });
   const entry = (name: string, mtime: Date) => {
-    const e = new ZipDeflate(name, { level: 6 });
+    const e = new ZipDeflate(name, { level: levelOf(name, layout) });
     e.mtime = dosWallClock(mtime);
     zip.add(e);
     return e;

@@ -21,7 +21,7 @@ import { appendEvidence, listRecords, recordsAfter } from '../adapters/evidence-
 import { readEvidence } from '../adapters/evidence-store';
 import { exportHolds, presignExport, putExport } from '../adapters/export-store';
 import { dossierOf } from './dossier-access';
-import { loadBundleLibs, ZipFile, zipWriter } from './bundle-zip';
+import { loadBundleLibs, ZipFile, zipWriter, type ZipLayout } from './bundle-zip';
 import { attachedBytes, bundleName, EvidenceSources, isAttachment, isCompressed, objectId, storedBytes } from './evidence-source';
 import { log } from '../adapters/telemetry';
 
@@ -123,13 +123,13 @@ const exportKey = (dossierId: string, bundleId: string) => `bundles/${dossierId}
  * manifest, the timeline and VERIFY.txt, all stamped `at`. A function of its arguments and the
  * vault only, so a rebuild gives the same bytes (bundle-zip.ts keeps the ZIP itself deterministic).
  */
-async function buildBundle(bundleId: string, basis: BundleBasis, at: Date, head: ChainHead, stored: EvidenceRecord[], sources: EvidenceSources): Promise<ZipFile> {
+async function buildBundle(bundleId: string, basis: BundleBasis, at: Date, head: ChainHead, stored: EvidenceRecord[], sources: EvidenceSources, layout: ZipLayout = 'current'): Promise<ZipFile> {
   // Records as read back from DynamoDB come with their members in any order: each is written in
   // canonical (RFC 8785) member order, the order its hash is computed in.
   const records = stored.map((r) => JSON.parse(canonicalJson(r)) as EvidenceRecord);
   // The hand-off message, read for the PDF it carries, is packed from that same read.
   const src: EvidenceSources = { ...sources, read: new Map() };
-  const zip = await zipWriter();
+  const zip = await zipWriter(layout);
   try {
     const entries = filesOf(basis.dossier.id, records);
     // One file per stored object, even when several records point at it (one SES event, two facts).
@@ -271,9 +271,12 @@ export async function rebuildBundle(dossierId: string, b: KeptBundle, known?: Re
   const all = await listRecords(dossierId);
   const records = all.slice(0, b.head.seq);
   if (records.length !== b.head.seq || records[records.length - 1]!.hash !== b.head.hash) return null;
-  const file = await buildBundle(b.bundleId, b.basis, new Date(b.at), b.head, records, { all, known });
-  if (file.sha256 === b.sha256) return file;
-  file.dispose();
+  // Issued as this version packs a bundle, or before it stored already-compressed entries (bundle-zip.ts).
+  for (const layout of ['current', 'deflated'] as const) {
+    const file = await buildBundle(b.bundleId, b.basis, new Date(b.at), b.head, records, { all, known }, layout);
+    if (file.sha256 === b.sha256) return file;
+    file.dispose();
+  }
   log.error('rebuilt bundle differs from the one issued', { dossierId, bundleId: b.bundleId });
   return null;
 }

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { unzipSync } from 'fflate';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { zipWriter } from '../../lambdas/services/bundle-zip';
+import { type ZipLayout, zipWriter } from '../../lambdas/services/bundle-zip';
 
 /**
  * A bundle is rebuilt from the vault and must come out byte for byte as issued
@@ -24,8 +24,8 @@ function chunked(bytes: Uint8Array, sizes: number[]): Readable {
   return Readable.from(parts);
 }
 
-async function zipOf(files: { name: string; bytes: Uint8Array; sizes: number[] }[], at: Date): Promise<{ sha256: string; bytes: Buffer }> {
-  const zip = await zipWriter();
+async function zipOf(files: { name: string; bytes: Uint8Array; sizes: number[] }[], at: Date, layout?: ZipLayout): Promise<{ sha256: string; bytes: Buffer }> {
+  const zip = await zipWriter(layout);
   for (const f of files) expect(await zip.addStream(f.name, chunked(f.bytes, f.sizes), at)).toBe(sha(f.bytes));
   zip.addBytes('manifest.json', Buffer.from('{}\n'), at);
   const file = await zip.finish();
@@ -49,9 +49,13 @@ describe('the bundle ZIP is a function of its entries', () => {
     console.log(`bundle-zip chunking property: seed ${seed} (replay with FC_SEED=${seed})`);
     const reference = await zipOf([{ name: 'files/notices/a.eml', bytes: MESSAGE, sizes: [MESSAGE.length] }], AT);
     expect(Buffer.from(unzipSync(reference.bytes)['files/notices/a.eml']!).equals(MESSAGE)).toBe(true);
+    const storedReference = await zipOf([{ name: 'files/litigation/b.pdf', bytes: MESSAGE, sizes: [MESSAGE.length] }], AT);
+    expect(Buffer.from(unzipSync(storedReference.bytes)['files/litigation/b.pdf']!).equals(MESSAGE)).toBe(true);
     await fc.assert(
       fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 200_000 }), { minLength: 1, maxLength: 8 }), async (sizes) => {
         expect((await zipOf([{ name: 'files/notices/a.eml', bytes: MESSAGE, sizes }], AT)).sha256).toBe(reference.sha256);
+        // A stored entry (a PDF) too.
+        expect((await zipOf([{ name: 'files/litigation/b.pdf', bytes: MESSAGE, sizes }], AT)).sha256).toBe(storedReference.sha256);
       }),
       { seed, numRuns: 25 },
     );
@@ -75,5 +79,63 @@ describe('the bundle ZIP is a function of its entries', () => {
       else process.env.TZ = zone;
     }
     expect(new Set(shas).size).toBe(1);
+  });
+});
+
+/** Each entry's method and compressed and uncompressed sizes, from the central directory (APPNOTE 4.3.12). */
+function entries(zip: Buffer): Record<string, { method: number; compressed: number; size: number }> {
+  const out: Record<string, { method: number; compressed: number; size: number }> = {};
+  for (let at = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06])), cd = zip.readUInt32LE(at + 16), n = zip.readUInt16LE(at + 10); n > 0; n--) {
+    const nameLength = zip.readUInt16LE(cd + 28);
+    out[zip.subarray(cd + 46, cd + 46 + nameLength).toString('utf8')] = { method: zip.readUInt16LE(cd + 10), compressed: zip.readUInt32LE(cd + 20), size: zip.readUInt32LE(cd + 24) };
+    cd += 46 + nameLength + zip.readUInt16LE(cd + 30) + zip.readUInt16LE(cd + 32);
+  }
+  return out;
+}
+
+describe('entries already compressed are copied (deflate level 0), the rest deflated', () => {
+  // Fixed bytes: a text that deflates well, and bytes that do not (as a PDF's Flate streams).
+  const h = (s: string) => createHash('sha256').update(s).digest('base64');
+  const TEXT = Buffer.from(Array.from({ length: 6000 }, (_, i) => `line ${i % 97} ${h(String(i)).slice(0, 12)}\r\n`).join(''));
+  const PDF = Buffer.concat(Array.from({ length: 700 }, (_, i) => createHash('sha256').update(`pdf ${i}`).digest()));
+  const build = async (layout?: ZipLayout) => {
+    const zip = await zipWriter(layout);
+    await zip.addStream('files/notices/a.eml', Readable.from([TEXT]), AT);
+    zip.addBytes('files/litigation/b.pdf', PDF, AT);
+    await zip.addStream('files/litigation/c.PDF', Readable.from([PDF]), AT);
+    zip.addBytes('manifest.json', Buffer.from('{"a":1}\n'), AT);
+    const file = await zip.finish();
+    try {
+      return readFileSync(file.path);
+    } finally {
+      file.dispose();
+    }
+  };
+
+  it('PDFs copied in stored blocks, text deflated, every entry of method 8 as before; amiable verify\'s unzipSync reads them back', async () => {
+    const zip = await build();
+    const e = entries(zip);
+    expect(Object.values(e).map((x) => x.method)).toEqual([8, 8, 8, 8]);
+    // A PDF: its bytes and a 5-byte block header (RFC 1951 3.2.4) per 64 KiB, nothing searched for.
+    for (const pdf of ['files/litigation/b.pdf', 'files/litigation/c.PDF']) expect(e[pdf]).toEqual({ method: 8, size: PDF.length, compressed: PDF.length + 5 });
+    expect(e['files/notices/a.eml']!.compressed).toBeLessThan(TEXT.length * 0.7);
+    const files = unzipSync(zip);
+    expect(Buffer.from(files['files/notices/a.eml']!).equals(TEXT)).toBe(true);
+    expect(Buffer.from(files['files/litigation/b.pdf']!).equals(PDF)).toBe(true);
+    expect(Buffer.from(files['files/litigation/c.PDF']!).equals(PDF)).toBe(true);
+  });
+
+  it('the deflated layout is byte for byte what this writer made before it stored entries (bundles issued then are rebuilt)', async () => {
+    const zip = await build('deflated');
+    // Compressed with Huffman codes, not copied (random bytes: a little larger than they are).
+    expect(entries(zip)['files/litigation/b.pdf']!.compressed).not.toBe(PDF.length + 5);
+    // The SHA-256 the previous writer (a155c2c, every entry deflated at level 6) gave for the two first entries and the manifest.
+    const before = await zipWriter('deflated');
+    await before.addStream('files/notices/a.eml', Readable.from([TEXT]), AT);
+    before.addBytes('files/litigation/b.pdf', PDF, AT);
+    before.addBytes('manifest.json', Buffer.from('{"a":1}\n'), AT);
+    const file = await before.finish();
+    file.dispose();
+    expect(file.sha256).toBe('2988534d2ea3145f0d6887de15395bca534f05a72652acc33a072f3b771a0aa5');
   });
 });
