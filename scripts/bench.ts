@@ -8,6 +8,8 @@
  * scripts/bench-bundles.ts), the CSV import of BENCH_IMPORT_ROWS invoices (default 10,000; 0 skips
  * it), killed halfway and resumed (scripts/bench-import.ts), and BENCH_EINVOICES e-invoice files
  * (default 1,000; 0 skips) imported through the CLI's importer (scripts/bench-einvoice.ts).
+ * The escalation phase starts with each stage's notice rendered warm and one hand-off's evidence
+ * bundle ZIP (scripts/bench-letters.ts; BENCH_LETTERS renders per stage, default 30, 0 skips).
  * BENCH_DOSSIERS sets N (default 50). Local mode runs on a temporary data dir (BENCH_IN_MEMORY=1:
  * in memory); BENCH_ACCOUNTANT_MAIL=0 leaves the accountants' digest and alerts out. The escalation
  * phase also prints the cost per dossier by path (scripts/bench-cost.ts, prices in

@@ -6,7 +6,7 @@
  * the checker (pdfSafeText). Text is wrapped to the column and paginated with a running footer;
  * blocks that must not be split (the payment details) move to the next page whole. Deterministic:
  * the document dates are the sending instant, the producer and font names are fixed, so the same
- * input gives the same bytes.
+ * input gives the same bytes (for a given Node build: its streams are deflated by node:zlib).
  */
 import { deflateSync } from 'node:zlib';
 import type { Color, PDFContext, PDFDocument, PDFFont, PDFName, PDFPage } from 'pdf-lib';
@@ -202,7 +202,7 @@ export async function embedLetterFonts(doc: PDFDocument): Promise<{ regular: PDF
 /**
  * pdf-lib deflates every stream with pako (pure JavaScript): each page's content stream, and at
  * save the font subsets and their ToUnicode CMaps. node:zlib deflates the same data natively, several
- * times faster (a fifth of a mise en demeure's CPU was pako), into the same zlib format FlateDecode
+ * times faster (pako was about a fifth of a letter's PDF CPU), into the same zlib format FlateDecode
  * reads (ISO 32000-1 7.4.4), at the same level (6). Its bytes are deterministic for a given Node
  * build, not across zlib releases: a litigation PDF rendered again after a runtime update differs
  * from its record, and services/litigation.ts then establishes it again, as after any software change.
@@ -452,8 +452,8 @@ class Writer {
   /**
    * The operators PDFPage.drawText writes for one line of text (pdf-lib's own textOperators), with
    * the font named once per page. drawText with a font adds that font to the page's resources under
-   * a new name on every call, and again to restore the page's font after it: a page of 60 lines
-   * listed its two fonts 240 times, each new name checked against all the others. The text, its
+   * a new name on every call: the first page of a mise en demeure listed its two fonts 56 times,
+   * each new name checked against all the others. The text, its
    * cleaning (tabs to spaces) and its encoding are drawText's; a line that cleaning would split
    * (a carriage return, a form feed) goes through drawText itself.
    */
