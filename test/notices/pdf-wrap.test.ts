@@ -20,9 +20,9 @@ async function fonts() {
   ] as const;
 }
 
-// The widths the writer wraps at (full column, half column, indented, quoted, amounts' label).
-const WIDTHS = [483.28, 229.64, 469.28, 455.28, 365.28, 150.76];
-const SIZES = [8, 9, 10, 11, 16];
+// Widths the writer wraps at (full column, half column, a table's column), and sizes.
+const WIDTHS = [483.28, 229.64, 150.76];
+const SIZES = [8, 10];
 
 describe('lines measured by word sums', () => {
   it('are the lines of every sample letter, at every width and size the writer uses', async () => {
@@ -45,7 +45,7 @@ describe('lines measured by word sums', () => {
         }
       }
     }
-    expect(checked).toBeGreaterThan(10_000);
+    expect(checked).toBeGreaterThan(2_000);
   });
 
   it('are the lines of laying out each candidate, or none, for any text (seeded property)', async () => {
@@ -63,7 +63,7 @@ describe('lines measured by word sums', () => {
     let gaveUp = 0;
     let runs = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(word, { minLength: 1, maxLength: 40 }), fc.constantFrom(...WIDTHS), fc.constantFrom(...SIZES), fc.constantFrom(0, 1), async (words, width, size, which) => {
+      fc.asyncProperty(fc.array(word, { minLength: 1, maxLength: 40 }), fc.constantFrom(...WIDTHS, 455.28, 365.28), fc.constantFrom(...SIZES, 9, 11, 16), fc.constantFrom(0, 1), async (words, width, size, which) => {
         const { key, font } = fs[which]!;
         const text = pdfSafeText(words.join(' '));
         const fast = wrapByWords(text, font, key, size, width);
