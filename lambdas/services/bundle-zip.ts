@@ -12,11 +12,11 @@
  * Entries whose bytes are already compressed (a PDF's streams are Flate, a .gz, an image) are
  * deflated at level 0: stored blocks (RFC 1951 3.2.4), the bytes copied with a 5-byte header per
  * 64 KiB. Deflating a PDF at level 6 saved a tenth of its size (4 KiB) for a sixth of a hand-off
- * bundle's CPU. The entry's method stays deflate (8), so every reader reads it as it read every entry so
- * far; a stored entry (method 0) with a data descriptor, as fflate's streaming ZIP would write it,
- * is refused by streaming readers (Java's ZipInputStream). Bundles issued before were level 6
- * throughout: the `deflated` layout rebuilds them byte for byte (evidence.ts rebuildBundle tries
- * it second).
+ * bundle's CPU. The entry's method stays deflate (8), so every reader reads it as it read every
+ * entry so far; a stored entry (method 0) with a data descriptor, as fflate's streaming ZIP would
+ * write it, is refused by streaming readers (Java's ZipInputStream). Bundles issued before were
+ * level 6 throughout: the `deflated` layout rebuilds them byte for byte (evidence.ts
+ * rebuildBundle tries it second).
  */
 import { createHash } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
