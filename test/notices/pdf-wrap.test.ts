@@ -25,7 +25,7 @@ const WIDTHS = [483.28, 229.64, 150.76];
 const SIZES = [8, 10];
 
 describe('lines measured by word sums', () => {
-  it('are the lines of every sample letter's text, at widths and sizes the writer wraps at', async () => {
+  it('are the lines of the text of every sample letter, at widths and sizes the writer wraps at', async () => {
     const fs = await fonts();
     const texts = new Set<string>();
     for (const { ctx } of allSampleContexts()) {
