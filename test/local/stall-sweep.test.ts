@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { resetClients, setClientHook } from '../../lambdas/adapters/aws-clients';
+import { metricTotal } from '../../lambdas/adapters/telemetry';
+import { dyingCall, heal, runsOf } from '../support/lambda-death';
+import { invoice, useLocalSystem } from '../support/local-client';
+
+/**
+ * The hourly stall sweep (lib/stall-sweep.ts, services/stall-sweep.ts), fired by the simulated
+ * clock from the template's schedule (local/scheduler.ts), on the real pipeline:
+ * - a dispute resolved while the old execution had already ended (the dispute stopped it): the
+ *   regenerate's Lambda dies between writing the successor's name and starting it. No stop event
+ *   follows (nothing was running), so neither the execution-status rule nor a stale task can start
+ *   it: only the sweep does, once the dossier's next action is overdue by more than an hour;
+ * - a dossier whose execution was stopped by hand while the execution-status rule's event was lost
+ *   (it failed its three deliveries: AWS's dead-letter queue): the sweep cannot restart an ended
+ *   execution's name, so it flags the dossier needs_attention, which alerts the accountants.
+ */
+const CLOCK_START = '2026-04-04T10:00:00Z';
+const ACCOUNTANT = 'expert-comptable@cabinet-durand.example';
+
+describe('the stall sweep', () => {
+  // 'report': the simulated death answers 500, which a crashed Lambda gives and no contract documents.
+  const local = useLocalSystem({ clockStart: CLOCK_START, accountantMail: true, stallSweep: true }, 'report');
+
+  it('starts the successor a dying dispute resolution never started; the dossier reaches its next notice, nothing flagged, nothing twice', async () => {
+    const { api, sys } = local;
+    const id = (await api.createInvoice(invoice({ invoiceNumber: 'STALL-DISPUTE' }))).body.id as string;
+    await api.advanceTo('2026-04-08T12:00:00Z');
+    const opened = await api.call('POST', `/invoices/${id}/disputes`, { reason: 'La prestation de mars n’a pas été livrée en totalité.' });
+    expect(opened.status).toBe(201);
+    const [first] = runsOf(sys, id);
+    expect(first.status).toBe('ABORTED');
+    await api.advanceTo('2026-04-09T12:00:00Z');
+    const successor = `${first.name}-2`;
+    const restartedBefore = metricTotal('StalledDossiersRestarted');
+    const { made, seen } = await dyingCall(sys, successor, () =>
+      api.call('POST', `/invoices/${id}/disputes/${opened.body.dispute.id}/resolve`, { outcome: 'rejected', reasons: 'La prestation a été livrée conforme au bon de commande.' }),
+    );
+    expect(made.status).toBe(500);
+    expect(seen.starts).toBe(1);
+    // Stored: the dossier waits on generation 2, which does not exist, and nothing else will start it.
+    let view = (await api.getInvoice(id)).body;
+    expect(view.status).toBe('active');
+    const due = view.nextAction as { stage: string; at: string };
+    expect(due.stage).toBe('formal_reminder');
+    expect(sys.engine.list().some((r) => r.name === successor)).toBe(false);
+
+    // Due, but within the hour's grace: the sweeps that fire find no candidate.
+    await api.advanceTo(new Date(Date.parse(due.at) + 30 * 60_000).toISOString());
+    expect(sys.engine.list().some((r) => r.name === successor)).toBe(false);
+    // The first sweep after the grace starts it under its recorded name; its Wait is past: it sends at once.
+    await api.advanceTo(new Date(Date.parse(due.at) + 3 * 3_600_000).toISOString());
+    expect(metricTotal('StalledDossiersRestarted')).toBe(restartedBefore + 1);
+    const runs = runsOf(sys, id);
+    expect(runs.map((r) => [r.name, r.status])).toEqual([
+      [first.name, 'ABORTED'],
+      [successor, 'RUNNING'],
+    ]);
+    expect(runs[1].input).toEqual({ dossierId: id, next: due });
+    const startedAt = Date.parse(runs[1].startDate);
+    expect(startedAt).toBeGreaterThan(Date.parse(due.at) + 3_600_000);
+    expect(startedAt).toBeLessThanOrEqual(Date.parse(due.at) + 2 * 3_600_000);
+    view = (await api.getInvoice(id)).body;
+    const formal = view.events.filter((e: any) => e.type === 'notice_sent' && e.stage === 'formal_reminder');
+    expect(formal).toHaveLength(1);
+
+    // The successor carries the escalation to the hand-off: each notice once, never flagged.
+    await api.advance('P60D');
+    view = (await api.getInvoice(id)).body;
+    expect(view.status).toBe('handed_off');
+    const stages = view.events.filter((e: any) => e.type === 'notice_sent').map((e: any) => e.stage);
+    expect(stages).toEqual(['first_reminder', 'formal_reminder', 'formal_notice', 'litigation_handoff']);
+    expect(view.events.map((e: any) => e.type)).not.toContain('needs_attention');
+    expect(runsOf(sys, id).filter((r) => r.name === successor)).toHaveLength(1);
+    expect(metricTotal('StalledDossiersRestarted')).toBe(restartedBefore + 1);
+  }, 240_000);
+
+  it('flags a dossier whose execution ended unheard of, and the accountants are alerted; a resume carries it on', async () => {
+    const { api, sys } = local;
+    const id = (await api.createInvoice(invoice({ invoiceNumber: 'STALL-ENDED' }))).body.id as string;
+    await api.advance('PT1H');
+    let view = (await api.getInvoice(id)).body;
+    expect(view.status).toBe('active');
+    const due = view.nextAction as { stage: string; at: string };
+    const [first] = runsOf(sys, id);
+    expect(first.status).toBe('RUNNING');
+    const flaggedBefore = metricTotal('StalledDossiersFlagged');
+
+    // Stopped by hand (the console) while the execution-status rule cannot read the table: its three
+    // deliveries fail and the event is dropped (on AWS: its dead-letter queue, which alarms the
+    // operator, but the dossier is not flagged and the accountants know nothing).
+    setClientHook((service, c: any) => {
+      if (service !== 'dynamodb') return;
+      c.middlewareStack.add(
+        () => async () => {
+          throw Object.assign(new Error('table unavailable'), { name: 'SimulatedOutage', $fault: 'client' });
+        },
+        { step: 'initialize', name: 'outage' },
+      );
+    });
+    resetClients();
+    try {
+      sys.engine.stop(first.arn, 'Operator', 'stopped by hand in the console');
+      await sys.executionEvents.idle();
+    } finally {
+      heal();
+    }
+    const lost = sys.executionEvents.delivered.find((d) => d.event.detail.name === first.name);
+    expect(lost?.error).toMatch(/table unavailable/);
+    view = (await api.getInvoice(id)).body;
+    expect(view.status).toBe('active');
+
+    await api.advanceTo(new Date(Date.parse(due.at) + 3 * 3_600_000).toISOString());
+    view = (await api.getInvoice(id)).body;
+    expect(view.status).toBe('needs_attention');
+    const flag = view.events.filter((e: any) => e.type === 'needs_attention');
+    expect(flag).toHaveLength(1);
+    expect(flag[0].reason).toBe(`workflow ${first.name} ended ABORTED while the dossier still waits on it; its next action is overdue and nothing will wake the dossier up (stall sweep)`);
+    expect(metricTotal('StalledDossiersFlagged')).toBe(flaggedBefore + 1);
+    // Nothing was started under the ended execution's name, nor beside it.
+    expect(runsOf(sys, id).map((r) => [r.name, r.status])).toEqual([[first.name, 'ABORTED']]);
+    // The accountants' immediate alert (the table's stream, accountant-alerts), naming the invoice.
+    const alerts = (await api.emails()).filter((m: any) => JSON.stringify(m.destination).includes(ACCOUNTANT) && JSON.stringify(m).includes('STALL-ENDED'));
+    expect(alerts.length).toBeGreaterThan(0);
+
+    // A later sweep leaves the flagged dossier alone (it no longer waits); a resume moves it on.
+    await api.advance('PT2H');
+    expect(metricTotal('StalledDossiersFlagged')).toBe(flaggedBefore + 1);
+    const resumed = await api.call('POST', `/invoices/${id}/resume`, { note: 'relance après arrêt manuel' });
+    expect(resumed.status).toBe(200);
+    expect(runsOf(sys, id).filter((r) => r.status === 'RUNNING').map((r) => r.name)).toEqual([`${first.name}-2`]);
+    await api.advance('P3D');
+    view = (await api.getInvoice(id)).body;
+    expect(view.events.filter((e: any) => e.type === 'notice_sent').map((e: any) => e.stage)).toContain(due.stage);
+  }, 240_000);
+});
