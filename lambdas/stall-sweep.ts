@@ -7,7 +7,7 @@ export interface StallSweepRun {
 }
 
 /**
- * EventBridge Scheduler, every hour: starts the recorded execution of a dossier that waits on one
+ * EventBridge Scheduler, every 6 hours: starts the recorded execution of a dossier that waits on one
  * that never started, flags one that waits on an execution that ended (services/stall-sweep.ts).
  * Bounded by the invocation's time left; a failure throws (Lambda's retries, then the dead-letter queue).
  */

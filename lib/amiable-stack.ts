@@ -155,7 +155,7 @@ export class AmiableStack extends Stack {
       bus: this.mailer.defaultBus,
     });
 
-    // Every hour: a waiting dossier whose execution never started is started, one whose execution ended is flagged.
+    // Every 6 hours: a waiting dossier whose execution never started is started, one whose execution ended is flagged.
     this.stallSweep = new StallSweep(this, 'StallSweep', { workflow: this.workflow, environment: baseEnv, grantDossierWrites: (fn) => this.grantDossierWrites(fn) });
 
     const deliveryEventsFn = new HandlerFunction(this, 'DeliveryEventsFn', {

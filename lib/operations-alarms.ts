@@ -31,7 +31,7 @@ export interface OperationsAlarmsProps {
  *   cancellation, pause or new generation, judged by the dossier, domain/execution-status.ts: the
  *   raw ExecutionsAborted counts every settling payment and every task that ends its own execution
  *   early, execution-continuation.ts endChainEarly, so alarming on it would cry wolf);
- * - a dossier the hourly stall sweep had to flag (StalledDossiersFlagged: it waited on an execution
+ * - a dossier the stall sweep had to flag (StalledDossiersFlagged: it waited on an execution
  *   that had ended; the sweep's restarts of never-started executions are counted, not alarmed:
  *   they repair what they find);
  * - a function failing repeatedly (Errors >= 3 in 15 minutes: a single transient error is retried
@@ -101,7 +101,7 @@ export class OperationsAlarms extends Construct {
       'StalledDossiersFlagged',
       new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName: 'StalledDossiersFlagged', period: Duration.hours(1), statistic: 'Sum' }),
       1,
-      'The hourly stall sweep flagged a dossier needs_attention: it waited on a workflow execution that had ended (DEPLOY.md, Operations).',
+      'The stall sweep flagged a dossier needs_attention: it waited on a workflow execution that had ended (DEPLOY.md, Operations).',
     );
     for (const [name, fn] of Object.entries(props.functions)) {
       alarm(`${name}Errors`, fn.metricErrors({ period: Duration.minutes(15), statistic: 'Sum' }), 3, `The ${name} function failed 3 times or more in 15 minutes.`);

@@ -19,12 +19,19 @@ export interface StallSweepProps {
 
 /** The schedule's input: the function reads it as "sweep now". */
 export const STALL_SWEEP_INPUT = { source: 'amiable.stall-sweep' } as const;
-/** Every hour at minute 41 (UTC): off the hour, where the digest (07:30 Paris) and most waits fall. */
-export const STALL_SWEEP_CRON = { minute: '41', hour: '*' } as const;
+/**
+ * Every 6 hours, at 00:41, 06:41, 12:41 and 18:41 UTC (off the hour, where most waits fall): a
+ * stalled dossier is repaired or flagged at most ~7 hours after its next action fell due (the
+ * hour's grace, domain/stall-sweep.ts, plus the period), a few hours on a course counted in days.
+ * Hourly would cost nothing more per dossier on AWS (one empty Query per creditor and run), but
+ * local mode fires the schedule at every simulated instant it names: ~8 ms of CPU per run there,
+ * 10 s per 70 simulated days hourly against 1.7 s at this period (the bench's fixed cost).
+ */
+export const STALL_SWEEP_CRON = { minute: '41', hour: '0,6,12,18' } as const;
 
 /**
  * The stall sweep (lambdas/services/stall-sweep.ts): an EventBridge Scheduler schedule invokes the
- * stall-sweep function every hour; it finds, creditor by creditor, the waiting dossiers whose next
+ * stall-sweep function every 6 hours (STALL_SWEEP_CRON); it finds, creditor by creditor, the waiting dossiers whose next
  * action is overdue by more than an hour (the table's sparse byCreditorNextAction index), starts the
  * recorded execution of one that waits on an execution never started (exact name: never a second
  * execution), and flags needs_attention (alerting the accountants) one that waits on an execution
@@ -46,9 +53,9 @@ export class StallSweep extends Construct {
     this.fn = new HandlerFunction(this, 'StallSweepFn', {
       handler: 'stall-sweep',
       environment: { ...props.environment, STATE_MACHINE_ARN: props.workflow.stateMachine.stateMachineArn },
-      // One empty Query per creditor when nothing stalls; the run stops 20 s before this and resumes next hour.
+      // One empty Query per creditor when nothing stalls; the run stops 20 s before this and the next one resumes.
       timeout: Duration.minutes(5),
-      description: 'Every hour: starts the recorded execution of a stalled dossier, or flags it needs_attention',
+      description: 'Every 6 hours: starts the recorded execution of a stalled dossier, or flags it needs_attention',
     });
     props.grantDossierWrites(this.fn);
     props.workflow.stateMachine.grantStartExecution(this.fn);
@@ -67,7 +74,7 @@ export class StallSweep extends Construct {
       "The schedule's target grant (aws-scheduler-targets LambdaInvoke) covers the stall-sweep function and its qualified ARNs (<function arn>:*, versions and aliases); no other function.",
     );
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
-      description: 'Amiable: the stall sweep, every hour (dossiers waiting on an execution that never started or ended)',
+      description: 'Amiable: the stall sweep, every 6 hours (dossiers waiting on an execution that never started or ended)',
       schedule: scheduler.ScheduleExpression.cron(STALL_SWEEP_CRON),
       target: new targets.LambdaInvoke(this.fn, {
         role: scheduleRole,

@@ -1,5 +1,5 @@
 /**
- * The periodic stall sweep (lib/stall-sweep.ts schedules it every hour): no waiting dossier stays
+ * The periodic stall sweep (lib/stall-sweep.ts schedules it every 6 hours): no waiting dossier stays
  * stalled silently. Each run, creditor by creditor, it queries the dossiers whose next action is
  * overdue by more than an hour (the sparse due index: a healthy creditor costs one empty Query and
  * no dossier read), reads each one afresh, and asks Step Functions about the execution it records:

@@ -51,11 +51,11 @@ describe('executions cannot end silently', () => {
     expect(target.DeadLetterConfig.Arn['Fn::GetAtt'][0]).toMatch(/^ExecutionWatchDeadLetterQueue/);
   });
 
-  it('a schedule runs the stall sweep every hour, with a dead-letter queue for undeliverable runs and for runs that fail', () => {
+  it('a schedule runs the stall sweep every 6 hours, with a dead-letter queue for undeliverable runs and for runs that fail', () => {
     const sweeps = ofType('AWS::Scheduler::Schedule').filter(([, r]) => r.Properties.Target.Arn?.['Fn::GetAtt']?.[0] === handlerFn('stall-sweep'));
     expect(sweeps).toHaveLength(1);
     const [, schedule] = sweeps[0];
-    expect(schedule.Properties.ScheduleExpression).toBe('cron(41 * * * ? *)');
+    expect(schedule.Properties.ScheduleExpression).toBe('cron(41 0,6,12,18 * * ? *)');
     expect(schedule.Properties.State ?? 'ENABLED').toBe('ENABLED');
     expect(JSON.parse(schedule.Properties.Target.Input)).toEqual({ source: 'amiable.stall-sweep' });
     const dlq = schedule.Properties.Target.DeadLetterConfig.Arn['Fn::GetAtt'][0];

@@ -5,7 +5,7 @@ import { dyingCall, heal, runsOf } from '../support/lambda-death';
 import { invoice, useLocalSystem } from '../support/local-client';
 
 /**
- * The hourly stall sweep (lib/stall-sweep.ts, services/stall-sweep.ts), fired by the simulated
+ * The stall sweep (lib/stall-sweep.ts, services/stall-sweep.ts), fired by the simulated
  * clock from the template's schedule (local/scheduler.ts), on the real pipeline:
  * - a dispute resolved while the old execution had already ended (the dispute stopped it): the
  *   regenerate's Lambda dies between writing the successor's name and starting it. No stop event
@@ -45,11 +45,12 @@ describe('the stall sweep', () => {
     expect(due.stage).toBe('formal_reminder');
     expect(sys.engine.list().some((r) => r.name === successor)).toBe(false);
 
-    // Due, but within the hour's grace: the sweeps that fire find no candidate.
-    await api.advanceTo(new Date(Date.parse(due.at) + 30 * 60_000).toISOString());
+    // Due 07:00Z; the sweep of 06:41 found it not yet due, and none fires within the hour's grace.
+    expect(due.at).toMatch(/T07:00:00.000Z$/);
+    await api.advanceTo(new Date(Date.parse(due.at) + 60 * 60_000).toISOString());
     expect(sys.engine.list().some((r) => r.name === successor)).toBe(false);
-    // The first sweep after the grace starts it under its recorded name; its Wait is past: it sends at once.
-    await api.advanceTo(new Date(Date.parse(due.at) + 3 * 3_600_000).toISOString());
+    // The next sweep (12:41Z, every 6 hours) starts it under its recorded name; its Wait is past: it sends at once.
+    await api.advanceTo(new Date(Date.parse(due.at) + 8 * 3_600_000).toISOString());
     expect(metricTotal('StalledDossiersRestarted')).toBe(restartedBefore + 1);
     const runs = runsOf(sys, id);
     expect(runs.map((r) => [r.name, r.status])).toEqual([
@@ -58,8 +59,7 @@ describe('the stall sweep', () => {
     ]);
     expect(runs[1].input).toEqual({ dossierId: id, next: due });
     const startedAt = Date.parse(runs[1].startDate);
-    expect(startedAt).toBeGreaterThan(Date.parse(due.at) + 3_600_000);
-    expect(startedAt).toBeLessThanOrEqual(Date.parse(due.at) + 2 * 3_600_000);
+    expect(new Date(startedAt).toISOString()).toBe(due.at.replace('T07:00', 'T12:41'));
     view = (await api.getInvoice(id)).body;
     const formal = view.events.filter((e: any) => e.type === 'notice_sent' && e.stage === 'formal_reminder');
     expect(formal).toHaveLength(1);
@@ -110,7 +110,7 @@ describe('the stall sweep', () => {
     view = (await api.getInvoice(id)).body;
     expect(view.status).toBe('active');
 
-    await api.advanceTo(new Date(Date.parse(due.at) + 3 * 3_600_000).toISOString());
+    await api.advanceTo(new Date(Date.parse(due.at) + 8 * 3_600_000).toISOString());
     view = (await api.getInvoice(id)).body;
     expect(view.status).toBe('needs_attention');
     const flag = view.events.filter((e: any) => e.type === 'needs_attention');
@@ -124,7 +124,7 @@ describe('the stall sweep', () => {
     expect(alerts.length).toBeGreaterThan(0);
 
     // A later sweep leaves the flagged dossier alone (it no longer waits); a resume moves it on.
-    await api.advance('PT2H');
+    await api.advance('PT12H');
     expect(metricTotal('StalledDossiersFlagged')).toBe(flaggedBefore + 1);
     const resumed = await api.call('POST', `/invoices/${id}/resume`, { note: 'relance après arrêt manuel' });
     expect(resumed.status).toBe(200);
