@@ -13,7 +13,9 @@ import { invoice, useLocalSystem } from '../support/local-client';
  *   it: only the sweep does, once the dossier's next action is overdue by more than an hour;
  * - a dossier whose execution was stopped by hand while the execution-status rule's event was lost
  *   (it failed its three deliveries: AWS's dead-letter queue): the sweep cannot restart an ended
- *   execution's name, so it flags the dossier needs_attention, which alerts the accountants.
+ *   execution's name, so it flags the dossier needs_attention, which alerts the accountants; the
+ *   resume of that flagged dossier dies before its start too (its old execution had ended): the
+ *   next sweep starts it.
  */
 const CLOCK_START = '2026-04-04T10:00:00Z';
 const ACCOUNTANT = 'expert-comptable@cabinet-durand.example';
@@ -75,7 +77,7 @@ describe('the stall sweep', () => {
     expect(metricTotal('StalledDossiersRestarted')).toBe(restartedBefore + 1);
   }, 240_000);
 
-  it('flags a dossier whose execution ended unheard of, and the accountants are alerted; a resume carries it on', async () => {
+  it('flags a dossier whose execution ended unheard of, and the accountants are alerted; a resume that dies is started by the next sweep', async () => {
     const { api, sys } = local;
     const id = (await api.createInvoice(invoice({ invoiceNumber: 'STALL-ENDED' }))).body.id as string;
     await api.advance('PT1H');
@@ -123,14 +125,26 @@ describe('the stall sweep', () => {
     const alerts = (await api.emails()).filter((m: any) => JSON.stringify(m.destination).includes(ACCOUNTANT) && JSON.stringify(m).includes('STALL-ENDED'));
     expect(alerts.length).toBeGreaterThan(0);
 
-    // A later sweep leaves the flagged dossier alone (it no longer waits); a resume moves it on.
+    // A later sweep leaves the flagged dossier alone (it no longer waits).
     await api.advance('PT12H');
     expect(metricTotal('StalledDossiersFlagged')).toBe(flaggedBefore + 1);
-    const resumed = await api.call('POST', `/invoices/${id}/resume`, { note: 'relance après arrêt manuel' });
-    expect(resumed.status).toBe(200);
-    expect(runsOf(sys, id).filter((r) => r.status === 'RUNNING').map((r) => r.name)).toEqual([`${first.name}-2`]);
-    await api.advance('P3D');
+    // A person resumes it, and that Lambda dies too, between its write and the start: the old execution
+    // had already ended, so no stop event follows; the next sweep starts the recorded generation 2.
+    const restartedBefore = metricTotal('StalledDossiersRestarted');
+    const successor = `${first.name}-2`;
+    const { made } = await dyingCall(sys, successor, () => api.call('POST', `/invoices/${id}/resume`, { note: 'relance après arrêt manuel' }));
+    expect(made.status).toBe(500);
+    view = (await api.getInvoice(id)).body;
+    expect(view.status).toBe('active');
+    expect(sys.engine.list().some((r) => r.name === successor)).toBe(false);
+    await api.advance('P1D');
+    expect(metricTotal('StalledDossiersRestarted')).toBe(restartedBefore + 1);
+    expect(runsOf(sys, id).map((r) => [r.name, r.status])).toEqual([
+      [first.name, 'ABORTED'],
+      [successor, 'RUNNING'],
+    ]);
     view = (await api.getInvoice(id)).body;
     expect(view.events.filter((e: any) => e.type === 'notice_sent').map((e: any) => e.stage)).toContain(due.stage);
+    expect(view.events.filter((e: any) => e.type === 'needs_attention')).toHaveLength(1);
   }, 240_000);
 });
