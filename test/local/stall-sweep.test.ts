@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { resetClients, setClientHook } from '../../lambdas/adapters/aws-clients';
 import { metricTotal } from '../../lambdas/adapters/telemetry';
+import { sweepCursor } from '../../lambdas/adapters/stall-candidates';
+import { loadHandler } from '../../local/handlers';
+import { adminClient, creditorProfile } from '../support/admin-client';
 import { dyingCall, heal, runsOf } from '../support/lambda-death';
 import { invoice, useLocalSystem } from '../support/local-client';
 
@@ -147,4 +150,25 @@ describe('the stall sweep', () => {
     expect(view.events.filter((e: any) => e.type === 'notice_sent').map((e: any) => e.stage)).toContain(due.stage);
     expect(view.events.filter((e: any) => e.type === 'needs_attention')).toHaveLength(1);
   }, 240_000);
+});
+
+describe('a stall sweep that runs out of time', () => {
+  const local = useLocalSystem({ clockStart: CLOCK_START });
+
+  it('stores the last creditor it finished; the next run starts after it and clears the mark', async () => {
+    const { sys } = local;
+    expect((await adminClient(sys).call('POST', '/admin/creditors', creditorProfile({ id: 'zz-second-creditor' }))).status).toBe(201);
+    const sweep = await loadHandler('stall-sweep');
+    const full = await sweep({ source: 'amiable.stall-sweep' }, { getRemainingTimeInMillis: () => 290_000 });
+    expect(full).toMatchObject({ creditors: 2, unfinished: false, errors: 0, restarted: 0, flagged: 0 });
+    expect(await sweepCursor()).toBeNull();
+    // Time for one creditor only: the run stops before the second and says where.
+    let left = 1;
+    const short = await sweep({ source: 'amiable.stall-sweep' }, { getRemainingTimeInMillis: () => (left-- > 0 ? 290_000 : 5_000) });
+    expect(short).toMatchObject({ creditors: 1, unfinished: true });
+    expect(await sweepCursor()).toBe(sys.creditorId);
+    const resumed = await sweep({ source: 'amiable.stall-sweep' }, { getRemainingTimeInMillis: () => 290_000 });
+    expect(resumed).toMatchObject({ creditors: 1, unfinished: false });
+    expect(await sweepCursor()).toBeNull();
+  }, 120_000);
 });
