@@ -22,7 +22,7 @@ function byPosition(d: Dossier): Dossier {
  * The dossier change a stream record is, as alertsFor reads it (the dossier by position, and the
  * history length before the change), or null when the record is none of the alerts' business: not
  * a dossier item, or no entry appended. Pure: the event source's filter passes only changes that
- * appended an entry type alertsFor can alert on (ALERTING_ENTRY_TYPES), and
+ * appended an entry type alertsFor can alert on (ALERTING_MARKERS: a bounce only when hard), and
  * test/local/stream-filters.test.ts checks over real pipelines that no record it holds back would
  * have alerted.
  */

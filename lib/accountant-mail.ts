@@ -5,7 +5,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ALERTING_ENTRY_TYPES } from '../lambdas/domain/accountant-alerts';
+import { ALERTING_MARKERS } from '../lambdas/domain/accountant-alerts';
 import { DIGEST_TIME } from '../lambdas/domain/digest-schedule';
 import { DossierTable } from './dossier-table';
 import { EvidenceVault } from './evidence-vault';
@@ -32,7 +32,7 @@ export const DIGEST_SCHEDULE_INPUT = { source: 'amiable.digest-schedule' } as co
  *   (daily/weekly/monthly, French holidays skipped); the table's stream hands each new job
  *   (filter: INSERT of a DIGEST#<date> item) to the same function, which builds, keeps and sends
  *   that creditor's digest. Creditors are processed in parallel (up to 10 batches per shard);
- * - immediate alerts: the table's stream (filter: dossier changes that appended a bounce, a
+ * - immediate alerts: the table's stream (filter: dossier changes that appended a hard bounce, a
  *   complaint, a needs_attention flag or a dispute opened, by the item's `appended` marker) hands
  *   them to the alerts function, which e-mails a hard bounce, a complaint, a needs_attention flag or
  *   a dispute opened, once per history entry, within an hourly limit per creditor.
@@ -87,7 +87,7 @@ export class AccountantMail extends Construct {
     props.vault.grantDigestPut(this.alertsFn);
     props.mailer.grantSend(this.alertsFn);
     // Only the dossier changes that appended an entry type an alert can come from.
-    readTableStream(this.alertsFn, table, { ...dossierAppends(ALERTING_ENTRY_TYPES), deadLetterQueue: this.deadLetterQueue });
+    readTableStream(this.alertsFn, table, { ...dossierAppends(ALERTING_MARKERS), deadLetterQueue: this.deadLetterQueue });
 
     // The schedule's own role: it may invoke the digest function (and its versions), nothing else.
     const scheduleRole = new iam.Role(this, 'ScheduleRole', {

@@ -17,6 +17,7 @@ import { HandlerFunction } from './handler-function';
 import { IntakeApi } from './intake-api';
 import { Mailer } from './mailer';
 import { OperationsAlarms } from './operations-alarms';
+import { StallSweep } from './stall-sweep';
 
 /**
  * What a function that changes dossiers calls (lambdas/adapters/*.ts): GetItem to read a dossier,
@@ -55,6 +56,7 @@ export class AmiableStack extends Stack {
   readonly operations: OperationsAlarms;
   readonly bulk: BulkIntake;
   readonly eventsOut: EventsOut;
+  readonly stallSweep: StallSweep;
 
   constructor(scope: Construct, id: string, props: AmiableStackProps) {
     super(scope, id, props);
@@ -153,6 +155,9 @@ export class AmiableStack extends Stack {
       bus: this.mailer.defaultBus,
     });
 
+    // Every 6 hours: a waiting dossier whose execution never started is started, one whose execution ended is flagged.
+    this.stallSweep = new StallSweep(this, 'StallSweep', { workflow: this.workflow, environment: baseEnv, grantDossierWrites: (fn) => this.grantDossierWrites(fn) });
+
     const deliveryEventsFn = new HandlerFunction(this, 'DeliveryEventsFn', {
       handler: 'delivery-events',
       environment: { ...baseEnv, STATE_MACHINE_ARN: stateMachineArn },
@@ -194,6 +199,7 @@ export class AmiableStack extends Stack {
         Accountants: this.accountants.deadLetterQueue,
         BulkStarts: this.bulk.deadLetterQueue,
         EventsOut: this.eventsOut.deadLetterQueue,
+        StallSweep: this.stallSweep.deadLetterQueue,
       },
       functions,
       emails: props.alarmEmails ?? [],

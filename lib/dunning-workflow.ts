@@ -379,4 +379,11 @@ export class DunningWorkflow extends Construct {
     acknowledgeGrantWildcards(fn, grant, EXECUTIONS_REASON);
     return grant;
   }
+
+  /** states:DescribeExecution on this state machine's executions (the stall sweep, lib/stall-sweep.ts). */
+  grantDescribe(fn: lambda.IFunction): iam.Grant {
+    const grant = this.stateMachine.grantExecution(fn, 'states:DescribeExecution');
+    acknowledgeGrantWildcards(fn, grant, EXECUTIONS_REASON);
+    return grant;
+  }
 }

@@ -31,6 +31,9 @@ export interface OperationsAlarmsProps {
  *   cancellation, pause or new generation, judged by the dossier, domain/execution-status.ts: the
  *   raw ExecutionsAborted counts every settling payment and every task that ends its own execution
  *   early, execution-continuation.ts endChainEarly, so alarming on it would cry wolf);
+ * - a dossier the stall sweep had to flag (StalledDossiersFlagged: it waited on an execution
+ *   that had ended; the sweep's restarts of never-started executions are counted, not alarmed:
+ *   they repair what they find);
  * - a function failing repeatedly (Errors >= 3 in 15 minutes: a single transient error is retried
  *   by the state machine, the stream or EventBridge, and only repeats matter).
  * Missing data is "not breaching": no traffic is not an incident.
@@ -91,6 +94,14 @@ export class OperationsAlarms extends Construct {
       new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName: 'ExecutionsEndedUnexpectedly', dimensionsMap: { Status: 'ABORTED' }, ...five }),
       1,
       'A dunning execution was stopped by something other than Amiable (its dossier is flagged needs_attention).',
+    );
+    // The stall sweep (lib/stall-sweep.ts) flagged a dossier that waited on an execution that had ended:
+    // something ended it unheard of (the accountants are alerted by the flag itself).
+    alarm(
+      'StalledDossiersFlagged',
+      new cloudwatch.Metric({ namespace: METRICS_NAMESPACE, metricName: 'StalledDossiersFlagged', period: Duration.hours(1), statistic: 'Sum' }),
+      1,
+      'The stall sweep flagged a dossier needs_attention: it waited on a workflow execution that had ended (DEPLOY.md, Operations).',
     );
     for (const [name, fn] of Object.entries(props.functions)) {
       alarm(`${name}Errors`, fn.metricErrors({ period: Duration.minutes(15), statistic: 'Sum' }), 3, `The ${name} function failed 3 times or more in 15 minutes.`);

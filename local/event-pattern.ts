@@ -14,6 +14,11 @@
  * - an alternative is a value (exact, character by character; `null` matches null, `""` the empty
  *   string), `{"prefix": "…"}` (strings only) or `{"exists": true|false}` (presence of a leaf at that
  *   path: "Exists matching only works on leaf nodes").
+ * Numbers are compared by value: AWS compares the JSON text (a pattern's 300 does not match an
+ * event's 300.0), which a parsed event no longer carries, so the two differ only for an event whose
+ * numbers are not written canonically. None is matched here: DynamoDB stream records carry their
+ * attributes' numbers as strings (`{"N": "101"}`, compared as text), and the Step Functions status
+ * events write theirs as JSON.stringify does (epoch milliseconds); no pattern of the template names a number.
  * Any other operator (anything-but, numeric, suffix, cidr, …) is refused when the pattern is read,
  * so a template that starts using one fails loudly here rather than filtering differently from AWS.
  * Not modelled: EventBridge's array consistency (two fields matched in the same element of an array

@@ -27,6 +27,7 @@ const MODULES: Record<string, () => Promise<{ handler: AnyHandler }>> = {
   digest: () => import('../lambdas/digest'),
   'accountant-alerts': () => import('../lambdas/accountant-alerts'),
   'execution-status': () => import('../lambdas/execution-status'),
+  'stall-sweep': () => import('../lambdas/stall-sweep'),
   webhooks: () => import('../lambdas/webhooks'),
   'events-out': () => import('../lambdas/events-out'),
   'webhook-delivery': () => import('../lambdas/webhook-delivery'),

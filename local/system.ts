@@ -51,6 +51,8 @@ export interface LocalOptions {
    * schedule fires: tests about other mail turn it off so accountants' e-mails do not mix in.
    */
   accountantMail?: boolean;
+  /** The hourly stall sweep's schedule (lib/stall-sweep.ts) fires as on AWS (default: as accountantMail). */
+  stallSweep?: boolean;
   /** Told of every answer of the HTTP front (tests check each against docs/openapi.yaml). */
   onResponse?: HttpFrontOptions['onResponse'];
   /**
@@ -207,9 +209,11 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
 
     const { creditorId, apiKey } = await seedCreditor(dataDir, opts);
     const adminKey = savedKey(dataDir, 'admin-key', opts.adminKey, 'ama_');
-    if (opts.accountantMail !== false) {
-      // The digest schedule (EventBridge Scheduler), fired by the simulated clock at its instants.
-      const schedules = schedulesOf(synthesized.template, synthesized.functions);
+    // The schedules (EventBridge Scheduler: the digest, the stall sweep), fired by the simulated clock at their instants.
+    const schedules = schedulesOf(synthesized.template, synthesized.functions).filter((s) =>
+      s.handler === 'stall-sweep' ? (opts.stallSweep ?? opts.accountantMail !== false) : opts.accountantMail !== false,
+    );
+    if (schedules.length > 0) {
       activities.push(new LocalScheduler({ schedules, file: dataDir ? path.join(dataDir, 'scheduler.json') : undefined, now: () => clock.now(), invoke }));
     }
     const controller = new ClockController(clock, engine, activities);

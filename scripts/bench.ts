@@ -57,6 +57,8 @@ function row(name: string, value: string) {
 }
 
 const PHASES = ['bundles', 'escalation', 'digest', 'import', 'einvoice'] as const;
+/** Scheduled functions whose cost is per creditor or deployment, not per dossier: left out of the per-dossier figures. */
+const PER_DEPLOYMENT = ['digest', 'stall-sweep'];
 
 function selectedPhases(): Set<string> {
   const arg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
@@ -200,7 +202,7 @@ async function escalationBench(results: Record<string, unknown>) {
     const escalationTransitions = transitionsOf(runs);
     row('  state transitions (entered states)', `${escalationTransitions} (${(escalationTransitions / N).toFixed(1)} per dossier)`);
     row('  one execution, state by state', runs[0]?.trail.join(' > ') ?? '-');
-    costs.push(pathCost({ path: 'full escalation', dossiers: N, transitions: escalationTransitions, executions: runs.length, meter, whole: since(wholeBefore), configs, apiRequests, api, archive, tracing, exclude: ['digest'], budget: { transitions: 14, usd: 0.001 } }));
+    costs.push(pathCost({ path: 'full escalation', dossiers: N, transitions: escalationTransitions, executions: runs.length, meter, whole: since(wholeBefore), configs, apiRequests, api, archive, tracing, exclude: PER_DEPLOYMENT, budget: { transitions: 14, usd: 0.001 } }));
     results.escalation = { dossiers: N, intakeMsPerInvoice: intakeMs / N, wallSeconds: escalationMs / 1000, cpuSeconds, dossiersPerSecond: N / (escalationMs / 1000), load, peakRssMb: escalationRss, emails, handedOff, transitionsPerDossier: escalationTransitions / N, meter };
     writeResults(results);
 
@@ -229,7 +231,7 @@ async function escalationBench(results: Record<string, unknown>) {
     const perSend = send ? { reads: send.ddbReads / send.invocations, writes: send.ddbWrites / send.invocations, readUnits: send.readUnits / send.invocations, writeUnits: send.writeUnits / send.invocations } : null;
     row(`paid after the first reminder, ${P} dossiers`, `${firstOnly ? 'one notice each, then paid' : 'UNEXPECTED: not one notice then paid'}; ${(transitionsOf(runs) / P).toFixed(1)} transitions per dossier`);
     if (perSend) row('  per send (first reminder): DynamoDB requests', `${perSend.reads.toFixed(2)} reads, ${perSend.writes.toFixed(2)} writes (${perSend.readUnits.toFixed(1)} RRU, ${perSend.writeUnits.toFixed(1)} WRU)`);
-    costs.push(pathCost({ path: 'paid after 1st reminder', dossiers: P, transitions: transitionsOf(runs), executions: runs.length, meter, whole: since(wholeBefore), configs, apiRequests, api, archive, tracing, exclude: ['digest'], budget: { transitions: null, usd: null } }));
+    costs.push(pathCost({ path: 'paid after 1st reminder', dossiers: P, transitions: transitionsOf(runs), executions: runs.length, meter, whole: since(wholeBefore), configs, apiRequests, api, archive, tracing, exclude: PER_DEPLOYMENT, budget: { transitions: null, usd: null } }));
     results.paidAfterFirstReminder = { dossiers: P, transitionsPerDossier: transitionsOf(runs) / P, perSend, meter };
     writeResults(results);
 
@@ -279,20 +281,20 @@ async function escalationBench(results: Record<string, unknown>) {
     row('  plans completed and paid', `${paidPlans}/${N}; e-mails ${planMails} (confirmation + reminders + receipt)`);
     const planRuns = runs.filter((r) => r.name.endsWith('-2'));
     row('  state transitions per plan execution', `${(transitionsOf(planRuns) / Math.max(1, planRuns.length)).toFixed(1)} (whole dossier: ${(transitionsOf(runs) / N).toFixed(1)})`);
-    costs.push(pathCost({ path: '6-instalment plan', dossiers: N, transitions: transitionsOf(runs), executions: runs.length, meter, whole: since(wholeBefore), configs, apiRequests, api, archive, tracing, exclude: ['digest'], budget: { transitions: 30, usd: 0.002 } }));
+    costs.push(pathCost({ path: '6-instalment plan', dossiers: N, transitions: transitionsOf(runs), executions: runs.length, meter, whole: since(wholeBefore), configs, apiRequests, api, archive, tracing, exclude: PER_DEPLOYMENT, budget: { transitions: 30, usd: 0.002 } }));
     results.plan = { dossiers: N, advanceSeconds: advanceMs / 1000, msPerPayment: payMs / (6 * N), paidPlans, reminders, planMails, transitionsPerPlanExecution: transitionsOf(planRuns) / Math.max(1, planRuns.length), transitionsPerDossier: transitionsOf(runs) / N, meter };
 
     console.log('');
     console.log(costTable(costs));
     console.log(
       [
-        `(prices: scripts/aws-prices.json; the accountants' daily digest is per creditor, not per dossier, and left out; X-Ray ${tracing ? 'on' : 'off'} as amiable:tracing${process.env.BENCH_TRACING ? ' (BENCH_TRACING)' : ''}; objects above ${archive.minObjectBytes} bytes archived after ${archive.afterDays} days, or from their PUT when it names GLACIER_IR (its dearer PUT and any Glacier IR read in the S3 requests); bytes kept are the bytes stored (gzipped where the vault keeps them so).`,
+        `(prices: scripts/aws-prices.json; the accountants' daily digest and the stall sweep (every 6 hours) are per creditor, not per dossier, and left out; X-Ray ${tracing ? 'on' : 'off'} as amiable:tracing${process.env.BENCH_TRACING ? ' (BENCH_TRACING)' : ''}; objects above ${archive.minObjectBytes} bytes archived after ${archive.afterDays} days, or from their PUT when it names GLACIER_IR (its dearer PUT and any Glacier IR read in the S3 requests); bytes kept are the bytes stored (gzipped where the vault keeps them so).`,
         ` Lambda: in-process wall durations are not billed (N dossiers share one process: each would pay for the others' CPU). Every ${process.env.BENCH_LAMBDA_SAMPLE ?? 4}th invocation of each function (BENCH_LAMBDA_SAMPLE) runs with no other in flight but the table's stream consumers, which are never held back (${samplesAbandoned} could not at first); its process CPU, stretched by the CPU share of the configured memory (1 vCPU at ${prices.assumptions.lambdaMemoryMbPerVcpu} MB), plus an assumed round trip per AWS request (ms: ${Object.entries(prices.assumptions.requestLatencyMs).map(([k, v]) => `${k} ${v}`).join(', ')}), rounded up to 1 ms, is the billed duration, at the configured memory; the CPU includes the in-process emulators answering it; init (cold starts) not counted.`,
         ' DynamoDB: write units include the global secondary indexes\' writes, from the template\'s index definitions and each item before and after the write (scripts/gsi-writes.ts; dynalite reports the table\'s only).)',
       ].join('\n'),
     );
     console.log('');
-    console.log(durationTable(since(wholeBefore), configs, ['digest']));
+    console.log(durationTable(since(wholeBefore), configs, PER_DEPLOYMENT));
     console.log('');
     for (const c of costs) console.log(keptTable(c));
     console.log('');

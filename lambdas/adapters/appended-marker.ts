@@ -12,6 +12,7 @@
  * last written before the marker existed, and the filters pass it on, as before.
  * Not projected into any index (lib/dossier-table.ts; test/infra/stream-filters.test.ts).
  */
+import { HARD_BOUNCE_MARKER } from '../domain/accountant-alerts';
 import type { DossierEvent } from '../domain/model';
 
 export const APPENDED_ATTRIBUTE = 'appended';
@@ -19,8 +20,16 @@ export const APPENDED_ATTRIBUTE = 'appended';
 /** A string set cannot be empty: what a write that appends no entry stores. No entry type is named so. */
 export const APPENDED_NONE = 'none';
 
-/** The marker for a write that appends `entries` (the tail of the history it stores). */
-export function appendedMarker(entries: readonly Pick<DossierEvent, 'type'>[]): Set<string> {
-  const types = new Set(entries.map((e) => e.type));
+/**
+ * The marker for a write that appends `entries` (the tail of the history it stores): their types,
+ * and HARD_BOUNCE_MARKER beside `email_bounced` for a hard bounce (the only bounce the accountants
+ * are alerted of: their filter names it, so a soft bounce invokes nobody).
+ */
+export function appendedMarker(entries: readonly (Pick<DossierEvent, 'type'> & { bounceType?: unknown })[]): Set<string> {
+  const types = new Set<string>();
+  for (const e of entries) {
+    types.add(e.type);
+    if (e.type === 'email_bounced' && e.bounceType === 'Permanent') types.add(HARD_BOUNCE_MARKER);
+  }
   return types.size > 0 ? types : new Set([APPENDED_NONE]);
 }

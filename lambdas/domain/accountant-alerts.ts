@@ -20,6 +20,19 @@ export const ALERT_KINDS = ['hard_bounce', 'complaint', 'needs_attention', 'disp
  * type must add it here, which test/domain/accountant-alerts.test.ts checks.
  */
 export const ALERTING_ENTRY_TYPES = ['email_bounced', 'email_complained', 'needs_attention', 'dispute_opened'] as const;
+
+/**
+ * What a hard bounce's entry adds to a write's `appended` marker besides its type
+ * (adapters/appended-marker.ts): a soft bounce alerts no one, so the alerts' filter names the hard
+ * one only, and a soft bounce invokes nobody.
+ */
+export const HARD_BOUNCE_MARKER = 'email_bounced:Permanent';
+
+/**
+ * The marker values the alerts function's stream filter passes (lib/accountant-mail.ts): the alerting
+ * entry types, a bounce only when hard (HARD_BOUNCE_MARKER).
+ */
+export const ALERTING_MARKERS = [HARD_BOUNCE_MARKER, ...ALERTING_ENTRY_TYPES.filter((t) => t !== 'email_bounced')];
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export interface AlertCandidate {

@@ -54,5 +54,8 @@ describe('writers of dossier items', () => {
   it('the marker: the set of the types appended, or none', () => {
     expect(appendedMarker([{ type: 'email_delivered' }, { type: 'email_bounced' }, { type: 'email_bounced' }, { type: 'needs_attention' }])).toEqual(new Set(['email_delivered', 'email_bounced', 'needs_attention']));
     expect(appendedMarker([])).toEqual(new Set([APPENDED_NONE]));
+    // A hard bounce is also named as such (the alerts' filter passes it, not a soft one).
+    expect(appendedMarker([{ type: 'email_bounced', bounceType: 'Transient' }])).toEqual(new Set(['email_bounced']));
+    expect(appendedMarker([{ type: 'email_bounced', bounceType: 'Permanent' }, { type: 'needs_attention' }])).toEqual(new Set(['email_bounced', 'email_bounced:Permanent', 'needs_attention']));
   });
 });

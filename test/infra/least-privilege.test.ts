@@ -102,6 +102,17 @@ const EXPECTED: Record<string, string[]> = {
   // starts the recorded successor of a superseded one that never started (StartExecution on this
   // state machine only, never StopExecution); plus its asynchronous-invocation failure destination (lib/execution-watch.ts).
   'execution-status': [...writes(), ...on('state-machine', 'states:StartExecution'), ...on('queue', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage')],
+  // The stall sweep (lib/stall-sweep.ts): creditor ids (Query on the registry index), overdue
+  // dossiers (Query on the due index), the dossier (GetItem), its flag (UpdateItem, with its
+  // evidence-log record and fact), the run's resume point (GetItem, PutItem); DescribeExecution of the
+  // execution a dossier records and StartExecution of one never started (never StopExecution); its
+  // asynchronous-invocation failure destination.
+  'stall-sweep': [
+    ...writes(),
+    ...on('state-machine', 'states:StartExecution'),
+    ...on('executions', 'states:DescribeExecution'),
+    ...on('queue', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'),
+  ],
   // Events out (lib/events-out.ts). The creditor's webhooks: registrations (a deletion marks them:
   // UpdateItem, never DeleteItem) and their delivery logs.
   webhooks: onTableAndIndexes('dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'),

@@ -50,6 +50,19 @@ describe('executions cannot end silently', () => {
     expect(target.Arn).toEqual({ 'Fn::GetAtt': [handlerFn('execution-status'), 'Arn'] });
     expect(target.DeadLetterConfig.Arn['Fn::GetAtt'][0]).toMatch(/^ExecutionWatchDeadLetterQueue/);
   });
+
+  it('a schedule runs the stall sweep every 6 hours, with a dead-letter queue for undeliverable runs and for runs that fail', () => {
+    const sweeps = ofType('AWS::Scheduler::Schedule').filter(([, r]) => r.Properties.Target.Arn?.['Fn::GetAtt']?.[0] === handlerFn('stall-sweep'));
+    expect(sweeps).toHaveLength(1);
+    const [, schedule] = sweeps[0];
+    expect(schedule.Properties.ScheduleExpression).toBe('cron(41 0,6,12,18 * * ? *)');
+    expect(schedule.Properties.State ?? 'ENABLED').toBe('ENABLED');
+    expect(JSON.parse(schedule.Properties.Target.Input)).toEqual({ source: 'amiable.stall-sweep' });
+    const dlq = schedule.Properties.Target.DeadLetterConfig.Arn['Fn::GetAtt'][0];
+    expect(dlq).toMatch(/^StallSweepDeadLetterQueue/);
+    const [, invokeConfig] = ofType('AWS::Lambda::EventInvokeConfig').find(([, r]) => r.Properties.FunctionName?.Ref === handlerFn('stall-sweep'))!;
+    expect(invokeConfig.Properties.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0]).toBe(dlq);
+  });
 });
 
 describe('operations alarms', () => {
@@ -105,6 +118,10 @@ describe('operations alarms', () => {
       Dimensions: [{ Name: 'Status', Value: 'ABORTED' }],
       Threshold: 1,
     });
+  });
+
+  it('a dossier the stall sweep had to flag raises an alarm', () => {
+    expect(alarms.find((a) => a.MetricName === 'StalledDossiersFlagged')).toMatchObject({ Namespace: 'Amiable', Statistic: 'Sum', Period: 3600, Threshold: 1 });
   });
 
   it('every function has an errors alarm', () => {

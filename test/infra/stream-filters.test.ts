@@ -8,7 +8,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { APPENDED_ATTRIBUTE, APPENDED_NONE } from '../../lambdas/adapters/appended-marker';
-import { ALERTING_ENTRY_TYPES } from '../../lambdas/domain/accountant-alerts';
+import { ALERTING_MARKERS } from '../../lambdas/domain/accountant-alerts';
 import { DETAIL_TYPE_OF } from '../../lambdas/domain/dossier-events';
 import { buildTestApp, PROD } from './synth';
 
@@ -33,9 +33,11 @@ const dossierFilters = (types: readonly string[]) => [
 ];
 
 describe('the table stream filters of the functions that follow dossiers', () => {
-  it('accountant-alerts: the changes that appended a bounce, a complaint, a needs_attention flag or a dispute opened', () => {
-    expect(patternsOf('accountant-alerts')).toEqual(dossierFilters(ALERTING_ENTRY_TYPES));
-    expect(ALERTING_ENTRY_TYPES).not.toContain(APPENDED_NONE);
+  it('accountant-alerts: the changes that appended a hard bounce, a complaint, a needs_attention flag or a dispute opened', () => {
+    expect(patternsOf('accountant-alerts')).toEqual(dossierFilters(ALERTING_MARKERS));
+    expect(ALERTING_MARKERS).not.toContain(APPENDED_NONE);
+    // A bounce reaches the alerts only when hard (a soft one alerts no one).
+    expect(ALERTING_MARKERS).toEqual(['email_bounced:Permanent', 'email_complained', 'needs_attention', 'dispute_opened']);
   });
 
   it('events-out: the changes that appended any entry type with a detail-type (every one is published or subscribable)', () => {

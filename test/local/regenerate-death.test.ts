@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { resetClients, setClientHook } from '../../lambdas/adapters/aws-clients';
+import { dieBeforeStarting, heal, runsOf } from '../support/lambda-death';
 import { client, invoice, useLocalSystem } from '../support/local-client';
 import type { LocalSystem } from '../../local/system';
 
 /**
- * A new generation (services/generations.ts regenerate: a promise here) writes the successor's
+ * A new generation (services/generations.ts regenerate: a promise, a payment plan here) writes the successor's
  * name on the dossier, stops the waiting execution, then starts the successor. A Lambda that dies
  * between the stop and the start used to leave the dossier waiting on an execution that never
  * started, the stop judged "superseded" (the dossier names the successor) by the execution-status
@@ -18,71 +19,10 @@ import type { LocalSystem } from '../../local/system';
  * superseded stop (its verdict leaves the dossier as it is).
  */
 const CLOCK_START = '2026-04-04T10:00:00Z';
-/** What a dead Lambda no longer does: write the dossier (the flag of an unstarted workflow). */
-const WRITES = new Set(['UpdateItemCommand', 'PutItemCommand', 'TransactWriteItemsCommand', 'BatchWriteItemCommand']);
 
 type Api = ReturnType<typeof client>;
 
-function runsOf(sys: LocalSystem, id: string) {
-  return sys.engine
-    .list()
-    .filter((r) => r.input?.dossierId === id)
-    .sort((a, b) => a.startDate.localeCompare(b.startDate));
-}
-
-const death = () => Object.assign(new Error('Lambda killed between the stop and the start'), { name: 'SimulatedLambdaDeath', $fault: 'client' });
-
-/**
- * The regenerate's Lambda "dies" at the first StartExecution of `successor`: that call fails, so
- * do the dossier writes after it (until revive()). `beforeStopOf`: runs before the stop of that execution
- * goes through (after the regenerate's write). Counts every StartExecution of `successor`.
- */
-function dieBeforeStarting(successor: string, beforeStopOf?: { name: string; run: () => Promise<void> }) {
-  const seen = { starts: 0, failed: 0, flagsBlocked: 0 };
-  let dead = false;
-  setClientHook((service, c: any) => {
-    if (service !== 'sfn' && service !== 'dynamodb') return;
-    c.middlewareStack.add(
-      (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: { input?: any }) => {
-        if (service === 'dynamodb') {
-          if (dead && WRITES.has(String(context.commandName))) {
-            seen.flagsBlocked += 1;
-            throw death();
-          }
-          return next(args);
-        }
-        if (beforeStopOf && context.commandName === 'StopExecutionCommand' && String(args.input?.executionArn).endsWith(`:${beforeStopOf.name}`)) {
-          const run = beforeStopOf.run;
-          beforeStopOf = undefined;
-          await run();
-        }
-        if (context.commandName === 'StartExecutionCommand' && args.input?.name === successor) {
-          seen.starts += 1;
-          if (seen.failed === 0) {
-            seen.failed += 1;
-            dead = true;
-            throw death();
-          }
-        }
-        return next(args);
-      },
-      { step: 'initialize', name: 'dieBeforeStarting' },
-    );
-  });
-  resetClients();
-  // The API call has returned: what runs now (the rule's Lambda) is alive; starts are still counted.
-  const revive = () => {
-    dead = false;
-  };
-  return { seen, revive };
-}
-
-function heal(): void {
-  setClientHook(undefined);
-  resetClients();
-}
-
-async function promiseDying(api: Api, sys: LocalSystem, invoiceNumber: string, beforeStop?: (id: string) => Promise<void>) {
+async function regenerateDying(api: Api, sys: LocalSystem, invoiceNumber: string, path: string, body: unknown, beforeStop?: (id: string) => Promise<void>) {
   const id = (await api.createInvoice(invoice({ invoiceNumber }))).body.id as string;
   await api.advanceTo('2026-04-08T12:00:00Z');
   const [first, ...others] = runsOf(sys, id);
@@ -91,7 +31,7 @@ async function promiseDying(api: Api, sys: LocalSystem, invoiceNumber: string, b
   const { seen, revive } = dieBeforeStarting(successor, beforeStop && { name: first.name, run: () => beforeStop(id) });
   let made;
   try {
-    made = await api.call('POST', `/invoices/${id}/promises`, { date: '2026-04-24', amount: '1250.00' });
+    made = await api.call('POST', `/invoices/${id}${path}`, body);
     revive();
     await sys.executionEvents.idle();
   } finally {
@@ -99,6 +39,9 @@ async function promiseDying(api: Api, sys: LocalSystem, invoiceNumber: string, b
   }
   return { id, first, successor, seen, made };
 }
+
+const promiseDying = (api: Api, sys: LocalSystem, invoiceNumber: string, beforeStop?: (id: string) => Promise<void>) =>
+  regenerateDying(api, sys, invoiceNumber, '/promises', { date: '2026-04-24', amount: '1250.00' }, beforeStop);
 
 describe('a promise whose Lambda dies between stopping the old execution and starting the new one', () => {
   // 'report': the simulated death answers 500, which a crashed Lambda gives and no contract documents.
@@ -139,6 +82,49 @@ describe('a promise whose Lambda dies between stopping the old execution and sta
     // Never a second execution beside the successor.
     expect(runsOf(sys, id).filter((r) => r.status === 'RUNNING').length).toBeLessThanOrEqual(1);
     expect(runsOf(sys, id).filter((r) => r.name === successor)).toHaveLength(1);
+  }, 240_000);
+});
+
+describe('a payment plan whose Lambda dies between stopping the old execution and starting the new one', () => {
+  // 'report': the simulated death answers 500, which a crashed Lambda gives and no contract documents.
+  const local = useLocalSystem({ clockStart: CLOCK_START }, 'report');
+
+  it('the execution-status rule starts the recorded successor: the instalments are reminded and checked, nothing flagged', async () => {
+    const { api, sys } = local;
+    const instalments = [
+      { dueDate: '2026-05-05', amount: '416.67' },
+      { dueDate: '2026-06-05', amount: '416.67' },
+      { dueDate: '2026-07-06', amount: '416.66' },
+    ];
+    const { id, first, successor, seen, made } = await regenerateDying(api, sys, 'DIES-PLAN', '/payment-plan', { instalments });
+    expect(made.status).toBe(500);
+    expect(seen).toEqual({ starts: 2, failed: 1, flagsBlocked: expect.any(Number) });
+    expect(seen.flagsBlocked).toBeGreaterThan(0);
+    const verdict = sys.executionEvents.delivered.find((d) => d.event.detail.name === first.name);
+    expect(verdict?.outcome).toEqual({ outcome: 'superseded', dossierId: id });
+    let view = (await api.getInvoice(id)).body;
+    expect(view.status).toBe('on_payment_plan');
+    // 5 May - 3 days = Saturday 2 May: the reminder goes at the next opening, Monday 4 May 09:00.
+    expect(view.nextAction).toEqual({ stage: 'instalment_reminder', at: '2026-05-04T07:00:00.000Z' });
+    const runs = runsOf(sys, id);
+    expect(runs.map((r) => [r.name, r.status])).toEqual([
+      [first.name, 'ABORTED'],
+      [successor, 'RUNNING'],
+    ]);
+    // The input the hand-over gives: six checkpoints planned (three reminders, three checks).
+    expect(runs[1].input).toEqual({ dossierId: id, next: { stage: 'instalment_reminder', at: '2026-05-04T07:00:00.000Z', left: 6 } });
+
+    // The successor carries the plan: the first instalment is reminded, paid, the second reminded.
+    await api.advanceTo('2026-05-05T10:00:00Z');
+    expect((await api.pay(id, { amount: '416.67', paidOn: '2026-05-05', reference: 'DIES-PLAN-1' })).status).toBe(201);
+    await api.advanceTo('2026-06-03T12:00:00Z');
+    view = (await api.getInvoice(id)).body;
+    expect(view.status).toBe('on_payment_plan');
+    expect(view.events.filter((e: any) => e.kind === 'instalment_reminder').map((e: any) => e.instalment)).toEqual([1, 2]);
+    expect(view.events.map((e: any) => e.type)).not.toContain('needs_attention');
+    expect(view.paymentPlan.instalments.map((i: any) => i.status)).toEqual(['paid', 'upcoming', 'upcoming']);
+    expect(runsOf(sys, id).filter((r) => r.name === successor)).toHaveLength(1);
+    expect(runsOf(sys, id).filter((r) => r.status === 'RUNNING').map((r) => r.name)).toEqual([successor]);
   }, 240_000);
 });
 

@@ -3,7 +3,7 @@
  * the event source filters of the functions that follow dossiers hold back nothing they would act
  * on, and that every dossier write stated exactly what it appended:
  * - the item's `appended` marker (lambdas/adapters/appended-marker.ts) is the set of the types of
- *   the entries this write appended, or "none" — so a write path that leaves the previous write's
+ *   the entries this write appended (a hard bounce also named as such), or "none" — so a write path that leaves the previous write's
  *   value behind is named here whatever test drives it (an item without the marker is passed on by
  *   the filters, as before the marker existed: counted, and test/local/stream-filters.test.ts
  *   expects none from real pipelines);
@@ -20,7 +20,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { alertChangeOf } from '../../lambdas/accountant-alerts';
 import { eventsOf } from '../../lambdas/events-out';
 import { historyOfItem } from '../../lambdas/adapters/dossier-store';
-import { APPENDED_ATTRIBUTE, APPENDED_NONE } from '../../lambdas/adapters/appended-marker';
+import { APPENDED_ATTRIBUTE, appendedMarker } from '../../lambdas/adapters/appended-marker';
 import { alertsFor } from '../../lambdas/domain/accountant-alerts';
 import { appendedEntries } from '../../lambdas/domain/dossier-events';
 import { streamConsumers, type StreamRecord } from '../../local/dynamodb-stream';
@@ -69,7 +69,7 @@ export function streamFilterCheck() {
       const old = record.dynamodb.OldImage;
       const before = old ? historyOfItem(unmarshall(old as Record<string, AttributeValue>)) : undefined;
       const entries = appendedEntries(before ? { ...before, events: before.events ?? [] } : undefined, { ...after, events: after.events ?? [] });
-      const expected = entries.length ? [...new Set(entries.map((e) => e.entry.type))].sort() : [APPENDED_NONE];
+      const expected = [...appendedMarker(entries.map((e) => e.entry))].sort();
       const marker = (image[APPENDED_ATTRIBUTE] as Json)?.SS;
       // No marker: an item written as before the marker existed (a test's fixture of an older
       // release), which the filters pass on (safe; counted). A marker must be this write's own.
