@@ -154,7 +154,7 @@ describe('SDK clients as created() tunes them', () => {
     ['sfn', sfn],
     ['s3', s3],
   ] as const)('%s: the same requests, signatures included, as the SDK left alone', async (_name, k) => {
-    const go = run(k as Case<{ send: (c: never) => Promise<unknown> }>);
+    const go = run(k as unknown as Case<{ send: (c: never) => Promise<unknown> }>);
     const plain = await go(false);
     numberInvocations();
     const tuned = await go(true);
