@@ -34,7 +34,7 @@ function recorder(contentType: string, answer: string) {
   const requestHandler = {
     handle: async (request: { method: string; protocol: string; hostname: string; port?: number; path: string; query?: Record<string, unknown>; headers: Record<string, string>; body?: unknown }) => {
       const body = request.body === undefined ? '' : Buffer.isBuffer(request.body) || request.body instanceof Uint8Array ? Buffer.from(request.body).toString('base64') : String(request.body);
-      const query = new URLSearchParams(Object.entries(request.query ?? {}).map(([k, v]) => [k, String(v)])).toString();
+      const query = new URLSearchParams(Object.entries(request.query ?? {}).map(([k, v]): [string, string] => [k, String(v)])).toString();
       const headers = Object.fromEntries(Object.entries(request.headers).filter(([k]) => !PER_CALL.has(k.toLowerCase())));
       sent.push({ method: request.method, url: `${request.protocol}//${request.hostname}:${request.port ?? ''}${request.path}?${query}`, headers, body });
       // Let concurrent calls interleave inside the client, as real I/O does.
