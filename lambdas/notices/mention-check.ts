@@ -115,15 +115,20 @@ export function findMissing(mentions: Mention[], h: Haystacks): string[] {
   const pdfCompact = h.compact.pdf ?? '';
   for (const m of mentions) {
     const base = m.compact ? compact : norm;
-    // Each needle is prepared once for every source (it was once per source and per test).
-    const needles = m.needles.map((needle) => (Array.isArray(needle) ? needle : [needle]).map((o) => preparedNeedle(o, base, sources)));
+    // Each needle prepared once for every source (it was once per source and per test): as given
+    // (text, HTML), and as the PDF's embedded fonts print it (a character they lack is mapped to a
+    // printable form, pdfSafeText; names with Ł, ő, ø are printed as given), also whitespace-blind.
+    const needles = m.needles.map((needle) =>
+      (Array.isArray(needle) ? needle : [needle]).map((o) => {
+        const printed = h.normal.pdf === undefined ? '' : pdfSafeText(o);
+        return [base(o), base(printed), compact(printed)] as const;
+      }),
+    );
     const absentFrom = sources.filter((src) => {
       const hay = (m.compact ? h.compact[src] : h.normal[src]) ?? '';
       return !needles.every((options) =>
-        options.some((o) =>
-          src === 'pdf'
-            ? (o.pdf !== '' && hay.includes(o.pdf)) || (o.pdfCompact !== '' && pdfCompact.includes(o.pdfCompact))
-            : o.plain !== '' && hay.includes(o.plain),
+        options.some(([plain, pdf, pdfBlind]) =>
+          src === 'pdf' ? (pdf !== '' && hay.includes(pdf)) || (pdfBlind !== '' && pdfCompact.includes(pdfBlind)) : plain !== '' && hay.includes(plain),
         ),
       );
     });
@@ -131,18 +136,6 @@ export function findMissing(mentions: Mention[], h: Haystacks): string[] {
     else if (absentFrom.length) missing.push(`${m.name} (missing from ${absentFrom.join(', ')})`);
   }
   return missing;
-}
-
-/**
- * A needle as each source is searched for it: as given (text, HTML), and as the PDF's embedded
- * fonts print it (a character they lack is mapped to a printable form, pdfSafeText; names with Ł,
- * ő, ø are printed as given), normalised like its haystack and, for the PDF, whitespace-blind.
- */
-function preparedNeedle(o: string, base: (s: string) => string, sources: Source[]): { plain: string; pdf: string; pdfCompact: string } {
-  const plain = sources.some((src) => src !== 'pdf') ? base(o) : '';
-  if (!sources.includes('pdf')) return { plain, pdf: '', pdfCompact: '' };
-  const printed = pdfSafeText(o);
-  return { plain, pdf: base(printed), pdfCompact: compact(printed) };
 }
 
 export function breakdownMentions(ctx: NoticeContext, L = ctx.language): Mention[] {
