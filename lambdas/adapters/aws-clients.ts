@@ -62,7 +62,9 @@ const QUIET_LOGGER = { trace() {}, debug() {}, warn() {} };
  * table name is not an ARN), so sharing it changes nothing. Not S3: its endpoint depends on the
  * bucket (virtual-hosted style), and two concurrent calls to two buckets could exchange endpoints.
  * Local mode's hooks add their middleware when the client is created, before any call (a cached
- * stack would not see a later one); resetClients drops the cache with the client.
+ * stack would not see a later one); resetClients drops the cache with the client. The shared
+ * context also keeps the first command of each class (its input: at most one message or item per
+ * class) as long as the client lives. A call given per-call options bypasses the cache (SDK rule).
  */
 const cachesMiddleware = (service: ClientService) => service !== 's3';
 
