@@ -40,6 +40,12 @@ export interface PutEvidenceOptions {
    * Object Lock applies to any storage class.
    */
   storageClass?: 'GLACIER_IR';
+  /**
+   * The SHA-256 (hex) of `body`, when the caller has just computed it (a message's key names its
+   * digest: services/outbound-mail.ts): not hashed again. Uncompressed, it is also the object's S3
+   * checksum, so S3 refuses the PUT if it is not the digest of these bytes.
+   */
+  sha256?: string;
 }
 
 /**
@@ -49,7 +55,7 @@ export interface PutEvidenceOptions {
  * hashed here.
  */
 export async function putEvidence(key: string, body: Uint8Array, contentType: string, now: Date, options: PutEvidenceOptions = {}): Promise<StoredEvidence> {
-  const sha256 = createHash('sha256').update(body).digest('hex');
+  const sha256 = options.sha256 ?? createHash('sha256').update(body).digest('hex');
   const stored = options.compress ? gzipSync(body, { level: 9 }) : body;
   const digest = options.compress ? createHash('sha256').update(stored).digest() : Buffer.from(sha256, 'hex');
   const retainUntil = new Date(now.getTime() + settings.retentionDays() * 86_400_000);

@@ -45,6 +45,27 @@ export interface Haystacks {
   compact: Partial<Record<Source, string>>;
 }
 
+/**
+ * The last results of a pure function of one long text, by that text. One message is checked
+ * several times over (the checks every message passes, then its kind's: the hand-off's and the
+ * mise en demeure's look at the same text and HTML again), and normalising a whole letter (NFC, a
+ * whitespace regex, lower case) or stripping its HTML is most of what a check costs: each is done
+ * once per text. A few entries (a message's text, HTML and PDF text), emptied when full: a Lambda
+ * checks one message at a time and keeps nothing from one message to the next but these few.
+ */
+function lastResults(fn: (text: string) => string, size = 8): (text: string) => string {
+  const kept = new Map<string, string>();
+  return (text) => {
+    let out = kept.get(text);
+    if (out === undefined) {
+      out = fn(text);
+      if (kept.size >= size) kept.clear();
+      kept.set(text, out);
+    }
+    return out;
+  };
+}
+
 /** Whitespace of any kind (incl. U+00A0/U+202F from formatMoney) collapses; case-insensitive. */
 export function norm(text: string): string {
   return text.normalize('NFC').replace(/[\s\u00a0\u202f]+/gu, ' ').trim().toLowerCase();
@@ -54,8 +75,14 @@ export function compact(text: string): string {
   return text.normalize('NFC').replace(/[\s\u00a0\u202f]+/gu, '').toLowerCase();
 }
 
+// A haystack (a whole text, HTML or PDF text) is normalised once however many checks read it.
+const normText = lastResults(norm);
+const compactText = lastResults(compact);
+
 /** The visible text of our HTML: head dropped, tags removed, entities decoded. */
-export function htmlVisibleText(html: string): string {
+export const htmlVisibleText: (html: string) => string = lastResults(visibleText, 4);
+
+function visibleText(html: string): string {
   return html
     .replace(/<head[\s\S]*?<\/head>/i, ' ')
     .replace(/<[^>]*>/g, ' ')
@@ -75,8 +102,8 @@ export function haystacks(rendered: RenderedNotice, pdfText?: string): Haystacks
   if (pdfText !== undefined) raw.pdf = pdfText;
   const h: Haystacks = { normal: {}, compact: {} };
   for (const [k, v] of Object.entries(raw) as [Source, string][]) {
-    h.normal[k] = norm(v);
-    h.compact[k] = compact(v);
+    h.normal[k] = normText(v);
+    h.compact[k] = compactText(v);
   }
   return h;
 }
@@ -84,23 +111,26 @@ export function haystacks(rendered: RenderedNotice, pdfText?: string): Haystacks
 export function findMissing(mentions: Mention[], h: Haystacks): string[] {
   const missing: string[] = [];
   const sources = Object.keys(h.normal) as Source[];
+  // In the PDF a word too long for the line is hard-broken: a whitespace-blind match is accepted too.
+  const pdfCompact = h.compact.pdf ?? '';
   for (const m of mentions) {
+    const base = m.compact ? compact : norm;
+    // Each needle prepared once for every source (it was once per source and per test): as given
+    // (text, HTML), and as the PDF's embedded fonts print it (a character they lack is mapped to a
+    // printable form, pdfSafeText; names with Ł, ő, ø are printed as given), also whitespace-blind.
+    const needles = m.needles.map((needle) =>
+      (Array.isArray(needle) ? needle : [needle]).map((o) => {
+        const printed = h.normal.pdf === undefined ? '' : pdfSafeText(o);
+        return [base(o), base(printed), compact(printed)] as const;
+      }),
+    );
     const absentFrom = sources.filter((src) => {
       const hay = (m.compact ? h.compact[src] : h.normal[src]) ?? '';
-      const base = m.compact ? compact : norm;
-      // The PDF holds the text as its embedded fonts print it (a character they lack is mapped to a
-      // printable form, pdfSafeText): map needles alike. Names with Ł, ő, ø are printed as given.
-      const prep = src === 'pdf' ? (s: string) => base(pdfSafeText(s)) : base;
-      // In the PDF a word too long for the line is hard-broken: accept a whitespace-blind match.
-      const pdfCompact = src === 'pdf' ? (h.compact.pdf ?? '') : '';
-      return !m.needles.every((needle) => {
-        const options = Array.isArray(needle) ? needle : [needle];
-        return options.some(
-          (o) =>
-            (prep(o) !== '' && hay.includes(prep(o))) ||
-            (src === 'pdf' && compact(pdfSafeText(o)) !== '' && pdfCompact.includes(compact(pdfSafeText(o)))),
-        );
-      });
+      return !needles.every((options) =>
+        options.some(([plain, pdf, pdfBlind]) =>
+          src === 'pdf' ? (pdf !== '' && hay.includes(pdf)) || (pdfBlind !== '' && pdfCompact.includes(pdfBlind)) : plain !== '' && hay.includes(plain),
+        ),
+      );
     });
     if (absentFrom.length === sources.length) missing.push(m.name);
     else if (absentFrom.length) missing.push(`${m.name} (missing from ${absentFrom.join(', ')})`);

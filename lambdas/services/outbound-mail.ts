@@ -116,8 +116,10 @@ export async function sendRendered(input: SendRenderedInput): Promise<SentInfo> 
   // A message that stays in Standard is kept gzipped (.eml.gz; its entry's sha256 is still that of
   // the exact bytes SES accepted), a larger one as is, in Glacier IR (evidence-archive.ts).
   const keeping = keptAs(kind, raw.byteLength);
-  const evidenceKey = `dossiers/${d.id}/notices/${kind}/${sha256Hex(slot).slice(0, 16)}-${sha256Hex(raw).slice(0, 16)}.eml${keeping.compress ? '.gz' : ''}`;
-  const stored = await putEvidence(evidenceKey, raw, 'message/rfc822', now, keeping);
+  const digest = sha256Hex(raw);
+  const evidenceKey = `dossiers/${d.id}/notices/${kind}/${sha256Hex(slot).slice(0, 16)}-${digest.slice(0, 16)}.eml${keeping.compress ? '.gz' : ''}`;
+  // The bytes are hashed once: the key's digest is the evidence hash.
+  const stored = await putEvidence(evidenceKey, raw, 'message/rfc822', now, { ...keeping, sha256: digest });
   const audience = rendered.to === 'litigation_contact' ? 'litigation_contact' : 'debtor';
   const messageId = await sendRawEmail(
     raw,
