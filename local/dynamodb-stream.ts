@@ -31,6 +31,11 @@ import { crc32 } from 'node:zlib';
 import { keepIdleConnections } from './loopback';
 import { requestInProcess, serveInProcess } from './in-process';
 import { compilePattern, matchesPattern } from './event-pattern';
+import { forgetWriteImages, recordDynaliteWriteImages, recordWritesTo, takeWriteImages, writeId } from './dynalite-write-images';
+
+// Before dynalite loads (./emulators requires it after this module): its write actions then
+// record the images they read and write (./dynalite-write-images).
+recordDynaliteWriteImages();
 
 type Json = any;
 type Item = Record<string, Json>;
@@ -133,6 +138,12 @@ const BYPASSING = new Set(['BatchWriteItem', 'TransactWriteItems', 'ExecuteState
 
 export async function startLocalStream(opts: LocalStreamOptions): Promise<LocalStream> {
   const upstream = new URL(opts.upstream);
+  /**
+   * dynalite runs in this process with its write actions recording their images: a write's
+   * images come from dynalite itself, and the caller's request and answer pass through untouched.
+   */
+  const recorded = recordDynaliteWriteImages() && (upstream.hostname === '127.0.0.1' || upstream.hostname === 'localhost');
+  if (recorded) recordWritesTo(opts.tableName);
   const keyLocks = new Map<string, Promise<unknown>>();
   let sequence = 0;
   let changes = 0;
@@ -275,13 +286,27 @@ export async function startLocalStream(opts: LocalStreamOptions): Promise<LocalS
     if (!key) return reply(res, await forward(`DynamoDB_20120810.${op}`, headers, body));
     const id = JSON.stringify(key);
     const previous = keyLocks.get(id) ?? Promise.resolve();
+    // Keys of strings only: dynalite keeps a key as sent (a number key would be normalized, and not found by this id).
+    if (recorded && Object.values(key).every((v: Json) => v === undefined || typeof v?.S === 'string')) {
+      const wid = writeId(opts.tableName, key);
+      return lockedWrite(id, previous, res, async () => {
+        forgetWriteImages(wid);
+        const out = await forward(`DynamoDB_20120810.${op}`, headers, body);
+        if (out.status !== 200) return out;
+        const written = takeWriteImages(wid);
+        // Cannot happen while dynalite answers from this process; said loudly, not papered over.
+        if (!written) throw new Error(`local streams: dynalite recorded no images for ${op} ${id}`);
+        emit(key, written.before ?? undefined, written.after ?? undefined);
+        return out;
+      });
+    }
     // One image comes back with the write itself when the caller asked for none (ReturnValues
     // NONE, the default): the old item for a put or a delete (ALL_OLD), the new one for an
     // update (ALL_NEW); the caller's answer is given back without it. Saves one read per write.
     const own = parsed.ReturnValues === undefined || parsed.ReturnValues === 'NONE';
     const returned = !own ? undefined : op === 'UpdateItem' ? 'ALL_NEW' : 'ALL_OLD';
     const sent = returned ? Buffer.from(JSON.stringify({ ...parsed, ReturnValues: returned })) : body;
-    const run = previous.then(async () => {
+    const write = async () => {
       const before = returned === 'ALL_OLD' ? undefined : await imageBefore(id, headers, key);
       const out = await forward(`DynamoDB_20120810.${op}`, headers, sent);
       if (out.status !== 200) {
@@ -299,7 +324,18 @@ export async function startLocalStream(opts: LocalStreamOptions): Promise<LocalS
       emit(key, old, after);
       remember(id, after);
       return withBody(out, Buffer.from(JSON.stringify(answer)));
-    });
+    };
+    return lockedWrite(id, previous, res, write);
+  }
+
+  /** Runs a write after the previous one to its key (and before the next), then answers it. */
+  async function lockedWrite(
+    id: string,
+    previous: Promise<unknown>,
+    res: http.ServerResponse,
+    write: () => Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>,
+  ): Promise<void> {
+    const run = previous.then(write);
     const settled = run.catch(() => undefined);
     keyLocks.set(id, settled);
     void settled.then(() => keyLocks.get(id) === settled && keyLocks.delete(id));
