@@ -153,6 +153,7 @@ export async function startEmulators(opts: EmulatorOptions = {}): Promise<Emulat
     upstream: `http://127.0.0.1:${s3Address.port}`,
     now: opts.now ?? (() => new Date()),
     file: opts.dataDir ? path.join(s3Dir, OBJECT_LOCK_FILE) : undefined,
+    directory: s3Dir,
   });
 
   const ses = keepIdleConnections(await sesServer({ host: '127.0.0.1', port: 0 }));
