@@ -15,6 +15,8 @@
  * a failed write (condition, validation) leaves nothing. The layer serializes writes per key, so
  * one pair per key at a time.
  */
+import { prepareDynaliteLevel } from './dynalite-level';
+
 type Json = any;
 type Item = Record<string, Json>;
 
@@ -56,6 +58,8 @@ export function recordDynaliteWriteImages(): boolean {
     return installed;
   }
   if (require.cache[index]) return installed; // too late: dynalite holds its actions already
+  // The actions load dynalite's db module, which reads its LevelDB class once.
+  prepareDynaliteLevel();
   for (const name of ACTIONS) {
     const path = require.resolve(`dynalite/actions/${name}`);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
