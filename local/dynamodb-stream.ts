@@ -29,7 +29,7 @@ import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { crc32 } from 'node:zlib';
 import { keepIdleConnections } from './loopback';
-import { requestInProcess, serveInProcess } from './in-process';
+import { inProcessListener, requestInProcess, serveInProcess } from './in-process';
 import { compilePattern, matchesPattern } from './event-pattern';
 import { forgetWriteImages, recordDynaliteWriteImages, recordWritesTo, takeWriteImages, writeId } from './dynalite-write-images';
 
@@ -354,12 +354,15 @@ export async function startLocalStream(opts: LocalStreamOptions): Promise<LocalS
   }
 
   const server = keepIdleConnections(http.createServer((req, res) => {
+    const op = String(req.headers['x-amz-target'] ?? '').replace(/^DynamoDB_20120810\./, '');
+    // Reads (most requests) need nothing of this layer: dynalite, in this process, answers them itself.
+    const direct = WRITES[op] || BYPASSING.has(op) ? undefined : inProcessListener(upstream);
+    if (direct) return direct(req, res);
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       const target = String(req.headers['x-amz-target'] ?? '');
-      const op = target.replace(/^DynamoDB_20120810\./, '');
       // Writes that bypass the per-key order leave the remembered images unknown (before and after them).
       const unordered = BYPASSING.has(op);
       if (unordered) images.clear();

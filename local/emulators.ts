@@ -19,12 +19,15 @@ import { startSesOutbox } from './ses-outbox';
 import { keepIdleConnections } from './loopback';
 import { serveInProcess } from './in-process';
 import { prepareDynaliteLevel } from './dynalite-level';
+import { nativeDynaliteCrc32 } from './dynalite-crc32';
 import { memoizeDynaliteParsers } from './dynalite-parse-memo';
 
 // Before dynalite loads: LevelDB bounds, read cache, closable iterators (./dynalite-level).
 prepareDynaliteLevel();
 // Exact repeats of an expression are answered from a memo (./dynalite-parse-memo).
 memoizeDynaliteParsers();
+// Answers' checksums computed natively (./dynalite-crc32).
+nativeDynaliteCrc32();
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const dynalite = require('dynalite');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
