@@ -63,7 +63,6 @@ export class S3Direct {
   private readonly store: FilesystemStore;
   /** Buckets seen to exist, without website or CORS configuration. */
   private readonly plainBuckets = new Set<string>();
-  private readonly dirs = new Set<string>();
 
   constructor(private readonly directory: string) {
     this.store = new FilesystemStoreClass(directory);
@@ -141,21 +140,16 @@ export class S3Direct {
     if (!validKey(key) || !(await this.plainBucket(bucket))) return undefined;
     const object = new S3Object(bucket, key, body, headers as Record<string, unknown>);
     const objectPath = this.store.getResourcePath(bucket, key, 'object');
-    const dir = path.dirname(objectPath);
-    if (!this.dirs.has(dir)) {
-      await fs.promises.mkdir(dir, { recursive: true });
-      this.dirs.add(dir);
-    }
     const md5 = createHash('md5').update(body).digest('hex');
-    await fs.promises.writeFile(objectPath, body);
+    // Most keys are new, in a directory of their own: the write says whether it must be made.
+    await fs.promises.writeFile(objectPath, body).catch(async (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw e;
+      await fs.promises.mkdir(path.dirname(objectPath), { recursive: true });
+      await fs.promises.writeFile(objectPath, body);
+    });
     await this.store.putMetadata(bucket, key, object.metadata, md5);
     // As Koa answers s3rver's putObject (ctx.etag = md5, ctx.body = '').
     return { status: 200, headers: { etag: `"${md5}"`, 'content-type': 'text/plain; charset=utf-8', 'content-length': '0' } };
-  }
-
-  /** A key was changed through s3rver (delete, copy, upload): directories may have gone. */
-  forgetDirs(): void {
-    this.dirs.clear();
   }
 }
 

@@ -252,14 +252,8 @@ export async function startObjectLockLayer(opts: ObjectLockLayerOptions): Promis
     req: http.IncomingMessage,
     over: { method?: string; path?: string; headers?: http.IncomingHttpHeaders; body?: Buffer } = {},
   ): Promise<http.IncomingMessage> {
-    if (direct) {
-      const method = over.method ?? req.method;
-      // What s3rver changes, ./s3-direct must not assume: buckets (and their configuration), directories.
-      if (method !== 'GET' && method !== 'HEAD') {
-        direct.forgetDirs();
-        if (!target(req)?.key) direct.forgetBuckets();
-      }
-    }
+    // A bucket-level change through s3rver (a bucket, its configuration): ./s3-direct checks buckets again.
+    if (direct && (over.method ?? req.method) !== 'GET' && (over.method ?? req.method) !== 'HEAD' && !target(req)?.key) direct.forgetBuckets();
     return new Promise((resolve, reject) => {
       const headers = { ...(over.headers ?? req.headers) };
       delete headers.expect; // this layer already answered 100-continue; the body follows at once
