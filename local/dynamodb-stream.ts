@@ -8,11 +8,14 @@
  * DynamoDBStreamEvent shape.
  *
  * How: a PutItem, UpdateItem or DeleteItem on the table is serialized per key; the item's image
- * before (old) and after (new) the write is taken — from the write's own answer where the caller
- * asked for none (ALL_OLD, ALL_NEW), from the last write of a recently written key, else read —
- * and a record is emitted when the two differ (DynamoDB emits none for a write that changes
+ * before (old) and after (new) the write is taken — from dynalite itself when it runs in this
+ * process (./dynalite-write-images: what its write action read under its key lock and stored; the
+ * request and the answer pass through untouched), else from the write's own answer where the
+ * caller asked for none (ALL_OLD, ALL_NEW), from the last write of a recently written key, or
+ * read — and a record is emitted when the two differ (DynamoDB emits none for a write that changes
  * nothing): INSERT, MODIFY or REMOVE.
- * Everything else (reads, queries, table operations) is forwarded untouched.
+ * Everything else (reads, queries, table operations) is forwarded untouched; in this process,
+ * reads are handed to dynalite's own listener as they came.
  *
  * Differences from AWS, on purpose or by necessity:
  * - Records are delivered as soon as the write is answered, consumer by consumer in stream order;
