@@ -20,6 +20,7 @@ import { keepIdleConnections } from './loopback';
 import { serveInProcess } from './in-process';
 import { prepareDynaliteLevel } from './dynalite-level';
 import { nativeDynaliteCrc32 } from './dynalite-crc32';
+import { fasterDynaliteTypeChecks } from './dynalite-check-types';
 import { memoizeDynaliteParsers } from './dynalite-parse-memo';
 
 // Before dynalite loads: LevelDB bounds, read cache, closable iterators (./dynalite-level).
@@ -28,6 +29,8 @@ prepareDynaliteLevel();
 memoizeDynaliteParsers();
 // Answers' checksums computed natively (./dynalite-crc32).
 nativeDynaliteCrc32();
+// Request type checks with their type descriptions memoised (./dynalite-check-types).
+fasterDynaliteTypeChecks();
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const dynalite = require('dynalite');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
