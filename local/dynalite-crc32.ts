@@ -12,7 +12,8 @@ type Crc32 = { unsigned: ((...args: unknown[]) => number) & { native?: true } };
 export function nativeDynaliteCrc32(): void {
   const native = (zlib as { crc32?: (data: string | Uint8Array, value?: number) => number }).crc32;
   if (typeof native !== 'function') return;
-  // The copy dynalite resolves (it requires it when its module loads, and reads `unsigned` per answer).
+  // dynalite's own dependency (not ours, so knip.json ignores it as unlisted): the copy dynalite
+  // resolves (it requires it when its module loads, and reads `unsigned` per answer).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const crc32 = require(require.resolve('buffer-crc32', { paths: [path.dirname(require.resolve('dynalite'))] })) as Crc32;
   if (crc32.unsigned.native) return;
