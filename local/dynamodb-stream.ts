@@ -8,11 +8,14 @@
  * DynamoDBStreamEvent shape.
  *
  * How: a PutItem, UpdateItem or DeleteItem on the table is serialized per key; the item's image
- * before (old) and after (new) the write is taken — from the write's own answer where the caller
- * asked for none (ALL_OLD, ALL_NEW), from the last write of a recently written key, else read —
- * and a record is emitted when the two differ (DynamoDB emits none for a write that changes
+ * before (old) and after (new) the write is taken — from dynalite itself when it runs in this
+ * process (./dynalite-write-images: what its write action read under its key lock and stored; the
+ * request and the answer pass through untouched), else from the write's own answer where the
+ * caller asked for none (ALL_OLD, ALL_NEW), from the last write of a recently written key, or
+ * read — and a record is emitted when the two differ (DynamoDB emits none for a write that changes
  * nothing): INSERT, MODIFY or REMOVE.
- * Everything else (reads, queries, table operations) is forwarded untouched.
+ * Everything else (reads, queries, table operations) is forwarded untouched; in this process,
+ * reads are handed to dynalite's own listener as they came.
  *
  * Differences from AWS, on purpose or by necessity:
  * - Records are delivered as soon as the write is answered, consumer by consumer in stream order;
@@ -29,8 +32,13 @@ import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { crc32 } from 'node:zlib';
 import { keepIdleConnections } from './loopback';
-import { requestInProcess, serveInProcess } from './in-process';
+import { inProcessListener, requestInProcess, serveInProcess } from './in-process';
 import { compilePattern, matchesPattern } from './event-pattern';
+import { forgetWriteImages, recordDynaliteWriteImages, recordWritesTo, takeWriteImages, writeId } from './dynalite-write-images';
+
+// Before dynalite loads (./emulators requires it after this module): its write actions then
+// record the images they read and write (./dynalite-write-images).
+recordDynaliteWriteImages();
 
 type Json = any;
 type Item = Record<string, Json>;
@@ -133,6 +141,12 @@ const BYPASSING = new Set(['BatchWriteItem', 'TransactWriteItems', 'ExecuteState
 
 export async function startLocalStream(opts: LocalStreamOptions): Promise<LocalStream> {
   const upstream = new URL(opts.upstream);
+  /**
+   * dynalite runs in this process with its write actions recording their images: a write's
+   * images come from dynalite itself, and the caller's request and answer pass through untouched.
+   */
+  const recorded = recordDynaliteWriteImages() && (upstream.hostname === '127.0.0.1' || upstream.hostname === 'localhost');
+  if (recorded) recordWritesTo(opts.tableName);
   const keyLocks = new Map<string, Promise<unknown>>();
   let sequence = 0;
   let changes = 0;
@@ -275,13 +289,27 @@ export async function startLocalStream(opts: LocalStreamOptions): Promise<LocalS
     if (!key) return reply(res, await forward(`DynamoDB_20120810.${op}`, headers, body));
     const id = JSON.stringify(key);
     const previous = keyLocks.get(id) ?? Promise.resolve();
+    // Keys of strings only: dynalite keeps a key as sent (a number key would be normalized, and not found by this id).
+    if (recorded && Object.values(key).every((v: Json) => v === undefined || typeof v?.S === 'string')) {
+      const wid = writeId(opts.tableName, key);
+      return lockedWrite(id, previous, res, async () => {
+        forgetWriteImages(wid);
+        const out = await forward(`DynamoDB_20120810.${op}`, headers, body);
+        if (out.status !== 200) return out;
+        const written = takeWriteImages(wid);
+        // Cannot happen while dynalite answers from this process; said loudly, not papered over.
+        if (!written) throw new Error(`local streams: dynalite recorded no images for ${op} ${id}`);
+        emit(key, written.before ?? undefined, written.after ?? undefined);
+        return out;
+      });
+    }
     // One image comes back with the write itself when the caller asked for none (ReturnValues
     // NONE, the default): the old item for a put or a delete (ALL_OLD), the new one for an
     // update (ALL_NEW); the caller's answer is given back without it. Saves one read per write.
     const own = parsed.ReturnValues === undefined || parsed.ReturnValues === 'NONE';
     const returned = !own ? undefined : op === 'UpdateItem' ? 'ALL_NEW' : 'ALL_OLD';
     const sent = returned ? Buffer.from(JSON.stringify({ ...parsed, ReturnValues: returned })) : body;
-    const run = previous.then(async () => {
+    const write = async () => {
       const before = returned === 'ALL_OLD' ? undefined : await imageBefore(id, headers, key);
       const out = await forward(`DynamoDB_20120810.${op}`, headers, sent);
       if (out.status !== 200) {
@@ -299,7 +327,18 @@ export async function startLocalStream(opts: LocalStreamOptions): Promise<LocalS
       emit(key, old, after);
       remember(id, after);
       return withBody(out, Buffer.from(JSON.stringify(answer)));
-    });
+    };
+    return lockedWrite(id, previous, res, write);
+  }
+
+  /** Runs a write after the previous one to its key (and before the next), then answers it. */
+  async function lockedWrite(
+    id: string,
+    previous: Promise<unknown>,
+    res: http.ServerResponse,
+    write: () => Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>,
+  ): Promise<void> {
+    const run = previous.then(write);
     const settled = run.catch(() => undefined);
     keyLocks.set(id, settled);
     void settled.then(() => keyLocks.get(id) === settled && keyLocks.delete(id));
@@ -318,12 +357,15 @@ export async function startLocalStream(opts: LocalStreamOptions): Promise<LocalS
   }
 
   const server = keepIdleConnections(http.createServer((req, res) => {
+    const op = String(req.headers['x-amz-target'] ?? '').replace(/^DynamoDB_20120810\./, '');
+    // Reads (most requests) need nothing of this layer: dynalite, in this process, answers them itself.
+    const direct = WRITES[op] || BYPASSING.has(op) ? undefined : inProcessListener(upstream);
+    if (direct) return direct(req, res);
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       const target = String(req.headers['x-amz-target'] ?? '');
-      const op = target.replace(/^DynamoDB_20120810\./, '');
       // Writes that bypass the per-key order leave the remembered images unknown (before and after them).
       const unordered = BYPASSING.has(op);
       if (unordered) images.clear();

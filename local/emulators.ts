@@ -18,58 +18,19 @@ import { OBJECT_LOCK_FILE, startObjectLockLayer } from './s3-object-lock';
 import { startSesOutbox } from './ses-outbox';
 import { keepIdleConnections } from './loopback';
 import { serveInProcess } from './in-process';
-import { withReadCache } from './level-read-cache';
+import { prepareDynaliteLevel } from './dynalite-level';
+import { nativeDynaliteCrc32 } from './dynalite-crc32';
+import { fasterDynaliteTypeChecks } from './dynalite-check-types';
 import { memoizeDynaliteParsers } from './dynalite-parse-memo';
 
-/**
- * dynalite keeps an on-disk table in LevelDB (classic-level), which memory-maps every table file it
- * holds open (up to 1,000 by default): the mapped pages count in the process's resident memory, and
- * a table that is rewritten on every step (the dossier item, its lease) leaves hundreds of MB of
- * 2 MB files behind until compaction: ~240 MB of a 1,000-dossier run's peak. dynalite opens its
- * database with no options, so the Level class it reads is given bounds first: the fewest open
- * table files LevelDB allows (64 + 10) and 512 KB files: ~60 MB mapped at most (measured). Same data, same
- * format: a data dir written with the defaults opens as before.
- */
-// `level` is dynalite's own dependency (not ours, so knip.json ignores it as unlisted): the
-// class is patched where dynalite will read it.
-function boundLevelDbMemory(): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const level = require('level') as { Level: new (location: string, options?: Record<string, unknown>) => unknown; bounded?: true };
-  if (level.bounded) return;
-  // With a read cache in front (./level-read-cache): dynalite reads the table description and the item before each write.
-  const Level = withReadCache(level.Level);
-  type Iterator = { close(): Promise<void>; return?: () => Promise<void> };
-  type Base = new (location: string, options?: Record<string, unknown>) => { keys(options?: unknown): Iterator; values(options?: unknown): Iterator };
-  level.Level = class BoundedLevel extends (Level as unknown as Base) {
-    constructor(location: string, options: Record<string, unknown> = {}) {
-      super(location, { maxOpenFiles: 74, maxFileSize: 512 * 1024, ...options });
-    }
-
-    keys(options?: unknown): Iterator {
-      return closable(super.keys(options));
-    }
-
-    values(options?: unknown): Iterator {
-      return closable(super.values(options));
-    }
-  } as unknown as typeof Level;
-  level.bounded = true;
-}
-
-/**
- * dynalite's read streams (every Query and Scan) close their LevelDB iterator on end by calling its
- * `return()` (the async iterator protocol), which abstract-level 3's iterators do not have: each one
- * stayed open, held by the database until it closed (3,200 after 300 escalated dossiers), and an
- * open LevelDB iterator pins the memtables and table files of its moment, so resident memory grew
- * with every query and compaction could not let files go. `return()` is the iterator's `close()`.
- */
-function closable<T extends { close(): Promise<void>; return?: () => Promise<void> }>(iterator: T): T {
-  if (typeof iterator.return !== 'function') iterator.return = () => iterator.close();
-  return iterator;
-}
-boundLevelDbMemory();
+// Before dynalite loads: LevelDB bounds, read cache, closable iterators (./dynalite-level).
+prepareDynaliteLevel();
 // Exact repeats of an expression are answered from a memo (./dynalite-parse-memo).
 memoizeDynaliteParsers();
+// Answers' checksums computed natively (./dynalite-crc32).
+nativeDynaliteCrc32();
+// Request type checks with their type descriptions memoised (./dynalite-check-types).
+fasterDynaliteTypeChecks();
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const dynalite = require('dynalite');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -153,6 +114,7 @@ export async function startEmulators(opts: EmulatorOptions = {}): Promise<Emulat
     upstream: `http://127.0.0.1:${s3Address.port}`,
     now: opts.now ?? (() => new Date()),
     file: opts.dataDir ? path.join(s3Dir, OBJECT_LOCK_FILE) : undefined,
+    directory: s3Dir,
   });
 
   const ses = keepIdleConnections(await sesServer({ host: '127.0.0.1', port: 0 }));

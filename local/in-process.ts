@@ -43,6 +43,11 @@ export function serveInProcess<T extends http.Server>(server: T): T {
   return server;
 }
 
+/** The listener of the server registered at this URL's host and port, if the shortcut serves it. */
+export function inProcessListener(url: URL): Listener | undefined {
+  return inProcessEnabled() ? servers.get(`${url.hostname}:${url.port}`) : undefined;
+}
+
 export interface PlainResponse {
   status: number;
   headers: http.IncomingHttpHeaders;

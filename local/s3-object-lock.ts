@@ -46,6 +46,7 @@ import { crc32 } from 'node:zlib';
 import { keepIdleConnections } from './loopback';
 import { AppendFile } from './append-file';
 import { serveInProcess } from './in-process';
+import { S3Direct, type DirectObject } from './s3-direct';
 
 export type LockMode = 'GOVERNANCE' | 'COMPLIANCE';
 
@@ -64,6 +65,11 @@ export interface ObjectLockLayerOptions {
   now: () => Date;
   /** Where lock records persist (JSON); in memory when absent. */
   file?: string;
+  /**
+   * s3rver's directory: PutObject, GetObject and HeadObject are then answered from its store here
+   * (./s3-direct), the rest forwarded. Absent: everything is forwarded.
+   */
+  directory?: string;
 }
 
 export interface ObjectLockLayer {
@@ -208,6 +214,7 @@ export async function startObjectLockLayer(opts: ObjectLockLayerOptions): Promis
   const queue = new KeyQueue();
   /** Locks requested by CreateMultipartUpload, applied at completion, by upload id. */
   const uploads = new Map<string, ObjectLock>();
+  const direct = opts.directory && process.env.AMIABLE_S3_DIRECT !== '0' ? new S3Direct(opts.directory) : undefined;
 
   const isActive = (lock: ObjectLock | undefined): lock is ObjectLock =>
     !!lock && Date.parse(lock.retainUntil) > opts.now().getTime();
@@ -245,6 +252,8 @@ export async function startObjectLockLayer(opts: ObjectLockLayerOptions): Promis
     req: http.IncomingMessage,
     over: { method?: string; path?: string; headers?: http.IncomingHttpHeaders; body?: Buffer } = {},
   ): Promise<http.IncomingMessage> {
+    // A bucket-level change through s3rver (a bucket, its configuration): ./s3-direct checks buckets again.
+    if (direct && (over.method ?? req.method) !== 'GET' && (over.method ?? req.method) !== 'HEAD' && !target(req)?.key) direct.forgetBuckets();
     return new Promise((resolve, reject) => {
       const headers = { ...(over.headers ?? req.headers) };
       delete headers.expect; // this layer already answered 100-continue; the body follows at once
@@ -289,7 +298,24 @@ export async function startObjectLockLayer(opts: ObjectLockLayerOptions): Promis
     relay(await forward(req), res);
   }
 
+  /** Sends an answer of ./s3-direct, with the headers s3rver's answers carry through relay. */
+  function sendDirect(res: http.ServerResponse, answer: DirectObject, extra: http.OutgoingHttpHeaders = {}): void {
+    res.writeHead(answer.status, { ...answer.headers, date: new Date().toUTCString(), connection: 'keep-alive', ...extra });
+    if (answer.body instanceof fs.ReadStream) {
+      res.on('close', () => answer.body instanceof fs.ReadStream && answer.body.destroy());
+      answer.body.pipe(res);
+    } else res.end(answer.body);
+  }
+
   async function read(req: http.IncomingMessage, res: http.ServerResponse, t: Target): Promise<void> {
+    if (direct?.accepts(req, t.query)) {
+      const answer = await direct.read(t.bucket, t.key, req.method === 'HEAD');
+      if (answer) {
+        req.resume();
+        const lock = locks.get(t.id);
+        return sendDirect(res, answer, lock ? { 'x-amz-object-lock-mode': lock.mode, 'x-amz-object-lock-retain-until-date': lock.retainUntil } : {});
+      }
+    }
     const up = await forward(req);
     const lock = locks.get(t.id);
     const found = up.statusCode === 200 || up.statusCode === 206;
@@ -315,6 +341,11 @@ export async function startObjectLockLayer(opts: ObjectLockLayerOptions): Promis
     // An overwrite would destroy locked bytes (no versions here); the same bytes again are harmless.
     if (held && sha256 !== held.sha256) throw refusal(t.key, held);
 
+    const answer = plain && !copy && direct?.accepts(req, t.query) ? await direct.write(t.bucket, t.key, plain.headers, plain.body) : undefined;
+    if (answer) {
+      locks.set(t.id, held ? stronger(held, wanted) : wanted && { ...wanted, sha256 });
+      return sendDirect(res, answer, plain!.verified);
+    }
     const up = await forward(req, plain);
     if (up.statusCode === 200) {
       // The new object's lock; an identical re-put keeps the stronger one; no lock clears an expired record.

@@ -111,6 +111,30 @@ describe.each([
     ]);
   });
 
+  it('gives the images as dynalite keeps them: an update that creates the item, numbers normalized, writes racing on one key', async () => {
+    const from = records.length;
+    // One attempt: a layer error must fail the call, not be retried into success.
+    const once = new DynamoDBClient({ endpoint: stream.url, region: 'eu-west-3', credentials: { accessKeyId: 'k', secretAccessKey: 's' }, maxAttempts: 1 });
+    await once.send(new UpdateItemCommand({ TableName: TABLE, Key: key('c'), UpdateExpression: 'SET n = :n', ExpressionAttributeValues: { ':n': { N: '1.50' } } }));
+    const v1 = await stored('c');
+    expect(v1).toEqual({ ...key('c'), n: { N: '1.5' } });
+    await once.send(new PutItemCommand({ TableName: TABLE, Item: { ...key('c'), n: { N: '02' } } }));
+    const v2 = await stored('c');
+    expect(v2).toEqual({ ...key('c'), n: { N: '2' } });
+    await Promise.all(
+      [1, 2, 3, 4].map((i) => once.send(new UpdateItemCommand({ TableName: TABLE, Key: key('c'), UpdateExpression: 'ADD n :i', ExpressionAttributeValues: { ':i': { N: String(i) } } }))),
+    );
+    const got = await lastRecords(from);
+    expect(got.map((r) => r.eventName)).toEqual(['INSERT', 'MODIFY', 'MODIFY', 'MODIFY', 'MODIFY', 'MODIFY']);
+    expect(got[0].dynamodb.NewImage).toEqual(v1);
+    expect(got[1].dynamodb.OldImage).toEqual(v1);
+    expect(got[1].dynamodb.NewImage).toEqual(v2);
+    // Each racing write's old image is the one before it, whatever order dynalite ran them in.
+    for (let i = 2; i < got.length; i++) expect(got[i].dynamodb.OldImage).toEqual(got[i - 1].dynamodb.NewImage);
+    expect(got.at(-1)!.dynamodb.NewImage).toEqual({ ...key('c'), n: { N: '12' } });
+    once.destroy();
+  });
+
   it('emits nothing for a write that fails its condition or changes nothing, and keeps the right image after it', async () => {
     await client.send(new PutItemCommand({ TableName: TABLE, Item: { ...key('b'), n: { N: '1' } } }));
     const from = records.length;

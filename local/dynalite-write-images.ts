@@ -1,0 +1,127 @@
+/**
+ * The images dynalite itself reads and writes for a PutItem, UpdateItem or DeleteItem, handed to
+ * the local stream layer (./dynamodb-stream) so it need not ask for them. Without this, every
+ * write through the layer cost a second request to dynalite (a GetItem for the image after a put,
+ * or before an update of a key it did not remember) and a rewrite of the caller's request
+ * (ReturnValues) and answer: ~17 of the ~100 dynalite requests of an escalated dossier.
+ *
+ * How: dynalite's three write actions are wrapped before dynalite loads them (it requires them
+ * once, when its module loads). Each call runs against a view of dynalite's store whose item
+ * database records the item the action read under its per-key lock (the image before: what a
+ * consistent GetItem would have answered just before the write) and the item it stored or deleted
+ * (the image after). Those are the exact values dynalite keeps (numbers normalized, as GetItem
+ * answers them). A successful write leaves its pair here, by table and key (the key as the request
+ * sent it, serialized as the stream layer does), for the layer to take when the answer arrives;
+ * a failed write (condition, validation) leaves nothing. The layer serializes writes per key, so
+ * one pair per key at a time.
+ */
+import { prepareDynaliteLevel } from './dynalite-level';
+
+type Json = any;
+type Item = Record<string, Json>;
+
+export interface WriteImages {
+  /** Null: no item. */
+  before: Item | null;
+  after: Item | null;
+}
+
+type Action = (store: Json, data: Json, cb: (err: unknown, result?: Json) => void) => void;
+
+const ACTIONS = ['putItem', 'updateItem', 'deleteItem'] as const;
+const taken = new Map<string, WriteImages>();
+/** Tables whose writes are recorded (a stream layer reads them). */
+const tables = new Set<string>();
+/**
+ * Pairs nobody took (a write that did not pass through a layer) are dropped oldest first: a pair
+ * is taken as soon as its answer reaches the layer, long before this many other writes end.
+ */
+const KEPT = 4096;
+let installed: boolean | undefined;
+
+/** The id of a write's key: table name and the key object as the stream layer serializes it. */
+export function writeId(tableName: string, key: Item): string {
+  return `${tableName}\u0000${JSON.stringify(key)}`;
+}
+
+/**
+ * Wraps dynalite's write actions, once, if dynalite is not loaded yet (after that, its table of
+ * actions holds the originals). Returns whether the images are recorded.
+ */
+export function recordDynaliteWriteImages(): boolean {
+  if (installed !== undefined) return installed;
+  installed = false;
+  let index: string;
+  try {
+    index = require.resolve('dynalite');
+  } catch {
+    return installed;
+  }
+  if (require.cache[index]) return installed; // too late: dynalite holds its actions already
+  // The actions load dynalite's db module, which reads its LevelDB class once.
+  prepareDynaliteLevel();
+  for (const name of ACTIONS) {
+    const path = require.resolve(`dynalite/actions/${name}`);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const original = require(path) as Action;
+    const cached = require.cache[path]!;
+    cached.exports = recording(name, original);
+  }
+  installed = true;
+  return installed;
+}
+
+/** Records the writes to this table from now on. */
+export function recordWritesTo(tableName: string): void {
+  tables.add(tableName);
+}
+
+/** The images of the last successful write to this key (once: they are removed). */
+export function takeWriteImages(id: string): WriteImages | undefined {
+  const images = taken.get(id);
+  if (images) taken.delete(id);
+  return images;
+}
+
+/** Forgets any images left for this key (before a write whose images are wanted). */
+export function forgetWriteImages(id: string): void {
+  taken.delete(id);
+}
+
+function recording(name: (typeof ACTIONS)[number], original: Action): Action {
+  return function recordingAction(store, data, cb) {
+    const tableName: string = data.TableName;
+    if (!tables.has(tableName)) return original(store, data, cb);
+    const images: WriteImages = { before: null, after: null };
+    // Now: an update of a new item builds it on the request's Key object.
+    const id = writeId(tableName, name === 'putItem' ? { pk: data.Item?.pk, sk: data.Item?.sk } : data.Key);
+    const view = Object.create(store);
+    view.getItemDb = (table: string) => {
+      const itemDb = store.getItemDb(table);
+      if (table !== tableName) return itemDb;
+      // Only the three calls the write actions make on the written key go through the view.
+      const recorded = Object.create(itemDb);
+      recorded.get = (key: string, callback: (err: unknown, item?: Item) => void) =>
+        itemDb.get(key, (err: unknown, item?: Item) => {
+          if (!err) images.before = item ?? null;
+          callback(err, item);
+        });
+      recorded.put = (key: string, item: Item, callback: (err: unknown) => void) =>
+        itemDb.put(key, item, (err: unknown) => {
+          if (!err) images.after = item;
+          callback(err);
+        });
+      recorded.del = (key: string, callback: (err: unknown) => void) => itemDb.del(key, callback);
+      return recorded;
+    };
+    original(view, data, (err, result) => {
+      if (!err) {
+        // Not copies: dynalite only serializes them after this (an answer's Attributes), and keeps none.
+        taken.delete(id);
+        taken.set(id, images);
+        if (taken.size > KEPT) taken.delete(taken.keys().next().value as string);
+      }
+      cb(err, result);
+    });
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * The Object Lock layer answers PutObject, GetObject and HeadObject from s3rver's store itself
+ * (local/s3-direct.ts). The same calls, through the real SDK, against a layer that forwards
+ * everything to s3rver (AMIABLE_S3_DIRECT=0) and one that answers them itself: same statuses,
+ * headers and bodies, call by call, and the same files left in the store.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { describe, expect, it } from 'vitest';
+import { startEmulators } from '../../local/emulators';
+import { S3Direct } from '../../local/s3-direct';
+
+const sha = (b: string | Buffer) => createHash('sha256').update(b).digest('base64');
+
+/** Runs the calls against fresh emulators; returns what the SDK saw and the store's files. */
+async function run(direct: boolean): Promise<{ seen: unknown[]; files: Record<string, string>; answered: number }> {
+  const saved = process.env.AMIABLE_S3_DIRECT;
+  if (!direct) process.env.AMIABLE_S3_DIRECT = '0';
+  else delete process.env.AMIABLE_S3_DIRECT;
+  let answered = 0;
+  const read = S3Direct.prototype.read;
+  const write = S3Direct.prototype.write;
+  S3Direct.prototype.read = async function (...a) {
+    const out = await read.apply(this, a);
+    if (out) answered++;
+    return out;
+  };
+  S3Direct.prototype.write = async function (...a) {
+    const out = await write.apply(this, a);
+    if (out) answered++;
+    return out;
+  };
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amiable-s3-direct-'));
+  const em = await startEmulators({ dataDir, now: () => new Date('2026-04-04T10:00:00Z') });
+  const s3 = new S3Client({
+    region: 'eu-west-3',
+    endpoint: em.s3Url,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    maxAttempts: 1,
+  });
+  const seen: unknown[] = [];
+  s3.middlewareStack.add(
+    (next) => async (args: any) => {
+      const out: any = await next(args);
+      const h = { ...out.response.headers };
+      for (const k of ['date', 'last-modified']) if (h[k]) h[k] = typeof h[k];
+      seen.push({ req: `${args.request.method} ${args.request.path}`, status: out.response.statusCode, headers: h });
+      return out;
+    },
+    { step: 'deserialize', name: 'capture' },
+  );
+  const failed = (e: any) => seen.push({ error: e.name, status: e.$metadata?.httpStatusCode });
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: 'direct-bkt' }));
+    const pdf = Buffer.from('%PDF-1.7 not really');
+    const lock = { ObjectLockMode: 'COMPLIANCE' as const, ObjectLockRetainUntilDate: new Date('2030-01-01T00:00:00Z') };
+    await s3.send(new PutObjectCommand({ Bucket: 'direct-bkt', Key: 'd/1/letter.pdf', Body: pdf, ContentType: 'application/pdf', ChecksumSHA256: sha(pdf), Metadata: { dossier: 'D-1' }, ...lock }));
+    await s3.send(new PutObjectCommand({ Bucket: 'direct-bkt', Key: 'd/1/msg.json', Body: '{"a":1}', ChecksumSHA256: sha('{"a":1}'), StorageClass: 'GLACIER_IR', ContentEncoding: 'gzip', CacheControl: 'no-cache' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'direct-bkt', Key: 'd/1/plain', Body: 'no checksum' }));
+    // Refused overwrite of locked bytes; the very same bytes again are accepted.
+    await s3.send(new PutObjectCommand({ Bucket: 'direct-bkt', Key: 'd/1/letter.pdf', Body: 'other', ChecksumSHA256: sha('other') })).catch(failed);
+    await s3.send(new PutObjectCommand({ Bucket: 'direct-bkt', Key: 'd/1/letter.pdf', Body: pdf, ContentType: 'application/pdf', ChecksumSHA256: sha(pdf), Metadata: { dossier: 'D-1' }, ...lock }));
+    await s3.send(new PutObjectCommand({ Bucket: 'direct-bkt', Key: 'd/1/bad', Body: 'x', ChecksumSHA256: sha('y') })).catch(failed);
+    await s3.send(new PutObjectCommand({ Bucket: 'direct-bkt', Key: 'd/1/odd', Body: 'x', ChecksumSHA256: sha('x'), StorageClass: 'NOPE' as any })).catch(failed);
+    // A key whose directory s3rver removes, then written again.
+    await s3.send(new PutObjectCommand({ Bucket: 'direct-bkt', Key: 'e/2/3', Body: 'three', ChecksumSHA256: sha('three') }));
+    await s3.send(new DeleteObjectCommand({ Bucket: 'direct-bkt', Key: 'e/2/3' }));
+    await s3.send(new GetObjectCommand({ Bucket: 'direct-bkt', Key: 'e/2/3' })).catch(failed);
+    await s3.send(new PutObjectCommand({ Bucket: 'direct-bkt', Key: 'e/2/3', Body: 'again', ChecksumSHA256: sha('again') }));
+    for (const Key of ['d/1/letter.pdf', 'd/1/msg.json', 'd/1/plain', 'e/2/3']) {
+      const got = await s3.send(new GetObjectCommand({ Bucket: 'direct-bkt', Key }));
+      seen.push({ body: await got.Body!.transformToString() });
+      await s3.send(new HeadObjectCommand({ Bucket: 'direct-bkt', Key }));
+    }
+    const part = await s3.send(new GetObjectCommand({ Bucket: 'direct-bkt', Key: 'd/1/letter.pdf', Range: 'bytes=0-3' }));
+    seen.push({ range: await part.Body!.transformToString() });
+    await s3.send(new GetObjectCommand({ Bucket: 'direct-bkt', Key: 'nope' })).catch(failed);
+    await s3.send(new HeadObjectCommand({ Bucket: 'direct-bkt', Key: 'nope' })).catch(failed);
+    await s3.send(new GetObjectCommand({ Bucket: 'no-such-bkt', Key: 'k' })).catch(failed);
+    await s3.send(new PutObjectCommand({ Bucket: 'no-such-bkt', Key: 'k', Body: 'x', ChecksumSHA256: sha('x') })).catch(failed);
+  } finally {
+    s3.destroy();
+    await em.stop();
+    S3Direct.prototype.read = read;
+    S3Direct.prototype.write = write;
+    if (saved === undefined) delete process.env.AMIABLE_S3_DIRECT;
+    else process.env.AMIABLE_S3_DIRECT = saved;
+  }
+  const files: Record<string, string> = {};
+  const root = path.join(dataDir, 's3', 'direct-bkt');
+  for (const f of fs.readdirSync(root, { recursive: true }) as string[]) {
+    const full = path.join(root, f);
+    if (fs.statSync(full).isFile()) files[f] = fs.readFileSync(full, 'utf8');
+  }
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  return { seen, files, answered };
+}
+
+describe('S3 calls answered from the store by the local layer', () => {
+  it('gives the SDK what s3rver gives, and leaves the same files', async () => {
+    const forwarded = await run(false);
+    const direct = await run(true);
+    expect(forwarded.answered).toBe(0);
+    // 5 puts (the one without a checksum, the refused and the failing ones go to s3rver), 4 GETs, 4 HEADs.
+    expect(direct.answered).toBe(13);
+    expect(direct.seen).toEqual(forwarded.seen);
+    expect(direct.files).toEqual(forwarded.files);
+    expect(Object.keys(direct.files)).toContain('d/1/letter.pdf._S3rver_metadata.json');
+  });
+});
