@@ -4,7 +4,7 @@
  */
 type AnyHandler = (event: any, context?: any) => Promise<any>;
 
-const MODULES: Record<string, () => Promise<{ handler: AnyHandler }>> = {
+export const MODULES: Record<string, () => Promise<{ handler: AnyHandler }>> = {
   authorizer: () => import('../lambdas/authorizer'),
   'create-invoice': () => import('../lambdas/create-invoice'),
   'import-invoice': () => import('../lambdas/import-invoice'),
@@ -41,8 +41,55 @@ const cache = new Map<string, AnyHandler>();
 export type InvocationObserver = <T>(handler: string, invoke: () => Promise<T>) => Promise<T>;
 let observer: InvocationObserver | undefined;
 
-export function observeInvocations(o: InvocationObserver | undefined): void {
+/**
+ * What an observer needs inside the handler worker threads (local/handler-workers.ts), where the
+ * handlers' own SDK calls and log lines happen: `module` (an absolute path) is loaded in each
+ * worker and its `installInWorker()` returns a function that hands over what it recorded since its
+ * last call; that comes back with each invocation's result and goes to `merge`, before the result.
+ */
+export interface WorkerObserver {
+  module: string;
+  merge(recorded: unknown): void;
+}
+let workerObserver: WorkerObserver | undefined;
+
+export function observeInvocations(o: InvocationObserver | undefined, inWorkers?: WorkerObserver): void {
   observer = o;
+  workerObserver = o ? inWorkers : undefined;
+}
+
+/** The observer's part in worker threads (local/handler-workers.ts). */
+export function workerObserverOf(): WorkerObserver | undefined {
+  return workerObserver;
+}
+
+/** Where local mode's invocations run when not in this thread (local/handler-workers.ts). */
+export interface HandlerRunner {
+  invoke(name: string, event: unknown, context: LambdaContext): Promise<unknown>;
+}
+let runner: HandlerRunner | undefined;
+
+/** Composition root only (local/system.ts): local mode's invocations go to `r` (undefined: this thread). */
+export function runHandlersIn(r: HandlerRunner | undefined): void {
+  runner = r;
+}
+
+/**
+ * One invocation as local mode makes it (the state machine's tasks, stream, queue and schedule
+ * consumers, the HTTP front): in a handler worker thread when local mode runs them
+ * (AMIABLE_LOCAL_WORKERS), else in this thread. Tests that call `loadHandler` run in this thread.
+ */
+export async function invokeHandler(name: string, event: unknown, context: LambdaContext = lambdaContext(name)): Promise<any> {
+  const r = runner;
+  if (!r) return (await loadHandler(name))(event, context);
+  if (!MODULES[name]) throw new Error(`no local handler module for "${name}"`);
+  const run = () => r.invoke(name, event, context);
+  return observer ? observer(name, run) : run();
+}
+
+/** `invokeHandler` for one handler, shaped as the handler itself. */
+export function localHandler(name: string): AnyHandler {
+  return (event, context) => invokeHandler(name, event, context ?? lambdaContext(name));
 }
 
 export async function loadHandler(name: string): Promise<AnyHandler> {
@@ -57,11 +104,17 @@ export async function loadHandler(name: string): Promise<AnyHandler> {
   return h;
 }
 
+export interface LambdaContext {
+  functionName: string;
+  awsRequestId: string;
+  getRemainingTimeInMillis(): number;
+}
+
 /** A minimal Lambda context for handlers that look at it. */
-export function lambdaContext(functionName: string) {
+export function lambdaContext(functionName: string, awsRequestId = Math.random().toString(16).slice(2)): LambdaContext {
   return {
     functionName,
-    awsRequestId: Math.random().toString(16).slice(2),
+    awsRequestId,
     getRemainingTimeInMillis: () => 30_000,
   };
 }
