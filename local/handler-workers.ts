@@ -140,14 +140,17 @@ function bootstrap(): URL {
   return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
 }
 
-/** The environment's string entries (process.env read once per turn of the event loop at most). */
-let envCache: Map<string, string> | undefined;
+/**
+ * The environment's entries, read at each invocation: a caller may change process.env and invoke
+ * in the same turn of the event loop (tests do), so no reading is reused (~100 variables, tens of µs).
+ */
 function currentEnv(): Map<string, string> {
-  if (!envCache) {
-    envCache = new Map(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
-    setImmediate(() => (envCache = undefined));
+  const env = new Map<string, string>();
+  for (const k in process.env) {
+    const v = process.env[k];
+    if (v !== undefined) env.set(k, v);
   }
-  return envCache;
+  return env;
 }
 
 function serializeError(e: unknown): SerializedError {

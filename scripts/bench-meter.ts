@@ -212,6 +212,58 @@ export function meterIndexWrites(tableName: string, indexes: TableIndexes): void
   indexesByTable.set(tableName, indexes);
 }
 
+/**
+ * Handler worker threads (local/handler-workers.ts): the handlers' SDK calls and log lines happen
+ * there, so each worker meters them with the same code (`installInWorker`) into its own counters,
+ * which come back with every invocation's result and are added here (`mergeRecorded`) before the
+ * invocation ends. Invocations, durations and samples are metered here, around the whole round trip
+ * (the process CPU covers every thread). A GET is billed as a Glacier IR read from the vault keys
+ * PUT in Glacier IR, known here only: workers report the keys they read.
+ */
+interface Recorded {
+  meter: Meter;
+  glacierPuts: [string, number][];
+  reads: [handler: string, command: string, key: string][];
+}
+let recording: Recorded | undefined;
+
+function mergeRecorded(r: unknown): void {
+  const rec = r as Recorded;
+  for (const [handler, w] of Object.entries(rec.meter)) {
+    const m = of(handler);
+    for (const [k, v] of Object.entries(w) as [keyof FunctionMeter, unknown][]) {
+      if (typeof v === 'number') (m as unknown as Record<string, number>)[k] = ((m[k] as number | undefined) ?? 0) + v;
+      else if (Array.isArray(v)) ((m[k] as unknown[] | undefined) ?? ((m as unknown as Record<string, unknown[]>)[k] = [])).push(...v);
+    }
+  }
+  for (const [key, size] of rec.glacierPuts) glacierIrObjects.set(key, size);
+  for (const [handler, command, key] of rec.reads) glacierRead(of(handler), command, key);
+}
+
+function glacierRead(m: FunctionMeter, command: string, key: string): void {
+  const archived = glacierIrObjects.get(key);
+  if (archived === undefined) return;
+  m.glacierIrGets = (m.glacierIrGets ?? 0) + 1;
+  if (command === 'GetObjectCommand') m.glacierIrGetBytes = (m.glacierIrGetBytes ?? 0) + archived;
+}
+
+/**
+ * In a handler worker thread (local/handlers.ts WorkerObserver): meters the handlers' SDK calls and
+ * log lines there; returns what was recorded since the last call, for `mergeRecorded`.
+ */
+export function installInWorker(): () => Recorded {
+  recording = { meter, glacierPuts: [], reads: [] };
+  observeInvocations((handler, invoke) => context.run({ handler }, invoke));
+  meterClients();
+  return () => {
+    const out: Recorded = { meter: { ...meter }, glacierPuts: recording!.glacierPuts, reads: recording!.reads };
+    for (const k of Object.keys(meter)) delete meter[k];
+    recording!.glacierPuts = [];
+    recording!.reads = [];
+    return out;
+  };
+}
+
 /** Starts metering (once per process). */
 export function installMeter(): void {
   if (installed) return;
@@ -262,7 +314,7 @@ export function installMeter(): void {
       }
       finished();
     }
-  });
+  }, { module: __filename, merge: mergeRecorded });
 
   // dynalite's consumed capacity, plus the index writes (the items before and after are at hand).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -283,6 +335,11 @@ export function installMeter(): void {
     };
   };
 
+  meterClients();
+}
+
+/** Meters the SDK calls and log lines of the handlers running in this thread. */
+function meterClients(): void {
   const meterDynamoDb = (original: (...args: any[]) => Promise<any>) =>
     async function (this: unknown, command: any, ...rest: any[]) {
       const m = current();
@@ -326,14 +383,14 @@ export function installMeter(): void {
       m.putKinds.push(putKind(String(command.input?.Key ?? '')));
       const storageClass = String(command.input?.StorageClass ?? 'STANDARD');
       m.putClasses!.push(storageClass);
-      if (storageClass === 'GLACIER_IR') glacierIrObjects.set(String(command.input?.Key), size);
+      if (storageClass === 'GLACIER_IR') {
+        if (recording) recording.glacierPuts.push([String(command.input?.Key), size]);
+        else glacierIrObjects.set(String(command.input?.Key), size);
+      }
     } else if (m && (name === 'GetObjectCommand' || name === 'HeadObjectCommand')) {
       m.s3Gets++;
-      const archived = glacierIrObjects.get(String(command.input?.Key));
-      if (archived !== undefined) {
-        m.glacierIrGets = (m.glacierIrGets ?? 0) + 1;
-        if (name === 'GetObjectCommand') m.glacierIrGetBytes = (m.glacierIrGetBytes ?? 0) + archived;
-      }
+      if (recording) recording.reads.push([context.getStore()!.handler, name, String(command.input?.Key)]);
+      else glacierRead(m, name, String(command.input?.Key));
     } else if (m && /Multipart|UploadPart/.test(name)) m.s3Puts++;
     return (s3Send as any).call(this, command, ...rest);
   } as any;

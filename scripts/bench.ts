@@ -90,6 +90,30 @@ async function pool<T>(items: T[], limit: number, task: (item: T, index: number)
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
+/**
+ * CPU seconds of this process's main thread and of all its other threads (handler workers, GC and
+ * libuv helpers), from /proc (Linux; null elsewhere). With handlers in worker threads, the wall
+ * time on an otherwise idle machine is at least the busiest thread's CPU: the main thread runs the
+ * emulators and the engine.
+ */
+function threadCpuSeconds(): { main: number; others: number } | null {
+  try {
+    const tick = 100; // USER_HZ on Linux
+    let main = 0;
+    let others = 0;
+    for (const tid of fs.readdirSync('/proc/self/task')) {
+      const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const s = (Number(fields[11]) + Number(fields[12])) / tick;
+      if (Number(tid) === process.pid) main += s;
+      else others += s;
+    }
+    return { main, others };
+  } catch {
+    return null;
+  }
+}
+
 function peakRssMb(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
 }
@@ -174,9 +198,13 @@ async function escalationBench(results: Record<string, unknown>) {
     const loadBefore = os.loadavg()[0];
     // CPU seconds of this process (user + system): comparable across runs where wall time depends on the machine's load.
     const cpuBefore = process.cpuUsage();
+    const threadsBefore = threadCpuSeconds();
     await advance({ advance: 'P60D' });
     const escalationMs = performance.now() - t;
     const cpu = process.cpuUsage(cpuBefore);
+    const threadsAfter = threadCpuSeconds();
+    // Threads that ended meanwhile (a replaced worker) are missing from the second reading: the split is approximate then.
+    const threads = threadsBefore && threadsAfter ? { main: threadsAfter.main - threadsBefore.main, others: Math.max(0, threadsAfter.others - threadsBefore.others) } : null;
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     // The 1-minute load average as the phase ends (the machine is shared: wall times depend on it).
     const load = { before: loadBefore, after: os.loadavg()[0], cores: os.cpus().length };
@@ -189,6 +217,8 @@ async function escalationBench(results: Record<string, unknown>) {
     let apiRequests = apiRequestsSince(requestsBefore, meter, 'full escalation');
     row(`full escalation of ${N} dossiers (60 simulated days)`, `${(escalationMs / 1000).toFixed(2)} s wall (${(N / (escalationMs / 1000)).toFixed(1)} dossiers/s), peak RSS ${escalationRss} MB`);
     row('  CPU time (user + system)', `${cpuSeconds.toFixed(1)} s (${((cpuSeconds * 1000) / N).toFixed(0)} ms per dossier)`);
+    row('  handler worker threads (AMIABLE_LOCAL_WORKERS)', sys.workers === 0 ? '0: handlers in the main thread' : `${sys.workers}`);
+    if (threads) row('  CPU by thread: main (emulators, engine) / others', `${threads.main.toFixed(1)} s / ${threads.others.toFixed(1)} s`);
     row('  load average (1 min) before / after', `${load.before.toFixed(1)} / ${load.after.toFixed(1)} on ${load.cores} cores`);
     row('  handed off / e-mails sent', `${handedOff}/${N} / ${emails}`);
     row('  per notice (render + PDF + MIME + S3 + SES + writes)', `${(escalationMs / Math.max(1, emails)).toFixed(1)} ms`);
@@ -196,7 +226,7 @@ async function escalationBench(results: Record<string, unknown>) {
     row('  state transitions (entered states)', `${escalationTransitions} (${(escalationTransitions / N).toFixed(1)} per dossier)`);
     row('  one execution, state by state', runs[0]?.trail.join(' > ') ?? '-');
     costs.push(pathCost({ path: 'full escalation', dossiers: N, transitions: escalationTransitions, executions: runs.length, meter, whole: since(wholeBefore), configs, apiRequests, api, archive, tracing, exclude: ['digest'], budget: { transitions: 14, usd: 0.001 } }));
-    results.escalation = { dossiers: N, intakeMsPerInvoice: intakeMs / N, wallSeconds: escalationMs / 1000, cpuSeconds, dossiersPerSecond: N / (escalationMs / 1000), load, peakRssMb: escalationRss, emails, handedOff, transitionsPerDossier: escalationTransitions / N, meter };
+    results.escalation = { dossiers: N, workers: sys.workers, threadCpuSeconds: threads, intakeMsPerInvoice: intakeMs / N, wallSeconds: escalationMs / 1000, cpuSeconds, dossiersPerSecond: N / (escalationMs / 1000), load, peakRssMb: escalationRss, emails, handedOff, transitionsPerDossier: escalationTransitions / N, meter };
     writeResults(results);
 
     // 3b. Paid after the first reminder: one notice, then a settling payment (receipt, execution stopped).
