@@ -15,6 +15,14 @@ import { serializeError, type FromWorker, type ToWorker, type WorkerData } from 
 import { installSdkShortcut, type PlainRequest, type PlainResponse } from './in-process';
 
 const data = workerData as WorkerData;
+
+// The SDK's Node version notice is printed once by the main thread; not again per worker.
+const emitWarning = process.emitWarning.bind(process) as (...args: unknown[]) => void;
+process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+  const type = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: string } | undefined)?.type;
+  if (type === 'NodeVersionSupportWarning' || (warning as Error)?.name === 'NodeVersionSupportWarning') return;
+  emitWarning(warning, ...rest);
+}) as typeof process.emitWarning;
 const port = parentPort!;
 const post = (m: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 
