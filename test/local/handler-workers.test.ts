@@ -91,7 +91,7 @@ describe('handler worker threads', () => {
 
   it('fails the invocation of a worker that runs out of memory, and replaces it', async () => {
     const p = pool({ resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 } });
-    const e = await p.invoke('fixture', { action: 'oom' }, ctx('hungry')).catch((x) => x);
+    const e: any = await p.invoke('fixture', { action: 'oom' }, ctx('hungry')).catch((x) => x);
     expect(e.name).toBe('Runtime.ExitError');
     expect(e.message).toMatch(/ERR_WORKER_OUT_OF_MEMORY|out of memory/i);
     expect(await p.invoke('fixture', { action: 'echo', env: 'HOME' }, ctx())).toMatchObject({ env: process.env.HOME });
