@@ -61,13 +61,13 @@ describe('handler worker threads', () => {
 
   it("gives back a handler's error with its name, message and fields (the engine's Retry and Catch match the name); a DomainError stays one", async () => {
     const p = pool();
-    const e = await p.invoke('fixture', { action: 'throw', name: 'DossierLeaseHeld', message: 'held by another send' }, ctx()).catch((x) => x);
+    const e: any = await p.invoke('fixture', { action: 'throw', name: 'DossierLeaseHeld', message: 'held by another send' }, ctx()).catch((x) => x);
     expect(e).toBeInstanceOf(Error);
     expect(e.name).toBe('DossierLeaseHeld');
     expect(e.message).toBe('held by another send');
     expect(e.retryable).toBe(true);
     expect(e.$metadata).toEqual({ httpStatusCode: 500 });
-    const d = await p.invoke('fixture', { action: 'domain' }, ctx()).catch((x) => x);
+    const d: any = await p.invoke('fixture', { action: 'domain' }, ctx()).catch((x) => x);
     expect(d).toBeInstanceOf(DomainError);
     expect(d).toMatchObject({ status: 409, code: 'conflict_here', message: 'a domain refusal', details: [{ path: 'x', message: 'taken' }] });
     // The worker lives on.
@@ -79,7 +79,7 @@ describe('handler worker threads', () => {
     it(`fails the invocations of a worker that dies (${action}) as Lambda reports a dead runtime, and replaces it`, async () => {
       const p = pool();
       const alongside = p.invoke('fixture', { action: 'hang' }, ctx('other')).catch((x) => x);
-      const e = await p.invoke('fixture', { action }, ctx('dying')).catch((x) => x);
+      const e: any = await p.invoke('fixture', { action }, ctx('dying')).catch((x) => x);
       expect(e.name).toBe('Runtime.ExitError');
       expect(e.message).toMatch(/^RequestId: dying Error: Runtime exited with error/);
       // Every invocation that worker was running fails too: nothing waits for ever.
