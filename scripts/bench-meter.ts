@@ -256,8 +256,19 @@ export function installInWorker(): () => Recorded {
   observeInvocations((handler, invoke) => context.run({ handler }, invoke));
   meterClients();
   return () => {
-    const out: Recorded = { meter: { ...meter }, glacierPuts: recording!.glacierPuts, reads: recording!.reads };
-    for (const k of Object.keys(meter)) delete meter[k];
+    // Emptied in place: a call still in flight holds its function's counters and adds to them
+    // after this (its units come back after its request): that goes with the next drain.
+    const out: Recorded = { meter: {}, glacierPuts: recording!.glacierPuts, reads: recording!.reads };
+    for (const [handler, m] of Object.entries(meter)) {
+      const d: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(m)) {
+        if (typeof v === 'number') {
+          d[k] = v;
+          (m as unknown as Record<string, number>)[k] = 0;
+        } else if (Array.isArray(v)) d[k] = v.splice(0);
+      }
+      out.meter[handler] = d as unknown as FunctionMeter;
+    }
     recording!.glacierPuts = [];
     recording!.reads = [];
     return out;
