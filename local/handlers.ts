@@ -33,12 +33,35 @@ export const MODULES: Record<string, () => Promise<{ handler: AnyHandler }>> = {
 };
 
 const cache = new Map<string, AnyHandler>();
+const raw = new Map<string, AnyHandler>();
+
+/** The handler itself, not wrapped by the observer. */
+async function rawHandler(name: string): Promise<AnyHandler> {
+  let h = raw.get(name);
+  if (!h) {
+    const load = MODULES[name];
+    if (!load) throw new Error(`no local handler module for "${name}"`);
+    h = (await load()).handler;
+    raw.set(name, h);
+  }
+  return h;
+}
 
 /**
  * Wraps every invocation when set (the bench meters Lambda invocations and durations, and
  * attributes each SDK call to the function that made it). Nothing is wrapped otherwise.
  */
-export type InvocationObserver = <T>(handler: string, invoke: () => Promise<T>) => Promise<T>;
+export type InvocationObserver = <T>(handler: string, invoke: () => Promise<T>, here?: InThisThread<T>) => Promise<T>;
+
+/**
+ * The same invocation run in this thread instead of a worker (given when handlers run in worker
+ * threads): the bench times its duration samples so, alone in the process, exactly as when every
+ * handler ran here. `load` loads the handler's module first (a warm container's, not timed).
+ */
+export interface InThisThread<T> {
+  load(): Promise<void>;
+  run(): Promise<T>;
+}
 let observer: InvocationObserver | undefined;
 
 /**
@@ -84,7 +107,11 @@ export async function invokeHandler(name: string, event: unknown, context: Lambd
   if (!r) return (await loadHandler(name))(event, context);
   if (!MODULES[name]) throw new Error(`no local handler module for "${name}"`);
   const run = () => r.invoke(name, event, context);
-  return observer ? observer(name, run) : run();
+  if (!observer) return run();
+  return observer(name, run, {
+    load: async () => void (await rawHandler(name)),
+    run: async () => (await rawHandler(name))(event, context),
+  });
 }
 
 /** `invokeHandler` for one handler, shaped as the handler itself. */
@@ -95,9 +122,7 @@ export function localHandler(name: string): AnyHandler {
 export async function loadHandler(name: string): Promise<AnyHandler> {
   let h = cache.get(name);
   if (!h) {
-    const load = MODULES[name];
-    if (!load) throw new Error(`no local handler module for "${name}"`);
-    const handler = (await load()).handler;
+    const handler = await rawHandler(name);
     h = (event, context) => (observer ? observer(name, () => handler(event, context)) : handler(event, context));
     cache.set(name, h);
   }

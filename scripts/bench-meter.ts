@@ -156,9 +156,21 @@ let installed = false;
  * They run during a sample when its writes feed them (their CPU then counts in the sample: an
  * overestimate), and are sampled only when one happens to run with nothing else in flight.
  */
-const SAMPLE_EVERY = Math.max(0, Number(process.env.BENCH_LAMBDA_SAMPLE ?? 4));
+export const SAMPLE_EVERY = Math.max(0, Number(process.env.BENCH_LAMBDA_SAMPLE ?? 4));
+let sampleEvery = SAMPLE_EVERY;
+
+/**
+ * Samples every `k`-th invocation of each function from now on (0: none). Each sample stops the
+ * process to itself, so samples throttle what runs beside them: the bench samples a bounded
+ * number per phase (a longer stride for more dossiers), and none while it measures throughput.
+ */
+export function sampleEveryNth(k: number): void {
+  sampleEvery = Math.max(0, k);
+}
 const DRAIN_LIMIT_MS = 30_000;
 const ungated = new Set<string>();
+/** Functions whose container in this thread has run (handlers in worker threads: see installMeter). */
+const warmedHere = new Set<string>();
 /** Functions owed a sample (their sampled invocation could not run alone). */
 const owed = new Set<string>();
 /** Invocations started so far (an invocation that sees none start while it runs, from an idle process, ran alone). */
@@ -279,7 +291,7 @@ export function installInWorker(): () => Recorded {
 export function installMeter(): void {
   if (installed) return;
   installed = true;
-  observeInvocations(async (handler, invoke) => {
+  observeInvocations(async (handler, invoke, here) => {
     const m = of(handler);
     m.invocations++;
     const k = calls.get(handler) ?? 0;
@@ -287,7 +299,7 @@ export function installMeter(): void {
     const free = ungated.has(handler);
     // Nobody (but the stream consumers) starts while a sample runs alone.
     while (gate && !free) await gate;
-    let sample = !free && SAMPLE_EVERY > 0 && k >= 1 && ((k - 1) % SAMPLE_EVERY === 0 || owed.has(handler));
+    let sample = !free && sampleEvery > 0 && k >= 1 && ((k - 1) % sampleEvery === 0 || owed.has(handler));
     let open: (() => void) | undefined;
     if (sample) {
       gate = new Promise((r) => (open = r));
@@ -299,6 +311,17 @@ export function installMeter(): void {
         gate = undefined;
         open!();
       }
+    }
+    // With handlers in worker threads, a sample runs in this thread (loaded first, untimed): alone,
+    // exactly as when every handler ran here, without the round trips between threads.
+    // The first such run of a function in this thread warms its container here (lazy imports, fonts,
+    // caches), as the first invocation does in-process: run alone but not counted; the next is sampled.
+    let warmup = false;
+    if (sample && here) {
+      await here.load();
+      invoke = here.run;
+      warmup = !warmedHere.has(handler);
+      warmedHere.add(handler);
     }
     const idle = inFlight === 0;
     const startedBefore = ++started;
@@ -312,7 +335,13 @@ export function installMeter(): void {
       m.ms += ms;
       // A stream consumer that ran alone as it happened (nothing in flight, nothing started meanwhile).
       if (free && idle && started === startedBefore && k >= 1) sample = true;
-      if (sample) {
+      if (sample && warmup) {
+        owed.add(handler);
+        if (open) {
+          gate = undefined;
+          open();
+        }
+      } else if (sample) {
         const used = process.cpuUsage(cpu);
         m.samples++;
         m.sampleMs += ms;
