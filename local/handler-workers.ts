@@ -153,7 +153,7 @@ function currentEnv(): Map<string, string> {
   return env;
 }
 
-function serializeError(e: unknown): SerializedError {
+export function serializeError(e: unknown): SerializedError {
   if (!(e instanceof Error)) return { name: 'Error', message: String(e) };
   const fields: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(e)) {
@@ -168,10 +168,9 @@ function serializeError(e: unknown): SerializedError {
   if (e instanceof DomainError) out.domain = { status: e.status, code: e.code, details: e.details };
   return out;
 }
-export { serializeError };
 
 /** The error a handler threw in a worker, rebuilt here (a DomainError stays one). */
-export function deserializeError(s: SerializedError): Error {
+function deserializeError(s: SerializedError): Error {
   const e = s.domain ? new DomainError(s.domain.status as DomainError['status'], s.domain.code, s.message, s.domain.details as DomainError['details']) : new Error(s.message);
   Object.assign(e, s.fields ?? {});
   e.name = s.name;
@@ -186,7 +185,6 @@ function transferable(body: Uint8Array): { bytes: Uint8Array; transfer: ArrayBuf
   if (owns && body.byteLength >= 4096) return { bytes: body, transfer: [body.buffer as ArrayBuffer] };
   return { bytes: new Uint8Array(body), transfer: [] };
 }
-export { transferable };
 
 export function startHandlerWorkers(opts: HandlerPoolOptions): HandlerPool {
   if (!Number.isInteger(opts.size) || opts.size < 1) throw new Error('a handler worker pool has at least one worker');

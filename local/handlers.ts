@@ -4,7 +4,7 @@
  */
 type AnyHandler = (event: any, context?: any) => Promise<any>;
 
-export const MODULES: Record<string, () => Promise<{ handler: AnyHandler }>> = {
+const MODULES: Record<string, () => Promise<{ handler: AnyHandler }>> = {
   authorizer: () => import('../lambdas/authorizer'),
   'create-invoice': () => import('../lambdas/create-invoice'),
   'import-invoice': () => import('../lambdas/import-invoice'),
