@@ -101,8 +101,9 @@ describe('handler worker threads', () => {
   it('spreads invocations over the workers and fails those in flight when stopped', async () => {
     const p = startHandlerWorkers({ size: 2, extraModules: FIXTURES });
     const hanging = ['h1', 'h2'].map((id) => p.invoke('fixture', { action: 'hang' }, ctx(id)).catch((x) => x));
-    // Both workers are busy with one each: a third still runs at once.
-    expect(await p.invoke('fixture', { action: 'echo', env: 'HOME' }, ctx())).toMatchObject({ env: process.env.HOME });
+    // One on each worker; two more at once go one to each, and run beside the hanging ones.
+    const threads = (await Promise.all([1, 2].map(() => p.invoke('fixture', { action: 'thread' }, ctx())))) as { threadId: number }[];
+    expect(new Set(threads.map((t) => t.threadId)).size).toBe(2);
     await p.stop();
     for (const h of hanging) expect(await h).toMatchObject({ name: 'Runtime.ExitError' });
     await expect(p.invoke('fixture', { action: 'echo' }, ctx())).rejects.toThrow(/stopped/);

@@ -49,6 +49,8 @@ export async function handler(event: Event, context: { functionName: string; aws
         ddb.destroy();
       }
     }
+    case 'thread':
+      return { threadId: (await import('node:worker_threads')).threadId };
     case 'hang':
       return new Promise(() => undefined);
     default:
