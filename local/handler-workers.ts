@@ -24,9 +24,8 @@
  * uncaught error) fails every invocation it was running as Lambda reports a dead runtime
  * (Runtime.ExitError) and is replaced; `stop()` terminates them all.
  *
- * AMIABLE_LOCAL_WORKERS sets the pool's size (0: every handler in the main thread, as before).
+ * AMIABLE_LOCAL_WORKERS sets the pool's size (0, the default: every handler in the main thread, as before).
  */
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -74,10 +73,17 @@ export interface WorkerData {
   extraModules?: Record<string, string>;
 }
 
-/** The pool's size from AMIABLE_LOCAL_WORKERS; unset: one worker per core beyond the first, 1 to 3. */
+/**
+ * The pool's size from AMIABLE_LOCAL_WORKERS; unset: 0 (every handler in the main thread).
+ * Measured on the 2-core machine (bench, 1,000 dossiers, one worker): the main thread (emulators,
+ * engine) did only ~24 % of the escalation's CPU, the handlers and the collector's helper threads
+ * the rest, so one worker can take at most about a quarter off the wall time there, while the peak
+ * RSS went from ~404 MB to 519-547 MB, over local mode's 500 MB budget. Opt in with 1 (or more on
+ * more cores); worth it once the handlers' share of the CPU falls.
+ */
 export function workerCount(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.AMIABLE_LOCAL_WORKERS;
-  if (raw === undefined || raw.trim() === '') return Math.min(3, Math.max(1, os.availableParallelism() - 1));
+  if (raw === undefined || raw.trim() === '') return 0;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0 || n > 64) throw new Error(`AMIABLE_LOCAL_WORKERS must be an integer from 0 to 64, got "${raw}"`);
   return n;
