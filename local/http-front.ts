@@ -18,7 +18,7 @@ import { DomainError } from '../lambdas/domain/errors';
 import { CREDITOR_ID } from '../lambdas/http/creditor-profile-schema';
 import { settings } from '../lambdas/adapters/env';
 import { ClockController } from './clock-controller';
-import { lambdaContext, loadHandler } from './handlers';
+import { lambdaContext, localHandler } from './handlers';
 import { buildSesEvent, parseLocalSesEvent, sentMessageOf } from './ses-events';
 import type { BusEventRecord } from './eventbridge';
 import { keepIdleConnections } from './loopback';
@@ -187,7 +187,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, opts:
     return clock.atNow(async () => {
       const message = await sentMessageOf(request.messageId);
       const event = buildSesEvent(request, message, settings.configurationSet() ?? 'local', clock.now());
-      const handler = await loadHandler('delivery-events');
+      const handler = localHandler('delivery-events');
       // Payloads cross a JSON boundary on AWS; do the same here.
       const outcome = await handler(JSON.parse(JSON.stringify(event)), lambdaContext('delivery-events'));
       if (outcome?.outcome === 'unknown_message') {
@@ -209,7 +209,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, opts:
     }
     const { creditorId } = parseLocalDigest(parsed);
     return clock.atNow(async () => {
-      const handler = await loadHandler('digest');
+      const handler = localHandler('digest');
       const out = (await handler({ action: 'send-now', ...(creditorId ? { creditorId } : {}) }, lambdaContext('digest'))) as { outcomes: any[] };
       if (creditorId && out.outcomes[0]?.reason === 'no such creditor') {
         return error(res, 404, 'not_found', `No creditor ${creditorId}.`, [{ path: 'creditorId', message: 'unknown creditor' }]);
@@ -241,7 +241,7 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, opts:
     // API Gateway's binaryMediaTypes: such a body reaches the Lambda base64-encoded, byte for byte.
     const binary = bytes !== null && (BINARY_MEDIA_TYPES as readonly string[]).includes((headers['content-type'] ?? '').split(';')[0].trim().toLowerCase());
     const event = proxyEvent(route.path, url, method, headers, params, binary ? bytes.toString('base64') : body, caller, binary);
-    const handler = await loadHandler(route.handler);
+    const handler = localHandler(route.handler);
     const result = await handler(event, lambdaContext(route.handler));
     await opts.settle?.();
     return send(res, result);
@@ -278,7 +278,7 @@ function sameSecret(given: string | undefined, expected: string): boolean {
  * DynamoDB error) is a 500, which the caller may retry.
  */
 async function authorize(headers: Record<string, string>, resource: string, method: string): Promise<AuthorizerContext | null> {
-  const authorizer = await loadHandler('authorizer');
+  const authorizer = localHandler('authorizer');
   try {
     const result = await authorizer({
       type: 'REQUEST',

@@ -24,6 +24,16 @@ type Listener = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
 /** Registered servers by "127.0.0.1:<port>". */
 const servers = new Map<string, Listener>();
+/** Bumped whenever a server registers or goes away (handler workers learn the new set: servedAddresses). */
+let servedVersion = 0;
+
+/**
+ * The addresses served in-process, and a version that changes with them: local/handler-workers.ts
+ * passes the set to its worker threads, whose SDK calls to these addresses come to this thread.
+ */
+export function servedAddresses(): { version: number; addresses: string[] } {
+  return { version: servedVersion, addresses: [...servers.keys()] };
+}
 
 export function inProcessEnabled(): boolean {
   return process.env.AMIABLE_LOOPBACK_HTTP !== '1';
@@ -38,14 +48,28 @@ export function serveInProcess<T extends http.Server>(server: T): T {
   const listener = server.listeners('request')[0] as Listener | undefined;
   if (!listener) throw new Error('serveInProcess: the server has no request listener');
   servers.set(id, listener);
-  server.once('close', () => servers.get(id) === listener && servers.delete(id));
-  installSdkShortcut();
+  servedVersion++;
+  server.once('close', () => {
+    if (servers.get(id) === listener) {
+      servers.delete(id);
+      servedVersion++;
+    }
+  });
+  installSdkShortcut((host) => servers.has(host), requestInProcess);
   return server;
 }
 
 /** The listener of the server registered at this URL's host and port, if the shortcut serves it. */
 export function inProcessListener(url: URL): Listener | undefined {
   return inProcessEnabled() ? servers.get(`${url.hostname}:${url.port}`) : undefined;
+}
+
+/** A request as the SDK's handler describes it, for `requestInProcess` (or another thread's). */
+export interface PlainRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body?: Buffer | Uint8Array | string | Readable;
 }
 
 export interface PlainResponse {
@@ -171,7 +195,7 @@ class CollectedResponse extends Writable {
  * digest is a fixed placeholder. S3 is signed for real: s3rver, behind the Object Lock layer,
  * verifies signatures. Over loopback HTTP (AMIABLE_LOOPBACK_HTTP=1) every request is signed.
  */
-function signInProcessRequestsCheaply(): void {
+function signInProcessRequestsCheaply(served: (host: string) => boolean): void {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { SignatureV4 } = require('@smithy/signature-v4') as typeof import('@smithy/signature-v4');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -188,7 +212,7 @@ function signInProcessRequestsCheaply(): void {
   const original = proto.signRequest;
   proto.signRequest = async function signRequest(this: Signer, toSign, opts = {}) {
     const service = (opts.signingService as string | undefined) ?? this.service;
-    const local = inProcessEnabled() && toSign.protocol === 'http:' && servers.has(`${toSign.hostname}:${toSign.port}`);
+    const local = inProcessEnabled() && toSign.protocol === 'http:' && served(`${toSign.hostname}:${toSign.port}`);
     if (!local || service === 's3') return original.call(this, toSign, opts);
     const credentials = await this.credentialProvider();
     this.validateResolvedCredentials(credentials);
@@ -206,8 +230,12 @@ function signInProcessRequestsCheaply(): void {
 
 let installed = false;
 
-/** Patches the SDK's Node HTTP handler once (see the module comment). */
-function installSdkShortcut(): void {
+/**
+ * Patches the SDK's Node HTTP handler once (see the module comment): a request to an address
+ * `served` says is local goes to `route` (this thread's listener, or, in a handler worker thread,
+ * the main thread's: local/handler-workers.ts); `route` answering undefined sends it over HTTP.
+ */
+export function installSdkShortcut(served: (host: string) => boolean, route: (url: URL, req: PlainRequest) => Promise<PlainResponse> | undefined): void {
   if (installed) return;
   installed = true;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -218,12 +246,12 @@ function installSdkShortcut(): void {
     HttpResponse: new (r: { statusCode: number; headers: Record<string, string>; body: unknown }) => Awaited<ReturnType<typeof original>>['response'];
     buildQueryString: (query: Record<string, unknown>) => string;
   };
-  signInProcessRequestsCheaply();
+  signInProcessRequestsCheaply(served);
   const original = NodeHttpHandler.prototype.handle;
   NodeHttpHandler.prototype.handle = function handle(this: InstanceType<typeof NodeHttpHandler>, request, options) {
     const url = new URL(`http://${request.hostname}:${request.port ?? 80}`);
     const query = request.query ? buildQueryString(request.query) : '';
-    const pending = request.protocol === 'http:' ? requestInProcess(url, {
+    const pending = request.protocol === 'http:' && inProcessEnabled() ? route(url, {
       method: request.method,
       path: query ? `${request.path}?${query}` : request.path,
       headers: request.headers,

@@ -7,6 +7,8 @@ import type { Clock } from '../lambdas/adapters/clock';
  */
 export class SimulatedClock implements Clock {
   private current: Date;
+  /** Told of every move (local/handler-workers.ts keeps its threads' instant in step). */
+  onMove?: (at: Date) => void;
 
   constructor(start: Date, private readonly file?: string) {
     this.current = new Date(start.getTime());
@@ -31,6 +33,7 @@ export class SimulatedClock implements Clock {
     if (at.getTime() < this.current.getTime()) throw new Error('the simulated clock cannot go backwards');
     this.current = new Date(at.getTime());
     this.save();
+    this.onMove?.(this.now());
   }
 
   private save(): void {

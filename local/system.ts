@@ -18,7 +18,8 @@ import { LocalScheduler, schedulesOf } from './scheduler';
 import { DEMO_PROFILE_PATH, loadCreditorProfile } from './creditor-profile';
 import { startEmulators, Emulators } from './emulators';
 import { ensureTable } from './table-upgrade';
-import { lambdaContext, loadHandler } from './handlers';
+import { invokeHandler, lambdaContext, runHandlersIn, workerObserverOf } from './handlers';
+import { startHandlerWorkers, workerCount, type HandlerPool } from './handler-workers';
 import { HttpFront, HttpFrontOptions, startHttpFront } from './http-front';
 import { FaultOptions, startFaultInjection } from './fault-injection';
 import { LocalStepFunctions } from './sfn/local-step-functions';
@@ -62,6 +63,13 @@ export interface LocalOptions {
   onStreamRecord?: (record: StreamRecord, deliveredTo: string[]) => void;
   /** Injected SDK faults once started (local/fault-injection.ts; tests, or AMIABLE_FAULTS). Logged to <dataDir>/faults.jsonl. */
   faults?: FaultOptions;
+  /**
+   * How many worker threads run the Lambda handlers (local/handler-workers.ts); 0: all in this
+   * thread. Default: AMIABLE_LOCAL_WORKERS, else local/handler-workers.ts's default. With `faults`
+   * always 0: the seeded faults are drawn in call order, which threads running side by side would
+   * not keep from one run to the next.
+   */
+  workers?: number;
 }
 
 export interface LocalSystem {
@@ -90,6 +98,8 @@ export interface LocalSystem {
   failTasks(states: string[], error: { name: string; message: string }): () => void;
   /** The template's SQS queues, run in-process (bulk starts, webhook deliveries, their dead-letter queues). */
   queues: LocalQueues;
+  /** How many worker threads run the handlers (0: this thread). */
+  workers: number;
   /**
    * How many writes have changed an item of the table so far (the local stream's records), or
    * null when the table has no stream consumer (accountantMail: false).
@@ -102,14 +112,27 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
   const dataDir = opts.dataDir ? path.resolve(opts.dataDir) : undefined;
   if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
   const synthesized = synthesize();
+  // The handlers' worker threads start first: their start-up overlaps the emulators'.
+  const workers = opts.faults ? 0 : opts.workers ?? workerCount();
+  const pool: HandlerPool | undefined = workers > 0 ? startHandlerWorkers({ size: workers, observer: workerObserverOf() }) : undefined;
   // Retentions are computed from simulated time, so the S3 layer's lock checks read the simulated
   // clock; it is installed below, hence read at each request rather than now.
-  const emulators = await startEmulators({ dataDir, sesPort: opts.sesPort, now: () => currentClock().now() });
+  const emulators = await startEmulators({ dataDir, sesPort: opts.sesPort, now: () => currentClock().now() }).catch(async (e) => {
+    await pool?.stop();
+    throw e;
+  });
   const closers: (() => Promise<void>)[] = [() => emulators.stop()];
+  if (pool) {
+    closers.push(async () => {
+      runHandlersIn(undefined);
+      await pool.stop();
+    });
+  }
   try {
     configureEnvironment(emulators, synthesized);
     // The table's stream (dynalite has none): a layer in front of it feeds the template's consumers.
-    const invoke = async (handler: string, event: unknown) => (await loadHandler(handler))(event, lambdaContext(handler));
+    // In a handler worker thread once the environment is set (below), in this thread before.
+    const invoke = (handler: string, event: unknown) => invokeHandler(handler, event, lambdaContext(handler));
     // Events out (lib/events-out.ts) reads the stream too, always; the accountants' consumers only with accountantMail.
     const ACCOUNTANTS = new Set(['digest', 'accountant-alerts']);
     const consumers = streamConsumers(synthesized.template, synthesized.functions).filter((c) => opts.accountantMail !== false || !ACCOUNTANTS.has(c.handler));
@@ -146,6 +169,11 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
     }
     const clock = SimulatedClock.load(clockFile, start);
     installClock(clock);
+    if (pool) {
+      // The workers read this clock's instant live (local/handler-workers.ts).
+      pool.clockMoved(clock.now());
+      clock.onMove = (at) => pool.clockMoved(at);
+    }
 
     // Execution status changes -> the template's rules on them (FAILED, TIMED_OUT, ABORTED -> execution-status).
     const executionEvents = new LocalExecutionEvents({
@@ -197,6 +225,8 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
     process.env.AWS_ENDPOINT_URL_SQS = queues.url;
     resetQueueClient();
     activities.push(queues);
+    // Every endpoint is set: from now on the handlers run in the worker threads, if any.
+    if (pool) runHandlersIn(pool);
     const settleStreamOnly = settleStream;
     settleStream = async () => {
       // A stream record may queue a delivery, whose attempt writes to the table: until both are still.
@@ -246,6 +276,7 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
         return () => states.forEach((s) => faults.delete(s));
       },
       queues,
+      workers,
       tableChanges,
       async stop() {
         // Finish in-flight work first: a clean stop leaves every dossier parked where it stood.
@@ -323,10 +354,9 @@ function taskRunner(s: SynthesizedSystem, faults: ReadonlyMap<string, { name: st
       const logicalId = String(parameters.FunctionName).split(':').pop()!;
       const fn = s.functions.get(logicalId);
       if (!fn) throw new Error(`no local function for ${parameters.FunctionName}`);
-      const handler = await loadHandler(fn.handler);
       // Payloads cross a JSON boundary on AWS; do the same here.
       const payload = JSON.parse(JSON.stringify(parameters.Payload ?? {}));
-      const result = await handler(payload, lambdaContext(logicalId)).catch((e: Error) => {
+      const result = await invokeHandler(fn.handler, payload, lambdaContext(logicalId)).catch((e: Error) => {
         // What CloudWatch Logs would show on AWS.
         if (process.env.AMIABLE_DEBUG) console.error(`[${fn.handler}]`, e?.stack ?? e);
         throw e;

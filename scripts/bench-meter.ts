@@ -156,9 +156,21 @@ let installed = false;
  * They run during a sample when its writes feed them (their CPU then counts in the sample: an
  * overestimate), and are sampled only when one happens to run with nothing else in flight.
  */
-const SAMPLE_EVERY = Math.max(0, Number(process.env.BENCH_LAMBDA_SAMPLE ?? 4));
+export const SAMPLE_EVERY = Math.max(0, Number(process.env.BENCH_LAMBDA_SAMPLE ?? 4));
+let sampleEvery = SAMPLE_EVERY;
+
+/**
+ * Samples every `k`-th invocation of each function from now on (0: none). Each sample stops the
+ * process to itself, so samples throttle what runs beside them: the bench samples a bounded
+ * number per phase (a longer stride for more dossiers), and none while it measures throughput.
+ */
+export function sampleEveryNth(k: number): void {
+  sampleEvery = Math.max(0, k);
+}
 const DRAIN_LIMIT_MS = 30_000;
 const ungated = new Set<string>();
+/** Functions whose container in this thread has run (handlers in worker threads: see installMeter). */
+const warmedHere = new Set<string>();
 /** Functions owed a sample (their sampled invocation could not run alone). */
 const owed = new Set<string>();
 /** Invocations started so far (an invocation that sees none start while it runs, from an idle process, ran alone). */
@@ -212,11 +224,74 @@ export function meterIndexWrites(tableName: string, indexes: TableIndexes): void
   indexesByTable.set(tableName, indexes);
 }
 
+/**
+ * Handler worker threads (local/handler-workers.ts): the handlers' SDK calls and log lines happen
+ * there, so each worker meters them with the same code (`installInWorker`) into its own counters,
+ * which come back with every invocation's result and are added here (`mergeRecorded`) before the
+ * invocation ends. Invocations, durations and samples are metered here, around the whole round trip
+ * (the process CPU covers every thread). A GET is billed as a Glacier IR read from the vault keys
+ * PUT in Glacier IR, known here only: workers report the keys they read.
+ */
+interface Recorded {
+  meter: Meter;
+  glacierPuts: [string, number][];
+  reads: [handler: string, command: string, key: string][];
+}
+let recording: Recorded | undefined;
+
+function mergeRecorded(r: unknown): void {
+  const rec = r as Recorded;
+  for (const [handler, w] of Object.entries(rec.meter)) {
+    const m = of(handler);
+    for (const [k, v] of Object.entries(w) as [keyof FunctionMeter, unknown][]) {
+      if (typeof v === 'number') (m as unknown as Record<string, number>)[k] = ((m[k] as number | undefined) ?? 0) + v;
+      else if (Array.isArray(v)) ((m[k] as unknown[] | undefined) ?? ((m as unknown as Record<string, unknown[]>)[k] = [])).push(...v);
+    }
+  }
+  for (const [key, size] of rec.glacierPuts) glacierIrObjects.set(key, size);
+  for (const [handler, command, key] of rec.reads) glacierRead(of(handler), command, key);
+}
+
+function glacierRead(m: FunctionMeter, command: string, key: string): void {
+  const archived = glacierIrObjects.get(key);
+  if (archived === undefined) return;
+  m.glacierIrGets = (m.glacierIrGets ?? 0) + 1;
+  if (command === 'GetObjectCommand') m.glacierIrGetBytes = (m.glacierIrGetBytes ?? 0) + archived;
+}
+
+/**
+ * In a handler worker thread (local/handlers.ts WorkerObserver): meters the handlers' SDK calls and
+ * log lines there; returns what was recorded since the last call, for `mergeRecorded`.
+ */
+export function installInWorker(): () => Recorded {
+  recording = { meter, glacierPuts: [], reads: [] };
+  observeInvocations((handler, invoke) => context.run({ handler }, invoke));
+  meterClients();
+  return () => {
+    // Emptied in place: a call still in flight holds its function's counters and adds to them
+    // after this (its units come back after its request): that goes with the next drain.
+    const out: Recorded = { meter: {}, glacierPuts: recording!.glacierPuts, reads: recording!.reads };
+    for (const [handler, m] of Object.entries(meter)) {
+      const d: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(m)) {
+        if (typeof v === 'number') {
+          d[k] = v;
+          (m as unknown as Record<string, number>)[k] = 0;
+        } else if (Array.isArray(v)) d[k] = v.splice(0);
+      }
+      out.meter[handler] = d as unknown as FunctionMeter;
+    }
+    recording!.glacierPuts = [];
+    recording!.reads = [];
+    return out;
+  };
+}
+
 /** Starts metering (once per process). */
 export function installMeter(): void {
   if (installed) return;
   installed = true;
-  observeInvocations(async (handler, invoke) => {
+  observeInvocations(async (handler, invoke, here) => {
     const m = of(handler);
     m.invocations++;
     const k = calls.get(handler) ?? 0;
@@ -224,7 +299,7 @@ export function installMeter(): void {
     const free = ungated.has(handler);
     // Nobody (but the stream consumers) starts while a sample runs alone.
     while (gate && !free) await gate;
-    let sample = !free && SAMPLE_EVERY > 0 && k >= 1 && ((k - 1) % SAMPLE_EVERY === 0 || owed.has(handler));
+    let sample = !free && sampleEvery > 0 && k >= 1 && ((k - 1) % sampleEvery === 0 || owed.has(handler));
     let open: (() => void) | undefined;
     if (sample) {
       gate = new Promise((r) => (open = r));
@@ -236,6 +311,17 @@ export function installMeter(): void {
         gate = undefined;
         open!();
       }
+    }
+    // With handlers in worker threads, a sample runs in this thread (loaded first, untimed): alone,
+    // exactly as when every handler ran here, without the round trips between threads.
+    // The first such run of a function in this thread warms its container here (lazy imports, fonts,
+    // caches), as the first invocation does in-process: run alone but not counted; the next is sampled.
+    let warmup = false;
+    if (sample && here) {
+      await here.load();
+      invoke = here.run;
+      warmup = !warmedHere.has(handler);
+      warmedHere.add(handler);
     }
     const idle = inFlight === 0;
     const startedBefore = ++started;
@@ -249,7 +335,13 @@ export function installMeter(): void {
       m.ms += ms;
       // A stream consumer that ran alone as it happened (nothing in flight, nothing started meanwhile).
       if (free && idle && started === startedBefore && k >= 1) sample = true;
-      if (sample) {
+      if (sample && warmup) {
+        owed.add(handler);
+        if (open) {
+          gate = undefined;
+          open();
+        }
+      } else if (sample) {
         const used = process.cpuUsage(cpu);
         m.samples++;
         m.sampleMs += ms;
@@ -262,7 +354,7 @@ export function installMeter(): void {
       }
       finished();
     }
-  });
+  }, { module: __filename, merge: mergeRecorded });
 
   // dynalite's consumed capacity, plus the index writes (the items before and after are at hand).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -283,6 +375,11 @@ export function installMeter(): void {
     };
   };
 
+  meterClients();
+}
+
+/** Meters the SDK calls and log lines of the handlers running in this thread. */
+function meterClients(): void {
   const meterDynamoDb = (original: (...args: any[]) => Promise<any>) =>
     async function (this: unknown, command: any, ...rest: any[]) {
       const m = current();
@@ -326,14 +423,14 @@ export function installMeter(): void {
       m.putKinds.push(putKind(String(command.input?.Key ?? '')));
       const storageClass = String(command.input?.StorageClass ?? 'STANDARD');
       m.putClasses!.push(storageClass);
-      if (storageClass === 'GLACIER_IR') glacierIrObjects.set(String(command.input?.Key), size);
+      if (storageClass === 'GLACIER_IR') {
+        if (recording) recording.glacierPuts.push([String(command.input?.Key), size]);
+        else glacierIrObjects.set(String(command.input?.Key), size);
+      }
     } else if (m && (name === 'GetObjectCommand' || name === 'HeadObjectCommand')) {
       m.s3Gets++;
-      const archived = glacierIrObjects.get(String(command.input?.Key));
-      if (archived !== undefined) {
-        m.glacierIrGets = (m.glacierIrGets ?? 0) + 1;
-        if (name === 'GetObjectCommand') m.glacierIrGetBytes = (m.glacierIrGetBytes ?? 0) + archived;
-      }
+      if (recording) recording.reads.push([context.getStore()!.handler, name, String(command.input?.Key)]);
+      else glacierRead(m, name, String(command.input?.Key));
     } else if (m && /Multipart|UploadPart/.test(name)) m.s3Puts++;
     return (s3Send as any).call(this, command, ...rest);
   } as any;

@@ -32,7 +32,7 @@ import { invoice } from '../test/support/sample-invoice';
 import { verifyZip } from '../cli/verify';
 import { benchDigest } from './bench-digest';
 import { benchEInvoices } from './bench-einvoice';
-import { installMeter, meterIndexWrites, meterStreamConsumers, samplesAbandoned, since, snapshot } from './bench-meter';
+import { installMeter, meterIndexWrites, meterStreamConsumers, SAMPLE_EVERY, sampleEveryNth, samplesAbandoned, since, snapshot } from './bench-meter';
 import { streamConsumers } from '../local/dynamodb-stream';
 import { apiHandlers, apiInvocations, archiveRule, costTable, durationTable, functionConfigs, keptTable, pathCost, tracingOn, type PathCost } from './bench-cost';
 import { indexesOfTable } from './gsi-writes';
@@ -46,6 +46,14 @@ import { boundHeapGrowth } from '../local/heap-growth';
 boundHeapGrowth();
 
 const N = Number(process.env.BENCH_DOSSIERS ?? 50);
+/**
+ * The full escalation's cost table is metered on BENCH_COST_DOSSIERS dossiers (default 100, at
+ * most N), duration samples included; then N dossiers run with no duration sampled for the wall
+ * time (BENCH_THROUGHPUT=0 skips that run). Later phases sample a bounded number per function
+ * (a stride of BENCH_LAMBDA_SAMPLE x N / BENCH_COST_DOSSIERS).
+ */
+const COST_N = Math.min(N, Math.max(1, Number(process.env.BENCH_COST_DOSSIERS ?? 100)));
+const THROUGHPUT = process.env.BENCH_THROUGHPUT !== '0';
 const DIGEST_DOSSIERS = Number(process.env.BENCH_DIGEST_DOSSIERS ?? 100_000);
 const EINVOICES = Number(process.env.BENCH_EINVOICES ?? 1000);
 import { benchImport } from './bench-import';
@@ -93,6 +101,30 @@ async function pool<T>(items: T[], limit: number, task: (item: T, index: number)
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/**
+ * CPU seconds of this process's main thread and of all its other threads (handler workers, GC and
+ * libuv helpers), from /proc (Linux; null elsewhere). With handlers in worker threads, the wall
+ * time on an otherwise idle machine is at least the busiest thread's CPU: the main thread runs the
+ * emulators and the engine.
+ */
+function threadCpuSeconds(): { main: number; others: number } | null {
+  try {
+    const tick = 100; // USER_HZ on Linux
+    let main = 0;
+    let others = 0;
+    for (const tid of fs.readdirSync('/proc/self/task')) {
+      const stat = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const s = (Number(fields[11]) + Number(fields[12])) / tick;
+      if (Number(tid) === process.pid) main += s;
+      else others += s;
+    }
+    return { main, others };
+  } catch {
+    return null;
+  }
 }
 
 function peakRssMb(): number {
@@ -166,45 +198,84 @@ async function escalationBench(results: Record<string, unknown>) {
     // whole in this process took its peak from ~1 GB to 2.1 GB at N=1000.
     const mailCount = async () => sys.outboxSize();
 
-    // 3a. Full escalation of N dossiers.
-    let meterBefore = snapshot();
-    let execBefore = arns();
-    let requestsBefore = backOffice;
-    t = performance.now();
-    await pool([...Array(N).keys()], 8, async (i) => {
-      await call('POST', '/invoices', invoice({ invoiceNumber: `BENCH-${i}` }));
-    });
-    const intakeMs = performance.now() - t;
-    row(`intake, ${N} invoices over HTTP (8 at a time)`, `${(intakeMs / N).toFixed(1)} ms/invoice (${(N / (intakeMs / 1000)).toFixed(0)}/s)`);
-
-    t = performance.now();
-    const loadBefore = os.loadavg()[0];
-    // CPU seconds of this process (user + system): comparable across runs where wall time depends on the machine's load.
-    const cpuBefore = process.cpuUsage();
-    await advance({ advance: 'P60D' });
-    const escalationMs = performance.now() - t;
-    const cpu = process.cpuUsage(cpuBefore);
-    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
-    // The 1-minute load average as the phase ends (the machine is shared: wall times depend on it).
-    const load = { before: loadBefore, after: os.loadavg()[0], cores: os.cpus().length };
-    const escalationRss = peakRssMb();
-    const emails = await mailCount();
-    let runs = executionsSince(execBefore);
-    // The hand-off step ends the execution; its outcome is the execution's output (lib/dunning-workflow.ts).
-    const handedOff = runs.filter((r) => (r.output as any)?.next?.outcome === 'handed_off').length;
-    let meter = since(meterBefore);
-    let apiRequests = apiRequestsSince(requestsBefore, meter, 'full escalation');
-    row(`full escalation of ${N} dossiers (60 simulated days)`, `${(escalationMs / 1000).toFixed(2)} s wall (${(N / (escalationMs / 1000)).toFixed(1)} dossiers/s), peak RSS ${escalationRss} MB`);
-    row('  CPU time (user + system)', `${cpuSeconds.toFixed(1)} s (${((cpuSeconds * 1000) / N).toFixed(0)} ms per dossier)`);
-    row('  load average (1 min) before / after', `${load.before.toFixed(1)} / ${load.after.toFixed(1)} on ${load.cores} cores`);
-    row('  handed off / e-mails sent', `${handedOff}/${N} / ${emails}`);
-    row('  per notice (render + PDF + MIME + S3 + SES + writes)', `${(escalationMs / Math.max(1, emails)).toFixed(1)} ms`);
+    // 3a. Full escalation. Two runs: the cost table's, of COST_N dossiers with every
+    // BENCH_LAMBDA_SAMPLE-th invocation's duration sampled alone (scripts/bench-meter.ts), and the
+    // throughput run of N dossiers with no duration sampled: each sample holds every other invocation
+    // back, so a metered run's wall time measures the sampling as much as the system (at N=100 with
+    // the handlers in worker threads, most of it). Counts (requests, units, bytes) are metered in both.
+    const escalate = async (count: number, prefix: string) => {
+      const meterBefore = snapshot();
+      const execBefore = arns();
+      const requestsBefore = backOffice;
+      const mailsBefore = await mailCount();
+      let t0 = performance.now();
+      await pool([...Array(count).keys()], 8, async (i) => {
+        await call('POST', '/invoices', invoice({ invoiceNumber: `${prefix}-${i}` }));
+      });
+      const intakeMs = performance.now() - t0;
+      t0 = performance.now();
+      const loadBefore = os.loadavg()[0];
+      // CPU seconds of this process (user + system, every thread): comparable across runs where wall time depends on the machine's load.
+      const cpuBefore = process.cpuUsage();
+      const threadsBefore = threadCpuSeconds();
+      await advance({ advance: 'P60D' });
+      const escalationMs = performance.now() - t0;
+      const cpu = process.cpuUsage(cpuBefore);
+      const threadsAfter = threadCpuSeconds();
+      // Threads that ended meanwhile (a replaced worker) are missing from the second reading: the split is approximate then.
+      const threads = threadsBefore && threadsAfter ? { main: threadsAfter.main - threadsBefore.main, others: Math.max(0, threadsAfter.others - threadsBefore.others) } : null;
+      // The 1-minute load average as the phase ends (the machine is shared: wall times depend on it).
+      const load = { before: loadBefore, after: os.loadavg()[0], cores: os.cpus().length };
+      const runs = executionsSince(execBefore);
+      const meter = since(meterBefore);
+      return {
+        count,
+        intakeMs,
+        escalationMs,
+        cpuSeconds: (cpu.user + cpu.system) / 1e6,
+        threads,
+        load,
+        peakRss: peakRssMb(),
+        emails: (await mailCount()) - mailsBefore,
+        runs,
+        // The hand-off step ends the execution; its outcome is the execution's output (lib/dunning-workflow.ts).
+        handedOff: runs.filter((r) => (r.output as any)?.next?.outcome === 'handed_off').length,
+        meter,
+        apiRequests: apiRequestsSince(requestsBefore, meter, `full escalation (${prefix})`),
+      };
+    };
+    const report = (e: Awaited<ReturnType<typeof escalate>>, what: string) => {
+      row(`intake, ${e.count} invoices over HTTP (8 at a time)`, `${(e.intakeMs / e.count).toFixed(1)} ms/invoice (${(e.count / (e.intakeMs / 1000)).toFixed(0)}/s)`);
+      row(`full escalation of ${e.count} dossiers (60 simulated days)${what}`, `${(e.escalationMs / 1000).toFixed(2)} s wall (${(e.count / (e.escalationMs / 1000)).toFixed(1)} dossiers/s), peak RSS ${e.peakRss} MB`);
+      row('  CPU time (user + system, all threads)', `${e.cpuSeconds.toFixed(1)} s (${((e.cpuSeconds * 1000) / e.count).toFixed(0)} ms per dossier)`);
+      if (e.threads) row('  CPU by thread: main (emulators, engine) / others', `${e.threads.main.toFixed(1)} s / ${e.threads.others.toFixed(1)} s`);
+      row('  load average (1 min) before / after', `${e.load.before.toFixed(1)} / ${e.load.after.toFixed(1)} on ${e.load.cores} cores`);
+      row('  handed off / e-mails sent', `${e.handedOff}/${e.count} / ${e.emails}`);
+    };
+    row('  handler worker threads (AMIABLE_LOCAL_WORKERS)', sys.workers === 0 ? '0: handlers in the main thread' : `${sys.workers}`);
+    const costRun = await escalate(COST_N, 'BENCH-COST');
+    report(costRun, `, durations sampled (cost table)`);
+    let runs = costRun.runs;
     const escalationTransitions = transitionsOf(runs);
-    row('  state transitions (entered states)', `${escalationTransitions} (${(escalationTransitions / N).toFixed(1)} per dossier)`);
+    row('  state transitions (entered states)', `${escalationTransitions} (${(escalationTransitions / COST_N).toFixed(1)} per dossier)`);
     row('  one execution, state by state', runs[0]?.trail.join(' > ') ?? '-');
-    costs.push(pathCost({ path: 'full escalation', dossiers: N, transitions: escalationTransitions, executions: runs.length, meter, whole: since(wholeBefore), configs, apiRequests, api, archive, tracing, exclude: PER_DEPLOYMENT, budget: { transitions: 14, usd: 0.001 } }));
-    results.escalation = { dossiers: N, intakeMsPerInvoice: intakeMs / N, wallSeconds: escalationMs / 1000, cpuSeconds, dossiersPerSecond: N / (escalationMs / 1000), load, peakRssMb: escalationRss, emails, handedOff, transitionsPerDossier: escalationTransitions / N, meter };
+    costs.push(pathCost({ path: 'full escalation', dossiers: COST_N, transitions: escalationTransitions, executions: runs.length, meter: costRun.meter, whole: since(wholeBefore), configs, apiRequests: costRun.apiRequests, api, archive, tracing, exclude: PER_DEPLOYMENT, budget: { transitions: 14, usd: 0.001 } }));
+    results.escalationCost = { dossiers: COST_N, wallSeconds: costRun.escalationMs / 1000, cpuSeconds: costRun.cpuSeconds, emails: costRun.emails, handedOff: costRun.handedOff, transitionsPerDossier: escalationTransitions / COST_N, meter: costRun.meter };
     writeResults(results);
+    if (THROUGHPUT) {
+      sampleEveryNth(0);
+      const e = await escalate(N, 'BENCH');
+      sampleEveryNth(SAMPLE_EVERY);
+      report(e, ', no duration sampled (throughput)');
+      row('  per notice (render + PDF + MIME + S3 + SES + writes)', `${(e.escalationMs / Math.max(1, e.emails)).toFixed(1)} ms`);
+      results.escalation = { dossiers: N, workers: sys.workers, threadCpuSeconds: e.threads, intakeMsPerInvoice: e.intakeMs / N, wallSeconds: e.escalationMs / 1000, cpuSeconds: e.cpuSeconds, dossiersPerSecond: N / (e.escalationMs / 1000), load: e.load, peakRssMb: e.peakRss, emails: e.emails, handedOff: e.handedOff, transitionsPerDossier: transitionsOf(e.runs) / N, meter: e.meter };
+      writeResults(results);
+    }
+    let meterBefore: ReturnType<typeof snapshot>;
+    let execBefore: Set<string>;
+    let requestsBefore: number;
+    let meter: ReturnType<typeof since>;
+    let apiRequests: number;
 
     // 3b. Paid after the first reminder: one notice, then a settling payment (receipt, execution stopped).
     const P = Math.min(N, 100);
@@ -235,7 +306,9 @@ async function escalationBench(results: Record<string, unknown>) {
     results.paidAfterFirstReminder = { dossiers: P, transitionsPerDossier: transitionsOf(runs) / P, perSend, meter };
     writeResults(results);
 
-    // 4. Payment plans: N dossiers on 6 monthly instalments, each paid on its due date.
+    // 4. Payment plans: N dossiers on 6 monthly instalments, each paid on its due date; about as many
+    // duration samples as for COST_N dossiers (a longer stride), not N / BENCH_LAMBDA_SAMPLE.
+    sampleEveryNth(SAMPLE_EVERY * Math.ceil(N / COST_N));
     today = ((await call('GET', '/_local/clock')).now as string).slice(0, 10);
     const dueDates = Array.from({ length: 6 }, (_, k) => new Date(Date.parse(today) + (k + 1) * 30 * 86_400_000).toISOString().slice(0, 10));
     meterBefore = snapshot();

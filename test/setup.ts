@@ -3,6 +3,9 @@ import '../local/polyfills';
 // Local mode prints a readable line per notice, payment, state change and clock move; tests run
 // quiet (AMIABLE_QUIET=0 shows them).
 process.env.AMIABLE_QUIET ??= '1';
+// Handlers run in this thread unless a run asks for worker threads (AMIABLE_LOCAL_WORKERS=1 npx vitest
+// run test/local/...): several tests hook the handlers' SDK clients in this thread (send-barrier.ts).
+process.env.AMIABLE_LOCAL_WORKERS ??= '0';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';

@@ -1,0 +1,155 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { DomainError } from '../../lambdas/domain/errors';
+import { lambdaContext } from '../../local/handlers';
+import { startHandlerWorkers, workerCount, type HandlerPool } from '../../local/handler-workers';
+import { serveInProcess } from '../../local/in-process';
+
+/**
+ * Local mode's handler worker threads (local/handler-workers.ts), with handlers that misbehave on
+ * purpose (test/support/worker-fixtures.ts): what comes back, what a worker sees of the main
+ * thread (environment, simulated clock, the emulators' addresses), and that a dead worker never
+ * hangs anything.
+ */
+const FIXTURES = { fixture: path.resolve(__dirname, '../support/worker-fixtures.ts') };
+const ctx = (id = 'req-1') => lambdaContext('FixtureFn', id);
+
+describe('handler worker threads', () => {
+  const pools: HandlerPool[] = [];
+  const pool = (opts: Partial<Parameters<typeof startHandlerWorkers>[0]> = {}) => {
+    const p = startHandlerWorkers({ size: 1, extraModules: FIXTURES, ...opts });
+    pools.push(p);
+    return p;
+  };
+  afterAll(async () => {
+    await Promise.all(pools.map((p) => p.stop()));
+  });
+  afterEach(() => {
+    delete process.env.AMIABLE_TEST_WORKER_VAR;
+  });
+
+  it('runs an invocation with the Lambda context, the environment of the moment and the simulated instant', async () => {
+    const p = pool();
+    p.clockMoved(new Date('2026-04-07T07:00:00Z'));
+    process.env.AMIABLE_TEST_WORKER_VAR = 'first';
+    const out = (await p.invoke('fixture', { action: 'echo', env: 'AMIABLE_TEST_WORKER_VAR', n: [1, { a: 'é' }] }, ctx('abc'))) as any;
+    expect(out).toEqual({
+      event: { action: 'echo', env: 'AMIABLE_TEST_WORKER_VAR', n: [1, { a: 'é' }] },
+      env: 'first',
+      now: '2026-04-07T07:00:00.000Z',
+      context: { functionName: 'FixtureFn', awsRequestId: 'abc', remaining: 30_000 },
+    });
+    // Changed and removed after the worker started: the next invocation sees it so.
+    process.env.AMIABLE_TEST_WORKER_VAR = 'second';
+    p.clockMoved(new Date('2026-05-13T07:00:00Z'));
+    expect(await p.invoke('fixture', { action: 'echo', env: 'AMIABLE_TEST_WORKER_VAR' }, ctx())).toMatchObject({ env: 'second', now: '2026-05-13T07:00:00.000Z' });
+    delete process.env.AMIABLE_TEST_WORKER_VAR;
+    expect(await p.invoke('fixture', { action: 'echo', env: 'AMIABLE_TEST_WORKER_VAR' }, ctx())).toMatchObject({ env: null });
+  });
+
+  it('reads the simulated clock live: a move while the handler runs is seen, as in-process', async () => {
+    const p = pool();
+    p.clockMoved(new Date('2026-04-07T07:00:00Z'));
+    const running = p.invoke('fixture', { action: 'clock-after', ms: 300 }, ctx());
+    await new Promise((r) => setTimeout(r, 100));
+    p.clockMoved(new Date('2026-04-08T07:00:00Z'));
+    // The first read may come after the move on a busy machine; the second always does.
+    expect(((await running) as any).after).toBe('2026-04-08T07:00:00.000Z');
+  });
+
+  it("gives back a handler's error with its name, message and fields (the engine's Retry and Catch match the name); a DomainError stays one", async () => {
+    const p = pool();
+    const e: any = await p.invoke('fixture', { action: 'throw', name: 'DossierLeaseHeld', message: 'held by another send' }, ctx()).catch((x) => x);
+    expect(e).toBeInstanceOf(Error);
+    expect(e.name).toBe('DossierLeaseHeld');
+    expect(e.message).toBe('held by another send');
+    expect(e.retryable).toBe(true);
+    expect(e.$metadata).toEqual({ httpStatusCode: 500 });
+    const d: any = await p.invoke('fixture', { action: 'domain' }, ctx()).catch((x) => x);
+    expect(d).toBeInstanceOf(DomainError);
+    expect(d).toMatchObject({ status: 409, code: 'conflict_here', message: 'a domain refusal', details: [{ path: 'x', message: 'taken' }] });
+    // The worker lives on.
+    expect(await p.invoke('fixture', { action: 'echo', env: 'HOME' }, ctx())).toMatchObject({ env: process.env.HOME });
+    expect(p.started).toBe(1);
+  });
+
+  for (const action of ['exit', 'uncaught'] as const) {
+    it(`fails the invocations of a worker that dies (${action}) as Lambda reports a dead runtime, and replaces it`, async () => {
+      const p = pool();
+      const alongside = p.invoke('fixture', { action: 'hang' }, ctx('other')).catch((x) => x);
+      const e: any = await p.invoke('fixture', { action }, ctx('dying')).catch((x) => x);
+      expect(e.name).toBe('Runtime.ExitError');
+      expect(e.message).toMatch(/^RequestId: dying Error: Runtime exited with error/);
+      // Every invocation that worker was running fails too: nothing waits for ever.
+      expect(await alongside).toMatchObject({ name: 'Runtime.ExitError' });
+      expect(p.started).toBe(2);
+      expect(await p.invoke('fixture', { action: 'echo', env: 'HOME' }, ctx())).toMatchObject({ env: process.env.HOME });
+    });
+  }
+
+  it('fails the invocation of a worker that runs out of memory, and replaces it', async () => {
+    const p = pool({ resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 } });
+    const e: any = await p.invoke('fixture', { action: 'oom' }, ctx('hungry')).catch((x) => x);
+    expect(e.name).toBe('Runtime.ExitError');
+    expect(e.message).toMatch(/ERR_WORKER_OUT_OF_MEMORY|out of memory/i);
+    expect(await p.invoke('fixture', { action: 'echo', env: 'HOME' }, ctx())).toMatchObject({ env: process.env.HOME });
+    expect(p.started).toBe(2);
+  });
+
+  it('spreads invocations over the workers and fails those in flight when stopped', async () => {
+    const p = startHandlerWorkers({ size: 2, extraModules: FIXTURES });
+    const hanging = ['h1', 'h2'].map((id) => p.invoke('fixture', { action: 'hang' }, ctx(id)).catch((x) => x));
+    // One on each worker; two more at once go one to each, and run beside the hanging ones.
+    const threads = (await Promise.all([1, 2].map(() => p.invoke('fixture', { action: 'thread' }, ctx())))) as { threadId: number }[];
+    expect(new Set(threads.map((t) => t.threadId)).size).toBe(2);
+    await p.stop();
+    for (const h of hanging) expect(await h).toMatchObject({ name: 'Runtime.ExitError' });
+    await expect(p.invoke('fixture', { action: 'echo' }, ctx())).rejects.toThrow(/stopped/);
+  });
+
+  it("sends a worker's SDK requests to a server this thread serves in-process, and others over HTTP", async () => {
+    const p = pool();
+    const servers: { server: http.Server; connections: number; signatures: string[] }[] = [];
+    for (let i = 0; i < 2; i++) {
+      const entry = { server: undefined as unknown as http.Server, connections: 0, signatures: [] as string[] };
+      entry.server = http.createServer((req, res) => {
+        entry.signatures.push(/Signature=(\w+)/.exec(String(req.headers.authorization))?.[1] ?? '');
+        req.resume();
+        req.on('end', () => {
+          res.setHeader('content-type', 'application/x-amz-json-1.0');
+          res.end(JSON.stringify({ TableNames: [`t${i}`] }));
+        });
+      });
+      entry.server.on('connection', () => entry.connections++);
+      await new Promise<void>((r) => entry.server.listen(0, '127.0.0.1', r));
+      servers.push(entry);
+    }
+    try {
+      // Registered after the worker started: the next invocation learns it.
+      serveInProcess(servers[0].server);
+      const url = (s: http.Server) => `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+      expect(await p.invoke('fixture', { action: 'sdk', endpoint: url(servers[0].server) }, ctx())).toMatchObject({ TableNames: ['t0'] });
+      expect(await p.invoke('fixture', { action: 'sdk', endpoint: url(servers[1].server) }, ctx())).toMatchObject({ TableNames: ['t1'] });
+      // In-process: no socket, and the placeholder signature local/in-process.ts gives such requests.
+      expect(servers[0]).toMatchObject({ connections: 0, signatures: ['0'.repeat(64)] });
+      expect(servers[1].connections).toBe(1);
+      expect(servers[1].signatures[0]).toMatch(/^[0-9a-f]{64}$/);
+      expect(servers[1].signatures[0]).not.toBe('0'.repeat(64));
+    } finally {
+      for (const s of servers) {
+        s.server.closeAllConnections();
+        await new Promise((r) => s.server.close(r));
+      }
+    }
+  });
+
+  it('sizes the pool from AMIABLE_LOCAL_WORKERS (unset or 0: the main thread), refusing nonsense', () => {
+    expect(workerCount({ AMIABLE_LOCAL_WORKERS: '0' })).toBe(0);
+    expect(workerCount({ AMIABLE_LOCAL_WORKERS: '3' })).toBe(3);
+    expect(workerCount({})).toBe(0);
+    expect(() => workerCount({ AMIABLE_LOCAL_WORKERS: 'two' })).toThrow(/AMIABLE_LOCAL_WORKERS/);
+    expect(() => workerCount({ AMIABLE_LOCAL_WORKERS: '-1' })).toThrow(/AMIABLE_LOCAL_WORKERS/);
+  });
+});
