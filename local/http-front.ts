@@ -184,19 +184,23 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, opts:
       return error(res, 400, 'malformed_json', 'Request body is not valid JSON.', [{ path: '', message: (e as Error).message }]);
     }
     const request = parseLocalSesEvent(parsed);
-    return clock.atNow(async () => {
+    // Answered once atNow has settled what the event set off (its stream records: an accountant
+    // alert for a hard bounce), as an API route is: an answer sent from inside the work went out
+    // before that, and a client reading the outbox at once raced the alert.
+    const answer = await clock.atNow(async () => {
       const message = await sentMessageOf(request.messageId);
       const event = buildSesEvent(request, message, settings.configurationSet() ?? 'local', clock.now());
       const handler = localHandler('delivery-events');
       // Payloads cross a JSON boundary on AWS; do the same here.
       const outcome = await handler(JSON.parse(JSON.stringify(event)), lambdaContext('delivery-events'));
-      if (outcome?.outcome === 'unknown_message') {
-        return error(res, 404, 'not_found', `No message ${request.messageId} was sent by Amiable.`, [
-          { path: 'messageId', message: 'unknown SES message id (see the messageId of a notice_sent event)' },
-        ]);
-      }
-      return send(res, { statusCode: 202, body: JSON.stringify({ event, outcome }) });
+      return { event, outcome };
     });
+    if (answer.outcome?.outcome === 'unknown_message') {
+      return error(res, 404, 'not_found', `No message ${request.messageId} was sent by Amiable.`, [
+        { path: 'messageId', message: 'unknown SES message id (see the messageId of a notice_sent event)' },
+      ]);
+    }
+    return send(res, { statusCode: 202, body: JSON.stringify(answer) });
   }
 
   if (url.pathname === '/_local/digest') {
@@ -208,16 +212,17 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, opts:
       return error(res, 400, 'malformed_json', 'Request body is not valid JSON.', [{ path: '', message: (e as Error).message }]);
     }
     const { creditorId } = parseLocalDigest(parsed);
-    return clock.atNow(async () => {
+    // Answered after atNow's settle, as /_local/ses/events is.
+    const out = await clock.atNow(async () => {
       const handler = localHandler('digest');
-      const out = (await handler({ action: 'send-now', ...(creditorId ? { creditorId } : {}) }, lambdaContext('digest'))) as { outcomes: any[] };
-      if (creditorId && out.outcomes[0]?.reason === 'no such creditor') {
-        return error(res, 404, 'not_found', `No creditor ${creditorId}.`, [{ path: 'creditorId', message: 'unknown creditor' }]);
-      }
-      const sent = out.outcomes.filter((o) => o.status === 'sent').map((o) => ({ creditorId: o.creditorId, messageId: o.messageId }));
-      const skipped = out.outcomes.filter((o) => o.status !== 'sent').map((o) => ({ creditorId: o.creditorId, reason: o.reason }));
-      return send(res, { statusCode: 200, body: JSON.stringify({ sent, skipped }) });
+      return (await handler({ action: 'send-now', ...(creditorId ? { creditorId } : {}) }, lambdaContext('digest'))) as { outcomes: any[] };
     });
+    if (creditorId && out.outcomes[0]?.reason === 'no such creditor') {
+      return error(res, 404, 'not_found', `No creditor ${creditorId}.`, [{ path: 'creditorId', message: 'unknown creditor' }]);
+    }
+    const sent = out.outcomes.filter((o) => o.status === 'sent').map((o) => ({ creditorId: o.creditorId, messageId: o.messageId }));
+    const skipped = out.outcomes.filter((o) => o.status !== 'sent').map((o) => ({ creditorId: o.creditorId, reason: o.reason }));
+    return send(res, { statusCode: 200, body: JSON.stringify({ sent, skipped }) });
   }
 
   for (const route of API_ROUTES) {
