@@ -18,8 +18,7 @@ const sha = (b: string | Buffer) => createHash('sha256').update(b).digest('base6
 /** Runs the calls against fresh emulators; returns what the SDK saw and the store's files. */
 async function run(direct: boolean): Promise<{ seen: unknown[]; files: Record<string, string>; answered: number }> {
   const saved = process.env.AMIABLE_S3_DIRECT;
-  if (!direct) process.env.AMIABLE_S3_DIRECT = '0';
-  else delete process.env.AMIABLE_S3_DIRECT;
+  process.env.AMIABLE_S3_DIRECT = direct ? '1' : '0';
   let answered = 0;
   const read = S3Direct.prototype.read;
   const write = S3Direct.prototype.write;
