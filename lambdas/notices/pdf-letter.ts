@@ -544,15 +544,8 @@ export function wrapByWords(raw: string, font: PDFFont, fontKey: string, size: n
       kept.push([line, lineUnits]);
     }
     line = '';
-    let rest = word;
-    while (font.widthOfTextAtSize(rest, size) > maxWidth) {
-      let cut = rest.length - 1;
-      while (cut > 1 && font.widthOfTextAtSize(rest.slice(0, cut), size) > maxWidth) cut--;
-      out.push(rest.slice(0, cut));
-      rest = rest.slice(cut);
-    }
-    line = rest;
-    lineUnits = units(rest);
+    line = hardBreak(word, font, size, maxWidth, out);
+    lineUnits = units(line);
   }
   out.push(line);
   kept.push([line, lineUnits]);
@@ -570,6 +563,21 @@ function wordWidths(font: string): Map<string, number> {
 }
 
 /**
+ * A word wider than the line, cut where the text laid out still fits: the full pieces go to out,
+ * the remainder (which fits) is returned to start the next line. Shared by both wrappers.
+ */
+function hardBreak(word: string, font: PDFFont, size: number, maxWidth: number, out: string[]): string {
+  let rest = word;
+  while (font.widthOfTextAtSize(rest, size) > maxWidth) {
+    let cut = rest.length - 1;
+    while (cut > 1 && font.widthOfTextAtSize(rest.slice(0, cut), size) > maxWidth) cut--;
+    out.push(rest.slice(0, cut));
+    rest = rest.slice(cut);
+  }
+  return rest;
+}
+
+/**
  * One line of text (no newline) as printable lines no wider than maxWidth, each candidate measured
  * by laying it out: breaks on spaces, hard-breaks overlong words. What wrapByWords must give.
  */
@@ -584,14 +592,7 @@ export function wrapLine(raw: string, font: PDFFont, size: number, maxWidth: num
     }
     if (line) out.push(line);
     line = '';
-    let rest = word;
-    while (font.widthOfTextAtSize(rest, size) > maxWidth) {
-      let cut = rest.length - 1;
-      while (cut > 1 && font.widthOfTextAtSize(rest.slice(0, cut), size) > maxWidth) cut--;
-      out.push(rest.slice(0, cut));
-      rest = rest.slice(cut);
-    }
-    line = rest;
+    line = hardBreak(word, font, size, maxWidth, out);
   }
   out.push(line);
   return out;
