@@ -15,6 +15,7 @@ import { AddressInfo } from 'node:net';
 import sesServer from 'aws-ses-v2-local';
 import { clock } from '../lambdas/adapters/clock';
 import { OBJECT_LOCK_FILE, startObjectLockLayer } from './s3-object-lock';
+import { durableS3rverPuts } from './s3rver-durable-put';
 import { startSesOutbox } from './ses-outbox';
 import { keepIdleConnections } from './loopback';
 import { serveInProcess } from './in-process';
@@ -47,6 +48,8 @@ function acceptGlacierInstantRetrieval(): void {
   if (!classes.includes('GLACIER_IR')) classes.push('GLACIER_IR');
 }
 acceptGlacierInstantRetrieval();
+// A PutObject is answered once its bytes are on disk, not before (./s3rver-durable-put).
+durableS3rverPuts();
 
 export interface Emulators {
   dynamodbUrl: string;

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import nodeFs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -111,5 +112,54 @@ describe('S3 calls answered from the store by the local layer', () => {
     expect(direct.seen).toEqual(forwarded.seen);
     expect(direct.files).toEqual(forwarded.files);
     expect(Object.keys(direct.files)).toContain('d/1/letter.pdf._S3rver_metadata.json');
+  });
+
+  // What made test/local/litigation.test.ts fail once with direct answers on: a PutObject without a
+  // checksum goes to s3rver, which answered before its write stream had put the bytes on disk (its
+  // FilesystemStore resolved on the body's last chunk, then wrote the .md5 and metadata.json). A read
+  // right after, answered here from the file, got it empty or cut short. Here the disk is made slow
+  // for that object's bytes only (each write of them waits 150 ms): the PUT's answer must wait too.
+  it.each(['1', '0'])('reads back what a PUT forwarded to s3rver wrote, even on a slow disk (AMIABLE_S3_DIRECT=%s)', async (mode) => {
+    const saved = process.env.AMIABLE_S3_DIRECT;
+    process.env.AMIABLE_S3_DIRECT = mode;
+    const marker = Buffer.from('SLOW-DISK-');
+    const slow = (data: unknown) => [data].flat().some((b) => Buffer.isBuffer(b) && b.includes(marker));
+    const { write, writev } = nodeFs;
+    // fs.WriteStream writes through these two (looked up on the module at each call).
+    (nodeFs as any).write = (fd: number, data: unknown, ...rest: any[]) =>
+      slow(data) ? void setTimeout(() => (write as any)(fd, data, ...rest), 150) : (write as any)(fd, data, ...rest);
+    (nodeFs as any).writev = (fd: number, data: unknown, ...rest: any[]) =>
+      slow(data) ? void setTimeout(() => (writev as any)(fd, data, ...rest), 150) : (writev as any)(fd, data, ...rest);
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amiable-s3-slow-'));
+    const em = await startEmulators({ dataDir, now: () => new Date('2026-04-04T10:00:00Z') });
+    const s3 = new S3Client({
+      region: 'eu-west-3',
+      endpoint: em.s3Url,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+      maxAttempts: 1,
+    });
+    try {
+      await s3.send(new CreateBucketCommand({ Bucket: 'slow-bkt' }));
+      // As the litigation test swaps a vault object and puts it back: delete, then a plain PUT.
+      for (let i = 0; i < 3; i++) {
+        const body = Buffer.concat([marker, Buffer.alloc(20_000 * (i + 1), 0x61 + i)]);
+        await s3.send(new DeleteObjectCommand({ Bucket: 'slow-bkt', Key: 'd/1/litigation/x.json.gz' }));
+        await s3.send(new PutObjectCommand({ Bucket: 'slow-bkt', Key: 'd/1/litigation/x.json.gz', Body: body }));
+        const got = await s3.send(new GetObjectCommand({ Bucket: 'slow-bkt', Key: 'd/1/litigation/x.json.gz' }));
+        expect(Buffer.from(await got.Body!.transformToByteArray()).equals(body)).toBe(true);
+        expect(got.ETag).toBe(`"${createHash('md5').update(body).digest('hex')}"`);
+      }
+    } finally {
+      nodeFs.write = write;
+      nodeFs.writev = writev;
+      s3.destroy();
+      await em.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (saved === undefined) delete process.env.AMIABLE_S3_DIRECT;
+      else process.env.AMIABLE_S3_DIRECT = saved;
+    }
   });
 });
