@@ -67,7 +67,7 @@ export interface ObjectLockLayerOptions {
   file?: string;
   /**
    * s3rver's directory: PutObject, GetObject and HeadObject are then answered from its store here
-   * (./s3-direct), the rest forwarded. Absent: everything is forwarded.
+   * (./s3-direct), the rest forwarded. Absent, or AMIABLE_S3_DIRECT=0: everything is forwarded.
    */
   directory?: string;
 }
@@ -214,7 +214,7 @@ export async function startObjectLockLayer(opts: ObjectLockLayerOptions): Promis
   const queue = new KeyQueue();
   /** Locks requested by CreateMultipartUpload, applied at completion, by upload id. */
   const uploads = new Map<string, ObjectLock>();
-  const direct = opts.directory && process.env.AMIABLE_S3_DIRECT === '1' ? new S3Direct(opts.directory) : undefined;
+  const direct = opts.directory && process.env.AMIABLE_S3_DIRECT !== '0' ? new S3Direct(opts.directory) : undefined;
 
   const isActive = (lock: ObjectLock | undefined): lock is ObjectLock =>
     !!lock && Date.parse(lock.retainUntil) > opts.now().getTime();
