@@ -137,15 +137,11 @@ export class S3Direct {
     const objectPath = this.store.getResourcePath(bucket, key, 'object');
     const md5 = createHash('md5').update(body).digest('hex');
     // As FilesystemStore.putObject then putMetadata: the object, its .md5, its metadata.json
-    // (synchronously, as reads are). Most keys are new, in a directory of their own: the first
-    // write says whether it must be made.
-    try {
-      fs.writeFileSync(objectPath, body);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      fs.mkdirSync(path.dirname(objectPath), { recursive: true });
-      fs.writeFileSync(objectPath, body);
-    }
+    // (synchronously, as reads are). Most keys are new, in a directory of their own: made first
+    // (a recursive mkdir of a directory that exists costs a syscall; a write refused for want of
+    // its directory cost a thrown error and a second open).
+    fs.mkdirSync(path.dirname(objectPath), { recursive: true });
+    fs.writeFileSync(objectPath, body);
     fs.writeFileSync(this.store.getResourcePath(bucket, key, 'object.md5'), md5);
     fs.writeFileSync(this.store.getResourcePath(bucket, key, 'metadata.json'), JSON.stringify(keptMetadata(object.metadata), null, 2));
     // As Koa answers s3rver's putObject (ctx.etag = md5, ctx.body = '').

@@ -337,7 +337,9 @@ export async function startObjectLockLayer(opts: ObjectLockLayerOptions): Promis
     if (!copy && (wanted || held || isAwsChunked(req.headers) || hasIntegrityHeader(req.headers))) {
       plain = plainBody(req.headers, await readAll(req));
     }
-    const sha256 = plain && createHash('sha256').update(plain.body).digest('hex');
+    // The SHA-256 the lock record keeps: the checksum just verified when the client sent one (the vault's PUTs do).
+    const verifiedSha256 = plain?.verified['x-amz-checksum-sha256'];
+    const sha256 = plain && (verifiedSha256 ? Buffer.from(verifiedSha256.trim(), 'base64').toString('hex') : createHash('sha256').update(plain.body).digest('hex'));
     // An overwrite would destroy locked bytes (no versions here); the same bytes again are harmless.
     if (held && sha256 !== held.sha256) throw refusal(t.key, held);
 
