@@ -244,8 +244,9 @@ export class AmiableStack extends Stack {
       case 'create-invoice':
       case 'import-invoice':
         // The raw invoice body (or e-invoice file) is kept as evidence; task items; the first
-        // execution. The import also reads the creditor profile (GetItem, in the dossier writes).
-        this.grantDossierWrites(fn);
+        // execution. The import also reads the creditor profile (GetItem, in the dossier writes);
+        // POST /invoices reads the dossier and the profile in one BatchGetItem (adapters/intake-read.ts).
+        this.grantDossierWrites(fn, handler === 'create-invoice' ? ['dynamodb:BatchGetItem'] : []);
         sm.grantStartExecution(fn);
         return;
       case 'create-invoice-batch':

@@ -9,8 +9,8 @@ import { TRACING_CONTEXT_KEY } from './tracing';
 import { enableNag } from './nag';
 import { checkBuiltinPolicies } from '../lambdas/domain/policy';
 
-/** The stack of the test and local stages (what a bare `cdk deploy` builds). */
-export const STACK_NAME = 'Amiable';
+import { DEFAULT_REGION, STACK_NAME } from './names';
+export { DEFAULT_REGION, STACK_NAME };
 
 /**
  * Production has a stack of its own name: a `cdk deploy` that forgets `-c amiable:stage=prod`
@@ -20,9 +20,6 @@ export const STACK_NAME = 'Amiable';
 export function stackNameFor(stage: Stage): string {
   return stage === 'prod' ? `${STACK_NAME}-prod` : STACK_NAME;
 }
-
-/** Offline synth (and local mode) targets Paris unless CDK_DEFAULT_REGION says otherwise. */
-export const DEFAULT_REGION = 'eu-west-3';
 
 /**
  * Deployment stages. A typo ("production") must not silently give a deletable test stack, so an

@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { acknowledge } from './nag';
 import { tracingEnabled } from './tracing';
 import { FONT_FILES } from '../lambdas/notices/fonts';
+import { HANDLER_METADATA_KEY } from './names';
 
 /**
  * Shell commands run after esbuild: the PDF letters embed DejaVu Sans (lambdas/notices/fonts.ts),
@@ -82,8 +83,7 @@ export function splitModuleCommands(inputDir: string, outputDir: string): string
   );
 }
 
-/** Metadata key naming the handler module under lambdas/; local mode maps Task states with it. */
-export const HANDLER_METADATA_KEY = 'amiable:handler';
+export { HANDLER_METADATA_KEY };
 
 export interface HandlerFunctionProps {
   /** File name under lambdas/ without extension, e.g. "send-notice". */

@@ -4,7 +4,7 @@
  * cores are busy, and every end-to-end test file (each its own process) starts local mode at least
  * once. Off unless AMIABLE_SYNTH_CACHE names a directory (test/setup.ts sets it; `npm start` and
  * the demo always synthesize). The key is a SHA-256 over every source the synth can read (lib/,
- * bin/, lambdas/, cdk.json, package-lock.json, this directory's template.ts) and the environment
+ * bin/, lambdas/, cdk.json, package-lock.json, this directory's template.ts and synth-child.ts) and the environment
  * variables lib/app.ts reads, so any change to them synthesizes anew; entries are written whole
  * (temporary file, then rename) so parallel test files never read a half-written one.
  */
@@ -14,7 +14,7 @@ import * as path from 'node:path';
 
 const ROOT = path.join(__dirname, '..');
 const SOURCES = ['lib', 'bin', 'lambdas'];
-const FILES = ['cdk.json', 'package-lock.json', 'local/template.ts'];
+const FILES = ['cdk.json', 'package-lock.json', 'local/template.ts', 'local/synth-child.ts'];
 
 function listFiles(dir: string): string[] {
   const out: string[] = [];

@@ -8,9 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { App } from 'aws-cdk-lib';
-import { appContext, buildApp, DEFAULT_REGION, STACK_NAME } from '../lib/app';
-import { HANDLER_METADATA_KEY } from '../lib/handler-function';
+import { DEFAULT_REGION, HANDLER_METADATA_KEY, STACK_NAME } from '../lib/names';
 import { cachedTemplate } from './synth-cache';
 
 export const LOCAL_REGION = DEFAULT_REGION;
@@ -38,7 +36,8 @@ export function synthesize(): SynthesizedSystem {
  * The template, synthesized by the CDK app in a child process (./synth-child.ts runs
  * synthesizeTemplate). The same app with the same context gives the same template; in the local
  * mode process itself, synthesis left ~450 MB of resident memory behind (the construct tree, the
- * assets' staging, V8 heap grown for them), most of the peak of a 1,000-dossier run.
+ * assets' staging, V8 heap grown for them), most of the peak of a 1,000-dossier run; this module
+ * does not even load aws-cdk-lib (it reads its names from lib/names.ts).
  */
 function synthesizeInChild(): Json {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'amiable-synth-'));
@@ -60,26 +59,11 @@ function synthesizeInChild(): Json {
   }
 }
 
-/** Synthesizes the CDK app in this process (./synth-child.ts calls it). */
-export function synthesizeTemplate(): Json {
-  // cdk.json's feature flags, as a deploy: local mode runs the very template AWS would get.
-  const app = new App({
-    context: appContext({
-      // Local mode executes handler sources; no esbuild bundles needed.
-      'aws:cdk:bundling-stacks': [],
-      // GOVERNANCE, 3650 days, no sender domain needed: the local S3 layer enforces the lock.
-      'amiable:stage': 'local',
-    }),
-  });
-  buildApp(app);
-  return app.synth().getStackByName(STACK_NAME).template;
-}
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const aslValidator: (definition: Json, opts?: Json) => { isValid: boolean; errors: Json[] } = require('asl-validator');
-
 /** Validates runnable ASL with asl-validator (paths and ARNs checked); throws listing the errors. */
 export function validateAsl(definition: Json): void {
+  // Loaded here, once at start: the validator (ajv and its compiled schemas) is needed for nothing else.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const aslValidator: (definition: Json, opts?: Json) => { isValid: boolean; errors: Json[] } = require('asl-validator');
   // asl-validator annotates the object it is given: hand it a copy.
   const { isValid, errors } = aslValidator(structuredClone(definition), { checkPaths: true, checkArn: true });
   if (!isValid) {

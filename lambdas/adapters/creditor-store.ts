@@ -58,6 +58,14 @@ export async function getCreditorRecord(creditorId: string): Promise<CreditorRec
   return out.Item ? await recordOf(out.Item) : null;
 }
 
+/** The key of a creditor's profile item (read with another item in one request: adapters/intake-read.ts). */
+export const creditorProfileKey = profileKey;
+
+/** The profile of a profile item read elsewhere, validated as getCreditor does; null for no item. */
+export async function creditorOfItem(item: Record<string, unknown> | undefined): Promise<CreditorProfile | null> {
+  return item ? (await recordOf(item)).profile : null;
+}
+
 export async function getCreditor(creditorId: string): Promise<CreditorProfile | null> {
   return (await getCreditorRecord(creditorId))?.profile ?? null;
 }

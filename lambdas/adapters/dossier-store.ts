@@ -209,16 +209,20 @@ export async function claimDueStage(
   }
 }
 
-/** Creates the dossier unless one exists; returns false when it already existed. */
-export async function createDossier(d: Dossier): Promise<boolean> {
+/**
+ * Creates the dossier unless one exists (`created` false: it already existed). A created dossier
+ * comes with the evidence log's head its records reached (`evidenceHead`, null when they fell
+ * behind): the intake's answer shows it without reading the record back (services/dossier-history.ts
+ * viewOf reads the record at the history's length only when the dossier does not cover it).
+ */
+export async function createDossier(d: Dossier): Promise<{ created: boolean; evidenceHead: ChainHead | null }> {
   const created = await conditionalPutDocument({
     // Its whole history is appended by this write.
     Item: { ...toItem({ ...d, version: 1 }), [APPENDED_ATTRIBUTE]: appendedMarker(d.events) },
     ConditionExpression: 'attribute_not_exists(pk)',
   });
   // A dossier just created has no record yet: no query for the last one.
-  if (created) await logEvidence(d, null);
-  return created;
+  return created ? { created, evidenceHead: await logEvidence(d, null) } : { created, evidenceHead: null };
 }
 
 /**

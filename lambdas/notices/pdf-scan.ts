@@ -23,10 +23,28 @@ function decodeWinAnsi(bytes: Buffer): string {
 
 interface PdfObject {
   dict: string;
+  /** The stream's bytes as stored (inflated on first use: streamOf). */
+  raw?: Buffer;
   stream?: Buffer;
 }
 
-/** Every "n 0 obj ... endobj" of the file, with its dictionary text and (inflated) stream. */
+/**
+ * An object's stream, inflated on first use. The scan reads the page contents and the ToUnicode
+ * CMaps only: the embedded font programs (FontFile2, most of a letter's bytes) are never inflated.
+ */
+function streamOf(obj: PdfObject | undefined): Buffer | undefined {
+  if (!obj?.raw) return obj?.stream;
+  const raw = obj.raw;
+  obj.raw = undefined;
+  try {
+    obj.stream = /\/FlateDecode/.test(obj.dict) ? inflateSync(raw) : raw;
+  } catch {
+    obj.stream = raw;
+  }
+  return obj.stream;
+}
+
+/** Every "n 0 obj ... endobj" of the file, with its dictionary text and its stream (streamOf). */
 function objects(buf: Buffer): Map<number, PdfObject> {
   const text = buf.toString('latin1');
   const out = new Map<number, PdfObject>();
@@ -39,7 +57,7 @@ function objects(buf: Buffer): Map<number, PdfObject> {
     const body = text.slice(start, end);
     const s = body.indexOf('stream');
     let dict = body;
-    let stream: Buffer | undefined;
+    let raw: Buffer | undefined;
     if (s >= 0 && !body.slice(0, s).includes('endstream')) {
       dict = body.slice(0, s);
       let dataStart = start + s + 'stream'.length;
@@ -48,14 +66,9 @@ function objects(buf: Buffer): Map<number, PdfObject> {
       // The dictionary's /Length says where the data ends (compressed data may end in 0x0A).
       const length = /\/Length\s+(\d+)(?!\s+\d+\s+R)/.exec(dict);
       const dataEnd = length ? dataStart + Number(length[1]) : text.lastIndexOf('endstream', end);
-      const raw = buf.subarray(dataStart, dataEnd);
-      try {
-        stream = /\/FlateDecode/.test(dict) ? inflateSync(raw) : raw;
-      } catch {
-        stream = raw;
-      }
+      raw = buf.subarray(dataStart, dataEnd);
     }
-    out.set(Number(m[1]), { dict, stream });
+    out.set(Number(m[1]), { dict, raw });
     re.lastIndex = end;
   }
   return out;
@@ -96,7 +109,7 @@ export function scanPdfText(bytes: Uint8Array): string[] {
     if (!cmaps.has(fontObj)) {
       const font = objs.get(fontObj);
       const tu = font ? ref(font.dict, 'ToUnicode') : null;
-      const stream = tu !== null ? objs.get(tu)?.stream : undefined;
+      const stream = tu !== null ? streamOf(objs.get(tu)) : undefined;
       cmaps.set(fontObj, stream ? parseCMap(stream.toString('latin1')) : null);
     }
     return cmaps.get(fontObj) ?? null;
@@ -113,7 +126,7 @@ export function scanPdfText(bytes: Uint8Array): string[] {
     for (const [, name, num] of fontDict.matchAll(/\/([^\s/<>[\]()]+)\s+(\d+) 0 R/g)) fonts.set(name!, Number(num));
     const contents = /\/Contents\s*(\[[^\]]*\]|\d+ 0 R)/.exec(obj.dict)?.[1] ?? '';
     for (const [, num] of contents.matchAll(/(\d+) 0 R/g)) {
-      const content = objs.get(Number(num))?.stream?.toString('latin1') ?? '';
+      const content = streamOf(objs.get(Number(num)))?.toString('latin1') ?? '';
       let cmap: Map<string, string> | null = null;
       for (const op of content.matchAll(/\/([^\s/<>[\]()]+)\s+[\d.]+\s+Tf|<([0-9A-Fa-f\s]*)>\s*Tj/g)) {
         if (op[1] !== undefined) {

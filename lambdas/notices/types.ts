@@ -100,6 +100,12 @@ export interface NoticeContext {
 
 export interface LitigationHandoff {
   dossier: LitigationDossier;
+  /**
+   * The dossier's PDF as rendered and recorded (services/litigation.ts): attached as is, so the
+   * message carries exactly the bytes its entry's SHA-256 names without rendering them again.
+   * Absent: the template renders it (the preview, tests).
+   */
+  pdf?: Uint8Array;
   /** A short-lived link to the evidence bundle (services/evidence.ts issueBundle). */
   bundle: { url: string; expiresAt: IsoInstant; head: { seq: number; hash: string } };
 }

@@ -92,10 +92,18 @@ function held(d: Dossier, from: number, to: number): boolean {
 
 /** The dossier with `events` = the whole history (reports, litigation dossier, demo). */
 export async function withWholeHistory(d: Dossier): Promise<Dossier> {
+  return isWholeHistory(d) ? d : wholeHistoryFrom(d, await listRecords(d.id));
+}
+
+/**
+ * withWholeHistory from the dossier's records as the caller has just listed them (the hand-off
+ * lists them anyway for the litigation dossier): not listed a second time.
+ */
+export function wholeHistoryFrom(d: Dossier, listed: readonly EvidenceRecord[]): Dossier {
   if (isWholeHistory(d)) return d;
   const total = historyLength(d);
   const events: DossierEvent[] = [];
-  for (const r of await listRecords(d.id)) {
+  for (const r of listed) {
     if (r.seq !== events.length + 1 || r.seq > total) break;
     events.push(r.fact);
   }

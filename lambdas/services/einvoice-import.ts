@@ -8,7 +8,7 @@ import { DomainError } from '../domain/errors';
 import { getCreditor } from '../adapters/dossier-store';
 import { readEInvoice } from '../einvoice/read';
 import { submissionFromEInvoice, type ImportOptions } from '../einvoice/mapping';
-import { intakeInvoice, type IntakeResult } from './intake';
+import { intakeInvoice, intakeTermsOf, type IntakeResult } from './intake';
 import { startAtOnce } from './intake-start';
 
 export async function importEInvoice(creditorId: string, file: Uint8Array, contentType: string | undefined, opts: ImportOptions): Promise<IntakeResult> {
@@ -23,6 +23,8 @@ export async function importEInvoice(creditorId: string, file: Uint8Array, conte
   const submission = submissionFromEInvoice(read, creditor, opts);
   return intakeInvoice(creditorId, { invoice: submission.invoice, debtor: submission.debtor }, file, {
     starter: startAtOnce,
+    // The profile just read: the intake does not read it again.
+    creditor: intakeTermsOf(creditor),
     receivedAs: {
       contentType: read.contentType,
       extension: read.contentType === 'application/pdf' ? 'pdf' : 'xml',

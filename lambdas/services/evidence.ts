@@ -11,7 +11,8 @@ import { version } from '../../package.json';
 import { Dossier } from '../domain/dossier';
 import { DomainError } from '../domain/errors';
 import { sha256Hex } from '../domain/identity';
-import { canonicalJson, ChainHead, EvidenceRecord, GENESIS_HASH, headOf } from '../domain/evidence-chain';
+import { canonicalJson, ChainHead, chainRecord, EvidenceRecord, GENESIS_HASH, headOf, ownEvidence } from '../domain/evidence-chain';
+import { entryAt, historyLength } from '../domain/history-window';
 import { BUNDLE_FORMAT, BundleManifest, manifestHash, ManifestEntry, MANIFEST_FILE } from '../domain/evidence-verify';
 import type { CreditorProfile, DossierEvent } from '../domain/model';
 import { toDecimalString } from '../domain/money';
@@ -143,6 +144,10 @@ async function buildBundle(bundleId: string, basis: BundleBasis, at: Date, head:
         const { bytes } = await attachedBytes(basis.dossier.id, record, src);
         zip.addBytes(path, bytes, new Date(record.at));
         read = sha256Hex(bytes);
+      } else if (src.known?.has(record.sha256)) {
+        // Bytes this invocation holds by their SHA-256 (the hand-off's litigation JSON, just put
+        // with S3 checking its checksum): the very bytes a read gives, fed as that read feeds them.
+        read = await zip.addStream(path, Readable.from([Buffer.from(src.known.get(record.sha256)!)]), new Date(record.at));
       } else if (isCompressed(record)) {
         // Kept gzipped (the litigation dossier JSON): the bundle holds the bytes the record hashes.
         // Fed as a stream is (in the same 64 KiB pieces): the ZIP's bytes do not depend on where they came from.
@@ -203,7 +208,21 @@ export async function prepareBundle(
   const d = await dossierOf(creditorId, dossierId);
   const creditor = await getCreditor(creditorId);
   if (!creditor) throw new DomainError(503, 'creditor_missing', `Creditor ${creditorId} has no profile.`);
-  const records = await caughtUp(d);
+  return prepareBundleOf(d, creditor, issuedTo, known);
+}
+
+/**
+ * prepareBundle of a dossier and creditor the caller has just read or written (the hand-off, under
+ * its lease), with the log's records when it knows them (extendedRecords), else read here.
+ */
+export async function prepareBundleOf(
+  d: Dossier,
+  creditor: CreditorProfile,
+  issuedTo: string | undefined,
+  known?: ReadonlyMap<string, Uint8Array>,
+  knownRecords?: EvidenceRecord[] | null,
+): Promise<{ issued: IssuedBundle; entry: DossierEvent }> {
+  const records = knownRecords ?? (await caughtUp(d));
   const head = headOf(records)!;
   const now = clock().now();
   const bundleId = `bnd_${randomUUID().replace(/-/g, '')}`;
@@ -230,6 +249,30 @@ export async function prepareBundle(
   } finally {
     file.dispose();
   }
+}
+
+/**
+ * The log of `d` known without reading it: `listed` (the whole log, read before `d`'s latest
+ * change) extended with the records of the entries appended since, chained as appendEvidence
+ * chains them. Null unless each of those entries points at an object of its own (a fact document's
+ * key and version are the log's to choose) and the chain so extended ends at the head the append
+ * answered (`d.evidenceHead` at the history's length): a record's hash covers each of its members
+ * and the previous hash, so the same head means the same records, byte for byte once canonical.
+ */
+export function extendedRecords(listed: readonly EvidenceRecord[], d: Dossier): EvidenceRecord[] | null {
+  const total = historyLength(d);
+  const end = d.evidenceHead;
+  if (!end || end.seq !== total) return null;
+  const out = [...listed];
+  let prev: EvidenceRecord | null = out[out.length - 1] ?? null;
+  for (let seq = (prev?.seq ?? 0) + 1; seq <= total; seq++) {
+    const fact = entryAt(d, seq);
+    const own = fact && ownEvidence(fact);
+    if (!fact || !own) return null;
+    prev = chainRecord(prev, seq, fact, { key: own.evidenceKey, sha256: own.sha256, versionId: own.evidenceVersionId ?? null, retainUntil: own.retainUntil ?? null });
+    out.push(prev);
+  }
+  return prev && prev.seq === end.seq && prev.hash === end.hash ? out : null;
 }
 
 /** A bundle issued earlier, as its `evidence_bundle_issued` entry describes it. */

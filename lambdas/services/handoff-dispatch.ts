@@ -35,6 +35,8 @@ export async function dispatchHandoff(req: SendRequest): Promise<SendOutcome | S
     return outcomeOf(await publishHandedOff(claim.dossier), 'handed_off');
   }
   const creditor = await getCreditorCached(claim.dossier.creditorId);
-  if (creditor?.handoff === 'approval') return outcomeOf(await holdForApproval(claim.dossier, token, now), 'awaiting_approval');
-  return outcomeOf(await handOff(claim.dossier, token, now, slot), 'handed_off');
+  // The profile read here (this container's short-lived copy, as every workflow step reads it) is
+  // the one the hand-off uses throughout: read once per invocation, not once per part of it.
+  if (creditor?.handoff === 'approval') return outcomeOf(await holdForApproval(claim.dossier, token, now, creditor), 'awaiting_approval');
+  return outcomeOf(await handOff(claim.dossier, token, now, slot, { creditor: creditor ?? undefined }), 'handed_off');
 }

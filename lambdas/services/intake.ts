@@ -11,6 +11,7 @@ import { parseEuros } from '../domain/money';
 import { assertPursued, BUILTIN_POLICIES, builtinPolicy, DEFAULT_POLICY, isBuiltinPolicyName, minimumPursued } from '../domain/policy';
 import { clock } from '../adapters/clock';
 import { createDossier, getCreditor, getDossier } from '../adapters/dossier-store';
+import { readForIntake, type IntakeRead } from '../adapters/intake-read';
 import { evidenceRef, putEvidence } from '../adapters/evidence-store';
 import { sha256Hex } from '../domain/identity';
 import { ensureTasks } from './tasks';
@@ -80,10 +81,12 @@ export async function intakeInvoice(
   const queued = options.start === 'queued';
   const as = options.receivedAs ?? JSON_BODY;
   const id = dossierIdFor(creditorId, submission.invoice.invoiceNumber);
-  const existing = await getDossier(id);
-  if (existing) return replay(existing, submission, queued, options);
-  // One read of the profile (none in a batch): the policy and the mise en demeure's channel are fixed at intake.
-  const creditor = options.creditor ?? (await creditorForIntake(creditorId));
+  // The dossier (an invoice sent again is a replay) and, unless the caller read it (once per
+  // batch), the profile, in one request: the policy and the mise en demeure's channel are fixed at intake.
+  const given = options.creditor;
+  const read = given ? { dossier: await getDossier(id) } : await readForIntake(id, creditorId);
+  if (read.dossier) return replay(read.dossier, submission, queued, options);
+  const creditor = given ?? intakeTermsOf(await (read as IntakeRead).creditor());
   const { policyName, formalNoticeChannel } = creditor;
   // Before anything is stored: an invoice the creditor does not pursue leaves nothing behind.
   assertPursued(submission.invoice.invoiceNumber, submission.invoice.amountCents, creditor.minimumAmountCents);
@@ -101,14 +104,17 @@ export async function intakeInvoice(
     received: as.einvoiceFormat ? { ...evidenceRef(stored), contentType: as.contentType, einvoiceFormat: as.einvoiceFormat } : evidenceRef(stored),
   });
   if (queued && workflowInput(dossier)) dossier.pendingStart = { queuedAt: now.toISOString() };
-  if (!(await createDossier(dossier))) {
+  const { created, evidenceHead } = await createDossier(dossier);
+  if (!created) {
     // Lost a race with an identical (or conflicting) submission: answer as a replay.
     return replay((await getDossier(id))!, submission, queued, options);
   }
   await ensureTasks(dossier);
   await indexDebtorDossier(creditorId, debtorKey(dossier.debtor), dossier.id);
   if (!dossier.pendingStart) await starterOf(options).ensureWorkflow(dossier);
-  return { created: true, view: await viewOf(dossier, clock().now()), pendingStart: Boolean(dossier.pendingStart) };
+  // The answer shows the log's head the create reached (no read of its record back).
+  const shown = evidenceHead ? { ...dossier, evidenceHead } : dossier;
+  return { created: true, view: await viewOf(shown, clock().now()), pendingStart: Boolean(dossier.pendingStart) };
 }
 
 function starterOf(options: IntakeOptions): WorkflowStarter {
@@ -143,7 +149,11 @@ async function replay(existing: Dossier, submission: { invoice: Invoice; debtor:
  * is not a built-in policy refuses the invoice rather than silently escalating on other terms.
  */
 export async function creditorForIntake(creditorId: string): Promise<IntakeCreditor> {
-  const creditor = await getCreditor(creditorId);
+  return intakeTermsOf(await getCreditor(creditorId));
+}
+
+/** creditorForIntake of a profile already read (null: no profile). */
+export function intakeTermsOf(creditor: CreditorProfile | null): IntakeCreditor {
   const policyName = policyNameFor(creditor);
   const minimumAmountCents = minimumPursued(builtinPolicy(policyName), creditor?.minimumAmount !== undefined ? (parseEuros(creditor.minimumAmount) ?? undefined) : undefined);
   return { policyName, formalNoticeChannel: creditor?.formalNoticeChannel, ...(minimumAmountCents !== undefined ? { minimumAmountCents } : {}) };

@@ -1,4 +1,4 @@
-import { viewOf, withWholeHistory } from './dossier-history';
+import { viewOf, wholeHistoryFrom, withWholeHistory } from './dossier-history';
 import { historyLength, seqOf } from '../domain/history-window';
 /**
  * The hand-off to litigation, end to end. When the grace period of the mise en demeure ends with a
@@ -37,19 +37,19 @@ import type { DossierView } from '../domain/dossier-view';
 import { breakdownFor, completeSend, Dossier, recordMessage, recordMessageFailure, releaseSend, renewLease, sendSlot, SentInfo } from '../domain/dossier';
 import { approveHandoff as approveTransition, AWAITING, awaitHandoffApproval, HANDED_OFF, wasHandedOff } from '../domain/dossier-handoff';
 import { DomainError, conflict } from '../domain/errors';
-import type { EvidenceRecord, EvidenceRef } from '../domain/evidence-chain';
+import { headOf, type EvidenceRecord, type EvidenceRef } from '../domain/evidence-chain';
 import { sha256Hex } from '../domain/identity';
 import { buildLitigationDossier, LitigationDossier } from '../domain/litigation';
 import type { CreditorProfile, DossierEvent, IsoInstant } from '../domain/model';
 import { toDecimalString } from '../domain/money';
 import { clock } from '../adapters/clock';
 import { getCreditor, getDossier, updateDossier } from '../adapters/dossier-store';
-import { appendEvidence, listRecords } from '../adapters/evidence-log';
+import { appendEvidence, listRecords, rememberTip } from '../adapters/evidence-log';
 import { evidenceRef, putEvidence } from '../adapters/evidence-store';
 import { putEvent } from '../adapters/events';
 import { settings } from '../adapters/env';
 import { dossierOf, updateOwnDossier } from './dossier-access';
-import { KeptBundle, keptBundleOf, keptLink, prepareBundle } from './evidence';
+import { extendedRecords, KeptBundle, keptBundleOf, keptLink, prepareBundleOf } from './evidence';
 import { ATTACHED_TO_HANDOFF, entryBytes, readWhole } from './evidence-source';
 import { deliverCheckedNotice, sendRendered } from './outbound-mail';
 import { assertHandoffSendable } from '../notices/check-handoff';
@@ -66,6 +66,26 @@ async function caughtUpRecords(d: Dossier): Promise<EvidenceRecord[]> {
   return listRecords(d.id);
 }
 
+/**
+ * A dossier's whole history and its evidence records, the log listed once (one Query): the history
+ * completed from that listing (withWholeHistory), and the log caught up first only when a failed
+ * append left it behind the history (then listed again). When the log covers the history, its
+ * head is remembered for `stored` (the object itself), so a change written on it next chains to
+ * that head without reading it again (evidence-log.ts logTip).
+ */
+async function historyAndRecords(stored: Dossier): Promise<{ whole: Dossier; records: EvidenceRecord[] }> {
+  let records = await listRecords(stored.id);
+  const whole = wholeHistoryFrom(stored, records);
+  const total = historyLength(stored);
+  if ((records[records.length - 1]?.seq ?? 0) < total) {
+    await appendEvidence(stored, clock().now(), headOf(records));
+    records = await listRecords(stored.id);
+  }
+  const head = headOf(records);
+  if (head) rememberTip(stored, { ...head });
+  return { whole, records };
+}
+
 async function creditorOf(d: Pick<Dossier, 'creditorId'>): Promise<CreditorProfile> {
   const creditor = await getCreditor(d.creditorId);
   if (!creditor) throw new DomainError(404, 'DossierNotFound', `creditor ${d.creditorId} not found`);
@@ -77,6 +97,14 @@ export interface Established {
   litigation: LitigationDossier;
   /** The PDF as recorded: its bytes, and the entry naming it. */
   pdf: EstablishedPdf;
+  /** The JSON as recorded (the bytes its entry's SHA-256 names; the vault keeps their gzip). */
+  json: Uint8Array;
+  /**
+   * The evidence log as this write left it, when known without reading it again: the records
+   * listed before, extended with those of the two entries, each checked against the head the
+   * log's append answered (evidence.ts extendedRecords). Null: read it (evidence.ts caughtUp).
+   */
+  records: EvidenceRecord[] | null;
 }
 
 export interface EstablishedPdf {
@@ -99,13 +127,23 @@ export type PdfKeeping = 'object' | 'attachment';
  * recorded on the dossier (so each is a record of the evidence log). Keys carry the content hash:
  * a retried attempt never overwrites a locked object.
  */
-export async function establishLitigationDossier(dossierId: string, creditor: CreditorProfile, now: Date, keeping: PdfKeeping = 'object'): Promise<Established> {
-  const stored = await getDossier(dossierId);
+export async function establishLitigationDossier(
+  dossierId: string,
+  creditor: CreditorProfile,
+  now: Date,
+  keeping: PdfKeeping = 'object',
+  /**
+   * The dossier item as the caller just wrote it (the claim under its lease): not read again; the
+   * write below is still conditional on its version, and a conflict reads it afresh.
+   */
+  known?: Dossier,
+): Promise<Established> {
+  const stored = known?.id === dossierId ? known : await getDossier(dossierId);
   if (!stored) throw new DomainError(404, 'DossierNotFound', `dossier ${dossierId} not found`);
   // The litigation dossier lists every payment and message: the whole history, not the item's window.
-  const d = await withWholeHistory(stored);
+  const { whole: d, records } = await historyAndRecords(stored);
   await keepOrphansApart(d, now);
-  const litigation = buildLitigationDossier({ dossier: d, creditor, at: now.toISOString(), records: await caughtUpRecords(d), describe });
+  const litigation = buildLitigationDossier({ dossier: d, creditor, at: now.toISOString(), records, describe });
   // Compact: a file for programs (counsel reads the PDF), kept ten years in S3 Standard, where every
   // byte is paid for (lib/evidence-vault.ts on what stays in Standard). Kept whole: about a third of
   // it (documents, timeline) is derivable from the chain, but the rest depends on the creditor
@@ -137,13 +175,17 @@ export async function establishLitigationDossier(dossierId: string, creditor: Cr
     prescribesOn: litigation.prescription.prescribesOn,
   };
   const pdfEntry: DossierEvent = { type: 'litigation_dossier_stored', at, format: 'pdf', asOf: litigation.asOf, ...pdfRef };
-  const out = await updateDossier(d.id, (x) => ({
-    dossier: {
-      ...x,
-      events: [...x.events, { type: 'litigation_dossier_stored', at, format: 'json', ...summary, ...evidenceRef(storedJson) }, pdfEntry],
-    },
-  }));
-  return { dossier: out.dossier, litigation, pdf: { bytes: pdf, entry: pdfEntry } };
+  const out = await updateDossier(
+    d.id,
+    (x) => ({
+      dossier: {
+        ...x,
+        events: [...x.events, { type: 'litigation_dossier_stored', at, format: 'json', ...summary, ...evidenceRef(storedJson) }, pdfEntry],
+      },
+    }),
+    { known: stored },
+  );
+  return { dossier: out.dossier, litigation, pdf: { bytes: pdf, entry: pdfEntry }, json, records: extendedRecords(records, out.dossier) };
 }
 
 /**
@@ -245,7 +287,7 @@ export function earlierWork(d: Dossier, now: Date): EarlierWork | null {
  * again (deterministic: pdf-letter.ts) and checked against the PDF's entry; null if it cannot be
  * trusted or the PDF is not the one recorded (software changed between attempts): established again.
  */
-async function reread(d: Dossier, earlier: EarlierWork): Promise<{ litigation: LitigationDossier; pdf: EstablishedPdf } | null> {
+async function reread(d: Dossier, earlier: EarlierWork): Promise<Established | null> {
   const e = earlier.json;
   // Gunzipped when kept compressed (from this version), as stored for an earlier version's entry.
   const bytes = await entryBytes(e);
@@ -259,22 +301,26 @@ async function reread(d: Dossier, earlier: EarlierWork): Promise<{ litigation: L
     log.error('litigation PDF rendered again differs from its record; established again', { dossierId: d.id, key: earlier.pdf.evidenceKey });
     return null;
   }
-  return { litigation, pdf: { bytes: pdf, entry: earlier.pdf } };
+  return { dossier: d, litigation, pdf: { bytes: pdf, entry: earlier.pdf }, json: bytes, records: null };
 }
 
 /** The litigation dossier as of `now`: the one a failed attempt stored, else established now. */
-async function establishedOrEarlier(d: Dossier, creditor: CreditorProfile, now: Date, keeping: PdfKeeping): Promise<{ litigation: LitigationDossier; pdf: EstablishedPdf }> {
+async function establishedOrEarlier(d: Dossier, creditor: CreditorProfile, now: Date, keeping: PdfKeeping): Promise<Established> {
   const earlier = earlierWork(d, now);
-  return (earlier && (await reread(d, earlier))) || (await establishLitigationDossier(d.id, creditor, now, keeping));
+  return (earlier && (await reread(d, earlier))) || (await establishLitigationDossier(d.id, creditor, now, keeping, d));
 }
 
-/** Grace period over, approval mode: establish the dossier, then wait for someone to approve. */
-export async function holdForApproval(claimed: Dossier, token: string, now: Date): Promise<Dossier> {
+/**
+ * Grace period over, approval mode: establish the dossier, then wait for someone to approve.
+ * `creditor`: the profile the step read to choose approval mode (not read again).
+ */
+export async function holdForApproval(claimed: Dossier, token: string, now: Date, creditor?: CreditorProfile): Promise<Dossier> {
   try {
-    const established = await establishedOrEarlier(claimed, await creditorOf(claimed), now, 'object');
+    const established = await establishedOrEarlier(claimed, creditor ?? (await creditorOf(claimed)), now, 'object');
     const l = established.litigation;
     const summary = { totalDue: l.claim.due.total, route: l.route.code, prescribesOn: l.prescription.prescribesOn };
-    return (await updateDossier(claimed.id, (d) => ({ dossier: awaitHandoffApproval(d, token, now, summary) }))).dossier;
+    // On the dossier as written last (the conditional write re-reads it on a conflict).
+    return (await updateDossier(claimed.id, (d) => ({ dossier: awaitHandoffApproval(d, token, now, summary) }), { known: established.dossier })).dossier;
   } catch (e) {
     await updateDossier(claimed.id, (d) => ({ dossier: releaseSend(d, token) }));
     throw e;
@@ -286,32 +332,42 @@ export async function holdForApproval(claimed: Dossier, token: string, now: Date
  * send the hand-off to counsel, record it, publish DossierHandedOff. Any failure before the send
  * releases the lease and is rethrown (the state machine retries; the API answers 5xx).
  */
-export async function handOff(claimed: Dossier, token: string, now: Date, slot: string): Promise<Dossier> {
+export async function handOff(claimed: Dossier, token: string, now: Date, slot: string, known?: { creditor?: CreditorProfile }): Promise<Dossier> {
   let info: SentInfo;
   let pdf: EstablishedPdf | null = null;
   // The bundle issued to counsel, recorded with the message that carries its link (one object proves both).
   let issuance: DossierEvent | null = null;
+  // Each item is read once per attempt and handed on: `latest` is the dossier as this attempt
+  // last wrote it (every write stays conditional on its version; a conflict reads it afresh).
+  let latest = claimed;
+  let creditor: CreditorProfile | undefined = known?.creditor;
   try {
-    const creditor = await creditorOf(claimed);
+    creditor ??= await creditorOf(claimed);
     // A retried attempt reuses what a failed one already wrote under Object Lock (earlierWork).
     const earlier = earlierWork(claimed, now);
     const reused = earlier && (await reread(claimed, earlier));
-    const established = reused || (await establishLitigationDossier(claimed.id, creditor, now, 'attachment'));
+    const established = reused || (await establishLitigationDossier(claimed.id, creditor, now, 'attachment', claimed));
     const { litigation } = established;
     pdf = established.pdf;
-    // The PDF is bundled before the message that keeps it exists: from memory (evidence-source.ts).
-    const known = new Map([[String(pdf.entry.sha256), pdf.bytes]]);
+    latest = established.dossier;
+    // The PDF is bundled before the message that keeps it exists, from memory (evidence-source.ts);
+    // so is the JSON, as just put (S3 checked its checksum) or read back and checked by reread.
+    const held = new Map<string, Uint8Array>([
+      [String(pdf.entry.sha256), pdf.bytes],
+      [sha256Hex(established.json), established.json],
+    ]);
     const kept = reused ? earlier!.bundle : null;
     // The earlier bundle from the exports bucket, else rebuilt for the same head; a new one if neither can be had.
-    let bundle = kept && (await keptLink(claimed, kept, known));
+    let bundle = kept && (await keptLink(claimed, kept, held));
     if (!bundle) {
-      const prepared = await prepareBundle(creditor.id, claimed.id, 'litigation_contact', known);
+      const prepared = await prepareBundleOf(latest, creditor, 'litigation_contact', held, established.records);
       [bundle, issuance] = [prepared.issued, prepared.entry];
     }
     const link = bundle;
     // The preparation may have outlasted the lease: the message leaves only under the lease renewed
     // (lost meanwhile, to a payment or another attempt: lease_lost, and the step's retry decides).
-    const current = (await updateDossier(claimed.id, (d) => ({ dossier: renewLease(d, token, Date.now(), HANDOFF_LEASE_MS) }))).dossier;
+    const current = (await updateDossier(claimed.id, (d) => ({ dossier: renewLease(d, token, Date.now(), HANDOFF_LEASE_MS) }), { known: latest })).dossier;
+    latest = current;
     // Its own mention check too (check-handoff.ts): the hand-off Lambda bundles no other kind's lists.
     info = await deliverCheckedNotice({
       dossier: current,
@@ -323,7 +379,8 @@ export async function handOff(claimed: Dossier, token: string, now: Date, slot: 
       slot,
       extra: {
         deadline: current.deadline ?? undefined,
-        litigation: { dossier: litigation, bundle: { url: link.url, expiresAt: link.expiresAt, head: link.head } },
+        // The PDF attached as recorded (its entry's SHA-256), not rendered a second time.
+        litigation: { dossier: litigation, pdf: pdf.bytes, bundle: { url: link.url, expiresAt: link.expiresAt, head: link.head } },
       },
     }, assertHandoffSendable);
   } catch (e) {
@@ -339,7 +396,7 @@ export async function handOff(claimed: Dossier, token: string, now: Date, slot: 
   const issued = issuance ? { ...issuance, ...evidenceOf(info) } : null;
   let done: Awaited<ReturnType<typeof updateDossier>>;
   try {
-    done = await updateDossier(claimed.id, (d) => ({ dossier: completeSend(withEntry(d, issued), 'litigation_handoff', token, now, info) }));
+    done = await updateDossier(claimed.id, (d) => ({ dossier: completeSend(withEntry(d, issued), 'litigation_handoff', token, now, info) }), { known: latest });
   } catch (e) {
     // Sent but not recorded: until a retry records it, the message is not in the log to read the PDF from.
     await keepPdfApart(claimed.id, pdf, now);
@@ -350,7 +407,7 @@ export async function handOff(claimed: Dossier, token: string, now: Date, slot: 
     }
     throw e;
   }
-  return publishHandedOff(done.dossier);
+  return publishHandedOff(done.dossier, creditor);
 }
 
 const withEntry = (d: Dossier, entry: DossierEvent | null): Dossier => (entry ? { ...d, events: [...d.events, entry] } : d);
@@ -409,16 +466,18 @@ export function handedOffDetail(d: Dossier, creditor: Pick<CreditorProfile, 'lit
  * Publishes DossierHandedOff once per hand-off (EventBridge delivers at least once anyway:
  * consumers key on dossierId). Recorded as `handoff_event_published` with the EventBridge id.
  */
-export async function publishHandedOff(d: Dossier): Promise<Dossier> {
+export async function publishHandedOff(d: Dossier, known?: CreditorProfile): Promise<Dossier> {
   const handed = last(d, (e) => e.type === 'handed_off');
   if (!handed || d.events.slice(handed.index + 1).some((e) => e.type === 'handoff_event_published')) return d;
-  const creditor = await creditorOf(d);
+  const creditor = known ?? (await creditorOf(d));
   const eventId = await putEvent({ detailType: HANDED_OFF, detail: handedOffDetail(d, creditor), time: new Date(handed.e.at) });
   const now = clock().now().toISOString();
   const out = await updateDossier(d.id, (x) =>
     x.events.some((e, i) => seqOf(x, i) > handed.seq && e.type === 'handoff_event_published')
       ? { dossier: x }
       : { dossier: { ...x, events: [...x.events, { type: 'handoff_event_published', at: now, bus: 'default', detailType: HANDED_OFF, eventId }] } },
+    // `d` as read or written last by the caller: the write is conditional on its version.
+    { known: d },
   );
   return out.dossier;
 }

@@ -26,10 +26,16 @@ export async function startPendingWorkflow(dossierId: string): Promise<{ outcome
   const start = needsFirstStart(d) ? workflowInput(d) : null;
   // An execution of that name that already ended (false) was started before: nothing more to do.
   if (start && d.execution) await startExecution(d.execution.name, start);
-  const { dossier } = await updateDossierState(d.id, (current) => {
-    if (!current.pendingStart) return { dossier: current };
-    const { pendingStart: _p, ...rest } = current;
-    return { dossier: rest as Dossier };
-  });
+  // Applied to the dossier just read, without reading it again: the version condition still
+  // guards the write, and a dossier changed meanwhile is read afresh (dossier-store writeDossier).
+  const { dossier } = await updateDossierState(
+    d.id,
+    (current) => {
+      if (!current.pendingStart) return { dossier: current };
+      const { pendingStart: _p, ...rest } = current;
+      return { dossier: rest as Dossier };
+    },
+    { known: d },
+  );
   return { outcome: start ? 'started' : 'not_needed', dossier };
 }

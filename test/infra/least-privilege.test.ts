@@ -41,7 +41,8 @@ const EXPECTED: Record<string, string[]> = {
   'list-invoices': onTableAndIndexes('dynamodb:Query'),
   // Creditor profiles and keys; revoking a key deletes its two items.
   admin: onTableAndIndexes('dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:DeleteItem'),
-  'create-invoice': [...writes(), ...on('state-machine', 'states:StartExecution')],
+  // POST /invoices reads the dossier and the creditor's profile in one BatchGetItem (adapters/intake-read.ts).
+  'create-invoice': [...writes('dynamodb:BatchGetItem'), ...on('state-machine', 'states:StartExecution')],
   // POST /invoices/import: the same intake (the e-invoice file kept as evidence); the profile read is a GetItem.
   'import-invoice': [...writes(), ...on('state-machine', 'states:StartExecution')],
   // POST /invoices/batch: the same writes as create-invoice, but no StartExecution: the starts are

@@ -118,6 +118,18 @@ describe('mention search: needles prepared once, texts normalised once', () => {
     );
   });
 
+  it('a compact haystack is its normal one without spaces (how haystacks derives it), for any Unicode text', () => {
+    const anyText = fc.array(fc.oneof(piece, fc.string({ unit: 'binary', maxLength: 8 }), fc.constantFrom('\u2028', '\ufeff', '\u3000', '\u1680', '\v', '\f', '\r\n', 'İ', 'ẞ')), { maxLength: 30 });
+    fc.assert(
+      fc.property(anyText, (parts) => {
+        const t = parts.join('');
+        expect(norm(t).replaceAll(' ', '')).toBe(compact(t));
+        expect(haystacks({ text: t, html: '' } as RenderedNotice).compact.text).toBe(compact(t));
+      }),
+      { seed, numRuns: 1000 },
+    );
+  });
+
   it('a text seen before gives its own result, whatever was checked in between', () => {
     fc.assert(
       fc.property(fc.array(text, { minLength: 1, maxLength: 30 }), fc.array(fc.nat(), { maxLength: 60 }), (htmls, picks) => {

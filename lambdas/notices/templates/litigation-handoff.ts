@@ -202,7 +202,7 @@ export function litigationHandoff(ctx: NoticeContext): NoticeDraft {
         ...(agency ? [singleLine(agency.legalName), `pour le compte de ${creditorName(ctx)}`] : [creditorName(ctx)]),
       ],
     },
-    documents: [{ filename: litigationPdfFilename(ld), contentType: 'application/pdf', render: () => renderLitigationPdf(ld) }],
+    documents: [{ filename: litigationPdfFilename(ld), contentType: 'application/pdf', render: async () => lit.pdf ?? renderLitigationPdf(ld) }],
   };
 }
 
