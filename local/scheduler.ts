@@ -11,6 +11,7 @@
  */
 import * as fs from 'node:fs';
 import { DateTime } from 'luxon';
+import { StateFile } from './state-file';
 
 type Json = any;
 
@@ -121,8 +122,10 @@ export interface LocalSchedulerOptions {
 export class LocalScheduler {
   private readonly last = new Map<string, string>();
   private inFlight = 0;
+  private readonly saved?: StateFile;
 
   constructor(private readonly opts: LocalSchedulerOptions) {
+    if (opts.file) this.saved = new StateFile(opts.file);
     const saved: Record<string, string> = opts.file && fs.existsSync(opts.file) ? JSON.parse(fs.readFileSync(opts.file, 'utf8')) : {};
     const start = opts.now().toISOString();
     for (const s of opts.schedules) this.last.set(s.id, saved[s.id] ?? start);
@@ -170,9 +173,6 @@ export class LocalScheduler {
   }
 
   private save(): void {
-    if (!this.opts.file) return;
-    const tmp = `${this.opts.file}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(Object.fromEntries(this.last)));
-    fs.renameSync(tmp, this.opts.file);
+    this.saved?.write(JSON.stringify(Object.fromEntries(this.last)));
   }
 }

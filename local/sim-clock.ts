@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import type { Clock } from '../lambdas/adapters/clock';
+import { StateFile } from './state-file';
 
 /**
  * The simulated clock of local mode: frozen between calls, moved only by the clock controller,
@@ -7,11 +8,13 @@ import type { Clock } from '../lambdas/adapters/clock';
  */
 export class SimulatedClock implements Clock {
   private current: Date;
+  private readonly saved?: StateFile;
   /** Told of every move (local/handler-workers.ts keeps its threads' instant in step). */
   onMove?: (at: Date) => void;
 
-  constructor(start: Date, private readonly file?: string) {
+  constructor(start: Date, file?: string) {
     this.current = new Date(start.getTime());
+    if (file) this.saved = new StateFile(file);
   }
 
   static load(file: string | undefined, fallback: Date): SimulatedClock {
@@ -37,9 +40,6 @@ export class SimulatedClock implements Clock {
   }
 
   private save(): void {
-    if (!this.file) return;
-    const tmp = `${this.file}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify({ now: this.current.toISOString() }));
-    fs.renameSync(tmp, this.file);
+    this.saved?.write(JSON.stringify({ now: this.current.toISOString() }));
   }
 }

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import nodeFs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CompleteMultipartUploadCommand, CreateBucketCommand, CreateMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { startEmulators } from '../../local/emulators';
 import { S3Direct } from '../../local/s3-direct';
@@ -118,7 +118,8 @@ describe('S3 calls answered from the store by the local layer', () => {
   // checksum goes to s3rver, which answered before its write stream had put the bytes on disk (its
   // FilesystemStore resolved on the body's last chunk, then wrote the .md5 and metadata.json). A read
   // right after, answered here from the file, got it empty or cut short. Here the disk is made slow
-  // for that object's bytes only (each write of them waits 150 ms): the PUT's answer must wait too.
+  // for that object's bytes only (each write of them waits 400 ms): the PUT's answer must wait too;
+  // likewise an UploadPart's, whose part file a completion reads.
   it.each(['1', '0'])('reads back what a PUT forwarded to s3rver wrote, even on a slow disk (AMIABLE_S3_DIRECT=%s)', async (mode) => {
     const saved = process.env.AMIABLE_S3_DIRECT;
     process.env.AMIABLE_S3_DIRECT = mode;
@@ -127,9 +128,9 @@ describe('S3 calls answered from the store by the local layer', () => {
     const { write, writev } = nodeFs;
     // fs.WriteStream writes through these two (looked up on the module at each call).
     (nodeFs as any).write = (fd: number, data: unknown, ...rest: any[]) =>
-      slow(data) ? void setTimeout(() => (write as any)(fd, data, ...rest), 150) : (write as any)(fd, data, ...rest);
+      slow(data) ? void setTimeout(() => (write as any)(fd, data, ...rest), 400) : (write as any)(fd, data, ...rest);
     (nodeFs as any).writev = (fd: number, data: unknown, ...rest: any[]) =>
-      slow(data) ? void setTimeout(() => (writev as any)(fd, data, ...rest), 150) : (writev as any)(fd, data, ...rest);
+      slow(data) ? void setTimeout(() => (writev as any)(fd, data, ...rest), 400) : (writev as any)(fd, data, ...rest);
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amiable-s3-slow-'));
     const em = await startEmulators({ dataDir, now: () => new Date('2026-04-04T10:00:00Z') });
     const s3 = new S3Client({
@@ -152,6 +153,13 @@ describe('S3 calls answered from the store by the local layer', () => {
         expect(Buffer.from(await got.Body!.transformToByteArray()).equals(body)).toBe(true);
         expect(got.ETag).toBe(`"${createHash('md5').update(body).digest('hex')}"`);
       }
+      // A multipart upload: its part is on disk when UploadPart answers, so the completed object holds it.
+      const part = Buffer.concat([marker, Buffer.alloc(50_000, 0x7a)]);
+      const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: 'slow-bkt', Key: 'd/2/big.bin' }));
+      const { ETag } = await s3.send(new UploadPartCommand({ Bucket: 'slow-bkt', Key: 'd/2/big.bin', UploadId, PartNumber: 1, Body: part }));
+      await s3.send(new CompleteMultipartUploadCommand({ Bucket: 'slow-bkt', Key: 'd/2/big.bin', UploadId, MultipartUpload: { Parts: [{ ETag, PartNumber: 1 }] } }));
+      const whole = await s3.send(new GetObjectCommand({ Bucket: 'slow-bkt', Key: 'd/2/big.bin' }));
+      expect(Buffer.from(await whole.Body!.transformToByteArray()).equals(part)).toBe(true);
     } finally {
       nodeFs.write = write;
       nodeFs.writev = writev;
