@@ -16,7 +16,13 @@
  * entry so far; a stored entry (method 0) with a data descriptor, as fflate's streaming ZIP would
  * write it, is refused by streaming readers (Java's ZipInputStream). Bundles issued before were
  * level 6 throughout: the `deflated` layout rebuilds them byte for byte (evidence.ts
- * rebuildBundle tries it second).
+ * rebuildBundle tries it last).
+ *
+ * Messages (`.eml`) are copied at level 0 too: the bytes a message keeps are mostly the base64 of
+ * its attachments (a mise en demeure's 54 KiB: a 30 KiB PDF, Flate inside), which deflate only
+ * re-codes (base64's 64 symbols in ~6 bits: a quarter off); that cost ~14 ms of a hand-off
+ * bundle's CPU (fflate level 6) for 16 KiB, in an export kept a few days. A text-only message is a
+ * few KiB either way. Bundles issued with messages deflated rebuild with the `pdfs-stored` layout.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
@@ -55,17 +61,26 @@ export interface ZipWriter {
 }
 
 /**
- * How entries are packed: `current` copies already-compressed files (level 0) and deflates the
- * rest at level 6; `deflated` deflates every entry at level 6 (bundles issued before).
+ * How entries are packed: `current` copies already-compressed files and messages (level 0) and
+ * deflates the rest at level 6; `pdfs-stored` copies only the already-compressed files (bundles
+ * issued before messages were copied); `deflated` deflates every entry at level 6 (bundles issued
+ * before that).
  */
-export type ZipLayout = 'current' | 'deflated';
+export type ZipLayout = 'current' | 'pdfs-stored' | 'deflated';
+
+/** The layouts a bundle issued by this software may have, newest first (evidence.ts rebuildBundle). */
+export const ZIP_LAYOUTS: readonly ZipLayout[] = ['current', 'pdfs-stored', 'deflated'];
 
 /** Names of files whose bytes are already compressed: deflating them again costs CPU and saves little. */
 const COMPRESSED = /\.(?:pdf|gz|zip|png|jpe?g)$/i;
 
+/** Messages: mostly the base64 of compressed attachments (above). */
+const MESSAGE = /\.eml$/i;
+
 /** The deflate level of entry `name` in a ZIP of `layout`. */
 function levelOf(name: string, layout: ZipLayout): 0 | 6 {
-  return layout === 'current' && COMPRESSED.test(name) ? 0 : 6;
+  if (layout === 'deflated') return 6;
+  return COMPRESSED.test(name) || (layout === 'current' && MESSAGE.test(name)) ? 0 : 6;
 }
 
 /** Size of the pieces a streamed entry is deflated in (fflate's own working window is 64 KiB). */

@@ -22,7 +22,7 @@ import { appendEvidence, listRecords, recordsAfter } from '../adapters/evidence-
 import { readEvidence } from '../adapters/evidence-store';
 import { exportHolds, presignExport, putExport } from '../adapters/export-store';
 import { dossierOf } from './dossier-access';
-import { loadBundleLibs, ZipFile, zipWriter, type ZipLayout } from './bundle-zip';
+import { loadBundleLibs, ZIP_LAYOUTS, ZipFile, zipWriter, type ZipLayout } from './bundle-zip';
 import { attachedBytes, bundleName, EvidenceSources, isAttachment, isCompressed, objectId, storedBytes } from './evidence-source';
 import { log } from '../adapters/telemetry';
 
@@ -314,8 +314,8 @@ export async function rebuildBundle(dossierId: string, b: KeptBundle, known?: Re
   const all = await listRecords(dossierId);
   const records = all.slice(0, b.head.seq);
   if (records.length !== b.head.seq || records[records.length - 1]!.hash !== b.head.hash) return null;
-  // Issued as this version packs a bundle, or before it stored already-compressed entries (bundle-zip.ts).
-  for (const layout of ['current', 'deflated'] as const) {
+  // Issued as this version packs a bundle, or before it copied messages, or before it copied already-compressed entries (bundle-zip.ts).
+  for (const layout of ZIP_LAYOUTS) {
     const file = await buildBundle(b.bundleId, b.basis, new Date(b.at), b.head, records, { all, known }, layout);
     if (file.sha256 === b.sha256) return file;
     file.dispose();

@@ -93,7 +93,7 @@ function entries(zip: Buffer): Record<string, { method: number; compressed: numb
   return out;
 }
 
-describe('entries already compressed are copied (deflate level 0), the rest deflated', () => {
+describe('entries already compressed and messages are copied (deflate level 0), the rest deflated', () => {
   // Fixed bytes: a text that deflates well, and bytes that do not (as a PDF's Flate streams).
   const h = (s: string) => createHash('sha256').update(s).digest('base64');
   const TEXT = Buffer.from(Array.from({ length: 6000 }, (_, i) => `line ${i % 97} ${h(String(i)).slice(0, 12)}\r\n`).join(''));
@@ -112,17 +112,28 @@ describe('entries already compressed are copied (deflate level 0), the rest defl
     }
   };
 
-  it('PDFs copied in stored blocks, text deflated, every entry of method 8 as before; amiable verify\'s unzipSync reads them back', async () => {
+  it('PDFs and messages copied in stored blocks, the manifest deflated, every entry of method 8 as before; amiable verify\'s unzipSync reads them back', async () => {
     const zip = await build();
     const e = entries(zip);
     expect(Object.values(e).map((x) => x.method)).toEqual([8, 8, 8, 8]);
     // A PDF: its bytes and a 5-byte block header (RFC 1951 3.2.4) per 64 KiB, nothing searched for.
     for (const pdf of ['files/litigation/b.pdf', 'files/litigation/c.PDF']) expect(e[pdf]).toEqual({ method: 8, size: PDF.length, compressed: PDF.length + 5 });
-    expect(e['files/notices/a.eml']!.compressed).toBeLessThan(TEXT.length * 0.7);
+    // A message (mostly the base64 of its compressed attachments): copied the same way, a few 5-byte block headers added.
+    expect(e['files/notices/a.eml']!.size).toBe(TEXT.length);
+    expect(e['files/notices/a.eml']!.compressed - TEXT.length).toBeGreaterThan(0);
+    expect(e['files/notices/a.eml']!.compressed - TEXT.length).toBeLessThanOrEqual(5 * 6);
     const files = unzipSync(zip);
     expect(Buffer.from(files['files/notices/a.eml']!).equals(TEXT)).toBe(true);
     expect(Buffer.from(files['files/litigation/b.pdf']!).equals(PDF)).toBe(true);
     expect(Buffer.from(files['files/litigation/c.PDF']!).equals(PDF)).toBe(true);
+  });
+
+  it('the pdfs-stored layout is byte for byte what this writer made before it copied messages (bundles issued then are rebuilt)', async () => {
+    const zip = await build('pdfs-stored');
+    expect(entries(zip)['files/notices/a.eml']!.compressed).toBeLessThan(TEXT.length * 0.7);
+    expect(entries(zip)['files/litigation/b.pdf']!.compressed).toBe(PDF.length + 5);
+    // The SHA-256 the previous writer (7de73c8: PDFs at level 0, messages at level 6) gave for these very entries.
+    expect(sha(zip)).toBe('300f664cb6702ab13aaf5a2d39beb82ea5fdd7261998570ff4e9b59f4d81c2c2');
   });
 
   it('the deflated layout is byte for byte what this writer made before it stored entries (bundles issued then are rebuilt)', async () => {
