@@ -102,6 +102,21 @@ export interface StreamRecord {
   };
 }
 
+/**
+ * JSON.stringify(record), given its images' texts: the record's members in the order emit sets
+ * them (test/local/dynalite-direct.test.ts compares the events both ways).
+ */
+function recordText(record: StreamRecord, key: Item, beforeJson: string, afterJson: string): string {
+  const d = record.dynamodb;
+  const s = JSON.stringify;
+  return (
+    `{"eventID":${s(record.eventID)},"eventName":${s(record.eventName)},"eventVersion":${s(record.eventVersion)},"eventSource":${s(record.eventSource)},` +
+    `"awsRegion":${s(record.awsRegion)},"eventSourceARN":${s(record.eventSourceARN)},"dynamodb":{"ApproximateCreationDateTime":${s(d.ApproximateCreationDateTime)},` +
+    `"Keys":${s(key)}${d.NewImage ? `,"NewImage":${afterJson}` : ''}${d.OldImage ? `,"OldImage":${beforeJson}` : ''},` +
+    `"SequenceNumber":${s(d.SequenceNumber)},"SizeBytes":${s(d.SizeBytes)},"StreamViewType":${s(d.StreamViewType)}}}`
+  );
+}
+
 export interface LocalStreamOptions {
   /** dynalite's URL. */
   upstream: string;
@@ -224,6 +239,9 @@ export async function startLocalStream(opts: LocalStreamOptions): Promise<LocalS
     return known === undefined ? getItem(headers, key) : (known ?? undefined);
   };
 
+  /** Each record's JSON text (what JSON.stringify gives), made from its images' texts, which emit has already. */
+  const texts = new WeakMap<StreamRecord, string>();
+
   function emit(key: Item, before: Item | undefined, after: Item | undefined): void {
     const beforeJson = JSON.stringify(before ?? null);
     const afterJson = JSON.stringify(after ?? null);
@@ -247,6 +265,7 @@ export async function startLocalStream(opts: LocalStreamOptions): Promise<LocalS
         StreamViewType: 'NEW_AND_OLD_IMAGES',
       },
     };
+    if (direct_) texts.set(record, recordText(record, key, beforeJson, afterJson));
     const deliveredTo: string[] = [];
     for (const q of queues) {
       const c = q.consumer;
@@ -276,8 +295,8 @@ export async function startLocalStream(opts: LocalStreamOptions): Promise<LocalS
   async function deliver(c: StreamConsumer, batch: StreamRecord[]): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        // Payloads cross a JSON boundary on AWS; do the same here.
-        await opts.invoke(c.handler, JSON.parse(JSON.stringify({ Records: batch })));
+        // Payloads cross a JSON boundary on AWS; do the same here (each record's text made once, when emitted).
+        await opts.invoke(c.handler, JSON.parse(`{"Records":[${batch.map((r) => texts.get(r) ?? JSON.stringify(r)).join(',')}]}`));
         return;
       } catch (e) {
         if (process.env.AMIABLE_DEBUG) console.error(`[${c.handler}] stream batch failed (attempt ${attempt + 1})`, (e as Error)?.stack ?? e);

@@ -26,6 +26,8 @@ interface Setup {
   url: URL;
   stream: LocalStream;
   records: StreamRecord[];
+  /** What each consumer was handed, record by record, as text. */
+  delivered: string[];
   /** Requests dynalite's HTTP listener handled. */
   listened: number;
   close(): Promise<void>;
@@ -44,6 +46,7 @@ async function setup(direct: boolean, dir: string): Promise<Setup> {
   if (direct) serveDynaliteInProcess(ddb);
   else serveInProcess(ddb);
   const records: StreamRecord[] = [];
+  const delivered: string[] = [];
   const stream = await startLocalStream({
     upstream: `http://127.0.0.1:${(ddb.address() as { port: number }).port}`,
     tableName: TABLE,
@@ -55,6 +58,8 @@ async function setup(direct: boolean, dir: string): Promise<Setup> {
     ],
     invoke: async (handler, event: { Records: StreamRecord[] }) => {
       if (handler === 'all') records.push(...event.Records);
+      // Each record as the consumer got it, member order included.
+      for (const r of event.Records) delivered.push(`${handler} ${JSON.stringify(r)}`);
     },
     now: () => new Date('2026-04-04T10:00:00Z'),
     direct,
@@ -63,6 +68,7 @@ async function setup(direct: boolean, dir: string): Promise<Setup> {
     url: new URL(stream.url),
     stream,
     records,
+    delivered,
     close: async () => {
       await stream.close();
       await new Promise<void>((r) => ddb.close(() => r()));
@@ -142,7 +148,7 @@ describe('dynalite answered directly, writes parsed once, against the listener p
       const strip = (o: PlainResponse) => ({
         ...comparable(o),
         body: o.body.toString('utf8').replace(/DateTime":[0-9.]+/g, '').replace(/"TableId":"[0-9a-f-]+"/, ''),
-        headers: { ...o.headers, 'x-amz-crc32': '', 'x-amzn-requestid': '' },
+        headers: { ...o.headers, 'x-amz-crc32': '', 'x-amzn-requestid': '', 'content-length': String(o.body.toString('utf8').replace(/DateTime":[0-9.]+/g, '').length) },
       });
       expect(strip(b)).toEqual(strip(a));
       return b;
@@ -170,6 +176,7 @@ describe('dynalite answered directly, writes parsed once, against the listener p
     await before.stream.idle();
     await after.stream.idle();
     expect(after.records).toEqual(before.records);
+    expect(after.delivered).toEqual(before.delivered);
   }
 
   const key = (pk: string, sk = 'D') => ({ pk: { S: pk }, sk: { S: sk } });
