@@ -14,8 +14,9 @@
  * caller asked for none (ALL_OLD, ALL_NEW), from the last write of a recently written key, or
  * read — and a record is emitted when the two differ (DynamoDB emits none for a write that changes
  * nothing): INSERT, MODIFY or REMOVE.
- * Everything else (reads, queries, table operations) is forwarded untouched; in this process,
- * reads are handed to dynalite's own listener as they came.
+ * Everything else (reads, queries, table operations) is forwarded untouched. In this process, the
+ * layer answers the SDK's requests without request and response objects, parses a write once and
+ * hands dynalite that parsed body, and reads go to dynalite as they came (./dynalite-direct).
  *
  * Differences from AWS, on purpose or by necessity:
  * - Records are delivered as soon as the write is answered, consumer by consumer in stream order;
