@@ -19,6 +19,9 @@ import { createDynalite, serveDynaliteInProcess } from '../../local/dynalite-dir
 import { requestInProcess, serveInProcess, type PlainRequest, type PlainResponse } from '../../local/in-process';
 import { seededRandom } from '../support/seed';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Level } = require('level') as { Level: new (location: string, options?: Record<string, unknown>) => { iterator(): { all(): Promise<[string, string][]> }; close(): Promise<void> } };
+
 const TABLE = 'direct-test';
 const OTHER = 'direct-other';
 
@@ -124,9 +127,12 @@ describe('dynalite answered directly, writes parsed once, against the listener p
     await new Promise((r) => setTimeout(r, 20));
   });
 
+  let closed = false;
   afterAll(async () => {
-    await before?.close();
-    await after?.close();
+    if (!closed) {
+      await before?.close();
+      await after?.close();
+    }
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -314,5 +320,23 @@ describe('dynalite answered directly, writes parsed once, against the listener p
       expect(got.at(-1)!.dynamodb.NewImage).toEqual({ ...key('race'), n: { N: '15' } });
     }
     expect(after.records.map((r) => r.dynamodb.SequenceNumber)).toEqual(before.records.map((r) => r.dynamodb.SequenceNumber));
+  });
+
+  it('leaves the same data on disk, key by key and byte by byte', async () => {
+    closed = true;
+    await before.close();
+    await after.close();
+    // What dynalite keeps in LevelDB (the table descriptions but their creation instants and ids).
+    const held = async (where: string) => {
+      const db = new Level(where, { valueEncoding: 'utf8' });
+      try {
+        return (await db.iterator().all()).map(([k, v]) => `${k} ${k.startsWith('table~') ? v.replace(/DateTime":[0-9.]+/g, '').replace(/"TableId":"[0-9a-f-]+"/, '') : v}`);
+      } finally {
+        await db.close();
+      }
+    };
+    const kept = await held(path.join(dir, 'before'));
+    expect(kept.length).toBeGreaterThan(5);
+    expect(await held(path.join(dir, 'after'))).toEqual(kept);
   });
 });
