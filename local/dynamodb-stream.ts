@@ -14,8 +14,9 @@
  * caller asked for none (ALL_OLD, ALL_NEW), from the last write of a recently written key, or
  * read — and a record is emitted when the two differ (DynamoDB emits none for a write that changes
  * nothing): INSERT, MODIFY or REMOVE.
- * Everything else (reads, queries, table operations) is forwarded untouched; in this process,
- * reads are handed to dynalite's own listener as they came.
+ * Everything else (reads, queries, table operations) is forwarded untouched. In this process, the
+ * layer answers the SDK's requests without request and response objects, parses a write once and
+ * hands dynalite that parsed body, and reads go to dynalite as they came (./dynalite-direct).
  *
  * Differences from AWS, on purpose or by necessity:
  * - Records are delivered as soon as the write is answered, consumer by consumer in stream order;
@@ -32,7 +33,8 @@ import * as http from 'node:http';
 import { AddressInfo } from 'node:net';
 import { crc32 } from 'node:zlib';
 import { keepIdleConnections } from './loopback';
-import { inProcessListener, requestInProcess, serveInProcess } from './in-process';
+import { inProcessListener, requestInProcess, serveInProcess, type DirectAnswer, type PlainRequest, type PlainResponse } from './in-process';
+import { dynaliteAt, dynaliteDirectEnabled } from './dynalite-direct';
 import { compilePattern, matchesPattern } from './event-pattern';
 import { forgetWriteImages, recordDynaliteWriteImages, recordWritesTo, takeWriteImages, writeId } from './dynalite-write-images';
 
@@ -101,6 +103,21 @@ export interface StreamRecord {
   };
 }
 
+/**
+ * JSON.stringify(record), given its images' texts: the record's members in the order emit sets
+ * them (test/local/dynalite-direct.test.ts compares the events both ways).
+ */
+function recordText(record: StreamRecord, key: Item, beforeJson: string, afterJson: string): string {
+  const d = record.dynamodb;
+  const s = JSON.stringify;
+  return (
+    `{"eventID":${s(record.eventID)},"eventName":${s(record.eventName)},"eventVersion":${s(record.eventVersion)},"eventSource":${s(record.eventSource)},` +
+    `"awsRegion":${s(record.awsRegion)},"eventSourceARN":${s(record.eventSourceARN)},"dynamodb":{"ApproximateCreationDateTime":${s(d.ApproximateCreationDateTime)},` +
+    `"Keys":${s(key)}${d.NewImage ? `,"NewImage":${afterJson}` : ''}${d.OldImage ? `,"OldImage":${beforeJson}` : ''},` +
+    `"SequenceNumber":${s(d.SequenceNumber)},"SizeBytes":${s(d.SizeBytes)},"StreamViewType":${s(d.StreamViewType)}}}`
+  );
+}
+
 export interface LocalStreamOptions {
   /** dynalite's URL. */
   upstream: string;
@@ -117,6 +134,12 @@ export interface LocalStreamOptions {
    * consumers would decide without their filters, local/system.ts `onStreamRecord`).
    */
   onRecord?: (record: StreamRecord, deliveredTo: string[]) => void;
+  /**
+   * In this process, answer SDK requests without request and response objects and hand dynalite
+   * each write parsed once (./dynalite-direct); default: unless AMIABLE_DYNAMODB_DIRECT=0 (tests
+   * compare both ways).
+   */
+  direct?: boolean;
 }
 
 export interface LocalStream {
@@ -147,6 +170,8 @@ export async function startLocalStream(opts: LocalStreamOptions): Promise<LocalS
    */
   const recorded = recordDynaliteWriteImages() && (upstream.hostname === '127.0.0.1' || upstream.hostname === 'localhost');
   if (recorded) recordWritesTo(opts.tableName);
+  /** Requests answered without request and response objects, writes parsed once (AMIABLE_DYNAMODB_DIRECT=0: as before). */
+  const direct_ = opts.direct ?? dynaliteDirectEnabled();
   const keyLocks = new Map<string, Promise<unknown>>();
   let sequence = 0;
   let changes = 0;
@@ -161,10 +186,15 @@ export async function startLocalStream(opts: LocalStreamOptions): Promise<LocalS
     for (const resolve of w) resolve();
   };
 
-  function forward(target: string, headers: http.IncomingHttpHeaders, body: Buffer): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+  /**
+   * One request to dynalite. In this process, its listener's steps run on the request as it is,
+   * given the body this layer parsed if it did (./dynalite-direct), or its listener answers it
+   * (./in-process); else over loopback HTTP.
+   */
+  function forward(target: string, headers: http.IncomingHttpHeaders, body: Buffer, parsed?: Json): Promise<PlainResponse> {
     const sent = { ...headers, host: upstream.host, 'x-amz-target': target, 'content-length': String(body.length) };
-    // dynalite runs in this process: its listener answers directly (./in-process), else over loopback HTTP.
-    const direct = requestInProcess(upstream, { method: 'POST', path: '/', headers: sent, body });
+    const request: PlainRequest = { method: 'POST', path: '/', headers: sent, body };
+    const direct = (direct_ ? dynaliteAt(upstream)?.(request, parsed) : undefined) ?? requestInProcess(upstream, request);
     if (direct) return direct;
     return new Promise((resolve, reject) => {
       const req = http.request(
@@ -210,6 +240,9 @@ export async function startLocalStream(opts: LocalStreamOptions): Promise<LocalS
     return known === undefined ? getItem(headers, key) : (known ?? undefined);
   };
 
+  /** Each record's JSON text (what JSON.stringify gives), made from its images' texts, which emit has already. */
+  const texts = new WeakMap<StreamRecord, string>();
+
   function emit(key: Item, before: Item | undefined, after: Item | undefined): void {
     const beforeJson = JSON.stringify(before ?? null);
     const afterJson = JSON.stringify(after ?? null);
@@ -233,6 +266,7 @@ export async function startLocalStream(opts: LocalStreamOptions): Promise<LocalS
         StreamViewType: 'NEW_AND_OLD_IMAGES',
       },
     };
+    if (direct_) texts.set(record, recordText(record, key, beforeJson, afterJson));
     const deliveredTo: string[] = [];
     for (const q of queues) {
       const c = q.consumer;
@@ -262,8 +296,8 @@ export async function startLocalStream(opts: LocalStreamOptions): Promise<LocalS
   async function deliver(c: StreamConsumer, batch: StreamRecord[]): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        // Payloads cross a JSON boundary on AWS; do the same here.
-        await opts.invoke(c.handler, JSON.parse(JSON.stringify({ Records: batch })));
+        // Payloads cross a JSON boundary on AWS; do the same here (each record's text made once, when emitted).
+        await opts.invoke(c.handler, JSON.parse(`{"Records":[${batch.map((r) => texts.get(r) ?? JSON.stringify(r)).join(',')}]}`));
         return;
       } catch (e) {
         if (process.env.AMIABLE_DEBUG) console.error(`[${c.handler}] stream batch failed (attempt ${attempt + 1})`, (e as Error)?.stack ?? e);
@@ -283,18 +317,22 @@ export async function startLocalStream(opts: LocalStreamOptions): Promise<LocalS
     }
   }
 
-  async function handleWrite(op: string, headers: http.IncomingHttpHeaders, body: Buffer, res: http.ServerResponse): Promise<void> {
+  async function handleWrite(op: string, headers: http.IncomingHttpHeaders, body: Buffer): Promise<PlainResponse> {
     const parsed = JSON.parse(body.toString('utf8') || '{}');
     const key = parsed.TableName === opts.tableName && opts.consumers.length > 0 ? WRITES[op]?.(parsed) : undefined;
-    if (!key) return reply(res, await forward(`DynamoDB_20120810.${op}`, headers, body));
+    // dynalite is given the body parsed here (it only reads it: its type check copies what it keeps).
+    if (!key) return normalized(await forward(`DynamoDB_20120810.${op}`, headers, body, parsed));
     const id = JSON.stringify(key);
     const previous = keyLocks.get(id) ?? Promise.resolve();
     // Keys of strings only: dynalite keeps a key as sent (a number key would be normalized, and not found by this id).
     if (recorded && Object.values(key).every((v: Json) => v === undefined || typeof v?.S === 'string')) {
       const wid = writeId(opts.tableName, key);
-      return lockedWrite(id, previous, res, async () => {
+      // The record's Keys are this body's objects: dynalite, given it parsed, may drop members of
+      // an attribute value it does not know (its type check), which a key of {S} alone has none of.
+      const given = Object.values(key).every((v: Json) => v === undefined || Object.keys(v).length === 1) ? parsed : undefined;
+      return lockedWrite(id, previous, async () => {
         forgetWriteImages(wid);
-        const out = await forward(`DynamoDB_20120810.${op}`, headers, body);
+        const out = await forward(`DynamoDB_20120810.${op}`, headers, body, given);
         if (out.status !== 200) return out;
         const written = takeWriteImages(wid);
         // Cannot happen while dynalite answers from this process; said loudly, not papered over.
@@ -328,33 +366,65 @@ export async function startLocalStream(opts: LocalStreamOptions): Promise<LocalS
       remember(id, after);
       return withBody(out, Buffer.from(JSON.stringify(answer)));
     };
-    return lockedWrite(id, previous, res, write);
+    return lockedWrite(id, previous, write);
   }
 
-  /** Runs a write after the previous one to its key (and before the next), then answers it. */
-  async function lockedWrite(
-    id: string,
-    previous: Promise<unknown>,
-    res: http.ServerResponse,
-    write: () => Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }>,
-  ): Promise<void> {
+  /** Runs a write after the previous one to its key (and before the next); its answer. */
+  function lockedWrite(id: string, previous: Promise<unknown>, write: () => Promise<PlainResponse>): Promise<PlainResponse> {
     const run = previous.then(write);
     const settled = run.catch(() => undefined);
     keyLocks.set(id, settled);
     void settled.then(() => keyLocks.get(id) === settled && keyLocks.delete(id));
-    reply(res, await run);
+    return run.then(normalized);
   }
 
   /** An answer with another body (its length and dynalite's CRC32 of it follow). */
-  function withBody(out: { status: number; headers: http.IncomingHttpHeaders; body: Buffer }, body: Buffer) {
+  function withBody(out: PlainResponse, body: Buffer): PlainResponse {
     return { ...out, headers: { ...out.headers, 'x-amz-crc32': String(crc32(body)) }, body };
   }
 
-  function reply(res: http.ServerResponse, out: { status: number; headers: http.IncomingHttpHeaders; body: Buffer }): void {
+  /** dynalite's answer as this layer gives it back: its own length, no hop-by-hop headers. */
+  function normalized(out: PlainResponse): PlainResponse {
     const { 'transfer-encoding': _t, connection: _c, ...headers } = out.headers;
-    res.writeHead(out.status, { ...headers, 'content-length': String(out.body.length) } as http.OutgoingHttpHeaders);
-    res.end(out.body);
+    return { status: out.status, headers: { ...headers, 'content-length': String(out.body.length) }, body: out.body };
   }
+
+  /** A write, or an operation that bypasses the per-key order: its answer, a layer error answered 500. */
+  function answerWrite(headers: http.IncomingHttpHeaders, body: Buffer): Promise<PlainResponse> {
+    const target = String(headers['x-amz-target'] ?? '');
+    const op = target.replace(/^DynamoDB_20120810\./, '');
+    // Writes that bypass the per-key order leave the remembered images unknown (before and after them).
+    const unordered = BYPASSING.has(op);
+    if (unordered) images.clear();
+    const work = WRITES[op]
+      ? handleWrite(op, headers, body)
+      : forward(target, headers, body).then((out) => {
+          if (unordered) images.clear();
+          return normalized(out);
+        });
+    return work.catch((e): PlainResponse => {
+      console.error('local streams layer:', e);
+      const message = JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: String((e as Error)?.message ?? e) });
+      return { status: 500, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: Buffer.from(message) };
+    });
+  }
+
+  /**
+   * The layer's answer to an SDK request of this process, without request and response objects
+   * (./in-process): a write is parsed once, here, and handed to dynalite parsed; anything else
+   * goes to dynalite as it came. A body given as a stream goes through the listener below.
+   */
+  const answerInProcess: DirectAnswer = (req) => {
+    const headers: http.IncomingHttpHeaders = {};
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = v as string;
+    const op = String(headers['x-amz-target'] ?? '').replace(/^DynamoDB_20120810\./, '');
+    if (!WRITES[op] && !BYPASSING.has(op)) return requestInProcess(upstream, req);
+    const body = req.body;
+    if (body === undefined) return answerWrite(headers, Buffer.alloc(0));
+    if (typeof body === 'string') return answerWrite(headers, Buffer.from(body, 'utf8'));
+    if (body instanceof Uint8Array) return answerWrite(headers, Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+    return undefined;
+  };
 
   const server = keepIdleConnections(http.createServer((req, res) => {
     const op = String(req.headers['x-amz-target'] ?? '').replace(/^DynamoDB_20120810\./, '');
@@ -364,26 +434,14 @@ export async function startLocalStream(opts: LocalStreamOptions): Promise<LocalS
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const target = String(req.headers['x-amz-target'] ?? '');
-      // Writes that bypass the per-key order leave the remembered images unknown (before and after them).
-      const unordered = BYPASSING.has(op);
-      if (unordered) images.clear();
-      const work = WRITES[op]
-        ? handleWrite(op, req.headers, body, res)
-        : forward(target, req.headers, body).then((out) => {
-            if (unordered) images.clear();
-            reply(res, out);
-          });
-      work.catch((e) => {
-        console.error('local streams layer:', e);
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
-        res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: String((e as Error)?.message ?? e) }));
+      void answerWrite(req.headers, Buffer.concat(chunks)).then((out) => {
+        res.writeHead(out.status, out.headers as http.OutgoingHttpHeaders);
+        res.end(out.body);
       });
     });
   }));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  serveInProcess(server);
+  serveInProcess(server, direct_ ? answerInProcess : undefined);
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

@@ -18,11 +18,11 @@ import { OBJECT_LOCK_FILE, startObjectLockLayer } from './s3-object-lock';
 import { durableS3rverPuts } from './s3rver-durable-put';
 import { startSesOutbox } from './ses-outbox';
 import { keepIdleConnections } from './loopback';
-import { serveInProcess } from './in-process';
 import { prepareDynaliteLevel } from './dynalite-level';
 import { nativeDynaliteCrc32 } from './dynalite-crc32';
 import { fasterDynaliteTypeChecks } from './dynalite-check-types';
 import { memoizeDynaliteParsers } from './dynalite-parse-memo';
+import { createDynalite, serveDynaliteInProcess } from './dynalite-direct';
 
 // Before dynalite loads: LevelDB bounds, read cache, closable iterators (./dynalite-level).
 prepareDynaliteLevel();
@@ -32,8 +32,6 @@ memoizeDynaliteParsers();
 nativeDynaliteCrc32();
 // Request type checks with their type descriptions memoised (./dynalite-check-types).
 fasterDynaliteTypeChecks();
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const dynalite = require('dynalite');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const S3rver = require('s3rver');
 /**
@@ -105,9 +103,10 @@ export async function startEmulators(opts: EmulatorOptions = {}): Promise<Emulat
     fs.mkdirSync(dynamoDir, { recursive: true });
   }
 
-  const ddb: http.Server = keepIdleConnections(dynalite({ path: dynamoDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }));
+  const ddb: http.Server = keepIdleConnections(createDynalite<http.Server>({ path: dynamoDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }));
   await new Promise<void>((r) => ddb.listen(0, '127.0.0.1', () => r()));
-  serveInProcess(ddb);
+  // Answered in-process, requests without request objects (./dynalite-direct).
+  serveDynaliteInProcess(ddb);
 
   const s3 = new S3rver({ port: 0, address: '127.0.0.1', directory: s3Dir, silent: true });
   const s3Address = (await s3.run()) as AddressInfo;

@@ -4,7 +4,9 @@
  * update, and each read is a native call that takes a LevelDB snapshot and a thread-pool round
  * trip: 10-13 % of a bench escalation's samples were under LevelDB get. Here the values last read
  * or written by key are kept in memory (bounded in bytes, least recently used out), and a read of
- * a kept key answers from memory.
+ * a kept key answers from memory. So is the absence of a key read or deleted: a conditional first
+ * write (an event of the evidence log, a lease, the stall sweep's cursor) reads a key that is not
+ * there, a third of the reads LevelDB still answered (replayed escalation: 81 % of reads answered from memory before, 90 % now).
  *
  * Exact, not approximate: every write goes to LevelDB first, as before (write-through), and a key
  * is kept only when nothing else can have changed it meanwhile:
@@ -19,6 +21,11 @@
  */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { DefaultChainedBatch } = require('abstract-level/lib/default-chained-batch') as { DefaultChainedBatch: new (db: unknown) => unknown };
+
+/** A key read or deleted, known not to be there (kept too: a read of it answers undefined from memory). */
+const ABSENT = Symbol('absent');
+
+const sizeOf = (key: string, value: string | typeof ABSENT) => 2 * (key.length + (value === ABSENT ? 0 : value.length));
 
 /** Bytes of values kept (UTF-16 code units x 2, keys included): a bound on the memory it adds. */
 export const READ_CACHE_BYTES = 24 * 1024 * 1024;
@@ -51,8 +58,8 @@ export const readCacheTotals = { hits: 0, misses: 0 };
 export function withReadCache<T extends LevelClass>(Level: T, maxBytes = READ_CACHE_BYTES): T {
   const Base = Level as unknown as new (location: string, options?: Record<string, unknown>) => LevelInternals;
   class CachedLevel extends Base {
-    /** Kept values (utf8 strings) by key, least recently used first. */
-    private readonly kept = new Map<string, string>();
+    /** Kept values (utf8 strings, or ABSENT: no such key) by key, least recently used first. */
+    private readonly kept = new Map<string, string | typeof ABSENT>();
     private bytes = 0;
     /** Per key: writes started (a generation) and writes under way. */
     private readonly writes = new Map<string, { started: number; running: number }>();
@@ -66,12 +73,12 @@ export function withReadCache<T extends LevelClass>(Level: T, maxBytes = READ_CA
       const v = this.kept.get(key);
       if (v === undefined) return;
       this.kept.delete(key);
-      this.bytes -= 2 * (key.length + v.length);
+      this.bytes -= sizeOf(key, v);
     }
 
-    private keep(key: string, value: string): void {
+    private keep(key: string, value: string | typeof ABSENT): void {
       this.drop(key);
-      const size = 2 * (key.length + value.length);
+      const size = sizeOf(key, value);
       if (size > maxBytes / 16) return;
       this.kept.set(key, value);
       this.bytes += size;
@@ -106,7 +113,7 @@ export function withReadCache<T extends LevelClass>(Level: T, maxBytes = READ_CA
       return (ok, value) => {
         w.running--;
         if (w.running === 0) this.writes.delete(key);
-        if (ok && w.running === 0 && w.started === mine && this.clears === clears && typeof value === 'string') this.keep(key, value);
+        if (ok && w.running === 0 && w.started === mine && this.clears === clears && (typeof value === 'string' || value === ABSENT)) this.keep(key, value);
         else this.drop(key);
       };
     }
@@ -120,7 +127,7 @@ export function withReadCache<T extends LevelClass>(Level: T, maxBytes = READ_CA
         // Most recently used last.
         this.kept.delete(key);
         this.kept.set(key, hit);
-        return hit;
+        return hit === ABSENT ? undefined : hit;
       }
       this.cacheStats.misses++;
       readCacheTotals.misses++;
@@ -130,7 +137,9 @@ export function withReadCache<T extends LevelClass>(Level: T, maxBytes = READ_CA
       const clears = this.clears;
       try {
         const value = await super._get(key, options);
-        if (!reading.overtaken && !this.writes.has(key) && this.clears === clears && typeof value === 'string') this.keep(key, value);
+        // A key not found is kept as such: a write's condition reads it first (a new event, a lease, a cursor).
+        const found = typeof value === 'string' ? value : value === undefined ? ABSENT : undefined;
+        if (!reading.overtaken && !this.writes.has(key) && this.clears === clears && found !== undefined) this.keep(key, found);
         return value;
       } finally {
         if (--reading.count === 0) this.reads.delete(key);
@@ -152,9 +161,11 @@ export function withReadCache<T extends LevelClass>(Level: T, maxBytes = READ_CA
       const done = this.writing(key);
       try {
         await super._del(key, options);
-      } finally {
+      } catch (e) {
         done(false);
+        throw e;
       }
+      done(true, options.keyEncoding === 'utf8' ? ABSENT : undefined);
     }
 
     override async _batch(ops: Op[], options: Options): Promise<void> {
@@ -167,7 +178,7 @@ export function withReadCache<T extends LevelClass>(Level: T, maxBytes = READ_CA
       }
       for (const { op, done } of dones) {
         const utf8 = (op.keyEncoding ?? options.keyEncoding) === 'utf8' && (op.valueEncoding ?? options.valueEncoding) === 'utf8';
-        done(op.type === 'put', op.type === 'put' && utf8 ? op.value : undefined);
+        done(true, !utf8 ? undefined : op.type === 'put' ? op.value : ABSENT);
       }
     }
 

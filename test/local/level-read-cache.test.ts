@@ -55,6 +55,24 @@ describe('LevelDB read cache', () => {
     expect(await db.get('a')).toBeUndefined();
   });
 
+  it('knows a key that is not there: read or deleted, its absence answers from memory until a write', async () => {
+    expect(await db.get('missing')).toBeUndefined();
+    let hits = stats().hits;
+    expect(await db.get('missing')).toBeUndefined();
+    expect(stats().hits).toBe(hits + 1);
+    await db.put('missing', { v: 1 });
+    expect(await db.get('missing')).toEqual({ v: 1 });
+    await db.del('missing');
+    hits = stats().hits;
+    expect(await db.get('missing')).toBeUndefined();
+    expect(stats().hits).toBe(hits + 1);
+    await db.batch([{ type: 'put', key: 'missing', value: { v: 2 } }]);
+    expect(await db.get('missing')).toEqual({ v: 2 });
+    await db.batch([{ type: 'del', key: 'missing' }]);
+    expect(await db.get('missing')).toBeUndefined();
+    expect(await db.iterator({ gte: 'missing', lte: 'missing' }).all()).toEqual([]);
+  });
+
   it('keeps no more bytes than its bound, and drops the least recently used', async () => {
     for (let i = 0; i < 100; i++) await db.put(`big-${i}`, { pad: 'x'.repeat(100) });
     for (let i = 0; i < 100; i++) expect(await db.get(`big-${i}`)).toEqual({ pad: 'x'.repeat(100) });
