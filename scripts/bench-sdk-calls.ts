@@ -58,7 +58,7 @@ const ddbAnswer = stub((r) => {
   return { headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': 'r' }, body };
 });
 const pdf = Buffer.alloc(40_000, 7);
-const s3Answer = stub((r) => (r.method === 'GET' ? { headers: { 'content-type': 'application/pdf', 'content-length': String(pdf.length), etag: '"e"' }, body: pdf } : { headers: { etag: '"e"' }, body: '' }));
+const s3Answer = stub((r): { headers: Record<string, string>; body: string | Buffer } => (r.method === 'GET' ? { headers: { 'content-type': 'application/pdf', 'content-length': String(pdf.length), etag: '"e"' }, body: pdf } : { headers: { etag: '"e"' }, body: '' }));
 const sesAnswer = stub(() => ({ headers: { 'content-type': 'application/json' }, body: '{"MessageId":"m-1"}' }));
 const sfnAnswer = stub(() => ({ headers: { 'content-type': 'application/x-amz-json-1.0' }, body: '{"executionArn":"arn:aws:states:eu-west-3:111122223333:execution:m:x","startDate":1.7e9}' }));
 
@@ -66,7 +66,8 @@ type Op = () => Promise<unknown>;
 
 function operations(variant: string): [string, Op][] {
   const tuned = variant !== 'plain';
-  process.env.SDK_FAST = variant === 'tuned0' ? '0' : '1';
+  process.env.SDK_FAST = /nofast|none/.test(variant) ? '0' : '1';
+  process.env.SDK_UA = /noua|none/.test(variant) ? '0' : '1';
   const tune = <T>(service: Parameters<typeof created>[0], c: T) => (tuned ? created(service, c) : c);
   const ddb = tune('dynamodb', new DynamoDBClient({ maxAttempts: 5, requestHandler: ddbAnswer as never }));
   const docs = documentsOver(ddb);
