@@ -105,33 +105,13 @@ function fastProperties(config: object): void {
   for (let i = 0; i < 100; i++) void probe.absent;
 }
 
-/**
- * The SDK rebuilds the default user agent's sections on every call (SDK and client versions, the OS
- * and its release, read from the kernel each time, the Node version, the Lambda execution
- * environment, read from the environment each time); all are fixed for a process. Built once per
- * client, copied for each call (the SDK maps them into the call's header without changing them), so
- * the same `user-agent` and `x-amz-user-agent` headers leave. A failed build is not kept.
- */
-function userAgentOnce(config: { defaultUserAgentProvider?: unknown }): void {
-  type Sections = string[][];
-  const build = config.defaultUserAgentProvider as (() => Promise<Sections>) | undefined;
-  let sections: Promise<Sections> | undefined;
-  if (typeof build === 'function')
-    config.defaultUserAgentProvider = async () =>
-      (await (sections ??= build().catch((e: unknown) => {
-        sections = undefined;
-        throw e;
-      }))).map((pair) => [...pair]);
-}
-
 /** Called by each client module on the client it creates. */
 export function created<T>(service: ClientService, client: T): T {
-  const config = (client as { config?: { logger?: unknown; signer?: unknown; cacheMiddleware?: boolean; defaultUserAgentProvider?: unknown } }).config;
+  const config = (client as { config?: { logger?: unknown; signer?: unknown; cacheMiddleware?: boolean } }).config;
   if (config) {
     config.logger = QUIET_LOGGER;
     config.cacheMiddleware = cachesMiddleware(service);
     signerOnce(config);
-    if (process.env.SDK_UA !== '0') userAgentOnce(config);
     if (process.env.SDK_FAST !== '0') fastProperties(config);
   }
   clientHook?.(service, client);
