@@ -83,6 +83,28 @@ function signerOnce(config: { signer?: unknown }): void {
   if (typeof build === 'function') config.signer = (authScheme?: unknown) => (signer ??= build(authScheme));
 }
 
+/**
+ * Every call copies the client's whole config object three times (`{ ...config }` in the endpoint
+ * middleware, `{ ...config, ...context }` in the schema serializer and deserializer: ~50 entries).
+ * The SDK builds that object by adding properties one resolver at a time (and redefining
+ * `credentials` as an accessor), so V8 keeps it in dictionary mode, where copying it enumerates and
+ * sorts a hash table: ~20-50 µs per copy, against ~3 µs for the same object with fast properties
+ * (about a fifth of a DynamoDB call's client CPU; scripts/bench-sdk-calls.ts). V8 turns an object
+ * back to fast properties when it serves as a prototype through which property loads are made
+ * (its `MakePrototypesFast`, what `to-fast-properties` does): one throwaway object over the config
+ * and a hundred loads of a property it lacks (enough from a fresh start; fewer only work once the
+ * load site has feedback). Nothing observable changes: no property of the config is read, written
+ * or redefined (the config's own properties, getters and values stay as they are; the lookup of the
+ * absent name only walks to Object.prototype), so at worst a V8 that no longer does this keeps the
+ * old speed. test/adapters/aws-clients.test.ts checks the representation on this Node.
+ */
+function fastProperties(config: object): void {
+  function Prototype() {}
+  Prototype.prototype = config;
+  const probe = new (Prototype as unknown as new () => { absent?: unknown })();
+  for (let i = 0; i < 100; i++) void probe.absent;
+}
+
 /** Called by each client module on the client it creates. */
 export function created<T>(service: ClientService, client: T): T {
   const config = (client as { config?: { logger?: unknown; signer?: unknown; cacheMiddleware?: boolean } }).config;
@@ -90,6 +112,7 @@ export function created<T>(service: ClientService, client: T): T {
     config.logger = QUIET_LOGGER;
     config.cacheMiddleware = cachesMiddleware(service);
     signerOnce(config);
+    if (process.env.SDK_FAST !== '0') fastProperties(config);
   }
   clientHook?.(service, client);
   return client;

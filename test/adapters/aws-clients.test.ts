@@ -8,6 +8,7 @@
  * test is what the client puts on the wire (test/local runs these clients on the emulators).
  */
 import { Readable } from 'node:stream';
+import { setFlagsFromString } from 'node:v8';
 import { DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { S3Client, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
@@ -23,11 +24,13 @@ interface Sent {
 }
 
 /**
- * Headers left out of the comparison: the SDK's metrics string (it names the features a client
- * used, which may differ). Both are signed, as the signature shows. The random invocation id is
- * numbered instead (randomUUID below), in the order calls reach the retry middleware.
+ * The user agent headers are compared without the SDK's metrics token (`m/...`: it names the features
+ * a client used, which may differ: a cached context keeps the ones earlier calls set), which only the
+ * unsigned `user-agent` carries (`x-amz-user-agent` is signed). The random invocation id is numbered instead (randomUUID below), in the order calls reach
+ * the retry middleware.
  */
-const PER_CALL = new Set(['user-agent', 'x-amz-user-agent']);
+const USER_AGENT = new Set(['user-agent', 'x-amz-user-agent']);
+const withoutMetrics = (value: string) => value.replace(/(^| )m\/\S*/, '$1m/*');
 
 function recorder(contentType: string, answer: string) {
   const sent: Sent[] = [];
@@ -35,7 +38,7 @@ function recorder(contentType: string, answer: string) {
     handle: async (request: { method: string; protocol: string; hostname: string; port?: number; path: string; query?: Record<string, unknown>; headers: Record<string, string>; body?: unknown }) => {
       const body = request.body === undefined ? '' : Buffer.isBuffer(request.body) || request.body instanceof Uint8Array ? Buffer.from(request.body).toString('base64') : String(request.body);
       const query = new URLSearchParams(Object.entries(request.query ?? {}).map(([k, v]): [string, string] => [k, String(v)])).toString();
-      const headers = Object.fromEntries(Object.entries(request.headers).filter(([k]) => !PER_CALL.has(k.toLowerCase())));
+      const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, USER_AGENT.has(k.toLowerCase()) ? withoutMetrics(v) : v]));
       sent.push({ method: request.method, url: `${request.protocol}//${request.hostname}:${request.port ?? ''}${request.path}?${query}`, headers, body });
       // Let concurrent calls interleave inside the client, as real I/O does.
       await new Promise((r) => setImmediate(r));
@@ -214,5 +217,23 @@ describe('SDK clients as created() tunes them', () => {
       'GetItemCommand {"pk":{"S":"D#3"}}',
       'UpdateItemCommand {"pk":{"S":"D#4"}}',
     ]);
+  });
+
+  it('gives every client config fast properties, and they stay fast through calls', async () => {
+    // V8's own view of the object (a dictionary-mode config is what made each call's three copies slow).
+    setFlagsFromString('--allow-natives-syntax');
+    const fast = new Function('o', 'return %HasFastProperties(o)') as (o: unknown) => boolean;
+    const make = () => [new DynamoDBClient({ ...base }), new SESv2Client({ ...base }), new SFNClient({ ...base }), new S3Client({ ...base })] as const;
+    // As the SDK builds them: dictionary mode (were this ever false, the tuning would be moot, not wrong).
+    expect(make().map((c) => fast(c.config))).toEqual([false, false, false, false]);
+    const services: ClientService[] = ['dynamodb', 'sesv2', 'sfn', 's3'];
+    const tuned = make().map((c, i) => created(services[i]!, c));
+    expect(tuned.map((c) => fast(c.config))).toEqual([true, true, true, true]);
+    // The first call adds the signing region and name to the config: still fast after it.
+    const r = recorder('application/x-amz-json-1.0', '{}');
+    const client = created('dynamodb', new DynamoDBClient({ ...base, requestHandler: r.requestHandler as never }));
+    for (let i = 0; i < 3; i++) await client.send(new GetItemCommand({ TableName: 'amiable', Key: { pk: { S: `D#${i}` } } }));
+    expect((client.config as { signingRegion?: string }).signingRegion).toBe('eu-west-3');
+    expect(fast(client.config)).toBe(true);
   });
 });
