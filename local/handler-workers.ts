@@ -24,8 +24,10 @@
  * uncaught error) fails every invocation it was running as Lambda reports a dead runtime
  * (Runtime.ExitError) and is replaced; `stop()` terminates them all.
  *
- * AMIABLE_LOCAL_WORKERS sets the pool's size (0, the default: every handler in the main thread, as before).
+ * AMIABLE_LOCAL_WORKERS sets the pool's size (0: every handler in the main thread, as before; unset:
+ * one worker on two cores or more, see `defaultWorkerCount`).
  */
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -74,17 +76,27 @@ export interface WorkerData {
 }
 
 /**
- * The pool's size from AMIABLE_LOCAL_WORKERS; unset: 0 (every handler in the main thread).
- * Measured on the 2-core machine (bench, 1,000 dossiers, one worker): the main thread (emulators,
- * engine) did only ~24 % of the escalation's CPU, the handlers and the collector's helper threads
- * the rest, so one worker can take at most about a quarter off the wall time there, while the peak
- * RSS went from ~404 MB to 519-547 MB, over local mode's 500 MB budget; at 100 dossiers, 1.3x
- * faster for 22 % more CPU. Opt in with 1 (or more on more cores); worth it once the handlers'
- * share of the CPU falls.
+ * The pool's size when AMIABLE_LOCAL_WORKERS is unset: one worker on a machine of two cores or
+ * more, none on one core (a worker there only adds the cost of its messages). Never more by
+ * default, for memory: each worker is a second V8 heap with its own copy of the handler code,
+ * the SDK, the PDF libraries and fonts, and its own malloc arena, ~60-75 MB resident at 300 to
+ * 1,000 dossiers; local mode's budget is 500 MB of peak RSS for 1,000 dossiers, which the main
+ * thread plus one worker fits and two do not (measured: README, "Handlers in worker threads").
  */
-export function workerCount(env: NodeJS.ProcessEnv = process.env): number {
+export const DEFAULT_WORKERS_MAX = 1;
+
+export function defaultWorkerCount(cores: number = availableParallelism()): number {
+  return Math.max(0, Math.min(DEFAULT_WORKERS_MAX, cores - 1));
+}
+
+/**
+ * The pool's size: AMIABLE_LOCAL_WORKERS when set (0: every handler in the main thread), else
+ * `defaultWorkerCount()`. The test suite sets 0 (test/setup.ts) and fault injection forces 0
+ * (local/system.ts): their runs must keep one call order.
+ */
+export function workerCount(env: NodeJS.ProcessEnv = process.env, cores?: number): number {
   const raw = env.AMIABLE_LOCAL_WORKERS;
-  if (raw === undefined || raw.trim() === '') return 0;
+  if (raw === undefined || raw.trim() === '') return defaultWorkerCount(cores);
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0 || n > 64) throw new Error(`AMIABLE_LOCAL_WORKERS must be an integer from 0 to 64, got "${raw}"`);
   return n;

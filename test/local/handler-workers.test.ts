@@ -145,10 +145,13 @@ describe('handler worker threads', () => {
     }
   });
 
-  it('sizes the pool from AMIABLE_LOCAL_WORKERS (unset or 0: the main thread), refusing nonsense', () => {
+  it('sizes the pool from AMIABLE_LOCAL_WORKERS (0: the main thread; unset: one worker given a second core, never more), refusing nonsense', () => {
     expect(workerCount({ AMIABLE_LOCAL_WORKERS: '0' })).toBe(0);
     expect(workerCount({ AMIABLE_LOCAL_WORKERS: '3' })).toBe(3);
-    expect(workerCount({})).toBe(0);
+    expect(workerCount({}, 1)).toBe(0);
+    expect(workerCount({}, 2)).toBe(1);
+    expect(workerCount({ AMIABLE_LOCAL_WORKERS: ' ' }, 16)).toBe(1);
+    expect(workerCount({ AMIABLE_LOCAL_WORKERS: '0' }, 16)).toBe(0);
     expect(() => workerCount({ AMIABLE_LOCAL_WORKERS: 'two' })).toThrow(/AMIABLE_LOCAL_WORKERS/);
     expect(() => workerCount({ AMIABLE_LOCAL_WORKERS: '-1' })).toThrow(/AMIABLE_LOCAL_WORKERS/);
   });
