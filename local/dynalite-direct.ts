@@ -126,7 +126,7 @@ type Validations = {
   checkValidations(data: Json, types: Json, custom: Json, store: Store): void;
 };
 let validations: Validations | undefined;
-let crc32: { unsigned(body: string): number } | undefined;
+let crc32: { unsigned(body: Buffer): number } | undefined;
 
 /**
  * The request id dynalite stamps on every answer: 39 random bytes as 52 upper-case base64
@@ -187,13 +187,14 @@ function answerer(store: Store): DynaliteAnswer {
     const id = requestId();
     const answerType = contentType !== 'application/x-amz-json-1.0' ? 'application/json' : contentType;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    crc32 ??= require(require.resolve('buffer-crc32', { paths: [path.dirname(require.resolve('dynalite'))] })) as { unsigned(body: string): number };
+    crc32 ??= require(require.resolve('buffer-crc32', { paths: [path.dirname(require.resolve('dynalite'))] })) as { unsigned(body: Buffer): number };
     const send = (data: Json, statusCode = 200): PlainResponse => {
       const text = JSON.stringify(data);
       const bytes = Buffer.from(text, 'utf8');
       return {
         status: statusCode,
-        headers: { 'x-amzn-requestid': id, 'x-amz-crc32': String(crc32!.unsigned(text)), 'content-type': answerType, 'content-length': String(bytes.length) },
+        // The checksum of the bytes (dynalite's of the text, which it encodes to the same UTF-8 bytes first).
+        headers: { 'x-amzn-requestid': id, 'x-amz-crc32': String(crc32!.unsigned(bytes)), 'content-type': answerType, 'content-length': String(bytes.length) },
         body: bytes,
       };
     };
