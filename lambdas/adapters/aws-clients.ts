@@ -112,7 +112,7 @@ export function created<T>(service: ClientService, client: T): T {
     config.logger = QUIET_LOGGER;
     config.cacheMiddleware = cachesMiddleware(service);
     signerOnce(config);
-    if (process.env.SDK_FAST !== '0') fastProperties(config);
+    fastProperties(config);
   }
   clientHook?.(service, client);
   return client;
