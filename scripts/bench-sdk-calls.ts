@@ -5,18 +5,22 @@
  * what the client does (middleware, endpoint, serialisation, signing, parsing; the DynamoDB
  * document commands' marshalling too). Not a test: numbers, for the pull request and the notes.
  *
- *   npx tsx scripts/bench-sdk-calls.ts            # both endpoint setups, 3,000 calls per operation
- *   SDK_CALLS=10000 SDK_ENDPOINTS=local SDK_CLIENTS=tuned SDK_OPS=ddb npx tsx scripts/bench-sdk-calls.ts
+ *   npx tsx scripts/bench-sdk-calls.ts            # both endpoint setups, both clients, every operation
+ *   SDK_CALLS=3000 SDK_ROUNDS=9 SDK_ENDPOINTS=local SDK_CLIENTS=tuned SDK_OPS=ddb npx tsx scripts/bench-sdk-calls.ts
+ *   (with --cpu-prof, SDK_CLIENTS=tuned and SDK_OPS: a profile of one client's calls)
  *
  * "aws": no endpoint configured (the regional endpoint from the rule set, as on AWS); "local":
  * AWS_ENDPOINT_URL_<SERVICE> set, as local mode does. Credentials come from the environment, as
- * in a Lambda. Each line: median of 5 rounds of µs of process CPU per call, sequential calls.
+ * in a Lambda. Each cell: the median over SDK_ROUNDS (7) rounds of SDK_CALLS (1,000) sequential
+ * calls of µs of process CPU per call, the clients' rounds interleaved (a loaded machine slows both
+ * alike). Nothing else should run in this process: the CPU is the whole process's.
  */
 import { Readable } from 'node:stream';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { created } from '../lambdas/adapters/aws-clients';
 import { documentsOver, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '../lambdas/adapters/clients/dynamodb-documents';
 
@@ -39,7 +43,6 @@ const dossier = {
   tags: new Set(['a', 'b']),
   ...Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`field${i}`, i % 2 ? `value ${i}` : i])),
 };
-const { marshall } = require('@aws-sdk/util-dynamodb') as typeof import('@aws-sdk/util-dynamodb');
 const itemJson = JSON.stringify({ Item: marshall(dossier, { removeUndefinedValues: true }) });
 const queryJson = JSON.stringify({ Items: Array.from({ length: 5 }, () => marshall(dossier, { removeUndefinedValues: true })), Count: 5, ScannedCount: 5 });
 
@@ -66,8 +69,6 @@ type Op = () => Promise<unknown>;
 
 function operations(variant: string): [string, Op][] {
   const tuned = variant !== 'plain';
-  process.env.SDK_FAST = /nofast|none/.test(variant) ? '0' : '1';
-  process.env.SDK_UA = /noua|none/.test(variant) ? '0' : '1';
   const tune = <T>(service: Parameters<typeof created>[0], c: T) => (tuned ? created(service, c) : c);
   const ddb = tune('dynamodb', new DynamoDBClient({ maxAttempts: 5, requestHandler: ddbAnswer as never }));
   const docs = documentsOver(ddb);
