@@ -10,7 +10,7 @@ import type { AmountBreakdown, CreditorProfile, Debtor, Invoice } from '../domai
 import { safeFilenamePart, singleLine } from './escape';
 import { addressLines, formatDate, formatSiren, money } from './format';
 import type { AmountRow, Block, Letter } from './letter';
-import { renderPdfLetter } from './pdf-letter';
+import { renderPdfLetter } from './pdf-render';
 
 export interface ClaimDraftInput {
   creditor: CreditorProfile;

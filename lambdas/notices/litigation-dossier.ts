@@ -12,7 +12,7 @@ import { formatMoney, parseEuros } from '../domain/money';
 import { safeFilenamePart, singleLine } from './escape';
 import { addressInline, formatDate, formatRate, formatSiren, parisDate } from './format';
 import type { AmountRow, Block, Field, Letter } from './letter';
-import { renderPdfLetter } from './pdf-letter';
+import { renderPdfLetter } from './pdf-render';
 
 const eur = (decimal: string) => formatMoney(parseEuros(decimal.replace(/^-/, '')) ?? 0, 'fr');
 const date = (d: string) => formatDate(d, 'fr');

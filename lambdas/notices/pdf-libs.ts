@@ -4,3 +4,5 @@
  */
 export { cleanText, degrees, drawText as textOperators, lineSplit, PDFContentStream, PDFDocument, PDFRawStream, rgb } from 'pdf-lib';
 export { default as fontkit } from '@pdf-lib/fontkit';
+// The letter renderer rides with its libraries (pdf-render.ts): no index.js carries its layout code.
+export { renderPdfLetter } from './pdf-letter';

@@ -4,7 +4,7 @@
  */
 import { assertSendable } from './checker';
 import { singleLine } from './escape';
-import { renderPdfLetter } from './pdf-letter';
+import { renderPdfLetter } from './pdf-render';
 import { renderHtml } from './render-html';
 import { renderText } from './render-text';
 import { TEMPLATES, type Template } from './templates';

@@ -1,5 +1,5 @@
 import { execFileSync, execSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -20,7 +20,7 @@ describe('Lambda bundle and the embedded PDF font', () => {
     const entry = join(dir, 'entry.ts');
     writeFileSync(
       entry,
-      `import { renderPdfLetter } from ${JSON.stringify(join(root, 'lambdas/notices/pdf-letter'))};
+      `import { renderPdfLetter } from ${JSON.stringify(join(root, 'lambdas/notices/pdf-render'))};
        import { composeMime } from ${JSON.stringify(join(root, 'lambdas/notices/mime'))};
        composeMime({ from: { name: 'A', address: 'a@example.com' }, to: [{ name: 'B', address: 'b@example.com' }], subject: 's', text: 't', html: '<p>t</p>', messageId: '<1@example.com>', date: '2026-05-04T07:00:00.000Z' })
          .then((m) => { if (!m.toString().includes('Subject: s')) throw new Error('no MIME'); })
@@ -34,8 +34,11 @@ describe('Lambda bundle and the embedded PDF font', () => {
     await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', minify: true, external, outfile: join(out, 'index.js'), logLevel: 'silent' });
     for (const cmd of [...splitModuleCommands(root, out), ...fontCopyCommands(root, out)]) execSync(cmd, { shell: '/bin/sh' });
     expect(existsSync(join(out, 'pdf-libs.js')) && existsSync(join(out, 'mime-libs.js'))).toBe(true);
-    // pdf-lib and fontkit are ~1.4 MB minified: none of it is in index.js.
+    // pdf-lib and fontkit are ~1.4 MB minified: none of it is in index.js; nor the letter's layout
+    // code (pdf-render.ts: it rides in pdf-libs.js), whose Writer draws every line.
     expect(statSync(join(out, 'index.js')).size).toBeLessThan(statSync(join(out, 'pdf-libs.js')).size / 4);
+    expect(readFileSync(join(out, 'index.js'), 'utf8')).not.toContain('useObjectStreams');
+    expect(readFileSync(join(out, 'pdf-libs.js'), 'utf8')).toContain('useObjectStreams');
     const printed = execFileSync(process.execPath, [join(out, 'index.js')], { cwd: out, env: { PATH: process.env.PATH ?? '' } }).toString();
     expect(printed).toMatch(/^%PDF- \d+$/);
     // Without the copied fonts the bundle cannot render: the hook is what makes it work.
