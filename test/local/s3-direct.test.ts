@@ -14,6 +14,18 @@ import { describe, expect, it } from 'vitest';
 import { startEmulators } from '../../local/emulators';
 import { S3Direct } from '../../local/s3-direct';
 
+/** A plain S3 client of the local endpoint: no checksum unless required, no retry (a failure shows). */
+const s3Of = (endpoint: string) =>
+  new S3Client({
+    region: 'eu-west-3',
+    endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    maxAttempts: 1,
+  });
+
 const sha = (b: string | Buffer) => createHash('sha256').update(b).digest('base64');
 
 /** Runs the calls against fresh emulators; returns what the SDK saw and the store's files. */
@@ -35,15 +47,7 @@ async function run(direct: boolean): Promise<{ seen: unknown[]; files: Record<st
   };
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amiable-s3-direct-'));
   const em = await startEmulators({ dataDir, now: () => new Date('2026-04-04T10:00:00Z') });
-  const s3 = new S3Client({
-    region: 'eu-west-3',
-    endpoint: em.s3Url,
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    maxAttempts: 1,
-  });
+  const s3 = s3Of(em.s3Url);
   const seen: unknown[] = [];
   s3.middlewareStack.add(
     (next) => async (args: any) => {
@@ -102,6 +106,7 @@ async function run(direct: boolean): Promise<{ seen: unknown[]; files: Record<st
   return { seen, files, answered };
 }
 
+
 describe('S3 calls answered from the store by the local layer', () => {
   it('gives the SDK what s3rver gives, and leaves the same files', async () => {
     const forwarded = await run(false);
@@ -133,15 +138,7 @@ describe('S3 calls answered from the store by the local layer', () => {
       slow(data) ? void setTimeout(() => (writev as any)(fd, data, ...rest), 400) : (writev as any)(fd, data, ...rest);
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'amiable-s3-slow-'));
     const em = await startEmulators({ dataDir, now: () => new Date('2026-04-04T10:00:00Z') });
-    const s3 = new S3Client({
-      region: 'eu-west-3',
-      endpoint: em.s3Url,
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-      maxAttempts: 1,
-    });
+    const s3 = s3Of(em.s3Url);
     try {
       await s3.send(new CreateBucketCommand({ Bucket: 'slow-bkt' }));
       // As the litigation test swaps a vault object and puts it back: delete, then a plain PUT.
