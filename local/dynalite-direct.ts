@@ -21,6 +21,7 @@ import * as path from 'node:path';
 import type * as http from 'node:http';
 import { inProcessEnabled, serveInProcess, type PlainRequest, type PlainResponse } from './in-process';
 import { prepareDynaliteLevel } from './dynalite-level';
+import { READS_TABLE_ONLY, withTableMemo } from './dynalite-table-memo';
 
 type Json = any;
 type Store = Json;
@@ -168,7 +169,14 @@ function text(body: string | Uint8Array): string {
   return (Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength)).toString();
 }
 
+/** The store dynalite made for a server made by `createDynalite` (tests). */
+export function dynaliteStoreOf(server: object): Store | undefined {
+  return stores.get(server);
+}
+
 function answerer(store: Store): DynaliteAnswer {
+  // The item actions read the table description decoded once per stored text (./dynalite-table-memo).
+  const itemStore = withTableMemo(store);
   return (req, parsed) => {
     if (req.method !== 'POST' || req.path !== '/') return undefined;
     const headers = lowerHeaders(req.headers);
@@ -242,7 +250,7 @@ function answerer(store: Store): DynaliteAnswer {
       return Promise.reject(err);
     }
     return new Promise<PlainResponse>((resolve, reject) => {
-      act(store, data, (err, result) => {
+      act(READS_TABLE_ONLY.has(name) ? itemStore : store, data, (err, result) => {
         if (err && err.statusCode) return resolve(send(err.body, err.statusCode));
         if (err) return reject(err);
         resolve(send(result));

@@ -15,7 +15,8 @@ import * as path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStream, type LocalStream, type StreamRecord } from '../../local/dynamodb-stream';
-import { createDynalite, serveDynaliteInProcess } from '../../local/dynalite-direct';
+import { createDynalite, dynaliteStoreOf, serveDynaliteInProcess } from '../../local/dynalite-direct';
+import { tableMemoIntact } from '../../local/dynalite-table-memo';
 import { requestInProcess, serveInProcess, type PlainRequest, type PlainResponse } from '../../local/in-process';
 import { seededRandom } from '../support/seed';
 
@@ -33,6 +34,8 @@ interface Setup {
   delivered: string[];
   /** Requests dynalite's HTTP listener handled. */
   listened: number;
+  /** Whether the table descriptions the direct answers keep still encode to their stored texts. */
+  memoIntact(): boolean;
   close(): Promise<void>;
 }
 
@@ -69,6 +72,7 @@ async function setup(direct: boolean, dir: string): Promise<Setup> {
   });
   return Object.assign(s, {
     url: new URL(stream.url),
+    memoIntact: () => tableMemoIntact(dynaliteStoreOf(ddb)),
     stream,
     records,
     delivered,
@@ -320,6 +324,38 @@ describe('dynalite answered directly, writes parsed once, against the listener p
       expect(got.at(-1)!.dynamodb.NewImage).toEqual({ ...key('race'), n: { N: '15' } });
     }
     expect(after.records.map((r) => r.dynamodb.SequenceNumber)).toEqual(before.records.map((r) => r.dynamodb.SequenceNumber));
+    // The descriptions the item actions shared (local/dynalite-table-memo.ts): none was changed by them.
+    expect(after.memoIntact()).toBe(true);
+  });
+
+  it('sees a change of a table description at the next request (the table deleted, made again with an index)', async () => {
+    const CHANGING = 'direct-changing';
+    const create = (indexed: boolean) =>
+      request('CreateTable', {
+        TableName: CHANGING,
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }, ...(indexed ? [{ AttributeName: 'kind', AttributeType: 'S' }] : [])],
+        ...(indexed ? { GlobalSecondaryIndexes: [{ IndexName: 'byKind', KeySchema: [{ AttributeName: 'kind', KeyType: 'HASH' }], Projection: { ProjectionType: 'ALL' } }] } : {}),
+      });
+    const tick = () => new Promise((r) => setTimeout(r, 20));
+    const byKind = request('Query', { TableName: CHANGING, IndexName: 'byKind', KeyConditionExpression: 'kind = :k', ExpressionAttributeValues: { ':k': { S: 'x' } } });
+    const put = request('PutItem', { TableName: CHANGING, Item: { ...key('c'), kind: { S: 'x' } } });
+    expect((await both(create(false), { creation: true })).status).toBe(200);
+    await tick();
+    expect((await both(put)).status).toBe(200);
+    // No such index: the description read (and kept) says so.
+    expect((await both(byKind)).status).toBe(400);
+    expect((await both(request('DeleteTable', { TableName: CHANGING }), { creation: true })).status).toBe(200);
+    await tick();
+    expect((await both(request('GetItem', { TableName: CHANGING, Key: key('c') }))).status).toBe(400);
+    expect((await both(create(true), { creation: true })).status).toBe(200);
+    await tick();
+    expect((await both(put)).status).toBe(200);
+    const found = await both(byKind);
+    expect(found.status, found.body.toString('utf8')).toBe(200);
+    expect(JSON.parse(found.body.toString('utf8')).Count).toBe(1);
+    expect(after.memoIntact()).toBe(true);
   });
 
   it('leaves the same data on disk, key by key and byte by byte', async () => {
