@@ -14,6 +14,8 @@
  * unusual (no such table, a table being created or deleted, a value that does not decode) goes
  * to dynalite's own getTable, which answers it as it always did.
  */
+import { storedText } from './dynalite-text';
+
 type Json = any;
 type Store = Json;
 type GetTable = (name: string, checkStatus: unknown, cb?: (err: unknown, table?: Json) => void) => void;
@@ -23,8 +25,6 @@ export const READS_TABLE_ONLY = new Set(['getItem', 'putItem', 'updateItem', 'de
 
 /** dynalite keeps table descriptions under this prefix of its one database (db/index.js getSubDb('table')). */
 const TABLE_PREFIX = 'table~';
-/** The stored text, undecoded (a constant object: abstract-level forwards it without copying). */
-const AS_TEXT = Object.freeze({ keyEncoding: 'utf8', valueEncoding: 'utf8' });
 const KEPT_TABLES = 64;
 
 /** The descriptions kept per store, for the tests: each must still encode to the text it came from. */
@@ -32,11 +32,8 @@ const kept = new WeakMap<Store, Map<string, { text: string; table: Json }>>();
 
 /** A view of dynalite's store whose getTable hands the decoded description kept for an unchanged text. */
 export function withTableMemo(store: Store): Store {
-  const db = store.db;
-  // The database's own get (dynalite replaced the instance's with a callback version that takes no options).
-  const proto = Object.getPrototypeOf(db) as { get?: (key: string, options: object) => Promise<unknown> };
-  if (!db || typeof proto?.get !== 'function' || typeof store.getTable !== 'function') return store;
-  const get = proto.get;
+  const text = storedText(store);
+  if (!text || typeof store.getTable !== 'function') return store;
   const original = store.getTable as GetTable;
   const memo = new Map<string, { text: string; table: Json }>();
   kept.set(store, memo);
@@ -46,22 +43,22 @@ export function withTableMemo(store: Store): Store {
     const fallback = () => original.call(store, name, checkStatus, cb);
     let reading: Promise<unknown>;
     try {
-      reading = get.call(db, TABLE_PREFIX + name, AS_TEXT);
+      reading = text.get(TABLE_PREFIX + name);
     } catch {
       return fallback();
     }
-    reading.then((text) => {
-      if (typeof text !== 'string') return fallback();
+    reading.then((stored) => {
+      if (typeof stored !== 'string') return fallback();
       let m = memo.get(name);
-      if (!m || m.text !== text) {
+      if (!m || m.text !== stored) {
         let table: Json;
         try {
-          table = JSON.parse(text);
+          table = JSON.parse(stored);
         } catch {
           return fallback();
         }
         if (memo.size >= KEPT_TABLES) memo.clear();
-        memo.set(name, (m = { text, table }));
+        memo.set(name, (m = { text: stored, table }));
       }
       const table = m.table;
       // dynalite's own checks (db/index.js getTable): a table not ACTIVE-like is answered by it.

@@ -16,6 +16,7 @@
  * one pair per key at a time.
  */
 import { prepareDynaliteLevel } from './dynalite-level';
+import { storedText, type StoredText } from './dynalite-text';
 
 type Json = any;
 type Item = Record<string, Json>;
@@ -24,6 +25,13 @@ export interface WriteImages {
   /** Null: no item. */
   before: Item | null;
   after: Item | null;
+  /**
+   * JSON.stringify of each image, when known: the text LevelDB held (before) and the text stored
+   * (after). The stream layer's records carry the images as text; without these it encoded both
+   * images of every write again (the item was encoded three times per write, now once).
+   */
+  beforeText?: string;
+  afterText?: string;
 }
 
 type Action = (store: Json, data: Json, cb: (err: unknown, result?: Json) => void) => void;
@@ -88,6 +96,14 @@ export function forgetWriteImages(id: string): void {
   taken.delete(id);
 }
 
+/** The text view of each store (./dynalite-text), made once. */
+const texts = new WeakMap<object, StoredText | null>();
+const textOf = (store: Json): StoredText | undefined => {
+  let t = texts.get(store);
+  if (t === undefined) texts.set(store, (t = storedText(store) ?? null));
+  return t ?? undefined;
+};
+
 function recording(name: (typeof ACTIONS)[number], original: Action): Action {
   return function recordingAction(store, data, cb) {
     const tableName: string = data.TableName;
@@ -95,22 +111,72 @@ function recording(name: (typeof ACTIONS)[number], original: Action): Action {
     const images: WriteImages = { before: null, after: null };
     // Now: an update of a new item builds it on the request's Key object.
     const id = writeId(tableName, name === 'putItem' ? { pk: data.Item?.pk, sk: data.Item?.sk } : data.Key);
+    const text = textOf(store);
+    // dynalite's item database of a table is its one database under this prefix (db/index.js getItemDb).
+    const prefix = `item-${tableName}~`;
     const view = Object.create(store);
     view.getItemDb = (table: string) => {
       const itemDb = store.getItemDb(table);
       if (table !== tableName) return itemDb;
       // Only the three calls the write actions make on the written key go through the view.
       const recorded = Object.create(itemDb);
-      recorded.get = (key: string, callback: (err: unknown, item?: Item) => void) =>
+      const getDecoded = (key: string, callback: (err: unknown, item?: Item) => void) =>
         itemDb.get(key, (err: unknown, item?: Item) => {
           if (!err) images.before = item ?? null;
           callback(err, item);
         });
-      recorded.put = (key: string, item: Item, callback: (err: unknown) => void) =>
+      const putEncoded = (key: string, item: Item, callback: (err: unknown) => void) =>
         itemDb.put(key, item, (err: unknown) => {
           if (!err) images.after = item;
           callback(err);
         });
+      // Read and written as text, decoded and encoded here as dynalite's json encoding does (same
+      // entries, same bytes), so the texts are known; anything unusual goes through dynalite's calls.
+      recorded.get = !text
+        ? getDecoded
+        : (key: string, callback: (err: unknown, item?: Item) => void) => {
+            let reading: Promise<string | undefined>;
+            try {
+              reading = text.get(prefix + key);
+            } catch {
+              return getDecoded(key, callback);
+            }
+            reading.then(
+              (stored) => {
+                let item: Item | undefined;
+                try {
+                  item = stored === undefined ? undefined : JSON.parse(stored);
+                } catch {
+                  return getDecoded(key, callback);
+                }
+                images.before = item ?? null;
+                images.beforeText = stored;
+                // As dynalite calls back: after the read, on the next turn of the event loop.
+                setImmediate(callback, null, item);
+              },
+              () => getDecoded(key, callback),
+            );
+          };
+      recorded.put = !text
+        ? putEncoded
+        : (key: string, item: Item, callback: (err: unknown) => void) => {
+            let encoded: string;
+            let writing: Promise<void>;
+            try {
+              encoded = JSON.stringify(item);
+              writing = text.put(prefix + key, encoded);
+            } catch {
+              return putEncoded(key, item, callback);
+            }
+            writing.then(
+              () => {
+                images.after = item;
+                images.afterText = encoded;
+                setImmediate(callback, null);
+              },
+              (err: unknown) => setImmediate(callback, err),
+            );
+          };
       recorded.del = (key: string, callback: (err: unknown) => void) => itemDb.del(key, callback);
       return recorded;
     };

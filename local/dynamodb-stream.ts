@@ -243,9 +243,10 @@ export async function startLocalStream(opts: LocalStreamOptions): Promise<LocalS
   /** Each record's JSON text (what JSON.stringify gives), made from its images' texts, which emit has already. */
   const texts = new WeakMap<StreamRecord, string>();
 
-  function emit(key: Item, before: Item | undefined, after: Item | undefined): void {
-    const beforeJson = JSON.stringify(before ?? null);
-    const afterJson = JSON.stringify(after ?? null);
+  /** Emits the record of a write, given its images (and their JSON texts when known: ./dynalite-write-images). */
+  function emit(key: Item, before: Item | undefined, after: Item | undefined, beforeText?: string, afterText?: string): void {
+    const beforeJson = before === undefined ? 'null' : (beforeText ?? JSON.stringify(before));
+    const afterJson = after === undefined ? 'null' : (afterText ?? JSON.stringify(after));
     if (beforeJson === afterJson) return;
     const seq = ++sequence;
     changes++;
@@ -337,7 +338,9 @@ export async function startLocalStream(opts: LocalStreamOptions): Promise<LocalS
         const written = takeWriteImages(wid);
         // Cannot happen while dynalite answers from this process; said loudly, not papered over.
         if (!written) throw new Error(`local streams: dynalite recorded no images for ${op} ${id}`);
-        emit(key, written.before ?? undefined, written.after ?? undefined);
+        // The images' texts as LevelDB held and stored them (the listener path, to compare, encodes them again).
+        if (direct_) emit(key, written.before ?? undefined, written.after ?? undefined, written.beforeText, written.afterText);
+        else emit(key, written.before ?? undefined, written.after ?? undefined);
         return out;
       });
     }
