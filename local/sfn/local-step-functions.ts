@@ -12,6 +12,7 @@
  */
 import { StateMachine } from 'aws-local-stepfunctions';
 import { readPath } from './json-path';
+import { WakeQueue, type WakeEntry } from './wake-queue';
 
 type Json = any;
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
@@ -99,6 +100,14 @@ export class LocalStepFunctions {
   private readonly taskStates: string[];
   /** The definition the engine runs (see withExecutionContext). */
   private readonly definition: Json;
+  /** Each record's place in the order records were first known (ties between equal wake-up instants). */
+  private readonly seqOf = new WeakMap<ExecutionRecord, number>();
+  private nextSeq = 0;
+  /** The current wake-up entry of each parked record (./wake-queue). */
+  private readonly wakeEntry = new WeakMap<ExecutionRecord, WakeEntry<ExecutionRecord>>();
+  private readonly parkedQueue = new WakeQueue<ExecutionRecord>(
+    (e) => this.wakeEntry.get(e.item) === e && e.item.status === 'RUNNING' && e.item.parked?.wakeAt === e.wakeAt,
+  );
 
   constructor(private readonly opts: LocalStepFunctionsOptions) {
     const states: Record<string, Json> = opts.definition.States;
@@ -112,7 +121,8 @@ export class LocalStepFunctions {
         throw new Error(`local engine: Wait state ${name} must not use InputPath/OutputPath`);
       }
     }
-    for (const r of opts.records ?? []) this.records.set(r.arn, r);
+    for (const r of opts.records ?? []) this.known(r);
+    for (const r of this.records.values()) if (r.status === 'RUNNING' && r.parked) this.parkedNow(r);
     this.definition = withExecutionContext(opts.definition);
     const { TimeoutSeconds: _t, ...whole } = this.definition;
     this.machines.set(opts.definition.StartAt, new StateMachine(whole, { validationOptions: { checkArn: false } }));
@@ -139,7 +149,7 @@ export class LocalStepFunctions {
       startDate: this.opts.now().toISOString(),
       trail: [],
     };
-    this.records.set(arn, record);
+    this.known(record);
     this.changed(record);
     this.opts.onStatusChange?.(record);
     this.launch(record, this.opts.definition.StartAt, input);
@@ -173,21 +183,15 @@ export class LocalStepFunctions {
 
   /** The earliest instant at which a parked execution wakes up. */
   nextWakeAt(): string | null {
-    let min: string | null = null;
-    for (const r of this.records.values()) {
-      if (r.status === 'RUNNING' && r.parked && (min === null || r.parked.wakeAt < min)) min = r.parked.wakeAt;
-    }
-    return min;
+    return this.parkedQueue.peek()?.wakeAt ?? null;
   }
 
   /**
-   * Wakes every execution parked until `instant` or earlier, earliest first, at most
-   * `wakeConcurrency` at a time, then waits for them.
+   * Wakes every execution parked until `instant` or earlier, earliest first (then in the order
+   * they were first known), at most `wakeConcurrency` at a time, then waits for them.
    */
   async wakeDue(instant: Date): Promise<number> {
-    const due = [...this.records.values()]
-      .filter((r) => r.status === 'RUNNING' && r.parked && Date.parse(r.parked.wakeAt) <= instant.getTime())
-      .sort((a, b) => a.parked!.wakeAt.localeCompare(b.parked!.wakeAt));
+    const due = this.parkedQueue.takeDue(instant.getTime()).map((e) => e.item);
     let next = 0;
     const worker = async () => {
       while (next < due.length) {
@@ -291,6 +295,7 @@ export class LocalStepFunctions {
           if (record.status !== 'RUNNING') return;
           try {
             record.parked = { state: name, input: ev.state.input, wakeAt: this.wakeAt(name, ev.state.input) };
+            this.parkedNow(record);
             this.changed(record);
           } catch (e) {
             // What AWS does with an unusable TimestampPath: the execution fails with States.Runtime.
@@ -354,6 +359,19 @@ export class LocalStepFunctions {
     delete record.parked;
     this.changed(record);
     this.opts.onStatusChange?.(record);
+  }
+
+  /** A record now known to the engine (started, or loaded), in order. */
+  private known(record: ExecutionRecord): void {
+    this.records.set(record.arn, record);
+    if (!this.seqOf.has(record)) this.seqOf.set(record, this.nextSeq++);
+  }
+
+  /** A record just parked: its wake-up entry (any earlier one goes stale). */
+  private parkedNow(record: ExecutionRecord): void {
+    const entry = { item: record, wakeAt: record.parked!.wakeAt, seq: this.seqOf.get(record) ?? this.nextSeq++ };
+    this.wakeEntry.set(record, entry);
+    this.parkedQueue.push(entry);
   }
 
   private changed(record: ExecutionRecord): void {
