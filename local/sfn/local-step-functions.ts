@@ -13,6 +13,10 @@
 import { StateMachine } from 'aws-local-stepfunctions';
 import { readPath } from './json-path';
 import { WakeQueue, type WakeEntry } from './wake-queue';
+import { scalarPathsWithoutThrow } from './jsonpath-scalars';
+
+// The engine's paths evaluated without an Error thrown per scalar (./jsonpath-scalars).
+scalarPathsWithoutThrow();
 
 type Json = any;
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
