@@ -22,6 +22,7 @@ import { prepareDynaliteLevel } from './dynalite-level';
 import { nativeDynaliteCrc32 } from './dynalite-crc32';
 import { fasterDynaliteTypeChecks } from './dynalite-check-types';
 import { memoizeDynaliteParsers } from './dynalite-parse-memo';
+import { fasterDynaliteQueries } from './dynalite-query';
 import { createDynalite, serveDynaliteInProcess } from './dynalite-direct';
 
 // Before dynalite loads: LevelDB bounds, read cache, closable iterators (./dynalite-level).
@@ -32,6 +33,8 @@ memoizeDynaliteParsers();
 nativeDynaliteCrc32();
 // Request type checks with their type descriptions memoised (./dynalite-check-types).
 fasterDynaliteTypeChecks();
+// Queries and scans read LevelDB in a loop, not through streams (./dynalite-query).
+fasterDynaliteQueries();
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const S3rver = require('s3rver');
 /**
