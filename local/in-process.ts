@@ -19,6 +19,7 @@
 import type * as http from 'node:http';
 import { Readable, Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
+import { installFetchShortcut } from './in-process-fetch';
 
 type Listener = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -272,6 +273,8 @@ export function installSdkShortcut(served: (host: string) => boolean, route: (ur
     buildQueryString: (query: Record<string, unknown>) => string;
   };
   signInProcessRequestsCheaply(served);
+  // fetch's POSTs to the same servers (two adapters call AWS with fetch) take the same route (./in-process-fetch).
+  installFetchShortcut(served, inProcessEnabled, route);
   const original = NodeHttpHandler.prototype.handle;
   NodeHttpHandler.prototype.handle = function handle(this: InstanceType<typeof NodeHttpHandler>, request, options) {
     const url = new URL(`http://${request.hostname}:${request.port ?? 80}`);
