@@ -13,12 +13,23 @@
  * plain object, a string or byte body, no signal; anything else (GETs of tests and the demo, other
  * servers) goes through fetch as before. `AMIABLE_LOOPBACK_HTTP=1` turns it off with the rest.
  */
-import type { PlainRequest, PlainResponse } from './in-process';
+/** What ./in-process routes (its PlainRequest and PlainResponse, as far as this module uses them; no import: ./in-process loads this). */
+interface RoutedRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body?: string | Uint8Array;
+}
+interface RoutedResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Uint8Array;
+}
 
 /** Statuses whose Response has no body (the Fetch standard's null body statuses). */
 const NULL_BODY = new Set([101, 103, 204, 205, 304]);
 
-type Route = (url: URL, req: PlainRequest) => Promise<PlainResponse> | undefined;
+type Route = (url: URL, req: RoutedRequest) => Promise<RoutedResponse> | undefined;
 
 let installed = false;
 
@@ -40,7 +51,7 @@ export function installFetchShortcut(served: (host: string) => boolean, enabled:
   globalThis.fetch = shortcut as typeof original;
 }
 
-function routed(url: URL, init: RequestInit, served: (host: string) => boolean, enabled: () => boolean, route: Route): Promise<PlainResponse> | undefined {
+function routed(url: URL, init: RequestInit, served: (host: string) => boolean, enabled: () => boolean, route: Route): Promise<RoutedResponse> | undefined {
   if (url.protocol !== 'http:' || !enabled() || (init.method ?? 'GET').toUpperCase() !== 'POST' || init.signal) return undefined;
   if (!served(`${url.hostname}:${url.port}`)) return undefined;
   const body = init.body;
