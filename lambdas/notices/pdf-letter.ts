@@ -13,6 +13,7 @@ import type { Color, PDFContext, PDFDocument, PDFFont, PDFName, PDFPage } from '
 import type { IsoInstant } from '../domain/model';
 import { fontBytes } from './fonts';
 import { labelSeparator, quoteMarks, type Block, type Letter } from './letter';
+import { plainLayout } from './pdf-plain-layout';
 import { toWinAnsi } from './pdf-winansi';
 
 export const PDF_PRODUCER = 'Amiable notices (pdf-lib 1.17, DejaVu Sans)';
@@ -64,8 +65,12 @@ function sharedFontkit(fontkit: Fontkit): Fontkit {
         font = fontkit.create(data);
         const layout = font.layout.bind(font);
         const memo = new Map<string, { glyphs: unknown[] }>();
+        const plain = plainLayout<{ id: number }>(font as never);
         font.layout = ((text: string, features?: unknown, ...rest: unknown[]) => {
           if (typeof text !== 'string' || features !== undefined || rest.length > 0) return layout(...([text, features, ...rest] as unknown as Parameters<typeof layout>));
+          // Text no substitution can touch: its cmap glyphs, as fontkit would give them (pdf-plain-layout.ts).
+          const glyphs = plain(text);
+          if (glyphs) return { glyphs };
           let run = memo.get(text);
           if (!run) {
             if (memo.size >= LAYOUT_MEMO_LIMIT) memo.delete(memo.keys().next().value!);
