@@ -13,6 +13,7 @@ import type { Color, PDFContext, PDFDocument, PDFFont, PDFName, PDFPage } from '
 import type { IsoInstant } from '../domain/model';
 import { fontBytes } from './fonts';
 import { labelSeparator, quoteMarks, type Block, type Letter } from './letter';
+import { subsetEncoder, type TtfSubset } from './pdf-font-subset';
 import { plainLayout } from './pdf-plain-layout';
 import { toWinAnsi } from './pdf-winansi';
 
@@ -201,7 +202,30 @@ export async function embedLetterFonts(doc: PDFDocument): Promise<{ regular: PDF
   doc.registerFontkit(sharedFontkit(fontkit));
   const regular = await doc.embedFont(fontBytes('regular'), { subset: true, customName: FONT_NAMES.regular });
   const bold = await doc.embedFont(fontBytes('bold'), { subset: true, customName: FONT_NAMES.bold });
+  await Promise.all([fastSubset(regular), fastSubset(bold)]);
   return { regular, bold };
+}
+
+interface SubsetEmbedder {
+  font: { createSubset(): TtfSubset };
+  subset?: TtfSubset;
+  serializeFont(): Promise<Uint8Array>;
+}
+/** Each shared font's subset encoder (pdf-font-subset.ts), built once per process. */
+const subsetEncoders = new Map<object, ReturnType<typeof subsetEncoder>>();
+
+/**
+ * The font's subset, at save, encoded by pdf-font-subset.ts (the bytes fontkit's encoder writes,
+ * without re-encoding the font's fixed tables for every letter). pdf-lib's embedder serialises
+ * its subset in serializeFont (CustomFontSubsetEmbedder); only this document's embedder is changed.
+ */
+async function fastSubset(font: PDFFont): Promise<void> {
+  const embedder = (font as unknown as { embedder: SubsetEmbedder }).embedder;
+  if (!embedder.subset) return;
+  let encoder = subsetEncoders.get(embedder.font);
+  if (!encoder) subsetEncoders.set(embedder.font, (encoder = subsetEncoder(embedder.font.createSubset())));
+  const encode = await encoder;
+  if (encode) embedder.serializeFont = async () => encode(embedder.subset!);
 }
 
 /**
