@@ -203,7 +203,51 @@ export async function embedLetterFonts(doc: PDFDocument): Promise<{ regular: PDF
   const regular = await doc.embedFont(fontBytes('regular'), { subset: true, customName: FONT_NAMES.regular });
   const bold = await doc.embedFont(fontBytes('bold'), { subset: true, customName: FONT_NAMES.bold });
   await Promise.all([fastSubset(regular), fastSubset(bold)]);
+  rememberGlyphCodes(regular);
+  rememberGlyphCodes(bold);
   return { regular, bold };
+}
+
+interface TextEmbedder {
+  font: { layout(text: string, features?: unknown): { glyphs: { id: number }[] } };
+  fontFeatures?: unknown;
+  subset?: { includeGlyph(glyph: { id: number }): number };
+  glyphs: unknown[];
+  glyphIdMap: Map<number, number>;
+  glyphCache: { invalidate(): void };
+  encodeText(text: string): unknown;
+}
+
+/**
+ * pdf-lib's CustomFontSubsetEmbedder.encodeText, with each glyph's code (its id in this document's
+ * subset, 4 hex digits) remembered: a glyph is included in the subset, listed for the ToUnicode map
+ * and formatted once per document instead of at every occurrence. Including a glyph again changes
+ * nothing in the subset, and the font gives one object per glyph id: same subset, same codes, same
+ * bytes (test/notices/pdf-encode-text.test.ts compares with pdf-lib's own encodeText).
+ */
+function rememberGlyphCodes(font: PDFFont): void {
+  const e = (font as unknown as { embedder: TextEmbedder }).embedder;
+  if (typeof e.subset?.includeGlyph !== 'function' || !(e.glyphIdMap instanceof Map) || !Array.isArray(e.glyphs) || typeof e.glyphCache?.invalidate !== 'function') return;
+  const { PDFHexString } = libs!;
+  const codes = new Map<number, string>();
+  e.encodeText = (text: string) => {
+    const glyphs = e.font.layout(text, e.fontFeatures).glyphs;
+    let hex = '';
+    for (const glyph of glyphs) {
+      let code = codes.get(glyph.id);
+      if (code === undefined) {
+        const subsetId = e.subset!.includeGlyph(glyph);
+        e.glyphs[subsetId - 1] = glyph;
+        e.glyphIdMap.set(glyph.id, subsetId);
+        // pdf-lib's toHexStringOfMinLength(subsetId, 4).
+        code = subsetId.toString(16).padStart(4, '0').toUpperCase();
+        codes.set(glyph.id, code);
+      }
+      hex += code;
+    }
+    e.glyphCache.invalidate();
+    return PDFHexString.of(hex);
+  };
 }
 
 interface SubsetEmbedder {

@@ -2,7 +2,7 @@
  * The PDF libraries as one module: Lambdas bundle it apart (SPLIT_MODULES in
  * lib/handler-function.ts) and pdf-letter.ts loads it on first use (loadPdfLibs).
  */
-export { cleanText, degrees, drawText as textOperators, lineSplit, PDFContentStream, PDFDocument, PDFRawStream, rgb } from 'pdf-lib';
+export { cleanText, degrees, drawText as textOperators, lineSplit, PDFContentStream, PDFDocument, PDFHexString, PDFRawStream, rgb } from 'pdf-lib';
 export { default as fontkit } from '@pdf-lib/fontkit';
 // The letter renderer rides with its libraries (pdf-render.ts): no index.js carries its layout code.
 export { renderPdfLetter } from './pdf-letter';
