@@ -53,11 +53,27 @@ const SUBSTITUTES: Record<string, string> = {
  * (code points, as given by pdf-lib's PDFFont.getCharacterSet()). Line breaks are kept as "\n".
  */
 export function toWinAnsi(text: string, charset: ReadonlySet<number> = WIN_ANSI_CODE_POINTS): string {
+  if (printableAsIs(text, charset)) return text;
   let out = '';
   for (const ch of text.replace(/\r\n?/g, '\n')) {
     out += mapChar(ch, charset);
   }
   return out;
+}
+
+/**
+ * Whether every character of the text is one mapChar keeps as it is (a line break, or a code point
+ * of the charset that is not a control or line separator): most of the letters' lines, returned
+ * without building a copy character by character. A surrogate (a character beyond the BMP) or a
+ * carriage return takes the full path.
+ */
+function printableAsIs(text: string, charset: ReadonlySet<number>): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a) continue;
+    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029 || (c >= 0xd800 && c <= 0xdfff) || !charset.has(c)) return false;
+  }
+  return true;
 }
 
 function mapChar(ch: string, charset: ReadonlySet<number>): string {
