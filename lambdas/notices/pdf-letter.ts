@@ -131,17 +131,30 @@ function rememberGlyphOutlines(font: FontkitFont): void {
 let charset: ReadonlySet<number> | undefined;
 
 /**
- * The code points both embedded fonts can draw (computed once from the font files). Synchronous
- * for the checker, which only maps PDF text after the PDF was rendered: the libraries are loaded.
+ * The code points both embedded fonts can draw. Synchronous for the checker, which only maps PDF
+ * text after the PDF was rendered: the libraries are loaded. Asked of the PDF libraries' module
+ * (fontsCharset, through pdf-libs.ts): in a Lambda this file is bundled twice, into index.js (the
+ * checker) and into the split pdf-libs.js (the renderer), each copy with its own state; the set comes
+ * from the fonts the renderer parsed, so index.js parses no font.
  */
 export function pdfCharset(): ReadonlySet<number> {
   if (!charset) {
     if (!libs) throw new Error('pdfCharset() needs the PDF libraries: await loadPdfLibs() (renderPdfLetter does) first');
-    const { fontkit } = libs;
-    const sets = (['regular', 'bold'] as const).map((w) => new Set<number>(fontkit.create(Buffer.from(fontBytes(w))).characterSet));
-    charset = new Set([...sets[0]!].filter((cp) => sets[1]!.has(cp)));
+    charset = libs.letterCharset();
   }
   return charset;
+}
+
+let fontsCharsetMemo: ReadonlySet<number> | undefined;
+
+/** The code points both fonts have, from the process's shared parsed fonts (the renderer's). */
+export function fontsCharset(fontkit: Fontkit): ReadonlySet<number> {
+  if (!fontsCharsetMemo) {
+    const shared = sharedFontkit(fontkit);
+    const [regular, bold] = (['regular', 'bold'] as const).map((w) => new Set<number>(shared.create(fontBytes(w)).characterSet));
+    fontsCharsetMemo = new Set([...regular!].filter((cp) => bold!.has(cp)));
+  }
+  return fontsCharsetMemo;
 }
 
 /** The text exactly as the PDF prints it (characters the fonts lack mapped to a printable form). */
