@@ -15,6 +15,7 @@ import { fontBytes } from './fonts';
 import { labelSeparator, quoteMarks, type Block, type Letter } from './letter';
 import { subsetEncoder, type TtfSubset } from './pdf-font-subset';
 import { plainLayout } from './pdf-plain-layout';
+import { lineOperators } from './pdf-text-operators';
 import { toWinAnsi } from './pdf-winansi';
 
 export const PDF_PRODUCER = 'Amiable notices (pdf-lib 1.17, DejaVu Sans)';
@@ -310,6 +311,9 @@ function compressContentStreams(context: PDFContext): void {
   }
 }
 
+/** drawText's operators for a line, from shared parts (pdf-text-operators.ts); made on the first line drawn. */
+let lineOps: ReturnType<typeof lineOperators> | undefined;
+
 class Writer {
   private page!: PDFPage;
   private y = 0;
@@ -554,8 +558,10 @@ class Writer {
     if (!names) this.fontNames.set(page, (names = new Map()));
     let name = names.get(font);
     if (!name) names.set(font, (name = page.node.newFontDictionary(font.name, font.ref)));
+    const hex = font.encodeText(lines[0]!);
+    lineOps ??= lineOperators(libs!);
     const none = degrees(0);
-    page.pushOperators(...textOperators(font.encodeText(lines[0]!), { color, font: name, size, rotate: none, xSkew: none, ySkew: none, x, y }));
+    page.pushOperators(...(lineOps(hex, { color, font: name, size, x, y }) ?? textOperators(hex, { color, font: name, size, rotate: none, xSkew: none, ySkew: none, x, y })));
   }
 
   private space(points: number): void {

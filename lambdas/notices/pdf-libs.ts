@@ -2,7 +2,7 @@
  * The PDF libraries as one module: Lambdas bundle it apart (SPLIT_MODULES in
  * lib/handler-function.ts) and pdf-letter.ts loads it on first use (loadPdfLibs).
  */
-export { cleanText, degrees, drawText as textOperators, lineSplit, PDFContentStream, PDFDocument, PDFHexString, PDFRawStream, rgb } from 'pdf-lib';
+export { cleanText, degrees, drawText as textOperators, lineSplit, PDFContentStream, PDFDocument, PDFHexString, PDFNumber, PDFOperator, PDFOperatorNames, PDFRawStream, rgb } from 'pdf-lib';
 import fontkit from '@pdf-lib/fontkit';
 import { fontsCharset } from './pdf-letter';
 
