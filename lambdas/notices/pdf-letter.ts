@@ -68,6 +68,7 @@ function sharedFontkit(fontkit: Fontkit): Fontkit {
         const layout = font.layout.bind(font);
         const memo = new Map<string, { glyphs: unknown[] }>();
         const plain = plainLayout<{ id: number }>(font as never);
+        (font as unknown as PlainFont)[PLAIN] = plain;
         font.layout = ((text: string, features?: unknown, ...rest: unknown[]) => {
           if (typeof text !== 'string' || features !== undefined || rest.length > 0) return layout(...([text, features, ...rest] as unknown as Parameters<typeof layout>));
           // Text no substitution can touch: its cmap glyphs, as fontkit would give them (pdf-plain-layout.ts).
@@ -89,6 +90,10 @@ function sharedFontkit(fontkit: Fontkit): Fontkit {
     },
   } as Fontkit;
 }
+
+/** The plain layout of a shared font (pdf-plain-layout.ts), kept on it for wrapByWords. */
+const PLAIN = Symbol('plain layout');
+type PlainFont = { [PLAIN]?: (text: string) => unknown[] | undefined };
 
 /**
  * pdf-lib reads only the glyphs of a layout (their ids and advance widths, CustomFontEmbedder and
@@ -641,7 +646,11 @@ export function wrapByWords(raw: string, font: PDFFont, fontKey: string, size: n
   }
   out.push(line);
   kept.push([line, lineUnits]);
-  for (const [s, u] of kept) if (font.widthOfTextAtSize(s, size) !== u * scale) return null;
+  // A line the plain layout lays out is one glyph per character, each word's the same glyphs: its
+  // width is the sum of its words' (advances times 1000/2048 are multiples of 1/256, summed exactly
+  // in any order), no need to lay it out again.
+  const plain = (font as unknown as { embedder?: { font?: PlainFont } }).embedder?.font?.[PLAIN];
+  for (const [s, u] of kept) if (!plain?.(s) && font.widthOfTextAtSize(s, size) !== u * scale) return null;
   return out;
 }
 
