@@ -592,9 +592,30 @@ class Writer {
   /** Printable lines no wider than maxWidth; breaks on spaces, hard-breaks overlong words. */
   private wrap(text: string, font: PDFFont, size: number, maxWidth: number): string[] {
     const out: string[] = [];
-    for (const raw of this.safe(text, font).split('\n')) out.push(...(wrapByWords(raw, font, font === this.bold ? 'bold' : 'regular', size, maxWidth) ?? wrapLine(raw, font, size, maxWidth)));
+    for (const raw of this.safe(text, font).split('\n')) out.push(...wrapRemembered(raw, font, font === this.bold ? 'bold' : 'regular', size, maxWidth));
     return out;
   }
+}
+
+/** Lines of recent texts, by font, size, width and text; bounded. */
+const WRAP_MEMO_LIMIT = 2048;
+const wrapMemo = new Map<string, readonly string[]>();
+
+/**
+ * The lines of one line of text (wrapByWords', or wrapLine's when it gives up), remembered for the
+ * process: most of a letter is its template's fixed text (the legal paragraphs), wrapped the same
+ * way in every letter. Wrapping depends only on the text, the font's metrics (the process's shared
+ * fonts, `fontKey`), the size and the width, so a remembered result is the same lines.
+ */
+function wrapRemembered(raw: string, font: PDFFont, fontKey: string, size: number, maxWidth: number): readonly string[] {
+  const key = `${fontKey}\u0000${size}\u0000${maxWidth}\u0000${raw}`;
+  let lines = wrapMemo.get(key);
+  if (!lines) {
+    if (wrapMemo.size >= WRAP_MEMO_LIMIT) wrapMemo.delete(wrapMemo.keys().next().value!);
+    lines = wrapByWords(raw, font, fontKey, size, maxWidth) ?? wrapLine(raw, font, size, maxWidth);
+    wrapMemo.set(key, lines);
+  }
+  return lines;
 }
 
 /**
