@@ -68,12 +68,26 @@ export function toWinAnsi(text: string, charset: ReadonlySet<number> = WIN_ANSI_
  * carriage return takes the full path.
  */
 function printableAsIs(text: string, charset: ReadonlySet<number>): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x0a) continue;
-    if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029 || (c >= 0xd800 && c <= 0xdfff) || !charset.has(c)) return false;
-  }
+  const keep = keptAsIs(charset);
+  for (let i = 0; i < text.length; i++) if (keep[text.charCodeAt(i)] === 0) return false;
   return true;
+}
+
+/** Per charset (sets never changed once made: WinAnsi, the fonts'), a table of the UTF-16 code units printableAsIs keeps (1) or not (0). */
+const keptTables = new WeakMap<ReadonlySet<number>, Uint8Array>();
+function keptAsIs(charset: ReadonlySet<number>): Uint8Array {
+  let table = keptTables.get(charset);
+  if (!table) {
+    table = new Uint8Array(0x10000);
+    for (const c of charset) {
+      // A line break is kept; controls, C1, line and paragraph separators and surrogates are not.
+      if (c > 0xffff || c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029 || (c >= 0xd800 && c <= 0xdfff)) continue;
+      table[c] = 1;
+    }
+    table[0x0a] = 1;
+    keptTables.set(charset, table);
+  }
+  return table;
 }
 
 function mapChar(ch: string, charset: ReadonlySet<number>): string {
