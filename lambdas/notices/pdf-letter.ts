@@ -281,6 +281,9 @@ const subsetEncoders = new Map<object, ReturnType<typeof subsetEncoder>>();
  * The font's subset, at save, encoded by pdf-font-subset.ts (the bytes fontkit's encoder writes,
  * without re-encoding the font's fixed tables for every letter). pdf-lib's embedder serialises
  * its subset in serializeFont (CustomFontSubsetEmbedder); only this document's embedder is changed.
+ * The bytes depend only on the font and the glyphs in subset order: a recent subset with the same
+ * glyphs (about half of a run's letters: one template, similar names) gives its bytes, and their
+ * deflated form (nativeFlate), again.
  */
 async function fastSubset(font: PDFFont): Promise<void> {
   const embedder = (font as unknown as { embedder: SubsetEmbedder }).embedder;
@@ -288,8 +291,32 @@ async function fastSubset(font: PDFFont): Promise<void> {
   let encoder = subsetEncoders.get(embedder.font);
   if (!encoder) subsetEncoders.set(embedder.font, (encoder = subsetEncoder(embedder.font.createSubset())));
   const encode = await encoder;
-  if (encode) embedder.serializeFont = async () => encode(embedder.subset!);
+  if (!encode) return;
+  let memo = subsetMemos.get(embedder.font);
+  if (!memo) subsetMemos.set(embedder.font, (memo = new Map()));
+  const remembered = memo;
+  embedder.serializeFont = async () => {
+    const subset = embedder.subset!;
+    // The glyphs in subset order decide the bytes (composite glyphs' components are appended in encoding).
+    const key = subset.glyphs.join(',');
+    let bytes = remembered.get(key);
+    if (bytes) remembered.delete(key);
+    else {
+      bytes = encode(subset);
+      if (remembered.size >= SUBSET_MEMO_LIMIT) remembered.delete(remembered.keys().next().value!);
+      rememberedSubsets.add(bytes);
+    }
+    remembered.set(key, bytes);
+    return bytes;
+  };
 }
+
+/** Recent subsets' bytes per shared font, by their glyphs in subset order (least recently used out first). */
+const SUBSET_MEMO_LIMIT = 32;
+const subsetMemos = new Map<object, Map<string, Uint8Array>>();
+/** The remembered subsets' bytes, whose deflated form nativeFlate remembers too. */
+const rememberedSubsets = new WeakSet<Uint8Array>();
+const deflatedSubsets = new WeakMap<Uint8Array, Buffer>();
 
 /**
  * pdf-lib deflates every stream with pako (pure JavaScript): each page's content stream, and at
@@ -301,7 +328,15 @@ async function fastSubset(font: PDFFont): Promise<void> {
  */
 function nativeFlate(context: PDFContext): void {
   // Fonts and CMaps, at save (CustomFontEmbedder): this document's context only.
-  context.flateStream = (contents, dict = {}) => context.stream(deflateSync(contents), { ...dict, Filter: 'FlateDecode' });
+  context.flateStream = (contents, dict = {}) => {
+    const subset = typeof contents === 'string' || !rememberedSubsets.has(contents) ? undefined : contents;
+    let deflated = subset && deflatedSubsets.get(subset);
+    if (!deflated) {
+      deflated = deflateSync(contents);
+      if (subset) deflatedSubsets.set(subset, deflated);
+    }
+    return context.stream(deflated, { ...dict, Filter: 'FlateDecode' });
+  };
 }
 
 /**
