@@ -67,8 +67,9 @@ function sharedFontkit(fontkit: Fontkit): Fontkit {
         font = fontkit.create(data);
         const layout = font.layout.bind(font);
         const memo = new Map<string, { glyphs: unknown[] }>();
-        const plain = plainLayout<{ id: number }>(font as never);
-        (font as unknown as PlainFont)[PLAIN] = plain;
+        const plain = plainLayout<{ id: number; codePoints: number[] }>(font as never, { ligatures: true });
+        // wrapByWords' exact sums need one glyph per character: no ligature.
+        (font as unknown as PlainFont)[PLAIN] = plainLayout(font as never, { ligatures: false });
         font.layout = ((text: string, features?: unknown, ...rest: unknown[]) => {
           if (typeof text !== 'string' || features !== undefined || rest.length > 0) return layout(...([text, features, ...rest] as unknown as Parameters<typeof layout>));
           // Text no substitution can touch: its cmap glyphs, as fontkit would give them (pdf-plain-layout.ts).

@@ -18,7 +18,10 @@
  *   contexts whose lookups skip no glyph, only if the next glyph is one a ligature or a rule can
  *   continue with (triggers()). When no lookup fires on the text as given, none changes a glyph, so
  *   none fires later either.
- * Anything else (a line with "fi", an i before a combining accent, Hebrew...) goes through fontkit.
+ * Except the Latin ligatures (fi, fl, ff, ffi, ffl: latn's one ligature lookup, latinLigatures()),
+ * which are formed here as fontkit forms them when the text's script system is latn, no other lookup
+ * firing on the text before or after. Anything else (an i before a combining accent, Hebrew, "fi"
+ * in a Greek line...) goes through fontkit.
  * test/notices/pdf-plain-layout.test.ts compares both on every character and on seeded random strings.
  */
 
@@ -54,6 +57,7 @@ interface LayoutFont {
   GSUB?: GsubTable;
   morx?: unknown;
   glyphForCodePoint(codePoint: number): { id: number };
+  getGlyph(id: number, codePoints?: number[]): { id: number };
   _cmapProcessor?: { lookup(codePoint: number): number };
   _layoutEngine?: { isDefaultIgnorable?(codePoint: number): boolean };
 }
@@ -76,7 +80,7 @@ interface Subtable {
   lookupType?: number;
   extension?: Subtable;
   coverage?: Coverage;
-  ligatureSets?: Listish<Listish<{ components: number[] }>>;
+  ligatureSets?: Listish<Listish<{ components: number[]; glyph: number }>>;
   // Chaining context (type 6).
   chainRuleSets?: Listish<Listish<{ input: number[]; lookahead: number[] }> | null>;
   inputClassDef?: ClassDef;
@@ -119,7 +123,7 @@ export interface Trigger {
  * on its whole coverage (any). Throws on a structure it does not know (the caller then lays
  * everything out with fontkit).
  */
-export function triggers(gsub: GsubTable): Map<number, Trigger> {
+export function triggers(gsub: GsubTable, except?: number): Map<number, Trigger> {
   const lookups = items(gsub.lookupList);
   const indexes = new Set<number>();
   for (const { tag, script } of gsub.scriptList) {
@@ -141,11 +145,11 @@ export function triggers(gsub: GsubTable): Map<number, Trigger> {
     for (const g of glyphs) at(g).any = true;
   };
   for (const index of indexes) {
+    if (index === except) continue;
     const lookup = lookups[index];
     if (!lookup) throw new Error(`GSUB lookup ${index} missing`);
     // Only a lookup that skips no glyph looks at the very next one (fontkit's GlyphIterator).
-    const { markAttachmentType, flags } = lookup.flags;
-    const skipsNone = markAttachmentType === 0 && !flags.ignoreBaseGlyphs && !flags.ignoreLigatures && !flags.ignoreMarks && !flags.useMarkFilteringSet;
+    const skipsNone = skipsNoGlyph(lookup);
     for (const sub of items(lookup.subTables)) {
       const [type, table] = lookup.lookupType === 7 ? [sub.lookupType, sub.extension] : [lookup.lookupType, sub];
       if (!table) throw new Error('GSUB extension without its table');
@@ -188,6 +192,48 @@ export function triggers(gsub: GsubTable): Map<number, Trigger> {
   return out;
 }
 
+function skipsNoGlyph(lookup: Lookup): boolean {
+  const { markAttachmentType, flags } = lookup.flags;
+  return markAttachmentType === 0 && !flags.ignoreBaseGlyphs && !flags.ignoreLigatures && !flags.ignoreMarks && !flags.useMarkFilteringSet;
+}
+
+/** The Latin script system's one ligature lookup: per subtable, each covered glyph's ligatures in order. */
+export interface Ligatures {
+  index: number;
+  subtables: Map<number, { components: number[]; glyph: number }[]>[];
+}
+
+/**
+ * The ligature lookup (liga: fi, fl, ff...) fontkit applies to Latin text, when the latn script
+ * system's default features reach exactly one ligature lookup, once, skipping no glyph; else undefined
+ * (then ligatures are left to fontkit, as triggers).
+ */
+export function latinLigatures(gsub: GsubTable): Ligatures | undefined {
+  const latn = gsub.scriptList.find((s) => s.tag === 'latn');
+  if (!latn) return undefined;
+  const lookups = items(gsub.lookupList);
+  const applied: number[] = [];
+  for (const fi of latn.script.defaultLangSys?.featureIndexes ?? []) {
+    const record = gsub.featureList[fi];
+    if (record && DEFAULT_GSUB_FEATURES.has(record.tag)) applied.push(...record.feature.lookupListIndexes);
+  }
+  const typeOf = (l: Lookup) => (l.lookupType === 7 ? items(l.subTables)[0]?.lookupType : l.lookupType);
+  const ligatures = applied.filter((i) => lookups[i] && typeOf(lookups[i]) === 4);
+  if (ligatures.length !== 1) return undefined;
+  const index = ligatures[0]!;
+  const lookup = lookups[index]!;
+  if (!skipsNoGlyph(lookup)) return undefined;
+  const subtables = items(lookup.subTables).map((sub) => {
+    const table = lookup.lookupType === 7 ? sub.extension : sub;
+    if (!table || (lookup.lookupType === 7 && sub.lookupType !== 4)) throw new Error('GSUB extension of mixed types');
+    const sets = items(table.ligatureSets);
+    const byGlyph = new Map<number, { components: number[]; glyph: number }[]>();
+    coverageGlyphs(table.coverage).forEach((glyph, i) => byGlyph.set(glyph, items(sets[i]).map((l) => ({ components: [...l.components], glyph: l.glyph }))));
+    return byGlyph;
+  });
+  return { index, subtables };
+}
+
 /** fontkit's getClassID. */
 function classGlyphsOf(classDef: ClassDef | undefined, glyph: number): number {
   if (!classDef) throw new Error('GSUB context without its class definition');
@@ -200,13 +246,15 @@ function classGlyphsOf(classDef: ClassDef | undefined, glyph: number): number {
  * text it does not lay out (then fontkit must). Never lays out for a font whose layout is not the
  * OpenType engine's (morx), with feature variations, or whose GSUB this module cannot read.
  */
-export function plainLayout<G extends { id: number }>(font: LayoutFont): (text: string) => G[] | undefined {
+export function plainLayout<G extends { id: number; codePoints: number[] }>(font: LayoutFont, options: { ligatures: boolean }): (text: string) => G[] | undefined {
   const never = () => undefined;
   const ignorable = font._layoutEngine?.isDefaultIgnorable?.bind(font._layoutEngine);
   if (font.morx || !ignorable || font.GSUB?.featureVariations) return never;
   let fires: Map<number, Trigger>;
+  let ligatures: Ligatures | undefined;
   try {
-    fires = font.GSUB ? triggers(font.GSUB) : new Map();
+    ligatures = font.GSUB && options.ligatures ? latinLigatures(font.GSUB) : undefined;
+    fires = font.GSUB ? triggers(font.GSUB, ligatures?.index) : new Map();
   } catch {
     return never;
   }
@@ -217,6 +265,34 @@ export function plainLayout<G extends { id: number }>(font: LayoutFont): (text: 
     // glyphForCodePoint is what glyphsForString calls for a character: the font's one object per glyph id.
     return plain ? (font.glyphForCodePoint(unit) as G) : null;
   };
+  const fire = (glyphs: G[]) => {
+    const n = glyphs.length;
+    for (let i = 0; i < n; i++) {
+      const t = fires.get(glyphs[i]!.id);
+      if (t && (t.any || (i + 1 < n && t.next.has(glyphs[i + 1]!.id)))) return true;
+    }
+    return false;
+  };
+  // fontkit's ligature substitution (GSUBProcessor, type 4), left to right: at each glyph, the first
+  // subtable covering it whose ligature's components follow it replaces them all by the ligature
+  // glyph, whose code points are theirs in order (font.getGlyph, as fontkit maps them back).
+  const ligate = (glyphs: G[]): G[] => {
+    let out = glyphs;
+    for (let i = 0; i < out.length; i++) {
+      for (const sub of ligatures!.subtables) {
+        const set = sub.get(out[i]!.id);
+        const lig = set?.find((l) => i + l.components.length < out.length && l.components.every((c, j) => out[i + 1 + j]!.id === c));
+        if (!lig) continue;
+        if (out === glyphs) out = glyphs.slice();
+        const parts = out.slice(i, i + 1 + lig.components.length);
+        out.splice(i, parts.length, font.getGlyph(lig.glyph, parts.flatMap((g) => g.codePoints)) as G);
+        break;
+      }
+    }
+    return out;
+  };
+  const latin = /\p{Script=Latin}/u;
+  const common = /^[\p{Script=Common}\p{Script=Inherited}]$/u;
   return (text: string) => {
     const n = text.length;
     const glyphs = new Array<G>(n);
@@ -227,12 +303,14 @@ export function plainLayout<G extends { id: number }>(font: LayoutFont): (text: 
       if (glyph === null) return undefined;
       glyphs[i] = glyph;
     }
-    if (fires.size) {
-      for (let i = 0; i < n; i++) {
-        const t = fires.get(glyphs[i]!.id);
-        if (t && (t.any || (i + 1 < n && t.next.has(glyphs[i + 1]!.id)))) return undefined;
-      }
-    }
-    return glyphs;
+    if (fires.size && fire(glyphs)) return undefined;
+    if (!ligatures) return glyphs;
+    const ligated = ligate(glyphs);
+    if (ligated === glyphs) return glyphs;
+    // Ligatures only where fontkit applies latn's features: the first character neither Common nor
+    // Inherited is Latin. And no other lookup may fire on the text as ligated either.
+    const first = [...text].find((c) => !common.test(c));
+    if (!first || !latin.test(first) || (fires.size && fire(ligated))) return undefined;
+    return ligated;
   };
 }

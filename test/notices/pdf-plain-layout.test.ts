@@ -31,7 +31,7 @@ async function font(weight: 'regular' | 'bold') {
     layout(text: string): { glyphs: Glyph[] };
     characterSet: number[];
   };
-  return { f, plain: plainLayout<Glyph>(f as never) };
+  return { f, plain: plainLayout<Glyph>(f as never, { ligatures: true }), strict: plainLayout<Glyph>(f as never, { ligatures: false }) };
 }
 
 /** Same glyph objects as fontkit's, or no layout at all; returns whether the plain layout gave one. */
@@ -53,12 +53,16 @@ describe.each(['regular', 'bold'] as const)('plain layout (%s)', (weight) => {
     let laid = 0;
     for (const c of bmp) {
       // Alone; after Latin text (script taken from it); first (its script chosen); next to f and i (ligatures), an accent.
-      for (const text of [c, `Ab${c}`, `${c}Ab`, `f${c}`, `${c}i`, `${c}\u0301`, `${c}${c}`]) if (same(fonts, text)) laid++;
+      for (const text of [c, `Ab${c}`, `${c}Ab`, `f${c}`, `${c}i`, `${c}\u0301`, `${c}${c}`, `${c}fi`, `${c}ffl`]) if (same(fonts, text)) laid++;
     }
     // Most of the font's characters are laid out without fontkit (not: Hebrew, Arabic, combining accents...).
     expect(laid).toBeGreaterThan(bmp.length * 3);
-    // The ligatures and the dotless i before an accent are fontkit's.
-    for (const text of ['fi', 'fl', 'ff', 'affiche', 'i\u0301', 'j\u0308', 'שלום', 'abc\u00ad']) expect(fonts.plain(text), text).toBeUndefined();
+    // Latin ligatures (fi, ffl...) are laid out as fontkit forms them; not without the latn script system.
+    for (const text of ['fi', 'fl', 'ff', 'affiche', 'ﬁn', 'afflux officiel', 'effi ffi fffi']) expect(same(fonts, text), text).toBe(true);
+    expect(fonts.plain('fi')!.length).toBe(1);
+    for (const text of ['fi', 'Ελλάδα fi', 'Москва fl']) expect(fonts.strict(text), text).toBeUndefined();
+    // The dotless i before an accent, Hebrew, a soft hyphen are fontkit's.
+    for (const text of ['i\u0301', 'j\u0308', 'שלום', 'abc\u00ad', 'Ελλάδα fi', '1 fi\u0301']) expect(fonts.plain(text), text).toBeUndefined();
     for (const text of ['Łukasz Wróbel – Ørsted & Kőszegi', '1 234,56 €', 'Ελλάδα', 'Москва', 'il fait', '']) expect(same(fonts, text), text).toBe(true);
   });
 
@@ -76,7 +80,7 @@ describe.each(['regular', 'bold'] as const)('plain layout (%s)', (weight) => {
     const fonts = await font(weight);
     const bmp = fonts.f.characterSet.filter((cp) => cp < 0x10000).map((cp) => String.fromCharCode(cp));
     // Characters the substitutions act on or next to, the letters' own, and any of the font's.
-    const near = ['f', 'i', 'l', 'j', 'I', 'J', 'ı', 'ȷ', 'į', '\u0301', '\u0308', '\u0323', '\u02e5', '\u02e9', 'ь', 'б', 'Ŋ', 'ſ', ' ', '\u00a0', 'a', 'é', '€', '1', ',', '.', '’', '–', 'ffi'];
+    const near = ['f', 'f', 'ff', 'fi', 'i', 'l', 'j', 'I', 'J', 'ı', 'ȷ', 'į', '\u0301', '\u0308', '\u0323', '\u02e5', '\u02e9', 'ь', 'б', 'Ŋ', 'ſ', ' ', '\u00a0', 'a', 'é', '€', '1', ',', '.', '’', '–', 'ffi'];
     const piece = fc.oneof(fc.constantFrom(...near), fc.constantFrom(...bmp), fc.constantFrom('Ελ', 'Мо', 'ש', 'م', '\u00ad', '\u200b', '😀', '\ufe0f'));
     let laid = 0;
     let runs = 0;
