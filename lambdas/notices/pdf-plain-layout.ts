@@ -291,20 +291,24 @@ export function plainLayout<G extends { id: number; codePoints: number[] }>(font
     }
     return out;
   };
+  // Glyphs a ligature may start at: only a text with one is run through ligate.
+  const starts = new Set(ligatures?.subtables.flatMap((sub) => [...sub.keys()]));
   const latin = /\p{Script=Latin}/u;
   const common = /^[\p{Script=Common}\p{Script=Inherited}]$/u;
   return (text: string) => {
     const n = text.length;
     const glyphs = new Array<G>(n);
+    let mayLigate = false;
     for (let i = 0; i < n; i++) {
       const unit = text.charCodeAt(i);
       let glyph = byUnit[unit];
       if (glyph === undefined) byUnit[unit] = glyph = classify(unit);
       if (glyph === null) return undefined;
       glyphs[i] = glyph;
+      if (starts.has(glyph.id)) mayLigate = true;
     }
     if (fires.size && fire(glyphs)) return undefined;
-    if (!ligatures) return glyphs;
+    if (!mayLigate) return glyphs;
     const ligated = ligate(glyphs);
     if (ligated === glyphs) return glyphs;
     // Ligatures only where fontkit applies latn's features: the first character neither Common nor
