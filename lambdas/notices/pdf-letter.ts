@@ -13,6 +13,9 @@ import type { Color, PDFContext, PDFDocument, PDFFont, PDFName, PDFPage } from '
 import type { IsoInstant } from '../domain/model';
 import { fontBytes } from './fonts';
 import { labelSeparator, quoteMarks, type Block, type Letter } from './letter';
+import { subsetEncoder, type TtfSubset } from './pdf-font-subset';
+import { plainLayout } from './pdf-plain-layout';
+import { lineOperators } from './pdf-text-operators';
 import { toWinAnsi } from './pdf-winansi';
 
 export const PDF_PRODUCER = 'Amiable notices (pdf-lib 1.17, DejaVu Sans)';
@@ -64,8 +67,14 @@ function sharedFontkit(fontkit: Fontkit): Fontkit {
         font = fontkit.create(data);
         const layout = font.layout.bind(font);
         const memo = new Map<string, { glyphs: unknown[] }>();
+        const plain = plainLayout<{ id: number; codePoints: number[] }>(font as never, { ligatures: true });
+        // wrapByWords' exact sums need one glyph per character: no ligature.
+        (font as unknown as PlainFont)[PLAIN] = plainLayout(font as never, { ligatures: false });
         font.layout = ((text: string, features?: unknown, ...rest: unknown[]) => {
           if (typeof text !== 'string' || features !== undefined || rest.length > 0) return layout(...([text, features, ...rest] as unknown as Parameters<typeof layout>));
+          // Text no substitution can touch: its cmap glyphs, as fontkit would give them (pdf-plain-layout.ts).
+          const glyphs = plain(text);
+          if (glyphs) return { glyphs };
           let run = memo.get(text);
           if (!run) {
             if (memo.size >= LAYOUT_MEMO_LIMIT) memo.delete(memo.keys().next().value!);
@@ -82,6 +91,10 @@ function sharedFontkit(fontkit: Fontkit): Fontkit {
     },
   } as Fontkit;
 }
+
+/** The plain layout of a shared font (pdf-plain-layout.ts), kept on it for wrapByWords. */
+const PLAIN = Symbol('plain layout');
+type PlainFont = { [PLAIN]?: (text: string) => unknown[] | undefined };
 
 /**
  * pdf-lib reads only the glyphs of a layout (their ids and advance widths, CustomFontEmbedder and
@@ -125,17 +138,30 @@ function rememberGlyphOutlines(font: FontkitFont): void {
 let charset: ReadonlySet<number> | undefined;
 
 /**
- * The code points both embedded fonts can draw (computed once from the font files). Synchronous
- * for the checker, which only maps PDF text after the PDF was rendered: the libraries are loaded.
+ * The code points both embedded fonts can draw. Synchronous for the checker, which only maps PDF
+ * text after the PDF was rendered: the libraries are loaded. Asked of the PDF libraries' module
+ * (fontsCharset, through pdf-libs.ts): in a Lambda this file is bundled twice, into index.js (the
+ * checker) and into the split pdf-libs.js (the renderer), each copy with its own state; the set comes
+ * from the fonts the renderer parsed, so index.js parses no font.
  */
 export function pdfCharset(): ReadonlySet<number> {
   if (!charset) {
     if (!libs) throw new Error('pdfCharset() needs the PDF libraries: await loadPdfLibs() (renderPdfLetter does) first');
-    const { fontkit } = libs;
-    const sets = (['regular', 'bold'] as const).map((w) => new Set<number>(fontkit.create(Buffer.from(fontBytes(w))).characterSet));
-    charset = new Set([...sets[0]!].filter((cp) => sets[1]!.has(cp)));
+    charset = libs.letterCharset();
   }
   return charset;
+}
+
+let fontsCharsetMemo: ReadonlySet<number> | undefined;
+
+/** The code points both fonts have, from the process's shared parsed fonts (the renderer's). */
+export function fontsCharset(fontkit: Fontkit): ReadonlySet<number> {
+  if (!fontsCharsetMemo) {
+    const shared = sharedFontkit(fontkit);
+    const [regular, bold] = (['regular', 'bold'] as const).map((w) => new Set<number>(shared.create(fontBytes(w)).characterSet));
+    fontsCharsetMemo = new Set([...regular!].filter((cp) => bold!.has(cp)));
+  }
+  return fontsCharsetMemo;
 }
 
 /** The text exactly as the PDF prints it (characters the fonts lack mapped to a printable form). */
@@ -196,8 +222,102 @@ export async function embedLetterFonts(doc: PDFDocument): Promise<{ regular: PDF
   doc.registerFontkit(sharedFontkit(fontkit));
   const regular = await doc.embedFont(fontBytes('regular'), { subset: true, customName: FONT_NAMES.regular });
   const bold = await doc.embedFont(fontBytes('bold'), { subset: true, customName: FONT_NAMES.bold });
+  await Promise.all([fastSubset(regular), fastSubset(bold)]);
+  rememberGlyphCodes(regular);
+  rememberGlyphCodes(bold);
   return { regular, bold };
 }
+
+interface TextEmbedder {
+  font: { layout(text: string, features?: unknown): { glyphs: { id: number }[] } };
+  fontFeatures?: unknown;
+  subset?: { includeGlyph(glyph: { id: number }): number };
+  glyphs: unknown[];
+  glyphIdMap: Map<number, number>;
+  glyphCache: { invalidate(): void };
+  encodeText(text: string): unknown;
+}
+
+/**
+ * pdf-lib's CustomFontSubsetEmbedder.encodeText, with each glyph's code (its id in this document's
+ * subset, 4 hex digits) remembered: a glyph is included in the subset, listed for the ToUnicode map
+ * and formatted once per document instead of at every occurrence. Including a glyph again changes
+ * nothing in the subset, and the font gives one object per glyph id: same subset, same codes, same
+ * bytes (test/notices/pdf-encode-text.test.ts compares with pdf-lib's own encodeText).
+ */
+function rememberGlyphCodes(font: PDFFont): void {
+  const e = (font as unknown as { embedder: TextEmbedder }).embedder;
+  if (typeof e.subset?.includeGlyph !== 'function' || !(e.glyphIdMap instanceof Map) || !Array.isArray(e.glyphs) || typeof e.glyphCache?.invalidate !== 'function') return;
+  const { PDFHexString } = libs!;
+  const codes = new Map<number, string>();
+  e.encodeText = (text: string) => {
+    const glyphs = e.font.layout(text, e.fontFeatures).glyphs;
+    let hex = '';
+    for (const glyph of glyphs) {
+      let code = codes.get(glyph.id);
+      if (code === undefined) {
+        const subsetId = e.subset!.includeGlyph(glyph);
+        e.glyphs[subsetId - 1] = glyph;
+        e.glyphIdMap.set(glyph.id, subsetId);
+        // pdf-lib's toHexStringOfMinLength(subsetId, 4).
+        code = subsetId.toString(16).padStart(4, '0').toUpperCase();
+        codes.set(glyph.id, code);
+      }
+      hex += code;
+    }
+    e.glyphCache.invalidate();
+    return PDFHexString.of(hex);
+  };
+}
+
+interface SubsetEmbedder {
+  font: { createSubset(): TtfSubset };
+  subset?: TtfSubset;
+  serializeFont(): Promise<Uint8Array>;
+}
+/** Each shared font's subset encoder (pdf-font-subset.ts), built once per process. */
+const subsetEncoders = new Map<object, ReturnType<typeof subsetEncoder>>();
+
+/**
+ * The font's subset, at save, encoded by pdf-font-subset.ts (the bytes fontkit's encoder writes,
+ * without re-encoding the font's fixed tables for every letter). pdf-lib's embedder serialises
+ * its subset in serializeFont (CustomFontSubsetEmbedder); only this document's embedder is changed.
+ * The bytes depend only on the font and the glyphs in subset order: a recent subset with the same
+ * glyphs (about half of a run's letters: one template, similar names) gives its bytes, and their
+ * deflated form (nativeFlate), again.
+ */
+async function fastSubset(font: PDFFont): Promise<void> {
+  const embedder = (font as unknown as { embedder: SubsetEmbedder }).embedder;
+  if (!embedder.subset) return;
+  let encoder = subsetEncoders.get(embedder.font);
+  if (!encoder) subsetEncoders.set(embedder.font, (encoder = subsetEncoder(embedder.font.createSubset())));
+  const encode = await encoder;
+  if (!encode) return;
+  let memo = subsetMemos.get(embedder.font);
+  if (!memo) subsetMemos.set(embedder.font, (memo = new Map()));
+  const remembered = memo;
+  embedder.serializeFont = async () => {
+    const subset = embedder.subset!;
+    // The glyphs in subset order decide the bytes (composite glyphs' components are appended in encoding).
+    const key = subset.glyphs.join(',');
+    let bytes = remembered.get(key);
+    if (bytes) remembered.delete(key);
+    else {
+      bytes = encode(subset);
+      if (remembered.size >= SUBSET_MEMO_LIMIT) remembered.delete(remembered.keys().next().value!);
+      rememberedSubsets.add(bytes);
+    }
+    remembered.set(key, bytes);
+    return bytes;
+  };
+}
+
+/** Recent subsets' bytes per shared font, by their glyphs in subset order (least recently used out first). */
+const SUBSET_MEMO_LIMIT = 32;
+const subsetMemos = new Map<object, Map<string, Uint8Array>>();
+/** The remembered subsets' bytes, whose deflated form nativeFlate remembers too. */
+const rememberedSubsets = new WeakSet<Uint8Array>();
+const deflatedSubsets = new WeakMap<Uint8Array, Buffer>();
 
 /**
  * pdf-lib deflates every stream with pako (pure JavaScript): each page's content stream, and at
@@ -209,7 +329,15 @@ export async function embedLetterFonts(doc: PDFDocument): Promise<{ regular: PDF
  */
 function nativeFlate(context: PDFContext): void {
   // Fonts and CMaps, at save (CustomFontEmbedder): this document's context only.
-  context.flateStream = (contents, dict = {}) => context.stream(deflateSync(contents), { ...dict, Filter: 'FlateDecode' });
+  context.flateStream = (contents, dict = {}) => {
+    const subset = typeof contents === 'string' || !rememberedSubsets.has(contents) ? undefined : contents;
+    let deflated = subset && deflatedSubsets.get(subset);
+    if (!deflated) {
+      deflated = deflateSync(contents);
+      if (subset) deflatedSubsets.set(subset, deflated);
+    }
+    return context.stream(deflated, { ...dict, Filter: 'FlateDecode' });
+  };
 }
 
 /**
@@ -223,6 +351,9 @@ function compressContentStreams(context: PDFContext): void {
     if (object instanceof PDFContentStream) context.assign(ref, PDFRawStream.of(object.dict, deflateSync(object.getUnencodedContents())));
   }
 }
+
+/** drawText's operators for a line, from shared parts (pdf-text-operators.ts); made on the first line drawn. */
+let lineOps: ReturnType<typeof lineOperators> | undefined;
 
 class Writer {
   private page!: PDFPage;
@@ -468,8 +599,10 @@ class Writer {
     if (!names) this.fontNames.set(page, (names = new Map()));
     let name = names.get(font);
     if (!name) names.set(font, (name = page.node.newFontDictionary(font.name, font.ref)));
+    const hex = font.encodeText(lines[0]!);
+    lineOps ??= lineOperators(libs!);
     const none = degrees(0);
-    page.pushOperators(...textOperators(font.encodeText(lines[0]!), { color, font: name, size, rotate: none, xSkew: none, ySkew: none, x, y }));
+    page.pushOperators(...(lineOps(hex, { color, font: name, size, x, y }) ?? textOperators(hex, { color, font: name, size, rotate: none, xSkew: none, ySkew: none, x, y })));
   }
 
   private space(points: number): void {
@@ -495,9 +628,30 @@ class Writer {
   /** Printable lines no wider than maxWidth; breaks on spaces, hard-breaks overlong words. */
   private wrap(text: string, font: PDFFont, size: number, maxWidth: number): string[] {
     const out: string[] = [];
-    for (const raw of this.safe(text, font).split('\n')) out.push(...(wrapByWords(raw, font, font === this.bold ? 'bold' : 'regular', size, maxWidth) ?? wrapLine(raw, font, size, maxWidth)));
+    for (const raw of this.safe(text, font).split('\n')) out.push(...wrapRemembered(raw, font, font === this.bold ? 'bold' : 'regular', size, maxWidth));
     return out;
   }
+}
+
+/** Lines of recent texts, by font, size, width and text; bounded. */
+const WRAP_MEMO_LIMIT = 2048;
+const wrapMemo = new Map<string, readonly string[]>();
+
+/**
+ * The lines of one line of text (wrapByWords', or wrapLine's when it gives up), remembered for the
+ * process: most of a letter is its template's fixed text (the legal paragraphs), wrapped the same
+ * way in every letter. Wrapping depends only on the text, the font's metrics (the process's shared
+ * fonts, `fontKey`), the size and the width, so a remembered result is the same lines.
+ */
+function wrapRemembered(raw: string, font: PDFFont, fontKey: string, size: number, maxWidth: number): readonly string[] {
+  const key = `${fontKey}\u0000${size}\u0000${maxWidth}\u0000${raw}`;
+  let lines = wrapMemo.get(key);
+  if (!lines) {
+    if (wrapMemo.size >= WRAP_MEMO_LIMIT) wrapMemo.delete(wrapMemo.keys().next().value!);
+    lines = wrapByWords(raw, font, fontKey, size, maxWidth) ?? wrapLine(raw, font, size, maxWidth);
+    wrapMemo.set(key, lines);
+  }
+  return lines;
 }
 
 /**
@@ -549,7 +703,11 @@ export function wrapByWords(raw: string, font: PDFFont, fontKey: string, size: n
   }
   out.push(line);
   kept.push([line, lineUnits]);
-  for (const [s, u] of kept) if (font.widthOfTextAtSize(s, size) !== u * scale) return null;
+  // A line the plain layout lays out is one glyph per character, each word's the same glyphs: its
+  // width is the sum of its words' (advances times 1000/2048 are multiples of 1/256, summed exactly
+  // in any order), no need to lay it out again.
+  const plain = (font as unknown as { embedder?: { font?: PlainFont } }).embedder?.font?.[PLAIN];
+  for (const [s, u] of kept) if (!plain?.(s) && font.widthOfTextAtSize(s, size) !== u * scale) return null;
   return out;
 }
 

@@ -53,11 +53,41 @@ const SUBSTITUTES: Record<string, string> = {
  * (code points, as given by pdf-lib's PDFFont.getCharacterSet()). Line breaks are kept as "\n".
  */
 export function toWinAnsi(text: string, charset: ReadonlySet<number> = WIN_ANSI_CODE_POINTS): string {
+  if (printableAsIs(text, charset)) return text;
   let out = '';
   for (const ch of text.replace(/\r\n?/g, '\n')) {
     out += mapChar(ch, charset);
   }
   return out;
+}
+
+/**
+ * Whether every character of the text is one mapChar keeps as it is (a line break, or a code point
+ * of the charset that is not a control or line separator): most of the letters' lines, returned
+ * without building a copy character by character. A surrogate (a character beyond the BMP) or a
+ * carriage return takes the full path.
+ */
+function printableAsIs(text: string, charset: ReadonlySet<number>): boolean {
+  const keep = keptAsIs(charset);
+  for (let i = 0; i < text.length; i++) if (keep[text.charCodeAt(i)] === 0) return false;
+  return true;
+}
+
+/** Per charset (sets never changed once made: WinAnsi, the fonts'), a table of the UTF-16 code units printableAsIs keeps (1) or not (0). */
+const keptTables = new WeakMap<ReadonlySet<number>, Uint8Array>();
+function keptAsIs(charset: ReadonlySet<number>): Uint8Array {
+  let table = keptTables.get(charset);
+  if (!table) {
+    table = new Uint8Array(0x10000);
+    for (const c of charset) {
+      // A line break is kept; controls, C1, line and paragraph separators and surrogates are not.
+      if (c > 0xffff || c < 0x20 || (c >= 0x7f && c <= 0x9f) || c === 0x2028 || c === 0x2029 || (c >= 0xd800 && c <= 0xdfff)) continue;
+      table[c] = 1;
+    }
+    table[0x0a] = 1;
+    keptTables.set(charset, table);
+  }
+  return table;
 }
 
 function mapChar(ch: string, charset: ReadonlySet<number>): string {

@@ -21,12 +21,18 @@ describe('Lambda bundle and the embedded PDF font', () => {
     writeFileSync(
       entry,
       `import { renderPdfLetter } from ${JSON.stringify(join(root, 'lambdas/notices/pdf-render'))};
+       import { pdfSafeText } from ${JSON.stringify(join(root, 'lambdas/notices/pdf-letter'))};
+       const fs = require('node:fs');
+       const read = fs.readFileSync;
+       let fontReads = 0;
+       fs.readFileSync = (file, ...rest) => { if (String(file).endsWith('.ttf')) fontReads++; return read(file, ...rest); };
        import { composeMime } from ${JSON.stringify(join(root, 'lambdas/notices/mime'))};
        composeMime({ from: { name: 'A', address: 'a@example.com' }, to: [{ name: 'B', address: 'b@example.com' }], subject: 's', text: 't', html: '<p>t</p>', messageId: '<1@example.com>', date: '2026-05-04T07:00:00.000Z' })
          .then((m) => { if (!m.toString().includes('Subject: s')) throw new Error('no MIME'); })
          .then(() => renderPdfLetter({ language: 'fr', references: [], greeting: 'Madame, Monsieur,', blocks: [{ type: 'paragraph', text: 'Łukasz Wróbel – Ørsted & Kőszegi' }], closing: 'Salutations.', signature: ['X'] },
          { title: 't', subject: 's', author: 'a', date: '2026-05-04T07:00:00.000Z' })
-         .then((b) => process.stdout.write(Buffer.from(b).subarray(0, 5).toString('latin1') + ' ' + b.length)));`,
+         .then((b) => process.stdout.write(Buffer.from(b).subarray(0, 5).toString('latin1') + ' ' + b.length))
+         .then(() => process.stdout.write(' ' + pdfSafeText('Łukasz 漢') + ' ' + fontReads)));`,
     );
     const out = join(dir, 'asset');
     // The PDF and MIME libraries stay out of index.js (external) and are built next to it.
@@ -40,7 +46,9 @@ describe('Lambda bundle and the embedded PDF font', () => {
     expect(readFileSync(join(out, 'index.js'), 'utf8')).not.toContain('useObjectStreams');
     expect(readFileSync(join(out, 'pdf-libs.js'), 'utf8')).toContain('useObjectStreams');
     const printed = execFileSync(process.execPath, [join(out, 'index.js')], { cwd: out, env: { PATH: process.env.PATH ?? '' } }).toString();
-    expect(printed).toMatch(/^%PDF- \d+$/);
+    // The checker in index.js maps text with the character set of the fonts the renderer in
+    // pdf-libs.js parsed: each font file is read (and parsed) once per container, not once per copy.
+    expect(printed).toMatch(/^%PDF- \d+ Łukasz \? 2$/);
     // Without the copied fonts the bundle cannot render: the hook is what makes it work.
     execSync(`rm -r "${join(out, 'fonts')}"`, { shell: '/bin/sh' });
     expect(() => execFileSync(process.execPath, [join(out, 'index.js')], { cwd: out, env: { PATH: process.env.PATH ?? '' }, stdio: 'pipe' })).toThrow(/DejaVuSans\.ttf not found/);

@@ -92,6 +92,9 @@ describe('mise en demeure PDF', () => {
     await warm(sampleContext(b2b, 'formal_notice', 'fr'));
     const again = await warm(ctx);
     expect(Buffer.from(again.attachments[0]!.content).equals(Buffer.from(first.attachments[0]!.content))).toBe(true);
+    // Once more: its font subsets (same glyphs) and wrapped lines now come from memory, same bytes.
+    const remembered = await warm(ctx);
+    expect(Buffer.from(remembered.attachments[0]!.content).equals(Buffer.from(first.attachments[0]!.content))).toBe(true);
   });
 
   it('prints each letter its own debtor and amounts when letters are rendered back to back (no layout or width carried over)', async () => {
