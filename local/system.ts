@@ -70,6 +70,11 @@ export interface LocalOptions {
    * not keep from one run to the next.
    */
   workers?: number;
+  /**
+   * With workers, the share of the invocations in flight the main thread runs itself
+   * (local/handler-workers.ts `mainShare`). Default: AMIABLE_LOCAL_MAIN_SHARE, else 0.1.
+   */
+  mainShare?: number;
 }
 
 export interface LocalSystem {
@@ -100,6 +105,8 @@ export interface LocalSystem {
   queues: LocalQueues;
   /** How many worker threads run the handlers (0: this thread). */
   workers: number;
+  /** With workers: how many invocations the main thread and the workers have run so far. */
+  handlerThreads(): { main: number; workers: number } | undefined;
   /**
    * How many writes have changed an item of the table so far (the local stream's records), or
    * null when the table has no stream consumer (accountantMail: false).
@@ -117,7 +124,7 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
   const observer = workerObserverOf();
   // The main thread takes its share of the invocations too (AMIABLE_LOCAL_MAIN_SHARE), unless an
   // observer (the bench's meter) attributes SDK calls by thread: then the workers take them all.
-  const share = observer ? 0 : mainShare();
+  const share = observer ? 0 : opts.mainShare ?? mainShare();
   const here = share > 0 ? { share, run: async (name: string, event: unknown, context: LambdaContext) => (await loadHandler(name))(event, context) } : undefined;
   const pool: HandlerPool | undefined = workers > 0 ? startHandlerWorkers({ size: workers, observer, here }) : undefined;
   // Retentions are computed from simulated time, so the S3 layer's lock checks read the simulated
@@ -282,6 +289,7 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
       },
       queues,
       workers,
+      handlerThreads: () => (pool ? { main: pool.taken.here, workers: pool.taken.workers } : undefined),
       tableChanges,
       async stop() {
         // Finish in-flight work first: a clean stop leaves every dossier parked where it stood.
