@@ -175,6 +175,10 @@ interface Slot {
  * Each worker's young generation capped at 16 MB (V8 lets it grow to 48 MB): a worker's garbage is
  * mostly short-lived (a letter's PDF, a MIME message), and the cap kept ~30 MB off the process's
  * resident memory at the same CPU (40 dossiers, paired runs); local mode's peak RSS budget is 500 MB.
+ * When node runs with `--max-semi-space-size` (npm start, demo, bench: local/heap-growth.ts) V8
+ * takes that flag over this limit, in every isolate: the worker's semi-spaces are 4 MB too. (A
+ * 16 MB semi-space for the worker cut its scavenges 4x but its full collections only 48 -> 40 per
+ * 100 dossiers: what it promotes lives across several of its SDK round trips, not too briefly.)
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16 };
 
