@@ -102,8 +102,39 @@ export function workerCount(env: NodeJS.ProcessEnv = process.env, cores?: number
   return n;
 }
 
+/**
+ * The main thread's share of the invocations in flight when AMIABLE_LOCAL_MAIN_SHARE is unset
+ * (see `mainShare`).
+ */
+export const DEFAULT_MAIN_SHARE = 0.1;
+
+/**
+ * How much of the handlers' work the main thread takes beside the workers: the largest share of
+ * the invocations in flight it may hold (0 to 1; 0: none, every invocation goes to a worker).
+ * AMIABLE_LOCAL_MAIN_SHARE when set, else DEFAULT_MAIN_SHARE. Why: with one worker, the worker
+ * ran every handler and was the bottleneck while the main thread (emulators, engine, clock) sat
+ * idle over half the time. The share counts invocations, not CPU: at 0.1 the main thread ran 13 %
+ * of the invocations and ~30 % of the handlers' CPU (it answers its own SDK calls without a message
+ * round trip), and the two threads' CPU came out even (31.7 / 29.1 s at 300 dossiers); at 0.25 the
+ * main thread, which also answers every worker's SDK requests, became the bottleneck (36 / 26 s).
+ */
+export function mainShare(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.AMIABLE_LOCAL_MAIN_SHARE;
+  if (raw === undefined || raw.trim() === '') return DEFAULT_MAIN_SHARE;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new Error(`AMIABLE_LOCAL_MAIN_SHARE must be a number from 0 to 1, got "${raw}"`);
+  return n;
+}
+
 export interface HandlerPoolOptions {
   size: number;
+  /**
+   * The main thread as one more runner beside the workers: `run` runs an invocation in this
+   * thread (local/handlers.ts loadHandler, as with AMIABLE_LOCAL_WORKERS=0), given one when that
+   * keeps this thread's invocations in flight, counting the new one, within `share` of all in
+   * flight. A lone invocation therefore always goes to a worker (share < 1).
+   */
+  here?: { share: number; run(name: string, event: unknown, context: LambdaContext): Promise<unknown> };
   /** The observer's part in workers (the bench meter), if any. */
   observer?: WorkerObserver;
   /** Handler modules beyond local/handlers.ts's, by name (absolute paths): tests only. */
@@ -116,6 +147,8 @@ export interface HandlerPool extends HandlerRunner {
   readonly size: number;
   /** Workers started so far (a replaced worker counts again). */
   readonly started: number;
+  /** How many invocations ran in this thread (opts.here) and in the workers so far. */
+  readonly taken: { readonly here: number; readonly workers: number };
   /** Keeps the workers' simulated instant in step with this clock (called on every move). */
   clockMoved(at: Date): void;
   stop(): Promise<void>;
@@ -142,6 +175,10 @@ interface Slot {
  * Each worker's young generation capped at 16 MB (V8 lets it grow to 48 MB): a worker's garbage is
  * mostly short-lived (a letter's PDF, a MIME message), and the cap kept ~30 MB off the process's
  * resident memory at the same CPU (40 dossiers, paired runs); local mode's peak RSS budget is 500 MB.
+ * When node runs with `--max-semi-space-size` (npm start, demo, bench: local/heap-growth.ts) V8
+ * takes that flag over this limit, in every isolate: the worker's semi-spaces are 4 MB too. (A
+ * 16 MB semi-space for the worker cut its scavenges 4x but its full collections only 48 -> 40 per
+ * 100 dossiers: what it promotes lives across several of its SDK round trips, not too briefly.)
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16 };
 
@@ -289,6 +326,12 @@ export function startHandlerWorkers(opts: HandlerPoolOptions): HandlerPool {
 
   for (let i = 0; i < opts.size; i++) slots.push(spawn());
 
+  /** Invocations in flight in this thread (opts.here). */
+  let hereInFlight = 0;
+  let workersInFlight = 0;
+  /** Invocations each runner took (tests: both threads take some). */
+  const taken = { here: 0, workers: 0 };
+
   /** The least busy live worker. */
   const pick = (): Slot => {
     let best = slots[0];
@@ -327,8 +370,26 @@ export function startHandlerWorkers(opts: HandlerPoolOptions): HandlerPool {
     clockMoved(at: Date) {
       Atomics.store(instant, 0, BigInt(at.getTime()));
     },
+    taken,
     invoke(name: string, event: unknown, context: LambdaContext): Promise<unknown> {
       if (stopped) return Promise.reject(new Error('the local system is stopped: no handler worker runs'));
+      const here = opts.here;
+      if (here && hereInFlight + 1 <= here.share * (hereInFlight + workersInFlight + 1)) {
+        hereInFlight++;
+        taken.here++;
+        const settle = () => void hereInFlight--;
+        // Started synchronously as a worker's would be posted: the handler's first steps run now.
+        let running: Promise<unknown>;
+        try {
+          running = here.run(name, event, context);
+        } catch (e) {
+          running = Promise.reject(e);
+        }
+        running.then(settle, settle);
+        return running;
+      }
+      taken.workers++;
+      workersInFlight++;
       const slot = pick();
       const id = nextId++;
       const served = servedAddresses();
@@ -342,10 +403,13 @@ export function startHandlerWorkers(opts: HandlerPoolOptions): HandlerPool {
         served: served.version !== slot.servedVersion ? served.addresses : undefined,
       };
       slot.servedVersion = served.version;
-      return new Promise((resolve, reject) => {
+      const done = new Promise((resolve, reject) => {
         slot.pending.set(id, { resolve, reject, context: message.context });
         slot.worker.postMessage(message);
       });
+      const settle = () => void workersInFlight--;
+      done.then(settle, settle);
+      return done;
     },
     async stop() {
       stopped = true;

@@ -18,8 +18,8 @@ import { LocalScheduler, schedulesOf } from './scheduler';
 import { DEMO_PROFILE_PATH, loadCreditorProfile } from './creditor-profile';
 import { startEmulators, Emulators } from './emulators';
 import { ensureTable } from './table-upgrade';
-import { invokeHandler, lambdaContext, runHandlersIn, workerObserverOf } from './handlers';
-import { startHandlerWorkers, workerCount, type HandlerPool } from './handler-workers';
+import { invokeHandler, lambdaContext, loadHandler, runHandlersIn, workerObserverOf, type LambdaContext } from './handlers';
+import { mainShare, startHandlerWorkers, workerCount, type HandlerPool } from './handler-workers';
 import { HttpFront, HttpFrontOptions, startHttpFront } from './http-front';
 import { FaultOptions, startFaultInjection } from './fault-injection';
 import { LocalStepFunctions } from './sfn/local-step-functions';
@@ -70,6 +70,11 @@ export interface LocalOptions {
    * not keep from one run to the next.
    */
   workers?: number;
+  /**
+   * With workers, the share of the invocations in flight the main thread runs itself
+   * (local/handler-workers.ts `mainShare`). Default: AMIABLE_LOCAL_MAIN_SHARE, else 0.1.
+   */
+  mainShare?: number;
 }
 
 export interface LocalSystem {
@@ -100,6 +105,8 @@ export interface LocalSystem {
   queues: LocalQueues;
   /** How many worker threads run the handlers (0: this thread). */
   workers: number;
+  /** With workers: how many invocations the main thread and the workers have run so far. */
+  handlerThreads(): { main: number; workers: number } | undefined;
   /**
    * How many writes have changed an item of the table so far (the local stream's records), or
    * null when the table has no stream consumer (accountantMail: false).
@@ -114,7 +121,12 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
   const synthesized = synthesize();
   // The handlers' worker threads start first: their start-up overlaps the emulators'.
   const workers = opts.faults ? 0 : opts.workers ?? workerCount();
-  const pool: HandlerPool | undefined = workers > 0 ? startHandlerWorkers({ size: workers, observer: workerObserverOf() }) : undefined;
+  const observer = workerObserverOf();
+  // The main thread takes its share of the invocations too (AMIABLE_LOCAL_MAIN_SHARE), unless an
+  // observer (the bench's meter) attributes SDK calls by thread: then the workers take them all.
+  const share = observer ? 0 : opts.mainShare ?? mainShare();
+  const here = share > 0 ? { share, run: async (name: string, event: unknown, context: LambdaContext) => (await loadHandler(name))(event, context) } : undefined;
+  const pool: HandlerPool | undefined = workers > 0 ? startHandlerWorkers({ size: workers, observer, here }) : undefined;
   // Retentions are computed from simulated time, so the S3 layer's lock checks read the simulated
   // clock; it is installed below, hence read at each request rather than now.
   const emulators = await startEmulators({ dataDir, sesPort: opts.sesPort, now: () => currentClock().now() }).catch(async (e) => {
@@ -277,6 +289,7 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
       },
       queues,
       workers,
+      handlerThreads: () => (pool ? { main: pool.taken.here, workers: pool.taken.workers } : undefined),
       tableChanges,
       async stop() {
         // Finish in-flight work first: a clean stop leaves every dossier parked where it stood.

@@ -7,10 +7,13 @@ import { client, invoice } from '../support/local-client';
  * The real pipeline with the handlers in worker threads (local/handler-workers.ts) against the
  * same pipeline with them in the main thread: the same dossiers (full escalations, one paid after
  * its first reminder, the accountants' stream consumers and digest schedule on) give the same
- * e-mails, the same histories and executions, and evidence bundles whose chains verify.
+ * e-mails, the same histories and executions, and evidence bundles whose chains verify; and so
+ * with the main thread running its share of the invocations beside the worker (mainShare).
  */
-async function drive(workers: number) {
-  const sys: LocalSystem = await startLocalSystem({ clockStart: '2026-04-04T10:00:00Z', accountantMail: true, workers });
+const threads: ({ main: number; workers: number } | undefined)[] = [];
+
+async function drive(workers: number, mainShare?: number) {
+  const sys: LocalSystem = await startLocalSystem({ clockStart: '2026-04-04T10:00:00Z', accountantMail: true, workers, mainShare });
   try {
     expect(sys.workers).toBe(workers);
     const api = client(sys);
@@ -39,6 +42,7 @@ async function drive(workers: number) {
       evidence.push({ exitCode: verified.exitCode, records: issued.body.records });
     }
     const executions = sys.engine.list().map((r) => `${r.status} ${r.trail.join('>')}`).sort();
+    threads.push(sys.handlerThreads());
     return { emails, views, evidence, executions, events: sys.events().length };
   } finally {
     await sys.stop();
@@ -47,11 +51,17 @@ async function drive(workers: number) {
 
 describe('handlers in worker threads, end to end', () => {
   it('drive dossiers through the real pipeline to the same outcome as in the main thread', async () => {
-    const inWorkers = await drive(1);
+    const inWorkers = await drive(1, 0);
     const inProcess = await drive(0);
     expect(inWorkers.evidence.every((e: any) => e.exitCode === 0)).toBe(true);
     expect(inWorkers.emails.length).toBeGreaterThanOrEqual(3 * 4 + 2);
     expect(inWorkers.views.filter((v: any) => v.status === 'handed_off')).toHaveLength(3);
     expect(inWorkers).toEqual(inProcess);
+    // With the main thread taking half of those in flight, both threads run handlers: same outcome.
+    const shared = await drive(1, 0.5);
+    expect(shared).toEqual(inProcess);
+    expect(threads[0]).toMatchObject({ main: 0 });
+    expect(threads[2]!.main).toBeGreaterThan(0);
+    expect(threads[2]!.workers).toBeGreaterThan(0);
   }, 600_000);
 });

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { DomainError } from '../../lambdas/domain/errors';
 import { lambdaContext } from '../../local/handlers';
-import { startHandlerWorkers, workerCount, type HandlerPool } from '../../local/handler-workers';
+import { DEFAULT_MAIN_SHARE, mainShare, startHandlerWorkers, workerCount, type HandlerPool } from '../../local/handler-workers';
+import { handler as fixtureHandler } from '../support/worker-fixtures';
 import { serveInProcess } from '../../local/in-process';
 
 /**
@@ -143,6 +144,72 @@ describe('handler worker threads', () => {
         await new Promise((r) => s.server.close(r));
       }
     }
+  });
+
+  describe('the main thread taking its share (AMIABLE_LOCAL_MAIN_SHARE)', () => {
+    const here = (share: number) => ({ share, run: (_name: string, event: unknown, context: any) => fixtureHandler(event as any, context) });
+    const strip = (e: any) => ({ name: e.name, message: e.message, retryable: e.retryable, $metadata: e.$metadata, ctor: e.constructor.name });
+
+    it('gives a lone invocation to the worker and the main thread at most its share of those in flight: both threads take some', async () => {
+      const p = pool({ here: here(0.5) });
+      // Hanging ones hold their place: worker, main (1 of 2 = 0.5), worker, main, ...
+      const hanging = ['h1', 'h2', 'h3', 'h4'].map((id) => p.invoke('fixture', { action: 'hang' }, ctx(id)).catch((x) => x));
+      expect(p.taken).toEqual({ here: 2, workers: 2 });
+      const threads = (await Promise.all([1, 2, 3, 4].map(() => p.invoke('fixture', { action: 'thread' }, ctx())))) as { threadId: number }[];
+      expect(new Set(threads.map((t) => t.threadId))).toEqual(new Set([0, expect.any(Number)]));
+      expect(threads.filter((t) => t.threadId === 0).length).toBe(2);
+      await p.stop();
+      // The worker's hanging invocations fail when it stops; this thread's are still running (never awaited).
+      expect((await Promise.race([Promise.all([hanging[0], hanging[2]]), new Promise((r) => setTimeout(() => r('timeout'), 5000))])) as unknown[]).toMatchObject([{ name: 'Runtime.ExitError' }, { name: 'Runtime.ExitError' }]);
+    });
+
+    it('with share 0 (or alone in flight) every invocation goes to the worker', async () => {
+      const p = pool({ here: here(0) });
+      const threads = (await Promise.all([1, 2, 3].map(() => p.invoke('fixture', { action: 'thread' }, ctx())))) as { threadId: number }[];
+      expect(threads.every((t) => t.threadId !== 0)).toBe(true);
+      const q = pool({ here: here(0.9) });
+      for (let i = 0; i < 3; i++) expect(((await q.invoke('fixture', { action: 'thread' }, ctx())) as { threadId: number }).threadId).not.toBe(0);
+      expect(q.taken).toEqual({ here: 0, workers: 3 });
+    });
+
+    it('answers the same from either thread: results, errors with their name and fields, DomainErrors', async () => {
+      const p = pool({ here: here(0.5) });
+      p.clockMoved(new Date('2026-04-07T07:00:00Z'));
+      const { installClock, systemClock } = await import('../../lambdas/adapters/clock');
+      installClock({ now: () => new Date('2026-04-07T07:00:00Z') });
+      try {
+        process.env.AMIABLE_TEST_WORKER_VAR = 'both';
+        const echo = { action: 'echo', env: 'AMIABLE_TEST_WORKER_VAR', n: [1, { a: 'é' }] };
+        // Two at once: the first goes to the worker, the second to this thread.
+        const [w, m] = await Promise.all([p.invoke('fixture', echo, ctx('same')), p.invoke('fixture', echo, ctx('same'))]);
+        expect(p.taken).toEqual({ here: 1, workers: 1 });
+        expect(m).toEqual(w);
+        const thrown = { action: 'throw', name: 'DossierLeaseHeld', message: 'held by another send' };
+        const [we, me] = await Promise.all([p.invoke('fixture', thrown, ctx()).catch((x) => x), p.invoke('fixture', thrown, ctx()).catch((x) => x)]);
+        expect(p.taken).toEqual({ here: 2, workers: 2 });
+        expect(strip(me)).toEqual(strip(we));
+        expect(strip(me)).toMatchObject({ name: 'DossierLeaseHeld', retryable: true, $metadata: { httpStatusCode: 500 } });
+        const [wd, md] = await Promise.all([p.invoke('fixture', { action: 'domain' }, ctx()).catch((x) => x), p.invoke('fixture', { action: 'domain' }, ctx()).catch((x) => x)]);
+        for (const d of [wd, md]) {
+          expect(d).toBeInstanceOf(DomainError);
+          expect(d).toMatchObject({ status: 409, code: 'conflict_here', message: 'a domain refusal', details: [{ path: 'x', message: 'taken' }] });
+        }
+        // A handler that throws before its first await fails its invocation, not the caller.
+        const q = pool({ here: { share: 1, run: () => { throw new TypeError('synchronous'); } } });
+        await expect(q.invoke('fixture', { action: 'echo' }, ctx())).rejects.toThrow(/synchronous/);
+        expect(q.taken).toEqual({ here: 1, workers: 0 });
+      } finally {
+        installClock(systemClock);
+      }
+    });
+
+    it('reads AMIABLE_LOCAL_MAIN_SHARE (unset: the default), refusing nonsense', () => {
+      expect(mainShare({})).toBe(DEFAULT_MAIN_SHARE);
+      expect(mainShare({ AMIABLE_LOCAL_MAIN_SHARE: '0' })).toBe(0);
+      expect(mainShare({ AMIABLE_LOCAL_MAIN_SHARE: '0.4' })).toBe(0.4);
+      expect(() => mainShare({ AMIABLE_LOCAL_MAIN_SHARE: '2' })).toThrow(/AMIABLE_LOCAL_MAIN_SHARE/);
+      expect(() => mainShare({ AMIABLE_LOCAL_MAIN_SHARE: 'half' })).toThrow(/AMIABLE_LOCAL_MAIN_SHARE/);
+    });
   });
 
   it('sizes the pool from AMIABLE_LOCAL_WORKERS (0: the main thread; unset: one worker given a second core, never more), refusing nonsense', () => {
