@@ -10,27 +10,30 @@ import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/
 import * as clients from './clients/s3';
 import { settings } from './env';
 
-/** Puts a file built on local disk (a bundle), streamed: constant memory at any size; S3 checks its SHA-256. */
-export async function putExport(key: string, file: { path: string; sha256: string; size: number }, contentType: string): Promise<void> {
+/**
+ * Puts a bundle: from memory, or streamed from the file it was built in when it outgrew memory
+ * (bundle-zip.ts: constant memory at any size); S3 checks its SHA-256.
+ */
+export async function putExport(key: string, file: { bytes: Buffer | null; path: string | null; sha256: string; size: number }, contentType: string): Promise<void> {
   // A stream body is not retried by the SDK: when the call fails before reading it, the caller
   // removes the file, and the stream, opening late, would emit an unhandled error that ends the
   // process (found by fault injection, test/local/faults.test.ts). It is closed here either way.
-  const body = createReadStream(file.path);
-  body.on('error', () => undefined);
+  const stream = file.bytes ? null : createReadStream(file.path!);
+  stream?.on('error', () => undefined);
   await clients
     .s3()
     .send(
       new PutObjectCommand({
         Bucket: settings.exportsBucket(),
         Key: key,
-        Body: body,
+        Body: file.bytes ?? stream!,
         ContentLength: file.size,
         ContentType: contentType,
         Metadata: { sha256: file.sha256 },
         ChecksumSHA256: Buffer.from(file.sha256, 'hex').toString('base64'),
       }),
     )
-    .finally(() => body.destroy());
+    .finally(() => stream?.destroy());
 }
 
 /**

@@ -123,7 +123,8 @@ function checkHeaders(headers: Record<string, string> | undefined): Record<strin
   return out;
 }
 
-export async function composeMime(input: ComposeMimeInput): Promise<Buffer> {
+/** MailComposer's options for `input`, validated (MimeInputError); what composeMime composes. */
+export function composerOptions(input: ComposeMimeInput): ConstructorParameters<MimeLibs['MailComposer']>[0] {
   const from = address(input.from, 'from');
   if (!Array.isArray(input.to) || input.to.length === 0) throw new MimeInputError('to: at least one recipient is required');
   const to = input.to.map((a, i) => address(a, `to[${i}]`));
@@ -152,9 +153,7 @@ export async function composeMime(input: ComposeMimeInput): Promise<Buffer> {
       ...(a.cid ? { cid: a.cid } : {}),
     };
   });
-
-  const { MailComposer } = await loadMimeLibs();
-  const composer = new MailComposer({
+  return {
     from,
     to,
     ...(cc.length ? { cc } : {}),
@@ -169,6 +168,15 @@ export async function composeMime(input: ComposeMimeInput): Promise<Buffer> {
     baseBoundary: createHash('sha256').update(`${input.messageId}\n${input.date}`).digest('hex').slice(0, 24),
     disableFileAccess: true,
     disableUrlAccess: true,
-  });
-  return composer.compile().build();
+  };
+}
+
+export async function composeMime(input: ComposeMimeInput): Promise<Buffer> {
+  const options = composerOptions(input);
+  const { MailComposer, buildMessage } = await loadMimeLibs();
+  const composer = new MailComposer(options);
+  // nodemailer's tree, written in one synchronous pass (mime-build.ts); its own stream writes
+  // whatever that pass leaves to it (the same bytes either way).
+  const root = composer.compile();
+  return buildMessage(root) ?? root.build();
 }

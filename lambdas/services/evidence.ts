@@ -124,7 +124,7 @@ const exportKey = (dossierId: string, bundleId: string) => `bundles/${dossierId}
  * manifest, the timeline and VERIFY.txt, all stamped `at`. A function of its arguments and the
  * vault only, so a rebuild gives the same bytes (bundle-zip.ts keeps the ZIP itself deterministic).
  */
-async function buildBundle(bundleId: string, basis: BundleBasis, at: Date, head: ChainHead, stored: EvidenceRecord[], sources: EvidenceSources, layout: ZipLayout = 'current'): Promise<ZipFile> {
+async function buildBundle(bundleId: string, basis: BundleBasis, at: Date, head: ChainHead, stored: EvidenceRecord[], sources: EvidenceSources, layout: ZipLayout = ZIP_LAYOUTS[0]!): Promise<ZipFile> {
   // Records as read back from DynamoDB come with their members in any order: each is written in
   // canonical (RFC 8785) member order, the order its hash is computed in.
   const records = stored.map((r) => JSON.parse(canonicalJson(r)) as EvidenceRecord);
@@ -314,7 +314,7 @@ export async function rebuildBundle(dossierId: string, b: KeptBundle, known?: Re
   const all = await listRecords(dossierId);
   const records = all.slice(0, b.head.seq);
   if (records.length !== b.head.seq || records[records.length - 1]!.hash !== b.head.hash) return null;
-  // Issued as this version packs a bundle, or before it copied messages, or before it copied already-compressed entries (bundle-zip.ts).
+  // Issued as this version packs a bundle, or as it packed them before (bundle-zip.ts).
   for (const layout of ZIP_LAYOUTS) {
     const file = await buildBundle(b.bundleId, b.basis, new Date(b.at), b.head, records, { all, known }, layout);
     if (file.sha256 === b.sha256) return file;

@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { unzipSync } from 'fflate';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type ZipLayout, zipWriter } from '../../lambdas/services/bundle-zip';
+import { ZIP_LAYOUTS, type ZipFile, type ZipLayout, zipWriter } from '../../lambdas/services/bundle-zip';
 
 /**
  * A bundle is rebuilt from the vault and must come out byte for byte as issued
@@ -12,6 +12,9 @@ import { type ZipLayout, zipWriter } from '../../lambdas/services/bundle-zip';
  * on how S3 happens to split a body into chunks, nor on the process's time zone.
  */
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+/** The ZIP's bytes, from memory or from the file it spilled to. */
+const bytesOf = (file: ZipFile) => file.bytes ?? readFileSync(file.path!);
 
 /** A stream of `bytes` cut at the given sizes (cycled). */
 function chunked(bytes: Uint8Array, sizes: number[]): Readable {
@@ -24,13 +27,13 @@ function chunked(bytes: Uint8Array, sizes: number[]): Readable {
   return Readable.from(parts);
 }
 
-async function zipOf(files: { name: string; bytes: Uint8Array; sizes: number[] }[], at: Date, layout?: ZipLayout): Promise<{ sha256: string; bytes: Buffer }> {
-  const zip = await zipWriter(layout);
+async function zipOf(files: { name: string; bytes: Uint8Array; sizes: number[] }[], at: Date, layout?: ZipLayout, spillBytes?: number): Promise<{ sha256: string; bytes: Buffer }> {
+  const zip = await zipWriter(layout, { spillBytes });
   for (const f of files) expect(await zip.addStream(f.name, chunked(f.bytes, f.sizes), at)).toBe(sha(f.bytes));
   zip.addBytes('manifest.json', Buffer.from('{}\n'), at);
   const file = await zip.finish();
   try {
-    const bytes = readFileSync(file.path);
+    const bytes = bytesOf(file);
     expect(sha(bytes)).toBe(file.sha256);
     expect(bytes.length).toBe(file.size);
     return { sha256: file.sha256, bytes };
@@ -44,21 +47,55 @@ const MESSAGE = Buffer.from(Array.from({ length: 6000 }, (_, i) => `line ${i % 9
 const AT = new Date('2026-05-13T07:00:00.000Z');
 
 describe('the bundle ZIP is a function of its entries', () => {
-  it('whatever the chunking of each body (seeded property)', async () => {
+  it('whatever the chunking of each body, in every layout (seeded property)', async () => {
     const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
     console.log(`bundle-zip chunking property: seed ${seed} (replay with FC_SEED=${seed})`);
-    const reference = await zipOf([{ name: 'files/notices/a.eml', bytes: MESSAGE, sizes: [MESSAGE.length] }], AT);
-    expect(Buffer.from(unzipSync(reference.bytes)['files/notices/a.eml']!).equals(MESSAGE)).toBe(true);
-    const storedReference = await zipOf([{ name: 'files/litigation/b.pdf', bytes: MESSAGE, sizes: [MESSAGE.length] }], AT);
-    expect(Buffer.from(unzipSync(storedReference.bytes)['files/litigation/b.pdf']!).equals(MESSAGE)).toBe(true);
-    await fc.assert(
-      fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 200_000 }), { minLength: 1, maxLength: 8 }), async (sizes) => {
-        expect((await zipOf([{ name: 'files/notices/a.eml', bytes: MESSAGE, sizes }], AT)).sha256).toBe(reference.sha256);
-        // A stored entry (a PDF) too.
-        expect((await zipOf([{ name: 'files/litigation/b.pdf', bytes: MESSAGE, sizes }], AT)).sha256).toBe(storedReference.sha256);
-      }),
-      { seed, numRuns: 25 },
-    );
+    for (const layout of ZIP_LAYOUTS) {
+      const reference = await zipOf([{ name: 'files/notices/a.eml', bytes: MESSAGE, sizes: [MESSAGE.length] }], AT, layout);
+      expect(Buffer.from(unzipSync(reference.bytes)['files/notices/a.eml']!).equals(MESSAGE)).toBe(true);
+      const storedReference = await zipOf([{ name: 'files/litigation/b.pdf', bytes: MESSAGE, sizes: [MESSAGE.length] }], AT, layout);
+      expect(Buffer.from(unzipSync(storedReference.bytes)['files/litigation/b.pdf']!).equals(MESSAGE)).toBe(true);
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.integer({ min: 1, max: 200_000 }), { minLength: 1, maxLength: 8 }), async (sizes) => {
+          expect((await zipOf([{ name: 'files/notices/a.eml', bytes: MESSAGE, sizes }], AT, layout)).sha256).toBe(reference.sha256);
+          // A stored entry (a PDF) too.
+          expect((await zipOf([{ name: 'files/litigation/b.pdf', bytes: MESSAGE, sizes }], AT, layout)).sha256).toBe(storedReference.sha256);
+        }),
+        { seed, numRuns: 10 },
+      );
+    }
+  });
+
+  it('the same bytes whether the ZIP stays in memory or spills to a temporary file', async () => {
+    const files = [
+      { name: 'files/notices/a.eml', bytes: MESSAGE, sizes: [7_000] },
+      { name: 'files/litigation/b.pdf', bytes: MESSAGE.subarray(0, 70_000), sizes: [70_000] },
+    ];
+    for (const layout of ZIP_LAYOUTS) {
+      const inMemory = await zipOf(files, AT, layout);
+      const spilled = await zipWriter(layout, { spillBytes: 50_000 });
+      for (const f of files) await spilled.addStream(f.name, chunked(f.bytes, f.sizes), AT);
+      spilled.addBytes('manifest.json', Buffer.from('{}\n'), AT);
+      const file = await spilled.finish();
+      expect(file.bytes).toBeNull();
+      expect(sha(readFileSync(file.path!))).toBe(inMemory.sha256);
+      expect(file.sha256).toBe(inMemory.sha256);
+      file.dispose();
+      expect(existsSync(file.path!)).toBe(false);
+    }
+  });
+
+  it('stored blocks hold at most 65,535 bytes, the last one final, for any size (empty, one block exactly, one byte over)', async () => {
+    const long = Buffer.concat([MESSAGE, MESSAGE]);
+    for (const n of [0, 1, 65_534, 65_535, 65_536, 131_070, 131_071, 200_000]) {
+      const body = long.subarray(0, n);
+      expect(body.length).toBe(n);
+      const zips = [await zipOf([{ name: 'files/x.json', bytes: body, sizes: [n || 1] }], AT, 'stored'), await zipOf([{ name: 'files/x.json', bytes: body, sizes: [1_000, 65_535, 3] }], AT, 'stored')];
+      expect(zips[1]!.sha256, `${n} bytes`).toBe(zips[0]!.sha256);
+      const e = entries(zips[0]!.bytes)['files/x.json']!;
+      expect(e).toEqual({ method: 8, size: n, compressed: n + 5 * Math.max(1, Math.ceil(n / 65_535)) });
+      expect(Buffer.from(unzipSync(zips[0]!.bytes)['files/x.json']!).equals(body)).toBe(true);
+    }
   });
 
   it('whatever the time zone of the process, entries stamped with the UTC wall clock', async () => {
@@ -93,7 +130,7 @@ function entries(zip: Buffer): Record<string, { method: number; compressed: numb
   return out;
 }
 
-describe('entries already compressed and messages are copied (deflate level 0), the rest deflated', () => {
+describe('every entry copied in stored blocks; bundles issued under earlier layouts rebuilt byte for byte', () => {
   // Fixed bytes: a text that deflates well, and bytes that do not (as a PDF's Flate streams).
   const h = (s: string) => createHash('sha256').update(s).digest('base64');
   const TEXT = Buffer.from(Array.from({ length: 6000 }, (_, i) => `line ${i % 97} ${h(String(i)).slice(0, 12)}\r\n`).join(''));
@@ -106,26 +143,35 @@ describe('entries already compressed and messages are copied (deflate level 0), 
     zip.addBytes('manifest.json', Buffer.from('{"a":1}\n'), AT);
     const file = await zip.finish();
     try {
-      return readFileSync(file.path);
+      return bytesOf(file);
     } finally {
       file.dispose();
     }
   };
 
-  it('PDFs and messages copied in stored blocks, the manifest deflated, every entry of method 8 as before; amiable verify\'s unzipSync reads them back', async () => {
+  it('every entry (PDFs, messages, the manifest) copied in stored blocks of method 8; amiable verify\'s unzipSync reads them back', async () => {
     const zip = await build();
     const e = entries(zip);
     expect(Object.values(e).map((x) => x.method)).toEqual([8, 8, 8, 8]);
-    // A PDF: its bytes and a 5-byte block header (RFC 1951 3.2.4) per 64 KiB, nothing searched for.
+    // Its bytes and a 5-byte block header (RFC 1951 3.2.4) per 65,535 bytes, nothing searched for.
     for (const pdf of ['files/litigation/b.pdf', 'files/litigation/c.PDF']) expect(e[pdf]).toEqual({ method: 8, size: PDF.length, compressed: PDF.length + 5 });
-    // A message (mostly the base64 of its compressed attachments): copied the same way, a few 5-byte block headers added.
-    expect(e['files/notices/a.eml']!.size).toBe(TEXT.length);
-    expect(e['files/notices/a.eml']!.compressed - TEXT.length).toBeGreaterThan(0);
-    expect(e['files/notices/a.eml']!.compressed - TEXT.length).toBeLessThanOrEqual(5 * 6);
+    expect(e['files/notices/a.eml']).toEqual({ method: 8, size: TEXT.length, compressed: TEXT.length + 5 * Math.ceil(TEXT.length / 65_535) });
+    expect(e['manifest.json']).toEqual({ method: 8, size: 8, compressed: 13 });
     const files = unzipSync(zip);
     expect(Buffer.from(files['files/notices/a.eml']!).equals(TEXT)).toBe(true);
     expect(Buffer.from(files['files/litigation/b.pdf']!).equals(PDF)).toBe(true);
     expect(Buffer.from(files['files/litigation/c.PDF']!).equals(PDF)).toBe(true);
+  });
+
+  it('the messages-stored layout is byte for byte what this writer made before it stored every entry (bundles issued then are rebuilt)', async () => {
+    const zip = await build('messages-stored');
+    const e = entries(zip);
+    // PDFs and messages copied at fflate's level 0, the manifest deflated.
+    expect(e['files/litigation/b.pdf']!.compressed).toBe(PDF.length + 5);
+    expect(e['files/notices/a.eml']!.compressed - TEXT.length).toBeGreaterThan(0);
+    expect(e['files/notices/a.eml']!.compressed - TEXT.length).toBeLessThanOrEqual(5 * 6);
+    // The SHA-256 the previous writer (411c496: fflate's ZipDeflate throughout, its own CRC-32) gave for these very entries.
+    expect(sha(zip)).toBe('ed5291bd5dc2fd4344a335c4c315d8e20facbedd6aa7f1d8827d19b7492a8688');
   });
 
   it('the pdfs-stored layout is byte for byte what this writer made before it copied messages (bundles issued then are rebuilt)', async () => {
