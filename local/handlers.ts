@@ -120,6 +120,14 @@ export function localHandler(name: string): AnyHandler {
   return (event, context) => invokeHandler(name, event, context ?? lambdaContext(name));
 }
 
+/**
+ * One invocation in this thread, not wrapped by the observer: what a handler pool runs here when
+ * `invokeHandler` already went through the observer (local/system.ts, the main thread's share).
+ */
+export async function runHandlerHere(name: string, event: unknown, context: LambdaContext): Promise<any> {
+  return (await rawHandler(name))(event, context);
+}
+
 export async function loadHandler(name: string): Promise<AnyHandler> {
   let h = cache.get(name);
   if (!h) {

@@ -18,7 +18,7 @@ import { LocalScheduler, schedulesOf } from './scheduler';
 import { DEMO_PROFILE_PATH, loadCreditorProfile } from './creditor-profile';
 import { startEmulators, Emulators } from './emulators';
 import { ensureTable } from './table-upgrade';
-import { invokeHandler, lambdaContext, loadHandler, runHandlersIn, workerObserverOf, type LambdaContext } from './handlers';
+import { invokeHandler, lambdaContext, runHandlerHere, runHandlersIn, workerObserverOf } from './handlers';
 import { mainShare, startHandlerWorkers, workerCount, type HandlerPool } from './handler-workers';
 import { HttpFront, HttpFrontOptions, startHttpFront } from './http-front';
 import { FaultOptions, startFaultInjection } from './fault-injection';
@@ -122,10 +122,11 @@ export async function startLocalSystem(opts: LocalOptions = {}): Promise<LocalSy
   // The handlers' worker threads start first: their start-up overlaps the emulators'.
   const workers = opts.faults ? 0 : opts.workers ?? workerCount();
   const observer = workerObserverOf();
-  // The main thread takes its share of the invocations too (AMIABLE_LOCAL_MAIN_SHARE), unless an
-  // observer (the bench's meter) attributes SDK calls by thread: then the workers take them all.
-  const share = observer ? 0 : opts.mainShare ?? mainShare();
-  const here = share > 0 ? { share, run: async (name: string, event: unknown, context: LambdaContext) => (await loadHandler(name))(event, context) } : undefined;
+  // The main thread takes its share of the invocations too (AMIABLE_LOCAL_MAIN_SHARE). The pool is
+  // reached through invokeHandler, which has already shown the invocation to the observer (the
+  // bench's meter, which attributes what a handler does here by its async context): run unwrapped.
+  const share = opts.mainShare ?? mainShare();
+  const here = share > 0 ? { share, run: runHandlerHere } : undefined;
   const pool: HandlerPool | undefined = workers > 0 ? startHandlerWorkers({ size: workers, observer, here }) : undefined;
   // Retentions are computed from simulated time, so the S3 layer's lock checks read the simulated
   // clock; it is installed below, hence read at each request rather than now.
