@@ -104,9 +104,13 @@ export function workerCount(env: NodeJS.ProcessEnv = process.env, cores?: number
 
 /**
  * The main thread's share of the invocations in flight when AMIABLE_LOCAL_MAIN_SHARE is unset
- * (see `mainShare`).
+ * (see `mainShare`): none. Session 12, 1,000 dossiers on a quiet machine, heap growth 50 %: share
+ * 0.1 took 74.5 s and peaked at 451 MiB, share 0 took 76.1 s at 388 MiB (within the noise of each
+ * other): the main thread's copy of the handler modules, SDK, PDF libraries and fonts (and the
+ * garbage of the letters it renders) costs ~60 MB for no measurable gain once the collector runs
+ * less often; the memory is better spent on that (local/heap-growth.ts).
  */
-export const DEFAULT_MAIN_SHARE = 0.1;
+export const DEFAULT_MAIN_SHARE = 0;
 
 /**
  * How much of the handlers' work the main thread takes beside the workers: the largest share of
@@ -117,6 +121,7 @@ export const DEFAULT_MAIN_SHARE = 0.1;
  * of the invocations and ~30 % of the handlers' CPU (it answers its own SDK calls without a message
  * round trip), and the two threads' CPU came out even (31.7 / 29.1 s at 300 dossiers); at 0.25 the
  * main thread, which also answers every worker's SDK requests, became the bottleneck (36 / 26 s).
+ * (Session 11's figures, heap growth 25 %; see DEFAULT_MAIN_SHARE for why the default is now 0.)
  */
 export function mainShare(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env.AMIABLE_LOCAL_MAIN_SHARE;

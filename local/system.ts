@@ -72,7 +72,7 @@ export interface LocalOptions {
   workers?: number;
   /**
    * With workers, the share of the invocations in flight the main thread runs itself
-   * (local/handler-workers.ts `mainShare`). Default: AMIABLE_LOCAL_MAIN_SHARE, else 0.1.
+   * (local/handler-workers.ts `mainShare`). Default: AMIABLE_LOCAL_MAIN_SHARE, else 0 (none).
    */
   mainShare?: number;
 }
