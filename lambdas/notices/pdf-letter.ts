@@ -330,7 +330,8 @@ const deflatedSubsets = new WeakMap<Uint8Array, Buffer>();
 function nativeFlate(context: PDFContext): void {
   // Fonts and CMaps, at save (CustomFontEmbedder): this document's context only.
   context.flateStream = (contents, dict = {}) => {
-    const subset = typeof contents === 'string' || !rememberedSubsets.has(contents) ? undefined : contents;
+    if (typeof contents === 'string') return context.stream(deflatedCmap(contents), { ...dict, Filter: 'FlateDecode' });
+    const subset = rememberedSubsets.has(contents) ? contents : undefined;
     let deflated = subset && deflatedSubsets.get(subset);
     if (!deflated) {
       deflated = deflateSync(contents);
@@ -338,6 +339,27 @@ function nativeFlate(context: PDFContext): void {
     }
     return context.stream(deflated, { ...dict, Filter: 'FlateDecode' });
   };
+}
+
+/** Recent ToUnicode CMaps deflated, by their text (least recently used out first). */
+const CMAP_MEMO_LIMIT = 32;
+const deflatedCmaps = new Map<string, Buffer>();
+
+/**
+ * A font's ToUnicode CMap (the only stream pdf-lib hands flateStream as text), deflated: its text
+ * depends only on the subset's glyphs, so a recent one with the same glyphs (most of a run's
+ * letters and litigation dossiers: one template, similar names and amounts) gives the same bytes
+ * again, deflated once. The same input to the same deflateSync: the same bytes.
+ */
+function deflatedCmap(text: string): Buffer {
+  let deflated = deflatedCmaps.get(text);
+  if (deflated) deflatedCmaps.delete(text);
+  else {
+    deflated = deflateSync(text);
+    if (deflatedCmaps.size >= CMAP_MEMO_LIMIT) deflatedCmaps.delete(deflatedCmaps.keys().next().value!);
+  }
+  deflatedCmaps.set(text, deflated);
+  return deflated;
 }
 
 /**

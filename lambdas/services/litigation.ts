@@ -157,14 +157,17 @@ export async function establishLitigationDossier(
   const json = Buffer.from(`${JSON.stringify(litigation)}\n`, 'utf8');
   const pdf = await renderLitigationPdf(litigation);
   const base = `dossiers/${d.id}/litigation/${litigation.asOf}`;
-  const storedJson = await putEvidence(`${base}-${sha256Hex(json).slice(0, 16)}.json.gz`, json, 'application/json', now, { compress: true });
+  // Each file hashed once: its key names its digest, which putEvidence takes as the evidence hash.
+  const jsonSha256 = sha256Hex(json);
+  const storedJson = await putEvidence(`${base}-${jsonSha256.slice(0, 16)}.json.gz`, json, 'application/json', now, { compress: true, sha256: jsonSha256 });
   // The same key either way: the PDF's file in every bundle is files/litigation/<asOf>-<sha>.pdf.
-  const pdfKey = `${base}-${sha256Hex(pdf).slice(0, 16)}.pdf`;
+  const pdfSha256 = sha256Hex(pdf);
+  const pdfKey = `${base}-${pdfSha256.slice(0, 16)}.pdf`;
   const pdfRef =
     keeping === 'object'
-      ? evidenceRef(await putEvidence(pdfKey, pdf, 'application/pdf', now))
+      ? evidenceRef(await putEvidence(pdfKey, pdf, 'application/pdf', now, { sha256: pdfSha256 }))
       : // The message is kept with the retention putEvidence gives it for this same instant.
-        { evidenceKey: pdfKey, sha256: sha256Hex(pdf), retainUntil: new Date(now.getTime() + settings.retentionDays() * 86_400_000).toISOString(), attachedTo: ATTACHED_TO_HANDOFF };
+        { evidenceKey: pdfKey, sha256: pdfSha256, retainUntil: new Date(now.getTime() + settings.retentionDays() * 86_400_000).toISOString(), attachedTo: ATTACHED_TO_HANDOFF };
   const at = now.toISOString();
   const summary = {
     asOf: litigation.asOf,

@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { inflateSync } from 'node:zlib';
+import { describe, expect, it, vi } from 'vitest';
 import { formatMoney, parseEuros } from '../../lambdas/domain/money';
 import { bundlePath, counselSalutation, litigationLetter, renderLitigationPdf } from '../../lambdas/notices/litigation-dossier';
 import { renderNotice } from '../../lambdas/notices/render';
@@ -68,6 +69,33 @@ describe('litigation dossier PDF', () => {
     const all = JSON.stringify(letter);
     expect(all).not.toMatch(/\b(the|and|penalties|payment|Day count)\b/);
     expect(letter.language).toBe('fr');
+  });
+});
+
+describe('litigation dossier PDF rendered in a warm process', () => {
+  it('gives the same bytes as in a fresh one, its deflated ToUnicode CMaps taken from memory or not (pdf-letter.ts deflatedCmap)', async () => {
+    const ld = (kind: 'b2b' | 'b2c' | 'agency') => sampleContext(sampleDossier(kind), 'litigation_handoff').litigation!.dossier;
+    const fresh = async () => {
+      vi.resetModules();
+      return (await import('../../lambdas/notices/litigation-dossier')).renderLitigationPdf;
+    };
+    const cold = new Map<string, Buffer>();
+    for (const kind of ['b2b', 'b2c', 'agency'] as const) cold.set(kind, Buffer.from(await (await fresh())(ld(kind))));
+    // One process: each rendered after the others, then again (its CMaps' text now remembered).
+    const warm = await fresh();
+    for (const kind of ['agency', 'b2c', 'b2b', 'b2b', 'agency', 'b2c'] as const) {
+      expect(Buffer.from(await warm(ld(kind))).equals(cold.get(kind)!), kind).toBe(true);
+    }
+    // Each ToUnicode stream inflates to a CMap (the memo holds deflated text, not anything else).
+    const pdf = cold.get('b2b')!.toString('latin1');
+    const cmaps = [...pdf.matchAll(/\/ToUnicode (\d+) 0 R/g)].map((m) => m[1]!);
+    expect(cmaps).toHaveLength(2);
+    for (const n of cmaps) {
+      const at = pdf.indexOf(`\n${n} 0 obj`);
+      const start = pdf.indexOf('stream\n', at) + 'stream\n'.length;
+      const end = pdf.indexOf('\nendstream', start);
+      expect(inflateSync(cold.get('b2b')!.subarray(start, end)).toString('latin1')).toMatch(/begincmap[\s\S]*beginbfrange|begincmap[\s\S]*beginbfchar/);
+    }
   });
 });
 
