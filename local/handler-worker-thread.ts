@@ -13,6 +13,7 @@ import { resetQueueClient } from '../lambdas/adapters/bulk-queue';
 import { lambdaContext, loadHandler } from './handlers';
 import { serializeError, type FromWorker, type ToWorker, type WorkerData } from './handler-workers';
 import { installSdkShortcut, type PlainRequest, type PlainResponse } from './in-process';
+import { batchedPoster, unbatch, type Batch } from './port-batch';
 
 const data = workerData as WorkerData;
 
@@ -25,6 +26,8 @@ process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
 }) as typeof process.emitWarning;
 const port = parentPort!;
 const post = (m: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
+// SDK requests to the main thread: one postMessage per turn of this thread's loop (./port-batch).
+const postBatched = batchedPoster<FromWorker>((batch, transfer) => port.postMessage(batch, transfer));
 
 for (const [k, v] of Object.entries(data.env)) process.env[k] = v;
 for (const k of Object.keys(process.env)) if (!(k in data.env)) delete process.env[k];
@@ -62,7 +65,7 @@ function forward(url: URL, req: PlainRequest): Promise<PlainResponse> {
         httpPending.set(id, { resolve, reject });
         // The SDK keeps its request body for a retry: sent as a copy, never detached.
         const sent = body && (body.byteOffset !== 0 || body.byteLength !== body.buffer.byteLength) ? new Uint8Array(body) : body;
-        post({ type: 'http', id, url: url.href, method: req.method, path: req.path, headers: req.headers, body: sent });
+        postBatched({ type: 'http', id, url: url.href, method: req.method, path: req.path, headers: req.headers, body: sent });
       }),
   );
 }
@@ -94,7 +97,9 @@ function settled(m: Extract<FromWorker, { type: 'result' }>): void {
   }
 }
 
-port.on('message', (m: ToWorker) => {
+port.on('message', (received: ToWorker | Batch<ToWorker>) => unbatch(received, onMessage));
+
+function onMessage(m: ToWorker): void {
   if (m.type === 'http-result') {
     const p = httpPending.get(m.id);
     if (!p) return;
@@ -120,4 +125,4 @@ port.on('message', (m: ToWorker) => {
       (value) => settled({ type: 'result', id, ok: true, value }),
       (e) => settled({ type: 'result', id, ok: false, error: serializeError(e) }),
     );
-});
+}
