@@ -25,9 +25,34 @@ process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
   emitWarning(warning, ...rest);
 }) as typeof process.emitWarning;
 const port = parentPort!;
-const post = (m: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
-// SDK requests to the main thread: one postMessage per turn of this thread's loop (./port-batch).
-const postBatched = batchedPoster<FromWorker>((batch, transfer) => port.postMessage(batch, transfer));
+
+/**
+ * What this thread sends the main thread (SDK requests, invocation results): one postMessage per
+ * turn of this thread's loop (./port-batch). A batch the structured clone refuses is sent again
+ * message by message: a result that holds a function is sent as a JSON round trip keeps it (as
+ * Lambda's), an SDK request that cannot be sent fails that request alone.
+ */
+const post = batchedPoster<FromWorker>((batch, transfer) => {
+  try {
+    port.postMessage(batch, transfer);
+  } catch {
+    for (const m of batch.messages) postAlone(m);
+  }
+});
+
+function postAlone(m: FromWorker): void {
+  try {
+    port.postMessage(m);
+  } catch (e) {
+    if (m.type === 'result') {
+      port.postMessage({ ...m, ...(m.ok ? { value: JSON.parse(JSON.stringify(m.value ?? null)) } : {}) } as FromWorker);
+    } else {
+      const p = httpPending.get(m.id);
+      httpPending.delete(m.id);
+      p?.reject(e as Error);
+    }
+  }
+}
 
 for (const [k, v] of Object.entries(data.env)) process.env[k] = v;
 for (const k of Object.keys(process.env)) if (!(k in data.env)) delete process.env[k];
@@ -65,7 +90,7 @@ function forward(url: URL, req: PlainRequest): Promise<PlainResponse> {
         httpPending.set(id, { resolve, reject });
         // The SDK keeps its request body for a retry: sent as a copy, never detached.
         const sent = body && (body.byteOffset !== 0 || body.byteLength !== body.buffer.byteLength) ? new Uint8Array(body) : body;
-        postBatched({ type: 'http', id, url: url.href, method: req.method, path: req.path, headers: req.headers, body: sent });
+        post({ type: 'http', id, url: url.href, method: req.method, path: req.path, headers: req.headers, body: sent });
       }),
   );
 }
@@ -89,12 +114,7 @@ async function handlerOf(name: string): Promise<AnyHandler> {
 
 function settled(m: Extract<FromWorker, { type: 'result' }>): void {
   if (drain) m.recorded = drain();
-  try {
-    post(m);
-  } catch {
-    // A result the structured clone refuses (a function inside): what a JSON round trip keeps, as Lambda's.
-    post({ ...m, ...(m.ok ? { value: JSON.parse(JSON.stringify(m.value ?? null)) } : {}) } as FromWorker);
-  }
+  post(m);
 }
 
 port.on('message', (received: ToWorker | Batch<ToWorker>) => unbatch(received, onMessage));
