@@ -13,6 +13,7 @@ import { resetQueueClient } from '../lambdas/adapters/bulk-queue';
 import { lambdaContext, loadHandler } from './handlers';
 import { serializeError, type FromWorker, type ToWorker, type WorkerData } from './handler-workers';
 import { installSdkShortcut, type PlainRequest, type PlainResponse } from './in-process';
+import { batchedPoster, unbatch, type Batch } from './port-batch';
 
 const data = workerData as WorkerData;
 
@@ -24,7 +25,34 @@ process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
   emitWarning(warning, ...rest);
 }) as typeof process.emitWarning;
 const port = parentPort!;
-const post = (m: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
+
+/**
+ * What this thread sends the main thread (SDK requests, invocation results): one postMessage per
+ * turn of this thread's loop (./port-batch). A batch the structured clone refuses is sent again
+ * message by message: a result that holds a function is sent as a JSON round trip keeps it (as
+ * Lambda's), an SDK request that cannot be sent fails that request alone.
+ */
+const post = batchedPoster<FromWorker>((batch, transfer) => {
+  try {
+    port.postMessage(batch, transfer);
+  } catch {
+    for (const m of batch.messages) postAlone(m);
+  }
+});
+
+function postAlone(m: FromWorker): void {
+  try {
+    port.postMessage(m);
+  } catch (e) {
+    if (m.type === 'result') {
+      port.postMessage({ ...m, ...(m.ok ? { value: JSON.parse(JSON.stringify(m.value ?? null)) } : {}) } as FromWorker);
+    } else {
+      const p = httpPending.get(m.id);
+      httpPending.delete(m.id);
+      p?.reject(e as Error);
+    }
+  }
+}
 
 for (const [k, v] of Object.entries(data.env)) process.env[k] = v;
 for (const k of Object.keys(process.env)) if (!(k in data.env)) delete process.env[k];
@@ -86,15 +114,12 @@ async function handlerOf(name: string): Promise<AnyHandler> {
 
 function settled(m: Extract<FromWorker, { type: 'result' }>): void {
   if (drain) m.recorded = drain();
-  try {
-    post(m);
-  } catch {
-    // A result the structured clone refuses (a function inside): what a JSON round trip keeps, as Lambda's.
-    post({ ...m, ...(m.ok ? { value: JSON.parse(JSON.stringify(m.value ?? null)) } : {}) } as FromWorker);
-  }
+  post(m);
 }
 
-port.on('message', (m: ToWorker) => {
+port.on('message', (received: ToWorker | Batch<ToWorker>) => unbatch(received, onMessage));
+
+function onMessage(m: ToWorker): void {
   if (m.type === 'http-result') {
     const p = httpPending.get(m.id);
     if (!p) return;
@@ -120,4 +145,4 @@ port.on('message', (m: ToWorker) => {
       (value) => settled({ type: 'result', id, ok: true, value }),
       (e) => settled({ type: 'result', id, ok: false, error: serializeError(e) }),
     );
-});
+}

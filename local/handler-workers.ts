@@ -34,6 +34,7 @@ import { Worker } from 'node:worker_threads';
 import { DomainError } from '../lambdas/domain/errors';
 import type { HandlerRunner, LambdaContext, WorkerObserver } from './handlers';
 import { requestInProcess, servedAddresses, type PlainResponse } from './in-process';
+import { batchedPoster, unbatch, type Batch } from './port-batch';
 
 /** Worker → main: an invocation's end, or an SDK request for a server of this thread. */
 export type FromWorker =
@@ -172,6 +173,8 @@ interface Slot {
   env: Map<string, string>;
   servedVersion: number;
   dead: boolean;
+  /** Posts to the worker, batched per turn of this thread's event loop (./port-batch). */
+  post: (m: ToWorker, transfer?: ArrayBuffer[]) => void;
   /** The uncaught error that ended it, if any. */
   lastError?: Error;
 }
@@ -269,8 +272,17 @@ export function startHandlerWorkers(opts: HandlerPoolOptions): HandlerPool {
     const data: WorkerData = { clock, env: Object.fromEntries(env), served: served.addresses, observer: opts.observer?.module, extraModules: opts.extraModules };
     const worker = new Worker(bootstrap(), { workerData: data, resourceLimits: opts.resourceLimits ?? WORKER_LIMITS, stdout: false, stderr: false });
     started++;
-    const slot: Slot = { worker, pending: new Map(), env: new Map(env), servedVersion: served.version, dead: false };
-    worker.on('message', (m: FromWorker) => onMessage(slot, m));
+    const slot: Slot = {
+      worker,
+      pending: new Map(),
+      env: new Map(env),
+      servedVersion: served.version,
+      dead: false,
+      post: batchedPoster<ToWorker>((batch, transfer) => {
+        if (!slot.dead) worker.postMessage(batch, transfer);
+      }),
+    };
+    worker.on('message', (m: FromWorker | Batch<FromWorker>) => unbatch(m, (one) => onMessage(slot, one)));
     // An uncaught error ends the worker: 'exit' follows, where its invocations fail.
     worker.on('error', (e) => {
       slot.lastError = e;
@@ -326,7 +338,7 @@ export function startHandlerWorkers(opts: HandlerPoolOptions): HandlerPool {
     } catch (e) {
       reply = { type: 'http-result', id: m.id, ok: false, message: (e as Error)?.message ?? String(e), code: (e as NodeJS.ErrnoException)?.code };
     }
-    if (!slot.dead) slot.worker.postMessage(reply, transfer);
+    if (!slot.dead) slot.post(reply, transfer);
   };
 
   for (let i = 0; i < opts.size; i++) slots.push(spawn());
@@ -410,7 +422,7 @@ export function startHandlerWorkers(opts: HandlerPoolOptions): HandlerPool {
       slot.servedVersion = served.version;
       const done = new Promise((resolve, reject) => {
         slot.pending.set(id, { resolve, reject, context: message.context });
-        slot.worker.postMessage(message);
+        slot.post(message);
       });
       const settle = () => void workersInFlight--;
       done.then(settle, settle);

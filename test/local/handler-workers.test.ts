@@ -60,6 +60,19 @@ describe('handler worker threads', () => {
     expect(((await running) as any).after).toBe('2026-04-08T07:00:00.000Z');
   });
 
+  it('gives back a result the structured clone refuses as a JSON round trip keeps it, and the results posted with it in one batch as they are', async () => {
+    const p = pool();
+    const out = await Promise.all([
+      p.invoke('fixture', { action: 'echo', n: 1 }, ctx('a')),
+      p.invoke('fixture', { action: 'function-inside', n: 2 }, ctx('b')),
+      p.invoke('fixture', { action: 'echo', n: new Date('2026-04-07T07:00:00Z') }, ctx('c')),
+    ]);
+    expect((out[0] as any).event.n).toBe(1);
+    expect(out[1]).toEqual({ kept: 2 });
+    // Not a JSON round trip: a Date stays a Date (the structured clone), whatever shares its batch.
+    expect((out[2] as any).event.n).toEqual(new Date('2026-04-07T07:00:00Z'));
+  });
+
   it("gives back a handler's error with its name, message and fields (the engine's Retry and Catch match the name); a DomainError stays one", async () => {
     const p = pool();
     const e: any = await p.invoke('fixture', { action: 'throw', name: 'DossierLeaseHeld', message: 'held by another send' }, ctx()).catch((x) => x);

@@ -49,6 +49,9 @@ export async function handler(event: Event, context: { functionName: string; aws
         ddb.destroy();
       }
     }
+    case 'function-inside':
+      // A result the structured clone refuses: what a JSON round trip keeps comes back (as Lambda's).
+      return { kept: event.n, dropped: () => 1 };
     case 'thread':
       return { threadId: (await import('node:worker_threads')).threadId };
     case 'hang':
