@@ -13,7 +13,6 @@ import { resetQueueClient } from '../lambdas/adapters/bulk-queue';
 import { lambdaContext, loadHandler } from './handlers';
 import { serializeError, type FromWorker, type ToWorker, type WorkerData } from './handler-workers';
 import { installSdkShortcut, type PlainRequest, type PlainResponse } from './in-process';
-import { currentThreadId } from './thread-priority';
 
 const data = workerData as WorkerData;
 
@@ -26,9 +25,6 @@ process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
 }) as typeof process.emitWarning;
 const port = parentPort!;
 const post = (m: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
-// The main thread gives every other thread a lower priority than this one (./thread-priority).
-const tid = currentThreadId();
-if (tid !== undefined) post({ type: 'thread', tid });
 
 for (const [k, v] of Object.entries(data.env)) process.env[k] = v;
 for (const k of Object.keys(process.env)) if (!(k in data.env)) delete process.env[k];

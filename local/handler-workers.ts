@@ -34,15 +34,12 @@ import { Worker } from 'node:worker_threads';
 import { DomainError } from '../lambdas/domain/errors';
 import type { HandlerRunner, LambdaContext, WorkerObserver } from './handlers';
 import { requestInProcess, servedAddresses, type PlainResponse } from './in-process';
-import { lowerOthers, niceStep } from './thread-priority';
 
 /** Worker → main: an invocation's end, or an SDK request for a server of this thread. */
 export type FromWorker =
   | { type: 'result'; id: number; ok: true; value: unknown; recorded?: unknown }
   | { type: 'result'; id: number; ok: false; error: SerializedError; recorded?: unknown }
-  | { type: 'http'; id: number; url: string; method: string; path: string; headers: Record<string, string | string[] | undefined>; body?: Uint8Array }
-  /** At start: the worker's Linux task id (./thread-priority). */
-  | { type: 'thread'; tid: number };
+  | { type: 'http'; id: number; url: string; method: string; path: string; headers: Record<string, string | string[] | undefined>; body?: Uint8Array };
 
 /** Main → worker. */
 export type ToWorker =
@@ -257,10 +254,6 @@ export function startHandlerWorkers(opts: HandlerPoolOptions): HandlerPool {
   const clock = new SharedArrayBuffer(8);
   const instant = new BigInt64Array(clock);
   const slots: Slot[] = [];
-  /** The workers' task ids, and the other threads given a lower priority (./thread-priority). */
-  const workerTids = new Set<number>();
-  const lowered = new Set<number>();
-  const nice = niceStep();
   let nextId = 1;
   let started = 0;
   let stopped = false;
@@ -309,9 +302,6 @@ export function startHandlerWorkers(opts: HandlerPoolOptions): HandlerPool {
       else p.reject(deserializeError(m.error));
     } else if (m.type === 'http') {
       void answerHttp(slot, m);
-    } else if (m.type === 'thread') {
-      workerTids.add(m.tid);
-      lowerOthers(workerTids, nice, lowered);
     }
   };
 
