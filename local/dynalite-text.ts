@@ -16,29 +16,20 @@ export interface StoredText {
   get(key: string): Promise<string | undefined>;
   /** Stores a text as the value of a key (tracked as dynalite tracks its writes, for a graceful close). */
   put(key: string, text: string): Promise<void>;
-  /** Applies texts (puts) and deletions as one LevelDB batch: one write, all or nothing (tracked as put). */
-  batch(ops: TextOp[]): Promise<void>;
 }
-
-export type TextOp = { type: 'put'; key: string; value: string } | { type: 'del'; key: string };
 
 /** The text view of dynalite's database, or undefined when its store is not what dynalite 4 makes. */
 export function storedText(store: Json): StoredText | undefined {
   const db = store?.db;
-  const proto = db ? (Object.getPrototypeOf(db) as { get?: unknown; put?: unknown; batch?: unknown }) : undefined;
-  if (typeof proto?.get !== 'function' || typeof proto.put !== 'function' || typeof proto.batch !== 'function') return undefined;
+  const proto = db ? (Object.getPrototypeOf(db) as { get?: unknown; put?: unknown }) : undefined;
+  if (typeof proto?.get !== 'function' || typeof proto.put !== 'function') return undefined;
   const get = proto.get as (key: string, options: object) => Promise<string | undefined>;
   const put = proto.put as (key: string, value: string, options: object) => Promise<void>;
-  const batch = proto.batch as (ops: TextOp[], options: object) => Promise<void>;
   const lifecycle = store.lifecycleManager as { trackOperation?: (p: Promise<void>) => Promise<void> } | undefined;
   return {
     get: (key) => get.call(db, key, AS_TEXT),
     put: (key, text) => {
       const done = put.call(db, key, text, AS_TEXT);
-      return typeof lifecycle?.trackOperation === 'function' ? lifecycle.trackOperation(done) : done;
-    },
-    batch: (ops) => {
-      const done = batch.call(db, ops, AS_TEXT);
       return typeof lifecycle?.trackOperation === 'function' ? lifecycle.trackOperation(done) : done;
     },
   };

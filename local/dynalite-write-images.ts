@@ -16,7 +16,7 @@
  * one pair per key at a time.
  */
 import { prepareDynaliteLevel } from './dynalite-level';
-import { storedText, type StoredText, type TextOp } from './dynalite-text';
+import { storedText, type StoredText } from './dynalite-text';
 
 type Json = any;
 type Item = Record<string, Json>;
@@ -115,48 +115,6 @@ function recording(name: (typeof ACTIONS)[number], original: Action): Action {
     // dynalite's item database of a table is its one database under this prefix (db/index.js getItemDb).
     const prefix = `item-${tableName}~`;
     const view = Object.create(store);
-    /**
-     * The index entries the action writes (db.updateIndexes: its deletions, then its puts, each a
-     * LevelDB write of its own, before the item's), held here and written with the item's put or
-     * deletion in one LevelDB batch: one write on LevelDB's thread instead of up to three in a row
-     * (each a round trip through libuv's pool while the write's caller waits), and the item and
-     * its index entries change together (a query never sees one without the other). The same
-     * keys and the same bytes (an index value is JSON.stringify of what dynalite's json encoding
-     * would store). Only with the text view (the item's put goes through it).
-     */
-    const indexOps: TextOp[] = [];
-    if (text) {
-      view.getIndexDb = (indexType: string, table: string, indexName: string) => {
-        const indexDb = store.getIndexDb(indexType, table, indexName);
-        if (table !== tableName) return indexDb;
-        // dynalite's prefix of an index database (db/index.js getIndexDb, getSubDb).
-        const indexPrefix = `index-${indexType.toLowerCase()}~${table}~${indexName}~`;
-        const held = Object.create(indexDb);
-        held.put = (key: string, value: Item, callback: (err: unknown) => void) => {
-          let encoded: string;
-          try {
-            encoded = JSON.stringify(value);
-          } catch (e) {
-            setImmediate(callback, e);
-            return;
-          }
-          indexOps.push({ type: 'put', key: indexPrefix + key, value: encoded });
-          setImmediate(callback, null);
-        };
-        held.del = (key: string, callback: (err: unknown) => void) => {
-          indexOps.push({ type: 'del', key: indexPrefix + key });
-          setImmediate(callback, null);
-        };
-        return held;
-      };
-    }
-    /** The item's own write with the index entries held so far, as one batch. */
-    const withIndexes = (op: TextOp): Promise<void> => {
-      if (indexOps.length === 0) return op.type === 'put' ? text!.put(op.key, op.value) : text!.batch([op]);
-      const writing = text!.batch([...indexOps, op]);
-      indexOps.length = 0;
-      return writing;
-    };
     view.getItemDb = (table: string) => {
       const itemDb = store.getItemDb(table);
       if (table !== tableName) return itemDb;
@@ -206,10 +164,8 @@ function recording(name: (typeof ACTIONS)[number], original: Action): Action {
             let writing: Promise<void>;
             try {
               encoded = JSON.stringify(item);
-              writing = withIndexes({ type: 'put', key: prefix + key, value: encoded });
-            } catch (e) {
-              // Index entries held (none written): the write fails whole rather than half.
-              if (indexOps.length > 0) return setImmediate(callback, e);
+              writing = text.put(prefix + key, encoded);
+            } catch {
               return putEncoded(key, item, callback);
             }
             writing.then(
@@ -221,21 +177,7 @@ function recording(name: (typeof ACTIONS)[number], original: Action): Action {
               (err: unknown) => setImmediate(callback, err),
             );
           };
-      recorded.del = !text
-        ? (key: string, callback: (err: unknown) => void) => itemDb.del(key, callback)
-        : (key: string, callback: (err: unknown) => void) => {
-            let writing: Promise<void>;
-            try {
-              writing = withIndexes({ type: 'del', key: prefix + key });
-            } catch (e) {
-              setImmediate(callback, e);
-              return;
-            }
-            writing.then(
-              () => setImmediate(callback, null),
-              (err: unknown) => setImmediate(callback, err),
-            );
-          };
+      recorded.del = (key: string, callback: (err: unknown) => void) => itemDb.del(key, callback);
       return recorded;
     };
     original(view, data, (err, result) => {
