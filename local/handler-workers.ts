@@ -279,7 +279,24 @@ export function startHandlerWorkers(opts: HandlerPoolOptions): HandlerPool {
       servedVersion: served.version,
       dead: false,
       post: batchedPoster<ToWorker>((batch, transfer) => {
-        if (!slot.dead) worker.postMessage(batch, transfer);
+        if (slot.dead) return;
+        try {
+          worker.postMessage(batch, transfer);
+        } catch {
+          // A message the structured clone refuses (an event holding a function): sent apart, so
+          // that only its own invocation fails, as when each was posted alone (not the whole batch,
+          // nor the process from inside setImmediate).
+          for (const m of batch.messages) {
+            try {
+              worker.postMessage(m);
+            } catch (e) {
+              if (m.type !== 'invoke') throw e;
+              const p = slot.pending.get(m.id);
+              slot.pending.delete(m.id);
+              p?.reject(e);
+            }
+          }
+        }
       }),
     };
     worker.on('message', (m: FromWorker | Batch<FromWorker>) => unbatch(m, (one) => onMessage(slot, one)));

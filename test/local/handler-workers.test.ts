@@ -73,6 +73,19 @@ describe('handler worker threads', () => {
     expect((out[2] as any).event.n).toEqual(new Date('2026-04-07T07:00:00Z'));
   });
 
+  it('fails only the invocation whose event the structured clone refuses; those posted in the same batch run', async () => {
+    const p = pool();
+    const out = await Promise.allSettled([
+      p.invoke('fixture', { action: 'echo', n: 1 }, ctx('a')),
+      p.invoke('fixture', { action: 'echo', n: () => 2 }, ctx('b')),
+      p.invoke('fixture', { action: 'echo', n: 3 }, ctx('c')),
+    ]);
+    expect(out.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((out[0] as PromiseFulfilledResult<any>).value.event.n).toBe(1);
+    expect((out[2] as PromiseFulfilledResult<any>).value.event.n).toBe(3);
+    expect(String((out[1] as PromiseRejectedResult).reason)).toMatch(/could not be cloned/);
+  });
+
   it("gives back a handler's error with its name, message and fields (the engine's Retry and Catch match the name); a DomainError stays one", async () => {
     const p = pool();
     const e: any = await p.invoke('fixture', { action: 'throw', name: 'DossierLeaseHeld', message: 'held by another send' }, ctx()).catch((x) => x);
